@@ -1,0 +1,96 @@
+"""What every detector plugin is: a name, a validated config, and ``detect(context) -> hits``.
+
+A detector family lives in one file under ``detectors/rules/``. Its weights and thresholds
+come from the scores file (``detectors/scores.json``), apart from the code, so a security team
+can tune them without a release; a detector whose config is invalid refuses to start and says
+why (:class:`~detectors.errors.DetectorConfigError`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar, Protocol
+
+from detectors.errors import DetectorConfigError
+from detectors.features import ContentFeatures
+from schemas.records import Hit, MailRecord
+from state import MessageFacts, StateSnapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Everything a detector may read about one message, as known *before* the message."""
+
+    record: MailRecord
+    facts: MessageFacts
+    state: StateSnapshot
+    content: ContentFeatures
+
+    @property
+    def inbound(self) -> bool:
+        """Mail from outside the tenant."""
+        return self.record.direction == "inbound"
+
+    @property
+    def sender_known(self) -> bool:
+        """The tenant has seen this sender address before."""
+        return self.state.sender is not None
+
+    @property
+    def first_contact(self) -> bool:
+        """No recipient has exchanged mail with this sender before."""
+        return all(r.first_contact for r in self.state.recipients) if \
+            self.state.recipients else self.state.sender is None
+
+    def sender_count(self) -> float:
+        """How many messages the sender sent before (decayed)."""
+        s = self.state.sender
+        if s is None:
+            return 0.0
+        return self.state.decayed(s.count, s.ref, self.record.received_at)
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorConfig:
+    """Base config: every detector can be switched off and scaled."""
+
+    enabled: bool = True
+    weight: float = 1.0
+
+    def validate(self) -> None:
+        """Raise ValueError naming the bad field."""
+        if not 0.0 <= self.weight <= 1.0:
+            raise ValueError(f"weight must be within [0, 1], got {self.weight}")
+
+
+class Detector(Protocol):
+    """A detector plugin."""
+
+    name: ClassVar[str]
+
+    def detect(self, ctx: Context) -> list[Hit]:
+        """The hits for one message (empty when nothing is found)."""
+        ...
+
+
+def build_config(cls: type[DetectorConfig], detector: str,
+                 raw: Mapping[str, Any] | None) -> Any:
+    """Build and validate a detector's config from its scores-file section."""
+    raw = dict(raw or {})
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise DetectorConfigError(detector, f"unknown setting(s) {unknown}; known: "
+                                  f"{sorted(known)}")
+    try:
+        config = cls(**raw)
+        config.validate()
+    except (TypeError, ValueError) as exc:
+        raise DetectorConfigError(detector, str(exc)) from None
+    return config
+
+
+def hit(detector: str, score: float, attack_type: str, **evidence: Any) -> Hit:
+    """A hit with its score clipped into [0, 1]."""
+    return Hit(detector, min(1.0, max(0.0, score)), evidence, attack_type)

@@ -1,0 +1,243 @@
+"""The detection cascade: features → heuristics → (batched) models → action.
+
+Tiers run from cheap to costly:
+
+1. **features** (``detectors.features``): facts for the state and content signals, once per
+   message;
+2. **heuristics** (``detectors.rules``): every enabled plugin, per message, against the state
+   as it was before the message;
+3. **models** (``detectors.models``): batched over the messages that tier 2 did not settle
+   (early exit: clean mail between established correspondents, and messages already at a
+   blocking score, skip the models);
+4. **decision**: hit scores are combined per attack type (noisy-OR; generic hits of type
+   ``any`` such as a first contact amplify a named type but never name one), the model's
+   probabilities join as hits, and the action comes from the per-type thresholds of the
+   scores file.
+
+Weights and thresholds live in the scores file (``detectors/scores.json`` by default), apart
+from the code.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
+
+import orjson
+
+from detectors.base import Context, Detector
+from detectors.errors import DetectorConfigError
+from detectors.features import ContentFeatures, extract
+from detectors.rules import REGISTRY
+from schemas.records import ACTIONS, Hit, MailRecord
+from state import MessageFacts, PartitionState, StateSnapshot
+
+GENERIC: Final = "any"
+_ACTION_ORDER: Final = {a: i for i, a in enumerate(ACTIONS)}
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Score at or above which each action applies, for one attack type."""
+
+    warn: float
+    quarantine: float
+    block: float
+
+    def action(self, score: float) -> str:
+        if score >= self.block:
+            return "block"
+        if score >= self.quarantine:
+            return "quarantine"
+        if score >= self.warn:
+            return "warn"
+        return "allow"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The cascade's answer for one message."""
+
+    action: str
+    attack_type: str
+    score: float
+    hits: tuple[Hit, ...]
+
+
+@dataclass(slots=True)
+class Assessment:
+    """A message after tiers 1–2, waiting for the batched models."""
+
+    record: MailRecord
+    facts: MessageFacts
+    content: ContentFeatures
+    snapshot: StateSnapshot
+    hits: list[Hit]
+    settled: bool = False
+    model_hits: list[Hit] = field(default_factory=list)
+
+
+@dataclass
+class StageTimes:
+    """Seconds spent per stage since creation (the engine exports them as metrics)."""
+
+    features: float = 0.0
+    state: float = 0.0
+    heuristics: float = 0.0
+    models: float = 0.0
+
+    def reset(self) -> dict[str, float]:
+        out = {"features": self.features, "state": self.state,
+               "heuristics": self.heuristics, "models": self.models}
+        self.features = self.state = self.heuristics = self.models = 0.0
+        return out
+
+
+def load_scores(path: str | Path | None = None) -> dict[str, Any]:
+    """Read a scores file (the packaged default when ``path`` is empty)."""
+    if path:
+        try:
+            return dict(orjson.loads(Path(path).read_bytes()))
+        except (OSError, orjson.JSONDecodeError) as exc:
+            raise DetectorConfigError("scores", f"cannot read scores file {path}: {exc}") \
+                from None
+    return dict(orjson.loads(resources.files("detectors").joinpath("scores.json")
+                             .read_bytes()))
+
+
+class Cascade:
+    """Runs every tier for a batch of messages of one partition."""
+
+    def __init__(self, scores: Mapping[str, Any] | None = None, models: Any = None) -> None:
+        scores = dict(scores or load_scores())
+        self.rules_version: str = str(scores.get("version", "unversioned"))
+        sections: Mapping[str, Any] = scores.get("detectors", {})
+        unknown = sorted(set(sections) - {cls.name for cls in REGISTRY})
+        if unknown:
+            raise DetectorConfigError(unknown[0], "no such detector in this build")
+        self.detectors: list[Detector] = []
+        for cls in REGISTRY:
+            detector = cls(sections.get(cls.name))
+            if detector.config.enabled:
+                self.detectors.append(detector)
+        self.thresholds = self._thresholds(scores.get("actions", {}))
+        combine = scores.get("combine", {})
+        self.generic_boost = float(combine.get("generic_boost", 0.5))
+        self.generic_cap = float(combine.get("generic_cap", 0.45))
+        self.models = models
+        self.model_version: str = models.version if models is not None else "none"
+        self.times = StageTimes()
+
+    @classmethod
+    def from_config(cls, scores_path: str = "", artifact: str = "") -> Cascade:
+        """The cascade with a scores file and a model artifact (packaged defaults if empty)."""
+        from detectors.models import load_models
+
+        return cls(load_scores(scores_path or None), load_models(artifact or None))
+
+    @staticmethod
+    def _thresholds(raw: Mapping[str, Any]) -> dict[str, Thresholds]:
+        out: dict[str, Thresholds] = {}
+        default = raw.get("default", {"warn": 0.4, "quarantine": 0.7, "block": 0.95})
+        for attack, values in {"default": default, **raw}.items():
+            merged = {**default, **values}
+            t = Thresholds(float(merged["warn"]), float(merged["quarantine"]),
+                           float(merged["block"]))
+            if not 0.0 < t.warn <= t.quarantine <= t.block <= 1.0001:
+                raise DetectorConfigError("actions", f"thresholds of '{attack}' must satisfy "
+                                          "0 < warn <= quarantine <= block <= 1")
+            out[attack] = t
+        return out
+
+    # ------------------------------------------------------------------ tiers
+
+    def score_batch(self, state: PartitionState, records: Sequence[MailRecord]
+                    ) -> list[Decision]:
+        """Score ``records`` in order against ``state`` and apply them to it.
+
+        Each message sees the state as it was before it (read-your-writes within the batch);
+        the models then run once for the whole batch.
+        """
+        times = self.times
+        t0 = time.perf_counter()
+        extracted = [extract(r) for r in records]
+        t1 = time.perf_counter()
+        keys: list[bytes] = []
+        for record, (facts, _) in zip(records, extracted, strict=True):
+            keys.extend(state.keys_for(record, facts))
+        state.prefetch(keys)
+        t2 = time.perf_counter()
+        times.features += t1 - t0
+        times.state += t2 - t1
+        assessments = []
+        heuristics = state_time = 0.0
+        for record, (facts, content) in zip(records, extracted, strict=True):
+            a = time.perf_counter()
+            snapshot = state.snapshot(record, facts)
+            b = time.perf_counter()
+            assessment = self.assess(record, facts, content, snapshot)
+            c = time.perf_counter()
+            state.observe(record, assessment.facts, snapshot)
+            d = time.perf_counter()
+            assessments.append(assessment)
+            state_time += (b - a) + (d - c)
+            heuristics += c - b
+        times.state += state_time
+        times.heuristics += heuristics
+        t3 = time.perf_counter()
+        if self.models is not None:
+            self.models.score(assessments)
+        t4 = time.perf_counter()
+        times.models += t4 - t3
+        decisions = [self.decide(a) for a in assessments]
+        for record, decision in zip(records, decisions, strict=True):
+            state.observe_verdict(record, decision.action)
+        times.state += time.perf_counter() - t4
+        return decisions
+
+    def assess(self, record: MailRecord, facts: MessageFacts, content: ContentFeatures,
+               snapshot: StateSnapshot) -> Assessment:
+        """Tier 2: every heuristic detector against one message."""
+        ctx = Context(record, facts, snapshot, content)
+        hits: list[Hit] = []
+        for detector in self.detectors:
+            hits.extend(detector.detect(ctx))
+        lookalike = next((h.evidence.get("target") for h in hits
+                          if h.detector == "lookalike_domain" and
+                          h.evidence.get("domain") == facts.sender_domain), None)
+        if lookalike and snapshot.domain is None:
+            from dataclasses import replace
+
+            facts = replace(facts, lookalike_of=str(lookalike))
+        return Assessment(record, facts, content, snapshot, hits)
+
+    def decide(self, assessment: Assessment) -> Decision:
+        """Tier 4: combine hits per attack type and choose the action."""
+        hits = assessment.hits + assessment.model_hits
+        if not hits:
+            return Decision("allow", "none", 0.0, ())
+        generic_miss = 1.0
+        per_type: dict[str, float] = {}
+        for h in hits:
+            if h.attack_type == GENERIC or h.attack_type == "none":
+                generic_miss *= 1.0 - h.score
+            else:
+                per_type[h.attack_type] = 1.0 - (1.0 - per_type.get(h.attack_type, 0.0)) * (
+                    1.0 - h.score)
+        generic = 1.0 - generic_miss
+        if per_type:
+            attack, score = max(per_type.items(), key=lambda kv: (kv[1], kv[0]))
+            score = 1.0 - (1.0 - score) * (1.0 - self.generic_boost * generic)
+        else:
+            attack, score = "none", min(generic, self.generic_cap)
+        thresholds = self.thresholds.get(attack, self.thresholds["default"])
+        action = thresholds.action(score)
+        if attack == "none" and _ACTION_ORDER[action] > _ACTION_ORDER["warn"]:
+            action = "warn"
+        ordered = tuple(sorted(hits, key=lambda h: (-h.score, h.detector)))
+        return Decision(action, attack if action != "allow" or per_type else "none",
+                        score, ordered)

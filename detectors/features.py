@@ -1,0 +1,67 @@
+"""Per-message feature step: the facts the state needs and the content signals detectors read.
+
+Runs once per message before the state lookup (it needs only the record), so the sender's
+registrable domain, the normalised display name and the link domains are computed once and
+shared by the state update and every detector.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from detectors.attachments import AttachmentRisk, assess_attachments
+from detectors.domains import is_freemail, registrable_domain
+from detectors.lexicon import Cues, scan_text
+from detectors.names import address_in_display_name, looks_like_person, name_key
+from detectors.urls import UrlRisk, assess_urls
+from schemas.records import MailRecord
+from state import MessageFacts
+
+
+@dataclass(frozen=True, slots=True)
+class ContentFeatures:
+    """Content signals of one message (no state involved)."""
+
+    cues: Cues
+    urls: UrlRisk
+    attachments: AttachmentRisk
+    sender_freemail: bool
+    reply_to_domains: tuple[str, ...]
+    display_address: str | None
+
+
+def extract(record: MailRecord) -> tuple[MessageFacts, ContentFeatures]:
+    """Compute the facts (for the state) and content features (for detectors) of ``record``."""
+    sender_domain = registrable_domain(record.sender.domain)
+    cues = scan_text(record.subject, record.text)
+    url_risk = assess_urls(record.urls, sender_domain)
+    attachment_risk = assess_attachments(record.attachments)
+    reply_domains = tuple(dict.fromkeys(
+        registrable_domain(a.domain) for a in record.reply_to if a.domain))
+    rp = record.return_path.rpartition("@")[2]
+    recipient_domains: tuple[str, ...] = ()
+    if record.direction == "outbound":
+        recipient_domains = tuple(sorted({registrable_domain(a.rpartition("@")[2])
+                                          for a in record.recipients} - {""}))
+    name = record.sender.name
+    facts = MessageFacts(
+        sender_domain=sender_domain,
+        display_key=name_key(name) if name else "",
+        person_like=looks_like_person(name) if name else False,
+        reply_to_domain=reply_domains[0] if reply_domains else "",
+        return_path_domain=registrable_domain(rp) if rp else "",
+        link_domains=url_risk.domains,
+        attachment_types=attachment_risk.types,
+        payment_language=cues.payment > 0 or cues.bank_change > 0,
+        recipient_domains=recipient_domains,
+    )
+    content = ContentFeatures(
+        cues=cues,
+        urls=url_risk,
+        attachments=attachment_risk,
+        sender_freemail=is_freemail(sender_domain),
+        reply_to_domains=reply_domains,
+        display_address=address_in_display_name(name, record.sender.address) if name
+        else None,
+    )
+    return facts, content

@@ -1,0 +1,30 @@
+"""Heuristic detector plugins, one family per file; :data:`REGISTRY` lists them in cascade order."""
+
+from detectors.rules.attachments import AttachmentLure
+from detectors.rules.authentication import AuthFailure
+from detectors.rules.content import SenderBurst, SpamContent
+from detectors.rules.display_address import DisplayNameAddress
+from detectors.rules.first_contact import FirstContact
+from detectors.rules.impersonation import DisplayNameSpoof
+from detectors.rules.links import LinkRisk
+from detectors.rules.lookalike import LookalikeDomain
+from detectors.rules.reply_to import ReplyToDivergence
+from detectors.rules.takeover import AccountTakeover
+from detectors.rules.vendor import VendorFraud
+
+REGISTRY = (
+    FirstContact,
+    DisplayNameSpoof,
+    DisplayNameAddress,
+    ReplyToDivergence,
+    LookalikeDomain,
+    AuthFailure,
+    LinkRisk,
+    AttachmentLure,
+    VendorFraud,
+    AccountTakeover,
+    SpamContent,
+    SenderBurst,
+)
+
+__all__ = ["REGISTRY"]

@@ -1,0 +1,76 @@
+"""Spam and scam content, and sender bursts (a new sender writing to many people at once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from detectors.base import Context, DetectorConfig, build_config, hit
+from schemas.records import Hit
+
+
+@dataclass(frozen=True, slots=True)
+class ContentConfig(DetectorConfig):
+    """Scores per matched phrase and caps."""
+
+    spam_per_phrase: float = 0.2
+    scam_per_phrase: float = 0.3
+    credential_per_phrase: float = 0.2
+    max_score: float = 0.9
+    known_sender_factor: float = 0.4
+
+
+class SpamContent:
+    """Spam, scam and credential-lure vocabulary, discounted for established senders."""
+
+    name: ClassVar[str] = "spam_content"
+
+    def __init__(self, config: dict | None = None) -> None:
+        self.config: ContentConfig = build_config(ContentConfig, self.name, config)
+
+    def detect(self, ctx: Context) -> list[Hit]:
+        if not ctx.inbound:
+            return []
+        c, cues = self.config, ctx.content.cues
+        out: list[Hit] = []
+        known = not ctx.first_contact
+        factor = c.known_sender_factor if known else 1.0
+        for category, per, attack in (("spam", c.spam_per_phrase, "spam"),
+                                      ("scam", c.scam_per_phrase, "scam"),
+                                      ("credential", c.credential_per_phrase,
+                                       "credential_phishing")):
+            n = getattr(cues, category)
+            if n:
+                score = min(c.max_score, 1.0 - (1.0 - per) ** n) * factor
+                out.append(hit(self.name, score * c.weight, attack, category=category,
+                               phrases=n, example=cues.phrases.get(category, "")))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class BurstConfig(DetectorConfig):
+    """What counts as a burst."""
+
+    min_messages: float = 20.0
+    window_s: float = 3600.0
+    score: float = 0.35
+
+
+class SenderBurst:
+    """A sender that appeared recently and already wrote many messages."""
+
+    name: ClassVar[str] = "sender_burst"
+
+    def __init__(self, config: dict | None = None) -> None:
+        self.config: BurstConfig = build_config(BurstConfig, self.name, config)
+
+    def detect(self, ctx: Context) -> list[Hit]:
+        s, c = ctx.state.sender, self.config
+        if s is None or not ctx.inbound:
+            return []
+        age = ctx.record.received_at - s.first_seen
+        n = ctx.sender_count()
+        if n < c.min_messages or age > c.window_s:
+            return []
+        return [hit(self.name, c.score * c.weight, "spam", messages=round(n),
+                    seconds_since_first_seen=round(age))]

@@ -1,0 +1,65 @@
+"""Account takeover and lateral phishing: a sender the tenant knows well behaves unlike itself
+(unusual hour against its own histogram, a new client network, unusual fan-out to people it
+never wrote to, links to domains it never used) while carrying a lure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from detectors.base import Context, DetectorConfig, build_config, hit
+from state import network_of
+from schemas.records import Hit
+
+
+@dataclass(frozen=True, slots=True)
+class TakeoverConfig(DetectorConfig):
+    """Thresholds of "unlike itself" and the scores."""
+
+    min_history: float = 10.0
+    rare_hour_share: float = 0.02
+    fanout_factor: float = 3.0
+    min_fanout: int = 5
+    with_lure: float = 0.9
+    without_lure: float = 0.3
+
+
+class AccountTakeover:
+    """Behavioural anomalies of a known sender."""
+
+    name: ClassVar[str] = "account_takeover"
+
+    def __init__(self, config: dict | None = None) -> None:
+        self.config: TakeoverConfig = build_config(TakeoverConfig, self.name, config)
+
+    def detect(self, ctx: Context) -> list[Hit]:
+        sender = ctx.state.sender
+        c = self.config
+        if sender is None or ctx.sender_count() < c.min_history or \
+                ctx.record.direction == "outbound":
+            return []
+        signals: list[str] = []
+        total = sum(sender.hours)
+        hour = int(ctx.record.received_at // 3600) % 24
+        if total > 0 and sender.hours[hour] / total < c.rare_hour_share:
+            signals.append("unusual_hour")
+        net = network_of(ctx.record.client_ip)
+        if net and sender.networks and net not in sender.networks:
+            signals.append("new_network")
+        new_pairs = sum(1 for r in ctx.state.recipients if r.pair is None)
+        if new_pairs >= c.min_fanout and new_pairs > c.fanout_factor * max(1, sender.max_fanout):
+            signals.append("unusual_fanout")
+        new_links = [d for d in ctx.content.urls.domains if d not in sender.link_domains]
+        if new_links:
+            signals.append("new_link_domain")
+        if len(signals) < 2:
+            return []
+        cues = ctx.content.cues
+        lure = cues.credential or cues.bank_change or cues.payment or cues.gift_card or \
+            ctx.content.urls.score >= 0.3 or ctx.content.attachments.score >= 0.5
+        score = c.with_lure if lure else c.without_lure
+        attack = "account_takeover" if lure else "any"
+        internal = ctx.record.direction == "internal"
+        return [hit(self.name, score * c.weight, attack, signals=signals,
+                    lateral=internal, new_link_domains=new_links[:3],
+                    new_recipients=new_pairs)]

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The two set-up commands of the README:
+#   ./dev.sh demo   — install into .venv if needed, then run the demo (broker + engine + replay)
+#   ./dev.sh test   — install into .venv if needed, then run the whole test suite
+# Anything after the command is passed on (to `mailhawk demo` or to pytest).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+STAMP=$VENV/.mailhawk-installed
+
+setup() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "creating virtual environment in $VENV" >&2
+    "$PYTHON" -m venv "$VENV"
+  fi
+  # Reinstall only when the dependency list changed since the last install.
+  local want
+  want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ]; then
+    echo "installing mailhawk and its dependencies into $VENV (first run takes a few minutes)" >&2
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    # torch is pinned and installed first: any other spec would pull CUDA builds.
+    "$VENV/bin/python" -m pip install --quiet torch==2.13.0
+    "$VENV/bin/python" -m pip install --quiet -e '.[dev]'
+    echo "$want" > "$STAMP"
+  fi
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  demo)
+    setup
+    exec "$VENV/bin/mailhawk" demo "$@"
+    ;;
+  test)
+    setup
+    "$VENV/bin/ruff" check .
+    set +e
+    "$VENV/bin/python" -m pytest "$@"
+    rc=$?
+    set -e
+    if [ "$rc" -eq 5 ]; then
+      echo "pytest collected no tests: that is a failure, not a pass" >&2
+      exit 1
+    fi
+    exit "$rc"
+    ;;
+  *)
+    echo "usage: ./dev.sh demo|test [args...]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,51 @@
+"""Errors of the wire layer.
+
+The tree (every package's errors hang under the one root defined here)::
+
+    MailhawkError
+    ├── SchemaError            a record does not match its schema (names the field)
+    │   └── RecordTooLargeError
+    ├── MimeError              a message cannot be turned into a MailRecord
+    ├── state.errors.StateError
+    │   └── StoreClosedError, LayoutVersionError
+    ├── detectors.errors.DetectorError
+    │   ├── DetectorConfigError   a detector refuses to start, with the reason
+    │   └── ArtifactError         a model artifact is missing, corrupt or of another layout
+    └── stream.errors.StreamError
+        ├── KafkaError          keeps librdkafka's code, retriable / fatal
+        └── BrokerError         the dev broker could not be started
+"""
+
+from __future__ import annotations
+
+
+class MailhawkError(Exception):
+    """Root of every error mailhawk raises on purpose."""
+
+
+class SchemaError(MailhawkError):
+    """A wire record does not match its schema.
+
+    Attributes:
+        kind: a short machine-readable reason (``invalid_json``, ``missing_field``,
+            ``wrong_type``, ``schema_version``, ``too_large``, ``invalid_value``).
+        field: the dotted path of the offending field, or ``""`` for the whole record.
+    """
+
+    def __init__(self, kind: str, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.field = field
+
+
+class RecordTooLargeError(SchemaError):
+    """A record is larger than the configured limit; it is never parsed."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__("too_large", f"record is {size} bytes, limit is {limit} bytes")
+        self.size = size
+        self.limit = limit
+
+
+class MimeError(MailhawkError):
+    """A raw message cannot be represented as a MailRecord."""

@@ -1,0 +1,487 @@
+"""Records on the wire: MailRecord (in), Verdict (out), DeadLetter.
+
+Every record is a frozen, slotted dataclass with explicit ``to_dict``/``from_dict``; the JSON
+documents are described by the JSON Schema files in ``schemas/jsonschema/``. ``from_dict``
+validates by hand instead of through a schema library because it runs once per message on the
+hot path (a generic validator costs more than the whole state update); a unit test checks the
+hand validation and the JSON Schema files agree on the same examples.
+
+Times are POSIX seconds (UTC) as floats: the engine does arithmetic on them (decay, hour of
+day, latency) and parsing ISO strings per message would cost more than it buys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal, cast
+
+from schemas.errors import SchemaError
+
+MAIL_SCHEMA_VERSION: Final = 1
+VERDICT_SCHEMA_VERSION: Final = 1
+DEAD_LETTER_SCHEMA_VERSION: Final = 1
+
+Direction = Literal["inbound", "outbound", "internal"]
+DIRECTIONS: Final[frozenset[str]] = frozenset({"inbound", "outbound", "internal"})
+
+Action = Literal["allow", "warn", "quarantine", "block"]
+ACTIONS: Final[tuple[str, ...]] = ("allow", "warn", "quarantine", "block")
+
+ATTACK_TYPES: Final[tuple[str, ...]] = (
+    "none",
+    "credential_phishing",
+    "bec",
+    "invoice_fraud",
+    "account_takeover",
+    "lookalike_domain",
+    "malware",
+    "spam",
+    "scam",
+)
+
+AUTH_OUTCOMES: Final[frozenset[str]] = frozenset(
+    {"pass", "fail", "softfail", "neutral", "none", "temperror", "permerror", "policy"}
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _str(d: dict[str, Any], key: str, path: str, default: str | None = None) -> str:
+    value = d.get(key, default)
+    if value is None:
+        if default is None:
+            raise SchemaError("missing_field", f"required field '{path}{key}' is missing",
+                              f"{path}{key}")
+        return default
+    if not isinstance(value, str):
+        raise SchemaError("wrong_type", f"field '{path}{key}' must be a string, "
+                          f"got {type(value).__name__}", f"{path}{key}")
+    return value
+
+
+def _num(d: dict[str, Any], key: str, path: str) -> float:
+    value = d.get(key)
+    if value is None:
+        raise SchemaError("missing_field", f"required field '{path}{key}' is missing",
+                          f"{path}{key}")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SchemaError("wrong_type", f"field '{path}{key}' must be a number, "
+                          f"got {type(value).__name__}", f"{path}{key}")
+    return float(value)
+
+
+def _list(d: dict[str, Any], key: str, path: str) -> list[Any]:
+    value = d.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SchemaError("wrong_type", f"field '{path}{key}' must be a list, "
+                          f"got {type(value).__name__}", f"{path}{key}")
+    return value
+
+
+def _obj(value: Any, path: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise SchemaError("wrong_type", f"field '{path}' must be an object, "
+                          f"got {type(value).__name__}", path)
+    return value
+
+
+def _version(d: dict[str, Any], expected: int) -> None:
+    version = d.get("schema_version")
+    if version is None:
+        raise SchemaError("missing_field", "required field 'schema_version' is missing",
+                          "schema_version")
+    if version != expected:
+        raise SchemaError("schema_version", f"schema_version {version!r} is not supported "
+                          f"(this build reads version {expected})", "schema_version")
+
+
+# --------------------------------------------------------------------------- MailRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A mailbox: the address (lower-cased) and the display name as shown to the reader."""
+
+    address: str
+    name: str = ""
+
+    @property
+    def domain(self) -> str:
+        """The part after the last ``@``, or ``""``."""
+        _, _, domain = self.address.rpartition("@")
+        return domain
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"address": self.address, "name": self.name}
+
+    @classmethod
+    def from_dict(cls, d: Any, path: str) -> Address:
+        d = _obj(d, path)
+        return cls(_str(d, "address", path + ".").lower(), _str(d, "name", path + ".", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Url:
+    """A link in the message; ``anchor_text`` is the visible text when it came from HTML."""
+
+    url: str
+    anchor_text: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "anchor_text": self.anchor_text}
+
+    @classmethod
+    def from_dict(cls, d: Any, path: str) -> Url:
+        d = _obj(d, path)
+        return cls(_str(d, "url", path + "."), _str(d, "anchor_text", path + ".", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """Attachment metadata; ``stripped`` marks a payload removed upstream (size/hash kept)."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str = ""
+    stripped: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"filename": self.filename, "content_type": self.content_type,
+                "size": self.size, "sha256": self.sha256, "stripped": self.stripped}
+
+    @classmethod
+    def from_dict(cls, d: Any, path: str) -> Attachment:
+        d = _obj(d, path)
+        return cls(_str(d, "filename", path + ".", ""), _str(d, "content_type", path + ".", ""),
+                   int(_num(d, "size", path + ".")), _str(d, "sha256", path + ".", ""),
+                   bool(d.get("stripped", False)))
+
+
+@dataclass(frozen=True, slots=True)
+class AuthResults:
+    """SPF/DKIM/DMARC outcomes as the gateway reported them; ``""`` when not reported."""
+
+    spf: str = ""
+    dkim: str = ""
+    dmarc: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"spf": self.spf, "dkim": self.dkim, "dmarc": self.dmarc}
+
+    @classmethod
+    def from_dict(cls, d: Any, path: str) -> AuthResults:
+        if d is None:
+            return cls()
+        d = _obj(d, path)
+        values = []
+        for key in ("spf", "dkim", "dmarc"):
+            value = _str(d, key, path + ".", "").lower()
+            if value and value not in AUTH_OUTCOMES:
+                raise SchemaError("invalid_value", f"field '{path}.{key}' has unknown outcome "
+                                  f"{value!r}", f"{path}.{key}")
+            values.append(value)
+        return cls(*values)
+
+
+def _addresses(d: dict[str, Any], key: str) -> tuple[Address, ...]:
+    return tuple(Address.from_dict(a, f"{key}[{i}]") for i, a in enumerate(_list(d, key, "")))
+
+
+@dataclass(frozen=True, slots=True)
+class MailRecord:
+    """One inbound (or outbound/internal) message as the mail gateway saw it.
+
+    ``sender`` is the RFC 5322 ``From``; it is called ``from`` on the wire. ``headers`` keeps a
+    small set of raw headers (the converter chooses which), never the whole header block.
+    """
+
+    message_id: str
+    tenant_id: str
+    direction: Direction
+    received_at: float
+    sender: Address
+    to: tuple[Address, ...] = ()
+    cc: tuple[Address, ...] = ()
+    reply_to: tuple[Address, ...] = ()
+    return_path: str = ""
+    subject: str = ""
+    text: str = ""
+    html: str = ""
+    urls: tuple[Url, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    auth: AuthResults = field(default_factory=AuthResults)
+    client_ip: str = ""
+    in_reply_to: str = ""
+    references: tuple[str, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+    schema_version: int = MAIL_SCHEMA_VERSION
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        """Distinct recipient addresses (To, then Cc) in order of appearance."""
+        seen: dict[str, None] = {}
+        for a in self.to:
+            seen.setdefault(a.address, None)
+        for a in self.cc:
+            seen.setdefault(a.address, None)
+        return tuple(seen)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": self.schema_version,
+            "message_id": self.message_id,
+            "tenant_id": self.tenant_id,
+            "direction": self.direction,
+            "received_at": self.received_at,
+            "from": self.sender.to_dict(),
+            "to": [a.to_dict() for a in self.to],
+            "cc": [a.to_dict() for a in self.cc],
+            "reply_to": [a.to_dict() for a in self.reply_to],
+            "return_path": self.return_path,
+            "subject": self.subject,
+            "text": self.text,
+            "html": self.html,
+            "urls": [u.to_dict() for u in self.urls],
+            "attachments": [a.to_dict() for a in self.attachments],
+            "auth": self.auth.to_dict(),
+            "client_ip": self.client_ip,
+            "in_reply_to": self.in_reply_to,
+            "references": list(self.references),
+            "headers": dict(self.headers),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Any) -> MailRecord:
+        """Validate and build; raises SchemaError naming the first offending field."""
+        d = _obj(d, "")
+        _version(d, MAIL_SCHEMA_VERSION)
+        message_id = _str(d, "message_id", "")
+        if not message_id:
+            raise SchemaError("invalid_value", "field 'message_id' is empty", "message_id")
+        tenant_id = _str(d, "tenant_id", "")
+        if not tenant_id:
+            raise SchemaError("invalid_value", "field 'tenant_id' is empty", "tenant_id")
+        direction = _str(d, "direction", "", "inbound")
+        if direction not in DIRECTIONS:
+            raise SchemaError("invalid_value", f"field 'direction' must be one of "
+                              f"{sorted(DIRECTIONS)}, got {direction!r}", "direction")
+        if "from" not in d:
+            raise SchemaError("missing_field", "required field 'from' is missing", "from")
+        headers = d.get("headers") or {}
+        if not isinstance(headers, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+        ):
+            raise SchemaError("wrong_type", "field 'headers' must map strings to strings",
+                              "headers")
+        refs = _list(d, "references", "")
+        if not all(isinstance(r, str) for r in refs):
+            raise SchemaError("wrong_type", "field 'references' must list strings",
+                              "references")
+        return cls(
+            message_id=message_id,
+            tenant_id=tenant_id,
+            direction=cast(Direction, direction),
+            received_at=_num(d, "received_at", ""),
+            sender=Address.from_dict(d["from"], "from"),
+            to=_addresses(d, "to"),
+            cc=_addresses(d, "cc"),
+            reply_to=_addresses(d, "reply_to"),
+            return_path=_str(d, "return_path", "", "").lower(),
+            subject=_str(d, "subject", "", ""),
+            text=_str(d, "text", "", ""),
+            html=_str(d, "html", "", ""),
+            urls=tuple(Url.from_dict(u, f"urls[{i}]")
+                       for i, u in enumerate(_list(d, "urls", ""))),
+            attachments=tuple(Attachment.from_dict(a, f"attachments[{i}]")
+                              for i, a in enumerate(_list(d, "attachments", ""))),
+            auth=AuthResults.from_dict(d.get("auth"), "auth"),
+            client_ip=_str(d, "client_ip", "", ""),
+            in_reply_to=_str(d, "in_reply_to", "", ""),
+            references=tuple(refs),
+            headers=headers,
+        )
+
+
+# --------------------------------------------------------------------------- Verdict
+
+VERDICT_TIMING_FIELDS: Final = ("scored_at", "latency_ms")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One detector's finding: who found it, how strongly, and the evidence a person can read.
+
+    ``evidence`` holds facts (the phrase, the lookalike domain, "first contact"), never the body.
+    """
+
+    detector: str
+    score: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+    attack_type: str = "none"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"detector": self.detector, "score": round(self.score, 4),
+                "attack_type": self.attack_type, "evidence": self.evidence}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Hit:
+        return cls(d["detector"], float(d["score"]), dict(d.get("evidence") or {}),
+                   d.get("attack_type", "none"))
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePosition:
+    """Where a record was read: topic, partition, offset (offset -1 for offline scans)."""
+
+    topic: str
+    partition: int
+    offset: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"topic": self.topic, "partition": self.partition, "offset": self.offset}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The decision for one message, with every hit that drove it.
+
+    ``scored_at`` and ``latency_ms`` are the only timing fields: a message scored twice from the
+    same state (after a crash) gives a verdict equal in every other field.
+    """
+
+    message_id: str
+    tenant_id: str
+    recipients: tuple[str, ...]
+    action: Action
+    attack_type: str
+    score: float
+    hits: tuple[Hit, ...]
+    model_version: str
+    rules_version: str
+    source: SourcePosition
+    scored_at: float
+    latency_ms: float
+    schema_version: int = VERDICT_SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": self.schema_version,
+            "message_id": self.message_id,
+            "tenant_id": self.tenant_id,
+            "recipients": list(self.recipients),
+            "action": self.action,
+            "attack_type": self.attack_type,
+            "score": round(self.score, 4),
+            "hits": [h.to_dict() for h in self.hits],
+            "model_version": self.model_version,
+            "rules_version": self.rules_version,
+            "source": self.source.to_dict(),
+            "scored_at": self.scored_at,
+            "latency_ms": round(self.latency_ms, 3),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Verdict:
+        _version(d, VERDICT_SCHEMA_VERSION)
+        src = d["source"]
+        return cls(
+            message_id=d["message_id"], tenant_id=d["tenant_id"],
+            recipients=tuple(d["recipients"]), action=d["action"],
+            attack_type=d["attack_type"], score=float(d["score"]),
+            hits=tuple(Hit.from_dict(h) for h in d["hits"]),
+            model_version=d["model_version"], rules_version=d["rules_version"],
+            source=SourcePosition(src["topic"], src["partition"], src["offset"]),
+            scored_at=float(d["scored_at"]), latency_ms=float(d["latency_ms"]),
+        )
+
+
+# --------------------------------------------------------------------------- DeadLetter
+
+
+DEAD_LETTER_HEADER_PREFIX: Final = "mailhawk.dlq."
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """A record the engine could not process, kept whole so nothing is lost.
+
+    On the dead-letter topic the Kafka record's value is ``original`` byte for byte and its key
+    is the original key; the reason travels in headers named ``mailhawk.dlq.*`` (the layout
+    Kafka Connect uses), so a 20 MB bad record is not inflated by an encoding and can be
+    replayed as it was. ``error`` is a sentence naming the offending field; ``error_kind`` is
+    the SchemaError kind.
+    """
+
+    original: bytes
+    key: bytes | None
+    topic: str
+    partition: int
+    offset: int
+    error_kind: str
+    error: str
+    field: str
+    failed_at: float
+    schema_version: int = DEAD_LETTER_SCHEMA_VERSION
+
+    def headers(self) -> list[tuple[str, bytes]]:
+        """The Kafka headers that carry everything but the original key and value."""
+        p = DEAD_LETTER_HEADER_PREFIX
+        return [
+            (p + "schema_version", str(self.schema_version).encode()),
+            (p + "topic", self.topic.encode()),
+            (p + "partition", str(self.partition).encode()),
+            (p + "offset", str(self.offset).encode()),
+            (p + "error_kind", self.error_kind.encode()),
+            (p + "error", self.error.encode()),
+            (p + "field", self.field.encode()),
+            (p + "failed_at", repr(self.failed_at).encode()),
+        ]
+
+    @classmethod
+    def from_kafka(cls, key: bytes | None, value: bytes | None,
+                   headers: list[tuple[str, bytes]] | None) -> DeadLetter:
+        """Rebuild a dead letter from a record of the dead-letter topic."""
+        p = DEAD_LETTER_HEADER_PREFIX
+        h = {k[len(p):]: v.decode() for k, v in headers or [] if k.startswith(p)}
+        _version({"schema_version": int(h.get("schema_version", "0"))},
+                 DEAD_LETTER_SCHEMA_VERSION)
+        return cls(original=value or b"", key=key, topic=h["topic"],
+                   partition=int(h["partition"]), offset=int(h["offset"]),
+                   error_kind=h["error_kind"], error=h["error"], field=h.get("field", ""),
+                   failed_at=float(h["failed_at"]))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON form for files (offline scans, reports); the original is base64."""
+        import base64
+
+        return {
+            "schema_version": self.schema_version,
+            "original_b64": base64.b64encode(self.original).decode("ascii"),
+            "key_b64": None if self.key is None else base64.b64encode(self.key).decode("ascii"),
+            "topic": self.topic,
+            "partition": self.partition,
+            "offset": self.offset,
+            "error_kind": self.error_kind,
+            "error": self.error,
+            "field": self.field,
+            "failed_at": self.failed_at,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DeadLetter:
+        """Inverse of :meth:`to_dict`."""
+        import base64
+
+        _version(d, DEAD_LETTER_SCHEMA_VERSION)
+        key = d.get("key_b64")
+        return cls(
+            original=base64.b64decode(d["original_b64"]),
+            key=None if key is None else base64.b64decode(key),
+            topic=d["topic"], partition=d["partition"], offset=d["offset"],
+            error_kind=d["error_kind"], error=d["error"], field=d.get("field", ""),
+            failed_at=float(d["failed_at"]),
+        )

@@ -1,0 +1,65 @@
+"""Behavioural state: per-tenant profiles, their pure updates, and the stores that keep them."""
+
+from state.behaviour import (
+    MessageFacts,
+    PartitionState,
+    RecipientView,
+    StateSnapshot,
+    default_facts_fn,
+)
+from state.errors import LayoutVersionError, StateError, StoreClosedError
+from state.profiles import (
+    KIND_NAMES,
+    NO_DECAY,
+    Decay,
+    DomainProfile,
+    PairProfile,
+    PersonProfile,
+    RecipientProfile,
+    SenderProfile,
+    TenantProfile,
+    decode,
+    encode,
+    make_key,
+    network_of,
+    split_key,
+)
+from state.store import (
+    META_CHANGELOG_OFFSET,
+    META_NEXT_OFFSET,
+    MemoryStore,
+    RocksDBOptions,
+    RocksDBStore,
+    Store,
+)
+
+__all__ = [
+    "KIND_NAMES",
+    "META_CHANGELOG_OFFSET",
+    "META_NEXT_OFFSET",
+    "NO_DECAY",
+    "Decay",
+    "DomainProfile",
+    "LayoutVersionError",
+    "MemoryStore",
+    "MessageFacts",
+    "PairProfile",
+    "PartitionState",
+    "PersonProfile",
+    "RecipientProfile",
+    "RecipientView",
+    "RocksDBOptions",
+    "RocksDBStore",
+    "SenderProfile",
+    "StateError",
+    "StateSnapshot",
+    "Store",
+    "StoreClosedError",
+    "TenantProfile",
+    "decode",
+    "default_facts_fn",
+    "encode",
+    "make_key",
+    "network_of",
+    "split_key",
+]

@@ -1,0 +1,476 @@
+"""Behavioural profiles and their pure update functions.
+
+Every profile is per tenant (the tenant is part of the key, never of the value) and is updated
+by a pure function ``observe_*(profile_or_None, message..., decay) -> new profile`` that uses
+only the message's own time, so replaying a batch from the same prior state gives the same
+values (DESIGN.md: state exactly once).
+
+Decay without touching every counter
+------------------------------------
+Counts fade with a half-life. Multiplying every counter on every update costs a loop over
+~100 numbers per profile per message, more than the whole state budget. Instead each profile
+keeps a reference time ``ref`` and stores every counter *scaled* by ``w(t) = 2**((t-ref)/h)``:
+an increment at time ``t`` adds ``w(t)``, and the decayed value at ``t`` is ``stored / w(t)``.
+Only when ``(t-ref)/h`` grows large does the profile rebase (divide everything once). With
+decay off (``h = 0``) ``w`` is 1 and every counter is an exact integer.
+
+Encoding
+--------
+A value is one layout-version byte followed by an orjson array of the fields in a fixed order.
+``decode`` migrates older layouts in place; an unknown newer version raises LayoutVersionError.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import orjson
+
+from state.errors import LayoutVersionError
+
+LAYOUT_VERSION: Final = 1
+_REBASE_EXPONENT: Final = 400.0  # 2**400 is far from float overflow (2**1024)
+TOP_DISPLAY_NAMES: Final = 4
+TOP_SMALL: Final = 8
+TOP_NETWORKS: Final = 16
+TOP_LINK_DOMAINS: Final = 32
+TOP_CORRESPONDENTS: Final = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Decay:
+    """Half-life of counts in seconds (0 turns decay off) and the idle time after which a key
+    is treated as absent (0 keeps keys forever)."""
+
+    half_life: float = 0.0
+    idle_expiry: float = 0.0
+
+    def weight(self, t: float, ref: float) -> float:
+        """The scale factor of an increment at time ``t`` for a profile with reference ``ref``."""
+        if self.half_life <= 0.0:
+            return 1.0
+        # Event time may go backwards a little (out-of-order delivery); never let a late
+        # message inflate the weight beyond what its time says, but keep it positive.
+        return math.pow(2.0, (t - ref) / self.half_life)
+
+    def expired(self, last_seen: float, t: float) -> bool:
+        """Whether a profile last seen at ``last_seen`` counts as gone at time ``t``."""
+        return self.idle_expiry > 0.0 and t - last_seen > self.idle_expiry
+
+
+NO_DECAY: Final = Decay()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _bump(counter: dict[str, float], key: str, w: float, keep: int) -> None:
+    """Add ``w`` to ``counter[key]`` and keep only the ``keep`` largest when it overflows.
+
+    Pruning happens at twice the size, so its cost is amortised; ties break by key so the
+    result depends only on the sequence of updates (the recompute property test needs that).
+    """
+    if not key:
+        return
+    counter[key] = counter.get(key, 0.0) + w
+    if len(counter) > 2 * keep:
+        ordered = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]
+        counter.clear()
+        counter.update(ordered)
+
+
+def _scaled(profile_ref: float, t: float, decay: Decay) -> tuple[float, float]:
+    """Return (weight, rebase factor) for an update at ``t``; factor 1.0 means no rebase."""
+    w = decay.weight(t, profile_ref)
+    if w > 2.0**_REBASE_EXPONENT:
+        return 1.0, w
+    return w, 1.0
+
+
+def _rescale(counter: dict[str, float], factor: float) -> None:
+    for k in counter:
+        counter[k] /= factor
+
+
+def network_of(ip: str) -> str:
+    """The /24 (IPv4) or /48 (IPv6) of a client address, as a short string; ``""`` if none."""
+    if not ip:
+        return ""
+    if ":" in ip:
+        return ":".join(ip.split(":")[:3]) + "::/48"
+    head, _, _ = ip.rpartition(".")
+    return head + ".0/24" if head else ""
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+@dataclass(slots=True)
+class SenderProfile:
+    """What one sender address has done at this tenant (counts are scaled; see module doc)."""
+
+    ref: float
+    first_seen: float
+    last_seen: float
+    count: float = 0.0
+    n_recipients: int = 0
+    display_names: dict[str, float] = field(default_factory=dict)
+    reply_to_domains: dict[str, float] = field(default_factory=dict)
+    return_path_domains: dict[str, float] = field(default_factory=dict)
+    hours: list[float] = field(default_factory=lambda: [0.0] * 24)
+    weekdays: list[float] = field(default_factory=lambda: [0.0] * 7)
+    auth: dict[str, float] = field(default_factory=dict)
+    networks: dict[str, float] = field(default_factory=dict)
+    link_domains: dict[str, float] = field(default_factory=dict)
+    attachment_types: dict[str, float] = field(default_factory=dict)
+    verdicts: dict[str, float] = field(default_factory=dict)
+    max_fanout: int = 0
+
+    def copy(self) -> SenderProfile:
+        return SenderProfile(
+            self.ref, self.first_seen, self.last_seen, self.count, self.n_recipients,
+            dict(self.display_names), dict(self.reply_to_domains),
+            dict(self.return_path_domains), list(self.hours), list(self.weekdays),
+            dict(self.auth), dict(self.networks), dict(self.link_domains),
+            dict(self.attachment_types), dict(self.verdicts), self.max_fanout,
+        )
+
+    def to_list(self) -> list[Any]:
+        return [self.ref, self.first_seen, self.last_seen, self.count, self.n_recipients,
+                self.display_names, self.reply_to_domains, self.return_path_domains,
+                self.hours, self.weekdays, self.auth, self.networks, self.link_domains,
+                self.attachment_types, self.verdicts, self.max_fanout]
+
+    @classmethod
+    def from_list(cls, v: list[Any]) -> SenderProfile:
+        return cls(*v)
+
+
+@dataclass(slots=True)
+class RecipientProfile:
+    """One mailbox of the tenant: how much mail it gets and from whom."""
+
+    ref: float
+    first_seen: float
+    last_seen: float
+    count: float = 0.0
+    external: float = 0.0
+    first_contacts: float = 0.0
+    n_correspondents: int = 0
+    correspondents: dict[str, float] = field(default_factory=dict)
+    vip: bool = False
+
+    def copy(self) -> RecipientProfile:
+        return RecipientProfile(self.ref, self.first_seen, self.last_seen, self.count,
+                                self.external, self.first_contacts, self.n_correspondents,
+                                dict(self.correspondents), self.vip)
+
+    def to_list(self) -> list[Any]:
+        return [self.ref, self.first_seen, self.last_seen, self.count, self.external,
+                self.first_contacts, self.n_correspondents, self.correspondents, self.vip]
+
+    @classmethod
+    def from_list(cls, v: list[Any]) -> RecipientProfile:
+        return cls(*v)
+
+
+@dataclass(slots=True)
+class PairProfile:
+    """Sender → recipient. ``count`` is exact (no decay): a relationship is a fact.
+
+    Whether the recipient wrote back is the reverse pair's ``count`` (read at scoring time),
+    so one message updates one pair key per recipient, not two.
+    """
+
+    first_seen: float
+    last_seen: float
+    count: int = 0
+    threads: int = 0
+
+    def copy(self) -> PairProfile:
+        return PairProfile(self.first_seen, self.last_seen, self.count, self.threads)
+
+    def to_list(self) -> list[Any]:
+        return [self.first_seen, self.last_seen, self.count, self.threads]
+
+    @classmethod
+    def from_list(cls, v: list[Any]) -> PairProfile:
+        return cls(*v)
+
+
+@dataclass(slots=True)
+class DomainProfile:
+    """A sender domain (registrable) seen at this tenant."""
+
+    ref: float
+    first_seen: float
+    last_seen: float
+    count: float = 0.0
+    n_senders: int = 0
+    outbound: int = 0
+    payment_threads: int = 0
+    lookalike_of: str = ""
+
+    def copy(self) -> DomainProfile:
+        return DomainProfile(self.ref, self.first_seen, self.last_seen, self.count,
+                             self.n_senders, self.outbound, self.payment_threads,
+                             self.lookalike_of)
+
+    @property
+    def known_vendor(self) -> bool:
+        """The tenant has exchanged invoice or payment threads with this domain."""
+        return self.payment_threads > 0
+
+    def to_list(self) -> list[Any]:
+        return [self.ref, self.first_seen, self.last_seen, self.count, self.n_senders,
+                self.outbound, self.payment_threads, self.lookalike_of]
+
+    @classmethod
+    def from_list(cls, v: list[Any]) -> DomainProfile:
+        return cls(*v)
+
+
+@dataclass(slots=True)
+class TenantProfile:
+    """What the tenant is: its own domains and the domains it trusts (writes to).
+
+    Changes only when a domain joins a set, so it is rewritten rarely, not every batch.
+    """
+
+    own_domains: list[str] = field(default_factory=list)
+    known_domains: list[str] = field(default_factory=list)
+
+    def copy(self) -> TenantProfile:
+        return TenantProfile(list(self.own_domains), list(self.known_domains))
+
+    def to_list(self) -> list[Any]:
+        return [self.own_domains, self.known_domains]
+
+    @classmethod
+    def from_list(cls, v: list[Any]) -> TenantProfile:
+        return cls(*v)
+
+
+@dataclass(slots=True)
+class PersonProfile:
+    """An internal person found by normalised display name: the addresses that name uses
+    internally, whether the directory marks them VIP, and their title."""
+
+    addresses: list[str] = field(default_factory=list)
+    display_name: str = ""
+    vip: bool = False
+    title: str = ""
+
+    def copy(self) -> PersonProfile:
+        return PersonProfile(list(self.addresses), self.display_name, self.vip, self.title)
+
+    def to_list(self) -> list[Any]:
+        return [self.addresses, self.display_name, self.vip, self.title]
+
+    @classmethod
+    def from_list(cls, v: list[Any]) -> PersonProfile:
+        return cls(*v)
+
+
+Profile = (SenderProfile | RecipientProfile | PairProfile | DomainProfile | TenantProfile
+           | PersonProfile)
+
+KIND_SENDER: Final = b"S"
+KIND_RECIPIENT: Final = b"R"
+KIND_PAIR: Final = b"P"
+KIND_DOMAIN: Final = b"D"
+KIND_TENANT: Final = b"T"
+KIND_PERSON: Final = b"N"
+KINDS: Final[dict[bytes, type]] = {
+    KIND_SENDER: SenderProfile,
+    KIND_RECIPIENT: RecipientProfile,
+    KIND_PAIR: PairProfile,
+    KIND_DOMAIN: DomainProfile,
+    KIND_TENANT: TenantProfile,
+    KIND_PERSON: PersonProfile,
+}
+KIND_NAMES: Final[dict[bytes, str]] = {
+    KIND_SENDER: "sender", KIND_RECIPIENT: "recipient", KIND_PAIR: "pair",
+    KIND_DOMAIN: "domain", KIND_TENANT: "tenant", KIND_PERSON: "person",
+}
+SEP: Final = "\x1f"
+
+
+def make_key(kind: bytes, tenant: str, *parts: str) -> bytes:
+    """``kind byte + tenant + US + part [+ US + part]``: tenants never share a key."""
+    return kind + (tenant + SEP + SEP.join(parts)).encode("utf-8")
+
+
+def split_key(key: bytes) -> tuple[bytes, str, list[str]]:
+    """Inverse of :func:`make_key`."""
+    tenant, *parts = key[1:].decode("utf-8").split(SEP)
+    return key[:1], tenant, parts
+
+
+def encode(profile: Profile) -> bytes:
+    """Layout version byte + orjson array."""
+    return bytes((LAYOUT_VERSION,)) + orjson.dumps(profile.to_list())
+
+
+def decode(kind: bytes, value: bytes) -> Profile:
+    """Decode a stored value of ``kind``; migrates older layouts, refuses newer ones."""
+    version = value[0]
+    if version != LAYOUT_VERSION:
+        raise LayoutVersionError(
+            f"{KIND_NAMES.get(kind, kind)!r} value has layout version {version}; this build "
+            f"reads {LAYOUT_VERSION} (upgrade mailhawk or restore state from the changelog)"
+        )
+    cls: Any = KINDS[kind]
+    return cls.from_list(orjson.loads(value[1:]))  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- observe
+
+
+def observe_sender(
+    p: SenderProfile | None,
+    *,
+    t: float,
+    display_name: str,
+    reply_to_domain: str,
+    return_path_domain: str,
+    auth: tuple[str, str, str],
+    network: str,
+    link_domains: tuple[str, ...],
+    attachment_types: tuple[str, ...],
+    new_recipients: int,
+    fanout: int,
+    decay: Decay,
+) -> SenderProfile:
+    """The sender profile after one more message at time ``t``."""
+    if p is None:
+        p = SenderProfile(ref=t, first_seen=t, last_seen=t)
+    else:
+        p = p.copy()
+    w, factor = _scaled(p.ref, t, decay)
+    if factor != 1.0:
+        _rebase_sender(p, factor, t)
+    p.last_seen = max(p.last_seen, t)
+    p.first_seen = min(p.first_seen, t)
+    p.count += w
+    p.n_recipients += new_recipients
+    p.max_fanout = max(p.max_fanout, fanout)
+    _bump(p.display_names, display_name, w, TOP_DISPLAY_NAMES)
+    _bump(p.reply_to_domains, reply_to_domain, w, TOP_SMALL)
+    _bump(p.return_path_domains, return_path_domain, w, TOP_SMALL)
+    tm = int(t)
+    p.hours[(tm // 3600) % 24] += w
+    p.weekdays[(tm // 86400 + 3) % 7] += w  # 1970-01-01 was a Thursday; Monday = 0
+    for name, outcome in zip(("spf", "dkim", "dmarc"), auth, strict=True):
+        if outcome:
+            _bump(p.auth, f"{name}_{'pass' if outcome == 'pass' else 'fail'}", w, 8)
+    _bump(p.networks, network, w, TOP_NETWORKS)
+    for d in link_domains:
+        _bump(p.link_domains, d, w, TOP_LINK_DOMAINS)
+    for ext in attachment_types:
+        _bump(p.attachment_types, ext, w, TOP_SMALL)
+    return p
+
+
+def observe_verdict(p: SenderProfile, *, t: float, action: str, decay: Decay) -> SenderProfile:
+    """The sender profile after one of its messages at time ``t`` was given ``action``.
+
+    Kept apart from :func:`observe_sender` because verdicts come after the batched models:
+    features never read these counts, so a batch's scores do not depend on where the batch
+    boundaries fall (a re-run after a crash gives the same verdicts), and the counts added
+    here commute with the batch's other updates.
+    """
+    p = p.copy()
+    w, factor = _scaled(p.ref, t, decay)
+    if factor != 1.0:
+        _rebase_sender(p, factor, t)
+    _bump(p.verdicts, action, w, 4)
+    return p
+
+
+def _rebase_sender(p: SenderProfile, factor: float, t: float) -> None:
+    p.ref = t
+    p.count /= factor
+    for c in (p.display_names, p.reply_to_domains, p.return_path_domains, p.auth,
+              p.networks, p.link_domains, p.attachment_types, p.verdicts):
+        _rescale(c, factor)
+    p.hours = [h / factor for h in p.hours]
+    p.weekdays = [d / factor for d in p.weekdays]
+
+
+def observe_recipient(
+    p: RecipientProfile | None,
+    *,
+    t: float,
+    sender: str,
+    external: bool,
+    first_contact: bool,
+    decay: Decay,
+) -> RecipientProfile:
+    """The recipient profile after it received one more message at time ``t``."""
+    if p is None:
+        p = RecipientProfile(ref=t, first_seen=t, last_seen=t)
+    else:
+        p = p.copy()
+    w, factor = _scaled(p.ref, t, decay)
+    if factor != 1.0:
+        p.ref = t
+        p.count /= factor
+        p.external /= factor
+        p.first_contacts /= factor
+        _rescale(p.correspondents, factor)
+    p.last_seen = max(p.last_seen, t)
+    p.first_seen = min(p.first_seen, t)
+    p.count += w
+    if external:
+        p.external += w
+    if first_contact:
+        p.first_contacts += w
+        p.n_correspondents += 1
+    _bump(p.correspondents, sender, w, TOP_CORRESPONDENTS)
+    return p
+
+
+def observe_pair(p: PairProfile | None, *, t: float, in_thread: bool) -> PairProfile:
+    """The pair profile after one more message from sender to recipient at time ``t``."""
+    p = PairProfile(first_seen=t, last_seen=t) if p is None else p.copy()
+    p.first_seen = min(p.first_seen, t)
+    p.last_seen = max(p.last_seen, t)
+    p.count += 1
+    if in_thread:
+        p.threads += 1
+    return p
+
+
+def observe_domain(
+    p: DomainProfile | None,
+    *,
+    t: float,
+    new_sender: bool,
+    outbound: int,
+    payment_thread: bool,
+    lookalike_of: str,
+    decay: Decay,
+) -> DomainProfile:
+    """The domain profile after one more message from it (or ``outbound`` messages to it)."""
+    if p is None:
+        p = DomainProfile(ref=t, first_seen=t, last_seen=t, lookalike_of=lookalike_of)
+    else:
+        p = p.copy()
+    w, factor = _scaled(p.ref, t, decay)
+    if factor != 1.0:
+        p.ref = t
+        p.count /= factor
+    p.first_seen = min(p.first_seen, t)
+    p.last_seen = max(p.last_seen, t)
+    if outbound:
+        p.outbound += outbound
+    else:
+        p.count += w
+    if new_sender:
+        p.n_senders += 1
+    if payment_thread:
+        p.payment_threads += 1
+    return p

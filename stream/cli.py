@@ -1,0 +1,240 @@
+"""The ``mailhawk`` command line (click).
+
+This module is the composition root: it may import every package (including ``bench``,
+lazily inside its commands); nothing imports it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from schemas import MailRecord, MimeError, SchemaError, read_mail_jsonl
+
+log = logging.getLogger("mailhawk")
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
+def main(verbose: bool) -> None:
+    """mailhawk: stop email attacks before they reach an inbox."""
+    _setup_logging(verbose)
+
+
+# ---------------------------------------------------------------------------- run
+
+
+@main.command()
+@click.option("--bootstrap-servers", help="Kafka bootstrap servers [MAILHAWK_BOOTSTRAP_SERVERS].")
+@click.option("--input-topic", help="Topic of MailRecords [MAILHAWK_INPUT_TOPIC].")
+@click.option("--verdict-topic", help="Topic for verdicts [MAILHAWK_VERDICT_TOPIC].")
+@click.option("--dead-letter-topic", help="Topic for dead letters [MAILHAWK_DEAD_LETTER_TOPIC].")
+@click.option("--changelog-topic", help="Compacted state changelog [MAILHAWK_CHANGELOG_TOPIC].")
+@click.option("--group", help="Consumer group [MAILHAWK_GROUP].")
+@click.option("--state-dir", help="Where the RocksDB stores live [MAILHAWK_STATE_DIR].")
+@click.option("--metrics-port", type=int, help="Port of /metrics, /healthz, /readyz "
+              "[MAILHAWK_METRICS_PORT]; -1 disables, 0 picks a free one.")
+@click.option("--partitions", type=int, help="Partitions of topics it creates "
+              "[MAILHAWK_PARTITIONS].")
+@click.option("--batch-size", type=int, help="Records per batch [MAILHAWK_BATCH_SIZE].")
+@click.option("--artifact", help="Model artifact directory [MAILHAWK_ARTIFACT].")
+@click.option("--scores", help="Scores/thresholds file [MAILHAWK_SCORES].")
+def run(**flags: Any) -> None:
+    """Consume mail, score it, publish verdicts (every flag also as MAILHAWK_*)."""
+    from stream.config import EngineConfig
+    from stream.engine import Engine
+
+    config = EngineConfig.from_env(flags)
+    log.info("starting %r", config)
+    engine = Engine(config)
+    engine.run()
+
+
+# ---------------------------------------------------------------------------- ingest
+
+
+def iter_records(paths: tuple[str, ...], tenant: str, rejects: list[tuple[str, str]],
+                 normalise: bool = False) -> Iterator[MailRecord]:
+    """MailRecords from .eml/mbox/maildir/folders/.tar.gz and MailRecord JSONL, in order."""
+    from schemas.mime import parse_message
+    from schemas.sources import iter_messages
+
+    for path in paths:
+        if path.endswith(".jsonl"):
+            yield from read_mail_jsonl(path)
+            continue
+        for raw in iter_messages([path]):
+            try:
+                yield parse_message(raw.raw, tenant_id=tenant, normalise=normalise)
+            except MimeError as exc:
+                rejects.append((raw.origin, str(exc)))
+
+
+def _write_rejects(rejects: list[tuple[str, str]], path: str) -> None:
+    if not rejects:
+        return
+    with open(path, "wb") as fh:
+        for origin, reason in rejects:
+            fh.write(orjson.dumps({"origin": origin, "reason": reason}) + b"\n")
+    click.echo(f"{len(rejects)} messages could not be converted; reasons in {path}", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--tenant", default="default", show_default=True, help="Tenant id of the mail.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Write JSONL here.")
+@click.option("--bootstrap-servers", help="Produce to this Kafka cluster instead.")
+@click.option("--topic", default="mail.inbound", show_default=True)
+@click.option("--rejects", default="rejects.jsonl", show_default=True,
+              help="Where messages that cannot be converted are listed with the reason.")
+@click.option("--normalise", is_flag=True, help="Strip corpus-specific headers (label leaks).")
+def ingest(paths: tuple[str, ...], tenant: str, out_file: str | None,
+           bootstrap_servers: str | None, topic: str, rejects: str, normalise: bool) -> None:
+    """Convert raw mail (.eml, mbox, maildir, .tar.gz) to MailRecords."""
+    from tqdm import tqdm
+
+    if bool(out_file) == bool(bootstrap_servers):
+        raise click.UsageError("give exactly one of --out FILE.jsonl or --bootstrap-servers")
+    failed: list[tuple[str, str]] = []
+    records = tqdm(iter_records(paths, tenant, failed, normalise), unit=" msg",
+                   desc="ingest", disable=not sys.stderr.isatty())
+    if out_file:
+        from schemas import write_mail_jsonl
+
+        n = write_mail_jsonl(out_file, records)
+    else:
+        from stream.replay import produce_records
+
+        n = produce_records(str(bootstrap_servers), topic, records)
+    _write_rejects(failed, rejects)
+    click.echo(f"{n} records written", err=True)
+
+
+# ---------------------------------------------------------------------------- scan
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--tenant", default="default", show_default=True)
+@click.option("--state-dir", help="Keep state in RocksDB here (default: in memory).")
+@click.option("--artifact", default="", help="Model artifact directory.")
+@click.option("--scores", default="", help="Scores/thresholds file.")
+def scan(paths: tuple[str, ...], tenant: str, state_dir: str | None, artifact: str,
+         scores: str) -> None:
+    """Score mail offline, in the order given, and print one verdict JSON per message."""
+    from stream.offline import scan_records
+
+    failed: list[tuple[str, str]] = []
+    out = sys.stdout.buffer
+    for verdict in scan_records(iter_records(paths, tenant, failed), state_dir=state_dir,
+                                artifact=artifact, scores=scores):
+        out.write(orjson.dumps(verdict.to_dict()) + b"\n")
+    out.flush()
+    for origin, reason in failed:
+        click.echo(f"not converted: {origin}: {reason}", err=True)
+
+
+# ---------------------------------------------------------------------------- broker
+
+
+@main.command()
+@click.option("--port", default=9092, show_default=True)
+def broker(port: int) -> None:
+    """Run the bundled dev broker (Tansu, memory only) on 127.0.0.1 in the foreground."""
+    from stream.broker import start_broker
+
+    dev = start_broker(port)
+    click.echo(f"mailhawk dev broker ready on {dev.bootstrap_servers} (Ctrl-C stops it; "
+               "everything is in memory)", err=True)
+    try:
+        dev.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        dev.stop()
+
+
+# ---------------------------------------------------------------------------- demo
+
+
+@main.command()
+@click.option("--messages", default=3000, show_default=True, help="Ham messages to replay.")
+@click.option("--attacks", default=400, show_default=True, help="Attack messages to mix in.")
+@click.option("--corpora", default=None, help="Corpora folder [MAILHAWK_CORPORA].")
+@click.option("--keep-state", is_flag=True, help="Keep the demo's state folder afterwards.")
+def demo(messages: int, attacks: int, corpora: str | None, keep_state: bool) -> None:
+    """Start the dev broker and the engine, replay sample traffic, print what was caught."""
+    from stream.demo import run_demo
+
+    run_demo(messages=messages, attacks=attacks, corpora=corpora, keep_state=keep_state)
+
+
+# ---------------------------------------------------------------------------- state
+
+
+@main.group()
+def state() -> None:
+    """Inspect behavioural state (read-only)."""
+
+
+@state.command("show")
+@click.option("--state-dir", required=True)
+@click.option("--tenant", required=True)
+@click.option("--sender")
+@click.option("--recipient")
+@click.option("--domain")
+def state_show(state_dir: str, tenant: str, sender: str | None, recipient: str | None,
+               domain: str | None) -> None:
+    """Print one profile as JSON for an analyst."""
+    from stream.inspect import show_profile
+
+    chosen = [(k, v) for k, v in (("sender", sender), ("recipient", recipient),
+                                  ("domain", domain)) if v]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of --sender, --recipient, --domain")
+    kind, value = chosen[0]
+    found = show_profile(Path(state_dir), tenant, kind, str(value))
+    if not found:
+        click.echo(f"no {kind} profile for {value!r} at tenant {tenant!r}", err=True)
+        sys.exit(1)
+    for doc in found:
+        click.echo(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode())
+
+
+@state.command("stats")
+@click.option("--state-dir", required=True)
+def state_stats(state_dir: str) -> None:
+    """Key counts and sizes per profile kind and partition."""
+    from stream.inspect import stats
+
+    click.echo(orjson.dumps(stats(Path(state_dir)), option=orjson.OPT_INDENT_2).decode())
+
+
+def _fail(exc: Exception) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(2)
+
+
+def entry() -> None:  # pragma: no cover - console script wrapper
+    """Run the CLI, turning mailhawk errors into one clear line."""
+    from schemas import MailhawkError
+
+    try:
+        main()
+    except (MailhawkError, SchemaError) as exc:
+        _fail(exc)
+
+
+if __name__ == "__main__":
+    entry()

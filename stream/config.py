@@ -1,0 +1,95 @@
+"""Engine configuration: one frozen dataclass, read from flags and environment in one place.
+
+Every field can be set as ``MAILHAWK_<FIELD>`` (upper case) in the environment; a CLI flag
+wins over the environment, which wins over the default. ``kafka_extra`` takes
+``MAILHAWK_KAFKA_<LIBRDKAFKA_KEY_WITH_UNDERSCORES>`` entries (e.g. ``MAILHAWK_KAFKA_SASL_PASSWORD``)
+and is masked in ``repr`` because it carries credentials.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "MAILHAWK_"
+KAFKA_ENV_PREFIX = "MAILHAWK_KAFKA_"
+
+
+@dataclass(frozen=True, slots=True)
+class EngineConfig:
+    """How the engine connects, what it reads and writes, and its limits."""
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    input_topic: str = "mail.inbound"
+    verdict_topic: str = "mail.verdicts"
+    dead_letter_topic: str = "mail.deadletter"
+    changelog_topic: str = "mailhawk.state.changelog"
+    group: str = "mailhawk"
+    state_dir: str = ".mailhawk/state"
+    metrics_port: int = 9464
+    metrics_host: str = "127.0.0.1"
+    partitions: int = 8
+    replication_factor: int = 1
+    batch_size: int = 500
+    batch_timeout_s: float = 0.05
+    max_record_bytes: int = 4 * 1024 * 1024
+    session_timeout_ms: int = 6000
+    max_poll_interval_ms: int = 300_000
+    half_life_days: float = 90.0
+    idle_expiry_days: float = 400.0
+    cache_entries: int = 200_000
+    block_cache_mb: int = 64
+    write_buffer_mb: int = 16
+    artifact: str = ""
+    scores: str = ""
+    create_topics: bool = True
+    kafka_extra: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)
+                          if f.name != "kafka_extra")
+        return f"EngineConfig({shown}, kafka_extra=<{len(self.kafka_extra)} masked>)"
+
+    @classmethod
+    def from_env(cls, overrides: Mapping[str, Any] | None = None,
+                 environ: Mapping[str, str] | None = None) -> EngineConfig:
+        """Defaults, then ``MAILHAWK_*`` environment, then ``overrides`` (CLI flags, not None)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name == "kafka_extra":
+                continue
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = _convert(f.name, raw, f.type)
+        values["kafka_extra"] = {
+            k[len(KAFKA_ENV_PREFIX):].lower().replace("_", "."): v
+            for k, v in env.items() if k.startswith(KAFKA_ENV_PREFIX)
+        }
+        for k, v in (overrides or {}).items():
+            if v is not None:
+                values[k] = v
+        return cls(**values)
+
+    @property
+    def state_path(self) -> Path:
+        """The state directory as a path."""
+        return Path(self.state_dir)
+
+
+def _convert(name: str, raw: str, type_name: object) -> Any:
+    t = str(type_name)
+    try:
+        if t == "bool":
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        if t == "int":
+            return int(raw)
+        if t == "float":
+            return float(raw)
+    except ValueError:
+        raise ValueError(f"environment variable {ENV_PREFIX}{name.upper()}={raw!r} is not a "
+                         f"valid {t}") from None
+    return raw

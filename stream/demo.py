@@ -1,0 +1,155 @@
+"""``mailhawk demo``: broker, engine and a replay of sample traffic, then a summary.
+
+Everything it starts it stops: the Tansu broker (memory only), one engine process, and a
+temporary state folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from schemas import MailRecord
+from stream.broker import free_port, start_broker
+from stream.config import EngineConfig
+from stream.kafka import ensure_topics
+from stream.replay import collect, produce_raw, produce_records
+
+BAD_RECORDS: list[tuple[str, bytes]] = [
+    ("invalid JSON", b'{"message_id": "broken'),
+    ("wrong schema version", b'{"schema_version": 99, "message_id": "x", "tenant_id": "t"}'),
+    ("missing field", b'{"schema_version": 1, "message_id": "m-1", "tenant_id": "demo"}'),
+]
+
+
+def _sample_traffic(messages: int, attacks: int, corpora: str | None
+                    ) -> tuple[list[MailRecord], dict[str, tuple[str, str]], str]:
+    from bench.corpus import build, corpora_dir
+
+    found = corpora_dir(corpora)
+    if found is not None:
+        records, labels = build(found, ham_limit=messages, attacks_limit=attacks,
+                                normalise=True, progress=True)
+        return records, {lab.message_id: (lab.label, lab.scenario) for lab in labels}, \
+            f"real corpora in {found} (headers normalised)"
+    from bench.generate import generate
+
+    records, label_map = [], {}
+    for record, label in generate(tenants=1, days=20, seed=3, employees=(30, 40)):
+        records.append(record)
+        label_map[record.message_id] = (label.label, label.scenario)
+        if len(records) >= messages + attacks:
+            break
+    return records, label_map, "synthetic organisation traffic (no corpora found)"
+
+
+def run_demo(*, messages: int, attacks: int, corpora: str | None, keep_state: bool) -> None:
+    """Run the whole demo and print its summary."""
+    echo = click.echo
+    records, labels, origin = _sample_traffic(messages, attacks, corpora)
+    echo(f"sample traffic: {len(records)} messages from {origin}")
+    state_dir = Path(tempfile.mkdtemp(prefix="mailhawk-demo-"))
+    broker = start_broker(free_port())
+    engine: subprocess.Popen[bytes] | None = None
+    try:
+        echo(f"dev broker (Tansu) on {broker.bootstrap_servers}")
+        config = EngineConfig(bootstrap_servers=broker.bootstrap_servers, partitions=4,
+                              state_dir=str(state_dir), metrics_port=free_port())
+        ensure_topics(config)
+        engine = subprocess.Popen(
+            [sys.executable, "-m", "stream", "run", "--bootstrap-servers",
+             broker.bootstrap_servers, "--state-dir", str(state_dir), "--metrics-port",
+             str(config.metrics_port), "--partitions", "4"],
+            stdin=subprocess.DEVNULL, stderr=open(state_dir / "engine.log", "wb"))  # noqa: SIM115
+        echo(f"engine started (pid {engine.pid}; metrics on http://127.0.0.1:"
+             f"{config.metrics_port}/metrics; log {state_dir / 'engine.log'})")
+        started = time.time()
+        with tqdm(total=len(records), desc="replay", unit=" msg") as bar:
+            produce_records(broker.bootstrap_servers, config.input_topic, records,
+                            on_progress=lambda n: bar.update(n - bar.n))
+            bar.update(len(records) - bar.n)
+        produce_raw(broker.bootstrap_servers, config.input_topic,
+                    [(b"demo", raw) for _, raw in BAD_RECORDS])
+        with tqdm(total=len(records), desc="verdicts", unit=" msg") as bar:
+            got = collect(broker.bootstrap_servers, config.verdict_topic, expect=len(records),
+                          dead_letter_topic=config.dead_letter_topic, timeout=600,
+                          quiet_after=2.0, on_progress=lambda n: bar.update(n - bar.n))
+        elapsed = time.time() - started
+        _summary(records, labels, got, elapsed)
+    finally:
+        if engine is not None and engine.poll() is None:
+            engine.send_signal(signal.SIGTERM)
+            try:
+                engine.wait(20)
+            except subprocess.TimeoutExpired:
+                engine.kill()
+        broker.stop()
+        if keep_state:
+            echo(f"state kept in {state_dir}")
+        else:
+            shutil.rmtree(state_dir, ignore_errors=True)
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _summary(records: list[MailRecord], labels: dict[str, tuple[str, str]], got: Any,
+             elapsed: float) -> None:
+    echo = click.echo
+    verdicts = {v.message_id: v for v in got.verdicts}
+    by_action = Counter(v.action for v in verdicts.values())
+    by_attack = Counter(v.attack_type for v in verdicts.values() if v.action != "allow")
+    missing = len({r.message_id for r in records} - set(verdicts))
+    latencies = [v.latency_ms for v in verdicts.values()]
+    echo("")
+    echo("=" * 72)
+    echo(f"messages replayed        {len(records)}")
+    echo(f"verdicts received        {len(verdicts)} (missing: {missing}, duplicates: "
+         f"{len(got.verdicts) - len(verdicts)})")
+    echo(f"dead letters             {len(got.dead_letters)}  "
+         + ", ".join(f"{d.error_kind}: {d.error[:60]}" for d in got.dead_letters))
+    echo(f"throughput               {len(verdicts) / max(elapsed, 1e-9):,.0f} msg/s "
+         "(replay start to last verdict)")
+    echo(f"latency produce→verdict  p50 {_pct(latencies, 0.5):.1f} ms   "
+         f"p99 {_pct(latencies, 0.99):.1f} ms")
+    echo("verdicts by action       " + ", ".join(f"{a}: {n}" for a, n in by_action.most_common()))
+    echo("flagged by attack type   " + ", ".join(f"{a}: {n}" for a, n in by_attack.most_common()))
+    echo("")
+    echo(f"{'source':<22}{'messages':>9}{'quarantine/block':>18}{'warn':>7}")
+    per: dict[str, Counter[str]] = {}
+    for mid, (_, scenario) in labels.items():
+        v = verdicts.get(mid)
+        if v is not None:
+            per.setdefault(scenario, Counter())[v.action] += 1
+    for scenario, c in sorted(per.items()):
+        total = sum(c.values())
+        caught = c["quarantine"] + c["block"]
+        echo(f"{scenario:<22}{total:>9}{caught:>10} ({caught / total:6.1%}){c['warn']:>7}")
+    echo("")
+    echo("caught examples (evidence):")
+    shown = 0
+    for v in verdicts.values():
+        if v.action in ("quarantine", "block") and labels.get(v.message_id, ("", ""))[0] != \
+                "ham" and shown < 5:
+            shown += 1
+            top = v.hits[0] if v.hits else None
+            echo(f"  - {v.action:<10} {v.attack_type:<20} score {v.score:.2f}  "
+                 f"[{labels.get(v.message_id, ('', '?'))[1]}]")
+            for h in v.hits[:3]:
+                echo(f"      {h.detector}: {h.score:.2f} {dict(list(h.evidence.items())[:4])}")
+            del top
+    echo("=" * 72)

@@ -1,0 +1,333 @@
+"""The streaming engine: consume mail, score it against per-tenant state, publish verdicts.
+
+One readable loop (``Engine.run``): poll a batch → decode → score per partition → produce →
+checkpoint. Collaborators are built in the constructor and entered through one ExitStack.
+The first SIGINT/SIGTERM drains the batch in flight and stops; a second one exits at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from confluent_kafka import Consumer, Message, TopicPartition
+from prometheus_client import CollectorRegistry
+
+from detectors import Cascade
+from schemas import (
+    DeadLetter,
+    MailRecord,
+    SchemaError,
+    SourcePosition,
+    Verdict,
+    decode_mail,
+    encode_verdict,
+)
+from state import Decay, PartitionState, RocksDBOptions, RocksDBStore
+from stream.changelog import produce_batch, restore_partition
+from stream.config import EngineConfig
+from stream.errors import KafkaError
+from stream.kafka import (
+    LatchingProducer,
+    consumer_config,
+    ensure_topics,
+    producer_config,
+    restore_consumer_config,
+)
+from stream.metrics import EngineMetrics, Health, serve
+
+log = logging.getLogger("mailhawk.engine")
+DAY = 86400.0
+
+
+@dataclass
+class _Partition:
+    number: int
+    state: PartitionState
+    next_offset: int
+
+
+class Engine:
+    """Runs the commit protocol of DESIGN.md for every assigned input partition."""
+
+    def __init__(self, config: EngineConfig, *, cascade: Cascade | None = None,
+                 registry: CollectorRegistry | None = None) -> None:
+        self.config = config
+        self.registry = registry or CollectorRegistry()
+        self.metrics = EngineMetrics.create(self.registry)
+        self.health = Health()
+        self.cascade = cascade or Cascade.from_config(config.scores, config.artifact)
+        self.metrics.model_info.labels(self.cascade.model_version,
+                                       self.cascade.rules_version).set(1)
+        self.decay = Decay(config.half_life_days * DAY, config.idle_expiry_days * DAY)
+        self.store_options = RocksDBOptions(config.block_cache_mb << 20,
+                                            config.write_buffer_mb << 20)
+        self._stop = threading.Event()
+        self._partitions: dict[int, _Partition] = {}
+        self._assigned: set[int] = set()
+        self._consumer: Consumer | None = None
+        self._restorer: Consumer | None = None
+        self._producer: LatchingProducer | None = None
+        self._last_lag = 0.0
+        self.processed = 0
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def stop(self) -> None:
+        """Ask the loop to finish the batch in flight and return."""
+        self._stop.set()
+
+    @contextlib.contextmanager
+    def _signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def handler(signum: int, _frame: Any) -> None:
+            if self._stop.is_set():
+                log.warning("second signal: exiting without draining")
+                os._exit(130)
+            log.info("signal %s: draining the batch in flight, then stopping", signum)
+            self._stop.set()
+
+        previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for s, h in previous.items():
+                signal.signal(s, h)
+
+    def run(self, *, max_idle_s: float | None = None,
+            on_batch: Callable[[int], None] | None = None) -> None:
+        """Consume until stopped (or idle for ``max_idle_s`` seconds, for replays)."""
+        cfg = self.config
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(self._signals())
+            if cfg.metrics_port >= 0:
+                server = serve(self.registry, self.health, cfg.metrics_host, cfg.metrics_port)
+                stack.callback(server.shutdown)
+                self.metrics_port = server.server_address[1]
+            if cfg.create_topics:
+                ensure_topics(cfg)
+            self._producer = LatchingProducer(producer_config(cfg))
+            stack.callback(self._producer.close)
+            self._restorer = Consumer(restore_consumer_config(cfg))
+            stack.callback(self._restorer.close)
+            self._consumer = Consumer(consumer_config(cfg))
+            stack.callback(self._close_consumer)
+            stack.callback(self._close_partitions)
+            self._consumer.subscribe([cfg.input_topic], on_assign=self._on_assign,
+                                     on_revoke=self._on_revoke, on_lost=self._on_revoke)
+            self.health.set_ready(False, "waiting for partition assignment")
+            idle_since = time.monotonic()
+            while not self._stop.is_set():
+                self._sync_assignment()
+                messages = self._consumer.consume(cfg.batch_size, cfg.batch_timeout_s)
+                if messages:
+                    self.process(messages)
+                    idle_since = time.monotonic()
+                    if on_batch:
+                        on_batch(len(messages))
+                else:
+                    self._producer.poll(0)
+                    if max_idle_s is not None and time.monotonic() - idle_since > max_idle_s:
+                        break
+                self._update_lag()
+            log.info("stopped after %d records", self.processed)
+
+    def _close_consumer(self) -> None:
+        if self._consumer is not None:
+            self._consumer.close()
+
+    def _close_partitions(self) -> None:
+        for part in self._partitions.values():
+            part.state.store.close()
+        self._partitions.clear()
+
+    # ------------------------------------------------------------------ rebalance
+
+    def _on_assign(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        # Cheap by design: record the fact; stores open and restore in the main loop.
+        self._assigned.update(tp.partition for tp in partitions)
+
+    def _on_revoke(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        self._assigned.difference_update(tp.partition for tp in partitions)
+
+    def _sync_assignment(self) -> None:
+        for number in list(self._partitions):
+            if number not in self._assigned:
+                self._partitions.pop(number).state.store.close()
+                with contextlib.suppress(KeyError):
+                    self.metrics.consumer_lag.remove(str(number))
+        for number in sorted(self._assigned - set(self._partitions)):
+            self._open_partition(number)
+        self.metrics.assigned_partitions.set(len(self._partitions))
+        if self._partitions:
+            self.health.set_ready(True)
+
+    def _open_partition(self, number: int) -> _Partition:
+        """Open the partition's store and bring it up to the changelog's end."""
+        cfg = self.config
+        path = Path(cfg.state_dir) / f"{cfg.input_topic}-{number}"
+        store = RocksDBStore(path, self.store_options)
+        state = PartitionState(store, decay=self.decay, cache_entries=cfg.cache_entries)
+        assert self._restorer is not None
+        self.health.set_ready(False, f"restoring partition {number}")
+        result = restore_partition(self._restorer, cfg.changelog_topic, number, state,
+                                   timeout=cfg.max_poll_interval_ms / 1000 * 0.8)
+        if result.records:
+            log.info("partition %d: restored %d changelog records (%d batches) in %.1f s",
+                     number, result.records, result.batches, result.seconds)
+            self.metrics.restored_records.inc(result.records)
+        if result.orphan_keys:
+            state.add_repair(result.orphan_keys)
+        part = _Partition(number, state, state.next_offset or 0)
+        self._partitions[number] = part
+        return part
+
+    # ------------------------------------------------------------------ the batch
+
+    def process(self, messages: list[Message]) -> None:
+        """Process one consumed batch, following the commit protocol.
+
+        Step 1. Decode every record; undecodable ones become dead letters. Records below the
+                partition's stored next offset are skipped (their verdict was delivered and
+                their state applied before a crash).
+        Step 2. Score each partition's records against its state as it was before each
+                record (read-your-writes within the batch).
+        Step 3. Produce verdicts, dead letters and the batch's changelog records (the last
+                value of each changed key, then the marker with the next offset) and wait
+                for their delivery.
+        Step 4. Write the state changes and the next offset in one RocksDB write.
+        Step 5. Commit the consumer offsets.
+        """
+        started = time.perf_counter()
+        cfg = self.config
+        producer = self._producer
+        assert producer is not None and self._consumer is not None
+        # Step 1
+        by_partition: dict[int, list[tuple[Message, MailRecord]]] = {}
+        letters: list[DeadLetter] = []
+        last_offset: dict[int, int] = {}
+        first_offset: dict[int, int] = {}
+        t_decode = time.perf_counter()
+        for msg in messages:
+            err = msg.error()
+            if err is not None:
+                if err.fatal():
+                    raise KafkaError.from_confluent(err, "consume")
+                log.warning("consumer: %s", err.str())
+                continue
+            number, offset = msg.partition(), msg.offset()
+            part = self._partitions.get(number)
+            if part is None:
+                if number not in self._assigned:
+                    continue  # revoked while fetched; the new owner will process it
+                part = self._open_partition(number)
+            if offset < part.next_offset:
+                self.metrics.skipped_replayed.inc()
+                continue
+            first_offset.setdefault(number, offset)
+            last_offset[number] = offset
+            raw = msg.value()
+            try:
+                record = decode_mail(raw, cfg.max_record_bytes)
+            except SchemaError as exc:
+                letters.append(DeadLetter(raw or b"", msg.key(), msg.topic(), number, offset,
+                                          exc.kind, str(exc), exc.field, time.time()))
+                continue
+            by_partition.setdefault(number, []).append((msg, record))
+        self.metrics.stage_seconds.labels("decode").inc(time.perf_counter() - t_decode)
+        if not last_offset:
+            return
+        self.metrics.records_in.inc(sum(len(v) for v in by_partition.values()) + len(letters))
+        # Step 2
+        verdict_count: dict[tuple[str, str], int] = {}
+        changes: dict[int, dict[bytes, bytes | None]] = {}
+        try:
+            for number in sorted(last_offset):
+                part = self._partitions[number]
+                items = by_partition.get(number, [])
+                decisions = self.cascade.score_batch(part.state, [r for _, r in items])
+                t_produce = time.perf_counter()
+                for (msg, record), decision in zip(items, decisions, strict=True):
+                    verdict = self._verdict(msg, record, decision)
+                    producer.produce(cfg.verdict_topic, encode_verdict(verdict),
+                                     key=record.tenant_id.encode())
+                    k = (verdict.action, verdict.attack_type)
+                    verdict_count[k] = verdict_count.get(k, 0) + 1
+                    for h in decision.hits:
+                        self.metrics.hits.labels(h.detector).inc()
+                changes[number] = part.state.changes()
+                batch_id = f"{first_offset[number]}-{last_offset[number] + 1}".encode()
+                produce_batch(producer, cfg.changelog_topic, number, batch_id,
+                              changes[number], last_offset[number] + 1)
+                self.metrics.stage_seconds.labels("produce").inc(
+                    time.perf_counter() - t_produce)
+            for letter in letters:
+                producer.produce(cfg.dead_letter_topic, letter.original, key=letter.key,
+                                 headers=letter.headers())
+                self.metrics.dead_letters.labels(letter.error_kind).inc()
+                log.warning("dead letter %s[%d]@%d: %s", letter.topic, letter.partition,
+                            letter.offset, letter.error)
+            # Step 3 (wait for delivery)
+            t_flush = time.perf_counter()
+            producer.flush(60)
+            self.metrics.stage_seconds.labels("produce").inc(time.perf_counter() - t_flush)
+        except BaseException:
+            for number in last_offset:
+                self._partitions[number].state.rollback()
+            raise
+        for stage, seconds in self.cascade.times.reset().items():
+            self.metrics.stage_seconds.labels(stage).inc(seconds)
+        # Step 4
+        t_commit = time.perf_counter()
+        commits = []
+        for number, last in last_offset.items():
+            part = self._partitions[number]
+            changelog_offset = producer.last_offsets.get((cfg.changelog_topic, number))
+            part.state.commit(changes.get(number, {}), last + 1, changelog_offset)
+            part.next_offset = last + 1
+            commits.append(TopicPartition(cfg.input_topic, number, last + 1))
+        # Step 5
+        self._consumer.commit(offsets=commits, asynchronous=True)
+        self.metrics.stage_seconds.labels("commit").inc(time.perf_counter() - t_commit)
+        for (action, attack), n in verdict_count.items():
+            self.metrics.verdicts.labels(action, attack).inc(n)
+        self.metrics.batch_size.observe(len(messages))
+        self.metrics.batch_seconds.observe(time.perf_counter() - started)
+        self.processed += len(messages)
+
+    def _verdict(self, msg: Message, record: MailRecord, decision: Any) -> Verdict:
+        now = time.time()
+        ts_type, ts_ms = msg.timestamp()
+        latency = (now * 1000.0 - ts_ms) if ts_type and ts_ms > 0 else 0.0
+        return Verdict(
+            message_id=record.message_id, tenant_id=record.tenant_id,
+            recipients=record.recipients, action=decision.action,
+            attack_type=decision.attack_type, score=decision.score, hits=decision.hits,
+            model_version=self.cascade.model_version, rules_version=self.cascade.rules_version,
+            source=SourcePosition(msg.topic(), msg.partition(), msg.offset()),
+            scored_at=now, latency_ms=max(0.0, latency),
+        )
+
+    def _update_lag(self) -> None:
+        now = time.monotonic()
+        if now - self._last_lag < 5.0 or self._consumer is None:
+            return
+        self._last_lag = now
+        for number, part in self._partitions.items():
+            with contextlib.suppress(Exception):
+                _, high = self._consumer.get_watermark_offsets(
+                    TopicPartition(self.config.input_topic, number), cached=True)
+                if high >= 0:
+                    self.metrics.consumer_lag.labels(str(number)).set(
+                        max(0, high - part.next_offset))

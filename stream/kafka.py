@@ -1,0 +1,209 @@
+"""Kafka clients (confluent-kafka) with one config-merge order, topics, and a producer that
+latches delivery errors.
+
+Merge order for every client: library defaults → the engine's defaults → the user's extras
+(``MAILHAWK_KAFKA_*``) → the settings the engine must enforce (manual offset store and commit,
+callbacks). The user cannot switch off what the commit protocol depends on.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from stream.config import EngineConfig
+from stream.errors import KafkaError
+
+MAX_MESSAGE_BYTES: Final = 64 * 1024 * 1024
+
+
+def _merge(defaults: Mapping[str, Any], extra: Mapping[str, Any],
+           enforced: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(defaults)
+    out.update(extra)
+    out.update(enforced)
+    return out
+
+
+def consumer_config(cfg: EngineConfig, *, group: str | None = None) -> dict[str, Any]:
+    """librdkafka settings of the engine's input consumer."""
+    return _merge(
+        {
+            "auto.offset.reset": "earliest",
+            "session.timeout.ms": cfg.session_timeout_ms,
+            "max.poll.interval.ms": cfg.max_poll_interval_ms,
+            # Records up to 64 MiB must be *received* to be dead-lettered rather than stall
+            # the partition; the engine's own limit (max_record_bytes) refuses them after.
+            "fetch.max.bytes": MAX_MESSAGE_BYTES,
+            "max.partition.fetch.bytes": MAX_MESSAGE_BYTES,
+            "receive.message.max.bytes": MAX_MESSAGE_BYTES + 1024 * 1024,
+            "partition.assignment.strategy": "range",
+        },
+        cfg.kafka_extra,
+        {
+            "bootstrap.servers": cfg.bootstrap_servers,
+            "group.id": group or cfg.group,
+            "enable.auto.commit": False,
+            "enable.auto.offset.store": False,
+            "enable.partition.eof": False,
+        },
+    )
+
+
+def producer_config(cfg: EngineConfig) -> dict[str, Any]:
+    """librdkafka settings of the engine's producer (verdicts, dead letters, changelog)."""
+    return _merge(
+        {
+            "linger.ms": 2,
+            "compression.type": "lz4",
+            "message.max.bytes": MAX_MESSAGE_BYTES,
+            "queue.buffering.max.messages": 1_000_000,
+        },
+        cfg.kafka_extra,
+        {
+            "bootstrap.servers": cfg.bootstrap_servers,
+            # Changelog order within a partition is what restore relies on (a batch's
+            # marker after its records): idempotence keeps it across retries.
+            "enable.idempotence": True,
+            "acks": "all",
+        },
+    )
+
+
+def restore_consumer_config(cfg: EngineConfig) -> dict[str, Any]:
+    """A group-less consumer that reads changelog partitions by assignment."""
+    return _merge(
+        {"fetch.max.bytes": MAX_MESSAGE_BYTES},
+        cfg.kafka_extra,
+        {
+            "bootstrap.servers": cfg.bootstrap_servers,
+            "group.id": cfg.group + ".restore",
+            "enable.auto.commit": False,
+            "enable.partition.eof": True,
+            "auto.offset.reset": "earliest",
+        },
+    )
+
+
+class LatchingProducer:
+    """A Producer whose delivery errors are latched and raised on the main thread.
+
+    librdkafka reports delivery in a callback; raising there would be lost. The callback
+    records the first error, and the next :meth:`produce` or :meth:`flush` raises it.
+    Delivered offsets are kept per (topic, partition) for the changelog checkpoint.
+    """
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self._producer = Producer(dict(config))
+        self._error: KafkaError | None = None
+        self._lock = threading.Lock()
+        self.last_offsets: dict[tuple[str, int], int] = {}
+
+    def _on_delivery(self, err: Any, msg: Any) -> None:
+        if err is not None:
+            with self._lock:
+                if self._error is None:
+                    self._error = KafkaError.from_confluent(err, f"delivery to {msg.topic()}")
+            return
+        key = (msg.topic(), msg.partition())
+        offset = msg.offset()
+        if offset > self.last_offsets.get(key, -1):
+            self.last_offsets[key] = offset
+
+    def raise_latched(self) -> None:
+        """Raise the first delivery error seen since the last call, if any."""
+        with self._lock:
+            err, self._error = self._error, None
+        if err is not None:
+            raise err
+
+    def produce(self, topic: str, value: bytes | None, key: bytes | None = None,
+                partition: int = -1, headers: Sequence[tuple[str, bytes]] | None = None,
+                ) -> None:
+        """Queue one record; waits (serving callbacks) while the local queue is full."""
+        self.raise_latched()
+        while True:
+            try:
+                self._producer.produce(topic, value=value, key=key, partition=partition,
+                                       headers=list(headers) if headers else None,
+                                       on_delivery=self._on_delivery)
+                return
+            except BufferError:
+                self._producer.poll(0.05)
+            except KafkaException as exc:
+                raise KafkaError.from_confluent(exc.args[0], f"produce to {topic}") from None
+
+    def poll(self, timeout: float = 0.0) -> None:
+        """Serve delivery callbacks."""
+        self._producer.poll(timeout)
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Wait until every queued record is delivered; raise the first delivery error."""
+        remaining = self._producer.flush(timeout)
+        self.raise_latched()
+        if remaining:
+            raise KafkaError(f"{remaining} records were not delivered within {timeout:.0f} s",
+                             retriable=True)
+
+    def close(self) -> None:
+        """Deliver what is queued (best effort)."""
+        self._producer.flush(10)
+
+
+def ensure_topics(cfg: EngineConfig, *, timeout: float = 15.0) -> None:
+    """Create the engine's topics when missing, with explicit configs.
+
+    Configs are explicit because a broker's defaults differ (Tansu reports none): the input,
+    verdict and dead-letter topics are ``delete`` with a 7-day retention; the changelog is
+    ``compact`` with no retention limit, because it is the state's only off-host copy.
+    """
+    admin = AdminClient({"bootstrap.servers": cfg.bootstrap_servers, **cfg.kafka_extra})
+    week = str(7 * 24 * 3600 * 1000)
+    wanted = {
+        cfg.input_topic: {"cleanup.policy": "delete", "retention.ms": week,
+                          "retention.bytes": "-1"},
+        cfg.verdict_topic: {"cleanup.policy": "delete", "retention.ms": week,
+                            "retention.bytes": "-1"},
+        cfg.dead_letter_topic: {"cleanup.policy": "delete", "retention.ms": str(
+            30 * 24 * 3600 * 1000), "retention.bytes": "-1",
+            "max.message.bytes": str(MAX_MESSAGE_BYTES)},
+        cfg.changelog_topic: {"cleanup.policy": "compact", "retention.ms": "-1",
+                              "retention.bytes": "-1", "min.compaction.lag.ms": "3600000"},
+    }
+    existing = admin.list_topics(timeout=timeout).topics
+    new = [NewTopic(name, cfg.partitions, cfg.replication_factor, config=conf)
+           for name, conf in wanted.items() if name not in existing]
+    if not new:
+        return
+    for name, future in admin.create_topics(new, request_timeout=timeout).items():
+        try:
+            future.result()
+        except KafkaException as exc:
+            err = exc.args[0]
+            if err.name() != "TOPIC_ALREADY_EXISTS":
+                raise KafkaError.from_confluent(err, f"create topic {name}") from None
+
+
+def partition_count(bootstrap_servers: str, topic: str, timeout: float = 10.0) -> int:
+    """How many partitions ``topic`` has (0 when it does not exist)."""
+    admin = AdminClient({"bootstrap.servers": bootstrap_servers})
+    meta = admin.list_topics(topic, timeout=timeout).topics.get(topic)
+    if meta is None or meta.error is not None:
+        return 0
+    return len(meta.partitions)
+
+
+__all__ = [
+    "Consumer",
+    "LatchingProducer",
+    "TopicPartition",
+    "consumer_config",
+    "ensure_topics",
+    "partition_count",
+    "producer_config",
+    "restore_consumer_config",
+]

@@ -1,0 +1,117 @@
+"""Producing MailRecords to the input topic and collecting verdicts: used by ``ingest``,
+the demo, the benchmark harness and the integration tests."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from confluent_kafka import Consumer, KafkaException, Producer
+
+from schemas import DeadLetter, MailRecord, Verdict, decode_verdict, encode_mail
+from stream.errors import KafkaError
+from stream.kafka import MAX_MESSAGE_BYTES
+
+
+def produce_records(bootstrap_servers: str, topic: str, records: Iterable[MailRecord], *,
+                    rate: float | None = None, extra: dict[str, Any] | None = None,
+                    on_progress: Callable[[int], None] | None = None) -> int:
+    """Produce records keyed by tenant (optionally paced at ``rate`` msg/s); returns the count."""
+    return produce_raw(bootstrap_servers, topic,
+                       ((r.tenant_id.encode(), encode_mail(r)) for r in records),
+                       rate=rate, extra=extra, on_progress=on_progress)
+
+
+def produce_raw(bootstrap_servers: str, topic: str, items: Iterable[tuple[bytes | None, bytes]],
+                *, rate: float | None = None, extra: dict[str, Any] | None = None,
+                on_progress: Callable[[int], None] | None = None) -> int:
+    """Produce (key, value) pairs as they are; raises KafkaError on any delivery failure."""
+    producer = Producer({"bootstrap.servers": bootstrap_servers, "linger.ms": 5,
+                         "message.max.bytes": MAX_MESSAGE_BYTES, "enable.idempotence": True,
+                         **(extra or {})})
+    errors: list[Any] = []
+
+    def on_delivery(err: Any, _msg: Any) -> None:
+        if err is not None:
+            errors.append(err)
+
+    started = time.monotonic()
+    n = 0
+    for key, value in items:
+        while True:
+            try:
+                producer.produce(topic, value=value, key=key, on_delivery=on_delivery)
+                break
+            except BufferError:
+                producer.poll(0.05)
+            except KafkaException as exc:
+                raise KafkaError.from_confluent(exc.args[0], f"produce to {topic}") from None
+        n += 1
+        if rate:
+            ahead = n / rate - (time.monotonic() - started)
+            if ahead > 0:
+                producer.poll(ahead)
+        if n % 1000 == 0:
+            producer.poll(0)
+            if on_progress:
+                on_progress(n)
+    producer.flush(120)
+    if errors:
+        raise KafkaError.from_confluent(errors[0], f"delivery to {topic}")
+    return n
+
+
+@dataclass
+class Collected:
+    """Verdicts (and dead letters) read back from the output topics."""
+
+    verdicts: list[Verdict] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)
+    received_at: list[float] = field(default_factory=list)
+    dead_letters: list[DeadLetter] = field(default_factory=list)
+
+
+def collect(bootstrap_servers: str, verdict_topic: str, *, expect: int,
+            dead_letter_topic: str | None = None, timeout: float = 120.0,
+            group: str | None = None, quiet_after: float | None = None,
+            on_progress: Callable[[int], None] | None = None) -> Collected:
+    """Read verdicts until ``expect`` distinct message ids were seen (or ``timeout``)."""
+    consumer = Consumer({"bootstrap.servers": bootstrap_servers,
+                         "group.id": group or f"mailhawk-collect-{time.time_ns()}",
+                         "auto.offset.reset": "earliest", "enable.auto.commit": False,
+                         "session.timeout.ms": 6000,
+                         "fetch.max.bytes": MAX_MESSAGE_BYTES,
+                         "max.partition.fetch.bytes": MAX_MESSAGE_BYTES,
+                         "receive.message.max.bytes": MAX_MESSAGE_BYTES + (1 << 20)})
+    topics = [verdict_topic] + ([dead_letter_topic] if dead_letter_topic else [])
+    consumer.subscribe(topics)
+    out = Collected()
+    ids: set[str] = set()
+    deadline = time.monotonic() + timeout
+    last_new = time.monotonic()
+    try:
+        while time.monotonic() < deadline:
+            if len(ids) >= expect and (quiet_after is None or
+                                       time.monotonic() - last_new > quiet_after):
+                break
+            for msg in consumer.consume(1000, 0.2):
+                if msg.error():
+                    continue
+                now = time.time()
+                if msg.topic() == verdict_topic:
+                    verdict = decode_verdict(msg.value())
+                    out.verdicts.append(verdict)
+                    out.raw.append(msg.value())
+                    out.received_at.append(now)
+                    ids.add(verdict.message_id)
+                else:
+                    out.dead_letters.append(DeadLetter.from_kafka(msg.key(), msg.value(),
+                                                                  msg.headers()))
+                last_new = time.monotonic()
+            if on_progress:
+                on_progress(len(ids))
+    finally:
+        consumer.close()
+    return out

@@ -1,0 +1,150 @@
+"""Shared fixtures: the real dev broker process, engine processes, the corpora."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from stream.broker import DevBroker, free_port, start_broker
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def corpora() -> Path:
+    """The development corpora folder, or a skip that says how to provide it."""
+    from bench.corpus import corpora_dir
+
+    found = corpora_dir()
+    if found is None:
+        pytest.skip("development corpora not found: set MAILHAWK_CORPORA or place "
+                    "../shared/data/corpora beside the repository")
+    return found
+
+
+@pytest.fixture(scope="session")
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevBroker]:
+    """One Tansu broker process for the whole session (tests use their own topics)."""
+    log = tmp_path_factory.mktemp("broker") / "tansu.log"
+    dev = start_broker(free_port(), log_path=log)
+    yield dev
+    dev.stop()
+
+
+@dataclass
+class Topics:
+    """Topic names unique to one test, so tests sharing the broker never see each other."""
+
+    suffix: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+
+    @property
+    def input(self) -> str:
+        return f"in-{self.suffix}"
+
+    @property
+    def verdicts(self) -> str:
+        return f"verdicts-{self.suffix}"
+
+    @property
+    def dead(self) -> str:
+        return f"dead-{self.suffix}"
+
+    @property
+    def changelog(self) -> str:
+        return f"changelog-{self.suffix}"
+
+    @property
+    def group(self) -> str:
+        return f"group-{self.suffix}"
+
+
+@pytest.fixture
+def topics() -> Topics:
+    return Topics()
+
+
+class EngineProcess:
+    """``python -m stream run`` as a real child process."""
+
+    def __init__(self, broker: DevBroker, topics: Topics, state_dir: Path,
+                 *extra: str, env: dict[str, str] | None = None) -> None:
+        self.metrics_port = free_port()
+        self.state_dir = state_dir
+        self.log_path = state_dir.parent / f"{state_dir.name}-{time.time_ns()}.log"
+        cmd = [sys.executable, "-m", "stream", "run",
+               "--bootstrap-servers", broker.bootstrap_servers,
+               "--input-topic", topics.input, "--verdict-topic", topics.verdicts,
+               "--dead-letter-topic", topics.dead, "--changelog-topic", topics.changelog,
+               "--group", topics.group, "--state-dir", str(state_dir),
+               "--metrics-port", str(self.metrics_port), "--partitions", "4", *extra]
+        self.process = subprocess.Popen(
+            cmd, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=open(self.log_path, "wb"),  # noqa: SIM115
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
+
+    def metric(self, name: str) -> float:
+        """Sum of a metric's samples from /metrics (0 when absent)."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics",
+                                    timeout=5) as resp:
+            text = resp.read().decode()
+        total = 0.0
+        for line in text.splitlines():
+            if line.startswith(name) and (line[len(name)] in " {"):
+                total += float(line.rsplit(" ", 1)[1])
+        return total
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"engine exited with {self.process.returncode}:\n"
+                                     + self.log())
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/readyz",
+                                            timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("engine not ready in time:\n" + self.log())
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-5000:]
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return int(self.process.returncode)
+
+
+@pytest.fixture
+def engine_factory(broker: DevBroker, topics: Topics, tmp_path: Path):
+    started: list[EngineProcess] = []
+
+    def start(name: str = "engine", *extra: str, env: dict[str, str] | None = None,
+              ready: bool = True) -> EngineProcess:
+        proc = EngineProcess(broker, topics, tmp_path / name, *extra, env=env)
+        started.append(proc)
+        if ready:
+            proc.wait_ready()
+        return proc
+
+    yield start
+    for proc in started:
+        proc.stop(signal.SIGKILL if proc.process.poll() is None else signal.SIGTERM, 5)

@@ -1,0 +1,70 @@
+"""One contract, two stores: the same tests run against RocksDB and memory."""
+
+from __future__ import annotations
+
+import pytest
+
+from state import META_NEXT_OFFSET, MemoryStore, RocksDBStore, StoreClosedError
+
+
+@pytest.fixture(params=["memory", "rocksdb"])
+def make_store(request, tmp_path):
+    opened = []
+
+    def make(name: str = "db"):
+        store = MemoryStore() if request.param == "memory" else RocksDBStore(tmp_path / name)
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        try:
+            store.close()
+        except StoreClosedError:
+            pass
+
+
+def test_absent_keys_read_as_none(make_store):
+    store = make_store()
+    assert store.get_many([b"Sa", b"Sb"]) == [None, None]
+    assert store.get_meta(META_NEXT_OFFSET) is None
+
+
+def test_write_puts_deletes_and_meta_together(make_store):
+    store = make_store()
+    store.write({b"Sa": b"1", b"Sb": b"2"}, {META_NEXT_OFFSET: 10})
+    store.write({b"Sa": None, b"Sc": b"3"}, {META_NEXT_OFFSET: 12})
+    assert store.get_many([b"Sa", b"Sb", b"Sc"]) == [None, b"2", b"3"]
+    assert store.get_meta(META_NEXT_OFFSET) == 12
+
+
+def test_items_by_prefix_in_key_order(make_store):
+    store = make_store()
+    store.write({b"Pb": b"2", b"Pa": b"1", b"Sa": b"3"}, {})
+    assert list(store.items(b"P")) == [(b"Pa", b"1"), (b"Pb", b"2")]
+    assert [k for k, _ in store.items()][-1] == b"Sa"
+
+
+def test_negative_and_large_offsets_round_trip(make_store):
+    store = make_store()
+    store.write({}, {META_NEXT_OFFSET: 2**40})
+    assert store.get_meta(META_NEXT_OFFSET) == 2**40
+    store.write({}, {META_NEXT_OFFSET: -1})
+    assert store.get_meta(META_NEXT_OFFSET) == -1
+
+
+def test_closed_store_refuses_use(make_store):
+    store = make_store()
+    store.close()
+    with pytest.raises(StoreClosedError):
+        store.get_many([b"x"])
+
+
+def test_rocksdb_state_survives_reopen(tmp_path):
+    store = RocksDBStore(tmp_path / "db")
+    store.write({b"Sa": b"1"}, {META_NEXT_OFFSET: 5})
+    store.close()
+    again = RocksDBStore(tmp_path / "db")
+    assert again.get_many([b"Sa"]) == [b"1"]
+    assert again.get_meta(META_NEXT_OFFSET) == 5
+    again.close()
