@@ -375,4 +375,9 @@ def scan_text(subject: str, text: str) -> Cues:
         current = best.get(phrase.category)
         if current is None or phrase.priority < current.priority:
             best[phrase.category] = phrase
-    return Cues(*counts, phrases={CATEGORIES[c]: best[c].text for c in sorted(best)})
+    return Cues(
+        payment=counts[0], bank_change=counts[1], urgency=counts[2], gift_card=counts[3],
+        payroll=counts[4], credential=counts[5], secrecy=counts[6], spam=counts[7],
+        scam=counts[8], malware_lure=counts[9],
+        phrases={CATEGORIES[c]: best[c].text for c in sorted(best)},
+    )

@@ -66,11 +66,10 @@ def restore_partition(consumer: Consumer, topic: str, partition: int, state: Par
     result = RestoreResult()
     checkpoint = state.changelog_offset
     start = 0 if checkpoint is None else checkpoint + 1
-    low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
-    if high <= max(start, low):
-        result.seconds = time.monotonic() - started
-        return result
-    consumer.assign([TopicPartition(topic, partition, max(start, low))])
+    # The end is where the fetch reports end-of-partition, not a ListOffsets answer read
+    # beforehand: that answer can lag the log (Tansu returns the last batch's base offset),
+    # and a restore that stops early silently loses state.
+    consumer.assign([TopicPartition(topic, partition, start)])
     batch_id: bytes | None = None
     buffered: dict[bytes, bytes | None] = {}
     ready: dict[bytes, bytes | None] = {}
@@ -80,7 +79,8 @@ def restore_partition(consumer: Consumer, topic: str, partition: int, state: Par
         while True:
             if time.monotonic() > deadline:
                 raise KafkaError(f"restore of changelog partition {partition} did not reach "
-                                 f"offset {high} within {timeout:.0f} s", retriable=True)
+                                 f"its end within {timeout:.0f} s (read {result.records} "
+                                 "records)", retriable=True)
             msg = consumer.poll(1.0)
             if msg is None:
                 continue
@@ -110,8 +110,6 @@ def restore_partition(consumer: Consumer, topic: str, partition: int, state: Par
                         progress(result.records)
             else:
                 buffered[key] = msg.value()
-            if msg.offset() >= high - 1:
-                break
     finally:
         consumer.unassign()
     result.orphan_keys.update(buffered)

@@ -77,7 +77,11 @@ def collect(bootstrap_servers: str, verdict_topic: str, *, expect: int,
             dead_letter_topic: str | None = None, timeout: float = 120.0,
             group: str | None = None, quiet_after: float | None = None,
             on_progress: Callable[[int], None] | None = None) -> Collected:
-    """Read verdicts until ``expect`` distinct message ids were seen (or ``timeout``)."""
+    """Read verdicts until ``expect`` distinct message ids were seen (or ``timeout``).
+
+    With ``quiet_after``, keep reading until no record arrived for that many seconds, so
+    duplicates and dead letters that follow the last expected verdict are counted too.
+    """
     consumer = Consumer({"bootstrap.servers": bootstrap_servers,
                          "group.id": group or f"mailhawk-collect-{time.time_ns()}",
                          "auto.offset.reset": "earliest", "enable.auto.commit": False,
@@ -89,12 +93,16 @@ def collect(bootstrap_servers: str, verdict_topic: str, *, expect: int,
     consumer.subscribe(topics)
     out = Collected()
     ids: set[str] = set()
-    deadline = time.monotonic() + timeout
-    last_new = time.monotonic()
+    started = time.monotonic()
+    deadline = started + timeout
+    last_new: float | None = None
     try:
         while time.monotonic() < deadline:
-            if len(ids) >= expect and (quiet_after is None or
-                                       time.monotonic() - last_new > quiet_after):
+            now = time.monotonic()
+            # "Quiet" counts from the last record; before the first one (the group join
+            # takes seconds) it counts from the start plus a join allowance.
+            quiet = now - (last_new if last_new is not None else started + 10.0)
+            if len(ids) >= expect and (quiet_after is None or quiet > quiet_after):
                 break
             for msg in consumer.consume(1000, 0.2):
                 if msg.error():

@@ -14,6 +14,7 @@ from typing import ClassVar
 from detectors.base import Context, DetectorConfig, build_config, hit
 from detectors.domains import lookalike
 from schemas.records import Hit
+from state import TenantProfile
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +34,28 @@ class LookalikeDomain:
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: LookalikeConfig = build_config(LookalikeConfig, self.name, config)
+        self._trusted: dict[int, tuple[TenantProfile, frozenset[str]]] = {}
+
+    def trusted(self, tenant: TenantProfile) -> frozenset[str]:
+        """The tenant's own and known domains as one frozenset, built once per profile value.
+
+        A tenant profile object is replaced (never mutated) when it changes, so its identity
+        keys the cache; the profile is kept alongside so its id cannot be reused.
+        """
+        cached = self._trusted.get(id(tenant))
+        if cached is not None and cached[0] is tenant:
+            return cached[1]
+        if len(self._trusted) > 4096:
+            self._trusted.clear()
+        domains = frozenset(tenant.own_domains) | frozenset(tenant.known_domains)
+        self._trusted[id(tenant)] = (tenant, domains)
+        return domains
 
     def detect(self, ctx: Context) -> list[Hit]:
         if not ctx.inbound:
             return []
         tenant = ctx.state.tenant
-        trusted = set(tenant.own_domains) | set(tenant.known_domains)
+        trusted = self.trusted(tenant)
         c = self.config
         hits: list[Hit] = []
         domains = [ctx.facts.sender_domain, *ctx.content.reply_to_domains]
@@ -52,7 +69,7 @@ class LookalikeDomain:
             if role == "sender" and profile is not None:
                 if profile.lookalike_of:
                     target = profile.lookalike_of
-                    found = lookalike(domain, [target])
+                    found = lookalike(domain, frozenset((target,)))
                 elif profile.count >= c.young_domain_messages:
                     continue
                 else:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -24,7 +23,6 @@ from schemas.records import Address, Attachment, AuthResults, MailRecord, Url
 from schemas.sources import corpus_label, iter_messages
 
 DATA = Path(__file__).parent / "data" / "mime"
-REPO = Path(__file__).resolve().parents[2]
 
 
 def fixture(name: str) -> bytes:
@@ -548,8 +546,8 @@ CORPORA_ARCHIVES = (
 
 
 @pytest.mark.corpora
-def test_every_corpus_message_converts() -> None:
-    corpora = Path(os.environ.get("MAILHAWK_CORPORA", REPO.parent / "shared" / "data" / "corpora"))
+def test_every_corpus_message_converts(corpora: Path) -> None:
+    # ``corpora`` (tests/conftest.py): $MAILHAWK_CORPORA or ../shared/data/corpora, else skip.
     archives = [corpora / name for name in CORPORA_ARCHIVES]
     missing = [str(a) for a in archives if not a.is_file()]
     if missing:

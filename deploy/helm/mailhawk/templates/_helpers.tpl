@@ -1,0 +1,73 @@
+{{/* Chart name, truncated to the 63 characters of a DNS label. */}}
+{{- define "mailhawk.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Fully qualified app name; the release name alone when it already contains the chart's. */}}
+{{- define "mailhawk.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "mailhawk.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "mailhawk.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "mailhawk.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "mailhawk.labels" -}}
+helm.sh/chart: {{ include "mailhawk.chart" . }}
+{{ include "mailhawk.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: mailhawk
+{{- end }}
+
+{{- define "mailhawk.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/* The scores file is mounted when given inline or as an existing ConfigMap. */}}
+{{- define "mailhawk.scoresConfigMap" -}}
+{{- if .Values.scores.existingConfigMap }}
+{{- .Values.scores.existingConfigMap }}
+{{- else if .Values.scores.file }}
+{{- printf "%s-scores" (include "mailhawk.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/*
+An environment value as a string. Helm reads YAML numbers as float64, which would print
+2000000 as "2e+06" (not an int to the engine), so whole numbers are printed as integers.
+*/}}
+{{- define "mailhawk.envValue" -}}
+{{- if and (kindIs "float64" .) (eq (float64 (int64 .)) .) }}
+{{- int64 . | toString | quote }}
+{{- else }}
+{{- toString . | quote }}
+{{- end }}
+{{- end }}
+
+{{/* Refuse settings that deploy but cannot work. */}}
+{{- define "mailhawk.validate" -}}
+{{- if gt (int .Values.replicaCount) (int .Values.kafka.partitions) }}
+{{- fail (printf "replicaCount (%d) is larger than kafka.partitions (%d): the extra replicas would own no partition and never become ready" (int .Values.replicaCount) (int .Values.kafka.partitions)) }}
+{{- end }}
+{{- if and .Values.kafka.sasl.mechanism (not .Values.kafka.sasl.existingSecret) }}
+{{- fail "kafka.sasl.existingSecret is required when kafka.sasl.mechanism is set" }}
+{{- end }}
+{{- if and .Values.scores.file .Values.scores.existingConfigMap }}
+{{- fail "set scores.file or scores.existingConfigMap, not both" }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,127 @@
+"""Each heuristic detector as a specification: a history, then a message, then its hits."""
+
+from __future__ import annotations
+
+import pytest
+
+from detectors import Cascade, DetectorConfigError
+from schemas import MailRecord
+from state import MemoryStore, NO_DECAY, PartitionState
+from tests.factories import T0, mail
+
+DAY = 86400.0
+
+
+def verdicts(*records: MailRecord, cascade: Cascade | None = None):
+    cascade = cascade or Cascade()
+    state = PartitionState(MemoryStore(), decay=NO_DECAY)
+    return cascade.score_batch(state, list(records))
+
+
+def hits_of(decision) -> dict[str, dict]:
+    return {h.detector: {"score": h.score, "attack_type": h.attack_type, **h.evidence}
+            for h in decision.hits}
+
+
+def history(n: int = 12, *, sender: str = "anna.berg@acme.com", name: str = "Anna Berg",
+            to: str = "carl@acme.com", t0: float = T0) -> list[MailRecord]:
+    """Internal mail that teaches the tenant its own people and domains."""
+    return [mail(sender, (to,), name=name, direction="internal", t=t0 + i * 3600)
+            for i in range(n)]
+
+
+# ----------------------------------------------------------------- first contact
+
+
+def test_first_contact_alone_is_context_not_an_attack():
+    d = verdicts(mail("new.person@startup.io", ("bob@acme.com",)))[0]
+    assert hits_of(d)["first_contact"]["attack_type"] == "any"
+    assert d.action in ("allow", "warn")
+
+
+def test_first_contact_with_gift_card_request_is_bec():
+    d = verdicts(mail("boss.office@gmail.com", ("bob@acme.com",), subject="quick favour",
+                      text="I need you to buy 5 Apple gift cards today and send me the codes. "
+                           "I am in a meeting, keep this between us."))[0]
+    h = hits_of(d)["first_contact"]
+    assert h["language"] == "gift_card" and h["attack_type"] == "bec"
+    assert d.attack_type == "bec" and d.action in ("quarantine", "block")
+
+
+def test_known_correspondent_asking_for_payment_is_not_first_contact():
+    earlier = mail("ap@vendor.com", ("bob@acme.com",), t=T0, subject="statement",
+                   text="monthly statement attached")
+    later = mail("ap@vendor.com", ("bob@acme.com",), t=T0 + 30 * DAY, subject="invoice 1042",
+                 text="Please find invoice 1042 attached, payment due in 30 days.")
+    d = verdicts(earlier, later)[1]
+    assert "first_contact" not in hits_of(d)
+    assert d.action in ("allow", "warn")
+
+
+# ----------------------------------------------------------------- impersonation
+
+
+def test_outside_address_with_an_internal_persons_name_is_impersonation():
+    spoof = mail("anna.berg.ceo@gmail.com", ("carl@acme.com",), name="Anna Berg",
+                 t=T0 + 20 * DAY, subject="urgent wire",
+                 text="Please process an urgent wire transfer today, I will explain later.")
+    d = verdicts(*history(), spoof)[-1]
+    h = hits_of(d)["display_name_spoof"]
+    assert h["impersonated"] == "Anna Berg" and h["freemail"] is True
+    assert d.attack_type == "bec" and d.action in ("quarantine", "block")
+
+
+def test_name_variants_still_match_the_internal_person():
+    spoof = mail("ceo.office@outlook.com", ("carl@acme.com",), name="ÁNNA  BERG",
+                 t=T0 + 20 * DAY)
+    d = verdicts(*history(), spoof)[-1]
+    assert "display_name_spoof" in hits_of(d)
+
+
+def test_the_persons_own_address_is_not_impersonation():
+    own = mail("anna.berg@acme.com", ("carl@acme.com",), name="Anna Berg",
+               direction="internal", t=T0 + 20 * DAY)
+    d = verdicts(*history(), own)[-1]
+    assert "display_name_spoof" not in hits_of(d)
+
+
+# ----------------------------------------------------------------- reply-to
+
+
+def test_reply_to_freemail_from_a_business_sender_diverges():
+    m = mail("billing@supplier.com", ("bob@acme.com",), reply_to="supplier.billing@gmail.com",
+             text="Please confirm the payment details for the attached invoice.")
+    h = hits_of(verdicts(m)[0])["reply_to_divergence"]
+    assert h["reply_to_domain"] == "gmail.com" and "freemail" in h["reasons"]
+
+
+def test_known_sender_suddenly_using_a_new_reply_domain():
+    past = [mail("sam@vendor.com", ("bob@acme.com",), t=T0 + i * DAY) for i in range(5)]
+    now = mail("sam@vendor.com", ("bob@acme.com",), t=T0 + 10 * DAY,
+               reply_to="sam@vendor-payments.net",
+               text="We have changed our bank details, please update your records.")
+    h = hits_of(verdicts(*past, now)[-1])["reply_to_divergence"]
+    assert "never_seen_for_sender" in h["reasons"]
+
+
+def test_reply_to_on_the_senders_own_domain_is_fine():
+    m = mail("news@shop.com", ("bob@acme.com",), reply_to="support@shop.com")
+    assert "reply_to_divergence" not in hits_of(verdicts(m)[0])
+
+
+# ----------------------------------------------------------------- config
+
+
+def test_invalid_detector_config_refuses_to_start_with_the_reason():
+    with pytest.raises(DetectorConfigError, match="first_contact.*weight"):
+        Cascade({"detectors": {"first_contact": {"weight": 3}}})
+    with pytest.raises(DetectorConfigError, match="unknown setting"):
+        Cascade({"detectors": {"reply_to_divergence": {"colour": "red"}}})
+    with pytest.raises(DetectorConfigError, match="no such detector"):
+        Cascade({"detectors": {"magic": {}}})
+
+
+def test_a_disabled_detector_produces_no_hits():
+    cascade = Cascade({"detectors": {"first_contact": {"enabled": False}}})
+    d = verdicts(mail("x@new.io", ("bob@acme.com",)), cascade=cascade)[0]
+    assert "first_contact" not in hits_of(d)
