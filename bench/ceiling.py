@@ -83,10 +83,14 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--group", required=True)
     p.add_argument("--batch-size", type=int, default=EngineConfig().batch_size)
     p.add_argument("--batch-timeout", type=float, default=EngineConfig().batch_timeout_s)
+    p.add_argument("--fetch-wait-ms", type=int, default=None,
+                   help="consumer fetch.wait.max.ms (librdkafka's default when omitted)")
     args = p.parse_args(argv)
+    extra = {} if args.fetch_wait_ms is None else {"fetch.wait.max.ms": str(args.fetch_wait_ms)}
     cfg = EngineConfig(bootstrap_servers=args.bootstrap_servers, input_topic=args.input_topic,
                        group=args.group, batch_size=args.batch_size,
-                       batch_timeout_s=args.batch_timeout, create_topics=False)
+                       batch_timeout_s=args.batch_timeout, create_topics=False,
+                       kafka_extra=extra)
     stop = threading.Event()
 
     def on_signal(_signum: int, _frame: Any) -> None:

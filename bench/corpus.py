@@ -41,8 +41,11 @@ _ENRON_START, _ENRON_END = 883612800.0, 1041379200.0
 
 
 def corpora_dir(explicit: str | Path | None = None) -> Path | None:
-    """The corpora folder: ``explicit``, ``$MAILHAWK_CORPORA``, or ``../shared/data/corpora``
-    next to the repository; None when none of them exists."""
+    """The corpora folder, or None when there is none.
+
+    Looked for in order: ``explicit``, ``$MAILHAWK_CORPORA``, ``../shared/data/corpora`` next
+    to the repository.
+    """
     candidates = [explicit, os.environ.get("MAILHAWK_CORPORA"),
                   Path(__file__).resolve().parents[2] / "shared" / "data" / "corpora"]
     for c in candidates:
@@ -82,7 +85,8 @@ def _parse_archive(path: Path, *, normalise: bool, direction: str | None = None,
 
 def build(corpora: Path, *, normalise: bool = True, ham_limit: int | None = None,
           attacks_limit: int | None = None, outside_ham_limit: int | None = 0,
-          seed: int = 7, progress: bool = False) -> tuple[list[MailRecord], list[CorpusLabel]]:
+          phishing_pot: bool = True, seed: int = 7, progress: bool = False,
+          ) -> tuple[list[MailRecord], list[CorpusLabel]]:
     """The replay stream and its labels (see the module doc)."""
     from tqdm import tqdm
 
@@ -115,10 +119,11 @@ def build(corpora: Path, *, normalise: bool = True, ham_limit: int | None = None
             injected.append((moved, CorpusLabel(moved.message_id, TENANT, label, attack,
                                                 kind)))
 
-    phish = [r for _, r in _parse_archive(corpora / ARCHIVES["phishing_pot"],
-                                          normalise=normalise, direction="inbound",
-                                          progress=bar)]
-    inject("phishing_pot", phish, "attack", "phishing", attacks_limit)
+    if phishing_pot:  # CC BY-NC: evaluation only, never in the shipped model's training
+        phish = [r for _, r in _parse_archive(corpora / ARCHIVES["phishing_pot"],
+                                              normalise=normalise, direction="inbound",
+                                              progress=bar)]
+        inject("phishing_pot", phish, "attack", "phishing", attacks_limit)
     sa = list(_parse_archive(corpora / ARCHIVES["spamassassin"], normalise=normalise,
                              direction="inbound", progress=bar))
     spam_limit = None if attacks_limit is None else max(1, attacks_limit // 2)

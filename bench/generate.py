@@ -91,6 +91,7 @@ working day, every direction included; weekends carry about a tenth of that.
 from __future__ import annotations
 
 import argparse
+import base64
 import bisect
 import hashlib
 import heapq
@@ -361,6 +362,149 @@ _MATERIALS: Final = ("corrugated boxes", "pallet wrap", "M8 fasteners", "copy pa
                      "safety gloves", "toner cartridges", "aluminium profiles", "cable trays",
                      "lab reagents", "label stock", "replacement filters", "steel brackets")
 
+
+_C3: Final = ("Thanks.", "Let me know if you have questions.", "Thanks in advance.",
+              "Happy to discuss.", "Cheers.")
+
+
+def _v(subjects: tuple[str, ...], *pools: tuple[str, ...]
+       ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    return subjects, pools
+
+
+# Topics whose subject names something specific come as variants, each with its own subjects
+# and sentences, so a subject never announces something the body does not talk about.
+_SPECIFIC_TOPICS: Final = {
+    "finance": (
+        _v(("Expense report - {month}", "My {month} expenses"),
+           ("I've submitted my {month} expense report in {system}; total is {amount}, mostly "
+            "travel to {city}.", "My {month} expenses are in {system} now, {amount} in total."),
+           ("Receipts are attached in the system.", "Two receipts are missing; I added a note "
+            "for each in the report."), _C3),
+        _v(("Month-end close: open items", "{month} close status"),
+           ("We still have {count} open items for the month-end close; the {vendor} accrual and "
+            "the intercompany entries are the biggest.", "Status on the {month} close: bank "
+            "reconciliations are done and accruals are in progress."),
+           ("I'd like to finish before the reporting deadline.", "The GL codes follow last "
+            "quarter's mapping."), _C3),
+        _v(("PO approval needed: {po}", "Approval for the {vendor} PO"),
+           ("Can you approve {po} for {vendor}? It's for {amount} and within the {project} "
+            "budget.", "{po} for {vendor} is waiting for your approval in {system}."),
+           ("The quote and budget line are attached to the request.", "It's the renewal we "
+            "discussed in the {meeting}."), _C3),
+        _v(("Budget vs actuals {quarter}", "{quarter} forecast update"),
+           ("Actuals are {percent}% under budget for {quarter}, mostly because of delayed "
+            "hiring.", "I've updated the {quarter} forecast with the latest {project} costs."),
+           ("Details are in the shared workbook.", "The biggest variance is travel."), _C3),
+        _v(("Reconciliation question - {vendor}", "Statement mismatch: {vendor}"),
+           ("The {vendor} statement doesn't match our ledger; there is a difference of "
+            "{amount} on two invoices.", "{vendor} shows an open balance we have as paid."),
+           ("Could you check whether the credit note was booked?", "Can you pull the payment "
+            "confirmation from the bank portal?"), _C3),
+    ),
+    "hr": (
+        _v(("PTO request {date}", "Time off next week"),
+           ("I'd like to take {n} days off starting {day}; {first2} has agreed to cover.",),
+           ("I've entered it in {system} as well.", "Nothing urgent is due that week."), _C3),
+        _v(("Onboarding plan for {hire}", "{hire} starts {day}"),
+           ("{hire} starts on {day} as our new {role}. I've drafted the onboarding plan for the "
+            "first two weeks.",),
+           ("Equipment and accounts are requested through IT.", "Could you be the buddy for "
+            "the first week?"), _C3),
+        _v(("Benefits enrollment reminder", "Open enrollment closes {date}"),
+           ("A reminder that benefits enrollment closes on {date}; a few people on your team "
+            "haven't completed it yet.",),
+           ("The portal link is on the intranet.", "Reach out if anyone needs help choosing a "
+            "plan."), _C3),
+        _v(("Interview feedback - {role}", "Candidate for the {role} role"),
+           ("Here's my feedback from the {role} interview this morning.",),
+           ("Overall a strong candidate: structured thinking, less experience with {system}.",
+            "Good communication; I'd like a second technical round."), _C3),
+        _v(("Team offsite planning", "Offsite in {month}"),
+           ("We're planning the team offsite for {month}; I've shortlisted two venues near "
+            "{city}.",),
+           ("Budget per person is roughly {amount} for the two days.", "Please hold the dates "
+            "in your calendar."), _C3),
+    ),
+    "it": (
+        _v(("Laptop replacement", "Your new laptop"),
+           ("Your replacement laptop is ready; you can pick it up from IT on {day} after "
+            "{time}.",),
+           ("Please back up anything stored locally; OneDrive files sync automatically.",), _C3),
+        _v(("VPN access for {hire}", "Access request for {hire}"),
+           ("{hire} needs VPN and shared drive access before {day}.",),
+           ("Access follows the standard profile for the team.", "Manager approval is "
+            "attached to the ticket."), _C3),
+        _v(("Ticket {ticket}: {it_issue}",),
+           ("I've raised {ticket} for the {it_issue}. We're waiting on a part from the vendor.",
+            "Update on {ticket}: the {it_issue} should be fixed after tonight's change."),
+           ("We'll update the ticket once the change is done.",), _C3),
+        _v(("Software license request - {software}",),
+           ("Could you approve a {software} license for {hire}? It's needed for the {project} "
+            "work.",),
+           ("The license is {amount} per year on the current agreement.",), _C3),
+    ),
+    "social": (
+        _v(("Team lunch {day}", "Lunch {day}?"),
+           ("We're doing a team lunch on {day} at 12:30, the Thai place around the corner.",),
+           ("Please reply by {day} so I can book a table for {count}.",), ("Thanks!", "Cheers.")),
+        _v(("Congrats on the {project} launch!",),
+           ("Huge congratulations on getting {project} live, that was a lot of late nights.",),
+           ("The client feedback has been great.",), ("Well done!", "Cheers.")),
+        _v(("Office closure {day}",),
+           ("The office will be closed on {day} for building maintenance; please work from "
+            "home.",), ("Badges won't work that day.",), ("Thanks.",)),
+        _v(("Card for {first2}", "Leaving card for {first2}"),
+           ("We're collecting for a card for {first2}'s last day; drop by my desk.",),
+           ("No pressure, any amount is fine.",), ("Thanks!",)),
+        _v(("Coffee?", "Catch-up {day}?"),
+           ("Fancy a coffee {day} afternoon? Would be good to catch up.",),
+           ("I'm around from {time}.",), ("Cheers.",)),
+    ),
+    "support": (
+        _v(("Issue with {product}", "{product} export failing"),
+           ("We're seeing an issue with {product} since {day}: the export fails for about "
+            "{percent}% of records.",),
+           ("Screenshots and the log excerpt are attached.", "This is blocking the reporting "
+            "for {count} users."), ("Thanks for looking into it.", "Please keep me posted.")),
+        _v(("Ticket {ticket} follow-up",),
+           ("Following up on {ticket}; is there an update on the fix?",),
+           ("Our contract includes a four-hour response time for priority issues.",),
+           ("Appreciate the help.",)),
+        _v(("Service interruption on {day}",),
+           ("We had a service interruption on {day} between {time} and noon. Can you share the "
+            "root cause?",), ("It affected {count} users at the {city} site.",),
+           ("Thanks.",)),
+    ),
+    "freelance": (
+        _v(("Timesheet {month}", "Hours for {month}"),
+           ("Please find my timesheet for {month} attached; {count} hours in total.",),
+           ("The hours are split between the {project} work and the reporting.",),
+           ("Thanks!", "Best wishes.")),
+        _v(("Application for the {role} position", "{role} application"),
+           ("I'm writing to apply for the {role} position I saw on your careers page.",),
+           ("I've worked in a similar role for the last {n} years. My CV is attached.",),
+           ("Thank you for your time.", "Looking forward to hearing from you.")),
+        _v(("Interview availability", "Re-scheduling our call"),
+           ("I'm available for an interview {day} or any time after {time}.",),
+           ("A video call works best for me.",), ("Thank you.",)),
+        _v(("Following up", "Notes from {day}", "Quick question"),
+           ("Thanks again for the conversation on {day}. I've attached my notes as promised.",
+            "Quick question about the {project} deliverable: do you want the draft in Word or "
+            "as slides?"), ("I can turn it around by {day}.",),
+           ("Best wishes.", "Thanks.")),
+    ),
+    "payroll_q": (
+        _v(("Direct deposit change", "Updating my bank details for payroll",
+            "Question about direct deposit"),
+           ("I've switched banks this month. Is the direct deposit form in {system}, or should "
+            "I send the details to you?", "Quick question: if I change my bank account in "
+            "{system} now, will it apply to this month's payroll?"),
+           ("I can stop by your desk if that's easier.", "No rush, whenever you have a "
+            "minute."), _C3),
+    ),
+}
+
 # Normal conversation topics: subjects, then paragraph pools (one sentence from each pool).
 _TOPICS: Final[dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]] = {
     "schedule": (
@@ -445,80 +589,6 @@ _TOPICS: Final[dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]] =
              "Let me know if anything is missing before it goes to {client}."),
         ),
     ),
-    "finance": (
-        ("Expense report - {month}", "Month-end close: open items", "PO approval needed: {po}",
-         "Budget vs actuals {quarter}", "Accrual for {vendor}", "Reconciliation question - {vendor}"),
-        (
-            ("I've submitted my {month} expense report in {system}; total is {amount}, mostly "
-             "travel to {city}.",
-             "We still have {count} open items for the month-end close; the {vendor} accrual "
-             "and the intercompany entries are the biggest.",
-             "Can you approve {po} for {vendor}? It's for {amount} and within the {project} "
-             "budget.",
-             "Actuals are {percent}% under budget for {quarter}, mostly because of delayed "
-             "hiring.",
-             "The {vendor} statement doesn't match our ledger; there is a difference of "
-             "{amount} on two invoices."),
-            ("Receipts are attached in the system.", "I've put the details in the shared "
-             "workbook.", "I'd like to close this before the {month} reporting deadline.",
-             "The GL codes follow last quarter's mapping."),
-            ("Thanks for checking.", "Let me know if you need anything else from me.",
-             "Happy to go through it on a call."),
-        ),
-    ),
-    "hr": (
-        ("PTO request {date}", "Onboarding plan for {hire}", "Benefits enrollment reminder",
-         "Interview feedback - {role}", "Team offsite planning", "Performance review schedule"),
-        (
-            ("I'd like to take {n} days off starting {day}; {first2} has agreed to cover.",
-             "{hire} starts on {day} as our new {role}. I've drafted the onboarding plan for the "
-             "first two weeks.",
-             "A reminder that benefits enrollment closes on {date}; a few people on your team "
-             "haven't completed it yet.",
-             "Here's my feedback from the {role} interview this morning.",
-             "We're planning the team offsite for {month}; I've shortlisted two venues near "
-             "{city}."),
-            ("Equipment and accounts are requested through IT.",
-             "Overall a strong candidate: good structured thinking, less experience with "
-             "{system}.",
-             "The review calendar is in the HR portal; managers submit by {date}.",
-             "Budget per person is roughly {amount} for the two days."),
-            ("Let me know if that works.", "Thanks!", "Happy to discuss."),
-        ),
-    ),
-    "it": (
-        ("Laptop replacement", "VPN access for {hire}", "Ticket {ticket}: {it_issue}",
-         "Software license request - {software}", "Re-imaging scheduled for {day}"),
-        (
-            ("Your replacement laptop is ready; you can pick it up from IT on {day} after "
-             "{time}.",
-             "I've raised {ticket} for the {it_issue}. We're waiting on a part from the vendor.",
-             "Could you approve a {software} license for {hire}? It's needed for the {project} "
-             "work.",
-             "{hire} needs VPN and shared drive access before {day}."),
-            ("Please back up anything stored locally; OneDrive files sync automatically.",
-             "The license is {amount} per year on the current agreement.",
-             "We'll update the ticket once the change is done.",
-             "Access follows the standard profile for the team."),
-            ("Thanks.", "Let me know if you have questions.", "Cheers."),
-        ),
-    ),
-    "social": (
-        ("Team lunch {day}", "Thursday drinks", "Congrats on the {project} launch!",
-         "Office closure {day}", "Card for {first2}", "Coffee?"),
-        (
-            ("We're doing a team lunch on {day} at 12:30, the Thai place around the corner. "
-             "Let me know if you can make it.",
-             "Huge congratulations on getting {project} live, that was a lot of late nights.",
-             "The office will be closed on {day} for building maintenance; please work from "
-             "home.",
-             "We're collecting for a card for {first2}'s last day; drop by my desk.",
-             "Fancy a coffee {day} afternoon? Would be good to catch up."),
-            ("Please reply by {day} so I can book a table for {count}.",
-             "The client feedback has been great.", "Badges won't work that day.",
-             "No pressure, any amount is fine."),
-        ),
-    ),
     "sales": (
         ("Proposal for {client}", "Quote {quote} - {product}", "Follow-up from our call",
          "Pricing for {product}", "Contract renewal {year}", "{client} - next steps"),
@@ -572,49 +642,32 @@ _TOPICS: Final[dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]] =
              "Happy to adjust the timing."),
         ),
     ),
-    "support": (
-        ("Issue with {product}", "Ticket {ticket} follow-up", "Service interruption on {day}"),
-        (
-            ("We're seeing an issue with {product} since {day}: the export fails for about "
-             "{percent}% of records.",
-             "Following up on {ticket}; is there an update on the fix?",
-             "We had a service interruption on {day} between {time} and noon. Can you share the "
-             "root cause?"),
-            ("Screenshots and the log excerpt are attached.",
-             "This is blocking the {month} reporting for {count} users.",
-             "Our contract includes a four-hour response time for priority issues."),
-            ("Thanks for looking into it.", "Please keep me posted.", "Appreciate the help."),
-        ),
-    ),
-    "freelance": (
-        ("Following up", "Quick question", "Timesheet {month}", "Interview availability",
-         "Application for the {role} position", "Notes from {day}"),
-        (
-            ("Thanks again for the conversation on {day}. I've attached my notes as promised.",
-             "Please find my timesheet for {month} attached; {count} hours in total.",
-             "I'm available for an interview {day} or any time after {time}.",
-             "I'm writing to apply for the {role} position I saw on your careers page.",
-             "Quick question about the {project} deliverable: do you want the draft in Word or "
-             "as slides?"),
-            ("I've worked in a similar role for the last {n} years.",
-             "The hours are split between the {project} work and the reporting.",
-             "My CV is attached for reference.",
-             "I can turn it around by {day}."),
-            ("Thanks for your time.", "Best wishes.", "Looking forward to hearing from you."),
-        ),
-    ),
+}
+
+_TOPIC_VARIANTS: Final = {
+    **{k: (v,) for k, v in _TOPICS.items() if k not in _SPECIFIC_TOPICS},
+    **_SPECIFIC_TOPICS,
 }
 
 _TOPIC_BY_DEPT: Final[dict[str, tuple[tuple[str, ...], tuple[float, ...]]]] = {
-    "exec": (("project", "schedule", "notes", "document", "finance", "hr"), (3, 3, 2, 2, 2, 1)),
-    "assistant": (("schedule", "notes", "document", "social"), (5, 2, 2, 1)),
-    "finance": (("finance", "schedule", "document", "project"), (5, 2, 2, 1)),
-    "hr": (("hr", "schedule", "document", "social"), (5, 2, 1, 1)),
-    "it": (("it", "project", "schedule"), (5, 2, 2)),
-    "sales": (("project", "schedule", "document", "notes", "social"), (2, 3, 2, 2, 1)),
-    "ops": (("project", "schedule", "notes", "document", "finance"), (3, 2, 2, 2, 1)),
-    "marketing": (("document", "project", "schedule", "social"), (3, 2, 2, 1)),
-    "eng": (("project", "schedule", "notes", "document", "it", "social"), (4, 3, 2, 2, 1, 1)),
+    "exec": (("project", "schedule", "notes", "document", "finance", "hr", "payroll_q"),
+        (3, 3, 2, 2, 2, 1, 0.05)),
+    "assistant": (("schedule", "notes", "document", "social", "payroll_q"),
+        (5, 2, 2, 1, 0.05)),
+    "finance": (("finance", "schedule", "document", "project", "payroll_q"),
+        (5, 2, 2, 1, 0.05)),
+    "hr": (("hr", "schedule", "document", "social", "payroll_q"),
+        (5, 2, 1, 1, 0.05)),
+    "it": (("it", "project", "schedule", "payroll_q"),
+        (5, 2, 2, 0.05)),
+    "sales": (("project", "schedule", "document", "notes", "social", "payroll_q"),
+        (2, 3, 2, 2, 1, 0.05)),
+    "ops": (("project", "schedule", "notes", "document", "finance", "payroll_q"),
+        (3, 2, 2, 2, 1, 0.05)),
+    "marketing": (("document", "project", "schedule", "social", "payroll_q"),
+        (3, 2, 2, 1, 0.05)),
+    "eng": (("project", "schedule", "notes", "document", "it", "social", "payroll_q"),
+        (4, 3, 2, 2, 1, 1, 0.05)),
 }
 
 _REPLIES: Final = (
@@ -642,6 +695,23 @@ _FILLERS: Final = (
     "Happy to discuss if anything is unclear.",
     "Please let me know if you need anything else from my side.",
     "I appreciate the quick response.",
+    "I'll be around most of the day if anything comes up.",
+    "Looking forward to hearing from you.",
+    "Feel free to call me if that is easier.",
+    "Hope the rest of your week goes well.",
+    "Thanks in advance for looking into this.",
+    "Let me know if this works on your end.",
+    "I'd appreciate a quick confirmation when you get a chance.",
+    "Hope you're doing well.",
+    "Speak soon.",
+)
+_BULK_FILLERS: Final = (
+    "You are receiving this message because of the notification settings of your account.",
+    "Please do not reply to this message; this mailbox is not monitored.",
+    "Privacy Policy | Terms of Service | Help Center",
+    "Manage which emails you receive in your account settings.",
+    "Copyright 2026. All rights reserved.",
+    "Need help? Visit our support center.",
 )
 _DISCLAIMERS: Final = (
     "CONFIDENTIALITY NOTICE: This e-mail and any attachments are confidential and intended "
@@ -938,21 +1008,37 @@ _ABUSED_HOSTS: Final = ("web.app", "pages.dev", "workers.dev", "r2.dev", "fireba
                         "blob.core.windows.net", "ngrok-free.app", "netlify.app", "glitch.me")
 _BRAND_HOMOGLYPHS: Final = ("micrоsoft", "оffice365", "dоcusign", "shаrepoint", "micrоsoftonline",
                             "dhl-exprеss", "оnedrive", "outlооk")
-_MALWARE_SUBJECTS: Final = ("Invoice #{n4}", "Payment advice - {date}", "Remittance advice",
-                            "Purchase order {po}", "Shipping documents {awb}",
-                            "Overdue payment notice", "Scanned document from {printer}",
-                            "Proforma invoice {n4}", "Request for quotation - {product2}",
-                            "Bank transfer confirmation")
-_MALWARE_BODIES: Final = (
-    "Please find attached the payment advice for the transfer made today.",
-    "Attached is the invoice for the goods delivered last week. Kindly process payment.",
-    "Please see the attached purchase order and confirm availability and lead time.",
-    "Your document has been scanned and is attached to this message.",
-    "Kindly check the attached remittance and confirm receipt.",
-    "Shipping documents for your consignment are attached. Please review and confirm the "
-    "delivery address.",
-    "Please review the attached request for quotation and send your best offer by Friday.",
-)
+# Lure -> (subjects, body sentences, attachment base names); one lure per message keeps the
+# subject, the body and the file name telling the same story.
+_MALWARE_LURES: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]] = {
+    "invoice": (("Invoice #{n4}", "Proforma invoice {n4}", "Overdue payment notice",
+                 "Outstanding invoice {n4}"),
+                ("Attached is the invoice for the goods delivered last week. Kindly process "
+                 "payment.", "Please find the overdue invoice attached and arrange payment "
+                 "this week.", "Kindly review the attached proforma invoice and confirm."),
+                ("Invoice_{n4}", "INV{n4}", "Proforma_{n4}")),
+    "payment": (("Payment advice - {date}", "Remittance advice", "Bank transfer confirmation",
+                 "Payment confirmation {n4}"),
+                ("Please find attached the payment advice for the transfer made today.",
+                 "Kindly check the attached remittance and confirm receipt.",
+                 "Attached is the confirmation of the transfer to your account."),
+                ("Payment_Advice_{ymd}", "Remittance_{n4}", "Transfer_Confirmation_{ymd}")),
+    "order": (("Purchase order {po}", "New order {po}", "Request for quotation - {product2}"),
+              ("Please see the attached purchase order and confirm availability and lead time.",
+               "Please review the attached request for quotation and send your best offer by "
+               "Friday.", "Our new order is attached, kindly confirm the delivery date."),
+              ("{po}", "RFQ_{n4}", "Order_{po}")),
+    "shipping": (("Shipping documents {awb}", "Delivery notification {awb}",
+                  "Bill of lading - {awb}"),
+                 ("Shipping documents for your consignment are attached. Please review and "
+                  "confirm the delivery address.", "The original bill of lading and packing "
+                  "list are attached for customs clearance."),
+                 ("Shipping_Docs_{awb}", "BL_{awb}", "Packing_List_{n4}")),
+    "scan": (("Scanned document from {printer}", "Scan from {printer}", "Message from scanner"),
+             ("Your document has been scanned and is attached to this message.",
+              "Please open the attached scan. Number of pages: {n}."),
+             ("Scan_{ymd}_{n}", "SCAN{n4}", "Document_{ymd}")),
+}
 _MALWARE_SENDER_NAMES: Final = ("Accounts Payable", "Accounts Department", "Billing",
                                 "Purchasing Dept", "Scanner", "Finance Team", "Export Department")
 _CALLBACK_PRODUCTS: Final = ("Norton 360 Deluxe", "McAfee Total Protection",
@@ -960,9 +1046,9 @@ _CALLBACK_PRODUCTS: Final = ("Norton 360 Deluxe", "McAfee Total Protection",
                              "Microsoft Defender Premium", "Amazon Prime Business",
                              "LifeLock Ultimate")
 _CALLBACK_BODIES: Final = (
-    "Thank you for your purchase. Your annual {product3} plan has been renewed and {price} has "
-    "been charged to your account. If you did not authorise this transaction, please call our "
-    "billing department at {phone} within 24 hours to cancel and request a refund.",
+    "Thank you for your purchase. Your annual subscription to {product3} has been renewed and "
+    "{price} has been charged to your account. If you did not authorise this transaction, "
+    "please call our billing department at {phone} within 24 hours to cancel and request a refund.",
     "This is to confirm that your subscription to {product3} was renewed automatically today "
     "for {price}. To cancel or dispute this charge, contact our support desk at {phone}.",
     "Your order for {product3} ({price}) has been processed and will appear on your statement "
@@ -1151,7 +1237,7 @@ _WORK_HOURS: Final = (0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 1.0, 3.0, 7.0, 9.5, 10.0,
                       9.0, 8.5, 7.0, 4.0, 2.0, 1.5, 1.2, 0.9, 0.5, 0.2)
 _WEEKEND_HOURS: Final = (0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 3.5, 3.5, 3.0, 3.0,
                          3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 2.5, 1.5, 0.6)
-_DAY_FACTOR: Final = (1.05, 1.0, 1.0, 0.95, 0.85, 0.09, 0.06)
+_DAY_FACTOR: Final = (1.05, 1.0, 1.0, 0.95, 0.85, 0.13, 0.09)
 _B62: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _MONTHS: Final = ("January", "February", "March", "April", "May", "June", "July", "August",
                   "September", "October", "November", "December")
@@ -1264,22 +1350,25 @@ class _Body:
     pixel: str = ""
 
 
-def _render(body: _Body, with_html: bool) -> tuple[str, str, tuple[Url, ...]]:
+def _render(body: _Body, with_html: bool, rng: random.Random) -> tuple[str, str, tuple[Url, ...]]:
     """Text, HTML ("" when the sender's client sends plain text) and URLs of ``body``.
 
     Every URL in ``urls`` appears in the text (and in the HTML when there is one), so a
-    detector that re-extracts URLs from the text finds the same set.
+    detector that re-extracts URLs from the text finds the same set. A body shorter than 300
+    characters (quote included) gets neutral closing lines drawn at random from one pool,
+    whoever sent it, so padding says nothing about the sender.
     """
     parts = list(body.parts)
     length = sum(len(p) if isinstance(p, str) else len(p.url) + len(p.anchor) + 3
-                 for p in parts) + 2 * len(parts)
-    filler = 0
-    while length < 300 and filler < len(_FILLERS):
-        # Short person-to-person notes get the same neutral filler whoever sent them.
-        line = _FILLERS[(len(parts) + filler) % len(_FILLERS)]
-        parts.insert(max(1, len(parts) - 1), line)
-        length += len(line) + 2
-        filler += 1
+                 for p in parts) + 2 * len(parts) + len(body.quote)
+    if length < 310:
+        pool = list(_BULK_FILLERS if body.bulk else _FILLERS)
+        rng.shuffle(pool)
+        for line in pool:
+            if length >= 310:
+                break
+            parts.insert(len(parts) if body.bulk else max(1, len(parts) - 1), line)
+            length += len(line) + 2
     text_parts: list[str] = []
     html_parts: list[str] = []
     urls: list[Url] = []
@@ -1442,7 +1531,7 @@ def _m365_server(rng: random.Random) -> str:
 
 def _client_for(rng: random.Random, platform: str) -> tuple[str, str]:
     if platform == "m365":
-        return rng.choice(_CLIENTS[:4] + (("", ""),))
+        return rng.choice((*_CLIENTS[:4], ("", "")))
     if platform == "google":
         return rng.choice((("", ""), ("", ""), ("", ""), _CLIENTS[3]))
     return rng.choice(_CLIENTS)
@@ -1618,10 +1707,10 @@ _EXT_FACTOR: Final = {"exec": 1.4, "assistant": 0.7, "finance": 1.2, "hr": 0.7, 
                       "sales": 2.0, "ops": 1.6, "marketing": 1.0, "eng": 0.5}
 # Per employee and working day at messages_per_employee_per_day=4 (calibrated so the stream
 # holds about four records per employee on a working day, every direction included).
-_INTERNAL_RATE: Final = 0.78
-_OUTBOUND_RATE: Final = 0.20
-_INBOUND_RATE: Final = 0.30
-_NOTIFY_RATE: Final = 0.28
+_INTERNAL_RATE: Final = 0.92
+_OUTBOUND_RATE: Final = 0.24
+_INBOUND_RATE: Final = 0.35
+_NOTIFY_RATE: Final = 0.32
 _CONTENT_TYPES: Final = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -1751,7 +1840,8 @@ class _TenantSim:
         for attempt in range(20):
             if domain not in world.domains:
                 break
-            domain = _domain_for(rng, self.company) if attempt < 15 else f"{_slug(prefix)}{index}.com"
+            domain = (_domain_for(rng, self.company) if attempt < 15
+                      else f"{_slug(prefix)}{index}.com")
         platform = rng.choices(("m365", "google", "plain"), (60, 30, 10))[0]
         self.org = _Org(self.company, domain, "tenant", platform,
                         tuple(_net(rng, _HOSTING_BLOCKS + _RESIDENTIAL_BLOCKS)
@@ -1765,8 +1855,8 @@ class _TenantSim:
         self.domains: tuple[str, ...] = (domain,)
         if rng.random() < 0.45:
             head = _slug(prefix)
-            second = rng.choice((f"{head}.io", f"{head}-group.com", f"{head}{_slug(industry)}.co.uk",
-                                 f"{head}{_slug(industry)}.de"))
+            second = rng.choice((f"{head}.io", f"{head}-group.com",
+                                 f"{head}{_slug(industry)}.co.uk", f"{head}{_slug(industry)}.de"))
             if second not in world.domains and second != domain:
                 self.domains = (domain, second)
         world.domains.update(self.domains)
@@ -1796,6 +1886,9 @@ class _TenantSim:
                                self.org, display=rng.choice(("IT Service Desk", "IT Support",
                                                              f"{prefix} IT")))
         self.attack_target = self._attack_budget()
+        post = [d for d in range(warmup_days, days) if d % 7 < 5]
+        self.mfa_day = rng.choice(post) if post and rng.random() < 0.7 else -99
+        self.bank_change_day = rng.choice(post) if post and rng.random() < 0.4 else -99
 
     # ------------------------------------------------------------------ construction
     def _build_people(self, employees: tuple[int, int]) -> None:
@@ -1810,7 +1903,8 @@ class _TenantSim:
         roles.append(("assistant", "Executive Assistant"))
         if n >= 90:
             roles.append(("assistant", "Office Manager"))
-        roles += [("finance", "Financial Controller"), ("finance", "Accounts Receivable Specialist"),
+        roles += [("finance", "Financial Controller"),
+                  ("finance", "Accounts Receivable Specialist"),
                   ("finance", "Payroll Specialist")]
         roles += [("finance", "Accounts Payable Specialist")] * (1 + n // 60)
         roles += [("finance", "Accountant")] * (n // 50)
@@ -1845,8 +1939,9 @@ class _TenantSim:
         self.cfo = by_title["Chief Financial Officer"]
         self.coo = by_title["Chief Operating Officer"]
         cto = by_title.get("Chief Technology Officer", self.coo)
-        heads = {"exec": self.ceo, "assistant": self.ceo, "finance": by_title["Financial Controller"],
-                 "hr": by_title["HR Manager"], "it": by_title["IT Manager"]}
+        heads = {"exec": self.ceo, "assistant": self.ceo,
+                 "finance": by_title["Financial Controller"], "hr": by_title["HR Manager"],
+                 "it": by_title["IT Manager"]}
         for dept in ("sales", "ops", "marketing", "eng"):
             heads[dept] = next((p for p in people if p.dept == dept), self.coo)
         above = {"finance": self.cfo, "hr": self.ceo, "it": cto, "sales":
@@ -2099,7 +2194,7 @@ class _TenantSim:
         values.update(fixed)
         return _Slots(self._fill, values)
 
-    def _fill(self, slots: _Slots, key: str) -> str:  # noqa: C901 - one flat table of slots
+    def _fill(self, slots: _Slots, key: str) -> str:
         rng = self.rng
         pools: dict[str, Sequence[str]] = {
             "doc": _DOCS, "meeting": _MEETINGS, "room": _ROOMS, "day": _DAYS, "time": _TIMES,
@@ -2289,7 +2384,7 @@ class _TenantSim:
     def _conversation(self, topic: str, sender: _Person, to: Sequence[_Person],
                       t: float, external: bool) -> tuple[str, _Body, list[Attachment]]:
         rng = self.rng
-        subjects, pools = _TOPICS[topic]
+        subjects, pools = rng.choice(_TOPIC_VARIANTS[topic])
         slots = self._slots(sender, to, t)
         subject = rng.choice(subjects).format_map(slots)
         if len(to) == 1:
@@ -2313,7 +2408,8 @@ class _TenantSim:
                 for member in (f"{fname}.docx", f"{fname}_data.xlsx", "readme.txt"):
                     attachments.append(self._attachment(f"{zip_name}/{member}"))
             else:
-                attachments.append(self._attachment(f"{fname}.{rng.choice(('docx', 'pdf', 'xlsx', 'pptx'))}"))
+                ext = rng.choice(("docx", "pdf", "xlsx", "pptx"))
+                attachments.append(self._attachment(f"{fname}.{ext}"))
         elif topic == "schedule" and rng.random() < 0.3:
             parts.insert(2, self._meeting_link(sender.org))
         elif topic == "finance" and rng.random() < 0.3:
@@ -2351,14 +2447,15 @@ class _TenantSim:
               parent: _Sent | None = None, client_ip: str | None = None,
               auth: AuthResults | None = None, headers: dict[str, str] | None = None,
               direction: str | None = None, return_path: str | None = None,
-              topic: str = "") -> tuple[_Emitted, _Sent]:
+              topic: str = "", client: tuple[str, str] | None = None
+              ) -> tuple[_Emitted, _Sent]:
         rng = self.rng
         org = sender.org
         mid = _message_id(rng, org)
         if parent is not None and not body.quote and rng.random() < 0.85:
             body.quote = self._quote(parent, sender)
             body.quote_urls = parent.urls
-        text, html, urls = _render(body, org.html)
+        text, html, urls = _render(body, org.html, rng)
         own = org is self.org
         if direction is None:
             if own:
@@ -2376,8 +2473,9 @@ class _TenantSim:
             return_path = (f"bounce-{_hex(rng, 10)}@{org.mx_host}" if org.platform == "esp"
                            else sender.address)
         hdrs: dict[str, str] = {}
-        if sender.client[0]:
-            hdrs[sender.client[0]] = sender.client[1]
+        mailer = sender.client if client is None else client
+        if mailer[0]:
+            hdrs[mailer[0]] = mailer[1]
         if headers:
             hdrs.update(headers)
         refs: tuple[str, ...] = ()
@@ -2440,7 +2538,8 @@ class _TenantSim:
         parts: list[str | _Link] = []
         if rng.random() < 0.55:
             parts.append(rng.choice(_GREETINGS[:3]).format_map(slots))
-        parts.append(" ".join(s.format_map(slots) for s in rng.sample(_REPLIES, rng.choice((1, 1, 2)))))
+        picked = rng.sample(_REPLIES, rng.choice((1, 1, 2)))
+        parts.append(" ".join(line.format_map(slots) for line in picked))
         external = any(p.org is not replier.org for p in (*to, *cc))
         parts.append(self._signature(replier, external=external, short=rng.random() < 0.7))
         body = _Body(parts, self._quote(parent, replier), parent.urls)
@@ -2490,6 +2589,12 @@ class _TenantSim:
         if rng.random() < 0.18 and sender.manager is not None and sender.manager not in to:
             cc.append(sender.manager)
         topic = self._topic_for(sender)
+        if topic == "payroll_q":
+            payroll = [p for p in self.payroll if p is not sender]
+            if payroll:
+                to, cc = [rng.choice(payroll)], []
+            else:
+                topic = "schedule"
         subject, body, attachments = self._conversation(topic, sender, to, t, external=False)
         out, sent = self._emit(t, sender, to, cc, subject, body, scenario="normal", topic=topic,
                                attachments=attachments)
@@ -2554,13 +2659,21 @@ class _TenantSim:
         parts: list[str | _Link] = [
             _Link(f"https://view.{dom}/?i={issue['issue']}&u={user}", "View in browser"),
             issue["subject"]]
-        blurbs = (("Read the full story to see what it means for your team.",
-                   "Our analysis of the numbers behind the headline.",
-                   "Three takeaways for busy leaders.", "Plus: what to watch next week.")
-                  if newsletter else
-                  ("Shop the full range online.", "Limited stock available.",
-                   "Members get free delivery on orders over $50.", "Offer valid while supplies "
-                   "last."))
+        if sub.category in ("promo", "travel"):
+            blurbs: tuple[str, ...] = (
+                "Shop the full range online.", "Limited availability.",
+                "Members get free delivery on orders over $50.",
+                "Offer valid while supplies last.", "Book by Sunday to lock in the price.")
+        elif sub.category in ("saas", "events"):
+            blurbs = ("See what's new and how teams are using it.",
+                      "Registration takes less than a minute.",
+                      "Watch the recording or read the summary.",
+                      "Available today on all plans.")
+        else:
+            blurbs = ("Read the full story to see what it means for your team.",
+                      "Our analysis of the numbers behind the headline.",
+                      "Three takeaways for busy leaders.", "Plus: what to watch next week.",
+                      "Five minutes that will make your Monday meeting easier.")
         for item in issue["items"]:
             parts.append(_Link(f"https://click.{dom}/ls/click?upn={_token(rng, 40, _B62 + '-_')}",
                                item))
@@ -2577,8 +2690,13 @@ class _TenantSim:
                    "List-Id": f"{sender.name} <{'news' if newsletter else 'offers'}.{dom}>"}
         body = _Body(parts, bulk=True, title=issue["subject"],
                      pixel=f"https://click.{dom}/o/{user}")
+        reply_rng = random.Random(f"{self.world.seed}:org:{dom}:reply-to")
+        reply_to = None
+        if reply_rng.random() < 0.35:
+            reply_to = _Person("", "", f"{reply_rng.choice(('editors', 'hello', 'reply'))}@{dom}",
+                               "", "bulk", sender.org, display=sender.name)
         out, _ = self._emit(t, sender, [recipient], [], issue["subject"], body,
-                            scenario="newsletter", headers=headers)
+                            scenario="newsletter", headers=headers, reply_to=reply_to)
         return [out]
 
     def _service_sender(self, key: str) -> _Person:
@@ -2592,7 +2710,7 @@ class _TenantSim:
             return _Person("", "", f"jira@{domain}", "jira", "bulk", org, display="Jira")
         return self.world.services[key]
 
-    def _ev_notification(self, t: float, emp: _Person) -> list[_Emitted]:  # noqa: C901
+    def _ev_notification(self, t: float, emp: _Person) -> list[_Emitted]:
         rng = self.rng
         keys, weights = _SERVICE_BY_DEPT[emp.dept]
         key = rng.choices(keys, weights)[0]
@@ -2715,8 +2833,14 @@ class _TenantSim:
                          "View report")
             extra = ["This is an automated message from SAP Concur."]
         body = _Body([*lines, link, *extra], bulk=True, title=subject)
+        reply_to = None
+        if key == "docusign":
+            reply_to = who
+        elif key == "github":
+            reply_to = _Person("", "", f"reply+{_hex(rng, 40)}@reply.github.com", "", "bulk",
+                               base.org, display="GitHub")
         out, _ = self._emit(t, sender, [emp], [], subject, body, scenario="notification",
-                            headers={"Auto-Submitted": "auto-generated"})
+                            headers={"Auto-Submitted": "auto-generated"}, reply_to=reply_to)
         return [out]
 
     def _ev_password(self, t: float, emp: _Person, days_left: int) -> list[_Emitted]:
@@ -2790,6 +2914,10 @@ class _TenantSim:
                         "Please submit these with my {month} expenses.",
                         "Sending from my phone, my laptop is in for repair. Can you bring the "
                         "{doc} to the {meeting}?")).format_map(slots),
+            rng.choice(("No rush, tomorrow morning is fine.", "I'll be back in the office on "
+                        "{day}.", "Call me if anything is unclear, I'm on my mobile.",
+                        "Also please move my 1:1 with {first2} to later in the week.")
+                       ).format_map(slots),
             f"Thanks,\n{exec_.first}\n\nSent from my iPhone"]
         attachments = []
         if rng.random() < 0.5:
@@ -2856,9 +2984,12 @@ class _TenantSim:
             fname = (f"{inv}.pdf", f"Invoice_{inv}.pdf", f"{_slug(v.name)}_invoice_{inv}.pdf",
                      f"INVOICE-{inv}.pdf")[v.invoice_style]
             attachments = [self._attachment(fname)]
+        reply_to = None
+        if sender is not v.people[0] and v.invoice_style % 2 == 1:
+            reply_to = v.people[0]
         out, sent = self._emit(t, sender, rel.recipients, [], subject, _Body(parts),
                                scenario="vendor_invoice_legit", attachments=attachments,
-                               topic="finance")
+                               topic="finance", reply_to=reply_to)
         rel.last_t = t
         self._maybe_reply(sent, 0.15)
         return [out]
@@ -3042,9 +3173,9 @@ class _TenantSim:
         return f"{head}{sep}{words[1]}{num}.{rng.choice(_PHISH_TLDS)}"
 
     def _phish_url(self, strategy: str, brand: str, recipient: str) -> str:
+        """A credential-page URL: host by ``strategy``, a login-style path, a session token."""
         rng = self.rng
         path = rng.choice(_PHISH_PATHS)
-        tok = _token(rng, rng.randint(8, 24))
         if strategy == "ip":
             base = f"http://{_ip(rng, self._attacker_net())}"
         elif strategy == "punycode":
@@ -3069,11 +3200,17 @@ class _TenantSim:
             brandish = {"microsoft": "m365", "docusign": "docusign", "dhl": "dhl-parcel",
                         "sharepoint": "sharepoint", "wetransfer": "wetransfer"}.get(brand, "")
             base = f"https://{self._fresh_domain(brandish if rng.random() < 0.5 else '')}"
-        url = f"{base}{path}{tok}"
+        tok = _token(rng, rng.randint(8, 24))
+        if path.endswith("/"):
+            url = f"{base}{path}{tok}/"
+            sep = "?"
+        else:
+            url = f"{base}{path}?{rng.choice(('id', 'session', 'token', 'sid', 'ref'))}={tok}"
+            sep = "&"
         r = rng.random()
-        if r < 0.3:
-            url += f"?email={recipient}"
-        elif r < 0.45:
+        if recipient and r < 0.3:
+            url += f"{sep}email={recipient}"
+        elif recipient and r < 0.45:
             url += "#" + base64.b64encode(recipient.encode()).decode("ascii")
         return url
 
@@ -3125,8 +3262,10 @@ class _TenantSim:
         r = rng.random()
         if r < 0.8:
             return victim.name
-        if r < 0.9:
+        if r < 0.9 and victim.dept == "exec":
             return f"{victim.name} ({''.join(w[0] for w in victim.title.split()[:3])})"
+        if r < 0.9:
+            return victim.name
         return f"{victim.name} - {self.company}"
 
     def _bec_campaign(self, scenario: str, victim: _Person, targets: list[_Person]) -> float:
@@ -3426,10 +3565,8 @@ class _TenantSim:
 
     def _plan_vendor_compromise(self) -> float:
         rng = self.rng
-        if rng.random() < 0.7:
-            v = rng.choice(self.relations).vendor
-        else:
-            v = rng.choice(self.vendors)
+        # Usually a vendor that invoices the tenant; sometimes any vendor it deals with.
+        v = rng.choice(self.relations).vendor if rng.random() < 0.7 else rng.choice(self.vendors)
         sender = v.billing if v.billing is not None and rng.random() < 0.5 else rng.choice(
             v.people)
         vendor_addrs = {p.address for p in v.people} | ({v.billing.address} if v.billing else set())
@@ -3453,8 +3590,8 @@ class _TenantSim:
                     f"{rng.choice(_PHISH_TLDS)}")
             link_base = f"https://{host}{rng.choice(('/s/', '/file/', '/d/', '/view/'))}"
         else:
-            link_base = self._phish_url("abused", "sharepoint", "").split("#")[0]
-            link_base = link_base.split("?")[0] + "/"
+            link_base = self._phish_url("abused", "sharepoint", "").split("?")[0]
+            link_base = link_base.rstrip("/").rsplit("/", 1)[0] + "/"
         camp = _Campaign("vendor_compromise_invoice", sender, vendor=v)
         camp.data.update(net=self._attacker_net(), link=link_base,
                          htm=rng.random() < 0.25, client=rng.choice((("", ""), sender.client)))
@@ -3516,8 +3653,7 @@ class _TenantSim:
         camp = _Campaign("lateral_phishing", victim)
         camp.data.update(net=self._attacker_net(), strategy=strategy, used=set(),
                          ldoc=rng.choice(_LATERAL_DOCS),
-                         url=self._phish_url(strategy, "sharepoint", "").split("?")[0]
-                         .split("#")[0])
+                         url=self._phish_url(strategy, "sharepoint", ""))
         day = self._post_day(business=False)
         t0 = self._unusual_time(day) if rng.random() < 0.65 else (
             self._day_start(day) + rng.uniform(8.0, 18.0) * _HOUR)
@@ -3625,16 +3761,16 @@ class _TenantSim:
         slots = self._slots(camp.attacker, [target], t, _email=target.address,
                             sender_name=camp.data["sender_name"])
         subject = rng.choice(spec["subjects"]).format_map(slots)
+        slots["email_user"] = target.address.split("@")[0]
         parts: list[str | _Link] = [
             rng.choice(("Dear {email_user},", "Hello,", "Dear user,", "Hi {first},",
-                        "Dear {email},")).format_map(
-                {**slots, "email_user": target.address.split("@")[0]}),
+                        "Dear {email},")).format_map(slots),
             rng.choice(spec["bodies"]).format_map(slots)]
         attachments: list[Attachment] = []
         if camp.data["htm"]:
             parts.append("Open the attached secure message to continue.")
-            attachments.append(self._attachment(f"{rng.choice(('Message', 'Document', 'VM', 'Scan'))}"
-                                                f"_{rng.randint(1000, 9999)}.htm"))
+            stem = rng.choice(("Message", "Document", "VM", "Scan"))
+            attachments.append(self._attachment(f"{stem}_{rng.randint(1000, 9999)}.htm"))
         else:
             url = self._phish_url(camp.data["strategy"], camp.data["brand"], target.address)
             parts.append(_Link(url, rng.choice(spec["anchors"])))
@@ -3671,6 +3807,7 @@ class _TenantSim:
         targets = list(dict.fromkeys(rng.sample(pool, min(len(pool), rng.randint(3, 20)))))
         camp = _Campaign("malware_lure", attacker)
         camp.data.update(kind=kind, hijack=rng.random() < 0.2,
+                         lure=rng.choice(list(_MALWARE_LURES)),
                          password=rng.choice(("1234", "2026", "inv2026", "ABC123", "doc"))
                          if "zip" in kind and rng.random() < 0.4 else "",
                          sha=_hex(rng, 64) if rng.random() < 0.5 else "",
@@ -3694,33 +3831,40 @@ class _TenantSim:
                              "attacker", sender.org, display=parent.sender.name,
                              client=sender.client)
         slots = self._slots(sender, [target], t)
+        subjects, bodies, bases = _MALWARE_LURES[camp.data["lure"]]
         if parent is not None:
             subject = f"Re: {_strip_re(parent.subject)}"
         else:
-            subject = rng.choice(_MALWARE_SUBJECTS).format_map(slots)
-        local = _local_dt(t, self.tz)
-        base = rng.choice((f"Invoice_{slots['n4']}", f"Payment_Advice_{local:%Y%m%d}",
-                           f"Remittance_{slots['n4']}", f"PO_{slots['po']}",
-                           f"Shipping_Docs_{slots['awb']}", f"Scan_{local:%Y%m%d}_{slots['n']}"))
+            subject = rng.choice(subjects).format_map(slots)
+        slots["ymd"] = f"{_local_dt(t, self.tz):%Y%m%d}"
+        base = rng.choice(bases).format_map(slots)
         sha = camp.data["sha"]
         kind = camp.data["kind"]
+        # One payload for the whole campaign (same hash, same size) or one per message.
+        size = camp.data.setdefault("size", self._attachment(f"x.{kind[:3]}").size) if sha else None
         attachments: list[Attachment] = []
         if kind.startswith("zip") or kind == "lnk_zip":
             member = {"zip_exe": rng.choice((f"{base}.pdf.exe", f"{base}.scr")),
                       "zip_js": rng.choice((f"{base}.js", f"{base}.vbs")),
                       "lnk_zip": f"{base}.pdf.lnk"}[kind]
-            attachments.append(self._attachment(f"{base}.zip", sha=sha))
+            attachments.append(self._attachment(f"{base}.zip", size, sha))
             attachments.append(self._attachment(f"{base}.zip/{member}"))
         elif kind == "iso":
-            attachments.append(self._attachment(f"{base}.iso", sha=sha))
+            attachments.append(self._attachment(f"{base}.iso", size, sha))
             if rng.random() < 0.5:
                 attachments.append(self._attachment(f"{base}.iso/{base}.pdf.lnk"))
         else:
-            attachments.append(self._attachment(f"{base}.{kind}", sha=sha))
+            attachments.append(self._attachment(f"{base}.{kind}", size, sha))
         parts: list[str | _Link] = [
             rng.choice(("Hello,", "Hi {first},", "Dear Sir/Madam,", "Good day,", "Dear {first},"
                         )).format_map(slots),
-            rng.choice(_MALWARE_BODIES)]
+            rng.choice(bodies).format_map(slots),
+            rng.choice(("Please confirm receipt at your earliest convenience.",
+                        "Let us know if you have any trouble opening the attachment.",
+                        "Kindly treat this as urgent as our accounts close this week.",
+                        "We look forward to your prompt response.",
+                        "Contact me if any details need to be corrected.",
+                        "The original documents will follow by courier."))]
         if camp.data["password"]:
             parts.append(f"The file is protected, use password: {camp.data['password']}")
         parts.append(f"{rng.choice(_CLOSINGS)}\n{sender.name}\n"
@@ -3799,3 +3943,226 @@ class _TenantSim:
         out, _ = self._emit(t, sender, [recipient], [], subject, body, scenario="spam_wave",
                             attack_type="spam", headers=headers)
         return [out]
+
+
+# ------------------------------------------------------------------------- spam waves
+
+_SPAM_WORDS: Final = ("bright", "rank", "lead", "growth", "prime", "smart", "trend", "deal",
+                      "best", "pro", "mega", "top", "daily", "fast", "easy", "global", "digital",
+                      "media", "shop", "offer", "biz", "funnel", "reach", "boost", "peak",
+                      "nova", "zen", "hub")
+_SPAM_TLDS: Final = ("shop", "top", "xyz", "click", "info", "biz", "online", "site", "store",
+                     "co", "live", "space")
+
+
+def _plan_spam_waves(seed: int, sims: list[_TenantSim], days: int, warmup_days: int) -> None:
+    """Spam campaigns shared by several tenants, about a fifth of the attack budget."""
+    if not sims or warmup_days >= days or all(s.attack_rate <= 0.0 for s in sims):
+        return
+    rng = random.Random(f"{seed}:spam")
+    total = 0.22 * sum(s.attack_target for s in sims)
+    lo = EPOCH + warmup_days * _DAY + 600.0
+    hi = max(lo, EPOCH + days * _DAY - 6 * _HOUR)
+    planned = 0
+    waves = 0
+    while (planned < total or waves == 0) and waves < 500:
+        k = 1 if len(sims) == 1 else rng.randint(2, len(sims))
+        chosen = sorted(rng.sample(range(len(sims)), k))
+        theme = rng.choice(list(_SPAM_THEMES))
+        auth = rng.choices((("pass", "pass", "none"), ("pass", "none", "none"),
+                            ("none", "none", "none"), ("softfail", "none", "none")),
+                           (40, 30, 20, 10))[0]
+        networks = tuple(_net(rng, _SPAM_BLOCKS) for _ in range(rng.randint(2, 6)))
+        platform = rng.choice(("plain", "esp"))
+        senders = []
+        for _ in range(rng.randint(2, 8)):
+            domain = (f"{rng.choice(_SPAM_WORDS)}{rng.choice(_SPAM_WORDS)}"
+                      f"{rng.randint(1, 99) if rng.random() < 0.3 else ''}."
+                      f"{rng.choice(_SPAM_TLDS)}")
+            org = _Org(domain.split(".")[0].title(), domain, "attacker", platform,
+                       tuple(rng.sample(networks, min(2, len(networks)))), auth,
+                       mx_host=f"{rng.choice(('mail', 'mta', 'em'))}{rng.randint(1, 9)}.{domain}",
+                       id_style=rng.randrange(2), html=True)
+            if theme in ("seo", "leads", "loans", "webinar") and rng.random() < 0.7:
+                first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
+                person = _Person(first, last, f"{_slug(first)}.{_slug(last)}@{domain}",
+                                 "", "attacker", org)
+            else:
+                person = _Person("", "", f"{rng.choice(('deals', 'offers', 'info', 'news'))}@"
+                                 f"{domain}", "", "attacker", org,
+                                 display=domain.split(".")[0].title())
+            senders.append(person)
+        duration = rng.uniform(0.5, 5.0) * _HOUR
+        counts = {i: rng.randint(6, 30) for i in chosen}
+        wave = _Wave(min(rng.uniform(lo, hi), max(lo, EPOCH + days * _DAY - duration - 60)),
+                     duration, theme, tuple(senders), rng.randrange(8), rng.random() < 0.6,
+                     counts)
+        for i in chosen:
+            sims[i].waves.append(wave)
+        planned += sum(counts.values())
+        waves += 1
+
+
+# ------------------------------------------------------------------------- public API
+
+
+def _build(tenants: int, days: int, seed: int, *, messages_per_employee_per_day: float,
+           employees: tuple[int, int], warmup_days: int | None,
+           attack_rate: float) -> tuple[list[_TenantSim], int]:
+    if tenants < 1 or days < 1:
+        raise ValueError("tenants and days must be at least 1")
+    if not 1 <= employees[0] <= employees[1]:
+        raise ValueError(f"employees must be (min, max) with 1 <= min <= max, got {employees}")
+    if messages_per_employee_per_day <= 0.0:
+        raise ValueError("messages_per_employee_per_day must be positive")
+    if not 0.0 <= attack_rate < 1.0:
+        raise ValueError("attack_rate must be in [0, 1)")
+    warm = days * 2 // 5 if warmup_days is None else warmup_days
+    if not 0 <= warm <= days:
+        raise ValueError(f"warmup_days must be in [0, {days}], got {warm}")
+    world = _World(seed)
+    sims = [_TenantSim(world, i, days=days, warmup_days=warm,
+                       rate=messages_per_employee_per_day, employees=employees,
+                       attack_rate=attack_rate) for i in range(tenants)]
+    _plan_spam_waves(seed, sims, days, warm)
+    return sims, warm
+
+
+def _received_at(pair: _Emitted) -> float:
+    return pair[0].received_at
+
+
+def generate(tenants: int, days: int, seed: int, *, messages_per_employee_per_day: float = 4.0,
+             employees: tuple[int, int] = (40, 120), warmup_days: int | None = None,
+             attack_rate: float = 0.01) -> Iterator[tuple[MailRecord, Label]]:
+    """Yield ``(record, label)`` for every message of ``tenants`` companies over ``days`` days.
+
+    The stream starts at :data:`EPOCH` and is ordered by ``received_at`` across tenants (ties
+    keep tenant order). Memory stays flat: each tenant holds about one day of pending events.
+
+    Args:
+        tenants: Number of companies.
+        days: Simulated days from :data:`EPOCH`.
+        seed: Every random draw derives from it; equal arguments give equal output.
+        messages_per_employee_per_day: Mean records per employee on a working day.
+        employees: Inclusive range of the head count of each tenant.
+        warmup_days: Days of clean traffic before the first attack (default 40 % of days).
+        attack_rate: Target share of attack messages after the warm-up.
+
+    Yields:
+        The record as the gateway saw it and, separately, the truth about it.
+
+    Raises:
+        ValueError: When an argument is out of range.
+    """
+    sims, _ = _build(tenants, days, seed,
+                     messages_per_employee_per_day=messages_per_employee_per_day,
+                     employees=employees, warmup_days=warmup_days, attack_rate=attack_rate)
+    yield from heapq.merge(*(sim.run() for sim in sims), key=_received_at)
+
+
+def write_stream(out_dir: Path, tenants: int, days: int, seed: int, progress: bool = True,
+                 **kw: Any) -> dict[str, Any]:
+    """Write ``stream.jsonl``, ``labels.jsonl`` and ``manifest.json`` into ``out_dir``.
+
+    The stream holds MailRecords only (time-ordered across tenants); the labels live in their
+    own file keyed by ``message_id``, so nothing that scores the stream can see them.
+
+    Args:
+        out_dir: Directory to write into (created when missing).
+        tenants: Number of companies.
+        days: Simulated days.
+        seed: Seed of every random draw.
+        progress: Show a tqdm progress bar on stderr.
+        **kw: Keyword arguments of :func:`generate`.
+
+    Returns:
+        The manifest that was written to ``manifest.json``.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    args = {"messages_per_employee_per_day": 4.0, "employees": (40, 120), "warmup_days": None,
+            "attack_rate": 0.01}
+    unknown = set(kw) - set(args)
+    if unknown:
+        raise TypeError(f"unknown arguments: {sorted(unknown)}")
+    args.update(kw)
+    sims, warm = _build(tenants, days, seed, **args)
+    by_scenario: Counter[str] = Counter()
+    by_attack_type: Counter[str] = Counter()
+    by_label: Counter[str] = Counter()
+    by_direction: Counter[str] = Counter()
+    by_tenant: Counter[str] = Counter()
+    merged = heapq.merge(*(sim.run() for sim in sims), key=_received_at)
+    first = last = None
+    with (open(out_dir / "stream.jsonl", "wb") as stream_fh,
+          open(out_dir / "labels.jsonl", "wb") as labels_fh,
+          tqdm(unit="msg", desc="generate", disable=not progress, mininterval=0.5) as bar):
+        for record, label in merged:
+            stream_fh.write(orjson.dumps(record.to_dict()))
+            stream_fh.write(b"\n")
+            labels_fh.write(orjson.dumps(label.to_dict()))
+            labels_fh.write(b"\n")
+            by_scenario[label.scenario] += 1
+            by_attack_type[label.attack_type] += 1
+            by_label[label.label] += 1
+            by_direction[record.direction] += 1
+            by_tenant[record.tenant_id] += 1
+            if first is None:
+                first = record.received_at
+            last = record.received_at
+            bar.update(1)
+    manifest: dict[str, Any] = {
+        "generator": "bench.generate",
+        "generator_version": GENERATOR_VERSION,
+        "seed": seed,
+        "days": days,
+        "warmup_days": warm,
+        "epoch": EPOCH,
+        "attacks_from": EPOCH + warm * _DAY,
+        "parameters": {k: list(v) if isinstance(v, tuple) else v for k, v in args.items()},
+        "messages": sum(by_label.values()),
+        "first_received_at": first,
+        "last_received_at": last,
+        "by_label": dict(sorted(by_label.items())),
+        "by_attack_type": dict(sorted(by_attack_type.items())),
+        "by_scenario": dict(sorted(by_scenario.items())),
+        "by_direction": dict(sorted(by_direction.items())),
+        "tenants": [{"tenant_id": s.tenant_id, "company": s.company, "domains": list(s.domains),
+                     "employees": len(s.people), "utc_offset_hours": s.tz,
+                     "vendors": len(s.vendors), "customers": len(s.customers),
+                     "partners": len(s.partners), "messages": by_tenant[s.tenant_id]}
+                    for s in sims],
+        "files": {"stream": "stream.jsonl", "labels": "labels.jsonl"},
+    }
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return manifest
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: ``python -m bench.generate OUT_DIR --tenants 3 --days 30 --seed 1``."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--tenants", type=int, default=3)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rate", type=float, default=4.0,
+                        help="messages per employee per working day")
+    parser.add_argument("--employees", type=int, nargs=2, default=(40, 120),
+                        metavar=("MIN", "MAX"))
+    parser.add_argument("--warmup-days", type=int, default=None)
+    parser.add_argument("--attack-rate", type=float, default=0.01)
+    parser.add_argument("--no-progress", action="store_true")
+    ns = parser.parse_args(argv)
+    manifest = write_stream(ns.out_dir, ns.tenants, ns.days, ns.seed,
+                            progress=not ns.no_progress,
+                            messages_per_employee_per_day=ns.rate,
+                            employees=tuple(ns.employees), warmup_days=ns.warmup_days,
+                            attack_rate=ns.attack_rate)
+    summary = {k: manifest[k] for k in ("messages", "by_label", "by_attack_type")}
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -125,6 +125,9 @@ _BIDI_CONTROLS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2
 class AttachmentRisk:
     """Attachment signals of one message: the riskiest attachment and the extension list.
 
+    Read-only by contract, ``evidence`` included: messages without attachments share one
+    instance.
+
     Attributes:
         score: Score of the riskiest attachment, in [0, 1]; 0 when nothing is risky.
         category: ``executable``, ``disk_image``, ``shortcut``, ``html``, ``macro``,
@@ -144,6 +147,10 @@ class AttachmentRisk:
     risky: int = 0
 
 
+_NO_ATTACHMENTS: Final = AttachmentRisk()
+"""Shared result for a message without attachments (results are read-only by contract)."""
+
+
 def _basename(filename: str) -> str:
     # Windows drops trailing dots and spaces, so "invoice.exe. " runs as invoice.exe.
     return filename.replace("\\", "/").rpartition("/")[2].strip().rstrip(". ")
@@ -158,7 +165,11 @@ def extension(filename: str) -> str:
     Returns:
         "exe" for "Invoice.PDF.exe", "html" for "doc.pdf .html", "" for "README".
     """
-    base, dot, ext = _basename(filename).rpartition(".")
+    return _extension(_basename(filename))
+
+
+def _extension(name: str) -> str:
+    base, dot, ext = name.rpartition(".")
     return ext.strip().lower() if dot and base.strip() else ""
 
 
@@ -191,16 +202,16 @@ _REASONS: Final[dict[str, str]] = {
 def _assess_one(attachment: Attachment) -> tuple[float, str, str, str]:
     """``(score, category, reason, extension)`` of one attachment; score 0 if benign."""
     name = _basename(attachment.filename)
-    ext = extension(name)
+    ext = _extension(name)
     ctype = attachment.content_type.partition(";")[0].strip().lower()
 
-    if any(c in _BIDI_CONTROLS for c in name):
+    if not name.isascii() and any(c in _BIDI_CONTROLS for c in name):
         return (CATEGORY_SCORES["double_extension"], "double_extension",
                 "bidirectional control character reverses the shown file name", ext)
 
     category = _category_of(ext)
     if category and category != "archive":
-        inner = extension(name[:-(len(ext) + 1)].rstrip(" _-\t"))
+        inner = _extension(name[:-(len(ext) + 1)].rstrip(" _-\t"))
         if inner in _DOCUMENT_LIKE:
             return (CATEGORY_SCORES["double_extension"], "double_extension",
                     f"document name hiding the real extension (.{inner}.{ext})", ext)
@@ -210,13 +221,13 @@ def _assess_one(attachment: Attachment) -> tuple[float, str, str, str]:
     if declared:
         return (CATEGORY_SCORES[declared], declared,
                 f"declared type {ctype} on a .{ext or '(none)'} file", ext)
-    if _MACRO_TYPE.search(ctype) and (ext in OLD_OFFICE or not category):
+    if ctype and _MACRO_TYPE.search(ctype) and (ext in OLD_OFFICE or not category):
         return (CATEGORY_SCORES["macro"], "macro",
                 f"declared macro-enabled type {ctype}", ext)
 
     if category == "archive":
         hint = _LURE_WORDS.search(name.lower())
-        inner = extension(name[:-(len(ext) + 1)])
+        inner = _extension(name[:-(len(ext) + 1)])
         if hint or inner in _DOCUMENT_LIKE:
             why = f"named {hint.group(0)!r}" if hint else f"named as .{inner}"
             return (CATEGORY_SCORES["archive_lure"], "archive",
@@ -242,7 +253,7 @@ def assess_attachments(attachments: Sequence[Attachment]) -> AttachmentRisk:
         attachments, and the extension list.
     """
     if not attachments:
-        return AttachmentRisk()
+        return _NO_ATTACHMENTS
     best: tuple[float, str, str, str] = (0.0, "", "", "")
     best_name = ""
     risky = 0

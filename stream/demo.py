@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,7 @@ def run_demo(*, messages: int, attacks: int, corpora: str | None, keep_state: bo
             stdin=subprocess.DEVNULL, stderr=open(state_dir / "engine.log", "wb"))  # noqa: SIM115
         echo(f"engine started (pid {engine.pid}; metrics on http://127.0.0.1:"
              f"{config.metrics_port}/metrics; log {state_dir / 'engine.log'})")
+        _wait_ready(engine, config.metrics_port, state_dir / "engine.log")
         started = time.time()
         with tqdm(total=len(records), desc="replay", unit=" msg") as bar:
             produce_records(broker.bootstrap_servers, config.input_topic, records,
@@ -98,6 +100,24 @@ def run_demo(*, messages: int, attacks: int, corpora: str | None, keep_state: bo
             echo(f"state kept in {state_dir}")
         else:
             shutil.rmtree(state_dir, ignore_errors=True)
+
+
+def _wait_ready(engine: subprocess.Popen[bytes], port: int, log: Path,
+                timeout: float = 90.0) -> None:
+    """Wait until the engine's /readyz answers 200 (it has joined the group and restored)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if engine.poll() is not None:
+            raise click.ClickException(f"the engine exited with code {engine.returncode}; "
+                                       f"its log is {log}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise click.ClickException(f"the engine was not ready after {timeout:.0f} s; see {log}")
 
 
 def _pct(values: list[float], q: float) -> float:

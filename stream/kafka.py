@@ -1,4 +1,6 @@
-"""Kafka clients (confluent-kafka) with one config-merge order, topics, and a producer that
+"""Kafka clients (confluent-kafka), topics, and a delivery-latching producer.
+
+Kafka clients (confluent-kafka) with one config-merge order, topics, and a producer that
 latches delivery errors.
 
 Merge order for every client: library defaults → the engine's defaults → the user's extras
@@ -30,7 +32,7 @@ def _merge(defaults: Mapping[str, Any], extra: Mapping[str, Any],
 
 
 def consumer_config(cfg: EngineConfig, *, group: str | None = None) -> dict[str, Any]:
-    """librdkafka settings of the engine's input consumer."""
+    """Librdkafka settings of the engine's input consumer."""
     return _merge(
         {
             "auto.offset.reset": "earliest",
@@ -55,7 +57,7 @@ def consumer_config(cfg: EngineConfig, *, group: str | None = None) -> dict[str,
 
 
 def producer_config(cfg: EngineConfig) -> dict[str, Any]:
-    """librdkafka settings of the engine's producer (verdicts, dead letters, changelog)."""
+    """Librdkafka settings of the engine's producer (verdicts, dead letters, changelog)."""
     return _merge(
         {
             "linger.ms": 2,

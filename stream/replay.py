@@ -1,5 +1,8 @@
-"""Producing MailRecords to the input topic and collecting verdicts: used by ``ingest``,
-the demo, the benchmark harness and the integration tests."""
+"""Producing MailRecords to the input topic and collecting verdicts.
+
+Producing MailRecords to the input topic and collecting verdicts: used by ``ingest``,
+the demo, the benchmark harness and the integration tests.
+"""
 
 from __future__ import annotations
 

@@ -108,7 +108,8 @@ def ensure_peer_env(venv: Path | None = None, *, log: Callable[[str], None] = pr
 
 
 def peer_command(kind: str, env: PeerEnv, *, bootstrap_servers: str, input_topic: str,
-                 output_topic: str, group: str, state_dir: Path, partitions: int) -> list[str]:
+                 output_topic: str, group: str, state_dir: Path, partitions: int,
+                 fetch_wait_ms: int | None = None) -> list[str]:
     """The command line that runs peer ``kind`` (one of :data:`PEERS`)."""
     if kind not in PEERS:
         raise ValueError(f"unknown peer {kind!r}: choose one of {', '.join(PEERS)}")
@@ -118,5 +119,8 @@ def peer_command(kind: str, env: PeerEnv, *, bootstrap_servers: str, input_topic
            "--bootstrap-servers", bootstrap_servers, "--input-topic", input_topic,
            "--output-topic", output_topic, "--group", group, "--state-dir", str(state_dir)]
     if kind == "faust":
+        # aiokafka's fetch wait is fixed at 1.5 s inside faust (not a setting).
         cmd += ["--partitions", str(partitions)]
+    elif fetch_wait_ms is not None:
+        cmd += ["--fetch-wait-ms", str(fetch_wait_ms)]
     return cmd

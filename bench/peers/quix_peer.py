@@ -37,6 +37,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--output-topic", required=True)
     p.add_argument("--group", required=True)
     p.add_argument("--state-dir", required=True)
+    p.add_argument("--fetch-wait-ms", type=int, default=None)
     return p.parse_args(argv)
 
 
@@ -63,6 +64,9 @@ def main(argv: list[str] | None = None) -> None:
             if mine:
                 _emit("revoked", mine)
 
+    extra: dict[str, Any] = {"session.timeout.ms": 6000}
+    if args.fetch_wait_ms is not None:
+        extra["fetch.wait.max.ms"] = args.fetch_wait_ms
     app = _ReportingApplication(
         broker_address=args.bootstrap_servers,
         consumer_group=args.group,
@@ -70,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
         state_dir=args.state_dir,
         loglevel="WARNING",
         # Tansu holds a group join for ~20 s unless the session timeout is short.
-        consumer_extra_config={"session.timeout.ms": 6000},
+        consumer_extra_config=extra,
     )
     source = app.topic(input_name, key_deserializer="bytes", value_deserializer="bytes")
     sink = app.topic(args.output_topic, key_serializer="bytes", value_serializer="bytes")

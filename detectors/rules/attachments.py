@@ -1,5 +1,8 @@
-"""Attachment risk: executables, disk images, shortcuts, HTML/SVG, macro documents and
-archives that may hide them, from the attachment metadata (names, types, sizes, hashes)."""
+"""Attachment risk from attachment metadata.
+
+Attachment risk: executables, disk images, shortcuts, HTML/SVG, macro documents and
+archives that may hide them, from the attachment metadata (names, types, sizes, hashes).
+"""
 
 from __future__ import annotations
 

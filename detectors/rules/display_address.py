@@ -1,4 +1,6 @@
-"""A display name that contains an email address other than the sender's:
+"""Display names that show a different address.
+
+A display name that contains an email address other than the sender's:
 ``"ceo@acme.com" <x@evil.example>`` shows the reader a trusted address that is not the real one.
 """
 

@@ -1,4 +1,6 @@
-"""Display-name impersonation: an outside address wearing the name of one of the tenant's
+"""Display-name impersonation of the tenant's own people.
+
+Display-name impersonation: an outside address wearing the name of one of the tenant's
 own people (learned from internal mail and the directory).
 
 "CEO Name <random@freemail>" is the commonest business-email-compromise opening. Names are

@@ -1,4 +1,6 @@
-"""Lookalike sender domains: a domain one keystroke, homoglyph, punycode label or TLD away
+"""Lookalike sender domains.
+
+Lookalike sender domains: a domain one keystroke, homoglyph, punycode label or TLD away
 from the tenant's own domains or from a domain the tenant corresponds with.
 
 Only domains the tenant does not already trust are compared (a known correspondent is not a

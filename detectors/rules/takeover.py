@@ -1,6 +1,9 @@
-"""Account takeover and lateral phishing: a sender the tenant knows well behaves unlike itself
+"""Account takeover and lateral phishing.
+
+Account takeover and lateral phishing: a sender the tenant knows well behaves unlike itself
 (unusual hour against its own histogram, a new client network, unusual fan-out to people it
-never wrote to, links to domains it never used) while carrying a lure."""
+never wrote to, links to domains it never used) while carrying a lure.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from detectors.base import Context, DetectorConfig, build_config, hit
-from state import network_of
 from schemas.records import Hit
+from state import network_of
 
 
 @dataclass(frozen=True, slots=True)

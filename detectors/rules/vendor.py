@@ -1,6 +1,9 @@
-"""Vendor fraud: a bank-detail change or an invoice from a vendor identity that is not the
+"""Vendor fraud: bank-detail changes and invoices from anomalous identities.
+
+Vendor fraud: a bank-detail change or an invoice from a vendor identity that is not the
 one the tenant knows (new reply-to, first-seen or lookalike domain, a new address at a known
-vendor domain, a new network)."""
+vendor domain, a new network).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from detectors.base import Context, DetectorConfig, build_config, hit
-from state import network_of
 from schemas.records import Hit
+from state import network_of
 
 
 @dataclass(frozen=True, slots=True)

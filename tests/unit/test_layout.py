@@ -25,10 +25,10 @@ HEAVY = {
     "rocksdict": ("state",),
     "torch": ("detectors",),
     "prometheus_client": ("stream",),
-    "faust": ("stream/feedback",),
-    "quixstreams": ("bench",),
+    "faust": ("stream/feedback", "bench/peers"),
+    "quixstreams": ("bench/peers",),
 }
-COMPOSITION_ROOT = {"stream/cli.py", "stream/demo.py"}
+COMPOSITION_ROOT = {"stream/cli.py", "stream/demo.py", "stream/train.py"}
 
 
 def _modules() -> list[Path]:

@@ -6,7 +6,7 @@ import pytest
 
 from detectors import Cascade, DetectorConfigError
 from schemas import MailRecord
-from state import MemoryStore, NO_DECAY, PartitionState
+from state import NO_DECAY, MemoryStore, PartitionState
 from tests.factories import T0, mail
 
 DAY = 86400.0
@@ -113,7 +113,7 @@ def test_reply_to_on_the_senders_own_domain_is_fine():
 
 
 def test_invalid_detector_config_refuses_to_start_with_the_reason():
-    with pytest.raises(DetectorConfigError, match="first_contact.*weight"):
+    with pytest.raises(DetectorConfigError, match=r"first_contact.*weight"):
         Cascade({"detectors": {"first_contact": {"weight": 3}}})
     with pytest.raises(DetectorConfigError, match="unknown setting"):
         Cascade({"detectors": {"reply_to_divergence": {"colour": "red"}}})

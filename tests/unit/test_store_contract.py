@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from state import META_NEXT_OFFSET, MemoryStore, RocksDBStore, StoreClosedError
@@ -18,10 +20,8 @@ def make_store(request, tmp_path):
 
     yield make
     for store in opened:
-        try:
+        with contextlib.suppress(StoreClosedError):
             store.close()
-        except StoreClosedError:
-            pass
 
 
 def test_absent_keys_read_as_none(make_store):

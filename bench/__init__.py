@@ -1,0 +1,1 @@
+"""Traffic generation, corpus replay, benchmark runs and reports."""

@@ -1,0 +1,369 @@
+"""Versioned model artifacts: save, verify and load the quantized models; run them.
+
+An artifact is a directory::
+
+    manifest.json    what the models are and how they were made (see below)
+    content.pt       state dict of the quantized ContentModel     (optional)
+    behaviour.pt     state dict of the quantized BehaviourModel   (optional)
+
+``manifest.json`` (sorted keys, so equal inputs give equal bytes) holds: ``format`` (the layout
+of this directory, :data:`ARTIFACT_FORMAT`), ``version`` (the artifact's own name),
+``created`` (only if the caller passes one: no wall-clock time, so a retrain on the same data
+reproduces the artifact byte for byte), ``torch`` (the version that wrote it), ``models`` (the
+constructor arguments of each model, to rebuild it), ``files`` (sha256 and size of each weights
+file), and what the caller passes: ``config``, ``feature_layout`` (must have a ``version``),
+``training_data``, ``metrics`` and ``thresholds``.
+
+Loading is offline (local files, ``torch.load(weights_only=True)``, nothing downloaded) and
+strict: a missing file, a sha256 mismatch, a feature layout of another version or state dicts
+that do not fit the rebuilt models raise :class:`~detectors.errors.ArtifactError`.
+
+Runtime split (as in TorchServe's handler): :func:`load_artifact` once, the featurizer
+(:func:`detectors.model.hashing.hash_texts` or the behaviour layout), then
+:func:`predict_content` / :func:`predict_behaviour` on whole batches, under
+``torch.inference_mode()`` with tensors built from numpy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from detectors.errors import ArtifactError
+from detectors.model.nets import (
+    BehaviourModel,
+    ContentModel,
+    quantization_warnings_logged,
+    quantize,
+)
+
+__all__ = [
+    "ARTIFACT_FORMAT",
+    "LoadedModels",
+    "configure_torch",
+    "load_artifact",
+    "predict_behaviour",
+    "predict_content",
+    "save_artifact",
+]
+
+log = logging.getLogger(__name__)
+
+ARTIFACT_FORMAT = 1
+"""Layout of the artifact directory and manifest; bump when either changes incompatibly."""
+
+MANIFEST = "manifest.json"
+_KINDS: dict[str, type[nn.Module]] = {"content": ContentModel, "behaviour": BehaviourModel}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedModels:
+    """The models of a verified artifact, quantized and in eval mode.
+
+    Attributes:
+        content: The content model, or None if the artifact has none.
+        behaviour: The behaviour model, or None if the artifact has none.
+        manifest: The artifact's manifest as read from ``manifest.json``.
+    """
+
+    content: nn.Module | None
+    behaviour: nn.Module | None
+    manifest: dict[str, Any]
+
+    @property
+    def version(self) -> str:
+        """The artifact's version string (``manifest["version"]``)."""
+        return str(self.manifest["version"])
+
+
+def configure_torch(threads: int = 1) -> None:
+    """Set torch's thread pools for an engine process.
+
+    The engine runs one process per core and batches model calls, so torch's own parallelism
+    only adds contention: the default is one intra-op thread. Call it once at process start,
+    before the first inference; nothing in this package calls it on import.
+
+    Args:
+        threads: Intra-op (and, if still settable, inter-op) threads.
+    """
+    torch.set_num_threads(threads)
+    try:
+        torch.set_num_interop_threads(threads)
+    except RuntimeError:  # only settable before the first inter-op work in the process
+        log.debug("torch inter-op threads already fixed at %d", torch.get_num_interop_threads())
+
+
+def save_artifact(
+    out_dir: Path,
+    *,
+    content: nn.Module | None,
+    behaviour: nn.Module | None,
+    config: dict[str, Any],
+    feature_layout: dict[str, Any],
+    training_data: dict[str, Any],
+    metrics: dict[str, Any],
+    thresholds: dict[str, Any],
+    version: str,
+    created: str | None = None,
+) -> Path:
+    """Quantize the trained models and write them, with their manifest, to ``out_dir``.
+
+    The directory is written under a temporary name beside ``out_dir`` and renamed into
+    place, so a reader never sees half an artifact.
+
+    Args:
+        out_dir: Directory to create; it must not exist yet or be empty.
+        content: The trained float :class:`ContentModel`, or None.
+        behaviour: The trained float :class:`BehaviourModel`, or None.
+        config: Training and featurizer settings (e.g. ``hash_texts`` arguments, classes).
+        feature_layout: The feature layout the models were trained on; must hold ``version``.
+        training_data: What the models were trained on (corpus names, hashes, counts).
+        metrics: Evaluation results.
+        thresholds: Decision thresholds chosen for these models.
+        version: The artifact's name, e.g. ``"2024.06.1"``.
+        created: A creation stamp to record; omitted from the manifest when None.
+
+    Returns:
+        ``out_dir``.
+
+    Raises:
+        ArtifactError: Nothing to save, ``feature_layout`` has no ``version``, a model is of
+            another class, or ``out_dir`` is not empty.
+        TypeError: A passed dict holds values JSON cannot represent.
+    """
+    out_dir = Path(out_dir)
+    models = {"content": content, "behaviour": behaviour}
+    if content is None and behaviour is None:
+        raise ArtifactError("an artifact needs a content model, a behaviour model or both")
+    if "version" not in feature_layout:
+        raise ArtifactError("feature_layout must hold a 'version' key")
+    for kind, model in models.items():
+        if model is not None and not isinstance(model, _KINDS[kind]):
+            raise ArtifactError(f"{kind} must be a {_KINDS[kind].__name__}, "
+                                f"got {type(model).__name__}")
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise ArtifactError(f"refusing to overwrite {out_dir}: choose a new directory")
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        files: dict[str, dict[str, Any]] = {}
+        model_configs: dict[str, dict[str, Any]] = {}
+        for kind, model in models.items():
+            if model is None:
+                continue
+            name = f"{kind}.pt"
+            _save_quantized(model, staging / name)
+            files[name] = {"sha256": _sha256(staging / name),
+                           "bytes": (staging / name).stat().st_size}
+            model_configs[kind] = dict(model.config)
+        manifest: dict[str, Any] = {
+            "format": ARTIFACT_FORMAT,
+            "version": version,
+            "torch": torch.__version__,
+            "models": model_configs,
+            "files": files,
+            "config": config,
+            "feature_layout": feature_layout,
+            "training_data": training_data,
+            "metrics": metrics,
+            "thresholds": thresholds,
+        }
+        if created is not None:
+            manifest["created"] = created
+        text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False,
+                          default=_json_default)
+        (staging / MANIFEST).write_text(text + "\n", encoding="utf-8")
+        staging.chmod(0o755)  # mkdtemp makes it private; an artifact is meant to be shared
+        if out_dir.exists():
+            out_dir.rmdir()  # empty, checked above
+        os.replace(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def load_artifact(path: Path, *, expected_layout_version: int) -> LoadedModels:
+    """Verify and load an artifact written by :func:`save_artifact`.
+
+    Args:
+        path: The artifact directory.
+        expected_layout_version: The feature layout version this code builds; an artifact
+            trained on another layout is refused.
+
+    Returns:
+        The quantized models in eval mode, and the manifest.
+
+    Raises:
+        ArtifactError: The manifest is missing or unreadable, of another artifact format or
+            feature layout version; a weights file is missing or its sha256 does not match;
+            or the weights do not fit the models described by the manifest.
+    """
+    path = Path(path)
+    manifest = _read_manifest(path)
+    layout_version = manifest.get("feature_layout", {}).get("version")
+    if layout_version != expected_layout_version:
+        raise ArtifactError(
+            f"model artifact {path} (version {manifest.get('version')!r}) was trained on "
+            f"feature layout version {layout_version!r}, but this mailhawk builds feature "
+            f"layout version {expected_layout_version}: retrain the models with "
+            f"`mailhawk train`, or run a mailhawk version whose feature layout is "
+            f"{layout_version!r}")
+    loaded: dict[str, nn.Module | None] = {"content": None, "behaviour": None}
+    for kind, model_config in manifest.get("models", {}).items():
+        if kind not in _KINDS:
+            raise ArtifactError(f"model artifact {path}: unknown model kind {kind!r}")
+        loaded[kind] = _load_model(path, manifest, kind, model_config)
+    if loaded["content"] is None and loaded["behaviour"] is None:
+        raise ArtifactError(f"model artifact {path} holds no model")
+    return LoadedModels(content=loaded["content"], behaviour=loaded["behaviour"],
+                        manifest=manifest)
+
+
+def predict_content(model: nn.Module, indices: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Class probabilities of a batch of hashed texts.
+
+    Args:
+        model: A (quantized or float) :class:`ContentModel`.
+        indices: int64 bucket indices from :func:`~detectors.model.hashing.hash_texts`.
+        offsets: int64 bag offsets from the same call.
+
+    Returns:
+        ``(len(offsets), n_classes)`` float32 probabilities; rows sum to 1.
+    """
+    with torch.inference_mode():
+        logits = model(torch.from_numpy(np.ascontiguousarray(indices, dtype=np.int64)),
+                       torch.from_numpy(np.ascontiguousarray(offsets, dtype=np.int64)))
+        return torch.softmax(logits, dim=1).numpy()
+
+
+def predict_behaviour(model: nn.Module, x: np.ndarray) -> np.ndarray:
+    """Class probabilities of a batch of behaviour feature vectors.
+
+    Args:
+        model: A (quantized or float) :class:`BehaviourModel`.
+        x: ``(batch, n_features)`` features (converted to float32 if needed).
+
+    Returns:
+        ``(batch, n_classes)`` float32 probabilities; rows sum to 1.
+    """
+    with torch.inference_mode():
+        logits = model(torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)))
+        return torch.softmax(logits, dim=1).numpy()
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ArtifactError(f"{path} is not a model artifact: no {MANIFEST}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ArtifactError(f"model artifact {path}: unreadable {MANIFEST}: {exc}") from exc
+    if not isinstance(manifest, dict):
+        raise ArtifactError(f"model artifact {path}: {MANIFEST} is not a JSON object")
+    if manifest.get("format") != ARTIFACT_FORMAT:
+        raise ArtifactError(
+            f"model artifact {path} has format {manifest.get('format')!r}; this mailhawk "
+            f"reads format {ARTIFACT_FORMAT}: retrain with `mailhawk train` or use the "
+            "mailhawk version that wrote it")
+    if manifest.get("torch") != torch.__version__:
+        log.info("model artifact %s was written by torch %s, running torch %s",
+                 path, manifest.get("torch"), torch.__version__)
+    return manifest
+
+
+def _load_model(path: Path, manifest: dict[str, Any], kind: str,
+                model_config: dict[str, Any]) -> nn.Module:
+    name = f"{kind}.pt"
+    expected = manifest.get("files", {}).get(name, {}).get("sha256")
+    weights = path / name
+    if expected is None:
+        raise ArtifactError(f"model artifact {path}: manifest has no sha256 for {name}")
+    if not weights.is_file():
+        raise ArtifactError(f"model artifact {path}: {name} is missing")
+    actual = _sha256(weights)
+    if actual != expected:
+        raise ArtifactError(f"model artifact {path}: {name} has sha256 {actual}, the manifest "
+                            f"says {expected}: the file is corrupt or was modified")
+    try:
+        with quantization_warnings_logged():
+            state = torch.load(weights, map_location="cpu", weights_only=True)
+            model = quantize(_KINDS[kind](**model_config))
+            model.load_state_dict(state)
+    except (RuntimeError, TypeError, ValueError, KeyError) as exc:
+        raise ArtifactError(f"model artifact {path}: {name} does not fit the {kind} model "
+                            f"{model_config}: {exc}") from exc
+    return model.eval()
+
+
+def _save_quantized(model: nn.Module, path: Path) -> None:
+    """Quantize ``model``, save its state dict to ``path`` and check the file reads back equal.
+
+    The quantized model must stay referenced until the file is written: in torch 2.13 the
+    weight a quantized EmbeddingBag puts in its state dict borrows its per-row scales and zero
+    points from the module's packed weights, so once the module is freed they point at freed
+    memory and ``torch.save`` writes garbage (``torch.save(quantize(m).state_dict(), f)`` does
+    exactly that). The read-back check catches that class of bug at training time instead of
+    as silently wrong scores in production.
+    """
+    with quantization_warnings_logged():
+        quantized = quantize(model)
+        state = quantized.state_dict()
+        torch.save(state, path)
+        reread = torch.load(path, map_location="cpu", weights_only=True)
+        differing = [key for key in state if not _same_value(state[key], reread.get(key))]
+        del quantized
+    if differing or set(reread) != set(state):
+        raise ArtifactError(f"{path.name} does not read back as written ({differing}): "
+                            "torch serialisation of the quantized model is broken")
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    """Exact equality of state dict values, quantized tensors included."""
+    if isinstance(a, torch.Tensor):
+        if not isinstance(b, torch.Tensor) or a.dtype != b.dtype or a.shape != b.shape:
+            return False
+        if not a.is_quantized:
+            return torch.equal(a, b)
+        if a.qscheme() != b.qscheme() or not torch.equal(a.int_repr(), b.int_repr()):
+            return False
+        if a.qscheme() in (torch.per_tensor_affine, torch.per_tensor_symmetric):
+            return a.q_scale() == b.q_scale() and a.q_zero_point() == b.q_zero_point()
+        return (torch.equal(a.q_per_channel_scales(), b.q_per_channel_scales())
+                and torch.equal(a.q_per_channel_zero_points(), b.q_per_channel_zero_points())
+                and a.q_per_channel_axis() == b.q_per_channel_axis())
+    if isinstance(a, tuple | list):
+        return (isinstance(b, tuple | list) and len(a) == len(b)
+                and all(_same_value(x, y) for x, y in zip(a, b, strict=True)))
+    return bool(a == b)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _json_default(value: Any) -> Any:
+    """Let numpy scalars and arrays (typical in metrics) into the manifest."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"manifest value of type {type(value).__name__} is not JSON-serialisable")

@@ -1,0 +1,204 @@
+"""The two small networks of the model tier, and the one function that quantizes them.
+
+* :class:`ContentModel` reads the hashed n-grams of a message's text
+  (:func:`detectors.model.hashing.hash_texts`): a fastText-style mean of bucket embeddings,
+  then a linear head.
+* :class:`BehaviourModel` reads the behaviour feature vector (the lead's feature layout: detector
+  hits, sender/pair history, authentication, the content model's probabilities...).
+
+Both return logits; :mod:`detectors.model.artifact` turns them into probabilities. Each model
+carries its constructor arguments in :attr:`config`, so an artifact can rebuild it.
+
+:func:`quantize` is the only code that touches the deprecated ``torch.ao.quantization`` API
+(still working in torch 2.13, with deprecation warnings), so the backend can be swapped (for
+``torchao``) in one place. Training happens on the float models; artifacts store and load
+quantized ones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import logging
+import re
+import warnings
+from collections.abc import Iterator
+
+import numpy as np
+import torch
+from torch import nn
+
+__all__ = [
+    "BehaviourModel",
+    "ContentModel",
+    "is_quantized",
+    "quantization_warnings_logged",
+    "quantize",
+]
+
+log = logging.getLogger(__name__)
+
+
+class ContentModel(nn.Module):
+    """Hashed n-gram bag → LayerNorm → ReLU → linear head.
+
+    The LayerNorm is there because the mean of a bag's embeddings shrinks as the bag grows (a
+    subject-only message has tens of indices, a 3 KB body thousands); normalising it lets one
+    head read both. Bucket 0 (the featurizer's "no feature" bucket) is an ordinary, trainable
+    row: an empty text is itself a signal.
+
+    Args:
+        buckets: Rows of the embedding table; must equal the featurizer's ``buckets``.
+        n_classes: Number of output classes.
+        dim: Embedding width.
+    """
+
+    def __init__(self, buckets: int, n_classes: int, dim: int = 48) -> None:
+        super().__init__()
+        self.config: dict[str, int] = {"buckets": buckets, "n_classes": n_classes, "dim": dim}
+        self.bag = nn.EmbeddingBag(buckets, dim, mode="mean")
+        self.norm = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, n_classes)
+        # fastText-like small initial embeddings: a mean over thousands of rows starts near 0.
+        nn.init.uniform_(self.bag.weight, -1.0 / dim, 1.0 / dim)
+
+    def forward(self, indices: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
+        """Logits, one row per bag.
+
+        Args:
+            indices: int64 bucket indices of all bags, concatenated.
+            offsets: int64 start of each bag in ``indices``.
+
+        Returns:
+            ``(len(offsets), n_classes)`` float logits.
+        """
+        return self.head(torch.relu(self.norm(self.bag(indices, offsets))))
+
+
+class BehaviourModel(nn.Module):
+    """MLP over the behaviour feature vector: ``n_features → 64 → 32 → n_classes``.
+
+    Inputs are standardised inside the model with ``(x - mean) / scale`` buffers that are saved
+    with the weights, so training and serving cannot disagree on scaling. They default to the
+    identity; set them from the training matrix with :meth:`fit_scaling`. Dropout acts only in
+    training mode (``eval()`` turns it off, and loaded artifacts are in eval mode).
+
+    Args:
+        n_features: Width of the feature vector.
+        n_classes: Number of output classes.
+        dropout: Dropout probability after each hidden layer, in training.
+    """
+
+    def __init__(self, n_features: int, n_classes: int, dropout: float = 0.1) -> None:
+        super().__init__()
+        self.config: dict[str, int | float] = {
+            "n_features": n_features, "n_classes": n_classes, "dropout": dropout}
+        self.register_buffer("feature_mean", torch.zeros(n_features))
+        self.register_buffer("feature_scale", torch.ones(n_features))
+        self.mlp = nn.Sequential(
+            nn.Linear(n_features, 64), nn.ReLU(), nn.Dropout(dropout),
+            nn.Linear(64, 32), nn.ReLU(), nn.Dropout(dropout),
+            nn.Linear(32, n_classes),
+        )
+
+    def fit_scaling(self, x: np.ndarray, *, min_scale: float = 1e-3) -> None:
+        """Set the standardisation buffers from a training matrix.
+
+        Args:
+            x: ``(n_samples, n_features)`` training features.
+            min_scale: Floor of the per-feature scale, so constant columns do not blow up.
+
+        Raises:
+            ValueError: ``x`` does not have ``n_features`` columns.
+        """
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim != 2 or x.shape[1] != self.config["n_features"]:
+            raise ValueError(f"expected (n, {self.config['n_features']}) features, "
+                             f"got {x.shape}")
+        mean = x.mean(axis=0)
+        scale = np.maximum(x.std(axis=0), min_scale)
+        self.feature_mean.copy_(torch.from_numpy(mean.astype(np.float32)))
+        self.feature_scale.copy_(torch.from_numpy(scale.astype(np.float32)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits, one row per feature vector.
+
+        Args:
+            x: ``(batch, n_features)`` float32 features.
+
+        Returns:
+            ``(batch, n_classes)`` float logits.
+        """
+        return self.mlp((x - self.feature_mean) / self.feature_scale)
+
+
+_QUANTIZED_MARK = "_mailhawk_quantized"
+# Messages of the warnings torch 2.13 raises for the ao.quantization path: the API's own
+# deprecation notice and the one about creating quint8/qint8 tensors.
+_QUANT_WARNINGS = (r"(?s).*torch\.ao\.quantization is deprecated",
+                   r"(?s).*quantized tensor creation functions",
+                   r"(?s).*TypedStorage is deprecated")
+
+
+def quantize(model: nn.Module) -> nn.Module:
+    """Return an int8 copy of ``model`` for inference (the input model is left unchanged).
+
+    ``nn.Linear`` layers get dynamic int8 quantization (int8 weights, activations quantized per
+    batch); ``nn.EmbeddingBag`` layers get 8-bit row-wise weights with float scale and offset
+    per row (``float_qparams_weight_only_qconfig``), a quarter of the fp32 table. LayerNorm,
+    buffers and everything else stay fp32. The result is in eval mode; quantizing a model this
+    function already returned is a no-op.
+
+    Uses the ``torch.ao.quantization`` eager API, deprecated in torch 2.13 but working. Its
+    deprecation warnings are caught here and logged at DEBUG once per call, so they neither
+    spam the engine's log nor become errors under ``-W error``.
+
+    Args:
+        model: A float model, typically :class:`ContentModel` or :class:`BehaviourModel`.
+
+    Returns:
+        The quantized copy.
+    """
+    if getattr(model, _QUANTIZED_MARK, False):
+        return model
+    with quantization_warnings_logged():
+        # Imported here: importing torch.ao.quantization itself warns.
+        from torch.ao.quantization import (
+            default_dynamic_qconfig,
+            float_qparams_weight_only_qconfig,
+            quantize_dynamic,
+        )
+
+        quantized = quantize_dynamic(
+            copy.deepcopy(model).eval(),
+            qconfig_spec={nn.Linear: default_dynamic_qconfig,
+                          nn.EmbeddingBag: float_qparams_weight_only_qconfig},
+            dtype=torch.qint8,
+            inplace=True,
+        )
+    setattr(quantized, _QUANTIZED_MARK, True)
+    return quantized.eval()
+
+
+def is_quantized(model: nn.Module) -> bool:
+    """Whether ``model`` was returned by :func:`quantize`."""
+    return bool(getattr(model, _QUANTIZED_MARK, False))
+
+
+@contextlib.contextmanager
+def quantization_warnings_logged() -> Iterator[None]:
+    """Log, at DEBUG, the warnings torch 2.13 raises around quantized models; re-issue others.
+
+    Wraps quantizing, and saving or loading quantized state dicts (which warn about
+    ``TypedStorage``). Any warning not in the expected list is re-issued unchanged.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        text = str(w.message)
+        if any(re.match(pattern, text) for pattern in _QUANT_WARNINGS):
+            log.debug("expected torch quantization warning: %s: %s",
+                      w.category.__name__, text.splitlines()[0])
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

@@ -1,0 +1,161 @@
+"""Model fitting, threshold calibration and evaluation for ``mailhawk train``.
+
+Kept under ``detectors/`` because it is where torch may be imported; the orchestration
+(building the traffic, replaying it, writing reports) is ``stream/train.py``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any, Final
+
+import numpy as np
+
+from detectors.layout import CLASSES
+
+_CLASS_INDEX: Final = {c: i for i, c in enumerate(CLASSES)}
+_ATTACK_ALIASES: Final = {"phishing": "credential_phishing"}
+HASHING: Final = {"buckets": 1 << 16, "max_bytes": 4096, "word_ngrams": 2,
+                  "char_ngrams": (3, 4)}
+
+
+def class_of(label: str, attack_type: str) -> int:
+    """The model class index of a label."""
+    if label == "ham":
+        return 0
+    attack = _ATTACK_ALIASES.get(attack_type, attack_type)
+    return _CLASS_INDEX.get(attack, _CLASS_INDEX["spam"])
+
+
+def _class_weights(y: np.ndarray) -> np.ndarray:
+    counts = np.bincount(y, minlength=len(CLASSES)).astype(np.float64)
+    weights = np.where(counts > 0, counts.sum() / np.maximum(counts, 1) / len(CLASSES), 0.0)
+    return np.minimum(weights, 50.0).astype(np.float32)
+
+
+def fit_content(texts: list[str], y: np.ndarray, *, epochs: int = 4, seed: int = 7) -> Any:
+    """Train the hashed n-gram content model (float; quantized when saved)."""
+    import torch
+
+    from detectors.model.hashing import hash_texts
+    from detectors.model.nets import ContentModel
+
+    torch.manual_seed(seed)
+    model = ContentModel(HASHING["buckets"], len(CLASSES), dim=32)
+    opt = torch.optim.Adam(model.parameters(), lr=0.02)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.from_numpy(_class_weights(y)))
+    rng = np.random.default_rng(seed)
+    model.train()
+    for _ in range(epochs):
+        order = rng.permutation(len(texts))
+        for start in range(0, len(order), 256):
+            idx = order[start:start + 256]
+            indices, offsets = hash_texts([texts[i] for i in idx], **HASHING)
+            logits = model(torch.from_numpy(indices), torch.from_numpy(offsets))
+            loss = loss_fn(logits, torch.from_numpy(y[idx]))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    model.eval()
+    return model
+
+
+def content_probs(model: Any, texts: list[str]) -> np.ndarray:
+    """Probabilities of a float content model."""
+    import torch
+
+    from detectors.model.hashing import hash_texts
+
+    out = []
+    with torch.inference_mode():
+        for start in range(0, len(texts), 1024):
+            indices, offsets = hash_texts(texts[start:start + 1024], **HASHING)
+            logits = model(torch.from_numpy(indices), torch.from_numpy(offsets))
+            out.append(torch.softmax(logits, dim=1).numpy())
+    return np.concatenate(out) if out else np.zeros((0, len(CLASSES)), np.float32)
+
+
+def fit_behaviour(x: np.ndarray, y: np.ndarray, *, epochs: int = 40, seed: int = 7) -> Any:
+    """Train the behaviour MLP (float; quantized when saved)."""
+    import torch
+
+    from detectors.model.nets import BehaviourModel
+
+    torch.manual_seed(seed)
+    model = BehaviourModel(x.shape[1], len(CLASSES))
+    model.fit_scaling(x)
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3, weight_decay=1e-5)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.from_numpy(_class_weights(y)))
+    rng = np.random.default_rng(seed)
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    model.train()
+    for _ in range(epochs):
+        order = torch.from_numpy(rng.permutation(len(x)))
+        for start in range(0, len(order), 512):
+            idx = order[start:start + 512]
+            loss = loss_fn(model(xt[idx]), yt[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    model.eval()
+    return model
+
+
+def calibrate(scores: np.ndarray, is_ham: np.ndarray, target_fpr: float) -> dict[str, float]:
+    """Thresholds whose false-positive rate on ham stays within the targets.
+
+    ``quarantine`` at ``target_fpr``, ``block`` at a tenth of it, ``warn`` at 20× it
+    (capped at 2%): each threshold is just above the corresponding ham score quantile.
+    """
+    ham = np.sort(scores[is_ham])
+
+    def above(rate: float) -> float:
+        if len(ham) == 0:
+            return 0.5
+        k = int(np.floor(rate * len(ham)))  # allow k hams at or above the threshold
+        value = ham[len(ham) - k - 1] if k < len(ham) else ham[0]
+        return float(min(1.0, np.nextafter(value, 2.0)))
+
+    quarantine = max(0.3, above(target_fpr))
+    block = max(quarantine, above(target_fpr / 10))
+    warn = min(quarantine, max(0.2, above(min(0.02, target_fpr * 20))))
+    return {"warn": round(warn, 6), "quarantine": round(quarantine, 6),
+            "block": round(min(block, 1.0), 6)}
+
+
+def evaluate(decisions: Sequence[Any], labels: Sequence[int], scenarios: Sequence[str],
+             ) -> dict[str, Any]:
+    """Recall per attack type and scenario, false-positive and warn rates, precision."""
+    caught = np.array([d.action in ("quarantine", "block") for d in decisions], bool)
+    warned = np.array([d.action == "warn" for d in decisions], bool)
+    y = np.asarray(labels)
+    ham = y == 0
+    out: dict[str, Any] = {
+        "messages": len(decisions), "ham": int(ham.sum()), "attacks": int((~ham).sum()),
+        "false_positive_rate": float(caught[ham].mean()) if ham.any() else 0.0,
+        "false_positives": int(caught[ham].sum()),
+        "warn_rate_on_ham": float(warned[ham].mean()) if ham.any() else 0.0,
+        "recall": float(caught[~ham].mean()) if (~ham).any() else 0.0,
+        "precision": float((caught & ~ham).sum() / max(1, caught.sum())),
+        "recall_by_attack_type": {}, "recall_by_scenario": {}, "confusion": {},
+    }
+    for k, name in enumerate(CLASSES[1:], 1):
+        mask = y == k
+        if mask.any():
+            out["recall_by_attack_type"][name] = {"recall": float(caught[mask].mean()),
+                                                  "n": int(mask.sum())}
+    for scenario in sorted(set(scenarios)):
+        mask = np.array([s == scenario for s in scenarios])
+        rate = caught[mask].mean()
+        out["recall_by_scenario"][scenario] = {
+            "flagged_rate": float(rate), "n": int(mask.sum()),
+            "is_ham": bool(ham[mask].all())}
+    confusion: dict[str, Counter[str]] = {}
+    for d, k in zip(decisions, y, strict=True):
+        predicted = d.attack_type if d.action in ("quarantine", "block") else "allowed"
+        confusion.setdefault(CLASSES[k], Counter())[predicted] += 1
+    out["confusion"] = {k: dict(v) for k, v in confusion.items()}
+    return out
+
+

@@ -1,0 +1,251 @@
+"""Models learn a toy task, survive int8 quantization, and round-trip through an artifact."""
+
+from __future__ import annotations
+
+import json
+import random
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from detectors.errors import ArtifactError
+from detectors.model import (
+    ARTIFACT_FORMAT,
+    BehaviourModel,
+    ContentModel,
+    configure_torch,
+    hash_texts,
+    load_artifact,
+    predict_behaviour,
+    predict_content,
+    quantize,
+    save_artifact,
+)
+
+BUCKETS = 1 << 12
+LAYOUT = {"version": 3, "columns": ["a", "b", "c", "d", "e", "f"]}
+FRAUD = ["wire", "transfer", "gift", "card", "urgent", "invoice", "bank", "details", "asap"]
+WORK = ["meeting", "notes", "agenda", "lunch", "project", "review", "slides", "tuesday"]
+NOISE = ["the", "a", "please", "team", "thanks", "regards", "hi", "for", "and", "today"]
+
+
+def _toy_texts(count: int, seed: int) -> tuple[list[str], np.ndarray]:
+    """Short mails: class 1 draws from fraud words, class 0 from work words, both with noise."""
+    rng = random.Random(seed)
+    texts, labels = [], []
+    for i in range(count):
+        label = i % 2
+        words = rng.choices(FRAUD if label else WORK, k=3) + rng.choices(NOISE, k=6)
+        rng.shuffle(words)
+        texts.append(" ".join(words).capitalize() + rng.choice([".", "!", " :)"]))
+        labels.append(label)
+    return texts, np.array(labels)
+
+
+def _toy_behaviour(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two Gaussian blobs of 6 features on very different scales."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(count) % 2
+    centres = np.array([[0, 0, 0, 10, 100, 0], [2, -2, 1, 14, 160, 0]], dtype=np.float32)
+    x = centres[labels] + rng.normal(size=(count, 6)).astype(np.float32) * [1, 1, 1, 2, 20, 0]
+    return x.astype(np.float32), labels
+
+
+def _train(model: nn.Module, batch: tuple[torch.Tensor, ...], labels: np.ndarray,
+           epochs: int, lr: float) -> None:
+    torch.manual_seed(0)
+    target = torch.from_numpy(labels)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    model.train()
+    for _ in range(epochs):
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(*batch), target).backward()
+        opt.step()
+    model.eval()
+
+
+@pytest.fixture(scope="module")
+def content_model() -> ContentModel:
+    torch.manual_seed(0)
+    texts, labels = _toy_texts(200, seed=1)
+    indices, offsets = hash_texts(texts, buckets=BUCKETS)
+    model = ContentModel(BUCKETS, n_classes=2)
+    _train(model, (torch.from_numpy(indices), torch.from_numpy(offsets)), labels,
+           epochs=60, lr=0.05)
+    return model
+
+
+@pytest.fixture(scope="module")
+def behaviour_model() -> BehaviourModel:
+    torch.manual_seed(0)
+    x, labels = _toy_behaviour(400, seed=1)
+    model = BehaviourModel(n_features=6, n_classes=2)
+    model.fit_scaling(x)
+    _train(model, (torch.from_numpy(x),), labels, epochs=150, lr=0.01)
+    return model
+
+
+def _save(out: Path, content: nn.Module | None, behaviour: nn.Module | None,
+          **overrides: object) -> Path:
+    kwargs: dict = {
+        "content": content, "behaviour": behaviour,
+        "config": {"hashing": {"buckets": BUCKETS}, "classes": ["ham", "fraud"]},
+        "feature_layout": LAYOUT,
+        "training_data": {"toy": "sha256:0000", "messages": 200},
+        "metrics": {"accuracy": np.float32(0.99)},
+        "thresholds": {"block": 0.9},
+        "version": "test-1",
+    }
+    kwargs.update(overrides)
+    return save_artifact(out, **kwargs)
+
+
+def test_content_model_learns_and_keeps_accuracy_after_quantization(
+        content_model: ContentModel) -> None:
+    texts, labels = _toy_texts(200, seed=2)  # held out
+    indices, offsets = hash_texts(texts, buckets=BUCKETS)
+    fp32 = predict_content(content_model, indices, offsets)
+    int8 = predict_content(quantize(content_model), indices, offsets)
+    assert (fp32.argmax(1) == labels).mean() >= 0.95
+    assert (int8.argmax(1) == labels).mean() >= 0.95
+    assert np.abs(fp32 - int8).max() < 0.05
+
+
+def test_behaviour_model_learns_and_keeps_accuracy_after_quantization(
+        behaviour_model: BehaviourModel) -> None:
+    x, labels = _toy_behaviour(400, seed=2)  # held out
+    fp32 = predict_behaviour(behaviour_model, x)
+    int8 = predict_behaviour(quantize(behaviour_model), x)
+    assert (fp32.argmax(1) == labels).mean() >= 0.95
+    assert (int8.argmax(1) == labels).mean() >= 0.95
+
+
+def test_quantize_returns_an_int8_copy_and_is_idempotent(content_model: ContentModel) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # torch's deprecation warnings are handled inside
+        q = quantize(content_model)
+    assert quantize(q) is q
+    assert isinstance(content_model.bag, nn.EmbeddingBag)  # the float model is untouched
+    assert content_model.bag.weight.dtype == torch.float32
+    assert "Quantized" in type(q.bag).__name__ and "Quantized" in type(q.head).__name__
+    assert not q.training
+
+
+def test_probabilities_are_float32_rows_summing_to_one(
+        content_model: ContentModel, behaviour_model: BehaviourModel) -> None:
+    texts, _ = _toy_texts(8, seed=3)
+    probs = predict_content(quantize(content_model), *hash_texts(texts, buckets=BUCKETS))
+    x, _ = _toy_behaviour(8, seed=3)
+    for p in (probs, predict_behaviour(quantize(behaviour_model), x.astype(np.float64))):
+        assert p.dtype == np.float32 and p.shape == (8, 2)
+        np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-6)
+
+
+def test_save_then_load_gives_the_same_probabilities(
+        tmp_path: Path, content_model: ContentModel, behaviour_model: BehaviourModel) -> None:
+    path = _save(tmp_path / "artifact", content_model, behaviour_model)
+    loaded = load_artifact(path, expected_layout_version=3)
+
+    texts, _ = _toy_texts(64, seed=4)
+    indices, offsets = hash_texts(texts, buckets=BUCKETS)
+    np.testing.assert_allclose(predict_content(loaded.content, indices, offsets),
+                               predict_content(quantize(content_model), indices, offsets),
+                               atol=1e-5)
+    x, _ = _toy_behaviour(64, seed=4)
+    np.testing.assert_allclose(predict_behaviour(loaded.behaviour, x),
+                               predict_behaviour(quantize(behaviour_model), x), atol=1e-5)
+    assert not loaded.content.training and not loaded.behaviour.training
+    assert loaded.version == "test-1"
+
+
+def test_manifest_records_what_the_models_are_and_how_they_were_made(
+        tmp_path: Path, content_model: ContentModel, behaviour_model: BehaviourModel) -> None:
+    path = _save(tmp_path / "artifact", content_model, behaviour_model)
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert manifest["format"] == ARTIFACT_FORMAT
+    assert manifest["version"] == "test-1"
+    assert manifest["torch"] == torch.__version__
+    assert manifest["models"] == {
+        "content": {"buckets": BUCKETS, "n_classes": 2, "dim": 48},
+        "behaviour": {"n_features": 6, "n_classes": 2, "dropout": 0.1},
+    }
+    assert set(manifest["files"]) == {"content.pt", "behaviour.pt"}
+    assert all(len(f["sha256"]) == 64 for f in manifest["files"].values())
+    assert manifest["feature_layout"] == LAYOUT
+    assert manifest["metrics"] == {"accuracy": pytest.approx(0.99)}
+    assert manifest["thresholds"] == {"block": 0.9}
+    assert manifest["training_data"]["messages"] == 200
+    assert "created" not in manifest  # no wall-clock time unless the caller passes one
+
+
+def test_same_models_and_inputs_give_byte_identical_artifacts(
+        tmp_path: Path, content_model: ContentModel) -> None:
+    first = _save(tmp_path / "one", content_model, None, created="2024-06-01")
+    second = _save(tmp_path / "two", content_model, None, created="2024-06-01")
+    for name in ("manifest.json", "content.pt"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_an_artifact_may_hold_only_one_model(
+        tmp_path: Path, behaviour_model: BehaviourModel) -> None:
+    loaded = load_artifact(_save(tmp_path / "a", None, behaviour_model),
+                           expected_layout_version=3)
+    assert loaded.content is None and loaded.behaviour is not None
+
+
+def test_tampered_weights_are_refused(tmp_path: Path, content_model: ContentModel) -> None:
+    path = _save(tmp_path / "artifact", content_model, None)
+    weights = path / "content.pt"
+    data = bytearray(weights.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ArtifactError, match=r"content\.pt has sha256 .* corrupt or was modified"):
+        load_artifact(path, expected_layout_version=3)
+
+
+def test_missing_weights_are_refused(tmp_path: Path, content_model: ContentModel) -> None:
+    path = _save(tmp_path / "artifact", content_model, None)
+    (path / "content.pt").unlink()
+    with pytest.raises(ArtifactError, match=r"content\.pt is missing"):
+        load_artifact(path, expected_layout_version=3)
+
+
+def test_another_feature_layout_version_is_refused_with_what_to_do(
+        tmp_path: Path, content_model: ContentModel) -> None:
+    path = _save(tmp_path / "artifact", content_model, None)
+    with pytest.raises(ArtifactError) as err:
+        load_artifact(path, expected_layout_version=4)
+    message = str(err.value)
+    assert "feature layout version 3" in message and "feature layout version 4" in message
+    assert "mailhawk train" in message
+
+
+def test_a_directory_without_manifest_is_not_an_artifact(tmp_path: Path) -> None:
+    with pytest.raises(ArtifactError, match="not a model artifact"):
+        load_artifact(tmp_path, expected_layout_version=3)
+
+
+def test_save_refuses_to_overwrite_and_to_save_without_layout_version(
+        tmp_path: Path, content_model: ContentModel) -> None:
+    path = _save(tmp_path / "artifact", content_model, None)
+    with pytest.raises(ArtifactError, match="refusing to overwrite"):
+        _save(path, content_model, None)
+    with pytest.raises(ArtifactError, match="'version'"):
+        _save(tmp_path / "other", content_model, None, feature_layout={"columns": []})
+    with pytest.raises(ArtifactError, match="needs a content model"):
+        _save(tmp_path / "other", None, None)
+    assert not (tmp_path / "other").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["artifact"]  # no staging leftovers
+
+
+def test_configure_torch_sets_the_thread_count() -> None:
+    before = torch.get_num_threads()
+    try:
+        configure_torch(1)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
