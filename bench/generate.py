@@ -81,8 +81,10 @@ Hard ham (legitimate mail that looks like attacks) is labelled ham: ``vendor_inv
 verification), ``password_reset_notice`` (the tenant's IT system, including an all-staff MFA
 notice with a login link), ``exec_internal_payment`` (executives asking finance to pay,
 internally), ``new_customer_inquiry`` (first-contact external senders), ``exec_personal_account``
-(an executive's own known freemail address writing to their assistant), newsletters with many
-links and brand notifications from the brands' real domains.
+(an executive's own known freemail address writing to their assistant),
+``first_contact_legit`` (a new person at a known organisation taking over an account, cold
+introductions from companies never seen, job applicants on freemail with a CV attached),
+newsletters with many links and brand notifications from the brands' real domains.
 
 Volume: ``messages_per_employee_per_day`` is the mean number of records per employee on a
 working day, every direction included; weekends carry about a tenth of that.
@@ -146,6 +148,7 @@ HAM_SCENARIOS: Final[tuple[str, ...]] = (
     "exec_internal_payment",
     "new_customer_inquiry",
     "exec_personal_account",
+    "first_contact_legit",
     "victim_reply",
 )
 
@@ -1369,6 +1372,9 @@ def _render(body: _Body, with_html: bool, rng: random.Random) -> tuple[str, str,
                 break
             parts.insert(len(parts) if body.bulk else max(1, len(parts) - 1), line)
             length += len(line) + 2
+    elif not body.bulk and len(parts) > 2 and rng.random() < 0.25:
+        # The same closing lines appear in long mail too, so they say nothing about brevity.
+        parts.insert(len(parts) - 1, rng.choice(_FILLERS))
     text_parts: list[str] = []
     html_parts: list[str] = []
     urls: list[Url] = []
@@ -2175,6 +2181,8 @@ class _TenantSim:
                 self._push(self._time_in_day(d), self._ev_new_customer)
             for _ in range(_poisson(rng, 0.12 * self.scale)):
                 self._push(self._time_in_day(d), self._ev_broadcast)
+            for _ in range(_poisson(rng, 1.2 * size * self.scale)):
+                self._push(self._time_in_day(d), self._ev_first_contact)
             for _ in range(_poisson(rng, 0.06 * len(self.relations) * self.scale)):
                 rel = rng.choice(self.relations)
                 if rel.last_invoice:
@@ -3039,6 +3047,10 @@ class _TenantSim:
                 "has been approved.",
                 "Quick one: did the {vendor} payment go out? Their finance director called me "
                 "this morning.")).format_map(slots),
+            rng.choice(("We agreed the terms in last week's {meeting}.",
+                        "The invoice has been in the AP inbox since {day}.",
+                        "{vendor} is critical for the {project} timeline.",
+                        "It's within the budget we approved for {quarter}.")).format_map(slots),
             rng.choice(("Bank details as on file, nothing has changed.",
                         "Let me know if anything's missing on the approval.",
                         "Thanks for turning this around quickly.")),
@@ -3085,6 +3097,82 @@ class _TenantSim:
         target.external.append(person)
         target.external_cum = _zipf_cum(len(target.external), 1.0)
         self._maybe_reply(sent, 0.85)
+        return [out]
+
+    def _ev_first_contact(self, t: float) -> list[_Emitted]:
+        """A legitimate sender the tenant has never heard from: successor, newcomer, applicant."""
+        rng = self.rng
+        r = rng.random()
+        attachments: list[Attachment] = []
+        if r < 0.45:
+            org = rng.choice(self.vendors + self.customers + self.partners)
+            taken = {p.address for p in org.people}
+            person = _person(rng, org, rng.choice(_EXTERNAL_TITLES), org.kind, taken)
+            person.client = rng.choice(org.people).client
+            linked = [p for p in self.people if any(q.org is org for q in p.external)]
+            to = rng.sample(linked, min(len(linked), rng.randint(1, 3))) or [rng.choice(
+                self.staff)]
+            old = rng.choice([p for p in org.people if p is not org.billing] or org.people)
+            slots = self._slots(person, to, t)
+            subject = rng.choice((f"Introduction - your new contact at {org.name}",
+                                  f"{org.name}: account handover", "Introduction",
+                                  f"Taking over from {old.first}"))
+            body = [rng.choice(_GREETINGS[:5]).format_map(slots),
+                    f"I'm {person.first}, the new {person.title} at {org.name}. I've taken over "
+                    f"your account from {old.name}, who has moved to another role within the "
+                    "company, and I'll be your main contact from now on.",
+                    f"{old.first} has briefed me on the open items, including the "
+                    f"{slots['project']} work. Could we set up a short call next week to "
+                    "introduce ourselves?",
+                    self._signature(person, external=True, short=False)]
+            for p in to:
+                p.external.append(person)
+                p.external_cum = _zipf_cum(len(p.external), 1.0)
+        elif r < 0.8:
+            name = f"{rng.choice(_ORG_PREFIXES)} {rng.choice(_VENDOR_INDUSTRIES)}"
+            domain = _domain_for(rng, name)
+            if domain in self.world.domains:
+                domain = f"{_slug(name)}{rng.randint(2, 99)}.com"
+            person = self.world.external_org(name, domain, "prospect").people[0]
+            target = rng.choice(self.people)
+            to = [target]
+            slots = self._slots(person, to, t)
+            subject = rng.choice((f"{name} x {self.company}", "Quick introduction",
+                                  f"Partnership opportunity with {name}",
+                                  "Invitation: {industry} roundtable in {city}",
+                                  "Following up on the {city} conference")).format_map(slots)
+            body = [rng.choice(_GREETINGS[:5]).format_map(slots),
+                    rng.choice((
+                        f"I lead partnerships at {name}. We work with several companies in the "
+                        f"{self.industry.lower()} sector on {slots['product2']} and I think there"
+                        " could be a fit with your team.",
+                        f"We met briefly at the conference in {slots['city']} last month and "
+                        f"you suggested I get in touch about {slots['project']}.",
+                        f"{slots['first2']} from your team suggested I reach out to you "
+                        "directly about our services.")),
+                    "Would you be open to a 20-minute call next week? Happy to work around your "
+                    "schedule.", self._signature(person, external=True, short=False)]
+        else:
+            person = self._freemail_person("")
+            target = rng.choice([p for p in self.people if p.dept == "hr"] or self.people)
+            to = [target]
+            slots = self._slots(person, to, t)
+            subject = rng.choice(("Application for the {role} position", "Job application - "
+                                  "{role}", "Open application", "Referral from {first2}"
+                                  )).format_map(slots)
+            body = [rng.choice(("Dear Hiring Manager,", "Hello {first},", "Dear {first},")
+                               ).format_map(slots),
+                    f"I'm writing to apply for the {slots['role']} position at {self.company}. "
+                    f"I have {rng.randint(2, 15)} years of experience in similar roles and I'm "
+                    "excited about the opportunity.",
+                    "My CV and a short cover letter are attached. I'm available for a call at "
+                    "your convenience.", self._signature(person, external=True, short=False)]
+            attachments.append(self._attachment(f"CV_{person.first}_{person.last}.pdf"))
+            if rng.random() < 0.5:
+                attachments.append(self._attachment("Cover_Letter.docx"))
+        out, sent = self._emit(t, person, to, [], subject, _Body(list(body)),
+                               scenario="first_contact_legit", attachments=attachments)
+        self._maybe_reply(sent, 0.5)
         return [out]
 
     def _ev_broadcast(self, t: float) -> list[_Emitted]:
@@ -3138,7 +3226,11 @@ class _TenantSim:
         known = set(self.org.networks)
         known.update(p.home_net for p in self.people)
         for _ in range(20):
-            net = _net(self.rng, _ATTACKER_BLOCKS)
+            # Bulletproof/foreign hosting, ordinary cloud hosting that legitimate senders also
+            # use, or residential proxies next to employees' own home networks.
+            pool = self.rng.choices((_ATTACKER_BLOCKS, _HOSTING_BLOCKS, _RESIDENTIAL_BLOCKS),
+                                    (45, 35, 20))[0]
+            net = _net(self.rng, pool)
             if net not in known:
                 return net
         return net
@@ -3147,10 +3239,16 @@ class _TenantSim:
                       platform: str | None = None, networks: int = 1) -> _Org:
         rng = self.rng
         platform = platform or rng.choices(("plain", "m365", "google"), (70, 15, 15))[0]
+        if platform == "plain":
+            client = rng.choices((_PHPMAILER, _CLIENTS[0], _CLIENTS[2], ("", "")),
+                                 (30, 20, 5, 45))[0]
+        else:
+            client = _client_for(rng, platform)
         return _Org(name, domain, "attacker", platform,
                     tuple(self._attacker_net() for _ in range(networks)), auth,
                     mx_host=_m365_server(rng) if platform == "m365" else f"mail.{domain}",
-                    id_style=rng.randrange(2), html=platform != "plain" or rng.random() < 0.8)
+                    id_style=rng.randrange(2), html=platform != "plain" or rng.random() < 0.8,
+                    client=client)
 
     def _compromised_domain(self) -> str:
         rng = self.rng
@@ -3477,11 +3575,36 @@ class _TenantSim:
                 return candidate
         return f"{label}-billing.{tld}"
 
-    def _plan_lookalike(self) -> float:
+    def _known_vendor_contact(self) -> tuple[_Org, _Person, list[_Person]]:
+        """A vendor contact that has corresponded with this tenant, and the employees involved.
+
+        Fraudsters impersonate (or take over) people their victims already deal with, so the
+        identity is picked from real vendor threads at attack time; before any thread exists
+        it falls back to an invoicing vendor's billing contact and the AP team.
+        """
         rng = self.rng
+        threads = list(self.vendor_threads.values())
+        if threads:
+            thread = rng.choice(threads)
+            people = (thread.sender, *thread.to, *thread.cc)
+            contact = next(p for p in people if p.org.kind == "vendor")
+            staff = [p for p in people if p.org is self.org]
+            return contact.org, contact, staff or list(self.ap)
         rel = rng.choice(self.relations)
         v = rel.vendor
-        real = v.billing if v.billing is not None and rng.random() < 0.6 else rng.choice(v.people)
+        return v, v.billing or v.people[0], list(rel.recipients) or list(self.ap)
+
+    def _plan_lookalike(self) -> float:
+        rng = self.rng
+        camp = _Campaign("vendor_lookalike_bank_change", _Person("", "", "", "", "attacker",
+                                                                 self.org))
+        t0 = self._clamp(self._day_start(self._post_day()) + rng.uniform(7.0, 18.0) * _HOUR)
+        self._push(t0, self._atk_lookalike_start, camp)
+        return 2.5
+
+    def _atk_lookalike_start(self, t: float, camp: _Campaign) -> list[_Emitted]:
+        rng = self.rng
+        v, real, targets = self._known_vendor_contact()
         domain = self._lookalike(v.domain)
         auth = rng.choices((("pass", "pass", "none"), ("pass", "pass", "pass"),
                             ("pass", "none", "none"), ("none", "none", "none")),
@@ -3491,26 +3614,23 @@ class _TenantSim:
         org.disclaimer = v.disclaimer
         org.phone = v.phone
         local = real.address.split("@", 1)[0]
-        attacker = _Person(real.first, real.last, f"{local}@{domain}", real.title, "attacker",
-                           org, display=real.display, phone=real.phone,
-                           client=_client_for(rng, org.platform))
-        camp = _Campaign("vendor_lookalike_bank_change", attacker, vendor=v)
-        camp.data["rel"] = rel
-        targets = list(rel.recipients) or self.ap[:1]
-        t0 = self._clamp(self._day_start(self._post_day()) + rng.uniform(7.0, 18.0) * _HOUR)
-        self._push(t0, self._atk_lookalike, camp, targets, "open", None)
-        return 2.5
+        camp.attacker = _Person(real.first, real.last, f"{local}@{domain}", real.title,
+                                "attacker", org, display=real.display, phone=real.phone,
+                                client=_client_for(rng, org.platform))
+        camp.vendor = v
+        rel = next((r for r in self.relations if r.vendor is v), None)
+        camp.data["inv"] = (rel.last_invoice if rel is not None and rel.last_invoice
+                            else f"INV-{rng.randint(10_000, 99_999)}")
+        return self._atk_lookalike(t, camp, targets[:3], "open", None)
 
     def _atk_lookalike(self, t: float, camp: _Campaign, targets: list[_Person], stage: str,
                        parent: _Sent | None) -> list[_Emitted]:
         rng = self.rng
         v = camp.vendor
         assert v is not None
-        rel: _Relation = camp.data["rel"]
         attacker = camp.attacker
         fixed = camp.data.setdefault("slots", {})
-        slots = self._slots(attacker, targets, t, vendor=v.name,
-                            inv=rel.last_invoice or self._invoice_number(rel, 2026), **fixed)
+        slots = self._slots(attacker, targets, t, vendor=v.name, inv=camp.data["inv"], **fixed)
         for key in ("bank", "acct", "iban", "swift", "routing", "due"):
             fixed.setdefault(key, slots[key])
         attachments: list[Attachment] = []
@@ -3565,23 +3685,6 @@ class _TenantSim:
 
     def _plan_vendor_compromise(self) -> float:
         rng = self.rng
-        # Usually a vendor that invoices the tenant; sometimes any vendor it deals with.
-        v = rng.choice(self.relations).vendor if rng.random() < 0.7 else rng.choice(self.vendors)
-        sender = v.billing if v.billing is not None and rng.random() < 0.5 else rng.choice(
-            v.people)
-        vendor_addrs = {p.address for p in v.people} | ({v.billing.address} if v.billing else set())
-        known = [p for p in self.people if any(q.address in vendor_addrs for q in p.external)]
-        pool = list(dict.fromkeys(known + self.ap))
-        others = rng.sample(self.people, rng.randint(0, 4))
-        targets = list(dict.fromkeys(pool + others))
-        rng.shuffle(targets)
-        targets = targets[:rng.randint(3, 14)]
-        chunks: list[list[_Person]] = []
-        i = 0
-        while i < len(targets):
-            k = rng.choice((1, 1, 2, 3))
-            chunks.append(targets[i:i + k])
-            i += k
         if rng.random() < 0.6:
             host = (f"{rng.choice(('docs', 'share', 'files', 'view', 'secure', 'cloud', 'drive'))}"
                     f"{rng.choice(('-', ''))}"
@@ -3592,18 +3695,43 @@ class _TenantSim:
         else:
             link_base = self._phish_url("abused", "sharepoint", "").split("?")[0]
             link_base = link_base.rstrip("/").rsplit("/", 1)[0] + "/"
-        camp = _Campaign("vendor_compromise_invoice", sender, vendor=v)
-        camp.data.update(net=self._attacker_net(), link=link_base,
-                         htm=rng.random() < 0.25, client=rng.choice((("", ""), sender.client)))
+        camp = _Campaign("vendor_compromise_invoice", _Person("", "", "", "", "attacker",
+                                                              self.org))
+        camp.data.update(net=self._attacker_net(), link=link_base, htm=rng.random() < 0.25)
         day = self._post_day(business=False)
         if rng.random() < 0.55:
             t0 = self._unusual_time(day)
         else:
             t0 = self._day_start(day) + rng.uniform(8.0, 17.0) * _HOUR
-        t0 = self._clamp(t0)
-        for n, chunk in enumerate(chunks):
-            self._push(t0 + n * rng.uniform(60.0, 600.0), self._atk_compromise, camp, chunk)
-        return float(len(chunks))
+        n_messages = rng.randint(2, 8)
+        self._push(self._clamp(t0), self._atk_compromise_start, camp, n_messages)
+        return float(n_messages)
+
+    def _atk_compromise_start(self, t: float, camp: _Campaign, n_messages: int
+                              ) -> list[_Emitted]:
+        """Take over a vendor contact the tenant knows and mail its contacts there."""
+        rng = self.rng
+        v, sender, involved = self._known_vendor_contact()
+        camp.attacker = sender
+        camp.vendor = v
+        camp.data["client"] = rng.choice((("", ""), sender.client))
+        vendor_addrs = {p.address for p in v.people}
+        if v.billing is not None:
+            vendor_addrs.add(v.billing.address)
+        known = [p for p in self.people if any(q.address in vendor_addrs for q in p.external)]
+        targets = list(dict.fromkeys(involved + known + self.ap))
+        others = [p for p in rng.sample(self.people, rng.randint(0, 4)) if p not in targets]
+        targets = targets[:rng.randint(3, 10)] + others
+        chunks: list[list[_Person]] = []
+        i = 0
+        while i < len(targets) and len(chunks) < n_messages:
+            k = rng.choice((1, 1, 2, 3))
+            chunks.append(targets[i:i + k])
+            i += k
+        out = self._atk_compromise(t, camp, chunks[0])
+        for n, chunk in enumerate(chunks[1:], 1):
+            self._push(t + n * rng.uniform(60.0, 600.0), self._atk_compromise, camp, chunk)
+        return out
 
     def _atk_compromise(self, t: float, camp: _Campaign, targets: list[_Person]
                         ) -> list[_Emitted]:
@@ -3679,6 +3807,10 @@ class _TenantSim:
             _Link(camp.data["url"], rng.choice(("Open document", "View file", "Review document",
                                                 camp.data["ldoc"]))),
             rng.choice(_LATERAL_AFTER),
+            rng.choice(("Please complete this before the end of the week.",
+                        "Thanks for your cooperation.",
+                        "Let me know once you've reviewed it.",
+                        "Reach out to me directly if you have questions.")),
             self._signature(victim, external=False, short=rng.random() < 0.3)]
         return subject, parts
 
@@ -3741,8 +3873,7 @@ class _TenantSim:
         display = rng.choice(_PHISH_BRANDS[brand]["names"]).format(company=self.company,
                                                                     sender_name=sender_name)
         attacker = _Person("", "", f"{rng.choice(locals_)}@{domain}", "", "attacker", org,
-                           display=display,
-                           client=_PHPMAILER if rng.random() < 0.35 else ("", ""))
+                           display=display, client=org.client)
         camp = _Campaign("credential_phish_brand", attacker)
         camp.data.update(brand=brand, strategy=rng.choices(("new", "punycode", "ip", "abused"),
                                                            (35, 15, 15, 35))[0],
@@ -3774,6 +3905,13 @@ class _TenantSim:
         else:
             url = self._phish_url(camp.data["strategy"], camp.data["brand"], target.address)
             parts.append(_Link(url, rng.choice(spec["anchors"])))
+        if rng.random() < 0.7:
+            parts.append(rng.choice((
+                "This request will expire in 24 hours.",
+                "If you do not complete this step, access to your account will be limited.",
+                "For your security, this link can only be used once.",
+                "Please complete this action today to avoid interruption of service.",
+                "If you did not request this change, review your account immediately.")))
         parts += [f.format_map(slots) for f in spec["footer"]]
         out, _ = self._emit(t, camp.attacker, [target], [], subject, _Body(parts),
                             scenario=camp.scenario, attack_type=camp.attack_type,
@@ -3802,7 +3940,7 @@ class _TenantSim:
             local = rng.choice(("accounts", "info", "billing", "sales", "office", "admin",
                                 "scanner", "finance"))
             attacker = _Person("", "", f"{local}@{domain}", "", "attacker", org, display=name,
-                               client=_PHPMAILER if rng.random() < 0.3 else ("", ""))
+                               client=org.client)
         pool = self.finance * 3 + [p for p in self.people if p.dept == "ops"] * 2 + self.people
         targets = list(dict.fromkeys(rng.sample(pool, min(len(pool), rng.randint(3, 20)))))
         camp = _Campaign("malware_lure", attacker)
@@ -3867,9 +4005,15 @@ class _TenantSim:
                         "The original documents will follow by courier."))]
         if camp.data["password"]:
             parts.append(f"The file is protected, use password: {camp.data['password']}")
-        parts.append(f"{rng.choice(_CLOSINGS)}\n{sender.name}\n"
-                     f"{rng.choice(('Accounts Department', 'Finance', 'Logistics', 'Sales'))}\n"
-                     f"{camp.data['company']}")
+        sig = (f"{rng.choice(_CLOSINGS)}\n{sender.name}\n"
+               f"{rng.choice(('Accounts Department', 'Finance', 'Logistics', 'Sales'))}\n"
+               f"{camp.data['company']}")
+        if rng.random() < 0.8:
+            sig += (f"\nTel: +{rng.choice((1, 44, 49, 90, 91, 86, 971))} "
+                    f"{rng.randint(100, 999)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+                    f"\n{rng.randint(1, 400)} {rng.choice(_LAST_NAMES)} Road, "
+                    f"{rng.choice(_CITIES)}")
+        parts.append(sig)
         out, _ = self._emit(t, sender, [target], [], subject, _Body(parts),
                             scenario=camp.scenario, attack_type=camp.attack_type,
                             attachments=attachments, parent=parent)

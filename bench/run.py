@@ -362,6 +362,10 @@ class _Topics:
         return f"{self.prefix}-changelog"
 
     @property
+    def warmup(self) -> str:
+        return f"{self.prefix}-warmup"
+
+    @property
     def group(self) -> str:
         return f"{self.prefix}-group"
 
@@ -390,6 +394,7 @@ class _Pipeline:
 
     def create_topics(self) -> None:
         t = self.topics
+        _create_topics(self.bootstrap, [t.warmup], 1)
         if self.kind == "engine":
             ensure_topics(EngineConfig(bootstrap_servers=self.bootstrap, input_topic=t.input,
                                        verdict_topic=t.output, dead_letter_topic=t.dead,
@@ -527,8 +532,8 @@ def _metric(samples: Sequence[tuple[str, dict[str, str], float]], name: str,
 # ----------------------------------------------------------------------------- replay + outputs
 
 
-def _replay(bootstrap: str, topic: str, data: StreamData, rate: float | None,
-            progress: bool, desc: str) -> tuple[list[int], float, float]:
+def _replay(bootstrap: str, topic: str, warmup_topic: str, data: StreamData,
+            rate: float | None, progress: bool, desc: str) -> tuple[list[int], float, float]:
     """Produce every record, stamping ``CreateTime`` = now; returns the stamps and the span."""
     producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5,
                          "enable.idempotence": True, "message.max.bytes": _MAX_BYTES,
@@ -540,6 +545,11 @@ def _replay(bootstrap: str, topic: str, data: StreamData, rate: float | None,
         if err is not None:
             errors.append(err)
 
+    # Connect, fetch metadata and get the idempotent producer id before the clock starts:
+    # otherwise the first records' latency would include the producer's own start.
+    producer.produce(warmup_topic, b"warm-up")
+    if producer.flush(30):
+        raise BenchError(f"cannot produce to {bootstrap}: is the broker up?")
     n = len(data)
     stamps = [0] * n
     bar = tqdm(total=n, desc=desc, unit=" msg", disable=not progress, leave=False)
@@ -717,7 +727,7 @@ def run_pass(name: str, kind: str, data: StreamData, *, bootstrap: str, broker_p
         pace = f" at {rate:,.0f} msg/s" if rate else " as fast as possible"
         log(f"[{name}] replaying {len(data):,} messages{pace}")
         result.stamps, result.replay_started, result.replay_finished = _replay(
-            bootstrap, topics.input, data, rate, progress, f"{name}: replay")
+            bootstrap, topics.input, topics.warmup, data, rate, progress, f"{name}: replay")
         # Step 4
         bar = tqdm(total=len(data), desc=f"{name}: outputs", unit=" msg",
                    disable=not progress, leave=False)
@@ -787,11 +797,11 @@ def _cdf(values: np.ndarray) -> list[list[float]]:
             for v, q in zip(np.quantile(values, qs), qs, strict=True)]
 
 
-def _timeline(out_ts: np.ndarray, t0_ms: int) -> dict[str, Any]:
+def _timeline(out_ms: np.ndarray, t0_ms: float) -> dict[str, Any]:
     """Outputs per second over time, in bins of 1/60th of the run (0.05 s at least)."""
-    if out_ts.size == 0:
+    if out_ms.size == 0:
         return {"bin_s": 0.0, "t_s": [], "msg_per_s": []}
-    rel = (out_ts - t0_ms) / 1000.0
+    rel = (out_ms - t0_ms) / 1000.0
     span = max(float(rel.max()), 0.05)
     bin_s = max(0.05, span / 60.0)
     edges = np.arange(0.0, span + bin_s, bin_s)
@@ -849,7 +859,8 @@ def analyse_pass(result: PassResult, data: StreamData) -> tuple[dict[str, Any],
     stamps = np.asarray(result.stamps, dtype=np.int64)
     idx = np.fromiter(first.keys(), dtype=np.int64, count=len(first))
     out_ts = np.fromiter((v[0] for v in first.values()), dtype=np.int64, count=len(first))
-    recv = np.fromiter((v[1] for v in first.values()), dtype=np.float64, count=len(first))
+    recv_ms = np.fromiter((v[1] * 1000.0 for v in first.values()), dtype=np.float64,
+                          count=len(first))
     summary: dict[str, Any] = {
         "name": result.name, "kind": result.kind, "workers": result.workers,
         "rate_limit_msg_s": result.rate, "accounting": accounting, "notes": result.notes,
@@ -859,15 +870,15 @@ def analyse_pass(result: PassResult, data: StreamData) -> tuple[dict[str, Any],
         summary["status"] = f"failed: {result.error}" if result.error else "failed: no output"
         return summary, verdicts
     summary["status"] = "ok" if not result.timed_out else "incomplete"
-    t0 = int(stamps.min())
-    t_end = int(out_ts.max())
-    span_s = max((t_end - t0) / 1000.0, 1e-3)
-    ordered = np.sort(out_ts)
+    # Arrival times, not the outputs' Kafka timestamps: Quix Streams copies the input's
+    # timestamp onto what it produces, so only the harness clock is comparable everywhere.
+    t0 = float(stamps.min())
+    span_s = max((float(recv_ms.max()) - t0) / 1000.0, 1e-3)
+    ordered = np.sort(recv_ms)
     lo, hi = int(0.1 * (ordered.size - 1)), int(0.9 * (ordered.size - 1))
     steady_s = (ordered[hi] - ordered[lo]) / 1000.0
     replay_s = max(result.replay_finished - result.replay_started, 1e-3)
-    lat_recv = recv * 1000.0 - stamps[idx]
-    lat_kafka = (out_ts - stamps[idx]).astype(np.float64)
+    lat_recv = recv_ms - stamps[idx]
     summary.update({
         "throughput_msg_s": round(len(first) / span_s, 1),
         "steady_msg_s": round((hi - lo) / steady_s, 1) if steady_s > 0 else None,
@@ -875,9 +886,10 @@ def analyse_pass(result: PassResult, data: StreamData) -> tuple[dict[str, Any],
         "replay_s": round(replay_s, 3),
         "replay_msg_s": round(len(data) / replay_s, 1),
         "latency_ms": _percentiles(lat_recv),
-        "latency_kafka_ms": _percentiles(lat_kafka),
+        "latency_kafka_ms": (_percentiles((out_ts - stamps[idx]).astype(np.float64))
+                             if result.kind in ("engine", "ceiling") else None),
         "latency_cdf_ms": _cdf(lat_recv),
-        "timeline": _timeline(out_ts, t0),
+        "timeline": _timeline(recv_ms, t0),
     })
     cpu = dict(result.cpu)
     if cpu:

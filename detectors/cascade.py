@@ -79,6 +79,7 @@ class Assessment:
     hits: list[Hit]
     settled: bool = False
     model_hits: list[Hit] = field(default_factory=list)
+    model_verdict: tuple[str, float] | None = None
 
 
 @dataclass
@@ -233,8 +234,20 @@ class Cascade:
         return Assessment(record, facts, content, snapshot, hits, settled)
 
     def decide(self, assessment: Assessment) -> Decision:
-        """Tier 4: combine hits per attack type and choose the action."""
+        """Tier 4: choose attack type, score and action; list the hits that drove them.
+
+        When the models ran, their attack probability decides: the behaviour model read every
+        heuristic score as a feature and its thresholds were calibrated for a target
+        false-positive rate. Otherwise (no artifact, or a message the cascade settled early)
+        the heuristic hits are combined per attack type.
+        """
         hits = assessment.hits + assessment.model_hits
+        ordered = tuple(sorted(hits, key=lambda h: (-h.score, h.detector)))
+        if assessment.model_verdict is not None:
+            attack, score = assessment.model_verdict
+            thresholds = self.thresholds.get(attack, self.thresholds["default"])
+            action = thresholds.action(score)
+            return Decision(action, attack if action != "allow" else "none", score, ordered)
         if not hits:
             return Decision("allow", "none", 0.0, ())
         generic_miss = 1.0
@@ -255,6 +268,5 @@ class Cascade:
         action = thresholds.action(score)
         if attack == "none" and _ACTION_ORDER[action] > _ACTION_ORDER["warn"]:
             action = "warn"
-        ordered = tuple(sorted(hits, key=lambda h: (-h.score, h.detector)))
         return Decision(action, attack if action != "allow" or per_type else "none",
                         score, ordered)

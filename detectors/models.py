@@ -106,12 +106,13 @@ class ModelRunner:
         probs = self.predict(todo)
         for a, row in zip(todo, probs, strict=True):
             k = int(np.argmax(row[1:])) + 1
-            p = float(row[k])
-            if p >= self.min_hit:
-                a.model_hits.append(Hit(MODEL_DETECTOR, p, {
-                    "class": CLASSES[k], "probability": round(p, 4),
-                    "ham_probability": round(float(row[0]), 4), "model": self.version},
-                    CLASSES[k]))
+            attack_p = float(1.0 - row[0])
+            a.model_verdict = (CLASSES[k], attack_p)
+            a.model_hits.clear()
+            if attack_p >= self.min_hit:
+                a.model_hits.append(Hit(MODEL_DETECTOR, attack_p, {
+                    "class": CLASSES[k], "class_probability": round(float(row[k]), 4),
+                    "model": self.version}, CLASSES[k]))
 
 
 def load_models(artifact: str | Path | None) -> ModelRunner | None:

@@ -14,7 +14,7 @@ from typing import Final
 import orjson
 
 from schemas.errors import RecordTooLargeError, SchemaError
-from schemas.records import DeadLetter, MailRecord, Verdict
+from schemas.records import DeadLetter, DirectoryEntry, MailRecord, Verdict
 
 DEFAULT_MAX_RECORD_BYTES: Final = 4 * 1024 * 1024
 
@@ -35,6 +35,16 @@ def decode_mail(raw: bytes | None, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) ->
         raise
     except (TypeError, ValueError, AttributeError) as exc:  # a value of an unexpected shape
         raise SchemaError("invalid_value", f"record does not match the schema: {exc}") from None
+
+
+def decode_directory(raw: bytes | None) -> DirectoryEntry:
+    """Parse and validate one directory entry; raises SchemaError (never anything else)."""
+    if raw is None:
+        raise SchemaError("empty", "directory record has no value")
+    try:
+        return DirectoryEntry.from_dict(orjson.loads(raw))
+    except orjson.JSONDecodeError as exc:
+        raise SchemaError("invalid_json", f"record is not valid JSON: {exc}") from None
 
 
 def encode_mail(record: MailRecord) -> bytes:

@@ -306,6 +306,60 @@ class MailRecord:
         )
 
 
+# --------------------------------------------------------------------------- Directory
+
+DIRECTORY_SCHEMA_VERSION: Final = 1
+DIRECTORY_KINDS: Final[frozenset[str]] = frozenset({"person", "vendor"})
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryEntry:
+    """One record of the optional ``directory`` topic (compacted, keyed by tenant).
+
+    ``person``: an employee (address, display name, title, VIP flag) — impersonation checks
+    know VIPs before they ever send mail. ``vendor``: a supplier domain the tenant pays, so an
+    invoice from a lookalike of it stands out from day one. Applying an entry twice gives the
+    same state (an upsert), so the directory needs no exactly-once bookkeeping.
+    """
+
+    tenant_id: str
+    kind: str
+    address: str = ""
+    display_name: str = ""
+    title: str = ""
+    vip: bool = False
+    domain: str = ""
+    schema_version: int = DIRECTORY_SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema_version": self.schema_version, "tenant_id": self.tenant_id,
+                "kind": self.kind, "address": self.address,
+                "display_name": self.display_name, "title": self.title, "vip": self.vip,
+                "domain": self.domain}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> DirectoryEntry:
+        """Validate and build; raises SchemaError naming the offending field."""
+        d = _obj(d, "")
+        _version(d, DIRECTORY_SCHEMA_VERSION)
+        kind = _str(d, "kind", "")
+        if kind not in DIRECTORY_KINDS:
+            raise SchemaError("invalid_value", f"field 'kind' must be one of "
+                              f"{sorted(DIRECTORY_KINDS)}, got {kind!r}", "kind")
+        tenant = _str(d, "tenant_id", "")
+        if not tenant:
+            raise SchemaError("invalid_value", "field 'tenant_id' is empty", "tenant_id")
+        entry = cls(tenant, kind, _str(d, "address", "", "").lower(),
+                    _str(d, "display_name", "", ""), _str(d, "title", "", ""),
+                    bool(d.get("vip", False)), _str(d, "domain", "", "").lower())
+        if kind == "person" and not (entry.address and entry.display_name):
+            raise SchemaError("missing_field", "a person needs 'address' and 'display_name'",
+                              "address")
+        if kind == "vendor" and not entry.domain:
+            raise SchemaError("missing_field", "a vendor needs 'domain'", "domain")
+        return entry
+
+
 # --------------------------------------------------------------------------- Verdict
 
 VERDICT_TIMING_FIELDS: Final = ("scored_at", "latency_ms")

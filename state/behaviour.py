@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
-from schemas.records import MailRecord
+from schemas.records import DirectoryEntry, MailRecord
 from state.profiles import (
     KIND_DOMAIN,
     KIND_PAIR,
@@ -306,9 +306,44 @@ class PartitionState:
             self._set(key, observe_verdict(profile, t=record.received_at, action=action,
                                            decay=self.decay))
 
-    def put_person(self, tenant: str, display_key: str, person: PersonProfile) -> None:
-        """Record a directory entry (employee, title, VIP flag) as part of this batch."""
-        self._set(make_key(KIND_PERSON, tenant, display_key), person)
+    def apply_directory(self, entry: DirectoryEntry, *, display_key: str, domain: str) -> None:
+        """Upsert a directory entry as part of this batch (idempotent).
+
+        ``display_key`` is the normalised name of a person; ``domain`` the registrable domain
+        of the person's address or of the vendor.
+        """
+        tenant = entry.tenant_id
+        tkey = make_key(KIND_TENANT, tenant, "")
+        profile = cast(TenantProfile | None, self._get(tkey)) or TenantProfile()
+        if entry.kind == "person":
+            key = make_key(KIND_PERSON, tenant, display_key)
+            person = cast(PersonProfile | None, self._get(key))
+            person = PersonProfile() if person is None else person.copy()
+            if entry.address not in person.addresses and \
+                    len(person.addresses) < MAX_PERSON_ADDRESSES:
+                person.addresses.append(entry.address)
+            person.display_name = entry.display_name
+            person.vip = entry.vip
+            person.title = entry.title
+            self._set(key, person)
+            if domain and domain not in profile.own_domains and \
+                    len(profile.own_domains) < MAX_OWN_DOMAINS:
+                profile = profile.copy()
+                profile.own_domains.append(domain)
+                self._set(tkey, profile)
+        elif domain:
+            dkey = make_key(KIND_DOMAIN, tenant, domain)
+            current = cast(DomainProfile | None, self._get(dkey))
+            if current is None or not current.known_vendor:
+                vendor = DomainProfile(ref=0.0, first_seen=0.0, last_seen=0.0) \
+                    if current is None else current.copy()
+                vendor.payment_threads = max(1, vendor.payment_threads)
+                self._set(dkey, vendor)
+            if domain not in profile.known_domains and \
+                    len(profile.known_domains) < MAX_KNOWN_DOMAINS:
+                profile = profile.copy()
+                profile.known_domains.append(domain)
+                self._set(tkey, profile)
 
     # ------------------------------------------------------------------ batch end
 

@@ -41,6 +41,8 @@ def main(verbose: bool) -> None:
 @click.option("--verdict-topic", help="Topic for verdicts [MAILHAWK_VERDICT_TOPIC].")
 @click.option("--dead-letter-topic", help="Topic for dead letters [MAILHAWK_DEAD_LETTER_TOPIC].")
 @click.option("--changelog-topic", help="Compacted state changelog [MAILHAWK_CHANGELOG_TOPIC].")
+@click.option("--directory-topic", help="Optional compacted topic of employees, VIPs and "
+              "vendors, keyed by tenant [MAILHAWK_DIRECTORY_TOPIC].")
 @click.option("--group", help="Consumer group [MAILHAWK_GROUP].")
 @click.option("--state-dir", help="Where the RocksDB stores live [MAILHAWK_STATE_DIR].")
 @click.option("--metrics-port", type=int, help="Port of /metrics, /healthz, /readyz "

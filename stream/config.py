@@ -9,12 +9,17 @@ and is masked in ``repr`` because it carries credentials.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 ENV_PREFIX = "MAILHAWK_"
+# Kubernetes injects <SERVICE>_PORT, <SERVICE>_SERVICE_HOST, <SERVICE>_PORT_9092_TCP... for
+# every Service; a Service named "mailhawk-kafka" would otherwise become librdkafka settings.
+_SERVICE_LINK = re.compile(r"_(SERVICE_HOST|SERVICE_PORT(_\w+)?|PORT(_\d+_(TCP|UDP|SCTP)"
+                           r"(_PROTO|_PORT|_ADDR)?)?)$")
 KAFKA_ENV_PREFIX = "MAILHAWK_KAFKA_"
 
 
@@ -27,6 +32,7 @@ class EngineConfig:
     verdict_topic: str = "mail.verdicts"
     dead_letter_topic: str = "mail.deadletter"
     changelog_topic: str = "mailhawk.state.changelog"
+    directory_topic: str = ""
     group: str = "mailhawk"
     state_dir: str = ".mailhawk/state"
     metrics_port: int = 9464
@@ -67,7 +73,8 @@ class EngineConfig:
                 values[f.name] = _convert(f.name, raw, f.type)
         values["kafka_extra"] = {
             k[len(KAFKA_ENV_PREFIX):].lower().replace("_", "."): v
-            for k, v in env.items() if k.startswith(KAFKA_ENV_PREFIX)
+            for k, v in env.items()
+            if k.startswith(KAFKA_ENV_PREFIX) and not _SERVICE_LINK.search(k)
         }
         for k, v in (overrides or {}).items():
             if v is not None:

@@ -22,12 +22,16 @@ from confluent_kafka import Consumer, Message, TopicPartition
 from prometheus_client import CollectorRegistry
 
 from detectors import Cascade
+from detectors.domains import registrable_domain
+from detectors.names import name_key
 from schemas import (
     DeadLetter,
+    DirectoryEntry,
     MailRecord,
     SchemaError,
     SourcePosition,
     Verdict,
+    decode_directory,
     decode_mail,
     encode_verdict,
 )
@@ -63,7 +67,7 @@ class Engine:
         self.config = config
         self.registry = registry or CollectorRegistry()
         self.metrics = EngineMetrics.create(self.registry)
-        self.health = Health()
+        self.health = Health(self.metrics.ready)
         self.cascade = cascade or Cascade.from_config(config.scores, config.artifact)
         self.metrics.model_info.labels(self.cascade.model_version,
                                        self.cascade.rules_version).set(1)
@@ -124,7 +128,8 @@ class Engine:
             self._consumer = Consumer(consumer_config(cfg))
             stack.callback(self._close_consumer)
             stack.callback(self._close_partitions)
-            self._consumer.subscribe([cfg.input_topic], on_assign=self._on_assign,
+            topics = [cfg.input_topic] + ([cfg.directory_topic] if cfg.directory_topic else [])
+            self._consumer.subscribe(topics, on_assign=self._on_assign,
                                      on_revoke=self._on_revoke, on_lost=self._on_revoke)
             self.health.set_ready(False, "waiting for partition assignment")
             idle_since = time.monotonic()
@@ -156,10 +161,12 @@ class Engine:
 
     def _on_assign(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
         # Cheap by design: record the fact; stores open and restore in the main loop.
-        self._assigned.update(tp.partition for tp in partitions)
+        self._assigned.update(tp.partition for tp in partitions
+                              if tp.topic == self.config.input_topic)
 
     def _on_revoke(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
-        self._assigned.difference_update(tp.partition for tp in partitions)
+        self._assigned.difference_update(tp.partition for tp in partitions
+                                         if tp.topic == self.config.input_topic)
 
     def _sync_assignment(self) -> None:
         for number in list(self._partitions):
@@ -172,6 +179,8 @@ class Engine:
         self.metrics.assigned_partitions.set(len(self._partitions))
         if self._partitions:
             self.health.set_ready(True)
+        else:
+            self.health.set_ready(False, "no partitions assigned")
 
     def _open_partition(self, number: int) -> _Partition:
         """Open the partition's store and bring it up to the changelog's end."""
@@ -218,6 +227,8 @@ class Engine:
         letters: list[DeadLetter] = []
         last_offset: dict[int, int] = {}
         first_offset: dict[int, int] = {}
+        directory: dict[int, list[DirectoryEntry]] = {}
+        directory_offsets: dict[int, int] = {}
         t_decode = time.perf_counter()
         for msg in messages:
             err = msg.error()
@@ -232,6 +243,15 @@ class Engine:
                 if number not in self._assigned:
                     continue  # revoked while fetched; the new owner will process it
                 part = self._open_partition(number)
+            if msg.topic() != cfg.input_topic:  # the directory: idempotent upserts
+                directory_offsets[number] = offset
+                try:
+                    directory.setdefault(number, []).append(decode_directory(msg.value()))
+                except SchemaError as exc:
+                    letters.append(DeadLetter(msg.value() or b"", msg.key(), msg.topic(),
+                                              number, offset, exc.kind, str(exc), exc.field,
+                                              time.time()))
+                continue
             if offset < part.next_offset:
                 self.metrics.skipped_replayed.inc()
                 continue
@@ -246,16 +266,26 @@ class Engine:
                 continue
             by_partition.setdefault(number, []).append((msg, record))
         self.metrics.stage_seconds.labels("decode").inc(time.perf_counter() - t_decode)
-        if not last_offset:
+        touched = sorted(set(last_offset) | set(directory))
+        if not touched and not letters:
             return
-        self.metrics.records_in.inc(sum(len(v) for v in by_partition.values()) + len(letters))
+        self.metrics.records_in.inc(sum(len(v) for v in by_partition.values()) + len(letters)
+                                    + sum(len(v) for v in directory.values()))
+        for number, entries in directory.items():
+            state = self._partitions[number].state
+            for entry in entries:
+                state.apply_directory(entry, display_key=name_key(entry.display_name),
+                                      domain=registrable_domain(
+                                          entry.domain or entry.address.rpartition("@")[2]))
         # Step 2
         verdict_count: dict[tuple[str, str], int] = {}
         changes: dict[int, dict[bytes, bytes | None]] = {}
         try:
-            for number in sorted(last_offset):
+            for number in touched:
                 part = self._partitions[number]
                 items = by_partition.get(number, [])
+                next_offset = last_offset[number] + 1 if number in last_offset \
+                    else part.next_offset
                 decisions = self.cascade.score_batch(part.state, [r for _, r in items])
                 t_produce = time.perf_counter()
                 for (msg, record), decision in zip(items, decisions, strict=True):
@@ -267,9 +297,9 @@ class Engine:
                     for h in decision.hits:
                         self.metrics.hits.labels(h.detector).inc()
                 changes[number] = part.state.changes()
-                batch_id = f"{first_offset[number]}-{last_offset[number] + 1}".encode()
+                batch_id = f"{first_offset.get(number, next_offset)}-{next_offset}".encode()
                 produce_batch(producer, cfg.changelog_topic, number, batch_id,
-                              changes[number], last_offset[number] + 1)
+                              changes[number], next_offset)
                 self.metrics.stage_seconds.labels("produce").inc(
                     time.perf_counter() - t_produce)
             for letter in letters:
@@ -283,7 +313,7 @@ class Engine:
             producer.flush(60)
             self.metrics.stage_seconds.labels("produce").inc(time.perf_counter() - t_flush)
         except BaseException:
-            for number in last_offset:
+            for number in touched:
                 self._partitions[number].state.rollback()
             raise
         for stage, seconds in self.cascade.times.reset().items():
@@ -291,14 +321,19 @@ class Engine:
         # Step 4
         t_commit = time.perf_counter()
         commits = []
-        for number, last in last_offset.items():
+        for number in touched:
             part = self._partitions[number]
+            next_offset = last_offset[number] + 1 if number in last_offset else part.next_offset
             changelog_offset = producer.last_offsets.get((cfg.changelog_topic, number))
-            part.state.commit(changes.get(number, {}), last + 1, changelog_offset)
-            part.next_offset = last + 1
-            commits.append(TopicPartition(cfg.input_topic, number, last + 1))
+            part.state.commit(changes.get(number, {}), next_offset, changelog_offset)
+            part.next_offset = next_offset
+            if number in last_offset:
+                commits.append(TopicPartition(cfg.input_topic, number, next_offset))
+        commits.extend(TopicPartition(cfg.directory_topic, number, offset + 1)
+                       for number, offset in directory_offsets.items())
         # Step 5
-        self._consumer.commit(offsets=commits, asynchronous=True)
+        if commits:
+            self._consumer.commit(offsets=commits, asynchronous=True)
         self.metrics.stage_seconds.labels("commit").inc(time.perf_counter() - t_commit)
         for (action, attack), n in verdict_count.items():
             self.metrics.verdicts.labels(action, attack).inc(n)

@@ -176,6 +176,11 @@ def ensure_topics(cfg: EngineConfig, *, timeout: float = 15.0) -> None:
         cfg.changelog_topic: {"cleanup.policy": "compact", "retention.ms": "-1",
                               "retention.bytes": "-1", "min.compaction.lag.ms": "3600000"},
     }
+    if cfg.directory_topic:
+        # Co-partitioned with the input (same count, keyed by tenant) so the range assignor
+        # gives a worker the directory partition of every input partition it owns.
+        wanted[cfg.directory_topic] = {"cleanup.policy": "compact", "retention.ms": "-1",
+                                       "retention.bytes": "-1"}
     existing = admin.list_topics(timeout=timeout).topics
     new = [NewTopic(name, cfg.partitions, cfg.replication_factor, config=conf)
            for name, conf in wanted.items() if name not in existing]

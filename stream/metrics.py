@@ -35,6 +35,7 @@ class EngineMetrics:
     restored_records: Counter
     skipped_replayed: Counter
     model_info: Gauge
+    ready: Gauge
 
     @classmethod
     def create(cls, registry: CollectorRegistry, prefix: str = "mailhawk") -> EngineMetrics:
@@ -70,20 +71,25 @@ class EngineMetrics:
                                      registry=registry),
             model_info=Gauge(f"{p}_model_info", "Loaded model and rules versions",
                              ["model_version", "rules_version"], registry=registry),
+            ready=Gauge(f"{p}_ready", "1 when the engine owns partitions and is not restoring",
+                        registry=registry),
         )
 
 
 class Health:
     """Liveness and readiness, set by the engine, read by the HTTP server thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, gauge: Gauge | None = None) -> None:
         self.alive = True
         self.ready = False
         self.reason = "starting"
+        self._gauge = gauge
 
     def set_ready(self, ready: bool, reason: str = "") -> None:
         self.ready = ready
         self.reason = reason
+        if self._gauge is not None:
+            self._gauge.set(1 if ready else 0)
 
 
 def serve(registry: CollectorRegistry, health: Health, host: str,

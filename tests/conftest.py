@@ -64,6 +64,10 @@ class Topics:
         return f"changelog-{self.suffix}"
 
     @property
+    def directory(self) -> str:
+        return f"directory-{self.suffix}"
+
+    @property
     def group(self) -> str:
         return f"group-{self.suffix}"
 

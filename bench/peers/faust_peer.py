@@ -62,8 +62,7 @@ def main(argv: list[str] | None = None) -> None:
                        partitions=args.partitions)
     sink = app.topic(args.output_topic, key_type=bytes, value_type=bytes,
                      partitions=args.partitions)
-    counts = app.Table("sender-counts", default=int, partitions=args.partitions,
-                       key_serializer="json", value_serializer="json")
+    counts = app.Table("sender-counts", default=int, partitions=args.partitions)
     assigned: set[int] = set()
 
     @app.on_partitions_assigned.connect

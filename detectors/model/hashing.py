@@ -176,13 +176,13 @@ def hash_texts(
     first_byte = np.cumsum(lengths + 1) - (lengths + 1)
     window = first_byte // _CHUNK_BYTES
     bounds = [0, *(np.flatnonzero(np.diff(window)) + 1).tolist(), len(encoded)]
-    parts: list[np.ndarray] = []
-    counts: list[np.ndarray] = []
-    for lo, hi in itertools.pairwise(bounds):
-        idx, cnt = _hash_chunk(encoded[lo:hi], lengths[lo:hi], buckets, word_ngrams, char_ngrams)
-        parts.append(idx)
-        counts.append(cnt)
-    indices = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    # Each chunk appends its messages' slices; one concatenation at the end makes the output
+    # (a per-chunk concatenation would copy every index twice).
+    pieces: list[np.ndarray] = []
+    counts = [_hash_chunk(encoded[lo:hi], lengths[lo:hi], buckets, word_ngrams, char_ngrams,
+                          pieces)
+              for lo, hi in itertools.pairwise(bounds)]
+    indices = np.concatenate(pieces)
     count = counts[0] if len(counts) == 1 else np.concatenate(counts)
     offsets = np.zeros(len(encoded), dtype=np.int64)
     np.cumsum(count[:-1], out=offsets[1:])
@@ -195,8 +195,9 @@ def _hash_chunk(
     buckets: int,
     word_ngrams: int,
     char_ngrams: tuple[int, ...],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Bucket indices and per-message counts of one chunk of normalised texts."""
+    pieces: list[np.ndarray],
+) -> np.ndarray:
+    """Append each message's bucket indices to ``pieces``; return the per-message counts."""
     n_msgs = len(encoded)
     # Step 1: one byte stream: NUL, then each message followed by NUL, then 8 NULs of padding
     # so that the unaligned 8-byte loads of the last positions stay inside the buffer.
@@ -264,7 +265,8 @@ def _hash_chunk(
                              np.maximum(last - (k - 1), first)))
 
     if not families:
-        return np.zeros(n_msgs, dtype=np.int64), np.ones(n_msgs, dtype=np.int64)
+        pieces.extend([_EMPTY_BAG] * n_msgs)
+        return np.ones(n_msgs, dtype=np.int64)
 
     # Step 5: bucket every key: multiply-shift, then multiply-high range reduction.
     keys = np.concatenate([fam[0] for fam in families])
@@ -284,7 +286,6 @@ def _hash_chunk(
         count += hi - lo
         spans.append(((lo + base).tolist(), (hi + base).tolist()))
         base += len(fam_keys)
-    pieces: list[np.ndarray] = []
     for m, empty in enumerate((count == 0).tolist()):
         if empty:
             pieces.append(_EMPTY_BAG)
@@ -292,7 +293,7 @@ def _hash_chunk(
         for lo_list, hi_list in spans:
             pieces.append(bucketed[lo_list[m]:hi_list[m]])
     np.maximum(count, 1, out=count)
-    return np.concatenate(pieces), count
+    return count
 
 
 _EMPTY_BAG = np.zeros(1, dtype=np.int64)

@@ -40,7 +40,14 @@ log = logging.getLogger(__name__)
 
 
 class ContentModel(nn.Module):
-    """Hashed n-gram bag → LayerNorm → ReLU → linear head.
+    """Mean of hashed n-gram embeddings → LayerNorm → ReLU → linear head.
+
+    The bag is the *mean* of the bucket embeddings, computed as ``EmbeddingBag(mode="sum")``
+    divided by each bag's length: torch 2.13's quantized EmbeddingBag ignores ``mode`` and
+    always sums (its forward passes mode 0 to ``quantized::embedding_bag_byte``, and the kernel
+    sums even when given 1), so a ``mode="mean"`` table would score differently once quantized
+    (by a factor of the bag length: thousands for a 3 KB body). Dividing outside the bag gives
+    the same mean in float and int8.
 
     The LayerNorm is there because the mean of a bag's embeddings shrinks as the bag grows (a
     subject-only message has tens of indices, a 3 KB body thousands); normalising it lets one
@@ -56,7 +63,7 @@ class ContentModel(nn.Module):
     def __init__(self, buckets: int, n_classes: int, dim: int = 48) -> None:
         super().__init__()
         self.config: dict[str, int] = {"buckets": buckets, "n_classes": n_classes, "dim": dim}
-        self.bag = nn.EmbeddingBag(buckets, dim, mode="mean")
+        self.bag = nn.EmbeddingBag(buckets, dim, mode="sum")
         self.norm = nn.LayerNorm(dim)
         self.head = nn.Linear(dim, n_classes)
         # fastText-like small initial embeddings: a mean over thousands of rows starts near 0.
@@ -72,7 +79,10 @@ class ContentModel(nn.Module):
         Returns:
             ``(len(offsets), n_classes)`` float logits.
         """
-        return self.head(torch.relu(self.norm(self.bag(indices, offsets))))
+        ends = torch.cat((offsets[1:], offsets.new_full((1,), indices.numel())))
+        lengths = (ends - offsets).clamp_(min=1).unsqueeze(1)
+        mean = self.bag(indices, offsets) / lengths
+        return self.head(torch.relu(self.norm(mean)))
 
 
 class BehaviourModel(nn.Module):

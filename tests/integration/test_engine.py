@@ -164,3 +164,29 @@ def test_worker_on_empty_disk_restores_state_from_changelog(broker, topics, engi
     assert {v.message_id for v in got.verdicts} >= {r.message_id for r in more}
     # The second worker skipped nothing twice and continued from the restored state.
     assert _state(tmp_path / "second") == _reference_state(records + more, tmp_path)
+
+
+def test_directory_vip_is_known_before_they_ever_send_mail(broker, topics, engine_factory):
+    from schemas import DirectoryEntry
+    from tests.factories import mail
+
+    ensure_topics(EngineConfig(bootstrap_servers=broker.bootstrap_servers, partitions=4,
+                               input_topic=topics.input, verdict_topic=topics.verdicts,
+                               dead_letter_topic=topics.dead, changelog_topic=topics.changelog,
+                               directory_topic=topics.directory))
+    ceo = DirectoryEntry("acme", "person", "grace.hopper@acme.com", "Grace Hopper",
+                         "Chief Executive Officer", vip=True)
+    produce_raw(broker.bootstrap_servers, topics.directory,
+                [(b"acme", orjson.dumps(ceo.to_dict())), (b"acme", b'{"kind": "person"}')])
+    engine_factory("engine", "--directory-topic", topics.directory)
+    time.sleep(2)  # the directory partition is consumed alongside the input partition
+    spoof = mail("grace.hopper.office@gmail.com", ("cfo@acme.com",), name="Grace Hopper",
+                 subject="are you at your desk?", text="I need a quick favour, reply asap.")
+    produce_records(broker.bootstrap_servers, topics.input, [spoof])
+    got = collect(broker.bootstrap_servers, topics.verdicts, expect=1,
+                  dead_letter_topic=topics.dead, timeout=60, quiet_after=2.0)
+    (verdict,) = got.verdicts
+    hit = next(h for h in verdict.hits if h.detector == "display_name_spoof")
+    assert hit.evidence["vip"] is True and hit.evidence["title"] == "Chief Executive Officer"
+    assert verdict.action in ("quarantine", "block")
+    assert [d.topic for d in got.dead_letters] == [topics.directory]

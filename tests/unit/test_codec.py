@@ -1,0 +1,526 @@
+"""The wire codec: records survive encoding, and a bad record fails with a precise reason.
+
+``MailRecord.from_dict`` validates by hand (it runs once per message on the hot path) and the
+files in ``schemas/jsonschema/`` document the same format for everyone else. The table
+``AGREEMENT`` below is the contract between the two: every document is accepted by both or
+refused by both, and the reader's ``SchemaError`` names the kind and the field the schema
+blames. Where they still disagree the case sits in ``KNOWN_DISAGREEMENTS`` as a strict xfail
+naming the bug, so the day the reader is fixed the test says so.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema.exceptions import ValidationError, best_match
+
+import schemas
+from schemas import (
+    ACTIONS,
+    ATTACK_TYPES,
+    Address,
+    Attachment,
+    AuthResults,
+    DeadLetter,
+    Hit,
+    MailRecord,
+    RecordTooLargeError,
+    SchemaError,
+    SourcePosition,
+    Url,
+    Verdict,
+    decode_dead_letter,
+    decode_mail,
+    decode_verdict,
+    encode_dead_letter,
+    encode_mail,
+    encode_verdict,
+)
+from schemas.records import AUTH_OUTCOMES, DEAD_LETTER_HEADER_PREFIX, DIRECTIONS
+from tests.factories import T0
+
+SCHEMA_DIR = Path(schemas.__file__).parent / "jsonschema"
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text())
+    return document
+
+
+@cache
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    jsonschema.Draft202012Validator.check_schema(schema(name))
+    return jsonschema.Draft202012Validator(schema(name))
+
+
+def schema_blames(name: str, doc: Any) -> str | None:
+    """The field the schema refuses ``doc`` for, spelt like SchemaError.field; None if valid."""
+    error: ValidationError | None = best_match(validator(name).iter_errors(doc))
+    if error is None:
+        return None
+    path: list[str | int] = list(error.absolute_path)
+    if error.validator == "required":
+        path.append(next(p for p in error.validator_value if p not in error.instance))
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def reader_verdict(doc: Any) -> tuple[str, str] | None:
+    """``(kind, field)`` of the SchemaError decode_mail raises for ``doc``; None if accepted."""
+    try:
+        decode_mail(orjson.dumps(doc))
+    except SchemaError as exc:
+        return exc.kind, exc.field
+    return None
+
+
+# --------------------------------------------------------------------------- examples
+
+FULL = MailRecord(
+    message_id="CAF=x9+Zoë.1@mail.example.de",
+    tenant_id="acme-gmbh",
+    direction="outbound",
+    received_at=T0 + 0.125,
+    sender=Address("zoe.angstrom@acme.example", "Zoë Ångström (Buchhaltung)"),
+    to=(Address("bob@partner.example", "Bob Müller"), Address("kim@partner.example")),
+    cc=(Address("李雷@例子.公司", "李雷"),),
+    reply_to=(Address("zoe@acme.example", "Zoë"),),
+    return_path="bounces+zoe=acme.example@mailer.acme.example",
+    subject="Überweisung — 請求書 Nr. 42 📎",
+    text="Hallo Bob,\nbitte die Rechnung bis Freitag begleichen. Grüße\n— Zoë 🙂",
+    html='<p>Hallo <b>Bob</b>, <a href="https://pay.acme.example/i/42">Rechnung öffnen</a></p>',
+    urls=(Url("https://pay.acme.example/i/42", "Rechnung öffnen"),
+          Url("http://www.acme.example/datenschutz")),
+    attachments=(
+        Attachment("Rechnung Nr. 42.pdf", "application/pdf", 48_213, "ab" * 32),
+        Attachment("scan.zip", "application/zip", 20_971_520, "cd" * 32, stripped=True),
+    ),
+    auth=AuthResults("pass", "fail", "permerror"),
+    client_ip="2001:db8::25",
+    in_reply_to="prev.1@partner.example",
+    references=("root@partner.example", "prev.1@partner.example"),
+    headers={"x-mailer": "Microsoft Outlook 16.0", "content-language": "de-DE",
+             "list-unsubscribe": "<mailto:off@acme.example?subject=abmelden>"},
+)
+
+MINIMAL: dict[str, Any] = {
+    "schema_version": 1,
+    "message_id": "m1@test",
+    "tenant_id": "acme",
+    "received_at": T0,
+    "from": {"address": "alice@partner.com"},
+}
+
+
+def with_(**fields: Any) -> dict[str, Any]:
+    """MINIMAL with ``fields`` set (``from_`` spells ``from``)."""
+    doc = dict(MINIMAL)
+    for key, value in fields.items():
+        doc[key.rstrip("_")] = value
+    return doc
+
+
+def without(key: str) -> dict[str, Any]:
+    return {k: v for k, v in MINIMAL.items() if k != key}
+
+
+def attachment(**fields: Any) -> dict[str, Any]:
+    return with_(attachments=[{"filename": "a.pdf", "size": 10, **fields}])
+
+
+# (case, document, None when accepted else (SchemaError.kind, SchemaError.field))
+AGREEMENT: list[tuple[str, Any, tuple[str, str] | None]] = [
+    ("only the required fields", MINIMAL, None),
+    ("every field, as to_dict writes it", FULL.to_dict(), None),
+    ("null optional fields read as absent",
+     with_(direction=None, to=None, cc=None, subject=None, auth=None, headers=None,
+           references=None, from_={"address": "a@b.c", "name": None}), None),
+    ("an unknown field is ignored (forward compatibility)", with_(x_future={"a": 1}), None),
+    ("an integer time", with_(received_at=1_767_600_000), None),
+    ("auth outcomes in any letter case", with_(auth={"spf": "PASS", "dkim": "SoftFail"}), None),
+    ("an empty from address (the converter keeps such mail)", with_(from_={"address": ""}),
+     None),
+    ("not an object", [MINIMAL], ("wrong_type", "")),
+    ("no schema_version", without("schema_version"), ("missing_field", "schema_version")),
+    ("schema_version 2", with_(schema_version=2), ("schema_version", "schema_version")),
+    ("schema_version as a string", with_(schema_version="1"),
+     ("schema_version", "schema_version")),
+    ("no message_id", without("message_id"), ("missing_field", "message_id")),
+    ("empty message_id", with_(message_id=""), ("invalid_value", "message_id")),
+    ("numeric message_id", with_(message_id=42), ("wrong_type", "message_id")),
+    ("no tenant_id", without("tenant_id"), ("missing_field", "tenant_id")),
+    ("empty tenant_id", with_(tenant_id=""), ("invalid_value", "tenant_id")),
+    ("no from", without("from"), ("missing_field", "from")),
+    ("from is null", with_(from_=None), ("wrong_type", "from")),
+    ("from is a bare string", with_(from_="alice@partner.com"), ("wrong_type", "from")),
+    ("from without an address", with_(from_={"name": "Alice"}),
+     ("missing_field", "from.address")),
+    ("from address is a number", with_(from_={"address": 7}), ("wrong_type", "from.address")),
+    ("no received_at", without("received_at"), ("missing_field", "received_at")),
+    ("received_at as an ISO string", with_(received_at="2026-01-05T00:00:00Z"),
+     ("wrong_type", "received_at")),
+    ("received_at as a boolean", with_(received_at=True), ("wrong_type", "received_at")),
+    ("unknown direction", with_(direction="sideways"), ("invalid_value", "direction")),
+    ("direction is case-sensitive", with_(direction="Inbound"),
+     ("invalid_value", "direction")),
+    ("to is a string", with_(to="bob@acme.com"), ("wrong_type", "to")),
+    ("second to without an address", with_(to=[{"address": "bob@acme.com"}, {"name": "Eve"}]),
+     ("missing_field", "to[1].address")),
+    ("cc entry is a string", with_(cc=["bob@acme.com"]), ("wrong_type", "cc[0]")),
+    ("unknown auth outcome", with_(auth={"spf": "maybe"}), ("invalid_value", "auth.spf")),
+    ("auth outcome is a number", with_(auth={"dkim": 1}), ("wrong_type", "auth.dkim")),
+    ("auth is a string", with_(auth="pass"), ("wrong_type", "auth")),
+    ("header with a non-string value", with_(headers={"x-priority": 1}),
+     ("wrong_type", "headers")),
+    ("references with a number", with_(references=["a@b", 3]), ("wrong_type", "references")),
+    ("url without its url", with_(urls=[{"anchor_text": "click"}]),
+     ("missing_field", "urls[0].url")),
+    ("attachment without a size", with_(attachments=[{"filename": "a.pdf"}]),
+     ("missing_field", "attachments[0].size")),
+    ("attachment size as a string", attachment(size="10"),
+     ("wrong_type", "attachments[0].size")),
+    ("subject is a number", with_(subject=5), ("wrong_type", "subject")),
+]
+
+
+@pytest.mark.parametrize(("doc", "expected"), [pytest.param(d, e, id=c) for c, d, e in AGREEMENT])
+def test_reader_and_schema_agree(doc: Any, expected: tuple[str, str] | None) -> None:
+    assert reader_verdict(doc) == expected
+    blamed = schema_blames("mail_record", doc)
+    if expected is None:
+        assert blamed is None
+    else:
+        # The reader names the field or, for a map or list of scalars, its container.
+        field = expected[1]
+        assert blamed is not None
+        assert blamed == field or blamed.startswith((field + ".", field + "[")), blamed
+
+
+KNOWN_DISAGREEMENTS = [
+    ("schema_version true", with_(schema_version=True),
+     "records._version compares with != and True == 1"),
+    ("headers an empty list", with_(headers=[]),
+     "MailRecord.from_dict reads headers as `d.get('headers') or {}`"),
+    ("headers false", with_(headers=False),
+     "MailRecord.from_dict reads headers as `d.get('headers') or {}`"),
+    ("stripped the string 'no'", attachment(stripped="no"),
+     "Attachment.from_dict applies bool(): 'no' and 'false' become True"),
+    ("size 1.5", attachment(size=1.5), "Attachment.from_dict truncates with int()"),
+    ("negative size", attachment(size=-1), "Attachment.from_dict takes any number"),
+    ("size beyond 64 bits", attachment(size=1e20),
+     "accepted, but encode_mail then raises orjson.JSONEncodeError on the record"),
+]
+
+
+@pytest.mark.parametrize(("doc", "bug"), [
+    pytest.param(d, bug, id=c, marks=pytest.mark.xfail(strict=True, reason=bug))
+    for c, d, bug in KNOWN_DISAGREEMENTS
+])
+def test_known_disagreements_between_reader_and_schema(doc: Any, bug: str) -> None:
+    assert (reader_verdict(doc) is None) == (schema_blames("mail_record", doc) is None), bug
+
+
+def test_schema_enums_are_the_records_constants() -> None:
+    mail = schema("mail_record")
+    assert set(mail["properties"]["direction"]["enum"]) == set(DIRECTIONS) | {None}
+    outcome = mail["$defs"]["auth_outcome"]
+    assert set(outcome["anyOf"][0]["enum"]) == set(AUTH_OUTCOMES) | {"", None}
+    verdict = schema("verdict")
+    assert verdict["properties"]["action"]["enum"] == list(ACTIONS)
+    assert verdict["properties"]["attack_type"]["enum"] == list(ATTACK_TYPES)
+    assert set(verdict["$defs"]["hit"]["properties"]["attack_type"]["enum"]) == \
+        set(ATTACK_TYPES) | {"any"}
+
+
+@pytest.mark.parametrize(("name", "written"), [
+    ("mail_record", lambda: FULL.to_dict()),
+    ("verdict", lambda: verdict_example().to_dict()),
+    ("dead_letter", lambda: dead_letter_example().to_dict()),
+])
+def test_every_field_written_is_documented(name: str, written: Any) -> None:
+    properties = schema(name)["properties"]
+
+    assert set(properties) == set(written())
+    assert all(p.get("description") for p in properties.values())
+
+
+def test_auth_outcome_pattern_matches_exactly_the_outcomes_in_any_case() -> None:
+    for outcome in AUTH_OUTCOMES:
+        for spelling in (outcome, outcome.upper(), outcome.title()):
+            assert schema_blames("mail_record", with_(auth={"spf": spelling})) is None
+            assert reader_verdict(with_(auth={"spf": spelling})) is None
+        for wrong in (outcome + "\n", " " + outcome, outcome + "x"):
+            assert schema_blames("mail_record", with_(auth={"spf": wrong})) == "auth.spf"
+            assert reader_verdict(with_(auth={"spf": wrong})) == ("invalid_value", "auth.spf")
+
+
+# --------------------------------------------------------------------------- MailRecord
+
+
+def test_full_record_round_trips_with_unicode_intact() -> None:
+    raw = encode_mail(FULL)
+
+    assert decode_mail(raw) == FULL
+    assert "Überweisung — 請求書 Nr. 42 📎".encode() in raw  # UTF-8, not \\u escapes
+
+
+def test_full_record_is_valid_against_the_schema() -> None:
+    assert schema_blames("mail_record", orjson.loads(encode_mail(FULL))) is None
+
+
+def test_reader_fills_defaults_for_absent_fields() -> None:
+    record = decode_mail(orjson.dumps(MINIMAL))
+
+    assert record == MailRecord("m1@test", "acme", "inbound", T0, Address("alice@partner.com"))
+    assert record.auth == AuthResults("", "", "")
+
+
+def test_reader_lower_cases_addresses_and_auth_outcomes() -> None:
+    record = decode_mail(orjson.dumps(with_(
+        from_={"address": "Alice@Partner.COM", "name": "Alice Example"},
+        to=[{"address": "BOB@acme.com"}], return_path="Bounce@Partner.COM",
+        auth={"spf": "PASS", "dkim": "Fail", "dmarc": "none"})))
+
+    assert record.sender == Address("alice@partner.com", "Alice Example")
+    assert record.to == (Address("bob@acme.com"),)
+    assert record.return_path == "bounce@partner.com"
+    assert record.auth == AuthResults("pass", "fail", "none")
+
+
+def test_invalid_json_is_kind_invalid_json() -> None:
+    with pytest.raises(SchemaError) as caught:
+        decode_mail(b'{"schema_version": 1, "message_id": ')
+    assert (caught.value.kind, caught.value.field) == ("invalid_json", "")
+
+
+def test_bytes_that_are_not_utf8_are_invalid_json() -> None:
+    with pytest.raises(SchemaError) as caught:
+        decode_mail(orjson.dumps(MINIMAL).replace(b"acme", b"\xffcme"))
+    assert caught.value.kind == "invalid_json"
+
+
+def test_a_tombstone_is_kind_empty() -> None:
+    with pytest.raises(SchemaError) as caught:
+        decode_mail(None)
+    assert (caught.value.kind, caught.value.field) == ("empty", "")
+
+
+def test_a_record_over_the_limit_is_refused_without_being_parsed() -> None:
+    raw = b"{" + b" " * 100  # not JSON: parsing it would say invalid_json
+
+    with pytest.raises(RecordTooLargeError) as caught:
+        decode_mail(raw, max_bytes=100)
+
+    assert isinstance(caught.value, SchemaError)
+    assert (caught.value.kind, caught.value.field) == ("too_large", "")
+    assert (caught.value.size, caught.value.limit) == (101, 100)
+
+
+def test_a_record_of_exactly_the_limit_is_parsed() -> None:
+    raw = orjson.dumps(MINIMAL)
+
+    assert decode_mail(raw, max_bytes=len(raw)).message_id == "m1@test"
+
+
+json_scalars = (st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1)
+                | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12))
+json_values = st.recursive(
+    json_scalars,
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=16,
+)
+NESTED_KEYS = ("address", "name", "url", "anchor_text", "filename", "content_type", "size",
+               "sha256", "stripped", "spf", "dkim", "dmarc")
+nested_objects = st.dictionaries(st.sampled_from(NESTED_KEYS), json_values, max_size=4)
+TOP_KEYS = ("direction", "to", "cc", "reply_to", "return_path", "subject", "text", "html",
+            "urls", "attachments", "auth", "client_ip", "in_reply_to", "references", "headers")
+near_valid = st.fixed_dictionaries(
+    {"schema_version": st.sampled_from([1, 1, 1, 2, None, True, "1"]),
+     "message_id": st.text(max_size=6), "tenant_id": st.text(max_size=6),
+     "received_at": st.floats(allow_nan=False, allow_infinity=False) | json_values,
+     "from": nested_objects | json_values},
+    optional={key: json_values | nested_objects | st.lists(nested_objects | json_values,
+                                                            max_size=3)
+              for key in TOP_KEYS},
+)
+one_field_broken = near_valid.flatmap(
+    lambda doc: st.sampled_from(sorted(doc)).flatmap(
+        lambda key: json_values.map(lambda value: {**doc, key: value})))
+documents = json_values | near_valid | one_field_broken
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=documents)
+def test_any_json_decodes_to_a_record_or_raises_schema_error(doc: Any) -> None:
+    try:
+        record = decode_mail(orjson.dumps(doc))
+    except SchemaError as exc:
+        assert exc.kind in {"missing_field", "wrong_type", "schema_version", "invalid_value"}
+        return
+    assert isinstance(record, MailRecord)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=near_valid | one_field_broken)
+def test_a_document_the_schema_accepts_is_never_dead_lettered(doc: Any) -> None:
+    if schema_blames("mail_record", doc) is None:
+        assert reader_verdict(doc) is None
+
+
+# --------------------------------------------------------------------------- Verdict
+
+
+def verdict_example(**changes: Any) -> Verdict:
+    fields: dict[str, Any] = dict(
+        message_id="m1@test", tenant_id="acme", recipients=("bob@acme.com", "kim@acme.com"),
+        action="quarantine", attack_type="invoice_fraud", score=0.8125,
+        hits=(
+            Hit("vendor_fraud", 0.7, {"domain": "acme-payments.example", "lookalike_of":
+                                      "acme.example", "phrase": "neue Bankverbindung"},
+                "invoice_fraud"),
+            Hit("first_contact", 0.15, {"first_contact": True, "recipients": 2}, "any"),
+        ),
+        model_version="behaviour-2026.01", rules_version="rules-2026.11.0",
+        source=SourcePosition("mail.inbound", 3, 1_204), scored_at=T0 + 2.5, latency_ms=12.5,
+    )
+    fields.update(changes)
+    return Verdict(**fields)
+
+
+def test_verdict_round_trips() -> None:
+    verdict = verdict_example()
+
+    assert decode_verdict(encode_verdict(verdict)) == verdict
+
+
+def test_verdict_scores_are_written_to_four_decimals_and_latency_to_three() -> None:
+    raw = encode_verdict(verdict_example(score=0.123456789, latency_ms=1.23456))
+
+    doc = orjson.loads(raw)
+    assert (doc["score"], doc["latency_ms"]) == (0.1235, 1.235)
+
+
+def test_equal_verdicts_encode_to_equal_bytes() -> None:
+    first, second = verdict_example(), verdict_example()
+
+    assert first == second and first is not second
+    assert encode_verdict(first) == encode_verdict(second)
+    assert encode_verdict(decode_verdict(encode_verdict(first))) == encode_verdict(first)
+
+
+@pytest.mark.xfail(strict=True, reason="encode_verdict keeps evidence keys in insertion order, "
+                   "so equal verdicts can give different bytes (codec.encode_verdict's docstring "
+                   "promises equal bytes)")
+def test_equal_verdicts_encode_to_equal_bytes_whatever_the_evidence_key_order() -> None:
+    ab = verdict_example(hits=(Hit("url_risk", 0.5, {"a": 1, "b": 2}, "any"),))
+    ba = verdict_example(hits=(Hit("url_risk", 0.5, {"b": 2, "a": 1}, "any"),))
+
+    assert ab == ba
+    assert encode_verdict(ab) == encode_verdict(ba)
+
+
+def test_verdict_is_valid_against_the_schema() -> None:
+    assert schema_blames("verdict", orjson.loads(encode_verdict(verdict_example()))) is None
+    allow = verdict_example(action="allow", attack_type="none", score=0.0, hits=())
+    assert schema_blames("verdict", allow.to_dict()) is None
+
+
+def test_verdict_schema_refuses_what_no_engine_writes() -> None:
+    good = verdict_example().to_dict()
+
+    assert schema_blames("verdict", {**good, "action": "delete"}) == "action"
+    assert schema_blames("verdict", {**good, "score": 1.5}) == "score"
+    assert schema_blames("verdict", {**good, "attack_type": "any"}) == "attack_type"
+    assert schema_blames("verdict", {k: v for k, v in good.items() if k != "source"}) == \
+        "source"
+
+
+# --------------------------------------------------------------------------- DeadLetter
+
+
+def dead_letter_example(**changes: Any) -> DeadLetter:
+    fields: dict[str, Any] = dict(
+        original=b'{"schema_version": 1, "message_id": "", \xff}', key=b"acme\x00m1",
+        topic="mail.inbound", partition=5, offset=9_000_000_123, error_kind="invalid_value",
+        error="field 'message_id' is empty", field="message_id", failed_at=T0 + 0.1,
+    )
+    fields.update(changes)
+    return DeadLetter(**fields)
+
+
+def test_dead_letter_kafka_form_keeps_20_mb_verbatim_and_round_trips() -> None:
+    original = bytes(range(256)) * (20 * 1024 * 1024 // 256)
+    letter = dead_letter_example(original=original, error_kind="too_large", field="",
+                                 error=f"record is {len(original)} bytes, limit is 4194304 bytes")
+
+    headers = letter.headers()
+    back = DeadLetter.from_kafka(letter.key, original, headers)
+
+    assert back == letter
+    assert sum(len(name) + len(value) for name, value in headers) < 1024
+
+
+def test_dead_letter_headers_are_the_documented_ones() -> None:
+    headers = dead_letter_example().headers()
+    decoded = {name: value.decode() for name, value in headers}
+
+    assert [name for name, _ in headers] == [
+        DEAD_LETTER_HEADER_PREFIX + n for n in ("schema_version", "topic", "partition",
+                                                "offset", "error_kind", "error", "field",
+                                                "failed_at")]
+    kafka_form = jsonschema.Draft202012Validator(schema("dead_letter")["$defs"]["kafka_headers"])
+    assert list(kafka_form.iter_errors(decoded)) == []
+    assert float(decoded["mailhawk.dlq.failed_at"]) == T0 + 0.1
+
+
+def test_dead_letter_from_kafka_refuses_an_unknown_version() -> None:
+    headers = [(n, b"2" if n.endswith("schema_version") else v)
+               for n, v in dead_letter_example().headers()]
+
+    with pytest.raises(SchemaError) as caught:
+        DeadLetter.from_kafka(b"k", b"v", headers)
+    assert caught.value.kind == "schema_version"
+
+
+@pytest.mark.parametrize("key", [b"acme\x00m1", b"", None], ids=["key", "empty-key", "no-key"])
+def test_dead_letter_json_form_round_trips(key: bytes | None) -> None:
+    letter = dead_letter_example(key=key)
+
+    raw = encode_dead_letter(letter)
+
+    assert decode_dead_letter(raw) == letter
+    doc = orjson.loads(raw)
+    assert base64.b64decode(doc["original_b64"]) == letter.original
+    assert doc["key_b64"] == (None if key is None else base64.b64encode(key).decode())
+
+
+@pytest.mark.parametrize("kind", ["empty", "too_large", "invalid_json", "schema_version",
+                                  "missing_field", "wrong_type", "invalid_value"])
+def test_dead_letter_json_form_is_valid_against_the_schema(kind: str) -> None:
+    letter = dead_letter_example(error_kind=kind, original=b"" if kind == "empty" else b"x")
+
+    assert schema_blames("dead_letter", letter.to_dict()) is None
+
+
+def test_every_dead_letter_kind_the_reader_can_cause_is_documented() -> None:
+    documented = {c["const"] for c in schema("dead_letter")["properties"]["error_kind"]["oneOf"]}
+    caused = {expected[0] for _, _, expected in AGREEMENT if expected}
+    for raw, limit in ((None, 100), (b"{", 100), (b"{}" * 60, 100)):
+        with pytest.raises(SchemaError) as caught:
+            decode_mail(raw, max_bytes=limit)
+        caused.add(caught.value.kind)
+
+    assert caused == documented
