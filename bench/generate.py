@@ -87,7 +87,8 @@ introductions from companies never seen, job applicants on freemail with a CV at
 newsletters with many links and brand notifications from the brands' real domains.
 
 Volume: ``messages_per_employee_per_day`` is the mean number of records per employee on a
-working day, every direction included; weekends carry about a tenth of that.
+working day, every direction included; a weekend day carries about 5 % of a working day.
+Performance: about 15-20 thousand records a second on one core, memory flat in ``days``.
 """
 
 from __future__ import annotations
@@ -1042,6 +1043,18 @@ _MALWARE_LURES: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[st
               "Please open the attached scan. Number of pages: {n}."),
              ("Scan_{ymd}_{n}", "SCAN{n4}", "Document_{ymd}")),
 }
+_MALWARE_DETAILS: Final[dict[str, tuple[str, ...]]] = {
+    "invoice": ("Invoice total: {amount}, due on {due}. Bank details are on the invoice.",
+                "Amount due: {amount}. Payment terms: 14 days from the invoice date."),
+    "payment": ("Amount: {amount}\nValue date: {date}\nReference: {ref}",
+                "The transfer of {amount} was executed on {date} under reference {ref}."),
+    "order": ("Requested delivery date: {date}. Quantity: {count} units of {product2}.",
+              "Please quote unit prices for {count} units of {product2} including delivery."),
+    "shipping": ("Consignment {awb}: {n} packages, estimated arrival {date}.",
+                 "AWB {awb}, {n} cartons, customs clearance pending your confirmation."),
+    "scan": ("Device: {printer}\nPages: {n}\nScanned: {date}",
+             "Scanned by {printer} on {date}, {n} pages, format: compressed document."),
+}
 _MALWARE_SENDER_NAMES: Final = ("Accounts Payable", "Accounts Department", "Billing",
                                 "Purchasing Dept", "Scanner", "Finance Team", "Export Department")
 _CALLBACK_PRODUCTS: Final = ("Norton 360 Deluxe", "McAfee Total Protection",
@@ -1885,6 +1898,8 @@ class _TenantSim:
         self.vendor_threads: dict[str, _Sent] = {}
         self.recent_external: deque[_Sent] = deque(maxlen=300)
         self.waves: list[_Wave] = []
+        self.size_cap = 30
+        self.now = -math.inf
         self._build_people(employees)
         self._build_externals()
         self._build_subscriptions()
@@ -2118,18 +2133,24 @@ class _TenantSim:
         return self._day_start(d) + hour * _HOUR
 
     def _push(self, t: float, fn: Callable[..., list[_Emitted]], *args: Any) -> None:
+        if t < self.now:
+            # The stream's order rests on this: nothing is scheduled before the event being
+            # handled (or the start of the day being scheduled).
+            raise RuntimeError(f"event {fn.__name__} scheduled at {t} before {self.now}")
         heapq.heappush(self.heap, (t, next(self.seq), fn, args))
 
     # ------------------------------------------------------------------ the run
     def run(self) -> Iterator[_Emitted]:
         """Yield this tenant's records and labels in non-decreasing ``received_at`` order."""
-        self._plan_attacks()
+        self._plan_spam()
         heap = self.heap
         for d in range(-1, self.days + 1):
+            self.now = self._day_start(d)
             self._schedule_day(d)
             horizon = self._day_start(d + 1)
             while heap and heap[0][0] < horizon:
                 t, _, fn, args = heapq.heappop(heap)
+                self.now = t
                 if self.start <= t < self.end:
                     yield from fn(t, *args)
 
@@ -2155,8 +2176,9 @@ class _TenantSim:
                            p, 7 if since == 0 else 1)
             if p.personal is not None:
                 for _ in range(_poisson(rng, 0.15 * _DAY_FACTOR[wd] + 0.05)):
-                    self._push(self._time_in_day(d, p) + rng.uniform(-2, 3) * _HOUR,
-                               self._ev_exec_personal, p)
+                    # Personal accounts get used a little outside office hours.
+                    t = self._time_in_day(d, p) + rng.uniform(-2, 3) * _HOUR
+                    self._push(max(t, self.now), self._ev_exec_personal, p)
         local0 = self._day_start(d)
         for sub in self.subscriptions:
             if wd not in sub.weekdays:
@@ -2875,6 +2897,7 @@ class _TenantSim:
         return [out]
 
     def _ev_mfa_notice(self, t: float) -> list[_Emitted]:
+        """All-staff MFA notice from IT: a legitimate fan-out with a sign-in link."""
         rng = self.rng
         host = self.idp[0]
         link = ("https://aka.ms/mfasetup" if self.org.platform == "m365"
@@ -2884,25 +2907,30 @@ class _TenantSim:
         subject = rng.choice((f"Action required: set up multi-factor authentication by {when}",
                               "Important: MFA enrollment for all staff",
                               "Security update: enroll in multi-factor authentication"))
-        outs = []
-        everyone = [p for p in self.people]
-        for i in range(0, len(everyone), 50):
-            batch = everyone[i:i + 50]
-            parts: list[str | _Link] = [
-                "Hello all,",
-                f"To protect {self.company} accounts, multi-factor authentication becomes "
-                f"mandatory on {when}. After that date you will not be able to sign in to email "
-                "or remote access without it.",
-                "Enrollment takes about five minutes. Sign in with your work account and follow "
-                "the prompts to register the authenticator app:",
-                _Link(link, "Set up MFA"),
-                "Questions? Reply to this message or call the service desk. We will never ask "
-                "for your password or a code by email.",
-                f"{self.it_desk.name}\n{self.company}"]
-            out, _ = self._emit(t + i / 50 * 4.0, self.it_desk, batch, [], subject,
-                                _Body(parts), scenario="password_reset_notice")
-            outs.append(out)
-        return outs
+        batches = [self.people[i:i + 50] for i in range(0, len(self.people), 50)]
+        # Batches leave the mail server seconds apart; each is its own event so the stream
+        # stays in time order.
+        for n, batch in enumerate(batches[1:], 1):
+            self._push(t + n * rng.uniform(1.0, 4.0), self._ev_mfa_batch, batch, subject, when,
+                       link)
+        return self._ev_mfa_batch(t, batches[0], subject, when, link)
+
+    def _ev_mfa_batch(self, t: float, batch: list[_Person], subject: str, when: str,
+                      link: str) -> list[_Emitted]:
+        parts: list[str | _Link] = [
+            "Hello all,",
+            f"To protect {self.company} accounts, multi-factor authentication becomes "
+            f"mandatory on {when}. After that date you will not be able to sign in to email "
+            "or remote access without it.",
+            "Enrollment takes about five minutes. Sign in with your work account and follow "
+            "the prompts to register the authenticator app:",
+            _Link(link, "Set up MFA"),
+            "Questions? Reply to this message or call the service desk. We will never ask "
+            "for your password or a code by email.",
+            f"{self.it_desk.name}\n{self.company}"]
+        out, _ = self._emit(t, self.it_desk, batch, [], subject, _Body(parts),
+                            scenario="password_reset_notice")
+        return [out]
 
     def _ev_exec_personal(self, t: float, exec_: _Person) -> list[_Emitted]:
         rng = self.rng
@@ -3312,7 +3340,7 @@ class _TenantSim:
             url += "#" + base64.b64encode(recipient.encode()).decode("ascii")
         return url
 
-    def _plan_attacks(self) -> None:
+    def _plan_spam(self) -> None:
         rng = self.rng
         for wave in self.waves:
             count = wave.counts[self.index]
@@ -3320,9 +3348,14 @@ class _TenantSim:
             recipients = rng.sample(self.people, min(count, len(self.people)))
             for i, t in enumerate(times):
                 self._push(t, self._atk_spam, wave, recipients[i % len(recipients)])
-        if self.attack_rate <= 0.0 or self.warmup_days >= self.days:
-            return
-        budget = self.attack_target - sum(w.counts[self.index] for w in self.waves)
+
+    def plan_campaign(self, scenario: str, budget_left: float) -> float:
+        """Schedule one campaign of ``scenario``; returns about how many messages it sends.
+
+        Spray campaigns are sized to at most half the budget left (never below their
+        minimum), so a small budget buys several small campaigns rather than one large one.
+        """
+        self.size_cap = max(1, int(budget_left / 2))
         planners: dict[str, Callable[[], float]] = {
             "exec_impersonation_freemail": self._plan_bec,
             "gift_card": self._plan_gift_card,
@@ -3334,12 +3367,7 @@ class _TenantSim:
             "malware_lure": self._plan_malware,
             "callback_scam": self._plan_callback,
         }
-        order = list(planners)
-        rng.shuffle(order)
-        planned = 0
-        while (budget > 0.0 or planned == 0) and planned < 400:
-            budget -= planners[order[planned % len(order)]]()
-            planned += 1
+        return planners[scenario]()
 
     # ------------------------------------------------------------------ BEC family
     def _freemail_impostor(self, victim: _Person, display: str) -> _Person:
@@ -3703,7 +3731,7 @@ class _TenantSim:
             t0 = self._unusual_time(day)
         else:
             t0 = self._day_start(day) + rng.uniform(8.0, 17.0) * _HOUR
-        n_messages = rng.randint(2, 8)
+        n_messages = rng.randint(2, max(2, min(8, self.size_cap)))
         self._push(self._clamp(t0), self._atk_compromise_start, camp, n_messages)
         return float(n_messages)
 
@@ -3878,7 +3906,8 @@ class _TenantSim:
         camp.data.update(brand=brand, strategy=rng.choices(("new", "punycode", "ip", "abused"),
                                                            (35, 15, 15, 35))[0],
                          sender_name=sender_name, htm=rng.random() < 0.1)
-        targets = rng.sample(self.people, min(len(self.people), rng.randint(5, 30)))
+        n = rng.randint(5, max(5, min(30, self.size_cap)))
+        targets = rng.sample(self.people, min(len(self.people), n))
         day = self._post_day(business=False)
         t = self._clamp(self._day_start(day) + rng.uniform(0.0, 23.0) * _HOUR)
         for target in targets:
@@ -3942,7 +3971,8 @@ class _TenantSim:
             attacker = _Person("", "", f"{local}@{domain}", "", "attacker", org, display=name,
                                client=org.client)
         pool = self.finance * 3 + [p for p in self.people if p.dept == "ops"] * 2 + self.people
-        targets = list(dict.fromkeys(rng.sample(pool, min(len(pool), rng.randint(3, 20)))))
+        n = rng.randint(3, max(3, min(20, self.size_cap)))
+        targets = list(dict.fromkeys(rng.sample(pool, min(len(pool), n))))
         camp = _Campaign("malware_lure", attacker)
         camp.data.update(kind=kind, hijack=rng.random() < 0.2,
                          lure=rng.choice(list(_MALWARE_LURES)),
@@ -3997,6 +4027,7 @@ class _TenantSim:
             rng.choice(("Hello,", "Hi {first},", "Dear Sir/Madam,", "Good day,", "Dear {first},"
                         )).format_map(slots),
             rng.choice(bodies).format_map(slots),
+            rng.choice(_MALWARE_DETAILS[camp.data["lure"]]).format_map(slots),
             rng.choice(("Please confirm receipt at your earliest convenience.",
                         "Let us know if you have any trouble opening the attachment.",
                         "Kindly treat this as urgent as our accounts close this week.",
@@ -4030,7 +4061,8 @@ class _TenantSim:
         camp = _Campaign("callback_scam", attacker)
         slots = self._slots(attacker, [], self.warm_end)
         camp.data.update(product3=slots["product3"], phone=slots["phone"], price=slots["price"])
-        targets = rng.sample(self.people, min(len(self.people), rng.randint(2, 10)))
+        n = rng.randint(2, max(2, min(10, self.size_cap)))
+        targets = rng.sample(self.people, min(len(self.people), n))
         day = self._post_day(business=False)
         t = self._clamp(self._day_start(day) + rng.uniform(0.0, 23.0) * _HOUR)
         for target in targets:
@@ -4147,6 +4179,28 @@ def _plan_spam_waves(seed: int, sims: list[_TenantSim], days: int, warmup_days: 
         waves += 1
 
 
+_TENANT_SCENARIOS: Final = tuple(s for s in ATTACK_SCENARIOS if s != "spam_wave")
+
+
+def _plan_campaigns(seed: int, sims: list[_TenantSim]) -> None:
+    """Deal tenant-specific campaigns out until every tenant's attack budget is spent.
+
+    Scenarios come round-robin from one shuffled order and each goes to the tenant with the
+    most budget left, so even a small run covers the whole mix instead of a few repeats.
+    """
+    active = [s for s in sims if s.attack_rate > 0.0 and s.warmup_days < s.days]
+    if not active:
+        return
+    order = list(_TENANT_SCENARIOS)
+    random.Random(f"{seed}:campaigns").shuffle(order)
+    left = {s.index: s.attack_target - sum(w.counts[s.index] for w in s.waves) for s in active}
+    planned = 0
+    while planned < 1000 and (planned == 0 or max(left.values()) > 0.0):
+        sim = max(active, key=lambda s: (left[s.index], -s.index))
+        left[sim.index] -= sim.plan_campaign(order[planned % len(order)], left[sim.index])
+        planned += 1
+
+
 # ------------------------------------------------------------------------- public API
 
 
@@ -4169,6 +4223,7 @@ def _build(tenants: int, days: int, seed: int, *, messages_per_employee_per_day:
                        rate=messages_per_employee_per_day, employees=employees,
                        attack_rate=attack_rate) for i in range(tenants)]
     _plan_spam_waves(seed, sims, days, warm)
+    _plan_campaigns(seed, sims)
     return sims, warm
 
 

@@ -179,7 +179,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |",
              "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _environment_lines(env: dict[str, Any]) -> list[str]:
@@ -293,7 +293,7 @@ def _run_markdown(r: dict[str, Any]) -> list[str]:
 def _efficacy_markdown(e: dict[str, Any]) -> list[str]:
     lines = ["## Efficacy (engine, max-speed pass)", ""]
     if not e.get("available"):
-        return lines + [f"Not measured: {e.get('reason', 'no labels')}.", ""]
+        return [*lines, f"Not measured: {e.get('reason', 'no labels')}.", ""]
     lines += [f"{e['attacks']:,} attack and {e['ham']:,} ham messages. An attack counts as "
               f"caught when its verdict is {' or '.join(e['caught_actions'])}; a ham message "
               "with such a verdict is a false positive.", ""]

@@ -279,7 +279,7 @@ class _Member:
         self.log_path = log_path
         self.assigned: set[int] = set()
         self.saw_status = False
-        self._log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.popen = subprocess.Popen(
             cmd, cwd=REPO, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE if status else subprocess.DEVNULL, stderr=self._log,
@@ -293,10 +293,14 @@ class _Member:
     def _read_status(self) -> None:
         assert self.popen.stdout is not None
         for raw in self.popen.stdout:
-            line = raw.strip()
+            # Frameworks write terminal escapes (spinners) to stdout: the status line is the
+            # JSON object from the first brace on.
+            start = raw.find(b"{")
             try:
-                doc = json.loads(line)
+                doc = json.loads(raw[start:]) if start >= 0 else None
             except ValueError:
+                doc = None
+            if doc is None:
                 self._log.write(raw)
                 continue
             if not isinstance(doc, dict):
@@ -595,8 +599,9 @@ def _message_id(value: bytes | None) -> str | None:
 
 
 class _Collector(threading.Thread):
-    """Reads a pipeline's outputs (and dead letters) as they arrive, without a consumer group
-    join (partitions are assigned directly), stamping each with its arrival time.
+    """Reads a pipeline's outputs (and dead letters) as they arrive, stamped on arrival.
+
+    Partitions are assigned directly: no consumer-group join to wait for.
     """
 
     def __init__(self, bootstrap: str, topics: _Topics, partitions: int, *, dead: bool,
@@ -812,8 +817,9 @@ def _timeline(out_ms: np.ndarray, t0_ms: float) -> dict[str, Any]:
 
 def analyse_pass(result: PassResult, data: StreamData) -> tuple[dict[str, Any],
                                                                  dict[int, Verdict]]:
-    """Counts, throughput, latency, CPU and stage costs of one pass; and the verdicts by
-    message index (the first verdict of each message, for the efficacy).
+    """Counts, throughput, latency, CPU and stage costs of one pass.
+
+    Also returns the first verdict of each message by its index in the stream (for efficacy).
     """
     index = {mid: i for i, mid in enumerate(data.message_ids)}
     first: dict[int, tuple[int, float]] = {}
@@ -936,6 +942,7 @@ def _stages(scrapes: list[list[tuple[str, dict[str, str], float]]]) -> dict[str,
                for g, members in _STAGE_GROUPS.items()}
     return {
         "records_in": int(records),
+        "records_per_engine": [int(_metric(s, "mailhawk_records_in_total")) for s in scrapes],
         "batches": int(batches),
         "mean_batch": round(records / batches, 1) if batches else None,
         "us_per_msg": raw,
@@ -947,8 +954,10 @@ def _stages(scrapes: list[list[tuple[str, dict[str, str], float]]]) -> dict[str,
 
 
 def efficacy(verdicts: dict[int, Verdict], data: StreamData) -> dict[str, Any]:
-    """Recall per attack type and scenario, false positives on ham, precision, and how many of
-    a scenario's messages were scored before its first detection (in stream order).
+    """Recall per attack type and scenario, false positives on ham, precision.
+
+    Also how many of a scenario's messages were scored before its first detection, in stream
+    order (a missing verdict counts as not caught).
     """
     if not data.labels:
         return {"available": False, "reason": f"no labels.jsonl in {data.path}"}
@@ -1109,7 +1118,8 @@ def run_benchmark(opts: RunOptions, *, log: Log = _stderr) -> dict[str, Any]:
     peer_env: PeerEnv | None = None
     started = time.time()
     with _broker(opts.bootstrap_servers, out) as broker:
-        log(f"broker {broker.bootstrap_servers} ({'started for this run' if broker.started else 'existing'})")
+        origin = "started for this run" if broker.started else "existing"
+        log(f"broker {broker.bootstrap_servers} ({origin})")
 
         def run(name: str, kind: str, rate: float | None,
                 env: PeerEnv | None = None) -> tuple[dict[str, Any], dict[int, Verdict]]:

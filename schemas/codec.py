@@ -53,8 +53,8 @@ def encode_mail(record: MailRecord) -> bytes:
 
 
 def encode_verdict(verdict: Verdict) -> bytes:
-    """Serialise a Verdict (keys in a fixed order, so equal verdicts give equal bytes)."""
-    return orjson.dumps(verdict.to_dict())
+    """Serialise a Verdict; keys are sorted, so equal verdicts give equal bytes."""
+    return orjson.dumps(verdict.to_dict(), option=orjson.OPT_SORT_KEYS)
 
 
 def decode_verdict(raw: bytes) -> Verdict:

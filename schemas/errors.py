@@ -27,8 +27,9 @@ class SchemaError(MailhawkError):
     """A wire record does not match its schema.
 
     Attributes:
-        kind: a short machine-readable reason (``invalid_json``, ``missing_field``,
-            ``wrong_type``, ``schema_version``, ``too_large``, ``invalid_value``).
+        kind: a short machine-readable reason (``empty``, ``invalid_json``,
+            ``missing_field``, ``wrong_type``, ``schema_version``, ``too_large``,
+            ``invalid_value``).
         field: the dotted path of the offending field, or ``""`` for the whole record.
     """
 

@@ -71,6 +71,16 @@ def _num(d: dict[str, Any], key: str, path: str) -> float:
     return float(value)
 
 
+def _bool(d: dict[str, Any], key: str, path: str) -> bool:
+    value = d.get(key)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise SchemaError("wrong_type", f"field '{path}{key}' must be true or false, "
+                          f"got {type(value).__name__}", f"{path}{key}")
+    return value
+
+
 def _list(d: dict[str, Any], key: str, path: str) -> list[Any]:
     value = d.get(key)
     if value is None:
@@ -90,6 +100,9 @@ def _obj(value: Any, path: str) -> dict[str, Any]:
 
 def _version(d: dict[str, Any], expected: int) -> None:
     version = d.get("schema_version")
+    if isinstance(version, bool):  # True == 1 in Python; a boolean is not a version
+        raise SchemaError("schema_version", f"schema_version must be an integer, got "
+                          f"{version!r}", "schema_version")
     if version is None:
         raise SchemaError("missing_field", "required field 'schema_version' is missing",
                           "schema_version")
@@ -156,9 +169,13 @@ class Attachment:
     @classmethod
     def from_dict(cls, d: Any, path: str) -> Attachment:
         d = _obj(d, path)
+        size = _num(d, "size", path + ".")
+        if size != int(size) or not 0 <= size < 2**63:
+            raise SchemaError("invalid_value", f"field '{path}.size' must be a whole number of "
+                              f"bytes, got {d['size']!r}", f"{path}.size")
         return cls(_str(d, "filename", path + ".", ""), _str(d, "content_type", path + ".", ""),
-                   int(_num(d, "size", path + ".")), _str(d, "sha256", path + ".", ""),
-                   bool(d.get("stripped", False)))
+                   int(size), _str(d, "sha256", path + ".", ""),
+                   _bool(d, "stripped", path + "."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +288,9 @@ class MailRecord:
                               f"{sorted(DIRECTIONS)}, got {direction!r}", "direction")
         if "from" not in d:
             raise SchemaError("missing_field", "required field 'from' is missing", "from")
-        headers = d.get("headers") or {}
+        headers = d.get("headers")
+        if headers is None:
+            headers = {}
         if not isinstance(headers, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
         ):
@@ -351,7 +370,7 @@ class DirectoryEntry:
             raise SchemaError("invalid_value", "field 'tenant_id' is empty", "tenant_id")
         entry = cls(tenant, kind, _str(d, "address", "", "").lower(),
                     _str(d, "display_name", "", ""), _str(d, "title", "", ""),
-                    bool(d.get("vip", False)), _str(d, "domain", "", "").lower())
+                    _bool(d, "vip", ""), _str(d, "domain", "", "").lower())
         if kind == "person" and not (entry.address and entry.display_name):
             raise SchemaError("missing_field", "a person needs 'address' and 'display_name'",
                               "address")
@@ -389,7 +408,10 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class SourcePosition:
-    """Where a record was read: topic, partition, offset (offset -1 for offline scans)."""
+    """Where a record was read: topic, partition, offset.
+
+    Offline scans use topic ``scan``, partition 0 and the record's position in the scan.
+    """
 
     topic: str
     partition: int
@@ -500,7 +522,8 @@ class DeadLetter:
                    headers: list[tuple[str, bytes]] | None) -> DeadLetter:
         """Rebuild a dead letter from a record of the dead-letter topic."""
         p = DEAD_LETTER_HEADER_PREFIX
-        h = {k[len(p):]: v.decode() for k, v in headers or [] if k.startswith(p)}
+        h = {k[len(p):]: (v or b"").decode("utf-8", "replace")
+             for k, v in headers or [] if k.startswith(p)}
         _version({"schema_version": int(h.get("schema_version", "0"))},
                  DEAD_LETTER_SCHEMA_VERSION)
         return cls(original=value or b"", key=key, topic=h["topic"],

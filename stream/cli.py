@@ -85,6 +85,7 @@ def iter_records(paths: tuple[str, ...], tenant: str, rejects: list[tuple[str, s
 
 def _write_rejects(rejects: list[tuple[str, str]], path: str) -> None:
     if not rejects:
+        Path(path).unlink(missing_ok=True)  # no stale reasons from an earlier run
         return
     with open(path, "wb") as fh:
         for origin, reason in rejects:
@@ -226,13 +227,15 @@ def state() -> None:
 
 
 @state.command("show")
-@click.option("--state-dir", required=True)
+@click.option("--state-dir", required=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--tenant", required=True)
 @click.option("--sender")
 @click.option("--recipient")
 @click.option("--domain")
+@click.option("--half-life-days", type=float, default=90.0, show_default=True,
+              envvar="MAILHAWK_HALF_LIFE_DAYS", help="The engine's half-life, to show counts.")
 def state_show(state_dir: str, tenant: str, sender: str | None, recipient: str | None,
-               domain: str | None) -> None:
+               domain: str | None, half_life_days: float) -> None:
     """Print one profile as JSON for an analyst."""
     from stream.inspect import show_profile
 
@@ -241,7 +244,7 @@ def state_show(state_dir: str, tenant: str, sender: str | None, recipient: str |
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of --sender, --recipient, --domain")
     kind, value = chosen[0]
-    found = show_profile(Path(state_dir), tenant, kind, str(value))
+    found = show_profile(Path(state_dir), tenant, kind, str(value), half_life_days)
     if not found:
         click.echo(f"no {kind} profile for {value!r} at tenant {tenant!r}", err=True)
         sys.exit(1)
@@ -250,7 +253,7 @@ def state_show(state_dir: str, tenant: str, sender: str | None, recipient: str |
 
 
 @state.command("stats")
-@click.option("--state-dir", required=True)
+@click.option("--state-dir", required=True, type=click.Path(exists=True, file_okay=False))
 def state_stats(state_dir: str) -> None:
     """Key counts and sizes per profile kind and partition."""
     from stream.inspect import stats

@@ -6,20 +6,55 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from state import KIND_NAMES, RocksDBStore, decode, make_key, split_key
+from state import KIND_NAMES, Decay, RocksDBStore, StateError, decode, make_key, split_key
 
 _KIND_BY_NAME = {v: k for k, v in KIND_NAMES.items()}
 
 
 def _stores(state_dir: Path) -> list[Path]:
-    if not state_dir.exists():
-        raise FileNotFoundError(f"state directory {state_dir} does not exist")
-    return sorted(p for p in state_dir.iterdir() if (p / "CURRENT").exists())
+    """The RocksDB stores at ``state_dir``: the folder itself, or the stores directly in it."""
+    if (state_dir / "CURRENT").exists():
+        return [state_dir]
+    found = sorted(p for p in state_dir.iterdir() if (p / "CURRENT").exists()) \
+        if state_dir.is_dir() else []
+    if not found:
+        raise StateError(f"no mailhawk state store in {state_dir}: pass the engine's "
+                         "--state-dir (or one partition's folder inside it)")
+    return found
 
 
-def show_profile(state_dir: Path, tenant: str, kind: str, value: str) -> list[dict[str, Any]]:
+def _readable(profile: Any, half_life_days: float) -> dict[str, Any]:
+    """A profile as a dict, scaled counters turned back into counts as of its last message.
+
+    Counters are stored multiplied by the decay weight of their reference time (see
+    ``state.profiles``); an analyst wants the decayed counts.
+    """
+    doc = asdict(profile)
+    ref, last = doc.get("ref"), doc.get("last_seen")
+    if ref is None or last is None:
+        return doc
+    w = Decay(half_life_days * 86400.0).weight(last, ref)
+    skip = {"ref", "first_seen", "last_seen", "n_recipients", "n_correspondents", "n_senders",
+            "outbound", "payment_threads", "max_fanout"}
+    for key, value in doc.items():
+        if key in skip or isinstance(value, bool):
+            continue
+        if isinstance(value, float):
+            doc[key] = round(value / w, 3)
+        elif isinstance(value, list) and all(isinstance(v, float) for v in value):
+            doc[key] = [round(v / w, 3) for v in value]
+        elif isinstance(value, dict):
+            doc[key] = {k: round(v / w, 3) for k, v in value.items()}
+    doc["counts_as_of"] = last
+    del doc["ref"]
+    return doc
+
+
+def show_profile(state_dir: Path, tenant: str, kind: str, value: str,
+                 half_life_days: float = 90.0) -> list[dict[str, Any]]:
     """The profile of ``kind`` for ``value`` at ``tenant`` in every partition store holding it."""
-    key = make_key(_KIND_BY_NAME[kind], tenant, value.lower())
+    value = value.lower()
+    key = make_key(_KIND_BY_NAME[kind], tenant, value)
     out = []
     for path in _stores(state_dir):
         store = RocksDBStore(path)
@@ -29,7 +64,7 @@ def show_profile(state_dir: Path, tenant: str, kind: str, value: str) -> list[di
             store.close()
         if raw is not None:
             out.append({"store": path.name, "kind": kind, "tenant": tenant, "key": value,
-                        "profile": asdict(decode(key[:1], raw))})  # type: ignore[arg-type]
+                        "profile": _readable(decode(key[:1], raw), half_life_days)})
     return out
 
 

@@ -17,16 +17,11 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import sys
+import os
 from typing import Any
 
 import faust
 import orjson
-
-
-def _emit(event: str, partitions: list[int]) -> None:
-    sys.stdout.write(json.dumps({"event": event, "partitions": partitions}) + "\n")
-    sys.stdout.flush()
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -42,6 +37,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parse(argv)
+    # Faust's worker may redirect sys.stdout into its logger: status goes to the real fd 1.
+    status = os.fdopen(os.dup(1), "w", buffering=1)
+
+    def _emit(event: str, partitions: list[int]) -> None:
+        status.write(json.dumps({"event": event, "partitions": partitions}) + "\n")
+
     store = "rocksdb://" if importlib.util.find_spec("rocksdict") else "memory://"
     app = faust.App(
         args.group,
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
                 "message_id": doc["message_id"], "sender": sender, "count": seen,
                 "partition": message.partition, "offset": message.offset}))
 
-    worker = faust.Worker(app, loglevel="WARNING", quiet=True)
+    worker = faust.Worker(app, loglevel="WARNING", quiet=True, redirect_stdouts=False)
     worker.execute_from_commandline()
 
 

@@ -22,10 +22,11 @@ from detectors.model.artifact import (
     save_artifact,
 )
 from detectors.model.hashing import hash_texts
-from detectors.model.nets import BehaviourModel, ContentModel, quantize
+from detectors.model.nets import QUANTIZATION, BehaviourModel, ContentModel, quantize
 
 __all__ = [
     "ARTIFACT_FORMAT",
+    "QUANTIZATION",
     "BehaviourModel",
     "ContentModel",
     "LoadedModels",

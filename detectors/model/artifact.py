@@ -8,11 +8,12 @@ An artifact is a directory::
 
 ``manifest.json`` (sorted keys, so equal inputs give equal bytes) holds: ``format`` (the layout
 of this directory, :data:`ARTIFACT_FORMAT`), ``version`` (the artifact's own name),
-``created`` (only if the caller passes one: no wall-clock time, so a retrain on the same data
-reproduces the artifact byte for byte), ``torch`` (the version that wrote it), ``models`` (the
-constructor arguments of each model, to rebuild it), ``files`` (sha256 and size of each weights
-file), and what the caller passes: ``config``, ``feature_layout`` (must have a ``version``),
-``training_data``, ``metrics`` and ``thresholds``.
+``created`` (only if the caller passes one: no wall-clock time, so the same models and inputs
+give the same bytes), ``torch`` (the version that wrote it),
+``quantization`` (:data:`~detectors.model.nets.QUANTIZATION`, which must match to load),
+``models`` (the constructor arguments of each model, to rebuild it), ``files`` (sha256 and
+size of each weights file), and what the caller passes: ``config``, ``feature_layout`` (must
+have a ``version``), ``training_data``, ``metrics`` and ``thresholds``.
 
 Loading is offline (local files, ``torch.load(weights_only=True)``, nothing downloaded) and
 strict: a missing file, a sha256 mismatch, a feature layout of another version or state dicts
@@ -42,6 +43,7 @@ from torch import nn
 
 from detectors.errors import ArtifactError
 from detectors.model.nets import (
+    QUANTIZATION,
     BehaviourModel,
     ContentModel,
     quantization_warnings_logged,
@@ -172,6 +174,7 @@ def save_artifact(
             "format": ARTIFACT_FORMAT,
             "version": version,
             "torch": torch.__version__,
+            "quantization": QUANTIZATION,
             "models": model_configs,
             "files": files,
             "config": config,
@@ -207,12 +210,16 @@ def load_artifact(path: Path, *, expected_layout_version: int) -> LoadedModels:
         The quantized models in eval mode, and the manifest.
 
     Raises:
-        ArtifactError: The manifest is missing or unreadable, of another artifact format or
-            feature layout version; a weights file is missing or its sha256 does not match;
-            or the weights do not fit the models described by the manifest.
+        ArtifactError: The manifest is missing or unreadable, of another artifact format,
+            quantization scheme or feature layout version; a weights file is missing or its
+            sha256 does not match; or the weights do not fit the models the manifest describes.
     """
     path = Path(path)
     manifest = _read_manifest(path)
+    if manifest.get("quantization") != QUANTIZATION:
+        raise ArtifactError(
+            f"model artifact {path} was quantized as {manifest.get('quantization')!r}, this "
+            f"mailhawk quantizes as {QUANTIZATION!r}: retrain the models with `mailhawk train`")
     layout_version = manifest.get("feature_layout", {}).get("version")
     if layout_version != expected_layout_version:
         raise ArtifactError(

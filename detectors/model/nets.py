@@ -29,6 +29,7 @@ import torch
 from torch import nn
 
 __all__ = [
+    "QUANTIZATION",
     "BehaviourModel",
     "ContentModel",
     "is_quantized",
@@ -142,9 +143,13 @@ class BehaviourModel(nn.Module):
         return self.mlp((x - self.feature_mean) / self.feature_scale)
 
 
+QUANTIZATION = "torch.ao-dynamic/1: Linear qint8 per-tensor, EmbeddingBag quint8 row-wise"
+"""What :func:`quantize` does, recorded in artifacts; change it whenever ``quantize`` changes."""
+
 _QUANTIZED_MARK = "_mailhawk_quantized"
 # Messages of the warnings torch 2.13 raises for the ao.quantization path: the API's own
-# deprecation notice and the one about creating quint8/qint8 tensors.
+# deprecation notice, the one about creating quint8/qint8 tensors, and TypedStorage (saving
+# and loading quantized tensors).
 _QUANT_WARNINGS = (r"(?s).*torch\.ao\.quantization is deprecated",
                    r"(?s).*quantized tensor creation functions",
                    r"(?s).*TypedStorage is deprecated")
@@ -160,8 +165,13 @@ def quantize(model: nn.Module) -> nn.Module:
     function already returned is a no-op.
 
     Uses the ``torch.ao.quantization`` eager API, deprecated in torch 2.13 but working. Its
-    deprecation warnings are caught here and logged at DEBUG once per call, so they neither
-    spam the engine's log nor become errors under ``-W error``.
+    deprecation warnings are caught here and logged at DEBUG, so they neither spam the
+    engine's log nor become errors under ``-W error``.
+
+    Keep the returned module referenced for as long as you use its ``state_dict()``: the
+    quantized EmbeddingBag's weight in that dict borrows its per-row scales from the module
+    (torch 2.13), so ``torch.save(quantize(m).state_dict(), f)`` writes freed memory.
+    :func:`detectors.model.artifact.save_artifact` does it safely and checks the file.
 
     Args:
         model: A float model, typically :class:`ContentModel` or :class:`BehaviourModel`.
@@ -169,7 +179,7 @@ def quantize(model: nn.Module) -> nn.Module:
     Returns:
         The quantized copy.
     """
-    if getattr(model, _QUANTIZED_MARK, False):
+    if is_quantized(model):
         return model
     with quantization_warnings_logged():
         # Imported here: importing torch.ao.quantization itself warns.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from torch import nn
 from detectors.errors import ArtifactError
 from detectors.model import (
     ARTIFACT_FORMAT,
+    QUANTIZATION,
     BehaviourModel,
     ContentModel,
     configure_torch,
@@ -134,18 +134,6 @@ def test_behaviour_model_learns_and_keeps_accuracy_after_quantization(
     assert (int8.argmax(1) == labels).mean() >= 0.95
 
 
-def test_quantize_returns_an_int8_copy_and_is_idempotent(content_model: ContentModel) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # torch's deprecation warnings are handled inside
-        q = quantize(content_model)
-    assert quantize(q) is q
-    assert isinstance(content_model.bag, nn.EmbeddingBag)  # the float model is untouched
-    assert content_model.bag.weight.dtype == torch.float32
-    assert type(q.bag).__module__.startswith("torch.ao.nn.quantized")
-    assert type(q.head).__module__.startswith("torch.ao.nn.quantized.dynamic")
-    assert not q.training
-
-
 def test_probabilities_are_float32_rows_summing_to_one(
         content_model: ContentModel, behaviour_model: BehaviourModel) -> None:
     texts, _ = _toy_texts(8, seed=3)
@@ -180,6 +168,7 @@ def test_manifest_records_what_the_models_are_and_how_they_were_made(
     assert manifest["format"] == ARTIFACT_FORMAT
     assert manifest["version"] == "test-1"
     assert manifest["torch"] == torch.__version__
+    assert manifest["quantization"] == QUANTIZATION
     assert manifest["models"] == {
         "content": {"buckets": BUCKETS, "n_classes": 2, "dim": 48},
         "behaviour": {"n_features": 6, "n_classes": 2, "dropout": 0.1},
@@ -233,6 +222,16 @@ def test_another_feature_layout_version_is_refused_with_what_to_do(
     message = str(err.value)
     assert "feature layout version 3" in message and "feature layout version 4" in message
     assert "mailhawk train" in message
+
+
+def test_an_artifact_quantized_another_way_is_refused(
+        tmp_path: Path, content_model: ContentModel) -> None:
+    path = _save(tmp_path / "artifact", content_model, None)
+    manifest = json.loads((path / "manifest.json").read_text())
+    manifest["quantization"] = "torchao-int4/1"
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ArtifactError, match=r"quantized as 'torchao-int4/1'.*mailhawk train"):
+        load_artifact(path, expected_layout_version=3)
 
 
 def test_a_directory_without_manifest_is_not_an_artifact(tmp_path: Path) -> None:

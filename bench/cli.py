@@ -1,0 +1,242 @@
+"""``mailhawk bench …``: traffic generation, corpus replay streams, the benchmark and the sweep.
+
+``bench`` is a click group; the main CLI registers it with ``main.add_command(bench)``. Each
+command imports its heavy modules when it runs, so ``mailhawk --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from schemas import MailhawkError
+
+__all__ = ["bench"]
+
+
+def _progress() -> bool:
+    return sys.stderr.isatty()
+
+
+def _echo(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def bench() -> None:
+    """Benchmark harness: synthetic and corpus streams, speed, latency and efficacy reports."""
+
+
+# ----------------------------------------------------------------------------- generate
+
+
+@bench.command("generate")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for stream.jsonl, labels.jsonl and manifest.json.")
+@click.option("--tenants", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Companies to simulate.")
+@click.option("--days", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Simulated days (attacks start after the first 40%).")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="Equal arguments give equal bytes.")
+@click.option("--messages-per-employee", type=click.FloatRange(min=0.1), default=None,
+              help="Mean records per employee per working day (generator default 4).")
+@click.option("--attack-rate", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Share of attack messages after the warm-up (generator default 0.01).")
+def generate(out: Path, tenants: int, days: int, seed: int,
+             messages_per_employee: float | None, attack_rate: float | None) -> None:
+    """Write a labelled synthetic mail stream (bench.generate) into --out."""
+    from bench.generate import write_stream
+
+    kw: dict[str, Any] = {}
+    if messages_per_employee is not None:
+        kw["messages_per_employee_per_day"] = messages_per_employee
+    if attack_rate is not None:
+        kw["attack_rate"] = attack_rate
+    try:
+        manifest = write_stream(out, tenants, days, seed, progress=_progress(), **kw)
+    except (ValueError, OSError) as exc:
+        raise _fail(exc) from None
+    _echo(f"{manifest['messages']:,} messages written to {out} ({manifest.get('by_label')}); "
+          f"next: mailhawk bench run --stream {out}")
+
+
+# ----------------------------------------------------------------------------- corpus
+
+
+@bench.command("corpus")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for stream.jsonl, labels.jsonl and manifest.json.")
+@click.option("--corpora", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Corpora folder [MAILHAWK_CORPORA, else ../shared/data/corpora].")
+@click.option("--normalise/--raw-headers", default=True, show_default=True,
+              help="Strip corpus-specific headers that leak labels (read efficacy only on "
+                   "normalised streams).")
+@click.option("--ham-limit", type=click.IntRange(min=1), default=None,
+              help="Enron ham messages to keep (a window in the busy middle).")
+@click.option("--attacks-limit", type=click.IntRange(min=0), default=None,
+              help="Phishing messages to inject (spam: half of it).")
+@click.option("--outside-ham-limit", type=click.IntRange(min=0), default=0, show_default=True,
+              help="SpamAssassin/watchdog ham per source to inject.")
+def corpus(out: Path, corpora: Path | None, normalise: bool, ham_limit: int | None,
+           attacks_limit: int | None, outside_ham_limit: int) -> None:
+    """Write a replay stream of real labelled mail (bench.corpus) into --out."""
+    from bench.corpus import corpora_dir, write
+
+    found = corpora_dir(corpora)
+    if found is None:
+        raise click.ClickException(
+            f"corpora not found{f' in {corpora}' if corpora else ''}: pass --corpora DIR (the "
+            "folder with enron-ham.tar.gz) or set MAILHAWK_CORPORA")
+    try:
+        manifest = write(found, out, normalise=normalise, ham_limit=ham_limit,
+                         attacks_limit=attacks_limit, outside_ham_limit=outside_ham_limit,
+                         progress=_progress())
+    except (MailhawkError, OSError) as exc:
+        raise _fail(exc) from None
+    _echo(f"{manifest['messages']:,} messages written to {out} ({manifest['by_label']}); "
+          f"next: mailhawk bench run --stream {out}")
+
+
+# ----------------------------------------------------------------------------- run
+
+
+def _default_out(kind: str) -> Path:
+    return Path("bench-results") / f"{kind}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+@bench.command("run")
+@click.option("--stream", "stream_dir", type=click.Path(file_okay=False, exists=True,
+                                                        path_type=Path), required=True,
+              help="Folder with stream.jsonl (+ labels.jsonl) from `bench generate`/`corpus`.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Report folder [bench-results/run-<time>].")
+@click.option("--rate", type=click.FloatRange(min=1.0), default=None,
+              help="Replay the engine's input at N msg/s (default: as fast as possible).")
+@click.option("--max", "max_rate", is_flag=True,
+              help="Replay as fast as possible (the default; exclusive with --rate).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes per pipeline (engine, ceiling, peers).")
+@click.option("--partitions", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Partitions of every topic of the run.")
+@click.option("--bootstrap-servers", default=None,
+              help="Use this broker instead of starting the bundled dev broker.")
+@click.option("--ceiling/--no-ceiling", default=True, show_default=True,
+              help="Measure the consume→produce→commit passthrough.")
+@click.option("--peers/--no-peers", default=True, show_default=True,
+              help="Measure the Quix Streams and faust-streaming peers.")
+@click.option("--peer", "peer_names", type=click.Choice(["quix", "faust"]), multiple=True,
+              help="Only these peers (repeat the option); default both.")
+@click.option("--latency-at-half/--no-latency-at-half", default=True, show_default=True,
+              help="After the max-speed pass, run the engine again at half that rate.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Records per batch for the engine and the ceiling.")
+@click.option("--fetch-wait-ms", type=click.IntRange(min=-1), default=10, show_default=True,
+              help="Consumers' fetch.wait.max.ms (-1: client default). Tansu does not answer "
+                   "a waiting fetch when data arrives; Kafka does.")
+@click.option("--peers-venv", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The peers' virtual environment [~/.cache/mailhawk-bench/peers-venv].")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Replay only the first N messages of the stream.")
+@click.option("--pass-timeout", type=click.FloatRange(min=1.0), default=None,
+              help="Seconds to wait for every output of one pass [120 + messages/250].")
+@click.option("--keep-state", is_flag=True, help="Keep the pipelines' state folders.")
+@click.option("--no-plots", is_flag=True, help="Skip the PNG plots.")
+def run(stream_dir: Path, out: Path | None, rate: float | None, max_rate: bool, workers: int,
+        partitions: int, bootstrap_servers: str | None, ceiling: bool, peers: bool,
+        peer_names: tuple[str, ...], latency_at_half: bool, batch_size: int,
+        fetch_wait_ms: int, peers_venv: Path | None, limit: int | None,
+        pass_timeout: float | None, keep_state: bool, no_plots: bool) -> None:
+    """Replay a stream through the ceiling, the engine and the peers; write the report."""
+    from bench.run import RunOptions, run_benchmark
+
+    if rate is not None and max_rate:
+        raise click.UsageError("give either --rate N or --max, not both")
+    out = out or _default_out("run")
+    opts = RunOptions(stream=stream_dir, out=out, workers=workers, rate=rate,
+                      partitions=partitions, bootstrap_servers=bootstrap_servers,
+                      ceiling=ceiling, peers=peers,
+                      peer_names=peer_names or ("quix", "faust"),
+                      latency_at_half=latency_at_half, batch_size=batch_size,
+                      fetch_wait_ms=None if fetch_wait_ms < 0 else fetch_wait_ms,
+                      peers_venv=peers_venv, limit=limit, pass_timeout=pass_timeout,
+                      keep_state=keep_state, progress=_progress(), plots=not no_plots)
+    try:
+        report = run_benchmark(opts, log=_echo)
+    except MailhawkError as exc:
+        raise _fail(exc) from None
+    _echo("")
+    for row in report.get("speed", []):
+        lat = row.get("latency_ms") or {}
+        ratio = row.get("msg_s_ratio_to_ceiling")
+        _echo(f"  {row['title']:<46} {row['status'][:40]:<6} "
+              + (f"{row['msg_s']:>9,.0f} msg/s  {ratio or 0:5.2f}× ceiling  p99 "
+                 f"{lat.get('p99')} ms" if row.get("msg_s") else ""))
+    for goal in report.get("goals", []):
+        _echo(f"  goal: {goal['goal']}: {goal['measured']} ({goal['target']}) → "
+              f"{goal['result']}")
+    _echo(f"report: {out / 'report.md'} (numbers in report.json, plots beside it)")
+
+
+# ----------------------------------------------------------------------------- scale
+
+
+@bench.command("scale")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Report folder [bench-results/scale-<time>].")
+@click.option("--full", is_flag=True,
+              help="Go up to 10 million profiles (the store grows to several GB; slow).")
+@click.option("--population", "populations", type=click.IntRange(min=1000), multiple=True,
+              help="Populations to measure (repeat); default 10k, 100k, 1M.")
+@click.option("--measure", type=click.IntRange(min=1000), default=20_000, show_default=True,
+              help="Timed messages per population and draw.")
+@click.option("--stream", "stream_dir", type=click.Path(file_okay=False, exists=True,
+                                                        path_type=Path), default=None,
+              help="Stream for the 1 vs 2 workers runs (generated when omitted).")
+@click.option("--workers/--no-workers", default=True, show_default=True,
+              help="Also measure 1 vs 2 workers through the broker.")
+@click.option("--partitions", type=click.IntRange(min=2), default=4, show_default=True)
+@click.option("--bootstrap-servers", default=None,
+              help="Use this broker instead of starting the bundled dev broker.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Replay only the first N messages of the stream.")
+def scale(out: Path | None, full: bool, populations: tuple[int, ...], measure: int,
+          stream_dir: Path | None, workers: bool, partitions: int,
+          bootstrap_servers: str | None, limit: int | None) -> None:
+    """State-growth sweep (per-message state cost vs profiles) and 1 vs 2 workers."""
+    from bench.scale import DEFAULT_POPULATIONS, FULL_POPULATIONS, ScaleOptions, run_scale
+
+    out = out or _default_out("scale")
+    chosen = populations or (FULL_POPULATIONS if full else DEFAULT_POPULATIONS)
+    if workers and stream_dir is None:
+        from bench.generate import write_stream
+
+        stream_dir = out / "stream"
+        if not (stream_dir / "stream.jsonl").exists():
+            _echo(f"generating a 16-tenant stream for the workers runs in {stream_dir} "
+                  "(pass --stream DIR to use your own)")
+            write_stream(stream_dir, 16, 12, 1, progress=_progress())
+    opts = ScaleOptions(out=out, populations=tuple(chosen), measure=measure,
+                        stream=stream_dir, workers=workers, partitions=partitions,
+                        bootstrap_servers=bootstrap_servers, limit=limit,
+                        progress=_progress())
+    try:
+        report = run_scale(opts, log=_echo)
+    except MailhawkError as exc:
+        raise _fail(exc) from None
+    for p in report["state_growth"]["points"]:
+        _echo(f"  {p['population']:>12,} senders: {p['us_per_msg']:8.1f} µs/msg "
+              f"({p['ratio_to_first']:.2f}× the smallest); heavy-tailed "
+              f"{p['us_per_msg_zipf']:.1f} µs/msg")
+    for kind, s in (report.get("workers", {}).get("speedup") or {}).items():
+        _echo(f"  {kind}: 1 → 2 workers {s.get('speedup')}× ({s.get('one_worker_msg_s')} → "
+              f"{s.get('two_workers_msg_s')} msg/s)")
+    _echo(f"report: {out / 'report.md'}")

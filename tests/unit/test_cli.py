@@ -1,0 +1,278 @@
+"""The ``mailhawk`` command line without a broker: ingest, scan, state, and run's flags.
+
+Each test runs the real command through click's CliRunner on files it writes itself, and
+checks what an analyst would read: the records and verdicts written, the messages printed,
+and the exit code.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+from dataclasses import fields
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import orjson
+import pytest
+from click.testing import CliRunner, Result
+
+import schemas
+from schemas import MailRecord, decode_mail, read_mail_jsonl, write_mail_jsonl
+from stream.cli import main, run
+from stream.config import ENV_PREFIX, EngineConfig
+from tests.factories import T0, mail, org_traffic
+
+SCHEMA_DIR = Path(schemas.__file__).parent / "jsonschema"
+
+
+@cache
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(
+        json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text()))
+
+
+def invoke(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def eml(n: int, sender: str = "alice@partner.example") -> bytes:
+    return (
+        f"From: Alice Example <{sender}>\r\n"
+        f"To: bob@acme.example\r\n"
+        f"Subject: Quarterly plan {n}\r\n"
+        f"Date: Mon, 05 Jan 2026 09:{n:02d}:00 +0000\r\n"
+        f"Message-ID: <plan-{n}@partner.example>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "\r\n"
+        f"Hi Bob, draft {n} of the plan is attached to the wiki.\r\n"
+    ).encode()
+
+
+def jsonl(path: Path) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+@pytest.fixture
+def raw_mail(tmp_path: Path) -> tuple[Path, Path]:
+    """A folder of two messages and an empty file, and a .tar.gz of two more messages."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "01.eml").write_bytes(eml(1))
+    (folder / "02.eml").write_bytes(eml(2, "carol@vendor.example"))
+    (folder / "03-empty.eml").write_bytes(b"")
+    archive = tmp_path / "export.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for n in (4, 3):  # archive order, not name order
+            info = tarfile.TarInfo(f"export/{n:02d}.eml")
+            data = eml(n)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return folder, archive
+
+
+def test_ingest_writes_one_valid_record_per_message_and_lists_rejects(
+        tmp_path: Path, raw_mail: tuple[Path, Path]) -> None:
+    folder, archive = raw_mail
+    out, rejects = tmp_path / "mail.jsonl", tmp_path / "rejects.jsonl"
+
+    result = invoke("ingest", folder, archive, "--tenant", "acme", "--out", out,
+                    "--rejects", rejects)
+
+    assert result.exit_code == 0, result.output
+    docs = jsonl(out)
+    assert [d["message_id"] for d in docs] == [
+        "plan-1@partner.example", "plan-2@partner.example",
+        "plan-4@partner.example", "plan-3@partner.example"]
+    for doc in docs:
+        assert list(validator("mail_record").iter_errors(doc)) == []
+        record = decode_mail(orjson.dumps(doc))
+        assert record.tenant_id == "acme"
+        assert record.to[0].address == "bob@acme.example"
+    assert docs[1]["from"] == {"address": "carol@vendor.example", "name": "Alice Example"}
+    assert docs[0]["received_at"] == datetime(2026, 1, 5, 9, 1, tzinfo=UTC).timestamp()
+    assert jsonl(rejects) == [{"origin": str(folder / "03-empty.eml"),
+                               "reason": "message is empty"}]
+    assert f"1 messages could not be converted; reasons in {rejects}" in result.stderr
+    assert "4 records written" in result.stderr
+
+
+def test_ingest_without_rejects_writes_no_rejects_file(tmp_path: Path) -> None:
+    (tmp_path / "one.eml").write_bytes(eml(1))
+    rejects = tmp_path / "rejects.jsonl"
+
+    result = invoke("ingest", tmp_path / "one.eml", "--out", tmp_path / "mail.jsonl",
+                    "--rejects", rejects)
+
+    assert result.exit_code == 0, result.output
+    assert len(list(read_mail_jsonl(tmp_path / "mail.jsonl"))) == 1
+    assert not rejects.exists()
+
+
+@pytest.mark.parametrize("outputs", [[], ["--out", "x.jsonl", "--bootstrap-servers", "b:9092"]],
+                         ids=["neither", "both"])
+def test_ingest_needs_exactly_one_destination(tmp_path: Path, outputs: list[str]) -> None:
+    (tmp_path / "one.eml").write_bytes(eml(1))
+
+    result = invoke("ingest", tmp_path / "one.eml", *outputs)
+
+    assert result.exit_code == 2
+    assert "give exactly one of --out FILE.jsonl or --bootstrap-servers" in result.stderr
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+# --------------------------------------------------------------------------- scan
+
+
+def phishing(t: float) -> MailRecord:
+    return mail("it-support@acme-security.example", ("user1@t0.example",), tenant="t0",
+                name="IT Support", t=t, subject="Urgent: verify your password",
+                text="Your mailbox will be suspended. Verify your password now.",
+                urls=("http://acme-login.example/verify?user=1",),
+                auth=("fail", "fail", "fail"))
+
+
+def test_scan_prints_one_valid_verdict_per_message_in_input_order(tmp_path: Path) -> None:
+    records = org_traffic(40, seed=7)
+    records.insert(20, phishing(T0 + 20 * 37.0 + 1))
+    source = tmp_path / "mail.jsonl"
+    write_mail_jsonl(source, records)
+
+    result = invoke("scan", source)
+
+    assert result.exit_code == 0, result.output
+    verdicts = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert [v["message_id"] for v in verdicts] == [r.message_id for r in records]
+    assert [v["tenant_id"] for v in verdicts] == [r.tenant_id for r in records]
+    for verdict in verdicts:
+        assert list(validator("verdict").iter_errors(verdict)) == []
+    assert [v["source"] for v in verdicts] == [
+        {"topic": "scan", "partition": 0, "offset": i} for i in range(len(records))]
+    flagged = verdicts[20]
+    assert flagged["action"] != "allow"
+    assert {h["detector"] for h in flagged["hits"]} >= {"auth_failure"}
+
+
+# --------------------------------------------------------------------------- state
+
+# Four inbound messages at one tenant: alice writes to bob twice and to carol once, dave to bob.
+CONVERSATION = [
+    mail("alice@partner.com", ("bob@acme.com",), t=T0),
+    mail("alice@partner.com", ("carol@acme.com",), t=T0 + 60),
+    mail("alice@partner.com", ("bob@acme.com",), t=T0 + 120),
+    mail("dave@vendor.example", ("bob@acme.com",), t=T0 + 180),
+]
+
+
+@pytest.fixture
+def scanned_state(tmp_path: Path) -> Path:
+    """The --state-dir of a `mailhawk scan` over CONVERSATION."""
+    source, state_dir = tmp_path / "mail.jsonl", tmp_path / "state"
+    write_mail_jsonl(source, CONVERSATION)
+    result = invoke("scan", source, "--state-dir", state_dir)
+    assert result.exit_code == 0, result.output
+    return state_dir
+
+
+def test_state_stats_counts_keys_per_profile_kind(scanned_state: Path) -> None:
+    result = invoke("state", "stats", "--state-dir", scanned_state)
+
+    assert result.exit_code == 0, result.output
+    stats = orjson.loads(result.stdout)
+    assert list(stats) == ["scan"]  # the store `scan --state-dir` keeps under that folder
+    kinds = {kind: entry["keys"] for kind, entry in stats["scan"]["kinds"].items()}
+    assert kinds["sender"] == 2  # alice, dave
+    assert kinds["recipient"] == 2  # bob, carol
+    assert kinds["pair"] == 3  # alice→bob, alice→carol, dave→bob
+    assert kinds["domain"] == 2  # partner.com, vendor.example: inbound sender domains
+    assert all(entry["bytes"] > 0 for entry in stats["scan"]["kinds"].values())
+    assert stats["scan"]["next_offset"] == len(CONVERSATION)
+
+
+def test_state_show_prints_the_sender_profile(scanned_state: Path) -> None:
+    result = invoke("state", "show", "--state-dir", scanned_state, "--tenant", "acme",
+                    "--sender", "Alice@Partner.com")
+
+    assert result.exit_code == 0, result.output
+    shown = orjson.loads(result.stdout)
+    assert (shown["store"], shown["kind"], shown["tenant"]) == ("scan", "sender", "acme")
+    profile = shown["profile"]
+    assert (profile["first_seen"], profile["last_seen"]) == (T0, T0 + 120)
+    assert profile["n_recipients"] == 2
+    # Counters are stored scaled by the decay weight 2**((t - ref) / half_life) (state/
+    # profiles.py); with a 90-day half-life, two minutes of traffic stays within 1e-4.
+    assert profile["count"] == pytest.approx(3, rel=1e-4)
+
+
+def test_state_show_of_an_unknown_sender_fails_with_a_message(scanned_state: Path) -> None:
+    result = invoke("state", "show", "--state-dir", scanned_state, "--tenant", "acme",
+                    "--sender", "nobody@nowhere.example")
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "no sender profile for 'nobody@nowhere.example' at tenant 'acme'" in result.stderr
+
+
+def test_state_show_of_a_known_sender_at_another_tenant_fails(scanned_state: Path) -> None:
+    result = invoke("state", "show", "--state-dir", scanned_state, "--tenant", "globex",
+                    "--sender", "alice@partner.com")
+
+    assert result.exit_code == 1
+    assert "at tenant 'globex'" in result.stderr
+
+
+@pytest.mark.parametrize("selectors", [
+    ["--sender", "alice@partner.com", "--recipient", "bob@acme.com"],
+    ["--sender", "alice@partner.com", "--domain", "partner.com"],
+    [],
+], ids=["sender+recipient", "sender+domain", "none"])
+def test_state_show_needs_exactly_one_selector(scanned_state: Path,
+                                               selectors: list[str]) -> None:
+    result = invoke("state", "show", "--state-dir", scanned_state, "--tenant", "acme",
+                    *selectors)
+
+    assert result.exit_code == 2
+    assert "give exactly one of --sender, --recipient, --domain" in result.stderr
+
+
+def test_state_stats_on_the_store_folder_itself_is_never_an_empty_success(
+        scanned_state: Path) -> None:
+    result = invoke("state", "stats", "--state-dir", scanned_state / "scan")
+
+    assert result.exit_code != 0 or orjson.loads(result.stdout) != {}
+
+
+def test_state_stats_on_a_missing_folder_fails_with_a_message(tmp_path: Path) -> None:
+    result = invoke("state", "stats", "--state-dir", tmp_path / "nope")
+
+    assert result.exit_code != 0
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not a crash
+    assert str(tmp_path / "nope") in result.stderr
+
+
+# --------------------------------------------------------------------------- run
+
+RUN_FLAGS = ("--bootstrap-servers", "--input-topic", "--verdict-topic", "--dead-letter-topic",
+             "--changelog-topic", "--directory-topic", "--group", "--state-dir",
+             "--metrics-port", "--partitions", "--batch-size", "--artifact", "--scores")
+
+
+def test_run_help_lists_every_flag_with_its_environment_variable() -> None:
+    result = invoke("run", "--help")
+
+    assert result.exit_code == 0, result.output
+    help_text = " ".join(result.stdout.split())  # undo click's line wrapping
+    declared = [p for p in run.params if p.name != "help"]
+    assert {opt for p in declared for opt in p.opts} >= set(RUN_FLAGS)
+    config_fields = {f.name for f in fields(EngineConfig)}
+    for param in declared:
+        assert param.name in config_fields  # run passes every flag to EngineConfig.from_env
+        assert param.opts[0] in help_text
+        assert f"[{ENV_PREFIX}{str(param.name).upper()}]" in help_text
