@@ -59,9 +59,11 @@ def passthrough(cfg: EngineConfig, output_topic: str, stop: threading.Event) -> 
             for msg in batch:
                 if msg.error() is not None:
                     continue
-                number = msg.partition()
+                number, offset = msg.partition(), msg.offset()
+                if number is None or offset is None:
+                    continue
                 producer.produce(output_topic, msg.value(), key=msg.key(), partition=number)
-                next_offsets[number] = msg.offset() + 1
+                next_offsets[number] = offset + 1
                 forwarded += 1
             producer.flush(60)
             if next_offsets:

@@ -175,11 +175,14 @@ def run(stream_dir: Path, out: Path | None, rate: float | None, max_rate: bool, 
         raise _fail(exc) from None
     _echo("")
     for row in report.get("speed", []):
-        lat = row.get("latency_ms") or {}
-        ratio = row.get("msg_s_ratio_to_ceiling")
-        _echo(f"  {row['title']:<46} {row['status'][:40]:<6} "
-              + (f"{row['msg_s']:>9,.0f} msg/s  {ratio or 0:5.2f}× ceiling  p99 "
-                 f"{lat.get('p99')} ms" if row.get("msg_s") else ""))
+        line = f"  {row['title']:<46} {row['status'][:60]}"
+        if row.get("msg_s"):
+            ratio = row.get("msg_s_ratio_to_ceiling")
+            line += f" {row['msg_s']:>9,.0f} msg/s"
+            line += f"  {ratio:5.2f}× ceiling" if ratio is not None else ""
+            p99 = (row.get("latency_ms") or {}).get("p99")
+            line += f"  p99 {p99:,.1f} ms" if p99 is not None else ""
+        _echo(line)
     for goal in report.get("goals", []):
         _echo(f"  goal: {goal['goal']}: {goal['measured']} ({goal['target']}) → "
               f"{goal['result']}")

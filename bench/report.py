@@ -64,19 +64,20 @@ def _limits(summary: dict[str, Any]) -> str:
     if cpu.get("broker_cores") is not None:
         parts.append(f"broker {cpu['broker_cores']:.2f}")
     parts.append(f"harness (replay + collector) {cpu.get('harness_cores', 0):.2f}")
+    if cpu.get("other_cores") is not None:
+        parts.append(f"other processes {cpu['other_cores']:.2f}")
     cores = cpu.get("cores", 1)
     text = (f"while it ran the machine was {100 * (busy or 0):.0f}% busy on {cores} cores: "
             + ", ".join(parts))
+    per = cpu.get("per_process_cores") or []
+    if per and max(per) >= 0.85:
+        text += (f"; a {summary.get('kind', '?')} process used {max(per):.2f} of a core: it "
+                 "is CPU-bound on its one Python thread")
     if busy is not None and busy >= 0.85:
-        text += "; the cores were saturated, so more workers cannot go faster here"
-    elif busy is not None:
-        per = cpu.get("per_process_s") or []
-        wall = cpu.get("wall_s") or 1.0
-        if per and max(per) / wall > 0.85:
-            text += "; one process was at a full core (single-threaded Python bound)"
-        else:
-            text += ("; cores were left idle, so waits (batch timeout, delivery round trips, "
-                     "broker fetch latency) bounded it, not CPU")
+        text += "; the machine's cores were saturated"
+    elif not per or max(per) < 0.85:
+        text += ("; cores were left idle, so waits (batch timeout, delivery round trips, "
+                 "broker fetch latency, a paced replay) bounded it, not CPU")
     return text
 
 
@@ -202,6 +203,12 @@ def _run_markdown(r: dict[str, Any]) -> list[str]:
               + ("as fast as possible." if cfg["mode"] == "max"
                  else f"paced at {cfg['rate_msg_s']:,.0f} msg/s."), ""]
     lines += _environment_lines(r.get("environment", {}))
+    busy = {name: (s.get("cpu") or {}).get("other_cores") or 0.0 for name, s in passes.items()}
+    skewed = {name: v for name, v in busy.items() if v > 0.25}
+    if skewed:
+        lines += ["> **Warning: the machine was not quiet.** Other processes used "
+                  + ", ".join(f"{v:.2f} cores during {k}" for k, v in skewed.items())
+                  + ". Compare nothing from these passes with a quiet run.", ""]
     lines += ["## Goals", "",
               "Bars to read the run against (goals, not tests). Timings on this machine vary "
               "±30–40% from run to run; the ratios measured in one run are the figures to "
@@ -219,11 +226,13 @@ def _run_markdown(r: dict[str, Any]) -> list[str]:
           _fmt(row["cpu_us_per_msg"], 1), _fmt(row["cpu_ratio_to_ceiling"], 2),
           _fmt((row["latency_ms"] or {}).get("p50"), 1),
           _fmt((row["latency_ms"] or {}).get("p99"), 1)] for row in r.get("speed", [])])
-    lines += ["msg/s = messages answered ÷ (last output's Kafka timestamp − first input's). "
-              "Steady = the middle 80% of the outputs. The replay producer runs on the same "
-              "2 cores during the first part of every pass; the ceiling forwards each record "
-              "unchanged (3 KB), the engine and the peers produce small verdicts. CPU µs/msg "
-              "= the pipeline processes' user+system CPU during the pass ÷ messages.", ""]
+    lines += ["Backlog passes (the speed figures): the stream is loaded into the input topic "
+              "first, then the pipeline drains it; msg/s counts from the first output to the "
+              "last, so start-up and the group join are excluded. Live passes are paced "
+              "replays (latency); their msg/s is the pace they kept. Steady = the middle 80% "
+              "of the outputs. The ceiling forwards each record unchanged (~3 KB); the engine "
+              "and the peers produce small verdicts. CPU µs/msg = the pipeline processes' "
+              "user+system CPU over the measured window ÷ the messages answered in it.", ""]
     engine = passes.get("engine", {})
     stages = engine.get("stages")
     if stages:
@@ -249,10 +258,10 @@ def _run_markdown(r: dict[str, Any]) -> list[str]:
                       f"{_fmt(cpu.get('broker_us_per_msg'), 1)} µs/msg; harness "
                       f"{_fmt(cpu.get('harness_us_per_msg'), 1)} µs/msg.", ""]
     lines += ["## Latency", "",
-              "Output received by the harness − the input's produce timestamp (Kafka "
-              "CreateTime, same host clock). At full speed the stream is replayed faster "
-              "than it is processed, so that latency is queueing; the engine's latency goal "
-              "is read at half its maximum rate.", ""]
+              "Live (paced) passes only: output received by the harness − the input's produce "
+              "timestamp (Kafka CreateTime, same host clock). Backlog passes have no latency "
+              "(it would be time spent waiting in the backlog); the latency goal is read at "
+              "half the engine's backlog throughput.", ""]
     lat_rows = []
     for name, s in passes.items():
         lat = s.get("latency_ms")
@@ -427,7 +436,8 @@ def plot_throughput(report: dict[str, Any], path: Path) -> Path:
         ax.step(tl["t_s"], tl["msg_per_s"], where="post", label=label,
                 color=_COLORS.get(name), linewidth=1.5)
         drawn = True
-    ax.set_xlabel("seconds since the replay started")
+    ax.set_xlabel("seconds since the first output (backlog passes) or the replay start "
+                  "(paced passes)")
     ax.set_ylabel("outputs per second (msg/s)")
     ax.set_title("Throughput over time (verdicts / outputs per second)")
     ax.grid(True, alpha=0.3)

@@ -1,32 +1,31 @@
 """``mailhawk bench run``: speed, latency and efficacy of the engine against the ceiling and peers.
 
-One run replays the same stream through every pipeline in turn, on the same broker, each on
-its own fresh topics, and measures them the same way:
+One run puts the same stream through every pipeline in turn, on the same broker, each on its
+own fresh topics, measured the same way. The pipelines: the **ceiling** (:mod:`bench.ceiling`:
+consume → produce → commit, no work), the **engine** (``python -m stream run``), and the
+**peers** (:mod:`bench.peers`: a Quix Streams app and a faust-streaming agent keeping one
+per-sender counter). K processes of each.
 
-1. create the pipeline's topics (explicit configs: Tansu reports none otherwise);
-2. start its processes (K of each) and wait until the consumer group has assigned every input
-   partition, so no rebalance happens during the measurement;
-3. replay the stream into the input topic (as fast as possible, or paced at ``rate``), each
-   record stamped with its produce time as Kafka ``CreateTime``;
-4. read the outputs as they come (a group-less consumer assigned to every partition) until
-   every message has an output or a dead letter, plus a quiet second to catch duplicates;
-5. take the processes' CPU time, the engine's /metrics, then stop them and drop the topics.
+Two kinds of pass (:func:`run_pass`):
 
-The pipelines: the **ceiling** (:mod:`bench.ceiling`: consume → produce → commit, no work),
-the **engine** (``python -m stream run``), and the **peers** (:mod:`bench.peers`: a Quix Streams
-app and a faust-streaming agent keeping one per-sender counter). With ``--latency-at-half`` the
-engine runs again, paced at half the throughput it just reached, because latency at full
-speed is only queueing.
+* **backlog** (the speed passes, ``--max``): the whole stream is produced into the input topic
+  first, then the pipeline starts and drains it. A replay producer sharing the 2 cores tops out
+  near the ceiling's own speed (~13 µs of Python per 3 KB record), so replaying live would
+  measure the producer, not the pipeline. Throughput = outputs from the first output's arrival
+  to the last one's (the pipeline's start-up and group join excluded); no latency (it would be
+  time spent waiting in the backlog).
+* **live** (the latency passes: ``--rate N``, and the engine again at half its backlog speed
+  with ``--latency-at-half``): the pipeline starts first and every input partition is assigned
+  (no rebalance during the measurement), then the stream is replayed paced. Latency = output
+  received by the harness − the input's produce time (Kafka ``CreateTime`` set by the replay,
+  same host clock); ``latency_kafka_ms`` uses the output's own Kafka timestamp instead.
 
-Definitions used in the report:
-
-* throughput: distinct messages answered ÷ (last output's Kafka timestamp − first input's);
-  the replay producer shares the machine during the first part of it, for every pipeline alike;
-* latency: output received by the harness − the input's produce timestamp (same host clock);
-  ``latency_kafka_ms`` uses the output's own Kafka timestamp instead (before its delivery);
-* CPU µs per message: the processes' user+system CPU time during the replay ÷ messages; the
-  engine's per-stage figures are its ``mailhawk_stage_seconds_total`` (wall time inside the
-  stage) ÷ ``mailhawk_records_in_total``.
+In both, outputs are read as they arrive by a group-less consumer assigned to every partition,
+until every message has an output or a dead letter (plus a quiet second to catch duplicates).
+CPU µs per message = the pipeline processes' user+system CPU over the measured window ÷ the
+messages answered in it; the engine's per-stage figures are its
+``mailhawk_stage_seconds_total`` (wall time inside the stage) ÷ ``mailhawk_records_in_total``.
+The broker's and the harness's CPU over the same window say what bounded the pass.
 """
 
 from __future__ import annotations
@@ -84,6 +83,7 @@ _MAX_BYTES: Final = 64 * 1024 * 1024
 _TOPIC_CONFIG: Final = {"cleanup.policy": "delete", "retention.ms": str(24 * 3600 * 1000),
                         "retention.bytes": "-1"}
 _QUIET_S: Final = 1.0
+_OTHER_CORES_WARN: Final = 0.25
 _CDF_POINTS: Final = 201
 
 Log = Callable[[str], None]
@@ -605,7 +605,8 @@ class _Collector(threading.Thread):
     """
 
     def __init__(self, bootstrap: str, topics: _Topics, partitions: int, *, dead: bool,
-                 expect: int, timeout: float) -> None:
+                 expect: int, timeout: float, on_first: Callable[[], None] | None = None,
+                 on_done: Callable[[], None] | None = None) -> None:
         super().__init__(daemon=True, name="bench-collector")
         self.consumer = Consumer({
             "bootstrap.servers": bootstrap, "group.id": f"bench-collect-{uuid.uuid4().hex}",
@@ -620,11 +621,13 @@ class _Collector(threading.Thread):
         self.expect = expect
         self.timeout = timeout
         self.outputs: list[tuple[int, float, bytes]] = []
-        self.dead: list[tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]] = []
+        self.dead: list[tuple[bytes | None, bytes | None, Any]] = []
         self.ids: set[str] = set()
         self.unidentified = 0
         self.stop_event = threading.Event()
         self.timed_out = False
+        self._on_first = on_first
+        self._on_done = on_done
 
     def run(self) -> None:
         consumer, ids = self.consumer, self.ids
@@ -648,13 +651,20 @@ class _Collector(threading.Thread):
                 if msg.topic() == self.output_topic:
                     self.outputs.append((msg.timestamp()[1], received, value or b""))
                 else:
-                    self.dead.append((msg.key(), value, list(msg.headers() or [])))
+                    self.dead.append((msg.key(), value, msg.headers()))
+                before = self.seen
                 mid = _message_id(value)
                 if mid is None:
                     self.unidentified += 1
                 else:
                     ids.add(mid)
                 last_new = time.monotonic()
+                # Resource snapshots at the first output and the last expected one, taken
+                # here so the quiet wait after the last output is not counted.
+                if before == 0 and self._on_first is not None:
+                    self._on_first()
+                if before < self.expect <= self.seen and self._on_done is not None:
+                    self._on_done()
         finally:
             self.consumer.close()
 
@@ -672,12 +682,12 @@ class PassResult:
     workers: int
     rate: float | None
     messages: int
+    backlog: bool = False
     stamps: list[int] = field(default_factory=list)
     replay_started: float = 0.0
     replay_finished: float = 0.0
     outputs: list[tuple[int, float, bytes]] = field(default_factory=list)
-    dead: list[tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]] = field(
-        default_factory=list)
+    dead: list[tuple[bytes | None, bytes | None, Any]] = field(default_factory=list)
     timed_out: bool = False
     cpu: dict[str, Any] = field(default_factory=dict)
     metrics: list[list[tuple[str, dict[str, str], float]]] = field(default_factory=list)
@@ -701,55 +711,120 @@ def _cpu_of(pid: int | None) -> float:
         return 0.0
 
 
+@dataclass
+class _Snapshot:
+    """Resource counters at one instant (CPU seconds so far, and outputs seen)."""
+
+    at: float
+    pipeline: list[float]
+    broker: float
+    harness: float
+    machine: float
+    seen: int
+
+
+def _cpu_between(a: _Snapshot, b: _Snapshot, broker_pid: int | None) -> dict[str, Any]:
+    per_process = [y - x for x, y in zip(a.pipeline, b.pipeline, strict=True)]
+    return {
+        "wall_s": b.at - a.at,
+        "messages": b.seen - a.seen,
+        "pipeline_s": sum(per_process),
+        "per_process_s": per_process,
+        "broker_s": (b.broker - a.broker) if broker_pid else None,
+        "harness_s": b.harness - a.harness,
+        "machine_busy_s": b.machine - a.machine,
+        "cores": psutil.cpu_count() or 1,
+    }
+
+
 def run_pass(name: str, kind: str, data: StreamData, *, bootstrap: str, broker_pid: int | None,
              workers: int, partitions: int, rate: float | None, work_dir: Path,
-             batch_size: int = 500, fetch_wait_ms: int | None = 10,
-             peer_env: PeerEnv | None = None, timeout: float = 600.0,
-             ready_timeout: float = 180.0, progress: bool = True, log: Log = _stderr,
-             keep_state: bool = False) -> PassResult:
-    """Replay ``data`` through one pipeline (see the module doc for the steps)."""
+             backlog: bool | None = None, batch_size: int = 500,
+             fetch_wait_ms: int | None = 10, peer_env: PeerEnv | None = None,
+             timeout: float = 600.0, ready_timeout: float = 180.0, progress: bool = True,
+             log: Log = _stderr, keep_state: bool = False) -> PassResult:
+    """Put ``data`` through one pipeline and collect what comes out.
+
+    ``backlog`` (the default when ``rate`` is None) loads the whole stream into the input
+    topic *before* the pipeline starts, then measures how fast the pipeline drains it: a
+    replay producer on the same 2 cores tops out near the ceiling's own speed, so a live
+    replay would measure the producer. Latency is not meaningful then (it is time spent in
+    the backlog). Otherwise the pipeline starts first, every partition is assigned, and the
+    stream is replayed live, paced at ``rate``: the latency pass.
+    """
+    backlog = rate is None if backlog is None else backlog
     prefix = f"bench-{uuid.uuid4().hex[:8]}-{name}"
     topics = _Topics(prefix)
     pass_dir = work_dir / name
     pass_dir.mkdir(parents=True, exist_ok=True)
-    result = PassResult(name, kind, workers, rate, len(data))
+    result = PassResult(name, kind, workers, rate, len(data), backlog=backlog)
     pipeline = _Pipeline(kind, workers, partitions, bootstrap, topics, pass_dir,
                          batch_size=batch_size, fetch_wait_ms=fetch_wait_ms, peer_env=peer_env)
+    harness = psutil.Process()
+    snapshots: dict[str, _Snapshot] = {}
+    collector: _Collector | None = None
+
+    def snap(label: str) -> None:
+        seen = collector.seen if collector is not None else 0
+        snapshots[label] = _Snapshot(time.time(), pipeline.cpu_seconds(), _cpu_of(broker_pid),
+                                     _cpu_of(harness.pid), _machine_busy(), seen)
+
+    def replay() -> None:
+        pace = f" at {rate:,.0f} msg/s" if rate else " as fast as possible"
+        where = "into the input topic (backlog)" if backlog else "live"
+        log(f"[{name}] replaying {len(data):,} messages {where}{pace}")
+        result.stamps, result.replay_started, result.replay_finished = _replay(
+            bootstrap, topics.input, topics.warmup, data, rate, progress, f"{name}: replay")
+
     try:
         # Step 1
         pipeline.create_topics()
-        # Step 2
-        log(f"[{name}] starting {workers} {kind} process(es) and waiting for the partitions")
-        pipeline.start()
-        result.notes += pipeline.wait_ready(ready_timeout, log)
         collector = _Collector(bootstrap, topics, partitions, dead=pipeline.has_dead_letters,
-                               expect=len(data), timeout=timeout)
-        collector.start()
-        harness = psutil.Process()
-        cpu0 = (pipeline.cpu_seconds(), _cpu_of(broker_pid), _cpu_of(harness.pid),
-                _machine_busy(), time.time())
-        # Step 3
-        pace = f" at {rate:,.0f} msg/s" if rate else " as fast as possible"
-        log(f"[{name}] replaying {len(data):,} messages{pace}")
-        result.stamps, result.replay_started, result.replay_finished = _replay(
-            bootstrap, topics.input, topics.warmup, data, rate, progress, f"{name}: replay")
+                               expect=len(data), timeout=timeout,
+                               on_first=lambda: snap("first"), on_done=lambda: snap("done"))
+        if backlog:
+            # Step 3 before step 2: the stream waits in the input topic.
+            replay()
+            log(f"[{name}] starting {workers} {kind} process(es) on the backlog")
+            collector.start()
+            pipeline.start()
+        else:
+            # Step 2
+            log(f"[{name}] starting {workers} {kind} process(es) and waiting for the "
+                "partitions")
+            pipeline.start()
+            result.notes += pipeline.wait_ready(ready_timeout, log)
+            collector.start()
+            snap("start")
+            # Step 3
+            replay()
         # Step 4
         bar = tqdm(total=len(data), desc=f"{name}: outputs", unit=" msg",
                    disable=not progress, leave=False)
+        owners: list[list[int]] = []
+        next_check = 0.0
         while collector.is_alive():
             collector.join(0.25)
             bar.update(min(collector.seen, len(data)) - bar.n)
-            if not all(m.alive for m in pipeline.members):
-                dead_member = next(m for m in pipeline.members if not m.alive)
-                collector.stop_event.set()
-                collector.join()
-                raise BenchError(f"{dead_member.name} exited with code "
-                                 f"{dead_member.popen.returncode} during the replay; its log "
-                                 f"{dead_member.log_path} ends with:\n{dead_member.log_tail()}")
+            for m in pipeline.members:
+                if not m.alive:
+                    collector.stop_event.set()
+                    collector.join()
+                    raise BenchError(f"{m.name} exited with code {m.popen.returncode} during "
+                                     f"the pass; its log {m.log_path} ends with:\n"
+                                     f"{m.log_tail()}")
+            if workers > 1 and "first" in snapshots and time.monotonic() > next_check:
+                next_check = time.monotonic() + 1.0
+                now = pipeline.assigned()
+                if not owners or owners[-1] != now:
+                    owners.append(now)
         bar.close()
+        if len(owners) > 1:
+            result.notes.append(f"the group rebalanced while processing (partitions per "
+                                f"process over time: {owners}); throughput includes it")
         # Step 5
-        cpu1 = (pipeline.cpu_seconds(), _cpu_of(broker_pid), _cpu_of(harness.pid),
-                _machine_busy(), time.time())
+        if "done" not in snapshots:
+            snap("done")
         result.outputs, result.dead, result.timed_out = (collector.outputs, collector.dead,
                                                          collector.timed_out)
         if collector.timed_out:
@@ -757,20 +832,15 @@ def run_pass(name: str, kind: str, data: StreamData, *, bootstrap: str, broker_p
                                 f"{len(data):,} messages answered")
             log(f"[{name}] {result.notes[-1]}")
         result.metrics = pipeline.scrape()
-        wall = cpu1[4] - cpu0[4]
-        per_process = [b - a for a, b in zip(cpu0[0], cpu1[0], strict=True)]
-        result.cpu = {
-            "wall_s": wall,
-            "pipeline_s": sum(per_process),
-            "per_process_s": per_process,
-            "broker_s": (cpu1[1] - cpu0[1]) if broker_pid else None,
-            "harness_s": cpu1[2] - cpu0[2],
-            "machine_busy_s": cpu1[3] - cpu0[3],
-            "cores": psutil.cpu_count() or 1,
-        }
+        start = snapshots.get("first" if backlog else "start")
+        if start is not None:
+            result.cpu = _cpu_between(start, snapshots["done"], broker_pid)
     except BenchError as exc:
         result.error = str(exc)
     finally:
+        if collector is not None and collector.is_alive():
+            collector.stop_event.set()
+            collector.join(10)
         codes = pipeline.stop()
         if any(c not in (0, None, -signal.SIGTERM) for c in codes) and not result.error:
             result.notes.append(f"exit codes after SIGTERM: {codes} (logs in {pass_dir}/logs)")
@@ -803,12 +873,12 @@ def _cdf(values: np.ndarray) -> list[list[float]]:
 
 
 def _timeline(out_ms: np.ndarray, t0_ms: float) -> dict[str, Any]:
-    """Outputs per second over time, in bins of 1/60th of the run (0.05 s at least)."""
+    """Outputs per second over time, in bins of 1/60th of the run (0.1 s at least)."""
     if out_ms.size == 0:
         return {"bin_s": 0.0, "t_s": [], "msg_per_s": []}
     rel = (out_ms - t0_ms) / 1000.0
     span = max(float(rel.max()), 0.05)
-    bin_s = max(0.05, span / 60.0)
+    bin_s = max(0.1, span / 60.0)
     edges = np.arange(0.0, span + bin_s, bin_s)
     counts, _ = np.histogram(rel, bins=edges)
     return {"bin_s": round(bin_s, 4), "t_s": [round(float(e), 3) for e in edges[:-1]],
@@ -843,8 +913,8 @@ def analyse_pass(result: PassResult, data: StreamData) -> tuple[dict[str, Any],
             except MailhawkError:
                 decode_errors += 1
     dead_ids = set()
-    for _key, value, _headers in result.dead:
-        mid = _message_id(value)
+    for _key, original, _headers in result.dead:
+        mid = _message_id(original)
         if mid in index:
             dead_ids.add(index[mid])
     dead_only = dead_ids - set(first)
@@ -871,6 +941,7 @@ def analyse_pass(result: PassResult, data: StreamData) -> tuple[dict[str, Any],
         "name": result.name, "kind": result.kind, "workers": result.workers,
         "rate_limit_msg_s": result.rate, "accounting": accounting, "notes": result.notes,
         "timed_out": result.timed_out, "error": result.error,
+        "latency_ms": None, "latency_kafka_ms": None, "latency_cdf_ms": [],
     }
     if result.error or idx.size == 0:
         summary["status"] = f"failed: {result.error}" if result.error else "failed: no output"
@@ -878,40 +949,61 @@ def analyse_pass(result: PassResult, data: StreamData) -> tuple[dict[str, Any],
     summary["status"] = "ok" if not result.timed_out else "incomplete"
     # Arrival times, not the outputs' Kafka timestamps: Quix Streams copies the input's
     # timestamp onto what it produces, so only the harness clock is comparable everywhere.
-    t0 = float(stamps.min())
-    span_s = max((float(recv_ms.max()) - t0) / 1000.0, 1e-3)
     ordered = np.sort(recv_ms)
     lo, hi = int(0.1 * (ordered.size - 1)), int(0.9 * (ordered.size - 1))
     steady_s = (ordered[hi] - ordered[lo]) / 1000.0
     replay_s = max(result.replay_finished - result.replay_started, 1e-3)
-    lat_recv = recv_ms - stamps[idx]
+    if result.backlog:
+        # Draining a backlog: from the first output to the last one (startup excluded).
+        t0 = float(ordered[0])
+        span_s = max((float(ordered[-1]) - t0) / 1000.0, 1e-3)
+        throughput = (ordered.size - 1) / span_s
+    else:
+        t0 = float(stamps.min())
+        span_s = max((float(ordered[-1]) - t0) / 1000.0, 1e-3)
+        throughput = ordered.size / span_s
     summary.update({
-        "throughput_msg_s": round(len(first) / span_s, 1),
+        "mode": "backlog" if result.backlog else "live",
+        "throughput_msg_s": round(throughput, 1),
         "steady_msg_s": round((hi - lo) / steady_s, 1) if steady_s > 0 else None,
         "duration_s": round(span_s, 3),
         "replay_s": round(replay_s, 3),
         "replay_msg_s": round(len(data) / replay_s, 1),
-        "latency_ms": _percentiles(lat_recv),
-        "latency_kafka_ms": (_percentiles((out_ts - stamps[idx]).astype(np.float64))
-                             if result.kind in ("engine", "ceiling") else None),
-        "latency_cdf_ms": _cdf(lat_recv),
         "timeline": _timeline(recv_ms, t0),
     })
+    if not result.backlog:
+        lat_recv = recv_ms - stamps[idx]
+        summary.update({
+            "latency_ms": _percentiles(lat_recv),
+            "latency_kafka_ms": (_percentiles((out_ts - stamps[idx]).astype(np.float64))
+                                 if result.kind in ("engine", "ceiling") else None),
+            "latency_cdf_ms": _cdf(lat_recv),
+        })
     cpu = dict(result.cpu)
     if cpu:
-        per_msg = 1e6 / max(len(first), 1)
+        per_msg = 1e6 / max(cpu["messages"], 1)
         cpu["pipeline_us_per_msg"] = round(cpu["pipeline_s"] * per_msg, 2)
-        cpu["per_process_us_per_msg"] = [round(s * 1e6 / max(len(first) / result.workers, 1),
-                                               2) for s in cpu["per_process_s"]]
+        cpu["per_process_us_per_msg"] = [round(s * per_msg * result.workers, 2)
+                                         for s in cpu["per_process_s"]]
         if cpu.get("broker_s") is not None:
             cpu["broker_us_per_msg"] = round(cpu["broker_s"] * per_msg, 2)
         cpu["harness_us_per_msg"] = round(cpu["harness_s"] * per_msg, 2)
         wall = max(cpu["wall_s"], 1e-3)
         cpu["machine_busy_fraction"] = round(cpu["machine_busy_s"] / (wall * cpu["cores"]), 3)
         cpu["pipeline_cores"] = round(cpu["pipeline_s"] / wall, 3)
+        cpu["per_process_cores"] = [round(s / wall, 3) for s in cpu["per_process_s"]]
         if cpu.get("broker_s") is not None:
             cpu["broker_cores"] = round(cpu["broker_s"] / wall, 3)
         cpu["harness_cores"] = round(cpu["harness_s"] / wall, 3)
+        # Whatever else ran on the machine meanwhile (another job skews every figure).
+        known = cpu["pipeline_s"] + (cpu.get("broker_s") or 0.0) + cpu["harness_s"]
+        cpu["other_cores"] = round(max(0.0, cpu["machine_busy_s"] - known) / wall, 3)
+        if cpu["other_cores"] > _OTHER_CORES_WARN:
+            summary["notes"] = [*summary["notes"], (
+                f"other processes used {cpu['other_cores']:.2f} cores during this pass"
+                + ("" if cpu.get("broker_s") is not None else " (the broker's share included:"
+                   " its process was not visible)")
+                + "; figures are skewed by that contention")]
         summary["cpu"] = cpu
     if result.metrics:
         summary["stages"] = _stages(result.metrics)
@@ -929,11 +1021,11 @@ _STAGE_GROUPS: Final = {
 def _stages(scrapes: list[list[tuple[str, dict[str, str], float]]]) -> dict[str, Any]:
     """Per-stage µs per message from the engines' counters (summed over engines)."""
     records = sum(_metric(s, "mailhawk_records_in_total") for s in scrapes)
-    seconds: Counter[str] = Counter()
+    seconds: dict[str, float] = {}
     for samples in scrapes:
         for name, labels, value in samples:
             if name == "mailhawk_stage_seconds_total" and "stage" in labels:
-                seconds[labels["stage"]] += value
+                seconds[labels["stage"]] = seconds.get(labels["stage"], 0.0) + value
     batch_sum = sum(_metric(s, "mailhawk_batch_seconds_sum") for s in scrapes)
     batches = sum(_metric(s, "mailhawk_batch_seconds_count") for s in scrapes)
     per = 1e6 / records if records else 0.0
@@ -1133,9 +1225,11 @@ def run_benchmark(opts: RunOptions, *, log: Log = _stderr) -> dict[str, Any]:
             summary, verdicts = analyse_pass(result, data)
             if summary["status"] != "ok":
                 log(f"[{name}] {summary['status']}")
-            else:
+            elif summary["latency_ms"]:
                 log(f"[{name}] {summary['throughput_msg_s']:,.0f} msg/s, p99 "
                     f"{summary['latency_ms']['p99']} ms")
+            else:
+                log(f"[{name}] {summary['throughput_msg_s']:,.0f} msg/s")
             return summary, verdicts
 
         if opts.ceiling:
@@ -1144,6 +1238,8 @@ def run_benchmark(opts: RunOptions, *, log: Log = _stderr) -> dict[str, Any]:
         engine_rate = passes["engine"].get("throughput_msg_s")
         if opts.latency_at_half and opts.rate is None and engine_rate:
             passes["engine_half"], _ = run("engine_half", "engine", engine_rate / 2)
+        elif opts.latency_at_half and opts.rate is None:
+            log("[engine_half] skipped: the backlog pass gave no throughput")
         if opts.peers:
             peer_env = ensure_peer_env(opts.peers_venv, log=log)
             for kind in opts.peer_names:

@@ -125,13 +125,15 @@ class Cascade:
             detector = cls(sections.get(cls.name))
             if detector.config.enabled:
                 self.detectors.append(detector)
-        actions = dict(scores.get("actions", {}))
-        calibrated = getattr(models, "thresholds", None) or {}
-        # Thresholds calibrated with the model (a target false-positive rate) win over the
-        # scores file's: they were chosen for exactly these scores.
-        for attack, values in calibrated.items():
-            actions[attack] = {**actions.get(attack, {}), **values}
-        self.thresholds = self._thresholds(actions)
+        # Two sets of thresholds for two kinds of score: the scores file's for combined
+        # heuristic hits, and the artifact's, calibrated on the model's attack probability
+        # for a target false-positive rate.
+        self.thresholds = self._thresholds(scores.get("actions", {}))
+        default = self.thresholds["default"]
+        calibrated = getattr(models, "thresholds", None) or {
+            "default": {"warn": default.warn, "quarantine": default.quarantine,
+                        "block": default.block}}
+        self.model_thresholds = self._thresholds(calibrated)
         combine = scores.get("combine", {})
         self.generic_boost = float(combine.get("generic_boost", 0.5))
         self.generic_cap = float(combine.get("generic_cap", 0.45))
@@ -245,7 +247,7 @@ class Cascade:
         ordered = tuple(sorted(hits, key=lambda h: (-h.score, h.detector)))
         if assessment.model_verdict is not None:
             attack, score = assessment.model_verdict
-            thresholds = self.thresholds.get(attack, self.thresholds["default"])
+            thresholds = self.model_thresholds.get(attack, self.model_thresholds["default"])
             action = thresholds.action(score)
             return Decision(action, attack if action != "allow" else "none", score, ordered)
         if not hits:

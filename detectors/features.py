@@ -41,8 +41,11 @@ def extract(record: MailRecord) -> tuple[MessageFacts, ContentFeatures]:
     rp = record.return_path.rpartition("@")[2]
     recipient_domains: tuple[str, ...] = ()
     if record.direction == "outbound":
-        recipient_domains = tuple(sorted({registrable_domain(a.rpartition("@")[2])
-                                          for a in record.recipients} - {""}))
+        # Writing to someone at gmail.com says nothing about gmail.com as an organisation:
+        # free-mail domains never gain domain-level trust.
+        recipient_domains = tuple(sorted(
+            d for d in {registrable_domain(a.rpartition("@")[2]) for a in record.recipients}
+            if d and not is_freemail(d)))
     name = record.sender.name
     facts = MessageFacts(
         sender_domain=sender_domain,

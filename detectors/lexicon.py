@@ -166,6 +166,12 @@ PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "vous avez gagné", "gagnant", "se désabonner", "désabonner", "offre spéciale",
         "has ganado", "ha ganado", "ganador", "darse de baja", "oferta especial",
         "gewonnen", "winnaar", "uitschrijven", "você ganhou", "ganhador", "descadastrar",
+        # search-engine and marketing pitches
+        "first page of google", "guaranteed rankings", "guaranteed ranking", "seo services",
+        "money back guarantee", "free website audit", "increase your traffic",
+        "boost your sales",
+        # es / pt lottery vocabulary
+        "sorteo", "premio", "lotería", "loteria", "reclamar su premio", "prêmio", "sorteio",
     ),
     "scam": (
         "advance fee", "compensation fund", "unclaimed funds", "next of kin",
@@ -177,12 +183,20 @@ PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "inheritance", "beneficiary", "barrister", "deceased", "next of kin",
         "erbschaft", "begünstigter", "héritage", "bénéficiaire", "herencia", "beneficiario",
         "erfenis", "begunstigde", "herança", "beneficiário",
+        "begünstigten", "millionen euro", "millionen dollar", "verstorben", "verstorbenen",
+        "risikofrei", "nachlass", "millions d'euros", "millones de dólares",
+        # callback ("refund") scams
+        "subscription has been renewed", "subscription renewed", "has been renewed",
+        "call our billing department", "call our billing", "call our support line",
+        "cancel and get a refund", "to cancel your subscription", "auto-debit", "auto debit",
+        "if you did not authorize", "if you did not authorise",
     ),
     "malware_lure": (
         "enable content", "enable editing", "enable macros", "enable macro",
         "open the attached", "open the attachment", "open attachment",
         "see attached invoice", "attached invoice", "payment advice", "remittance advice",
         "download the file", "download the document", "download attachment",
+        "sent you files", "sent you a file", "download your files", "files are ready",
         "the password is", "archive password", "zip password", "protected document",
         "scanned document", "shipping documents", "purchase order", "request for quotation",
         "see the attached", "see attached", "please find attached", "find attached",

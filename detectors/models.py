@@ -70,6 +70,8 @@ class ModelRunner:
         from detectors.model.artifact import predict_content
         from detectors.model.hashing import hash_texts
 
+        if self.content is None:
+            raise ArtifactError(f"artifact {self.path} has no content model")
         t0 = time.perf_counter()
         indices, offsets = hash_texts([model_text(a) for a in assessments], **self.hashing)
         t1 = time.perf_counter()

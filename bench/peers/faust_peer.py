@@ -67,18 +67,18 @@ def main(argv: list[str] | None = None) -> None:
     assigned: set[int] = set()
 
     @app.on_partitions_assigned.connect
-    async def _assigned(_app: Any, assigned_tps: Any, **_kw: Any) -> None:
+    async def _assigned(_app: Any, /, *signal_args: Any, **_kw: Any) -> None:
         assigned.clear()
-        assigned.update(tp.partition for tp in assigned_tps if tp.topic == args.input_topic)
+        assigned.update(tp.partition for tp in signal_args[0] if tp.topic == args.input_topic)
 
     @app.on_rebalance_complete.connect
-    async def _ready(_app: Any, **_kw: Any) -> None:
+    async def _ready(_app: Any, /, *_args: Any, **_kw: Any) -> None:
         if assigned:
             _emit("assigned", sorted(assigned))
 
     @app.on_partitions_revoked.connect
-    async def _revoked(_app: Any, revoked: Any, **_kw: Any) -> None:
-        mine = sorted(tp.partition for tp in revoked if tp.topic == args.input_topic)
+    async def _revoked(_app: Any, /, *signal_args: Any, **_kw: Any) -> None:
+        mine = sorted(tp.partition for tp in signal_args[0] if tp.topic == args.input_topic)
         if mine:
             _emit("revoked", mine)
 

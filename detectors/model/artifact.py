@@ -169,7 +169,7 @@ def save_artifact(
             _save_quantized(model, staging / name)
             files[name] = {"sha256": _sha256(staging / name),
                            "bytes": (staging / name).stat().st_size}
-            model_configs[kind] = dict(model.config)
+            model_configs[kind] = dict(model.config)  # type: ignore[arg-type]  # checked above
         manifest: dict[str, Any] = {
             "format": ARTIFACT_FORMAT,
             "version": version,

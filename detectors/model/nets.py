@@ -100,6 +100,9 @@ class BehaviourModel(nn.Module):
         dropout: Dropout probability after each hidden layer, in training.
     """
 
+    feature_mean: torch.Tensor
+    feature_scale: torch.Tensor
+
     def __init__(self, n_features: int, n_classes: int, dropout: float = 0.1) -> None:
         super().__init__()
         self.config: dict[str, int | float] = {

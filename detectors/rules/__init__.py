@@ -2,6 +2,7 @@
 
 from detectors.rules.attachments import AttachmentLure
 from detectors.rules.authentication import AuthFailure
+from detectors.rules.brand import BrandImpersonation
 from detectors.rules.content import SenderBurst, SpamContent
 from detectors.rules.display_address import DisplayNameAddress
 from detectors.rules.first_contact import FirstContact
@@ -18,6 +19,7 @@ REGISTRY = (
     DisplayNameAddress,
     ReplyToDivergence,
     LookalikeDomain,
+    BrandImpersonation,
     AuthFailure,
     LinkRisk,
     AttachmentLure,

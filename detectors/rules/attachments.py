@@ -32,7 +32,7 @@ class AttachmentLure:
 
     def detect(self, ctx: Context) -> list[Hit]:
         risk = ctx.content.attachments
-        if risk.score <= 0.0:
+        if risk.score <= 0.0 or ctx.record.direction == "outbound":
             return []
         c, cues = self.config, ctx.content.cues
         score = risk.score

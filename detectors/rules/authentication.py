@@ -36,7 +36,7 @@ class AuthFailure:
         self.config: AuthConfig = build_config(AuthConfig, self.name, config)
 
     def detect(self, ctx: Context) -> list[Hit]:
-        if not ctx.inbound:
+        if ctx.record.direction == "outbound":
             return []
         a = ctx.record.auth
         failed = [n for n, v in (("spf", a.spf), ("dkim", a.dkim), ("dmarc", a.dmarc))
@@ -44,9 +44,13 @@ class AuthFailure:
         if not failed:
             return []
         c = self.config
+        # A forged own-domain From makes the gateway call the message "internal": our own
+        # server's DMARC failure is what gives it away, so internal mail is judged too.
         if "dmarc" in failed and ctx.facts.sender_domain in ctx.state.tenant.own_domains:
             return [hit(self.name, c.own_domain_spoof * c.weight, "bec", failed=failed,
                         own_domain=True)]
+        if not ctx.inbound:
+            return []
         sender = ctx.state.sender
         if sender is not None and sender.auth.get("dmarc_pass", 0) > 0 and "dmarc" in failed:
             score = c.known_sender_regression

@@ -35,15 +35,21 @@ class SpamContent:
         out: list[Hit] = []
         known = not ctx.first_contact
         factor = c.known_sender_factor if known else 1.0
-        for category, per, attack in (("spam", c.spam_per_phrase, "spam"),
-                                      ("scam", c.scam_per_phrase, "scam"),
-                                      ("credential", c.credential_per_phrase,
-                                       "credential_phishing")):
-            n = getattr(cues, category)
-            if n:
-                score = min(c.max_score, 1.0 - (1.0 - per) ** n) * factor
-                out.append(hit(self.name, score * c.weight, attack, category=category,
-                               phrases=n, example=cues.phrases.get(category, "")))
+        # Spam and scam vocabulary are one kind of evidence (bulk fraud): their phrases add
+        # up instead of scoring apart, and any advance-fee or extortion wording names the
+        # message a scam, however much marketing language surrounds it.
+        bulk = 1.0 - (1.0 - c.spam_per_phrase) ** cues.spam * (
+            1.0 - c.scam_per_phrase) ** cues.scam
+        if bulk > 0.0:
+            attack = "scam" if cues.scam else "spam"
+            out.append(hit(self.name, min(c.max_score, bulk) * factor * c.weight, attack,
+                           category=attack, phrases=cues.spam + cues.scam,
+                           example=cues.phrases.get(attack, "")))
+        if cues.credential:
+            score = min(c.max_score, 1.0 - (1.0 - c.credential_per_phrase) ** cues.credential)
+            out.append(hit(self.name, score * factor * c.weight, "credential_phishing",
+                           category="credential", phrases=cues.credential,
+                           example=cues.phrases.get("credential", "")))
         return out
 
 

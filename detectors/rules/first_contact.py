@@ -48,7 +48,11 @@ class FirstContact:
             return []
         c, cues = self.config, ctx.content.cues
         phrases = cues.phrases
-        if cues.gift_card:
+        if cues.credential and cues.credential >= cues.payment:
+            # Sign-in and "review document" wording is everyday notification language; the
+            # link and brand detectors carry credential phishing, this only names the type.
+            score, attack, lang = c.payment, "credential_phishing", "credential"
+        elif cues.gift_card:
             score, attack, lang = c.gift_card, "bec", "gift_card"
         elif cues.payroll:
             score, attack, lang = c.payroll, "bec", "payroll"
@@ -64,7 +68,8 @@ class FirstContact:
             return [hit(self.name, c.context_score * c.weight, "any", first_contact=True,
                         recipients=len(ctx.state.recipients))]
         domain = ctx.state.domain
-        known_domain = domain is not None and (domain.outbound > 0 or domain.n_senders > 2)
+        known_domain = not ctx.content.sender_freemail and domain is not None and (
+            domain.outbound > 0 or domain.n_senders > 2)
         if known_domain:
             score *= c.known_domain_factor
         return [hit(self.name, score * c.weight, attack, first_contact=True,

@@ -24,6 +24,9 @@ class ImpersonationConfig(DetectorConfig):
     base: float = 0.75
     vip_or_freemail: float = 0.92
     with_request: float = 0.97
+    established: float = 0.15
+    established_replies: int = 2
+    established_days: float = 7.0
 
     def validate(self) -> None:
         DetectorConfig.validate(self)
@@ -47,6 +50,16 @@ class DisplayNameSpoof:
         if address in person.addresses:
             return []
         c, cues = self.config, ctx.content.cues
+        # A personal address the person's colleagues have answered repeatedly over time
+        # (the CEO's own gmail) is established. The spread in time keeps an attacker's
+        # "are you at your desk?" probe plus one quick reply from qualifying.
+        for view in ctx.state.recipients:
+            rev = view.reverse
+            if rev is not None and rev.count >= c.established_replies and \
+                    rev.last_seen - rev.first_seen >= c.established_days * 86400:
+                return [hit(self.name, c.established * c.weight, "any",
+                            impersonated=person.display_name, established_address=True,
+                            replies=rev.count)]
         score = c.base
         if person.vip or ctx.content.sender_freemail:
             score = c.vip_or_freemail

@@ -9,7 +9,7 @@ which together separate a credential phish from a newsletter full of links.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from detectors.base import Context, DetectorConfig, build_config, hit
 from schemas.records import Hit
@@ -38,7 +38,7 @@ class LinkRisk:
             return []
         c, cues = self.config, ctx.content.cues
         score = risk.score
-        reasons = dict(risk.evidence)
+        reasons: dict[str, Any] = dict(risk.evidence)
         if cues.credential:
             score = 1.0 - (1.0 - score) * (1.0 - c.credential_lure_boost)
             reasons["lure"] = cues.phrases.get("credential", "")

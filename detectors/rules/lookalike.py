@@ -87,8 +87,12 @@ class LookalikeDomain:
                 cues.credential
             if request:
                 score = max(score, c.with_request)
-            attack = "invoice_fraud" if (cues.bank_change or cues.payment) and not own else \
-                "bec" if own else "lookalike_domain"
+            if cues.credential or ctx.content.urls.score >= 0.3:
+                attack = "credential_phishing"
+            elif (cues.bank_change or cues.payment) and not own:
+                attack = "invoice_fraud"
+            else:
+                attack = "bec" if own else "lookalike_domain"
             hits.append(hit(self.name, score * c.weight, attack, domain=domain, role=role,
                              target=found.target, technique=found.technique,
                              distance=found.distance, own_domain=own))

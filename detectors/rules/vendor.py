@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from detectors.base import Context, DetectorConfig, build_config, hit
+from detectors.domains import lookalike
 from schemas.records import Hit
 from state import network_of
 
@@ -37,12 +38,22 @@ class VendorFraud:
         cues = ctx.content.cues
         if not ctx.inbound or not (cues.bank_change or cues.payment):
             return []
+        if cues.credential > cues.payment and not cues.bank_change:
+            return []  # "we blocked a payment, verify your identity": a credential lure
         c = self.config
         t = ctx.record.received_at
         anomalies: list[str] = []
         sender, domain = ctx.state.sender, ctx.state.domain
+        if ctx.content.sender_freemail:
+            domain = None  # gmail.com is nobody's vendor: judge the address alone
         if domain is None or t - domain.first_seen < c.young_domain_days * 86400:
             anomalies.append("young_domain")
+            tenant = ctx.state.tenant
+            imitated = lookalike(ctx.facts.sender_domain,
+                                 frozenset(tenant.own_domains) | frozenset(
+                                     tenant.known_domains)) if ctx.facts.sender_domain else None
+            if imitated is not None:
+                anomalies.append("lookalike_domain")
         if sender is None and domain is not None and domain.count > 0:
             anomalies.append("new_address_at_known_domain")
         reply = ctx.content.reply_to_domains
@@ -58,7 +69,7 @@ class VendorFraud:
                             anomalies=[], phrase=cues.phrases.get("bank_change", ""))]
             return []
         score = c.bank_change_anomalous if cues.bank_change else c.invoice_anomalous
-        if not cues.bank_change and len(anomalies) == 1 and anomalies[0] == "young_domain":
+        if not cues.bank_change and anomalies == ["young_domain"]:
             return []  # a new supplier's first invoice is business as usual
         return [hit(self.name, score * c.weight, "invoice_fraud", anomalies=anomalies,
                     known_vendor=bool(domain and domain.known_vendor),

@@ -1,5 +1,6 @@
 """The benchmark harness end to end, small: a few hundred synthetic messages through the ceiling
-and one engine on the real broker; the report must be complete and its counts must add up.
+(a backlog pass) and one engine (a live pass paced at 1,000 msg/s, so latency is measured) on
+the real broker; the report must be complete and its counts must add up.
 
 No timing is asserted: speed is read in the report, never tested.
 """
@@ -35,7 +36,7 @@ def test_small_run_writes_a_complete_report_whose_counts_add_up(broker, small_st
     result = CliRunner().invoke(bench, [
         "run", "--stream", str(small_stream), "--out", str(out), "--limit", "300",
         "--bootstrap-servers", broker.bootstrap_servers, "--workers", "1",
-        "--no-peers", "--no-latency-at-half", "--pass-timeout", "90"])
+        "--rate", "1000", "--no-peers", "--pass-timeout", "90"])
     assert result.exit_code == 0, result.output
 
     report = json.loads((out / "report.json").read_text())
@@ -47,6 +48,7 @@ def test_small_run_writes_a_complete_report_whose_counts_add_up(broker, small_st
 
     engine = report["passes"]["engine"]
     assert engine["status"] == "ok", engine
+    assert engine["mode"] == "live"
     acc = engine["accounting"]
     assert acc["messages"] == 300
     assert acc["answered"] + acc["dead_letter_messages"] + acc["missing"] == acc["messages"]
@@ -64,6 +66,7 @@ def test_small_run_writes_a_complete_report_whose_counts_add_up(broker, small_st
 
     ceiling = report["passes"]["ceiling"]
     assert ceiling["status"] == "ok", ceiling
+    assert ceiling["mode"] == "backlog"
     assert ceiling["accounting"]["answered"] == 300
     engine_row = next(r for r in report["speed"] if r["name"] == "engine")
     assert engine_row["msg_s"] > 0
