@@ -133,7 +133,7 @@ ATTACK_SCENARIOS: Final[dict[str, str]] = {
     "lateral_phishing": "account_takeover",
     "credential_phish_brand": "credential_phishing",
     "malware_lure": "malware",
-    "gift_card": "scam",
+    "gift_card": "bec",  # gift-card requests are business email compromise
     "callback_scam": "scam",
     "spam_wave": "spam",
 }

@@ -37,6 +37,9 @@ from schemas.records import ACTIONS, Hit, MailRecord
 from state import MessageFacts, PartitionState, StateSnapshot
 
 GENERIC: Final = "any"
+# A message with a named hit at least this strong is suspicious: it does not teach the state
+# what is normal for its sender (see ``state.PartitionState.observe``).
+SUSPICIOUS: Final = 0.5
 _ACTION_ORDER: Final = {a: i for i, a in enumerate(ACTIONS)}
 
 
@@ -206,7 +209,9 @@ class Cascade:
             b = time.perf_counter()
             assessment = self.assess(record, facts, content, snapshot)
             c = time.perf_counter()
-            state.observe(record, assessment.facts, snapshot)
+            state.observe(record, assessment.facts, snapshot,
+                          learn=not any(h.score >= SUSPICIOUS and h.attack_type != GENERIC
+                                        for h in assessment.hits))
             d = time.perf_counter()
             assessments.append(assessment)
             state_time += (b - a) + (d - c)
@@ -229,10 +234,10 @@ class Cascade:
             from dataclasses import replace
 
             facts = replace(facts, lookalike_of=str(lookalike))
-        # Early exit: outbound mail is never held, and internal mail no heuristic objects to
-        # skips the models (most of a tenant's traffic).
-        settled = record.direction == "outbound" or (record.direction == "internal"
-                                                     and not hits)
+        # Early exit: outbound and internal mail that no heuristic objects to skips the models
+        # (most of a tenant's own traffic). Outbound mail with hits is judged: a compromised
+        # account phishing the tenant's partners is the tenant's problem too.
+        settled = not hits and record.direction != "inbound"
         return Assessment(record, facts, content, snapshot, hits, settled)
 
     def decide(self, assessment: Assessment) -> Decision:

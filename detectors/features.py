@@ -30,6 +30,21 @@ class ContentFeatures:
     display_address: str | None
 
 
+_DIGITS = str.maketrans("", "", "0123456789")
+
+
+def subject_key(subject: str) -> str:
+    """A subject reduced to what a bulk campaign keeps constant (case, digits, spacing).
+
+    Replies ("Re:", "Fwd:") and very short subjects give ``""``: threads and "hi" are no
+    campaign.
+    """
+    s = " ".join(subject.lower().translate(_DIGITS).split())
+    if len(s) < 12 or s.startswith(("re:", "fw:", "fwd:", "aw:", "wg:", "tr:")):
+        return ""
+    return s[:80]
+
+
 def extract(record: MailRecord) -> tuple[MessageFacts, ContentFeatures]:
     """Compute the facts (for the state) and content features (for detectors) of ``record``."""
     sender_domain = registrable_domain(record.sender.domain)
@@ -48,6 +63,7 @@ def extract(record: MailRecord) -> tuple[MessageFacts, ContentFeatures]:
             if d and not is_freemail(d)))
     name = record.sender.name
     facts = MessageFacts(
+        subject_key=subject_key(record.subject) if record.direction == "inbound" else "",
         sender_domain=sender_domain,
         display_key=name_key(name) if name else "",
         person_like=looks_like_person(name) if name else False,

@@ -18,7 +18,7 @@ from detectors.rules import REGISTRY
 if TYPE_CHECKING:
     from detectors.cascade import Assessment
 
-FEATURE_LAYOUT_VERSION: Final = 2
+FEATURE_LAYOUT_VERSION: Final = 3
 CLASSES: Final[tuple[str, ...]] = (
     "ham", "credential_phishing", "bec", "invoice_fraud", "account_takeover",
     "lookalike_domain", "malware", "spam", "scam",

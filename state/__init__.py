@@ -11,6 +11,7 @@ from state.errors import LayoutVersionError, StateError, StoreClosedError
 from state.profiles import (
     KIND_NAMES,
     NO_DECAY,
+    CampaignProfile,
     Decay,
     DomainProfile,
     PairProfile,
@@ -38,6 +39,7 @@ __all__ = [
     "META_CHANGELOG_OFFSET",
     "META_NEXT_OFFSET",
     "NO_DECAY",
+    "CampaignProfile",
     "Decay",
     "DomainProfile",
     "LayoutVersionError",

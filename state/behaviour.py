@@ -22,6 +22,7 @@ from typing import Any, Final, cast
 
 from schemas.records import DirectoryEntry, MailRecord
 from state.profiles import (
+    KIND_CAMPAIGN,
     KIND_DOMAIN,
     KIND_PAIR,
     KIND_PERSON,
@@ -29,6 +30,7 @@ from state.profiles import (
     KIND_SENDER,
     KIND_TENANT,
     NO_DECAY,
+    CampaignProfile,
     Decay,
     DomainProfile,
     PairProfile,
@@ -41,6 +43,7 @@ from state.profiles import (
     encode,
     make_key,
     network_of,
+    observe_campaign,
     observe_domain,
     observe_pair,
     observe_recipient,
@@ -74,6 +77,7 @@ class MessageFacts:
     payment_language: bool
     recipient_domains: tuple[str, ...]
     lookalike_of: str = ""
+    subject_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +105,7 @@ class StateSnapshot:
     person: PersonProfile | None
     recipients: tuple[RecipientView, ...]
     decay: Decay = field(default=NO_DECAY)
+    campaign: CampaignProfile | None = None
 
     def decayed(self, value: float, ref: float, t: float) -> float:
         """A scaled counter's value at time ``t`` (see ``state.profiles``)."""
@@ -130,7 +135,7 @@ class PartitionState:
     """Behavioural state of one input partition (all of its tenants)."""
 
     def __init__(self, store: Store, *, decay: Decay = NO_DECAY,
-                 cache_entries: int = 200_000) -> None:
+                 cache_entries: int = 100_000) -> None:
         self.store = store
         self.decay = decay
         self._cache = _Cache(cache_entries)
@@ -184,6 +189,8 @@ class PartitionState:
             keys.append(make_key(KIND_PAIR, tenant, sender, rcpt))
             keys.append(make_key(KIND_PAIR, tenant, rcpt, sender))
         keys.extend(make_key(KIND_DOMAIN, tenant, d) for d in facts.recipient_domains)
+        if facts.subject_key:
+            keys.append(make_key(KIND_CAMPAIGN, tenant, facts.subject_key))
         return keys
 
     def snapshot(self, record: MailRecord, facts: MessageFacts) -> StateSnapshot:
@@ -218,6 +225,8 @@ class PartitionState:
             if facts.display_key else None,
             recipients=recipients,
             decay=self.decay,
+            campaign=get(make_key(KIND_CAMPAIGN, tenant, facts.subject_key))
+            if facts.subject_key else None,
         )
 
     # ------------------------------------------------------------------ writes
@@ -225,8 +234,13 @@ class PartitionState:
     def _set(self, key: bytes, profile: Profile) -> None:
         self._dirty[key] = profile
 
-    def observe(self, record: MailRecord, facts: MessageFacts, before: StateSnapshot) -> None:
-        """Apply ``record`` to every profile it touches (its verdict comes later)."""
+    def observe(self, record: MailRecord, facts: MessageFacts, before: StateSnapshot, *,
+                learn: bool = True) -> None:
+        """Apply ``record`` to every profile it touches (its verdict comes later).
+
+        ``learn=False`` marks a message the heuristics found suspicious: it is counted, but it
+        creates no relationship and teaches the sender's baseline nothing.
+        """
         tenant, sender, t = record.tenant_id, record.sender.address, record.received_at
         decay = self.decay
         inbound = record.direction == "inbound"
@@ -236,7 +250,8 @@ class PartitionState:
             pair_key = make_key(KIND_PAIR, tenant, sender, view.address)
             if view.pair is None:
                 new_recipients += 1
-            self._set(pair_key, observe_pair(view.pair, t=t, in_thread=in_thread))
+            if learn:
+                self._set(pair_key, observe_pair(view.pair, t=t, in_thread=in_thread))
             if record.direction != "outbound":  # recipients are the tenant's own mailboxes
                 self._set(make_key(KIND_RECIPIENT, tenant, view.address), observe_recipient(
                     view.profile, t=t, sender=sender, external=inbound,
@@ -247,7 +262,11 @@ class PartitionState:
             reply_to_domain=facts.reply_to_domain, return_path_domain=facts.return_path_domain,
             auth=(a.spf, a.dkim, a.dmarc), network=network_of(record.client_ip),
             link_domains=facts.link_domains, attachment_types=facts.attachment_types,
-            new_recipients=new_recipients, fanout=len(before.recipients), decay=decay))
+            new_recipients=new_recipients, fanout=len(before.recipients), decay=decay,
+            learn=learn))
+        if facts.subject_key and inbound and before.sender is None:
+            self._set(make_key(KIND_CAMPAIGN, tenant, facts.subject_key), observe_campaign(
+                before.campaign, t=t, sender_domain=facts.sender_domain))
         if facts.sender_domain and inbound:
             self._set(make_key(KIND_DOMAIN, tenant, facts.sender_domain), observe_domain(
                 before.domain, t=t, new_sender=before.sender is None, outbound=0,

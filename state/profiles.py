@@ -279,8 +279,52 @@ class PersonProfile:
         return cls(*v)
 
 
+@dataclass(slots=True)
+class CampaignProfile:
+    """One normalised subject arriving at the tenant from strangers, within a time window.
+
+    A spam or phishing wave sends the same subject from many fresh senders and domains at
+    once; a newsletter sends it from one. Only first-contact inbound senders are counted, and
+    the window restarts after ``CAMPAIGN_WINDOW`` seconds of silence.
+    """
+
+    first_seen: float
+    last_seen: float
+    senders: int = 0
+    domains: list[str] = field(default_factory=list)
+
+    def copy(self) -> CampaignProfile:
+        return CampaignProfile(self.first_seen, self.last_seen, self.senders, list(self.domains))
+
+    def to_list(self) -> list[Any]:
+        return [self.first_seen, self.last_seen, self.senders, self.domains]
+
+    @classmethod
+    def from_list(cls, v: list[Any]) -> CampaignProfile:
+        return cls(*v)
+
+
+CAMPAIGN_WINDOW: Final = 24 * 3600.0
+MAX_CAMPAIGN_DOMAINS: Final = 16
+
+
+def observe_campaign(p: CampaignProfile | None, *, t: float, sender_domain: str
+                     ) -> CampaignProfile:
+    """The campaign profile after one more stranger sent this subject at time ``t``."""
+    if p is None or t - p.last_seen > CAMPAIGN_WINDOW:
+        p = CampaignProfile(first_seen=t, last_seen=t)
+    else:
+        p = p.copy()
+    p.last_seen = max(p.last_seen, t)
+    p.senders += 1
+    if sender_domain and sender_domain not in p.domains and \
+            len(p.domains) < MAX_CAMPAIGN_DOMAINS:
+        p.domains.append(sender_domain)
+    return p
+
+
 Profile = (SenderProfile | RecipientProfile | PairProfile | DomainProfile | TenantProfile
-           | PersonProfile)
+           | PersonProfile | CampaignProfile)
 
 KIND_SENDER: Final = b"S"
 KIND_RECIPIENT: Final = b"R"
@@ -288,6 +332,7 @@ KIND_PAIR: Final = b"P"
 KIND_DOMAIN: Final = b"D"
 KIND_TENANT: Final = b"T"
 KIND_PERSON: Final = b"N"
+KIND_CAMPAIGN: Final = b"C"
 KINDS: Final[dict[bytes, type]] = {
     KIND_SENDER: SenderProfile,
     KIND_RECIPIENT: RecipientProfile,
@@ -295,10 +340,12 @@ KINDS: Final[dict[bytes, type]] = {
     KIND_DOMAIN: DomainProfile,
     KIND_TENANT: TenantProfile,
     KIND_PERSON: PersonProfile,
+    KIND_CAMPAIGN: CampaignProfile,
 }
 KIND_NAMES: Final[dict[bytes, str]] = {
     KIND_SENDER: "sender", KIND_RECIPIENT: "recipient", KIND_PAIR: "pair",
     KIND_DOMAIN: "domain", KIND_TENANT: "tenant", KIND_PERSON: "person",
+    KIND_CAMPAIGN: "campaign",
 }
 SEP: Final = "\x1f"
 
@@ -348,8 +395,15 @@ def observe_sender(
     new_recipients: int,
     fanout: int,
     decay: Decay,
+    learn: bool = True,
 ) -> SenderProfile:
-    """The sender profile after one more message at time ``t``."""
+    """The sender profile after one more message at time ``t``.
+
+    With ``learn=False`` (a message the heuristics found suspicious) the message is counted
+    but teaches nothing about how the sender normally behaves: a compromised account's own
+    campaign must not make its new network, hour and link domain look usual to the next
+    message of the same campaign.
+    """
     p = SenderProfile(ref=t, first_seen=t, last_seen=t) if p is None else p.copy()
     w, factor = _scaled(p.ref, t, decay)
     if factor != 1.0:
@@ -357,6 +411,8 @@ def observe_sender(
     p.last_seen = max(p.last_seen, t)
     p.first_seen = min(p.first_seen, t)
     p.count += w
+    if not learn:
+        return p
     p.n_recipients += new_recipients
     p.max_fanout = max(p.max_fanout, fanout)
     _bump(p.display_names, display_name, w, TOP_DISPLAY_NAMES)

@@ -197,8 +197,11 @@ def demo(messages: int, attacks: int, corpora: str | None, keep_state: bool) -> 
 @click.option("--target-fpr", default=0.001, show_default=True,
               help="False-positive rate on ham the quarantine threshold is calibrated for.")
 @click.option("--no-eval", is_flag=True, help="Skip the corpus evaluation with phishing_pot.")
+@click.option("--include-noncommercial", is_flag=True,
+              help="Also train on phishing_pot (CC BY-NC 4.0): for a model of your own, "
+              "never for redistribution; the manifest records it.")
 def train(corpora: str | None, out_dir: str, synthetic_tenants: int, synthetic_days: int,
-          seed: int, target_fpr: float, no_eval: bool) -> None:
+          seed: int, target_fpr: float, no_eval: bool, include_noncommercial: bool) -> None:
     """Train, calibrate, quantize and evaluate the models; write an artifact and a report."""
     from bench.corpus import corpora_dir
     from stream.train import train as run_training
@@ -212,7 +215,8 @@ def train(corpora: str | None, out_dir: str, synthetic_tenants: int, synthetic_d
     out = Path(out_dir)
     report = run_training(out, corpora=found, synthetic_tenants=synthetic_tenants,
                           synthetic_days=synthetic_days, seed=seed, target_fpr=target_fpr,
-                          evaluate_noncommercial=not no_eval)
+                          evaluate_noncommercial=not no_eval,
+                          include_noncommercial=include_noncommercial)
     write_report(report, out / "report")
     click.echo(f"artifact {report['artifact']['version']} written to {out}; report in "
                f"{out / 'report' / 'report.md'}")
@@ -259,6 +263,15 @@ def state_stats(state_dir: str) -> None:
     from stream.inspect import stats
 
     click.echo(orjson.dumps(stats(Path(state_dir)), option=orjson.OPT_INDENT_2).decode())
+
+
+def _register_bench() -> None:
+    from bench.cli import bench
+
+    main.add_command(bench)
+
+
+_register_bench()
 
 
 def _fail(exc: Exception) -> None:

@@ -46,7 +46,7 @@ class EngineConfig:
     max_poll_interval_ms: int = 300_000
     half_life_days: float = 90.0
     idle_expiry_days: float = 400.0
-    cache_entries: int = 200_000
+    cache_entries: int = 100_000
     block_cache_mb: int = 64
     write_buffer_mb: int = 16
     artifact: str = ""

@@ -110,7 +110,7 @@ def _digest(records: Sequence[MailRecord]) -> str:
 
 def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
           synthetic_days: int = 60, seed: int = 7, target_fpr: float = 0.001,
-          attack_rate: float = 0.04,
+          attack_rate: float = 0.04, include_noncommercial: bool = False,
           evaluate_noncommercial: bool = True, progress: bool = True) -> dict[str, Any]:
     """The whole pipeline; returns the report (also written beside the artifact)."""
     from bench.corpus import build
@@ -121,12 +121,16 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
     rows = Rows()
     sources: dict[str, Any] = {}
     if corpora is not None:
+        # phishing_pot (CC BY-NC) becomes training data only when a user asks for it for a
+        # model of their own; the manifest then says so and the model must not be shipped.
         records, clabels = build(corpora, normalise=True, ham_limit=None, attacks_limit=None,
-                                 outside_ham_limit=None, phishing_pot=False, progress=progress)
+                                 outside_ham_limit=None, phishing_pot=include_noncommercial,
+                                 progress=progress)
         lab = {x.message_id: (x.label, x.attack_type, x.scenario) for x in clabels}
         replay("corpus", records, lab, cascade, rows, progress=progress)
         sources["corpus"] = {"messages": len(records), "sha256_ids": _digest(records),
-                             "by_scenario": dict(Counter(x.scenario for x in clabels))}
+                             "by_scenario": dict(Counter(x.scenario for x in clabels)),
+                             "noncommercial_phishing_pot": include_noncommercial}
     # Synthetic organisations: separate companies (seeds) for training, calibration and
     # test, so the figures say how the models do on organisations they never saw. Attacks
     # are denser than in real traffic so every class has enough examples to learn from.

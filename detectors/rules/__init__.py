@@ -3,7 +3,7 @@
 from detectors.rules.attachments import AttachmentLure
 from detectors.rules.authentication import AuthFailure
 from detectors.rules.brand import BrandImpersonation
-from detectors.rules.content import SenderBurst, SpamContent
+from detectors.rules.content import CampaignWave, SenderBurst, SpamContent
 from detectors.rules.display_address import DisplayNameAddress
 from detectors.rules.first_contact import FirstContact
 from detectors.rules.impersonation import DisplayNameSpoof
@@ -27,6 +27,7 @@ REGISTRY = (
     AccountTakeover,
     SpamContent,
     SenderBurst,
+    CampaignWave,
 )
 
 __all__ = ["REGISTRY"]

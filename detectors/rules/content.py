@@ -80,3 +80,40 @@ class SenderBurst:
             return []
         return [hit(self.name, c.score * c.weight, "spam", messages=round(n),
                     seconds_since_first_seen=round(age))]
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignConfig(DetectorConfig):
+    """How many strangers and domains sending one subject make a wave."""
+
+    min_senders: int = 4
+    min_domains: int = 3
+    score: float = 0.6
+    large_senders: int = 10
+    large_score: float = 0.85
+
+
+class CampaignWave:
+    """The same subject from many strangers on several domains within a day: a bulk wave.
+
+    One sender mailing many people is a newsletter; many fresh senders rotating domains with
+    one subject is how spam and phishing waves dodge per-sender reputation.
+    """
+
+    name: ClassVar[str] = "campaign_wave"
+
+    def __init__(self, config: dict | None = None) -> None:
+        self.config: CampaignConfig = build_config(CampaignConfig, self.name, config)
+
+    def detect(self, ctx: Context) -> list[Hit]:
+        wave, c = ctx.state.campaign, self.config
+        if wave is None or not ctx.inbound or ctx.state.sender is not None:
+            return []
+        if ctx.record.received_at - wave.last_seen > 24 * 3600:
+            return []
+        if wave.senders < c.min_senders or len(wave.domains) < c.min_domains:
+            return []
+        score = c.large_score if wave.senders >= c.large_senders else c.score
+        return [hit(self.name, score * c.weight, "spam", strangers_before=wave.senders,
+                    domains=len(wave.domains),
+                    minutes_since_first=round((ctx.record.received_at - wave.first_seen) / 60))]

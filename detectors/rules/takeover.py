@@ -38,8 +38,7 @@ class AccountTakeover:
     def detect(self, ctx: Context) -> list[Hit]:
         sender = ctx.state.sender
         c = self.config
-        if sender is None or ctx.sender_count() < c.min_history or \
-                ctx.record.direction == "outbound":
+        if sender is None or ctx.sender_count() < c.min_history:
             return []
         signals: list[str] = []
         total = sum(sender.hours)
