@@ -192,6 +192,24 @@ def _environment_lines(env: dict[str, Any]) -> list[str]:
             f"Versions: {versions}.", ""]
 
 
+def _contention_lines(passes: dict[str, dict[str, Any]]) -> list[str]:
+    busy = {name: (s.get("cpu") or {}).get("other_cores") or 0.0 for name, s in passes.items()}
+    skewed = {name: v for name, v in busy.items() if v > 0.25}
+    if not skewed:
+        return []
+    return ["> **Warning: the machine was not quiet.** Other processes used "
+            + ", ".join(f"{v:.2f} cores during {k}" for k, v in skewed.items())
+            + ". Compare nothing from these passes with a quiet run.", ""]
+
+
+def _failure_lines(passes: dict[str, dict[str, Any]]) -> list[str]:
+    lines = []
+    for name, s in passes.items():
+        if s.get("error"):
+            lines += [f"**{name} failed:**", "", "```", s["error"].strip()[-3000:], "```", ""]
+    return lines
+
+
 def _run_markdown(r: dict[str, Any]) -> list[str]:
     cfg, stream = r["config"], r["stream"]
     passes = _all_passes(r)
@@ -204,12 +222,7 @@ def _run_markdown(r: dict[str, Any]) -> list[str]:
               + ("as fast as possible." if cfg["mode"] == "max"
                  else f"paced at {cfg['rate_msg_s']:,.0f} msg/s."), ""]
     lines += _environment_lines(r.get("environment", {}))
-    busy = {name: (s.get("cpu") or {}).get("other_cores") or 0.0 for name, s in passes.items()}
-    skewed = {name: v for name, v in busy.items() if v > 0.25}
-    if skewed:
-        lines += ["> **Warning: the machine was not quiet.** Other processes used "
-                  + ", ".join(f"{v:.2f} cores during {k}" for k, v in skewed.items())
-                  + ". Compare nothing from these passes with a quiet run.", ""]
+    lines += _contention_lines(passes)
     lines += ["## Goals", "",
               "Bars to read the run against (goals, not tests). Timings on this machine vary "
               "±30–40% from run to run; the ratios measured in one run are the figures to "
@@ -290,9 +303,10 @@ def _run_markdown(r: dict[str, Any]) -> list[str]:
     for name, s in passes.items():
         for note in s.get("notes") or []:
             lines.append(f"- {name}: {note}")
-        if str(s.get("status", "")).startswith(("failed", "unavailable")):
+        if str(s.get("status", "")).startswith("unavailable"):
             lines.append(f"- {name}: {s['status']}")
     lines.append("")
+    lines += _failure_lines(passes)
     lines += _efficacy_markdown(r.get("efficacy") or {})
     limits = r.get("limits") or {}
     if limits:
@@ -352,6 +366,7 @@ def _scale_markdown(r: dict[str, Any]) -> list[str]:
     workers = r.get("workers") or {}
     if workers.get("runs"):
         lines += ["## 1 → 2 workers", "", workers.get("method", ""), ""]
+        lines += _contention_lines(workers["runs"])
         rows = []
         for name, s in workers["runs"].items():
             cpu = s.get("cpu") or {}
@@ -369,6 +384,7 @@ def _scale_markdown(r: dict[str, Any]) -> list[str]:
         lines += ["What limits it:", ""]
         lines += [f"- {k}: {v}." for k, v in (workers.get("limits") or {}).items()]
         lines += ["", workers.get("explanation", ""), ""]
+        lines += _failure_lines(workers["runs"])
     elif workers.get("skipped"):
         lines += ["## 1 → 2 workers", "", f"Not measured: {workers['skipped']}.", ""]
     lines += ["## Plot", "", "![scale](scale.png)", ""]

@@ -956,7 +956,8 @@ def analyse_pass(result: PassResult, data: StreamData) -> tuple[dict[str, Any],
         "latency_ms": None, "latency_kafka_ms": None, "latency_cdf_ms": [],
     }
     if result.error or idx.size == 0:
-        summary["status"] = f"failed: {result.error}" if result.error else "failed: no output"
+        first_line = result.error.strip().splitlines()[0] if result.error.strip() else ""
+        summary["status"] = f"failed: {first_line}" if first_line else "failed: no output"
         return summary, verdicts
     summary["status"] = "ok" if not result.timed_out else "incomplete"
     # Arrival times, not the outputs' Kafka timestamps: Quix Streams copies the input's

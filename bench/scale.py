@@ -281,7 +281,10 @@ def _workers(opts: ScaleOptions, work: Path, log: Log) -> dict[str, Any]:
                 for bulky in ("latency_cdf_ms",):
                     summary.pop(bulky, None)
                 runs[name] = summary
-                log(f"[{name}] {summary.get('throughput_msg_s') or summary['status']} msg/s")
+                if summary["status"] == "ok":
+                    log(f"[{name}] {summary['throughput_msg_s']:,.0f} msg/s")
+                else:
+                    log(f"[{name}] {summary['status']}")
     balance = (runs.get("engine_2", {}).get("stages") or {}).get("records_per_engine")
     return {
         "method": (f"The same {len(data):,}-message stream through the ceiling and the engine "
