@@ -190,3 +190,27 @@ def test_directory_vip_is_known_before_they_ever_send_mail(broker, topics, engin
     assert hit.evidence["vip"] is True and hit.evidence["title"] == "Chief Executive Officer"
     assert verdict.action in ("quarantine", "block")
     assert [d.topic for d in got.dead_letters] == [topics.directory]
+
+
+@pytest.mark.corpora
+def test_real_corpus_mail_through_the_engine_with_the_shipped_model(broker, topics,
+                                                                   engine_factory, corpora):
+    from bench.corpus import build
+
+    records, labels = build(corpora, ham_limit=400, attacks_limit=80, normalise=True)
+    label = {x.message_id: x for x in labels}
+    _create(broker, topics)
+    engine = engine_factory()
+    produce_records(broker.bootstrap_servers, topics.input, records)
+    got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=180)
+    verdicts = {v.message_id: v for v in got.verdicts}
+    assert set(verdicts) == {r.message_id for r in records}
+    (model_version,) = {v.model_version for v in verdicts.values()}
+    assert model_version.startswith("model-")  # the shipped, trained artifact
+    assert engine.metric("mailhawk_model_info") == 1
+    held = [v for v in verdicts.values() if v.action in ("quarantine", "block")]
+    attacks_held = [v for v in held if label[v.message_id].label == "attack"]
+    ham = [v for v in verdicts.values() if label[v.message_id].label == "ham"]
+    assert attacks_held, "the shipped model and rules catch some real attacks"
+    assert all(v.hits for v in held), "every held message says why"
+    assert sum(v.action in ("quarantine", "block") for v in ham) <= len(ham) // 100
