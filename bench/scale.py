@@ -311,11 +311,22 @@ def _explain(runs: dict[str, dict[str, Any]], balance: list[int] | None) -> str:
              f"two, {100 * cpu2['machine_busy_fraction']:.0f}% (engines "
              f"{cpu2['pipeline_cores']:.2f}, broker {cpu2.get('broker_cores') or 0:.2f}, "
              f"harness {cpu2['harness_cores']:.2f})."]
-    spare = cores - (cpu1.get("broker_cores") or 0) - cpu1["harness_cores"]
-    parts.append(f"What is left for engines after the broker and the harness at one engine's "
-                 f"rate is about {spare:.2f} cores, and the broker's share grows with the "
-                 "rate, so two engines cannot reach 2× here; on a host where the broker and "
-                 "the producers live elsewhere, each engine process would have its own core.")
+    other = max(cpu1.get("other_cores") or 0.0, cpu2.get("other_cores") or 0.0)
+    if other > 0.25:
+        parts.append(f"Other processes took up to {other:.2f} cores during these passes: the "
+                     "engines could not have a core each, so this speed-up says more about "
+                     "that contention than about the engine; measure again on a quiet "
+                     "machine.")
+    spare = cores - (cpu1.get("broker_cores") or 0) - cpu1["harness_cores"] - other
+    parts.append(f"What is left for engines after the broker, the harness and other processes "
+                 f"at one engine's rate is about {spare:.2f} cores, and the broker's share "
+                 "grows with the rate, so two engines cannot reach 2× here; on a host where "
+                 "the broker and the producers live elsewhere, each engine process would have "
+                 "its own core.")
+    per = cpu2.get("per_process_cores") or []
+    if per:
+        parts.append("With two, the engines used " + " and ".join(f"{c:.2f}" for c in per)
+                     + " cores each.")
     if balance and len(balance) == 2 and sum(balance):
         share = max(balance) / sum(balance)
         parts.append(f"Partition balance: the two engines processed {balance[0]:,} and "

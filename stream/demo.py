@@ -86,7 +86,9 @@ def run_demo(*, messages: int, attacks: int, corpora: str | None, keep_state: bo
             got = collect(broker.bootstrap_servers, config.verdict_topic, expect=len(records),
                           dead_letter_topic=config.dead_letter_topic, timeout=600,
                           quiet_after=2.0, on_progress=lambda n: bar.update(n - bar.n))
-        elapsed = time.time() - started
+        # From the first record produced to the last verdict received (not to when the
+        # collector noticed the stream had gone quiet).
+        elapsed = (max(got.received_at) if got.received_at else time.time()) - started
         _summary(records, labels, got, elapsed)
     finally:
         if engine is not None and engine.poll() is None:
