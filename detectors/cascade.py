@@ -194,18 +194,18 @@ class Cascade:
         t0 = time.perf_counter()
         extracted = [extract(r) for r in records]
         t1 = time.perf_counter()
-        keys: list[bytes] = []
-        for record, (facts, _) in zip(records, extracted, strict=True):
-            keys.extend(state.keys_for(record, facts))
-        state.prefetch(keys)
+        message_keys = [state.keys_for(record, facts)
+                        for record, (facts, _) in zip(records, extracted, strict=True)]
+        state.prefetch(key for k in message_keys for key in k.all())
         t2 = time.perf_counter()
         times.features += t1 - t0
         times.state += t2 - t1
         assessments = []
         heuristics = state_time = 0.0
-        for record, (facts, content) in zip(records, extracted, strict=True):
+        for record, (facts, content), keys in zip(records, extracted, message_keys,
+                                                   strict=True):
             a = time.perf_counter()
-            snapshot = state.snapshot(record, facts)
+            snapshot = state.snapshot(record, facts, keys)
             b = time.perf_counter()
             assessment = self.assess(record, facts, content, snapshot)
             c = time.perf_counter()

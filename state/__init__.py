@@ -2,6 +2,7 @@
 
 from state.behaviour import (
     MessageFacts,
+    MessageKeys,
     PartitionState,
     RecipientView,
     StateSnapshot,
@@ -45,6 +46,7 @@ __all__ = [
     "LayoutVersionError",
     "MemoryStore",
     "MessageFacts",
+    "MessageKeys",
     "PairProfile",
     "PartitionState",
     "PersonProfile",

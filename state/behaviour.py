@@ -39,6 +39,7 @@ from state.profiles import (
     RecipientProfile,
     SenderProfile,
     TenantProfile,
+    count_verdict,
     decode,
     encode,
     make_key,
@@ -81,6 +82,29 @@ class MessageFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class MessageKeys:
+    """The state keys of one message, built once and shared by prefetch, read and write."""
+
+    sender: bytes
+    tenant: bytes
+    domain: bytes | None
+    person: bytes | None
+    campaign: bytes | None
+    recipients: tuple[tuple[str, bytes, bytes, bytes], ...]  # (address, mailbox, pair, reverse)
+    recipient_domains: tuple[bytes, ...]
+
+    def all(self) -> list[bytes]:
+        """Every key, for one multi-get."""
+        out = [self.sender, self.tenant, *self.recipient_domains]
+        for key in (self.domain, self.person, self.campaign):
+            if key is not None:
+                out.append(key)
+        for _, rkey, pkey, revkey in self.recipients:
+            out += (rkey, pkey, revkey)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class RecipientView:
     """One recipient as seen before the message: its mailbox profile and both pair directions."""
 
@@ -106,6 +130,7 @@ class StateSnapshot:
     recipients: tuple[RecipientView, ...]
     decay: Decay = field(default=NO_DECAY)
     campaign: CampaignProfile | None = None
+    keys: MessageKeys | None = None
 
     def decayed(self, value: float, ref: float, t: float) -> float:
         """A scaled counter's value at time ``t`` (see ``state.profiles``)."""
@@ -176,57 +201,56 @@ class PartitionState:
             self._cache.put(key, None if raw is None else decode(key[:1], raw))
 
     @staticmethod
-    def keys_for(record: MailRecord, facts: MessageFacts) -> list[bytes]:
-        """Every key reading or observing ``record`` touches (for :meth:`prefetch`)."""
+    def keys_for(record: MailRecord, facts: MessageFacts) -> MessageKeys:
+        """Every key reading or observing ``record`` touches, built once per message."""
         tenant, sender = record.tenant_id, record.sender.address
-        keys = [make_key(KIND_SENDER, tenant, sender), make_key(KIND_TENANT, tenant, "")]
-        if facts.sender_domain:
-            keys.append(make_key(KIND_DOMAIN, tenant, facts.sender_domain))
-        if facts.display_key:
-            keys.append(make_key(KIND_PERSON, tenant, facts.display_key))
-        for rcpt in record.recipients:
-            keys.append(make_key(KIND_RECIPIENT, tenant, rcpt))
-            keys.append(make_key(KIND_PAIR, tenant, sender, rcpt))
-            keys.append(make_key(KIND_PAIR, tenant, rcpt, sender))
-        keys.extend(make_key(KIND_DOMAIN, tenant, d) for d in facts.recipient_domains)
-        if facts.subject_key:
-            keys.append(make_key(KIND_CAMPAIGN, tenant, facts.subject_key))
-        return keys
+        return MessageKeys(
+            sender=make_key(KIND_SENDER, tenant, sender),
+            tenant=make_key(KIND_TENANT, tenant, ""),
+            domain=make_key(KIND_DOMAIN, tenant, facts.sender_domain)
+            if facts.sender_domain else None,
+            person=make_key(KIND_PERSON, tenant, facts.display_key)
+            if facts.display_key else None,
+            campaign=make_key(KIND_CAMPAIGN, tenant, facts.subject_key)
+            if facts.subject_key else None,
+            recipients=tuple(
+                (rcpt, make_key(KIND_RECIPIENT, tenant, rcpt),
+                 make_key(KIND_PAIR, tenant, sender, rcpt),
+                 make_key(KIND_PAIR, tenant, rcpt, sender))
+                for rcpt in record.recipients),
+            recipient_domains=tuple(make_key(KIND_DOMAIN, tenant, d)
+                                    for d in facts.recipient_domains),
+        )
 
-    def snapshot(self, record: MailRecord, facts: MessageFacts) -> StateSnapshot:
+    def snapshot(self, record: MailRecord, facts: MessageFacts,
+                 keys: MessageKeys | None = None) -> StateSnapshot:
         """The participants' profiles as they were before ``record``.
 
         Profiles idle for longer than the decay's ``idle_expiry`` read as absent.
         """
-        tenant, sender, t = record.tenant_id, record.sender.address, record.received_at
-        expired = self.decay.expired
+        k = keys or self.keys_for(record, facts)
+        t = record.received_at
+        get = self._get
+        expiry = self.decay.idle_expiry
 
         def live(p: Any) -> Any:
-            if p is not None and hasattr(p, "last_seen") and expired(p.last_seen, t):
+            if expiry > 0.0 and p is not None and t - p.last_seen > expiry:
                 return None
             return p
 
-        get = self._get
         recipients = tuple(
-            RecipientView(
-                rcpt,
-                live(get(make_key(KIND_RECIPIENT, tenant, rcpt))),
-                live(get(make_key(KIND_PAIR, tenant, sender, rcpt))),
-                live(get(make_key(KIND_PAIR, tenant, rcpt, sender))),
-            )
-            for rcpt in record.recipients
+            RecipientView(rcpt, live(get(rkey)), live(get(pkey)), live(get(revkey)))
+            for rcpt, rkey, pkey, revkey in k.recipients
         )
         return StateSnapshot(
-            sender=live(get(make_key(KIND_SENDER, tenant, sender))),
-            domain=live(get(make_key(KIND_DOMAIN, tenant, facts.sender_domain)))
-            if facts.sender_domain else None,
-            tenant=get(make_key(KIND_TENANT, tenant, "")) or TenantProfile(),
-            person=get(make_key(KIND_PERSON, tenant, facts.display_key))
-            if facts.display_key else None,
+            sender=live(get(k.sender)),
+            domain=live(get(k.domain)) if k.domain else None,
+            tenant=get(k.tenant) or TenantProfile(),
+            person=get(k.person) if k.person else None,
             recipients=recipients,
             decay=self.decay,
-            campaign=get(make_key(KIND_CAMPAIGN, tenant, facts.subject_key))
-            if facts.subject_key else None,
+            campaign=get(k.campaign) if k.campaign else None,
+            keys=k,
         )
 
     # ------------------------------------------------------------------ writes
@@ -241,34 +265,34 @@ class PartitionState:
         ``learn=False`` marks a message the heuristics found suspicious: it is counted, but it
         creates no relationship and teaches the sender's baseline nothing.
         """
-        tenant, sender, t = record.tenant_id, record.sender.address, record.received_at
+        sender, t = record.sender.address, record.received_at
+        k = before.keys or self.keys_for(record, facts)
         decay = self.decay
         inbound = record.direction == "inbound"
         in_thread = bool(record.in_reply_to)
         new_recipients = 0
-        for view in before.recipients:
-            pair_key = make_key(KIND_PAIR, tenant, sender, view.address)
+        for view, (_, rkey, pkey, _) in zip(before.recipients, k.recipients, strict=True):
             if view.pair is None:
                 new_recipients += 1
             if learn:
-                self._set(pair_key, observe_pair(view.pair, t=t, in_thread=in_thread))
+                self._set(pkey, observe_pair(view.pair, t=t, in_thread=in_thread))
             if record.direction != "outbound":  # recipients are the tenant's own mailboxes
-                self._set(make_key(KIND_RECIPIENT, tenant, view.address), observe_recipient(
+                self._set(rkey, observe_recipient(
                     view.profile, t=t, sender=sender, external=inbound,
                     first_contact=view.first_contact, decay=decay))
         a = record.auth
-        self._set(make_key(KIND_SENDER, tenant, sender), observe_sender(
+        self._set(k.sender, observe_sender(
             before.sender, t=t, display_name=record.sender.name,
             reply_to_domain=facts.reply_to_domain, return_path_domain=facts.return_path_domain,
             auth=(a.spf, a.dkim, a.dmarc), network=network_of(record.client_ip),
             link_domains=facts.link_domains, attachment_types=facts.attachment_types,
             new_recipients=new_recipients, fanout=len(before.recipients), decay=decay,
             learn=learn))
-        if facts.subject_key and inbound and before.sender is None:
-            self._set(make_key(KIND_CAMPAIGN, tenant, facts.subject_key), observe_campaign(
-                before.campaign, t=t, sender_domain=facts.sender_domain))
-        if facts.sender_domain and inbound:
-            self._set(make_key(KIND_DOMAIN, tenant, facts.sender_domain), observe_domain(
+        if k.campaign and inbound and before.sender is None:
+            self._set(k.campaign, observe_campaign(before.campaign, t=t,
+                                                   sender_domain=facts.sender_domain))
+        if k.domain and inbound:
+            self._set(k.domain, observe_domain(
                 before.domain, t=t, new_sender=before.sender is None, outbound=0,
                 payment_thread=facts.payment_language and (in_thread or (
                     before.domain is not None and before.domain.outbound > 0)),
@@ -318,11 +342,18 @@ class PartitionState:
                 self._set(make_key(KIND_PERSON, tenant, facts.display_key), person)
 
     def observe_verdict(self, record: MailRecord, action: str) -> None:
-        """Count ``action`` on the sender's profile (after the batch's models ran)."""
+        """Count ``action`` on the sender's profile (after the batch's models ran).
+
+        The sender's profile is already this batch's own copy (``observe`` made it), and no
+        reader looks at verdict counts, so it is counted in place instead of copied again.
+        """
         key = make_key(KIND_SENDER, record.tenant_id, record.sender.address)
-        profile = self._get(key)
+        profile = self._dirty.get(key)
         if profile is not None:
-            self._set(key, observe_verdict(profile, t=record.received_at, action=action,
+            count_verdict(cast(SenderProfile, profile), t=record.received_at, action=action,
+                          decay=self.decay)
+        elif (stored := self._get(key)) is not None:
+            self._set(key, observe_verdict(stored, t=record.received_at, action=action,
                                            decay=self.decay))
 
     def apply_directory(self, entry: DirectoryEntry, *, display_key: str, domain: str) -> None:

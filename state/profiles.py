@@ -441,11 +441,16 @@ def observe_verdict(p: SenderProfile, *, t: float, action: str, decay: Decay) ->
     here commute with the batch's other updates.
     """
     p = p.copy()
+    count_verdict(p, t=t, action=action, decay=decay)
+    return p
+
+
+def count_verdict(p: SenderProfile, *, t: float, action: str, decay: Decay) -> None:
+    """:func:`observe_verdict` on a profile the caller owns (mutates ``p``)."""
     w, factor = _scaled(p.ref, t, decay)
     if factor != 1.0:
         _rebase_sender(p, factor, t)
     _bump(p.verdicts, action, w, 4)
-    return p
 
 
 def _rebase_sender(p: SenderProfile, factor: float, t: float) -> None:

@@ -34,7 +34,7 @@ def run(state: PartitionState, records, batch: int) -> None:
         chunk = records[i:i + batch]
         facts = [facts_of(r) for r in chunk]
         state.prefetch(k for r, f in zip(chunk, facts, strict=True)
-                       for k in state.keys_for(r, f))
+                       for k in state.keys_for(r, f).all())
         for r, f in zip(chunk, facts, strict=True):
             state.observe(r, f, state.snapshot(r, f))
             state.observe_verdict(r, "allow")
@@ -142,7 +142,7 @@ def _check_against_scratch(records, every: int = 1) -> int:
     checked = 0
     for i, r in enumerate(records):
         f = facts_of(r)
-        state.prefetch(state.keys_for(r, f))
+        state.prefetch(state.keys_for(r, f).all())
         state.observe(r, f, state.snapshot(r, f))
         state.observe_verdict(r, "allow")
         state.commit(state.changes(), i + 1, None)
