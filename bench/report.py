@@ -246,8 +246,10 @@ def _run_markdown(r: dict[str, Any]) -> list[str]:
               "outputs (start-up, group join, first fetches and a straggling last partition "
               "excluded; the whole first-to-last span is in report.json as "
               "`first_to_last_msg_s`). Live passes are paced replays (latency); their msg/s is "
-              "the pace they kept. The ceiling forwards each record unchanged (~3 KB); the "
-              "engine and the peers produce small verdicts. CPU µs/msg = the pipeline "
+              "the pace they kept. The ceiling consumes the same 3 KB records and produces a "
+              "160-byte output per record (about a verdict's size) with the engine's batch "
+              "protocol (flush, then commit, per batch) and no work; the engine and the peers "
+              "produce their verdicts. CPU µs/msg = the pipeline "
               "processes' user+system CPU from the first output to the last ÷ the messages "
               "answered in between.", ""]
     engine = passes.get("engine", {})

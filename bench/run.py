@@ -33,6 +33,7 @@ The broker's and the harness's CPU over the same window say what bounded the pas
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import platform
@@ -541,18 +542,31 @@ def _metric(samples: Sequence[tuple[str, dict[str, str], float]], name: str,
 # ----------------------------------------------------------------------------- replay + outputs
 
 
+@dataclass
+class _Replayed:
+    """When each record was produced (ms) and where it landed (partition, offset → index)."""
+
+    stamps: list[int]
+    positions: dict[tuple[int, int], int]
+    started: float
+    finished: float
+
+
 def _replay(bootstrap: str, topic: str, warmup_topic: str, data: StreamData,
-            rate: float | None, progress: bool, desc: str) -> tuple[list[int], float, float]:
-    """Produce every record, stamping ``CreateTime`` = now; returns the stamps and the span."""
+            rate: float | None, progress: bool, desc: str) -> _Replayed:
+    """Produce every record, stamping ``CreateTime`` = now."""
     producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5,
                          "enable.idempotence": True, "message.max.bytes": _MAX_BYTES,
                          "queue.buffering.max.messages": 2_000_000,
                          "queue.buffering.max.kbytes": 4_000_000})
     errors: list[Any] = []
+    positions: dict[tuple[int, int], int] = {}
 
-    def on_delivery(err: Any, _msg: Any) -> None:
+    def on_delivery(index: int, err: Any, msg: Any) -> None:
         if err is not None:
             errors.append(err)
+        else:
+            positions[(msg.partition(), msg.offset())] = index
 
     # Connect, fetch metadata and get the idempotent producer id before the clock starts:
     # otherwise the first records' latency would include the producer's own start.
@@ -574,7 +588,7 @@ def _replay(bootstrap: str, topic: str, warmup_topic: str, data: StreamData,
         while True:
             try:
                 producer.produce(topic, value=values[i], key=keys[i], timestamp=now_ms,
-                                 on_delivery=on_delivery)
+                                 on_delivery=functools.partial(on_delivery, i))
                 break
             except BufferError:
                 producer.poll(0.01)
@@ -589,7 +603,22 @@ def _replay(bootstrap: str, topic: str, warmup_topic: str, data: StreamData,
         raise BenchError(f"replay into {topic} failed: {errors[0] if errors else ''} "
                          f"({len(errors)} delivery errors, {remaining} undelivered); check "
                          "the broker log")
-    return stamps, started, finished
+    return _Replayed(stamps, positions, started, finished)
+
+
+def _output_id(kind: str, value: bytes | None) -> str | None:
+    """What identifies an output.
+
+    The ceiling's names its input position (``p:o:``); the engine's and the peers' carry the
+    ``message_id``.
+    """
+    if kind == "ceiling":
+        if not value:
+            return None
+        p, _, rest = value.partition(b":")
+        o, _, _ = rest.partition(b":")
+        return f"{p.decode()}:{o.decode()}" if p.isdigit() and o.isdigit() else None
+    return _message_id(value)
 
 
 def _message_id(value: bytes | None) -> str | None:
@@ -609,8 +638,9 @@ class _Collector(threading.Thread):
     Partitions are assigned directly: no consumer-group join to wait for.
     """
 
-    def __init__(self, bootstrap: str, topics: _Topics, partitions: int, *, dead: bool,
-                 expect: int, timeout: float, on_first: Callable[[], None] | None = None,
+    def __init__(self, bootstrap: str, topics: _Topics, partitions: int, *, kind: str,
+                 dead: bool, expect: int, timeout: float,
+                 on_first: Callable[[], None] | None = None,
                  on_done: Callable[[], None] | None = None) -> None:
         super().__init__(daemon=True, name="bench-collector")
         self.consumer = Consumer({
@@ -623,6 +653,7 @@ class _Collector(threading.Thread):
         self.consumer.assign([TopicPartition(name, p, OFFSET_BEGINNING)
                               for name in names for p in range(partitions)])
         self.output_topic = topics.output
+        self.kind = kind
         self.expect = expect
         self.timeout = timeout
         self.outputs: list[tuple[int, float, bytes]] = []
@@ -658,7 +689,10 @@ class _Collector(threading.Thread):
                 else:
                     self.dead.append((msg.key(), value, msg.headers()))
                 before = self.seen
-                mid = _message_id(value)
+                if msg.topic() == self.output_topic:
+                    mid = _output_id(self.kind, value)
+                else:
+                    mid = _message_id(value)
                 if mid is None:
                     self.unidentified += 1
                 else:
@@ -689,6 +723,7 @@ class PassResult:
     messages: int
     backlog: bool = False
     stamps: list[int] = field(default_factory=list)
+    positions: dict[tuple[int, int], int] = field(default_factory=dict)
     replay_started: float = 0.0
     replay_finished: float = 0.0
     outputs: list[tuple[int, float, bytes]] = field(default_factory=list)
@@ -785,13 +820,16 @@ def run_pass(name: str, kind: str, data: StreamData, *, bootstrap: str, broker_p
         pace = f" at {rate:,.0f} msg/s" if rate else " as fast as possible"
         where = "into the input topic (backlog)" if backlog else "live"
         log(f"[{name}] replaying {len(data):,} messages {where}{pace}")
-        result.stamps, result.replay_started, result.replay_finished = _replay(
-            bootstrap, topics.input, topics.warmup, data, rate, progress, f"{name}: replay")
+        done = _replay(bootstrap, topics.input, topics.warmup, data, rate, progress,
+                       f"{name}: replay")
+        result.stamps, result.positions = done.stamps, done.positions
+        result.replay_started, result.replay_finished = done.started, done.finished
 
     try:
         # Step 1
         pipeline.create_topics()
-        collector = _Collector(bootstrap, topics, partitions, dead=pipeline.has_dead_letters,
+        collector = _Collector(bootstrap, topics, partitions, kind=kind,
+                               dead=pipeline.has_dead_letters,
                                expect=len(data), timeout=timeout,
                                on_first=lambda: snap("first"), on_done=lambda: snap("done"))
         if backlog:
@@ -910,8 +948,13 @@ def analyse_pass(result: PassResult, data: StreamData) -> tuple[dict[str, Any],
     decode_errors = 0
     for ts, received, value in result.outputs:
         outputs += 1
-        mid = _message_id(value)
-        i = index.get(mid) if mid is not None else None
+        if result.kind == "ceiling":
+            pos = _output_id("ceiling", value)
+            p, _, o = (pos or "").partition(":")
+            i = result.positions.get((int(p), int(o))) if pos else None
+        else:
+            mid = _message_id(value)
+            i = index.get(mid) if mid is not None else None
         if i is None:
             unknown += 1
             continue

@@ -578,3 +578,26 @@ def test_every_dead_letter_kind_the_reader_can_cause_is_documented() -> None:
         caused.add(caught.value.kind)
 
     assert caused == documented
+
+
+def test_fast_decoding_path_agrees_with_the_careful_one() -> None:
+    """The hot-path decoder may only ever accept what the validating decoder accepts, and
+    build the same record from it."""
+    from itertools import islice
+
+    from bench.generate import generate
+    from schemas.records import _fast_mail, _Invalid
+
+    docs = [orjson.loads(encode_mail(r)) for r, _ in islice(generate(1, 8, 4), 400)]
+    variants = []
+    for d in docs[:100]:
+        variants += [d, {**d, "direction": ""}, {**d, "received_at": True},
+                     {**d, "attachments": [{"filename": "a", "size": 2**63}]},
+                     {**d, "attachments": [{"filename": "a", "size": 1.0}]},
+                     {**d, "to": [{"address": 5}]}, {**d, "headers": []}]
+    for doc in docs + variants:
+        try:
+            fast = _fast_mail(doc)
+        except _Invalid:
+            continue
+        assert fast == MailRecord._validated(doc)
