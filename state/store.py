@@ -116,6 +116,10 @@ class RocksDBOptions:
         table = BlockBasedOptions()
         table.set_block_cache(Cache(self.block_cache_bytes))
         table.set_cache_index_and_filter_blocks(True)
+        table.set_pin_l0_filter_and_index_blocks_in_cache(True)
+        # Most pair and sender lookups of a mail stream are for keys that do not exist yet
+        # (first contacts): a bloom filter answers those without reading data blocks.
+        table.set_bloom_filter(10, False)
         opts.set_block_based_table_factory(table)
         opts.set_write_buffer_size(self.write_buffer_bytes)
         opts.set_max_write_buffer_number(self.max_write_buffers)

@@ -17,6 +17,7 @@ from bench.cli import bench
 from bench.generate import write_stream
 from bench.run import PassResult, StreamData, analyse_pass, efficacy
 from schemas import Hit, SourcePosition, Verdict
+from stream.broker import DevBroker
 
 pytestmark = pytest.mark.integration
 
@@ -30,8 +31,8 @@ def small_stream(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_small_run_writes_a_complete_report_whose_counts_add_up(broker, small_stream,
-                                                                 tmp_path):
+def test_small_run_writes_a_complete_report_whose_counts_add_up(
+        broker: DevBroker, small_stream: Path, tmp_path: Path) -> None:
     out = tmp_path / "report"
     result = CliRunner().invoke(bench, [
         "run", "--stream", str(small_stream), "--out", str(out), "--limit", "300",
@@ -101,7 +102,7 @@ def _verdict(message_id: str, action: str, attack_type: str = "none") -> Verdict
                    source=SourcePosition("in", 0, 0), scored_at=0.0, latency_ms=0.0)
 
 
-def test_accounting_counts_duplicates_missing_and_efficacy_in_stream_order():
+def test_accounting_counts_duplicates_missing_and_efficacy_in_stream_order() -> None:
     ids = [f"m{i}" for i in range(6)]
     labels = {
         "m0": {"label": "ham", "attack_type": "none", "scenario": "normal"},
