@@ -149,7 +149,7 @@ class Engine:
             idle_since = time.monotonic()
             while not self._stop.is_set():
                 self._sync_assignment()
-                messages = self._consumer.consume(cfg.batch_size, cfg.batch_timeout_s)
+                messages = self._next_batch()
                 if messages:
                     self.process(messages)
                     idle_since = time.monotonic()
@@ -161,6 +161,20 @@ class Engine:
                         break
                 self._update_lag()
             log.info("stopped after %d records", self.processed)
+
+    def _next_batch(self) -> list[Message]:
+        """Block for the first record only, then take whatever else is already fetched.
+
+        ``consume(n, timeout)`` waits for n records or the whole timeout, so under light load
+        every verdict would wait ``batch_timeout_s``; under load the fetched queue fills the
+        batch anyway.
+        """
+        assert self._consumer is not None
+        first = self._consumer.poll(self.config.batch_timeout_s)
+        if first is None:
+            return []
+        rest = self._consumer.consume(self.config.batch_size - 1, 0)
+        return [first, *rest]
 
     def _close_consumer(self) -> None:
         if self._consumer is not None:
