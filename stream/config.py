@@ -15,6 +15,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from state import Decay
+
+_DAY = 86400.0
 ENV_PREFIX = "MAILHAWK_"
 # Kubernetes injects <SERVICE>_PORT, <SERVICE>_SERVICE_HOST, <SERVICE>_PORT_9092_TCP... for
 # every Service; a Service named "mailhawk-kafka" would otherwise become librdkafka settings.
@@ -80,6 +83,11 @@ class EngineConfig:
             if v is not None:
                 values[k] = v
         return cls(**values)
+
+    @property
+    def decay(self) -> Decay:
+        """The half-life and idle expiry of behavioural counts, in the state's units."""
+        return Decay(self.half_life_days * _DAY, self.idle_expiry_days * _DAY)
 
     @property
     def state_path(self) -> Path:

@@ -36,7 +36,7 @@ from schemas import (
     decode_mail,
     encode_verdict,
 )
-from state import Decay, PartitionState, RocksDBOptions, RocksDBStore
+from state import PartitionState, RocksDBOptions, RocksDBStore
 from stream.changelog import produce_batch, restore_partition
 from stream.config import EngineConfig
 from stream.errors import KafkaError
@@ -50,7 +50,6 @@ from stream.kafka import (
 from stream.metrics import EngineMetrics, Health, serve
 
 log = logging.getLogger("mailhawk.engine")
-DAY = 86400.0
 
 
 def _tune_gc() -> None:
@@ -84,7 +83,7 @@ class Engine:
         self.cascade = cascade or Cascade.from_config(config.scores, config.artifact)
         self.metrics.model_info.labels(self.cascade.model_version,
                                        self.cascade.rules_version).set(1)
-        self.decay = Decay(config.half_life_days * DAY, config.idle_expiry_days * DAY)
+        self.decay = config.decay
         self.store_options = RocksDBOptions(config.block_cache_mb << 20,
                                             config.write_buffer_mb << 20)
         self._stop = threading.Event()

@@ -9,9 +9,9 @@ from pathlib import Path
 from detectors import Cascade
 from schemas import MailRecord, SourcePosition, Verdict
 from state import Decay, MemoryStore, PartitionState, RocksDBStore, Store
+from stream.config import EngineConfig
 
 BATCH = 256
-DAY = 86400.0
 
 
 def scan_records(records: Iterable[MailRecord], *, state_dir: str | None = None,
@@ -20,7 +20,7 @@ def scan_records(records: Iterable[MailRecord], *, state_dir: str | None = None,
     """Yield one verdict per record, in order, updating the state as the engine would."""
     cascade = cascade or Cascade.from_config(scores, artifact)
     store: Store = RocksDBStore(Path(state_dir) / "scan") if state_dir else MemoryStore()
-    state = PartitionState(store, decay=decay or Decay(90 * DAY, 400 * DAY))
+    state = PartitionState(store, decay=decay or EngineConfig().decay)
     offset = state.next_offset or 0
     batch: list[MailRecord] = []
 

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 import orjson
@@ -48,10 +48,10 @@ from detectors.training import (
     fit_content,
 )
 from schemas import MailRecord
-from state import Decay, MemoryStore, PartitionState
+from state import MemoryStore, PartitionState
+from stream.config import EngineConfig
 
 log = logging.getLogger("mailhawk.train")
-DAY: Final = 86400.0
 
 
 @dataclass
@@ -81,7 +81,7 @@ def replay(name: str, records: Sequence[MailRecord], labels: dict[str, tuple[str
     """
     from tqdm import tqdm
 
-    state = PartitionState(MemoryStore(), decay=Decay(90 * DAY, 400 * DAY))
+    state = PartitionState(MemoryStore(), decay=EngineConfig().decay)
     n = len(records)
     bar = tqdm(total=n, desc=f"replay {name}", unit=" msg", disable=not progress)
     for start in range(0, n, 500):
