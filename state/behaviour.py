@@ -399,8 +399,9 @@ class PartitionState:
 
     def changes(self) -> dict[bytes, bytes | None]:
         """The batch's changed keys with their encoded last values (for changelog and store)."""
-        out: dict[bytes, bytes | None] = {k: encode(v) for k, v in self._dirty.items()}
-        out.update(self._pending_changelog)
+        # Repairs first: a key this batch changed must carry its new value, not the restored one.
+        out: dict[bytes, bytes | None] = dict(self._pending_changelog)
+        out.update((k, encode(v)) for k, v in self._dirty.items())
         return out
 
     def add_repair(self, keys: Iterable[bytes]) -> None:

@@ -7,10 +7,12 @@ Layout of one batch on changelog partition ``p`` (the same number as the input p
     key=\x00marker  value=<next input offset, 8 bytes>    header mh.batch=<first>-<next>
 
 The producer is idempotent, so within the partition the marker always follows its records.
-Restore applies a batch's records only when its marker is read. Records without a marker
-(a batch that died mid-produce) are orphans: they are dropped, and their keys are republished
-with their restored values in the next batch, so a later restore from a *compacted*
-changelog (where old markers are gone) cannot pick them up.
+Restore applies records in log order up to the last marker and drops the tail after it: the
+tail is a batch that died mid-produce. Its keys are republished with their restored values in
+the next batch, so those orphans are superseded later in the log, which also makes every
+orphan *before* the last marker harmless. That is what keeps a compacted changelog (where
+compaction removes all but the newest marker) restorable: no record's validity depends on a
+marker that compaction may have removed. The batch header is for people reading the topic.
 """
 
 from __future__ import annotations
@@ -70,7 +72,6 @@ def restore_partition(consumer: Consumer, topic: str, partition: int, state: Par
     # beforehand: that answer can lag the log (Tansu returns the last batch's base offset),
     # and a restore that stops early silently loses state.
     consumer.assign([TopicPartition(topic, partition, start)])
-    batch_id: bytes | None = None
     buffered: dict[bytes, bytes | None] = {}
     ready: dict[bytes, bytes | None] = {}
     meta: dict[bytes, int] = {}
@@ -90,12 +91,6 @@ def restore_partition(consumer: Consumer, topic: str, partition: int, state: Par
                     break
                 raise KafkaError.from_confluent(err, f"restore of {topic}[{partition}]")
             result.records += 1
-            hdr = dict(msg.headers() or []).get(BATCH_HEADER, b"")
-            if hdr != batch_id:
-                if buffered:  # the previous batch never got its marker
-                    result.orphan_keys.update(buffered)
-                    buffered = {}
-                batch_id = hdr
             key = msg.key()
             if key == MARKER_KEY:
                 ready.update(buffered)
@@ -112,7 +107,7 @@ def restore_partition(consumer: Consumer, topic: str, partition: int, state: Par
                 buffered[key] = msg.value()
     finally:
         consumer.unassign()
-    result.orphan_keys.update(buffered)
+    result.orphan_keys.update(buffered)  # the tail after the last marker
     if ready or meta:
         state.apply_restored(ready, meta)
     result.next_offset = meta.get(META_NEXT_OFFSET, state.next_offset)

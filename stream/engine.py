@@ -306,6 +306,7 @@ class Engine:
                                           entry.domain or entry.address.rpartition("@")[2]))
         # Step 2
         verdict_count: dict[tuple[str, str], int] = {}
+        hit_count: dict[str, int] = {}
         changes: dict[int, dict[bytes, bytes | None]] = {}
         try:
             for number in touched:
@@ -322,7 +323,7 @@ class Engine:
                     k = (verdict.action, verdict.attack_type)
                     verdict_count[k] = verdict_count.get(k, 0) + 1
                     for h in decision.hits:
-                        self.metrics.hits.labels(h.detector).inc()
+                        hit_count[h.detector] = hit_count.get(h.detector, 0) + 1
                 changes[number] = part.state.changes()
                 batch_id = f"{first_offset.get(number, next_offset)}-{next_offset}".encode()
                 produce_batch(producer, cfg.changelog_topic, number, batch_id,
@@ -364,6 +365,8 @@ class Engine:
         self.metrics.stage_seconds.labels("commit").inc(time.perf_counter() - t_commit)
         for (action, attack), n in verdict_count.items():
             self.metrics.verdicts.labels(action, attack).inc(n)
+        for detector, n in hit_count.items():
+            self.metrics.hits.labels(detector).inc(n)
         self.metrics.batch_size.observe(len(messages))
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
         self.processed += len(messages)
