@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
@@ -231,8 +231,6 @@ class Cascade:
                           if h.detector == "lookalike_domain" and
                           h.evidence.get("domain") == facts.sender_domain), None)
         if lookalike and snapshot.domain is None:
-            from dataclasses import replace
-
             facts = replace(facts, lookalike_of=str(lookalike))
         # Early exit: outbound and internal mail that no heuristic objects to skips the models
         # (most of a tenant's own traffic). Outbound mail with hits is judged: a compromised

@@ -167,15 +167,14 @@ def _summary(records: list[MailRecord], labels: dict[str, tuple[str, str]], got:
         echo(f"{scenario:<22}{total:>9}{caught:>10} ({caught / total:6.1%}){c['warn']:>7}")
     echo("")
     echo("caught examples (evidence):")
-    shown = 0
+    seen: set[tuple[str, str]] = set()  # one example per source and attack type
     for v in verdicts.values():
-        if v.action in ("quarantine", "block") and labels.get(v.message_id, ("", ""))[0] != \
-                "ham" and shown < 5:
-            shown += 1
-            top = v.hits[0] if v.hits else None
+        label, scenario = labels.get(v.message_id, ("", "?"))
+        if v.action in ("quarantine", "block") and label != "ham" and len(seen) < 6 and \
+                (scenario, v.attack_type) not in seen:
+            seen.add((scenario, v.attack_type))
             echo(f"  - {v.action:<10} {v.attack_type:<20} score {v.score:.2f}  "
                  f"[{labels.get(v.message_id, ('', '?'))[1]}]")
             for h in v.hits[:3]:
                 echo(f"      {h.detector}: {h.score:.2f} {dict(list(h.evidence.items())[:4])}")
-            del top
     echo("=" * 72)
