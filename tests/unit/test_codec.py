@@ -601,3 +601,32 @@ def test_fast_decoding_path_agrees_with_the_careful_one() -> None:
         except _Invalid:
             continue
         assert fast == MailRecord._validated(doc)
+
+
+@pytest.mark.parametrize(("doc", "accepted"), [
+    ({"schema_version": 1, "tenant_id": "acme", "kind": "person", "address": "Ceo@Acme.com",
+      "display_name": "Grace Hopper", "title": "CEO", "vip": True}, True),
+    ({"schema_version": 1, "tenant_id": "acme", "kind": "vendor", "domain": "supplies.com"},
+     True),
+    ({"schema_version": 1, "tenant_id": "acme", "kind": "person", "address": "a@acme.com"},
+     False),
+    ({"schema_version": 1, "tenant_id": "acme", "kind": "vendor"}, False),
+    ({"schema_version": 1, "tenant_id": "acme", "kind": "robot", "domain": "x.com"}, False),
+    ({"schema_version": 1, "tenant_id": "acme", "kind": "person", "address": "a@acme.com",
+      "display_name": "A B", "vip": "yes"}, False),
+    ({"schema_version": 2, "tenant_id": "acme", "kind": "vendor", "domain": "x.com"}, False),
+])
+def test_directory_entries_reader_and_schema_agree(doc: dict, accepted: bool) -> None:
+    import jsonschema
+
+    from schemas import DirectoryEntry, SchemaError, decode_directory
+
+    validator = jsonschema.Draft202012Validator(schema("directory_entry"))
+    assert validator.is_valid(doc) == accepted
+    if accepted:
+        entry = decode_directory(orjson.dumps(doc))
+        assert validator.is_valid(entry.to_dict())
+        assert entry == DirectoryEntry.from_dict(entry.to_dict())
+    else:
+        with pytest.raises(SchemaError):
+            decode_directory(orjson.dumps(doc))
