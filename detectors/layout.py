@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 
 from detectors.rules import REGISTRY
+from detectors.rules.authentication import AUTH_FAILURES
 
 if TYPE_CHECKING:
     from detectors.cascade import Assessment
@@ -42,7 +43,6 @@ COLUMNS: Final[tuple[str, ...]] = (
 N_FEATURES: Final = len(COLUMNS)
 _CONTENT_START: Final = N_FEATURES - len(CLASSES)
 _DETECTOR_INDEX: Final = {d: i for i, d in enumerate(DETECTORS)}
-_FAIL: Final = frozenset({"fail", "softfail", "permerror"})
 
 
 def layout() -> dict[str, object]:
@@ -89,7 +89,8 @@ def behaviour_matrix(assessments: Sequence[Assessment],
             float(any(d != a.facts.sender_domain for d in a.content.reply_to_domains)),
             float(a.facts.person_like),
             float(snap.person is not None and r.sender.address not in snap.person.addresses),
-            float(auth.spf in _FAIL), float(auth.dkim in _FAIL), float(auth.dmarc in _FAIL),
+            float(auth.spf in AUTH_FAILURES), float(auth.dkim in AUTH_FAILURES),
+            float(auth.dmarc in AUTH_FAILURES),
             float(not (auth.spf or auth.dkim or auth.dmarc)),
             float(r.direction == "inbound"), float(r.direction == "internal"),
             float(r.direction == "outbound"), _l(len(r.text) / 100.0), float(bool(r.html)),

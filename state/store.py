@@ -11,7 +11,6 @@ step 3 of the commit protocol in DESIGN.md.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,8 +180,3 @@ class RocksDBStore:
         if self._db is not None:
             self._db.close()  # type: ignore[attr-defined]
             self._db = None
-
-    @staticmethod
-    def destroy(path: str | Path) -> None:
-        """Delete a store directory (used when a restore must start from nothing)."""
-        shutil.rmtree(path, ignore_errors=True)

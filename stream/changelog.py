@@ -18,7 +18,7 @@ marker that compaction may have removed. The batch header is for people reading 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -56,8 +56,7 @@ class RestoreResult:
 
 
 def restore_partition(consumer: Consumer, topic: str, partition: int, state: PartitionState,
-                      *, timeout: float = 600.0,
-                      progress: Callable[[int], None] | None = None) -> RestoreResult:
+                      *, timeout: float = 600.0) -> RestoreResult:
     """Bring ``state`` up to the end of changelog partition ``partition``.
 
     Reads from just after the state's own checkpoint (the whole partition for an empty
@@ -101,8 +100,6 @@ def restore_partition(consumer: Consumer, topic: str, partition: int, state: Par
                 if len(ready) >= _APPLY_EVERY:
                     state.apply_restored(ready, meta)
                     ready = {}
-                    if progress:
-                        progress(result.records)
             else:
                 buffered[key] = msg.value()
     finally:

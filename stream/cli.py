@@ -15,7 +15,7 @@ from typing import Any
 import click
 import orjson
 
-from schemas import MailRecord, MimeError, SchemaError, read_mail_jsonl
+from schemas import MailRecord, MimeError, read_mail_jsonl
 
 log = logging.getLogger("mailhawk")
 
@@ -285,7 +285,7 @@ def entry() -> None:  # pragma: no cover - console script wrapper
 
     try:
         main()
-    except (MailhawkError, SchemaError) as exc:
+    except MailhawkError as exc:
         _fail(exc)
 
 

@@ -12,9 +12,9 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from pathlib import Path
 from typing import Any
 
+from schemas import DEFAULT_MAX_RECORD_BYTES
 from state import Decay
 
 _DAY = 86400.0
@@ -44,7 +44,7 @@ class EngineConfig:
     replication_factor: int = 1
     batch_size: int = 500
     batch_timeout_s: float = 0.05
-    max_record_bytes: int = 4 * 1024 * 1024
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
     session_timeout_ms: int = 6000
     max_poll_interval_ms: int = 300_000
     half_life_days: float = 90.0
@@ -89,10 +89,6 @@ class EngineConfig:
         """The half-life and idle expiry of behavioural counts, in the state's units."""
         return Decay(self.half_life_days * _DAY, self.idle_expiry_days * _DAY)
 
-    @property
-    def state_path(self) -> Path:
-        """The state directory as a path."""
-        return Path(self.state_dir)
 
 
 def _convert(name: str, raw: str, type_name: object) -> Any:

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+from confluent_kafka import KafkaException, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from stream.config import EngineConfig
@@ -195,22 +195,10 @@ def ensure_topics(cfg: EngineConfig, *, timeout: float = 15.0) -> None:
                 raise KafkaError.from_confluent(err, f"create topic {name}") from None
 
 
-def partition_count(bootstrap_servers: str, topic: str, timeout: float = 10.0) -> int:
-    """How many partitions ``topic`` has (0 when it does not exist)."""
-    admin = AdminClient({"bootstrap.servers": bootstrap_servers})
-    meta = admin.list_topics(topic, timeout=timeout).topics.get(topic)
-    if meta is None or meta.error is not None:
-        return 0
-    return len(meta.partitions)
-
-
 __all__ = [
-    "Consumer",
     "LatchingProducer",
-    "TopicPartition",
     "consumer_config",
     "ensure_topics",
-    "partition_count",
     "producer_config",
     "restore_consumer_config",
 ]

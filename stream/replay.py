@@ -71,7 +71,6 @@ class Collected:
     """Verdicts (and dead letters) read back from the output topics."""
 
     verdicts: list[Verdict] = field(default_factory=list)
-    raw: list[bytes] = field(default_factory=list)
     received_at: list[float] = field(default_factory=list)
     dead_letters: list[DeadLetter] = field(default_factory=list)
 
@@ -114,7 +113,6 @@ def collect(bootstrap_servers: str, verdict_topic: str, *, expect: int,
                 if msg.topic() == verdict_topic:
                     verdict = decode_verdict(msg.value())
                     out.verdicts.append(verdict)
-                    out.raw.append(msg.value())
                     out.received_at.append(now)
                     ids.add(verdict.message_id)
                 else:

@@ -13,7 +13,7 @@ from typing import ClassVar
 from detectors.base import Context, DetectorConfig, build_config, hit
 from schemas.records import Hit
 
-_FAIL = frozenset({"fail", "softfail", "permerror"})
+AUTH_FAILURES = frozenset({"fail", "softfail", "permerror"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ class AuthFailure:
             return []
         a = ctx.record.auth
         failed = [n for n, v in (("spf", a.spf), ("dkim", a.dkim), ("dmarc", a.dmarc))
-                  if v in _FAIL]
+                  if v in AUTH_FAILURES]
         if not failed:
             return []
         c = self.config

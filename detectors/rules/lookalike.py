@@ -29,6 +29,28 @@ class LookalikeConfig(DetectorConfig):
     with_request: float = 0.97
 
 
+class TrustedDomains:
+    """A tenant's own and known domains as one frozenset, built once per profile value.
+
+    A tenant profile object is replaced (never mutated) when it changes, so its identity keys
+    the cache; the profile is kept alongside so its id cannot be reused. ``lookalike()``
+    indexes a candidate set once per frozenset, so handing it the same object matters too.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[int, tuple[TenantProfile, frozenset[str]]] = {}
+
+    def __call__(self, tenant: TenantProfile) -> frozenset[str]:
+        cached = self._cache.get(id(tenant))
+        if cached is not None and cached[0] is tenant:
+            return cached[1]
+        if len(self._cache) > 4096:
+            self._cache.clear()
+        domains = frozenset(tenant.own_domains) | frozenset(tenant.known_domains)
+        self._cache[id(tenant)] = (tenant, domains)
+        return domains
+
+
 class LookalikeDomain:
     """The sender's (or reply-to) domain imitates a trusted domain."""
 
@@ -36,22 +58,7 @@ class LookalikeDomain:
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: LookalikeConfig = build_config(LookalikeConfig, self.name, config)
-        self._trusted: dict[int, tuple[TenantProfile, frozenset[str]]] = {}
-
-    def trusted(self, tenant: TenantProfile) -> frozenset[str]:
-        """The tenant's own and known domains as one frozenset, built once per profile value.
-
-        A tenant profile object is replaced (never mutated) when it changes, so its identity
-        keys the cache; the profile is kept alongside so its id cannot be reused.
-        """
-        cached = self._trusted.get(id(tenant))
-        if cached is not None and cached[0] is tenant:
-            return cached[1]
-        if len(self._trusted) > 4096:
-            self._trusted.clear()
-        domains = frozenset(tenant.own_domains) | frozenset(tenant.known_domains)
-        self._trusted[id(tenant)] = (tenant, domains)
-        return domains
+        self.trusted = TrustedDomains()
 
     def detect(self, ctx: Context) -> list[Hit]:
         if not ctx.inbound:

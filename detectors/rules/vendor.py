@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from detectors.base import Context, DetectorConfig, build_config, hit
 from detectors.domains import lookalike
+from detectors.rules.lookalike import TrustedDomains
 from schemas.records import Hit
 from state import network_of
 
@@ -33,6 +34,7 @@ class VendorFraud:
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: VendorConfig = build_config(VendorConfig, self.name, config)
+        self.trusted = TrustedDomains()
 
     def detect(self, ctx: Context) -> list[Hit]:
         cues = ctx.content.cues
@@ -48,10 +50,8 @@ class VendorFraud:
             domain = None  # gmail.com is nobody's vendor: judge the address alone
         if domain is None or t - domain.first_seen < c.young_domain_days * 86400:
             anomalies.append("young_domain")
-            tenant = ctx.state.tenant
-            imitated = lookalike(ctx.facts.sender_domain,
-                                 frozenset(tenant.own_domains) | frozenset(
-                                     tenant.known_domains)) if ctx.facts.sender_domain else None
+            imitated = lookalike(ctx.facts.sender_domain, self.trusted(ctx.state.tenant)) \
+                if ctx.facts.sender_domain else None
             if imitated is not None:
                 anomalies.append("lookalike_domain")
         if sender is None and domain is not None and domain.count > 0:
