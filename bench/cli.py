@@ -196,11 +196,13 @@ def run(stream_dir: Path, out: Path | None, rate: float | None, max_rate: bool, 
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Report folder [bench-results/scale-<time>].")
 @click.option("--full", is_flag=True,
-              help="Go up to 10 million profiles (the store grows to several GB; slow).")
+              help="Go up to 10 million profiles (a ~1 GB store, bulk-loaded: a few minutes).")
 @click.option("--population", "populations", type=click.IntRange(min=1000), multiple=True,
               help="Populations to measure (repeat); default 10k, 100k, 1M.")
 @click.option("--measure", type=click.IntRange(min=1000), default=20_000, show_default=True,
               help="Timed messages per population and draw.")
+@click.option("--rounds", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Rounds over all populations (the figures are medians over them).")
 @click.option("--stream", "stream_dir", type=click.Path(file_okay=False, exists=True,
                                                         path_type=Path), default=None,
               help="Stream for the 1 vs 2 workers runs (generated when omitted).")
@@ -212,7 +214,7 @@ def run(stream_dir: Path, out: Path | None, rate: float | None, max_rate: bool, 
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Replay only the first N messages of the stream.")
 def scale(out: Path | None, full: bool, populations: tuple[int, ...], measure: int,
-          stream_dir: Path | None, workers: bool, partitions: int,
+          rounds: int, stream_dir: Path | None, workers: bool, partitions: int,
           bootstrap_servers: str | None, limit: int | None) -> None:
     """State-growth sweep (per-message state cost vs profiles) and 1 vs 2 workers."""
     from bench.scale import DEFAULT_POPULATIONS, FULL_POPULATIONS, ScaleOptions, run_scale
@@ -227,7 +229,7 @@ def scale(out: Path | None, full: bool, populations: tuple[int, ...], measure: i
             _echo(f"generating a 16-tenant stream for the workers runs in {stream_dir} "
                   "(pass --stream DIR to use your own)")
             write_stream(stream_dir, 16, 12, 1, progress=_progress())
-    opts = ScaleOptions(out=out, populations=tuple(chosen), measure=measure,
+    opts = ScaleOptions(out=out, populations=tuple(chosen), measure=measure, rounds=rounds,
                         stream=stream_dir, workers=workers, partitions=partitions,
                         bootstrap_servers=bootstrap_servers, limit=limit,
                         progress=_progress())
@@ -238,8 +240,104 @@ def scale(out: Path | None, full: bool, populations: tuple[int, ...], measure: i
     for p in report["state_growth"]["points"]:
         _echo(f"  {p['population']:>12,} senders: {p['us_per_msg']:8.1f} µs/msg "
               f"({p['ratio_to_first']:.2f}× the smallest); heavy-tailed "
-              f"{p['us_per_msg_zipf']:.1f} µs/msg")
+              f"{p['us_per_msg_zipf']:.1f} µs/msg ({p['ratio_to_first_zipf']:.2f}×); "
+              f"RSS {p['rss_mib']:.0f} MiB")
+    bound = report["state_growth"].get("memory_bound_mib")
+    if bound:
+        _echo(f"  configured memory bound: {bound['total']} MiB (RocksDB {bound['rocksdb']} "
+              f"+ decoded profiles {bound['decoded_profiles']})")
     for kind, s in (report.get("workers", {}).get("speedup") or {}).items():
         _echo(f"  {kind}: 1 → 2 workers {s.get('speedup')}× ({s.get('one_worker_msg_s')} → "
               f"{s.get('two_workers_msg_s')} msg/s)")
     _echo(f"report: {out / 'report.md'}")
+
+
+# ----------------------------------------------------------------------------- state
+
+
+@bench.command("state")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Report folder [bench-results/state-<time>].")
+@click.option("--corpora", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Corpora folder [MAILHAWK_CORPORA, else ../shared/data/corpora].")
+@click.option("--passes", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Timed replays from an empty store (the median is reported).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Records per batch, as the engine's MAILHAWK_BATCH_SIZE.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Replay only the first N Enron messages (date order).")
+@click.option("--detectors/--no-detectors", default=True, show_default=True,
+              help="Take learn flags and verdicts from an untimed heuristics replay "
+                   "(otherwise every message teaches and is allowed).")
+def state(out: Path | None, corpora: Path | None, passes: int, batch_size: int,
+          limit: int | None, detectors: bool) -> None:
+    """State cost per message (read, update, encode+write) on the Enron-derived stream."""
+    from bench.corpus import corpora_dir
+    from bench.state_cost import StateCostOptions, run_state_cost, summary
+
+    found = corpora_dir(corpora)
+    if found is None:
+        raise click.ClickException(
+            f"corpora not found{f' in {corpora}' if corpora else ''}: pass --corpora DIR (the "
+            "folder with enron-ham.tar.gz) or set MAILHAWK_CORPORA")
+    out = out or _default_out("state")
+    opts = StateCostOptions(corpora=found, out=out, batch_size=batch_size, passes=passes,
+                            limit=limit, detectors=detectors, progress=_progress())
+    try:
+        report = run_state_cost(opts, log=_echo)
+    except (MailhawkError, OSError) as exc:
+        raise _fail(exc) from None
+    for line in summary(report):
+        _echo(line)
+    _echo(f"report: {out / 'state_cost.md'} (numbers in state_cost.json)")
+
+
+# ----------------------------------------------------------------------------- detect
+
+
+@bench.command("detect")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Report folder [bench-results/detect-<time>].")
+@click.option("--source", "sources", type=click.Choice(["synthetic", "corpus", "stream"]),
+              multiple=True, help="Streams to measure (repeat); default synthetic and corpus "
+                                  "(corpus only when the corpora are found).")
+@click.option("--messages", type=click.IntRange(min=1), default=20_000, show_default=True,
+              help="Messages per source.")
+@click.option("--stream", "stream_dir", type=click.Path(file_okay=False, exists=True,
+                                                        path_type=Path), default=None,
+              help="Folder with stream.jsonl (for --source stream).")
+@click.option("--corpora", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Corpora folder [MAILHAWK_CORPORA, else ../shared/data/corpora].")
+@click.option("--seed", type=int, default=1, show_default=True, help="Synthetic stream seed.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Records per consumed batch (the engine default).")
+@click.option("--partitions", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Partitions a consumed batch is split over (by tenant).")
+@click.option("--artifact", default="", help="Model artifact [the packaged default].")
+@click.option("--record-outputs", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Write every message's detector outputs (JSON lines).")
+@click.option("--check-outputs", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="Fail unless the outputs equal this recording.")
+def detect(out: Path | None, sources: tuple[str, ...], messages: int, stream_dir: Path | None,
+           corpora: Path | None, seed: int, batch_size: int, partitions: int, artifact: str,
+           record_outputs: Path | None, check_outputs: Path | None) -> None:
+    """Detection cost per message (features, heuristics, models) through the real cascade."""
+    from bench.corpus import corpora_dir
+    from bench.detect_cost import DetectOptions, OutputMismatchError, run_detect
+
+    if not sources:
+        sources = ("synthetic", "corpus") if corpora_dir(corpora) else ("synthetic",)
+    if "stream" in sources and stream_dir is None:
+        raise click.UsageError("--source stream needs --stream DIR")
+    out = out or _default_out("detect")
+    opts = DetectOptions(out=out, sources=sources, messages=messages, stream=stream_dir,
+                         corpora=corpora, seed=seed, batch=batch_size, partitions=partitions,
+                         artifact=artifact, record_outputs=record_outputs,
+                         check_outputs=check_outputs, progress=_progress())
+    try:
+        run_detect(opts, log=_echo)
+    except OutputMismatchError as exc:
+        raise click.ClickException(f"outputs changed: {exc}") from None
+    except (MailhawkError, OSError, ValueError) as exc:
+        raise _fail(exc) from None
+    _echo(f"report: {out / 'report.md'} (numbers in report.json)")

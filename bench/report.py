@@ -359,13 +359,22 @@ def _scale_markdown(r: dict[str, Any]) -> list[str]:
         lines += _table(
             ["senders", "sender + pair keys", "store MiB", "µs/msg (wall)", "CPU µs/msg",
              "read µs/msg", "write µs/msg", f"× the {first} cost", "heavy-tailed µs/msg",
-             f"heavy-tailed × the {first} cost", "populate s"],
+             f"heavy-tailed × the {first} cost", "RSS MiB", "RSS growth MiB", "populate s"],
             [[f"{p['population']:,}", _fmt(p.get("keys")), _fmt(p.get("store_mib"), 1),
               _fmt(p["us_per_msg"], 1), _fmt(p["cpu_us_per_msg"], 1),
               _fmt(p["read_us_per_msg"], 1), _fmt(p["write_us_per_msg"], 1),
               _fmt(p.get("ratio_to_first"), 2), _fmt(p.get("us_per_msg_zipf"), 1),
-              _fmt(p.get("ratio_to_first_zipf"), 2), _fmt(p.get("populate_s"), 1)]
+              _fmt(p.get("ratio_to_first_zipf"), 2), _fmt(p.get("rss_mib"), 1),
+              _fmt(p.get("rss_growth_mib"), 1), _fmt(p.get("populate_s"), 1)]
              for p in growth["points"]])
+        bound = growth.get("memory_bound_mib")
+        if bound:
+            lines += ["", f"Configured memory of the store: RocksDB {bound['rocksdb']} MiB "
+                      f"(block cache + write buffers) + decoded-profile cache "
+                      f"{bound['decoded_profiles']} MiB = {bound['total']} MiB. RSS growth "
+                      "should sit at about this plus the allocator's slack (the decoded-cache "
+                      "entry size is tracemalloc's, without it) and stay flat as the "
+                      "population grows.", ""]
     workers = r.get("workers") or {}
     if workers.get("runs"):
         lines += ["## 1 → 2 workers", "", workers.get("method", ""), ""]

@@ -7,11 +7,13 @@ shared by the state update and every detector.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from detectors.attachments import AttachmentRisk, assess_attachments
 from detectors.domains import is_freemail, registrable_domain
-from detectors.lexicon import Cues, scan_text
+from detectors.lexicon import Cues, scan_text, scan_texts
 from detectors.names import address_in_display_name, looks_like_person, name_key
 from detectors.urls import UrlRisk, assess_urls
 from schemas.records import MailRecord
@@ -33,11 +35,13 @@ class ContentFeatures:
 _DIGITS = str.maketrans("", "", "0123456789")
 
 
+@lru_cache(maxsize=65536)
 def subject_key(subject: str) -> str:
     """A subject reduced to what a bulk campaign keeps constant (case, digits, spacing).
 
     Replies ("Re:", "Fwd:") and very short subjects give ``""``: threads and "hi" are no
-    campaign.
+    campaign. Memoised: campaigns and threads repeat subjects (70% of inbound subjects of
+    the synthetic stream, 20% of the corpus stream).
     """
     s = " ".join(subject.lower().translate(_DIGITS).split())
     if len(s) < 12 or s.startswith(("re:", "fw:", "fwd:", "aw:", "wg:", "tr:")):
@@ -47,8 +51,22 @@ def subject_key(subject: str) -> str:
 
 def extract(record: MailRecord) -> tuple[MessageFacts, ContentFeatures]:
     """Compute the facts (for the state) and content features (for detectors) of ``record``."""
+    return _extract(record, scan_text(record.subject, record.text))
+
+
+def extract_batch(records: Sequence[MailRecord]) -> list[tuple[MessageFacts, ContentFeatures]]:
+    """:func:`extract` for a batch: the lexicon scans every text in one vectorised pass.
+
+    The per-word work of the lexicon was most of the feature step (DESIGN.md: a per-token
+    Python loop costs more than everything else together); batched, it is numpy over the
+    batch's bytes. The result equals ``[extract(r) for r in records]``.
+    """
+    cues = scan_texts([(r.subject, r.text) for r in records])
+    return [_extract(r, c) for r, c in zip(records, cues, strict=True)]
+
+
+def _extract(record: MailRecord, cues: Cues) -> tuple[MessageFacts, ContentFeatures]:
     sender_domain = registrable_domain(record.sender.domain)
-    cues = scan_text(record.subject, record.text)
     url_risk = assess_urls(record.urls, sender_domain)
     attachment_risk = assess_attachments(record.attachments)
     reply_domains = tuple(dict.fromkeys(

@@ -106,14 +106,17 @@ class ModelRunner:
         if not todo:
             return
         probs = self.predict(todo)
-        for a, row in zip(todo, probs, strict=True):
-            k = int(np.argmax(row[1:])) + 1
-            attack_p = float(1.0 - row[0])
+        # Postprocess the whole batch with numpy (a numpy call per row cost ~2 µs a message);
+        # the float32 arithmetic is the same as the per-row form's.
+        best = (probs[:, 1:].argmax(axis=1) + 1).tolist()
+        attack = (1.0 - probs[:, 0]).tolist()
+        chosen = probs[np.arange(len(best)), best].tolist()
+        for a, k, attack_p, class_p in zip(todo, best, attack, chosen, strict=True):
             a.model_verdict = (CLASSES[k], attack_p)
             a.model_hits.clear()
             if attack_p >= self.min_hit:
                 a.model_hits.append(Hit(MODEL_DETECTOR, attack_p, {
-                    "class": CLASSES[k], "class_probability": round(float(row[k]), 4),
+                    "class": CLASSES[k], "class_probability": round(class_p, 4),
                     "model": self.version}, CLASSES[k]))
 
 

@@ -2,11 +2,13 @@
 
 :class:`PartitionState` sits between the engine and one :class:`~state.store.Store`. It keeps
 decoded profiles in a bounded cache (most keys of a mail stream repeat: 81% of Enron messages
-reuse a known pair) and the batch's changes in an overlay, so:
+reuse a known pair) with the batch's changes written over it (and their committed values kept
+aside for rollback), so:
 
 * the batch's keys are fetched with one multi-get (:meth:`prefetch`);
 * the 2nd message of a new sender sees the 1st (read-your-writes inside the batch);
-* :meth:`changes` encodes each changed key once per batch (its last value);
+* :meth:`changes` encodes each changed key once per batch (its last value), and mailbox
+  profiles are even updated once per batch (see :class:`_MailboxUpdates`);
 * :meth:`commit` writes them with the partition's offsets in one atomic write, and
   :meth:`rollback` forgets them when the batch could not be delivered.
 
@@ -16,20 +18,20 @@ sender domain, normalised display name, link domains…) computed by the detecto
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, cast
+from itertools import islice
+from typing import Any, Final, NamedTuple, cast
 
 from schemas.records import DirectoryEntry, MailRecord
 from state.profiles import (
-    KIND_CAMPAIGN,
     KIND_DOMAIN,
-    KIND_PAIR,
     KIND_PERSON,
-    KIND_RECIPIENT,
     KIND_SENDER,
     KIND_TENANT,
     NO_DECAY,
+    SEP,
     CampaignProfile,
     Decay,
     DomainProfile,
@@ -39,6 +41,7 @@ from state.profiles import (
     RecipientProfile,
     SenderProfile,
     TenantProfile,
+    count_recipient,
     count_verdict,
     decode,
     encode,
@@ -46,8 +49,6 @@ from state.profiles import (
     network_of,
     observe_campaign,
     observe_domain,
-    observe_pair,
-    observe_recipient,
     observe_sender,
     observe_verdict,
 )
@@ -81,9 +82,12 @@ class MessageFacts:
     subject_key: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class MessageKeys:
-    """The state keys of one message, built once and shared by prefetch, read and write."""
+class MessageKeys(NamedTuple):
+    """The state keys of one message, built once and shared by prefetch, read and write.
+
+    A named tuple rather than a frozen dataclass: one is built per message, and a frozen
+    dataclass's ``__init__`` (one ``object.__setattr__`` per field) costs several times more.
+    """
 
     sender: bytes
     tenant: bytes
@@ -104,19 +108,95 @@ class MessageKeys:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class RecipientView:
-    """One recipient as seen before the message: its mailbox profile and both pair directions."""
+class _MailboxUpdates:
+    """A mailbox profile's observations in this batch, not yet applied.
 
-    address: str
-    profile: RecipientProfile | None
-    pair: PairProfile | None
-    reverse: PairProfile | None
+    A message touches every recipient's mailbox profile, and its snapshot must keep showing
+    the profile as it was, so applying each observation at once costs a full copy (with its
+    32–64 correspondents) per recipient per message. Nothing but :attr:`RecipientView.profile`
+    reads a mailbox profile, so observations are queued here instead (``_live`` holds this
+    object for the key during the batch) and applied once per key per batch, on one copy.
+    """
+
+    __slots__ = ("base", "last_seen", "ops")
+
+    def __init__(self, base: RecipientProfile | None) -> None:
+        self.base = base
+        # The profile's last_seen with every queued observation applied (idle expiry needs
+        # nothing else); -inf while it is None, so an absent profile never reads as expired.
+        self.last_seen = -math.inf if base is None else base.last_seen
+        self.ops: list[tuple[float, str, bool, bool]] = []
+
+    def apply(self, n: int, decay: Decay) -> RecipientProfile | None:
+        """The profile after the first ``n`` queued observations."""
+        p, owned = self.base, False
+        expiry = decay.idle_expiry or math.inf
+        for t, sender, external, first_contact in self.ops[:n]:
+            if p is not None and t - p.last_seen > expiry:
+                p = None  # as the snapshot before that message read it: idle, absent
+            if not owned and p is not None:
+                p = p.copy()
+            p = count_recipient(p, t, sender, external, first_contact, decay)
+            owned = True
+        return p
+
+
+class _Deferred(NamedTuple):
+    """A snapshot's mailbox profile: the first ``n`` observations of ``updates``."""
+
+    updates: _MailboxUpdates
+    n: int
+    decay: Decay
+
+
+class RecipientView(tuple):  # type: ignore[type-arg]
+    """One recipient as seen before the message: its mailbox profile and both pair directions.
+
+    An immutable tuple ``(address, profile, pair, reverse)``: one is built per recipient per
+    message (6–8 per Enron message) and a frozen dataclass cost 8× more to build. ``profile``
+    may be held deferred (see :class:`_MailboxUpdates`) and is computed when read.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, address: str, profile: RecipientProfile | None,
+                pair: PairProfile | None, reverse: PairProfile | None) -> RecipientView:
+        return tuple.__new__(cls, (address, profile, pair, reverse))
+
+    @property
+    def address(self) -> str:
+        """The recipient's address."""
+        return cast(str, self[0])
+
+    @property
+    def profile(self) -> RecipientProfile | None:
+        """The recipient's mailbox profile before the message (None: never seen or idle)."""
+        p = self[1]
+        if type(p) is _Deferred:
+            return p.updates.apply(p.n, p.decay)
+        return cast(RecipientProfile | None, p)
+
+    @property
+    def pair(self) -> PairProfile | None:
+        """Sender → this recipient before the message."""
+        return cast(PairProfile | None, self[2])
+
+    @property
+    def reverse(self) -> PairProfile | None:
+        """This recipient → sender (has the recipient written to the sender?)."""
+        return cast(PairProfile | None, self[3])
 
     @property
     def first_contact(self) -> bool:
         """Neither side has written to the other before."""
-        return self.pair is None and self.reverse is None
+        return self[2] is None and self[3] is None
+
+    def __repr__(self) -> str:
+        return (f"RecipientView(address={self.address!r}, profile={self.profile!r}, "
+                f"pair={self.pair!r}, reverse={self.reverse!r})")
+
+
+_new_view = tuple.__new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,34 +217,26 @@ class StateSnapshot:
         return value / self.decay.weight(t, ref)
 
 
-@dataclass(slots=True)
-class _Cache:
-    """Decoded committed profiles, bounded by entry count (FIFO eviction of the older half)."""
-
-    capacity: int
-    entries: dict[bytes, Any] = field(default_factory=dict)
-
-    def get(self, key: bytes) -> Any:
-        return self.entries.get(key, _ABSENT)
-
-    def put(self, key: bytes, value: Any) -> None:
-        entries = self.entries
-        entries[key] = value
-        if len(entries) > self.capacity:
-            # Dicts keep insertion order: drop the oldest half in one pass, amortised O(1).
-            for k in list(entries)[: len(entries) // 2]:
-                del entries[k]
-
-
 class PartitionState:
-    """Behavioural state of one input partition (all of its tenants)."""
+    """Behavioural state of one input partition (all of its tenants).
+
+    One dict, ``_live``, holds every decoded profile this object knows: committed values
+    (``None`` for keys known to be absent) overlaid with the current batch's new values, so a
+    read is one dict lookup. ``_undo`` keeps, for each key the batch changed, the committed
+    value it replaced (:meth:`rollback` puts them back) and is the batch's set of changed keys
+    (:meth:`changes` encodes each once). Replacing a key moves it to the end of ``_live``'s
+    insertion order, so eviction (the older half, between batches only) drops what was least
+    recently written or first read longest ago.
+    """
 
     def __init__(self, store: Store, *, decay: Decay = NO_DECAY,
                  cache_entries: int = 100_000) -> None:
         self.store = store
         self.decay = decay
-        self._cache = _Cache(cache_entries)
-        self._dirty: dict[bytes, Profile] = {}
+        self._capacity = max(1, cache_entries)
+        self._live: dict[bytes, Any] = {}
+        self._undo: dict[bytes, Any] = {}
+        self._deferred: list[bytes] = []  # keys whose _live value is a _MailboxUpdates
         self._pending_changelog: dict[bytes, bytes | None] = {}
 
     # ------------------------------------------------------------------ reads
@@ -180,46 +252,53 @@ class PartitionState:
         return self.store.get_meta(META_CHANGELOG_OFFSET)
 
     def _get(self, key: bytes) -> Any:
-        value = self._dirty.get(key, _ABSENT)
-        if value is not _ABSENT:
-            return value
-        value = self._cache.get(key)
-        if value is not _ABSENT:
-            return value
-        raw = self.store.get_many([key])[0]
-        value = None if raw is None else decode(key[:1], raw)
-        self._cache.put(key, value)
+        value = self._live.get(key, _ABSENT)
+        if value is _ABSENT:
+            raw = self.store.get_many([key])[0]
+            value = self._live[key] = None if raw is None else decode(key[:1], raw)
+        elif type(value) is _MailboxUpdates:
+            self._apply_deferred()
+            value = self._live[key]
         return value
 
+    def _apply_deferred(self) -> None:
+        """Replace every queued mailbox update of the batch by the profile it makes."""
+        live, decay = self._live, self.decay
+        for key in self._deferred:
+            updates = live[key]
+            live[key] = updates.apply(len(updates.ops), decay)
+        self._deferred.clear()
+
     def prefetch(self, keys: Iterable[bytes]) -> None:
-        """Load every key not yet cached with one multi-get."""
-        dirty, entries = self._dirty, self._cache.entries
-        missing = list({k for k in keys if k not in dirty and k not in entries})
+        """Load every key not yet known with one multi-get."""
+        live = self._live
+        missing = list(set(keys).difference(live))  # C speed: live is a dict, not a view
         if not missing:
             return
         for key, raw in zip(missing, self.store.get_many(missing), strict=True):
-            self._cache.put(key, None if raw is None else decode(key[:1], raw))
+            live[key] = None if raw is None else decode(key[:1], raw)
 
     @staticmethod
     def keys_for(record: MailRecord, facts: MessageFacts) -> MessageKeys:
-        """Every key reading or observing ``record`` touches, built once per message."""
+        """Every key reading or observing ``record`` touches, built once per message.
+
+        The same bytes as :func:`~state.profiles.make_key`, built from shared prefixes: this
+        runs for 3 keys per recipient, and the generic function cost most of the read time.
+        """
         tenant, sender = record.tenant_id, record.sender.address
+        head = tenant + SEP
+        mailbox, pair = "R" + head, "P" + head
+        out_pair, in_pair = pair + sender + SEP, SEP + sender
+        domain, rdomains = "D" + head, facts.recipient_domains
         return MessageKeys(
-            sender=make_key(KIND_SENDER, tenant, sender),
-            tenant=make_key(KIND_TENANT, tenant, ""),
-            domain=make_key(KIND_DOMAIN, tenant, facts.sender_domain)
-            if facts.sender_domain else None,
-            person=make_key(KIND_PERSON, tenant, facts.display_key)
-            if facts.display_key else None,
-            campaign=make_key(KIND_CAMPAIGN, tenant, facts.subject_key)
-            if facts.subject_key else None,
-            recipients=tuple(
-                (rcpt, make_key(KIND_RECIPIENT, tenant, rcpt),
-                 make_key(KIND_PAIR, tenant, sender, rcpt),
-                 make_key(KIND_PAIR, tenant, rcpt, sender))
-                for rcpt in record.recipients),
-            recipient_domains=tuple(make_key(KIND_DOMAIN, tenant, d)
-                                    for d in facts.recipient_domains),
+            ("S" + head + sender).encode(),
+            ("T" + head).encode(),
+            (domain + facts.sender_domain).encode() if facts.sender_domain else None,
+            ("N" + head + facts.display_key).encode() if facts.display_key else None,
+            ("C" + head + facts.subject_key).encode() if facts.subject_key else None,
+            tuple([(rcpt, (mailbox + rcpt).encode(), (out_pair + rcpt).encode(),
+                    (pair + rcpt + in_pair).encode()) for rcpt in record.recipients]),
+            tuple([(domain + d).encode() for d in rdomains]) if rdomains else (),
         )
 
     def snapshot(self, record: MailRecord, facts: MessageFacts,
@@ -229,34 +308,56 @@ class PartitionState:
         Profiles idle for longer than the decay's ``idle_expiry`` read as absent.
         """
         k = keys or self.keys_for(record, facts)
+        live = self._live
+        try:
+            return self._snapshot(record, k, live)
+        except KeyError:  # not prefetched (tests, directory upserts): load this message's keys
+            self.prefetch(k.all())
+            return self._snapshot(record, k, live)
+
+    def _snapshot(self, record: MailRecord, k: MessageKeys, live: dict[bytes, Any]
+                  ) -> StateSnapshot:
         t = record.received_at
-        get = self._get
-        expiry = self.decay.idle_expiry
-
-        def live(p: Any) -> Any:
-            if expiry > 0.0 and p is not None and t - p.last_seen > expiry:
-                return None
-            return p
-
-        recipients = tuple(
-            RecipientView(rcpt, live(get(rkey)), live(get(pkey)), live(get(revkey)))
-            for rcpt, rkey, pkey, revkey in k.recipients
-        )
+        # inf when expiry is off: ``t - last_seen > inf`` is never true, one test for both
+        expiry = self.decay.idle_expiry or math.inf
+        recipients = []
+        decay = self.decay
+        for rcpt, rkey, pkey, revkey in k.recipients:
+            mailbox, pair, reverse = live[rkey], live[pkey], live[revkey]
+            if type(mailbox) is _MailboxUpdates:
+                mailbox = None if t - mailbox.last_seen > expiry else \
+                    _Deferred(mailbox, len(mailbox.ops), decay)
+            elif mailbox is not None and t - mailbox.last_seen > expiry:
+                mailbox = None
+            if pair is not None and t - pair.last_seen > expiry:
+                pair = None
+            if reverse is not None and t - reverse.last_seen > expiry:
+                reverse = None
+            recipients.append(_new_view(RecipientView, (rcpt, mailbox, pair, reverse)))
+        sender = live[k.sender]
+        if sender is not None and t - sender.last_seen > expiry:
+            sender = None
+        domain = live[k.domain] if k.domain else None
+        if domain is not None and t - domain.last_seen > expiry:
+            domain = None
         return StateSnapshot(
-            sender=live(get(k.sender)),
-            domain=live(get(k.domain)) if k.domain else None,
-            tenant=get(k.tenant) or TenantProfile(),
-            person=get(k.person) if k.person else None,
-            recipients=recipients,
-            decay=self.decay,
-            campaign=get(k.campaign) if k.campaign else None,
-            keys=k,
+            sender,
+            domain,
+            live[k.tenant] or TenantProfile(),
+            live[k.person] if k.person else None,
+            tuple(recipients),
+            self.decay,
+            live[k.campaign] if k.campaign else None,
+            k,
         )
 
     # ------------------------------------------------------------------ writes
 
     def _set(self, key: bytes, profile: Profile) -> None:
-        self._dirty[key] = profile
+        live, undo = self._live, self._undo
+        if key not in undo:
+            undo[key] = live.pop(key, _ABSENT)
+        live[key] = profile
 
     def observe(self, record: MailRecord, facts: MessageFacts, before: StateSnapshot, *,
                 learn: bool = True) -> None:
@@ -264,22 +365,40 @@ class PartitionState:
 
         ``learn=False`` marks a message the heuristics found suspicious: it is counted, but it
         creates no relationship and teaches the sender's baseline nothing.
+
+        Every profile is replaced by a new object, never changed in place: ``before`` (and
+        the snapshots of earlier messages, which the models read after the whole batch) must
+        keep showing the state as it was.
         """
         sender, t = record.sender.address, record.received_at
         k = before.keys or self.keys_for(record, facts)
         decay = self.decay
         inbound = record.direction == "inbound"
-        in_thread = bool(record.in_reply_to)
+        mailboxes = record.direction != "outbound"  # recipients are the tenant's own mailboxes
+        thread = 1 if record.in_reply_to else 0
+        live, undo, deferred = self._live, self._undo, self._deferred
         new_recipients = 0
-        for view, (_, rkey, pkey, _) in zip(before.recipients, k.recipients, strict=True):
-            if view.pair is None:
+        for (_, _, pair, reverse), (_, rkey, pkey, _) in zip(before.recipients, k.recipients,
+                                                             strict=True):
+            if pair is None:
                 new_recipients += 1
             if learn:
-                self._set(pkey, observe_pair(view.pair, t=t, in_thread=in_thread))
-            if record.direction != "outbound":  # recipients are the tenant's own mailboxes
-                self._set(rkey, observe_recipient(
-                    view.profile, t=t, sender=sender, external=inbound,
-                    first_contact=view.first_contact, decay=decay))
+                if pkey not in undo:
+                    undo[pkey] = live.pop(pkey, _ABSENT)
+                live[pkey] = PairProfile(t, t, 1, thread) if pair is None else PairProfile(
+                    t if t < pair.first_seen else pair.first_seen,
+                    t if t > pair.last_seen else pair.last_seen,
+                    pair.count + 1, pair.threads + thread)
+            if mailboxes:
+                updates = live.get(rkey)
+                if type(updates) is not _MailboxUpdates:
+                    if rkey not in undo:
+                        undo[rkey] = live.pop(rkey, _ABSENT)
+                    updates = live[rkey] = _MailboxUpdates(updates)
+                    deferred.append(rkey)
+                updates.ops.append((t, sender, inbound, pair is None and reverse is None))
+                if t > updates.last_seen:
+                    updates.last_seen = t
         a = record.auth
         self._set(k.sender, observe_sender(
             before.sender, t=t, display_name=record.sender.name,
@@ -294,7 +413,7 @@ class PartitionState:
         if k.domain and inbound:
             self._set(k.domain, observe_domain(
                 before.domain, t=t, new_sender=before.sender is None, outbound=0,
-                payment_thread=facts.payment_language and (in_thread or (
+                payment_thread=facts.payment_language and (thread == 1 or (
                     before.domain is not None and before.domain.outbound > 0)),
                 lookalike_of=facts.lookalike_of, decay=decay))
         if not inbound:
@@ -305,19 +424,20 @@ class PartitionState:
         """Outbound/internal mail teaches who the tenant is and whom it trusts."""
         tenant, t = record.tenant_id, record.received_at
         profile = before.tenant
-        own = set(profile.own_domains)
+        own = profile.own_domains
         changed = False
         if facts.sender_domain and facts.sender_domain not in own and \
                 len(own) < MAX_OWN_DOMAINS:
             profile = profile.copy()
             profile.own_domains.append(facts.sender_domain)
-            own.add(facts.sender_domain)
+            own = profile.own_domains
             changed = True
-        if record.direction == "outbound":
+        if record.direction == "outbound" and facts.recipient_domains:
+            own_set = set(own)
             known = set(profile.known_domains)
             payment = facts.payment_language
             for domain in facts.recipient_domains:
-                if domain in own:
+                if domain in own_set:
                     continue
                 key = make_key(KIND_DOMAIN, tenant, domain)
                 self._set(key, observe_domain(
@@ -344,14 +464,16 @@ class PartitionState:
     def observe_verdict(self, record: MailRecord, action: str) -> None:
         """Count ``action`` on the sender's profile (after the batch's models ran).
 
-        The sender's profile is already this batch's own copy (``observe`` made it), and no
-        reader looks at verdict counts, so it is counted in place instead of copied again.
+        The sender's profile is already this batch's own copy (``observe`` made it, and no
+        snapshot has shown it since: a later message of the sender would have replaced it),
+        and no reader looks at verdict counts, so it is counted in place instead of copied.
         """
         key = make_key(KIND_SENDER, record.tenant_id, record.sender.address)
-        profile = self._dirty.get(key)
-        if profile is not None:
-            count_verdict(cast(SenderProfile, profile), t=record.received_at, action=action,
-                          decay=self.decay)
+        if key in self._undo:
+            profile = self._live[key]
+            if profile is not None:
+                count_verdict(cast(SenderProfile, profile), t=record.received_at,
+                              action=action, decay=self.decay)
         elif (stored := self._get(key)) is not None:
             self._set(key, observe_verdict(stored, t=record.received_at, action=action,
                                            decay=self.decay))
@@ -401,7 +523,11 @@ class PartitionState:
         """The batch's changed keys with their encoded last values (for changelog and store)."""
         # Repairs first: a key this batch changed must carry its new value, not the restored one.
         out: dict[bytes, bytes | None] = dict(self._pending_changelog)
-        out.update((k, encode(v)) for k, v in self._dirty.items())
+        if self._deferred:
+            self._apply_deferred()
+        live = self._live
+        for key in self._undo:
+            out[key] = encode(live[key])
         return out
 
     def add_repair(self, keys: Iterable[bytes]) -> None:
@@ -412,7 +538,7 @@ class PartitionState:
         restore from a compacted changelog cannot pick them up.
         """
         for key in keys:
-            if key in self._dirty:
+            if key in self._undo:
                 continue
             raw = self.store.get_many([key])[0]
             self._pending_changelog[key] = raw
@@ -424,21 +550,42 @@ class PartitionState:
         if changelog_offset is not None:
             meta[META_CHANGELOG_OFFSET] = changelog_offset
         self.store.write(changes, meta)
-        for key, profile in self._dirty.items():
-            self._cache.put(key, profile)
-        self._dirty.clear()
+        if self._deferred:
+            self._apply_deferred()
+        self._undo.clear()
         self._pending_changelog.clear()
+        self._evict()
 
     def rollback(self) -> None:
         """Forget the batch's changes (it was not delivered; it will be processed again)."""
-        self._dirty.clear()
+        live = self._live
+        for key, committed in self._undo.items():
+            if committed is _ABSENT:
+                del live[key]
+            else:
+                live[key] = committed
+        self._undo.clear()
+        self._deferred.clear()
+        self._evict()
+
+    def _evict(self) -> None:
+        """Bound the decoded profiles between batches: drop the older half when over capacity.
+
+        Dicts keep insertion order, so one pass over half the keys keeps eviction amortised
+        O(1) per key; it never runs inside a batch, where ``_undo`` refers to live entries.
+        """
+        live = self._live
+        if len(live) > self._capacity:
+            for key in list(islice(live, len(live) - self._capacity // 2)):
+                del live[key]
 
     def apply_restored(self, records: Mapping[bytes, bytes | None],
                        meta: Mapping[bytes, int]) -> None:
-        """Write restored changelog records and bookkeeping; drops the decoded cache."""
+        """Write restored changelog records and bookkeeping; drops the decoded profiles."""
         self.store.write(records, meta)
-        self._cache.entries.clear()
-        self._dirty.clear()
+        self._live.clear()
+        self._undo.clear()
+        self._deferred.clear()
 
 
 def default_facts_fn() -> Callable[[MailRecord], MessageFacts]:

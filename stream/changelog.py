@@ -55,58 +55,134 @@ class RestoreResult:
     seconds: float = 0.0
 
 
+class PartitionRestore:
+    """The restore of one changelog partition, fed record by record in log order.
+
+    Applies complete batches (every record up to a marker) to the store in chunks of about
+    ``_APPLY_EVERY`` keys, each written with the marker's offsets, so the store is always at
+    a batch boundary: a restore abandoned half-way (the partition was revoked) leaves a
+    store whose own checkpoint says where the next restore resumes.
+    """
+
+    def __init__(self, topic: str, partition: int, state: PartitionState) -> None:
+        self.topic = topic
+        self.partition = partition
+        self.state = state
+        checkpoint = state.changelog_offset
+        self.start = 0 if checkpoint is None else checkpoint + 1
+        self.result = RestoreResult()
+        self._started = time.monotonic()
+        self._buffered: dict[bytes, bytes | None] = {}
+        self._ready: dict[bytes, bytes | None] = {}
+        self._meta: dict[bytes, int] = {}
+
+    def feed(self, key: bytes | None, value: bytes | None, offset: int) -> None:
+        """Take the next changelog record of this partition."""
+        self.result.records += 1
+        if key == MARKER_KEY:
+            self._ready.update(self._buffered)
+            self._buffered = {}
+            self.result.batches += 1
+            self._meta[META_NEXT_OFFSET] = int.from_bytes(value or b"", "big", signed=True)
+            self._meta[META_CHANGELOG_OFFSET] = offset
+            if len(self._ready) >= _APPLY_EVERY:
+                self.state.apply_restored(self._ready, self._meta)
+                self._ready = {}
+        elif key is not None:
+            self._buffered[key] = value
+
+    def finish(self) -> RestoreResult:
+        """End-of-partition reached: apply what is complete; the tail becomes orphans."""
+        result = self.result
+        result.orphan_keys.update(self._buffered)  # the tail after the last marker
+        if self._ready or self._meta:
+            self.state.apply_restored(self._ready, self._meta)
+        result.next_offset = self._meta.get(META_NEXT_OFFSET, self.state.next_offset)
+        result.seconds = time.monotonic() - self._started
+        return result
+
+
+class Restorer:
+    """Restores changelog partitions in bounded steps, on a consumer of its own.
+
+    The engine calls :meth:`step` once per turn of its main loop, so restoring one partition
+    never stops the others from being processed, and the main consumer keeps polling (no
+    ``max.poll.interval.ms`` budget to fit a restore into). The end of a partition is where
+    the fetch reports end-of-partition, not a ListOffsets answer read beforehand: that answer
+    can lag the log (Tansu returns the last batch's base offset), and a restore that stops
+    early silently loses state.
+    """
+
+    def __init__(self, consumer: Consumer, topic: str) -> None:
+        self.consumer = consumer
+        self.topic = topic
+        self._active: dict[int, PartitionRestore] = {}
+
+    @property
+    def active(self) -> frozenset[int]:
+        """The partitions being restored."""
+        return frozenset(self._active)
+
+    def begin(self, partition: int, state: PartitionState) -> PartitionRestore:
+        """Start restoring ``partition`` into ``state`` from just after its checkpoint."""
+        restore = PartitionRestore(self.topic, partition, state)
+        self._active[partition] = restore
+        self.consumer.incremental_assign([TopicPartition(self.topic, partition,
+                                                         restore.start)])
+        return restore
+
+    def abandon(self, partition: int) -> None:
+        """Stop restoring ``partition`` (revoked); what was applied stays, at a batch end."""
+        if self._active.pop(partition, None) is not None:
+            self.consumer.incremental_unassign([TopicPartition(self.topic, partition)])
+
+    def step(self, max_records: int, timeout: float) -> dict[int, RestoreResult]:
+        """Read up to ``max_records`` changelog records; returns the restores that finished.
+
+        Blocks at most ``timeout`` for the first record only, like the engine's batches.
+        """
+        if not self._active:
+            return {}
+        first = self.consumer.poll(timeout)
+        if first is None:
+            return {}
+        done: dict[int, RestoreResult] = {}
+        for msg in [first, *self.consumer.consume(max_records - 1, 0)]:
+            restore = self._active.get(msg.partition())
+            if restore is None or msg.topic() != self.topic:
+                continue  # fetched before it was abandoned
+            err = msg.error()
+            if err is not None:
+                if err.code() == ConfluentKafkaError._PARTITION_EOF:
+                    done[restore.partition] = restore.finish()
+                    self.abandon(restore.partition)
+                    continue
+                raise KafkaError.from_confluent(err, f"restore of {self.topic}"
+                                                     f"[{restore.partition}]")
+            restore.feed(msg.key(), msg.value(), msg.offset())
+        return done
+
+
 def restore_partition(consumer: Consumer, topic: str, partition: int, state: PartitionState,
-                      *, timeout: float = 600.0) -> RestoreResult:
-    """Bring ``state`` up to the end of changelog partition ``partition``.
+                      *, timeout: float = 600.0, chunk: int = 10_000) -> RestoreResult:
+    """Bring ``state`` up to the end of changelog partition ``partition``, blocking.
 
     Reads from just after the state's own checkpoint (the whole partition for an empty
     store), so the same function serves a fresh worker, a worker whose disk is stale, and a
-    restart after a crash between delivering a batch and writing it locally.
+    restart after a crash between delivering a batch and writing it locally. The engine
+    drives a :class:`Restorer` step by step instead; this is the same restore run to the end.
     """
-    started = time.monotonic()
-    result = RestoreResult()
-    checkpoint = state.changelog_offset
-    start = 0 if checkpoint is None else checkpoint + 1
-    # The end is where the fetch reports end-of-partition, not a ListOffsets answer read
-    # beforehand: that answer can lag the log (Tansu returns the last batch's base offset),
-    # and a restore that stops early silently loses state.
-    consumer.assign([TopicPartition(topic, partition, start)])
-    buffered: dict[bytes, bytes | None] = {}
-    ready: dict[bytes, bytes | None] = {}
-    meta: dict[bytes, int] = {}
+    restorer = Restorer(consumer, topic)
+    restore = restorer.begin(partition, state)
     deadline = time.monotonic() + timeout
     try:
         while True:
             if time.monotonic() > deadline:
                 raise KafkaError(f"restore of changelog partition {partition} did not reach "
-                                 f"its end within {timeout:.0f} s (read {result.records} "
-                                 "records)", retriable=True)
-            msg = consumer.poll(1.0)
-            if msg is None:
-                continue
-            err = msg.error()
-            if err is not None:
-                if err.code() == ConfluentKafkaError._PARTITION_EOF:
-                    break
-                raise KafkaError.from_confluent(err, f"restore of {topic}[{partition}]")
-            result.records += 1
-            key = msg.key()
-            if key == MARKER_KEY:
-                ready.update(buffered)
-                buffered = {}
-                result.batches += 1
-                meta[META_NEXT_OFFSET] = int.from_bytes(msg.value(), "big", signed=True)
-                meta[META_CHANGELOG_OFFSET] = msg.offset()
-                if len(ready) >= _APPLY_EVERY:
-                    state.apply_restored(ready, meta)
-                    ready = {}
-            else:
-                buffered[key] = msg.value()
+                                 f"its end within {timeout:.0f} s (read "
+                                 f"{restore.result.records} records)", retriable=True)
+            done = restorer.step(chunk, 1.0)
+            if partition in done:
+                return done[partition]
     finally:
-        consumer.unassign()
-    result.orphan_keys.update(buffered)  # the tail after the last marker
-    if ready or meta:
-        state.apply_restored(ready, meta)
-    result.next_offset = meta.get(META_NEXT_OFFSET, state.next_offset)
-    result.seconds = time.monotonic() - started
-    return result
+        restorer.abandon(partition)

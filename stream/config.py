@@ -47,6 +47,7 @@ class EngineConfig:
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
     session_timeout_ms: int = 6000
     max_poll_interval_ms: int = 300_000
+    restore_chunk_records: int = 10_000
     half_life_days: float = 90.0
     idle_expiry_days: float = 400.0
     cache_entries: int = 100_000

@@ -15,7 +15,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ from schemas import (
     encode_verdict,
 )
 from state import PartitionState, RocksDBOptions, RocksDBStore
-from stream.changelog import produce_batch, restore_partition
+from stream.changelog import Restorer, RestoreResult, produce_batch
 from stream.config import EngineConfig
 from stream.errors import KafkaError
 from stream.kafka import (
@@ -71,6 +71,17 @@ class _Partition:
     next_offset: int
 
 
+@dataclass
+class _Restoring:
+    """A partition paused while its changelog is restored into ``state``."""
+
+    number: int
+    state: PartitionState
+    # First offset per topic of records fetched before the pause took effect and dropped:
+    # the resume seeks back to them, so nothing fetched early is lost.
+    dropped: dict[str, int] = field(default_factory=dict)
+
+
 class Engine:
     """Runs the commit protocol of DESIGN.md for every assigned input partition."""
 
@@ -88,9 +99,12 @@ class Engine:
                                             config.write_buffer_mb << 20)
         self._stop = threading.Event()
         self._partitions: dict[int, _Partition] = {}
+        self._restoring: dict[int, _Restoring] = {}
         self._assigned: set[int] = set()
+        self._cooperative = "cooperative" in str(
+            consumer_config(config).get("partition.assignment.strategy", ""))
         self._consumer: Consumer | None = None
-        self._restorer: Consumer | None = None
+        self._restorer: Restorer | None = None
         self._producer: LatchingProducer | None = None
         self._last_lag = 0.0
         self.processed = 0
@@ -136,8 +150,9 @@ class Engine:
                 ensure_topics(cfg)
             self._producer = LatchingProducer(producer_config(cfg))
             stack.callback(self._producer.close)
-            self._restorer = Consumer(restore_consumer_config(cfg))
-            stack.callback(self._restorer.close)
+            restore_consumer = Consumer(restore_consumer_config(cfg))
+            stack.callback(restore_consumer.close)
+            self._restorer = Restorer(restore_consumer, cfg.changelog_topic)
             self._consumer = Consumer(consumer_config(cfg))
             stack.callback(self._close_consumer)
             stack.callback(self._close_partitions)
@@ -148,6 +163,7 @@ class Engine:
             idle_since = time.monotonic()
             while not self._stop.is_set():
                 self._sync_assignment()
+                self._restore_step()
                 messages = self._next_batch()
                 if messages:
                     self.process(messages)
@@ -169,7 +185,10 @@ class Engine:
         batch anyway.
         """
         assert self._consumer is not None
-        first = self._consumer.poll(self.config.batch_timeout_s)
+        # While every assigned partition is restoring there is nothing to wait for here;
+        # the restore step did the waiting.
+        wait = self.config.batch_timeout_s if self._partitions or not self._restoring else 0
+        first = self._consumer.poll(wait)
         if first is None:
             return []
         rest = self._consumer.consume(self.config.batch_size - 1, 0)
@@ -180,54 +199,111 @@ class Engine:
             self._consumer.close()
 
     def _close_partitions(self) -> None:
-        for part in self._partitions.values():
+        for part in [*self._partitions.values(), *self._restoring.values()]:
             part.state.store.close()
         self._partitions.clear()
+        self._restoring.clear()
+
+    @property
+    def restoring(self) -> frozenset[int]:
+        """Input partitions assigned here whose state is still being restored (paused)."""
+        return frozenset(self._restoring)
 
     # ------------------------------------------------------------------ rebalance
 
-    def _on_assign(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
-        # Cheap by design: record the fact; stores open and restore in the main loop.
+    def _on_assign(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        """Record the assignment and pause every partition without ready state.
+
+        Cheap by design: stores open and changelogs restore in the main loop, a chunk per
+        turn, while the other partitions keep flowing. The pause must hold from the first
+        fetch, so the assignment is applied here (as librdkafka would right after this
+        callback) and then paused.
+        """
         self._assigned.update(tp.partition for tp in partitions
                               if tp.topic == self.config.input_topic)
+        waiting = [tp for tp in partitions if tp.partition not in self._partitions]
+        if waiting:
+            if self._cooperative:
+                consumer.incremental_assign(partitions)
+            else:
+                consumer.assign(partitions)
+            consumer.pause(waiting)
 
     def _on_revoke(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
         self._assigned.difference_update(tp.partition for tp in partitions
                                          if tp.topic == self.config.input_topic)
 
     def _sync_assignment(self) -> None:
+        """Apply what the rebalance callbacks recorded: close, abandon, start restores."""
+        assert self._restorer is not None
         for number in list(self._partitions):
             if number not in self._assigned:
                 self._partitions.pop(number).state.store.close()
                 with contextlib.suppress(KeyError):
                     self.metrics.consumer_lag.remove(str(number))
-        for number in sorted(self._assigned - set(self._partitions)):
-            self._open_partition(number)
-        self.metrics.assigned_partitions.set(len(self._partitions))
-        if self._partitions:
+        for number in list(self._restoring):
+            if number not in self._assigned:
+                # Revoked mid-restore: the store holds whole batches up to its checkpoint,
+                # so the next owner (or this worker, later) resumes from there.
+                self._restorer.abandon(number)
+                self._restoring.pop(number).state.store.close()
+                log.info("partition %d revoked during its restore; restore abandoned", number)
+        for number in sorted(self._assigned - set(self._partitions) - set(self._restoring)):
+            self._begin_restore(number)
+        self._update_health()
+
+    def _update_health(self) -> None:
+        """Ready when partitions are assigned and none is restoring (its records wait)."""
+        self.metrics.assigned_partitions.set(len(self._partitions) + len(self._restoring))
+        if self._restoring:
+            self.health.set_ready(False, "restoring partitions "
+                                  + ", ".join(map(str, sorted(self._restoring))))
+        elif self._partitions:
             self.health.set_ready(True)
         else:
             self.health.set_ready(False, "no partitions assigned")
 
-    def _open_partition(self, number: int) -> _Partition:
-        """Open the partition's store and bring it up to the changelog's end."""
+    def _begin_restore(self, number: int) -> None:
+        """Open the partition's store and start bringing it up to the changelog's end."""
         cfg = self.config
+        assert self._restorer is not None
         path = Path(cfg.state_dir) / f"{cfg.input_topic}-{number}"
         store = RocksDBStore(path, self.store_options)
         state = PartitionState(store, decay=self.decay, cache_entries=cfg.cache_entries)
+        self._restoring[number] = _Restoring(number, state)
+        self._restorer.begin(number, state)
+
+    def _restore_step(self) -> None:
+        """One bounded chunk of changelog for the restoring partitions; resume finished ones."""
+        if not self._restoring:
+            return
         assert self._restorer is not None
-        self.health.set_ready(False, f"restoring partition {number}")
-        result = restore_partition(self._restorer, cfg.changelog_topic, number, state,
-                                   timeout=cfg.max_poll_interval_ms / 1000 * 0.8)
+        wait = 0.0 if self._partitions else self.config.batch_timeout_s
+        for number, result in self._restorer.step(self.config.restore_chunk_records,
+                                                  wait).items():
+            self._finish_restore(self._restoring.pop(number), result)
+        self._update_health()
+
+    def _finish_restore(self, restoring: _Restoring, result: RestoreResult) -> None:
+        """Make the partition ready and resume it at the restored next offset."""
+        cfg = self.config
+        assert self._consumer is not None
+        number, state = restoring.number, restoring.state
         if result.records:
             log.info("partition %d: restored %d changelog records (%d batches) in %.1f s",
                      number, result.records, result.batches, result.seconds)
             self.metrics.restored_records.inc(result.records)
         if result.orphan_keys:
             state.add_repair(result.orphan_keys)
-        part = _Partition(number, state, state.next_offset or 0)
-        self._partitions[number] = part
-        return part
+        self._partitions[number] = _Partition(number, state, state.next_offset or 0)
+        topics = [cfg.input_topic] + ([cfg.directory_topic] if cfg.directory_topic else [])
+        for topic in topics:
+            target = restoring.dropped.get(topic)
+            if topic == cfg.input_topic and state.next_offset is not None:
+                target = state.next_offset
+            if target is not None:
+                self._consumer.seek(TopicPartition(topic, number, target))
+        self._consumer.resume([TopicPartition(topic, number) for topic in topics])
 
     # ------------------------------------------------------------------ the batch
 
@@ -267,9 +343,12 @@ class Engine:
             number, offset = msg.partition(), msg.offset()
             part = self._partitions.get(number)
             if part is None:
-                if number not in self._assigned:
-                    continue  # revoked while fetched; the new owner will process it
-                part = self._open_partition(number)
+                # Revoked while fetched (the new owner processes it), or fetched before its
+                # pause took effect: the end of its restore seeks back to it.
+                restoring = self._restoring.get(number)
+                if restoring is not None:
+                    restoring.dropped.setdefault(msg.topic(), offset)
+                continue
             if msg.topic() != cfg.input_topic:  # the directory: idempotent upserts
                 directory_offsets[number] = offset
                 try:

@@ -91,6 +91,7 @@ class CampaignConfig(DetectorConfig):
     score: float = 0.6
     large_senders: int = 10
     large_score: float = 0.85
+    fresh_seconds: float = 24 * 3600.0
 
 
 class CampaignWave:
@@ -105,9 +106,21 @@ class CampaignWave:
     def __init__(self, config: dict | None = None) -> None:
         self.config: CampaignConfig = build_config(CampaignConfig, self.name, config)
 
+    def _stranger(self, ctx: Context) -> bool:
+        """A sender nobody here answered, first seen within the wave window.
+
+        A wave's sender is new only for its first message; its next ones (one per
+        recipient) come from a sender the tenant has seen minutes ago but never answered.
+        """
+        sender = ctx.state.sender
+        if sender is None:
+            return True
+        return (ctx.record.received_at - sender.first_seen <= self.config.fresh_seconds
+                and ctx.first_contact)
+
     def detect(self, ctx: Context) -> list[Hit]:
         wave, c = ctx.state.campaign, self.config
-        if wave is None or not ctx.inbound or ctx.state.sender is not None:
+        if wave is None or not ctx.inbound or not self._stranger(ctx):
             return []
         if ctx.record.received_at - wave.last_seen > 24 * 3600:
             return []

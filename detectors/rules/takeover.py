@@ -3,6 +3,11 @@
 Account takeover and lateral phishing: a sender the tenant knows well behaves unlike itself
 (unusual hour against its own histogram, a new client network, unusual fan-out to people it
 never wrote to, links to domains it never used) while carrying a lure.
+
+A quiet account (too little history to say what is usual for it) is judged on what it sends
+instead: one of the tenant's own accounts mailing a credential lure with a risky link to a
+domain it never used, to many people at once, is how lateral phishing starts, and a mailbox
+that rarely writes is as easy to steal as a busy one.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ class TakeoverConfig(DetectorConfig):
     min_fanout: int = 5
     with_lure: float = 0.9
     without_lure: float = 0.3
+    quiet_lure: float = 0.8
+    quiet_min_url_score: float = 0.3
 
 
 class AccountTakeover:
@@ -39,7 +46,7 @@ class AccountTakeover:
         sender = ctx.state.sender
         c = self.config
         if sender is None or ctx.sender_count() < c.min_history:
-            return []
+            return self._quiet_account(ctx)
         signals: list[str] = []
         total = sum(sender.hours)
         hour = int(ctx.record.received_at // 3600) % 24
@@ -65,3 +72,20 @@ class AccountTakeover:
         return [hit(self.name, score * c.weight, attack, signals=signals,
                     lateral=internal, new_link_domains=new_links[:3],
                     new_recipients=new_pairs)]
+
+    def _quiet_account(self, ctx: Context) -> list[Hit]:
+        """A tenant account with little history sending a credential lure to many."""
+        c = self.config
+        urls = ctx.content.urls
+        if ctx.inbound or urls.score < c.quiet_min_url_score or \
+                not (ctx.content.cues.credential or urls.credential_path):
+            return []
+        sender = ctx.state.sender
+        used = sender.link_domains if sender is not None else {}
+        new_links = [d for d in ctx.content.urls.domains if d not in used]
+        if not new_links or len(ctx.record.recipients) < c.min_fanout:
+            return []
+        new_pairs = sum(1 for r in ctx.state.recipients if r.pair is None)
+        return [hit(self.name, c.quiet_lure * c.weight, "account_takeover",
+                    signals=["quiet_account_lure"], lateral=ctx.record.direction == "internal",
+                    new_link_domains=new_links[:3], new_recipients=new_pairs)]

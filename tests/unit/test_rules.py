@@ -125,3 +125,81 @@ def test_a_disabled_detector_produces_no_hits():
     cascade = Cascade({"detectors": {"first_contact": {"enabled": False}}})
     d = verdicts(mail("x@new.io", ("bob@acme.com",)), cascade=cascade)[0]
     assert "first_contact" not in hits_of(d)
+
+
+# ----------------------------------------------------------------- account takeover
+
+LURE = ("Hi all, I've shared the Q1 Bonus Allocation with you. You'll need to sign in with "
+        "your company account to view it. If you have trouble, sign in again with your email "
+        "and password.")
+STAFF = tuple(f"user{i}@acme.com" for i in range(12))
+
+
+def test_quiet_account_mailing_a_credential_lure_to_many_is_lateral_phishing():
+    # Two messages of history: too little to say what is usual for this account.
+    quiet = [mail("dora@acme.com", ("carl@acme.com",), name="Dora", direction="internal",
+                  t=T0 + i * 3600) for i in range(2)]
+    lure = mail("dora@acme.com", STAFF, name="Dora", direction="internal", t=T0 + 5 * DAY,
+                subject="Q1 Bonus Allocation", text=LURE,
+                urls=("https://portal-access.co/verify-account/q0wQOoRo/",))
+    h = hits_of(verdicts(*quiet, lure)[-1])["account_takeover"]
+    assert h["attack_type"] == "account_takeover" and h["signals"] == ["quiet_account_lure"]
+    assert h["lateral"] is True and h["new_link_domains"] == ["portal-access.co"]
+
+
+def test_quiet_account_sharing_an_ordinary_link_is_not_flagged():
+    note = mail("dora@acme.com", STAFF, name="Dora", direction="internal", t=T0,
+                subject="team lunch", text="Hi all, the menu for Friday is on the wiki.",
+                urls=("https://wiki.acme.com/lunch",))
+    assert "account_takeover" not in hits_of(verdicts(note)[0])
+
+
+def test_an_anomalous_message_does_not_make_its_new_network_usual():
+    usual = [mail("anna.berg@acme.com", ("carl@acme.com",), name="Anna Berg",
+                  direction="internal", t=T0 + i * 3600, client_ip="10.1.1.5")
+             for i in range(12)]
+    # From a new network at a new link: an anomaly without a lure (score 0.3, generic) ...
+    odd = mail("anna.berg@acme.com", ("carl@acme.com",), name="Anna Berg",
+               direction="internal", t=T0 + 2 * DAY, client_ip="203.0.113.9",
+               text="see this", urls=("https://files.example.net/x",))
+    # ... must not vouch for the lure that follows from the same network.
+    lure = mail("anna.berg@acme.com", STAFF, name="Anna Berg", direction="internal",
+                t=T0 + 2 * DAY + 600, client_ip="203.0.113.9", subject="Bonus", text=LURE,
+                urls=("https://files.example.net/verify-account/login",))
+    d_odd, d_lure = verdicts(*usual, odd, lure)[-2:]
+    assert hits_of(d_odd)["account_takeover"]["attack_type"] == "any"
+    h = hits_of(d_lure)["account_takeover"]
+    assert "new_network" in h["signals"] and h["attack_type"] == "account_takeover"
+
+
+# ----------------------------------------------------------------- campaign waves
+
+
+def test_a_wave_sender_writing_again_is_still_a_stranger_of_the_wave():
+    subject = "Pre-approved business funding up to $250,000"
+    wave = [mail(f"offers@brand{i}.store", (f"user{i}@acme.com",), t=T0 + i * 60,
+                 subject=subject, text="Acme has been pre-qualified for a line of credit.")
+            for i in range(5)]
+    # The first wave sender mails one more person: known sender, but nobody answered it.
+    again = mail("offers@brand0.store", ("user9@acme.com",), t=T0 + 400, subject=subject,
+                 text="Acme has been pre-qualified for a line of credit.")
+    assert "campaign_wave" in hits_of(verdicts(*wave, again)[-1])
+
+
+def test_a_known_correspondent_sending_a_popular_subject_is_no_wave():
+    subject = "Quarterly industry newsletter for buyers"
+    earlier = mail("news@partner.com", ("user9@acme.com",), t=T0 - 3 * DAY, subject="hello")
+    reply = mail("user9@acme.com", ("news@partner.com",), direction="outbound",
+                 t=T0 - 2 * DAY, subject="re: hello")
+    wave = [mail(f"offers@brand{i}.store", (f"user{i}@acme.com",), t=T0 + i * 60,
+                 subject=subject) for i in range(5)]
+    known = mail("news@partner.com", ("user9@acme.com",), t=T0 + 400, subject=subject)
+    assert "campaign_wave" not in hits_of(verdicts(earlier, reply, *wave, known)[-1])
+
+
+def test_quiet_account_linking_a_login_page_without_lure_words_is_still_flagged():
+    lure = mail("dora@acme.com", STAFF, name="Dora", direction="internal", t=T0,
+                subject="Please review: Performance Review Guidelines",
+                text="Please review the document and confirm by end of day.",
+                urls=("https://portal-access.co/verify-account/q0wQOoRo/",))
+    assert hits_of(verdicts(lure)[0])["account_takeover"]["signals"] == ["quiet_account_lure"]

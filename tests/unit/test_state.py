@@ -11,17 +11,31 @@ from hypothesis import strategies as st
 
 from state import (
     NO_DECAY,
+    CampaignProfile,
     Decay,
+    DomainProfile,
     LayoutVersionError,
     MemoryStore,
+    PairProfile,
     PartitionState,
+    PersonProfile,
+    RecipientProfile,
     SenderProfile,
+    TenantProfile,
     decode,
     default_facts_fn,
     encode,
     make_key,
 )
-from state.profiles import KIND_PAIR, KIND_SENDER, observe_sender
+from state.profiles import (
+    KIND_DOMAIN,
+    KIND_PAIR,
+    KIND_RECIPIENT,
+    KIND_SENDER,
+    LAYOUT_VERSION,
+    encode_v1,
+    observe_sender,
+)
 from tests.factories import T0, mail, org_traffic
 
 facts_of = default_facts_fn()
@@ -139,6 +153,8 @@ def _check_against_scratch(records, every: int = 1) -> int:
     pair: dict[tuple[str, str, str], int] = defaultdict(int)
     rcpts: dict[tuple[str, str], set[str]] = defaultdict(set)
     first: dict[tuple[str, str], float] = {}
+    received: dict[tuple[str, str], int] = defaultdict(int)
+    received_from: dict[tuple[str, str], set[str]] = defaultdict(set)
     checked = 0
     for i, r in enumerate(records):
         f = facts_of(r)
@@ -153,6 +169,9 @@ def _check_against_scratch(records, every: int = 1) -> int:
         for rc in r.recipients:
             pair[(*s, rc)] += 1
             rcpts[s].add(rc)
+            if r.direction != "outbound":
+                received[(r.tenant_id, rc)] += 1
+                received_from[(r.tenant_id, rc)].add(r.sender.address)
         if i % every:
             continue
         sp = decode(KIND_SENDER, state.store.get_many([make_key(KIND_SENDER, *s)])[0])
@@ -164,6 +183,13 @@ def _check_against_scratch(records, every: int = 1) -> int:
         for rc in r.recipients:
             pp = decode(KIND_PAIR, state.store.get_many([make_key(KIND_PAIR, *s, rc)])[0])
             assert pp.count == pair[(*s, rc)]
+            if r.direction != "outbound":
+                raw = state.store.get_many([make_key(KIND_RECIPIENT, r.tenant_id, rc)])[0]
+                mailbox = decode(KIND_RECIPIENT, raw)
+                assert mailbox.count == received[(r.tenant_id, rc)]
+                assert mailbox.last_seen >= r.received_at
+                # top-32 pruning keeps fewer, never more, than the distinct correspondents
+                assert len(mailbox.correspondents) <= len(received_from[(r.tenant_id, rc)])
         checked += 1
     return checked
 
@@ -183,3 +209,116 @@ def test_enron_replay_matches_recomputation(corpora):
         records.append(parse_message(raw.raw, tenant_id="enron", own_domains=ENRON_DOMAINS))
     records.sort(key=lambda r: (r.received_at, r.message_id))
     assert _check_against_scratch(records, every=1) == len(records)
+
+
+def test_a_mailbox_profile_in_a_snapshot_stays_as_it_was_before_its_message():
+    """Mailbox updates are applied at batch end; a snapshot still shows the state before."""
+    state = PartitionState(MemoryStore())
+    run(state, [mail("carol@partner.com", ("bob@acme.com",))], 10)
+    snaps = []
+    for k, sender in enumerate(("alice@partner.com", "dave@partner.com", "alice@partner.com")):
+        r = mail(sender, ("bob@acme.com",), t=T0 + 60 * (k + 1))
+        snap = state.snapshot(r, facts_of(r))
+        snaps.append(snap)
+        state.observe(r, facts_of(r), snap)
+    assert [s.recipients[0].profile.count for s in snaps] == [1, 2, 3]
+    state.commit(state.changes(), 4, None)
+    assert [s.recipients[0].profile.count for s in snaps] == [1, 2, 3]
+    assert snaps[2].recipients[0].profile.correspondents == {
+        "carol@partner.com": 1.0, "alice@partner.com": 1.0, "dave@partner.com": 1.0}
+    stored_mailbox = decode(KIND_RECIPIENT, state.store.get_many(
+        [make_key(KIND_RECIPIENT, "acme", "bob@acme.com")])[0])
+    assert stored_mailbox.count == 4
+    assert stored_mailbox.correspondents["alice@partner.com"] == 2.0
+
+
+def test_rollback_forgets_queued_mailbox_updates():
+    state = PartitionState(MemoryStore())
+    run(state, [mail()], 10)
+    r = mail(t=T0 + 5)
+    state.observe(r, facts_of(r), state.snapshot(r, facts_of(r)))
+    state.rollback()
+    again = state.snapshot(r, facts_of(r))
+    assert again.recipients[0].profile is not None
+    assert again.recipients[0].profile.count == 1
+
+
+def test_an_idle_mailbox_restarts_within_a_batch():
+    decay = Decay(idle_expiry=3600.0)
+    state = PartitionState(MemoryStore(), decay=decay)
+    first, late = mail(t=T0), mail("dave@partner.com", t=T0 + 7200.0)
+    for r in (first, late):  # one batch: the second sees the first's queued update as idle
+        snap = state.snapshot(r, facts_of(r))
+        state.observe(r, facts_of(r), snap)
+    assert snap.recipients[0].profile is None
+    state.commit(state.changes(), 2, None)
+    mailbox = decode(KIND_RECIPIENT, state.store.get_many(
+        [make_key(KIND_RECIPIENT, "acme", "bob@acme.com")])[0])
+    assert mailbox.count == 1 and mailbox.first_seen == T0 + 7200.0
+    assert mailbox.correspondents == {"dave@partner.com": 1.0}
+
+
+_PROFILES = [
+    SenderProfile(ref=1.5, first_seen=1.0, last_seen=2.0, count=3.25, n_recipients=4,
+                  display_names={"Ann Lee": 2.5}, reply_to_domains={"x.com": 1.0},
+                  return_path_domains={"y.com": 0.1}, hours=[float(h) for h in range(24)],
+                  weekdays=[0.5] * 7, auth={"spf_pass": 1.0}, networks={"10.0.0.0/24": 2.0},
+                  link_domains={"a.com": 1.0, "b.org": 0.3}, attachment_types={"pdf": 1.0},
+                  verdicts={"allow": 3.0}, max_fanout=9),
+    RecipientProfile(ref=1.0, first_seen=1.0, last_seen=5.0, count=7.1, external=2.0,
+                     first_contacts=1.0, n_correspondents=3,
+                     correspondents={"a@x.com": 1.0, "b@é.com": 2.2}, vip=True),
+    PairProfile(first_seen=1.0, last_seen=9.5, count=12, threads=3),
+    DomainProfile(ref=1.0, first_seen=1.0, last_seen=2.0, count=4.0, n_senders=2, outbound=1,
+                  payment_threads=1, lookalike_of="acme.com"),
+    TenantProfile(own_domains=["acme.com"], known_domains=["partner.com", "x.org"]),
+    PersonProfile(addresses=["ann@acme.com"], display_name="Ann Lee", vip=True, title="CFO"),
+    CampaignProfile(first_seen=1.0, last_seen=3.0, senders=4, domains=["a.com", "b.net"]),
+]
+_KIND_OF = {SenderProfile: b"S", RecipientProfile: b"R", PairProfile: b"P",
+            DomainProfile: b"D", TenantProfile: b"T", PersonProfile: b"N",
+            CampaignProfile: b"C"}
+
+
+@pytest.mark.parametrize("profile", _PROFILES, ids=lambda p: type(p).__name__)
+def test_every_profile_round_trips_in_both_layouts(profile):
+    kind = _KIND_OF[type(profile)]
+    assert encode(profile)[0] == LAYOUT_VERSION == 2
+    assert decode(kind, encode(profile)) == profile
+    assert encode_v1(profile)[0] == 1
+    assert decode(kind, encode_v1(profile)) == profile
+
+
+def test_layout_1_values_migrate_in_place_when_next_written():
+    """A store written by the previous build is read as is; what changes is rewritten in
+    layout 2, what does not change stays in layout 1 and still reads."""
+    store = MemoryStore()
+    old = PartitionState(MemoryStore())
+    history = [mail(t=T0), mail("bob@acme.com", ("alice@partner.com",), t=T0 + 10,
+                                direction="outbound")]
+    run(old, history, 10)
+    store.write({k: encode_v1(decode(k[:1], v)) for k, v in old.store.items()
+                 if k[:1] != b"\x00"}, {})
+    before = {k: decode(k[:1], v) for k, v in store.items()}
+    assert before and all(v[0] == 1 for _, v in store.items())
+
+    state = PartitionState(store)
+    r = mail(t=T0 + 100)
+    snap = state.snapshot(r, facts_of(r))
+    assert snap.sender.count == 1 and snap.recipients[0].reverse.count == 1
+    assert snap.recipients[0].profile.count == 1
+    run(state, [r], 10)
+
+    sender_key = make_key(KIND_SENDER, "acme", "alice@partner.com")
+    pair_key = make_key(KIND_PAIR, "acme", "alice@partner.com", "bob@acme.com")
+    mailbox_key = make_key(KIND_RECIPIENT, "acme", "bob@acme.com")
+    reverse_key = make_key(KIND_PAIR, "acme", "bob@acme.com", "alice@partner.com")
+    domain_key = make_key(KIND_DOMAIN, "acme", "partner.com")
+    raw = dict(store.items())
+    for key in (sender_key, pair_key, mailbox_key, domain_key):
+        assert raw[key][0] == 2, key
+    assert raw[reverse_key][0] == 1  # untouched: still the old layout, still readable
+    assert decode(KIND_PAIR, raw[reverse_key]) == before[reverse_key]
+    assert decode(KIND_SENDER, raw[sender_key]).count == 2
+    assert decode(KIND_PAIR, raw[pair_key]).count == 2
+    assert decode(KIND_RECIPIENT, raw[mailbox_key]).count == 2

@@ -6,7 +6,7 @@ import contextlib
 
 import pytest
 
-from state import META_NEXT_OFFSET, MemoryStore, RocksDBStore, StoreClosedError
+from state import META_NEXT_OFFSET, MemoryStore, RocksDBOptions, RocksDBStore, StoreClosedError
 
 
 @pytest.fixture(params=["memory", "rocksdb"])
@@ -68,3 +68,26 @@ def test_rocksdb_state_survives_reopen(tmp_path):
     assert again.get_many([b"Sa"]) == [b"1"]
     assert again.get_meta(META_NEXT_OFFSET) == 5
     again.close()
+
+
+def test_rocksdb_reopens_with_the_configured_block_cache(tmp_path):
+    """A restarted engine must get its configured memory, not the OPTIONS file's defaults."""
+    options = RocksDBOptions(block_cache_bytes=24 << 20)
+    store = RocksDBStore(tmp_path / "db", options)
+    store.write({b"Sa": b"1"}, {META_NEXT_OFFSET: 1})
+    store.close()
+    again = RocksDBStore(tmp_path / "db", options)
+    try:
+        assert again.memory_usage()["block_cache_capacity"] == 24 << 20
+        assert again.get_many([b"Sa"]) == [b"1"]
+    finally:
+        again.close()
+
+
+def test_large_multi_get_keeps_key_order(make_store):
+    """A multi-get split over reader threads must still answer key by key, in order."""
+    store = make_store()
+    store.write({f"S{i:05d}".encode(): str(i).encode() for i in range(0, 3000, 2)}, {})
+    keys = [f"S{i:05d}".encode() for i in range(2999, -1, -1)]
+    assert store.get_many(keys) == [str(i).encode() if i % 2 == 0 else None
+                                    for i in range(2999, -1, -1)]

@@ -1,0 +1,201 @@
+"""The batched lexicon scan gives, message for message, what the definition says.
+
+``reference_scan`` below is the lexicon's definition written out literally and slowly (every
+phrase of ``PHRASES`` looked for as ``b" phrase words "`` in the normalised text); it shares
+no code with ``detectors.lexicon`` but the data. ``scan_texts`` (vectorised over a batch)
+and ``scan_text`` (one message) must both equal it on realistic streams and on adversarial
+text: non-ASCII and accented upper case, Unicode separators and zero-width characters,
+punctuation between phrase words, text cut at the scan limit, lone surrogates.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import random
+from collections.abc import Iterator
+
+import pytest
+
+from bench.generate import generate
+from detectors.features import extract, extract_batch
+from detectors.lexicon import (
+    CATEGORIES,
+    MAX_PHRASE_CHARS,
+    MAX_TEXT_CHARS,
+    PHRASES,
+    Cues,
+    scan_text,
+    scan_texts,
+)
+
+# What the lexicon folds before it reads words (module doc, step 1).
+SEPARATORS = {"’": " ", "‘": " ", "\u00a0": " ", "–": " ", "—": " ",
+              "\u200b": "", "\u200c": "", "\u200d": "", "\u00ad": ""}
+
+
+def _flat(text: str) -> bytes:
+    for old, new in SEPARATORS.items():
+        text = text.replace(old, new)
+    data = text.encode("utf-8", "replace").lower()
+    return bytes(b if b >= 0x80 or chr(b).isalnum() else 0x20 for b in data)
+
+
+def _variants(phrase: str) -> list[str]:
+    """Upper/lower case of every accented letter (bytes.lower folds ASCII only), at most 16."""
+    out = [""]
+    for ch in phrase:
+        up = ch.upper()
+        if ch.isascii() or up == ch or len(up) != 1:
+            out = [v + ch for v in out]
+        else:
+            out = [v + c for v in out for c in (ch, up)][:16]
+    return out
+
+
+@functools.cache
+def _phrase_keys() -> list[list[list[bytes]]]:
+    """Per category, per phrase: its normalised forms; a form seen earlier counts not again."""
+    out = []
+    for phrases in PHRASES.values():
+        seen: set[bytes] = set()
+        per_phrase = []
+        for text in phrases:
+            forms = []
+            for variant in _variants(text.lower()):
+                key = b" ".join(_flat(variant).split())
+                if key and key not in seen:
+                    seen.add(key)
+                    forms.append(b" " + key + b" ")
+            per_phrase.append(forms)
+        out.append(per_phrase)
+    return out
+
+
+def reference_scan(subject: str, text: str) -> Cues:
+    if not subject and not text:
+        return Cues()
+    flat = _flat(" " + subject + "\n" + text[:MAX_TEXT_CHARS] + " ")
+    counts: dict[str, int] = {}
+    phrases: dict[str, str] = {}
+    for name, originals, per_phrase in zip(CATEGORIES, PHRASES.values(), _phrase_keys(),
+                                           strict=True):
+        for original, forms in zip(originals, per_phrase, strict=True):
+            if any(form in flat for form in forms):
+                counts[name] = counts.get(name, 0) + 1
+                phrases.setdefault(name, original[:MAX_PHRASE_CHARS])
+    return Cues(**counts, phrases=phrases)
+
+
+def _adversarial(rng: random.Random, n: int) -> list[tuple[str, str]]:
+    """Texts built from lexicon phrases, mangled the ways mail mangles them."""
+    phrases = [p for v in PHRASES.values() for p in v]
+    filler = ["the", "and", "Grüße", "ÜBERWEISUNG", "naïve", "Café", "of", "到", "invoice42",
+              "x", "é", "\udcff", "wire", "transfer", "ßtraße", "İstanbul", "ﬁle", "Ω",
+              # vocabulary words of 8, 9, 16 and 17 bytes, and near misses of them
+              "transfer", "transfers", "remittance", "gehaltsabrechnung", "gehaltsabrechnunG",
+              "gehaltsabrechnunx", "xehaltsabrechnung", "gehaltsabrechnungen",
+              "cryptocurrencyy", "überweisung", "überweisunx", "beneficiário", "beneficiárix"]
+    seps = [" ", "  ", ", ", "\n", "-", "’", "\u00a0", "\u200b", "—", ".", "'", "\t", "/"]
+    out = []
+    for _ in range(n):
+        words: list[str] = []
+        for _ in range(rng.randint(0, 60)):
+            if rng.random() < 0.3:
+                phrase = rng.choice(phrases)
+                if rng.random() < 0.3:
+                    phrase = phrase.upper()
+                elif rng.random() < 0.3:
+                    phrase = phrase.title()
+                if rng.random() < 0.3:  # phrase words not separated by exactly one space
+                    phrase = rng.choice(seps).join(phrase.split())
+                words.append(phrase)
+            else:
+                words.append(rng.choice(filler))
+        text = "".join(w + rng.choice(seps) for w in words)
+        subject = rng.choice(["", "Urgent", "RE: wire transfer", "Überweisung heute",
+                              rng.choice(phrases)])
+        out.append((subject, text))
+    # The scan limit: a phrase straddling it, and one just past it.
+    pad = "x " * (MAX_TEXT_CHARS // 2)
+    out += [("", pad[:-1] + "wire transfer"), ("", pad + "gift card"), ("", ""),
+            ("wire", ""), ("", "   "), ("", "‘wire’ transfer"), ("", "ur\u200bgent")]
+    return out
+
+
+@pytest.fixture(scope="module")
+def stream_messages() -> list[tuple[str, str]]:
+    records = [r for r, _ in itertools.islice(generate(3, 20, 5), 3000)]
+    return [(r.subject, r.text) for r in records]
+
+
+def test_scan_texts_equals_the_definition_on_a_stream(
+        stream_messages: list[tuple[str, str]]) -> None:
+    got = scan_texts(stream_messages)
+    want = [reference_scan(s, t) for s, t in stream_messages]
+    assert sum(c.total > 0 for c in want) > 100  # the stream does exercise the lexicon
+    assert got == want
+
+
+@pytest.mark.parametrize("batch", [1, 7, 250])
+def test_scan_texts_equals_the_definition_on_mangled_text(batch: int) -> None:
+    messages = _adversarial(random.Random(batch), 600)
+    got = [c for lo in range(0, len(messages), batch)
+           for c in scan_texts(messages[lo:lo + batch])]
+    want = [reference_scan(s, t) for s, t in messages]
+    assert sum(c.total > 0 for c in want) > 300
+    assert got == want
+
+
+def test_scan_text_equals_the_definition() -> None:
+    for subject, text in _adversarial(random.Random(99), 300):
+        assert scan_text(subject, text) == reference_scan(subject, text), (subject, text)
+
+
+def test_scan_texts_of_nothing() -> None:
+    assert scan_texts([]) == []
+    assert scan_texts([("", ""), ("", " ")]) == [Cues(), Cues()]
+
+
+def test_extract_batch_equals_extract() -> None:
+    from tests.factories import org_traffic
+
+    records = org_traffic(400)
+    assert extract_batch(records) == [extract(r) for r in records]
+
+
+@pytest.fixture
+def longer_lexicon() -> Iterator[None]:
+    """PHRASES with what another engineer might add: a long phrase, new words, a duplicate."""
+    import detectors.lexicon as lexicon
+
+    saved = dict(PHRASES)
+    PHRASES["scam"] = (*PHRASES["scam"],
+                       "please send the full amount to the new account in bitcoin today",
+                       "zzyzx quux", "wire transfer")
+    PHRASES["payment"] = ("überweisungsträger", *PHRASES["payment"])
+    for fn in (lexicon._index, lexicon._table, _phrase_keys):
+        fn.cache_clear()
+    yield
+    PHRASES.clear()
+    PHRASES.update(saved)
+    for fn in (lexicon._index, lexicon._table, _phrase_keys):
+        fn.cache_clear()
+
+
+@pytest.mark.usefixtures("longer_lexicon")
+def test_the_index_follows_phrases_including_phrases_too_long_to_pack() -> None:
+    import detectors.lexicon as lexicon
+
+    table = lexicon._table()
+    assert any(table.wraps)  # an 11-word phrase does not pack into an int64: confirmed
+    messages = [
+        *_adversarial(random.Random(5), 300),
+        ("", "Please send the full amount to the new account in Bitcoin today."),
+        ("", "please send the full amount to the new account in bitcoin, today"),
+        ("", "zzyzx quux wire transfer Überweisungsträger"),
+    ]
+    got = scan_texts(messages)
+    assert got == [reference_scan(s, t) for s, t in messages]
+    assert got[-3].scam == 1 and got[-2].scam == 0
+    assert got[-1].scam == 2 and got[-1].payment >= 2

@@ -1,0 +1,65 @@
+"""RocksDB memory stays within its configured bound however many profiles the store holds.
+
+Not a speed test: it writes far more profiles than the block cache and write buffers can
+hold, reads them back in random order (every data block passes through the cache), and
+checks the process's resident memory. With an unbounded cache, or index and filter blocks
+held outside the cache, the growth would follow the data (~150 MiB here) instead.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+
+import psutil
+
+from state import RocksDBOptions, RocksDBStore
+
+PROFILES = 800_000
+READS = 300_000
+# Allocator slack, RocksDB's per-file table readers, compaction buffers, thread stacks and
+# the Python objects of one batch: fixed costs, none of which scales with PROFILES.
+ALLOWANCE = 64 << 20
+
+
+def _key(i: int) -> bytes:
+    return f"Stenant\x1fsender{i * 7919 % PROFILES:08d}@d{i % 997}.example".encode()
+
+
+def _value(i: int) -> bytes:
+    # Incompressible, so blocks in the cache are as large as the data they hold.
+    return random.Random(i).randbytes(140)
+
+
+def _rss() -> int:
+    gc.collect()
+    return int(psutil.Process().memory_info().rss)
+
+
+def test_rss_growth_stays_within_block_cache_and_write_buffers(tmp_path):
+    options = RocksDBOptions(block_cache_bytes=8 << 20, write_buffer_bytes=4 << 20,
+                             max_write_buffers=2)
+    store = RocksDBStore(tmp_path / "db", options)
+    try:
+        store.write({_key(0): _value(0)}, {})
+        store.get_many([_key(0)])
+        start = _rss()
+        peak = start
+        for first in range(0, PROFILES, 20_000):
+            store.write({_key(i): _value(i) for i in range(first, first + 20_000)}, {})
+            peak = max(peak, _rss())
+        rng = random.Random(5)
+        for _ in range(READS // 1_000):
+            picks = [rng.randrange(PROFILES) for _ in range(1_000)]
+            got = store.get_many([_key(i) for i in picks])
+            assert got == [_value(i) for i in picks]
+            peak = max(peak, _rss())
+        usage = store.memory_usage()
+    finally:
+        store.close()
+    data = PROFILES * (len(_key(0)) + 140)
+    assert data > 1.5 * (options.bound_bytes() + ALLOWANCE)  # a leak would show
+    assert peak - start < options.bound_bytes() + ALLOWANCE, (
+        f"RSS grew {(peak - start) >> 20} MiB for {PROFILES:,} profiles; the bound is "
+        f"{options.bound_bytes() >> 20} MiB + {ALLOWANCE >> 20} MiB allowance ({usage})")
+    assert usage["block_cache"] <= options.block_cache_bytes
