@@ -30,6 +30,19 @@ The world
   to a colleague outside the contact list. Threads get replies (``Re:``, ``in_reply_to``,
   ``references``, quoted text) after log-normal delays that respect working hours.
 * Rhythm: business-hour weighted hours per person, light weekends, per-tenant UTC offset.
+* Languages: every employee reads consumer mail in one of English, German, French, Spanish,
+  Dutch, European Portuguese, Brazilian Portuguese (``pt-br``) or Italian (English for about
+  40 %, each other language 6-13 %, European languages more often in European time zones).
+  One tenant in three (index 1, 4, 7 ...) works partly in German, French, Spanish or Dutch:
+  about a third of its internal mail and a quarter of its mail with vendors, customers and
+  partners (and the replies in those threads) is in that language.
+* Consumer brands (streaming, payment, social, banks, crypto exchanges, national posts and
+  couriers, retailers, airlines, security software, utilities) mail some employees from the
+  brands' real domains (``mailer.netflix.com``, ``paypal.de``, ``postnl.nl``, ``lidl.it``,
+  ``nubank.com.br`` ...) in
+  the employee's language, from the brands' ESP networks with passing DKIM: weekly promotions
+  with ``List-Unsubscribe`` and emoji in many subjects, and shipping notifications, sign-in
+  alerts, receipts and bills, loyalty statements and survey invitations.
 
 The attack scenarios (after the warm-up, ``warmup_days``, default 40 % of the days)
 -----------------------------------------------------------------------------------------
@@ -75,6 +88,43 @@ What a detector can learn, scenario by scenario (attack type in brackets):
 * ``spam_wave`` (spam): campaigns across several tenants at once from freshly registered domains
   rotated within the wave on snowshoe networks, bulk commercial content, many recipients.
 
+Consumer-facing families, about 45 % of all attack messages on top of the targeted scenarios
+above (whose counts they leave unchanged). Each campaign is one kit in one of the eight
+languages (chosen like the recipients' languages, and sent mostly to people who read it),
+sent to 3-25 ordinary employees (executives included) from one to three senders never seen
+before: a freshly registered domain (often brand-ish), a compromised small-business domain, an
+abused ESP account (ESP network and message ids, authentication passing) or freemail. Display
+names are brand names with a service word or an emoji, or an enticing phrase; subjects and
+paragraphs come from at least six patterns per family and language, drawn, reordered and
+dropped per message, with slots (brands, amounts in the language's format, dates, codes,
+percentages, the recipient's name or address), emoji and English fragments in localised text.
+Brazilian Portuguese kits are written around the country's own lure themes (each campaign
+keeps one theme and its brands): blocked bank cards and token updates, Correios import fees,
+Receita Federal refunds and irregular CPFs, Detran fines, Serasa debt deals, Pix transfers,
+boletos and NF-e, points expiring at Livelo or Smiles, streaming renewals.
+Links go to the campaign's fresh domain, URL shorteners, abused hosting (web.app, r2.dev,
+sites.google.com, forms.gle ...), tracking redirects (ESP click hosts, google.com/url, t.co) or
+compromised WordPress paths; HTML bodies are the same layout as real brand mail.
+
+* ``consumer_account_alert`` (credential_phishing): streaming, payment, social, bank, crypto
+  or webmail account suspended, unusual sign-in, mailbox full, password expiring.
+* ``delivery_lure`` (credential_phishing): parcel held, failed delivery, customs or redelivery
+  fee, address confirmation, with national post and courier brands.
+* ``prize_lure`` (scam): "you have been selected", free product from a retailer or airline,
+  loyalty points expiring, short survey with a reward and a small shipping fee.
+* ``subscription_lure`` (scam): antivirus, cloud storage or streaming plan expired, renew within
+  24 hours at a discount, storage full, payment declined.
+* ``advance_fee`` (scam): inheritance, lottery, business proposal or loan offer, plain text, no
+  links, freemail or a compromised domain, often a ``Reply-To`` on another freemail address.
+* ``extortion`` (scam): "I recorded you", a Bitcoin address, an amount and a deadline, no
+  links; sometimes ``From`` is the victim's own address with DMARC failing.
+* ``payment_lure`` (credential_phishing): tax refund (tax authorities), unpaid bill
+  (utilities), payment failed / update card (streaming, payment brands); sometimes an .html
+  attachment instead of a link.
+* ``product_spam`` (spam): diet pills, hair growth, potency, miracle health products, casino
+  bonuses, dating, crypto-trading schemes and quick loans, from fresh domains or ESP accounts,
+  often with an unsubscribe link.
+
 Hard ham (legitimate mail that looks like attacks) is labelled ham: ``vendor_invoice_legit``
 (genuine invoices and payment reminders from known vendor addresses and networks),
 ``vendor_bank_change_legit`` (rare, from the known address and network, asks for a call-back
@@ -84,10 +134,16 @@ internally), ``new_customer_inquiry`` (first-contact external senders), ``exec_p
 (an executive's own known freemail address writing to their assistant),
 ``first_contact_legit`` (a new person at a known organisation taking over an account, cold
 introductions from companies never seen, job applicants on freemail with a CV attached),
-newsletters with many links and brand notifications from the brands' real domains.
+newsletters with many links and brand notifications from the brands' real domains;
+and, in the eight languages and from consumer brands' real domains, ``consumer_newsletter``
+(promotions), ``shipping_notice``, ``account_security_notice`` (new sign-in, password changed),
+``billing_notice`` (receipts, renewals, bills), ``loyalty_statement`` and ``survey_invitation``;
+``business_local_language`` is the ordinary business mail of the tenants that work partly in
+German, French, Spanish or Dutch (meetings, vendor invoices, project updates, HR notices).
 
 Volume: ``messages_per_employee_per_day`` is the mean number of records per employee on a
-working day, every direction included; a weekend day carries about 5 % of a working day.
+working day, every direction included (consumer-brand mail adds about 5 % on top); a weekend
+day carries about 5 % of a working day.
 Performance: about 15-20 thousand records a second on one core, memory flat in ``days``.
 """
 
@@ -121,7 +177,7 @@ __all__ = ["ATTACK_SCENARIOS", "EPOCH", "HAM_SCENARIOS", "Label", "generate", "w
 EPOCH: Final = 1_767_571_200
 """Monday 2026-01-05 00:00:00 UTC: day 0 of every generated stream."""
 
-GENERATOR_VERSION: Final = 1
+GENERATOR_VERSION: Final = 3
 _DAY: Final = 86_400
 _HOUR: Final = 3_600
 
@@ -136,6 +192,14 @@ ATTACK_SCENARIOS: Final[dict[str, str]] = {
     "gift_card": "bec",  # gift-card requests are business email compromise
     "callback_scam": "scam",
     "spam_wave": "spam",
+    "consumer_account_alert": "credential_phishing",
+    "delivery_lure": "credential_phishing",
+    "prize_lure": "scam",
+    "subscription_lure": "scam",
+    "advance_fee": "scam",
+    "extortion": "scam",
+    "payment_lure": "credential_phishing",
+    "product_spam": "spam",
 }
 """Attack scenario -> attack_type (one of ``schemas.records.ATTACK_TYPES``)."""
 
@@ -151,6 +215,13 @@ HAM_SCENARIOS: Final[tuple[str, ...]] = (
     "exec_personal_account",
     "first_contact_legit",
     "victim_reply",
+    "consumer_newsletter",
+    "shipping_notice",
+    "account_security_notice",
+    "billing_notice",
+    "loyalty_statement",
+    "survey_invitation",
+    "business_local_language",
 )
 
 
@@ -1119,6 +1190,2032 @@ _BANKS: Final = ("First Meridian Bank", "Coastal Federal Credit Union", "Summit 
                  "Heritage National Bank", "Unity Bank N.A.", "Metro Commercial Bank",
                  "Greenline Bank")
 
+# ------------------------------------------------------------------ consumer-facing lures
+#
+# Modern consumer phishing and scam mail in eight languages ("pt" is European, "pt-br"
+# Brazilian Portuguese). Every family has, per language,
+# subjects, body paragraphs and anchors written for this generator; slots are filled per
+# message (``_TenantSim._lure_fill``). The same brands send legitimate mail from their real
+# domains (``_CONSUMER_BRANDS``), so a brand name, a language or an emoji says nothing alone.
+
+_LANGS: Final = ("en", "de", "fr", "es", "nl", "pt", "pt-br", "it")
+_LANG_WEIGHTS: Final = (40, 13, 11, 9, 7, 6, 8, 6)
+_LOCAL_LANGS: Final = ("de", "fr", "es", "nl")
+_MONTHS_L: Final[dict[str, tuple[str, ...]]] = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+           "Oktober", "November", "Dezember"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"),
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+    "pt": ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
+           "setembro", "outubro", "novembro", "dezembro"),
+    "pt-br": ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
+              "setembro", "outubro", "novembro", "dezembro"),
+    "it": ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+           "settembre", "ottobre", "novembre", "dicembre"),
+}
+# Per language: impersonal greetings, personal greetings, urgency lines, automated footers.
+_LURE_COMMON: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
+    "en": (("Dear customer,", "Hello,", "Dear user,", "Dear valued member,", "Hi there,"),
+           ("Hello {first},", "Dear {first},", "Hi {first},", "Dear {email},"),
+           ("This link expires in {hours} hours.", "If you do not act by {date_l}, your "
+            "account will be restricted.", "Please complete this step today to avoid any "
+            "interruption.", "Failure to respond will result in permanent closure.",
+            "For your security this request can only be completed once."),
+           ("This is an automated message. Please do not reply.", "© {year} {brand}. All "
+            "rights reserved.", "Thank you for choosing {brand}.", "Privacy | Terms | Help")),
+    "de": (("Sehr geehrte Kundin, sehr geehrter Kunde,", "Hallo,", "Lieber Kunde,",
+            "Sehr geehrte Damen und Herren,", "Guten Tag,"),
+           ("Hallo {first},", "Guten Tag {first},", "Liebe/r {first},", "Hallo {email},"),
+           ("Dieser Link ist {hours} Stunden gültig.", "Ohne Bestätigung bis zum {date_l} wird "
+            "Ihr Konto eingeschränkt.", "Bitte erledigen Sie dies noch heute, um eine Sperrung "
+            "zu vermeiden.", "Reagieren Sie nicht, wird der Vorgang automatisch abgebrochen.",
+            "Aus Sicherheitsgründen kann dieser Link nur einmal verwendet werden."),
+           ("Dies ist eine automatisch erstellte Nachricht. Bitte antworten Sie nicht darauf.",
+            "© {year} {brand}. Alle Rechte vorbehalten.", "Ihr {brand}-Team",
+            "Datenschutz | Impressum | Hilfe")),
+    "fr": (("Cher client,", "Bonjour,", "Madame, Monsieur,", "Chère cliente, cher client,",
+            "Bonjour cher membre,"),
+           ("Bonjour {first},", "Cher {first},", "Bonjour {email},", "{first}, bonjour,"),
+           ("Ce lien expire dans {hours} heures.", "Sans action de votre part avant le "
+            "{date_l}, votre compte sera suspendu.", "Merci d'effectuer cette démarche "
+            "aujourd'hui pour éviter toute interruption.", "Passé ce délai, votre dossier sera "
+            "définitivement clôturé.", "Pour votre sécurité, ce lien n'est utilisable qu'une "
+            "seule fois."),
+           ("Ceci est un message automatique, merci de ne pas y répondre.", "© {year} {brand}. "
+            "Tous droits réservés.", "L'équipe {brand}", "Confidentialité | Conditions | Aide")),
+    "es": (("Estimado cliente:", "Hola,", "Estimado/a usuario/a:", "Apreciado cliente,",
+            "Buenos días,"),
+           ("Hola {first},", "Estimado/a {first}:", "Hola {email},", "¡Hola {first}!"),
+           ("Este enlace caduca en {hours} horas.", "Si no actúa antes del {date_l}, su cuenta "
+            "quedará restringida.", "Complete este paso hoy para evitar interrupciones del "
+            "servicio.", "Si no responde, su solicitud será cancelada de forma definitiva.",
+            "Por su seguridad, este enlace solo puede usarse una vez."),
+           ("Este es un mensaje automático, por favor no responda.", "© {year} {brand}. Todos "
+            "los derechos reservados.", "El equipo de {brand}", "Privacidad | Condiciones | "
+            "Ayuda")),
+    "nl": (("Beste klant,", "Hallo,", "Geachte heer/mevrouw,", "Beste gebruiker,", "Goedendag,"),
+           ("Hallo {first},", "Beste {first},", "Hoi {first},", "Beste {email},"),
+           ("Deze link verloopt over {hours} uur.", "Als u vóór {date_l} niets doet, wordt uw "
+            "account beperkt.", "Rond deze stap vandaag af om onderbreking te voorkomen.",
+            "Zonder reactie wordt uw aanvraag definitief geannuleerd.", "Voor uw veiligheid "
+            "kan deze link maar één keer worden gebruikt."),
+           ("Dit is een automatisch bericht, u kunt hier niet op antwoorden.", "© {year} "
+            "{brand}. Alle rechten voorbehouden.", "Met vriendelijke groet, {brand}",
+            "Privacy | Voorwaarden | Klantenservice")),
+    "pt": (("Prezado cliente,", "Olá,", "Caro utilizador,", "Estimado cliente,", "Bom dia,"),
+           ("Olá {first},", "Prezado(a) {first},", "Olá {email},", "Caro(a) {first},"),
+           ("Este link expira em {hours} horas.", "Se não agir até {date_l}, a sua conta será "
+            "bloqueada.", "Conclua este passo hoje para evitar a interrupção do serviço.",
+            "Sem resposta, o seu pedido será cancelado definitivamente.", "Por segurança, este "
+            "link só pode ser usado uma vez."),
+           ("Esta é uma mensagem automática, por favor não responda.", "© {year} {brand}. "
+            "Todos os direitos reservados.", "Equipa {brand}", "Privacidade | Termos | Ajuda")),
+    "pt-br": (("Prezado(a) cliente,", "Olá,", "Caro(a) usuário(a),", "Prezado cliente,",
+               "Bom dia,"),
+              ("Olá, {first}!", "Prezado(a) {first},", "Oi, {first},", "Olá {email},"),
+              ("Este link expira em {hours} horas.", "Caso não regularize até {date_l}, seu "
+               "acesso será bloqueado.", "Conclua esta etapa ainda hoje para evitar a suspensão "
+               "do serviço.", "Sem a sua confirmação, o cadastro será cancelado "
+               "definitivamente.", "Por segurança, este link só pode ser utilizado uma vez."),
+              ("Esta é uma mensagem automática, por favor não responda.", "© {year} {brand}. "
+               "Todos os direitos reservados.", "Equipe {brand}", "Privacidade | Termos de uso "
+               "| Central de ajuda")),
+    "it": (("Gentile cliente,", "Salve,", "Gentile utente,", "Caro cliente,", "Buongiorno,"),
+           ("Ciao {first},", "Gentile {first},", "Buongiorno {first},", "Gentile {email},"),
+           ("Questo link scade tra {hours} ore.", "Se non interviene entro il {date_l}, il suo "
+            "account sarà limitato.", "Completi questo passaggio oggi per evitare "
+            "interruzioni.", "In assenza di risposta la pratica verrà chiusa definitivamente.",
+            "Per la sua sicurezza il link può essere usato una sola volta."),
+           ("Questo è un messaggio automatico, si prega di non rispondere.", "© {year} "
+            "{brand}. Tutti i diritti riservati.", "Il team {brand}", "Privacy | Termini | "
+            "Assistenza")),
+}
+# English fragments that turn up in otherwise localised mail (lures and real brands alike).
+_MIXED_EN: Final = ("Security Alert", "Action Required", "Important", "Reminder", "Update",
+                    "Customer Service", "Verify now", "Click here")
+# family -> language -> (subjects, paragraphs, anchors)
+_LURES: Final[dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]]] = {
+    "consumer_account_alert": {
+        "en": (("Your {brand} account has been suspended", "⚠️ Unusual sign-in to your {brand} "
+                "account", "Action required: verify your {brand} account", "Your mailbox {email} "
+                "is almost full ({percent}%)", "Password for {email} expires today",
+                "{brand}: we could not verify your identity", "🔒 Your account is temporarily "
+                "locked"),
+               ("We noticed a sign-in to your {brand} account from a new device ({device}) in "
+                "{place}. If this was not you, secure your account now.",
+                "As part of our regular security checks we were unable to verify your account "
+                "details. Access to some features has been limited until you confirm them.",
+                "Your mailbox has reached {percent}% of its {gb} GB storage. New messages will "
+                "be returned to the sender until you upgrade or verify your account.",
+                "The password for {email} is set to expire on {date_l}. Keep your current "
+                "password by confirming it below.",
+                "Reference: {code}. Several failed payment attempts and a change of phone number "
+                "were recorded on your profile.",
+                "Once verified, your account will be fully restored within a few minutes and no "
+                "further action will be needed."),
+               ("Verify account", "Secure my account", "Keep my password", "Confirm", "Log in",
+                "Restore access")),
+        "de": (("Ihr {brand}-Konto wurde vorübergehend gesperrt", "⚠️ Ungewöhnliche Anmeldung "
+                "bei {brand}", "Handlungsbedarf: Bestätigen Sie Ihre Kontodaten", "Ihr Postfach "
+                "{email} ist fast voll ({percent} %)", "Ihr Passwort läuft heute ab",
+                "{brand}: Verifizierung erforderlich", "Sicherheitshinweis zu Ihrem Konto 🔒"),
+               ("Wir haben eine Anmeldung bei Ihrem {brand}-Konto von einem neuen Gerät "
+                "({device}) in {place} festgestellt. Waren Sie das nicht, sichern Sie Ihr Konto "
+                "jetzt.",
+                "Im Rahmen unserer regelmäßigen Sicherheitsprüfung konnten wir Ihre Angaben "
+                "nicht bestätigen. Einige Funktionen sind bis zur Bestätigung eingeschränkt.",
+                "Ihr Postfach hat {percent} % des Speicherplatzes von {gb} GB erreicht. Neue "
+                "Nachrichten werden abgewiesen, bis Sie Ihr Konto verifizieren.",
+                "Das Passwort für {email} läuft am {date_l} ab. Behalten Sie Ihr aktuelles "
+                "Passwort, indem Sie es unten bestätigen.",
+                "Vorgangsnummer: {code}. Auf Ihrem Profil wurden mehrere fehlgeschlagene "
+                "Zahlungsversuche registriert.",
+                "Nach der Bestätigung wird Ihr Konto innerhalb weniger Minuten vollständig "
+                "freigeschaltet."),
+               ("Jetzt bestätigen", "Konto sichern", "Passwort behalten", "Anmelden",
+                "Zugang wiederherstellen", "Weiter zur Verifizierung")),
+        "fr": (("Votre compte {brand} a été suspendu", "⚠️ Connexion inhabituelle à votre compte",
+                "Action requise : vérifiez vos informations", "Votre boîte {email} est presque "
+                "pleine ({percent} %)", "Votre mot de passe expire aujourd'hui", "{brand} : "
+                "confirmation d'identité nécessaire", "Alerte de sécurité 🔒 {brand}"),
+               ("Nous avons détecté une connexion à votre compte {brand} depuis un nouvel "
+                "appareil ({device}) à {place}. Si ce n'était pas vous, sécurisez votre compte.",
+                "Lors de notre contrôle de sécurité habituel, nous n'avons pas pu vérifier vos "
+                "informations. Certaines fonctions sont limitées jusqu'à confirmation.",
+                "Votre messagerie a atteint {percent} % de ses {gb} Go. Les nouveaux messages "
+                "seront rejetés tant que votre compte n'est pas vérifié.",
+                "Le mot de passe de {email} expire le {date_l}. Conservez votre mot de passe "
+                "actuel en le confirmant ci-dessous.",
+                "Référence : {code}. Plusieurs tentatives de paiement refusées ont été "
+                "enregistrées sur votre profil.",
+                "Une fois la vérification faite, votre compte sera rétabli en quelques minutes."),
+               ("Confirmer", "Sécuriser mon compte", "Conserver mon mot de passe",
+                "Se connecter", "Vérifier maintenant", "Rétablir l'accès")),
+        "es": (("Su cuenta de {brand} ha sido suspendida", "⚠️ Inicio de sesión inusual en "
+                "{brand}", "Acción necesaria: verifique su cuenta", "Su buzón {email} está casi "
+                "lleno ({percent}%)", "Su contraseña caduca hoy", "{brand}: no hemos podido "
+                "verificar su identidad", "Aviso de seguridad 🔒"),
+               ("Hemos detectado un inicio de sesión en su cuenta de {brand} desde un "
+                "dispositivo nuevo ({device}) en {place}. Si no fue usted, proteja su cuenta.",
+                "Durante nuestra revisión de seguridad no pudimos verificar sus datos. Algunas "
+                "funciones quedan limitadas hasta que los confirme.",
+                "Su buzón ha alcanzado el {percent}% de sus {gb} GB. Los mensajes nuevos serán "
+                "devueltos hasta que verifique su cuenta.",
+                "La contraseña de {email} caduca el {date_l}. Mantenga su contraseña actual "
+                "confirmándola a continuación.",
+                "Referencia: {code}. Se han registrado varios intentos de pago rechazados en su "
+                "perfil.",
+                "Tras la verificación, su cuenta se restablecerá en pocos minutos."),
+               ("Verificar", "Proteger mi cuenta", "Mantener contraseña", "Iniciar sesión",
+                "Confirmar ahora", "Restablecer acceso")),
+        "nl": (("Uw {brand}-account is tijdelijk geblokkeerd", "⚠️ Ongebruikelijke aanmelding "
+                "bij {brand}", "Actie vereist: bevestig uw gegevens", "Uw mailbox {email} is "
+                "bijna vol ({percent}%)", "Uw wachtwoord verloopt vandaag", "{brand}: "
+                "verificatie nodig", "Beveiligingsmelding 🔒"),
+               ("Er is aangemeld op uw {brand}-account vanaf een nieuw apparaat ({device}) in "
+                "{place}. Was u dit niet? Beveilig dan direct uw account.",
+                "Tijdens onze periodieke controle konden wij uw gegevens niet verifiëren. "
+                "Sommige functies zijn beperkt totdat u ze bevestigt.",
+                "Uw mailbox heeft {percent}% van de {gb} GB opslag bereikt. Nieuwe berichten "
+                "worden geweigerd totdat u uw account verifieert.",
+                "Het wachtwoord van {email} verloopt op {date_l}. Behoud uw huidige wachtwoord "
+                "door het hieronder te bevestigen.",
+                "Kenmerk: {code}. Op uw profiel zijn meerdere mislukte betalingen geregistreerd.",
+                "Na verificatie is uw account binnen enkele minuten weer volledig actief."),
+               ("Bevestigen", "Account beveiligen", "Wachtwoord behouden", "Inloggen",
+                "Nu verifiëren", "Toegang herstellen")),
+        "pt": (("A sua conta {brand} foi suspensa", "⚠️ Acesso incomum à sua conta {brand}",
+                "Ação necessária: verifique a sua conta", "A sua caixa {email} está quase cheia "
+                "({percent}%)", "A sua senha expira hoje", "{brand}: não conseguimos confirmar "
+                "a sua identidade", "Alerta de segurança 🔒"),
+               ("Detetámos um acesso à sua conta {brand} a partir de um novo dispositivo "
+                "({device}) em {place}. Se não foi você, proteja a sua conta agora.",
+                "Na nossa verificação de segurança periódica não foi possível validar os seus "
+                "dados. Algumas funções ficam limitadas até à confirmação.",
+                "A sua caixa de correio atingiu {percent}% dos {gb} GB. Novas mensagens serão "
+                "devolvidas até verificar a sua conta.",
+                "A senha de {email} expira em {date_l}. Mantenha a senha atual confirmando-a "
+                "abaixo.",
+                "Protocolo: {code}. Foram registadas várias tentativas de pagamento recusadas "
+                "no seu perfil.",
+                "Após a verificação, a sua conta será restabelecida em poucos minutos."),
+               ("Verificar conta", "Proteger a minha conta", "Manter senha", "Entrar",
+                "Confirmar agora", "Restaurar acesso")),
+        "it": (("Il suo account {brand} è stato sospeso", "⚠️ Accesso insolito al suo account",
+                "Azione richiesta: verifichi i suoi dati", "La casella {email} è quasi piena "
+                "({percent}%)", "La sua password scade oggi", "{brand}: verifica dell'identità "
+                "necessaria", "Avviso di sicurezza 🔒"),
+               ("Abbiamo rilevato un accesso al suo account {brand} da un nuovo dispositivo "
+                "({device}) a {place}. Se non è stato lei, protegga subito l'account.",
+                "Durante il controllo di sicurezza periodico non siamo riusciti a verificare i "
+                "suoi dati. Alcune funzioni sono limitate fino alla conferma.",
+                "La sua casella ha raggiunto il {percent}% dei {gb} GB disponibili. I nuovi "
+                "messaggi verranno respinti finché non verificherà l'account.",
+                "La password di {email} scade il {date_l}. Mantenga la password attuale "
+                "confermandola qui sotto.",
+                "Pratica n. {code}. Sul suo profilo risultano diversi tentativi di pagamento "
+                "non riusciti.",
+                "Dopo la verifica il suo account sarà ripristinato entro pochi minuti."),
+               ("Verifica ora", "Proteggi il mio account", "Mantieni la password", "Accedi",
+                "Conferma", "Ripristina l'accesso")),
+    },
+    "delivery_lure": {
+        "en": (("Your parcel is on hold - action required", "📦 {brand}: delivery attempt "
+                "failed", "Customs fee outstanding for shipment {awb}", "Confirm your delivery "
+                "address", "Your package could not be delivered today", "Last reminder: parcel "
+                "{awb} will be returned", "{brand} notification: redelivery needed"),
+               ("We tried to deliver your parcel {awb} today but nobody was available to sign "
+                "for it.",
+                "Your shipment is being held at our local depot because the address provided "
+                "is incomplete. Please confirm your details to schedule a new delivery.",
+                "An import fee of {fee_c} is outstanding. Once it is paid your parcel will be "
+                "released for delivery within 1-2 working days.",
+                "Tracking number: {awb}\nStatus: held at depot\nWeight: {kg} kg",
+                "If we do not receive your confirmation by {date_l}, the parcel will be "
+                "returned to the sender.",
+                "Choose a new delivery date or a pickup point near you in just a few clicks."),
+               ("Reschedule delivery", "Pay {fee_c}", "Confirm address", "Track my parcel",
+                "Choose a date")),
+        "de": (("Ihr Paket wird zurückgehalten", "📦 {brand}: Zustellversuch fehlgeschlagen",
+                "Zollgebühr offen für Sendung {awb}", "Bitte bestätigen Sie Ihre Lieferadresse",
+                "Ihre Sendung konnte heute nicht zugestellt werden", "Letzte Erinnerung: Paket "
+                "{awb} geht zurück", "Benachrichtigung: neue Zustellung erforderlich"),
+               ("Wir haben heute versucht, Ihr Paket {awb} zuzustellen, leider waren Sie nicht "
+                "anzutreffen.",
+                "Ihre Sendung liegt in unserem Verteilzentrum, da die angegebene Adresse "
+                "unvollständig ist. Bitte bestätigen Sie Ihre Angaben für eine neue Zustellung.",
+                "Für Ihre Sendung ist eine Einfuhrgebühr von {fee_c} offen. Nach Zahlung wird "
+                "das Paket innerhalb von 1-2 Werktagen zugestellt.",
+                "Sendungsnummer: {awb}\nStatus: im Depot\nGewicht: {kg} kg",
+                "Erhalten wir Ihre Bestätigung nicht bis zum {date_l}, geht das Paket an den "
+                "Absender zurück.",
+                "Wählen Sie mit wenigen Klicks einen neuen Liefertermin oder eine Packstation."),
+               ("Zustellung planen", "{fee_c} bezahlen", "Adresse bestätigen",
+                "Sendung verfolgen", "Jetzt bestätigen")),
+        "fr": (("Votre colis est en attente", "📦 {brand} : échec de livraison", "Frais de "
+                "douane à régler pour l'envoi {awb}", "Confirmez votre adresse de livraison",
+                "Votre colis n'a pas pu être livré", "Dernier rappel : retour du colis {awb}",
+                "Avis de passage {brand}"),
+               ("Notre livreur est passé aujourd'hui pour votre colis {awb} mais personne n'était "
+                "présent.",
+                "Votre colis est retenu dans notre agence car l'adresse indiquée est incomplète. "
+                "Merci de confirmer vos coordonnées pour une nouvelle livraison.",
+                "Des frais d'importation de {fee_c} restent à régler. Après paiement, votre "
+                "colis sera livré sous 1 à 2 jours ouvrés.",
+                "Numéro de suivi : {awb}\nStatut : en attente en agence\nPoids : {kg} kg",
+                "Sans confirmation de votre part avant le {date_l}, le colis sera retourné à "
+                "l'expéditeur.",
+                "Choisissez une nouvelle date ou un point relais en quelques clics."),
+               ("Programmer la livraison", "Payer {fee_c}", "Confirmer l'adresse",
+                "Suivre mon colis", "Choisir une date")),
+        "es": (("Su paquete está retenido", "📦 {brand}: intento de entrega fallido", "Tasas "
+                "de aduana pendientes del envío {awb}", "Confirme su dirección de entrega",
+                "No hemos podido entregar su paquete", "Último aviso: el paquete {awb} será "
+                "devuelto", "Aviso de {brand}: nueva entrega necesaria"),
+               ("Hoy intentamos entregar su paquete {awb}, pero no había nadie en el domicilio.",
+                "Su envío está retenido en nuestro centro porque la dirección está incompleta. "
+                "Confirme sus datos para programar una nueva entrega.",
+                "Hay unas tasas de importación pendientes de {fee_c}. Tras el pago, su paquete "
+                "se entregará en 1-2 días laborables.",
+                "Número de seguimiento: {awb}\nEstado: retenido en oficina\nPeso: {kg} kg",
+                "Si no recibimos su confirmación antes del {date_l}, el paquete será devuelto "
+                "al remitente.",
+                "Elija una nueva fecha o un punto de recogida en pocos pasos."),
+               ("Programar entrega", "Pagar {fee_c}", "Confirmar dirección", "Seguir envío",
+                "Reclamar paquete")),
+        "nl": (("Uw pakket staat klaar - actie vereist", "📦 {brand}: bezorgpoging mislukt",
+                "Invoerkosten openstaand voor zending {awb}", "Bevestig uw bezorgadres",
+                "Uw pakket kon niet worden bezorgd", "Laatste herinnering: pakket {awb} gaat "
+                "retour", "Melding {brand}: nieuwe bezorging nodig"),
+               ("Vandaag hebben wij geprobeerd uw pakket {awb} te bezorgen, maar er was niemand "
+                "thuis.",
+                "Uw zending ligt in ons sorteercentrum omdat het adres onvolledig is. Bevestig "
+                "uw gegevens om een nieuwe bezorging in te plannen.",
+                "Er staan nog invoerkosten van {fee_c} open. Na betaling wordt uw pakket binnen "
+                "1-2 werkdagen bezorgd.",
+                "Track & trace: {awb}\nStatus: in depot\nGewicht: {kg} kg",
+                "Als wij uw bevestiging niet vóór {date_l} ontvangen, gaat het pakket terug "
+                "naar de afzender.",
+                "Kies in een paar klikken een nieuwe datum of een afhaalpunt bij u in de buurt."),
+               ("Bezorging inplannen", "Betaal {fee_c}", "Adres bevestigen", "Volg mijn pakket",
+                "Kies een datum")),
+        "pt": (("A sua encomenda está retida", "📦 {brand}: tentativa de entrega falhada",
+                "Taxa alfandegária pendente para o envio {awb}", "Confirme a sua morada de "
+                "entrega", "Não foi possível entregar a sua encomenda", "Último aviso: a "
+                "encomenda {awb} será devolvida", "Aviso {brand}: nova entrega necessária"),
+               ("Tentámos entregar hoje a sua encomenda {awb}, mas não se encontrava ninguém "
+                "na morada.",
+                "O seu envio está retido no nosso centro porque a morada está incompleta. "
+                "Confirme os seus dados para agendar nova entrega.",
+                "Existe uma taxa de importação de {fee_c} por pagar. Após o pagamento, a "
+                "encomenda será entregue em 1 a 2 dias úteis.",
+                "Código de rastreio: {awb}\nEstado: retido no centro\nPeso: {kg} kg",
+                "Se não recebermos a sua confirmação até {date_l}, a encomenda será devolvida "
+                "ao remetente.",
+                "Escolha uma nova data ou um ponto de recolha em poucos cliques."),
+               ("Agendar entrega", "Pagar {fee_c}", "Confirmar morada", "Rastrear encomenda",
+                "Resolver agora")),
+        "it": (("Il suo pacco è in giacenza", "📦 {brand}: consegna non riuscita", "Dazio "
+                "doganale da pagare per la spedizione {awb}", "Confermi l'indirizzo di "
+                "consegna", "Non è stato possibile consegnare il pacco", "Ultimo avviso: il "
+                "pacco {awb} verrà restituito", "Avviso {brand}: nuova consegna necessaria"),
+               ("Oggi il corriere ha tentato di consegnare il pacco {awb}, ma non c'era nessuno.",
+                "La spedizione è ferma nel nostro centro perché l'indirizzo è incompleto. "
+                "Confermi i suoi dati per programmare una nuova consegna.",
+                "Risultano da pagare spese di importazione di {fee_c}. Dopo il pagamento il "
+                "pacco verrà consegnato entro 1-2 giorni lavorativi.",
+                "Codice di tracciamento: {awb}\nStato: in giacenza\nPeso: {kg} kg",
+                "Senza conferma entro il {date_l}, il pacco verrà restituito al mittente.",
+                "Scelga una nuova data o un punto di ritiro con pochi clic."),
+               ("Programma la consegna", "Paga {fee_c}", "Conferma indirizzo",
+                "Traccia il pacco", "Scegli la data")),
+    },
+    "prize_lure": {
+        "en": (("🎁 Congratulations! You have been selected", "{brand} loyalty reward: claim your "
+                "{prize}", "Your {brand} points expire on {date_l}", "Answer 3 questions and win "
+                "a {prize}", "🎉 {first}, your free gift is waiting", "Last chance: {prize} "
+                "reserved for you", "Customer survey: {prize_value} reward"),
+               ("To celebrate our anniversary, {brand} is giving away a {prize} to a small "
+                "number of loyal customers - and you have been selected!",
+                "Take our short survey (only 30 seconds) and claim your reward: a brand-new "
+                "{prize}. You only pay {fee_c} for shipping.",
+                "You have {points} loyalty points that will expire on {date_l}. Exchange them "
+                "now for a gift card worth {prize_value}.",
+                "There are only {n} rewards left today, so please confirm your participation "
+                "quickly.",
+                "Your participation number is {code}. Enter it on the next page to unlock your "
+                "gift.",
+                "The winners will be announced on our page. Delivery is free within 5-7 days."),
+               ("Claim my reward", "Start the survey", "Get my gift", "Redeem points",
+                "Continue")),
+        "de": (("🎁 Herzlichen Glückwunsch! Sie wurden ausgewählt", "{brand} Treueprämie: Ihr "
+                "{prize} wartet", "Ihre {brand}-Punkte verfallen am {date_l}", "3 Fragen "
+                "beantworten und {prize} gewinnen", "🎉 {first}, Ihr Geschenk ist reserviert",
+                "Letzte Chance: {prize} für Sie", "Kundenumfrage: {prize_value} Prämie"),
+               ("Zum Jubiläum verlost {brand} einen {prize} unter treuen Kunden - und Sie "
+                "wurden ausgewählt!",
+                "Nehmen Sie an unserer kurzen Umfrage teil (nur 30 Sekunden) und sichern Sie "
+                "sich Ihre Prämie: einen neuen {prize}. Sie zahlen nur {fee_c} Versand.",
+                "Sie haben {points} Treuepunkte, die am {date_l} verfallen. Tauschen Sie sie "
+                "jetzt gegen einen Gutschein im Wert von {prize_value} ein.",
+                "Heute sind nur noch {n} Prämien verfügbar, bitte bestätigen Sie Ihre Teilnahme "
+                "schnell.",
+                "Ihre Teilnahmenummer lautet {code}. Geben Sie sie auf der nächsten Seite ein.",
+                "Die Lieferung erfolgt kostenlos innerhalb von 5-7 Tagen."),
+               ("Prämie sichern", "Zur Umfrage", "Geschenk abholen", "Punkte einlösen",
+                "Jetzt teilnehmen")),
+        "fr": (("🎁 Félicitations ! Vous avez été sélectionné(e)", "Cadeau fidélité {brand} : "
+                "votre {prize}", "Vos points {brand} expirent le {date_l}", "Répondez à 3 "
+                "questions et gagnez un {prize}", "🎉 {first}, votre cadeau vous attend",
+                "Dernière chance : {prize} réservé pour vous", "Enquête client : récompense de "
+                "{prize_value}"),
+               ("Pour fêter son anniversaire, {brand} offre un {prize} à quelques clients "
+                "fidèles, et vous faites partie des gagnants !",
+                "Répondez à notre court questionnaire (30 secondes) et recevez votre cadeau : un "
+                "{prize} neuf. Seuls {fee_c} de frais de port restent à votre charge.",
+                "Vous avez {points} points fidélité qui expirent le {date_l}. Échangez-les "
+                "dès maintenant contre une carte cadeau de {prize_value}.",
+                "Il ne reste que {n} cadeaux aujourd'hui, confirmez vite votre participation.",
+                "Votre numéro de participation est {code}. Saisissez-le à l'étape suivante.",
+                "Livraison offerte sous 5 à 7 jours."),
+               ("Réclamer", "Commencer le questionnaire", "Obtenir mon cadeau",
+                "Utiliser mes points", "Je participe")),
+        "es": (("🎁 ¡Enhorabuena! Ha sido seleccionado", "Premio de fidelidad {brand}: su "
+                "{prize}", "Sus puntos {brand} caducan el {date_l}", "Responda 3 preguntas y "
+                "gane un {prize}", "🎉 {first}, su regalo le está esperando", "Última "
+                "oportunidad: {prize} reservado para usted", "Encuesta de clientes: premio de "
+                "{prize_value}"),
+               ("Para celebrar su aniversario, {brand} regala un {prize} a algunos clientes "
+                "fieles, ¡y usted ha sido elegido!",
+                "Complete nuestra breve encuesta (solo 30 segundos) y reciba su premio: un "
+                "{prize} nuevo. Solo paga {fee_c} de envío.",
+                "Tiene {points} puntos de fidelidad que caducan el {date_l}. Cámbielos ahora "
+                "por una tarjeta regalo de {prize_value}.",
+                "Hoy solo quedan {n} premios, confirme su participación cuanto antes.",
+                "Su número de participación es {code}. Introdúzcalo en la siguiente página.",
+                "El envío es gratuito y llega en 5-7 días."),
+               ("Reclamar", "Empezar encuesta", "Obtener mi regalo", "Canjear puntos",
+                "Participar")),
+        "nl": (("🎁 Gefeliciteerd! U bent geselecteerd", "{brand} spaarbeloning: uw {prize}",
+                "Uw {brand}-punten vervallen op {date_l}", "Beantwoord 3 vragen en win een "
+                "{prize}", "🎉 {first}, uw cadeau ligt klaar", "Laatste kans: {prize} voor u "
+                "gereserveerd", "Klantenonderzoek: beloning van {prize_value}"),
+               ("Ter ere van ons jubileum geeft {brand} een {prize} weg aan trouwe klanten, en u "
+                "bent uitgekozen!",
+                "Vul onze korte enquête in (30 seconden) en ontvang uw beloning: een nieuwe "
+                "{prize}. U betaalt alleen {fee_c} verzendkosten.",
+                "U heeft {points} spaarpunten die op {date_l} vervallen. Wissel ze nu in voor "
+                "een cadeaukaart van {prize_value}.",
+                "Er zijn vandaag nog maar {n} beloningen over, bevestig dus snel uw deelname.",
+                "Uw deelnamenummer is {code}. Vul het in op de volgende pagina.",
+                "Gratis bezorging binnen 5-7 dagen."),
+               ("Beloning claimen", "Start de enquête", "Mijn cadeau ophalen",
+                "Punten inwisselen", "Doe mee")),
+        "pt": (("🎁 Parabéns! Foi selecionado", "Prémio de fidelidade {brand}: o seu {prize}",
+                "Os seus pontos {brand} expiram em {date_l}", "Responda a 3 perguntas e ganhe "
+                "um {prize}", "🎉 {first}, o seu presente está à espera", "Última oportunidade: "
+                "{prize} reservado para si", "Inquérito ao cliente: prémio de {prize_value}"),
+               ("Para celebrar o aniversário, a {brand} está a oferecer um {prize} a alguns "
+                "clientes fiéis, e você foi escolhido!",
+                "Responda ao nosso breve inquérito (30 segundos) e receba o seu prémio: um "
+                "{prize} novo. Paga apenas {fee_c} de portes.",
+                "Tem {points} pontos de fidelidade que expiram em {date_l}. Troque-os já por um "
+                "cartão-presente de {prize_value}.",
+                "Restam apenas {n} prémios hoje, confirme rapidamente a sua participação.",
+                "O seu número de participação é {code}. Introduza-o na página seguinte.",
+                "Entrega gratuita em 5 a 7 dias."),
+               ("Resgatar prémio", "Começar inquérito", "Receber o meu presente",
+                "Trocar pontos", "Participar")),
+        "it": (("🎁 Congratulazioni! È stato selezionato", "Premio fedeltà {brand}: il suo "
+                "{prize}", "I suoi punti {brand} scadono il {date_l}", "Rispondi a 3 domande e "
+                "vinci un {prize}", "🎉 {first}, il suo regalo la aspetta", "Ultima occasione: "
+                "{prize} riservato a lei", "Sondaggio clienti: premio da {prize_value}"),
+               ("Per festeggiare l'anniversario, {brand} regala un {prize} ad alcuni clienti "
+                "fedeli, e lei è tra i selezionati!",
+                "Completi il nostro breve sondaggio (solo 30 secondi) e riceva il premio: un "
+                "{prize} nuovo. Paga solo {fee_c} di spedizione.",
+                "Ha {points} punti fedeltà in scadenza il {date_l}. Li converta subito in una "
+                "carta regalo da {prize_value}.",
+                "Oggi restano solo {n} premi, confermi presto la sua partecipazione.",
+                "Il suo codice di partecipazione è {code}. Lo inserisca nella pagina seguente.",
+                "La consegna è gratuita entro 5-7 giorni."),
+               ("Riscatta il premio", "Inizia il sondaggio", "Ricevi il regalo",
+                "Usa i punti", "Partecipa")),
+    },
+    "subscription_lure": {
+        "en": (("Your {brand} subscription has expired", "⛔ {brand}: renew within 24 hours",
+                "Last notice: your protection ended on {date_l}", "Your cloud storage is full - "
+                "{brand}", "Payment declined: {brand} renewal", "{first}, your {brand} plan "
+                "could not be renewed"),
+               ("Your {brand} subscription expired on {date_l}. Your devices are no longer "
+                "protected against viruses and online threats.",
+                "Renew today and get {percent}% off: your plan for only {price_c} instead of the "
+                "usual price.",
+                "Your {gb} GB of storage is full. Photos, videos and documents will be deleted "
+                "unless you renew your plan.",
+                "We were unable to charge your payment method for the automatic renewal. "
+                "Update your details to keep your account active.",
+                "Customer number: {code}\nPlan: {brand} Premium\nStatus: expired",
+                "Renewing takes less than a minute and your benefits are reactivated "
+                "immediately."),
+               ("Renew now", "Reactivate", "Update payment", "Get {percent}% off",
+                "Keep my files")),
+        "de": (("Ihr {brand}-Abonnement ist abgelaufen", "⛔ {brand}: innerhalb von 24 Stunden "
+                "verlängern", "Letzte Mitteilung: Ihr Schutz endete am {date_l}", "Ihr "
+                "Cloud-Speicher ist voll", "Zahlung abgelehnt: Verlängerung {brand}", "{first}, "
+                "Ihr Tarif konnte nicht verlängert werden"),
+               ("Ihr {brand}-Abonnement ist am {date_l} abgelaufen. Ihre Geräte sind nicht mehr "
+                "vor Viren und Online-Bedrohungen geschützt.",
+                "Verlängern Sie heute und sparen Sie {percent} %: Ihr Tarif für nur {price_c}.",
+                "Ihre {gb} GB Speicher sind voll. Fotos, Videos und Dokumente werden gelöscht, "
+                "wenn Sie Ihren Tarif nicht verlängern.",
+                "Die automatische Verlängerung konnte nicht abgebucht werden. Aktualisieren Sie "
+                "Ihre Zahlungsdaten, damit Ihr Konto aktiv bleibt.",
+                "Kundennummer: {code}\nTarif: {brand} Premium\nStatus: abgelaufen",
+                "Die Verlängerung dauert weniger als eine Minute und alle Vorteile sind sofort "
+                "wieder aktiv."),
+               ("Jetzt verlängern", "Reaktivieren", "Zahlungsdaten aktualisieren",
+                "{percent} % sparen", "Dateien behalten")),
+        "fr": (("Votre abonnement {brand} a expiré", "⛔ {brand} : renouvelez sous 24 heures",
+                "Dernier avis : votre protection a pris fin le {date_l}", "Votre stockage cloud "
+                "est plein", "Paiement refusé : renouvellement {brand}", "{first}, votre forfait "
+                "n'a pas pu être renouvelé"),
+               ("Votre abonnement {brand} a expiré le {date_l}. Vos appareils ne sont plus "
+                "protégés contre les virus et les menaces en ligne.",
+                "Renouvelez aujourd'hui et profitez de {percent} % de réduction : votre "
+                "formule pour seulement {price_c}.",
+                "Vos {gb} Go de stockage sont pleins. Vos photos, vidéos et documents seront "
+                "supprimés si vous ne renouvelez pas.",
+                "Le prélèvement du renouvellement automatique a échoué. Mettez à jour vos "
+                "informations de paiement pour garder votre compte actif.",
+                "Numéro client : {code}\nFormule : {brand} Premium\nStatut : expiré",
+                "Le renouvellement prend moins d'une minute et vos avantages sont réactivés "
+                "immédiatement."),
+               ("Renouveler", "Réactiver", "Mettre à jour le paiement",
+                "Profiter de -{percent} %", "Garder mes fichiers")),
+        "es": (("Su suscripción a {brand} ha caducado", "⛔ {brand}: renueve en 24 horas",
+                "Último aviso: su protección terminó el {date_l}", "Su almacenamiento en la nube "
+                "está lleno", "Pago rechazado: renovación de {brand}", "{first}, no hemos podido "
+                "renovar su plan"),
+               ("Su suscripción a {brand} caducó el {date_l}. Sus dispositivos ya no están "
+                "protegidos frente a virus y amenazas en línea.",
+                "Renueve hoy con un {percent}% de descuento: su plan por solo {price_c}.",
+                "Sus {gb} GB de almacenamiento están llenos. Sus fotos, vídeos y documentos se "
+                "eliminarán si no renueva su plan.",
+                "No hemos podido cobrar la renovación automática. Actualice sus datos de pago "
+                "para mantener su cuenta activa.",
+                "Número de cliente: {code}\nPlan: {brand} Premium\nEstado: caducado",
+                "La renovación tarda menos de un minuto y sus ventajas se reactivan al "
+                "instante."),
+               ("Renovar ahora", "Reactivar", "Actualizar pago", "Obtener un {percent}%",
+                "Conservar mis archivos")),
+        "nl": (("Uw {brand}-abonnement is verlopen", "⛔ {brand}: verleng binnen 24 uur",
+                "Laatste bericht: uw beveiliging is op {date_l} gestopt", "Uw cloudopslag is "
+                "vol", "Betaling geweigerd: verlenging {brand}", "{first}, uw abonnement kon niet "
+                "worden verlengd"),
+               ("Uw {brand}-abonnement is op {date_l} verlopen. Uw apparaten zijn niet langer "
+                "beschermd tegen virussen en online dreigingen.",
+                "Verleng vandaag met {percent}% korting: uw abonnement voor slechts {price_c}.",
+                "Uw {gb} GB opslag is vol. Foto's, video's en documenten worden verwijderd als "
+                "u niet verlengt.",
+                "De automatische verlenging kon niet worden afgeschreven. Werk uw "
+                "betaalgegevens bij om uw account actief te houden.",
+                "Klantnummer: {code}\nAbonnement: {brand} Premium\nStatus: verlopen",
+                "Verlengen duurt minder dan een minuut en uw voordelen zijn direct weer actief."),
+               ("Nu verlengen", "Heractiveren", "Betaalgegevens bijwerken",
+                "{percent}% korting", "Mijn bestanden behouden")),
+        "pt": (("A sua subscrição {brand} expirou", "⛔ {brand}: renove em 24 horas",
+                "Último aviso: a sua proteção terminou em {date_l}", "O seu armazenamento na "
+                "nuvem está cheio", "Pagamento recusado: renovação {brand}", "{first}, não foi "
+                "possível renovar o seu plano"),
+               ("A sua subscrição {brand} expirou em {date_l}. Os seus dispositivos já não "
+                "estão protegidos contra vírus e ameaças online.",
+                "Renove hoje com {percent}% de desconto: o seu plano por apenas {price_c}.",
+                "Os seus {gb} GB de armazenamento estão cheios. Fotos, vídeos e documentos "
+                "serão apagados se não renovar.",
+                "Não conseguimos cobrar a renovação automática. Atualize os seus dados de "
+                "pagamento para manter a conta ativa.",
+                "Número de cliente: {code}\nPlano: {brand} Premium\nEstado: expirado",
+                "A renovação demora menos de um minuto e as vantagens são reativadas de "
+                "imediato."),
+               ("Renovar agora", "Reativar", "Atualizar pagamento", "Ganhar {percent}%",
+                "Manter os meus ficheiros")),
+        "it": (("Il suo abbonamento {brand} è scaduto", "⛔ {brand}: rinnovi entro 24 ore",
+                "Ultimo avviso: la protezione è terminata il {date_l}", "Il suo spazio cloud è "
+                "pieno", "Pagamento rifiutato: rinnovo {brand}", "{first}, non è stato possibile "
+                "rinnovare il piano"),
+               ("Il suo abbonamento {brand} è scaduto il {date_l}. I suoi dispositivi non sono "
+                "più protetti da virus e minacce online.",
+                "Rinnovi oggi con il {percent}% di sconto: il suo piano a soli {price_c}.",
+                "I suoi {gb} GB di spazio sono pieni. Foto, video e documenti verranno "
+                "eliminati se non rinnova il piano.",
+                "Non siamo riusciti ad addebitare il rinnovo automatico. Aggiorni i dati di "
+                "pagamento per mantenere attivo l'account.",
+                "Codice cliente: {code}\nPiano: {brand} Premium\nStato: scaduto",
+                "Il rinnovo richiede meno di un minuto e i vantaggi tornano subito attivi."),
+               ("Rinnova ora", "Riattiva", "Aggiorna pagamento", "Sconto del {percent}%",
+                "Conserva i miei file")),
+    },
+    "payment_lure": {
+        "en": (("Tax refund of {refund_c} approved", "Unpaid invoice {code} - final reminder",
+                "Your payment failed: update your card", "⚠️ {brand}: outstanding balance of "
+                "{bill_c}", "Refund notification #{n4}", "Your direct debit was returned"),
+               ("After the annual calculation of your tax return, you are eligible for a "
+                "refund of {refund_c}. Please submit your bank details to receive it.",
+                "Our records show an unpaid bill of {bill_c} for reference {code}. To avoid "
+                "additional charges and suspension of service, settle it today.",
+                "Your last payment could not be processed because the card on file has expired "
+                "or was declined by your bank.",
+                "Invoice number: {code}\nAmount due: {bill_c}\nDue date: {date_l}",
+                "The refund will be credited to your account within 3-5 working days after "
+                "confirmation.",
+                "If you have already paid, please disregard this message."),
+               ("Claim refund", "Pay now", "Update card", "View invoice", "Confirm details")),
+        "de": (("Steuererstattung über {refund_c} genehmigt", "Offene Rechnung {code} - letzte "
+                "Mahnung", "Zahlung fehlgeschlagen: Karte aktualisieren", "⚠️ {brand}: offener "
+                "Betrag von {bill_c}", "Erstattungsbescheid Nr. {n4}", "Ihre Lastschrift wurde "
+                "zurückgegeben"),
+               ("Nach der Prüfung Ihrer Steuererklärung steht Ihnen eine Erstattung von "
+                "{refund_c} zu. Bitte übermitteln Sie Ihre Bankverbindung.",
+                "Laut unseren Unterlagen ist die Rechnung {code} über {bill_c} noch offen. Um "
+                "Mahngebühren und eine Sperre zu vermeiden, begleichen Sie sie heute.",
+                "Ihre letzte Zahlung konnte nicht verarbeitet werden, da die hinterlegte Karte "
+                "abgelaufen ist oder von Ihrer Bank abgelehnt wurde.",
+                "Rechnungsnummer: {code}\nOffener Betrag: {bill_c}\nFällig am: {date_l}",
+                "Die Erstattung wird innerhalb von 3-5 Werktagen nach Bestätigung gutgeschrieben.",
+                "Sollten Sie bereits bezahlt haben, betrachten Sie diese Nachricht als "
+                "gegenstandslos."),
+               ("Erstattung anfordern", "Jetzt bezahlen", "Karte aktualisieren",
+                "Rechnung ansehen", "Daten bestätigen")),
+        "fr": (("Remboursement d'impôt de {refund_c} validé", "Facture impayée {code} - dernier "
+                "rappel", "Échec du paiement : mettez à jour votre carte", "⚠️ {brand} : solde "
+                "dû de {bill_c}", "Avis de remboursement n° {n4}", "Votre prélèvement a été "
+                "rejeté"),
+               ("Après le calcul de votre impôt, vous bénéficiez d'un remboursement de "
+                "{refund_c}. Merci de renseigner vos coordonnées bancaires pour le recevoir.",
+                "Une facture de {bill_c} (référence {code}) reste impayée. Pour éviter des "
+                "frais et une suspension du service, réglez-la aujourd'hui.",
+                "Votre dernier paiement n'a pas pu être traité : la carte enregistrée a expiré "
+                "ou a été refusée par votre banque.",
+                "Numéro de facture : {code}\nMontant dû : {bill_c}\nÉchéance : {date_l}",
+                "Le remboursement sera crédité sous 3 à 5 jours ouvrés après confirmation.",
+                "Si vous avez déjà réglé, merci de ne pas tenir compte de ce message."),
+               ("Obtenir le remboursement", "Payer maintenant", "Mettre à jour ma carte",
+                "Voir la facture", "Confirmer")),
+        "es": (("Devolución de {refund_c} aprobada", "Factura impagada {code} - último aviso",
+                "Su pago ha fallado: actualice su tarjeta", "⚠️ {brand}: saldo pendiente de "
+                "{bill_c}", "Notificación de reembolso n.º {n4}", "Su recibo domiciliado ha sido "
+                "devuelto"),
+               ("Tras revisar su declaración, tiene derecho a una devolución de {refund_c}. "
+                "Indique sus datos bancarios para recibirla.",
+                "Consta una factura pendiente de {bill_c} con referencia {code}. Para evitar "
+                "recargos y el corte del servicio, abónela hoy.",
+                "No hemos podido procesar su último pago porque la tarjeta registrada ha "
+                "caducado o fue rechazada por su banco.",
+                "Número de factura: {code}\nImporte: {bill_c}\nVencimiento: {date_l}",
+                "El reembolso se abonará en 3-5 días hábiles tras la confirmación.",
+                "Si ya ha realizado el pago, ignore este mensaje."),
+               ("Solicitar reembolso", "Pagar ahora", "Actualizar tarjeta", "Ver factura",
+                "Confirmar datos")),
+        "nl": (("Belastingteruggave van {refund_c} toegekend", "Openstaande factuur {code} - "
+                "laatste herinnering", "Betaling mislukt: werk uw kaart bij", "⚠️ {brand}: "
+                "openstaand bedrag van {bill_c}", "Terugbetaling nr. {n4}", "Uw incasso is "
+                "gestorneerd"),
+               ("Na de berekening van uw aangifte heeft u recht op een teruggave van "
+                "{refund_c}. Vul uw rekeninggegevens in om het bedrag te ontvangen.",
+                "Volgens onze gegevens staat factuur {code} van {bill_c} nog open. Betaal "
+                "vandaag om extra kosten en afsluiting te voorkomen.",
+                "Uw laatste betaling kon niet worden verwerkt omdat de opgeslagen kaart is "
+                "verlopen of door uw bank is geweigerd.",
+                "Factuurnummer: {code}\nTe betalen: {bill_c}\nVervaldatum: {date_l}",
+                "Het bedrag wordt binnen 3-5 werkdagen na bevestiging teruggestort.",
+                "Heeft u al betaald? Dan kunt u dit bericht negeren."),
+               ("Teruggave aanvragen", "Nu betalen", "Kaart bijwerken", "Factuur bekijken",
+                "Gegevens bevestigen")),
+        "pt": (("Reembolso de IRS de {refund_c} aprovado", "Fatura em atraso {code} - último "
+                "aviso", "O seu pagamento falhou: atualize o cartão", "⚠️ {brand}: saldo em "
+                "dívida de {bill_c}", "Notificação de reembolso n.º {n4}", "O seu débito direto "
+                "foi devolvido"),
+               ("Após o apuramento da sua declaração, tem direito a um reembolso de "
+                "{refund_c}. Indique os seus dados bancários para o receber.",
+                "Consta uma fatura em atraso de {bill_c} com a referência {code}. Para evitar "
+                "custos adicionais e a suspensão do serviço, regularize hoje.",
+                "Não foi possível processar o último pagamento porque o cartão registado "
+                "expirou ou foi recusado pelo banco.",
+                "Número da fatura: {code}\nValor: {bill_c}\nData limite: {date_l}",
+                "O reembolso será creditado em 3 a 5 dias úteis após a confirmação.",
+                "Se já efetuou o pagamento, ignore esta mensagem."),
+               ("Receber reembolso", "Pagar agora", "Atualizar cartão", "Ver fatura",
+                "Confirmar dados")),
+        "it": (("Rimborso fiscale di {refund_c} approvato", "Fattura non pagata {code} - "
+                "ultimo sollecito", "Pagamento non riuscito: aggiorni la carta", "⚠️ {brand}: "
+                "saldo da pagare di {bill_c}", "Avviso di rimborso n. {n4}", "Il suo addebito "
+                "diretto è stato respinto"),
+               ("Dal ricalcolo della sua dichiarazione risulta un rimborso di {refund_c} a suo "
+                "favore. Inserisca le coordinate bancarie per riceverlo.",
+                "Risulta non pagata la fattura {code} di {bill_c}. Per evitare more e la "
+                "sospensione del servizio, la saldi oggi.",
+                "Non è stato possibile elaborare l'ultimo pagamento perché la carta registrata "
+                "è scaduta o è stata rifiutata dalla banca.",
+                "Numero fattura: {code}\nImporto: {bill_c}\nScadenza: {date_l}",
+                "Il rimborso sarà accreditato entro 3-5 giorni lavorativi dalla conferma.",
+                "Se ha già pagato, ignori questo messaggio."),
+               ("Richiedi il rimborso", "Paga ora", "Aggiorna la carta", "Vedi fattura",
+                "Conferma i dati")),
+    },
+    "advance_fee": {
+        "en": (("Urgent business proposal", "Inheritance claim of {big_c}", "Confidential: "
+                "partnership request", "Your email won {big_c} in our annual draw", "Loan offer "
+                "at 2% interest", "Good day, please reply"),
+               ("I am {agent}, a senior attorney. I contacted you because a late client of mine "
+                "left {big_c} in a bank account with no declared next of kin, and you share his "
+                "surname.",
+                "Your email address was selected in our international online draw and you have "
+                "won {big_c}. To claim it, send your full name, address and phone number.",
+                "I am offering you 40% of the funds for your assistance in receiving the "
+                "transfer. The transaction is 100% legal and risk free.",
+                "We offer personal and business loans from 5,000 to 5,000,000 at an interest "
+                "rate of 2%, with no credit check.",
+                "Please treat this matter as strictly confidential and reply only to my private "
+                "email {reply_email}.",
+                "A small processing and legal fee will be required before the release of the "
+                "funds. I await your urgent reply."),
+               ()),
+        "de": (("Dringendes Geschäftsangebot", "Erbschaftsangelegenheit über {big_c}",
+                "Vertraulich: Bitte um Zusammenarbeit", "Ihre E-Mail hat {big_c} gewonnen",
+                "Kreditangebot zu 2 % Zinsen", "Guten Tag, bitte antworten Sie"),
+               ("Ich bin {agent}, Rechtsanwalt. Ich kontaktiere Sie, weil ein verstorbener "
+                "Mandant {big_c} auf einem Konto ohne bekannte Erben hinterlassen hat und Sie "
+                "denselben Nachnamen tragen.",
+                "Ihre E-Mail-Adresse wurde bei unserer internationalen Verlosung gezogen und Sie "
+                "haben {big_c} gewonnen. Senden Sie uns Ihren Namen, Ihre Adresse und "
+                "Telefonnummer.",
+                "Ich biete Ihnen 40 % der Summe für Ihre Hilfe bei der Überweisung an. Die "
+                "Transaktion ist völlig legal und risikofrei.",
+                "Wir bieten Privat- und Geschäftskredite von 5.000 bis 5.000.000 zu 2 % Zinsen "
+                "ohne Schufa-Prüfung.",
+                "Bitte behandeln Sie diese Angelegenheit streng vertraulich und antworten Sie "
+                "nur an meine private Adresse {reply_email}.",
+                "Vor der Freigabe der Mittel fällt eine kleine Bearbeitungsgebühr an. Ich "
+                "erwarte Ihre baldige Antwort."),
+               ()),
+        "fr": (("Proposition d'affaires urgente", "Succession de {big_c}", "Confidentiel : "
+                "demande de partenariat", "Votre adresse e-mail a gagné {big_c}", "Offre de "
+                "prêt à 2 %", "Bonjour, merci de me répondre"),
+               ("Je suis {agent}, avocat. Je vous contacte car un de mes clients décédé a laissé "
+                "{big_c} sur un compte sans héritier connu, et vous portez le même nom.",
+                "Votre adresse e-mail a été tirée au sort lors de notre loterie internationale "
+                "et vous avez gagné {big_c}. Envoyez-nous vos nom, adresse et téléphone.",
+                "Je vous propose 40 % des fonds pour votre aide à recevoir le virement. "
+                "L'opération est légale et sans risque.",
+                "Nous proposons des prêts entre particuliers de 5 000 à 5 000 000 à un taux de "
+                "2 %, sans vérification de crédit.",
+                "Merci de garder cette affaire strictement confidentielle et de répondre "
+                "uniquement à mon adresse privée {reply_email}.",
+                "De petits frais de dossier seront nécessaires avant le déblocage des fonds. "
+                "J'attends votre réponse rapide."),
+               ()),
+        "es": (("Propuesta de negocio urgente", "Herencia de {big_c}", "Confidencial: "
+                "solicitud de colaboración", "Su correo ha ganado {big_c}", "Préstamo al 2% "
+                "de interés", "Buenos días, responda por favor"),
+               ("Soy {agent}, abogado. Le escribo porque un cliente fallecido dejó {big_c} en "
+                "una cuenta sin herederos conocidos y usted comparte su apellido.",
+                "Su dirección de correo fue seleccionada en nuestro sorteo internacional y ha "
+                "ganado {big_c}. Envíenos su nombre, dirección y teléfono.",
+                "Le ofrezco el 40% de los fondos por su ayuda para recibir la transferencia. La "
+                "operación es totalmente legal y sin riesgos.",
+                "Ofrecemos préstamos personales y para empresas de 5.000 a 5.000.000 al 2% de "
+                "interés, sin consultar su historial.",
+                "Le ruego máxima confidencialidad y que responda solo a mi correo privado "
+                "{reply_email}.",
+                "Antes de liberar los fondos será necesario abonar una pequeña tasa de gestión. "
+                "Espero su pronta respuesta."),
+               ()),
+        "nl": (("Dringend zakelijk voorstel", "Erfenis van {big_c}", "Vertrouwelijk: verzoek "
+                "om samenwerking", "Uw e-mail heeft {big_c} gewonnen", "Lening tegen 2% rente",
+                "Goedendag, graag uw reactie"),
+               ("Ik ben {agent}, advocaat. Ik neem contact op omdat een overleden cliënt {big_c} "
+                "heeft nagelaten op een rekening zonder bekende erfgenamen, en u dezelfde "
+                "achternaam heeft.",
+                "Uw e-mailadres is getrokken in onze internationale loterij en u heeft {big_c} "
+                "gewonnen. Stuur ons uw naam, adres en telefoonnummer.",
+                "Ik bied u 40% van het bedrag voor uw hulp bij het ontvangen van de "
+                "overboeking. Alles is volkomen legaal en zonder risico.",
+                "Wij bieden leningen van 5.000 tot 5.000.000 tegen 2% rente, zonder BKR-toets.",
+                "Behandel dit strikt vertrouwelijk en antwoord alleen naar mijn privéadres "
+                "{reply_email}.",
+                "Voor de vrijgave van het geld zijn kleine administratiekosten nodig. Ik zie uw "
+                "snelle reactie tegemoet."),
+               ()),
+        "pt": (("Proposta de negócio urgente", "Herança de {big_c}", "Confidencial: pedido de "
+                "parceria", "O seu e-mail ganhou {big_c}", "Empréstimo a 2% de juros",
+                "Bom dia, por favor responda"),
+               ("Sou {agent}, advogado. Contacto-o porque um cliente falecido deixou {big_c} "
+                "numa conta sem herdeiros conhecidos e o senhor partilha o mesmo apelido.",
+                "O seu endereço de e-mail foi sorteado na nossa lotaria internacional e ganhou "
+                "{big_c}. Envie-nos o seu nome, morada e telefone.",
+                "Ofereço-lhe 40% dos fundos pela sua ajuda em receber a transferência. A "
+                "operação é totalmente legal e sem riscos.",
+                "Oferecemos empréstimos de 5.000 a 5.000.000 a uma taxa de 2%, sem consulta ao "
+                "seu histórico de crédito.",
+                "Peço sigilo absoluto e que responda apenas para o meu e-mail privado "
+                "{reply_email}.",
+                "Antes da libertação dos fundos será necessária uma pequena taxa de "
+                "processamento. Aguardo a sua resposta urgente."),
+               ()),
+        "it": (("Proposta d'affari urgente", "Eredità di {big_c}", "Riservato: richiesta di "
+                "collaborazione", "La sua e-mail ha vinto {big_c}", "Prestito al 2% di "
+                "interesse", "Buongiorno, attendo risposta"),
+               ("Sono {agent}, avvocato. La contatto perché un mio cliente defunto ha lasciato "
+                "{big_c} su un conto senza eredi noti, e lei porta lo stesso cognome.",
+                "Il suo indirizzo e-mail è stato estratto nella nostra lotteria internazionale "
+                "e ha vinto {big_c}. Ci invii nome, indirizzo e numero di telefono.",
+                "Le offro il 40% dei fondi per il suo aiuto nel ricevere il bonifico. "
+                "L'operazione è del tutto legale e senza rischi.",
+                "Offriamo prestiti da 5.000 a 5.000.000 al tasso del 2%, senza verifiche sul "
+                "credito.",
+                "La prego di mantenere la massima riservatezza e di rispondere solo al mio "
+                "indirizzo privato {reply_email}.",
+                "Prima dello sblocco dei fondi è richiesta una piccola spesa di pratica. "
+                "Attendo una sua rapida risposta."),
+               ()),
+    },
+    "extortion": {
+        "en": (("I know your password", "Your device has been hacked", "{email} - last "
+                "warning", "You have {hours} hours to pay", "Security notice: your account was "
+                "compromised", "I recorded you"),
+               ("I am a hacker who gained access to your device and your email {email} several "
+                "months ago through malware on a website you visited.",
+                "My software recorded you through your camera while you were watching adult "
+                "videos. I also copied all your contacts and your browsing history.",
+                "If you want me to delete everything, send {ransom_c} in Bitcoin to this "
+                "address: {wallet}",
+                "You have {hours} hours from the moment you open this email. I will know when "
+                "you have read it.",
+                "If I do not receive the payment, the video will be sent to all your contacts, "
+                "colleagues and family.",
+                "Do not reply to this email and do not contact the police: it will not help "
+                "you."),
+               ()),
+        "de": (("Ich kenne Ihr Passwort", "Ihr Gerät wurde gehackt", "{email} - letzte "
+                "Warnung", "Sie haben {hours} Stunden Zeit", "Sicherheitshinweis: Ihr Konto "
+                "wurde kompromittiert", "Ich habe Sie aufgenommen"),
+               ("Ich bin ein Hacker und habe mir vor einigen Monaten über Schadsoftware Zugang "
+                "zu Ihrem Gerät und Ihrer E-Mail {email} verschafft.",
+                "Meine Software hat Sie über Ihre Kamera aufgenommen, während Sie Videos für "
+                "Erwachsene angesehen haben. Außerdem habe ich alle Ihre Kontakte kopiert.",
+                "Wenn ich alles löschen soll, überweisen Sie {ransom_c} in Bitcoin an diese "
+                "Adresse: {wallet}",
+                "Sie haben {hours} Stunden ab dem Öffnen dieser E-Mail. Ich sehe, wann Sie sie "
+                "gelesen haben.",
+                "Erhalte ich die Zahlung nicht, geht das Video an alle Ihre Kontakte, Kollegen "
+                "und Ihre Familie.",
+                "Antworten Sie nicht auf diese E-Mail und gehen Sie nicht zur Polizei, das wird "
+                "Ihnen nicht helfen."),
+               ()),
+        "fr": (("Je connais votre mot de passe", "Votre appareil a été piraté", "{email} - "
+                "dernier avertissement", "Vous avez {hours} heures", "Avis de sécurité : votre "
+                "compte est compromis", "Je vous ai filmé"),
+               ("Je suis un hacker et j'ai pris le contrôle de votre appareil et de votre "
+                "messagerie {email} il y a quelques mois grâce à un logiciel malveillant.",
+                "Mon logiciel vous a filmé avec votre caméra pendant que vous regardiez des "
+                "vidéos pour adultes. J'ai aussi copié tous vos contacts.",
+                "Si vous voulez que je supprime tout, envoyez {ransom_c} en Bitcoin à cette "
+                "adresse : {wallet}",
+                "Vous avez {hours} heures à partir de l'ouverture de ce message. Je saurai quand "
+                "vous l'aurez lu.",
+                "Sans paiement, la vidéo sera envoyée à tous vos contacts, collègues et à votre "
+                "famille.",
+                "Ne répondez pas à cet e-mail et ne contactez pas la police, cela ne vous aidera "
+                "pas."),
+               ()),
+        "es": (("Sé tu contraseña", "Tu dispositivo ha sido hackeado", "{email} - último "
+                "aviso", "Tienes {hours} horas para pagar", "Aviso de seguridad: tu cuenta ha "
+                "sido comprometida", "Te he grabado"),
+               ("Soy un hacker y hace meses conseguí acceso a tu dispositivo y a tu correo "
+                "{email} mediante un programa malicioso.",
+                "Mi programa te grabó con la cámara mientras veías vídeos para adultos. También "
+                "he copiado todos tus contactos.",
+                "Si quieres que lo borre todo, envía {ransom_c} en Bitcoin a esta dirección: "
+                "{wallet}",
+                "Tienes {hours} horas desde que abras este correo. Sabré cuándo lo has leído.",
+                "Si no recibo el pago, el vídeo llegará a todos tus contactos, compañeros de "
+                "trabajo y familiares.",
+                "No respondas a este correo ni acudas a la policía, no te servirá de nada."),
+               ()),
+        "nl": (("Ik ken je wachtwoord", "Je apparaat is gehackt", "{email} - laatste "
+                "waarschuwing", "Je hebt {hours} uur om te betalen", "Beveiligingsmelding: je "
+                "account is gehackt", "Ik heb je opgenomen"),
+               ("Ik ben een hacker en heb maanden geleden via malware toegang gekregen tot je "
+                "apparaat en je e-mail {email}.",
+                "Mijn software heeft je via je camera opgenomen terwijl je naar video's voor "
+                "volwassenen keek. Ook heb ik al je contacten gekopieerd.",
+                "Wil je dat ik alles verwijder, stuur dan {ransom_c} in Bitcoin naar dit adres: "
+                "{wallet}",
+                "Je hebt {hours} uur vanaf het openen van deze e-mail. Ik zie wanneer je hem "
+                "hebt gelezen.",
+                "Ontvang ik de betaling niet, dan gaat de video naar al je contacten, collega's "
+                "en familie.",
+                "Reageer niet op deze e-mail en ga niet naar de politie, dat helpt je niet."),
+               ()),
+        "pt": (("Eu sei a sua senha", "O seu dispositivo foi invadido", "{email} - último "
+                "aviso", "Tem {hours} horas para pagar", "Aviso de segurança: a sua conta foi "
+                "comprometida", "Eu gravei você"),
+               ("Sou um hacker e há alguns meses obtive acesso ao seu dispositivo e ao seu "
+                "e-mail {email} através de um programa malicioso.",
+                "O meu programa gravou você pela câmara enquanto via vídeos para adultos. "
+                "Também copiei todos os seus contactos.",
+                "Se quer que eu apague tudo, envie {ransom_c} em Bitcoin para este endereço: "
+                "{wallet}",
+                "Tem {hours} horas a partir do momento em que abrir este e-mail. Saberei quando "
+                "o ler.",
+                "Se não receber o pagamento, o vídeo será enviado a todos os seus contactos, "
+                "colegas e família.",
+                "Não responda a este e-mail nem contacte a polícia, não vai ajudar."),
+               ()),
+        "it": (("Conosco la tua password", "Il tuo dispositivo è stato violato", "{email} - "
+                "ultimo avviso", "Hai {hours} ore per pagare", "Avviso di sicurezza: il tuo "
+                "account è compromesso", "Ti ho registrato"),
+               ("Sono un hacker e mesi fa ho ottenuto l'accesso al tuo dispositivo e alla tua "
+                "e-mail {email} tramite un malware.",
+                "Il mio programma ti ha registrato con la webcam mentre guardavi video per "
+                "adulti. Ho anche copiato tutti i tuoi contatti.",
+                "Se vuoi che cancelli tutto, invia {ransom_c} in Bitcoin a questo indirizzo: "
+                "{wallet}",
+                "Hai {hours} ore dall'apertura di questa e-mail. Saprò quando l'avrai letta.",
+                "Se non ricevo il pagamento, il video verrà inviato a tutti i tuoi contatti, "
+                "colleghi e familiari.",
+                "Non rispondere a questa e-mail e non rivolgerti alla polizia, non ti servirà."),
+               ()),
+    },
+    "product_spam": {
+        "en": (("{offer} 🔥", "{product}: doctors are stunned", "⚡ {first}, {offer}",
+                "Only today: {product} at -{percent}%", "The secret they don't want you to know",
+                "💰 {offer} - see how"),
+               ("Thousands of people have already discovered {product}. {offer}, without effort "
+                "and without side effects.",
+                "\"I couldn't believe it until I tried it myself\" - Sarah, {age}, one of our "
+                "happy customers.",
+                "For a limited time you get {percent}% off and free delivery. Stock is running "
+                "out fast.",
+                "100% natural, clinically tested and recommended by experts. Money-back "
+                "guarantee if you are not satisfied.",
+                "Join {count},000 members who already changed their lives this year.",
+                "Order now and receive a second pack for free."),
+               ("Order now", "Find out more", "Claim the offer", "Try it free", "Sign up")),
+        "de": (("{offer} 🔥", "{product}: Ärzte sind sprachlos", "⚡ {first}, {offer}",
+                "Nur heute: {product} mit -{percent} %", "Das Geheimnis, das niemand verrät",
+                "💰 {offer} - so geht's"),
+               ("Tausende Menschen haben {product} bereits entdeckt. {offer}, ganz ohne Mühe "
+                "und ohne Nebenwirkungen.",
+                "„Ich konnte es erst glauben, als ich es selbst ausprobiert habe“ - Sabine, "
+                "{age}, eine unserer zufriedenen Kundinnen.",
+                "Nur für kurze Zeit: {percent} % Rabatt und kostenloser Versand. Der Vorrat ist "
+                "fast aufgebraucht.",
+                "100 % natürlich, klinisch getestet und von Experten empfohlen. "
+                "Geld-zurück-Garantie.",
+                "Schon {count}.000 Mitglieder haben ihr Leben in diesem Jahr verändert.",
+                "Jetzt bestellen und eine zweite Packung gratis erhalten."),
+               ("Jetzt bestellen", "Mehr erfahren", "Angebot sichern", "Gratis testen",
+                "Jetzt anmelden")),
+        "fr": (("{offer} 🔥", "{product} : les médecins n'en reviennent pas", "⚡ {first}, "
+                "{offer}", "Aujourd'hui seulement : {product} à -{percent} %", "Le secret "
+                "qu'on vous cache", "💰 {offer} - voici comment"),
+               ("Des milliers de personnes ont déjà découvert {product}. {offer}, sans effort "
+                "et sans effets secondaires.",
+                "« Je n'y croyais pas avant de l'essayer » - Sophie, {age} ans, cliente "
+                "satisfaite.",
+                "Pour une durée limitée : -{percent} % et livraison offerte. Les stocks "
+                "s'épuisent vite.",
+                "100 % naturel, testé cliniquement et recommandé par des experts. Satisfait ou "
+                "remboursé.",
+                "Rejoignez les {count} 000 membres qui ont changé de vie cette année.",
+                "Commandez maintenant et recevez une deuxième boîte gratuite."),
+               ("Commander", "En savoir plus", "Profiter de l'offre", "Essai gratuit",
+                "S'inscrire")),
+        "es": (("{offer} 🔥", "{product}: los médicos no se lo creen", "⚡ {first}, {offer}",
+                "Solo hoy: {product} con un -{percent}%", "El secreto que no quieren que sepas",
+                "💰 {offer}: descubre cómo"),
+               ("Miles de personas ya han descubierto {product}. {offer}, sin esfuerzo y sin "
+                "efectos secundarios.",
+                "\"No me lo creía hasta que lo probé\" - Lucía, {age} años, una de nuestras "
+                "clientas.",
+                "Por tiempo limitado: {percent}% de descuento y envío gratis. Quedan pocas "
+                "unidades.",
+                "100% natural, probado clínicamente y recomendado por expertos. Garantía de "
+                "devolución.",
+                "Únete a los {count}.000 miembros que ya han cambiado su vida este año.",
+                "Pide ahora y recibe un segundo envase gratis."),
+               ("Pedir ahora", "Más información", "Aprovechar la oferta", "Probar gratis",
+                "Registrarse")),
+        "nl": (("{offer} 🔥", "{product}: artsen staan versteld", "⚡ {first}, {offer}",
+                "Alleen vandaag: {product} met -{percent}%", "Het geheim dat niemand je vertelt",
+                "💰 {offer} - zo werkt het"),
+               ("Duizenden mensen hebben {product} al ontdekt. {offer}, zonder moeite en zonder "
+                "bijwerkingen.",
+                "\"Ik geloofde het pas toen ik het zelf probeerde\" - Anouk, {age}, tevreden "
+                "klant.",
+                "Tijdelijk {percent}% korting en gratis verzending. De voorraad is bijna op.",
+                "100% natuurlijk, klinisch getest en aanbevolen door experts. Niet goed, geld "
+                "terug.",
+                "Sluit je aan bij {count}.000 leden die dit jaar hun leven veranderden.",
+                "Bestel nu en ontvang een tweede verpakking gratis."),
+               ("Nu bestellen", "Meer informatie", "Aanbieding claimen", "Gratis proberen",
+                "Aanmelden")),
+        "pt": (("{offer} 🔥", "{product}: os médicos estão impressionados", "⚡ {first}, "
+                "{offer}", "Só hoje: {product} com -{percent}%", "O segredo que não querem que "
+                "saiba", "💰 {offer} - veja como"),
+               ("Milhares de pessoas já descobriram {product}. {offer}, sem esforço e sem "
+                "efeitos secundários.",
+                "\"Só acreditei quando experimentei\" - Ana, {age} anos, cliente satisfeita.",
+                "Por tempo limitado: {percent}% de desconto e envio grátis. O stock está a "
+                "esgotar.",
+                "100% natural, testado clinicamente e recomendado por especialistas. Garantia "
+                "de reembolso.",
+                "Junte-se aos {count} mil membros que mudaram de vida este ano.",
+                "Encomende agora e receba uma segunda embalagem grátis."),
+               ("Encomendar", "Saber mais", "Aproveitar a oferta", "Experimentar grátis",
+                "Registar")),
+        "it": (("{offer} 🔥", "{product}: i medici sono senza parole", "⚡ {first}, {offer}",
+                "Solo oggi: {product} al -{percent}%", "Il segreto che nessuno ti dice",
+                "💰 {offer} - ecco come"),
+               ("Migliaia di persone hanno già scoperto {product}. {offer}, senza fatica e "
+                "senza effetti collaterali.",
+                "\"Non ci credevo finché non l'ho provato\" - Giulia, {age} anni, cliente "
+                "soddisfatta.",
+                "Per un periodo limitato: sconto del {percent}% e spedizione gratuita. Le scorte "
+                "stanno finendo.",
+                "100% naturale, testato clinicamente e consigliato dagli esperti. Soddisfatti o "
+                "rimborsati.",
+                "Unisciti ai {count}.000 iscritti che quest'anno hanno cambiato vita.",
+                "Ordina ora e ricevi una seconda confezione in omaggio."),
+               ("Ordina ora", "Scopri di più", "Approfitta dell'offerta", "Prova gratis",
+                "Iscriviti")),
+    },
+}
+_SPAM_OFFER_THEMES: Final = ("diet", "hair", "potency", "health", "casino", "dating", "invest",
+                             "loan")
+_SPAM_PRODUCTS: Final[dict[str, tuple[str, ...]]] = {
+    "diet": ("KetoSlim Pro", "SlimFit Ultra", "GlucoTrim", "LipoBurn X"),
+    "hair": ("FolliMax", "HairRevive Serum", "Capillix Forte"),
+    "potency": ("VitaMaxx", "TitanFlow", "EroPower Plus"),
+    "health": ("ArtroFlex", "CardioBalance", "Dr. Neuro Drops", "VisioPure"),
+    "casino": ("Casino Royal Star", "SpinPalace", "LuckyJackpot 777"),
+    "dating": ("LoveMatch", "SecretFlirt", "DateNow"),
+    "invest": ("Quantum AI Trader", "BitProfit App", "CryptoEdge Pro"),
+    "loan": ("QuickCredit", "EasyLoan24", "FlexiCash"),
+}
+_SPAM_OFFERS: Final[dict[str, tuple[str, ...]]] = {
+    "en": ("Lose up to 12 kg in 4 weeks", "Regrow your hair in 30 days", "Feel 20 years younger "
+           "in the bedroom", "End joint pain for good", "Get 200 free spins and a 500% bonus",
+           "Singles near you want to meet tonight", "Earn 1,500 a day from home with AI trading",
+           "Get up to 50,000 in 24 hours, no credit check"),
+    "de": ("Bis zu 12 kg in 4 Wochen abnehmen", "Volles Haar in 30 Tagen", "Wieder wie mit 20 "
+           "fühlen", "Gelenkschmerzen endlich los", "200 Freispiele und 500 % Bonus sichern",
+           "Singles in Ihrer Nähe wollen Sie heute treffen", "Mit KI-Trading 1.500 € am Tag "
+           "verdienen", "Bis zu 50.000 € in 24 Stunden, ohne Schufa"),
+    "fr": ("Perdez jusqu'à 12 kg en 4 semaines", "Retrouvez vos cheveux en 30 jours",
+           "Retrouvez la forme de vos 20 ans", "Fini les douleurs articulaires",
+           "200 tours gratuits et 500 % de bonus", "Des célibataires près de chez vous veulent "
+           "vous rencontrer", "Gagnez 1 500 € par jour grâce au trading IA", "Jusqu'à 50 000 € "
+           "en 24 h, sans justificatif"),
+    "es": ("Pierde hasta 12 kg en 4 semanas", "Recupera tu pelo en 30 días", "Vuelve a sentirte "
+           "como a los 20", "Adiós al dolor articular", "200 giros gratis y un bono del 500%",
+           "Solteros cerca de ti quieren conocerte hoy", "Gana 1.500 € al día con trading por IA",
+           "Hasta 50.000 € en 24 horas sin consultar ASNEF"),
+    "nl": ("Tot 12 kilo kwijt in 4 weken", "Voller haar in 30 dagen", "Voel je weer als twintig",
+           "Eindelijk af van gewrichtspijn", "200 gratis spins en 500% bonus",
+           "Singles in jouw buurt willen je vanavond ontmoeten", "Verdien 1.500 euro per dag met "
+           "AI-trading", "Tot 50.000 euro binnen 24 uur lenen"),
+    "pt": ("Perca até 12 kg em 4 semanas", "Recupere o cabelo em 30 dias", "Sinta-se com 20 anos "
+           "outra vez", "Acabe com as dores nas articulações", "200 rodadas grátis e bónus de "
+           "500%", "Solteiros perto de si querem conhecê-lo hoje", "Ganhe 1.500 € por dia com "
+           "trading de IA", "Até 50.000 € em 24 horas sem burocracia"),
+    "pt-br": ("Perca até 12 kg em 4 semanas", "Recupere seus cabelos em 30 dias", "Volte a se "
+              "sentir com 20 anos", "Acabe com as dores nas articulações", "Ganhe 200 giros "
+              "grátis e bônus de 500% no cassino", "Solteiros perto de você querem te conhecer "
+              "hoje", "Ganhe R$ 1.500 por dia com o robô de IA", "Até R$ 50 mil em 24 horas, sem "
+              "consulta ao SPC/Serasa"),
+    "it": ("Perdi fino a 12 kg in 4 settimane", "Capelli folti in 30 giorni", "Torna a sentirti "
+           "come a 20 anni", "Addio dolori articolari", "200 giri gratis e bonus del 500%",
+           "Single vicino a te vogliono conoscerti stasera", "Guadagna 1.500 € al giorno con il "
+           "trading IA", "Fino a 50.000 € in 24 ore senza garanzie"),
+}
+# kind -> language -> (subjects, paragraphs, anchors): what the real brands send.
+_CONSUMER_HAM: Final[dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...],
+                                                tuple[str, ...]]]]] = {
+    "promo": {
+        "en": (("🔥 Up to {percent}% off this weekend", "New arrivals you'll love", "{first}, "
+                "your exclusive offer is here 🎁", "Last chance: sale ends tonight",
+                "Spring deals at {brand} ✨"),
+               ("Our biggest sale of the season is on: save up to {percent}% on hundreds of "
+                "items, online and in store.", "Members get free delivery on every order this "
+                "week.", "Discover the new collection and find your favourites before they sell "
+                "out.", "Prices shown are valid until {date_l} while stocks last."),
+               ("Shop now", "See the offers", "Discover more")),
+        "de": (("🔥 Bis zu {percent} % Rabatt am Wochenende", "Neu eingetroffen: entdecken Sie "
+                "die Highlights", "{first}, Ihr persönliches Angebot 🎁", "Nur noch heute: "
+                "Sale endet um Mitternacht", "Frühlingsangebote bei {brand} ✨"),
+               ("Unser großer Sale läuft: sparen Sie bis zu {percent} % auf Hunderte Artikel, "
+                "online und in der Filiale.", "Mitglieder erhalten diese Woche kostenlosen "
+                "Versand auf jede Bestellung.", "Entdecken Sie die neue Kollektion, solange der "
+                "Vorrat reicht.", "Die Preise gelten bis {date_l}, solange der Vorrat reicht."),
+               ("Jetzt shoppen", "Zu den Angeboten", "Mehr entdecken")),
+        "fr": (("🔥 Jusqu'à -{percent} % ce week-end", "Nouveautés : nos coups de cœur",
+                "{first}, votre offre exclusive est arrivée 🎁", "Dernier jour : les soldes se "
+                "terminent ce soir", "Les offres de printemps {brand} ✨"),
+               ("Nos grandes promotions sont lancées : jusqu'à -{percent} % sur des centaines "
+                "d'articles, en ligne et en magasin.", "Livraison offerte aux membres sur toutes "
+                "les commandes cette semaine.", "Découvrez la nouvelle collection avant qu'elle "
+                "ne soit épuisée.", "Offres valables jusqu'au {date_l} dans la limite des stocks "
+                "disponibles."),
+               ("J'en profite", "Voir les offres", "Découvrir")),
+        "es": (("🔥 Hasta un {percent}% de descuento este fin de semana", "Novedades que te "
+                "encantarán", "{first}, tu oferta exclusiva ya está aquí 🎁", "Última "
+                "oportunidad: las rebajas terminan hoy", "Ofertas de primavera en {brand} ✨"),
+               ("Llegan nuestras grandes rebajas: ahorra hasta un {percent}% en cientos de "
+                "artículos, online y en tienda.", "Los socios tienen envío gratis en todos los "
+                "pedidos esta semana.", "Descubre la nueva colección antes de que se agote.",
+                "Precios válidos hasta el {date_l} o hasta fin de existencias."),
+               ("Comprar ahora", "Ver ofertas", "Descubrir")),
+        "nl": (("🔥 Tot {percent}% korting dit weekend", "Nieuw binnen: onze favorieten",
+                "{first}, jouw persoonlijke aanbieding 🎁", "Laatste kans: uitverkoop eindigt "
+                "vanavond", "Voorjaarsdeals bij {brand} ✨"),
+               ("Onze grote uitverkoop is begonnen: tot {percent}% korting op honderden "
+                "artikelen, online en in de winkel.", "Leden krijgen deze week gratis "
+                "bezorging op elke bestelling.", "Ontdek de nieuwe collectie voordat je "
+                "favorieten uitverkocht zijn.", "Prijzen geldig tot en met {date_l}, zolang de "
+                "voorraad strekt."),
+               ("Shop nu", "Bekijk de aanbiedingen", "Ontdek meer")),
+        "pt": (("🔥 Até {percent}% de desconto este fim de semana", "Novidades que vai adorar",
+                "{first}, a sua oferta exclusiva chegou 🎁", "Última oportunidade: os saldos "
+                "terminam hoje", "Promoções de primavera {brand} ✨"),
+               ("Começaram os nossos grandes saldos: poupe até {percent}% em centenas de "
+                "artigos, online e em loja.", "Os membros têm entrega grátis em todas as "
+                "encomendas esta semana.", "Descubra a nova coleção antes que esgote.",
+                "Preços válidos até {date_l} ou até esgotar o stock."),
+               ("Comprar agora", "Ver promoções", "Descobrir")),
+        "it": (("🔥 Fino al {percent}% di sconto questo weekend", "Nuovi arrivi da non perdere",
+                "{first}, la tua offerta esclusiva è qui 🎁", "Ultima occasione: i saldi "
+                "finiscono stasera", "Le offerte di primavera {brand} ✨"),
+               ("Sono iniziati i nostri grandi saldi: risparmia fino al {percent}% su centinaia "
+                "di articoli, online e in negozio.", "Per i membri la consegna è gratuita su "
+                "tutti gli ordini di questa settimana.", "Scopri la nuova collezione prima che "
+                "vada esaurita.", "Prezzi validi fino al {date_l} salvo esaurimento scorte."),
+               ("Acquista ora", "Vedi le offerte", "Scopri di più")),
+    },
+    "shipping": {
+        "en": (("Your order has shipped 📦", "Your parcel {awb} is out for delivery",
+                "Delivery update for parcel {awb}"),
+               ("Good news: your parcel {awb} is on its way and is expected on {date_l}.",
+                "You can follow your delivery, change the date or choose a pickup point in the "
+                "app or on our website.", "Tracking number: {awb}\nExpected delivery: "
+                "{date_l}\nService: standard"),
+               ("Track your parcel", "Manage delivery")),
+        "de": (("Ihre Bestellung ist unterwegs 📦", "Ihr Paket {awb} wird heute zugestellt",
+                "Sendungsinformation zu Ihrem Paket {awb}"),
+               ("Gute Nachrichten: Ihr Paket {awb} ist unterwegs und kommt voraussichtlich am "
+                "{date_l}.", "Sie können Ihre Sendung verfolgen, den Termin ändern oder eine "
+                "Packstation wählen - in der App oder auf unserer Website.", "Sendungsnummer: "
+                "{awb}\nVoraussichtliche Zustellung: {date_l}\nService: Standard"),
+               ("Sendung verfolgen", "Zustellung verwalten")),
+        "fr": (("Votre commande a été expédiée 📦", "Votre colis {awb} est en cours de "
+                "livraison", "Suivi de votre colis {awb}"),
+               ("Bonne nouvelle : votre colis {awb} est en route, livraison prévue le {date_l}.",
+                "Vous pouvez suivre votre colis, changer la date ou choisir un point relais "
+                "depuis l'application ou notre site.", "Numéro de suivi : {awb}\nLivraison "
+                "prévue : {date_l}\nService : standard"),
+               ("Suivre mon colis", "Gérer la livraison")),
+        "es": (("Tu pedido ya está en camino 📦", "Tu paquete {awb} está en reparto",
+                "Actualización del envío {awb}"),
+               ("Buenas noticias: tu paquete {awb} está en camino y llegará el {date_l}.",
+                "Puedes seguir el envío, cambiar la fecha o elegir un punto de recogida en la "
+                "app o en nuestra web.", "Número de seguimiento: {awb}\nEntrega prevista: "
+                "{date_l}\nServicio: estándar"),
+               ("Seguir mi envío", "Gestionar entrega")),
+        "nl": (("Je bestelling is verzonden 📦", "Je pakket {awb} wordt vandaag bezorgd",
+                "Update over je pakket {awb}"),
+               ("Goed nieuws: je pakket {awb} is onderweg en wordt naar verwachting op {date_l} "
+                "bezorgd.", "Je kunt je pakket volgen, de datum wijzigen of een afhaalpunt "
+                "kiezen in de app of op onze website.", "Track & trace: {awb}\nVerwachte "
+                "bezorging: {date_l}\nService: standaard"),
+               ("Volg je pakket", "Bezorging beheren")),
+        "pt": (("A sua encomenda foi enviada 📦", "A sua encomenda {awb} está em distribuição",
+                "Atualização da encomenda {awb}"),
+               ("Boas notícias: a sua encomenda {awb} está a caminho e deverá chegar em "
+                "{date_l}.", "Pode acompanhar a entrega, mudar a data ou escolher um ponto de "
+                "recolha na app ou no nosso site.", "Código de rastreio: {awb}\nEntrega "
+                "prevista: {date_l}\nServiço: normal"),
+               ("Seguir encomenda", "Gerir entrega")),
+        "it": (("Il tuo ordine è stato spedito 📦", "Il tuo pacco {awb} è in consegna",
+                "Aggiornamento sulla spedizione {awb}"),
+               ("Buone notizie: il tuo pacco {awb} è in viaggio e arriverà il {date_l}.",
+                "Puoi seguire la spedizione, cambiare la data o scegliere un punto di ritiro "
+                "dall'app o dal nostro sito.", "Codice di tracciamento: {awb}\nConsegna "
+                "prevista: {date_l}\nServizio: standard"),
+               ("Traccia il pacco", "Gestisci la consegna")),
+    },
+    "security": {
+        "en": (("New sign-in to your {brand} account", "Your {brand} password was changed",
+                "Security alert: new device"),
+               ("We noticed a new sign-in to your {brand} account on {device} near {home}.",
+                "If this was you, you don't need to do anything. If not, we'll help you secure "
+                "your account; we will never ask for your password by email.",
+                "You can review your devices and recent activity at any time in your account "
+                "settings."),
+               ("Review activity", "Check activity")),
+        "de": (("Neue Anmeldung bei Ihrem {brand}-Konto", "Ihr {brand}-Passwort wurde "
+                "geändert", "Sicherheitshinweis: neues Gerät"),
+               ("Wir haben eine neue Anmeldung bei Ihrem {brand}-Konto auf {device} in der Nähe "
+                "von {home} festgestellt.", "Wenn Sie das waren, müssen Sie nichts tun. Falls "
+                "nicht, helfen wir Ihnen, Ihr Konto zu schützen; wir fragen Sie nie per E-Mail "
+                "nach Ihrem Passwort.", "Ihre Geräte und letzten Aktivitäten sehen Sie jederzeit "
+                "in den Kontoeinstellungen."),
+               ("Aktivität prüfen", "Kontoeinstellungen")),
+        "fr": (("Nouvelle connexion à votre compte {brand}", "Votre mot de passe {brand} a été "
+                "modifié", "Alerte de sécurité : nouvel appareil"),
+               ("Nous avons remarqué une nouvelle connexion à votre compte {brand} depuis "
+                "{device} près de {home}.", "Si c'était vous, vous n'avez rien à faire. Sinon, "
+                "nous vous aiderons à sécuriser votre compte ; nous ne vous demanderons jamais "
+                "votre mot de passe par e-mail.", "Vous pouvez consulter vos appareils et votre "
+                "activité récente dans les paramètres du compte."),
+               ("Vérifier l'activité", "Paramètres du compte")),
+        "es": (("Nuevo inicio de sesión en tu cuenta de {brand}", "Se ha cambiado tu contraseña "
+                "de {brand}", "Alerta de seguridad: nuevo dispositivo"),
+               ("Hemos detectado un nuevo inicio de sesión en tu cuenta de {brand} desde "
+                "{device} cerca de {home}.", "Si fuiste tú, no tienes que hacer nada. Si no, te "
+                "ayudaremos a proteger tu cuenta; nunca te pediremos la contraseña por correo.",
+                "Puedes revisar tus dispositivos y la actividad reciente en la configuración de "
+                "tu cuenta."),
+               ("Revisar actividad", "Configuración de la cuenta")),
+        "nl": (("Nieuwe aanmelding bij je {brand}-account", "Je {brand}-wachtwoord is gewijzigd",
+                "Beveiligingsmelding: nieuw apparaat"),
+               ("We zagen een nieuwe aanmelding bij je {brand}-account op {device} in de buurt "
+                "van {home}.", "Was jij dit? Dan hoef je niets te doen. Zo niet, dan helpen we "
+                "je je account te beveiligen; we vragen nooit per e-mail om je wachtwoord.",
+                "Je apparaten en recente activiteit zie je altijd in je accountinstellingen."),
+               ("Activiteit bekijken", "Accountinstellingen")),
+        "pt": (("Novo início de sessão na sua conta {brand}", "A sua senha {brand} foi alterada",
+                "Alerta de segurança: novo dispositivo"),
+               ("Detetámos um novo início de sessão na sua conta {brand} num {device} perto de "
+                "{home}.", "Se foi você, não precisa de fazer nada. Caso contrário, ajudamos a "
+                "proteger a sua conta; nunca lhe pediremos a senha por e-mail.", "Pode rever os "
+                "seus dispositivos e a atividade recente nas definições da conta."),
+               ("Rever atividade", "Definições da conta")),
+        "it": (("Nuovo accesso al tuo account {brand}", "La password di {brand} è stata "
+                "modificata", "Avviso di sicurezza: nuovo dispositivo"),
+               ("Abbiamo rilevato un nuovo accesso al tuo account {brand} da {device} vicino a "
+                "{home}.", "Se sei stato tu, non devi fare nulla. Altrimenti ti aiuteremo a "
+                "proteggere l'account; non ti chiederemo mai la password via e-mail.", "Puoi "
+                "controllare dispositivi e attività recenti nelle impostazioni dell'account."),
+               ("Controlla l'attività", "Impostazioni account")),
+    },
+    "billing": {
+        "en": (("Your {brand} receipt", "Your subscription has been renewed", "Your {month_l} "
+                "bill is ready"),
+               ("Thanks for being a member. We charged {price_c} to your saved payment method "
+                "for your {brand} plan.", "Order number: {code}\nAmount: {price_c}\nNext "
+                "billing date: {date_l}", "You can view past invoices or change your plan at "
+                "any time in your account."),
+               ("View receipt", "Manage subscription", "See my bill")),
+        "de": (("Ihre {brand}-Quittung", "Ihr Abonnement wurde verlängert", "Ihre Rechnung für "
+                "{month_l} ist da"),
+               ("Vielen Dank für Ihre Mitgliedschaft. Wir haben {price_c} für Ihren "
+                "{brand}-Tarif von Ihrer hinterlegten Zahlungsart abgebucht.", "Bestellnummer: "
+                "{code}\nBetrag: {price_c}\nNächste Abbuchung: {date_l}", "Frühere Rechnungen "
+                "und Ihren Tarif verwalten Sie jederzeit in Ihrem Konto."),
+               ("Beleg ansehen", "Abo verwalten", "Rechnung ansehen")),
+        "fr": (("Votre reçu {brand}", "Votre abonnement a été renouvelé", "Votre facture de "
+                "{month_l} est disponible"),
+               ("Merci de votre fidélité. Nous avons prélevé {price_c} sur votre moyen de "
+                "paiement pour votre formule {brand}.", "Numéro de commande : {code}\nMontant : "
+                "{price_c}\nProchain prélèvement : {date_l}", "Retrouvez vos factures et "
+                "modifiez votre formule à tout moment dans votre espace client."),
+               ("Voir le reçu", "Gérer l'abonnement", "Voir ma facture")),
+        "es": (("Tu recibo de {brand}", "Tu suscripción se ha renovado", "Tu factura de "
+                "{month_l} ya está disponible"),
+               ("Gracias por ser miembro. Hemos cobrado {price_c} en tu método de pago por tu "
+                "plan de {brand}.", "Número de pedido: {code}\nImporte: {price_c}\nPróximo "
+                "cobro: {date_l}", "Puedes consultar facturas anteriores o cambiar de plan en tu "
+                "cuenta cuando quieras."),
+               ("Ver recibo", "Gestionar suscripción", "Ver mi factura")),
+        "nl": (("Je {brand}-betaalbewijs", "Je abonnement is verlengd", "Je factuur van "
+                "{month_l} staat klaar"),
+               ("Bedankt voor je lidmaatschap. We hebben {price_c} afgeschreven voor je "
+                "{brand}-abonnement.", "Bestelnummer: {code}\nBedrag: {price_c}\nVolgende "
+                "afschrijving: {date_l}", "Eerdere facturen bekijken of je abonnement wijzigen "
+                "kan altijd in je account."),
+               ("Bekijk betaalbewijs", "Abonnement beheren", "Bekijk factuur")),
+        "pt": (("O seu recibo {brand}", "A sua subscrição foi renovada", "A sua fatura de "
+                "{month_l} está disponível"),
+               ("Obrigado por ser membro. Cobrámos {price_c} no seu método de pagamento pelo "
+                "plano {brand}.", "Número da encomenda: {code}\nValor: {price_c}\nPróxima "
+                "cobrança: {date_l}", "Pode consultar faturas anteriores ou mudar de plano a "
+                "qualquer momento na sua conta."),
+               ("Ver recibo", "Gerir subscrição", "Ver fatura")),
+        "it": (("La tua ricevuta {brand}", "Il tuo abbonamento è stato rinnovato", "La bolletta "
+                "di {month_l} è disponibile"),
+               ("Grazie per essere con noi. Abbiamo addebitato {price_c} sul metodo di "
+                "pagamento salvato per il tuo piano {brand}.", "Numero ordine: {code}\nImporto: "
+                "{price_c}\nProssimo addebito: {date_l}", "Puoi consultare le fatture precedenti "
+                "o cambiare piano quando vuoi dal tuo account."),
+               ("Vedi ricevuta", "Gestisci abbonamento", "Vedi bolletta")),
+    },
+    "loyalty": {
+        "en": (("Your {brand} points statement", "{first}, you have {points} points",
+                "Your monthly rewards summary ✈️"),
+               ("Here is your monthly summary: you now have {points} points in your {brand} "
+                "account.", "Points are valid for 24 months from the date you earn them; see "
+                "the rewards catalogue for ways to spend them.", "Member number: {code}\nStatus: "
+                "Silver\nPoints this month: +{n}0"),
+               ("See my rewards", "View statement")),
+        "de": (("Ihr {brand}-Punktestand", "{first}, Sie haben {points} Punkte", "Ihre "
+                "monatliche Prämienübersicht ✈️"),
+               ("Hier ist Ihre Monatsübersicht: Sie haben jetzt {points} Punkte auf Ihrem "
+                "{brand}-Konto.", "Punkte sind 24 Monate gültig; im Prämienkatalog finden Sie "
+                "viele Möglichkeiten, sie einzulösen.", "Mitgliedsnummer: {code}\nStatus: "
+                "Silber\nPunkte diesen Monat: +{n}0"),
+               ("Meine Prämien", "Kontoauszug ansehen")),
+        "fr": (("Votre relevé de points {brand}", "{first}, vous avez {points} points",
+                "Votre récapitulatif fidélité du mois ✈️"),
+               ("Voici votre relevé mensuel : vous disposez de {points} points sur votre compte "
+                "{brand}.", "Les points sont valables 24 mois ; consultez le catalogue pour les "
+                "utiliser.", "Numéro de membre : {code}\nStatut : Argent\nPoints ce mois-ci : "
+                "+{n}0"),
+               ("Voir mes avantages", "Consulter le relevé")),
+        "es": (("Tu extracto de puntos {brand}", "{first}, tienes {points} puntos", "Tu "
+                "resumen mensual de recompensas ✈️"),
+               ("Este es tu resumen mensual: tienes {points} puntos en tu cuenta {brand}.",
+                "Los puntos son válidos durante 24 meses; consulta el catálogo para "
+                "canjearlos.", "Número de socio: {code}\nNivel: Plata\nPuntos este mes: +{n}0"),
+               ("Ver mis recompensas", "Ver extracto")),
+        "nl": (("Je {brand}-puntenoverzicht", "{first}, je hebt {points} punten", "Je "
+                "maandelijkse spaaroverzicht ✈️"),
+               ("Hier is je maandoverzicht: je hebt nu {points} punten op je {brand}-account.",
+                "Punten zijn 24 maanden geldig; in de beloningscatalogus zie je hoe je ze "
+                "inwisselt.", "Lidnummer: {code}\nStatus: Zilver\nPunten deze maand: +{n}0"),
+               ("Mijn beloningen", "Bekijk overzicht")),
+        "pt": (("O seu extrato de pontos {brand}", "{first}, tem {points} pontos", "O seu "
+                "resumo mensal de vantagens ✈️"),
+               ("Aqui está o seu resumo mensal: tem agora {points} pontos na sua conta {brand}.",
+                "Os pontos são válidos durante 24 meses; veja o catálogo para os trocar.",
+                "Número de membro: {code}\nNível: Prata\nPontos este mês: +{n}0"),
+               ("Ver vantagens", "Ver extrato")),
+        "it": (("Il tuo estratto punti {brand}", "{first}, hai {points} punti", "Il riepilogo "
+                "mensile dei tuoi premi ✈️"),
+               ("Ecco il riepilogo del mese: hai {points} punti sul tuo conto {brand}.",
+                "I punti sono validi 24 mesi; consulta il catalogo premi per utilizzarli.",
+                "Numero socio: {code}\nLivello: Argento\nPunti questo mese: +{n}0"),
+               ("I miei premi", "Vedi estratto")),
+    },
+    "survey": {
+        "en": (("How did we do?", "{first}, tell us about your recent visit", "2 minutes to "
+                "help us improve"),
+               ("Thank you for your recent order with {brand}. We'd love to hear how it went.",
+                "The survey takes about two minutes and your answers are anonymous.",
+                "As a thank you, every month we draw one participant who wins a {prize_value} "
+                "voucher. Terms apply."),
+               ("Take the survey", "Give feedback")),
+        "de": (("Wie zufrieden waren Sie?", "{first}, wie war Ihr letzter Besuch?", "2 Minuten "
+                "für Ihre Meinung"),
+               ("Vielen Dank für Ihre Bestellung bei {brand}. Wir würden gern wissen, wie "
+                "zufrieden Sie waren.", "Die Umfrage dauert etwa zwei Minuten, Ihre Antworten "
+                "bleiben anonym.", "Als Dankeschön verlosen wir jeden Monat einen Gutschein über "
+                "{prize_value} unter allen Teilnehmenden. Es gelten die Teilnahmebedingungen."),
+               ("Zur Umfrage", "Feedback geben")),
+        "fr": (("Votre avis compte", "{first}, comment s'est passée votre visite ?",
+                "2 minutes pour nous aider"),
+               ("Merci pour votre récente commande chez {brand}. Nous aimerions connaître votre "
+                "avis.", "Le questionnaire prend environ deux minutes et vos réponses sont "
+                "anonymes.", "Pour vous remercier, un bon d'achat de {prize_value} est tiré au "
+                "sort chaque mois parmi les participants. Voir conditions."),
+               ("Donner mon avis", "Répondre")),
+        "es": (("¿Qué tal lo hicimos?", "{first}, cuéntanos tu última visita", "2 minutos "
+                "para ayudarnos"),
+               ("Gracias por tu reciente pedido en {brand}. Nos encantaría saber qué te ha "
+                "parecido.", "La encuesta dura unos dos minutos y tus respuestas son anónimas.",
+                "Como agradecimiento, cada mes sorteamos un vale de {prize_value} entre los "
+                "participantes. Consulta las bases."),
+               ("Responder la encuesta", "Dar mi opinión")),
+        "nl": (("Hoe hebben we het gedaan?", "{first}, hoe was je laatste bezoek?",
+                "2 minuten om ons te helpen"),
+               ("Bedankt voor je recente bestelling bij {brand}. We horen graag hoe het ging.",
+                "De enquête duurt ongeveer twee minuten en je antwoorden zijn anoniem.",
+                "Als bedankje verloten we elke maand een tegoedbon van {prize_value} onder de "
+                "deelnemers. Voorwaarden van toepassing."),
+               ("Start de enquête", "Geef feedback")),
+        "pt": (("Como correu?", "{first}, conte-nos sobre a sua última visita", "2 minutos "
+                "para nos ajudar"),
+               ("Obrigado pela sua encomenda recente na {brand}. Gostaríamos de saber a sua "
+                "opinião.", "O inquérito demora cerca de dois minutos e as respostas são "
+                "anónimas.", "Como agradecimento, sorteamos todos os meses um vale de "
+                "{prize_value} entre os participantes. Consulte o regulamento."),
+               ("Responder ao inquérito", "Dar opinião")),
+        "it": (("Com'è andata?", "{first}, raccontaci la tua ultima visita", "2 minuti per "
+                "aiutarci"),
+               ("Grazie per il tuo recente ordine su {brand}. Ci piacerebbe sapere com'è "
+                "andata.", "Il questionario richiede circa due minuti e le risposte sono "
+                "anonime.", "Per ringraziarti, ogni mese estraiamo tra i partecipanti un buono "
+                "da {prize_value}. Si applica il regolamento."),
+               ("Rispondi al sondaggio", "Lascia un feedback")),
+    },
+}
+# ------------------------------------------------------------------ Brazilian Portuguese
+#
+# Brazilian kits abuse the country's own institutions and payment habits (boleto, Pix, CPF,
+# NF-e), so every family is a tuple of themes: (brands the theme impersonates, or () for the
+# brand drawn by ``_lure_brand``; subjects; paragraphs; anchors). A campaign keeps one theme.
+# ``_LURES[family]["pt-br"]`` is the union of a family's themes.
+_LureTheme = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+_LURE_THEMES_BR: Final[dict[str, tuple[_LureTheme, ...]]] = {
+    "consumer_account_alert": (
+        (("Itaú", "Bradesco", "Banco do Brasil", "Caixa", "Santander", "Nubank", "Banco Inter"),
+         ("Seu cartão {brand} foi bloqueado preventivamente", "⚠️ Compra não reconhecida no "
+          "valor de {bill_c}", "{brand}: atualize seu token de segurança", "Seu acesso ao app "
+          "{brand} será desativado", "🔒 Bloqueio preventivo da sua conta", "Aviso {brand}: "
+          "dispositivo não autorizado", "Atualização obrigatória do aplicativo {brand}"),
+         ("Identificamos uma compra de {bill_c} no seu cartão final {last4} em um "
+          "estabelecimento em {place}. Por segurança, o cartão foi bloqueado preventivamente.",
+          "Se você não reconhece esta transação, confirme seus dados pelo link abaixo para "
+          "cancelar a compra e desbloquear o cartão.",
+          "Seu token de segurança expirou. Sem a atualização, não será possível fazer Pix, "
+          "transferências ou pagamentos pelo aplicativo.",
+          "Um novo dispositivo ({device}) tentou acessar sua conta em {date_l}. Para sua "
+          "proteção, o acesso pelo celular foi suspenso.",
+          "Protocolo de atendimento: {code}\nCPF: {cpf}\nSituação: bloqueio preventivo",
+          "A atualização leva menos de 2 minutos. Tenha em mãos o seu cartão e a senha de 4 "
+          "dígitos.",
+          "Após a validação, seu cartão e seu acesso são liberados na hora, sem nenhum custo."),
+         ("Desbloquear cartão", "Atualizar token", "Não reconheço a compra",
+          "Regularizar acesso", "Validar dispositivo", "Acessar minha conta")),
+        ((),
+         ("Sua conta {brand} foi suspensa", "⚠️ Acesso incomum à sua conta {brand}",
+          "Ação necessária: confirme seu cadastro", "Sua caixa de e-mail {email} está quase "
+          "cheia ({percent}%)", "Sua senha expira hoje", "{brand}: não conseguimos confirmar "
+          "sua identidade", "Alerta de segurança 🔒"),
+         ("Detectamos um acesso à sua conta {brand} a partir de um novo dispositivo ({device}) "
+          "em {place}. Se não foi você, proteja sua conta agora.",
+          "Na nossa verificação periódica de segurança não foi possível validar seus dados "
+          "cadastrais. Alguns recursos ficarão limitados até a confirmação.",
+          "Sua caixa de e-mail atingiu {percent}% dos {gb} GB disponíveis. Novas mensagens "
+          "serão devolvidas até que você verifique sua conta.",
+          "A senha de {email} expira em {date_l}. Para manter a senha atual, confirme-a "
+          "abaixo.",
+          "Protocolo: {code}. Foram registradas várias tentativas de pagamento recusadas e uma "
+          "troca do número de celular no seu cadastro.",
+          "Depois da verificação, sua conta será restabelecida em poucos minutos."),
+         ("Verificar conta", "Proteger minha conta", "Manter senha", "Entrar",
+          "Confirmar agora", "Recuperar acesso")),
+    ),
+    "delivery_lure": (
+        ((),
+         ("📦 {brand}: objeto aguardando pagamento", "Taxa de importação pendente - objeto "
+          "{awb}", "Sua encomenda foi taxada pela Receita Federal", "Não conseguimos entregar "
+          "seu pedido", "Último aviso: o objeto {awb} será devolvido ao remetente", "Confirme "
+          "seu endereço para a entrega", "{brand}: tentativa de entrega sem sucesso"),
+         ("Seu objeto {awb} chegou ao centro de distribuição e está aguardando o pagamento da "
+          "taxa de importação para seguir para entrega.",
+          "O valor do tributo e da despesa postal é de {fee_c}. O pagamento pode ser feito por "
+          "Pix ou boleto e é compensado na hora.",
+          "Tentamos entregar seu pedido hoje, mas não havia ninguém no endereço para receber.",
+          "Código de rastreamento: {awb}\nSituação: aguardando pagamento\nPeso: {kg} kg",
+          "Se o pagamento não for identificado até {date_l}, o objeto será devolvido ao país "
+          "de origem.",
+          "Seu endereço está incompleto (faltam o número ou o CEP). Confirme os dados para "
+          "reagendar a entrega.",
+          "Após a confirmação, a entrega é feita em até 3 dias úteis."),
+         ("Pagar taxa", "Pagar com Pix", "Rastrear objeto", "Confirmar endereço",
+          "Reagendar entrega", "Pagar {fee_c}")),
+    ),
+    "prize_lure": (
+        (("Mercado Livre", "Shopee", "Magazine Luiza", "Americanas", "Casas Bahia", "Carrefour",
+          "O Boticário"),
+         ("🎁 Parabéns! Você foi selecionado(a)", "Pesquisa de satisfação {brand}: ganhe um "
+          "{prize}", "🎉 {first}, seu brinde está esperando", "Responda 3 perguntas e concorra "
+          "a um {prize}", "Última chance: {prize} reservado para você", "Aniversário {brand}: "
+          "prêmio de {prize_value} liberado"),
+         ("Para comemorar o aniversário da loja, a equipe {brand} vai entregar um {prize} a "
+          "clientes selecionados, e você é um deles!",
+          "Responda à nossa pesquisa de satisfação (leva só 30 segundos) e resgate seu prêmio: "
+          "um {prize} novinho. Você paga apenas o frete de {fee_c}.",
+          "Restam apenas {n} prêmios disponíveis hoje. Confirme sua participação o quanto "
+          "antes.",
+          "Seu número da sorte é {code}. Informe-o na próxima página para validar o resgate.",
+          "A entrega é grátis para todo o Brasil em até 7 dias úteis.",
+          "Promoção válida até {date_l} ou enquanto durarem os estoques."),
+         ("Responder pesquisa", "Resgatar prêmio", "Quero meu brinde", "Participar",
+          "Confirmar entrega")),
+        (("Livelo", "Smiles", "Esfera", "LATAM Pass", "Azul Fidelidade"),
+         ("Seus {points} pontos {brand} expiram em {date_l}", "⏰ Últimos dias para usar seus "
+          "pontos", "{first}, seus pontos vão expirar!", "{brand}: resgate seus pontos antes "
+          "que expirem", "Você tem {points} pontos disponíveis para troca", "Aviso de expiração "
+          "de pontos - {brand}"),
+         ("Identificamos {points} pontos na sua conta {brand} com vencimento em {date_l}. "
+          "Depois dessa data eles serão cancelados automaticamente.",
+          "Troque agora seus pontos por um {prize}, passagens aéreas ou um vale-compras de "
+          "{prize_value}.",
+          "Seu saldo pode ser transferido sem custo: basta confirmar seu CPF e os dados do "
+          "cartão cadastrado.",
+          "Número de participante: {code}\nSaldo: {points} pontos\nVencimento: {date_l}",
+          "Campanha exclusiva: hoje os resgates estão com {percent}% de desconto em pontos.",
+          "O resgate é concluído em poucos minutos pelo site ou pelo aplicativo."),
+         ("Resgatar pontos", "Ver meu saldo", "Trocar agora", "Usar meus pontos",
+          "Evitar expiração")),
+    ),
+    "subscription_lure": (
+        (("Netflix", "Globoplay", "Disney+", "Spotify", "Prime Video", "Max"),
+         ("Sua assinatura {brand} foi suspensa", "⛔ {brand}: problema com seu pagamento",
+          "Não conseguimos renovar sua assinatura", "{first}, atualize sua forma de pagamento",
+          "Último aviso: sua conta {brand} será cancelada", "Renove sua assinatura {brand} com "
+          "{percent}% de desconto"),
+         ("Não foi possível processar o pagamento da sua assinatura {brand}. O cartão "
+          "cadastrado foi recusado pela operadora.",
+          "Para continuar assistindo às suas séries, novelas e filmes favoritos, atualize seus "
+          "dados de pagamento até {date_l}.",
+          "Pague a mensalidade de {price_c} via Pix ou cartão e sua assinatura é reativada na "
+          "hora.",
+          "Código do assinante: {code}\nPlano: Premium\nSituação: suspenso",
+          "Se os dados não forem atualizados, seus perfis, sua lista e seu histórico serão "
+          "excluídos.",
+          "A atualização leva menos de um minuto."),
+         ("Atualizar pagamento", "Reativar assinatura", "Pagar com Pix", "Renovar agora",
+          "Manter minha conta")),
+        (("Norton", "McAfee", "Avast", "Kaspersky", "iCloud", "Google One", "Dropbox",
+          "OneDrive", "Microsoft 365"),
+         ("Sua assinatura {brand} expirou", "⛔ {brand}: renove em 24 horas", "Último aviso: "
+          "sua proteção terminou em {date_l}", "Seu armazenamento na nuvem está cheio",
+          "Pagamento recusado: renovação {brand}", "{first}, não foi possível renovar seu "
+          "plano"),
+         ("Sua assinatura {brand} expirou em {date_l}. Seu computador e seu celular não estão "
+          "mais protegidos contra vírus e golpes online.",
+          "Renove hoje com {percent}% de desconto: seu plano por apenas {price_c}.",
+          "Seus {gb} GB de armazenamento estão cheios. Fotos, vídeos e arquivos serão apagados "
+          "se você não renovar.",
+          "Não conseguimos cobrar a renovação automática. Atualize seus dados de pagamento "
+          "para manter a conta ativa.",
+          "Número do cliente: {code}\nPlano: {brand} Premium\nSituação: expirado",
+          "A renovação leva menos de um minuto e os benefícios são reativados na hora."),
+         ("Renovar agora", "Reativar", "Atualizar pagamento", "Ganhar {percent}% de desconto",
+          "Manter meus arquivos")),
+    ),
+    "payment_lure": (
+        (("Receita Federal", "Receita Federal do Brasil", "gov.br", "e-CAC"),
+         ("Restituição do IRPF {year} liberada: {refund_c}", "⚠️ Seu CPF está irregular - "
+          "regularize agora", "Pendência na declaração do Imposto de Renda", "CPF {cpf}: risco "
+          "de suspensão", "Malha fina: divergência na sua declaração", "Lote residual de "
+          "restituição - consulte seu saldo"),
+         ("Após o processamento da sua declaração, foi identificada uma restituição de "
+          "{refund_c} referente ao IRPF {year}. Para receber, confirme a chave Pix cadastrada "
+          "no seu CPF.",
+          "Consta uma pendência no CPF {cpf} junto à Receita Federal. Se não for regularizada "
+          "até {date_l}, o documento poderá ser suspenso e você ficará impedido de abrir "
+          "contas, tirar passaporte e receber restituições.",
+          "Sua declaração caiu na malha fina por divergência de informações. Evite multa de "
+          "até 75% regularizando a situação pelo link abaixo.",
+          "Processo: {code}\nContribuinte: {cpf}\nSituação: pendente de regularização",
+          "O valor será creditado em até 5 dias úteis após a confirmação dos dados.",
+          "Se você já regularizou sua situação, desconsidere esta mensagem."),
+         ("Consultar restituição", "Regularizar CPF", "Acessar e-CAC", "Ver pendência",
+          "Receber via Pix")),
+        (("Detran-SP", "Detran-RJ", "Detran-MG", "SENATRAN", "Carteira Digital de Trânsito"),
+         ("Notificação de multa de trânsito - placa {plate}", "🚨 Infração registrada: pague "
+          "com desconto", "Seu veículo {plate} possui débitos pendentes", "{brand}: sua CNH "
+          "pode ser suspensa", "Último aviso: multa vence em {date_l}", "Auto de infração "
+          "{code} disponível para consulta"),
+         ("Informamos que foi registrada uma infração de trânsito para o veículo de placa "
+          "{plate}, por excesso de velocidade em via urbana.",
+          "Auto de infração: {code}\nPlaca: {plate}\nValor: {bill_c}\nVencimento: {date_l}",
+          "Pagando até o vencimento, você tem 40% de desconto. Depois dessa data o valor será "
+          "inscrito em dívida ativa e poderá levar à suspensão da CNH.",
+          "Constam também débitos de licenciamento e IPVA em aberto. Regularize tudo de uma "
+          "vez via Pix.",
+          "Para consultar a foto da infração e indicar o condutor, acesse o link abaixo.",
+          "O pagamento via Pix é compensado na hora e a baixa ocorre em até 24 horas."),
+         ("Consultar multa", "Pagar com desconto", "Ver foto da infração", "Pagar via Pix",
+          "Regularizar veículo")),
+        (("Serasa", "Serasa Limpa Nome", "Serasa Experian", "Acordo Certo"),
+         ("Limpe seu nome com até 99% de desconto", "⚠️ Seu CPF foi negativado", "{first}, "
+          "sua dívida de {bill_c} está com desconto", "Última chance: o feirão Limpa Nome "
+          "termina em {date_l}", "Nova pendência financeira registrada no seu CPF", "Proposta "
+          "de acordo disponível para você"),
+         ("Consta em nosso sistema uma dívida no valor de {bill_c} registrada no CPF {cpf}. "
+          "Seu nome pode ser negativado e seu score pode cair.",
+          "Durante o feirão Limpa Nome você pode quitar essa dívida com até {percent}% de "
+          "desconto, à vista no Pix ou parcelado no boleto.",
+          "Após o pagamento, seu nome fica limpo em até 5 dias úteis e a restrição é retirada "
+          "dos órgãos de proteção ao crédito.",
+          "Contrato: {code}\nCPF: {cpf}\nValor com desconto: {bill_c}",
+          "A oferta é válida somente até {date_l}.",
+          "Consultar o seu CPF é grátis e não afeta o seu score."),
+         ("Limpar meu nome", "Ver proposta", "Consultar CPF", "Negociar dívida",
+          "Pagar com Pix")),
+        (("Vivo", "Claro", "TIM", "Enel", "CPFL", "Sabesp", "Light"),
+         ("Sua fatura {brand} está em aberto", "Segunda via da fatura - vencimento {date_l}",
+          "⚠️ Aviso de corte: fatura em atraso", "Boleto disponível: {bill_c}", "{brand}: "
+          "débito pendente de {bill_c}", "Fatura de {month_l} - evite a suspensão do "
+          "serviço"),
+         ("Identificamos que a fatura de {month_l} no valor de {bill_c} ainda não foi paga. "
+          "Para evitar a suspensão do serviço, regularize hoje.",
+          "A segunda via do boleto já está disponível. Você também pode pagar via Pix com o "
+          "QR Code da página da fatura.",
+          "Linha digitável: {boleto}",
+          "Código do cliente: {code}\nValor: {bill_c}\nVencimento: {date_l}",
+          "Após a compensação, o serviço é normalizado em até 24 horas, sem taxa de religação.",
+          "Se você já realizou o pagamento, desconsidere esta mensagem."),
+         ("Emitir segunda via", "Pagar com Pix", "Ver fatura", "Baixar boleto", "Pagar agora")),
+        (("Nubank", "Itaú", "Mercado Pago", "PicPay", "Banco Inter", "Bradesco"),
+         ("Pix de {bill_c} estornado", "Comprovante Pix: {bill_c} recebido", "⚠️ Pix agendado "
+          "para {date_l}", "Sua chave Pix será desativada", "Transferência Pix em análise",
+          "{brand}: confirme o recebimento do Pix"),
+         ("Um Pix de {bill_c} foi enviado para você, mas ficou retido por falta de confirmação "
+          "da chave Pix cadastrada.",
+          "Identificamos um Pix agendado de {bill_c} para {date_l}. Se você não reconhece essa "
+          "transação, cancele o agendamento pelo link abaixo.",
+          "Sua chave Pix vinculada ao CPF {cpf} precisa ser revalidada conforme as novas regras "
+          "do Banco Central. Chaves não validadas serão excluídas.",
+          "ID da transação: {pix_id}\nValor: {bill_c}\nSituação: em análise",
+          "O estorno é feito automaticamente após a validação, em até 30 minutos.",
+          "Consulte o comprovante completo pelo link abaixo."),
+         ("Ver comprovante", "Cancelar agendamento", "Validar chave Pix",
+          "Confirmar recebimento", "Contestar Pix")),
+        (("Nota Fiscal Eletrônica", "NF-e", "Portal da NF-e", "Emissor de NF-e"),
+         ("NF-e nº {nfe} emitida", "Nota Fiscal Eletrônica disponível para download", "Você "
+          "recebeu uma nota fiscal - {code}", "Segue NF-e e boleto referente ao pedido {n4}",
+          "Nota fiscal {nfe} - vencimento {date_l}", "📄 NF-e {nfe}: confirme o recebimento"),
+         ("Foi emitida a Nota Fiscal Eletrônica nº {nfe} em seu nome, referente ao pedido "
+          "{n4}.",
+          "Segue a NF-e e o boleto para pagamento no valor de {bill_c}, com vencimento em "
+          "{date_l}.",
+          "Chave de acesso: {nfe_key}",
+          "Para visualizar o DANFE e o XML, acesse o link abaixo.",
+          "Em caso de dúvidas, entre em contato com o nosso setor financeiro.",
+          "Esta nota fiscal foi gerada automaticamente pelo sistema emissor."),
+         ("Baixar NF-e", "Visualizar DANFE", "Ver nota fiscal", "Baixar boleto",
+          "Download XML")),
+    ),
+    "advance_fee": (
+        ((),
+         ("Proposta de negócio urgente", "Herança de {big_c} em seu nome", "Confidencial: "
+          "pedido de parceria", "Assunto confidencial - favor responder", "Bom dia, preciso "
+          "da sua ajuda"),
+         ("Sou {agent}, advogado. Entro em contato porque um cliente falecido deixou {big_c} "
+          "depositados em um banco sem herdeiros declarados, e o senhor tem o mesmo sobrenome "
+          "dele.",
+          "Proponho dividir os recursos: 40% ficam com você pela ajuda em receber a "
+          "transferência. A operação é totalmente legal e sem riscos.",
+          "Preciso apenas do seu nome completo, CPF, endereço e telefone para dar entrada no "
+          "processo junto ao banco.",
+          "Peço sigilo absoluto e que responda somente para o meu e-mail particular "
+          "{reply_email}.",
+          "Antes da liberação dos valores será preciso pagar uma pequena taxa de cartório e "
+          "os honorários. Aguardo seu retorno urgente.",
+          "Que Deus abençoe você e sua família."),
+         ()),
+        ((),
+         ("Seu e-mail foi premiado com {big_c}", "Empréstimo aprovado sem consulta ao "
+          "SPC/Serasa", "Crédito pré-aprovado de {big_c}", "Resultado do sorteio internacional",
+          "Bom dia, por favor responda"),
+         ("Seu endereço de e-mail foi sorteado na nossa loteria internacional e você ganhou "
+          "{big_c}. Para receber, envie seu nome completo, endereço e telefone.",
+          "Oferecemos empréstimos pessoais e para empresas de R$ 5.000 a R$ 5.000.000 com "
+          "juros de 2% ao ano, sem consulta ao SPC ou Serasa, mesmo para negativados.",
+          "O valor pode ser depositado em qualquer banco ou enviado via Pix em até 24 horas.",
+          "Para liberar o crédito é necessário pagar antecipadamente a taxa de seguro e de "
+          "registro.",
+          "Por favor, mantenha este assunto em sigilo e responda apenas para {reply_email}.",
+          "Número do bilhete premiado: {code}. Aguardamos seu retorno."),
+         ()),
+    ),
+    "extortion": (
+        ((),
+         ("Eu sei a sua senha", "Seu celular foi hackeado", "{email} - último aviso",
+          "Você tem {hours} horas para pagar", "Aviso: sua conta foi invadida",
+          "Eu gravei você"),
+         ("Sou hacker e há alguns meses consegui acesso ao seu dispositivo e ao seu e-mail "
+          "{email} por meio de um vírus instalado em um site que você visitou.",
+          "Meu programa gravou você pela câmera enquanto assistia a vídeos adultos. Também "
+          "copiei todos os seus contatos do WhatsApp, do e-mail e das redes sociais.",
+          "Se quiser que eu apague tudo, envie {ransom_c} em Bitcoin para este endereço: "
+          "{wallet}",
+          "Você tem {hours} horas a partir do momento em que abrir este e-mail. Eu vou saber "
+          "quando você ler.",
+          "Se eu não receber o pagamento, o vídeo será enviado para todos os seus contatos, "
+          "colegas de trabalho e familiares.",
+          "Não responda este e-mail e não procure a polícia, não vai adiantar nada."),
+         ()),
+    ),
+    "product_spam": (
+        ((),
+         ("{offer} 🔥", "{product}: médicos ficam impressionados", "⚡ {first}, {offer}",
+          "Só hoje: {product} com {percent}% OFF", "O segredo que eles não querem que você "
+          "saiba", "💰 {offer} - veja como"),
+         ("Milhares de brasileiros já descobriram {product}. {offer}, sem esforço e sem efeitos "
+          "colaterais.",
+          "\"Eu só acreditei quando experimentei\" - Cláudia, {age} anos, de Belo Horizonte.",
+          "Por tempo limitado: {percent}% de desconto e frete grátis para todo o Brasil. "
+          "Parcele em até 12x sem juros.",
+          "100% natural, testado por especialistas e aprovado por milhares de clientes. "
+          "Garantia de 30 dias ou seu dinheiro de volta.",
+          "Junte-se aos {count} mil clientes que mudaram de vida este ano.",
+          "Compre agora e leve o segundo pote grátis. No Pix você ainda ganha 5% de desconto."),
+         ("Comprar agora", "Quero o meu", "Aproveitar a oferta", "Saiba mais",
+          "Garantir desconto")),
+    ),
+}
+# Brands impersonated in Brazilian kits on top of the real senders of ``_CONSUMER_BRANDS``.
+_LURE_EXTRA_BR: Final[dict[str, tuple[str, ...]]] = {
+    "post": ("Correios", "Sedex", "Jadlog", "Loggi", "Total Express"),
+    "retail": ("Magazine Luiza", "Americanas", "Shopee", "Casas Bahia"),
+    "bank": ("Bradesco", "Banco do Brasil", "Caixa", "Santander", "Banco Inter"),
+    "account": ("Mercado Pago", "PicPay", "gov.br"),
+    "travel": ("Livelo", "Smiles", "Esfera", "LATAM Pass"),
+    "streaming": ("Globoplay", "Prime Video", "Max"),
+    "software": ("Avast", "Kaspersky", "Dropbox", "OneDrive", "Microsoft 365"),
+    "utility": ("Vivo", "Claro", "Enel", "Sabesp"),
+}
+_PRIZES_BR: Final = ("Smart TV 55\" 4K", "Air Fryer Mondial", "iPhone 16", "kit O Boticário",
+                     "Galaxy S25", "geladeira Brastemp", "PlayStation 5")
+for _family, _themes in _LURE_THEMES_BR.items():
+    _LURES[_family]["pt-br"] = (
+        tuple(dict.fromkeys(x for theme in _themes for x in theme[1])),
+        tuple(dict.fromkeys(x for theme in _themes for x in theme[2])),
+        tuple(dict.fromkeys(x for theme in _themes for x in theme[3])))
+# What the real brands send in Brazil (``_CONSUMER_HAM`` layout).
+_CONSUMER_HAM_BR: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]] = {
+    "promo": (("🔥 Até {percent}% OFF neste fim de semana", "Novidades que você vai amar",
+               "{first}, sua oferta exclusiva chegou 🎁", "Última chance: a promoção acaba "
+               "hoje", "Ofertas de {month_l} | {brand} ✨", "Frete grátis para todo o Brasil "
+               "🚚"),
+              ("Começou a nossa maior liquidação da temporada: até {percent}% de desconto em "
+               "milhares de produtos, no site e no app.", "Clientes cadastrados têm frete "
+               "grátis em todos os pedidos nesta semana.", "Confira os lançamentos e garanta "
+               "seus favoritos antes que acabem.", "Pague no Pix e ganhe 5% de desconto extra, "
+               "ou parcele em até 10x sem juros.", "Preços válidos até {date_l} ou enquanto "
+               "durarem os estoques."),
+              ("Comprar agora", "Ver ofertas", "Aproveitar", "Conferir novidades")),
+    "shipping": (("Seu pedido foi enviado 📦", "Seu objeto {awb} saiu para entrega",
+                  "Atualização do pedido {awb}", "Pedido entregue ✅"),
+                 ("Boa notícia: seu pedido {awb} está a caminho e deve chegar até {date_l}.",
+                  "Você pode acompanhar a entrega pelo app ou pelo site com o código de "
+                  "rastreamento abaixo.", "Código de rastreamento: {awb}\nPrevisão de entrega: "
+                  "{date_l}\nModalidade: padrão", "Lembre-se: não cobramos taxas extras por "
+                  "e-mail ou SMS. Em caso de dúvida, consulte o app."),
+                 ("Acompanhar pedido", "Rastrear objeto", "Ver detalhes")),
+    "security": (("Novo acesso à sua conta {brand}", "Sua senha {brand} foi alterada",
+                  "Alerta de segurança: novo dispositivo", "Novo celular autorizado na sua "
+                  "conta"),
+                 ("Detectamos um novo acesso à sua conta {brand} em um {device} perto de "
+                  "{home}.", "Se foi você, não precisa fazer nada. Caso contrário, ajudamos a "
+                  "proteger sua conta; nunca pedimos senha, token ou código por e-mail.",
+                  "Você pode revisar seus dispositivos e a atividade recente nas configurações "
+                  "da conta.", "Dica: ative a verificação em duas etapas para deixar sua conta "
+                  "ainda mais segura."),
+                 ("Revisar atividade", "Configurações da conta", "Ver dispositivos")),
+    "billing": (("Seu recibo {brand}", "Sua assinatura foi renovada", "Sua fatura de "
+                 "{month_l} está disponível", "Pagamento confirmado ✅"),
+                ("Obrigado por ser assinante. Cobramos {price_c} na forma de pagamento "
+                 "cadastrada para o seu plano {brand}.", "Número do pedido: {code}\nValor: "
+                 "{price_c}\nPróxima cobrança: {date_l}", "Você pode pagar com Pix, boleto ou "
+                 "cartão de crédito, ou ativar o débito automático no app.", "Consulte faturas "
+                 "anteriores ou mude de plano a qualquer momento na sua conta."),
+                ("Ver recibo", "Gerenciar assinatura", "Ver fatura")),
+    "loyalty": (("Seu extrato de pontos {brand}", "{first}, você tem {points} pontos", "Seu "
+                 "resumo mensal de benefícios ✈️", "Pontos creditados na sua conta"),
+                ("Confira o resumo do mês: você tem {points} pontos na sua conta {brand}.",
+                 "Os pontos valem por 24 meses a partir do crédito; veja no catálogo como "
+                 "trocá-los por produtos, passagens e descontos.", "Número de participante: "
+                 "{code}\nCategoria: Prata\nPontos no mês: +{n}0", "Transfira pontos dos seus "
+                 "cartões parceiros e ganhe bônus nas campanhas selecionadas."),
+                ("Ver meus pontos", "Ver extrato", "Trocar pontos")),
+    "survey": (("Como foi sua experiência?", "{first}, conte como foi sua última compra",
+                "Pesquisa de satisfação: leva 2 minutos", "Sua opinião é importante para nós"),
+               ("Obrigado pelo seu pedido recente. A equipe {brand} quer saber como foi a sua "
+                "experiência.", "A pesquisa leva cerca de dois minutos e as suas respostas são "
+                "anônimas.", "Como agradecimento, todo mês sorteamos um vale-compras de "
+                "{prize_value} entre os participantes. Consulte o regulamento."),
+               ("Responder pesquisa", "Avaliar agora", "Dar minha opinião")),
+}
+for _kind, _tables in _CONSUMER_HAM_BR.items():
+    _CONSUMER_HAM[_kind]["pt-br"] = _tables
+_HAM_FOOTERS: Final[dict[str, str]] = {
+    "en": "You are receiving this email because you have an account with {brand}.",
+    "de": "Sie erhalten diese E-Mail, weil Sie ein Kundenkonto bei {brand} haben.",
+    "fr": "Vous recevez cet e-mail car vous avez un compte {brand}.",
+    "es": "Recibes este correo porque tienes una cuenta en {brand}.",
+    "nl": "Je ontvangt deze e-mail omdat je een account hebt bij {brand}.",
+    "pt": "Recebe este e-mail porque tem uma conta {brand}.",
+    "pt-br": "Você está recebendo este e-mail porque tem uma conta {brand}.",
+    "it": "Ricevi questa e-mail perché hai un account {brand}.",
+}
+_UNSUB: Final[dict[str, str]] = {"en": "Unsubscribe", "de": "Abmelden", "fr": "Se désabonner",
+                                 "es": "Darse de baja", "nl": "Afmelden", "pt": "Cancelar "
+                                 "subscrição", "pt-br": "Cancelar inscrição",
+                                 "it": "Annulla iscrizione"}
+# Business mail of tenants that work partly in a local language: (subjects, greetings,
+# paragraphs, closings, replies) per language.
+_BUSINESS_LOCAL: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
+    "de": (("Termin am {date_l}", "Rechnung {inv} von {vendor}", "Projekt {project}: "
+            "Zwischenstand", "Protokoll der Besprechung", "Bestellung {po}", "Urlaubsplanung "
+            "{month_l}", "Neue Kollegin im Team", "Freigabe benötigt: {project}"),
+           ("Hallo {first},", "Liebe Kolleginnen und Kollegen,", "Guten Morgen {first},"),
+           ("können wir uns am {date_l} um {hh} Uhr kurz zum Stand von {project} abstimmen?",
+            "anbei die Rechnung {inv} von {vendor} über {amount}. Bitte prüfen und bis Ende "
+            "der Woche freigeben.",
+            "kurzer Zwischenstand: die Testphase ist abgeschlossen, offen sind noch zwei "
+            "Punkte bei der Datenmigration.",
+            "im Anhang das Protokoll von gestern. Die nächsten Schritte sind farbig markiert.",
+            "die Bestellung {po} ist raus, Liefertermin laut Lieferant ist der {date_l}.",
+            "bitte tragt eure Urlaubswünsche für {month_l} bis Freitag in den Kalender ein.",
+            "ab Montag verstärkt {hire} unser Team. Bitte nehmt sie herzlich auf.",
+            "für {project} brauche ich noch deine Freigabe im System, sonst verschiebt sich der "
+            "Start."),
+           ("Viele Grüße,", "Beste Grüße,", "Danke und Gruß,"),
+           ("Danke, passt so.", "Ich schaue es mir heute Nachmittag an.", "Freigegeben, danke "
+            "für den Hinweis.", "Können wir das auf nächste Woche verschieben?")),
+    "fr": (("Réunion du {date_l}", "Facture {inv} - {vendor}", "Projet {project} : point "
+            "d'avancement", "Compte rendu de la réunion", "Commande {po}", "Planning des congés "
+            "de {month_l}", "Arrivée d'une nouvelle collègue", "Validation nécessaire : "
+            "{project}"),
+           ("Bonjour {first},", "Bonjour à tous,", "Salut {first},"),
+           ("peut-on faire un point le {date_l} à {hh} sur l'avancement de {project} ?",
+            "ci-joint la facture {inv} de {vendor} pour {amount}. Merci de la vérifier et de la "
+            "valider avant vendredi.",
+            "petit point d'étape : les tests sont terminés, il reste deux sujets sur la "
+            "migration des données.",
+            "vous trouverez en pièce jointe le compte rendu d'hier, avec les prochaines étapes.",
+            "la commande {po} est partie, le fournisseur annonce une livraison le {date_l}.",
+            "merci d'indiquer vos souhaits de congés pour {month_l} dans l'agenda d'ici "
+            "vendredi.",
+            "{hire} rejoint l'équipe lundi. Merci de lui réserver un bon accueil.",
+            "j'ai besoin de ta validation dans l'outil pour {project}, sinon le démarrage sera "
+            "décalé."),
+           ("Cordialement,", "Bonne journée,", "Merci et à bientôt,"),
+           ("Merci, c'est bon pour moi.", "Je regarde cet après-midi.", "Validé, merci.",
+            "On peut décaler à la semaine prochaine ?")),
+    "es": (("Reunión del {date_l}", "Factura {inv} de {vendor}", "Proyecto {project}: estado",
+            "Acta de la reunión", "Pedido {po}", "Vacaciones de {month_l}", "Nueva compañera en "
+            "el equipo", "Aprobación pendiente: {project}"),
+           ("Hola {first},", "Hola a todos,", "Buenos días {first},"),
+           ("¿podemos vernos el {date_l} a las {hh} para revisar el estado de {project}?",
+            "adjunto la factura {inv} de {vendor} por {amount}. Por favor, revísala y apruébala "
+            "antes del viernes.",
+            "breve actualización: las pruebas han terminado y quedan dos puntos abiertos en la "
+            "migración de datos.",
+            "os envío el acta de ayer con los próximos pasos marcados.",
+            "el pedido {po} ya está enviado; el proveedor confirma la entrega el {date_l}.",
+            "por favor, apuntad vuestras vacaciones de {month_l} en el calendario antes del "
+            "viernes.",
+            "el lunes se incorpora {hire} al equipo. Dadle una buena bienvenida.",
+            "necesito tu aprobación en el sistema para {project}, si no se retrasa el inicio."),
+           ("Un saludo,", "Saludos,", "Gracias,"),
+           ("Gracias, todo correcto.", "Lo reviso esta tarde.", "Aprobado, gracias por avisar.",
+            "¿Lo podemos pasar a la semana que viene?")),
+    "nl": (("Afspraak op {date_l}", "Factuur {inv} van {vendor}", "Project {project}: stand "
+            "van zaken", "Verslag van het overleg", "Bestelling {po}", "Vakantieplanning "
+            "{month_l}", "Nieuwe collega in het team", "Akkoord nodig: {project}"),
+           ("Hoi {first},", "Beste collega's,", "Goedemorgen {first},"),
+           ("kunnen we op {date_l} om {hh} even afstemmen over de stand van {project}?",
+            "in de bijlage factuur {inv} van {vendor} voor {amount}. Wil je die controleren en "
+            "voor vrijdag goedkeuren?",
+            "korte update: de testfase is afgerond, er staan nog twee punten open bij de "
+            "datamigratie.",
+            "bijgaand het verslag van gisteren, de vervolgstappen staan gemarkeerd.",
+            "bestelling {po} is verstuurd, de leverancier levert op {date_l}.",
+            "graag jullie vakantiewensen voor {month_l} voor vrijdag in de agenda zetten.",
+            "vanaf maandag versterkt {hire} ons team. Heet haar welkom!",
+            "voor {project} heb ik nog jouw akkoord in het systeem nodig, anders schuift de "
+            "start op."),
+           ("Groet,", "Met vriendelijke groet,", "Bedankt en groet,"),
+           ("Dank je, is goed zo.", "Ik kijk er vanmiddag naar.", "Akkoord, bedankt.",
+            "Kunnen we dit naar volgende week schuiven?")),
+}
+_LOCAL_FILLERS: Final[dict[str, tuple[str, ...]]] = {
+    "de": ("Meldet euch gern, wenn etwas unklar ist.", "Danke vorab für die schnelle "
+           "Rückmeldung.", "Ich bin heute den ganzen Tag im Büro erreichbar.", "Gebt mir kurz "
+           "Bescheid, ob das so passt.", "Schönen Tag noch!"),
+    "fr": ("N'hésitez pas si vous avez des questions.", "Merci d'avance pour votre retour "
+           "rapide.", "Je suis au bureau toute la journée si besoin.", "Dites-moi si cela vous "
+           "convient.", "Bonne fin de semaine !"),
+    "es": ("Cualquier duda, me decís.", "Gracias de antemano por la respuesta.", "Estoy en la "
+           "oficina todo el día por si acaso.", "Confirmadme si os viene bien.", "¡Buen fin de "
+           "semana!"),
+    "nl": ("Laat het weten als er iets onduidelijk is.", "Alvast bedankt voor je snelle "
+           "reactie.", "Ik ben vandaag de hele dag op kantoor.", "Laat even weten of dit zo "
+           "goed is.", "Fijne dag nog!"),
+}
+_BRAND_PLACES: Final = ("Lagos, NG", "Moscow, RU", "São Paulo, BR", "Jakarta, ID",
+                        "Bucharest, RO", "Hanoi, VN", "Kyiv, UA", "Manila, PH", "Istanbul, TR")
+_DEVICES: Final = ("Windows 11 / Chrome", "iPhone 15", "Android / Samsung Galaxy",
+                   "macOS / Safari", "Linux / Firefox", "iPad")
+_PRIZES: Final = ("iPhone 16 Pro", "Samsung Galaxy S25", "Dyson V15", "PlayStation 5",
+                  "Nespresso Vertuo", "Thermomix TM7", "KitchenAid Artisan", "Apple Watch",
+                  "Le Creuset set", "JBL speaker")
+_AGENTS: Final = ("Barrister Samuel Okafor", "Mr. Daniel Whitmore", "Dr. Ibrahim Kamara",
+                  "Mrs. Helena Vasquez", "Attorney Charles Mbeki", "Mr. Victor Leclerc")
+_SHORTENERS: Final = ("bit.ly", "tinyurl.com", "cutt.ly", "t.ly", "is.gd", "rebrand.ly",
+                      "shorturl.at", "s.id")
+_WALLET_CHARS: Final = "023456789acdefghjklmnpqrstuvwxyz"
+_B58: Final = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_AUTHORITIES: Final[dict[str, tuple[str, ...]]] = {
+    "en": ("HMRC", "IRS Refunds", "GOV.UK", "Toll Services"),
+    "de": ("Finanzamt", "Bundeszentralamt für Steuern", "ELSTER", "Deutsche Rentenversicherung"),
+    "fr": ("impots.gouv", "DGFiP", "Ameli", "ANTAI"),
+    "es": ("Agencia Tributaria", "DGT", "Seguridad Social"),
+    "nl": ("Belastingdienst", "CJIB", "DigiD"),
+    "pt": ("Autoridade Tributária", "Portal das Finanças", "Segurança Social", "Via Verde"),
+    "pt-br": ("Receita Federal", "gov.br", "Detran-SP", "Serasa"),
+    "it": ("Agenzia delle Entrate", "INPS", "Autostrade per l'Italia"),
+}
+_CC: Final = {"en": "com", "de": "de", "fr": "fr", "es": "es", "nl": "nl", "pt": "pt",
+              "pt-br": "com.br", "it": "it"}
+_ALL: Final = _LANGS
+# Brands that do not operate in Brazil.
+_NOT_BR: Final = tuple(lang for lang in _LANGS if lang != "pt-br")
+# key -> (display, category, local part, domain ({cc}: the language's country code),
+#         languages, ESP /16 block). These brands also send legitimate mail to the tenants.
+_CONSUMER_BRANDS: Final[dict[str, tuple[str, str, str, str, tuple[str, ...], str]]] = {
+    "netflix": ("Netflix", "streaming", "info", "mailer.netflix.com", _ALL, "69.72"),
+    "spotify": ("Spotify", "streaming", "no-reply", "spotify.com", _ALL, "54.240"),
+    "disney": ("Disney+", "streaming", "disneyplus", "mail.disneyplus.com", _ALL, "149.72"),
+    "paypal": ("PayPal", "account", "service", "paypal.{cc}", _ALL, "173.0"),
+    "apple": ("Apple", "account", "no_reply", "email.apple.com", _ALL, "17.111"),
+    "google": ("Google", "account", "no-reply", "accounts.google.com", _ALL, "209.85"),
+    "instagram": ("Instagram", "account", "security", "mail.instagram.com", _ALL, "69.171"),
+    "facebook": ("Facebook", "account", "security", "facebookmail.com", _ALL, "69.171"),
+    "amazon": ("Amazon", "retail", "store-news", "amazon.{cc}", _ALL, "54.240"),
+    "coinbase": ("Coinbase", "crypto", "no-reply", "coinbase.com", _ALL, "167.89"),
+    "binance": ("Binance", "crypto", "do-not-reply", "post.binance.com", _ALL, "198.2"),
+    "revolut": ("Revolut", "bank", "no-reply", "revolut.com", _ALL, "54.240"),
+    "ing": ("ING", "bank", "info", "ing.{cc}", ("de", "nl", "es", "it"), "192.174"),
+    "sparkasse": ("Sparkasse", "bank", "service", "sparkasse.de", ("de",), "80.150"),
+    "bnp": ("BNP Paribas", "bank", "noreply", "mabanque.bnpparibas", ("fr",), "159.50"),
+    "santander": ("Santander", "bank", "comunicaciones", "santander.{cc}", ("es", "pt"),
+                  "193.127"),
+    "rabobank": ("Rabobank", "bank", "service", "rabobank.nl", ("nl",), "145.72"),
+    "intesa": ("Intesa Sanpaolo", "bank", "comunicazioni", "intesasanpaolo.com", ("it",),
+               "62.101"),
+    "chase": ("Chase", "bank", "no.reply.alerts", "chase.com", ("en",), "159.53"),
+    "dhl": ("DHL", "post", "noreply", "dhl.{cc}", ("de", "nl", "en"), "165.72"),
+    "dpd": ("DPD", "post", "noreply", "dpd.{cc}", ("de", "fr", "nl", "pt"), "149.72"),
+    "gls": ("GLS", "post", "noreply", "gls-group.eu", ("de", "fr", "es", "nl", "pt", "it"),
+            "167.89"),
+    "postnl": ("PostNL", "post", "noreply", "postnl.nl", ("nl",), "145.78"),
+    "laposte": ("Colissimo", "post", "noreply", "laposte.fr", ("fr",), "91.207"),
+    "correos": ("Correos", "post", "notificaciones", "correos.es", ("es",), "193.146"),
+    "ctt": ("CTT", "post", "noreply", "ctt.pt", ("pt",), "195.22"),
+    "poste": ("Poste Italiane", "post", "noreply", "posteitaliane.it", ("it",), "151.100"),
+    "royalmail": ("Royal Mail", "post", "no-reply", "royalmail.com", ("en",), "198.2"),
+    "ups": ("UPS", "post", "mcinfo", "ups.com", _ALL, "153.2"),
+    "lidl": ("Lidl", "retail", "newsletter", "lidl.{cc}", _NOT_BR, "149.72"),
+    "carrefour": ("Carrefour", "retail", "info", "carrefour.{cc}", ("fr", "es", "it", "pt-br"),
+                  "69.72"),
+    "ah": ("Albert Heijn", "retail", "nieuwsbrief", "ah.nl", ("nl",), "54.240"),
+    "continente": ("Continente", "retail", "noreply", "continente.pt", ("pt",), "192.174"),
+    "esselunga": ("Esselunga", "retail", "newsletter", "esselunga.it", ("it",), "198.2"),
+    "ikea": ("IKEA", "retail", "ikea", "news.ikea.com", _NOT_BR, "167.89"),
+    "decathlon": ("Decathlon", "retail", "news", "decathlon.{cc}", _ALL, "149.72"),
+    "zalando": ("Zalando", "retail", "info", "zalando.{cc}", ("de", "fr", "es", "nl", "it"),
+                "54.240"),
+    "walmart": ("Walmart", "retail", "help", "walmart.com", ("en",), "69.72"),
+    "klm": ("KLM", "travel", "klm", "klm-mail.com", _ALL, "192.174"),
+    "milesandmore": ("Miles & More", "travel", "newsletter", "miles-and-more.com", _ALL,
+                     "198.2"),
+    "ryanair": ("Ryanair", "travel", "no-reply", "ryanair.com", _NOT_BR, "54.240"),
+    "booking": ("Booking.com", "travel", "noreply", "booking.com", _ALL, "149.72"),
+    "disneyland": ("Disneyland Paris", "travel", "news", "disneylandparis.com",
+                   ("en", "fr", "es", "nl", "de", "it"), "167.89"),
+    "norton": ("Norton", "software", "no-reply", "norton.com", _ALL, "69.72"),
+    "mcafee": ("McAfee", "software", "noreply", "mcafee.com", _ALL, "192.174"),
+    "icloud": ("iCloud", "software", "noreply", "email.apple.com", _ALL, "17.111"),
+    "googleone": ("Google One", "software", "googleone-noreply", "google.com", _ALL,
+                  "209.85"),
+    "eon": ("E.ON", "utility", "service", "eon.de", ("de",), "185.12"),
+    "edf": ("EDF", "utility", "noreply", "edf.fr", ("fr",), "91.207"),
+    "endesa": ("Endesa", "utility", "facturas", "endesa.es", ("es",), "193.146"),
+    "eneco": ("Eneco", "utility", "service", "eneco.nl", ("nl",), "145.72"),
+    "edp": ("EDP", "utility", "faturas", "edp.pt", ("pt",), "195.22"),
+    "enel": ("Enel", "utility", "bollette", "enel.it", ("it",), "151.100"),
+    "vodafone": ("Vodafone", "utility", "service", "vodafone.{cc}",
+                 ("de", "es", "nl", "pt", "it", "en"), "54.240"),
+    "itau": ("Itaú", "bank", "comunicacao", "itau.com.br", ("pt-br",), "200.196"),
+    "nubank": ("Nubank", "bank", "todomundo", "nubank.com.br", ("pt-br",), "54.240"),
+    "correios": ("Correios", "post", "naoresponda", "correios.com.br", ("pt-br",), "161.148"),
+    "mercadolivre": ("Mercado Livre", "retail", "info", "mercadolivre.com.br", ("pt-br",),
+                     "54.240"),
+}
+_HAM_KINDS: Final[dict[str, tuple[tuple[str, ...], tuple[float, ...]]]] = {
+    "streaming": (("billing", "promo", "security"), (4, 3, 1)),
+    "account": (("security",), (1,)),
+    "bank": (("security",), (1,)),
+    "crypto": (("security",), (1,)),
+    "post": (("shipping",), (1,)),
+    "retail": (("promo", "shipping", "loyalty", "survey"), (5, 3, 1, 1)),
+    "travel": (("promo", "loyalty", "survey"), (3, 2, 1)),
+    "software": (("billing", "promo"), (3, 1)),
+    "utility": (("billing", "survey"), (5, 1)),
+}
+_HAM_SCENARIO_BY_KIND: Final = {"promo": "consumer_newsletter", "shipping": "shipping_notice",
+                                "security": "account_security_notice",
+                                "billing": "billing_notice", "loyalty": "loyalty_statement",
+                                "survey": "survey_invitation"}
+# Lure family -> brand categories it impersonates.
+_LURE_CATEGORIES: Final[dict[str, tuple[str, ...]]] = {
+    "consumer_account_alert": ("streaming", "account", "bank", "crypto", "webmail"),
+    "delivery_lure": ("post",),
+    "prize_lure": ("retail", "travel"),
+    "subscription_lure": ("software", "streaming"),
+    "payment_lure": ("authority", "utility", "streaming", "account"),
+}
+_CONSUMER_FAMILIES: Final = ("consumer_account_alert", "delivery_lure", "prize_lure",
+                             "subscription_lure", "advance_fee", "extortion", "payment_lure",
+                             "product_spam")
+_CONSUMER_FAMILY_WEIGHTS: Final = (20, 15, 14, 10, 8, 7, 12, 14)
+_CONSUMER_SHARE: Final = 0.45
+"""Share of all attack messages that the consumer-facing families make up."""
+_LURE_PATHS: Final[dict[str, tuple[str, ...]]] = {
+    "consumer_account_alert": ("/login", "/signin/verify", "/secure/account/", "/auth/session",
+                               "/account/restore", "/webmail/quota.php"),
+    "delivery_lure": ("/track/", "/redelivery", "/parcel/pay", "/shipment/confirm",
+                      "/paket/", "/colis/"),
+    "prize_lure": ("/claim/", "/survey/", "/gift", "/reward/index.php", "/promo/",
+                   "/winner/"),
+    "subscription_lure": ("/renew", "/billing/update", "/subscription/", "/checkout/",
+                          "/plan/reactivate"),
+    "payment_lure": ("/refund/", "/pay/", "/update-card", "/invoice/view", "/tax/claim",
+                     "/billing/"),
+    "product_spam": ("/offer/", "/go/", "/lp/", "/promo/", "/?aff=", "/order/"),
+}
+
+
+# Bulk-mail providers' networks: legitimate brands and abused ESP accounts share them.
+_ESP_BLOCKS: Final = ("167.89", "149.72", "198.2", "54.240", "69.72", "192.174", "159.135",
+                      "50.31")
+
+
+def _money(lang: str, value: float, currency: str, decimals: bool = True) -> str:
+    """``value`` written the way ``lang`` writes amounts (1,234.56 / 1.234,56 / 1 234,56)."""
+    text = f"{value:,.2f}" if decimals else f"{value:,.0f}"
+    if lang == "en":
+        return f"{currency}{text}"
+    text = text.replace(",", "_").replace(".", ",").replace("_", " " if lang == "fr" else ".")
+    if currency == "€" and lang != "nl":
+        return f"{text} €"
+    return f"{currency} {text}"
+
+
+def _date_l(lang: str, when: datetime) -> str:
+    month = _MONTHS_L[lang][when.month - 1]
+    return {"de": f"{when.day}. {month}", "es": f"{when.day} de {month}",
+            "pt": f"{when.day} de {month}", "pt-br": f"{when.day} de {month}"}.get(
+                lang, f"{when.day} {month}")
+
+
 # ------------------------------------------------------------------ bulk and notification
 
 # (display name, local part, domain, kind, category, sends per week, ESP block)
@@ -1364,6 +3461,7 @@ class _Body:
     bulk: bool = False
     title: str = ""
     pixel: str = ""
+    fillers: tuple[str, ...] = ()  # closing lines in the body's language (default: English)
 
 
 def _render(body: _Body, with_html: bool, rng: random.Random) -> tuple[str, str, tuple[Url, ...]]:
@@ -1378,7 +3476,7 @@ def _render(body: _Body, with_html: bool, rng: random.Random) -> tuple[str, str,
     length = sum(len(p) if isinstance(p, str) else len(p.url) + len(p.anchor) + 3
                  for p in parts) + 2 * len(parts) + len(body.quote)
     if length < 310:
-        pool = list(_BULK_FILLERS if body.bulk else _FILLERS)
+        pool = list(body.fillers or (_BULK_FILLERS if body.bulk else _FILLERS))
         rng.shuffle(pool)
         for line in pool:
             if length >= 310:
@@ -1387,7 +3485,7 @@ def _render(body: _Body, with_html: bool, rng: random.Random) -> tuple[str, str,
             length += len(line) + 2
     elif not body.bulk and len(parts) > 2 and rng.random() < 0.25:
         # The same closing lines appear in long mail too, so they say nothing about brevity.
-        parts.insert(len(parts) - 1, rng.choice(_FILLERS))
+        parts.insert(len(parts) - 1, rng.choice(body.fillers or _FILLERS))
     text_parts: list[str] = []
     html_parts: list[str] = []
     urls: list[Url] = []
@@ -1624,6 +3722,7 @@ class _World:
                                    "partner", 40)
         self.bulk = [self._bulk_sender(spec) for spec in _BULK_SENDERS]
         self.services = {spec[0]: self._service(spec) for spec in _SERVICES}
+        self.consumer: dict[str, _Person] = {}
 
     # ---- construction
     def _freemail_org(self, domain: str, platform: str, blocks: Sequence[str]) -> _Org:
@@ -1704,6 +3803,28 @@ class _World:
                    html=True)
         self.domains.add(domain)
         return _Person("", "", f"{local}@{domain}", key, "bulk", org, display=display)
+
+    def consumer_sender(self, key: str, lang: str) -> _Person:
+        """The real sender of a consumer brand in ``lang``: its domain and ESP network."""
+        display, _, local, pattern, _, block = _CONSUMER_BRANDS[key]
+        domain = pattern.replace("{cc}", _CC[lang])
+        cached = self.consumer.get(f"{local}@{domain}")
+        if cached is not None:
+            return cached
+        rng = random.Random(f"{self.seed}:org:{domain}")
+        site = domain.split(".", 1)[1] if domain.split(".")[0] in (
+            "mailer", "mail", "email", "post", "news", "accounts") else domain
+        org = _Org(display, domain, "bulk", "esp",
+                   tuple(f"{block}.{rng.randrange(256)}" for _ in range(3)),
+                   rng.choices((("pass", "pass", "pass"), ("pass", "pass", "none")), (90, 10))[0],
+                   mx_host=f"{rng.choice(('em', 'mta', 'bounce', 'mail'))}{rng.randint(1, 60)}."
+                           f"{domain}", html=True,
+                   portal=rng.choice((f"click.{site}", f"links.{site}", f"email.{site}",
+                                      f"u{rng.randint(1000, 99999)}.ct.sendgrid.net", "")))
+        self.domains.add(domain)
+        person = _Person("", "", f"{local}@{domain}", key, "bulk", org, display=display)
+        self.consumer[person.address] = person
+        return person
 
     def tenant_identity(self, index: int) -> tuple[str, str]:
         rng = random.Random(f"{self.seed}:tenant-name:{index}")
@@ -1795,6 +3916,21 @@ class _Subscription:
     weekdays: tuple[int, ...]
     send_second: int
     category: str
+
+
+@dataclass(eq=False, slots=True)
+class _ConsumerSub:
+    """A consumer brand that mails some of a tenant's people in one language."""
+
+    key: str
+    lang: str
+    sender: _Person
+    subscribers: list[_Person]
+    weekdays: tuple[int, ...]
+    send_second: int
+    kinds: tuple[str, ...]
+    kind_weights: tuple[float, ...]
+    rate: float
 
 
 @dataclass(eq=False, slots=True)
@@ -1910,6 +4046,7 @@ class _TenantSim:
         post = [d for d in range(warmup_days, days) if d % 7 < 5]
         self.mfa_day = rng.choice(post) if post and rng.random() < 0.7 else -99
         self.bank_change_day = rng.choice(post) if post and rng.random() < 0.4 else -99
+        self._build_consumer()
 
     # ------------------------------------------------------------------ construction
     def _build_people(self, employees: tuple[int, int]) -> None:
@@ -2214,6 +4351,7 @@ class _TenantSim:
         if d == self.bank_change_day:
             rel = rng.choice(self.relations)
             self._push(self._time_in_day(d), self._ev_bank_change_legit, rel)
+        self._schedule_consumer(d, wd)
 
     # ------------------------------------------------------------------ content
     def _slots(self, sender: _Person, to: Sequence[_Person], t: float,
@@ -2566,13 +4704,22 @@ class _TenantSim:
                   if p is not replier and p is not parent.sender][:6]
         slots = self._slots(replier, to, t)
         parts: list[str | _Link] = []
-        if rng.random() < 0.55:
-            parts.append(rng.choice(_GREETINGS[:3]).format_map(slots))
-        picked = rng.sample(_REPLIES, rng.choice((1, 1, 2)))
-        parts.append(" ".join(line.format_map(slots) for line in picked))
         external = any(p.org is not replier.org for p in (*to, *cc))
-        parts.append(self._signature(replier, external=external, short=rng.random() < 0.7))
-        body = _Body(parts, self._quote(parent, replier), parent.urls)
+        fillers: tuple[str, ...] = ()
+        if parent.scenario == "business_local_language" and self.local_lang:
+            _, greetings, _, closings, replies = _BUSINESS_LOCAL[self.local_lang]
+            parts.append(rng.choice(greetings).format_map(slots))
+            parts.append(" ".join(rng.sample(replies, rng.choice((1, 1, 2)))))
+            parts.append(f"{rng.choice(closings)}\n{replier.first or replier.name}")
+            fillers = _LOCAL_FILLERS[self.local_lang]
+        else:
+            if rng.random() < 0.55:
+                parts.append(rng.choice(_GREETINGS[:3]).format_map(slots))
+            picked = rng.sample(_REPLIES, rng.choice((1, 1, 2)))
+            parts.append(" ".join(line.format_map(slots) for line in picked))
+            parts.append(self._signature(replier, external=external,
+                                         short=rng.random() < 0.7))
+        body = _Body(parts, self._quote(parent, replier), parent.urls, fillers=fillers)
         attachments = []
         if parent.topic in ("document", "finance") and rng.random() < 0.15:
             attachments.append(self._attachment(f"{rng.choice(_DOCS).replace(' ', '_')}_v"
@@ -2625,8 +4772,14 @@ class _TenantSim:
                 to, cc = [rng.choice(payroll)], []
             else:
                 topic = "schedule"
-        subject, body, attachments = self._conversation(topic, sender, to, t, external=False)
-        out, sent = self._emit(t, sender, to, cc, subject, body, scenario="normal", topic=topic,
+        scenario = "normal"
+        if self.local_lang and topic != "payroll_q" and rng.random() < 0.35:
+            scenario = "business_local_language"
+            subject, body, attachments = self._local_conversation(sender, to, t, external=False)
+        else:
+            subject, body, attachments = self._conversation(topic, sender, to, t,
+                                                            external=False)
+        out, sent = self._emit(t, sender, to, cc, subject, body, scenario=scenario, topic=topic,
                                attachments=attachments)
         self._maybe_reply(sent, 0.5)
         return [out]
@@ -2643,8 +4796,13 @@ class _TenantSim:
         if rng.random() < 0.2 and sender.contacts:
             cc.append(rng.choices(sender.contacts, cum_weights=sender.contact_cum)[0])
         topic = self._external_topic(ext.org, rng)
-        subject, body, attachments = self._conversation(topic, sender, to, t, external=True)
-        out, sent = self._emit(t, sender, to, cc, subject, body, scenario="normal", topic=topic,
+        scenario = "normal"
+        if self.local_lang and ext.org.kind != "freemail" and rng.random() < 0.25:
+            scenario = "business_local_language"
+            subject, body, attachments = self._local_conversation(sender, to, t, external=True)
+        else:
+            subject, body, attachments = self._conversation(topic, sender, to, t, external=True)
+        out, sent = self._emit(t, sender, to, cc, subject, body, scenario=scenario, topic=topic,
                                attachments=attachments)
         self._maybe_reply(sent, 0.55)
         return [out]
@@ -2657,8 +4815,13 @@ class _TenantSim:
         if rng.random() < 0.15 and employee.contacts:
             cc.append(rng.choices(employee.contacts, cum_weights=employee.contact_cum)[0])
         topic = self._external_topic(ext.org, rng)
-        subject, body, attachments = self._conversation(topic, ext, to, t, external=True)
-        out, sent = self._emit(t, ext, to, cc, subject, body, scenario="normal", topic=topic,
+        scenario = "normal"
+        if self.local_lang and ext.org.kind != "freemail" and rng.random() < 0.25:
+            scenario = "business_local_language"
+            subject, body, attachments = self._local_conversation(ext, to, t, external=True)
+        else:
+            subject, body, attachments = self._conversation(topic, ext, to, t, external=True)
+        out, sent = self._emit(t, ext, to, cc, subject, body, scenario=scenario, topic=topic,
                                attachments=attachments)
         self._maybe_reply(sent, 0.55)
         return [out]
@@ -4120,6 +6283,522 @@ class _TenantSim:
                             attack_type="spam", headers=headers)
         return [out]
 
+    # ------------------------------------------------------------------ consumer-facing mail
+    def _build_consumer(self) -> None:
+        """Languages, local-language business mail and consumer-brand subscriptions.
+
+        Drawn from a stream of their own, so the company, its people and its business graph
+        are the same as without them.
+        """
+        crng = random.Random(f"{self.world.seed}:tenant:{self.index}:consumer")
+        # One tenant in three works partly in a local language (and its people read brand
+        # mail in it); European time zones tilt the others towards European languages.
+        self.local_lang = crng.choice(_LOCAL_LANGS) if self.index % 3 == 1 else ""
+        weights = list(_LANG_WEIGHTS)
+        if self.local_lang:
+            weights[_LANGS.index(self.local_lang)] += 70
+        elif self.tz in (0.0, 1.0, 2.0):
+            for lang in ("de", "fr", "nl", "it", "es"):
+                weights[_LANGS.index(lang)] += 8
+        self.lang_weights = weights
+        self.person_lang = {p.address: crng.choices(_LANGS, weights)[0] for p in self.people}
+        keys = list(_CONSUMER_BRANDS)
+        self.consumer_subs: list[_ConsumerSub] = []
+        n = len(self.people)
+        for key in crng.sample(keys, crng.randint(6, 10)):
+            _, category, _, _, langs, _ = _CONSUMER_BRANDS[key]
+            lang = crng.choices(langs, [weights[_LANGS.index(x)] for x in langs])[0]
+            match = [6.0 if self.person_lang[p.address] == lang else 1.0 for p in self.people]
+            subs = _weighted_sample(crng, self.people, match,
+                                    max(1, round(n * crng.uniform(0.05, 0.16))))
+            kinds, kind_weights = _HAM_KINDS[category]
+            promo = "promo" in kinds
+            weekdays = tuple(sorted(crng.sample(range(7), crng.choice((1, 2, 2))))) if promo \
+                else ()
+            self.consumer_subs.append(_ConsumerSub(
+                key, lang, self.world.consumer_sender(key, lang), subs, weekdays,
+                crng.randint(7 * _HOUR, 19 * _HOUR),
+                tuple(k for k in kinds if k != "promo") or ("shipping",),
+                tuple(w for k, w in zip(kinds, kind_weights, strict=True) if k != "promo")
+                or (1.0,),
+                crng.uniform(0.05, 0.12)))
+
+    def _schedule_consumer(self, d: int, wd: int) -> None:
+        rng = self.rng
+        local0 = self._day_start(d)
+        for sub in self.consumer_subs:
+            if wd in sub.weekdays:
+                t = local0 + sub.send_second + rng.uniform(0.0, 600.0)
+                issue = self._consumer_issue(sub, int((t - EPOCH) // _DAY))
+                for r in sub.subscribers:
+                    t += rng.uniform(0.05, 2.5)
+                    self._push(t, self._ev_consumer, sub, r, "promo", issue)
+            for _ in range(_poisson(rng, sub.rate * len(sub.subscribers))):
+                kind = rng.choices(sub.kinds, sub.kind_weights)[0]
+                self._push(self._time_in_day(d), self._ev_consumer, sub,
+                           rng.choice(sub.subscribers), kind, None)
+
+    def _consumer_issue(self, sub: _ConsumerSub, utc_day: int) -> dict[str, Any]:
+        """One promotional issue of a brand: the same for every recipient that day."""
+        r = random.Random(f"{self.world.seed}:consumer-issue:{sub.key}:{sub.lang}:{utc_day}")
+        subjects, paras, _ = _CONSUMER_HAM["promo"][sub.lang]
+        return {"subject": r.choice(subjects),
+                "paras": sorted(r.sample(paras, r.randint(2, 4)), key=paras.index),
+                "percent": str(r.choice((10, 15, 20, 25, 30, 40, 50, 60, 70))),
+                "emoji": r.choice(("", "", "", "🛒 ", "⏰ ", "💥 ", "🌸 ")),
+                "issue": f"{utc_day:04d}{r.randint(10, 99)}"}
+
+    def _lure_slots(self, sender: _Person, target: _Person, t: float, lang: str,
+                    **fixed: str) -> _Slots:
+        values = {"first": target.first or "", "email": target.address, "me": sender.name,
+                  "company": self.company, "_t": repr(t), "_lang": lang,
+                  "year": str(_local_dt(t, self.tz).year)}
+        values.update(fixed)
+        return _Slots(self._lure_fill, values)
+
+    def _lure_fill(self, slots: _Slots, key: str) -> str:
+        rng = self.rng
+        lang = slots["_lang"]
+        if key == "_cur":
+            return {"en": rng.choice(("$", "£", "$")), "pt-br": "R$"}.get(lang, "€")
+        if key in ("fee_c", "price_c", "bill_c", "refund_c", "prize_value", "big_c",
+                   "ransom_c"):
+            value, decimals = {
+                "fee_c": (rng.randint(1, 4) + rng.choice((0.49, 0.99, 0.79, 0.25)), True),
+                "price_c": (rng.choice((39.99, 49.99, 59.95, 79.99, 99.99, 2.99, 9.99)), True),
+                "bill_c": (rng.randint(28, 480) + rng.randint(0, 99) / 100, True),
+                "refund_c": (rng.randint(120, 980) + rng.randint(0, 99) / 100, True),
+                "prize_value": (float(rng.choice((50, 100, 250, 500, 1000))), False),
+                "big_c": (float(rng.randint(25, 185) * 100_000), False),
+                "ransom_c": (float(rng.choice((1200, 1450, 1850, 2000, 2500, 2900))), False),
+            }[key]
+            if slots["_cur"] == "R$":  # the same amounts in reais, Brazilian price points
+                value = rng.choice((19.9, 29.9, 39.9, 44.9, 55.9, 99.9)) if key == "price_c" \
+                    else value * 5
+            return _money(lang, value, slots["_cur"], decimals)
+        local = _local_dt(float(slots["_t"]), self.tz)
+        if key == "date_l":
+            return _date_l(lang, local + timedelta(days=rng.randint(1, 6)))
+        if key == "month_l":
+            return _MONTHS_L[lang][local.month - 1]
+        if key == "hours":
+            return rng.choice(("24", "48", "24", "72", "12"))
+        if key == "hh":
+            return f"{rng.choice((9, 10, 11, 14, 15, 16))}:{rng.choice(('00', '30'))}"
+        if key == "points":
+            return f"{rng.randint(3, 98) * 100:,}".replace(",", "." if lang != "en" else ",")
+        if key == "kg":
+            return f"{rng.randint(1, 9)}{',' if lang != 'en' else '.'}{rng.randint(0, 9)}"
+        if key == "gb":
+            return rng.choice(("5", "15", "50", "100", "200"))
+        if key == "code":
+            return f"{_token(rng, 2, 'ABCDEFGHJKLMNPRSTUVWXYZ')}{rng.randint(10**6, 10**8)}"
+        if key == "device":
+            return rng.choice(_DEVICES)
+        if key == "place":
+            return rng.choice(_BRAND_PLACES)
+        if key == "home":
+            return rng.choice(_CITIES)
+        if key == "prize":
+            if lang == "pt-br" and rng.random() < 0.5:
+                return rng.choice(_PRIZES_BR)
+            return rng.choice(_PRIZES)
+        if key == "awb" and lang == "pt-br":  # Correios style: two letters, 9 digits, BR
+            return f"{rng.choice(('NL', 'LB', 'QB', 'OV', 'NB', 'AA', 'LX'))}" \
+                   f"{rng.randint(10**8, 10**9 - 1)}BR"
+        if key == "cpf":  # masked, the way Brazilian mail shows it
+            return f"***.{rng.randint(0, 999):03d}.{rng.randint(0, 999):03d}-**"
+        if key == "last4":
+            return f"{rng.randint(0, 9999):04d}"
+        if key == "plate":  # Mercosur plate: ABC1D23
+            letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            return f"{_token(rng, 3, letters)}{rng.randint(0, 9)}{_token(rng, 1, letters)}" \
+                   f"{rng.randint(0, 99):02d}"
+        if key == "boleto":  # linha digitável: bank, currency, three fields, check, due+value
+            digits = "0123456789"
+            bank = rng.choice(("001", "237", "341", "104", "033", "260", "077"))
+            return (f"{bank}9{_token(rng, 1, digits)}.{_token(rng, 5, digits)} "
+                    f"{_token(rng, 5, digits)}.{_token(rng, 6, digits)} "
+                    f"{_token(rng, 5, digits)}.{_token(rng, 6, digits)} "
+                    f"{_token(rng, 1, '123456789')} {_token(rng, 14, digits)}")
+        if key == "pix_id":  # end-to-end id: E + ISPB + yyyymmddhhmm + 11 characters
+            return (f"E{rng.choice(('18236120', '60701190', '00000000', '60746948', '00416968'))}"
+                    f"{local:%Y%m%d%H%M}{_token(rng, 11, _B62)}")
+        if key == "nfe":
+            number = f"{rng.randint(1, 999_999):09d}"
+            return f"{number[:3]}.{number[3:6]}.{number[6:]}"
+        if key == "nfe_key":  # 44 digits: state, yymm, CNPJ, model 55 ...
+            key44 = (f"{rng.choice(('35', '33', '31', '41', '43', '29'))}{local:%y%m}"
+                     f"{_token(rng, 14, '0123456789')}55{_token(rng, 22, '0123456789')}")
+            return " ".join(key44[i:i + 4] for i in range(0, 44, 4))
+        if key == "agent":
+            return rng.choice(_AGENTS)
+        if key == "age":
+            return str(rng.randint(34, 67))
+        if key == "wallet":
+            if rng.random() < 0.7:
+                return "bc1q" + _token(rng, 38, _WALLET_CHARS)
+            return "1" + _token(rng, 33, _B58)
+        if key == "offer":
+            return rng.choice(_SPAM_OFFERS[lang])
+        return self._fill(slots, key)
+
+    def _brand_sender_name(self, family: str, brand: str, lang: str) -> str:
+        rng = self.rng
+        service = {"en": "Customer Service", "de": "Kundenservice", "fr": "Service client",
+                   "es": "Atención al cliente", "nl": "Klantenservice", "pt": "Apoio ao cliente",
+                   "pt-br": "Central de Atendimento", "it": "Servizio clienti"}[lang]
+        if family == "prize_lure" and rng.random() < 0.35:
+            return {"en": "Congratulations!", "de": "Herzlichen Glückwunsch",
+                    "fr": "Félicitations", "es": "¡Enhorabuena!", "nl": "Gefeliciteerd",
+                    "pt": "Parabéns", "pt-br": "Parabéns!", "it": "Congratulazioni"
+                    }[lang] + rng.choice(("", " 🎁", " 🎉"))
+        return rng.choice((brand, brand, f"{brand} {service}", f"{brand} Support",
+                           f"{brand} {rng.choice(_MIXED_EN[:2])}",
+                           rng.choice(("📦 ", "🔔 ", "✅ ", "")) + brand))
+
+    def _lure_sender(self, family: str, name: str, brand: str) -> _Person:
+        """A sender never seen before: fresh, compromised, abused-ESP or freemail."""
+        rng = self.rng
+        weights = {"advance_fee": (0, 20, 0, 80), "extortion": (10, 40, 0, 50),
+                   "product_spam": (45, 5, 50, 0), "prize_lure": (30, 25, 35, 10),
+                   "subscription_lure": (30, 30, 10, 30)}.get(family, (40, 30, 20, 10))
+        kind = rng.choices(("fresh", "compromised", "esp", "freemail"), weights)[0]
+        if kind == "freemail":
+            org = self.world.freemail_org(rng)
+            first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
+            local = _freemail_local(rng, first, last)
+            if family not in ("advance_fee", "extortion") and rng.random() < 0.6:
+                local = f"{_slug(brand)[:10] or 'service'}{rng.choice(('', '.', '-'))}" \
+                        f"{rng.choice(('support', 'info', 'service', 'team'))}{rng.randint(1, 999)}"
+            return _Person(first, last, f"{local}@{org.domain}", "", "attacker", org,
+                           display=name or f"{first} {last}",
+                           client=rng.choice((("", ""), _CLIENTS[3])))
+        if family == "product_spam" or (kind == "fresh" and rng.random() < 0.5):
+            domain = (f"{rng.choice(_SPAM_WORDS)}{rng.choice(_SPAM_WORDS)}"
+                      f"{rng.randint(1, 99) if rng.random() < 0.3 else ''}."
+                      f"{rng.choice(_SPAM_TLDS)}")
+        elif kind == "fresh":
+            head = _slug(brand)[:12] if brand and rng.random() < 0.6 else ""
+            domain = self._fresh_domain(head)
+        else:
+            domain = self._compromised_domain()
+        if kind == "esp":
+            auth = rng.choices((("pass", "pass", "none"), ("pass", "pass", "pass"),
+                                ("pass", "none", "none")), (50, 30, 20))[0]
+            org = _Org(domain.split(".")[0].title(), domain, "attacker", "esp",
+                       tuple(_net(rng, _ESP_BLOCKS) for _ in range(2)), auth,
+                       mx_host=f"{rng.choice(('em', 'mta', 'bounce', 'mail'))}"
+                               f"{rng.randint(1, 99)}.{domain}", html=True)
+        else:
+            auth = rng.choices((("fail", "none", "fail"), ("softfail", "none", "none"),
+                                ("none", "none", "none"), ("pass", "none", "none"),
+                                ("pass", "pass", "none")), (15, 20, 20, 30, 15))[0]
+            org = self._attacker_org(domain.split(".")[0].title(), domain, auth,
+                                     rng.choices(("plain", "m365", "google"), (80, 10, 10))[0],
+                                     networks=rng.randint(1, 2))
+        if family in ("advance_fee", "extortion"):
+            first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
+            return _Person(first, last, f"{_slug(first)}.{_slug(last)}@{domain}", "",
+                           "attacker", org, display=name, client=org.client)
+        local = rng.choice(("no-reply", "noreply", "info", "service", "support", "notification",
+                            "news", "hello", "clientes", "kundenservice", "contact", "alert"))
+        return _Person("", "", f"{local}@{domain}", "", "attacker", org, display=name,
+                       client=org.client)
+
+    def _lure_brand(self, family: str, lang: str) -> tuple[str, str]:
+        """(brand display name, brand key or category) that ``family`` impersonates in ``lang``."""
+        rng = self.rng
+        categories = _LURE_CATEGORIES[family]
+        category = rng.choice(categories)
+        if category == "webmail":
+            return rng.choice(("Webmail", "Mail Administrator", f"{self.domains[0]} Mail",
+                               "Postmaster", "E-mail Support", "Outlook Web")), category
+        if category == "authority":
+            return rng.choice(_AUTHORITIES[lang]), category
+        keys = [k for k, spec in _CONSUMER_BRANDS.items()
+                if spec[1] == category and lang in spec[4]]
+        if lang == "pt-br":
+            extra = _LURE_EXTRA_BR.get(category, ())
+        else:
+            extra = {"post": ("FedEx", "DHL Express", "Hermes", "Chronopost", "SEUR", "Correios",
+                              "USPS", "Evri", "bpost"),
+                     "retail": ("Costco", "Aldi", "Mercadona", "Kaufland", "Heineken",
+                                "Nespresso"),
+                     "software": ("Avast", "Kaspersky", "Dropbox", "OneDrive", "Microsoft 365")
+                     }.get(category, ())
+        names = [_CONSUMER_BRANDS[k][0] for k in keys] + list(extra)
+        return rng.choice(names), category
+
+    def plan_lure(self, family: str, budget_left: float) -> float:
+        """Schedule one consumer-facing campaign of ``family``; returns its message count."""
+        rng = self.rng
+        self.size_cap = max(1, int(budget_left / 2))
+        lang = rng.choices(_LANGS, self.lang_weights)[0]
+        brand, category = ("", "")
+        if family in _LURE_CATEGORIES:
+            brand, category = self._lure_brand(family, lang)
+        theme = -1
+        if lang == "pt-br":
+            # Brazilian kits keep one theme per campaign, with the brands that theme abuses.
+            theme = rng.randrange(len(_LURE_THEMES_BR[family]))
+            if _LURE_THEMES_BR[family][theme][0]:
+                brand, category = rng.choice(_LURE_THEMES_BR[family][theme][0]), "theme"
+        product = offer = ""
+        if family == "product_spam":
+            theme_i = rng.randrange(len(_SPAM_OFFER_THEMES))
+            product = rng.choice(_SPAM_PRODUCTS[_SPAM_OFFER_THEMES[theme_i]])
+            offer = _SPAM_OFFERS[lang][theme_i]
+            name = rng.choice((product, f"{product} ✨", f"🔥 {product}", product,
+                               rng.choice(("Health News", "VIP Club", "Daily Deals",
+                                           "Exclusive Offer"))))
+        elif family == "advance_fee":
+            name = rng.choice((f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}",
+                               rng.choice(_AGENTS), "Lottery Claims Department",
+                               "Foreign Remittance Office"))
+        elif family == "extortion":
+            name = rng.choice(("", "", "Security", f"{rng.choice(_FIRST_NAMES)}"))
+        else:
+            name = self._brand_sender_name(family, brand, lang)
+        senders = [self._lure_sender(family, name, brand)
+                   for _ in range(rng.choice((1, 1, 1, 2, 3)))]
+        camp = _Campaign(family, senders[0])
+        if family == "advance_fee" and rng.random() < 0.7:
+            fm = self.world.freemail_org(rng)
+            first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
+            camp.reply_to = _Person(first, last, f"{_freemail_local(rng, first, last)}@"
+                                    f"{fm.domain}", "", "attacker", fm, display=name)
+        link_head = _slug(brand)[:12] if brand and rng.random() < 0.5 else ""
+        camp.data.update(
+            lang=lang, brand=brand, category=category, product=product, offer=offer,
+            senders=senders, theme=theme,
+            strategy=rng.choices(("fresh", "shortener", "abused", "redirect", "compromised"),
+                                 (35, 20, 20, 15, 10))[0],
+            link_domain=self._fresh_domain(link_head), self_spoof=family == "extortion"
+            and rng.random() < 0.3, unsubscribe=rng.random() < 0.5,
+            personal=rng.choice((0.1, 0.3, 0.6)), mixed=rng.random() < 0.25,
+            htm=family == "payment_lure" and rng.random() < 0.12)
+        small = family in ("advance_fee", "extortion")
+        hi = 8 if small else 25
+        n = rng.randint(2 if small else 3, max(3, min(hi, self.size_cap)))
+        match = [4.0 if self.person_lang[p.address] == lang else 1.0 for p in self.people]
+        if family == "advance_fee":
+            match = [w * (2.0 if p.dept == "exec" else 1.0) for w, p in
+                     zip(match, self.people, strict=True)]
+        targets = _weighted_sample(rng, self.people, match, min(len(self.people), n))
+        day = self._post_day(business=False)
+        t = self._clamp(self._day_start(day) + rng.uniform(0.0, 23.0) * _HOUR)
+        for target in targets:
+            t += rng.uniform(5.0, 900.0)
+            self._push(t, self._atk_lure, camp, target)
+        return float(len(targets))
+
+    def _lure_url(self, camp: _Campaign, target: _Person, sender: _Person) -> str:
+        rng = self.rng
+        family = camp.scenario
+        path = rng.choice(_LURE_PATHS.get(family, ("/",)))
+        tok = _token(rng, rng.randint(6, 18))
+        strategy = camp.data["strategy"]
+        if family == "product_spam" and strategy in ("fresh", "compromised"):
+            dom = sender.org.domain
+            return f"https://{rng.choice(('www.', 'go.', 'track.', ''))}{dom}{path}{tok}"
+        if strategy == "shortener":
+            return f"https://{rng.choice(_SHORTENERS)}/{_token(rng, rng.randint(5, 8))}"
+        if strategy == "abused":
+            host = rng.choice((*_ABUSED_HOSTS, "sites.google.com", "forms.gle"))
+            if host == "sites.google.com":
+                return f"https://sites.google.com/view/{_slug(camp.data['brand'])}{_hex(rng, 4)}"
+            if host == "forms.gle":
+                return f"https://forms.gle/{_token(rng, 17)}"
+            return f"https://{rng.choice(_PHISH_WORDS)}-{_hex(rng, 6)}.{host}{path}{tok}"
+        if strategy == "redirect":
+            inner = f"https://{camp.data['link_domain']}{path}{tok}"
+            if sender.org.platform == "esp":
+                return (f"https://{sender.org.mx_host}/ls/click?upn="
+                        f"{_token(rng, 40, _B62 + '-_')}")
+            return rng.choice((f"https://www.google.com/url?q={inner}&sa=D",
+                               f"https://t.co/{_token(rng, 10)}"))
+        if strategy == "compromised":
+            base = f"https://{self._compromised_domain()}/wp-content/{rng.choice(_PHISH_WORDS)}"
+        else:
+            base = f"https://{camp.data['link_domain']}"
+        url = f"{base}{path}{tok}"
+        if family in ("consumer_account_alert", "payment_lure") and rng.random() < 0.3:
+            url += f"?email={target.address}"
+        return url
+
+    def _atk_lure(self, t: float, camp: _Campaign, target: _Person) -> list[_Emitted]:
+        rng = self.rng
+        family = camp.scenario
+        data = camp.data
+        lang = data["lang"]
+        sender = rng.choice(data["senders"])
+        auth = None
+        if data["self_spoof"]:
+            # "From" is the victim's own address: the mailbox looks hacked; DMARC fails.
+            org = _Org(self.domains[0], target.address.split("@")[1], "attacker", "plain",
+                       sender.org.networks, ("fail", "none", "fail"), mx_host=sender.org.mx_host,
+                       id_style=1, html=False)
+            sender = _Person(target.first, target.last, target.address, "", "attacker", org,
+                             display=target.name)
+            auth = AuthResults("fail", "none", "fail")
+        if data["theme"] >= 0:
+            _, subjects, paras, anchors = _LURE_THEMES_BR[family][data["theme"]]
+        else:
+            subjects, paras, anchors = _LURES[family][lang]
+        common = _LURE_COMMON[lang]
+        reply_email = camp.reply_to.address if camp.reply_to is not None else sender.address
+        slots = self._lure_slots(sender, target, t, lang, brand=data["brand"] or "",
+                                 product=data["product"], reply_email=reply_email)
+        if data["offer"]:
+            slots["offer"] = data["offer"]
+        subject = rng.choice(subjects).format_map(slots)
+        if data["mixed"] and lang != "en":
+            subject = f"{rng.choice(_MIXED_EN[:5])}: {subject}"
+        elif rng.random() < 0.12:
+            subject = f"{rng.choice(('🔔', '❗', '✅', '📢', '💳', '⏰'))} {subject}"
+        personal = rng.random() < data["personal"]
+        greeting = rng.choice(common[1] if personal else common[0]).format_map(slots)
+        if family == "extortion":
+            chosen = [paras[0], *rng.sample(paras[1:5], rng.randint(2, 4)), paras[2]]
+            body_paras = list(dict.fromkeys(chosen))
+        else:
+            # Kits reorder and drop paragraphs, but most keep the story's order.
+            body_paras = rng.sample(paras, rng.randint(3, min(5, len(paras))))
+            if rng.random() < 0.6:
+                body_paras.sort(key=paras.index)
+        parts: list[str | _Link] = [greeting] if family != "extortion" or personal else []
+        parts += [p.format_map(slots) for p in body_paras]
+        attachments: list[Attachment] = []
+        headers: dict[str, str] = {}
+        if anchors:
+            anchor = rng.choice(anchors).format_map(slots)
+            if data["mixed"] and lang != "en" and rng.random() < 0.5:
+                anchor = rng.choice(_MIXED_EN[6:])
+            if data["htm"]:
+                stem = {"en": "Invoice", "de": "Rechnung", "fr": "Facture", "es": "Factura",
+                        "nl": "Factuur", "pt": "Fatura", "it": "Fattura",
+                        "pt-br": rng.choice(("Boleto", "NFe", "Fatura"))}[lang]
+                attachments.append(self._attachment(f"{stem}_{rng.randint(1000, 99999)}.html"))
+            else:
+                parts.insert(rng.randint(2, len(parts)), _Link(self._lure_url(camp, target,
+                                                                              sender), anchor))
+                if rng.random() < 0.3:
+                    parts.append(_Link(self._lure_url(camp, target, sender),
+                                       rng.choice(anchors).format_map(slots)))
+            if family != "product_spam" and rng.random() < 0.6:
+                parts.append(rng.choice(common[2]).format_map(slots))
+            footers = _LURE_COMMON["en"][3] if data["mixed"] else common[3]
+            for line in rng.sample(footers, rng.randint(0, 2)):
+                parts.append(line.format_map(slots))
+            if family == "product_spam" or (sender.org.platform == "esp"
+                                            and data["unsubscribe"]):
+                unsub = f"https://{sender.org.domain}/unsub?e={_token(rng, 20)}"
+                parts.append(_Link(unsub, _UNSUB[lang]))
+                if data["unsubscribe"]:
+                    headers["List-Unsubscribe"] = f"<{unsub}>"
+            pixel = (f"https://{sender.org.mx_host}/o/{_token(rng, 22)}"
+                     if sender.org.platform == "esp" else "")
+            body = _Body(parts, bulk=True, title=subject, pixel=pixel)
+        else:
+            if family == "advance_fee":
+                parts.append(f"{rng.choice(_CLOSINGS)}\n{sender.name}\n"
+                             f"+{rng.choice((44, 229, 234, 27, 971, 34))} "
+                             f"{rng.randint(100, 999)} {rng.randint(100, 999)} "
+                             f"{rng.randint(1000, 9999)}")
+            body = _Body(parts)
+        out, _ = self._emit(t, sender, [target], [], subject, body, scenario=family,
+                            attack_type=camp.attack_type, attachments=attachments,
+                            reply_to=camp.reply_to, direction="inbound", auth=auth,
+                            headers=headers)
+        return [out]
+
+    def _ev_consumer(self, t: float, sub: _ConsumerSub, recipient: _Person, kind: str,
+                     issue: dict[str, Any] | None) -> list[_Emitted]:
+        """Legitimate consumer-brand mail from the brand's real domain and ESP network."""
+        rng = self.rng
+        sender = sub.sender
+        lang = sub.lang
+        dom = sender.org.domain
+        site = dom.split(".", 1)[1] if dom.split(".")[0] in (
+            "mailer", "mail", "email", "post", "news", "accounts") else dom
+        tracker = sender.org.portal
+        subjects, paras, anchors = _CONSUMER_HAM[kind][lang]
+        brand = _CONSUMER_BRANDS[sub.key][0]
+        slots = self._lure_slots(sender, recipient, t, lang, brand=brand)
+        user = _token(rng, 22)
+        parts: list[str | _Link] = []
+        if issue is not None:
+            slots["percent"] = issue["percent"]
+            subject = issue["emoji"] + issue["subject"].format_map(slots)
+            chosen = issue["paras"]
+            parts.append(_Link(f"https://view.{site}/?i={issue['issue']}&u={user}",
+                               {"en": "View in browser", "de": "Im Browser ansehen",
+                                "fr": "Voir en ligne", "es": "Ver en el navegador",
+                                "nl": "Bekijk online", "pt": "Ver no navegador",
+                                "pt-br": "Visualizar no navegador",
+                                "it": "Visualizza nel browser"}[lang]))
+        else:
+            subject = rng.choice(subjects).format_map(slots)
+            if rng.random() < 0.06 and lang != "en":
+                subject = f"{rng.choice(_MIXED_EN[:5])}: {subject}"
+            chosen = sorted(rng.sample(paras, rng.randint(2, len(paras))), key=paras.index)
+        common = _LURE_COMMON[lang]
+        parts.append(rng.choice(common[1] if rng.random() < 0.6 else common[0]
+                                ).format_map(slots))
+        parts += [p.format_map(slots) for p in chosen]
+        for _ in range(1 if issue is None else rng.randint(2, 3)):
+            parts.insert(rng.randint(2, len(parts)),
+                         _Link(f"https://{tracker}/ls/click?upn={_token(rng, 40, _B62 + '-_')}"
+                               if tracker else f"https://www.{site}/{kind}/{_token(rng, 12)}",
+                               rng.choice(anchors)))
+        if kind == "security":
+            parts.append(_Link(f"https://www.{site}/account/security", rng.choice(anchors)))
+        if rng.random() < 0.1:
+            parts.append(_Link(f"https://{rng.choice(('bit.ly', 'spoti.fi', 'amzn.to'))}/"
+                               f"{_token(rng, 7)}", "App"))
+        parts.append(_HAM_FOOTERS[lang].format_map(slots))
+        parts.append(rng.choice(_LURE_COMMON["en" if rng.random() < 0.25 else lang][3]
+                                ).format_map(slots))
+        headers: dict[str, str] = {}
+        if kind in ("promo", "loyalty", "survey") or rng.random() < 0.5:
+            unsubscribe = f"https://{site}/unsubscribe?u={user}"
+            parts.append(_Link(unsubscribe, _UNSUB[lang]))
+            headers = {"List-Unsubscribe": f"<{unsubscribe}>, <mailto:unsubscribe@{dom}"
+                                           f"?subject={user}>",
+                       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        pixel = f"https://{tracker or site}/o/{user}" if rng.random() < 0.8 else ""
+        body = _Body(parts, bulk=True, title=subject, pixel=pixel)
+        out, _ = self._emit(t, sender, [recipient], [], subject, body,
+                            scenario=_HAM_SCENARIO_BY_KIND[kind], headers=headers)
+        return [out]
+
+    def _local_conversation(self, sender: _Person, to: Sequence[_Person], t: float,
+                            external: bool) -> tuple[str, _Body, list[Attachment]]:
+        rng = self.rng
+        subjects, greetings, paras, closings, _ = _BUSINESS_LOCAL[self.local_lang]
+        slots = self._lure_slots(sender, to[0], t, self.local_lang)
+        slots["amount"] = _money(self.local_lang, rng.randint(1_200, 98_000) + rng.random(),
+                                 "€")
+        subject = rng.choice(subjects).format_map(slots)
+        parts: list[str | _Link] = [rng.choice(greetings).format_map(slots)]
+        parts += [p.format_map(slots) for p in rng.sample(paras, rng.choice((1, 2, 2, 3)))]
+        fillers = list(_LOCAL_FILLERS[self.local_lang])
+        rng.shuffle(fillers)
+        while fillers and sum(len(x) for x in parts if isinstance(x, str)) < 260:
+            parts.append(fillers.pop())
+        closing = rng.choice(closings)
+        if external or rng.random() < 0.4:
+            parts.append(f"{closing}\n{sender.name}\n{sender.title}\n{sender.org.name}")
+        else:
+            parts.append(f"{closing}\n{sender.first}")
+        attachments: list[Attachment] = []
+        if rng.random() < 0.3:
+            attachments.append(self._attachment(
+                f"{_slug(rng.choice(self.projects)).title()}_{rng.randint(1, 12):02d}."
+                f"{rng.choice(('pdf', 'docx', 'xlsx'))}"))
+        return subject, _Body(parts, fillers=_LOCAL_FILLERS[self.local_lang]), attachments
+
 
 # ------------------------------------------------------------------------- spam waves
 
@@ -4179,7 +6858,10 @@ def _plan_spam_waves(seed: int, sims: list[_TenantSim], days: int, warmup_days: 
         waves += 1
 
 
-_TENANT_SCENARIOS: Final = tuple(s for s in ATTACK_SCENARIOS if s != "spam_wave")
+_TENANT_SCENARIOS: Final = ("exec_impersonation_freemail", "payroll_diversion",
+                             "vendor_lookalike_bank_change", "vendor_compromise_invoice",
+                             "lateral_phishing", "credential_phish_brand", "malware_lure",
+                             "gift_card", "callback_scam")
 
 
 def _plan_campaigns(seed: int, sims: list[_TenantSim]) -> None:
@@ -4199,6 +6881,27 @@ def _plan_campaigns(seed: int, sims: list[_TenantSim]) -> None:
         sim = max(active, key=lambda s: (left[s.index], -s.index))
         left[sim.index] -= sim.plan_campaign(order[planned % len(order)], left[sim.index])
         planned += 1
+
+
+def _plan_consumer_campaigns(seed: int, sims: list[_TenantSim]) -> None:
+    """Consumer-facing lures on top of the targeted attacks, ``_CONSUMER_SHARE`` of the total.
+
+    Every family is dealt once per tenant first (in a shuffled order), then by weight, so
+    each tenant sees the whole range rather than a few repeats.
+    """
+    for sim in sims:
+        if sim.attack_rate <= 0.0 or sim.warmup_days >= sim.days:
+            continue
+        rng = random.Random(f"{seed}:consumer-campaigns:{sim.index}")
+        left = sim.attack_target * _CONSUMER_SHARE / (1.0 - _CONSUMER_SHARE)
+        order = list(_CONSUMER_FAMILIES)
+        rng.shuffle(order)
+        planned = 0
+        while planned < 1000 and (planned < len(order) or left > 0.0):
+            family = order[planned] if planned < len(order) else rng.choices(
+                _CONSUMER_FAMILIES, _CONSUMER_FAMILY_WEIGHTS)[0]
+            left -= sim.plan_lure(family, left)
+            planned += 1
 
 
 # ------------------------------------------------------------------------- public API
@@ -4224,6 +6927,7 @@ def _build(tenants: int, days: int, seed: int, *, messages_per_employee_per_day:
                        attack_rate=attack_rate) for i in range(tenants)]
     _plan_spam_waves(seed, sims, days, warm)
     _plan_campaigns(seed, sims)
+    _plan_consumer_campaigns(seed, sims)
     return sims, warm
 
 
@@ -4246,7 +6950,8 @@ def generate(tenants: int, days: int, seed: int, *, messages_per_employee_per_da
         messages_per_employee_per_day: Mean records per employee on a working day.
         employees: Inclusive range of the head count of each tenant.
         warmup_days: Days of clean traffic before the first attack (default 40 % of days).
-        attack_rate: Target share of attack messages after the warm-up.
+        attack_rate: Target share of the targeted attack scenarios after the warm-up; the
+            consumer-facing families add about 0.8 times as many again (45 % of attacks).
 
     Yields:
         The record as the gateway saw it and, separately, the truth about it.

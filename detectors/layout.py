@@ -19,7 +19,7 @@ from detectors.rules.authentication import AUTH_FAILURES
 if TYPE_CHECKING:
     from detectors.cascade import Assessment
 
-FEATURE_LAYOUT_VERSION: Final = 3
+FEATURE_LAYOUT_VERSION: Final = 4
 CLASSES: Final[tuple[str, ...]] = (
     "ham", "credential_phishing", "bec", "invoice_fraud", "account_takeover",
     "lookalike_domain", "malware", "spam", "scam",

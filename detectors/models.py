@@ -28,11 +28,14 @@ MAX_TEXT_CHARS: Final = 4000
 
 
 def model_text(a: Assessment) -> str:
-    """The text the content model reads: subject, body start, link hosts, attachment names."""
+    """The text the content model reads: sender name, subject, body, link hosts, attachments.
+
+    A brand or an enticing phrase in the display name is content too.
+    """
     r = a.record
     hosts = " ".join(a.content.urls.domains)
     names = " ".join(att.filename for att in r.attachments)
-    return f"{r.subject}\n{r.text[:MAX_TEXT_CHARS]}\n{hosts}\n{names}"
+    return f"{r.sender.name}\n{r.subject}\n{r.text[:MAX_TEXT_CHARS]}\n{hosts}\n{names}"
 
 
 def default_artifact() -> Path | None:
@@ -109,7 +112,9 @@ class ModelRunner:
         # Postprocess the whole batch with numpy (a numpy call per row cost ~2 µs a message);
         # the float32 arithmetic is the same as the per-row form's.
         best = (probs[:, 1:].argmax(axis=1) + 1).tolist()
-        attack = (1.0 - probs[:, 0]).tolist()
+        # In float64: a confident model puts p(ham) below float32's resolution at 1.0, and
+        # every such message would score exactly 1.0, leaving nothing to rank or calibrate.
+        attack = (1.0 - probs[:, 0].astype(np.float64)).tolist()
         chosen = probs[np.arange(len(best)), best].tolist()
         for a, k, attack_p, class_p in zip(todo, best, attack, chosen, strict=True):
             a.model_verdict = (CLASSES[k], attack_p)

@@ -123,8 +123,9 @@ def calibrate(scores: np.ndarray, is_ham: np.ndarray, target_fpr: float) -> dict
     quarantine = max(0.3, above(target_fpr))
     block = max(quarantine, above(target_fpr / 10))
     warn = min(quarantine, max(0.2, above(min(0.02, target_fpr * 20))))
-    return {"warn": round(warn, 6), "quarantine": round(quarantine, 6),
-            "block": round(min(block, 1.0), 6)}
+    # Not rounded: calibrated thresholds of a confident model differ from 1.0 in the 10th
+    # decimal, and rounding would move them to 1.0.
+    return {"warn": warn, "quarantine": quarantine, "block": min(block, 1.0)}
 
 
 def evaluate(decisions: Sequence[Any], labels: Sequence[int], scenarios: Sequence[str],

@@ -55,8 +55,9 @@ log = logging.getLogger("mailhawk.train")
 
 CALIBRATION_MARGIN = 0.5
 """Thresholds are set for this fraction of the target false-positive rate. Measured: ham of
-the time-later test split and of the whole corpus scored 1.3–1.7× the calibration split's rate
-at the same threshold (mail drifts), so calibrating at the target itself overshoots it."""
+the corpus's time-later test split scored 3–5× the calibration split's rate at the same
+threshold (mail drifts), so calibrating at the target itself overshoots it."""
+
 
 
 @dataclass
@@ -181,10 +182,13 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
         cascade_m = Cascade(load_scores(), models=runner)
         cal_scores = _final_scores(cascade_m, runner, cal_rows.assessments)
         is_ham = np.asarray(cal_rows.labels) == 0
-        # The target must hold on real ham and on synthetic ham alike: calibrate on each
-        # stream and keep the stricter threshold of each action.
+        # Thresholds come from real ham when there is any: the target is a rate on real mail,
+        # and synthetic hard ham (brand security notices, genuine vendor invoices) is our own
+        # model of the world, whose quirks once pushed every threshold to 0.999997 and cut
+        # SpamAssassin spam recall from 0.93 to 0.02. Synthetic ham's rate is reported apart.
+        streams = ["corpus"] if "corpus" in cal_rows.stream else sorted(set(cal_rows.stream))
         per_stream = [calibrate(cal_scores[mask], is_ham[mask], target_fpr * CALIBRATION_MARGIN)
-                      for name in sorted(set(cal_rows.stream))
+                      for name in streams
                       if (mask := np.array([s == name for s in cal_rows.stream])).any()]
         thresholds = {k: max(t[k] for t in per_stream) for k in ("warn", "quarantine",
                                                                  "block")}
@@ -210,6 +214,7 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
     # (rules, features, generator) gives other weights and so another version.
     digest = hashlib.sha256(orjson.dumps(sources, option=orjson.OPT_SORT_KEYS)
                             + str(seed).encode())
+    digest.update(orjson.dumps(thresholds, option=orjson.OPT_SORT_KEYS))
     for model in (content, behaviour):
         for tensor in model.state_dict().values():
             digest.update(tensor.detach().cpu().numpy().tobytes())

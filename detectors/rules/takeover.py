@@ -8,6 +8,11 @@ A quiet account (too little history to say what is usual for it) is judged on wh
 instead: one of the tenant's own accounts mailing a credential lure with a risky link to a
 domain it never used, to many people at once, is how lateral phishing starts, and a mailbox
 that rarely writes is as easy to steal as a busy one.
+
+Tried and left out: the same lure rule for a busy account showing a single anomaly. Aimed at
+the lateral-phishing misses in synthetic traffic, it made the retrained model so sure of a
+few real ham messages that the calibrated quarantine threshold went to 1 − 6e-11 and recall
+on everything else collapsed (measured 2026-11-24; the ham it fired on was not examined).
 """
 
 from __future__ import annotations

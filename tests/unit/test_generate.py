@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import string
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -357,3 +358,168 @@ def test_spam_waves_hit_several_tenants_from_shared_domains(
             tenants_by_domain[record.sender.domain].add(record.tenant_id)
     assert tenants_by_domain
     assert max(len(t) for t in tenants_by_domain.values()) == MODERATE["tenants"]
+
+
+# ------------------------------------------------------------------ consumer-facing mail
+
+CONSUMER_LURES = ("consumer_account_alert", "delivery_lure", "prize_lure", "subscription_lure",
+                  "advance_fee", "extortion", "payment_lure", "product_spam")
+CONSUMER_HAM = ("consumer_newsletter", "shipping_notice", "account_security_notice",
+                "billing_notice", "loyalty_statement", "survey_invitation")
+# A few words frequent in each language's mail and rare in the others'.
+LANGUAGE_WORDS = {
+    "de": {"ihr", "ihre", "sie", "und", "wir", "bitte", "nicht", "die", "der", "ist"},
+    "fr": {"votre", "vous", "nous", "pour", "est", "merci", "sur"},
+    "es": {"su", "tu", "para", "hemos", "por", "del", "gracias"},
+    "nl": {"uw", "je", "het", "een", "wij", "niet", "bij"},
+    "pt": {"sua", "seu", "não", "foi", "obrigado", "na", "em"},
+    "it": {"il", "suo", "tuo", "della", "per", "sono", "non"},
+    "en": {"your", "you", "the", "and", "we", "please", "our"},
+}
+# Portuguese text is told apart as European ("pt") or Brazilian ("pt-br") by vocabulary.
+PORTUGUESE_VARIANTS = {
+    "pt": {"utilizador", "equipa", "morada", "encomenda", "contactos", "subscrição", "ficheiros",
+           "detetámos", "registadas", "prémio", "inquérito", "si", "bónus", "portes"},
+    "pt-br": {"você", "usuário", "equipe", "cadastro", "celular", "assinatura", "arquivos", "pix",
+              "boleto", "cpf", "prêmio", "pesquisa", "contatos", "objeto", "fatura", "nf"},
+}
+EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+
+
+def _language(text: str) -> str:
+    words = re.findall(r"[a-zà-ÿ]+", text.lower())
+    scores = {lang: sum(w in vocab for w in words) for lang, vocab in LANGUAGE_WORDS.items()}
+    best = max(scores, key=lambda lang: (scores[lang], lang != "en"))
+    if best == "pt":
+        variant = {v: sum(w in vocab for w in words) for v, vocab in PORTUGUESE_VARIANTS.items()}
+        return "pt-br" if variant["pt-br"] > variant["pt"] else "pt"
+    return best
+
+
+def test_brazilian_portuguese_has_its_own_templates() -> None:
+    from bench import generate as gen
+
+    assert "pt-br" in gen._LANGS and len(gen._LANG_WEIGHTS) == len(gen._LANGS)
+    share = dict(zip(gen._LANGS, gen._LANG_WEIGHTS, strict=True))
+    others = [w for lang, w in share.items() if lang not in ("en", "pt-br")]
+    assert min(others) <= share["pt-br"] <= max(others)
+    fields = string.Formatter()
+    new_slots = {"cpf", "boleto", "plate", "pix_id", "nfe", "nfe_key", "last4", "year"}
+    # Slots the other languages' lures and brand mail use, and the Brazilian ones.
+    known = {f for by_lang in (*gen._LURES.values(), *gen._CONSUMER_HAM.values())
+             for lang, tables in by_lang.items()
+             if lang != "pt-br" for table in tables for text in table
+             for _, f, _, _ in fields.parse(text) if f}
+    for family in CONSUMER_LURES:
+        subjects, paras, anchors = gen._LURES[family]["pt-br"]
+        assert len(subjects) >= 6 and len(paras) >= 6, family
+        assert bool(anchors) == bool(gen._LURES[family]["en"][2]), family
+        used = {f for table in (subjects, paras, anchors) for text in table
+                for _, f, _, _ in fields.parse(text) if f}
+        assert used <= known | new_slots, (family, used - known - new_slots)
+        words = re.findall(r"[a-zà-ÿ]+", " ".join((*subjects, *paras)).lower())
+        assert (sum(w in PORTUGUESE_VARIANTS["pt-br"] for w in words)
+                > sum(w in PORTUGUESE_VARIANTS["pt"] for w in words)), family
+        for theme in gen._LURE_THEMES_BR[family]:
+            assert len(theme[1]) >= 5 and len(theme[2]) >= 5, family
+    everything = " ".join(text for family in CONSUMER_LURES
+                          for text in (*gen._LURES[family]["pt-br"][0],
+                                       *gen._LURES[family]["pt-br"][1]))
+    assert _language(everything) == "pt-br"
+    for kind, tables in gen._CONSUMER_HAM.items():
+        assert "pt-br" in tables, kind
+        assert _language(" ".join(tables["pt-br"][0] + tables["pt-br"][1])) == "pt-br", kind
+        assert _language(" ".join(tables["pt"][0] + tables["pt"][1])) == "pt", kind
+    assert any("pt-br" in spec[4] and spec[3].endswith(".com.br")
+               for spec in gen._CONSUMER_BRANDS.values())
+
+
+def test_consumer_lures_have_their_attack_types(moderate: list[tuple[MailRecord, Label]]
+                                                ) -> None:
+    expected = {"consumer_account_alert": "credential_phishing",
+                "delivery_lure": "credential_phishing", "payment_lure": "credential_phishing",
+                "prize_lure": "scam", "subscription_lure": "scam", "advance_fee": "scam",
+                "extortion": "scam", "product_spam": "spam"}
+    assert {s: ATTACK_SCENARIOS[s] for s in CONSUMER_LURES} == expected
+    seen = Counter(lab.scenario for _, lab in moderate if lab.scenario in CONSUMER_LURES)
+    assert set(seen) == set(CONSUMER_LURES)
+    attacks = sum(lab.label == "attack" for _, lab in moderate)
+    assert 0.3 < sum(seen.values()) / attacks < 0.6
+
+
+def test_consumer_ham_and_local_business_mail_are_present(
+        moderate: list[tuple[MailRecord, Label]]) -> None:
+    cutoff = EPOCH + MODERATE_WARMUP * DAY
+    late = Counter(lab.scenario for rec, lab in moderate if rec.received_at >= cutoff)
+    for scenario in (*CONSUMER_HAM, "business_local_language"):
+        assert late[scenario] > 0, scenario
+    local = [rec for rec, lab in moderate if lab.scenario == "business_local_language"]
+    assert {rec.direction for rec in local} == {"internal", "inbound", "outbound"}
+    assert all(_language(rec.text) in ("de", "fr", "es", "nl") for rec in local
+               if not rec.in_reply_to)
+
+
+def test_consumer_lures_come_from_never_seen_senders_and_carry_their_story(
+        moderate: list[tuple[MailRecord, Label]]) -> None:
+    checked = 0
+    for record, label, senders, _, _ in _history(moderate):
+        if label.scenario not in CONSUMER_LURES:
+            continue
+        checked += 1
+        assert record.direction == "inbound"
+        if record.sender.address not in record.recipients:  # self-addressed extortion aside
+            assert record.sender.address not in senders
+        if label.scenario in ("advance_fee", "extortion"):
+            assert not record.urls and not record.attachments
+        if label.scenario == "extortion":
+            assert re.search(r"\b(bc1q[0-9a-z]{38}|1[1-9A-HJ-NP-Za-km-z]{33})\b", record.text)
+        if label.scenario in ("consumer_account_alert", "delivery_lure", "payment_lure",
+                              "prize_lure", "subscription_lure", "product_spam"):
+            assert record.urls or any(a.filename.endswith(".html")
+                                      for a in record.attachments)
+    assert checked
+
+
+def test_real_brands_send_legitimate_mail_from_known_authenticated_domains(
+        moderate: list[tuple[MailRecord, Label]]) -> None:
+    by_sender: Counter[tuple[str, str]] = Counter()
+    for record, label in moderate:
+        if label.scenario in CONSUMER_HAM:
+            assert record.auth.dkim == "pass" and record.html
+            assert record.urls
+            by_sender[(record.tenant_id, record.sender.address)] += 1
+    assert by_sender
+    # Brands mail regularly: most of their messages come from senders seen several times.
+    assert sum(n for n in by_sender.values() if n >= 3) > 0.8 * sum(by_sender.values())
+    promos = [rec for rec, lab in moderate if lab.scenario == "consumer_newsletter"]
+    assert all("List-Unsubscribe" in rec.headers for rec in promos)
+
+
+def test_language_emoji_and_brand_names_do_not_mark_attacks(
+        moderate: list[tuple[MailRecord, Label]]) -> None:
+    languages: dict[str, Counter[str]] = {"ham": Counter(), "attack": Counter()}
+    emoji: Counter[str] = Counter()
+    names: dict[str, set[str]] = {"ham": set(), "attack": set()}
+    for record, label in moderate:
+        if label.scenario in CONSUMER_LURES or label.scenario in CONSUMER_HAM:
+            languages[label.label][_language(f"{record.subject} {record.text}")] += 1
+            emoji[label.label] += bool(EMOJI.search(record.subject))
+            names[label.label].add(record.sender.name)
+    for counts in languages.values():
+        assert len(counts) >= 5, counts
+        assert counts["en"] < 0.75 * sum(counts.values())
+    assert emoji["ham"] > 0 and emoji["attack"] > 0
+    assert emoji["ham"] > 0.3 * emoji["attack"]
+    # The brands that lures impersonate also send real mail to the same tenants.
+    assert sum(any(brand in name for name in names["attack"]) for brand in names["ham"]) >= 2
+
+
+def test_attacks_use_no_header_that_legitimate_mail_never_uses(
+        moderate: list[tuple[MailRecord, Label]]) -> None:
+    ham_headers = {k for rec, lab in moderate if lab.label == "ham" for k in rec.headers}
+    attack_headers = {k for rec, lab in moderate if lab.label == "attack" for k in rec.headers}
+    assert attack_headers <= ham_headers
+    for field in ("reply_to", "html", "attachments", "urls", "in_reply_to"):
+        ham_has = any(getattr(rec, field) for rec, lab in moderate if lab.label == "ham")
+        attack_has = any(getattr(rec, field) for rec, lab in moderate if lab.label == "attack")
+        assert ham_has or not attack_has, field

@@ -203,3 +203,14 @@ def test_quiet_account_linking_a_login_page_without_lure_words_is_still_flagged(
                 text="Please review the document and confirm by end of day.",
                 urls=("https://portal-access.co/verify-account/q0wQOoRo/",))
     assert hits_of(verdicts(lure)[0])["account_takeover"]["signals"] == ["quiet_account_lure"]
+
+
+def test_it_notice_linking_the_tenants_own_login_page_is_not_takeover():
+    usual = [mail("it@acme.com", ("carl@acme.com",), name="IT Service Desk",
+                  direction="internal", t=T0 + i * 3600, client_ip="10.1.1.9",
+                  urls=("https://login.acme.com/",)) for i in range(12)]
+    notice = mail("it@acme.com", STAFF, name="IT Service Desk", direction="internal",
+                  t=T0 + 7 * DAY + 3 * 3600, client_ip="10.1.1.9", subject="MFA enrolment",
+                  text="Please sign in with your company account to enrol MFA before Friday.",
+                  urls=("https://login.acme.com/mfa",))
+    assert "account_takeover" not in hits_of(verdicts(*usual, notice)[-1])
