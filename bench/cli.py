@@ -30,6 +30,18 @@ def _fail(exc: Exception) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
+def _corpora(corpora: Path | None) -> Path:
+    """The corpora folder, or an error that says how to point at it."""
+    from bench.corpus import corpora_dir
+
+    found = corpora_dir(corpora)
+    if found is None:
+        raise click.ClickException(
+            f"corpora not found{f' in {corpora}' if corpora else ''}: pass --corpora DIR (the "
+            "folder with enron-ham.tar.gz) or set MAILHAWK_CORPORA")
+    return found
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def bench() -> None:
     """Benchmark harness: synthetic and corpus streams, speed, latency and efficacy reports."""
@@ -89,13 +101,9 @@ def generate(out: Path, tenants: int, days: int, seed: int,
 def corpus(out: Path, corpora: Path | None, normalise: bool, ham_limit: int | None,
            attacks_limit: int | None, outside_ham_limit: int) -> None:
     """Write a replay stream of real labelled mail (bench.corpus) into --out."""
-    from bench.corpus import corpora_dir, write
+    from bench.corpus import write
 
-    found = corpora_dir(corpora)
-    if found is None:
-        raise click.ClickException(
-            f"corpora not found{f' in {corpora}' if corpora else ''}: pass --corpora DIR (the "
-            "folder with enron-ham.tar.gz) or set MAILHAWK_CORPORA")
+    found = _corpora(corpora)
     try:
         manifest = write(found, out, normalise=normalise, ham_limit=ham_limit,
                          attacks_limit=attacks_limit, outside_ham_limit=outside_ham_limit,
@@ -272,14 +280,9 @@ def scale(out: Path | None, full: bool, populations: tuple[int, ...], measure: i
 def state(out: Path | None, corpora: Path | None, passes: int, batch_size: int,
           limit: int | None, detectors: bool) -> None:
     """State cost per message (read, update, encode+write) on the Enron-derived stream."""
-    from bench.corpus import corpora_dir
     from bench.state_cost import StateCostOptions, run_state_cost, summary
 
-    found = corpora_dir(corpora)
-    if found is None:
-        raise click.ClickException(
-            f"corpora not found{f' in {corpora}' if corpora else ''}: pass --corpora DIR (the "
-            "folder with enron-ham.tar.gz) or set MAILHAWK_CORPORA")
+    found = _corpora(corpora)
     out = out or _default_out("state")
     opts = StateCostOptions(corpora=found, out=out, batch_size=batch_size, passes=passes,
                             limit=limit, detectors=detectors, progress=_progress())

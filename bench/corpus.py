@@ -44,9 +44,12 @@ def corpora_dir(explicit: str | Path | None = None) -> Path | None:
     """The corpora folder, or None when there is none.
 
     Looked for in order: ``explicit``, ``$MAILHAWK_CORPORA``, ``../shared/data/corpora`` next
-    to the repository.
+    to the repository. A folder named explicitly is the only one tried: a mistyped path must
+    fail, not quietly measure another data set.
     """
-    candidates = [explicit, os.environ.get("MAILHAWK_CORPORA"),
+    if explicit:
+        return Path(explicit) if (Path(explicit) / ARCHIVES["enron"]).exists() else None
+    candidates = [os.environ.get("MAILHAWK_CORPORA"),
                   Path(__file__).resolve().parents[2] / "shared" / "data" / "corpora"]
     for c in candidates:
         if c and (Path(c) / ARCHIVES["enron"]).exists():

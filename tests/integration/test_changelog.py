@@ -14,12 +14,18 @@ from stream.kafka import LatchingProducer, ensure_topics, producer_config, resto
 pytestmark = pytest.mark.integration
 
 
-def test_restore_applies_marked_batches_and_drops_the_unmarked_tail(broker, topics):
+
+def _topics_config(broker, topics) -> EngineConfig:
+    """A two-partition config on this test's topics, with the topics created."""
     cfg = EngineConfig(bootstrap_servers=broker.bootstrap_servers, partitions=2,
                        input_topic=topics.input, verdict_topic=topics.verdicts,
                        dead_letter_topic=topics.dead, changelog_topic=topics.changelog,
                        group=topics.group)
     ensure_topics(cfg)
+    return cfg
+
+def test_restore_applies_marked_batches_and_drops_the_unmarked_tail(broker, topics):
+    cfg = _topics_config(broker, topics)
     producer = LatchingProducer(producer_config(cfg))
     # batch 1 (complete), then a batch that died after one record, then its re-run with a
     # repair of the orphan key, then a tail that never got its marker
@@ -58,11 +64,7 @@ def test_an_abandoned_restore_resumes_from_the_batch_it_reached(broker, topics, 
     from stream import changelog
 
     monkeypatch.setattr(changelog, "_APPLY_EVERY", 5)  # apply after every few batches
-    cfg = EngineConfig(bootstrap_servers=broker.bootstrap_servers, partitions=2,
-                       input_topic=topics.input, verdict_topic=topics.verdicts,
-                       dead_letter_topic=topics.dead, changelog_topic=topics.changelog,
-                       group=topics.group)
-    ensure_topics(cfg)
+    cfg = _topics_config(broker, topics)
     producer = LatchingProducer(producer_config(cfg))
     for i in range(30):
         produce_batch(producer, topics.changelog, 0, f"{10 * i}-{10 * i + 10}".encode(),
