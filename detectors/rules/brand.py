@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar, Final
 
 from detectors.base import Context, DetectorConfig, build_config, hit
@@ -65,10 +66,19 @@ _COMPACT: Final = {b.replace(" ", ""): b for b in BRANDS if len(b) >= 5}
 
 def brand_named(display_name: str, sender_domain: str) -> str | None:
     """The brand a display name (or the sender domain's name part) claims, if any."""
+    return _brand_in_name(display_name) or _brand_in_label(sender_domain.split(".", 1)[0])
+
+
+# Both halves are memoised: display names and sender domains repeat from message to message,
+# and the regex search plus ~30 substring tests cost ~3 µs a message on the development VM.
+@lru_cache(maxsize=65536)
+def _brand_in_name(display_name: str) -> str | None:
     found = _NAME_RE.search(display_name.lower())
-    if found:
-        return found.group(1)
-    label = sender_domain.split(".", 1)[0]
+    return found.group(1) if found else None
+
+
+@lru_cache(maxsize=65536)
+def _brand_in_label(label: str) -> str | None:
     for compact, brand in _COMPACT.items():
         if compact in label:
             return brand
@@ -88,6 +98,7 @@ class BrandImpersonation:
     """A brand's name on mail from a domain the brand does not use."""
 
     name: ClassVar[str] = "brand_impersonation"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: BrandConfig = build_config(BrandConfig, self.name, config)
