@@ -224,9 +224,17 @@ class PartitionState:
     (``None`` for keys known to be absent) overlaid with the current batch's new values, so a
     read is one dict lookup. ``_undo`` keeps, for each key the batch changed, the committed
     value it replaced (:meth:`rollback` puts them back) and is the batch's set of changed keys
-    (:meth:`changes` encodes each once). Replacing a key moves it to the end of ``_live``'s
-    insertion order, so eviction (the older half, between batches only) drops what was least
-    recently written or first read longest ago.
+    (:meth:`changes` encodes each once).
+
+    Eviction is second-chance (CLOCK), between batches only. ``_live``'s insertion order is
+    the clock: replacing a key moves it to the newest end, and every key a batch prefetches
+    that was already cached is marked referenced (set updates per batch, at C speed). When
+    the cache is over capacity, a sweep from the oldest end drops unreferenced keys and
+    moves referenced ones to the newest end with their mark cleared, until half the
+    capacity is free. Dropping the older half outright, as before, threw out hot keys that
+    are read far more often than written (the tenant, persons, reverse pairs): written
+    long ago, they sat at the old end however often they were read, so each sweep cost a
+    burst of re-reads and decodes. The marks cost ~1 µs a message (Enron batches).
     """
 
     def __init__(self, store: Store, *, decay: Decay = NO_DECAY,
@@ -238,6 +246,7 @@ class PartitionState:
         self._undo: dict[bytes, Any] = {}
         self._deferred: list[bytes] = []  # keys whose _live value is a _MailboxUpdates
         self._pending_changelog: dict[bytes, bytes | None] = {}
+        self._referenced: set[bytes] = set()  # prefetched since the last sweep (see _evict)
 
     # ------------------------------------------------------------------ reads
 
@@ -272,10 +281,16 @@ class PartitionState:
     def prefetch(self, keys: Iterable[bytes]) -> None:
         """Load every key not yet known with one multi-get."""
         live = self._live
-        missing = list(set(keys).difference(live))  # C speed: live is a dict, not a view
+        wanted = set(keys)
+        missing = wanted.difference(live)  # C speed: live is a dict, not a view
+        # Hits are marked referenced for the eviction sweep; new keys enter unmarked, so a
+        # key read once (a one-off sender) does not push out one read by every batch.
+        self._referenced |= wanted
         if not missing:
             return
-        for key, raw in zip(missing, self.store.get_many(missing), strict=True):
+        self._referenced -= missing
+        fetch = list(missing)
+        for key, raw in zip(fetch, self.store.get_many(fetch), strict=True):
             live[key] = None if raw is None else decode(key[:1], raw)
 
     @staticmethod
@@ -569,14 +584,28 @@ class PartitionState:
         self._evict()
 
     def _evict(self) -> None:
-        """Bound the decoded profiles between batches: drop the older half when over capacity.
+        """Bound the decoded profiles between batches: a second-chance sweep (class doc).
 
-        Dicts keep insertion order, so one pass over half the keys keeps eviction amortised
-        O(1) per key; it never runs inside a batch, where ``_undo`` refers to live entries.
+        Frees half the capacity at once, so a sweep runs once per ``capacity / 2`` new keys
+        and visits each key at most twice: amortised O(1) per key. It never runs inside a
+        batch, where ``_undo`` refers to live entries.
         """
         live = self._live
-        if len(live) > self._capacity:
-            for key in list(islice(live, len(live) - self._capacity // 2)):
+        if len(live) <= self._capacity:
+            return
+        excess = len(live) - self._capacity // 2
+        referenced = self._referenced
+        self._referenced = set()
+        for key in list(live):
+            if excess <= 0:
+                break
+            value = live.pop(key)
+            if key in referenced:
+                live[key] = value  # second chance: to the newest end, mark cleared
+            else:
+                excess -= 1
+        if excess > 0:  # more keys were referenced than half the cache holds: oldest go
+            for key in list(islice(live, excess)):
                 del live[key]
 
     def apply_restored(self, records: Mapping[bytes, bytes | None],
@@ -584,6 +613,7 @@ class PartitionState:
         """Write restored changelog records and bookkeeping; drops the decoded profiles."""
         self.store.write(records, meta)
         self._live.clear()
+        self._referenced.clear()
         self._undo.clear()
         self._deferred.clear()
 

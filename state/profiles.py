@@ -105,6 +105,18 @@ def _scaled(profile_ref: float, t: float, decay: Decay) -> tuple[float, float]:
     return w, 1.0
 
 
+def _bumped(counter: dict[str, float], key: str, w: float, keep: int) -> dict[str, float]:
+    """A copy of ``counter`` after :func:`_bump` (``counter`` itself is left unchanged)."""
+    out = dict(counter)
+    _bump(out, key, w, keep)
+    return out
+
+
+def _divided(counter: dict[str, float], factor: float) -> dict[str, float]:
+    """A copy of ``counter`` with every value divided by ``factor`` (as :func:`_rescale`)."""
+    return {k: v / factor for k, v in counter.items()}
+
+
 def _rescale(counter: dict[str, float], factor: float) -> None:
     for k in counter:
         counter[k] /= factor
@@ -151,6 +163,21 @@ class SenderProfile:
             dict(self.return_path_domains), list(self.hours), list(self.weekdays),
             dict(self.auth), dict(self.networks), dict(self.link_domains),
             dict(self.attachment_types), dict(self.verdicts), self.max_fanout,
+        )
+
+    def shallow_copy(self) -> SenderProfile:
+        """A copy sharing every counter except ``verdicts``, for copy-on-write updates.
+
+        :func:`observe_sender` replaces each counter it changes (most messages change a
+        few of the ten), so copying them all up front was wasted work and memory. Only
+        ``verdicts`` is copied: :func:`count_verdict` counts into the batch's own profile
+        in place. Nothing else may change a shared counter in place.
+        """
+        return SenderProfile(
+            self.ref, self.first_seen, self.last_seen, self.count, self.n_recipients,
+            self.display_names, self.reply_to_domains, self.return_path_domains,
+            self.hours, self.weekdays, self.auth, self.networks, self.link_domains,
+            self.attachment_types, dict(self.verdicts), self.max_fanout,
         )
 
     def to_list(self) -> list[Any]:
@@ -522,7 +549,7 @@ def observe_sender(
     campaign must not make its new network, hour and link domain look usual to the next
     message of the same campaign.
     """
-    p = SenderProfile(ref=t, first_seen=t, last_seen=t) if p is None else p.copy()
+    p = SenderProfile(ref=t, first_seen=t, last_seen=t) if p is None else p.shallow_copy()
     w, factor = _scaled(p.ref, t, decay)
     if factor != 1.0:
         _rebase_sender(p, factor, t)
@@ -533,20 +560,35 @@ def observe_sender(
         return p
     p.n_recipients += new_recipients
     p.max_fanout = max(p.max_fanout, fanout)
-    _bump(p.display_names, display_name, w, TOP_DISPLAY_NAMES)
-    _bump(p.reply_to_domains, reply_to_domain, w, TOP_SMALL)
-    _bump(p.return_path_domains, return_path_domain, w, TOP_SMALL)
+    # Copy on write: a counter this message changes is replaced by a changed copy; the
+    # others stay shared with the previous profile (see SenderProfile.shallow_copy).
+    if display_name:
+        p.display_names = _bumped(p.display_names, display_name, w, TOP_DISPLAY_NAMES)
+    if reply_to_domain:
+        p.reply_to_domains = _bumped(p.reply_to_domains, reply_to_domain, w, TOP_SMALL)
+    if return_path_domain:
+        p.return_path_domains = _bumped(p.return_path_domains, return_path_domain, w,
+                                        TOP_SMALL)
     tm = int(t)
-    p.hours[(tm // 3600) % 24] += w
-    p.weekdays[(tm // 86400 + 3) % 7] += w  # 1970-01-01 was a Thursday; Monday = 0
-    for name, outcome in zip(("spf", "dkim", "dmarc"), auth, strict=True):
-        if outcome:
-            _bump(p.auth, f"{name}_{'pass' if outcome == 'pass' else 'fail'}", w, 8)
-    _bump(p.networks, network, w, TOP_NETWORKS)
-    for d in link_domains:
-        _bump(p.link_domains, d, w, TOP_LINK_DOMAINS)
-    for ext in attachment_types:
-        _bump(p.attachment_types, ext, w, TOP_SMALL)
+    p.hours = hours = list(p.hours)
+    hours[(tm // 3600) % 24] += w
+    p.weekdays = weekdays = list(p.weekdays)
+    weekdays[(tm // 86400 + 3) % 7] += w  # 1970-01-01 was a Thursday; Monday = 0
+    if any(auth):
+        p.auth = counter = dict(p.auth)
+        for name, outcome in zip(("spf", "dkim", "dmarc"), auth, strict=True):
+            if outcome:
+                _bump(counter, f"{name}_{'pass' if outcome == 'pass' else 'fail'}", w, 8)
+    if network:
+        p.networks = _bumped(p.networks, network, w, TOP_NETWORKS)
+    if link_domains:
+        p.link_domains = counter = dict(p.link_domains)
+        for d in link_domains:
+            _bump(counter, d, w, TOP_LINK_DOMAINS)
+    if attachment_types:
+        p.attachment_types = counter = dict(p.attachment_types)
+        for ext in attachment_types:
+            _bump(counter, ext, w, TOP_SMALL)
     return p
 
 
@@ -572,11 +614,21 @@ def count_verdict(p: SenderProfile, *, t: float, action: str, decay: Decay) -> N
 
 
 def _rebase_sender(p: SenderProfile, factor: float, t: float) -> None:
+    """Divide every counter of ``p`` by ``factor``, into new containers.
+
+    ``p``'s counters may be shared with the profile it was copied from
+    (:meth:`SenderProfile.shallow_copy`), so they are replaced, never changed in place.
+    """
     p.ref = t
     p.count /= factor
-    for c in (p.display_names, p.reply_to_domains, p.return_path_domains, p.auth,
-              p.networks, p.link_domains, p.attachment_types, p.verdicts):
-        _rescale(c, factor)
+    p.display_names = _divided(p.display_names, factor)
+    p.reply_to_domains = _divided(p.reply_to_domains, factor)
+    p.return_path_domains = _divided(p.return_path_domains, factor)
+    p.auth = _divided(p.auth, factor)
+    p.networks = _divided(p.networks, factor)
+    p.link_domains = _divided(p.link_domains, factor)
+    p.attachment_types = _divided(p.attachment_types, factor)
+    p.verdicts = _divided(p.verdicts, factor)
     p.hours = [h / factor for h in p.hours]
     p.weekdays = [d / factor for d in p.weekdays]
 

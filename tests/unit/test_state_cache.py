@@ -1,0 +1,103 @@
+"""The decoded-profile cache: second-chance eviction keeps hot keys, and copy-on-write sender
+updates never change a profile a snapshot still shows."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+
+from state import Decay, MemoryStore, PartitionState, SenderProfile, default_facts_fn
+from state.profiles import count_verdict, observe_sender
+from tests.factories import T0, mail
+
+facts_of = default_facts_fn()
+
+
+class CountingStore(MemoryStore):
+    """A memory store that counts how often each key is read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: dict[bytes, int] = {}
+
+    def get_many(self, keys: Sequence[bytes]) -> list[bytes | None]:
+        for key in keys:
+            self.reads[key] = self.reads.get(key, 0) + 1
+        return super().get_many(keys)
+
+
+def _batch(state: PartitionState, records, offset: int) -> int:
+    facts = [facts_of(r) for r in records]
+    keys = [state.keys_for(r, f) for r, f in zip(records, facts, strict=True)]
+    state.prefetch(k for mk in keys for k in mk.all())
+    for r, f, mk in zip(records, facts, keys, strict=True):
+        state.observe(r, f, state.snapshot(r, f, mk))
+        state.observe_verdict(r, "allow")
+    offset += len(records)
+    state.commit(state.changes(), offset, None)
+    return offset
+
+
+def test_a_key_every_batch_reads_survives_eviction_and_one_off_keys_do_not():
+    store = CountingStore()
+    state = PartitionState(store, cache_entries=60)
+    # One hot mailbox every batch writes to, and the tenant key every message reads; the
+    # senders are new every time, so the cache overflows and is swept again and again.
+    offset, t = 0, T0
+    for b in range(40):
+        records = [mail(f"stranger{b}-{i}@far{b}-{i}.example", ("bob@acme.com",), t=t + i)
+                   for i in range(5)]
+        offset = _batch(state, records, offset)
+        t += 60
+    tenant_key = state.keys_for(records[0], facts_of(records[0])).tenant
+    assert store.reads[tenant_key] == 1  # read once, never evicted: every batch reads it
+    # A one-off sender from the first batch was swept out: reading it again hits the store.
+    first = mail("stranger0-0@far0-0.example", ("bob@acme.com",), t=t)
+    sender_key = state.keys_for(first, facts_of(first)).sender
+    before = store.reads[sender_key]
+    _batch(state, [first], offset)
+    assert store.reads[sender_key] == before + 1
+
+
+def test_eviction_bounds_the_cache_when_every_key_is_hot():
+    store = CountingStore()
+    state = PartitionState(store, cache_entries=20)
+    offset = 0
+    records = [mail(f"s{i}@d{i}.example", (f"r{i}@acme.com",), t=T0 + i) for i in range(30)]
+    for _ in range(5):  # the same 30 messages' keys again and again: all referenced
+        offset = _batch(state, records, offset)
+        assert len(state._live) <= 20
+
+
+def test_copy_on_write_leaves_the_previous_sender_profile_unchanged():
+    decay = Decay(half_life=60.0)
+    kw = dict(display_name="Alice", reply_to_domain="r.example", return_path_domain="p.example",
+              auth=("pass", "fail", ""), network="10.0.0.0/24", link_domains=("l.example",),
+              attachment_types=("pdf",), new_recipients=1, fanout=1, decay=decay)
+    first = observe_sender(None, t=T0, **kw)
+    count_verdict(first, t=T0, action="allow", decay=decay)
+    kept = copy.deepcopy(first)
+    second = observe_sender(first, t=T0 + 30.0, **kw)  # counters shared where unchanged
+    count_verdict(second, t=T0 + 30.0, action="warn", decay=decay)  # counts in place
+    third = observe_sender(second, t=T0 + 60.0 * 500, **kw)  # a rebase replaces them all
+    count_verdict(third, t=T0 + 60.0 * 500, action="warn", decay=decay)
+    assert first == kept
+    assert second.verdicts == {"allow": kept.verdicts["allow"], "warn": 2.0 ** 0.5}
+    assert third.ref == T0 + 60.0 * 500
+
+
+def test_a_snapshot_shows_its_sender_as_before_after_later_messages_and_verdicts():
+    state = PartitionState(MemoryStore(), decay=Decay(half_life=60.0))
+    _batch(state, [mail(t=T0)], 0)
+    snaps: list[tuple[SenderProfile, SenderProfile]] = []
+    records = [mail(t=T0 + 60.0 * 500 * k) for k in (1, 2)]  # each forces a rebase
+    for r in records:
+        snap = state.snapshot(r, facts_of(r))
+        assert snap.sender is not None
+        snaps.append((snap.sender, copy.deepcopy(snap.sender)))
+        state.observe(r, facts_of(r), snap)
+    for r in records:
+        state.observe_verdict(r, "allow")
+    state.commit(state.changes(), 3, None)
+    for shown, kept in snaps:
+        assert shown == kept
