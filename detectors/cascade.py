@@ -270,7 +270,7 @@ class Cascade:
         settled = not hits and record.direction != "inbound"
         return Assessment(record, facts, content, snapshot, hits, settled)
 
-    def _decisive_hit(self, hits: Sequence[Hit]) -> Hit | None:
+    def decisive_hit(self, hits: Sequence[Hit]) -> Hit | None:
         """The strongest hit that quarantines on its own (``combine.decisive``), if any.
 
         A few heuristics are precise enough to act without the model's agreement (a brand's
@@ -301,7 +301,7 @@ class Cascade:
             thresholds = self.model_thresholds.get(attack, self.model_thresholds["default"])
             action = thresholds.action(score)
             if _ACTION_ORDER[action] < _ACTION_ORDER["quarantine"]:
-                decisive = self._decisive_hit(assessment.hits)
+                decisive = self.decisive_hit(assessment.hits)
                 if decisive is not None:
                     return Decision("quarantine", decisive.attack_type, decisive.score,
                                     ordered)

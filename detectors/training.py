@@ -128,6 +128,69 @@ def calibrate(scores: np.ndarray, is_ham: np.ndarray, target_fpr: float) -> dict
     return {"warn": warn, "quarantine": quarantine, "block": min(block, 1.0)}
 
 
+TYPE_FLOOR_FACTOR: Final = 5.0
+"""A per-type quarantine threshold never goes below the score this many times the target
+rate of *all* ham reaches: a type no calibration ham was given still needs a confident
+score, because the test ham is not the calibration ham."""
+
+
+def calibrate_by_type(scores: np.ndarray, types: Sequence[str], is_ham: np.ndarray,
+                      fixed: np.ndarray, target_fpr: float) -> dict[str, dict[str, float]]:
+    """Quarantine thresholds per attack type, sharing one false-positive budget on ham.
+
+    One threshold for every type spends the whole budget where ham looks most like an attack
+    (newsletters the model calls spam) and makes every other type pay for it: a genuine
+    vendor invoice is rarely typed invoice fraud, so invoice fraud can be caught at a lower
+    score for no false positive. Each type's threshold may sit just above any of its own
+    ham scores; the allocation of the budget (``target_fpr`` × ham, less the ham that
+    ``fixed`` marks as quarantined whatever the thresholds, e.g. by decisive hits) that
+    catches the most calibration attacks is found exactly by dynamic programming over
+    types (the budget is a handful of messages). ``default`` is the single threshold of
+    :func:`calibrate`, for types the calibration data never produced.
+
+    Args:
+        scores: The model's attack probability per message.
+        types: The attack type the model named per message.
+        is_ham: Whether each message is ham.
+        fixed: Messages quarantined whatever the thresholds.
+        target_fpr: False-positive rate on ham to stay within.
+    """
+    base = calibrate(scores, is_ham, target_fpr)
+    types_a = np.asarray(types)
+    n_ham = int(is_ham.sum())
+    budget = max(0, int(np.floor(target_fpr * n_ham)) - int((fixed & is_ham).sum()))
+    floor = max(0.3, calibrate(scores, is_ham, min(0.5, target_fpr * TYPE_FLOOR_FACTOR))
+                ["quarantine"])
+    free = ~fixed
+    # options[t]: (false positives, threshold, attacks caught) per useful threshold.
+    options: dict[str, list[tuple[int, float, int]]] = {}
+    for t in sorted(set(types_a[free & ~is_ham].tolist())):
+        ham_t = np.sort(scores[free & is_ham & (types_a == t)])[::-1]
+        att_t = scores[free & ~is_ham & (types_a == t)]
+        opts = []
+        for j in range(min(budget, len(ham_t)) + 1):
+            thr = float(np.nextafter(ham_t[j], 2.0)) if j < len(ham_t) else floor
+            thr = min(1.0, max(thr, floor))
+            opts.append((int((ham_t >= thr).sum()), thr, int((att_t >= thr).sum())))
+        options[t] = opts
+    # best[b] = (attacks caught, thresholds) with at most b false positives so far; of equal
+    # catches, the higher thresholds (the more careful choice) win.
+    best: list[tuple[int, dict[str, float]]] = [(0, {})] * (budget + 1)
+    for t, opts in options.items():
+        new = []
+        for b in range(budget + 1):
+            candidates = [(best[b - fp][0] + gain, {**best[b - fp][1], t: thr})
+                          for fp, thr, gain in opts if fp <= b]
+            new.append(max(candidates, key=lambda c: (c[0], sum(c[1].values())))
+                       if candidates else (best[b][0], {**best[b][1], t: 1.0}))
+        best = new
+    out = {"default": base}
+    for t, q in best[budget][1].items():
+        out[t] = {"warn": min(base["warn"], q), "quarantine": q,
+                  "block": max(q, base["block"])}
+    return out
+
+
 def evaluate(decisions: Sequence[Any], labels: Sequence[int], scenarios: Sequence[str],
              ) -> dict[str, Any]:
     """Recall per attack type and scenario, false-positive and warn rates, precision."""
