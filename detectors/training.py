@@ -37,9 +37,14 @@ def _class_weights(y: np.ndarray) -> np.ndarray:
     return np.minimum(weights, 50.0).astype(np.float32)
 
 
-def fit_content(texts: list[str], y: np.ndarray, *, epochs: int = 4, seed: int = 7) -> Any:
-    """Train the hashed n-gram content model (float; quantized when saved)."""
+def fit_content(texts: list[str], y: np.ndarray, *, epochs: int = 4, seed: int = 7,
+                desc: str = "") -> Any:
+    """Train the hashed n-gram content model (float; quantized when saved).
+
+    ``desc`` names a progress bar (none when empty): a fit takes minutes on two cores.
+    """
     import torch
+    from tqdm import tqdm
 
     from detectors.model.hashing import hash_texts
     from detectors.model.nets import ContentModel
@@ -50,9 +55,11 @@ def fit_content(texts: list[str], y: np.ndarray, *, epochs: int = 4, seed: int =
     loss_fn = torch.nn.CrossEntropyLoss(weight=torch.from_numpy(_class_weights(y)))
     rng = np.random.default_rng(seed)
     model.train()
+    bar = tqdm(total=epochs * len(texts), desc=desc, unit=" msg", disable=not desc)
     for _ in range(epochs):
         order = rng.permutation(len(texts))
         for start in range(0, len(order), 256):
+            bar.update(min(256, len(order) - start))
             idx = order[start:start + 256]
             indices, offsets = hash_texts([texts[i] for i in idx], **HASHING)
             logits = model(torch.from_numpy(indices), torch.from_numpy(offsets))
@@ -60,6 +67,7 @@ def fit_content(texts: list[str], y: np.ndarray, *, epochs: int = 4, seed: int =
             opt.zero_grad()
             loss.backward()
             opt.step()
+    bar.close()
     model.eval()
     return model
 

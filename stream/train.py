@@ -166,9 +166,9 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
     for f in (0, 1):
         part = fold == f
         m = fit_content([t for t, p in zip(texts, part, strict=True) if not p], y[~part],
-                        seed=seed + f)
+                        seed=seed + f, desc=f"content model, fold {f + 1}/2" if progress else "")
         oof[part] = content_probs(m, [t for t, p in zip(texts, part, strict=True) if p])
-    content = fit_content(texts, y, seed=seed)
+    content = fit_content(texts, y, seed=seed, desc="content model" if progress else "")
     x = behaviour_matrix(train_rows.assessments, oof)
     behaviour = fit_behaviour(x, y, seed=seed)
 
