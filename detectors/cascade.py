@@ -33,7 +33,7 @@ from detectors.base import Context, Detector
 from detectors.errors import DetectorConfigError
 from detectors.features import ContentFeatures, extract_batch
 from detectors.rules import REGISTRY
-from schemas.records import ACTIONS, Hit, MailRecord
+from schemas.records import ACTIONS, DIRECTIONS, Hit, MailRecord
 from state import MessageFacts, PartitionState, StateSnapshot
 
 GENERIC: Final = "any"
@@ -144,6 +144,12 @@ class Cascade:
             detector = cls(sections.get(cls.name))
             if detector.config.enabled:
                 self.detectors.append(detector)
+        # Per direction, the detectors that can hit mail of that direction (see
+        # ``Detector``), in cascade order.
+        self._by_direction: dict[str, list[Detector]] = {
+            direction: [d for d in self.detectors
+                        if direction in getattr(d, "directions", DIRECTIONS)]
+            for direction in DIRECTIONS}
         # Two sets of thresholds for two kinds of score: the scores file's for combined
         # heuristic hits, and the artifact's, calibrated on the model's attack probability
         # for a target false-positive rate.
@@ -257,11 +263,12 @@ class Cascade:
         """Tier 2: every heuristic detector against one message."""
         ctx = Context(record, facts, snapshot, content)
         hits: list[Hit] = []
-        for detector in self.detectors:
+        for detector in self._by_direction.get(record.direction, self.detectors):
             hits.extend(detector.detect(ctx))
         lookalike = next((h.evidence.get("target") for h in hits
                           if h.detector == "lookalike_domain" and
-                          h.evidence.get("domain") == facts.sender_domain), None)
+                          h.evidence.get("domain") == facts.sender_domain), None) \
+            if hits else None
         if lookalike and snapshot.domain is None:
             facts = replace(facts, lookalike_of=str(lookalike))
         # Early exit: outbound and internal mail that no heuristic objects to skips the models

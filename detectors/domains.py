@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, cast
 
 import tldextract
 from rapidfuzz import process
@@ -188,8 +188,11 @@ FREEMAIL_DOMAINS: Final[frozenset[str]] = frozenset({
 })
 
 
+@lru_cache(maxsize=65536)
 def is_freemail(domain: str) -> bool:
     """Whether ``domain`` (or its registrable domain) is a public free-mail provider.
+
+    Memoised like the other per-domain functions: it is asked once per message and more.
 
     Args:
         domain: A domain or host, any case.
@@ -228,6 +231,13 @@ _PLAIN_HTTP: Final = re.compile(
     r"(https?)://([A-Za-z0-9\-_]+(?:\.[A-Za-z0-9\-_]+)*)\.?(?::\d{1,5})?(?=[/?#]|\Z)",
     re.IGNORECASE,
 )
+# The same for an ASCII link without IGNORECASE, which costs ~40% of the match: on ASCII text
+# the case-folded pattern matches exactly this (it differs only on the Kelvin sign, the long s
+# and the dotless i, which ``[A-Za-z]`` matches under IGNORECASE).
+_PLAIN_HTTP_ASCII: Final = re.compile(
+    r"([hH][tT][tT][pP][sS]?)://([A-Za-z0-9\-_]+(?:\.[A-Za-z0-9\-_]+)*)\.?(?::\d{1,5})?"
+    r"(?=[/?#]|\Z)")
+_new_parts: Final = tuple.__new__
 _SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 _AUTHORITY_END: Final = re.compile(r"[/?#\\]")
 _HIERARCHICAL: Final = frozenset({"http", "https", "ftp", "ftps", "ws", "wss", "hxxp",
@@ -248,9 +258,12 @@ def parse_url(url: str) -> UrlParts:
     Returns:
         Scheme, userinfo, host and the rest of the link.
     """
-    plain = _PLAIN_HTTP.match(url)
+    plain = (_PLAIN_HTTP_ASCII if url.isascii() else _PLAIN_HTTP).match(url)
     if plain is not None and not url[-1:].isspace():
-        return UrlParts(plain.group(1).lower(), "", plain.group(2).lower(), url[plain.end():])
+        scheme, host = plain.group(1, 2)
+        # tuple.__new__ skips the NamedTuple's Python-level __new__ (same object).
+        return cast(UrlParts, _new_parts(UrlParts, (scheme.lower(), "", host.lower(),
+                                                    url[plain.end():])))
     s = url.strip().strip("<>\"'")
     scheme = ""
     rest = s

@@ -20,9 +20,14 @@ from schemas.records import MailRecord
 from state import MessageFacts
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ContentFeatures:
-    """Content signals of one message (no state involved)."""
+    """Content signals of one message (no state involved).
+
+    Read-only by contract. Not ``frozen``: a frozen dataclass's ``__init__`` sets every field
+    through ``object.__setattr__``, ~4x the cost of a plain one (about 1 µs per message for
+    this class on the development VM, and it is built for every message).
+    """
 
     cues: Cues
     urls: UrlRisk
@@ -70,7 +75,8 @@ def _extract(record: MailRecord, cues: Cues) -> tuple[MessageFacts, ContentFeatu
     url_risk = assess_urls(record.urls, sender_domain)
     attachment_risk = assess_attachments(record.attachments)
     reply_domains = tuple(dict.fromkeys(
-        registrable_domain(a.domain) for a in record.reply_to if a.domain))
+        registrable_domain(a.domain) for a in record.reply_to if a.domain)) \
+        if record.reply_to else ()
     rp = record.return_path.rpartition("@")[2]
     recipient_domains: tuple[str, ...] = ()
     if record.direction == "outbound":

@@ -557,6 +557,7 @@ class _Table:
     last8: np.ndarray
     length: np.ndarray
     long_vids: frozenset[int]         # words longer than 16 bytes: confirmed on the bytes
+    is_long: np.ndarray               # by vocabulary id: in long_vids (a take, not an isin)
     base: int                         # vocabulary size: the packing base of phrase keys
     phrase_keys: tuple[np.ndarray, ...]   # [k-1]: sorted packed keys of k-word phrases
     phrase_group: tuple[np.ndarray, ...]  # [k-1]: entry group of each key
@@ -623,6 +624,7 @@ def _table() -> _Table:
         slot_vid=slot_vid, single_group=single_group,
         first8=first8, last8=last8, length=length,
         long_vids=frozenset(i for i, w in enumerate(words) if len(w) > _EXACT_BYTES),
+        is_long=np.array([len(w) > _EXACT_BYTES for w in words], dtype=bool),
         base=base, phrase_keys=tuple(phrase_keys), phrase_group=tuple(phrase_group),
         wraps=tuple(wraps), group_start=np.array(starts, dtype=np.int64),
         entry_code=np.array(codes, dtype=np.int64),
@@ -704,7 +706,7 @@ def _scan_chunk(flats: list[bytes], which: list[int], out: list[Cues]) -> None:
     if not len(tok):
         return
     if table.long_vids:
-        for j in np.flatnonzero(np.isin(vid, list(table.long_vids))).tolist():
+        for j in np.flatnonzero(table.is_long.take(vid)).tolist():
             t = int(tok[j])
             if buf[tok_start[t]:tok_end[t]] != table.words[int(vid[j])]:
                 vid[j] = -1

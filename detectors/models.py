@@ -48,7 +48,12 @@ class ModelRunner:
     """Loaded models plus the featurizer settings of their artifact."""
 
     def __init__(self, path: Path, *, threads: int = 1) -> None:
-        from detectors.model.artifact import configure_torch, load_artifact
+        from detectors.model.artifact import (
+            behaviour_predictor,
+            configure_torch,
+            content_predictor,
+            load_artifact,
+        )
 
         configure_torch(threads)
         loaded = load_artifact(path, expected_layout_version=FEATURE_LAYOUT_VERSION)
@@ -60,6 +65,11 @@ class ModelRunner:
         self.path = path
         self.content = loaded.content
         self.behaviour = loaded.behaviour
+        # The same kernels as predict_content/predict_behaviour, resolved once per model.
+        self._content_predict = (content_predictor(loaded.content)
+                                 if loaded.content is not None else None)
+        self._behaviour_predict = (behaviour_predictor(loaded.behaviour)
+                                   if loaded.behaviour is not None else None)
         self.version = loaded.version
         self.hashing: dict[str, Any] = dict(manifest.get("config", {}).get("hashing", {}))
         if "char_ngrams" in self.hashing:
@@ -70,15 +80,14 @@ class ModelRunner:
 
     def content_probs(self, assessments: Sequence[Assessment]) -> np.ndarray:
         """Content-model class probabilities, one row per assessment."""
-        from detectors.model.artifact import predict_content
         from detectors.model.hashing import hash_texts
 
-        if self.content is None:
+        if self._content_predict is None:
             raise ArtifactError(f"artifact {self.path} has no content model")
         t0 = time.perf_counter()
         indices, offsets = hash_texts([model_text(a) for a in assessments], **self.hashing)
         t1 = time.perf_counter()
-        probs = predict_content(self.content, indices, offsets)
+        probs = self._content_predict(indices, offsets)
         self.seconds["featurize"] += t1 - t0
         self.seconds["infer"] += time.perf_counter() - t1
         return probs
@@ -93,13 +102,11 @@ class ModelRunner:
 
     def predict(self, assessments: Sequence[Assessment]) -> np.ndarray:
         """Behaviour-model class probabilities (content probabilities if no behaviour model)."""
-        from detectors.model.artifact import predict_behaviour
-
         x = self.features(assessments)
-        if self.behaviour is None:
+        if self._behaviour_predict is None:
             return x[:, -len(CLASSES):]
         t0 = time.perf_counter()
-        probs = predict_behaviour(self.behaviour, x)
+        probs = self._behaviour_predict(x)
         self.seconds["infer"] += time.perf_counter() - t0
         return probs
 

@@ -33,6 +33,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ from typing import Any
 import numpy as np
 import torch
 from torch import nn
+from torch.ao.nn.quantized import EmbeddingBag as QuantizedEmbeddingBag
+from torch.ao.nn.quantized.dynamic import Linear as DynamicQuantizedLinear
 
 from detectors.errors import ArtifactError
 from detectors.model.nets import (
@@ -53,7 +56,9 @@ from detectors.model.nets import (
 __all__ = [
     "ARTIFACT_FORMAT",
     "LoadedModels",
+    "behaviour_predictor",
     "configure_torch",
+    "content_predictor",
     "load_artifact",
     "predict_behaviour",
     "predict_content",
@@ -374,3 +379,108 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     raise TypeError(f"manifest value of type {type(value).__name__} is not JSON-serialisable")
+
+
+# ----------------------------------------------------------------------------- serving path
+#
+# A model call through ``nn.Module`` costs 110-160 µs per batch before any arithmetic (module
+# dispatch, hooks, the overload resolution of every ``torch.ops`` packet, the packed-params
+# attribute look-ups), 1.5-2 µs a message at the cascade's batch sizes: more than the
+# behaviour MLP's arithmetic. The predictors below run the very same kernels with the same
+# arguments in the same order, resolved once, so they return the same bits as
+# ``predict_content`` / ``predict_behaviour``; any other structure falls back to those.
+
+
+def _dynamic_linear(layer: nn.Module) -> Callable[[torch.Tensor], torch.Tensor] | None:
+    """The kernel call of one dynamically quantized int8 ``Linear``, as its forward makes it."""
+    if type(layer) is not DynamicQuantizedLinear or layer.training \
+            or layer._packed_params.dtype != torch.qint8:
+        return None
+    weights = layer._packed_params._packed_params
+    op = torch.ops.quantized.linear_dynamic.default
+    # Its forward passes reduce_range=True from module version 4 on (the default before).
+    reduce_range = layer.version is not None and layer.version >= 4
+
+    def linear(x: torch.Tensor) -> torch.Tensor:
+        # The forward's trailing ``.to(x.dtype)`` is a no-op on float32 input and output.
+        return op(x, weights, reduce_range)
+
+    return linear
+
+
+def content_predictor(model: nn.Module) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """:func:`predict_content` for ``model``, without the per-call module overhead.
+
+    Build it once per loaded model (it holds the model's packed weights as they are now).
+
+    Args:
+        model: A :class:`ContentModel`; the direct path is taken for the int8 form
+            :func:`~detectors.model.nets.quantize` makes, in eval mode.
+
+    Returns:
+        A function of ``(indices, offsets)`` equal to ``predict_content(model, ...)``.
+    """
+    bag, norm = getattr(model, "bag", None), getattr(model, "norm", None)
+    head = _dynamic_linear(getattr(model, "head", nn.Identity()))
+    if (type(model) is not ContentModel or model.training or head is None
+            or type(bag) is not QuantizedEmbeddingBag or bag.dtype != torch.quint8
+            or type(norm) is not nn.LayerNorm):
+        return lambda indices, offsets: predict_content(model, indices, offsets)
+    packed_bag = bag._packed_params._packed_weight
+    bag_op = torch.ops.quantized.embedding_bag_byte.default
+    pruned, include_last = bool(bag.pruned_weights), bool(bag.include_last_offset)
+    shape, weight, bias, eps = norm.normalized_shape, norm.weight, norm.bias, norm.eps
+
+    def predict(indices: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        indices = np.ascontiguousarray(indices, dtype=np.int64)
+        offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+        # ContentModel.forward's bag lengths (at least 1), in numpy: the same integers.
+        lengths = np.diff(offsets, append=np.int64(len(indices)))
+        np.maximum(lengths, 1, out=lengths)
+        with torch.inference_mode():
+            summed = bag_op(packed_bag, torch.from_numpy(indices), torch.from_numpy(offsets),
+                            False, 0, pruned, None, None, include_last)
+            mean = summed / torch.from_numpy(lengths).unsqueeze(1)
+            logits = head(torch.relu(torch.layer_norm(mean, shape, weight, bias, eps)))
+            return torch.softmax(logits, dim=1).numpy()
+
+    return predict
+
+
+def behaviour_predictor(model: nn.Module) -> Callable[[np.ndarray], np.ndarray]:
+    """:func:`predict_behaviour` for ``model``, without the per-call module overhead.
+
+    Build it once per loaded model (it holds the model's packed weights as they are now).
+
+    Args:
+        model: A :class:`BehaviourModel`; the direct path is taken for the int8 form
+            :func:`~detectors.model.nets.quantize` makes, in eval mode.
+
+    Returns:
+        A function of ``x`` equal to ``predict_behaviour(model, x)``.
+    """
+    steps: list[Callable[[torch.Tensor], torch.Tensor]] = []
+    mlp = getattr(model, "mlp", None)
+    ok = type(model) is BehaviourModel and not model.training and type(mlp) is nn.Sequential
+    for layer in mlp if ok else ():
+        if type(layer) is nn.ReLU and not layer.inplace:
+            steps.append(torch.relu)
+        elif type(layer) is nn.Dropout and not layer.training:
+            continue  # the identity in eval mode
+        elif (linear := _dynamic_linear(layer)) is not None:
+            steps.append(linear)
+        else:
+            ok = False
+            break
+    if not ok:
+        return lambda x: predict_behaviour(model, x)
+    mean, scale = model.feature_mean, model.feature_scale
+
+    def predict(x: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            h = (torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)) - mean) / scale
+            for step in steps:
+                h = step(h)
+            return torch.softmax(h, dim=1).numpy()
+
+    return predict

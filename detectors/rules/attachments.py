@@ -26,6 +26,7 @@ class AttachmentLure:
     """Dangerous attachment types, stronger with "open the attachment" language."""
 
     name: ClassVar[str] = "attachment_risk"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound", "internal"})
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: AttachmentConfig = build_config(AttachmentConfig, self.name, config)

@@ -31,6 +31,7 @@ class AuthFailure:
     """SPF/DKIM/DMARC did not pass."""
 
     name: ClassVar[str] = "auth_failure"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound", "internal"})
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: AuthConfig = build_config(AuthConfig, self.name, config)

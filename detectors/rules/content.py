@@ -24,6 +24,7 @@ class SpamContent:
     """Spam, scam and credential-lure vocabulary, discounted for established senders."""
 
     name: ClassVar[str] = "spam_content"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: ContentConfig = build_config(ContentConfig, self.name, config)
@@ -66,6 +67,7 @@ class SenderBurst:
     """A sender that appeared recently and already wrote many messages."""
 
     name: ClassVar[str] = "sender_burst"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: BurstConfig = build_config(BurstConfig, self.name, config)
@@ -102,6 +104,7 @@ class CampaignWave:
     """
 
     name: ClassVar[str] = "campaign_wave"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: CampaignConfig = build_config(CampaignConfig, self.name, config)

@@ -26,6 +26,7 @@ class DisplayNameAddress:
     """The display name names a different address."""
 
     name: ClassVar[str] = "display_name_address"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: DisplayAddressConfig = build_config(DisplayAddressConfig, self.name,

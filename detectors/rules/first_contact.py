@@ -39,6 +39,7 @@ class FirstContact:
     """No recipient has written to or received mail from this sender before."""
 
     name: ClassVar[str] = "first_contact"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: FirstContactConfig = build_config(FirstContactConfig, self.name, config)

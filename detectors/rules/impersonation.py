@@ -38,6 +38,7 @@ class DisplayNameSpoof:
     """The display name is an internal person's, the address is not one of theirs."""
 
     name: ClassVar[str] = "display_name_spoof"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: ImpersonationConfig = build_config(ImpersonationConfig, self.name, config)

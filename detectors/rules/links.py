@@ -28,6 +28,7 @@ class LinkRisk:
     """Risky links, stronger with credential lures."""
 
     name: ClassVar[str] = "url_risk"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: LinkConfig = build_config(LinkConfig, self.name, config)

@@ -55,6 +55,7 @@ class LookalikeDomain:
     """The sender's (or reply-to) domain imitates a trusted domain."""
 
     name: ClassVar[str] = "lookalike_domain"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: LookalikeConfig = build_config(LookalikeConfig, self.name, config)

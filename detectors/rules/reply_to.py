@@ -35,6 +35,7 @@ class ReplyToDivergence:
     """Reply-To on another registrable domain than From."""
 
     name: ClassVar[str] = "reply_to_divergence"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: ReplyToConfig = build_config(ReplyToConfig, self.name, config)

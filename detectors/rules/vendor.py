@@ -31,6 +31,7 @@ class VendorFraud:
     """Bank-detail change or invoice from an anomalous vendor identity."""
 
     name: ClassVar[str] = "vendor_fraud"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: VendorConfig = build_config(VendorConfig, self.name, config)

@@ -108,6 +108,20 @@ def test_parse_url_keeps_userinfo_and_path() -> None:
     assert parts.path == "/secure/login?x=1"
 
 
+@pytest.mark.parametrize(("url", "parts"), [
+    ("HTTPS://Acme.COM.:8443/Path?q=1", ("https", "", "acme.com", "/Path?q=1")),
+    ("hTtP://a-b_c.example.org#top", ("http", "", "a-b_c.example.org", "#top")),
+    ("http://acme.com", ("http", "", "acme.com", "")),
+    ("http://acme.com:123456/x", ("http", "", "acme.com", "/x")),  # not a port: general path
+    ("http://acme..com/x", ("http", "", "acme..com", "/x")),
+    # Under IGNORECASE [A-Za-z] matches the Kelvin sign: non-ASCII links keep that reading.
+    ("http://\u212aiwi.com/x", ("http", "", "kiwi.com", "/x")),
+    ("http://bücher.de/x", ("http", "", "bücher.de", "/x")),
+])
+def test_parse_url_plain_links_any_case(url: str, parts: tuple[str, ...]) -> None:
+    assert tuple(parse_url(url)) == parts
+
+
 # --------------------------------------------------------------------------- lookalike
 
 PROTECTED = frozenset({

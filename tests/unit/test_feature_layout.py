@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from detectors import Cascade
-from detectors.layout import CLASSES, COLUMNS, N_FEATURES, behaviour_matrix
-from state import NO_DECAY, MemoryStore, PartitionState
-from tests.factories import T0, mail
+from detectors.layout import CLASSES, COLUMNS, CUES, DETECTORS, N_FEATURES, behaviour_matrix
+from detectors.rules.authentication import AUTH_FAILURES
+from state import NO_DECAY, Decay, MemoryStore, PartitionState
+from tests.factories import T0, mail, org_traffic
 
 
 def _rows(*records, probs=None):
@@ -39,3 +42,54 @@ def test_columns_hold_the_hits_the_facts_and_the_content_probabilities():
 def test_without_content_probabilities_the_content_columns_are_zero():
     _, x = _rows(mail())
     assert not x[:, -len(CLASSES):].any()
+
+
+def _reference_row(a) -> list[float]:
+    """One row by the layout's literal definition, a value at a time."""
+    def log(x: float) -> float:
+        return math.log1p(max(0.0, x))
+
+    hit_cols = [0.0] * len(DETECTORS)
+    for h in a.hits:
+        j = DETECTORS.index(h.detector)
+        hit_cols[j] = max(hit_cols[j], h.score)
+    r, snap, s = a.record, a.snapshot, a.snapshot.sender
+    t, dom, rcpts, auth = r.received_at, snap.domain, snap.recipients, r.auth
+    pairs = [v.pair.count if v.pair else 0 for v in rcpts]
+    return [
+        *hit_cols, *[log(getattr(a.content.cues, c)) for c in CUES],
+        a.content.urls.score, log(len(r.urls)), a.content.attachments.score,
+        log(len(r.attachments)), float(s is not None),
+        log(snap.decayed(s.count, s.ref, t) if s else 0.0),
+        log((t - s.first_seen) / 86400.0 if s else 0.0), log(s.n_recipients if s else 0),
+        float(dom is not None), log(snap.decayed(dom.count, dom.ref, t) if dom else 0.0),
+        float(bool(dom and dom.outbound)), float(bool(dom and dom.known_vendor)),
+        float(all(v.first_contact for v in rcpts) if rcpts else s is None),
+        float(any(v.reverse is not None for v in rcpts)), log(len(rcpts)),
+        log(min(pairs) if pairs else 0), float(a.content.sender_freemail),
+        float(any(d != a.facts.sender_domain for d in a.content.reply_to_domains)),
+        float(a.facts.person_like),
+        float(snap.person is not None and r.sender.address not in snap.person.addresses),
+        float(auth.spf in AUTH_FAILURES), float(auth.dkim in AUTH_FAILURES),
+        float(auth.dmarc in AUTH_FAILURES), float(not (auth.spf or auth.dkim or auth.dmarc)),
+        float(r.direction == "inbound"), float(r.direction == "internal"),
+        float(r.direction == "outbound"), log(len(r.text) / 100.0), float(bool(r.html)),
+    ]
+
+
+def test_rows_equal_the_literal_definition_bit_for_bit():
+    """The batch form (numpy log1p over gathered columns) changes no float32 value."""
+    lures = [mail("it-desk@rnicrosoft-support.top", ("carl@acme.com",), t=T0 + 10.0 * i,
+                  name="Microsoft 365", subject="Password expires today",
+                  text="Verify your account now: sign in to keep your password. Wire the "
+                       "invoice payment today, gift cards, urgent.",
+                  urls=("http://rnicrosoft-support.top/login/verify", "https://bit.ly/x"),
+                  reply_to="collect@gmail.com", auth=("fail", "fail", "none"))
+             for i in range(3)]
+    records = org_traffic(300) + lures
+    state = PartitionState(MemoryStore(), decay=Decay(half_life=7 * 86400.0))
+    assessments = Cascade().assess_batch(state, records)
+    assert any(a.hits for a in assessments) and any(a.snapshot.recipients for a in assessments)
+    x = behaviour_matrix(assessments, None)
+    want = np.array([_reference_row(a) for a in assessments], dtype=np.float32)
+    np.testing.assert_array_equal(x[:, :want.shape[1]], want)

@@ -26,6 +26,7 @@ from detectors.model import (
     quantize,
     save_artifact,
 )
+from detectors.model.artifact import behaviour_predictor, content_predictor
 
 BUCKETS = 1 << 12
 LAYOUT = {"version": 3, "columns": ["a", "b", "c", "d", "e", "f"]}
@@ -159,6 +160,28 @@ def test_save_then_load_gives_the_same_probabilities(
                                predict_behaviour(quantize(behaviour_model), x), atol=1e-5)
     assert not loaded.content.training and not loaded.behaviour.training
     assert loaded.version == "test-1"
+
+
+def test_predictors_return_the_same_bits_as_the_module_calls(
+        tmp_path: Path, content_model: ContentModel, behaviour_model: BehaviourModel) -> None:
+    """The serving path calls the kernels directly; it must not change a single bit."""
+    loaded = load_artifact(_save(tmp_path / "artifact", content_model, behaviour_model),
+                           expected_layout_version=3)
+    texts, _ = _toy_texts(50, seed=5)
+    texts[3] = ""  # an empty bag (bucket 0)
+    indices, offsets = hash_texts(texts, buckets=BUCKETS)
+    x, _ = _toy_behaviour(50, seed=5)
+    for content, behaviour in ((loaded.content, loaded.behaviour),
+                               (quantize(content_model), quantize(behaviour_model)),
+                               (content_model, behaviour_model)):  # float: the fallback
+        for n in (1, 7, 50):
+            cut = offsets[n] if n < len(offsets) else len(indices)
+            want = predict_content(content, indices[:cut], offsets[:n])
+            got = content_predictor(content)(indices[:cut], offsets[:n])
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+            want = predict_behaviour(behaviour, x[:n])
+            got = behaviour_predictor(behaviour)(x[:n].astype(np.float64))
+            assert got.dtype == want.dtype and np.array_equal(got, want)
 
 
 def test_manifest_records_what_the_models_are_and_how_they_were_made(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from detectors import Cascade, DetectorConfigError
+from detectors.base import Context
 from schemas import MailRecord
 from state import NO_DECAY, MemoryStore, PartitionState
-from tests.factories import T0, mail
+from tests.factories import T0, mail, org_traffic
 
 DAY = 86400.0
 
@@ -290,3 +291,35 @@ def test_unknown_decisive_detector_refuses_to_start():
 def test_out_of_range_decisive_score_refuses_to_start():
     with pytest.raises(DetectorConfigError, match="within"):
         Cascade({"combine": {"decisive": {"brand_impersonation": 1.5}}})
+
+
+# ----------------------------------------------------------------- directions
+
+
+def test_a_detector_never_hits_mail_of_a_direction_it_does_not_declare():
+    """The cascade skips a detector for directions outside its ``directions``: that must
+    change no verdict, so every detector is run here on every message regardless."""
+    lure = dict(name="Microsoft 365 Security", subject="Password expires: verify your account",
+                text="Sign in to keep your password. Wire the overdue invoice payment today; "
+                     "new bank details attached. Buy gift cards, keep this confidential.",
+                urls=("http://203.0.113.7/login", "https://acme-secure.top/verify/account"),
+                reply_to="collect@gmail.com", auth=("fail", "fail", "fail"),
+                client_ip="198.51.100.9")
+    records = [*history(), *org_traffic(200)]
+    for i, direction in enumerate(("inbound", "internal", "outbound") * 3):
+        sender = "anna.berg@acme.com" if direction != "inbound" else "anna.berg@acme-co.top"
+        to = ("carl@acme.com",) if direction != "outbound" else ("x@partner.com",)
+        records.append(mail(sender, to, direction=direction, t=T0 + 20 * DAY + i, **lure))
+    cascade = Cascade()
+    state = PartitionState(MemoryStore(), decay=NO_DECAY)
+    assessments = cascade.assess_batch(state, records)
+    seen = set()
+    for a in assessments:
+        ctx = Context(a.record, a.facts, a.snapshot, a.content)
+        for detector in cascade.detectors:
+            hits = detector.detect(ctx)
+            seen.update((h.detector, a.record.direction) for h in hits)
+            if a.record.direction not in getattr(detector, "directions", {a.record.direction}):
+                assert hits == [], (detector.name, a.record.direction)
+    assert {d for d, _ in seen} >= {"lookalike_domain", "auth_failure", "first_contact"}
+    assert {direction for _, direction in seen} >= {"inbound", "internal"}
