@@ -86,6 +86,15 @@ def _parse_archive(path: Path, *, normalise: bool, direction: str | None = None,
         yield corpus_label(raw.origin), record
 
 
+def own_dates(corpora: Path, source: str) -> list[tuple[float, str]]:
+    """``(date, message id)`` of one archive's messages by their own ``Date``, oldest first.
+
+    ``build`` re-dates the mail it injects; evaluation splits by the original dates.
+    """
+    return sorted((r.received_at, r.message_id) for _, r in _parse_archive(
+        corpora / ARCHIVES[source], normalise=True, direction="inbound"))
+
+
 def build(corpora: Path, *, normalise: bool = True, ham_limit: int | None = None,
           attacks_limit: int | None = None, outside_ham_limit: int | None = 0,
           phishing_pot: bool = True, seed: int = 7, progress: bool = False,

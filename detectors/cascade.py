@@ -162,6 +162,7 @@ class Cascade:
         combine = scores.get("combine", {})
         self.generic_boost = float(combine.get("generic_boost", 0.5))
         self.generic_cap = float(combine.get("generic_cap", 0.45))
+        self.decisive = self._decisive(combine.get("decisive", {}))
         self.models = models
         self.model_version: str = models.version if models is not None else "none"
         self.times = StageTimes()
@@ -185,6 +186,20 @@ class Cascade:
                 raise DetectorConfigError("actions", f"thresholds of '{attack}' must satisfy "
                                           "0 < warn <= quarantine <= block <= 1")
             out[attack] = t
+        return out
+
+    @staticmethod
+    def _decisive(raw: Mapping[str, Any]) -> dict[str, float]:
+        known = {cls.name for cls in REGISTRY}
+        out: dict[str, float] = {}
+        for name, minimum in raw.items():
+            if name not in known:
+                raise DetectorConfigError("combine", f"decisive detector '{name}' does not "
+                                          "exist in this build")
+            if not 0.0 < float(minimum) <= 1.0:
+                raise DetectorConfigError("combine", f"decisive score of '{name}' must be "
+                                          f"within (0, 1], got {minimum}")
+            out[name] = float(minimum)
         return out
 
     # ------------------------------------------------------------------ tiers
@@ -262,6 +277,22 @@ class Cascade:
         settled = not hits and record.direction != "inbound"
         return Assessment(record, facts, content, snapshot, hits, settled)
 
+    def decisive_hit(self, hits: Sequence[Hit]) -> Hit | None:
+        """The strongest hit that quarantines on its own (``combine.decisive``), if any.
+
+        A few heuristics are precise enough to act without the model's agreement (a brand's
+        name on a free-mail account with a credential lure): the model learns the mail it was
+        trained on, and phishing kits change faster than any training set, while the
+        evidence these hits need does not.
+        """
+        best = None
+        for h in hits:
+            minimum = self.decisive.get(h.detector)
+            if minimum is not None and h.score >= minimum and h.attack_type != GENERIC and (
+                    best is None or h.score > best.score):
+                best = h
+        return best
+
     def decide(self, assessment: Assessment) -> Decision:
         """Tier 4: choose attack type, score and action; list the hits that drove them.
 
@@ -276,6 +307,11 @@ class Cascade:
             attack, score = assessment.model_verdict
             thresholds = self.model_thresholds.get(attack, self.model_thresholds["default"])
             action = thresholds.action(score)
+            if _ACTION_ORDER[action] < _ACTION_ORDER["quarantine"]:
+                decisive = self.decisive_hit(assessment.hits)
+                if decisive is not None:
+                    return Decision("quarantine", decisive.attack_type, decisive.score,
+                                    ordered)
             return Decision(action, attack if action != "allow" else "none", score, ordered)
         if not hits:
             return Decision("allow", "none", 0.0, ())

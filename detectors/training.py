@@ -37,9 +37,14 @@ def _class_weights(y: np.ndarray) -> np.ndarray:
     return np.minimum(weights, 50.0).astype(np.float32)
 
 
-def fit_content(texts: list[str], y: np.ndarray, *, epochs: int = 4, seed: int = 7) -> Any:
-    """Train the hashed n-gram content model (float; quantized when saved)."""
+def fit_content(texts: list[str], y: np.ndarray, *, epochs: int = 4, seed: int = 7,
+                desc: str = "") -> Any:
+    """Train the hashed n-gram content model (float; quantized when saved).
+
+    ``desc`` names a progress bar (none when empty): a fit takes minutes on two cores.
+    """
     import torch
+    from tqdm import tqdm
 
     from detectors.model.hashing import hash_texts
     from detectors.model.nets import ContentModel
@@ -50,9 +55,11 @@ def fit_content(texts: list[str], y: np.ndarray, *, epochs: int = 4, seed: int =
     loss_fn = torch.nn.CrossEntropyLoss(weight=torch.from_numpy(_class_weights(y)))
     rng = np.random.default_rng(seed)
     model.train()
+    bar = tqdm(total=epochs * len(texts), desc=desc, unit=" msg", disable=not desc)
     for _ in range(epochs):
         order = rng.permutation(len(texts))
         for start in range(0, len(order), 256):
+            bar.update(min(256, len(order) - start))
             idx = order[start:start + 256]
             indices, offsets = hash_texts([texts[i] for i in idx], **HASHING)
             logits = model(torch.from_numpy(indices), torch.from_numpy(offsets))
@@ -60,6 +67,7 @@ def fit_content(texts: list[str], y: np.ndarray, *, epochs: int = 4, seed: int =
             opt.zero_grad()
             loss.backward()
             opt.step()
+    bar.close()
     model.eval()
     return model
 
@@ -126,6 +134,69 @@ def calibrate(scores: np.ndarray, is_ham: np.ndarray, target_fpr: float) -> dict
     # Not rounded: calibrated thresholds of a confident model differ from 1.0 in the 10th
     # decimal, and rounding would move them to 1.0.
     return {"warn": warn, "quarantine": quarantine, "block": min(block, 1.0)}
+
+
+TYPE_FLOOR_FACTOR: Final = 5.0
+"""A per-type quarantine threshold never goes below the score this many times the target
+rate of *all* ham reaches: a type no calibration ham was given still needs a confident
+score, because the test ham is not the calibration ham."""
+
+
+def calibrate_by_type(scores: np.ndarray, types: Sequence[str], is_ham: np.ndarray,
+                      fixed: np.ndarray, target_fpr: float) -> dict[str, dict[str, float]]:
+    """Quarantine thresholds per attack type, sharing one false-positive budget on ham.
+
+    One threshold for every type spends the whole budget where ham looks most like an attack
+    (newsletters the model calls spam) and makes every other type pay for it: a genuine
+    vendor invoice is rarely typed invoice fraud, so invoice fraud can be caught at a lower
+    score for no false positive. Each type's threshold may sit just above any of its own
+    ham scores; the allocation of the budget (``target_fpr`` × ham, less the ham that
+    ``fixed`` marks as quarantined whatever the thresholds, e.g. by decisive hits) that
+    catches the most calibration attacks is found exactly by dynamic programming over
+    types (the budget is a handful of messages). ``default`` is the single threshold of
+    :func:`calibrate`, for types the calibration data never produced.
+
+    Args:
+        scores: The model's attack probability per message.
+        types: The attack type the model named per message.
+        is_ham: Whether each message is ham.
+        fixed: Messages quarantined whatever the thresholds.
+        target_fpr: False-positive rate on ham to stay within.
+    """
+    base = calibrate(scores, is_ham, target_fpr)
+    types_a = np.asarray(types)
+    n_ham = int(is_ham.sum())
+    budget = max(0, int(np.floor(target_fpr * n_ham)) - int((fixed & is_ham).sum()))
+    floor = max(0.3, calibrate(scores, is_ham, min(0.5, target_fpr * TYPE_FLOOR_FACTOR))
+                ["quarantine"])
+    free = ~fixed
+    # options[t]: (false positives, threshold, attacks caught) per useful threshold.
+    options: dict[str, list[tuple[int, float, int]]] = {}
+    for t in sorted(set(types_a[free & ~is_ham].tolist())):
+        ham_t = np.sort(scores[free & is_ham & (types_a == t)])[::-1]
+        att_t = scores[free & ~is_ham & (types_a == t)]
+        opts = []
+        for j in range(min(budget, len(ham_t)) + 1):
+            thr = float(np.nextafter(ham_t[j], 2.0)) if j < len(ham_t) else floor
+            thr = min(1.0, max(thr, floor))
+            opts.append((int((ham_t >= thr).sum()), thr, int((att_t >= thr).sum())))
+        options[t] = opts
+    # best[b] = (attacks caught, thresholds) with at most b false positives so far; of equal
+    # catches, the higher thresholds (the more careful choice) win.
+    best: list[tuple[int, dict[str, float]]] = [(0, {})] * (budget + 1)
+    for t, opts in options.items():
+        new = []
+        for b in range(budget + 1):
+            candidates = [(best[b - fp][0] + gain, {**best[b - fp][1], t: thr})
+                          for fp, thr, gain in opts if fp <= b]
+            new.append(max(candidates, key=lambda c: (c[0], sum(c[1].values())))
+                       if candidates else (best[b][0], {**best[b][1], t: 1.0}))
+        best = new
+    out = {"default": base}
+    for t, q in best[budget][1].items():
+        out[t] = {"warn": min(base["warn"], q), "quarantine": q,
+                  "block": max(q, base["block"])}
+    return out
 
 
 def evaluate(decisions: Sequence[Any], labels: Sequence[int], scenarios: Sequence[str],

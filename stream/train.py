@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ from detectors.layout import CLASSES, behaviour_matrix, layout
 from detectors.models import ModelRunner, model_text
 from detectors.training import (
     HASHING,
-    calibrate,
+    calibrate_by_type,
     class_of,
     content_probs,
     evaluate,
@@ -165,9 +166,9 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
     for f in (0, 1):
         part = fold == f
         m = fit_content([t for t, p in zip(texts, part, strict=True) if not p], y[~part],
-                        seed=seed + f)
+                        seed=seed + f, desc=f"content model, fold {f + 1}/2" if progress else "")
         oof[part] = content_probs(m, [t for t, p in zip(texts, part, strict=True) if p])
-    content = fit_content(texts, y, seed=seed)
+    content = fit_content(texts, y, seed=seed, desc="content model" if progress else "")
     x = behaviour_matrix(train_rows.assessments, oof)
     behaviour = fit_behaviour(x, y, seed=seed)
 
@@ -186,18 +187,27 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
         # and synthetic hard ham (brand security notices, genuine vendor invoices) is our own
         # model of the world, whose quirks once pushed every threshold to 0.999997 and cut
         # SpamAssassin spam recall from 0.93 to 0.02. Synthetic ham's rate is reported apart.
-        streams = ["corpus"] if "corpus" in cal_rows.stream else sorted(set(cal_rows.stream))
-        per_stream = [calibrate(cal_scores[mask], is_ham[mask], target_fpr * CALIBRATION_MARGIN)
-                      for name in streams
-                      if (mask := np.array([s == name for s in cal_rows.stream])).any()]
-        thresholds = {k: max(t[k] for t in per_stream) for k in ("warn", "quarantine",
-                                                                 "block")}
-        runner.thresholds = {"default": thresholds}
+        # The attacks of every stream decide where the budget is best spent.
+        real = np.array([s == "corpus" for s in cal_rows.stream], bool)
+        keep = (real | ~is_ham) if real.any() else np.ones(len(is_ham), bool)
+        types = np.array([a.model_verdict[0] if a.model_verdict else "none"
+                          for a in cal_rows.assessments])
+        fixed = np.array([cascade_m.decisive_hit(a.hits) is not None
+                          for a in cal_rows.assessments], bool)
+        # The model's own probability, also where a decisive hit raised the action.
+        cal_scores = np.array([a.model_verdict[1] if a.model_verdict else score
+                               for a, score in zip(cal_rows.assessments, cal_scores,
+                                                   strict=True)])
+        by_type = calibrate_by_type(cal_scores[keep], types[keep].tolist(), is_ham[keep],
+                                    fixed[keep], target_fpr * CALIBRATION_MARGIN)
+        thresholds = by_type["default"]
+        runner.thresholds = by_type
         final = Cascade(load_scores(), models=runner)
         test_decisions = _decisions(final, runner, test_rows.assessments)
         report: dict[str, Any] = {
             "target_false_positive_rate": target_fpr,
             "thresholds": thresholds,
+            "thresholds_by_attack_type": {k: v for k, v in by_type.items() if k != "default"},
             "test": evaluate(test_decisions, test_rows.labels, test_rows.scenarios),
             "test_by_stream": {
                 name: evaluate([d for d, s in zip(test_decisions, test_rows.stream,
@@ -214,7 +224,7 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
     # (rules, features, generator) gives other weights and so another version.
     digest = hashlib.sha256(orjson.dumps(sources, option=orjson.OPT_SORT_KEYS)
                             + str(seed).encode())
-    digest.update(orjson.dumps(thresholds, option=orjson.OPT_SORT_KEYS))
+    digest.update(orjson.dumps(by_type, option=orjson.OPT_SORT_KEYS))
     for model in (content, behaviour):
         for tensor in model.state_dict().values():
             digest.update(tensor.detach().cpu().numpy().tobytes())
@@ -227,7 +237,7 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
         shutil.rmtree(out)
     save_artifact(out, content=content, behaviour=behaviour, config=config,
                   feature_layout=layout(), training_data=sources, metrics=metrics,
-                  thresholds={"default": thresholds}, version=version, created="reproducible")
+                  thresholds=by_type, version=version, created="reproducible")
     report["artifact"] = {"path": str(out), "version": version}
     if evaluate_noncommercial and corpora is not None:
         report["corpus_evaluation"] = evaluate_corpus(out, corpora, progress=progress)
@@ -265,8 +275,29 @@ def evaluate_corpus(artifact: Path, corpora: Path, *, progress: bool = True
     verdicts = list(scan_records(records, artifact=str(artifact)))
     labels = [class_of(lab[v.message_id].label, lab[v.message_id].attack_type)
               for v in verdicts]
-    scenarios = [lab[v.message_id].scenario for v in verdicts]
+    halves = _phishing_pot_halves(corpora)
+    scenarios = [halves.get(v.message_id.split("#", 1)[0], lab[v.message_id].scenario)
+                 if lab[v.message_id].scenario == "phishing_pot" else lab[v.message_id].scenario
+                 for v in verdicts]
     return evaluate(verdicts, labels, scenarios)
+
+
+def _phishing_pot_halves(corpora: Path) -> dict[str, str]:
+    """phishing_pot message ids to the half of the corpus, by their own date, they are in.
+
+    The rules were developed looking at misses of the earlier half only (the corpus stream
+    re-dates injected mail, so the split is by the message's own ``Date``); the later half
+    is the held-out figure.
+    """
+    from bench.corpus import own_dates
+
+    dated = own_dates(corpora, "phishing_pot")
+    if not dated:
+        return {}
+    cut = dated[len(dated) // 2][0]
+    day = time.strftime("%Y-%m-%d", time.gmtime(cut))
+    return {mid: f"phishing_pot before {day}" if at < cut else f"phishing_pot from {day}"
+            for at, mid in dated}
 
 
 def write_report(report: dict[str, Any], path: Path) -> None:
@@ -275,7 +306,11 @@ def write_report(report: dict[str, Any], path: Path) -> None:
     (path / "report.json").write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
     lines = ["# mailhawk training report", "",
              f"Artifact: `{report['artifact']['version']}`; thresholds "
-             f"{report['thresholds']} (target FPR {report['target_false_positive_rate']}).", ""]
+             f"{report['thresholds']} (target FPR {report['target_false_positive_rate']}).", "",
+             "Quarantine threshold per attack type (one false-positive budget shared): "
+             + ", ".join(f"{k} {v['quarantine']:.6f}" for k, v in
+                         sorted(report.get("thresholds_by_attack_type", {}).items())) + ".",
+             ""]
     for title, section in [("Time-later test split", report["test"]),
                            *[(f"Test split — {k}", v)
                              for k, v in report["test_by_stream"].items()],

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from detectors.base import Context, DetectorConfig, build_config, hit
+from detectors.rules.brand import brand_link
 from schemas.records import Hit
 from state import network_of
 
@@ -70,7 +71,8 @@ class AccountTakeover:
             return []
         cues = ctx.content.cues
         lure = cues.credential or cues.bank_change or cues.payment or cues.gift_card or \
-            ctx.content.urls.score >= 0.3 or ctx.content.attachments.score >= 0.5
+            ctx.content.urls.score >= 0.3 or ctx.content.attachments.score >= 0.5 or \
+            brand_link(new_links) is not None
         score = c.with_lure if lure else c.without_lure
         attack = "account_takeover" if lure else "any"
         internal = ctx.record.direction == "internal"
@@ -82,15 +84,20 @@ class AccountTakeover:
         """A tenant account with little history sending a credential lure to many."""
         c = self.config
         urls = ctx.content.urls
-        if ctx.inbound or urls.score < c.quiet_min_url_score or \
-                not (ctx.content.cues.credential or urls.credential_path):
+        if ctx.inbound or not (ctx.content.cues.credential or urls.credential_path):
             return []
         sender = ctx.state.sender
         used = sender.link_domains if sender is not None else {}
         new_links = [d for d in ctx.content.urls.domains if d not in used]
         if not new_links or len(ctx.record.recipients) < c.min_fanout:
             return []
+        # A risky link, or a never-used domain dressed as a brand ("sharepoint-portal72.cloud"
+        # scores nothing as a URL: a fresh domain of a common TLD with a plain path).
+        dressed = brand_link(new_links)
+        if urls.score < c.quiet_min_url_score and dressed is None:
+            return []
         new_pairs = sum(1 for r in ctx.state.recipients if r.pair is None)
+        signals = ["quiet_account_lure"] + (["brand_dressed_link"] if dressed else [])
         return [hit(self.name, c.quiet_lure * c.weight, "account_takeover",
-                    signals=["quiet_account_lure"], lateral=ctx.record.direction == "internal",
+                    signals=signals, lateral=ctx.record.direction == "internal",
                     new_link_domains=new_links[:3], new_recipients=new_pairs)]

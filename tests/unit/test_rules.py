@@ -148,6 +148,18 @@ def test_quiet_account_mailing_a_credential_lure_to_many_is_lateral_phishing():
     assert h["lateral"] is True and h["new_link_domains"] == ["portal-access.co"]
 
 
+def test_quiet_account_linking_a_domain_dressed_as_a_brand_is_lateral_phishing():
+    # "sharepoint-portal72.cloud" scores nothing as a URL (fresh domain, plain path); its
+    # name claiming a brand that does not own it is what gives it away.
+    quiet = [mail("dora@acme.com", ("carl@acme.com",), name="Dora", direction="internal",
+                  t=T0 + i * 3600) for i in range(2)]
+    lure = mail("dora@acme.com", STAFF, name="Dora", direction="internal", t=T0 + 5 * DAY,
+                subject="Review and sign: Staff Compensation Review", text=LURE,
+                urls=("https://sharepoint-portal72.cloud/doc",))
+    h = hits_of(verdicts(*quiet, lure)[-1])["account_takeover"]
+    assert h["signals"] == ["quiet_account_lure", "brand_dressed_link"]
+
+
 def test_quiet_account_sharing_an_ordinary_link_is_not_flagged():
     note = mail("dora@acme.com", STAFF, name="Dora", direction="internal", t=T0,
                 subject="team lunch", text="Hi all, the menu for Friday is on the wiki.",
@@ -215,6 +227,70 @@ def test_it_notice_linking_the_tenants_own_login_page_is_not_takeover():
                   text="Please sign in with your company account to enrol MFA before Friday.",
                   urls=("https://login.acme.com/mfa",))
     assert "account_takeover" not in hits_of(verdicts(*usual, notice)[-1])
+
+
+# ----------------------------------------------------------------- brand impersonation
+
+_VERIFY = "Your account is suspended. Verify your account and confirm your password here."
+
+
+def test_decorated_brand_name_on_free_mail_with_a_lure_is_strong_brand_impersonation():
+    d = verdicts(mail("turboprop123456@gmail.com", ("bob@acme.com",), name="#Kohls_Rewards#",
+                      subject="Claim your reward", text=_VERIFY,
+                      urls=("https://tinyurl.com/3ksrnmjk",)))[0]
+    h = hits_of(d)["brand_impersonation"]
+    assert h["brand"] == "kohls" and h["score"] >= 0.95
+
+
+def test_accented_brand_name_is_folded():
+    d = verdicts(mail("whatq2645@gmail.com", ("bob@acme.com",), name="Itaú- Crédito Disponível",
+                      text=_VERIFY, urls=("https://login-itau.example.top/x",)))[0]
+    assert hits_of(d)["brand_impersonation"]["brand"] == "itau"
+
+
+def test_brand_domain_whose_lure_links_all_lead_elsewhere_is_impersonation():
+    d = verdicts(mail("sac@bradesco.com.br", ("bob@acme.com",), name="Bradesco",
+                      subject="Seus pontos expiram", text=_VERIFY,
+                      urls=("https://function-11-u4r6x3cmma-uc.a.run.app/login",)))[0]
+    h = hits_of(d)["brand_impersonation"]
+    assert h["brand"] == "bradesco" and h["links_to"] and h["score"] >= 0.95
+    assert d.action in ("quarantine", "block")
+
+
+def test_brand_mail_that_passes_dmarc_or_links_home_is_not_impersonation():
+    authentic = mail("sac@bradesco.com.br", ("bob@acme.com",), name="Bradesco", text=_VERIFY,
+                     urls=("https://function-11-u4r6x3cmma-uc.a.run.app/login",),
+                     auth=("pass", "pass", "pass"))
+    links_home = mail("sac@bradesco.com.br", ("carl@acme.com",), name="Bradesco", text=_VERIFY,
+                      urls=("https://banco.bradesco.com.br/login",))
+    for d in verdicts(authentic, links_home):
+        assert "brand_impersonation" not in hits_of(d)
+
+
+def test_a_brands_country_domain_is_its_own():
+    d = verdicts(mail("news@yahoo.com.au", ("bob@acme.com",), name="bryan roycroft",
+                      text="see you at the meeting"))[0]
+    assert "brand_impersonation" not in hits_of(d)
+
+
+def test_a_brand_name_inside_an_ordinary_word_claims_nothing():
+    d = verdicts(mail("orders@purchase-dept.com", ("bob@acme.com",), name="Purchase team",
+                      text=_VERIFY))[0]
+    assert "brand_impersonation" not in hits_of(d)
+
+
+# ----------------------------------------------------------------- decisive hits
+
+
+def test_unknown_decisive_detector_refuses_to_start():
+    scores = {"combine": {"decisive": {"no_such_detector": 0.9}}}
+    with pytest.raises(DetectorConfigError, match="no_such_detector"):
+        Cascade(scores)
+
+
+def test_out_of_range_decisive_score_refuses_to_start():
+    with pytest.raises(DetectorConfigError, match="within"):
+        Cascade({"combine": {"decisive": {"brand_impersonation": 1.5}}})
 
 
 # ----------------------------------------------------------------- directions

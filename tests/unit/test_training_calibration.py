@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from detectors.training import calibrate
+from detectors.training import calibrate, calibrate_by_type
 
 
 def _rate(scores: np.ndarray, is_ham: np.ndarray, threshold: float) -> float:
@@ -34,3 +34,38 @@ def test_confident_scores_near_one_are_still_ranked():
     assert t["quarantine"] < 1.0
     assert (attacks >= t["quarantine"]).all()
     assert _rate(scores, is_ham, t["quarantine"]) <= 0.001
+
+
+def test_per_type_thresholds_spend_the_budget_where_it_catches_attacks():
+    # Ham the model calls spam crowds the top of the score range; no ham is typed invoice
+    # fraud. One threshold for all would sit above every spam-typed ham and miss the invoice
+    # fraud scoring 0.95; per type, invoice fraud is caught at no cost in false positives.
+    rng = np.random.default_rng(5)
+    ham = rng.beta(1, 30, 20_000)
+    ham_types = ["spam"] * len(ham)
+    ham[:10] = 0.999  # spam-like newsletters
+    spam = np.full(50, 0.9999)
+    invoice = np.full(40, 0.95)
+    scores = np.concatenate([ham, spam, invoice])
+    types = ham_types + ["spam"] * 50 + ["invoice_fraud"] * 40
+    is_ham = np.arange(len(scores)) < len(ham)
+    fixed = np.zeros(len(scores), bool)
+    t = calibrate_by_type(scores, types, is_ham, fixed, 0.0002)
+    single = calibrate(scores, is_ham, 0.0002)["quarantine"]
+    assert single > 0.95  # the single threshold misses every invoice fraud
+    assert t["invoice_fraud"]["quarantine"] <= 0.95
+    caught_ham = sum(scores[i] >= t[types[i]]["quarantine"] for i in range(len(ham)))
+    assert caught_ham <= 0.0002 * len(ham)
+    for v in t.values():
+        assert v["warn"] <= v["quarantine"] <= v["block"] <= 1.0
+
+
+def test_ham_quarantined_by_decisive_hits_uses_up_the_budget():
+    ham = np.linspace(0.0, 0.99, 1000)
+    scores = np.concatenate([ham, [0.995]])
+    types = ["spam"] * 1001
+    is_ham = np.arange(1001) < 1000
+    fixed = np.zeros(1001, bool)
+    fixed[:1] = True  # one ham is quarantined whatever the thresholds: budget 1 - 1 = 0
+    t = calibrate_by_type(scores, types, is_ham, fixed, 0.001)
+    assert t["spam"]["quarantine"] > 0.99
