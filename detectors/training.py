@@ -144,56 +144,42 @@ score, because the test ham is not the calibration ham."""
 
 def calibrate_by_type(scores: np.ndarray, types: Sequence[str], is_ham: np.ndarray,
                       fixed: np.ndarray, target_fpr: float) -> dict[str, dict[str, float]]:
-    """Quarantine thresholds per attack type, sharing one false-positive budget on ham.
+    """Thresholds per attack type: the single threshold, lowered where no ham reached it.
 
-    One threshold for every type spends the whole budget where ham looks most like an attack
-    (newsletters the model calls spam) and makes every other type pay for it: a genuine
-    vendor invoice is rarely typed invoice fraud, so invoice fraud can be caught at a lower
-    score for no false positive. Each type's threshold may sit just above any of its own
-    ham scores; the allocation of the budget (``target_fpr`` × ham, less the ham that
-    ``fixed`` marks as quarantined whatever the thresholds, e.g. by decisive hits) that
-    catches the most calibration attacks is found exactly by dynamic programming over
-    types (the budget is a handful of messages). ``default`` is the single threshold of
-    :func:`calibrate`, for types the calibration data never produced.
+    One threshold for every type is set where ham looks most like an attack (newsletters
+    the model calls spam) and makes every other type pay for it: a genuine vendor invoice is
+    rarely typed invoice fraud, so invoice fraud can be caught at a lower score. Each type's
+    quarantine threshold is the single one (:func:`calibrate`, over the ham that ``fixed``
+    does not already quarantine, with the budget those use up taken off), lowered to just
+    above the highest calibration ham *of that type*, never below a floor. No threshold is
+    raised and none is lowered past a calibration ham, so the calibration false positives are
+    those of the single threshold.
+
+    Tried and dropped: sharing the budget between types to catch the most calibration
+    attacks (exact, by dynamic programming). It spent the whole budget on spam, whose
+    attacks are the most numerous, lowering the spam threshold; on the time-later split
+    that let 4 more newsletters through (corpus false-positive rate 0.22% -> 0.31%).
 
     Args:
         scores: The model's attack probability per message.
         types: The attack type the model named per message.
         is_ham: Whether each message is ham.
-        fixed: Messages quarantined whatever the thresholds.
+        fixed: Messages quarantined whatever the thresholds (decisive hits).
         target_fpr: False-positive rate on ham to stay within.
     """
-    base = calibrate(scores, is_ham, target_fpr)
     types_a = np.asarray(types)
+    free = ~fixed
     n_ham = int(is_ham.sum())
-    budget = max(0, int(np.floor(target_fpr * n_ham)) - int((fixed & is_ham).sum()))
+    n_free_ham = int((free & is_ham).sum())
+    left = max(0.0, np.floor(target_fpr * n_ham) - int((fixed & is_ham).sum()))
+    base = calibrate(scores[free], is_ham[free], left / max(1, n_free_ham))
     floor = max(0.3, calibrate(scores, is_ham, min(0.5, target_fpr * TYPE_FLOOR_FACTOR))
                 ["quarantine"])
-    free = ~fixed
-    # options[t]: (false positives, threshold, attacks caught) per useful threshold.
-    options: dict[str, list[tuple[int, float, int]]] = {}
-    for t in sorted(set(types_a[free & ~is_ham].tolist())):
-        ham_t = np.sort(scores[free & is_ham & (types_a == t)])[::-1]
-        att_t = scores[free & ~is_ham & (types_a == t)]
-        opts = []
-        for j in range(min(budget, len(ham_t)) + 1):
-            thr = float(np.nextafter(ham_t[j], 2.0)) if j < len(ham_t) else floor
-            thr = min(1.0, max(thr, floor))
-            opts.append((int((ham_t >= thr).sum()), thr, int((att_t >= thr).sum())))
-        options[t] = opts
-    # best[b] = (attacks caught, thresholds) with at most b false positives so far; of equal
-    # catches, the higher thresholds (the more careful choice) win.
-    best: list[tuple[int, dict[str, float]]] = [(0, {})] * (budget + 1)
-    for t, opts in options.items():
-        new = []
-        for b in range(budget + 1):
-            candidates = [(best[b - fp][0] + gain, {**best[b - fp][1], t: thr})
-                          for fp, thr, gain in opts if fp <= b]
-            new.append(max(candidates, key=lambda c: (c[0], sum(c[1].values())))
-                       if candidates else (best[b][0], {**best[b][1], t: 1.0}))
-        best = new
     out = {"default": base}
-    for t, q in best[budget][1].items():
+    for t in sorted(set(types_a[~is_ham].tolist()) - {"none"}):
+        ham_t = scores[free & is_ham & (types_a == t)]
+        top = float(np.nextafter(ham_t.max(), 2.0)) if len(ham_t) else 0.0
+        q = min(1.0, max(floor, min(base["quarantine"], top)))
         out[t] = {"warn": min(base["warn"], q), "quarantine": q,
                   "block": max(q, base["block"])}
     return out

@@ -187,7 +187,7 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
         # and synthetic hard ham (brand security notices, genuine vendor invoices) is our own
         # model of the world, whose quirks once pushed every threshold to 0.999997 and cut
         # SpamAssassin spam recall from 0.93 to 0.02. Synthetic ham's rate is reported apart.
-        # The attacks of every stream decide where the budget is best spent.
+        # Attacks of every stream name the types that get a threshold of their own.
         real = np.array([s == "corpus" for s in cal_rows.stream], bool)
         keep = (real | ~is_ham) if real.any() else np.ones(len(is_ham), bool)
         types = np.array([a.model_verdict[0] if a.model_verdict else "none"

@@ -36,7 +36,7 @@ def test_confident_scores_near_one_are_still_ranked():
     assert _rate(scores, is_ham, t["quarantine"]) <= 0.001
 
 
-def test_per_type_thresholds_spend_the_budget_where_it_catches_attacks():
+def test_a_type_no_calibration_ham_reached_is_caught_at_a_lower_score():
     # Ham the model calls spam crowds the top of the score range; no ham is typed invoice
     # fraud. One threshold for all would sit above every spam-typed ham and miss the invoice
     # fraud scoring 0.95; per type, invoice fraud is caught at no cost in false positives.
@@ -58,6 +58,8 @@ def test_per_type_thresholds_spend_the_budget_where_it_catches_attacks():
     assert caught_ham <= 0.0002 * len(ham)
     for v in t.values():
         assert v["warn"] <= v["quarantine"] <= v["block"] <= 1.0
+        assert v["quarantine"] <= t["default"]["quarantine"]  # lowered, never raised
+    assert t["spam"]["quarantine"] == t["default"]["quarantine"]
 
 
 def test_ham_quarantined_by_decisive_hits_uses_up_the_budget():
