@@ -307,7 +307,8 @@ def write_report(report: dict[str, Any], path: Path) -> None:
     lines = ["# mailhawk training report", "",
              f"Artifact: `{report['artifact']['version']}`; thresholds "
              f"{report['thresholds']} (target FPR {report['target_false_positive_rate']}).", "",
-             "Quarantine threshold per attack type (one false-positive budget shared): "
+             "Quarantine threshold per attack type (the single one, lowered where no "
+             "calibration ham of the type reached it): "
              + ", ".join(f"{k} {v['quarantine']:.6f}" for k, v in
                          sorted(report.get("thresholds_by_attack_type", {}).items())) + ".",
              ""]
