@@ -9,7 +9,7 @@ why (:class:`~detectors.errors.DetectorConfigError`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Protocol
 
 from detectors.errors import DetectorConfigError
@@ -30,6 +30,7 @@ class Context:
     facts: MessageFacts
     state: StateSnapshot
     content: ContentFeatures
+    _first_contact: bool | None = field(default=None, repr=False, compare=False)
 
     @property
     def inbound(self) -> bool:
@@ -43,9 +44,17 @@ class Context:
 
     @property
     def first_contact(self) -> bool:
-        """No recipient has exchanged mail with this sender before."""
-        return all(r.first_contact for r in self.state.recipients) if \
-            self.state.recipients else self.state.sender is None
+        """No recipient has exchanged mail with this sender before.
+
+        Computed once per message: several detectors ask, and a message can have hundreds
+        of recipients (Enron's largest has 491).
+        """
+        first = self._first_contact
+        if first is None:
+            rcpts = self.state.recipients
+            first = self._first_contact = all(r.first_contact for r in rcpts) if rcpts \
+                else self.state.sender is None
+        return first
 
     def sender_count(self) -> float:
         """How many messages the sender sent before (decayed)."""
