@@ -189,16 +189,21 @@ class Cascade:
         return out
 
     @staticmethod
-    def _decisive(raw: Mapping[str, Any]) -> dict[str, float]:
+    def _decisive(raw: Any) -> dict[str, float]:
+        """``combine.decisive``: detector name to the score from which its hits quarantine."""
+        if not isinstance(raw, Mapping):
+            raise DetectorConfigError("combine", "'decisive' must map detector names to "
+                                      f"scores, got {type(raw).__name__}")
         known = {cls.name for cls in REGISTRY}
         out: dict[str, float] = {}
         for name, minimum in raw.items():
             if name not in known:
                 raise DetectorConfigError("combine", f"decisive detector '{name}' does not "
                                           "exist in this build")
-            if not 0.0 < float(minimum) <= 1.0:
+            if isinstance(minimum, bool) or not isinstance(minimum, int | float) or \
+                    not 0.0 < float(minimum) <= 1.0:
                 raise DetectorConfigError("combine", f"decisive score of '{name}' must be "
-                                          f"within (0, 1], got {minimum}")
+                                          f"a number within (0, 1], got {minimum!r}")
             out[name] = float(minimum)
         return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from detectors import Cascade, DetectorConfigError
+from detectors import Cascade, DetectorConfigError, load_scores
 from detectors.base import Context
 from schemas import MailRecord
 from state import NO_DECAY, MemoryStore, PartitionState
@@ -288,9 +288,36 @@ def test_unknown_decisive_detector_refuses_to_start():
         Cascade(scores)
 
 
-def test_out_of_range_decisive_score_refuses_to_start():
-    with pytest.raises(DetectorConfigError, match="within"):
-        Cascade({"combine": {"decisive": {"brand_impersonation": 1.5}}})
+@pytest.mark.parametrize("decisive", [{"brand_impersonation": 1.5},
+                                      {"brand_impersonation": "high"}, ["brand_impersonation"]])
+def test_invalid_decisive_settings_refuse_to_start(decisive):
+    with pytest.raises(DetectorConfigError, match="decisive"):
+        Cascade({"combine": {"decisive": decisive}})
+
+
+def test_a_decisive_hit_quarantines_what_the_model_only_warns_about():
+    d = verdicts(mail("turboprop123456@gmail.com", ("bob@acme.com",), name="#Kohls_Rewards#",
+                      subject="Claim your reward", text=_VERIFY,
+                      urls=("https://tinyurl.com/3ksrnmjk",)),
+                 cascade=Cascade(models=_WarnOnly()))[0]
+    assert d.action == "quarantine" and d.attack_type == "credential_phishing"
+    undecided = Cascade({**load_scores(), "combine": {}}, models=_WarnOnly())
+    d = verdicts(mail("turboprop123456@gmail.com", ("bob@acme.com",), name="#Kohls_Rewards#",
+                      subject="Claim your reward", text=_VERIFY,
+                      urls=("https://tinyurl.com/3ksrnmjk",)), cascade=undecided)[0]
+    assert d.action == "warn"
+
+
+class _WarnOnly:
+    """A model runner that calls every message spam at a warn-level probability."""
+
+    def __init__(self) -> None:
+        self.version = "warn-only"
+        self.thresholds = {"default": {"warn": 0.5, "quarantine": 0.9, "block": 0.99}}
+
+    def score(self, assessments):
+        for a in assessments:
+            a.model_verdict = ("spam", 0.6)
 
 
 # ----------------------------------------------------------------- directions
