@@ -6,6 +6,10 @@ A display name or sender domain naming the brand, sent from elsewhere
 Real brand notifications come from the brand's own registrable domains (listed below), so the
 check is a table lookup. A brand mentioned only in the subject or body is not impersonation:
 newsletters and receipts mention brands all the time.
+
+The brand's own domain in From is no proof either: it costs nothing to forge, and only the
+gateway's DKIM/DMARC result vouches for it. Mail from the brand's domain that nothing vouches
+for, carrying a lure whose links all lead away from the brand, is a forged notice.
 """
 
 from __future__ import annotations
@@ -339,8 +343,7 @@ class BrandImpersonation:
         if not lure or auth.dmarc == "pass" or auth.dkim == "pass" or not urls.domains \
                 or not ctx.first_contact:
             return []
-        own = BRANDS[brand]
-        if any(d in own for d in urls.domains):
+        if any(_brand_domain(brand, d) for d in urls.domains):
             return []
         c = self.config
         return [hit(self.name, c.with_strong_lure * c.weight, attack, brand=brand,
