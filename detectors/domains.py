@@ -393,6 +393,16 @@ def _deletions(s: str) -> set[str]:
     return {s[:i] + s[i + 1:] for i in range(len(s))}
 
 
+@lru_cache(maxsize=65536)
+def _variants(name: str) -> frozenset[str]:
+    """``name`` and its one-deletion variants: the ``by_deletion`` keys an edit lookup reads.
+
+    Memoised: a sender domain is matched again at each version of its tenant's growing set
+    (and once more for its probe keys), and its variants are the same every time.
+    """
+    return frozenset(_deletions(name) | {name})
+
+
 class _Targets:
     """The candidate set, indexed once so that each lookup is O(label length).
 
@@ -541,10 +551,16 @@ class _Recent:
         self.sets: dict[frozenset[str], _Targets] = {}
 
     def index(self, candidates: frozenset[str]) -> _Targets:
-        # The newest subset: usually the previous version of the same tenant's set. A set
-        # of another tenant fails the subset test at its first element.
-        parent = next((t for c, t in reversed(self.sets.items())
-                       if len(c) <= len(candidates) and c <= candidates), None)
+        # The largest subset (the newest of equals): usually the previous version of the
+        # same tenant's set. Not merely the newest: a one-domain set looked up in between (a
+        # domain profile's ``lookalike_of``) is a subset too, and growing from it re-indexed
+        # the whole set and started a lineage with none of the tenant's answers. A set of
+        # another tenant fails the subset test at its first element.
+        parent: _Targets | None = None
+        size = -1
+        for c, t in reversed(self.sets.items()):
+            if size < len(c) <= len(candidates) and c <= candidates:
+                parent, size = t, len(c)
         if parent is not None and parent.depth < _MAX_DEPTH:
             built = _Targets(candidates, parent)
         else:
@@ -568,8 +584,9 @@ def _targets(candidates: frozenset[str] | tuple[str, ...]) -> _Targets:
 def _edit_matches(name: str, targets: _Targets) -> set[str]:
     """Candidate names within the allowed OSA distance of ``name`` (by candidate length)."""
     found: set[str] = set()
-    for variant in _deletions(name) | {name}:
-        hit = targets.by_deletion.get(variant)
+    by_deletion = targets.by_deletion
+    for variant in _variants(name):
+        hit = by_deletion.get(variant)
         if hit:
             found |= hit
     matches = {c for c in found

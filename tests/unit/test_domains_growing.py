@@ -48,3 +48,35 @@ def test_growing_sets_answer_as_sets_indexed_from_scratch() -> None:
             checked += 1
             found += want is not None
     assert checked > 500 and found > 100  # the probes did hit lookalikes
+
+
+def test_answers_reused_across_versions_and_branches_match_a_fresh_index() -> None:
+    """Answers reused from the parent or root, across sibling lineages and singleton sets.
+
+    The same probes are asked at every version, so most answers are reuse candidates; a
+    one-domain set looked up in between (a domain profile's ``lookalike_of``) is a subset of
+    the next version too and must not change its answers, and a sibling lineage grown from
+    the same ancestor must not lend its answers.
+    """
+    rng = random.Random(11)
+    pool = BASE + [f"{w}{v}.{t}" for w in ("vendor", "supplier", "northwind", "paypai")
+                   for v in ("", "one", "logistics", "international") for t in ("com", "net")]
+    rng.shuffle(pool)
+    probes = sorted({m for d in pool for m in _mutations(d, rng)})
+    probes = rng.sample(probes, 80)
+    trunk: set[str] = set(pool[:4])
+    branch: set[str] = set(pool[:4])
+    checked = found = 0
+    for i, domain in enumerate(pool[4:]):
+        (trunk if i % 3 else branch).add(domain)
+        lookalike(domain, frozenset((domain,)))
+        for current in (trunk, branch):
+            grown = frozenset(current)
+            fresh = _Targets(grown)
+            for probe in probes:
+                capital_i = "I" in probe and not probe.isupper()
+                want = _match(probe, capital_i, fresh)
+                assert lookalike(probe, grown) == want, (probe, sorted(grown))
+                checked += 1
+                found += want is not None
+    assert checked > 2000 and found > 200
