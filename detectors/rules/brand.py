@@ -211,9 +211,11 @@ def _plain(text: str) -> str:
     Kits decorate the name to slip past exact matching: "#Kohls_Rewards#", "Itaú- Crédito",
     "BANCO DO BRASIL".
     """
-    folded = unicodedata.normalize("NFKD", text.lower())
-    return " ".join(_NON_ALNUM.sub(" ", "".join(c for c in folded
-                                                 if not unicodedata.combining(c))).split())
+    folded = text.lower()
+    if not folded.isascii():
+        folded = "".join(c for c in unicodedata.normalize("NFKD", folded)
+                         if not unicodedata.combining(c))
+    return " ".join(_NON_ALNUM.sub(" ", folded).split())
 
 
 _NON_ALNUM: Final = re.compile(r"[\W_]+")
@@ -228,7 +230,23 @@ _COMMON_WORDS: Final = frozenset({"orange", "hermes", "tether", "kraken", "steam
 _LABEL_SPLIT: Final = re.compile(r"[-0-9]+")
 _COMPACT: Final = {"".join(p.split()): b for p, b in _PLAIN_BRANDS.items()
                    if len(p) >= 5 and b not in _COMMON_WORDS}
-_LONG_COMPACT: Final = tuple((c, b) for c, b in _COMPACT.items() if len(c) >= 8)
+_PREFIX: Final = 8
+
+
+def _by_prefix(compact: dict[str, str]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Long names by their first eight letters.
+
+    A label token is then looked up once instead of tested against every long name; that
+    loop was most of this detector's cost on a stream of diverse senders.
+    """
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    for name, brand in compact.items():
+        if len(name) >= _PREFIX:
+            out[name[:_PREFIX]] = (*out.get(name[:_PREFIX], ()), (name, brand))
+    return out
+
+
+_LONG_COMPACT: Final = _by_prefix(_COMPACT)
 
 
 def brand_named(display_name: str, sender_domain: str) -> str | None:
@@ -255,7 +273,7 @@ def _brand_in_label(label: str) -> str | None:
         brand = _COMPACT.get(token)
         if brand is not None:
             return brand
-        for compact, brand in _LONG_COMPACT:
+        for compact, brand in _LONG_COMPACT.get(token[:_PREFIX], ()):
             if token.startswith(compact):
                 return brand
     return None
