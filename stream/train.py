@@ -181,7 +181,7 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
                       thresholds={}, version="draft", created="reproducible")
         runner = ModelRunner(draft)
         cascade_m = Cascade(load_scores(), models=runner)
-        cal_scores = _final_scores(cascade_m, runner, cal_rows.assessments)
+        cal_decisions = _decisions(cascade_m, runner, cal_rows.assessments)
         is_ham = np.asarray(cal_rows.labels) == 0
         # Thresholds come from real ham when there is any: the target is a rate on real mail,
         # and synthetic hard ham (brand security notices, genuine vendor invoices) is our own
@@ -195,9 +195,9 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
         fixed = np.array([cascade_m.decisive_hit(a.hits) is not None
                           for a in cal_rows.assessments], bool)
         # The model's own probability, also where a decisive hit raised the action.
-        cal_scores = np.array([a.model_verdict[1] if a.model_verdict else score
-                               for a, score in zip(cal_rows.assessments, cal_scores,
-                                                   strict=True)])
+        cal_scores = np.array([a.model_verdict[1] if a.model_verdict else d.score
+                               for a, d in zip(cal_rows.assessments, cal_decisions,
+                                               strict=True)])
         by_type = calibrate_by_type(cal_scores[keep], types[keep].tolist(), is_ham[keep],
                                     fixed[keep], target_fpr * CALIBRATION_MARGIN)
         thresholds = by_type["default"]
@@ -252,12 +252,6 @@ def _decisions(cascade: Cascade, runner: ModelRunner, assessments: list[Assessme
     for start in range(0, len(assessments), 1024):
         runner.score(assessments[start:start + 1024])
     return [cascade.decide(a) for a in assessments]
-
-
-def _final_scores(cascade: Cascade, runner: ModelRunner, assessments: list[Assessment]
-                  ) -> np.ndarray:
-    decisions = _decisions(cascade, runner, assessments)
-    return np.array([d.score for d in decisions])
 
 
 def evaluate_corpus(artifact: Path, corpora: Path, *, progress: bool = True
