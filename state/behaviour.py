@@ -57,6 +57,12 @@ from state.store import META_CHANGELOG_OFFSET, META_NEXT_OFFSET, Store
 MAX_KNOWN_DOMAINS: Final = 2000
 MAX_OWN_DOMAINS: Final = 64
 MAX_PERSON_ADDRESSES: Final = 8
+MAX_PROFILED_RECIPIENTS: Final = 1000
+"""Recipients of one message whose mailbox and pair profiles are read and updated.
+
+Each costs three keys; an all-company list expanded by the gateway (50,000 addresses) would
+otherwise read 150,000 keys in one batch. Enron's largest message has 491 recipients. The
+verdict still names every recipient; those past the bound just teach the state nothing."""
 
 _ABSENT: Final = object()
 
@@ -312,7 +318,8 @@ class PartitionState:
             ("N" + head + facts.display_key).encode() if facts.display_key else None,
             ("C" + head + facts.subject_key).encode() if facts.subject_key else None,
             tuple([(rcpt, (mailbox + rcpt).encode(), (out_pair + rcpt).encode(),
-                    (pair + rcpt + in_pair).encode()) for rcpt in record.recipients]),
+                    (pair + rcpt + in_pair).encode())
+                   for rcpt in record.recipients[:MAX_PROFILED_RECIPIENTS]]),
             tuple([(domain + d).encode() for d in rdomains]) if rdomains else (),
         )
 

@@ -322,3 +322,21 @@ def test_layout_1_values_migrate_in_place_when_next_written():
     assert decode(KIND_SENDER, raw[sender_key]).count == 2
     assert decode(KIND_PAIR, raw[pair_key]).count == 2
     assert decode(KIND_RECIPIENT, raw[mailbox_key]).count == 2
+
+
+def test_recipients_past_the_bound_are_named_but_not_profiled():
+    from state.behaviour import MAX_PROFILED_RECIPIENTS
+
+    rcpts = tuple(f"user{i}@acme.com" for i in range(MAX_PROFILED_RECIPIENTS + 5))
+    blast = mail("news@partner.com", rcpts, t=T0)
+    state = PartitionState(MemoryStore(), decay=NO_DECAY)
+    run(state, [blast], batch=10)
+    keys = stored(state)
+    assert len(blast.recipients) == MAX_PROFILED_RECIPIENTS + 5
+    assert sum(k[:1] == KIND_PAIR for k in keys) == MAX_PROFILED_RECIPIENTS
+    first, last = rcpts[0], rcpts[-1]
+    assert make_key(KIND_PAIR, "acme", f"news@partner.com\x1f{first}") in keys
+    assert make_key(KIND_PAIR, "acme", f"news@partner.com\x1f{last}") not in keys
+    again = mail("news@partner.com", (first, last), t=T0 + 60)
+    snap = state.snapshot(again, facts_of(again))
+    assert snap.recipients[0].pair is not None and snap.recipients[1].pair is None
