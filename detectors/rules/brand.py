@@ -230,6 +230,7 @@ _COMMON_WORDS: Final = frozenset({"orange", "hermes", "tether", "kraken", "steam
 _LABEL_SPLIT: Final = re.compile(r"[-0-9]+")
 _COMPACT: Final = {"".join(p.split()): b for p, b in _PLAIN_BRANDS.items()
                    if len(p) >= 5 and b not in _COMMON_WORDS}
+_COMPACT_OF: Final = {b: "".join(p.split()) for p, b in _PLAIN_BRANDS.items()}
 _PREFIX: Final = 8
 
 
@@ -302,7 +303,7 @@ def _brand_domain(brand: str, domain: str) -> bool:
         return True
     name, _, suffix = domain.partition(".")
     parts = suffix.split(".")
-    return name == "".join(_plain(brand).split()) and len(parts[-1]) == 2 and (
+    return name == _COMPACT_OF[brand] and len(parts[-1]) == 2 and (
         len(parts) == 1 or (len(parts) == 2 and parts[0] in ("com", "co")))
 
 
