@@ -2,10 +2,10 @@
 
 Enron ham (the only real corporate communication graph) in date order is the backbone.
 Attacks (phishing_pot, SpamAssassin spam) and outside ham (SpamAssassin ham, watchdog list
-mail) are injected into the second half: each gets a date from the ham timeline and its
-recipients rewritten to real Enron mailboxes, chosen in proportion to how much mail each
-receives, so the behavioural state has a history to judge them against. The labels are
-written apart from the stream.
+mail) are injected into the second half: each gets a date from the ham timeline (phishing_pot
+in its own order) and its recipients rewritten to real Enron mailboxes, chosen in proportion
+to how much mail each receives, so the behavioural state has a history to judge them
+against. The labels are written apart from the stream.
 
 Corpus-specific headers (``Authentication-Results``, ``Received-SPF``, ``ARC-*``,
 ``X-Folder``…) leak labels (../shared/data/README.md); ``normalise=True`` strips them at
@@ -86,15 +86,6 @@ def _parse_archive(path: Path, *, normalise: bool, direction: str | None = None,
         yield corpus_label(raw.origin), record
 
 
-def own_dates(corpora: Path, source: str) -> list[tuple[float, str]]:
-    """``(date, message id)`` of one archive's messages by their own ``Date``, oldest first.
-
-    ``build`` re-dates the mail it injects; evaluation splits by the original dates.
-    """
-    return sorted((r.received_at, r.message_id) for _, r in _parse_archive(
-        corpora / ARCHIVES[source], normalise=True, direction="inbound"))
-
-
 def build(corpora: Path, *, normalise: bool = True, ham_limit: int | None = None,
           attacks_limit: int | None = None, outside_ham_limit: int | None = 0,
           phishing_pot: bool = True, seed: int = 7, progress: bool = False,
@@ -120,14 +111,18 @@ def build(corpora: Path, *, normalise: bool = True, ham_limit: int | None = None
     injected: list[tuple[MailRecord, CorpusLabel]] = []
 
     def inject(kind: str, records: list[MailRecord], label: str, attack: str,
-               limit: int | None) -> None:
+               limit: int | None, *, in_order: bool = False) -> None:
         if limit is not None and len(records) > limit:
             records = rng.sample(records, limit)
-        for record in records:
+        when: list[float] | None = None
+        if in_order:
+            records = sorted(records, key=lambda r: (r.received_at, r.message_id))
+            when = sorted(rng.choice(times) + rng.random() for _ in records)
+        for n, record in enumerate(records):
             to = tuple(Address(a) for a in rng.choices(mailboxes, weights, k=1)) \
                 if mailboxes else record.to
-            moved = replace(record, to=to, cc=(), direction="inbound",
-                            received_at=rng.choice(times) + rng.random())
+            at = when[n] if when is not None else rng.choice(times) + rng.random()
+            moved = replace(record, to=to, cc=(), direction="inbound", received_at=at)
             injected.append((moved, CorpusLabel(moved.message_id, TENANT, label, attack,
                                                 kind)))
 
@@ -135,7 +130,13 @@ def build(corpora: Path, *, normalise: bool = True, ham_limit: int | None = None
         phish = [r for _, r in _parse_archive(corpora / ARCHIVES["phishing_pot"],
                                               normalise=normalise, direction="inbound",
                                               progress=bar)]
-        inject("phishing_pot", phish, "attack", "phishing", attacks_limit)
+        # In its own order: the stream's time-later split is then phishing_pot's latest
+        # campaigns, so a model trained locally on it is tested on what came after what it
+        # saw. The other corpora stay spread at random: kept in order too, the shipped
+        # model's quarantine threshold rose from 0.998 to 0.99999 and SpamAssassin spam
+        # recall fell from 0.89 to 0.37 (SpamAssassin's folders are dated in blocks, so each
+        # split got other folders); which calibration ham drove it is not yet pinned down.
+        inject("phishing_pot", phish, "attack", "phishing", attacks_limit, in_order=True)
     sa = list(_parse_archive(corpora / ARCHIVES["spamassassin"], normalise=normalise,
                              direction="inbound", progress=bar))
     spam_limit = None if attacks_limit is None else max(1, attacks_limit // 2)

@@ -16,7 +16,8 @@ from typing import Any, Final
 
 import orjson
 
-__all__ = ["GOALS", "derive_run", "derive_scale", "render_markdown", "write_report"]
+__all__ = ["GOALS", "derive_run", "derive_scale", "plot_scenarios", "render_markdown",
+           "write_report"]
 
 GOALS: Final = {
     "ceiling_ratio": 0.5,
@@ -509,6 +510,38 @@ def plot_recall(report: dict[str, Any], path: Path) -> Path:
         ax.set_axis_off()
         ax.text(0.5, 0.5, "no labelled attacks: efficacy not measured",
                 transform=ax.transAxes, ha="center")
+    return _save(fig, path)
+
+
+def plot_scenarios(sections: dict[str, dict[str, Any]], path: Path) -> Path:
+    """Share flagged per scenario, one panel per evaluated set (the training report's plot).
+
+    Attacks are red (the share caught); ham is blue (the share wrongly quarantined or
+    blocked), so one glance shows which attack kinds slip through and which ham is hit.
+    """
+    plt = _pyplot()
+    rows = max((len(s.get("recall_by_scenario") or {}) for s in sections.values()), default=1)
+    fig, axes = plt.subplots(1, max(len(sections), 1), squeeze=False,
+                             figsize=(6.5 * max(len(sections), 1), 0.28 * rows + 1.8))
+    for ax, (title, section) in zip(axes[0], sections.items(), strict=False):
+        by = section.get("recall_by_scenario") or {}
+        names = list(by)
+        values = [by[k]["flagged_rate"] for k in names]
+        colors = ["#1f77b4" if by[k]["is_ham"] else "#d62728" for k in names]
+        bars = ax.barh(names, values, color=colors)
+        for bar, k in zip(bars, names, strict=True):
+            inside = bar.get_width() > 0.75  # long bars carry their label in white
+            ax.text(bar.get_width() - 0.01 if inside else bar.get_width() + 0.01,
+                    bar.get_y() + bar.get_height() / 2,
+                    f"{by[k]['flagged_rate']:.3f} of {by[k]['n']}", va="center", fontsize=7,
+                    ha="right" if inside else "left", color="white" if inside else "black")
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.set_xlabel("share quarantined or blocked (red: attacks, blue: ham)")
+        ax.set_title(f"{title}\nrecall {_fmt(section.get('recall'), 3)}, ham FPR "
+                     f"{_fmt(section.get('false_positive_rate'), 5)}", fontsize=9)
+        ax.grid(True, axis="x", alpha=0.3)
     return _save(fig, path)
 
 

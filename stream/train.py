@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import tempfile
-import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -239,6 +238,7 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
                   feature_layout=layout(), training_data=sources, metrics=metrics,
                   thresholds=by_type, version=version, created="reproducible")
     report["artifact"] = {"path": str(out), "version": version}
+    report["noncommercial_phishing_pot"] = include_noncommercial
     if evaluate_noncommercial and corpora is not None:
         report["corpus_evaluation"] = evaluate_corpus(out, corpora, progress=progress)
     return report
@@ -269,29 +269,14 @@ def evaluate_corpus(artifact: Path, corpora: Path, *, progress: bool = True
     verdicts = list(scan_records(records, artifact=str(artifact)))
     labels = [class_of(lab[v.message_id].label, lab[v.message_id].attack_type)
               for v in verdicts]
-    halves = _phishing_pot_halves(corpora)
-    scenarios = [halves.get(v.message_id.split("#", 1)[0], lab[v.message_id].scenario)
-                 if lab[v.message_id].scenario == "phishing_pot" else lab[v.message_id].scenario
-                 for v in verdicts]
+    # build keeps each corpus in its own order, so halves of phishing_pot by stream position
+    # are halves by its own dates. The rules were developed looking at misses of the
+    # earlier half only; the later half is the held-out figure.
+    pot = [x.message_id for x in clabels if x.scenario == "phishing_pot"]
+    halves = {mid: "phishing_pot, earlier half" if n < len(pot) // 2
+              else "phishing_pot, later half" for n, mid in enumerate(pot)}
+    scenarios = [halves.get(v.message_id, lab[v.message_id].scenario) for v in verdicts]
     return evaluate(verdicts, labels, scenarios)
-
-
-def _phishing_pot_halves(corpora: Path) -> dict[str, str]:
-    """phishing_pot message ids to the half of the corpus, by their own date, they are in.
-
-    The rules were developed looking at misses of the earlier half only (the corpus stream
-    re-dates injected mail, so the split is by the message's own ``Date``); the later half
-    is the held-out figure.
-    """
-    from bench.corpus import own_dates
-
-    dated = own_dates(corpora, "phishing_pot")
-    if not dated:
-        return {}
-    cut = dated[len(dated) // 2][0]
-    day = time.strftime("%Y-%m-%d", time.gmtime(cut))
-    return {mid: f"phishing_pot before {day}" if at < cut else f"phishing_pot from {day}"
-            for at, mid in dated}
 
 
 def write_report(report: dict[str, Any], path: Path) -> None:
@@ -306,12 +291,24 @@ def write_report(report: dict[str, Any], path: Path) -> None:
              + ", ".join(f"{k} {v['quarantine']:.6f}" for k, v in
                          sorted(report.get("thresholds_by_attack_type", {}).items())) + ".",
              ""]
-    for title, section in [("Time-later test split", report["test"]),
-                           *[(f"Test split — {k}", v)
-                             for k, v in report["test_by_stream"].items()],
-                           *([("Corpus evaluation (incl. phishing_pot, normalised headers)",
-                               report["corpus_evaluation"])]
-                             if "corpus_evaluation" in report else [])]:
+    sections = {"Time-later test split": report["test"],
+                **{f"Test split — {k}": v for k, v in report["test_by_stream"].items()},
+                **({"Corpus evaluation (incl. phishing_pot, normalised headers)":
+                    report["corpus_evaluation"]} if "corpus_evaluation" in report else {})}
+    if report.get("noncommercial_phishing_pot"):
+        lines += ["**Trained on phishing_pot (CC BY-NC 4.0): a model for your own use, never "
+                  "to redistribute.** The corpus evaluation replays messages it trained on; "
+                  "read phishing_pot on the corpus test split, the part of it that came last.",
+                  ""]
+    try:
+        from bench.report import plot_scenarios
+
+        plot_scenarios({k: v for k, v in sections.items() if not k.startswith("Test split")},
+                       path / "scenarios.png")
+        lines += ["![share flagged per scenario](scenarios.png)", ""]
+    except ImportError:  # matplotlib comes with the dev and bench extras only
+        log.info("matplotlib is not installed: the report has no plot")
+    for title, section in sections.items():
         lines += [f"## {title}", "",
                   f"- messages {section['messages']} (ham {section['ham']}, "
                   f"attacks {section['attacks']})",

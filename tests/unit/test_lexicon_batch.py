@@ -199,3 +199,36 @@ def test_the_index_follows_phrases_including_phrases_too_long_to_pack() -> None:
     assert got == [reference_scan(s, t) for s, t in messages]
     assert got[-3].scam == 1 and got[-2].scam == 0
     assert got[-1].scam == 2 and got[-1].payment >= 2
+
+
+def test_scan_texts_equals_scan_text_on_edge_cases() -> None:
+    """Phrase placement, overlap, case and length edges, batched and one message at a time."""
+    pad = "y " * ((MAX_TEXT_CHARS - 10) // 2)  # MAX_TEXT_CHARS - 10 characters
+    messages = [
+        # at the very start and end of subject and text, and across the two
+        ("wire transfer", "gift card"), ("Invoice", "wire"), ("wire", "transfer now"),
+        ("", "payment"), ("payment", ""), ("URGENT!", "...ASAP."),
+        # repeated and overlapping phrases: "wire" in "wire transfer", shared words
+        ("", "payment payment payment, PAYMENT"),
+        ("", "bank transfer the funds transfer of funds"),
+        ("", "google play gift card; apple gift card gift cards"),
+        ("", "are you available are you free right now"),
+        # non-ASCII letters in upper, lower and mixed case
+        ("ÜBERWEISUNG", "Neue Bankverbindung, GEÄNDERTE BANKVERBINDUNG, änderung der BANK"),
+        ("", "NOUVELLES COORDONNÉES BANCAIRES, Vérifiez Votre Compte, CARTÃO PRESENTE"),
+        ("", "você está disponível? VOCÊ ESTÁ DISPONÍVEL? Êtes-vous disponible"),
+        # vocabulary words longer than 16 bytes, and near misses of them
+        ("", "gehaltsabrechnung"), ("", "Gehaltsabrechnungen xgehaltsabrechnung"),
+        ("gehaltsabrechnunG", "GEHALTSABRECHNUNG."),
+        # the scan limit: a phrase that fits exactly, and one cut inside its last word
+        ("", pad + "gift cards"), ("", pad + "wire transfers"), ("", pad * 3 + "payroll"),
+        ("", ""), ("", " "),
+    ]
+    assert len(pad + "gift cards") == MAX_TEXT_CHARS
+    want = [scan_text(s, t) for s, t in messages]
+    assert want == [reference_scan(s, t) for s, t in messages]
+    assert scan_texts(messages) == want
+    assert [scan_texts([m])[0] for m in messages] == want
+    assert want[2].payment == 2  # "wire" and "wire transfer", across subject and text
+    assert want[16].phrases == {"gift_card": "gift cards"}  # whole words only
+    assert want[17].payment == 1  # "wire", not the cut "wire transfe"

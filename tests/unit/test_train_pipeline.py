@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from detectors import Cascade, load_scores
 from detectors.models import ModelRunner
-from stream.train import train
+from stream.train import train, write_report
 
 
 def test_training_writes_an_artifact_the_cascade_loads_with_per_type_thresholds(tmp_path):
@@ -22,3 +22,8 @@ def test_training_writes_an_artifact_the_cascade_loads_with_per_type_thresholds(
     for split in ("test", *report["test_by_stream"]):
         section = report[split] if split == "test" else report["test_by_stream"][split]
         assert section["messages"] > 0 and 0.0 <= section["false_positive_rate"] <= 1.0
+    write_report(report, tmp_path / "report")
+    md = (tmp_path / "report" / "report.md").read_text()
+    assert "## Time-later test split" in md and "![share flagged per scenario]" in md
+    assert (tmp_path / "report" / "scenarios.png").stat().st_size > 1000
+    assert "CC BY-NC" not in md  # trained on redistributable data only
