@@ -8,6 +8,7 @@ torch is imported only here and under ``detectors/model``, and only when a runne
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from importlib import resources
@@ -77,6 +78,13 @@ class ModelRunner:
         self.thresholds: dict[str, Any] = dict(manifest.get("thresholds", {}))
         self.min_hit: float = float(manifest.get("config", {}).get("min_hit", 0.2))
         self.seconds = {"featurize": 0.0, "infer": 0.0}
+        self.noncommercial = bool(manifest.get("training_data", {}).get("corpus", {})
+                                  .get("noncommercial_phishing_pot"))
+        if self.noncommercial:  # said at every start, so a copied artifact cannot hide it
+            logging.getLogger("mailhawk.models").warning(
+                "model %s was trained on phishing_pot (CC BY-NC 4.0): use it yourself, do "
+                "not redistribute it (no container image, chart or release may carry it)",
+                self.version)
 
     def content_probs(self, assessments: Sequence[Assessment]) -> np.ndarray:
         """Content-model class probabilities, one row per assessment."""

@@ -282,3 +282,27 @@ def test_configure_torch_sets_the_thread_count() -> None:
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
+
+
+def test_the_shipped_model_is_redistributable_and_a_noncommercial_one_says_so(tmp_path, caplog):
+    import logging
+    import shutil
+
+    import orjson
+
+    from detectors.models import ModelRunner, default_artifact
+
+    shipped = default_artifact()
+    assert shipped is not None
+    manifest = orjson.loads((shipped / "manifest.json").read_bytes())
+    assert manifest["training_data"]["corpus"]["noncommercial_phishing_pot"] is False
+    with caplog.at_level(logging.WARNING, logger="mailhawk.models"):
+        assert ModelRunner(shipped).noncommercial is False
+    assert "CC BY-NC" not in caplog.text
+    own = tmp_path / "own"
+    shutil.copytree(shipped, own)
+    manifest["training_data"]["corpus"]["noncommercial_phishing_pot"] = True
+    (own / "manifest.json").write_bytes(orjson.dumps(manifest))
+    with caplog.at_level(logging.WARNING, logger="mailhawk.models"):
+        assert ModelRunner(own).noncommercial is True
+    assert "CC BY-NC 4.0" in caplog.text and "do not redistribute" in caplog.text
