@@ -11,12 +11,14 @@ time order, each message scored against the state before it.
 Data (all redistributable, so the shipped model is reproducible by anyone):
 Enron ham (the corporate backbone), SpamAssassin ham and spam and watchdog list mail
 (outside traffic injected into the Enron timeline), and synthetic organisations with labelled
-attack scenarios (``bench.generate``). phishing_pot is CC BY-NC: it is never a training row;
-``--evaluate-noncommercial`` (on by default when present) replays it afterwards for the
-report only.
+attack scenarios (``bench.generate``). phishing_pot is CC BY-NC: it is never a training row of
+the shipped model; the corpus evaluation (on by default when present) replays it afterwards
+for the report only. ``--include-noncommercial`` trains on it for a model of the user's own,
+whose manifest and report say so.
 
 Splits are by time within each stream: the first 60% trains, the next 20% calibrates the
-thresholds, the last 20% is the test set.
+thresholds, the last 20% is the test set. phishing_pot keeps its own order in the corpus
+stream, so its test part is its latest mail (``bench.corpus``).
 
 This module is a composition root (it uses ``bench`` for traffic), like ``stream.cli``.
 """
@@ -269,8 +271,8 @@ def evaluate_corpus(artifact: Path, corpora: Path, *, progress: bool = True
     verdicts = list(scan_records(records, artifact=str(artifact)))
     labels = [class_of(lab[v.message_id].label, lab[v.message_id].attack_type)
               for v in verdicts]
-    # build keeps each corpus in its own order, so halves of phishing_pot by stream position
-    # are halves by its own dates. The rules were developed looking at misses of the
+    # build keeps phishing_pot in its own order, so its halves by stream position are halves
+    # by its own dates. The rules were developed looking at misses of the
     # earlier half only; the later half is the held-out figure.
     pot = [x.message_id for x in clabels if x.scenario == "phishing_pot"]
     halves = {mid: "phishing_pot, earlier half" if n < len(pot) // 2
