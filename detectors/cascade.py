@@ -312,12 +312,9 @@ class Cascade:
             attack, score = assessment.model_verdict
             thresholds = self.model_thresholds.get(attack, self.model_thresholds["default"])
             action = thresholds.action(score)
-            if _ACTION_ORDER[action] < _ACTION_ORDER["quarantine"]:
-                decisive = self.decisive_hit(assessment.hits)
-                if decisive is not None:
-                    return Decision("quarantine", decisive.attack_type, decisive.score,
-                                    ordered)
-            return Decision(action, attack if action != "allow" else "none", score, ordered)
+            return self._at_least_decisive(
+                Decision(action, attack if action != "allow" else "none", score, ordered),
+                assessment.hits)
         if not hits:
             return Decision("allow", "none", 0.0, ())
         generic_miss = 1.0
@@ -338,5 +335,15 @@ class Cascade:
         action = thresholds.action(score)
         if attack == "none" and _ACTION_ORDER[action] > _ACTION_ORDER["warn"]:
             action = "warn"
-        return Decision(action, attack if action != "allow" or per_type else "none",
-                        score, ordered)
+        return self._at_least_decisive(
+            Decision(action, attack if action != "allow" or per_type else "none", score,
+                     ordered), assessment.hits)
+
+    def _at_least_decisive(self, decision: Decision, hits: Sequence[Hit]) -> Decision:
+        """``decision``, raised to quarantine by a decisive hit (model or heuristic path)."""
+        if _ACTION_ORDER[decision.action] >= _ACTION_ORDER["quarantine"]:
+            return decision
+        decisive = self.decisive_hit(hits)
+        if decisive is None:
+            return decision
+        return Decision("quarantine", decisive.attack_type, decisive.score, decision.hits)

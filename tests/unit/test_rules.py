@@ -136,10 +136,14 @@ LURE = ("Hi all, I've shared the Q1 Bonus Allocation with you. You'll need to si
 STAFF = tuple(f"user{i}@acme.com" for i in range(12))
 
 
+def _quiet_history() -> list:
+    """Two messages of Dora's: too little to say what is usual for this account."""
+    return [mail("dora@acme.com", ("carl@acme.com",), name="Dora", direction="internal",
+                 t=T0 + i * 3600) for i in range(2)]
+
+
 def test_quiet_account_mailing_a_credential_lure_to_many_is_lateral_phishing():
-    # Two messages of history: too little to say what is usual for this account.
-    quiet = [mail("dora@acme.com", ("carl@acme.com",), name="Dora", direction="internal",
-                  t=T0 + i * 3600) for i in range(2)]
+    quiet = _quiet_history()
     lure = mail("dora@acme.com", STAFF, name="Dora", direction="internal", t=T0 + 5 * DAY,
                 subject="Q1 Bonus Allocation", text=LURE,
                 urls=("https://portal-access.co/verify-account/q0wQOoRo/",))
@@ -151,8 +155,7 @@ def test_quiet_account_mailing_a_credential_lure_to_many_is_lateral_phishing():
 def test_quiet_account_linking_a_domain_dressed_as_a_brand_is_lateral_phishing():
     # "sharepoint-portal72.cloud" scores nothing as a URL (fresh domain, plain path); its
     # name claiming a brand that does not own it is what gives it away.
-    quiet = [mail("dora@acme.com", ("carl@acme.com",), name="Dora", direction="internal",
-                  t=T0 + i * 3600) for i in range(2)]
+    quiet = _quiet_history()
     lure = mail("dora@acme.com", STAFF, name="Dora", direction="internal", t=T0 + 5 * DAY,
                 subject="Review and sign: Staff Compensation Review", text=LURE,
                 urls=("https://sharepoint-portal72.cloud/doc",))
@@ -305,6 +308,19 @@ def test_a_decisive_hit_quarantines_what_the_model_only_warns_about():
     d = verdicts(mail("turboprop123456@gmail.com", ("bob@acme.com",), name="#Kohls_Rewards#",
                       subject="Claim your reward", text=_VERIFY,
                       urls=("https://tinyurl.com/3ksrnmjk",)), cascade=undecided)[0]
+    assert d.action == "warn"
+
+
+def test_a_decisive_hit_quarantines_without_a_model_whatever_the_heuristic_thresholds():
+    # A scores file whose heuristic thresholds would only warn at 0.97 (no artifact).
+    scores = load_scores()
+    strict = {**scores, "actions": {k: {**v, "quarantine": 0.999, "block": 0.9999}
+                                    for k, v in scores["actions"].items()}}
+    lure = mail("turboprop123456@gmail.com", ("bob@acme.com",), name="#Kohls_Rewards#",
+                subject="Claim your reward", text=_VERIFY, urls=("https://tinyurl.com/3ksrnmjk",))
+    d = verdicts(lure, cascade=Cascade(strict))[0]
+    assert d.action == "quarantine" and d.attack_type == "credential_phishing"
+    d = verdicts(lure, cascade=Cascade({**strict, "combine": {}}))[0]
     assert d.action == "warn"
 
 
