@@ -9,10 +9,12 @@ Tiers run from cheap to costly:
 3. **models** (``detectors.models``): batched over the messages that tier 2 did not settle
    (early exit: clean mail between established correspondents, and messages already at a
    blocking score, skip the models);
-4. **decision**: hit scores are combined per attack type (noisy-OR; generic hits of type
-   ``any`` such as a first contact amplify a named type but never name one), the model's
-   probabilities join as hits, and the action comes from the per-type thresholds of the
-   scores file.
+4. **decision**: when the models ran, their calibrated probability decides (the artifact's
+   per-type thresholds); otherwise hit scores are combined per attack type (noisy-OR;
+   generic hits of type ``any`` such as a first contact amplify a named type but never name
+   one) against the scores file's thresholds. Either way a *decisive* hit quarantines on its
+   own, and a *corroborating* hit turns the model's warning into a quarantine
+   (``combine.decisive`` and ``combine.corroborating`` in the scores file).
 
 Weights and thresholds live in the scores file (``detectors/scores.json`` by default), apart
 from the code.
@@ -51,6 +53,17 @@ def teaches_baseline(hits: Sequence[Hit]) -> bool:
     """Whether a message may teach its sender's baseline (see ``PartitionState.observe``)."""
     return not any((h.score >= SUSPICIOUS and h.attack_type != GENERIC)
                    or h.detector in _ANOMALY_DETECTORS for h in hits)
+
+
+def _strongest(hits: Sequence[Hit], minimums: Mapping[str, float]) -> Hit | None:
+    """The strongest named hit of a detector in ``minimums`` that reaches its minimum."""
+    best = None
+    for h in hits:
+        minimum = minimums.get(h.detector)
+        if minimum is not None and h.score >= minimum and h.attack_type != GENERIC and (
+                best is None or h.score > best.score):
+            best = h
+    return best
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +175,8 @@ class Cascade:
         combine = scores.get("combine", {})
         self.generic_boost = float(combine.get("generic_boost", 0.5))
         self.generic_cap = float(combine.get("generic_cap", 0.45))
-        self.decisive = self._decisive(combine.get("decisive", {}))
+        self.decisive = self._minimums("decisive", combine.get("decisive", {}))
+        self.corroborating = self._minimums("corroborating", combine.get("corroborating", {}))
         self.models = models
         self.model_version: str = models.version if models is not None else "none"
         self.times = StageTimes()
@@ -189,20 +203,20 @@ class Cascade:
         return out
 
     @staticmethod
-    def _decisive(raw: Any) -> dict[str, float]:
-        """``combine.decisive``: detector name to the score from which its hits quarantine."""
+    def _minimums(setting: str, raw: Any) -> dict[str, float]:
+        """``combine.<setting>``: detector name to the score from which its hits count."""
         if not isinstance(raw, Mapping):
-            raise DetectorConfigError("combine", "'decisive' must map detector names to "
+            raise DetectorConfigError("combine", f"'{setting}' must map detector names to "
                                       f"scores, got {type(raw).__name__}")
         known = {cls.name for cls in REGISTRY}
         out: dict[str, float] = {}
         for name, minimum in raw.items():
             if name not in known:
-                raise DetectorConfigError("combine", f"decisive detector '{name}' does not "
+                raise DetectorConfigError("combine", f"{setting} detector '{name}' does not "
                                           "exist in this build")
             if isinstance(minimum, bool) or not isinstance(minimum, int | float) or \
                     not 0.0 < float(minimum) <= 1.0:
-                raise DetectorConfigError("combine", f"decisive score of '{name}' must be "
+                raise DetectorConfigError("combine", f"{setting} score of '{name}' must be "
                                           f"a number within (0, 1], got {minimum!r}")
             out[name] = float(minimum)
         return out
@@ -290,13 +304,19 @@ class Cascade:
         trained on, and phishing kits change faster than any training set, while the
         evidence these hits need does not.
         """
-        best = None
-        for h in hits:
-            minimum = self.decisive.get(h.detector)
-            if minimum is not None and h.score >= minimum and h.attack_type != GENERIC and (
-                    best is None or h.score > best.score):
-                best = h
-        return best
+        return _strongest(hits, self.decisive)
+
+    def corroborating_hit(self, hits: Sequence[Hit]) -> Hit | None:
+        """The strongest hit that turns the model's warning into a quarantine, if any.
+
+        ``combine.corroborating``: the quarantine threshold of a type is set by the ham that
+        scores highest as that type, and for spam that is solicited bulk mail (newsletters,
+        sign-up confirmations) on which the model saturates, so phishing the model calls spam
+        at a lower score is only warned about. Bulk mail does not impersonate brands, hide
+        its links, come from a hijacked account or carry executables: a strong hit of such a
+        detector on a message the model already suspects says it is not graymail.
+        """
+        return _strongest(hits, self.corroborating)
 
     def decide(self, assessment: Assessment) -> Decision:
         """Tier 4: choose attack type, score and action; list the hits that drove them.
@@ -312,6 +332,10 @@ class Cascade:
             attack, score = assessment.model_verdict
             thresholds = self.model_thresholds.get(attack, self.model_thresholds["default"])
             action = thresholds.action(score)
+            if action == "warn":
+                corroborated = self.corroborating_hit(assessment.hits)
+                if corroborated is not None:  # the type of the evidence, the model's score
+                    return Decision("quarantine", corroborated.attack_type, score, ordered)
             return self._at_least_decisive(
                 Decision(action, attack if action != "allow" else "none", score, ordered),
                 assessment.hits)

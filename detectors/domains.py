@@ -36,6 +36,7 @@ __all__ = [
     "is_freemail",
     "lookalike",
     "parse_url",
+    "preload",
     "public_suffix",
     "registrable_domain",
     "url_host",
@@ -364,6 +365,14 @@ def _confusables() -> dict[int, str]:
             elif other in targets:
                 add(key, other)
     return table
+
+
+def preload() -> None:
+    """Read the confusables table now rather than in the first batch with a non-ASCII domain.
+
+    It is ~60 ms of JSON parsing: paid lazily, it stalled whichever batch first met an IDN.
+    """
+    _confusables()
 
 
 @lru_cache(maxsize=65536)

@@ -201,6 +201,13 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
                                                strict=True)])
         by_type = calibrate_by_type(cal_scores[keep], types[keep].tolist(), is_ham[keep],
                                     fixed[keep], target_fpr * CALIBRATION_MARGIN)
+        # Corroborated warnings are quarantined too, and which ones depends on the warn
+        # thresholds just set: ham among them uses up budget, so calibrate once more.
+        corroborated = fixed | _corroborated(cascade_m, cal_rows.assessments, by_type)
+        if (corroborated & ~fixed & is_ham & keep).any():
+            by_type = calibrate_by_type(cal_scores[keep], types[keep].tolist(),
+                                        is_ham[keep], corroborated[keep],
+                                        target_fpr * CALIBRATION_MARGIN)
         thresholds = by_type["default"]
         runner.thresholds = by_type
         final = Cascade(load_scores(), models=runner)
@@ -244,6 +251,18 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
     if evaluate_noncommercial and corpora is not None:
         report["corpus_evaluation"] = evaluate_corpus(out, corpora, progress=progress)
     return report
+
+
+def _corroborated(cascade: Cascade, assessments: Sequence[Assessment],
+                  by_type: dict[str, dict[str, float]]) -> np.ndarray:
+    """Messages the model warns about (under ``by_type``) that a corroborating hit raises."""
+    default = by_type["default"]
+    out = np.zeros(len(assessments), bool)
+    for i, a in enumerate(assessments):
+        if a.model_verdict is not None and cascade.corroborating_hit(a.hits) is not None:
+            attack, score = a.model_verdict
+            out[i] = score >= by_type.get(attack, default)["warn"]
+    return out
 
 
 def _decisions(cascade: Cascade, runner: ModelRunner, assessments: list[Assessment]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from detectors.base import Context, DetectorConfig, build_config, hit
-from detectors.domains import lookalike
+from detectors.domains import lookalike, preload
 from schemas.records import Hit
 from state import TenantProfile
 
@@ -60,6 +60,7 @@ class LookalikeDomain:
     def __init__(self, config: dict | None = None) -> None:
         self.config: LookalikeConfig = build_config(LookalikeConfig, self.name, config)
         self.trusted = TrustedDomains()
+        preload()
 
     def detect(self, ctx: Context) -> list[Hit]:
         if not ctx.inbound:

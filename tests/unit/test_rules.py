@@ -285,17 +285,13 @@ def test_a_brand_name_inside_an_ordinary_word_claims_nothing():
 # ----------------------------------------------------------------- decisive hits
 
 
-def test_unknown_decisive_detector_refuses_to_start():
-    scores = {"combine": {"decisive": {"no_such_detector": 0.9}}}
-    with pytest.raises(DetectorConfigError, match="no_such_detector"):
-        Cascade(scores)
-
-
-@pytest.mark.parametrize("decisive", [{"brand_impersonation": 1.5},
-                                      {"brand_impersonation": "high"}, ["brand_impersonation"]])
-def test_invalid_decisive_settings_refuse_to_start(decisive):
-    with pytest.raises(DetectorConfigError, match="decisive"):
-        Cascade({"combine": {"decisive": decisive}})
+@pytest.mark.parametrize("setting", ["decisive", "corroborating"])
+@pytest.mark.parametrize("value", [{"brand_impersonation": 1.5}, {"brand_impersonation": 0},
+                                   {"brand_impersonation": "high"}, ["brand_impersonation"],
+                                   {"no_such_detector": 0.5}])
+def test_invalid_decisive_or_corroborating_settings_refuse_to_start(setting, value):
+    with pytest.raises(DetectorConfigError, match=setting):
+        Cascade({"combine": {setting: value}})
 
 
 def test_a_decisive_hit_quarantines_what_the_model_only_warns_about():
@@ -324,16 +320,50 @@ def test_a_decisive_hit_quarantines_without_a_model_whatever_the_heuristic_thres
     assert d.action == "warn"
 
 
-class _WarnOnly:
-    """A model runner that calls every message spam at a warn-level probability."""
+# ----------------------------------------------------------------- corroborating hits
 
-    def __init__(self) -> None:
+_IP_LURE = dict(name="IT Support", subject="Password expires today", text=_VERIFY,
+                urls=("http://203.0.113.7/login",))
+
+
+def test_a_corroborating_hit_quarantines_what_the_model_only_warns_about():
+    lure = mail("it-support@mailer-notify.net", ("bob@acme.com",), **_IP_LURE)
+    d = verdicts(lure, cascade=Cascade(models=_WarnOnly()))[0]
+    assert hits_of(d)["url_risk"]["score"] >= 0.5
+    assert "brand_impersonation" not in hits_of(d)  # not raised by a decisive hit
+    # Quarantined as what the evidence says, at the model's probability.
+    assert (d.action, d.attack_type, d.score) == ("quarantine", "credential_phishing", 0.6)
+    alone = Cascade({**load_scores(), "combine": {}}, models=_WarnOnly())
+    assert verdicts(lure, cascade=alone)[0].action == "warn"
+
+
+def test_a_corroborating_hit_needs_the_model_to_warn():
+    lure = mail("it-support@mailer-notify.net", ("bob@acme.com",), **_IP_LURE)
+    d = verdicts(lure, cascade=Cascade(models=_WarnOnly(probability=0.3)))[0]
+    assert hits_of(d)["url_risk"]["score"] >= 0.5
+    assert d.action == "allow"
+
+
+def test_weak_or_generic_hits_do_not_corroborate():
+    # A first contact (generic) and a hit below its corroborating minimum leave a warning.
+    scores = {**load_scores(), "combine": {"corroborating": {"url_risk": 0.99}}}
+    lure = mail("it-support@mailer-notify.net", ("bob@acme.com",), **_IP_LURE)
+    assert verdicts(lure, cascade=Cascade(scores, models=_WarnOnly()))[0].action == "warn"
+    plain = mail("new.person@startup.io", ("bob@acme.com",), text="Lunch on Friday?")
+    assert verdicts(plain, cascade=Cascade(models=_WarnOnly()))[0].action == "warn"
+
+
+class _WarnOnly:
+    """A model runner that calls every message spam at one probability (warn by default)."""
+
+    def __init__(self, probability: float = 0.6) -> None:
         self.version = "warn-only"
         self.thresholds = {"default": {"warn": 0.5, "quarantine": 0.9, "block": 0.99}}
+        self.probability = probability
 
     def score(self, assessments):
         for a in assessments:
-            a.model_verdict = ("spam", 0.6)
+            a.model_verdict = ("spam", self.probability)
 
 
 # ----------------------------------------------------------------- directions
