@@ -68,11 +68,16 @@ def _strongest(hits: Sequence[Hit], minimums: Mapping[str, float]) -> Hit | None
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Score at or above which each action applies, for one attack type."""
+    """Score at or above which each action applies, for one attack type.
+
+    ``corroborate`` (between ``warn`` and ``quarantine``): from this score a warning with a
+    corroborating hit is quarantined (see :meth:`Cascade.corroborating_hit`).
+    """
 
     warn: float
     quarantine: float
     block: float
+    corroborate: float
 
     def action(self, score: float) -> str:
         if score >= self.block:
@@ -194,8 +199,12 @@ class Cascade:
         default = raw.get("default", {"warn": 0.4, "quarantine": 0.7, "block": 0.95})
         for attack, values in {"default": default, **raw}.items():
             merged = {**default, **values}
-            t = Thresholds(float(merged["warn"]), float(merged["quarantine"]),
-                           float(merged["block"]))
+            warn, quarantine = float(merged["warn"]), float(merged["quarantine"])
+            # Absent (an artifact calibrated before corroboration existed): none. Inherited
+            # from the default entry: held within this type's own band.
+            corroborate = min(max(float(merged.get("corroborate", quarantine)), warn),
+                              quarantine)
+            t = Thresholds(warn, quarantine, float(merged["block"]), corroborate)
             if not 0.0 < t.warn <= t.quarantine <= t.block <= 1.0001:
                 raise DetectorConfigError("actions", f"thresholds of '{attack}' must satisfy "
                                           "0 < warn <= quarantine <= block <= 1")
@@ -332,7 +341,7 @@ class Cascade:
             attack, score = assessment.model_verdict
             thresholds = self.model_thresholds.get(attack, self.model_thresholds["default"])
             action = thresholds.action(score)
-            if action == "warn":
+            if action == "warn" and score >= thresholds.corroborate:
                 corroborated = self.corroborating_hit(assessment.hits)
                 if corroborated is not None:  # the type of the evidence, the model's score
                     return Decision("quarantine", corroborated.attack_type, score, ordered)

@@ -189,6 +189,33 @@ def calibrate_by_type(scores: np.ndarray, types: Sequence[str], is_ham: np.ndarr
     return out
 
 
+def calibrate_corroboration(by_type: dict[str, dict[str, float]], scores: np.ndarray,
+                            types: np.ndarray, corroborated_ham: np.ndarray) -> None:
+    """Add each type's ``corroborate`` threshold to ``by_type`` (in place).
+
+    A warning with a corroborating hit is quarantined (``Cascade.corroborating_hit``). Each
+    type's ``corroborate`` is just above the highest calibration ham of that type that such
+    a hit would quarantine (``default``: of any type), never below ``warn``; ``quarantine``
+    if none may be (the band is empty). So corroboration quarantines no calibration ham and
+    spends none of the false-positive budget. Measured: letting it start at ``warn``, with
+    calibration counting the ham it raised against the budget, was fine for the shipped
+    model (no such ham) but wrecked a model trained with phishing_pot, whose warn band is
+    wide: the ham it raised used up the budget and every threshold went to 0.9999997.
+
+    Args:
+        by_type: :func:`calibrate_by_type`'s thresholds.
+        scores: The model's attack probability per calibration message.
+        types: The attack type the model named per message.
+        corroborated_ham: Ham (real or synthetic) with a corroborating hit.
+    """
+    for attack, t in by_type.items():
+        band = corroborated_ham & (scores >= t["warn"]) & (scores < t["quarantine"])
+        if attack != "default":
+            band &= types == attack
+        top = float(np.nextafter(scores[band].max(), 2.0)) if band.any() else t["warn"]
+        t["corroborate"] = min(max(top, t["warn"]), t["quarantine"])
+
+
 def evaluate(decisions: Sequence[Any], labels: Sequence[int], scenarios: Sequence[str],
              ) -> dict[str, Any]:
     """Recall per attack type and scenario, false-positive and warn rates, precision."""

@@ -43,6 +43,7 @@ from detectors.models import ModelRunner, model_text
 from detectors.training import (
     HASHING,
     calibrate_by_type,
+    calibrate_corroboration,
     class_of,
     content_probs,
     evaluate,
@@ -201,13 +202,12 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
                                                strict=True)])
         by_type = calibrate_by_type(cal_scores[keep], types[keep].tolist(), is_ham[keep],
                                     fixed[keep], target_fpr * CALIBRATION_MARGIN)
-        # Corroborated warnings are quarantined too, and which ones depends on the warn
-        # thresholds just set: ham among them uses up budget, so calibrate once more.
-        corroborated = fixed | _corroborated(cascade_m, cal_rows.assessments, by_type)
-        if (corroborated & ~fixed & is_ham & keep).any():
-            by_type = calibrate_by_type(cal_scores[keep], types[keep].tolist(),
-                                        is_ham[keep], corroborated[keep],
-                                        target_fpr * CALIBRATION_MARGIN)
+        # Corroborated warnings start above every calibration ham, real or synthetic, that
+        # they would quarantine: they spend none of the budget.
+        corroborable = np.array([a.model_verdict is not None and
+                                 cascade_m.corroborating_hit(a.hits) is not None
+                                 for a in cal_rows.assessments], bool)
+        calibrate_corroboration(by_type, cal_scores, types, is_ham & corroborable)
         thresholds = by_type["default"]
         runner.thresholds = by_type
         final = Cascade(load_scores(), models=runner)
@@ -251,18 +251,6 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
     if evaluate_noncommercial and corpora is not None:
         report["corpus_evaluation"] = evaluate_corpus(out, corpora, progress=progress)
     return report
-
-
-def _corroborated(cascade: Cascade, assessments: Sequence[Assessment],
-                  by_type: dict[str, dict[str, float]]) -> np.ndarray:
-    """Messages the model warns about (under ``by_type``) that a corroborating hit raises."""
-    default = by_type["default"]
-    out = np.zeros(len(assessments), bool)
-    for i, a in enumerate(assessments):
-        if a.model_verdict is not None and cascade.corroborating_hit(a.hits) is not None:
-            attack, score = a.model_verdict
-            out[i] = score >= by_type.get(attack, default)["warn"]
-    return out
 
 
 def _decisions(cascade: Cascade, runner: ModelRunner, assessments: list[Assessment]
@@ -310,6 +298,11 @@ def write_report(report: dict[str, Any], path: Path) -> None:
              "Quarantine threshold per attack type (the single one, lowered where no "
              "calibration ham of the type reached it): "
              + ", ".join(f"{k} {v['quarantine']:.6f}" for k, v in
+                         sorted(report.get("thresholds_by_attack_type", {}).items())) + ".",
+             "",
+             "A corroborating hit quarantines a warning from (above every calibration ham it "
+             "would quarantine): "
+             + ", ".join(f"{k} {v.get('corroborate', v['warn']):.6f}" for k, v in
                          sorted(report.get("thresholds_by_attack_type", {}).items())) + ".",
              ""]
     sections = {"Time-later test split": report["test"],

@@ -344,6 +344,18 @@ def test_a_corroborating_hit_needs_the_model_to_warn():
     assert d.action == "allow"
 
 
+def test_a_corroborating_hit_needs_the_calibrated_corroboration_score():
+    lure = mail("it-support@mailer-notify.net", ("bob@acme.com",), **_IP_LURE)
+    runner = _WarnOnly()
+    runner.thresholds = {"default": {**runner.thresholds["default"], "corroborate": 0.7}}
+    assert verdicts(lure, cascade=Cascade(models=runner))[0].action == "warn"
+    runner.thresholds = {"default": {**runner.thresholds["default"], "corroborate": 0.6}}
+    assert verdicts(lure, cascade=Cascade(models=runner))[0].action == "quarantine"
+    # An artifact calibrated before corroboration existed has no such score: none.
+    del runner.thresholds["default"]["corroborate"]
+    assert verdicts(lure, cascade=Cascade(models=runner))[0].action == "warn"
+
+
 def test_weak_or_generic_hits_do_not_corroborate():
     # A first contact (generic) and a hit below its corroborating minimum leave a warning.
     scores = {**load_scores(), "combine": {"corroborating": {"url_risk": 0.99}}}
@@ -358,7 +370,8 @@ class _WarnOnly:
 
     def __init__(self, probability: float = 0.6) -> None:
         self.version = "warn-only"
-        self.thresholds = {"default": {"warn": 0.5, "quarantine": 0.9, "block": 0.99}}
+        self.thresholds = {"default": {"warn": 0.5, "quarantine": 0.9, "block": 0.99,
+                                       "corroborate": 0.5}}
         self.probability = probability
 
     def score(self, assessments):

@@ -17,6 +17,7 @@ def test_training_writes_an_artifact_the_cascade_loads_with_per_type_thresholds(
     assert by_type and runner.thresholds == {"default": single, **by_type}
     for t in by_type.values():  # lowered where no ham reached them, never raised
         assert t["warn"] <= t["quarantine"] <= single["quarantine"] <= t["block"] <= 1.0
+        assert t["warn"] <= t["corroborate"] <= t["quarantine"]
     cascade = Cascade(load_scores(), models=runner)  # validates every threshold set
     assert set(by_type) <= set(cascade.model_thresholds)
     for split in ("test", *report["test_by_stream"]):
@@ -28,21 +29,3 @@ def test_training_writes_an_artifact_the_cascade_loads_with_per_type_thresholds(
     assert (tmp_path / "report" / "scenarios.png").stat().st_size > 1000
     assert "CC BY-NC" not in md  # trained on redistributable data only
 
-
-def test_calibration_counts_warnings_a_corroborating_hit_quarantines():
-    from types import SimpleNamespace
-
-    from schemas.records import Hit
-    from stream.train import _corroborated
-
-    url = Hit("url_risk", 0.7, attack_type="credential_phishing")
-    weak = Hit("url_risk", 0.3, attack_type="credential_phishing")
-    rows = [SimpleNamespace(hits=[url], model_verdict=("spam", 0.8)),   # warned: raised
-            SimpleNamespace(hits=[url], model_verdict=("spam", 0.1)),   # below warn
-            SimpleNamespace(hits=[weak], model_verdict=("spam", 0.8)),  # hit too weak
-            SimpleNamespace(hits=[url], model_verdict=None),            # no model verdict
-            SimpleNamespace(hits=[url], model_verdict=("malware", 0.8))]  # its own warn
-    by_type = {"default": {"warn": 0.5, "quarantine": 0.9, "block": 0.99},
-               "malware": {"warn": 0.85, "quarantine": 0.9, "block": 0.99}}
-    got = _corroborated(Cascade(load_scores()), rows, by_type)
-    assert got.tolist() == [True, False, False, False, False]

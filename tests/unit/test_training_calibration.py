@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from detectors.training import calibrate, calibrate_by_type
+from detectors.training import calibrate, calibrate_by_type, calibrate_corroboration
 
 
 def _rate(scores: np.ndarray, is_ham: np.ndarray, threshold: float) -> float:
@@ -71,3 +71,24 @@ def test_ham_quarantined_by_decisive_hits_uses_up_the_budget():
     fixed[:1] = True  # one ham is quarantined whatever the thresholds: budget 1 - 1 = 0
     t = calibrate_by_type(scores, types, is_ham, fixed, 0.001)
     assert t["spam"]["quarantine"] > 0.99
+
+
+def test_corroboration_starts_above_every_calibration_ham_it_would_quarantine():
+    by_type = {"default": {"warn": 0.5, "quarantine": 0.99, "block": 0.999},
+               "spam": {"warn": 0.5, "quarantine": 0.99, "block": 0.999},
+               "malware": {"warn": 0.5, "quarantine": 0.9, "block": 0.999}}
+    scores = np.array([0.7, 0.8, 0.95, 0.995, 0.6, 0.3])
+    types = np.array(["spam", "spam", "malware", "spam", "bec", "spam"])
+    corroborated_ham = np.array([True, False, True, True, True, True])
+    calibrate_corroboration(by_type, scores, types, corroborated_ham)
+    # spam: 0.7 is the top corroborated spam ham in its warn band (0.995 is quarantined
+    # anyway, 0.8 has no corroborating hit, 0.3 is below warn).
+    assert by_type["spam"]["corroborate"] == np.nextafter(0.7, 2.0)
+    # malware: its one corroborated ham is above its quarantine threshold: band left open.
+    assert by_type["malware"]["corroborate"] == 0.5
+    # default (types without their own entry): the top such ham of any type.
+    assert by_type["default"]["corroborate"] == np.nextafter(0.95, 2.0)
+    # No ham in the band: corroboration starts at warn.
+    none = {"default": {"warn": 0.5, "quarantine": 0.99, "block": 0.999}}
+    calibrate_corroboration(none, scores, types, np.zeros(len(scores), bool))
+    assert none["default"]["corroborate"] == 0.5
