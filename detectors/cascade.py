@@ -7,8 +7,9 @@ Tiers run from cheap to costly:
 2. **heuristics** (``detectors.rules``): every enabled plugin, per message, against the state
    as it was before the message;
 3. **models** (``detectors.models``): batched over the messages that tier 2 did not settle
-   (early exit: clean mail between established correspondents, and messages already at a
-   blocking score, skip the models);
+   (early exit: internal and outbound mail no heuristic objects to skips the models; inbound
+   mail never does, because a hijacked vendor's invoice between established correspondents
+   can carry no heuristic hit at all);
 4. **decision**: when the models ran, their calibrated probability decides (the artifact's
    per-type thresholds); otherwise hit scores are combined per attack type (noisy-OR;
    generic hits of type ``any`` such as a first contact amplify a named type but never name
