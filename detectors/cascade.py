@@ -98,6 +98,7 @@ class Decision:
     attack_type: str
     score: float
     hits: tuple[Hit, ...]
+    decided_by: str = "heuristics"  # one of schemas.records.DECIDED_BY
 
 
 @dataclass(slots=True)
@@ -342,13 +343,15 @@ class Cascade:
             attack, score = assessment.model_verdict
             thresholds = self.model_thresholds.get(attack, self.model_thresholds["default"])
             action = thresholds.action(score)
-            if action == "warn" and score >= thresholds.corroborate:
+            decision = self._at_least_decisive(
+                Decision(action, attack if action != "allow" else "none", score, ordered,
+                         "model"), assessment.hits)
+            if decision.action == "warn" and score >= thresholds.corroborate:
                 corroborated = self.corroborating_hit(assessment.hits)
                 if corroborated is not None:  # the type of the evidence, the model's score
-                    return Decision("quarantine", corroborated.attack_type, score, ordered)
-            return self._at_least_decisive(
-                Decision(action, attack if action != "allow" else "none", score, ordered),
-                assessment.hits)
+                    return Decision("quarantine", corroborated.attack_type, score, ordered,
+                                    "corroborated")
+            return decision
         if not hits:
             return Decision("allow", "none", 0.0, ())
         generic_miss = 1.0
@@ -380,4 +383,5 @@ class Cascade:
         decisive = self.decisive_hit(hits)
         if decisive is None:
             return decision
-        return Decision("quarantine", decisive.attack_type, decisive.score, decision.hits)
+        return Decision("quarantine", decisive.attack_type, decisive.score, decision.hits,
+                        "decisive")

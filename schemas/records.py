@@ -26,6 +26,10 @@ DIRECTIONS: Final[frozenset[str]] = frozenset({"inbound", "outbound", "internal"
 
 Action = Literal["allow", "warn", "quarantine", "block"]
 ACTIONS: Final[tuple[str, ...]] = ("allow", "warn", "quarantine", "block")
+DECIDED_BY: Final[tuple[str, ...]] = ("model", "corroborated", "decisive", "heuristics")
+"""What set a verdict's action: the model's calibrated probability; the model's warning
+raised by a corroborating heuristic hit; a decisive heuristic hit on its own; or the combined
+heuristic scores (no model ran)."""
 
 ATTACK_TYPES: Final[tuple[str, ...]] = (
     "none",
@@ -549,6 +553,7 @@ class Verdict:
     source: SourcePosition
     scored_at: float
     latency_ms: float
+    decided_by: str = "heuristics"  # one of DECIDED_BY
     schema_version: int = VERDICT_SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -560,6 +565,7 @@ class Verdict:
             "action": self.action,
             "attack_type": self.attack_type,
             "score": round(self.score, 4),
+            "decided_by": self.decided_by,
             "hits": [h.to_dict() for h in self.hits],
             "model_version": self.model_version,
             "rules_version": self.rules_version,
@@ -580,6 +586,8 @@ class Verdict:
             model_version=d["model_version"], rules_version=d["rules_version"],
             source=SourcePosition(src["topic"], src["partition"], src["offset"]),
             scored_at=float(d["scored_at"]), latency_ms=float(d["latency_ms"]),
+            # Absent from verdicts of builds before it existed.
+            decided_by=d.get("decided_by", "heuristics"),
         )
 
 

@@ -174,7 +174,7 @@ def _summary(records: list[MailRecord], labels: dict[str, tuple[str, str]], got:
                 (scenario, v.attack_type) not in seen:
             seen.add((scenario, v.attack_type))
             echo(f"  - {v.action:<10} {v.attack_type:<20} score {v.score:.2f}  "
-                 f"[{labels.get(v.message_id, ('', '?'))[1]}]")
+                 f"decided by {v.decided_by}  [{scenario}]")
             for h in v.hits[:3]:
                 echo(f"      {h.detector}: {h.score:.2f} {dict(list(h.evidence.items())[:4])}")
     echo("=" * 72)

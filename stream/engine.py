@@ -384,7 +384,7 @@ class Engine:
                                       domain=registrable_domain(
                                           entry.domain or entry.address.rpartition("@")[2]))
         # Step 2
-        verdict_count: dict[tuple[str, str], int] = {}
+        verdict_count: dict[tuple[str, str, str], int] = {}
         hit_count: dict[str, int] = {}
         changes: dict[int, dict[bytes, bytes | None]] = {}
         try:
@@ -399,7 +399,7 @@ class Engine:
                     verdict = self._verdict(msg, record, decision)
                     producer.produce(cfg.verdict_topic, encode_verdict(verdict),
                                      key=record.tenant_id.encode())
-                    k = (verdict.action, verdict.attack_type)
+                    k = (verdict.action, verdict.attack_type, verdict.decided_by)
                     verdict_count[k] = verdict_count.get(k, 0) + 1
                     for h in decision.hits:
                         hit_count[h.detector] = hit_count.get(h.detector, 0) + 1
@@ -442,8 +442,8 @@ class Engine:
         if commits:
             self._consumer.commit(offsets=commits, asynchronous=True)
         self.metrics.stage_seconds.labels("commit").inc(time.perf_counter() - t_commit)
-        for (action, attack), n in verdict_count.items():
-            self.metrics.verdicts.labels(action, attack).inc(n)
+        for (action, attack, decided_by), n in verdict_count.items():
+            self.metrics.verdicts.labels(action, attack, decided_by).inc(n)
         for detector, n in hit_count.items():
             self.metrics.hits.labels(detector).inc(n)
         self.metrics.batch_size.observe(len(messages))
@@ -460,7 +460,7 @@ class Engine:
             attack_type=decision.attack_type, score=decision.score, hits=decision.hits,
             model_version=self.cascade.model_version, rules_version=self.cascade.rules_version,
             source=SourcePosition(msg.topic(), msg.partition(), msg.offset()),
-            scored_at=now, latency_ms=max(0.0, latency),
+            scored_at=now, latency_ms=max(0.0, latency), decided_by=decision.decided_by,
         )
 
     def _update_lag(self) -> None:

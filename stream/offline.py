@@ -33,7 +33,7 @@ def scan_records(records: Iterable[MailRecord], *, state_dir: str | None = None,
             yield Verdict(record.message_id, record.tenant_id, record.recipients, d.action,
                           d.attack_type, d.score, d.hits, cascade.model_version,
                           cascade.rules_version, SourcePosition("scan", 0, offset + i), now,
-                          (now - started) * 1000.0 / max(1, len(batch)))
+                          (now - started) * 1000.0 / max(1, len(batch)), d.decided_by)
         offset += len(batch)
         state.commit(state.changes(), offset, None)
         batch.clear()

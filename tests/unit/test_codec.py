@@ -452,6 +452,7 @@ def verdict_example(**changes: Any) -> Verdict:
         ),
         model_version="behaviour-2026.01", rules_version="rules-2026.11.0",
         source=SourcePosition("mail.inbound", 3, 1_204), scored_at=T0 + 2.5, latency_ms=12.5,
+        decided_by="corroborated",
     )
     fields.update(changes)
     return Verdict(**fields)
@@ -461,6 +462,13 @@ def test_verdict_round_trips() -> None:
     verdict = verdict_example()
 
     assert decode_verdict(encode_verdict(verdict)) == verdict
+
+
+def test_verdict_says_what_decided_it_and_older_verdicts_read_as_heuristics() -> None:
+    doc = orjson.loads(encode_verdict(verdict_example()))
+    assert doc["decided_by"] == "corroborated"
+    del doc["decided_by"]  # as a build before the field wrote it
+    assert decode_verdict(orjson.dumps(doc)).decided_by == "heuristics"
 
 
 def test_verdict_scores_are_written_to_four_decimals_and_latency_to_three() -> None:
@@ -498,6 +506,7 @@ def test_verdict_schema_refuses_what_no_engine_writes() -> None:
     assert schema_blames("verdict", {**good, "action": "delete"}) == "action"
     assert schema_blames("verdict", {**good, "score": 1.5}) == "score"
     assert schema_blames("verdict", {**good, "attack_type": "any"}) == "attack_type"
+    assert schema_blames("verdict", {**good, "decided_by": "luck"}) == "decided_by"
     assert schema_blames("verdict", {k: v for k, v in good.items() if k != "source"}) == \
         "source"
 

@@ -300,6 +300,7 @@ def test_a_decisive_hit_quarantines_what_the_model_only_warns_about():
                       urls=("https://tinyurl.com/3ksrnmjk",)),
                  cascade=Cascade(models=_WarnOnly()))[0]
     assert d.action == "quarantine" and d.attack_type == "credential_phishing"
+    assert d.decided_by == "decisive"
     undecided = Cascade({**load_scores(), "combine": {}}, models=_WarnOnly())
     d = verdicts(mail("turboprop123456@gmail.com", ("bob@acme.com",), name="#Kohls_Rewards#",
                       subject="Claim your reward", text=_VERIFY,
@@ -317,7 +318,7 @@ def test_a_decisive_hit_quarantines_without_a_model_whatever_the_heuristic_thres
     d = verdicts(lure, cascade=Cascade(strict))[0]
     assert d.action == "quarantine" and d.attack_type == "credential_phishing"
     d = verdicts(lure, cascade=Cascade({**strict, "combine": {}}))[0]
-    assert d.action == "warn"
+    assert (d.action, d.decided_by) == ("warn", "heuristics")
 
 
 # ----------------------------------------------------------------- corroborating hits
@@ -333,8 +334,10 @@ def test_a_corroborating_hit_quarantines_what_the_model_only_warns_about():
     assert "brand_impersonation" not in hits_of(d)  # not raised by a decisive hit
     # Quarantined as what the evidence says, at the model's probability.
     assert (d.action, d.attack_type, d.score) == ("quarantine", "credential_phishing", 0.6)
-    alone = Cascade({**load_scores(), "combine": {}}, models=_WarnOnly())
-    assert verdicts(lure, cascade=alone)[0].action == "warn"
+    assert d.decided_by == "corroborated"
+    alone = verdicts(lure, cascade=Cascade({**load_scores(), "combine": {}},
+                                           models=_WarnOnly()))[0]
+    assert (alone.action, alone.decided_by) == ("warn", "model")
 
 
 def test_a_corroborating_hit_needs_the_model_to_warn():
