@@ -56,12 +56,18 @@ def teaches_baseline(hits: Sequence[Hit]) -> bool:
                    or h.detector in _ANOMALY_DETECTORS for h in hits)
 
 
+_UNNAMED: Final = frozenset({GENERIC, "none"})
+
+
 def _strongest(hits: Sequence[Hit], minimums: Mapping[str, float]) -> Hit | None:
-    """The strongest named hit of a detector in ``minimums`` that reaches its minimum."""
+    """The strongest hit of a detector in ``minimums`` that reaches its minimum.
+
+    Only hits naming an attack type count: a quarantine always names what it holds mail for.
+    """
     best = None
     for h in hits:
         minimum = minimums.get(h.detector)
-        if minimum is not None and h.score >= minimum and h.attack_type != GENERIC and (
+        if minimum is not None and h.score >= minimum and h.attack_type not in _UNNAMED and (
                 best is None or h.score > best.score):
             best = h
     return best

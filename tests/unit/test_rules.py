@@ -359,6 +359,17 @@ def test_a_corroborating_hit_needs_the_calibrated_corroboration_score():
     assert verdicts(lure, cascade=Cascade(models=runner))[0].action == "warn"
 
 
+def test_only_hits_that_name_an_attack_corroborate_or_decide():
+    from schemas.records import Hit
+
+    cascade = Cascade()
+    for unnamed in ("none", "any"):
+        assert cascade.corroborating_hit([Hit("url_risk", 0.9, {}, unnamed)]) is None
+        assert cascade.decisive_hit([Hit("brand_impersonation", 0.99, {}, unnamed)]) is None
+    named = Hit("url_risk", 0.9, {}, "credential_phishing")
+    assert cascade.corroborating_hit([named]) is named
+
+
 def test_weak_or_generic_hits_do_not_corroborate():
     # A first contact (generic) and a hit below its corroborating minimum leave a warning.
     scores = {**load_scores(), "combine": {"corroborating": {"url_risk": 0.99}}}
