@@ -28,4 +28,3 @@ def test_training_writes_an_artifact_the_cascade_loads_with_per_type_thresholds(
     assert "## Time-later test split" in md and "![share flagged per scenario]" in md
     assert (tmp_path / "report" / "scenarios.png").stat().st_size > 1000
     assert "CC BY-NC" not in md  # trained on redistributable data only
-
