@@ -134,8 +134,9 @@ def build(corpora: Path, *, normalise: bool = True, ham_limit: int | None = None
         # campaigns, so a model trained locally on it is tested on what came after what it
         # saw. The other corpora stay spread at random: kept in order too, the shipped
         # model's quarantine threshold rose from 0.998 to 0.99999 and SpamAssassin spam
-        # recall fell from 0.89 to 0.37 (SpamAssassin's folders are dated in blocks, so each
-        # split got other folders); which calibration ham drove it is not yet pinned down.
+        # recall fell from 0.89 to 0.37: SpamAssassin's folders are dated in blocks (hard ham
+        # mostly July 2002, easy-ham-1 and spam-1 August-October), so each split got other
+        # folders.
         inject("phishing_pot", phish, "attack", "phishing", attacks_limit, in_order=True)
     sa = list(_parse_archive(corpora / ARCHIVES["spamassassin"], normalise=normalise,
                              direction="inbound", progress=bar))

@@ -302,7 +302,7 @@ def write_report(report: dict[str, Any], path: Path) -> None:
              "",
              "A corroborating hit quarantines a warning from (above every calibration ham it "
              "would quarantine): "
-             + ", ".join(f"{k} {v.get('corroborate', v['warn']):.6f}" for k, v in
+             + ", ".join(f"{k} {v['corroborate']:.6f}" for k, v in
                          sorted(report.get("thresholds_by_attack_type", {}).items())) + ".",
              ""]
     sections = {"Time-later test split": report["test"],
