@@ -15,9 +15,9 @@ setup() {
     echo "creating virtual environment in $VENV" >&2
     "$PYTHON" -m venv "$VENV"
   fi
-  # Reinstall only when the dependency list changed since the last install.
+  # Reinstall only when the dependency list or the C kernels changed since the last install.
   local want
-  want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  want=$(cat pyproject.toml detectors/model/*.c | sha256sum | cut -d' ' -f1)
   if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ]; then
     echo "installing mailhawk and its dependencies into $VENV (first run takes a few minutes)" >&2
     "$VENV/bin/python" -m pip install --quiet --upgrade pip

@@ -1,4 +1,9 @@
-"""The vectorised featurizer computes exactly the reference definition, deterministically."""
+"""The featurizer computes exactly the reference definition, deterministically.
+
+Both forms are tested: the C kernel the install builds and the numpy form it falls back to.
+Each must match the literal reference as multisets, and the two must agree index for index
+(an EmbeddingBag sums in order, so the same order keeps the model's output bit-identical).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import numpy as np
 import pytest
 import torch
 
+from detectors.model import hashing
 from detectors.model.hashing import (
     _WORD_BYTE,
     _word_mask,
@@ -52,6 +58,40 @@ def _random_texts(count: int, seed: int) -> list[str]:
             for _ in range(count)]
 
 
+NATIVE = hashing._native
+
+
+@pytest.fixture(params=["native", "numpy"])
+def form(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test with the C kernel, then with the numpy form."""
+    if request.param == "numpy":
+        monkeypatch.setattr(hashing, "_native", None)
+    return str(request.param)
+
+
+def test_the_c_kernel_is_built() -> None:
+    # Without it every message pays ~2x the hashing cost; the install must build it.
+    assert NATIVE is not None, ("detectors/model/_nghash.c was not built: reinstall with a C "
+                                "compiler and the Python headers (pip install -e .)")
+
+
+@pytest.mark.parametrize("params", [
+    {},
+    {"buckets": 1000, "word_ngrams": 3, "char_ngrams": (1, 2, 5, 8)},
+    {"buckets": 1 << 32, "word_ngrams": 8, "char_ngrams": (8, 3)},
+    {"buckets": 2, "word_ngrams": 0, "char_ngrams": (1,)},
+    {"max_bytes": 2048, "buckets": 1 << 16},
+], ids=["defaults", "wide", "widest", "tiny", "shipped"])
+def test_the_c_kernel_and_the_numpy_form_agree_index_for_index(
+        params: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = TEXTS + _random_texts(200, seed=11) + ["x", "xy", "x y", "€", "a" * 9000]
+    native = hash_texts(texts, **params)
+    monkeypatch.setattr(hashing, "_native", None)
+    numpy_form = hash_texts(texts, **params)
+    assert np.array_equal(native[0], numpy_form[0])
+    assert np.array_equal(native[1], numpy_form[1])
+
+
 @pytest.mark.parametrize("params", [
     {},
     {"buckets": 1000, "word_ngrams": 3, "char_ngrams": (1, 2, 5, 8)},
@@ -59,14 +99,14 @@ def _random_texts(count: int, seed: int) -> list[str]:
     {"word_ngrams": 0, "char_ngrams": (4,), "max_bytes": 7},
     {"word_ngrams": 0, "char_ngrams": ()},
 ], ids=["defaults", "wide", "tiny-table", "short-cut", "no-features"])
-def test_every_bag_is_the_reference_multiset(params: dict) -> None:
+def test_every_bag_is_the_reference_multiset(params: dict, form: str) -> None:
     texts = TEXTS + _random_texts(60, seed=7)
     indices, offsets = hash_texts(texts, **params)
     expected = [Counter(hash_tokens_reference(t, **params)) for t in texts]
     assert _bags(indices, offsets) == expected
 
 
-def test_batches_larger_than_a_chunk_match_the_reference() -> None:
+def test_batches_larger_than_a_chunk_match_the_reference(form: str) -> None:
     # 40 x 3 KB spans several internal 64 KB chunks.
     rng = random.Random(3)
     words = ["invoice", "payment", "Résumé", "bank", "the", "a", "of", "URGENT!", "2024"]
@@ -75,12 +115,12 @@ def test_batches_larger_than_a_chunk_match_the_reference() -> None:
     assert _bags(indices, offsets) == [Counter(hash_tokens_reference(t)) for t in texts]
 
 
-def test_a_text_hashes_the_same_alone_and_inside_a_batch() -> None:
+def test_a_text_hashes_the_same_alone_and_inside_a_batch(form: str) -> None:
     alone = [_bags(*hash_texts([t]))[0] for t in TEXTS]
     assert _bags(*hash_texts(TEXTS)) == alone
 
 
-def test_offsets_are_valid_embedding_bag_inputs() -> None:
+def test_offsets_are_valid_embedding_bag_inputs(form: str) -> None:
     buckets = 1 << 12
     indices, offsets = hash_texts(TEXTS, buckets=buckets)
     assert indices.dtype == np.int64 and offsets.dtype == np.int64
@@ -93,7 +133,7 @@ def test_offsets_are_valid_embedding_bag_inputs() -> None:
     assert out.shape == (len(TEXTS), 4)
 
 
-def test_bucket_zero_is_reserved_for_featureless_texts() -> None:
+def test_bucket_zero_is_reserved_for_featureless_texts(form: str) -> None:
     indices, offsets = hash_texts(["", "?!", "...", "hello world"])
     bags = _bags(indices, offsets)
     assert bags[:3] == [Counter({0: 1})] * 3
@@ -115,7 +155,7 @@ def test_word_mask_matches_the_word_byte_table() -> None:
     assert np.array_equal(_word_mask(every_byte), _WORD_BYTE)
 
 
-def test_known_buckets_do_not_change() -> None:
+def test_known_buckets_do_not_change(form: str) -> None:
     # Pinned output: a change here silently invalidates every trained content model.
     indices, offsets = hash_texts(["Gift card", ""], buckets=1 << 18)
     assert offsets.tolist() == [0, 9]
@@ -138,7 +178,7 @@ def test_output_is_the_same_in_another_process_with_another_hash_seed() -> None:
     assert out.strip() == f"{indices.tolist()} {offsets.tolist()}"
 
 
-def test_empty_batch() -> None:
+def test_empty_batch(form: str) -> None:
     indices, offsets = hash_texts([])
     assert indices.shape == (0,) and offsets.shape == (0,)
 
@@ -147,6 +187,6 @@ def test_empty_batch() -> None:
     {"buckets": 1}, {"buckets": (1 << 32) + 1}, {"max_bytes": 0}, {"word_ngrams": -1},
     {"word_ngrams": 9}, {"char_ngrams": (0,)}, {"char_ngrams": (9,)}, {"char_ngrams": (3, 3)},
 ])
-def test_out_of_range_parameters_are_refused(params: dict) -> None:
+def test_out_of_range_parameters_are_refused(params: dict, form: str) -> None:
     with pytest.raises(ValueError):
         hash_texts(["text"], **params)
