@@ -71,7 +71,7 @@ def form(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
 
 def test_the_c_kernel_is_built() -> None:
     # Without it every message pays ~2x the hashing cost; the install must build it.
-    assert NATIVE is not None, ("detectors/model/_nghash.c was not built: reinstall with a C "
+    assert NATIVE is not None, ("detectors/_kernels.c was not built: reinstall with a C "
                                 "compiler and the Python headers (pip install -e .)")
 
 

@@ -1,10 +1,12 @@
-/* Native kernel of detectors.model.hashing: the same buckets, in the same order, as the numpy
- * form (hashing.py's module docstring is the definition; test_model_hashing.py checks both
- * against the literal reference and against each other).
+/* C kernels of the per-byte loops of detection. Each computes exactly what a numpy form in
+ * the calling module computes (the tests run both and compare them element for element); the
+ * numpy forms stay as the definition and as the fallback where this module was not built.
  *
- * Why native: the numpy form is vectorised per chunk, but each of its ~40 array passes walks
- * a uint64 working set of ~40 bytes per text byte; one pass over each message's bytes here
- * does the same work from L1. Measured in `bench detect` (see hashing.py).
+ * Why native: the numpy forms are vectorised per chunk, but each of their dozens of array
+ * passes walks a working set of several bytes per text byte, and each call costs 1-2 us; one
+ * pass over the bytes here does the same work from L1. Measured in `bench detect`.
+ *
+ * ---- detectors.model.hashing: hashed n-grams for the content model
  *
  * hash_encoded(encoded, buckets, word_ngrams, char_ngrams) -> (indices, counts)
  *   encoded:     list of bytes, each already normalised (lower-cased, UTF-8, cut)
@@ -183,11 +185,11 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "detectors.model._nghash",
-    "Native kernel of detectors.model.hashing (same output as its numpy form).", -1, methods,
+    PyModuleDef_HEAD_INIT, "detectors._kernels",
+    "C kernels of detection's per-byte loops (same output as their numpy forms).", -1, methods,
 };
 
-PyMODINIT_FUNC PyInit__nghash(void)
+PyMODINIT_FUNC PyInit__kernels(void)
 {
     for (int k = 0; k < MAX_N; k++)
         word_salts[k] = splitmix64((uint64_t)(k + 1));
