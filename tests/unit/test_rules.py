@@ -188,6 +188,39 @@ def test_an_anomalous_message_does_not_make_its_new_network_usual():
     assert "new_network" in h["signals"] and h["attack_type"] == "account_takeover"
 
 
+def _signals_at(hours: list[int], at_hour: int) -> list[str]:
+    """Signals of a known vendor's message at ``at_hour`` after mail at ``hours`` (UTC)."""
+    usual = [mail("ap@vendor.example", ("bob@acme.com",), t=T0 - 8 * 3600 + d * DAY + h * 3600,
+                  client_ip="198.51.100.7") for d in range(3) for h in hours]
+    odd = mail("ap@vendor.example", ("bob@acme.com",), t=T0 - 8 * 3600 + 5 * DAY + at_hour * 3600,
+               client_ip="203.0.113.9", subject="Updated bank details",
+               text="Please update our bank account details for the next payment.")
+    h = hits_of(verdicts(*usual, odd)[-1]).get("account_takeover")
+    return h["signals"] if h else []
+
+
+def test_an_hour_far_from_every_usual_hour_is_unusual():
+    assert _signals_at([9, 10, 11, 13, 14], 3) == ["unusual_hour", "new_network"]
+
+
+def test_an_hour_next_to_the_usual_ones_is_not_unusual():
+    # 16:00 for a sender who mails until 14:00: working late, not a thief (the hour itself
+    # was never seen, which alone used to count as unusual).
+    assert "unusual_hour" not in _signals_at([9, 10, 11, 13, 14], 16)
+
+
+def test_a_sender_that_mails_around_the_clock_has_no_unusual_hour():
+    # Automated senders (notifications, billing systems) mail at any hour: an hour they have
+    # not used yet sits between hours they have.
+    assert "unusual_hour" not in _signals_at(list(range(0, 24, 3)), 4)
+
+
+def test_hour_window_is_validated():
+    with pytest.raises(DetectorConfigError, match="hour_window"):
+        Cascade({**load_scores(), "detectors": {**load_scores()["detectors"],
+                 "account_takeover": {"hour_window": 12}}})
+
+
 # ----------------------------------------------------------------- campaign waves
 
 
