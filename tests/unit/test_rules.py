@@ -188,19 +188,28 @@ def test_an_anomalous_message_does_not_make_its_new_network_usual():
     assert "new_network" in h["signals"] and h["attack_type"] == "account_takeover"
 
 
-def _signals_at(hours: list[int], at_hour: int) -> list[str]:
+def _signals_at(hours: list[int], at_hour: int, window: int = 2) -> list[str]:
     """Signals of a known vendor's message at ``at_hour`` after mail at ``hours`` (UTC)."""
     usual = [mail("ap@vendor.example", ("bob@acme.com",), t=T0 - 8 * 3600 + d * DAY + h * 3600,
                   client_ip="198.51.100.7") for d in range(3) for h in hours]
     odd = mail("ap@vendor.example", ("bob@acme.com",), t=T0 - 8 * 3600 + 5 * DAY + at_hour * 3600,
                client_ip="203.0.113.9", subject="Updated bank details",
                text="Please update our bank account details for the next payment.")
-    h = hits_of(verdicts(*usual, odd)[-1]).get("account_takeover")
+    scores = load_scores()
+    scores = {**scores, "detectors": {**scores["detectors"], "account_takeover": {
+        **scores["detectors"]["account_takeover"], "hour_window": window}}}
+    h = hits_of(verdicts(*usual, odd, cascade=Cascade(scores))[-1]).get("account_takeover")
     return h["signals"] if h else []
 
 
 def test_an_hour_far_from_every_usual_hour_is_unusual():
     assert _signals_at([9, 10, 11, 13, 14], 3) == ["unusual_hour", "new_network"]
+
+
+def test_without_a_window_any_hour_not_yet_used_is_unusual():
+    # The shipped setting (the shipped model was trained with it).
+    assert _signals_at([9, 10, 11, 13, 14], 16, window=0) == ["unusual_hour", "new_network"]
+    assert _signals_at([9, 10, 11, 13, 14], 3, window=0) == ["unusual_hour", "new_network"]
 
 
 def test_an_hour_next_to_the_usual_ones_is_not_unusual():
