@@ -338,6 +338,7 @@ def measure(records: Sequence[MailRecord], cascade: Any, *, batch: int = 500,
 def run_detect(opts: DetectOptions, log: Callable[[str], None]) -> dict[str, Any]:
     """Measure every source of ``opts``; write ``report.json`` and ``report.md``."""
     from detectors.cascade import Cascade
+    from detectors.model.hashing import kernel
 
     cascade = Cascade.from_config("", opts.artifact)
     report: dict[str, Any] = {
@@ -348,7 +349,7 @@ def run_detect(opts: DetectOptions, log: Callable[[str], None]) -> dict[str, Any
         "model_version": cascade.model_version,
         "rules_version": cascade.rules_version,
         "environment": {"python": platform.python_version(), "machine": platform.machine(),
-                        "processor": platform.processor()},
+                        "processor": platform.processor(), "hashing_kernel": kernel()},
         "sources": {},
     }
     expected = _read_recording(opts.check_outputs) if opts.check_outputs else None
@@ -416,7 +417,8 @@ def _markdown(report: dict[str, Any]) -> str:
         f"Batches of {report['batch']} split over {report['partitions']} partitions, through "
         f"`Cascade.score_batch` with model `{report['model_version']}`. µs per message; "
         f"target: detection ≤ {report['target_us_per_msg']} µs. State is shown for context "
-        "and is not part of detection.",
+        "and is not part of detection. Content hashing: "
+        f"{report['environment'].get('hashing_kernel', 'numpy')} form.",
         "",
         "| source | messages | clock | features | heuristics | models | **detection** | state |",
         "|---|---:|---|---:|---:|---:|---:|---:|",

@@ -78,6 +78,13 @@ class ModelRunner:
         self.thresholds: dict[str, Any] = dict(manifest.get("thresholds", {}))
         self.min_hit: float = float(manifest.get("config", {}).get("min_hit", 0.2))
         self.seconds = {"featurize": 0.0, "infer": 0.0}
+        from detectors.model.hashing import kernel
+
+        if self._content_predict is not None and kernel() == "numpy":
+            logging.getLogger("mailhawk.models").warning(
+                "detectors/_kernels.c was not built: the content model's hashing runs in its "
+                "numpy form (same results, about twice the cost); reinstall mailhawk where a C "
+                "compiler and the Python headers are present")
         self.noncommercial = bool(manifest.get("training_data", {}).get("corpus", {})
                                   .get("noncommercial_phishing_pot"))
         if self.noncommercial:  # said at every start, so a copied artifact cannot hide it

@@ -78,7 +78,7 @@ try:  # the C kernel built at install (pyproject.toml); its output equals the nu
 except ImportError:  # a source tree used without installing: the numpy form, ~2x slower
     _native = None
 
-__all__ = ["hash_texts", "hash_tokens_reference"]
+__all__ = ["hash_texts", "hash_tokens_reference", "kernel"]
 
 _MASK64 = (1 << 64) - 1
 # Odd 64-bit constants (digits of pi, e and sqrt(2)/golden ratio, forced odd): P is the
@@ -141,6 +141,11 @@ def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
     pw.flags.writeable = False
     inv.flags.writeable = False
     return pw, inv
+
+
+def kernel() -> str:
+    """Which form hashes: ``"c"`` (the kernel built at install) or ``"numpy"`` (the fallback)."""
+    return "numpy" if _native is None else "c"
 
 
 def _normalise(text: str, max_bytes: int) -> bytes:

@@ -25,7 +25,11 @@ def test_report_has_every_stage_for_both_clocks(tmp_path: Path) -> None:
         assert set(stages) == {"features", "heuristics", "models", "state", "detection"}
         assert stages["detection"] == pytest.approx(
             stages["features"] + stages["heuristics"] + stages["models"], abs=0.05)
-    assert (tmp_path / "report" / "report.md").read_text().startswith("# Detection cost")
+    markdown = (tmp_path / "report" / "report.md").read_text()
+    assert markdown.startswith("# Detection cost")
+    # Which hashing form ran is part of what a figure means (the C kernel costs half).
+    assert report["environment"]["hashing_kernel"] == "c"
+    assert "Content hashing: c form." in markdown
 
 
 def test_outputs_recorded_then_checked(tmp_path: Path) -> None:

@@ -306,3 +306,21 @@ def test_the_shipped_model_is_redistributable_and_a_noncommercial_one_says_so(tm
     with caplog.at_level(logging.WARNING, logger="mailhawk.models"):
         assert ModelRunner(own).noncommercial is True
     assert "CC BY-NC 4.0" in caplog.text and "do not redistribute" in caplog.text
+
+
+def test_a_model_runner_without_the_c_kernel_says_what_to_do(caplog, monkeypatch):
+    import logging
+
+    from detectors.model import hashing
+    from detectors.models import ModelRunner, default_artifact
+
+    shipped = default_artifact()
+    assert shipped is not None
+    with caplog.at_level(logging.WARNING, logger="mailhawk.models"):
+        ModelRunner(shipped)
+    assert "_kernels.c" not in caplog.text  # built by the install this test runs in
+    monkeypatch.setattr(hashing, "_native", None)
+    assert hashing.kernel() == "numpy"
+    with caplog.at_level(logging.WARNING, logger="mailhawk.models"):
+        ModelRunner(shipped)
+    assert "_kernels.c was not built" in caplog.text and "C compiler" in caplog.text
