@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from detectors.model import hashing
 from detectors.model.hashing import (
@@ -190,3 +192,23 @@ def test_empty_batch(form: str) -> None:
 def test_out_of_range_parameters_are_refused(params: dict, form: str) -> None:
     with pytest.raises(ValueError):
         hash_texts(["text"], **params)
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(st.text(st.characters(exclude_categories=()), max_size=300), min_size=1,
+                      max_size=12),
+       buckets=st.sampled_from([2, 1000, 1 << 16, 1 << 32]),
+       max_bytes=st.integers(1, 600), word_ngrams=st.integers(0, 8),
+       char_ngrams=st.sets(st.integers(1, 8), max_size=3))
+def test_the_c_kernel_equals_the_numpy_form_on_any_text(
+        texts: list[str], buckets: int, max_bytes: int, word_ngrams: int,
+        char_ngrams: set[int]) -> None:
+    # Any text a mail can decode to: every plane, lone surrogates, NULs, cuts mid-character.
+    params = {"buckets": buckets, "max_bytes": max_bytes, "word_ngrams": word_ngrams,
+              "char_ngrams": tuple(char_ngrams)}
+    native = hash_texts(texts, **params)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(hashing, "_native", None)
+        numpy_form = hash_texts(texts, **params)
+    assert np.array_equal(native[0], numpy_form[0])
+    assert np.array_equal(native[1], numpy_form[1])
