@@ -56,13 +56,13 @@ The numpy form, measured on the development machine (one core, batches of 64 and
 ``python -m detectors.model.benchmark``): 30–35 µs per synthetic 3 KB message and 36–45 µs per
 real mail body (2.9 KB after the cut), for 3,200–3,900 indices each; the literal Python
 reference takes about 2.3 ms. Char n-grams are most of the cost: words only, 19 µs;
-``char_ngrams=(4,)``, 26 µs; ``max_bytes=1024``, 12 µs. Two facts shaped the code: a numpy call
-costs 1–2 µs here, so a chunk must hold tens of messages; and the uint64 working set (about 40
-bytes per text byte) must stay in L2, so a chunk must not hold hundreds. Lower-casing a
-non-ASCII text costs about 4 µs more than an ASCII one. The output (about 25 bytes per text
-byte) is a fresh allocation per call: without ``MALLOC_TRIM_THRESHOLD_``/``MALLOC_TOP_PAD_``
-set, glibc hands those pages back and a batch of 256 pays about 10 page faults per message (+25
-µs).
+``char_ngrams=(4,)``, 26 µs; ``max_bytes=1024``, 12 µs. Two facts shaped the code: a numpy
+call costs 1–2 µs here, so a chunk must hold tens of messages; and the uint64 working set
+(about 40 bytes per text byte) must stay in L2, so a chunk must not hold hundreds.
+Lower-casing a non-ASCII text costs about 4 µs more than an ASCII one. The output (about 25
+bytes per text byte) is a fresh allocation per call: without
+``MALLOC_TRIM_THRESHOLD_``/``MALLOC_TOP_PAD_`` set, glibc hands those pages back and a batch
+of 256 pays about 10 page faults per message (+25 µs).
 """
 
 from __future__ import annotations

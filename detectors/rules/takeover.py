@@ -4,6 +4,11 @@ Account takeover and lateral phishing: a sender the tenant knows well behaves un
 (an hour far from every hour it has used, a new client network, unusual fan-out to people it
 never wrote to, links to domains it never used) while carrying a lure.
 
+A quiet account (too little history to say what is usual for it) is judged on what it sends
+instead: one of the tenant's own accounts mailing a credential lure with a risky link to a
+domain it never used, to many people at once, is how lateral phishing starts, and a mailbox
+that rarely writes is as easy to steal as a busy one.
+
 ``hour_window`` (hours on either side, default 0) widens "unusual hour": the hour is unusual
 when the sender's mail within the window is under ``rare_hour_share`` of its total. With 0 an
 hour the sender merely has not used yet is unusual, so automated senders (notifications,
@@ -21,6 +26,11 @@ synthetic ham 4 → 8, invoice-fraud recall 0.975 → 0.925, against account tak
 and SpamAssassin spam 0.86 → 0.89. At a 0.05% calibration budget (2–3 calibration ham) a
 retrain moves those counts that much; set 2 with the shipped model, and make it the default
 with a retrain whose figures hold up.
+
+Tried and left out: the same lure rule for a busy account showing a single anomaly. Aimed at
+the lateral-phishing misses in synthetic traffic, it made the retrained model so sure of a
+few real ham messages that the calibrated quarantine threshold went to 1 − 6e-11 and recall
+on everything else collapsed (measured 2026-11-24; the ham it fired on was not examined).
 """
 
 from __future__ import annotations
