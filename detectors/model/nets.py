@@ -161,11 +161,13 @@ _QUANT_WARNINGS = (r"(?s).*torch\.ao\.quantization is deprecated",
 def quantize(model: nn.Module) -> nn.Module:
     """Return an int8 copy of ``model`` for inference (the input model is left unchanged).
 
-    ``nn.Linear`` layers get dynamic int8 quantization (int8 weights, activations quantized per
-    batch); ``nn.EmbeddingBag`` layers get 8-bit row-wise weights with float scale and offset
-    per row (``float_qparams_weight_only_qconfig``), a quarter of the fp32 table. LayerNorm,
-    buffers and everything else stay fp32. The result is in eval mode; quantizing a model this
-    function already returned is a no-op.
+    ``nn.Linear`` layers get dynamic int8 quantization (int8 weights; torch's own forward
+    quantizes activations per batch, the serving path per row, so that no message's score
+    depends on its batch: ``detectors.model.artifact._dynamic_linear``); ``nn.EmbeddingBag``
+    layers get 8-bit row-wise weights with float scale and offset per row
+    (``float_qparams_weight_only_qconfig``), a quarter of the fp32 table. LayerNorm, buffers and
+    everything else stay fp32. The result is in eval mode; quantizing a model this function
+    already returned is a no-op.
 
     Uses the ``torch.ao.quantization`` eager API, deprecated in torch 2.13 but working. Its
     deprecation warnings are caught here and logged at DEBUG, so they neither spam the
