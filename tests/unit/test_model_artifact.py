@@ -26,7 +26,7 @@ from detectors.model import (
     quantize,
     save_artifact,
 )
-from detectors.model.artifact import behaviour_predictor, content_predictor
+from detectors.model.artifact import _module_behaviour, _module_content
 
 BUCKETS = 1 << 12
 LAYOUT = {"version": 3, "columns": ["a", "b", "c", "d", "e", "f"]}
@@ -184,18 +184,16 @@ def test_a_message_scores_the_same_whatever_else_is_in_its_batch(
             assert np.array_equal(got[1:], alone_b[lo:hi])
         # The same model as torch's own int8 forward, which scales activations per batch and
         # with 7 bits (reduce_range): close, not equal.
-        from detectors.model.artifact import _module_behaviour, _module_content
-
         np.testing.assert_allclose(alone_c, _module_content(
             content, *hash_texts(texts, buckets=BUCKETS)), atol=0.05)
         np.testing.assert_allclose(alone_b, np.vstack([_module_behaviour(behaviour, x[i:i + 1])
                                                        for i in range(len(x))]), atol=0.05)
     # The float model (the fallback path) is the module itself.
     indices, offsets = hash_texts(texts, buckets=BUCKETS)
-    assert np.array_equal(content_predictor(content_model)(indices, offsets),
-                          predict_content(content_model, indices, offsets))
-    assert np.array_equal(behaviour_predictor(behaviour_model)(x), predict_behaviour(
-        behaviour_model, x))
+    assert np.array_equal(predict_content(content_model, indices, offsets),
+                          _module_content(content_model, indices, offsets))
+    assert np.array_equal(predict_behaviour(behaviour_model, x),
+                          _module_behaviour(behaviour_model, x))
 
 
 def test_manifest_records_what_the_models_are_and_how_they_were_made(
