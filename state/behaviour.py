@@ -54,6 +54,11 @@ from state.profiles import (
 )
 from state.store import META_CHANGELOG_OFFSET, META_NEXT_OFFSET, Store
 
+try:  # the per-recipient loops in C, built by the install (see state/_native.c)
+    from state import _native
+except ImportError:  # pragma: no cover - a source tree without the built module
+    _native = None  # type: ignore[assignment]
+
 MAX_KNOWN_DOMAINS: Final = 2000
 MAX_OWN_DOMAINS: Final = 64
 MAX_PERSON_ADDRESSES: Final = 8
@@ -317,6 +322,8 @@ class PartitionState:
             (domain + facts.sender_domain).encode() if facts.sender_domain else None,
             ("N" + head + facts.display_key).encode() if facts.display_key else None,
             ("C" + head + facts.subject_key).encode() if facts.subject_key else None,
+            _native.recipient_keys(tenant, sender, record.recipients, MAX_PROFILED_RECIPIENTS)
+            if _native is not None else
             tuple([(rcpt, (mailbox + rcpt).encode(), (out_pair + rcpt).encode(),
                     (pair + rcpt + in_pair).encode())
                    for rcpt in record.recipients[:MAX_PROFILED_RECIPIENTS]]),
@@ -342,8 +349,34 @@ class PartitionState:
         t = record.received_at
         # inf when expiry is off: ``t - last_seen > inf`` is never true, one test for both
         expiry = self.decay.idle_expiry or math.inf
-        recipients = []
         decay = self.decay
+        if _native is not None:
+            recipients = _native.snapshot_recipients(k.recipients, live, t, expiry, decay,
+                                                     _MailboxUpdates, _Deferred, RecipientView)
+        else:
+            recipients = self._snapshot_recipients(k, live, t, expiry, decay)
+        sender = live[k.sender]
+        if sender is not None and t - sender.last_seen > expiry:
+            sender = None
+        domain = live[k.domain] if k.domain else None
+        if domain is not None and t - domain.last_seen > expiry:
+            domain = None
+        return StateSnapshot(
+            sender,
+            domain,
+            live[k.tenant] or TenantProfile(),
+            live[k.person] if k.person else None,
+            recipients,
+            self.decay,
+            live[k.campaign] if k.campaign else None,
+            k,
+        )
+
+    @staticmethod
+    def _snapshot_recipients(k: MessageKeys, live: dict[bytes, Any], t: float, expiry: float,
+                             decay: Decay) -> tuple[RecipientView, ...]:
+        """The recipients as seen before the message (``_native.snapshot_recipients``)."""
+        recipients = []
         for rcpt, rkey, pkey, revkey in k.recipients:
             mailbox, pair, reverse = live[rkey], live[pkey], live[revkey]
             if type(mailbox) is _MailboxUpdates:
@@ -356,22 +389,7 @@ class PartitionState:
             if reverse is not None and t - reverse.last_seen > expiry:
                 reverse = None
             recipients.append(_new_view(RecipientView, (rcpt, mailbox, pair, reverse)))
-        sender = live[k.sender]
-        if sender is not None and t - sender.last_seen > expiry:
-            sender = None
-        domain = live[k.domain] if k.domain else None
-        if domain is not None and t - domain.last_seen > expiry:
-            domain = None
-        return StateSnapshot(
-            sender,
-            domain,
-            live[k.tenant] or TenantProfile(),
-            live[k.person] if k.person else None,
-            tuple(recipients),
-            self.decay,
-            live[k.campaign] if k.campaign else None,
-            k,
-        )
+        return tuple(recipients)
 
     # ------------------------------------------------------------------ writes
 
@@ -398,6 +416,38 @@ class PartitionState:
         inbound = record.direction == "inbound"
         mailboxes = record.direction != "outbound"  # recipients are the tenant's own mailboxes
         thread = 1 if record.in_reply_to else 0
+        if _native is not None:
+            new_recipients = _native.observe_recipients(
+                before.recipients, k.recipients, self._live, self._undo, self._deferred,
+                _ABSENT, t, sender, inbound, thread, learn, mailboxes, PairProfile,
+                _MailboxUpdates)
+        else:
+            new_recipients = self._observe_recipients(before, k, t, sender, inbound, thread,
+                                                      learn=learn, mailboxes=mailboxes)
+        a = record.auth
+        self._set(k.sender, observe_sender(
+            before.sender, t=t, display_name=record.sender.name,
+            reply_to_domain=facts.reply_to_domain, return_path_domain=facts.return_path_domain,
+            auth=(a.spf, a.dkim, a.dmarc), network=network_of(record.client_ip),
+            link_domains=facts.link_domains, attachment_types=facts.attachment_types,
+            new_recipients=new_recipients, fanout=len(before.recipients), decay=decay,
+            learn=learn))
+        if k.campaign and inbound and before.sender is None:
+            self._set(k.campaign, observe_campaign(before.campaign, t=t,
+                                                   sender_domain=facts.sender_domain))
+        if k.domain and inbound:
+            self._set(k.domain, observe_domain(
+                before.domain, t=t, new_sender=before.sender is None, outbound=0,
+                payment_thread=facts.payment_language and (thread == 1 or (
+                    before.domain is not None and before.domain.outbound > 0)),
+                lookalike_of=facts.lookalike_of, decay=decay))
+        if not inbound:
+            self._observe_tenant_side(record, facts, before)
+
+    def _observe_recipients(self, before: StateSnapshot, k: MessageKeys, t: float, sender: str,
+                            inbound: bool, thread: int, *, learn: bool, mailboxes: bool) -> int:
+        """Pairs and mailboxes of one message; the count of new recipients
+        (``_native.observe_recipients``)."""
         live, undo, deferred = self._live, self._undo, self._deferred
         new_recipients = 0
         for (_, _, pair, reverse), (_, rkey, pkey, _) in zip(before.recipients, k.recipients,
@@ -421,25 +471,7 @@ class PartitionState:
                 updates.ops.append((t, sender, inbound, pair is None and reverse is None))
                 if t > updates.last_seen:
                     updates.last_seen = t
-        a = record.auth
-        self._set(k.sender, observe_sender(
-            before.sender, t=t, display_name=record.sender.name,
-            reply_to_domain=facts.reply_to_domain, return_path_domain=facts.return_path_domain,
-            auth=(a.spf, a.dkim, a.dmarc), network=network_of(record.client_ip),
-            link_domains=facts.link_domains, attachment_types=facts.attachment_types,
-            new_recipients=new_recipients, fanout=len(before.recipients), decay=decay,
-            learn=learn))
-        if k.campaign and inbound and before.sender is None:
-            self._set(k.campaign, observe_campaign(before.campaign, t=t,
-                                                   sender_domain=facts.sender_domain))
-        if k.domain and inbound:
-            self._set(k.domain, observe_domain(
-                before.domain, t=t, new_sender=before.sender is None, outbound=0,
-                payment_thread=facts.payment_language and (thread == 1 or (
-                    before.domain is not None and before.domain.outbound > 0)),
-                lookalike_of=facts.lookalike_of, decay=decay))
-        if not inbound:
-            self._observe_tenant_side(record, facts, before)
+        return new_recipients
 
     def _observe_tenant_side(self, record: MailRecord, facts: MessageFacts,
                              before: StateSnapshot) -> None:

@@ -1,0 +1,132 @@
+"""The state layer's per-recipient loops in C (``state/_native.c``) do what the Python forms do.
+
+The Python loops in ``state/behaviour.py`` are the definition; the engine runs the C forms the
+install builds. Every other state test runs the C forms; these hold the two to identical
+snapshots, stored values and undo records, with decay, idle expiry, out-of-order times,
+threads, unlearned messages and rolled-back batches all in play.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from state import Decay, MemoryStore, PartitionState, decode, default_facts_fn
+from state import behaviour
+from tests.factories import org_traffic
+
+NATIVE = behaviour._native
+facts_of = default_facts_fn()
+
+
+def test_the_c_module_is_built() -> None:
+    """The install builds it; without it the state layer runs ~1.3x slower (see README)."""
+    assert NATIVE is not None, ("state/_native.c was not built: reinstall with a C compiler "
+                                "and the Python headers (./dev.sh test does)")
+
+
+def _traffic(n: int, seed: int) -> list:
+    """Synthetic organisation mail with out-of-order times and some replies."""
+    rng = random.Random(seed)
+    out = []
+    for i, r in enumerate(org_traffic(n, seed=seed)):
+        out.append(dataclasses.replace(
+            r, received_at=r.received_at + rng.uniform(-900.0, 900.0),
+            in_reply_to="<x@y>" if i % 5 == 0 else ""))
+    return out
+
+
+def _replay(records, *, batch: int, decay: Decay, native: bool,
+            monkeypatch: pytest.MonkeyPatch) -> tuple[list, dict, list]:
+    """Every snapshot (its recipients as plain values), the stored values, the undo records."""
+    monkeypatch.setattr(behaviour, "_native", NATIVE if native else None)
+    state = PartitionState(MemoryStore(), decay=decay, cache_entries=200)
+    seen, undos = [], []
+    offset = 0
+    for n, i in enumerate(range(0, len(records), batch)):
+        chunk = records[i:i + batch]
+        for attempt in (0, 1) if n % 3 == 1 else (1,):
+            facts = [facts_of(r) for r in chunk]
+            keys = [state.keys_for(r, f) for r, f in zip(chunk, facts, strict=True)]
+            state.prefetch(k for mk in keys for k in mk.all())
+            for j, (r, f, mk) in enumerate(zip(chunk, facts, keys, strict=True)):
+                snap = state.snapshot(r, f, mk)
+                seen.append([(v.address, v.profile, v.pair, v.reverse, v.first_contact)
+                             for v in snap.recipients])
+                state.observe(r, f, snap, learn=(i + j) % 7 != 3)
+                state.observe_verdict(r, "allow")
+            undos.append({k: v for k, v in state._undo.items()})
+            if attempt == 0:  # an undelivered batch: forgotten, then processed again
+                state.rollback()
+                continue
+            offset += len(chunk)
+            state.commit(state.changes(), offset, None)
+    monkeypatch.setattr(behaviour, "_native", NATIVE)
+    values = {k: decode(k[:1], v) for k, v in state.store.items() if k[:1] != b"\x00"}
+    return seen, values, undos
+
+
+@pytest.mark.parametrize("decay", [Decay(), Decay(half_life=6 * 3600.0, idle_expiry=2400.0)],
+                         ids=["no-decay", "decay-and-expiry"])
+@pytest.mark.parametrize("batch", [1, 37, 500])
+def test_the_c_loops_and_the_python_loops_agree(decay, batch, monkeypatch) -> None:
+    records = _traffic(1500, seed=batch)
+    native = _replay(records, batch=batch, decay=decay, native=True, monkeypatch=monkeypatch)
+    python = _replay(records, batch=batch, decay=decay, native=False, monkeypatch=monkeypatch)
+    assert native[0] == python[0]  # snapshots, message by message
+    assert native[1] == python[1]  # stored values
+    assert native[2] == python[2]  # what rollback would restore
+    if decay.idle_expiry:  # the scenario exercised expiry: it hid pairs known before
+        plain = _replay(records, batch=batch, decay=Decay(), native=True,
+                        monkeypatch=monkeypatch)
+
+        def unknown(seen: list) -> int:
+            return sum(rc[2] is None for snap in seen for rc in snap)
+
+        assert unknown(native[0]) > unknown(plain[0]) + 100
+
+
+@settings(max_examples=200, deadline=None)
+@given(tenant=st.text(max_size=8), sender=st.text(max_size=12),
+       recipients=st.lists(st.text(max_size=12), max_size=6, unique=True),
+       limit=st.integers(0, 8))
+def test_recipient_keys_are_the_python_keys(tenant, sender, recipients, limit) -> None:
+    sep = "\x1f"
+    mailbox, pair = "R" + tenant + sep, "P" + tenant + sep
+    try:
+        want = tuple((r, (mailbox + r).encode(), (pair + sender + sep + r).encode(),
+                      (pair + r + sep + sender).encode()) for r in recipients[:limit])
+    except UnicodeEncodeError:  # lone surrogates: both forms refuse them
+        with pytest.raises(UnicodeEncodeError):
+            NATIVE.recipient_keys(tenant, sender, tuple(recipients), limit)
+        return
+    assert NATIVE.recipient_keys(tenant, sender, tuple(recipients), limit) == want
+
+
+def test_bad_arguments_raise_instead_of_crashing() -> None:
+    with pytest.raises(TypeError):
+        NATIVE.recipient_keys("t", "s", ["a"], 3)  # a list, not a tuple
+    with pytest.raises(TypeError):
+        NATIVE.recipient_keys("t", "s", (b"a",), 3)
+    with pytest.raises(ValueError):
+        NATIVE.recipient_keys("t", "s", ("a",), -1)
+    keys = NATIVE.recipient_keys("t", "s", ("a",), 3)
+    views = (behaviour._new_view(behaviour.RecipientView, ("a", None, None, None)),)
+    with pytest.raises(KeyError):  # not prefetched: the caller loads the keys and retries
+        NATIVE.snapshot_recipients(keys, {}, 1.0, float("inf"), Decay(),
+                                   behaviour._MailboxUpdates, behaviour._Deferred,
+                                   behaviour.RecipientView)
+    with pytest.raises(TypeError):
+        NATIVE.snapshot_recipients(keys, {}, 1.0, float("inf"), Decay(), int, int, int)
+    with pytest.raises(ValueError):
+        NATIVE.observe_recipients(views + views, keys, {}, {}, [], object(), 1.0, "s", True,
+                                  0, True, True, behaviour.PairProfile,
+                                  behaviour._MailboxUpdates)
+    with pytest.raises(TypeError):
+        NATIVE.observe_recipients(views, (("a", b"k"),), {}, {}, [], object(), 1.0, "s", True,
+                                  0, True, True, behaviour.PairProfile,
+                                  behaviour._MailboxUpdates)
