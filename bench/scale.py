@@ -174,12 +174,12 @@ def _drive(state: PartitionState, senders: Sequence[int], facts_fn: Any, *, batc
         records = [_record(s, t + k * 0.5, seq0 + start + k) for k, s in enumerate(chunk)]
         facts: list[MessageFacts] = [facts_fn(r) for r in records]
         w0, c0 = time.perf_counter(), time.process_time()
-        keys = [k for r, f in zip(records, facts, strict=True) for k in state.keys_for(r, f).all()]
-        state.prefetch(keys)
+        keys = [state.keys_for(r, f) for r, f in zip(records, facts, strict=True)]
+        state.prefetch_messages(keys)
         read = time.perf_counter() - w0
-        for r, f in zip(records, facts, strict=True):
+        for r, f, k in zip(records, facts, keys, strict=True):
             r0 = time.perf_counter()
-            before = state.snapshot(r, f)
+            before = state.snapshot(r, f, k)
             read += time.perf_counter() - r0
             state.observe(r, f, before)
         offset += len(chunk)

@@ -156,7 +156,7 @@ def _prepare(records: list[MailRecord], opts: StateCostOptions, decay: Decay,
             for start in range(0, len(records), opts.batch_size):
                 chunk = range(start, min(start + opts.batch_size, len(records)))
                 keys = [state.keys_for(records[i], prepared.facts[i]) for i in chunk]
-                state.prefetch(k for mk in keys for k in mk.all())
+                state.prefetch_messages(keys)
                 assessments = []
                 for i, mk in zip(chunk, keys, strict=True):
                     record, (facts, content) = records[i], extracted[i]
@@ -199,7 +199,7 @@ def _replay(prepared: _Prepared, store_dir: Path, *, batch: int, decay: Decay,
             facts = all_facts[start:stop]
             w0, c0 = clock(), cpu()
             keys = [state.keys_for(r, f) for r, f in zip(chunk, facts, strict=True)]
-            state.prefetch(k for mk in keys for k in mk.all())
+            state.prefetch_messages(keys)
             read = clock() - w0
             update = 0.0
             for r, f, mk, learn in zip(chunk, facts, keys, learn_flags[start:stop],

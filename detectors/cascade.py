@@ -271,7 +271,7 @@ class Cascade:
         t1 = clock()
         message_keys = [state.keys_for(record, facts)
                         for record, (facts, _) in zip(records, extracted, strict=True)]
-        state.prefetch(key for k in message_keys for key in k.all())
+        state.prefetch_messages(message_keys)
         t2 = clock()
         times.features += t1 - t0
         times.state += t2 - t1

@@ -410,6 +410,87 @@ observe_recipients(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return PyLong_FromSsize_t(new_recipients);
 }
 
+/* One key of prefetch_plan: a hit is marked referenced, a miss is listed once. */
+static int
+plan_key(PyObject *key, PyObject *live, PyObject *referenced, PyObject *missing_set,
+         PyObject *missing)
+{
+    if (key == Py_None)
+        return 0;
+    int known = PyDict_Contains(live, key);
+    if (known < 0)
+        return -1;
+    if (known)
+        return PySet_Add(referenced, key);
+    Py_ssize_t before = PySet_GET_SIZE(missing_set);
+    if (PySet_Add(missing_set, key) < 0)
+        return -1;
+    if (PySet_GET_SIZE(missing_set) == before)
+        return 0;  /* already listed */
+    if (PySet_Discard(referenced, key) < 0)
+        return -1;
+    return PyList_Append(missing, key);
+}
+
+/* prefetch_plan(message_keys, live, referenced) -> keys to load, in first-seen order.
+ * What PartitionState.prefetch does for every key of every MessageKeys (sender, tenant,
+ * domain, person, campaign, each recipient's three keys, recipient domains), without
+ * building the batch's key set first. */
+static PyObject *
+prefetch_plan(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_Check(args[0]) || !PyDict_CheckExact(args[1]) ||
+        !PySet_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "prefetch_plan(list, dict, set)");
+        return NULL;
+    }
+    PyObject *messages = args[0], *live = args[1], *referenced = args[2];
+    PyObject *missing = PyList_New(0), *missing_set = PySet_New(NULL);
+    if (missing == NULL || missing_set == NULL)
+        goto fail;
+    for (Py_ssize_t m = 0; m < PyList_GET_SIZE(messages); m++) {
+        PyObject *mk = PyList_GET_ITEM(messages, m);
+        if (!PyTuple_Check(mk) || PyTuple_GET_SIZE(mk) != 7) {
+            PyErr_SetString(PyExc_TypeError, "prefetch_plan: not a MessageKeys");
+            goto fail;
+        }
+        PyObject *recipients = PyTuple_GET_ITEM(mk, 5), *domains = PyTuple_GET_ITEM(mk, 6);
+        if (!PyTuple_Check(recipients) || !PyTuple_Check(domains)) {
+            PyErr_SetString(PyExc_TypeError, "prefetch_plan: not a MessageKeys");
+            goto fail;
+        }
+        /* MessageKeys.all()'s order: sender, tenant, recipient domains, domain, person,
+         * campaign, then (mailbox, pair, reverse) per recipient. */
+        for (int f = 0; f < 2; f++)
+            if (plan_key(PyTuple_GET_ITEM(mk, f), live, referenced, missing_set, missing) < 0)
+                goto fail;
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(domains); i++)
+            if (plan_key(PyTuple_GET_ITEM(domains, i), live, referenced, missing_set,
+                         missing) < 0)
+                goto fail;
+        for (int f = 2; f < 5; f++)
+            if (plan_key(PyTuple_GET_ITEM(mk, f), live, referenced, missing_set, missing) < 0)
+                goto fail;
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(recipients); i++) {
+            PyObject *r = PyTuple_GET_ITEM(recipients, i);
+            if (!PyTuple_Check(r) || PyTuple_GET_SIZE(r) != 4) {
+                PyErr_SetString(PyExc_TypeError, "recipient keys must be 4-tuples");
+                goto fail;
+            }
+            for (int f = 1; f < 4; f++)
+                if (plan_key(PyTuple_GET_ITEM(r, f), live, referenced, missing_set,
+                             missing) < 0)
+                    goto fail;
+        }
+    }
+    Py_DECREF(missing_set);
+    return missing;
+fail:
+    Py_XDECREF(missing);
+    Py_XDECREF(missing_set);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"recipient_keys", (PyCFunction)(void (*)(void))recipient_keys, METH_FASTCALL,
      "recipient_keys(tenant, sender, recipients, limit): the recipients' state keys."},
@@ -417,6 +498,8 @@ static PyMethodDef methods[] = {
      "The recipient loop of PartitionState._snapshot."},
     {"observe_recipients", (PyCFunction)(void (*)(void))observe_recipients, METH_FASTCALL,
      "The recipient loop of PartitionState.observe; returns the count of new recipients."},
+    {"prefetch_plan", (PyCFunction)(void (*)(void))prefetch_plan, METH_FASTCALL,
+     "prefetch_plan(message_keys, live, referenced): the keys PartitionState must load."},
     {NULL, NULL, 0, NULL},
 };
 

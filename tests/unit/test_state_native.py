@@ -15,8 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from state import Decay, MemoryStore, PartitionState, decode, default_facts_fn
-from state import behaviour
+from state import Decay, MemoryStore, PartitionState, behaviour, decode, default_facts_fn
 from tests.factories import org_traffic
 
 NATIVE = behaviour._native
@@ -52,7 +51,7 @@ def _replay(records, *, batch: int, decay: Decay, native: bool,
         for attempt in (0, 1) if n % 3 == 1 else (1,):
             facts = [facts_of(r) for r in chunk]
             keys = [state.keys_for(r, f) for r, f in zip(chunk, facts, strict=True)]
-            state.prefetch(k for mk in keys for k in mk.all())
+            state.prefetch_messages(keys)
             for j, (r, f, mk) in enumerate(zip(chunk, facts, keys, strict=True)):
                 snap = state.snapshot(r, f, mk)
                 seen.append([(v.address, v.profile, v.pair, v.reverse, v.first_contact)
@@ -130,3 +129,21 @@ def test_bad_arguments_raise_instead_of_crashing() -> None:
         NATIVE.observe_recipients(views, (("a", b"k"),), {}, {}, [], object(), 1.0, "s", True,
                                   0, True, True, behaviour.PairProfile,
                                   behaviour._MailboxUpdates)
+
+
+def test_prefetch_plan_loads_what_the_set_form_loads_and_marks_the_same_keys() -> None:
+    records = _traffic(60, seed=5)
+    state = PartitionState(MemoryStore())
+    keys = [state.keys_for(r, facts_of(r)) for r in records]
+    every = [k for mk in keys for k in mk.all()]
+    live = {k: None for k in every[::3]}  # a third cached
+    referenced = {every[1]}  # marked earlier, now missing: the mark goes
+    missing = NATIVE.prefetch_plan(keys, live, referenced)
+    assert len(missing) == len(set(missing))
+    assert set(missing) == set(every) - set(live)
+    assert missing == list(dict.fromkeys(k for k in every if k not in live))  # first seen
+    assert referenced == set(every) & set(live)
+    with pytest.raises(TypeError):
+        NATIVE.prefetch_plan(tuple(keys), live, referenced)
+    with pytest.raises(TypeError):
+        NATIVE.prefetch_plan([("not", "message", "keys")], live, referenced)
