@@ -18,6 +18,7 @@ sender domain, normalised display name, link domains…) computed by the detecto
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ try:  # the per-recipient loops in C, built by the install (see state/_native.c)
     from state import _native
 except ImportError:  # pragma: no cover - a source tree without the built module
     _native = None  # type: ignore[assignment]
+_warned_pure_python = False  # the missing module is said once per process
 
 MAX_KNOWN_DOMAINS: Final = 2000
 MAX_OWN_DOMAINS: Final = 64
@@ -250,6 +252,13 @@ class PartitionState:
 
     def __init__(self, store: Store, *, decay: Decay = NO_DECAY,
                  cache_entries: int = 100_000) -> None:
+        global _warned_pure_python
+        if _native is None and not _warned_pure_python:
+            _warned_pure_python = True
+            logging.getLogger("mailhawk.state").warning(
+                "state/_native.c was not built: the state layer's per-recipient loops run in "
+                "Python (same results, slower); reinstall mailhawk where a C compiler and the "
+                "Python headers are present")
         self.store = store
         self.decay = decay
         self._capacity = max(1, cache_entries)

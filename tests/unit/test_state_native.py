@@ -147,3 +147,14 @@ def test_prefetch_plan_loads_what_the_set_form_loads_and_marks_the_same_keys() -
         NATIVE.prefetch_plan(tuple(keys), live, referenced)
     with pytest.raises(TypeError):
         NATIVE.prefetch_plan([("not", "message", "keys")], live, referenced)
+
+
+def test_a_state_without_the_c_module_says_what_to_do(caplog, monkeypatch) -> None:
+    monkeypatch.setattr(behaviour, "_warned_pure_python", False)
+    PartitionState(MemoryStore())
+    assert "_native.c" not in caplog.text  # built by the install this test runs in
+    monkeypatch.setattr(behaviour, "_native", None)
+    PartitionState(MemoryStore())
+    PartitionState(MemoryStore())
+    assert caplog.text.count("state/_native.c was not built") == 1
+    assert "C compiler" in caplog.text
