@@ -1,0 +1,20 @@
+"""Types of ``state/_native.c``: the C forms of PartitionState's per-recipient loops."""
+
+from typing import Any
+
+from state.behaviour import MessageKeys, RecipientView
+
+def recipient_keys(tenant: str, sender: str, recipients: tuple[str, ...], limit: int
+                   ) -> tuple[tuple[str, bytes, bytes, bytes], ...]: ...
+def snapshot_recipients(recipients: tuple[tuple[str, bytes, bytes, bytes], ...],
+                        live: dict[bytes, Any], t: float, expiry: float, decay: Any,
+                        updates_type: type, deferred_type: type, view_type: type
+                        ) -> tuple[RecipientView, ...]: ...
+def observe_recipients(views: tuple[RecipientView, ...],
+                       recipients: tuple[tuple[str, bytes, bytes, bytes], ...],
+                       live: dict[bytes, Any], undo: dict[bytes, Any], deferred: list[bytes],
+                       absent: object, t: float, sender: str, inbound: bool, thread: int,
+                       learn: bool, mailboxes: bool, pair_type: type, updates_type: type
+                       ) -> int: ...
+def prefetch_plan(message_keys: list[MessageKeys], live: dict[bytes, Any],
+                  referenced: set[bytes]) -> list[bytes]: ...
