@@ -15,7 +15,8 @@ Tiers run from cheap to costly:
    generic hits of type ``any`` such as a first contact amplify a named type but never name
    one) against the scores file's thresholds. Either way a *decisive* hit quarantines on its
    own, and a *corroborating* hit turns the model's warning into a quarantine
-   (``combine.decisive`` and ``combine.corroborating`` in the scores file).
+   (``combine.decisive`` and ``combine.corroborating`` in the scores file). Hits listed in
+   ``combine.flagging`` count the message against its sender (``flagged_sender``).
 
 Weights and thresholds live in the scores file (``detectors/scores.json`` by default), apart
 from the code.
@@ -190,6 +191,10 @@ class Cascade:
         self.generic_cap = float(combine.get("generic_cap", 0.45))
         self.decisive = self._minimums("decisive", combine.get("decisive", {}))
         self.corroborating = self._minimums("corroborating", combine.get("corroborating", {}))
+        self.flagging = self._minimums("flagging", combine.get("flagging", {}))
+        if "flagged_sender" in self.flagging:
+            raise DetectorConfigError("combine", "flagging cannot name flagged_sender: its own "
+                                      "hits would keep a sender flagged forever")
         self.models = models
         self.model_version: str = models.version if models is not None else "none"
         self.times = StageTimes()
@@ -285,7 +290,8 @@ class Cascade:
             assessment = self.assess(record, facts, content, snapshot)
             c = clock()
             state.observe(record, assessment.facts, snapshot,
-                          learn=teaches_baseline(assessment.hits))
+                          learn=teaches_baseline(assessment.hits),
+                          flagged=self.flags_sender(assessment.hits))
             d = clock()
             assessments.append(assessment)
             state_time += (b - a) + (d - c)
@@ -322,6 +328,17 @@ class Cascade:
         evidence these hits need does not.
         """
         return _strongest(hits, self.decisive)
+
+    def flags_sender(self, hits: Sequence[Hit]) -> bool:
+        """Whether a message's hits are evidence of an attack its sender's record keeps.
+
+        ``combine.flagging``: hits of detectors that see the attack itself (a brand claimed
+        from a foreign domain, links built to hide where they go, an executable) at the
+        strength that corroborates a warning. Not account takeover: an unusual hour or a new
+        network is an anomaly of a known sender, and automated senders have many. Read by
+        the ``flagged_sender`` detector (``detectors/rules/history.py``).
+        """
+        return _strongest(hits, self.flagging) is not None
 
     def corroborating_hit(self, hits: Sequence[Hit]) -> Hit | None:
         """The strongest hit that turns the model's warning into a quarantine, if any.

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
-from detectors.rules import REGISTRY
 from detectors.rules.authentication import AUTH_FAILURES
 
 if TYPE_CHECKING:
@@ -25,7 +24,17 @@ CLASSES: Final[tuple[str, ...]] = (
     "ham", "credential_phishing", "bec", "invoice_fraud", "account_takeover",
     "lookalike_domain", "malware", "spam", "scam",
 )
-DETECTORS: Final[tuple[str, ...]] = tuple(cls.name for cls in REGISTRY)
+DETECTORS: Final[tuple[str, ...]] = (
+    "first_contact", "display_name_spoof", "display_name_address", "reply_to_divergence",
+    "lookalike_domain", "brand_impersonation", "auth_failure", "url_risk", "attachment_risk",
+    "vendor_fraud", "account_takeover", "spam_content", "sender_burst", "campaign_wave",
+)
+"""Detectors whose hits are model inputs, one column each, fixed by the layout version.
+
+Listed, not derived from the registry: a new detector changes no column until the layout
+version is bumped and the model retrained, so artifacts trained before it keep loading.
+``flagged_sender`` is not an input: it acts through ``combine.decisive`` alone (its hits
+follow from the sender's earlier flagged mail, which training replays rarely show)."""
 CUES: Final[tuple[str, ...]] = ("payment", "bank_change", "urgency", "gift_card", "payroll",
                                 "credential", "secrecy", "spam", "scam", "malware_lure")
 _BASE: Final[tuple[str, ...]] = (

@@ -431,11 +431,13 @@ class PartitionState:
         live[key] = profile
 
     def observe(self, record: MailRecord, facts: MessageFacts, before: StateSnapshot, *,
-                learn: bool = True) -> None:
+                learn: bool = True, flagged: bool = False) -> None:
         """Apply ``record`` to every profile it touches (its verdict comes later).
 
         ``learn=False`` marks a message the heuristics found suspicious: it is counted, but it
-        creates no relationship and teaches the sender's baseline nothing.
+        creates no relationship and teaches the sender's baseline nothing. ``flagged=True``
+        marks one whose heuristics found evidence of an attack: the sender's ``flagged``
+        count remembers it.
 
         Every profile is replaced by a new object, never changed in place: ``before`` (and
         the snapshots of earlier messages, which the models read after the whole batch) must
@@ -462,7 +464,7 @@ class PartitionState:
             auth=(a.spf, a.dkim, a.dmarc), network=network_of(record.client_ip),
             link_domains=facts.link_domains, attachment_types=facts.attachment_types,
             new_recipients=new_recipients, fanout=len(before.recipients), decay=decay,
-            learn=learn))
+            learn=learn, flagged=flagged))
         if k.campaign and inbound and before.sender is None:
             self._set(k.campaign, observe_campaign(before.campaign, t=t,
                                                    sender_domain=facts.sender_domain))

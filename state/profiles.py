@@ -21,8 +21,10 @@ fixed order, then the variable part (counters, lists, strings) as orjson, which 
 than anything written in Python for those. Layout 1 was one orjson array of every field;
 pair values, a third of all writes and read for every recipient, are 5× cheaper to encode
 and 3× cheaper to decode packed. ``decode`` still reads layout 1, so stored values migrate in
-place: each is rewritten in layout 2 the next time its profile changes. An unknown newer
-version raises LayoutVersionError.
+place: each is rewritten in the current layout the next time its profile changes. Layout 3
+added the sender's ``flagged`` count (the struct grew by one double); a layout-2 sender reads
+as never flagged, every other kind is the same in both. An unknown newer version raises
+LayoutVersionError, so an older build refuses a newer store instead of misreading it.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ import orjson
 
 from state.errors import LayoutVersionError
 
-LAYOUT_VERSION: Final = 2
+LAYOUT_VERSION: Final = 3
+_PACKED_V2: Final = 2  # before the sender's ``flagged``; still read, never written
 _JSON_LAYOUT: Final = 1  # every field as one orjson array; still read, never written
 _REBASE_EXPONENT: Final = 400.0  # 2**400 is far from float overflow (2**1024)
 _REBASE_WEIGHT: Final = 2.0**_REBASE_EXPONENT
@@ -155,6 +158,8 @@ class SenderProfile:
     attachment_types: dict[str, float] = field(default_factory=dict)
     verdicts: dict[str, float] = field(default_factory=dict)
     max_fanout: int = 0
+    flagged: float = 0.0
+    """Messages whose heuristics found evidence of an attack (see ``observe_sender``)."""
 
     def copy(self) -> SenderProfile:
         return SenderProfile(
@@ -162,7 +167,7 @@ class SenderProfile:
             dict(self.display_names), dict(self.reply_to_domains),
             dict(self.return_path_domains), list(self.hours), list(self.weekdays),
             dict(self.auth), dict(self.networks), dict(self.link_domains),
-            dict(self.attachment_types), dict(self.verdicts), self.max_fanout,
+            dict(self.attachment_types), dict(self.verdicts), self.max_fanout, self.flagged,
         )
 
     def shallow_copy(self) -> SenderProfile:
@@ -177,14 +182,14 @@ class SenderProfile:
             self.ref, self.first_seen, self.last_seen, self.count, self.n_recipients,
             self.display_names, self.reply_to_domains, self.return_path_domains,
             self.hours, self.weekdays, self.auth, self.networks, self.link_domains,
-            self.attachment_types, dict(self.verdicts), self.max_fanout,
+            self.attachment_types, dict(self.verdicts), self.max_fanout, self.flagged,
         )
 
     def to_list(self) -> list[Any]:
         return [self.ref, self.first_seen, self.last_seen, self.count, self.n_recipients,
                 self.display_names, self.reply_to_domains, self.return_path_domains,
                 self.hours, self.weekdays, self.auth, self.networks, self.link_domains,
-                self.attachment_types, self.verdicts, self.max_fanout]
+                self.attachment_types, self.verdicts, self.max_fanout, self.flagged]
 
     @classmethod
     def from_list(cls, v: list[Any]) -> SenderProfile:
@@ -402,15 +407,16 @@ def split_key(key: bytes) -> tuple[bytes, str, list[str]]:
     return key[:1], tenant, parts
 
 
-# Layout 2, per kind: the version byte and the numeric fields in one struct, then the
+# Layouts 2 and 3, per kind: the version byte and the numeric fields in one struct, then the
 # variable part as orjson. Field order is the dataclass's; tests pin the round trips.
 _PAIR: Final = struct.Struct("<Bddqq")  # first_seen, last_seen, count, threads
 _RECIPIENT: Final = struct.Struct("<Bddddddq?")  # ref … n_correspondents, vip
-_SENDER: Final = struct.Struct("<Bddddqq")  # ref, first/last_seen, count, n_recipients,
-#                                             max_fanout
+_SENDER: Final = struct.Struct("<Bddddqqd")  # ref, first/last_seen, count, n_recipients,
+#                                              max_fanout, flagged
+_SENDER_V2: Final = struct.Struct("<Bddddqq")  # layout 2: no flagged
 _DOMAIN: Final = struct.Struct("<Bddddqqq")  # ref … payment_threads; lookalike_of follows
 _CAMPAIGN: Final = struct.Struct("<Bddq")  # first_seen, last_seen, senders; domains follow
-_V2: Final = bytes((LAYOUT_VERSION,))
+_VERSION: Final = bytes((LAYOUT_VERSION,))
 _dumps, _loads = orjson.dumps, orjson.loads
 
 
@@ -426,7 +432,7 @@ def _encode_recipient(p: RecipientProfile) -> bytes:
 
 def _encode_sender(p: SenderProfile) -> bytes:
     return _SENDER.pack(LAYOUT_VERSION, p.ref, p.first_seen, p.last_seen, p.count,
-                        p.n_recipients, p.max_fanout) + \
+                        p.n_recipients, p.max_fanout, p.flagged) + \
         _dumps((p.display_names, p.reply_to_domains, p.return_path_domains, p.hours,
                 p.weekdays, p.auth, p.networks, p.link_domains, p.attachment_types,
                 p.verdicts))
@@ -445,7 +451,7 @@ def _encode_campaign(p: CampaignProfile) -> bytes:
 
 def _encode_json(p: TenantProfile | PersonProfile) -> bytes:
     """Tenant and person profiles are lists of strings, rarely written: orjson as they are."""
-    return _V2 + _dumps(p.to_list())
+    return _VERSION + _dumps(p.to_list())
 
 
 def _decode_pair(value: bytes) -> PairProfile:
@@ -459,12 +465,26 @@ def _decode_recipient(value: bytes) -> RecipientProfile:
 
 
 def _decode_sender(value: bytes) -> SenderProfile:
-    _, ref, first_seen, last_seen, count, n_recipients, max_fanout = _SENDER.unpack_from(value)
+    _, ref, first_seen, last_seen, count, n_recipients, max_fanout, flagged = \
+        _SENDER.unpack_from(value)
+    return _sender(value[_SENDER.size:], ref, first_seen, last_seen, count, n_recipients,
+                   max_fanout, flagged)
+
+
+def _decode_sender_v2(value: bytes) -> SenderProfile:
+    _, ref, first_seen, last_seen, count, n_recipients, max_fanout = \
+        _SENDER_V2.unpack_from(value)
+    return _sender(value[_SENDER_V2.size:], ref, first_seen, last_seen, count, n_recipients,
+                   max_fanout, 0.0)
+
+
+def _sender(counters: bytes, ref: float, first_seen: float, last_seen: float, count: float,
+            n_recipients: int, max_fanout: int, flagged: float) -> SenderProfile:
     (display_names, reply_to, return_path, hours, weekdays, auth, networks, links,
-     attachments, verdicts) = _loads(value[_SENDER.size:])
+     attachments, verdicts) = _loads(counters)
     return SenderProfile(ref, first_seen, last_seen, count, n_recipients, display_names,
                          reply_to, return_path, hours, weekdays, auth, networks, links,
-                         attachments, verdicts, max_fanout)
+                         attachments, verdicts, max_fanout, flagged)
 
 
 def _decode_domain(value: bytes) -> DomainProfile:
@@ -508,11 +528,23 @@ def encode_v1(profile: Profile) -> bytes:
     return bytes((_JSON_LAYOUT,)) + orjson.dumps(profile.to_list())
 
 
+def encode_v2(profile: Profile) -> bytes:
+    """``profile`` in layout 2 (senders without ``flagged``), as older builds wrote it."""
+    if isinstance(profile, SenderProfile):
+        return _SENDER_V2.pack(_PACKED_V2, profile.ref, profile.first_seen, profile.last_seen,
+                               profile.count, profile.n_recipients, profile.max_fanout) + \
+            _encode_sender(profile)[_SENDER.size:]
+    return bytes((_PACKED_V2,)) + encode(profile)[1:]
+
+
 def decode(kind: bytes, value: bytes) -> Profile:
     """Decode a stored value of ``kind``; reads layout 1 too, refuses newer layouts."""
     version = value[0]
     if version == LAYOUT_VERSION:
         return _DECODERS[kind](value)  # type: ignore[no-any-return]
+    if version == _PACKED_V2:
+        decoder = _decode_sender_v2 if kind == KIND_SENDER else _DECODERS[kind]
+        return decoder(value)  # type: ignore[no-any-return]
     if version == _JSON_LAYOUT:
         cls: Any = KINDS[kind]
         return cls.from_list(orjson.loads(value[1:]))  # type: ignore[no-any-return]
@@ -541,6 +573,7 @@ def observe_sender(
     fanout: int,
     decay: Decay,
     learn: bool = True,
+    flagged: bool = False,
 ) -> SenderProfile:
     """The sender profile after one more message at time ``t``.
 
@@ -548,6 +581,13 @@ def observe_sender(
     but teaches nothing about how the sender normally behaves: a compromised account's own
     campaign must not make its new network, hour and link domain look usual to the next
     message of the same campaign.
+
+    ``flagged=True`` (the heuristics found evidence of an attack, not merely an anomaly)
+    also counts the message in ``flagged``: how many of this sender's messages carried such
+    evidence, which the ``flagged_sender`` detector reads. It is counted here, in message
+    order, and not from verdicts: those come after the batch's models, and a count that
+    depended on where batches are cut would give a message scored again after a crash
+    another verdict.
     """
     p = SenderProfile(ref=t, first_seen=t, last_seen=t) if p is None else p.shallow_copy()
     w, factor = _scaled(p.ref, t, decay)
@@ -556,6 +596,8 @@ def observe_sender(
     p.last_seen = max(p.last_seen, t)
     p.first_seen = min(p.first_seen, t)
     p.count += w
+    if flagged:
+        p.flagged += w
     if not learn:
         return p
     p.n_recipients += new_recipients
@@ -621,6 +663,7 @@ def _rebase_sender(p: SenderProfile, factor: float, t: float) -> None:
     """
     p.ref = t
     p.count /= factor
+    p.flagged /= factor
     p.display_names = _divided(p.display_names, factor)
     p.reply_to_domains = _divided(p.reply_to_domains, factor)
     p.return_path_domains = _divided(p.return_path_domains, factor)

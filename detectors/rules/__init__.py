@@ -6,6 +6,7 @@ from detectors.rules.brand import BrandImpersonation
 from detectors.rules.content import CampaignWave, SenderBurst, SpamContent
 from detectors.rules.display_address import DisplayNameAddress
 from detectors.rules.first_contact import FirstContact
+from detectors.rules.history import FlaggedSender
 from detectors.rules.impersonation import DisplayNameSpoof
 from detectors.rules.links import LinkRisk
 from detectors.rules.lookalike import LookalikeDomain
@@ -28,6 +29,7 @@ REGISTRY = (
     SpamContent,
     SenderBurst,
     CampaignWave,
+    FlaggedSender,
 )
 
 __all__ = ["REGISTRY"]

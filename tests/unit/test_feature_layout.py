@@ -39,6 +39,16 @@ def test_columns_hold_the_hits_the_facts_and_the_content_probabilities():
     np.testing.assert_array_equal(x[:, -len(CLASSES):], probs)
 
 
+def test_the_model_columns_are_detectors_of_this_build_and_a_new_one_adds_none():
+    from detectors.rules import REGISTRY
+
+    names = [cls.name for cls in REGISTRY]
+    assert set(DETECTORS) <= set(names)
+    # Layout 4's columns, in their order: changing them needs a layout bump and a retrain.
+    assert tuple(n for n in names if n != "flagged_sender") == DETECTORS
+    assert not any(c == "hit_flagged_sender" for c in COLUMNS)
+
+
 def test_without_content_probabilities_the_content_columns_are_zero():
     _, x = _rows(mail())
     assert not x[:, -len(CLASSES):].any()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from itertools import islice
 
 import pytest
@@ -34,6 +35,7 @@ from state.profiles import (
     KIND_SENDER,
     LAYOUT_VERSION,
     encode_v1,
+    encode_v2,
     observe_sender,
 )
 from tests.factories import T0, mail, org_traffic
@@ -264,7 +266,7 @@ _PROFILES = [
                   return_path_domains={"y.com": 0.1}, hours=[float(h) for h in range(24)],
                   weekdays=[0.5] * 7, auth={"spf_pass": 1.0}, networks={"10.0.0.0/24": 2.0},
                   link_domains={"a.com": 1.0, "b.org": 0.3}, attachment_types={"pdf": 1.0},
-                  verdicts={"allow": 3.0}, max_fanout=9),
+                  verdicts={"allow": 3.0}, max_fanout=9, flagged=1.5),
     RecipientProfile(ref=1.0, first_seen=1.0, last_seen=5.0, count=7.1, external=2.0,
                      first_contacts=1.0, n_correspondents=3,
                      correspondents={"a@x.com": 1.0, "b@é.com": 2.2}, vip=True),
@@ -281,17 +283,21 @@ _KIND_OF = {SenderProfile: b"S", RecipientProfile: b"R", PairProfile: b"P",
 
 
 @pytest.mark.parametrize("profile", _PROFILES, ids=lambda p: type(p).__name__)
-def test_every_profile_round_trips_in_both_layouts(profile):
+def test_every_profile_round_trips_in_every_layout(profile):
     kind = _KIND_OF[type(profile)]
-    assert encode(profile)[0] == LAYOUT_VERSION == 2
+    assert encode(profile)[0] == LAYOUT_VERSION == 3
     assert decode(kind, encode(profile)) == profile
     assert encode_v1(profile)[0] == 1
     assert decode(kind, encode_v1(profile)) == profile
+    # Layout 2 had no sender ``flagged``: such a sender reads as never flagged.
+    assert encode_v2(profile)[0] == 2
+    want = replace(profile, flagged=0.0) if isinstance(profile, SenderProfile) else profile
+    assert decode(kind, encode_v2(profile)) == want
 
 
 def test_layout_1_values_migrate_in_place_when_next_written():
     """A store written by the previous build is read as is; what changes is rewritten in
-    layout 2, what does not change stays in layout 1 and still reads."""
+    the current layout, what does not change stays in layout 1 and still reads."""
     store = MemoryStore()
     old = PartitionState(MemoryStore())
     history = [mail(t=T0), mail("bob@acme.com", ("alice@partner.com",), t=T0 + 10,
@@ -316,7 +322,7 @@ def test_layout_1_values_migrate_in_place_when_next_written():
     domain_key = make_key(KIND_DOMAIN, "acme", "partner.com")
     raw = dict(store.items())
     for key in (sender_key, pair_key, mailbox_key, domain_key):
-        assert raw[key][0] == 2, key
+        assert raw[key][0] == LAYOUT_VERSION, key
     assert raw[reverse_key][0] == 1  # untouched: still the old layout, still readable
     assert decode(KIND_PAIR, raw[reverse_key]) == before[reverse_key]
     assert decode(KIND_SENDER, raw[sender_key]).count == 2

@@ -1,0 +1,97 @@
+"""Flagged sender: an address whose earlier mail here carried evidence of an attack.
+
+A campaign that sends the same lure again and again from one address used to win by
+repetition. Measured on the development corpora (phishing_pot replayed into the Enron
+tenant): "Microsoft account team <…@access-accsecurity.com>" sent 108 messages; the first 7
+named the brand and were quarantined, then the kit dropped the display name and the next 101
+were allowed, the model's score falling from 0.66 to 0.15 as the sender's message count grew
+(the model learned that senders with many messages are newsletters, not lures). Every one of
+them was still a first contact: nobody at the tenant had ever written to that address.
+
+So the sender's profile counts the messages whose heuristics found evidence of an attack
+(``flagged``: a decisive or corroborating-strength hit other than account takeover, see
+``Cascade.flags_sender``), and this detector fires, decisively, when an address has
+``min_flagged`` such messages, they are at least ``min_share`` of its mail, and no recipient
+of this message has ever written to it. The count is kept in message order when the state
+is updated, not taken from verdicts (those come after the batch's models, so a count of
+them would depend on where batches were cut, and a message scored again after a crash could
+get another verdict).
+
+What keeps it from holding legitimate mail:
+
+* it needs evidence, not anomalies: account-takeover hits (an unusual hour, a new network)
+  never flag a sender, and a model's verdict never does;
+* its own hits do not count as flags, so it cannot keep itself going: a sender whose later
+  mail is clean sees its share fall below ``min_share``;
+* a reply from the tenant to the address (any recipient's reverse pair) ends it.
+
+Measured before it shipped (shipped model, whole replays): on the corpus stream the most any
+ham sender had been flagged was twice (a tech newsletter, 2 of 30 issues), so at 3 it held no
+ham of 25,226, and it quarantined 547 phishing_pot messages the cascade had allowed or
+warned about; in the three synthetic splits (121,220 messages) it fires on three legitimate
+messages, all from vendor addresses after the same address had sent invoice fraud (a
+compromised vendor account, the labels' ham): holding such an address's mail until someone
+looks is what the detector is for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from detectors.base import Context, DetectorConfig, build_config, hit
+from schemas.records import Hit
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggedSenderConfig(DetectorConfig):
+    """How much flagged mail makes a sender's next message suspect."""
+
+    score: float = 0.95
+    min_flagged: float = 3.0
+    min_share: float = 0.1
+
+    def validate(self) -> None:
+        DetectorConfig.validate(self)
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError("score must be within [0, 1]")
+        if self.min_flagged < 1.0:
+            raise ValueError("min_flagged must be at least 1")
+        if not 0.0 <= self.min_share <= 1.0:
+            raise ValueError("min_share must be within [0, 1]")
+
+
+class FlaggedSender:
+    """The sender's earlier messages here carried evidence of an attack; nobody replied."""
+
+    name: ClassVar[str] = "flagged_sender"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
+
+    def __init__(self, config: dict | None = None) -> None:
+        self.config: FlaggedSenderConfig = build_config(FlaggedSenderConfig, self.name, config)
+
+    def detect(self, ctx: Context) -> list[Hit]:
+        sender = ctx.state.sender
+        if not ctx.inbound or sender is None or not sender.flagged:
+            return []
+        c = self.config
+        t = ctx.record.received_at
+        flagged = ctx.state.decayed(sender.flagged, sender.ref, t)
+        total = ctx.state.decayed(sender.count, sender.ref, t)
+        if flagged < c.min_flagged or flagged < c.min_share * total:
+            return []
+        if any(r.reverse is not None for r in ctx.state.recipients):
+            return []  # someone here writes to this address: a correspondent, not a campaign
+        cues = ctx.content.cues
+        if cues.credential:
+            attack = "credential_phishing"
+        elif cues.malware_lure or ctx.content.attachments.score >= 0.5:
+            attack = "malware"
+        elif cues.bank_change or cues.payment:
+            attack = "invoice_fraud"
+        elif cues.scam:
+            attack = "scam"
+        else:
+            attack = "spam"
+        return [hit(self.name, c.score * c.weight, attack, flagged=round(flagged, 1),
+                    messages=round(total, 1), since=sender.first_seen)]
