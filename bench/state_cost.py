@@ -104,6 +104,7 @@ class _Prepared:
     records: list[MailRecord]
     facts: list[MessageFacts]
     learn: list[bool] = field(default_factory=list)
+    flagged: list[bool] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
 
 
@@ -163,9 +164,11 @@ def _prepare(records: list[MailRecord], opts: StateCostOptions, decay: Decay,
                     snap = state.snapshot(record, facts, mk)
                     a = cascade.assess(record, facts, content, snap)
                     learn = teaches_baseline(a.hits)
-                    state.observe(record, a.facts, snap, learn=learn)
+                    flagged = cascade.flags_sender(a.hits)
+                    state.observe(record, a.facts, snap, learn=learn, flagged=flagged)
                     prepared.facts[i] = a.facts  # the lookalike fact, as the engine has it
                     prepared.learn.append(learn)
+                    prepared.flagged.append(flagged)
                     assessments.append(a)
                 for i, a in zip(chunk, assessments, strict=True):
                     action = cascade.decide(a).action
@@ -202,12 +205,12 @@ def _replay(prepared: _Prepared, store_dir: Path, *, batch: int, decay: Decay,
             state.prefetch_messages(keys)
             read = clock() - w0
             update = 0.0
-            for r, f, mk, learn in zip(chunk, facts, keys, learn_flags[start:stop],
-                                       strict=True):
+            for r, f, mk, learn, flagged in zip(chunk, facts, keys, learn_flags[start:stop],
+                                                prepared.flagged[start:stop], strict=True):
                 a = clock()
                 snap = state.snapshot(r, f, mk)
                 b = clock()
-                state.observe(r, f, snap, learn=learn)
+                state.observe(r, f, snap, learn=learn, flagged=flagged)
                 update += clock() - b
                 read += b - a
             a = clock()

@@ -48,13 +48,19 @@ SUSPICIOUS: Final = 0.5
 # make its new network, hour or link domains usual: a thief's first quiet message would
 # otherwise vouch for the lure that follows it.
 _ANOMALY_DETECTORS: Final = frozenset({"account_takeover"})
+# Hits that restate the sender's record rather than find something in the message: they
+# change neither what the state learns nor, so, what the models are trained on. Tuning or
+# switching off ``flagged_sender`` (a decision-time rule, not a model input) then needs no
+# retraining, and the shipped model stays what ``mailhawk train`` makes.
+_RESTATING_DETECTORS: Final = frozenset({"flagged_sender"})
 _ACTION_ORDER: Final = {a: i for i, a in enumerate(ACTIONS)}
 
 
 def teaches_baseline(hits: Sequence[Hit]) -> bool:
     """Whether a message may teach its sender's baseline (see ``PartitionState.observe``)."""
-    return not any((h.score >= SUSPICIOUS and h.attack_type != GENERIC)
-                   or h.detector in _ANOMALY_DETECTORS for h in hits)
+    return not any(((h.score >= SUSPICIOUS and h.attack_type != GENERIC)
+                    or h.detector in _ANOMALY_DETECTORS)
+                   and h.detector not in _RESTATING_DETECTORS for h in hits)
 
 
 _UNNAMED: Final = frozenset({GENERIC, "none"})

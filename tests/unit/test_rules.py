@@ -465,3 +465,87 @@ def test_a_detector_never_hits_mail_of_a_direction_it_does_not_declare():
                 assert hits == [], (detector.name, a.record.direction)
     assert {d for d, _ in seen} >= {"lookalike_domain", "auth_failure", "first_contact"}
     assert {direction for _, direction in seen} >= {"inbound", "internal"}
+
+
+# ----------------------------------------------------------------- flagged sender
+
+
+def _campaign(n: int, *, sender: str = "security@access-accsecurity.com",
+              name: str = "Microsoft account team", t0: float = T0) -> list[MailRecord]:
+    """The same lure from one address to a new recipient each time (a kit's campaign)."""
+    return [mail(sender, (f"user{i}@acme.com",), name=name, t=t0 + i * 600,
+                 subject="Unusual sign-in activity", text=_VERIFY) for i in range(n)]
+
+
+def test_a_sender_flagged_three_times_is_held_when_it_drops_the_brand():
+    flagged = _campaign(3)  # brand named from a foreign domain: evidence, counted
+    # then the kit drops the display name
+    dropped = mail("security@access-accsecurity.com", ("user9@acme.com",), name="_",
+                   t=T0 + 3 * 600, subject="Unusual sign-in activity", text=_VERIFY)
+    ds = verdicts(*flagged, dropped)
+    assert all("brand_impersonation" in hits_of(d) for d in ds[:3])
+    h = hits_of(ds[3])
+    assert "brand_impersonation" not in h
+    assert h["flagged_sender"]["flagged"] == 3.0 and h["flagged_sender"]["messages"] == 3.0
+    assert h["flagged_sender"]["attack_type"] == "credential_phishing"
+    assert ds[3].action in ("quarantine", "block")
+    # With a model that calls it harmless (as the shipped one came to, the sender's count
+    # growing), the hit is decisive.
+    ds = verdicts(*flagged, dropped, cascade=Cascade(models=_WarnOnly(0.01)))
+    assert (ds[3].action, ds[3].attack_type, ds[3].decided_by) == (
+        "quarantine", "credential_phishing", "decisive")
+
+
+def test_twice_flagged_is_not_enough():
+    ds = verdicts(*_campaign(2), mail("security@access-accsecurity.com", ("user9@acme.com",),
+                                      name="_", t=T0 + 3600, text=_VERIFY))
+    assert "flagged_sender" not in hits_of(ds[2])
+
+
+def test_a_sender_the_tenant_writes_to_is_a_correspondent_not_a_campaign():
+    reply = mail("user9@acme.com", ("security@access-accsecurity.com",), t=T0 + 1800,
+                 direction="outbound", name="User Nine", text="Thanks, what do I do next?")
+    later = mail("security@access-accsecurity.com", ("user9@acme.com",), name="_",
+                 t=T0 + 3600, text=_VERIFY)
+    d = verdicts(*_campaign(3), reply, later)[4]
+    assert "flagged_sender" not in hits_of(d)
+
+
+def test_clean_mail_wears_the_flags_down_and_its_own_hits_do_not_count():
+    state = PartitionState(MemoryStore(), decay=NO_DECAY)
+    cascade = Cascade()
+    cascade.score_batch(state, _campaign(3))
+    clean = [mail("security@access-accsecurity.com", (f"user{i}@acme.com",), name="_",
+                  t=T0 + 3600 + i * 600, text="Our office hours change next week.")
+             for i in range(40)]
+    ds = cascade.score_batch(state, clean)
+    fired = [i for i, d in enumerate(ds) if "flagged_sender" in hits_of(d)]
+    # 3 flags stay 3: held while they are at least a tenth of the sender's earlier mail, up
+    # to the message that had 30 before it
+    assert fired == list(range(28))
+    sender = state.snapshot(clean[-1], cascade.assess_batch(
+        PartitionState(MemoryStore()), [clean[-1]])[0].facts).sender
+    assert sender.flagged == 3.0 and sender.count == 43.0
+
+
+def test_an_unusual_hour_or_network_never_flags_a_sender():
+    cascade = Cascade()
+    ato = [h for h in (cascade.assess_batch(PartitionState(MemoryStore()), [mail()])[0].hits)]
+    assert not cascade.flags_sender(ato)
+    from schemas.records import Hit
+
+    assert not cascade.flags_sender([Hit("account_takeover", 0.9, {}, "account_takeover")])
+    assert cascade.flags_sender([Hit("brand_impersonation", 0.9, {}, "credential_phishing")])
+    assert not cascade.flags_sender([Hit("url_risk", 0.9, {}, "any")])  # names no attack
+
+
+@pytest.mark.parametrize("value", [{"flagged_sender": 0.5}, {"nope": 0.5}, {"url_risk": 2}])
+def test_invalid_flagging_settings_refuse_to_start(value):
+    with pytest.raises(DetectorConfigError, match=r"flagging|flagged_sender"):
+        Cascade({"combine": {"flagging": value}})
+
+
+@pytest.mark.parametrize("config", [{"min_flagged": 0.5}, {"min_share": 1.5}, {"score": -1}])
+def test_flagged_sender_settings_are_validated(config):
+    with pytest.raises(DetectorConfigError):
+        Cascade({"detectors": {"flagged_sender": config}})
