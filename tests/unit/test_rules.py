@@ -539,6 +539,19 @@ def test_an_unusual_hour_or_network_never_flags_a_sender():
     assert not cascade.flags_sender([Hit("url_risk", 0.9, {}, "any")])  # names no attack
 
 
+def test_a_flagged_sender_hit_changes_nothing_the_state_learns():
+    """Its hits restate the sender's record; what the state (and so training) learns from a
+    message must not depend on a decision-time rule."""
+    from detectors.cascade import teaches_baseline
+    from schemas.records import Hit
+
+    assert teaches_baseline([Hit("flagged_sender", 0.95, {}, "credential_phishing")])
+    assert not teaches_baseline([Hit("brand_impersonation", 0.95, {}, "credential_phishing")])
+    ds = verdicts(*_campaign(3), *_campaign(2, name="_", t0=T0 + 3600))
+    assert all("flagged_sender" in hits_of(d) for d in ds[3:])
+    assert not Cascade().flags_sender(list(ds[4].hits))
+
+
 @pytest.mark.parametrize("value", [{"flagged_sender": 0.5}, {"nope": 0.5}, {"url_risk": 2}])
 def test_invalid_flagging_settings_refuse_to_start(value):
     with pytest.raises(DetectorConfigError, match=r"flagging|flagged_sender"):
