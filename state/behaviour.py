@@ -121,6 +121,19 @@ class MessageKeys(NamedTuple):
         return out
 
 
+def _recipient_keys(tenant: str, sender: str, recipients: tuple[str, ...], limit: int
+                    ) -> tuple[tuple[str, bytes, bytes, bytes], ...]:
+    """(address, mailbox key, pair key, reverse pair key) of the first ``limit`` recipients.
+
+    The definition of ``_native.recipient_keys``, and its fallback: the same bytes as
+    :func:`~state.profiles.make_key`, built from shared prefixes.
+    """
+    mailbox, pair = "R" + tenant + SEP, "P" + tenant + SEP
+    out_pair, in_pair = pair + sender + SEP, SEP + sender
+    return tuple([(rcpt, (mailbox + rcpt).encode(), (out_pair + rcpt).encode(),
+                   (pair + rcpt + in_pair).encode()) for rcpt in recipients[:limit]])
+
+
 class _MailboxUpdates:
     """A mailbox profile's observations in this batch, not yet applied.
 
@@ -341,8 +354,6 @@ class PartitionState:
         """
         tenant, sender = record.tenant_id, record.sender.address
         head = tenant + SEP
-        mailbox, pair = "R" + head, "P" + head
-        out_pair, in_pair = pair + sender + SEP, SEP + sender
         domain, rdomains = "D" + head, facts.recipient_domains
         return MessageKeys(
             ("S" + head + sender).encode(),
@@ -350,11 +361,8 @@ class PartitionState:
             (domain + facts.sender_domain).encode() if facts.sender_domain else None,
             ("N" + head + facts.display_key).encode() if facts.display_key else None,
             ("C" + head + facts.subject_key).encode() if facts.subject_key else None,
-            _native.recipient_keys(tenant, sender, record.recipients, MAX_PROFILED_RECIPIENTS)
-            if _native is not None else
-            tuple([(rcpt, (mailbox + rcpt).encode(), (out_pair + rcpt).encode(),
-                    (pair + rcpt + in_pair).encode())
-                   for rcpt in record.recipients[:MAX_PROFILED_RECIPIENTS]]),
+            (_native.recipient_keys if _native is not None else _recipient_keys)(
+                tenant, sender, record.recipients, MAX_PROFILED_RECIPIENTS),
             tuple([(domain + d).encode() for d in rdomains]) if rdomains else (),
         )
 
