@@ -151,6 +151,72 @@ live_item(PyObject *live, PyObject *key)
     return v;
 }
 
+/* One recipient's view (a new reference), or NULL with an exception set. The three profiles
+ * are held as strong references while they are read, so nothing the reads do can free them. */
+static PyObject *
+view_of(PyObject *k, PyObject *live, PyObject *t, PyObject *expiry, int check, PyObject *decay,
+        PyTypeObject *updates_type, PyTypeObject *deferred_type, PyTypeObject *view_type)
+{
+    if (!PyTuple_Check(k) || PyTuple_GET_SIZE(k) != 4) {
+        PyErr_SetString(PyExc_TypeError, "recipient keys must be 4-tuples");
+        return NULL;
+    }
+    PyObject *profile[3] = {NULL, NULL, NULL};  /* mailbox, pair, reverse */
+    PyObject *items[4] = {NULL, NULL, NULL, NULL};
+    PyObject *view = NULL;
+    for (int j = 0; j < 3; j++) {
+        PyObject *v = live_item(live, PyTuple_GET_ITEM(k, j + 1));
+        if (v == NULL)
+            goto done;
+        profile[j] = Py_NewRef(v);
+    }
+    PyObject *mailbox = profile[0];
+    if (Py_TYPE(mailbox) == updates_type) {
+        int gone = 0;
+        if (check && (gone = is_expired(mailbox, t, expiry)) < 0)
+            goto done;
+        if (gone) {
+            items[1] = Py_NewRef(Py_None);
+        } else {
+            PyObject *ops = PyObject_GetAttr(mailbox, s_ops);
+            if (ops == NULL)
+                goto done;
+            Py_ssize_t n_ops = PyObject_Length(ops);
+            Py_DECREF(ops);
+            if (n_ops < 0)
+                goto done;
+            PyObject *d[3] = {Py_NewRef(mailbox), PyLong_FromSsize_t(n_ops), Py_NewRef(decay)};
+            if (d[1] == NULL) {
+                Py_DECREF(d[0]);
+                Py_DECREF(d[2]);
+                goto done;
+            }
+            if ((items[1] = new_tuple_of(deferred_type, 3, d)) == NULL)
+                goto done;
+        }
+    } else {
+        int gone = 0;
+        if (check && mailbox != Py_None && (gone = is_expired(mailbox, t, expiry)) < 0)
+            goto done;
+        items[1] = Py_NewRef(gone ? Py_None : mailbox);
+    }
+    for (int j = 1; j < 3; j++) {  /* pair, reverse */
+        int gone = 0;
+        if (check && profile[j] != Py_None && (gone = is_expired(profile[j], t, expiry)) < 0)
+            goto done;
+        items[j + 1] = Py_NewRef(gone ? Py_None : profile[j]);
+    }
+    items[0] = Py_NewRef(PyTuple_GET_ITEM(k, 0));
+    view = new_tuple_of(view_type, 4, items);  /* takes the items, also on failure */
+    items[0] = items[1] = items[2] = items[3] = NULL;
+done:
+    for (int j = 0; j < 4; j++)
+        Py_XDECREF(items[j]);
+    for (int j = 0; j < 3; j++)
+        Py_XDECREF(profile[j]);
+    return view;
+}
+
 /* snapshot_recipients(recipients, live, t, expiry, decay, updates_type, deferred_type,
  *                     view_type) -> tuple of views; the recipient loop of
  * PartitionState._snapshot (KeyError when a key was not prefetched). */
@@ -170,9 +236,6 @@ snapshot_recipients(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "snapshot_recipients: bad argument types");
         return NULL;
     }
-    PyTypeObject *updates_type = (PyTypeObject *)args[5];
-    PyTypeObject *deferred_type = (PyTypeObject *)args[6];
-    PyTypeObject *view_type = (PyTypeObject *)args[7];
     double expiry_value = PyFloat_AsDouble(expiry);
     if (expiry_value == -1.0 && PyErr_Occurred())
         return NULL;
@@ -184,74 +247,16 @@ snapshot_recipients(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (out == NULL)
         return NULL;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *k = PyTuple_GET_ITEM(keys, i);
-        if (!PyTuple_Check(k) || PyTuple_GET_SIZE(k) != 4) {
-            PyErr_SetString(PyExc_TypeError, "recipient keys must be 4-tuples");
-            goto fail;
+        PyObject *view = view_of(PyTuple_GET_ITEM(keys, i), live, t, expiry, check, decay,
+                                 (PyTypeObject *)args[5], (PyTypeObject *)args[6],
+                                 (PyTypeObject *)args[7]);
+        if (view == NULL) {
+            Py_DECREF(out);
+            return NULL;
         }
-        PyObject *mailbox = live_item(live, PyTuple_GET_ITEM(k, 1));
-        if (mailbox == NULL)
-            goto fail;
-        PyObject *pair = live_item(live, PyTuple_GET_ITEM(k, 2));
-        if (pair == NULL)
-            goto fail;
-        PyObject *reverse = live_item(live, PyTuple_GET_ITEM(k, 3));
-        if (reverse == NULL)
-            goto fail;
-        PyObject *items[4];
-        /* New references from here on: each branch leaves one in items[1..3]. */
-        if (Py_TYPE(mailbox) == updates_type) {
-            int gone = 0;
-            if (check && (gone = is_expired(mailbox, t, expiry)) < 0)
-                goto fail;
-            if (gone) {
-                items[1] = Py_NewRef(Py_None);
-            } else {
-                PyObject *ops = PyObject_GetAttr(mailbox, s_ops);
-                if (ops == NULL)
-                    goto fail;
-                Py_ssize_t n_ops = PyObject_Length(ops);
-                Py_DECREF(ops);
-                if (n_ops < 0)
-                    goto fail;
-                PyObject *d[3];
-                d[0] = Py_NewRef(mailbox);
-                if ((d[1] = PyLong_FromSsize_t(n_ops)) == NULL) {
-                    Py_DECREF(d[0]);
-                    goto fail;
-                }
-                d[2] = Py_NewRef(decay);
-                if ((items[1] = new_tuple_of(deferred_type, 3, d)) == NULL)
-                    goto fail;
-            }
-        } else {
-            int gone = 0;
-            if (check && mailbox != Py_None && (gone = is_expired(mailbox, t, expiry)) < 0)
-                goto fail;
-            items[1] = Py_NewRef(gone ? Py_None : mailbox);
-        }
-        int gone_pair = 0, gone_reverse = 0;
-        if (check && pair != Py_None && (gone_pair = is_expired(pair, t, expiry)) < 0) {
-            Py_DECREF(items[1]);
-            goto fail;
-        }
-        if (check && reverse != Py_None &&
-            (gone_reverse = is_expired(reverse, t, expiry)) < 0) {
-            Py_DECREF(items[1]);
-            goto fail;
-        }
-        items[0] = Py_NewRef(PyTuple_GET_ITEM(k, 0));
-        items[2] = Py_NewRef(gone_pair ? Py_None : pair);
-        items[3] = Py_NewRef(gone_reverse ? Py_None : reverse);
-        PyObject *view = new_tuple_of(view_type, 4, items);
-        if (view == NULL)
-            goto fail;
         PyTuple_SET_ITEM(out, i, view);
     }
     return out;
-fail:
-    Py_DECREF(out);
-    return NULL;
 }
 
 /* `undo[key] = live.pop(key, absent)` unless `key in undo`. 0 on success, -1 on error. */
