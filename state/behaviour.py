@@ -61,6 +61,11 @@ except ImportError:  # pragma: no cover - a source tree without the built module
     _native = None  # type: ignore[assignment]
 _warned_pure_python = False  # the missing module is said once per process
 
+
+def loops() -> str:
+    """Which form runs the per-recipient loops: ``"c"`` (built at install) or ``"python"``."""
+    return "python" if _native is None else "c"
+
 MAX_KNOWN_DOMAINS: Final = 2000
 MAX_OWN_DOMAINS: Final = 64
 MAX_PERSON_ADDRESSES: Final = 8
@@ -266,7 +271,7 @@ class PartitionState:
     def __init__(self, store: Store, *, decay: Decay = NO_DECAY,
                  cache_entries: int = 100_000) -> None:
         global _warned_pure_python
-        if _native is None and not _warned_pure_python:
+        if loops() == "python" and not _warned_pure_python:
             _warned_pure_python = True
             logging.getLogger("mailhawk.state").warning(
                 "state/_native.c was not built: the state layer's per-recipient loops run in "

@@ -46,6 +46,9 @@ def test_small_run_writes_a_complete_report_whose_counts_add_up(
         assert section in report, section
     assert report["stream"]["messages"] == 300
     assert set(report["passes"]) == {"ceiling", "engine"}
+    # Which forms ran is part of what the figures mean.
+    assert (report["environment"]["hashing_kernel"], report["environment"]["state_loops"]) \
+        == ("c", "c")
 
     engine = report["passes"]["engine"]
     assert engine["status"] == "ok", engine

@@ -26,6 +26,7 @@ def test_the_c_module_is_built() -> None:
     """The install builds it; without it the state layer runs ~1.3x slower (see README)."""
     assert NATIVE is not None, ("state/_native.c was not built: reinstall with a C compiler "
                                 "and the Python headers (./dev.sh test does)")
+    assert behaviour.loops() == "c"  # what bench reports say ran
 
 
 def _traffic(n: int, seed: int) -> list:
@@ -156,6 +157,7 @@ def test_a_state_without_the_c_module_says_what_to_do(caplog, monkeypatch) -> No
     PartitionState(MemoryStore())
     assert "_native.c" not in caplog.text  # built by the install this test runs in
     monkeypatch.setattr(behaviour, "_native", None)
+    assert behaviour.loops() == "python"
     PartitionState(MemoryStore())
     PartitionState(MemoryStore())
     assert caplog.text.count("state/_native.c was not built") == 1
