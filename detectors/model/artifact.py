@@ -254,6 +254,9 @@ def predict_content(model: nn.Module, indices: np.ndarray, offsets: np.ndarray) 
 
     Returns:
         ``(len(offsets), n_classes)`` float32 probabilities; rows sum to 1.
+
+    Each call resolves the model's kernels again; for repeated calls take
+    :func:`content_predictor` once (as ``ModelRunner`` does).
     """
     return content_predictor(model)(indices, offsets)
 
@@ -275,7 +278,7 @@ def predict_behaviour(model: nn.Module, x: np.ndarray) -> np.ndarray:
     Returns:
         ``(batch, n_classes)`` float32 probabilities; rows sum to 1.
     """
-    return behaviour_predictor(model)(x)
+    return behaviour_predictor(model)(x)  # resolved per call: see predict_content
 
 
 def _module_behaviour(model: nn.Module, x: np.ndarray) -> np.ndarray:

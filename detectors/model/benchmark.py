@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from torch import nn
 
 from detectors.model.artifact import (
+    behaviour_predictor,
     configure_torch,
-    predict_behaviour,
-    predict_content,
+    content_predictor,
 )
 from detectors.model.hashing import hash_texts
 from detectors.model.nets import BehaviourModel, ContentModel, quantize
@@ -119,10 +118,14 @@ def run(texts: Sequence[str], batch_sizes: Sequence[int] = (64, 256), repeat: in
                          "indices_per_msg": sum(len(i) for i, _ in hashed) / count})
             for label, m in (("content fp32", model), ("content int8", int8)):
 
-                def infer(m: nn.Module = m,
+                # Resolved once, as the engine's ModelRunner does: ``predict_content``
+                # builds the predictor at every call.
+                predictor = content_predictor(m)
+
+                def infer(predict: Callable[[np.ndarray, np.ndarray], np.ndarray] = predictor,
                           hashed: list[tuple[np.ndarray, np.ndarray]] = hashed) -> None:
                     for indices, offsets in hashed:
-                        predict_content(m, indices, offsets)
+                        predict(indices, offsets)
 
                 rows.append({"stage": label, "variant": name, "batch": size,
                              "us_per_msg": _best(infer, repeat) / count * 1e6})
@@ -131,9 +134,12 @@ def run(texts: Sequence[str], batch_sizes: Sequence[int] = (64, 256), repeat: in
         for size in (1, *batch_sizes):
             x = np.random.default_rng(0).normal(size=(size, n_features)).astype(np.float32)
 
-            def infer_behaviour(m: nn.Module = m, x: np.ndarray = x) -> None:
+            predict_b = behaviour_predictor(m)
+
+            def infer_behaviour(predict: Callable[[np.ndarray], np.ndarray] = predict_b,
+                                x: np.ndarray = x) -> None:
                 for _ in range(20):
-                    predict_behaviour(m, x)
+                    predict(x)
 
             rows.append({"stage": label, "variant": "-", "batch": size,
                          "us_per_msg": _best(infer_behaviour, repeat) / 20 / size * 1e6})

@@ -96,4 +96,4 @@ class FlaggedSender:
         else:
             attack = "spam"
         return [hit(self.name, c.score * c.weight, attack, flagged=round(flagged, 1),
-                    messages=round(total, 1), since=sender.first_seen)]
+                    messages=round(total, 1), first_seen=sender.first_seen)]
