@@ -1207,6 +1207,15 @@ def _version(dist: str) -> str | None:
         return None
 
 
+def cpu_model() -> str:
+    """The CPU's model name (``/proc/cpuinfo``), or what ``platform`` knows."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
 def environment() -> dict[str, Any]:
     """The machine and software the numbers were measured on."""
     import confluent_kafka
@@ -1225,15 +1234,9 @@ def environment() -> dict[str, Any]:
         dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, text=True,
                                capture_output=True, timeout=10).stdout.strip()
         git = f"{head}{'+dirty' if dirty else ''}" if head else None
-    model = platform.processor()
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
     return {
         "cpu_count": os.cpu_count(),
-        "cpu_model": model,
+        "cpu_model": cpu_model(),
         "cpu_mhz_max": freq,
         "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
         "python": platform.python_version(),

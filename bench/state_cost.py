@@ -45,6 +45,7 @@ import orjson
 from tqdm import tqdm
 
 from bench.corpus import ARCHIVES, ENRON_DOMAINS, TENANT
+from bench.run import cpu_model
 from schemas import MailRecord, MimeError
 from schemas.mime import parse_message
 from schemas.sources import iter_messages
@@ -315,7 +316,7 @@ def run_state_cost(opts: StateCostOptions, *, log: Log) -> dict[str, Any]:
         "best_us": best,
         "per_pass_us": per_pass,
         "result": "met" if median["wall"] <= TARGET_US else "not met",
-        "environment": {"cpu_model": _cpu_model(), "python": platform.python_version(),
+        "environment": {"cpu_model": cpu_model(), "python": platform.python_version(),
                         "state_loops": loops(),
                         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
     }
@@ -323,16 +324,6 @@ def run_state_cost(opts: StateCostOptions, *, log: Log) -> dict[str, Any]:
     (opts.out / "state_cost.json").write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
     (opts.out / "state_cost.md").write_text(_markdown(report))
     return report
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def summary(report: dict[str, Any]) -> Sequence[str]:

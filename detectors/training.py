@@ -77,17 +77,13 @@ def fit_content(texts: list[str], y: np.ndarray, *, epochs: int = 4, seed: int =
 
 
 def content_probs(model: Any, texts: list[str]) -> np.ndarray:
-    """Probabilities of a float content model."""
-    import torch
-
+    """Probabilities of a float content model, by the serving path's predictor."""
+    from detectors.model.artifact import content_predictor
     from detectors.model.hashing import hash_texts
 
-    out = []
-    with torch.inference_mode():
-        for start in range(0, len(texts), 1024):
-            indices, offsets = hash_texts(texts[start:start + 1024], **HASHING)
-            logits = model(torch.from_numpy(indices), torch.from_numpy(offsets))
-            out.append(torch.softmax(logits, dim=1).numpy())
+    predict = content_predictor(model)
+    out = [predict(*hash_texts(texts[start:start + 1024], **HASHING))
+           for start in range(0, len(texts), 1024)]
     return np.concatenate(out) if out else np.zeros((0, len(CLASSES)), np.float32)
 
 
