@@ -1,0 +1,42 @@
+"""Training hashes every text once: its batches must be exactly ``hash_texts`` of the batch.
+
+A difference here would change the trained weights without any other test noticing (the
+shipped model is reproduced only by a full ``mailhawk train``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from detectors.model.hashing import hash_texts
+from detectors.training import HASHING, _HashedTexts
+
+TEXTS = ["", "a", "Grüße aus Köln, bitte überweisen Sie " * 200, "pay now",
+         "\ud800 lone surrogate", "x" * 5000, "Re: invoice 4411 — wire today"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(max_size=300), min_size=1, max_size=40), st.integers(1, 9),
+       st.randoms(use_true_random=False))
+def test_batches_equal_hashing_the_batch(texts: list[str], chunk: int, rnd) -> None:
+    hashed = _HashedTexts(texts, chunk=chunk)
+    idx = np.array([rnd.randrange(len(texts)) for _ in range(rnd.randrange(1, 60))])
+    indices, offsets = hashed.batch(idx)
+    want_i, want_o = hash_texts([texts[i] for i in idx], **HASHING)
+    assert indices.dtype == np.int64 and offsets.dtype == np.int64
+    assert np.array_equal(indices, want_i)
+    assert np.array_equal(offsets, want_o)
+
+
+def test_long_and_empty_texts_in_any_order() -> None:
+    texts = TEXTS * 50
+    hashed = _HashedTexts(texts, chunk=13)
+    rng = np.random.default_rng(3)
+    for _ in range(10):
+        idx = rng.permutation(len(texts))[:256]
+        got = hashed.batch(idx)
+        want = hash_texts([texts[i] for i in idx], **HASHING)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+    assert hashed.flat.dtype == np.uint16  # 65,536 buckets fit: a quarter of int64's memory
