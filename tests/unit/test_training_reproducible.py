@@ -1,4 +1,4 @@
-"""Training hashes every text once: its batches must be exactly ``hash_texts`` of the batch.
+"""Training is reproducible: hashing once changes no batch, and the thread count no weight.
 
 A difference here would change the trained weights without any other test noticing (the
 shipped model is reproduced only by a full ``mailhawk train``).
@@ -40,3 +40,33 @@ def test_long_and_empty_texts_in_any_order() -> None:
         want = hash_texts([texts[i] for i in idx], **HASHING)
         assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
     assert hashed.flat.dtype == np.uint16  # 65,536 buckets fit: a quarter of int64's memory
+
+
+def _weights(model) -> bytes:  # type: ignore[no-untyped-def]
+    return b"".join(t.numpy().tobytes() for t in model.state_dict().values())
+
+
+def test_training_gives_the_same_weights_whatever_the_thread_count() -> None:
+    """torch splits sums by thread count; an unpinned fit gave other weights with 1, 2 and 4
+    threads, so the shipped model was reproducible on two-core machines only."""
+    import torch
+
+    from detectors.training import content_probs, fit_behaviour, fit_content
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(6000, 40)).astype(np.float32)
+    y = rng.integers(0, 9, 6000)
+    words = ["invoice", "pay", "hello", "meeting", "urgent", "gift", "card", "wire", "lunch"]
+    texts = [" ".join(rng.choice(words, 150)) for _ in range(1500)]
+    before = torch.get_num_threads()
+    runs = []
+    try:
+        for threads in (1, 3):
+            torch.set_num_threads(threads)
+            content = fit_content(texts, y[:1500], epochs=1)
+            runs.append((_weights(fit_behaviour(x, y, epochs=2)), _weights(content),
+                         content_probs(content, texts[:100]).tobytes()))
+            assert torch.get_num_threads() == threads  # the caller's setting is restored
+    finally:
+        torch.set_num_threads(before)
+    assert runs[0] == runs[1]
