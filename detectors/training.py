@@ -153,9 +153,31 @@ def content_probs(model: Any, texts: list[str]) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros((0, len(CLASSES)), np.float32)
 
 
+MEMBER_SEED_STRIDE: Final = 1000
+"""Member ``k`` of a behaviour ensemble is fitted with ``seed + k * MEMBER_SEED_STRIDE``
+(member 0 with ``seed`` itself, so it is the single model of the same seed)."""
+
+
+def fit_behaviour(x: np.ndarray, y: np.ndarray, *, epochs: int = 40, seed: int = 7,
+                  members: int = 1) -> Any:
+    """Train the behaviour MLP, or an ensemble of ``members`` (float; quantized when saved).
+
+    Members differ only in their seed (:data:`MEMBER_SEED_STRIDE`); see
+    :class:`~detectors.model.nets.BehaviourEnsemble` for why.
+    """
+    if members <= 1:
+        return _fit_behaviour_one(x, y, epochs=epochs, seed=seed)
+    from detectors.model.nets import BehaviourEnsemble
+
+    ensemble = BehaviourEnsemble(x.shape[1], len(CLASSES), members)
+    for k, member in enumerate(ensemble.members):
+        fitted = _fit_behaviour_one(x, y, epochs=epochs, seed=seed + k * MEMBER_SEED_STRIDE)
+        member.load_state_dict(fitted.state_dict())
+    return ensemble.eval()
+
+
 @_training_threads()
-def fit_behaviour(x: np.ndarray, y: np.ndarray, *, epochs: int = 40, seed: int = 7) -> Any:
-    """Train the behaviour MLP (float; quantized when saved)."""
+def _fit_behaviour_one(x: np.ndarray, y: np.ndarray, *, epochs: int, seed: int) -> Any:
     import torch
 
     from detectors.model.nets import BehaviourModel

@@ -118,7 +118,8 @@ def _digest(records: Sequence[MailRecord]) -> str:
 
 
 def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
-          synthetic_days: int = 60, seed: int = 7, target_fpr: float = 0.001,
+          synthetic_days: int = 60, seed: int = 7, behaviour_members: int = 1,
+          target_fpr: float = 0.001,
           attack_rate: float = 0.04, include_noncommercial: bool = False,
           evaluate_noncommercial: bool = True, progress: bool = True) -> dict[str, Any]:
     """The whole pipeline; returns the report (also written beside the artifact)."""
@@ -172,7 +173,7 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
         oof[part] = content_probs(m, [t for t, p in zip(texts, part, strict=True) if p])
     content = fit_content(texts, y, seed=seed, desc="content model" if progress else "")
     x = behaviour_matrix(train_rows.assessments, oof)
-    behaviour = fit_behaviour(x, y, seed=seed)
+    behaviour = fit_behaviour(x, y, seed=seed, members=behaviour_members)
 
     with tempfile.TemporaryDirectory() as tmp:
         draft = Path(tmp) / "draft"

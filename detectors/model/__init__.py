@@ -2,7 +2,8 @@
 
 * :mod:`detectors.model.hashing` — ``hash_texts``: vectorised hashed n-grams of a batch of
   texts, as ``(indices, offsets)`` for ``EmbeddingBag``.
-* :mod:`detectors.model.nets` — ``ContentModel``, ``BehaviourModel`` and ``quantize`` (the one
+* :mod:`detectors.model.nets` — ``ContentModel``, ``BehaviourModel`` (and its seed ensemble,
+  ``BehaviourEnsemble``) and ``quantize`` (the one
   place using ``torch.ao.quantization``).
 * :mod:`detectors.model.artifact` — ``save_artifact`` / ``load_artifact`` (sha256-verified,
   refuses another feature layout version), ``predict_content`` / ``predict_behaviour``, and
@@ -22,11 +23,18 @@ from detectors.model.artifact import (
     save_artifact,
 )
 from detectors.model.hashing import hash_texts
-from detectors.model.nets import QUANTIZATION, BehaviourModel, ContentModel, quantize
+from detectors.model.nets import (
+    QUANTIZATION,
+    BehaviourEnsemble,
+    BehaviourModel,
+    ContentModel,
+    quantize,
+)
 
 __all__ = [
     "ARTIFACT_FORMAT",
     "QUANTIZATION",
+    "BehaviourEnsemble",
     "BehaviourModel",
     "ContentModel",
     "LoadedModels",

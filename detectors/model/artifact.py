@@ -4,7 +4,8 @@ An artifact is a directory::
 
     manifest.json    what the models are and how they were made (see below)
     content.pt       state dict of the quantized ContentModel     (optional)
-    behaviour.pt     state dict of the quantized BehaviourModel   (optional)
+    behaviour.pt     state dict of the quantized BehaviourModel   (optional; or of a
+                     BehaviourEnsemble, when its ``models`` entry has ``members``)
 
 ``manifest.json`` (sorted keys, so equal inputs give equal bytes) holds: ``format`` (the layout
 of this directory, :data:`ARTIFACT_FORMAT`), ``version`` (the artifact's own name),
@@ -47,6 +48,7 @@ from torch.ao.nn.quantized.dynamic import Linear as DynamicQuantizedLinear
 from detectors.errors import ArtifactError
 from detectors.model.nets import (
     QUANTIZATION,
+    BehaviourEnsemble,
     BehaviourModel,
     ContentModel,
     quantization_warnings_logged,
@@ -71,7 +73,15 @@ ARTIFACT_FORMAT = 1
 """Layout of the artifact directory and manifest; bump when either changes incompatibly."""
 
 MANIFEST = "manifest.json"
-_KINDS: dict[str, type[nn.Module]] = {"content": ContentModel, "behaviour": BehaviourModel}
+_KINDS: dict[str, tuple[type[nn.Module], ...]] = {
+    "content": (ContentModel,), "behaviour": (BehaviourModel, BehaviourEnsemble)}
+
+
+def _model_class(kind: str, model_config: dict[str, Any]) -> type[nn.Module]:
+    """The class to rebuild a model of ``kind`` from its manifest entry."""
+    if kind == "behaviour" and "members" in model_config:
+        return BehaviourEnsemble
+    return _KINDS[kind][0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +142,8 @@ def save_artifact(
     Args:
         out_dir: Directory to create; it must not exist yet or be empty.
         content: The trained float :class:`ContentModel`, or None.
-        behaviour: The trained float :class:`BehaviourModel`, or None.
+        behaviour: The trained float :class:`BehaviourModel` or
+            :class:`~detectors.model.nets.BehaviourEnsemble`, or None.
         config: Training and featurizer settings (e.g. ``hash_texts`` arguments, classes).
         feature_layout: The feature layout the models were trained on; must hold ``version``.
         training_data: What the models were trained on (corpus names, hashes, counts).
@@ -157,7 +168,8 @@ def save_artifact(
         raise ArtifactError("feature_layout must hold a 'version' key")
     for kind, model in models.items():
         if model is not None and not isinstance(model, _KINDS[kind]):
-            raise ArtifactError(f"{kind} must be a {_KINDS[kind].__name__}, "
+            raise ArtifactError(f"{kind} must be a "
+                                f"{' or '.join(c.__name__ for c in _KINDS[kind])}, "
                                 f"got {type(model).__name__}")
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise ArtifactError(f"refusing to overwrite {out_dir}: choose a new directory")
@@ -323,7 +335,7 @@ def _load_model(path: Path, manifest: dict[str, Any], kind: str,
     try:
         with quantization_warnings_logged():
             state = torch.load(weights, map_location="cpu", weights_only=True)
-            model = quantize(_KINDS[kind](**model_config))
+            model = quantize(_model_class(kind, model_config)(**model_config))
             model.load_state_dict(state)
     except (RuntimeError, TypeError, ValueError, KeyError) as exc:
         raise ArtifactError(f"model artifact {path}: {name} does not fit the {kind} model "
@@ -492,12 +504,17 @@ def behaviour_predictor(model: nn.Module) -> Callable[[np.ndarray], np.ndarray]:
 
     Args:
         model: A :class:`BehaviourModel`; the direct path is taken for the int8 form
-            :func:`~detectors.model.nets.quantize` makes, in eval mode.
+            :func:`~detectors.model.nets.quantize` makes, in eval mode. A
+            :class:`BehaviourEnsemble` gets the mean of its members' predictors.
 
     Returns:
         A function of ``x``: ``predict_behaviour`` for ``model``, each row independent of the
         rest of the batch (for the int8 form).
     """
+    if type(model) is BehaviourEnsemble:
+        members = [behaviour_predictor(m) for m in model.members]
+        # The mean of the members' rows: each row still depends on nothing but itself.
+        return lambda x: np.mean([member(x) for member in members], axis=0)
     steps: list[Callable[[torch.Tensor], torch.Tensor]] = []
     mlp = getattr(model, "mlp", None)
     ok = type(model) is BehaviourModel and not model.training and type(mlp) is nn.Sequential

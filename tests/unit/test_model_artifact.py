@@ -16,6 +16,7 @@ from detectors.errors import ArtifactError
 from detectors.model import (
     ARTIFACT_FORMAT,
     QUANTIZATION,
+    BehaviourEnsemble,
     BehaviourModel,
     ContentModel,
     configure_torch,
@@ -336,3 +337,49 @@ def test_a_model_runner_without_the_c_kernel_says_what_to_do(caplog, monkeypatch
     with caplog.at_level(logging.WARNING, logger="mailhawk.models"):
         ModelRunner(shipped)
     assert "_kernels.c was not built" in caplog.text and "C compiler" in caplog.text
+
+
+@pytest.fixture(scope="module")
+def behaviour_ensemble(behaviour_model: BehaviourModel) -> BehaviourEnsemble:
+    """Member 0 is the fixture's model; member 1 is fitted from another seed."""
+    x, labels = _toy_behaviour(400, seed=1)
+    other = BehaviourModel(n_features=6, n_classes=2)
+    other.fit_scaling(x)
+    torch.manual_seed(11)
+    _train(other, (torch.from_numpy(x),), labels, epochs=40, lr=0.01)
+    ensemble = BehaviourEnsemble(n_features=6, n_classes=2, members=2)
+    ensemble.members[0].load_state_dict(behaviour_model.state_dict())
+    ensemble.members[1].load_state_dict(other.state_dict())
+    return ensemble.eval()
+
+
+def test_an_ensemble_scores_the_mean_of_its_members(
+        behaviour_ensemble: BehaviourEnsemble) -> None:
+    x, labels = _toy_behaviour(64, seed=6)
+    members = [predict_behaviour(m, x) for m in behaviour_ensemble.members]
+    assert not np.array_equal(members[0], members[1])  # else the test proves nothing
+    np.testing.assert_allclose(predict_behaviour(behaviour_ensemble, x),
+                               np.mean(members, axis=0), atol=1e-6)
+    # The quantized ensemble: the direct int8 path of each member, averaged.
+    int8 = quantize(behaviour_ensemble)
+    want = np.mean([predict_behaviour(m, x) for m in int8.members], axis=0)
+    assert np.array_equal(predict_behaviour(int8, x), want)
+    assert (predict_behaviour(int8, x).argmax(1) == labels).mean() >= 0.95
+    with pytest.raises(ValueError, match="at least 2"):
+        BehaviourEnsemble(n_features=6, n_classes=2, members=1)
+
+
+def test_an_ensemble_round_trips_and_scores_each_row_alone(
+        tmp_path: Path, content_model: ContentModel, behaviour_ensemble: BehaviourEnsemble,
+) -> None:
+    path = _save(tmp_path / "artifact", content_model, behaviour_ensemble)
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert manifest["models"]["behaviour"]["members"] == 2
+    loaded = load_artifact(path, expected_layout_version=3)
+    assert type(loaded.behaviour) is BehaviourEnsemble
+    x, _ = _toy_behaviour(40, seed=7)
+    np.testing.assert_allclose(predict_behaviour(loaded.behaviour, x),
+                               predict_behaviour(quantize(behaviour_ensemble), x), atol=1e-6)
+    alone = np.vstack([predict_behaviour(loaded.behaviour, x[i:i + 1]) for i in range(40)])
+    together = predict_behaviour(loaded.behaviour, np.vstack([x[:1] * 1e4, x]))
+    assert np.array_equal(together[1:], alone)

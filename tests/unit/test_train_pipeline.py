@@ -28,3 +28,28 @@ def test_training_writes_an_artifact_the_cascade_loads_with_per_type_thresholds(
     assert "## Time-later test split" in md and "![share flagged per scenario]" in md
     assert (tmp_path / "report" / "scenarios.png").stat().st_size > 1000
     assert "CC BY-NC" not in md  # trained on redistributable data only
+
+
+def test_training_with_a_behaviour_ensemble_writes_one_the_engine_scores_with(tmp_path):
+    import json
+
+    import numpy as np
+
+    from detectors.model.nets import BehaviourEnsemble
+
+    out = tmp_path / "artifact"
+    report = train(out, corpora=None, synthetic_tenants=1, synthetic_days=6,
+                   behaviour_members=2, progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["models"]["behaviour"]["members"] == 2
+    runner = ModelRunner(out)
+    assert type(runner.behaviour) is BehaviourEnsemble
+    assert runner.version == report["artifact"]["version"]
+    from detectors.model.artifact import behaviour_predictor
+
+    x = np.random.default_rng(0).normal(size=(50, manifest["models"]["behaviour"]
+                                              ["n_features"])).astype(np.float32)
+    first, second = (behaviour_predictor(m)(x) for m in runner.behaviour.members)
+    assert not np.array_equal(first, second)  # fitted from other seeds
+    np.testing.assert_allclose(behaviour_predictor(runner.behaviour)(x), (first + second) / 2,
+                               atol=1e-6)

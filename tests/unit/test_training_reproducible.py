@@ -70,3 +70,19 @@ def test_training_gives_the_same_weights_whatever_the_thread_count() -> None:
     finally:
         torch.set_num_threads(before)
     assert runs[0] == runs[1]
+
+
+def test_a_behaviour_ensemble_is_its_seeds_fitted_alone() -> None:
+    """Member 0 is the single model of the seed; member k the one of seed + k * stride."""
+    from detectors.model.nets import BehaviourEnsemble
+    from detectors.training import MEMBER_SEED_STRIDE, fit_behaviour
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(3000, 12)).astype(np.float32)
+    y = rng.integers(0, 9, 3000)
+    ensemble = fit_behaviour(x, y, epochs=2, seed=5, members=3)
+    assert type(ensemble) is BehaviourEnsemble and not ensemble.training
+    for k, member in enumerate(ensemble.members):
+        alone = fit_behaviour(x, y, epochs=2, seed=5 + k * MEMBER_SEED_STRIDE)
+        assert _weights(member) == _weights(alone)
+    assert _weights(ensemble.members[0]) != _weights(ensemble.members[1])
