@@ -16,8 +16,8 @@ from typing import Any, Final
 
 import orjson
 
-__all__ = ["GOALS", "derive_run", "derive_scale", "plot_scenarios", "render_markdown",
-           "write_report"]
+__all__ = ["GOALS", "derive_run", "derive_scale", "plot_scenarios", "plot_seed_spread",
+           "render_markdown", "write_report"]
 
 GOALS: Final = {
     "ceiling_ratio": 0.5,
@@ -615,3 +615,30 @@ def write_report(report: dict[str, Any], out: Path, *, plots: bool = True) -> li
         else:
             written.append(plot_scale(report, out / "scale.png"))
     return written
+
+
+def plot_seed_spread(study: dict[str, Any], path: Path) -> Path:
+    """A seed study at a glance: one row per figure, one dot per seed, a bar at the median.
+
+    Ham quarantined (counts) and recalls (shares) get a panel each, so a seed that lets
+    through half the spam or quarantines a hundred ham stands out from the others.
+    """
+    plt = _pyplot()
+    names = [n for n in study["spread"] if n != "quarantine threshold"]
+    panels = [("ham quarantined (count)", [n for n in names if "ham quarantined" in n]),
+              ("recall (share caught)", [n for n in names if "ham quarantined" not in n])]
+    panels = [(t, ns) for t, ns in panels if ns]
+    height = max(len(ns) for _, ns in panels) if panels else 1
+    fig, axes = plt.subplots(1, max(len(panels), 1), squeeze=False,
+                             figsize=(6.5 * max(len(panels), 1), 0.32 * height + 1.8))
+    for ax, (title, rows) in zip(axes[0], panels, strict=False):
+        for y, name in enumerate(rows):
+            values = [r["figures"][name] for r in study["runs"] if name in r["figures"]]
+            ax.scatter(values, [y] * len(values), s=18, alpha=0.7, color="#1f77b4")
+            ax.plot([study["spread"][name]["median"]] * 2, [y - 0.3, y + 0.3], color="black")
+        ax.set_yticks(range(len(rows)), rows, fontsize=7)
+        ax.invert_yaxis()
+        ax.set_title(f"{title}: seeds {', '.join(str(r['seed']) for r in study['runs'])}",
+                     fontsize=9)
+        ax.grid(True, axis="x", alpha=0.3)
+    return _save(fig, path)

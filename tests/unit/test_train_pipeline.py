@@ -53,3 +53,30 @@ def test_training_with_a_behaviour_ensemble_writes_one_the_engine_scores_with(tm
     assert not np.array_equal(first, second)  # fitted from other seeds
     np.testing.assert_allclose(behaviour_predictor(runner.behaviour)(x), (first + second) / 2,
                                atol=1e-6)
+
+
+def test_a_seed_study_tests_each_seed_on_one_replay_and_reports_the_spread(tmp_path):
+    from click.testing import CliRunner
+
+    from bench.cli import bench
+    from stream.train import seed_study, write_study
+
+    study = seed_study(corpora=None, seeds=(3, 4), synthetic_tenants=1, synthetic_days=6,
+                       progress=False)
+    assert [r["seed"] for r in study["runs"]] == [3, 4]
+    first, second = (r["figures"] for r in study["runs"])
+    assert first.keys() == second.keys() and "quarantine threshold" in first
+    assert any(k.startswith("synthetic: ham quarantined") for k in first)
+    assert first != second  # the seeds train other models
+    for name, spread in study["spread"].items():
+        assert spread["min"] == min(first[name], second[name])
+        assert spread["max"] == max(first[name], second[name])
+    write_study(study, tmp_path / "study")
+    md = (tmp_path / "study" / "seeds.md").read_text()
+    assert "| seed 3 | seed 4 | min | median | max |" in md
+    assert (tmp_path / "study" / "seeds.png").stat().st_size > 1000
+    # The command refuses what it cannot study, saying what to give.
+    result = CliRunner().invoke(bench, ["seeds", "--seeds", "7"])
+    assert result.exit_code == 2 and "at least two seeds" in result.output
+    result = CliRunner().invoke(bench, ["seeds", "--seeds", "7,x"])
+    assert result.exit_code == 2 and "integers" in result.output
