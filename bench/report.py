@@ -637,7 +637,7 @@ def plot_seed_spread(study: dict[str, Any], path: Path) -> Path:
             ax.scatter(values, [y] * len(values), s=18, alpha=0.7, color="#1f77b4")
             ax.plot([study["spread"][name]["median"]] * 2, [y - 0.3, y + 0.3], color="black")
         ax.set_yticks(range(len(rows)), rows, fontsize=7)
-        ax.invert_yaxis()
+        ax.set_ylim(len(rows) - 0.5, -0.5)  # first figure on top, rows one unit apart
         ax.set_title(f"{title}: seeds {', '.join(str(r['seed']) for r in study['runs'])}",
                      fontsize=9)
         ax.grid(True, axis="x", alpha=0.3)
