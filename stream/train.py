@@ -20,6 +20,10 @@ Splits are by time within each stream: the first 60% trains, the next 20% calibr
 thresholds, the last 20% is the test set. phishing_pot keeps its own order in the corpus
 stream, so its test part is its latest mail (``bench.corpus``).
 
+``mailhawk bench seeds`` (:func:`seed_study`) runs the same steps (:func:`prepare`,
+:func:`fit`, :func:`calibrate_and_test`) once per model seed on one replay, because one
+seed's figures can be luck (README, "A retrain is seed-sensitive").
+
 This module is a composition root (it uses ``bench`` for traffic), like ``stream.cli``.
 """
 
@@ -249,6 +253,12 @@ def calibrate_and_test(prepared: Prepared, content: Any, behaviour: Any, *,
     return by_type, report
 
 
+def _artifact_config(seed: int) -> dict[str, Any]:
+    """The manifest's ``config``: the featurizer's settings, the model-hit floor, the seed."""
+    return {"hashing": {**HASHING, "char_ngrams": list(HASHING["char_ngrams"])},
+            "min_hit": 0.2, "seed": seed}
+
+
 def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
           synthetic_days: int = 60, seed: int = 7, behaviour_members: int = 1,
           target_fpr: float = 0.001,
@@ -263,8 +273,7 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
     sources = prepared.sources
     content, behaviour = fit(prepared, seed=seed, behaviour_members=behaviour_members,
                              progress=progress)
-    config = {"hashing": {**HASHING, "char_ngrams": list(HASHING["char_ngrams"])},
-              "min_hit": 0.2, "seed": seed}
+    config = _artifact_config(seed)
     by_type, report = calibrate_and_test(prepared, content, behaviour, config=config,
                                          target_fpr=target_fpr)
     # Named by what it is, not only by what it was trained on: the same data with other code
@@ -391,15 +400,13 @@ def seed_study(*, corpora: Path | None, seeds: Sequence[int], data_seed: int = 7
     """
     prepared = prepare(corpora=corpora, synthetic_tenants=synthetic_tenants,
                        synthetic_days=synthetic_days, seed=data_seed, progress=progress)
-    config = {"hashing": {**HASHING, "char_ngrams": list(HASHING["char_ngrams"])},
-              "min_hit": 0.2}
     runs = []
     for n, seed in enumerate(seeds, 1):
         log.info("seed %d (%d of %d)", seed, n, len(seeds))
         content, behaviour = fit(prepared, seed=seed, behaviour_members=behaviour_members,
                                  progress=progress)
         by_type, report = calibrate_and_test(prepared, content, behaviour,
-                                             config={**config, "seed": seed},
+                                             config=_artifact_config(seed),
                                              target_fpr=target_fpr)
         runs.append({"seed": seed, "figures": _study_figures(report, by_type)})
     names = list(dict.fromkeys(k for r in runs for k in r["figures"]))
@@ -409,7 +416,7 @@ def seed_study(*, corpora: Path | None, seeds: Sequence[int], data_seed: int = 7
         spread[name] = {"min": min(values), "median": float(np.median(values)),
                         "max": max(values)}
     return {"data_seed": data_seed, "behaviour_members": behaviour_members,
-            "target_false_positive_rate": target_fpr, "rows": prepared.sources,
+            "target_false_positive_rate": target_fpr, "sources": prepared.sources,
             "runs": runs, "spread": spread}
 
 
