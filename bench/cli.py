@@ -323,9 +323,12 @@ def _seed_list(_ctx: Any, _param: Any, value: str) -> tuple[int, ...]:
 @click.option("--synthetic-tenants", type=click.IntRange(min=1), default=4, show_default=True)
 @click.option("--synthetic-days", type=click.IntRange(min=1), default=60, show_default=True)
 @click.option("--target-fpr", type=float, default=0.001, show_default=True)
+@click.option("--phishing-pot", is_flag=True,
+              help="Also score the corpus replay with phishing_pot per seed (evaluation "
+                   "only, as `mailhawk train` does; ~1.5 min more a seed).")
 def seeds(out: Path | None, corpora: Path | None, seeds: tuple[int, ...], data_seed: int,
           behaviour_members: int, synthetic_tenants: int, synthetic_days: int,
-          target_fpr: float) -> None:
+          target_fpr: float, phishing_pot: bool) -> None:
     """Train and test the models once per seed on one replay: how much is the seed's luck?
 
     Read any change to features, rules or training over several seeds: with the same code
@@ -340,12 +343,14 @@ def seeds(out: Path | None, corpora: Path | None, seeds: tuple[int, ...], data_s
         raise click.ClickException(f"no corpora at {corpora} (expected "
                                    f"{corpora}/enron-ham.tar.gz)")
     if found is None:
-        _echo("no corpora found: synthetic traffic only")
+        _echo("no corpora found: synthetic traffic only"
+              + (" (and no phishing_pot evaluation)" if phishing_pot else ""))
     out = out or _default_out("seeds")
     study = seed_study(corpora=found, seeds=seeds, data_seed=data_seed,
                        behaviour_members=behaviour_members,
                        synthetic_tenants=synthetic_tenants, synthetic_days=synthetic_days,
-                       target_fpr=target_fpr, progress=_progress())
+                       target_fpr=target_fpr, phishing_pot=phishing_pot,
+                       progress=_progress())
     write_study(study, out)
     for name, spread in study["spread"].items():
         _echo(f"  {name}: {spread['min']:.6g} – {spread['max']:.6g} "
