@@ -326,9 +326,9 @@ def _seed_list(_ctx: Any, _param: Any, value: str) -> tuple[int, ...]:
 @click.option("--phishing-pot", is_flag=True,
               help="Also score the corpus replay with phishing_pot per seed (evaluation "
                    "only, as `mailhawk train` does; ~1.5 min more a seed).")
-def seeds(out: Path | None, corpora: Path | None, seeds: tuple[int, ...], data_seed: int,
-          behaviour_members: int, synthetic_tenants: int, synthetic_days: int,
-          target_fpr: float, phishing_pot: bool) -> None:
+def seed_spread(out: Path | None, corpora: Path | None, seeds: tuple[int, ...],
+                data_seed: int, behaviour_members: int, synthetic_tenants: int,
+                synthetic_days: int, target_fpr: float, phishing_pot: bool) -> None:
     """Train and test the models once per seed on one replay: how much is the seed's luck?
 
     Read any change to features, rules or training over several seeds: with the same code
