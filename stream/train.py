@@ -311,17 +311,26 @@ def _decisions(cascade: Cascade, runner: ModelRunner, assessments: list[Assessme
     return [cascade.decide(a) for a in assessments]
 
 
-def evaluate_corpus(artifact: Path, corpora: Path, *, progress: bool = True
+def _corpus_with_pot(corpora: Path, *, progress: bool) -> tuple[list[MailRecord], list[Any]]:
+    """The corpus stream with phishing_pot, headers normalised, and its labels."""
+    from bench.corpus import build
+
+    return build(corpora, normalise=True, ham_limit=None, attacks_limit=None,
+                 outside_ham_limit=None, phishing_pot=True, progress=progress)
+
+
+def evaluate_corpus(artifact: Path, corpora: Path, *, progress: bool = True,
+                    stream: tuple[list[MailRecord], list[Any]] | None = None
                     ) -> dict[str, Any]:
     """Replay the corpus stream *with* phishing_pot (evaluation only) through everything.
 
     The full cascade and the artifact score it; corpus-specific headers are normalised.
+    ``stream`` is that stream already built (:func:`_corpus_with_pot`), for a caller that
+    scores it more than once; parsing the archives takes ~35 s.
     """
-    from bench.corpus import build
     from stream.offline import scan_records
 
-    records, clabels = build(corpora, normalise=True, ham_limit=None, attacks_limit=None,
-                             outside_ham_limit=None, phishing_pot=True, progress=progress)
+    records, clabels = stream or _corpus_with_pot(corpora, progress=progress)
     lab = {x.message_id: x for x in clabels}
     verdicts = list(scan_records(records, artifact=str(artifact)))
     labels = [class_of(lab[v.message_id].label, lab[v.message_id].attack_type)
@@ -405,6 +414,8 @@ def seed_study(*, corpora: Path | None, seeds: Sequence[int], data_seed: int = 7
 
     prepared = prepare(corpora=corpora, synthetic_tenants=synthetic_tenants,
                        synthetic_days=synthetic_days, seed=data_seed, progress=progress)
+    pot_stream = (_corpus_with_pot(corpora, progress=progress)
+                  if phishing_pot and corpora is not None else None)
     runs = []
     for n, seed in enumerate(seeds, 1):
         log.info("seed %d (%d of %d)", seed, n, len(seeds))
@@ -414,14 +425,15 @@ def seed_study(*, corpora: Path | None, seeds: Sequence[int], data_seed: int = 7
                                              config=_artifact_config(seed),
                                              target_fpr=target_fpr)
         figures = _study_figures(report, by_type)
-        if phishing_pot and corpora is not None:
+        if pot_stream is not None and corpora is not None:
             with tempfile.TemporaryDirectory() as tmp:
                 path = save_artifact(Path(tmp) / "artifact", content=content,
                                      behaviour=behaviour, config=_artifact_config(seed),
                                      feature_layout=layout(), training_data=prepared.sources,
                                      metrics={}, thresholds=by_type,
                                      version=f"seed-study-{seed}", created="reproducible")
-                replayed = evaluate_corpus(path, corpora, progress=progress)
+                replayed = evaluate_corpus(path, corpora, progress=progress,
+                                           stream=pot_stream)
             figures[f"corpus replay: ham quarantined (of {replayed['ham']})"] = (
                 replayed["false_positives"])
             for half, v in replayed["recall_by_scenario"].items():
