@@ -33,8 +33,10 @@ DETECTORS: Final[tuple[str, ...]] = (
 
 Listed, not derived from the registry: a new detector changes no column until the layout
 version is bumped and the model retrained, so artifacts trained before it keep loading.
-``flagged_sender`` is not an input: it acts through ``combine.decisive`` alone (its hits
-follow from the sender's earlier flagged mail, which training replays rarely show)."""
+``flagged_sender`` and ``text_obfuscation`` are not inputs: they act through
+``combine.decisive`` alone (the first's hits follow from the sender's earlier flagged mail,
+the second's from disguises no redistributable training corpus holds; a column the training
+replay never sets would teach the model nothing)."""
 CUES: Final[tuple[str, ...]] = ("payment", "bank_change", "urgency", "gift_card", "payroll",
                                 "credential", "secrecy", "spam", "scam", "malware_lure")
 _BASE: Final[tuple[str, ...]] = (

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Final
 
 __all__ = [
+    "LOOKALIKE_LETTERS",
     "NICKNAMES",
     "address_in_display_name",
     "looks_like_person",
@@ -26,7 +27,7 @@ __all__ = [
 # Cyrillic and Greek letters that render like Latin ones. Applied to a word only when the
 # word is mixed-script or folds entirely to ASCII, so genuine Cyrillic/Greek names
 # ("Иван", "Δημήτρης") keep their letters.
-_LOOKALIKE_LETTERS: Final = str.maketrans({
+LOOKALIKE_LETTERS: Final[dict[str, str]] = {
     # Cyrillic
     "а": "a", "е": "e", "ё": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "ѕ": "s",
     "і": "i", "ї": "i", "ј": "j", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "ɡ": "g",
@@ -38,7 +39,8 @@ _LOOKALIKE_LETTERS: Final = str.maketrans({
     "υ": "u", "χ": "x", "γ": "y",
     "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
     "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
-})
+}
+_LOOKALIKE_LETTERS: Final = str.maketrans(LOOKALIKE_LETTERS)
 
 # Latin letters NFKD does not decompose; folded everywhere.
 _LATIN_EXTRA: Final = str.maketrans({

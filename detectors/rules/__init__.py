@@ -10,6 +10,7 @@ from detectors.rules.history import FlaggedSender
 from detectors.rules.impersonation import DisplayNameSpoof
 from detectors.rules.links import LinkRisk
 from detectors.rules.lookalike import LookalikeDomain
+from detectors.rules.obfuscation import TextObfuscation
 from detectors.rules.reply_to import ReplyToDivergence
 from detectors.rules.takeover import AccountTakeover
 from detectors.rules.vendor import VendorFraud
@@ -21,6 +22,7 @@ REGISTRY = (
     ReplyToDivergence,
     LookalikeDomain,
     BrandImpersonation,
+    TextObfuscation,
     AuthFailure,
     LinkRisk,
     AttachmentLure,

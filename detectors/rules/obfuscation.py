@@ -1,0 +1,156 @@
+"""Disguised text: words spelt with look-alike letters or spaced out with invisible characters.
+
+A kit that writes "Мetаmаsk" (a Cyrillic М and а among Latin letters) or "Prime" with a
+zero-width character after every letter does it for one reason: the word reads the same to a
+person and differently to a filter. Genuine mail has no use for either: a Russian word
+is spelt in Cyrillic, an English one in Latin letters, and hyphenation hints (soft hyphens)
+split syllables, not single letters. Rspamd and SpamAssassin keep rules of the same kind
+(mixed-charset words).
+
+Two signs, each read in the display name, the subject and the body:
+
+* **a mixed-script word**: ASCII letters together with Cyrillic or Greek letters that pass
+  for Latin ones, every letter of the word being one or the other (``names.LOOKALIKE_LETTERS``),
+  and a look-alike letter followed by a Latin one. "Москва" is not one (no Latin letter), nor
+  are "iPhoneом" (``м`` passes for no Latin letter) and "Telegramе" (the Cyrillic letters only
+  end the word): Russian text inflects Latin brand names that way;
+* **letter spacing**: three or more single ASCII letters in a row, each followed by
+  invisible characters (zero-width space, joiners, word joiner, BOM, soft hyphen).
+
+One such word in the display name or the subject is enough; the body needs two mixed-script
+words or one letter-spaced run, so a single typo in a long letter does not hold it.
+
+Measured on the development corpora (headers normalised, the corpus replay of ``mailhawk
+train``'s report): no message of the 25,226 corpus ham (Enron, SpamAssassin, watchdog) has
+either sign, nor any of ~72,000 synthetic ham. In phishing_pot (4,520) it fires on 54 messages
+of the earlier half of its dates, 40 of them missed before (warned as spam, or scored harmless
+by the model), and on 17 of the later half, 9 missed before: 0.528 → 0.546 and 0.518 → 0.522.
+The earlier half was read to find the signs; the later half is the held-out figure. The
+training replay has no hit of it, so the shipped model and its thresholds are unchanged.
+
+The hit is decisive (``combine.decisive``): the model learns the mail it was trained on, and a
+disguise exists precisely to look like none of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar, Final
+
+from detectors.base import Context, DetectorConfig, build_config, hit
+from detectors.names import LOOKALIKE_LETTERS
+from schemas.records import Hit
+
+# How much of the body is read. Kits disguise the words of the first lines (the greeting, the
+# call to action); 2,000 characters found all but 2 of the 73 phishing_pot messages that
+# 4,000 found, at half the cost of the slow step below.
+BODY_CHARS: Final = 2000
+
+_LOOK: Final = "".join(sorted(LOOKALIKE_LETTERS))
+_INVISIBLE: Final = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+# A pattern that starts with one character class is searched at a few ns a character (the
+# regex engine scans for the class first); one that starts with an alternation or a
+# look-behind tries every position at ~8-25 ns a character. So the mixed-script search looks
+# for the one pair a disguised word must hold (a look-alike letter, then a Latin one) and
+# widens each find to its word, the letter-spacing search runs only on text that holds an
+# invisible character, and ``TextObfuscation`` reads a text only if one scan finds either.
+# Accented Latin mail costs ~1 µs a message on the corpus stream; Cyrillic or Greek mail,
+# where every third character is a look-alike letter, ~20 µs for 2,000 characters (~200 µs
+# when every word was split and checked).
+_SUSPECT: Final = re.compile(f"[{_LOOK}{_INVISIBLE}]")  # one scan that clears most text
+_LOOKALIKE_BEFORE_LATIN: Final = re.compile(f"[{_LOOK}](?=[A-Za-z])")
+_HAS_INVISIBLE: Final = re.compile(f"[{_INVISIBLE}]")
+_WORD: Final = re.compile(r"[^\W\d_]+")
+_SPACED: Final = re.compile(f"(?<![A-Za-z])(?:[A-Za-z][{_INVISIBLE}]+){{3,}}[A-Za-z]?")
+_FOLD: Final = str.maketrans(dict.fromkeys(_INVISIBLE, ""))
+_FOLD_LOOKALIKE: Final = str.maketrans(LOOKALIKE_LETTERS)
+
+
+def mixed_script_words(text: str, limit: int = 3) -> list[str]:
+    """Up to ``limit`` words of ``text`` that mix ASCII letters with look-alike letters.
+
+    A word qualifies when every letter is ASCII or a look-alike and a look-alike letter has a
+    Latin one after it: a Cyrillic ending on a Latin word ("Telegramе", Russian inflection)
+    is grammar, not a disguise.
+    """
+    if text.isascii():
+        return []
+    found: list[str] = []
+    end = 0
+    for m in _LOOKALIKE_BEFORE_LATIN.finditer(text):
+        start = m.start()
+        if start < end:
+            continue  # inside the word just read
+        while start and text[start - 1].isalpha():
+            start -= 1
+        word = _WORD.match(text, start)
+        if word is None:  # a letter str.isalpha accepts and the pattern does not
+            continue
+        end = word.end()
+        if all(c.isascii() or c in LOOKALIKE_LETTERS for c in word.group()):
+            found.append(word.group())
+            if len(found) >= limit:
+                break
+    return found
+
+
+def letter_spaced(text: str) -> str | None:
+    """The first run of single letters spaced by invisible characters, with them removed."""
+    if text.isascii() or _HAS_INVISIBLE.search(text) is None:
+        return None
+    m = _SPACED.search(text)
+    return m.group().translate(_FOLD) if m else None
+
+
+@dataclass(frozen=True, slots=True)
+class ObfuscationConfig(DetectorConfig):
+    """Score of a disguised word (decisive from ``combine.decisive``)."""
+
+    score: float = 0.95
+    body_min_words: int = 2
+
+    def validate(self) -> None:
+        DetectorConfig.validate(self)
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError("score must be within [0, 1]")
+        if self.body_min_words < 1:
+            raise ValueError("body_min_words must be at least 1")
+
+
+class TextObfuscation:
+    """Words disguised from filters: mixed scripts or letters spaced by invisible characters."""
+
+    name: ClassVar[str] = "text_obfuscation"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
+
+    def __init__(self, config: dict | None = None) -> None:
+        self.config: ObfuscationConfig = build_config(ObfuscationConfig, self.name, config)
+
+    def detect(self, ctx: Context) -> list[Hit]:
+        r = ctx.record
+        body = r.text[:BODY_CHARS]
+        if r.subject.isascii() and r.sender.name.isascii() and body.isascii():
+            return []
+        c = self.config
+        for where, text, need in (("display_name", r.sender.name, 1),
+                                  ("subject", r.subject, 1),
+                                  ("body", body, c.body_min_words)):
+            if text.isascii() or _SUSPECT.search(text) is None:
+                continue
+            words = mixed_script_words(text, max(need, 3))
+            if len(words) >= need:
+                return [self._hit(ctx, where, "mixed_script",
+                                  [w.translate(_FOLD_LOOKALIKE) for w in words])]
+            spaced = letter_spaced(text)
+            if spaced:
+                return [self._hit(ctx, where, "letter_spacing", [spaced])]
+        return []
+
+    def _hit(self, ctx: Context, where: str, technique: str, words: list[str]) -> Hit:
+        cues = ctx.content.cues
+        attack_type = ("credential_phishing" if cues.credential else
+                       "scam" if cues.scam or cues.gift_card else "spam")
+        return hit(self.name, self.config.score * self.config.weight, attack_type,
+                   where=where, technique=technique, reads_as=[w[:40] for w in words])
+

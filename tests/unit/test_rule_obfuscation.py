@@ -1,0 +1,96 @@
+"""The disguised-text detector (``detectors/rules/obfuscation.py``)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from detectors import Cascade, DetectorConfigError
+from detectors.rules.obfuscation import letter_spaced, mixed_script_words
+from tests.factories import T0, mail
+from tests.unit.test_rules import hits_of, verdicts
+
+_LURE = "Verify your account within 24 hours or your wallet will be suspended."
+ZWNBSP = "\ufeff"
+SOFT_HYPHEN = "\u00ad"
+
+
+def test_a_brand_spelt_with_cyrillic_letters_in_the_display_name_is_quarantined():
+    d = verdicts(mail("alerts@wallet-sync.example", ("bob@acme.com",), name="Мetаmаsk",
+                      subject="Wallet notice", text=_LURE))[0]
+    h = hits_of(d)["text_obfuscation"]
+    assert (h["where"], h["technique"], h["reads_as"]) == ("display_name", "mixed_script",
+                                                            ["Metamask"])
+    assert h["attack_type"] == "credential_phishing"
+    assert d.action in ("quarantine", "block") and d.attack_type == "credential_phishing"
+
+
+def test_without_an_attack_cue_the_disguise_is_spam():
+    d = verdicts(mail("deals@shop.example", ("bob@acme.com",), name="Lоcаl Dаting",
+                      subject="You have 1 new message", text="Lauren sent you a photo."))[0]
+    assert hits_of(d)["text_obfuscation"]["attack_type"] == "spam"
+    assert d.action in ("quarantine", "block")
+
+
+def test_russian_text_with_inflected_latin_names_is_not_disguised():
+    text = ("Здравствуйте! Пришлите прайс-лист в Excelе, менеджер на связи в Telegramе. "
+            "Новый iPhoneом не пользуемся, у нас Windows и 1С.")
+    d = verdicts(mail("anna@tekstil.example", ("bob@acme.com",), name="Анна Соколова",
+                      subject="Запрос: прайс-лист", text=text))[0]
+    assert "text_obfuscation" not in hits_of(d)
+
+
+def test_one_mixed_word_in_a_long_body_is_a_typo_two_are_a_disguise():
+    one = "Dear Bob, the invoice is attached. Thаnks for your patience with the delay."
+    two = "Dear Bob, your pаssword expires todаy. Use the link to keep it."
+    assert "text_obfuscation" not in hits_of(verdicts(mail(text=one))[0])
+    h = hits_of(verdicts(mail(text=two))[0])["text_obfuscation"]
+    assert h["where"] == "body" and h["reads_as"] == ["password", "today"]
+
+
+def test_letters_spaced_by_invisible_characters_in_the_subject():
+    subject = "Your " + ZWNBSP.join("Prime") + " membership"
+    h = hits_of(verdicts(mail(subject=subject))[0])["text_obfuscation"]
+    assert (h["where"], h["technique"], h["reads_as"]) == ("subject", "letter_spacing",
+                                                            ["Prime"])
+
+
+def test_soft_hyphens_between_syllables_are_hyphenation_not_spacing():
+    text = f"Die Donau{SOFT_HYPHEN}dampf{SOFT_HYPHEN}schiff{SOFT_HYPHEN}fahrt beginnt im Mai."
+    assert letter_spaced(text) is None
+    assert "text_obfuscation" not in hits_of(verdicts(mail(text=text))[0])
+    assert letter_spaced(SOFT_HYPHEN.join("Real") + SOFT_HYPHEN) == "Real"
+
+
+def test_internal_mail_is_not_judged():
+    d = verdicts(mail("anna@acme.com", ("bob@acme.com",), name="Аnnа Berg",
+                      direction="internal"))[0]
+    assert "text_obfuscation" not in hits_of(d)
+
+
+def test_a_sender_whose_mail_was_disguised_three_times_is_flagged():
+    sender, plain = "news@promo.example", "Weekly offers inside."
+    first = [mail(sender, (f"u{i}@acme.com",), name="Nutrisystеm Pаrtnеr",
+                  subject="Offers", text=plain, t=T0 + i * 60) for i in range(3)]
+    fourth = mail(sender, ("u9@acme.com",), name="Partner", subject="Offers", text=plain,
+                  t=T0 + 600)
+    d = verdicts(*first, fourth)[-1]
+    assert "text_obfuscation" not in hits_of(d)
+    assert hits_of(d)["flagged_sender"]["flagged"] == 3.0
+
+
+@pytest.mark.parametrize("bad", [{"body_min_words": 0}, {"score": 1.5}])
+def test_invalid_settings_refuse_to_start(bad: dict) -> None:
+    scores = {"detectors": {"text_obfuscation": bad}}
+    with pytest.raises(DetectorConfigError, match="text_obfuscation"):
+        Cascade(scores)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="ascii"), max_size=200)
+       | st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщыэюя АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯ.,!",
+                 max_size=200))
+def test_single_script_text_is_never_disguised(text: str) -> None:
+    assert mixed_script_words(text) == []
+    assert letter_spaced(text) is None
