@@ -103,9 +103,13 @@ class Thresholds:
         return "allow"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Decision:
-    """The cascade's answer for one message."""
+    """The cascade's answer for one message.
+
+    Read-only by contract; not ``frozen``, whose ``__init__`` cost 4x as much, for one object
+    per message.
+    """
 
     action: str
     attack_type: str

@@ -496,11 +496,13 @@ class DirectoryEntry:
 VERDICT_TIMING_FIELDS: Final = ("scored_at", "latency_ms")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Hit:
     """One detector's finding: who found it, how strongly, and the evidence a person can read.
 
     ``evidence`` holds facts (the phrase, the lookalike domain, "first contact"), never the body.
+    Read-only by contract; not ``frozen``, whose ``__init__`` cost 4x as much, for the one to
+    three hits of every message.
     """
 
     detector: str

@@ -79,12 +79,14 @@ verdict still names every recipient; those past the bound just teach the state n
 _ABSENT: Final = object()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MessageFacts:
     """What the state needs to know about a message beyond its envelope.
 
     Computed once per message by the detectors' feature step (``detectors.features``), so the
-    state layer stays free of content parsing.
+    state layer stays free of content parsing. Read-only by contract (``dataclasses.replace``
+    makes a changed copy); not ``frozen``, whose ``__init__`` sets each of its 11 fields through
+    ``object.__setattr__``: 1.3 µs a message against 0.2.
     """
 
     sender_domain: str
@@ -230,9 +232,13 @@ class RecipientView(tuple):  # type: ignore[type-arg]
 _new_view = tuple.__new__
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class StateSnapshot:
-    """Everything known about a message's participants *before* the message."""
+    """Everything known about a message's participants *before* the message.
+
+    Read-only by contract; not ``frozen`` for the cost of its ``__init__`` (one is built per
+    message: 0.9 µs frozen, 0.2 µs not).
+    """
 
     sender: SenderProfile | None
     domain: DomainProfile | None
