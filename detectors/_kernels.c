@@ -16,6 +16,18 @@
  * Per message the bag holds char n-grams by size then position, then word n-grams by length
  * then position: the numpy form's order, so an EmbeddingBag sums them in the same order and
  * the model's output is bit-identical whichever form ran.
+ *
+ * ---- detectors.lexicon: the vocabulary tokens of a chunk of normalised texts
+ *
+ * vocabulary_tokens(buf, n, multiplier, shift, slot_vid, first8, last8, length) -> bytearray
+ *   buf:      the chunk's normalised texts joined, starting with a space and padded with
+ *             spaces past n (as lexicon._scan_chunk builds it)
+ *   slot_vid: int16 or int32 array, slot -> vocabulary id or -1; first8, last8: uint64
+ *             arrays and length: int64 array, by vocabulary id
+ *   result:   native int64 quadruples (token index, vocabulary id, start, end), in token
+ *             order, for every token of buf[:n] (a maximal run of non-space bytes) whose
+ *             first 8 bytes, last 8 bytes and length equal its slot's word (words of more
+ *             than 16 bytes are then compared in full by the caller, as the numpy form does)
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -177,10 +189,142 @@ static PyObject *hash_encoded(PyObject *self, PyObject *args)
     return Py_BuildValue("(NN)", indices, counts);
 }
 
+#define LEX_M2 0xC2B2AE3D27D4EB4FULL
+#define LEX_M3 0x165667B19E3779F9ULL
+
+/* A read-only buffer of `count` items of `itemsize` bytes, or -1 with an exception. */
+static int
+lex_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, const char *what)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS) < 0)
+        return -1;
+    if (itemsize && view->itemsize != itemsize) {
+        PyErr_Format(PyExc_TypeError, "%s: items of %zd bytes expected", what, itemsize);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+/* The 8 bytes at p as a little-endian integer (numpy's "<u8" view of the buffer). */
+static inline uint64_t load_le64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+static PyObject *vocabulary_tokens(PyObject *self, PyObject *args)
+{
+    Py_buffer buf, slots, first8, last8, length;
+    Py_ssize_t n;
+    unsigned long long multiplier, shift;
+    PyObject *o_slots, *o_first8, *o_last8, *o_length;
+    if (!PyArg_ParseTuple(args, "y*nKKOOOO", &buf, &n, &multiplier, &shift, &o_slots,
+                          &o_first8, &o_last8, &o_length))
+        return NULL;
+    PyObject *out = NULL;
+    int have_slots = 0, have_first = 0, have_last = 0, have_length = 0;
+    if (n < 0 || n + 8 > buf.len || shift < 1 || shift > 63) {
+        PyErr_SetString(PyExc_ValueError, "vocabulary_tokens: n must leave 8 bytes of padding "
+                                          "and shift be within 1..63");
+        goto done;
+    }
+    if (lex_buffer(o_slots, &slots, 0, "slot_vid") < 0)
+        goto done;
+    have_slots = 1;
+    if (slots.itemsize != 2 && slots.itemsize != 4) {
+        PyErr_SetString(PyExc_TypeError, "slot_vid: int16 or int32 expected");
+        goto done;
+    }
+    if (lex_buffer(o_first8, &first8, 8, "first8") < 0)
+        goto done;
+    have_first = 1;
+    if (lex_buffer(o_last8, &last8, 8, "last8") < 0)
+        goto done;
+    have_last = 1;
+    if (lex_buffer(o_length, &length, 8, "length") < 0)
+        goto done;
+    have_length = 1;
+    const Py_ssize_t n_slots = slots.len / slots.itemsize, n_words = first8.len / 8;
+    if (n_slots != ((Py_ssize_t)1 << (64 - shift)) || last8.len / 8 != n_words ||
+        length.len / 8 != n_words) {
+        PyErr_SetString(PyExc_ValueError, "vocabulary_tokens: table sizes disagree");
+        goto done;
+    }
+    const unsigned char *b = (const unsigned char *)buf.buf;
+    const int16_t *slot16 = (const int16_t *)slots.buf;
+    const int32_t *slot32 = (const int32_t *)slots.buf;
+    const uint64_t *w_first = (const uint64_t *)first8.buf, *w_last = (const uint64_t *)last8.buf;
+    const int64_t *w_len = (const int64_t *)length.buf;
+    out = PyByteArray_FromStringAndSize(NULL, 0);
+    if (out == NULL)
+        goto done;
+    Py_ssize_t cap = 0, used = 0;  /* int64 values */
+    int64_t token = 0;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        while (i < n && b[i] == ' ')
+            i++;
+        if (i >= n)
+            break;
+        const Py_ssize_t start = i;
+        while (i < n && b[i] != ' ')
+            i++;
+        const Py_ssize_t len = i - start;
+        uint64_t first = load_le64(b + start), last = 0;  /* the padding keeps 8 readable */
+        if (len < 8)
+            first &= (((uint64_t)1) << (8 * len)) - 1;
+        if (len > 8)
+            last = load_le64(b + i - 8);
+        uint64_t mix = last * LEX_M2;
+        mix ^= first;
+        mix += (uint64_t)len * LEX_M3;
+        const uint64_t slot = (mix * (uint64_t)multiplier) >> shift;
+        const int64_t vid = slots.itemsize == 2 ? slot16[slot] : slot32[slot];
+        if (vid >= 0 && vid < n_words && w_first[vid] == first && w_last[vid] == last &&
+            w_len[vid] == (int64_t)len) {
+            if (used + 4 > cap) {
+                cap = cap ? 2 * cap : 256;
+                if (PyByteArray_Resize(out, cap * 8) < 0) {
+                    Py_CLEAR(out);
+                    goto done;
+                }
+            }
+            int64_t *o = (int64_t *)PyByteArray_AS_STRING(out) + used;
+            o[0] = token;
+            o[1] = vid;
+            o[2] = start;
+            o[3] = i;
+            used += 4;
+        }
+        token++;
+    }
+    if (PyByteArray_Resize(out, used * 8) < 0)
+        Py_CLEAR(out);
+done:
+    if (have_length)
+        PyBuffer_Release(&length);
+    if (have_last)
+        PyBuffer_Release(&last8);
+    if (have_first)
+        PyBuffer_Release(&first8);
+    if (have_slots)
+        PyBuffer_Release(&slots);
+    PyBuffer_Release(&buf);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"hash_encoded", hash_encoded, METH_VARARGS,
      "hash_encoded(encoded, buckets, word_ngrams, char_ngrams) -> (indices, counts)\n\n"
      "Buckets of normalised texts (see detectors.model.hashing), as int64 bytearrays."},
+    {"vocabulary_tokens", vocabulary_tokens, METH_VARARGS,
+     "vocabulary_tokens(buf, n, multiplier, shift, slot_vid, first8, last8, length)\n\n"
+     "(token index, vocabulary id, start, end) of the chunk's lexicon words, as int64."},
     {NULL, NULL, 0, NULL},
 };
 

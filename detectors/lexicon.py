@@ -73,6 +73,11 @@ from typing import Final, cast
 
 import numpy as np
 
+try:  # the C kernel built at install; its tokens equal _vocabulary_tokens' (tests compare)
+    from detectors import _kernels as _native
+except ImportError:  # a source tree used without installing: the numpy form
+    _native = None
+
 __all__ = ["CATEGORIES", "PHRASES", "Cues", "scan_text", "scan_texts"]
 
 MAX_TEXT_CHARS: Final = 20_000
@@ -726,52 +731,26 @@ def _scan_chunk(flats: list[bytes], which: list[int], out: list[Cues]) -> None:
     """Set ``out[which[i]]`` to the Cues of normalised message ``flats[i]``."""
     table = _table()
     buf = b"".join(flats) + b" " * (_EXACT_BYTES + 8)
-    stream = np.frombuffer(buf, dtype=np.uint8)
     n = len(buf) - 8
     msg_start = np.zeros(len(flats), dtype=np.int64)
     np.cumsum(np.fromiter(map(len, flats), dtype=np.int64, count=len(flats))[:-1],
               out=msg_start[1:])
 
-    # Tokens: every flat starts and ends with a space, so edges pair up start, end, ...
-    word = stream[:n] != _SPACE
-    edges = np.flatnonzero(word[1:] != word[:-1])
-    edges += 1
-    tok_start, tok_end = edges[0::2], edges[1::2]
-    if not len(tok_start):
-        return
-    tok_len = tok_end - tok_start
-    # The first and the last 8 bytes of every token (the first flat's leading space keeps
-    # ``end - 8`` inside the buffer only from the 8th byte on), in one ``take``: ``take``
-    # from this unaligned view first copies all of it (8 bytes per text byte), so only once.
-    load8 = np.ndarray((n,), dtype="<u8", buffer=buf, strides=(1,))
-    n_tok = len(tok_start)
-    loads = load8.take(np.concatenate((tok_start, np.maximum(tok_end - 8, 0))))
-    first8, last8 = loads[:n_tok], loads[n_tok:]
-    first8 &= _LOAD_MASKS.take(np.minimum(tok_len, 8))
-    last8 *= tok_len > 8  # zeroed for tokens of 8 bytes or fewer
-    mix = _token_mix(first8, last8, tok_len)
-    mix *= table.multiplier
-    mix >>= table.shift
-    vid = table.slot_vid.take(mix.view(np.int64))
-    tok = np.flatnonzero(vid >= 0)
-    if not len(tok):
-        return
-    vid = vid.take(tok).astype(np.int64)
-    # The slot only names a candidate: the word must equal it byte for byte.
-    same = table.first8.take(vid) == first8.take(tok)
-    same &= table.last8.take(vid) == last8.take(tok)
-    same &= table.length.take(vid) == tok_len.take(tok)
-    tok, vid = tok[same], vid[same]
+    if _native is not None:
+        found = np.frombuffer(_native.vocabulary_tokens(
+            buf, n, int(table.multiplier), int(table.shift), table.slot_vid, table.first8,
+            table.last8, table.length), dtype=np.int64).reshape(-1, 4)
+        tok, vid, t_start, t_end = (found[:, i].copy() for i in range(4))
+    else:
+        tok, vid, t_start, t_end = _vocabulary_tokens(buf, n, table)
     if not len(tok):
         return
     if table.long_vids:
         for j in np.flatnonzero(table.is_long.take(vid)).tolist():
-            t = int(tok[j])
-            if buf[tok_start[t]:tok_end[t]] != table.words[int(vid[j])]:
+            if buf[t_start[j]:t_end[j]] != table.words[int(vid[j])]:
                 vid[j] = -1
         keep = vid >= 0
-        tok, vid = tok[keep], vid[keep]
-    t_start, t_end = tok_start.take(tok), tok_end.take(tok)
+        tok, vid, t_start, t_end = tok[keep], vid[keep], t_start[keep], t_end[keep]
     # adjacent[j]: vocabulary token j+1 follows token j with exactly one separator byte
     # (consecutive tokens of one message; flats are joined with at least two spaces). The
     # last vocabulary token has no follower.
@@ -841,6 +820,50 @@ def _scan_chunk(flats: list[bytes], which: list[int], out: list[Cues]) -> None:
                 memo.clear()
             cues = memo[ident] = _cues(entries[lo:hi], table)
         out[which[m]] = cues
+
+
+def _vocabulary_tokens(buf: bytes, n: int, table: _Table
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(token index, vocabulary id, start, end)`` of the lexicon words of ``buf[:n]``.
+
+    The numpy form of ``_kernels.vocabulary_tokens`` (its definition, and the fallback): a
+    token is a maximal run of non-space bytes, and it is a vocabulary word when its first and
+    last 8 bytes and its length equal its slot's word (words over 16 bytes are compared in
+    full by the caller).
+    """
+    stream = np.frombuffer(buf, dtype=np.uint8)
+    none = np.zeros(0, dtype=np.int64)
+    # Every flat starts and ends with a space, so edges pair up start, end, start, end, ...
+    word = stream[:n] != _SPACE
+    edges = np.flatnonzero(word[1:] != word[:-1])
+    edges += 1
+    tok_start, tok_end = edges[0::2], edges[1::2]
+    if not len(tok_start):
+        return none, none, none, none
+    tok_len = tok_end - tok_start
+    # The first and the last 8 bytes of every token (the first flat's leading space keeps
+    # ``end - 8`` inside the buffer only from the 8th byte on), in one ``take``: ``take``
+    # from this unaligned view first copies all of it (8 bytes per text byte), so only once.
+    load8 = np.ndarray((n,), dtype="<u8", buffer=buf, strides=(1,))
+    n_tok = len(tok_start)
+    loads = load8.take(np.concatenate((tok_start, np.maximum(tok_end - 8, 0))))
+    first8, last8 = loads[:n_tok], loads[n_tok:]
+    first8 &= _LOAD_MASKS.take(np.minimum(tok_len, 8))
+    last8 *= tok_len > 8  # zeroed for tokens of 8 bytes or fewer
+    mix = _token_mix(first8, last8, tok_len)
+    mix *= table.multiplier
+    mix >>= table.shift
+    vid = table.slot_vid.take(mix.view(np.int64))
+    tok = np.flatnonzero(vid >= 0)
+    if not len(tok):
+        return none, none, none, none
+    vid = vid.take(tok).astype(np.int64)
+    # The slot only names a candidate: the word must equal it byte for byte.
+    same = table.first8.take(vid) == first8.take(tok)
+    same &= table.last8.take(vid) == last8.take(tok)
+    same &= table.length.take(vid) == tok_len.take(tok)
+    tok, vid = tok[same], vid[same]
+    return tok, vid, tok_start.take(tok), tok_end.take(tok)
 
 
 def _cues(entries: list[int], table: _Table) -> Cues:

@@ -15,9 +15,11 @@ import itertools
 import random
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 
 from bench.generate import generate
+from detectors import lexicon
 from detectors.features import extract, extract_batch
 from detectors.lexicon import (
     CATEGORIES,
@@ -137,14 +139,52 @@ def test_scan_texts_equals_the_definition_on_a_stream(
     assert got == want
 
 
+@pytest.mark.parametrize("form", ["c", "numpy"])
 @pytest.mark.parametrize("batch", [1, 7, 250])
-def test_scan_texts_equals_the_definition_on_mangled_text(batch: int) -> None:
+def test_scan_texts_equals_the_definition_on_mangled_text(
+        batch: int, form: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if form == "numpy":  # the fallback where detectors/_kernels.c was not built
+        monkeypatch.setattr(lexicon, "_native", None)
     messages = _adversarial(random.Random(batch), 600)
     got = [c for lo in range(0, len(messages), batch)
            for c in scan_texts(messages[lo:lo + batch])]
     want = [reference_scan(s, t) for s, t in messages]
     assert sum(c.total > 0 for c in want) > 300
     assert got == want
+
+
+def test_the_token_kernel_is_built_and_finds_the_numpy_forms_tokens() -> None:
+    """``_kernels.vocabulary_tokens`` against ``_vocabulary_tokens``, array for array."""
+    assert lexicon._native is not None, "detectors/_kernels.c was not built (./dev.sh test)"
+    table = lexicon._table()
+    rng = random.Random(5)
+    found = 0
+    for size in (1, 3, 40, 300):
+        flats = [lexicon._normalise(f" {s}\n{t} ") for s, t in _adversarial(rng, size)]
+        buf = b"".join(flats) + b" " * 24
+        n = len(buf) - 8
+        got = np.frombuffer(lexicon._native.vocabulary_tokens(
+            buf, n, int(table.multiplier), int(table.shift), table.slot_vid, table.first8,
+            table.last8, table.length), dtype=np.int64).reshape(-1, 4)
+        want = lexicon._vocabulary_tokens(buf, n, table)
+        for i in range(4):
+            np.testing.assert_array_equal(got[:, i], want[i])
+        found += len(got)
+    assert found > 1000
+
+
+def test_the_token_kernel_refuses_what_it_cannot_read() -> None:
+    table = lexicon._table()
+    args = (int(table.multiplier), int(table.shift), table.slot_vid, table.first8,
+            table.last8, table.length)
+    with pytest.raises(ValueError, match="padding"):
+        lexicon._native.vocabulary_tokens(b" a ", 3, *args)  # no 8 bytes past n
+    with pytest.raises(TypeError):
+        lexicon._native.vocabulary_tokens(b" a " + b" " * 8, 3, *args[:3],
+                                          table.first8.astype(np.uint32), *args[4:])
+    with pytest.raises(ValueError, match="sizes"):
+        lexicon._native.vocabulary_tokens(b" a " + b" " * 8, 3, *args[:3], table.first8[:1],
+                                          *args[4:])
 
 
 def test_scan_text_equals_the_definition() -> None:
