@@ -1,6 +1,6 @@
 """Records on the wire: MailRecord (in), Verdict (out), DeadLetter.
 
-Every record is a frozen, slotted dataclass with explicit ``to_dict``/``from_dict``; the JSON
+Every record is a slotted dataclass with explicit ``to_dict``/``from_dict``; the JSON
 documents are described by the JSON Schema files in ``schemas/jsonschema/``. ``from_dict``
 validates by hand instead of through a schema library because it runs once per message on the
 hot path (a generic validator costs more than the whole state update); a unit test checks the
@@ -8,6 +8,15 @@ hand validation and the JSON Schema files agree on the same examples.
 
 Times are POSIX seconds (UTC) as floats: the engine does arithmetic on them (decay, hour of
 day, latency) and parsing ISO strings per message would cost more than it buys.
+
+The records built for every message (MailRecord and its parts, Hit, Verdict) are read-only
+by contract (``dataclasses.replace`` makes a changed copy), not ``frozen``: a frozen
+dataclass's ``__init__`` sets each field through ``object.__setattr__``, and decoding builds a
+MailRecord (21 fields), an Address per sender and recipient, a Url per link and the auth
+results for every message. Measured (``decode_mail`` on 12,000 records): 21.2 → 15.5 µs a
+message on the corpus stream (6 recipients each), 16.4 → 10.6 synthetic. The cascade's
+Decision and the state's facts and snapshots are plain for the same reason; the rare records
+(DirectoryEntry, DeadLetter) stay frozen.
 """
 
 from __future__ import annotations
@@ -118,7 +127,7 @@ def _version(d: dict[str, Any], expected: int) -> None:
 # --------------------------------------------------------------------------- MailRecord
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Address:
     """A mailbox: the address (lower-cased) and the display name as shown to the reader."""
 
@@ -140,7 +149,7 @@ class Address:
         return cls(_str(d, "address", path + ".").lower(), _str(d, "name", path + ".", ""))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Url:
     """A link in the message; ``anchor_text`` is the visible text when it came from HTML."""
 
@@ -156,7 +165,7 @@ class Url:
         return cls(_str(d, "url", path + "."), _str(d, "anchor_text", path + ".", ""))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Attachment:
     """Attachment metadata; ``stripped`` marks a payload removed upstream (size/hash kept)."""
 
@@ -182,7 +191,7 @@ class Attachment:
                    _bool(d, "stripped", path + "."))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AuthResults:
     """SPF/DKIM/DMARC outcomes as the gateway reported them; ``""`` when not reported."""
 
@@ -212,7 +221,7 @@ def _addresses(d: dict[str, Any], key: str) -> tuple[Address, ...]:
     return tuple(Address.from_dict(a, f"{key}[{i}]") for i, a in enumerate(_list(d, key, "")))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MailRecord:
     """One inbound (or outbound/internal) message as the mail gateway saw it.
 
@@ -501,8 +510,7 @@ class Hit:
     """One detector's finding: who found it, how strongly, and the evidence a person can read.
 
     ``evidence`` holds facts (the phrase, the lookalike domain, "first contact"), never the body.
-    Read-only by contract; not ``frozen``, whose ``__init__`` cost 4x as much, for the one to
-    three hits of every message.
+    Read-only by contract, like every record here (see the module doc).
     """
 
     detector: str
@@ -520,7 +528,7 @@ class Hit:
                    d.get("attack_type", "none"))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SourcePosition:
     """Where a record was read: topic, partition, offset.
 
@@ -535,7 +543,7 @@ class SourcePosition:
         return {"topic": self.topic, "partition": self.partition, "offset": self.offset}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Verdict:
     """The decision for one message, with every hit that drove it.
 
