@@ -41,6 +41,14 @@ def test_russian_text_with_inflected_latin_names_is_not_disguised():
     assert "text_obfuscation" not in hits_of(d)
 
 
+def test_greek_letters_of_scientific_notation_are_not_disguises():
+    text = ("Staining for αSMA and αvβ3 integrin was negative; the νe flux and ρc were as "
+            "expected, and TNFα rose in both groups.")
+    assert mixed_script_words(text) == []
+    assert "text_obfuscation" not in hits_of(verdicts(mail(text=text))[0])
+    assert mixed_script_words("Please νerify your wαllet") == ["νerify", "wαllet"]
+
+
 def test_one_mixed_word_in_a_long_body_is_a_typo_two_are_a_disguise():
     one = "Dear Bob, the invoice is attached. Thаnks for your patience with the delay."
     two = "Dear Bob, your pаssword expires todаy. Use the link to keep it."
