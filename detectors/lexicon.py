@@ -51,12 +51,15 @@ engine), so no gain worth a dependency. Measured again in December 2026 on corpu
 the match collection done in Python: pyahocorasick 14-18 µs, ``ahocorasick-rs`` 10-12 µs,
 this scan 10-12 µs per message (normalisation included only in the last).
 
-Why not a C kernel like the content model's hashing (``detectors/_kernels.c``): the token
-step (tokens, mix, slot, exact check) written as a plain C loop took 5.2 µs per corpus
-message (about 21 ns per token: a branch miss at each token edge), no less than the numpy
-passes it replaced; with a 16 KB bitmap of used slots in front of the table, the same. The
-whole scan measured 12-16 µs either way. A win there needs branch-free token edges (SIMD or
-SWAR), and the phrase step moved into C as well.
+The token step (tokens, mix, slot, exact check) runs in C where ``detectors/_kernels.c`` was
+built (``vocabulary_tokens``; ``_vocabulary_tokens`` below is its numpy form, the definition
+and the fallback, and the tests hold the two to equal arrays). An earlier measurement found
+no gain in it (5.2 µs per corpus message in C, about 21 ns per token, a branch miss at each
+token edge; the whole scan 12-16 µs either way). Measured again in December 2026, both forms
+alternating in one process over the same batches (10 rounds, medians, two sessions): the
+whole scan 12.8 → 10.7 and 10.8 → 9.4 µs per corpus message, 7.9 → 5.8 and 6.7 → 4.9
+synthetic, so it is used. More needs branch-free token edges (SIMD or SWAR) and the phrase
+step in C as well.
 
 Phrases pass through the same normalisation when the index is built, so "don't tell",
 "don’t  tell" and "DON'T-TELL" are the same phrase. Counts are of *distinct phrases*, not
