@@ -56,7 +56,7 @@ built (``vocabulary_tokens``; ``_vocabulary_tokens`` below is its numpy form, th
 and the fallback, and the tests hold the two to equal arrays). An earlier measurement found
 no gain in it (5.2 µs per corpus message in C, about 21 ns per token, a branch miss at each
 token edge; the whole scan 12-16 µs either way). Measured again in December 2026, both forms
-alternating in one process over the same batches (10 rounds, medians, two sessions): the
+alternating in one process over the same batches (10 rounds, medians, two runs): the
 whole scan 12.8 → 10.7 and 10.8 → 9.4 µs per corpus message, 7.9 → 5.8 and 6.7 → 4.9
 synthetic, so it is used. More needs branch-free token edges (SIMD or SWAR) and the phrase
 step in C as well.
