@@ -343,8 +343,8 @@ class Cascade:
         """Whether a message's hits are evidence of an attack its sender's record keeps.
 
         ``combine.flagging``: hits of detectors that see the attack itself (a brand claimed
-        from a foreign domain, links built to hide where they go, an executable) at the
-        strength that corroborates a warning. Not account takeover: an unusual hour or a new
+        from a foreign domain, links built to hide where they go, an executable, words
+        disguised from filters) at the strength that corroborates a warning or decides. Not account takeover: an unusual hour or a new
         network is an anomaly of a known sender, and automated senders have many. Read by
         the ``flagged_sender`` detector (``detectors/rules/history.py``).
         """
