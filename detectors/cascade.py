@@ -344,9 +344,10 @@ class Cascade:
 
         ``combine.flagging``: hits of detectors that see the attack itself (a brand claimed
         from a foreign domain, links built to hide where they go, an executable, words
-        disguised from filters) at the strength that corroborates a warning or decides. Not account takeover: an unusual hour or a new
-        network is an anomaly of a known sender, and automated senders have many. Read by
-        the ``flagged_sender`` detector (``detectors/rules/history.py``).
+        disguised from filters) at the strength that corroborates a warning or decides. Not
+        account takeover: an unusual hour or a new network is an anomaly of a known sender,
+        and automated senders have many. Read by the ``flagged_sender`` detector
+        (``detectors/rules/history.py``).
         """
         return _strongest(hits, self.flagging) is not None
 
