@@ -69,9 +69,10 @@ class LookalikeDomain:
         trusted = self.trusted(tenant)
         c = self.config
         hits: list[Hit] = []
-        domains = [ctx.facts.sender_domain, *ctx.content.reply_to_domains]
-        for role, domain in zip(("sender", *("reply_to",) * (len(domains) - 1)), domains,
-                                strict=True):
+        candidates: tuple[tuple[str, str], ...] = (("sender", ctx.facts.sender_domain),)
+        if ctx.content.reply_to_domains:  # rare: no lists built for the usual message
+            candidates += tuple(("reply_to", d) for d in ctx.content.reply_to_domains)
+        for role, domain in candidates:
             if not domain or domain in trusted:
                 continue
             profile = ctx.state.domain if role == "sender" else None
