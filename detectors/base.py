@@ -111,5 +111,7 @@ def build_config(cls: type[DetectorConfig], detector: str,
 
 
 def hit(detector: str, score: float, attack_type: str, **evidence: Any) -> Hit:
-    """A hit with its score clipped into [0, 1]."""
-    return Hit(detector, min(1.0, max(0.0, score)), evidence, attack_type)
+    """A hit with its score clipped into [0, 1] (NaN becomes 0)."""
+    if not 0.0 <= score <= 1.0:  # a chained comparison: min(max()) cost 0.2 µs a hit
+        score = min(1.0, max(0.0, score))
+    return Hit(detector, score, evidence, attack_type)

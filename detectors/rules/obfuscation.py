@@ -134,9 +134,9 @@ class TextObfuscation:
 
     def detect(self, ctx: Context) -> list[Hit]:
         r = ctx.record
+        if r.subject.isascii() and r.sender.name.isascii() and r.text.isascii():
+            return []  # str.isascii is a flag read: most mail ends here, nothing copied
         body = r.text[:BODY_CHARS]
-        if r.subject.isascii() and r.sender.name.isascii() and body.isascii():
-            return []
         c = self.config
         for where, text, need in (("display_name", r.sender.name, 1),
                                   ("subject", r.subject, 1),
