@@ -192,7 +192,8 @@ static PyObject *hash_encoded(PyObject *self, PyObject *args)
 #define LEX_M2 0xC2B2AE3D27D4EB4FULL
 #define LEX_M3 0x165667B19E3779F9ULL
 
-/* A read-only buffer of `count` items of `itemsize` bytes, or -1 with an exception. */
+/* A C-contiguous buffer view of `obj` with items of `itemsize` bytes (any size when 0):
+ * 0, or -1 with an exception set. */
 static int
 lex_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, const char *what)
 {
