@@ -37,7 +37,7 @@ from detectors.base import Context, Detector
 from detectors.errors import DetectorConfigError
 from detectors.features import ContentFeatures, extract_batch
 from detectors.rules import REGISTRY
-from schemas.records import ACTIONS, DIRECTIONS, Hit, MailRecord
+from schemas.records import ACTIONS, ATTACK_TYPES, DIRECTIONS, Hit, MailRecord
 from state import MessageFacts, PartitionState, StateSnapshot
 
 GENERIC: Final = "any"
@@ -66,14 +66,18 @@ def teaches_baseline(hits: Sequence[Hit]) -> bool:
 _UNNAMED: Final = frozenset({GENERIC, "none"})
 
 
-def _strongest(hits: Sequence[Hit], minimums: Mapping[str, float]) -> Hit | None:
+def _strongest(hits: Sequence[Hit], minimums: Mapping[str, float | None]) -> Hit | None:
     """The strongest hit of a detector in ``minimums`` that reaches its minimum.
 
-    Only hits naming an attack type count: a quarantine always names what it holds mail for.
+    A key is a detector's name (all its hits) or ``detector/attack_type`` (only its hits of
+    that type: ``first_contact/credential_phishing``). Only hits naming an attack type
+    count: a quarantine always names what it holds mail for.
     """
     best = None
     for h in hits:
         minimum = minimums.get(h.detector)
+        if minimum is None and h.detector in minimums:  # a typed entry only (see _minimums)
+            minimum = minimums.get(f"{h.detector}/{h.attack_type}")
         if minimum is not None and h.score >= minimum and h.attack_type not in _UNNAMED and (
                 best is None or h.score > best.score):
             best = h
@@ -235,22 +239,37 @@ class Cascade:
         return out
 
     @staticmethod
-    def _minimums(setting: str, raw: Any) -> dict[str, float]:
-        """``combine.<setting>``: detector name to the score from which its hits count."""
+    def _minimums(setting: str, raw: Any) -> dict[str, float | None]:
+        """``combine.<setting>``: detector (or ``detector/attack_type``) to its minimum score.
+
+        A detector named with types is also kept, mapped to None, so :func:`_strongest` builds
+        the typed key only for that detector's hits. A detector is named either alone or with
+        types, not both (which would win would be a guess).
+        """
         if not isinstance(raw, Mapping):
             raise DetectorConfigError("combine", f"'{setting}' must map detector names to "
                                       f"scores, got {type(raw).__name__}")
         known = {cls.name for cls in REGISTRY}
-        out: dict[str, float] = {}
+        out: dict[str, float | None] = {}
         for name, minimum in raw.items():
-            if name not in known:
-                raise DetectorConfigError("combine", f"{setting} detector '{name}' does not "
-                                          "exist in this build")
+            detector, typed, attack = str(name).partition("/")
+            if detector not in known:
+                raise DetectorConfigError("combine", f"{setting} detector '{detector}' does "
+                                          "not exist in this build")
+            if typed and (attack not in ATTACK_TYPES or attack in _UNNAMED):
+                raise DetectorConfigError("combine", f"{setting} entry '{name}': attack type "
+                                          f"'{attack}' is not one of "
+                                          f"{', '.join(sorted(set(ATTACK_TYPES) - _UNNAMED))}")
             if isinstance(minimum, bool) or not isinstance(minimum, int | float) or \
                     not 0.0 < float(minimum) <= 1.0:
                 raise DetectorConfigError("combine", f"{setting} score of '{name}' must be "
                                           f"a number within (0, 1], got {minimum!r}")
+            if detector in out and (out[detector] is None) != bool(typed):
+                raise DetectorConfigError("combine", f"{setting} names '{detector}' both alone "
+                                          "and with an attack type: keep one form")
             out[name] = float(minimum)
+            if typed:
+                out[detector] = None
         return out
 
     # ------------------------------------------------------------------ tiers
@@ -358,8 +377,11 @@ class Cascade:
         scores highest as that type, and for spam that is solicited bulk mail (newsletters,
         sign-up confirmations) on which the model saturates, so phishing the model calls spam
         at a lower score is only warned about. Bulk mail does not impersonate brands, hide
-        its links, come from a hijacked account or carry executables: a strong hit of such a
-        detector on a message the model already suspects says it is not graymail.
+        its links, come from a hijacked account or carry executables, nor does a stranger's
+        first message ask the recipient to sign in (``first_contact/credential_phishing``:
+        the first-contact hit of credential language, not of a domain the tenant knows). A
+        strong hit of such a detector on a message the model already suspects says it is not
+        graymail.
         """
         return _strongest(hits, self.corroborating)
 

@@ -421,6 +421,67 @@ def test_weak_or_generic_hits_do_not_corroborate():
     assert verdicts(plain, cascade=Cascade(models=_WarnOnly()))[0].action == "warn"
 
 
+_SIGN_IN = dict(name="Account Center", subject="Action needed", text=_VERIFY)
+
+
+def test_a_stranger_asking_to_sign_in_corroborates_a_warning():
+    # No link, no brand: only a first contact's credential language stands beside the model.
+    lure = mail("notice@account-center.io", ("bob@acme.com",), **_SIGN_IN)
+    d = verdicts(lure, cascade=Cascade(models=_WarnOnly()))[0]
+    fc = hits_of(d)["first_contact"]
+    assert (fc["language"], fc["attack_type"]) == ("credential", "credential_phishing")
+    assert set(hits_of(d)) <= {"first_contact", "spam_content"}
+    assert (d.action, d.attack_type, d.decided_by) == (
+        "quarantine", "credential_phishing", "corroborated")
+
+
+def test_sign_in_language_from_a_known_correspondent_or_domain_does_not_corroborate():
+    # The same words from someone the recipient knows: no first contact, a warning stays one.
+    known = [*history(sender="notice@account-center.io", name="Account Center",
+                      to="bob@acme.com"),
+             mail("notice@account-center.io", ("bob@acme.com",), t=T0 + 20 * DAY, **_SIGN_IN)]
+    assert verdicts(*known, cascade=Cascade(models=_WarnOnly()))[-1].action == "warn"
+    # A new address at a domain the tenant writes to: the credential score is halved.
+    domain = [mail("carl@acme.com", ("help@account-center.io",), direction="outbound"),
+              mail("noreply@account-center.io", ("bob@acme.com",), t=T0 + DAY, **_SIGN_IN)]
+    d = verdicts(*domain, cascade=Cascade(models=_WarnOnly()))[-1]
+    assert hits_of(d)["first_contact"]["known_domain"] is True
+    assert d.action == "warn"
+
+
+def test_a_typed_corroborating_entry_takes_only_that_type():
+    # first_contact is listed for credential phishing only: its payment hit (invoice fraud,
+    # the same 0.35) leaves the warning as it is.
+    invoice = mail("billing@new-supplier.io", ("bob@acme.com",), name="Billing",
+                   subject="Invoice", text="Please find the invoice attached for payment.")
+    d = verdicts(invoice, cascade=Cascade(models=_WarnOnly()))[0]
+    fc = hits_of(d)["first_contact"]
+    assert (fc["attack_type"], fc["score"]) == ("invoice_fraud", 0.35)
+    assert d.action == "warn"
+    from schemas.records import Hit
+
+    cascade = Cascade()
+    assert cascade.corroborating_hit([Hit("first_contact", 0.35, {}, "invoice_fraud")]) is None
+    cred = Hit("first_contact", 0.35, {}, "credential_phishing")
+    assert cascade.corroborating_hit([cred]) is cred
+    assert cascade.corroborating_hit([Hit("first_contact", 0.2, {}, "credential_phishing")]) \
+        is None
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ({"first_contact/phishing": 0.3}, "attack type 'phishing'"),
+    ({"first_contact/any": 0.3}, "attack type 'any'"),
+    ({"no_such_detector/bec": 0.3}, "no_such_detector"),
+    ({"first_contact": 0.5, "first_contact/bec": 0.3}, "both alone and with an attack type"),
+    ({"first_contact/bec": 0.3, "first_contact": 0.5}, "both alone and with an attack type"),
+])
+def test_invalid_typed_entries_refuse_to_start(value, message):
+    with pytest.raises(DetectorConfigError, match=message):
+        Cascade({"combine": {"corroborating": value}})
+    with pytest.raises(DetectorConfigError, match="flagged_sender"):
+        Cascade({"combine": {"flagging": {"flagged_sender/bec": 0.5}}})
+
+
 class _WarnOnly:
     """A model runner that calls every message spam at one probability (warn by default)."""
 
