@@ -36,7 +36,9 @@ version is bumped and the model retrained, so artifacts trained before it keep l
 ``flagged_sender`` and ``text_obfuscation`` are not inputs: they act through
 ``combine.decisive`` alone (the first's hits follow from the sender's earlier flagged mail,
 the second's from disguises no redistributable training corpus holds; a column the training
-replay never sets would teach the model nothing)."""
+replay never sets would teach the model nothing). Nor is ``stranger_link``, which only
+corroborates a warning: the model already reads the link signals (``url_score``) and the
+first contact it restates."""
 CUES: Final[tuple[str, ...]] = ("payment", "bank_change", "urgency", "gift_card", "payroll",
                                 "credential", "secrecy", "spam", "scam", "malware_lure")
 _BASE: Final[tuple[str, ...]] = (

@@ -8,7 +8,7 @@ from detectors.rules.display_address import DisplayNameAddress
 from detectors.rules.first_contact import FirstContact
 from detectors.rules.history import FlaggedSender
 from detectors.rules.impersonation import DisplayNameSpoof
-from detectors.rules.links import LinkRisk
+from detectors.rules.links import LinkRisk, StrangerLink
 from detectors.rules.lookalike import LookalikeDomain
 from detectors.rules.obfuscation import TextObfuscation
 from detectors.rules.reply_to import ReplyToDivergence
@@ -25,6 +25,7 @@ REGISTRY = (
     TextObfuscation,
     AuthFailure,
     LinkRisk,
+    StrangerLink,
     AttachmentLure,
     VendorFraud,
     AccountTakeover,
