@@ -335,7 +335,9 @@ class Cascade:
         ctx = Context(record, facts, snapshot, content)
         hits: list[Hit] = []
         for detector in self._by_direction.get(record.direction, self.detectors):
-            hits.extend(detector.detect(ctx))
+            found = detector.detect(ctx)
+            if found:  # most detectors find nothing: skip the extend call
+                hits += found
         lookalike = next((h.evidence.get("target") for h in hits
                           if h.detector == "lookalike_domain" and
                           h.evidence.get("domain") == facts.sender_domain), None) \

@@ -80,10 +80,13 @@ class AccountTakeover:
         if sender is None or ctx.sender_count() < c.min_history:
             return self._quiet_account(ctx)
         signals: list[str] = []
-        total = sum(sender.hours)
+        hours = sender.hours
+        total = sum(hours)
         hour = int(ctx.record.received_at // 3600) % 24
-        if total > 0 and sum(sender.hours[(hour + d) % 24] for d in range(
-                -c.hour_window, c.hour_window + 1)) / total < c.rare_hour_share:
+        w = c.hour_window
+        # The window of 0 (the default) is the hour itself: no generator per message.
+        near = hours[hour] if w == 0 else sum(hours[(hour + d) % 24] for d in range(-w, w + 1))
+        if total > 0 and near / total < c.rare_hour_share:
             signals.append("unusual_hour")
         net = network_of(ctx.record.client_ip)
         if net and sender.networks and net not in sender.networks:
