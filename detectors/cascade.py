@@ -53,6 +53,11 @@ _ANOMALY_DETECTORS: Final = frozenset({"account_takeover"})
 # switching off ``flagged_sender`` (a decision-time rule, not a model input) then needs no
 # retraining, and the shipped model stays what ``mailhawk train`` makes.
 _RESTATING_DETECTORS: Final = frozenset({"flagged_sender"})
+# Hits that only corroborate a model warning (``combine.corroborating``): weak alone by
+# design, so the heuristic combination (no model, or a message settled early) leaves them out.
+# Counted there, a stranger's shortened link plus a first contact made a warning of every
+# conference confirmation with a bit.ly link (golden case ham_first_contact_event_...).
+_CORROBORATING_ONLY: Final = frozenset({"stranger_link"})
 _ACTION_ORDER: Final = {a: i for i, a in enumerate(ACTIONS)}
 
 
@@ -415,6 +420,8 @@ class Cascade:
         generic_miss = 1.0
         per_type: dict[str, float] = {}
         for h in hits:
+            if h.detector in _CORROBORATING_ONLY:
+                continue
             if h.attack_type == GENERIC or h.attack_type == "none":
                 generic_miss *= 1.0 - h.score
             else:

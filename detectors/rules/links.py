@@ -89,7 +89,9 @@ class StrangerLink:
     recipient has ever exchanged mail with, whose link hides where it goes or sits on a host
     anyone can rent, is not a newsletter the tenant subscribed to.
 
-    Not a model input (``layout.DETECTORS``): a decision-time rule, like ``flagged_sender``.
+    Not a model input (``layout.DETECTORS``): a decision-time rule, like ``flagged_sender``,
+    and left out of the heuristic combination (``cascade._CORROBORATING_ONLY``): it acts only
+    by corroborating.
     Its score (0.4) stays under ``cascade.SUSPICIOUS``: at 0.5 every such message stopped
     teaching the state (no relationship, no baseline), which changed what the training replay
     learnt and so the model (a retrain came out worse: 40 instead of 18 test ham quarantined).

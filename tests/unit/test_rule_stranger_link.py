@@ -23,9 +23,10 @@ def test_a_strangers_shortened_link_corroborates_the_models_warning():
 
 
 def test_alone_it_decides_nothing():
-    # Without a model warning the hit is context: the heuristic thresholds leave it allowed.
-    assert verdicts(mail("deals@offers-daily.com", ("bob@acme.com",), **_OFFER))[0].action \
-        in ("allow", "warn")
+    # Without a model the heuristic combination leaves it out: a first contact with a
+    # shortened link is allowed, as before the detector existed.
+    d = verdicts(mail("deals@offers-daily.com", ("bob@acme.com",), **_OFFER))[0]
+    assert "stranger_link" in hits_of(d) and d.action == "allow"
     d = verdicts(mail("deals@offers-daily.com", ("bob@acme.com",), **_OFFER),
                  cascade=Cascade(models=_WarnOnly(probability=0.3)))[0]
     assert "stranger_link" in hits_of(d) and d.action == "allow"
