@@ -71,6 +71,8 @@ class StrangerLinkConfig(DetectorConfig):
         DetectorConfig.validate(self)
         if not 0.0 <= self.score <= 1.0:
             raise ValueError("score must be within [0, 1]")
+        if not isinstance(self.signals, tuple):
+            raise ValueError(f"signals must be a list of signal names, got {self.signals!r}")
         unknown = sorted(set(self.signals) - set(SIGNAL_WEIGHTS))
         if unknown or not self.signals:
             raise ValueError(f"signals must be a non-empty list of {sorted(SIGNAL_WEIGHTS)}, "

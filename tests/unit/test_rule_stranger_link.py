@@ -67,7 +67,8 @@ def test_only_the_configured_signals_count():
 
 
 @pytest.mark.parametrize("value", [{"signals": ["shortener", "no_such_signal"]},
-                                   {"signals": []}, {"score": 1.5}])
+                                   {"signals": []}, {"signals": "shortener"},
+                                   {"score": 1.5}])
 def test_invalid_settings_refuse_to_start(value):
     scores = load_scores()
     with pytest.raises(DetectorConfigError, match="stranger_link"):
