@@ -286,19 +286,36 @@ class Cascade:
         Each message sees the state as it was before it (read-your-writes within the batch);
         the models then run once for the whole batch.
         """
-        assessments = self.assess_batch(state, records)
+        return self.score_batches([(state, records)])[0]
+
+    def score_batches(self, batches: Sequence[tuple[PartitionState, Sequence[MailRecord]]]
+                      ) -> list[list[Decision]]:
+        """:meth:`score_batch` for each partition's slice of one consumed batch.
+
+        Tiers 1–2 run per partition (each against its own state); the models run once over
+        every slice's messages. A consumed batch of 500 spread over 4 partitions otherwise
+        made 4 model calls of ~125 messages, and torch's fixed cost per call made the model
+        tier ~1.8x dearer per scored message (content model 10.1 against 5.6 µs, behaviour
+        model 3.7 against 1.9, measured on the corpus stream). The scorer is batch-independent
+        (each row its own int8 scale, see ``detectors.model.artifact._dynamic_linear``), so
+        the decisions are the same however the messages are grouped.
+        """
+        assessed = [self.assess_batch(state, records) for state, records in batches]
         times = self.times
         clock = times.clock
         t0 = clock()
         if self.models is not None:
-            self.models.score(assessments)
+            self.models.score([a for group in assessed for a in group])
         t1 = clock()
         times.models += t1 - t0
-        decisions = [self.decide(a) for a in assessments]
-        for record, decision in zip(records, decisions, strict=True):
-            state.observe_verdict(record, decision.action)
+        out = []
+        for (state, records), group in zip(batches, assessed, strict=True):
+            decisions = [self.decide(a) for a in group]
+            for record, decision in zip(records, decisions, strict=True):
+                state.observe_verdict(record, decision.action)
+            out.append(decisions)
         times.state += clock() - t1
-        return decisions
+        return out
 
     def assess_batch(self, state: PartitionState, records: Sequence[MailRecord]
                      ) -> list[Assessment]:

@@ -388,12 +388,15 @@ class Engine:
         hit_count: dict[str, int] = {}
         changes: dict[int, dict[bytes, bytes | None]] = {}
         try:
-            for number in touched:
+            # One model call for every partition's messages (``Cascade.score_batches``).
+            scored = self.cascade.score_batches([
+                (self._partitions[number].state, [r for _, r in by_partition.get(number, [])])
+                for number in touched])
+            for number, decisions in zip(touched, scored, strict=True):
                 part = self._partitions[number]
                 items = by_partition.get(number, [])
                 next_offset = last_offset[number] + 1 if number in last_offset \
                     else part.next_offset
-                decisions = self.cascade.score_batch(part.state, [r for _, r in items])
                 t_produce = time.perf_counter()
                 for (msg, record), decision in zip(items, decisions, strict=True):
                     verdict = self._verdict(msg, record, decision)
