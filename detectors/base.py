@@ -102,6 +102,9 @@ def build_config(cls: type[DetectorConfig], detector: str,
     if unknown:
         raise DetectorConfigError(detector, f"unknown setting(s) {unknown}; known: "
                                   f"{sorted(known)}")
+    # A JSON list reaches a tuple setting as a list: the frozen config holds it as a tuple.
+    tuples = {f.name for f in fields(cls) if isinstance(f.default, tuple)}
+    raw.update({k: tuple(v) for k, v in raw.items() if k in tuples and isinstance(v, list)})
     try:
         config = cls(**raw)
         config.validate()

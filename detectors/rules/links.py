@@ -105,10 +105,7 @@ class StrangerLink:
     directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
 
     def __init__(self, config: dict | None = None) -> None:
-        raw = dict(config or {})
-        if isinstance(raw.get("signals"), list):
-            raw["signals"] = tuple(raw["signals"])
-        self.config: StrangerLinkConfig = build_config(StrangerLinkConfig, self.name, raw)
+        self.config: StrangerLinkConfig = build_config(StrangerLinkConfig, self.name, config)
 
     def detect(self, ctx: Context) -> list[Hit]:
         risk = ctx.content.urls
