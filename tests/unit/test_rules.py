@@ -363,6 +363,24 @@ def test_a_decisive_hit_quarantines_without_a_model_whatever_the_heuristic_thres
     assert (d.action, d.decided_by) == ("warn", "heuristics")
 
 
+def test_a_forged_own_domain_is_held_whatever_the_model_says():
+    # The tenant's own address, DMARC failing at its own gateway: held even when the model
+    # reads the text as harmless (self-sent extortion in a language it was not trained on).
+    forged = mail("anna.berg@acme.com", ("carl@acme.com",), name="Anna Berg",
+                  subject="Il tuo dispositivo è stato violato", auth=("fail", "none", "fail"),
+                  t=history()[-1].received_at + 3600)
+    harmless = _WarnOnly(probability=0.05)
+    d = verdicts(*history(), forged, cascade=Cascade(models=harmless))[-1]
+    assert hits_of(d)["auth_failure"]["own_domain"] is True
+    assert (d.action, d.attack_type, d.decided_by) == ("quarantine", "bec", "decisive")
+    # A DMARC failure of someone else's domain stays context for the model.
+    foreign = mail("news@partner.com", ("carl@acme.com",), auth=("fail", "none", "fail"),
+                   t=forged.received_at)
+    d = verdicts(*history(), foreign, cascade=Cascade(models=harmless))[-1]
+    assert hits_of(d)["auth_failure"]["attack_type"] == "any"
+    assert d.action == "allow"
+
+
 # ----------------------------------------------------------------- corroborating hits
 
 _IP_LURE = dict(name="IT Support", subject="Password expires today", text=_VERIFY,
