@@ -224,6 +224,11 @@ class RecipientView(tuple):  # type: ignore[type-arg]
         """Neither side has written to the other before."""
         return self[2] is None and self[3] is None
 
+    def __reduce__(self) -> tuple[type[RecipientView], tuple[Any, ...]]:
+        # tuple's own reduction passes the 4 values as one argument to ``__new__``; the
+        # profile is resolved here, so a copied or pickled view no longer needs the batch.
+        return RecipientView, (self[0], self.profile, self[2], self[3])
+
     def __repr__(self) -> str:
         return (f"RecipientView(address={self.address!r}, profile={self.profile!r}, "
                 f"pair={self.pair!r}, reverse={self.reverse!r})")

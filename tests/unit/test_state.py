@@ -234,6 +234,27 @@ def test_a_mailbox_profile_in_a_snapshot_stays_as_it_was_before_its_message():
     assert stored_mailbox.correspondents["alice@partner.com"] == 2.0
 
 
+def test_a_snapshot_copies_and_pickles_as_it_was_before_its_message():
+    """A copy keeps the deferred mailbox profile as the snapshot showed it (tools pickle
+    the training replay's assessments; a view failed to unpickle before)."""
+    import copy
+    import pickle
+
+    state = PartitionState(MemoryStore())
+    run(state, [mail("carol@partner.com", ("bob@acme.com",))], 10)
+    r = mail("alice@partner.com", ("bob@acme.com",), t=T0 + 60)
+    state.observe(r, facts_of(r), state.snapshot(r, facts_of(r)))
+    later = mail("dave@partner.com", ("bob@acme.com",), t=T0 + 120)
+    snap = state.snapshot(later, facts_of(later))  # bob's mailbox: queued in this batch
+    state.observe(later, facts_of(later), snap)
+    twins = (copy.deepcopy(snap), pickle.loads(pickle.dumps(snap)))
+    state.commit(state.changes(), 3, None)
+    for twin in twins:
+        view = twin.recipients[0]
+        assert type(view) is type(snap.recipients[0]) and view.address == "bob@acme.com"
+        assert view.profile == snap.recipients[0].profile and view.profile.count == 2
+
+
 def test_rollback_forgets_queued_mailbox_updates():
     state = PartitionState(MemoryStore())
     run(state, [mail()], 10)
