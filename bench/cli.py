@@ -407,3 +407,56 @@ def detect(out: Path | None, sources: tuple[str, ...], messages: int, stream_dir
     except (MailhawkError, OSError, ValueError) as exc:
         raise _fail(exc) from None
     _echo(f"report: {out / 'report.md'} (numbers in report.json)")
+
+
+# ----------------------------------------------------------------------------- ab
+
+
+@bench.command("ab")
+@click.option("--ref", required=True,
+              help="Git ref of the baseline (a commit, branch or tag; e.g. HEAD~1).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Report folder [bench-results/ab-<time>].")
+@click.option("--source", "sources", type=click.Choice(["synthetic", "corpus"]), multiple=True,
+              help="Streams to measure (repeat); default synthetic and corpus (corpus only "
+                   "when the corpora are found).")
+@click.option("--rounds", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Runs per side, alternating (the figures are medians over them).")
+@click.option("--messages", type=click.IntRange(min=1), default=12_000, show_default=True,
+              help="Messages per source and run.")
+@click.option("--corpora", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Corpora folder [MAILHAWK_CORPORA, else ../shared/data/corpora].")
+@click.option("--seed", type=int, default=1, show_default=True, help="Synthetic stream seed.")
+def ab(ref: str, out: Path | None, sources: tuple[str, ...], rounds: int, messages: int,
+       corpora: Path | None, seed: int) -> None:
+    """Detection cost of this tree against REF, in alternating runs of `bench detect`.
+
+    The machine's speed swings 30-40% between minutes; only runs taken in turns compare. The
+    baseline is checked out in a temporary git worktree with its C modules built; each run is
+    a fresh process. A few minutes per round at the default size.
+    """
+    from bench.ab import AbOptions, run_ab
+    from bench.corpus import corpora_dir
+
+    found = corpora_dir(corpora)
+    if corpora and found is None:
+        raise click.ClickException(f"no corpora at {corpora} (expected "
+                                   f"{corpora}/enron-ham.tar.gz)")
+    if not sources:
+        sources = ("synthetic", "corpus") if found else ("synthetic",)
+    if "corpus" in sources and found is None:
+        raise click.ClickException("--source corpus needs the corpora: pass --corpora DIR or "
+                                   "set MAILHAWK_CORPORA")
+    out = out or _default_out("ab")
+    opts = AbOptions(ref=ref, out=out, corpora=found.resolve() if found else None,
+                     sources=sources, rounds=rounds, messages=messages, seed=seed)
+    try:
+        report = run_ab(opts, log=_echo)
+    except (MailhawkError, OSError) as exc:
+        raise _fail(exc) from None
+    for source, stages in report["summary"].items():
+        d = stages["detection"]
+        _echo(f"  {source}: detection {d['median_baseline']:.1f} -> {d['median_change']:.1f} "
+              f"µs (x{d['ratio']}; rounds " + ", ".join(f"{x:.2f}" for x in d["round_ratios"]
+                                                     if x is not None) + ")")
+    _echo(f"report: {out / 'report.md'} (numbers in report.json)")

@@ -1,0 +1,112 @@
+"""``bench ab`` end to end, small: this tree against HEAD in a real git worktree.
+
+No timing is asserted (the same code on both sides differs by the machine's noise alone);
+the report must hold both sides' runs, ratios computed from them, and the worktree must be
+gone afterwards, also when a run fails.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bench.ab import STAGES, summarise
+from bench.cli import bench
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _git_checkout() -> bool:
+    done = subprocess.run(["git", "rev-parse", "--verify", "HEAD"], cwd=ROOT,
+                          capture_output=True, check=False)
+    return done.returncode == 0
+
+
+def _worktrees() -> list[str]:
+    out = subprocess.run(["git", "worktree", "list", "--porcelain"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    return [line for line in out.splitlines() if line.startswith("worktree ")]
+
+
+needs_git = pytest.mark.skipif(not _git_checkout(), reason="not a git checkout with a HEAD")
+
+
+@needs_git
+def test_ab_against_head_alternates_both_sides_and_removes_its_worktree(tmp_path: Path) -> None:
+    before = _worktrees()
+    out = tmp_path / "ab"
+    result = CliRunner().invoke(bench, ["ab", "--ref", "HEAD", "--source", "synthetic",
+                                        "--rounds", "2", "--messages", "600",
+                                        "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                          text=True, check=True).stdout.strip()
+    assert report["ref_commit"] == head
+    assert len(report["runs"]) == 2
+    for run in report["runs"]:
+        assert set(run) == {"baseline", "change"}
+        for side in run.values():
+            assert set(side["synthetic"]) == set(STAGES)
+            assert side["synthetic"]["detection"] > 0
+    # Each run's own report is kept, and the baseline ran its C modules, not the fallbacks.
+    for name in ("baseline-1", "change-1", "baseline-2", "change-2"):
+        run_report = json.loads((out / "runs" / name / "report.json").read_text())
+        assert run_report["environment"]["hashing_kernel"] == "c"
+    detection = report["summary"]["synthetic"]["detection"]
+    assert detection["round_ratios"] == [
+        round(r["change"]["synthetic"]["detection"] / r["baseline"]["synthetic"]["detection"],
+              3) for r in report["runs"]]
+    assert (out / "ab.png").read_bytes()[:8] == PNG_MAGIC
+    assert "| synthetic | detection |" in (out / "report.md").read_text()
+    assert _worktrees() == before
+
+
+@needs_git
+def test_an_unknown_ref_fails_with_a_clear_message_and_leaves_nothing(tmp_path: Path) -> None:
+    before = _worktrees()
+    result = CliRunner().invoke(bench, ["ab", "--ref", "no-such-ref-anywhere",
+                                        "--source", "synthetic", "--out", str(tmp_path / "x")])
+    assert result.exit_code != 0
+    assert "no-such-ref-anywhere" in result.output
+    assert _worktrees() == before
+
+
+def _shallow() -> bool:
+    out = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=ROOT,
+                         capture_output=True, text=True, check=False).stdout.strip()
+    return out != "false"
+
+
+@needs_git
+@pytest.mark.skipif(_git_checkout() and _shallow(),
+                    reason="a shallow clone lacks the first commit")
+def test_a_failing_run_removes_the_worktree(tmp_path: Path) -> None:
+    # The first commit has no `bench detect`: the run fails, the worktree must still go.
+    first = subprocess.run(["git", "rev-list", "--max-parents=0", "HEAD"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split()[0]
+    before = _worktrees()
+    result = CliRunner().invoke(bench, ["ab", "--ref", first, "--source", "synthetic",
+                                        "--rounds", "1", "--messages", "100",
+                                        "--out", str(tmp_path / "x")])
+    assert result.exit_code != 0
+    assert "bench detect failed" in result.output or "could not build" in result.output
+    assert _worktrees() == before
+
+
+def test_summary_ratios_are_change_over_baseline_per_round_and_of_medians() -> None:
+    def run(base: float, new: float) -> dict:
+        return {side: {"s": {stage: v for stage in STAGES}}
+                for side, v in (("baseline", base), ("change", new))}
+
+    s = summarise([run(100.0, 80.0), run(120.0, 90.0), run(110.0, 99.0)])["s"]["detection"]
+    assert s["median_baseline"] == 110.0 and s["median_change"] == 90.0
+    assert s["ratio"] == round(90.0 / 110.0, 3)
+    assert s["round_ratios"] == [0.8, 0.75, 0.9]
