@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -74,7 +74,7 @@ class AbOptions:
     out: Path
     corpora: Path | None
     sources: tuple[str, ...] = ("synthetic", "corpus")
-    rounds: int = 3
+    rounds: int = 5
     messages: int = 12_000
     seed: int = 1
 
@@ -179,8 +179,15 @@ def _plot(report: dict[str, Any], path: Path) -> Path:
 
 def run_ab(opts: AbOptions, log: Callable[[str], None]) -> dict[str, Any]:
     """Alternate ``bench detect`` between ``opts.ref`` and this tree; write the report."""
-    root = Path(_git(Path(__file__).resolve().parent, "rev-parse", "--show-toplevel"))
+    try:
+        root = Path(_git(Path(__file__).resolve().parent, "rev-parse", "--show-toplevel"))
+    except BenchError as exc:
+        raise BenchError(f"bench ab compares source trees: run it from a git checkout of "
+                         f"mailhawk installed with `pip install -e .` ({exc})") from None
     commit = _git(root, "rev-parse", "--verify", f"{opts.ref}^{{commit}}")
+    # Absolute: each run's process works in its own tree, and reads and writes go there.
+    opts = replace(opts, out=opts.out.resolve(),
+                   corpora=opts.corpora.resolve() if opts.corpora else None)
     opts.out.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="mailhawk-ab-"))
     tree = scratch / "baseline"

@@ -420,8 +420,9 @@ def detect(out: Path | None, sources: tuple[str, ...], messages: int, stream_dir
 @click.option("--source", "sources", type=click.Choice(["synthetic", "corpus"]), multiple=True,
               help="Streams to measure (repeat); default synthetic and corpus (corpus only "
                    "when the corpora are found).")
-@click.option("--rounds", type=click.IntRange(min=1), default=3, show_default=True,
-              help="Runs per side, alternating (the figures are medians over them).")
+@click.option("--rounds", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Runs per side, alternating (the figures are medians over them); 3 "
+                   "rounds of the same code measured 0.87-1.02 apart.")
 @click.option("--messages", type=click.IntRange(min=1), default=12_000, show_default=True,
               help="Messages per source and run.")
 @click.option("--corpora", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -433,7 +434,7 @@ def ab(ref: str, out: Path | None, sources: tuple[str, ...], rounds: int, messag
 
     The machine's speed swings 30-40% between minutes; only runs taken in turns compare. The
     baseline is checked out in a temporary git worktree with its C modules built; each run is
-    a fresh process. A few minutes per round at the default size.
+    a fresh process. About a minute per round at the default size.
     """
     from bench.ab import AbOptions, run_ab
     from bench.corpus import corpora_dir

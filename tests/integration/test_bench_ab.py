@@ -39,12 +39,14 @@ needs_git = pytest.mark.skipif(not _git_checkout(), reason="not a git checkout w
 
 
 @needs_git
-def test_ab_against_head_alternates_both_sides_and_removes_its_worktree(tmp_path: Path) -> None:
+def test_ab_against_head_alternates_both_sides_and_removes_its_worktree(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = _worktrees()
+    monkeypatch.chdir(tmp_path)  # a relative --out: each run works in its own tree
     out = tmp_path / "ab"
     result = CliRunner().invoke(bench, ["ab", "--ref", "HEAD", "--source", "synthetic",
                                         "--rounds", "2", "--messages", "600",
-                                        "--out", str(out)])
+                                        "--out", "ab"])
     assert result.exit_code == 0, result.output
     report = json.loads((out / "report.json").read_text())
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
