@@ -1,4 +1,4 @@
-"""``mailhawk bench ab``: detection cost of this tree against a git ref, alternating in one run.
+"""``mailhawk bench ab``: detection or state cost of this tree against a git ref, in turns.
 
 Why
 ---
@@ -13,16 +13,18 @@ How
 The baseline is checked out with ``git worktree add --detach`` into a temporary folder and its
 C modules (every ``[[tool.setuptools.ext-modules]]`` of *its* ``pyproject.toml``) are built in
 place: without them it would run its slower numpy fallbacks and flatter the change. Then each
-round runs ``bench detect`` once per side, each in a fresh process whose working directory and
-``PYTHONPATH`` are that side's tree, on the same streams (same sources, messages, seed and
-corpora). The order alternates per round (baseline first, then the change first), so a drift
-of the machine's speed during a round does not always favour the same side. The worktree is
+round runs the chosen benchmark once per side (``bench detect``, or ``bench state`` for the
+state layer), each in a fresh process whose working directory and ``PYTHONPATH`` are that
+side's tree, on the same input (sources, messages, seed, corpora; passes for state). The
+order alternates per round (baseline first, then the change first), so a drift of the
+machine's speed during a round does not always favour the same side. The worktree is
 removed at the end, also after a failure.
 
-Each run's own report stays in ``OUT/runs/SIDE-ROUND``. Reported per source and stage (wall
-µs per message: features, heuristics, models and their sum, detection): each side's median
-over the rounds, the ratio of the medians (change / baseline) and each round's own ratio;
-a plot of the per-round detection ratios.
+Each run's own report stays in ``OUT/runs/SIDE-ROUND``. Reported per source and stage, in µs
+per message (detect: wall features, heuristics, models and their sum, detection; state: the
+median pass's read, update, write and wall): each side's median over the rounds, the ratio of
+the medians (change / baseline) and each round's own ratio; a plot of the per-round ratios of
+the headline figure (detection, or the state's wall).
 """
 
 from __future__ import annotations
@@ -44,7 +46,11 @@ from bench.run import BenchError
 
 __all__ = ["AbOptions", "run_ab"]
 
-STAGES: Final = ("features", "heuristics", "models", "detection")
+STAGES: Final[dict[str, tuple[str, ...]]] = {
+    "detect": ("features", "heuristics", "models", "detection"),
+    "state": ("read", "update", "write", "wall"),
+}
+"""Figures compared per benchmark; the last is the headline one."""
 SIDES: Final = ("baseline", "change")
 
 # Built in the baseline's worktree by a child process: the ext modules its pyproject declares.
@@ -73,10 +79,12 @@ class AbOptions:
     ref: str
     out: Path
     corpora: Path | None
+    bench: str = "detect"
     sources: tuple[str, ...] = ("synthetic", "corpus")
     rounds: int = 5
     messages: int = 12_000
     seed: int = 1
+    passes: int = 3
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -94,25 +102,37 @@ def _tail(text: str, lines: int = 15) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def _detect(tree: Path, out: Path, opts: AbOptions) -> dict[str, Any]:
-    """One ``bench detect`` run of ``tree``'s code, in a fresh process; its report."""
-    cmd = [sys.executable, "-c", "from stream.cli import entry; entry()", "bench", "detect",
-           "--out", str(out), "--messages", str(opts.messages), "--seed", str(opts.seed)]
-    for source in opts.sources:
-        cmd += ["--source", source]
+def _command(out: Path, opts: AbOptions) -> tuple[list[str], str]:
+    """The ``mailhawk bench`` arguments of one run and the name of the report it writes."""
+    if opts.bench == "state":
+        args = ["state", "--out", str(out), "--passes", str(opts.passes)]
+        report = "state_cost.json"
+    else:
+        args = ["detect", "--out", str(out), "--messages", str(opts.messages),
+                "--seed", str(opts.seed)]
+        for source in opts.sources:
+            args += ["--source", source]
+        report = "report.json"
     if opts.corpora is not None:
-        cmd += ["--corpora", str(opts.corpora)]
+        args += ["--corpora", str(opts.corpora)]
+    return args, report
+
+
+def _run(tree: Path, out: Path, opts: AbOptions) -> dict[str, dict[str, float]]:
+    """One benchmark run of ``tree``'s code, in a fresh process; its figures by source."""
+    args, name = _command(out, opts)
+    cmd = [sys.executable, "-c", "from stream.cli import entry; entry()", "bench", *args]
     env = {**os.environ, "PYTHONPATH": str(tree)}
     done = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True, check=False)
-    report = out / "report.json"
-    if done.returncode != 0 or not report.exists():
-        raise BenchError(f"bench detect failed in {tree} (exit {done.returncode}):\n"
+    path = out / name
+    if done.returncode != 0 or not path.exists():
+        raise BenchError(f"bench {opts.bench} failed in {tree} (exit {done.returncode}):\n"
                          f"{_tail(done.stderr)}")
-    return dict(orjson.loads(report.read_bytes()))
-
-
-def _figures(report: dict[str, Any]) -> dict[str, dict[str, float]]:
-    return {source: {stage: float(r["wall_us_per_msg"][stage]) for stage in STAGES}
+    report = orjson.loads(path.read_bytes())
+    stages = STAGES[opts.bench]
+    if opts.bench == "state":
+        return {"enron": {stage: float(report["median_us"][stage]) for stage in stages}}
+    return {source: {stage: float(r["wall_us_per_msg"][stage]) for stage in stages}
             for source, r in report["sources"].items()}
 
 
@@ -123,9 +143,9 @@ def summarise(rounds: Sequence[dict[str, dict[str, dict[str, float]]]]
     ``rounds[i][side][source][stage]`` is one run's wall µs per message.
     """
     out: dict[str, dict[str, dict[str, Any]]] = {}
-    for source in rounds[0]["baseline"]:
+    for source, stages in rounds[0]["baseline"].items():
         out[source] = {}
-        for stage in STAGES:
+        for stage in stages:
             base = [r["baseline"][source][stage] for r in rounds]
             new = [r["change"][source][stage] for r in rounds]
             mb, mn = statistics.median(base), statistics.median(new)
@@ -140,11 +160,14 @@ def summarise(rounds: Sequence[dict[str, dict[str, dict[str, float]]]]
 
 
 def _markdown(report: dict[str, Any]) -> str:
+    what = "Detection" if report["bench"] == "detect" else "State"
+    size = (f"{report['messages']:,} messages per source; wall" if report["bench"] == "detect"
+            else f"median of {report['passes']} passes over the Enron stream;")
     lines = [
-        f"# Detection cost: this tree against `{report['ref']}` ({report['ref_commit'][:12]})",
+        f"# {what} cost: this tree against `{report['ref']}` ({report['ref_commit'][:12]})",
         "",
-        f"{report['rounds']} rounds of `bench detect` per side, alternating (order flipped "
-        f"each round), {report['messages']:,} messages per source; wall µs per message. "
+        f"{report['rounds']} rounds of `bench {report['bench']}` per side, alternating (order "
+        f"flipped each round), {size} µs per message. "
         "Ratio: change / baseline (below 1 is faster). Read the round ratios too: one round "
         "that disagrees with the others is the machine, not the code.",
         "",
@@ -157,7 +180,7 @@ def _markdown(report: dict[str, Any]) -> str:
             ratio = f"{s['ratio']:.3f}" if s["ratio"] is not None else "–"
             lines.append(f"| {source} | {stage} | {s['median_baseline']:.1f} | "
                          f"{s['median_change']:.1f} | {ratio} | {rounds} |")
-    lines += ["", "![detection ratio per round](ab.png)", ""]
+    lines += ["", "![headline ratio per round](ab.png)", ""]
     return "\n".join(lines)
 
 
@@ -166,19 +189,22 @@ def _plot(report: dict[str, Any], path: Path) -> Path:
 
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.2))
+    headline = STAGES[report["bench"]][-1]
     for source, stages in report["summary"].items():
-        ratios = [x for x in stages["detection"]["round_ratios"] if x is not None]
+        ratios = [x for x in stages[headline]["round_ratios"] if x is not None]
         ax.plot(range(1, len(ratios) + 1), ratios, marker="o", label=source)
     ax.axhline(1.0, color="grey", linewidth=1, linestyle="--")
     ax.set_xlabel("round")
-    ax.set_ylabel("detection, change / baseline")
+    ax.set_ylabel(f"{headline}, change / baseline")
     ax.set_title(f"this tree vs {report['ref']}")
     ax.legend()
     return _save(fig, path)
 
 
 def run_ab(opts: AbOptions, log: Callable[[str], None]) -> dict[str, Any]:
-    """Alternate ``bench detect`` between ``opts.ref`` and this tree; write the report."""
+    """Alternate the benchmark between ``opts.ref`` and this tree; write the report."""
+    if opts.bench not in STAGES:
+        raise BenchError(f"bench ab measures {' or '.join(STAGES)}, not {opts.bench!r}")
     try:
         root = Path(_git(Path(__file__).resolve().parent, "rev-parse", "--show-toplevel"))
     except BenchError as exc:
@@ -205,18 +231,18 @@ def run_ab(opts: AbOptions, log: Callable[[str], None]) -> dict[str, Any]:
             order = SIDES if i % 2 == 0 else SIDES[::-1]
             figures: dict[str, dict[str, dict[str, float]]] = {}
             for side in order:
-                report = _detect(trees[side], opts.out / "runs" / f"{side}-{i + 1}", opts)
-                figures[side] = _figures(report)
+                figures[side] = _run(trees[side], opts.out / "runs" / f"{side}-{i + 1}", opts)
                 log(f"round {i + 1}/{opts.rounds} {side}: " + ", ".join(
-                    f"{s} {f['detection']:.1f} µs" for s, f in figures[side].items()))
+                    f"{s} {f[STAGES[opts.bench][-1]]:.1f} µs" for s, f in figures[side].items()))
             rounds.append(figures)
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=root,
                        capture_output=True, check=False)
         shutil.rmtree(scratch, ignore_errors=True)
     result: dict[str, Any] = {
-        "command": "mailhawk bench ab", "ref": opts.ref, "ref_commit": commit,
-        "rounds": opts.rounds, "messages": opts.messages, "sources": list(opts.sources),
+        "command": "mailhawk bench ab", "bench": opts.bench, "ref": opts.ref,
+        "ref_commit": commit, "rounds": opts.rounds, "messages": opts.messages,
+        "passes": opts.passes, "sources": list(opts.sources),
         "runs": rounds, "summary": summarise(rounds),
     }
     (opts.out / "report.json").write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))

@@ -415,6 +415,8 @@ def detect(out: Path | None, sources: tuple[str, ...], messages: int, stream_dir
 @bench.command("ab")
 @click.option("--ref", required=True,
               help="Git ref of the baseline (a commit, branch or tag; e.g. HEAD~1).")
+@click.option("--bench", "which", type=click.Choice(["detect", "state"]), default="detect",
+              show_default=True, help="What to compare: `bench detect` or `bench state`.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Report folder [bench-results/ab-<time>].")
 @click.option("--source", "sources", type=click.Choice(["synthetic", "corpus"]), multiple=True,
@@ -428,36 +430,41 @@ def detect(out: Path | None, sources: tuple[str, ...], messages: int, stream_dir
 @click.option("--corpora", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Corpora folder [MAILHAWK_CORPORA, else ../shared/data/corpora].")
 @click.option("--seed", type=int, default=1, show_default=True, help="Synthetic stream seed.")
-def ab(ref: str, out: Path | None, sources: tuple[str, ...], rounds: int, messages: int,
-       corpora: Path | None, seed: int) -> None:
-    """Detection cost of this tree against REF, in alternating runs of `bench detect`.
+@click.option("--passes", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Passes of each `bench state` run (its median is the run's figure).")
+def ab(ref: str, which: str, out: Path | None, sources: tuple[str, ...], rounds: int,
+       messages: int, corpora: Path | None, seed: int, passes: int) -> None:
+    """Detection (or state) cost of this tree against REF, in alternating runs.
 
     The machine's speed swings 30-40% between minutes; only runs taken in turns compare. The
     baseline is checked out in a temporary git worktree with its C modules built; each run is
-    a fresh process. About a minute per round at the default size.
+    a fresh process. About a minute per round at the default size (detect), two (state).
     """
-    from bench.ab import AbOptions, run_ab
+    from bench.ab import STAGES, AbOptions, run_ab
     from bench.corpus import corpora_dir
 
     found = corpora_dir(corpora)
     if corpora and found is None:
         raise click.ClickException(f"no corpora at {corpora} (expected "
                                    f"{corpora}/enron-ham.tar.gz)")
+    if which == "state":
+        found = _corpora(corpora)  # the Enron stream
     if not sources:
         sources = ("synthetic", "corpus") if found else ("synthetic",)
     if "corpus" in sources and found is None:
         raise click.ClickException("--source corpus needs the corpora: pass --corpora DIR or "
                                    "set MAILHAWK_CORPORA")
     out = out or _default_out("ab")
-    opts = AbOptions(ref=ref, out=out, corpora=found.resolve() if found else None,
-                     sources=sources, rounds=rounds, messages=messages, seed=seed)
+    opts = AbOptions(ref=ref, out=out, corpora=found, bench=which, sources=sources,
+                     rounds=rounds, messages=messages, seed=seed, passes=passes)
     try:
         report = run_ab(opts, log=_echo)
     except (MailhawkError, OSError) as exc:
         raise _fail(exc) from None
+    headline = STAGES[which][-1]
     for source, stages in report["summary"].items():
-        d = stages["detection"]
-        _echo(f"  {source}: detection {d['median_baseline']:.1f} -> {d['median_change']:.1f} "
+        d = stages[headline]
+        _echo(f"  {source}: {headline} {d['median_baseline']:.1f} -> {d['median_change']:.1f} "
               f"µs (x{d['ratio']}; rounds " + ", ".join(f"{x:.2f}" for x in d["round_ratios"]
                                                      if x is not None) + ")")
     _echo(f"report: {out / 'report.md'} (numbers in report.json)")

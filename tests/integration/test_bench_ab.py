@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from bench.ab import STAGES, summarise
 from bench.cli import bench
+from bench.corpus import corpora_dir
 
 pytestmark = pytest.mark.integration
 
@@ -56,7 +57,7 @@ def test_ab_against_head_alternates_both_sides_and_removes_its_worktree(
     for run in report["runs"]:
         assert set(run) == {"baseline", "change"}
         for side in run.values():
-            assert set(side["synthetic"]) == set(STAGES)
+            assert set(side["synthetic"]) == set(STAGES["detect"])
             assert side["synthetic"]["detection"] > 0
     # Each run's own report is kept, and the baseline ran its C modules, not the fallbacks.
     for name in ("baseline-1", "change-1", "baseline-2", "change-2"):
@@ -105,10 +106,26 @@ def test_a_failing_run_removes_the_worktree(tmp_path: Path) -> None:
 
 def test_summary_ratios_are_change_over_baseline_per_round_and_of_medians() -> None:
     def run(base: float, new: float) -> dict:
-        return {side: {"s": {stage: v for stage in STAGES}}
+        return {side: {"s": {stage: v for stage in STAGES["detect"]}}
                 for side, v in (("baseline", base), ("change", new))}
 
     s = summarise([run(100.0, 80.0), run(120.0, 90.0), run(110.0, 99.0)])["s"]["detection"]
     assert s["median_baseline"] == 110.0 and s["median_change"] == 90.0
     assert s["ratio"] == round(90.0 / 110.0, 3)
     assert s["round_ratios"] == [0.8, 0.75, 0.9]
+
+
+@needs_git
+@pytest.mark.skipif(corpora_dir() is None, reason="corpora not found (MAILHAWK_CORPORA)")
+def test_ab_compares_the_state_layer_on_the_enron_stream(tmp_path: Path) -> None:
+    out = tmp_path / "ab"
+    result = CliRunner().invoke(bench, ["ab", "--ref", "HEAD", "--bench", "state",
+                                        "--rounds", "1", "--passes", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    assert report["bench"] == "state"
+    summary = report["summary"]["enron"]
+    assert set(summary) == set(STAGES["state"])
+    assert summary["wall"]["median_baseline"] > 0 and summary["wall"]["ratio"] is not None
+    assert (out / "runs" / "baseline-1" / "state_cost.json").exists()
+    assert "# State cost" in (out / "report.md").read_text()
