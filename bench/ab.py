@@ -44,7 +44,7 @@ import orjson
 
 from bench.run import BenchError
 
-__all__ = ["AbOptions", "run_ab"]
+__all__ = ["STAGES", "AbOptions", "run_ab", "summarise"]
 
 STAGES: Final[dict[str, tuple[str, ...]]] = {
     "detect": ("features", "heuristics", "models", "detection"),
