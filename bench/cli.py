@@ -42,6 +42,14 @@ def _corpora(corpora: Path | None) -> Path:
     return found
 
 
+# Options several commands share, spelt once.
+_corpora_option = click.option(
+    "--corpora", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Corpora folder [MAILHAWK_CORPORA, else ../shared/data/corpora].")
+_seed_option = click.option("--seed", type=int, default=1, show_default=True,
+                            help="Synthetic stream seed.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def bench() -> None:
     """Benchmark harness: synthetic and corpus streams, speed, latency and efficacy reports."""
@@ -87,8 +95,7 @@ def generate(out: Path, tenants: int, days: int, seed: int,
 @bench.command("corpus")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for stream.jsonl, labels.jsonl and manifest.json.")
-@click.option("--corpora", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Corpora folder [MAILHAWK_CORPORA, else ../shared/data/corpora].")
+@_corpora_option
 @click.option("--normalise/--raw-headers", default=True, show_default=True,
               help="Strip corpus-specific headers that leak labels (read efficacy only on "
                    "normalised streams).")
@@ -266,8 +273,7 @@ def scale(out: Path | None, full: bool, populations: tuple[int, ...], measure: i
 @bench.command("state")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Report folder [bench-results/state-<time>].")
-@click.option("--corpora", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Corpora folder [MAILHAWK_CORPORA, else ../shared/data/corpora].")
+@_corpora_option
 @click.option("--passes", type=click.IntRange(min=1), default=5, show_default=True,
               help="Timed replays from an empty store (the median is reported).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
@@ -372,9 +378,8 @@ def seed_spread(out: Path | None, corpora: Path | None, seeds: tuple[int, ...],
 @click.option("--stream", "stream_dir", type=click.Path(file_okay=False, exists=True,
                                                         path_type=Path), default=None,
               help="Folder with stream.jsonl (for --source stream).")
-@click.option("--corpora", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Corpora folder [MAILHAWK_CORPORA, else ../shared/data/corpora].")
-@click.option("--seed", type=int, default=1, show_default=True, help="Synthetic stream seed.")
+@_corpora_option
+@_seed_option
 @click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
               help="Records per consumed batch (the engine default).")
 @click.option("--partitions", type=click.IntRange(min=1), default=4, show_default=True,
@@ -427,9 +432,8 @@ def detect(out: Path | None, sources: tuple[str, ...], messages: int, stream_dir
                    "rounds of the same code measured 0.87-1.02 apart.")
 @click.option("--messages", type=click.IntRange(min=1), default=12_000, show_default=True,
               help="Messages per source and run.")
-@click.option("--corpora", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Corpora folder [MAILHAWK_CORPORA, else ../shared/data/corpora].")
-@click.option("--seed", type=int, default=1, show_default=True, help="Synthetic stream seed.")
+@_corpora_option
+@_seed_option
 @click.option("--passes", type=click.IntRange(min=1), default=3, show_default=True,
               help="Passes of each `bench state` run (its median is the run's figure).")
 def ab(ref: str, which: str, out: Path | None, sources: tuple[str, ...], rounds: int,
