@@ -227,6 +227,8 @@ def run_ab(opts: AbOptions, log: Callable[[str], None]) -> dict[str, Any]:
                              f"slower fallbacks):\n{_tail(built.stderr)}")
         trees = {"baseline": tree, "change": root}
         rounds: list[dict[str, dict[str, dict[str, float]]]] = []
+        log(f"{2 * opts.rounds} runs of `bench {opts.bench}`, one process each (30-90 s at the "
+            "default size); each prints its figure when done")
         for i in range(opts.rounds):
             order = SIDES if i % 2 == 0 else SIDES[::-1]
             figures: dict[str, dict[str, dict[str, float]]] = {}
