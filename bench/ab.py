@@ -12,7 +12,11 @@ How
 ---
 The baseline is checked out with ``git worktree add --detach`` into a temporary folder and its
 C modules (every ``[[tool.setuptools.ext-modules]]`` of *its* ``pyproject.toml``) are built in
-place: without them it would run its slower numpy fallbacks and flatter the change. Then each
+place: without them it would run its slower numpy fallbacks and flatter the change. This
+tree's own builds must be current: a C source newer than its build (an edit not yet
+reinstalled) stops the command, because the stale build would be measured as the change; it
+is not rebuilt here, since overwriting a loaded module can crash the processes using it.
+Then each
 round runs the chosen benchmark once per side (``bench detect``, or ``bench state`` for the
 state layer), each in a fresh process whose working directory and ``PYTHONPATH`` are that
 side's tree, on the same input (sources, messages, seed, corpora; passes for state). The
@@ -35,8 +39,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 from typing import Any, Final
 
@@ -96,6 +102,22 @@ def _git(repo: Path, *args: str) -> str:
     if done.returncode != 0:
         raise BenchError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
     return done.stdout.strip()
+
+
+def _stale_builds(root: Path) -> list[str]:
+    """C sources of ``root``'s ext modules that are newer than their build (or unbuilt)."""
+    conf = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    stale = []
+    for mod in conf.get("tool", {}).get("setuptools", {}).get("ext-modules", []):
+        *package, name = mod["name"].split(".")
+        folder = root.joinpath(*package)
+        builds = [folder / f"{name}{suffix}" for suffix in EXTENSION_SUFFIXES
+                  if (folder / f"{name}{suffix}").exists()]
+        newest = max((b.stat().st_mtime for b in builds), default=None)
+        for source in mod["sources"]:
+            if newest is None or (root / source).stat().st_mtime > newest:
+                stale.append(source)
+    return stale
 
 
 def _tail(text: str, lines: int = 15) -> str:
@@ -211,6 +233,11 @@ def run_ab(opts: AbOptions, log: Callable[[str], None]) -> dict[str, Any]:
         raise BenchError(f"bench ab compares source trees: run it from a git checkout of "
                          f"mailhawk installed with `pip install -e .` ({exc})") from None
     commit = _git(root, "rev-parse", "--verify", f"{opts.ref}^{{commit}}")
+    stale = _stale_builds(root)
+    if stale:
+        raise BenchError(f"{', '.join(stale)} changed since it was built: the change would be "
+                         "measured with its old build; reinstall first (`pip install -e .`, as "
+                         "./dev.sh does)")
     # Absolute: each run's process works in its own tree, and reads and writes go there.
     opts = replace(opts, out=opts.out.resolve(),
                    corpora=opts.corpora.resolve() if opts.corpora else None)

@@ -8,13 +8,15 @@ gone afterwards, also when a run fails.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from bench.ab import STAGES, summarise
+from bench.ab import STAGES, _stale_builds, summarise
 from bench.cli import bench
 from bench.corpus import corpora_dir
 
@@ -129,3 +131,20 @@ def test_ab_compares_the_state_layer_on_the_enron_stream(tmp_path: Path) -> None
     assert summary["wall"]["median_baseline"] > 0 and summary["wall"]["ratio"] is not None
     assert (out / "runs" / "baseline-1" / "state_cost.json").exists()
     assert "# State cost" in (out / "report.md").read_text()
+
+
+def test_a_c_source_newer_than_its_build_is_reported(tmp_path: Path) -> None:
+    # A tree with one ext module: stale when unbuilt or edited after its build, not after.
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        '[[tool.setuptools.ext-modules]]\nname = "pkg._fast"\nsources = ["pkg/_fast.c"]\n')
+    source = tmp_path / "pkg" / "_fast.c"
+    source.write_text("/* c */")
+    assert _stale_builds(tmp_path) == ["pkg/_fast.c"]  # never built
+    build = tmp_path / "pkg" / f"_fast{EXTENSION_SUFFIXES[0]}"
+    build.write_bytes(b"")
+    os.utime(source, (1_000_000, 1_000_000))
+    os.utime(build, (2_000_000, 2_000_000))
+    assert _stale_builds(tmp_path) == []
+    os.utime(source, (3_000_000, 3_000_000))  # edited after the build
+    assert _stale_builds(tmp_path) == ["pkg/_fast.c"]
