@@ -16,10 +16,10 @@ place: without them it would run its slower numpy fallbacks and flatter the chan
 tree's own builds must be current: a C source newer than its build (an edit not yet
 reinstalled) stops the command, because the stale build would be measured as the change; it
 is not rebuilt here, since overwriting a loaded module can crash the processes using it.
-Then each
-round runs the chosen benchmark once per side (``bench detect``, or ``bench state`` for the
-state layer), each in a fresh process whose working directory and ``PYTHONPATH`` are that
-side's tree, on the same input (sources, messages, seed, corpora; passes for state). The
+
+Then each round runs the chosen benchmark once per side (``bench detect``, or ``bench state``
+for the state layer), each in a fresh process whose working directory and ``PYTHONPATH`` are
+that side's tree, on the same input (sources, messages, seed, corpora; passes for state). The
 order alternates per round (baseline first, then the change first), so a drift of the
 machine's speed during a round does not always favour the same side. The worktree is
 removed at the end, also after a failure.
@@ -244,7 +244,11 @@ def run_ab(opts: AbOptions, log: Callable[[str], None]) -> dict[str, Any]:
     opts.out.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="mailhawk-ab-"))
     tree = scratch / "baseline"
-    _git(root, "worktree", "add", "--detach", str(tree), commit)
+    try:
+        _git(root, "worktree", "add", "--detach", str(tree), commit)
+    except BenchError:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
     try:
         log(f"baseline {opts.ref} ({commit[:12]}) checked out in {tree}; building its C modules")
         built = subprocess.run([sys.executable, "-c", _BUILD], cwd=tree, capture_output=True,
