@@ -14,7 +14,7 @@ from typing import Final
 import orjson
 
 from schemas.errors import RecordTooLargeError, SchemaError
-from schemas.records import DeadLetter, DirectoryEntry, MailRecord, Verdict
+from schemas.records import DeadLetter, DirectoryEntry, Feedback, MailRecord, Verdict
 
 DEFAULT_MAX_RECORD_BYTES: Final = 4 * 1024 * 1024
 
@@ -45,6 +45,23 @@ def decode_directory(raw: bytes | None) -> DirectoryEntry:
         return DirectoryEntry.from_dict(orjson.loads(raw))
     except orjson.JSONDecodeError as exc:
         raise SchemaError("invalid_json", f"record is not valid JSON: {exc}") from None
+
+
+def decode_feedback(raw: bytes | None, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Feedback:
+    """Parse and validate one feedback record; raises SchemaError (never anything else)."""
+    if raw is None:
+        raise SchemaError("empty", "feedback record has no value")
+    if len(raw) > max_bytes:
+        raise RecordTooLargeError(len(raw), max_bytes)
+    try:
+        return Feedback.from_dict(orjson.loads(raw))
+    except orjson.JSONDecodeError as exc:
+        raise SchemaError("invalid_json", f"record is not valid JSON: {exc}") from None
+
+
+def encode_feedback(feedback: Feedback) -> bytes:
+    """Serialise a feedback record."""
+    return orjson.dumps(feedback.to_dict())
 
 
 def encode_mail(record: MailRecord) -> bytes:

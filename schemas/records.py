@@ -500,6 +500,84 @@ class DirectoryEntry:
         return entry
 
 
+# --------------------------------------------------------------------------- Feedback
+
+FEEDBACK_SCHEMA_VERSION: Final = 1
+FEEDBACK_LABELS: Final[frozenset[str]] = frozenset({"attack", "ham"})
+FEEDBACK_SOURCES: Final[frozenset[str]] = frozenset({"user", "analyst", "release"})
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """What a person said about one message mailhawk scored (the ``feedback`` topic).
+
+    ``label`` is the truth as that person reports it: ``attack`` (a user's "report phishing"
+    button, an analyst's confirmation) or ``ham`` (a release from quarantine, an analyst
+    clearing a false alarm). ``source`` says who: ``user``, ``analyst`` or ``release`` (the
+    quarantine's release action, which is a ham label by itself). ``mail`` is the message
+    itself when the reporter had it (a report button forwards it): only such feedback can
+    become a training row, since verdicts never carry the body.
+    """
+
+    tenant_id: str
+    message_id: str
+    label: str
+    source: str
+    reported_at: float
+    attack_type: str = ""
+    recipient: str = ""
+    mail: MailRecord | None = None
+    schema_version: int = FEEDBACK_SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema_version": self.schema_version, "tenant_id": self.tenant_id,
+                "message_id": self.message_id, "label": self.label, "source": self.source,
+                "reported_at": self.reported_at, "attack_type": self.attack_type,
+                "recipient": self.recipient,
+                "mail": None if self.mail is None else self.mail.to_dict()}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Feedback:
+        """Validate and build; raises SchemaError naming the offending field."""
+        d = _obj(d, "")
+        _version(d, FEEDBACK_SCHEMA_VERSION)
+        for name in ("tenant_id", "message_id"):
+            if not _str(d, name, ""):
+                raise SchemaError("invalid_value", f"field {name!r} is empty", name)
+        label, source = _str(d, "label", ""), _str(d, "source", "")
+        if label not in FEEDBACK_LABELS:
+            raise SchemaError("invalid_value", f"field 'label' must be one of "
+                              f"{sorted(FEEDBACK_LABELS)}, got {label!r}", "label")
+        if source not in FEEDBACK_SOURCES:
+            raise SchemaError("invalid_value", f"field 'source' must be one of "
+                              f"{sorted(FEEDBACK_SOURCES)}, got {source!r}", "source")
+        if source == "release" and label != "ham":
+            raise SchemaError("invalid_value", "a release is a ham label: 'label' must be "
+                              "'ham' when 'source' is 'release'", "label")
+        attack_type = _str(d, "attack_type", "", "")
+        if attack_type and (attack_type not in ATTACK_TYPES or attack_type == "none"
+                            or label != "attack"):
+            raise SchemaError("invalid_value", "field 'attack_type' must be empty or, for an "
+                              f"attack, one of {sorted(set(ATTACK_TYPES) - {'none'})}, got "
+                              f"{attack_type!r}", "attack_type")
+        raw_mail = d.get("mail")
+        mail = None
+        if raw_mail is not None:
+            try:
+                mail = MailRecord.from_dict(raw_mail)
+            except SchemaError as exc:
+                where = f"mail.{exc.field}" if exc.field else "mail"
+                raise SchemaError(exc.kind, f"mail: {exc}", where) from None
+            except (TypeError, ValueError, AttributeError) as exc:
+                raise SchemaError("invalid_value", f"mail does not match the MailRecord "
+                                  f"schema: {exc}", "mail") from None
+            if (mail.tenant_id, mail.message_id) != (d["tenant_id"], d["message_id"]):
+                raise SchemaError("invalid_value", "'mail' is another message: its tenant_id "
+                                  "and message_id must equal the feedback's", "mail")
+        return cls(d["tenant_id"], d["message_id"], label, source, _num(d, "reported_at", ""),
+                   attack_type, _str(d, "recipient", "", "").lower(), mail)
+
+
 # --------------------------------------------------------------------------- Verdict
 
 VERDICT_TIMING_FIELDS: Final = ("scored_at", "latency_ms")

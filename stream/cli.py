@@ -270,6 +270,51 @@ def state_stats(state_dir: str) -> None:
     click.echo(orjson.dumps(stats(Path(state_dir)), option=orjson.OPT_INDENT_2).decode())
 
 
+# ---------------------------------------------------------------------------- feedback
+
+
+@main.group()
+def feedback() -> None:
+    """The feedback service: reports, labels and releases joined to verdicts."""
+
+
+@feedback.command("run")
+@click.option("--bootstrap-servers", envvar="MAILHAWK_BOOTSTRAP_SERVERS",
+              default="127.0.0.1:9092", show_default=True, help="[MAILHAWK_BOOTSTRAP_SERVERS]")
+@click.option("--verdict-topic", envvar="MAILHAWK_VERDICT_TOPIC", default="mail.verdicts",
+              show_default=True, help="The engine's verdicts [MAILHAWK_VERDICT_TOPIC].")
+@click.option("--feedback-topic", envvar="MAILHAWK_FEEDBACK_TOPIC", default="mail.feedback",
+              show_default=True, help="Feedback records, keyed by tenant, co-partitioned "
+              "with the verdicts [MAILHAWK_FEEDBACK_TOPIC].")
+@click.option("--training-topic", envvar="MAILHAWK_TRAINING_TOPIC",
+              default="mailhawk.training", show_default=True,
+              help="Labelled examples out [MAILHAWK_TRAINING_TOPIC].")
+@click.option("--dead-letter-topic", envvar="MAILHAWK_DEAD_LETTER_TOPIC",
+              default="mail.deadletter", show_default=True,
+              help="Unreadable feedback, original bytes and reason [MAILHAWK_DEAD_LETTER_TOPIC].")
+@click.option("--group", envvar="MAILHAWK_FEEDBACK_GROUP", default="mailhawk-feedback",
+              show_default=True, help="Consumer group (and Faust app id) "
+              "[MAILHAWK_FEEDBACK_GROUP].")
+@click.option("--state-dir", envvar="MAILHAWK_FEEDBACK_STATE_DIR",
+              default=".mailhawk/feedback", show_default=True,
+              help="Faust's RocksDB tables [MAILHAWK_FEEDBACK_STATE_DIR].")
+@click.option("--port", envvar="MAILHAWK_FEEDBACK_PORT", type=int, default=9465,
+              show_default=True, help="/metrics, /healthz, /readyz [MAILHAWK_FEEDBACK_PORT].")
+@click.option("--host", envvar="MAILHAWK_FEEDBACK_HOST", default="127.0.0.1",
+              show_default=True, help="[MAILHAWK_FEEDBACK_HOST]")
+@click.option("--partitions", envvar="MAILHAWK_PARTITIONS", type=int, default=8,
+              show_default=True, help="Partitions of topics it creates when the verdict topic "
+              "does not exist yet (else the verdict topic's) [MAILHAWK_PARTITIONS].")
+@click.option("--retention-days", envvar="MAILHAWK_FEEDBACK_RETENTION_DAYS", type=int,
+              default=30, show_default=True, help="How long verdicts are remembered for "
+              "joining [MAILHAWK_FEEDBACK_RETENTION_DAYS].")
+def feedback_run(**flags: Any) -> None:
+    """Join feedback to verdicts: outcome metrics, training examples, dead letters."""
+    from stream.feedback import FeedbackConfig, run
+
+    run(FeedbackConfig(**flags))
+
+
 def _register_bench() -> None:
     from bench.cli import bench
 

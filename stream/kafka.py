@@ -19,6 +19,7 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 from stream.config import EngineConfig
 from stream.errors import KafkaError
+from stream.feedback import FeedbackConfig
 
 MAX_MESSAGE_BYTES: Final = 64 * 1024 * 1024
 
@@ -181,8 +182,51 @@ def ensure_topics(cfg: EngineConfig, *, timeout: float = 15.0) -> None:
         # gives a worker the directory partition of every input partition it owns.
         wanted[cfg.directory_topic] = {"cleanup.policy": "compact", "retention.ms": "-1",
                                        "retention.bytes": "-1"}
+    _create_missing(admin, wanted, cfg.partitions, cfg.replication_factor, timeout)
+
+
+def ensure_feedback_topics(cfg: FeedbackConfig, *, timeout: float = 15.0) -> int:
+    """Create the feedback service's topics when missing; returns their partition count.
+
+    The count is the verdict topic's when it exists: feedback must be co-partitioned with
+    the verdicts it is joined to. A feedback topic that exists with another count cannot be
+    joined and stops the service with what to do.
+    """
+    admin = AdminClient({"bootstrap.servers": cfg.bootstrap_servers})
+    topics = admin.list_topics(timeout=timeout).topics
+    verdicts = topics.get(cfg.verdict_topic)
+    partitions = len(verdicts.partitions) if verdicts is not None else cfg.partitions
+    have = topics.get(cfg.feedback_topic)
+    if have is not None and len(have.partitions) != partitions:
+        raise KafkaError(f"topic {cfg.feedback_topic} has {len(have.partitions)} partitions "
+                         f"and {cfg.verdict_topic} has {partitions}: feedback must be "
+                         "co-partitioned with the verdicts (same count, keyed by tenant); "
+                         "recreate the feedback topic with the verdict topic's count")
+    week, month = str(7 * 24 * 3600 * 1000), str(30 * 24 * 3600 * 1000)
+    wanted = {
+        cfg.verdict_topic: {"cleanup.policy": "delete", "retention.ms": week,
+                            "retention.bytes": "-1"},
+        cfg.feedback_topic: {"cleanup.policy": "delete", "retention.ms": month,
+                             "retention.bytes": "-1", "max.message.bytes": str(
+                                 MAX_MESSAGE_BYTES)},
+        # Labelled examples are kept until a retraining has read them: no time limit.
+        cfg.training_topic: {"cleanup.policy": "delete", "retention.ms": "-1",
+                             "retention.bytes": "-1", "max.message.bytes": str(
+                                 MAX_MESSAGE_BYTES)},
+        cfg.dead_letter_topic: {"cleanup.policy": "delete", "retention.ms": month,
+                                "retention.bytes": "-1",
+                                "max.message.bytes": str(MAX_MESSAGE_BYTES)},
+    }
+    _create_missing(admin, {k: v for k, v in wanted.items() if k not in topics}, partitions,
+                    cfg.replication_factor, timeout)
+    return partitions
+
+
+def _create_missing(admin: AdminClient, wanted: dict[str, dict[str, str]], partitions: int,
+                    replication_factor: int, timeout: float) -> None:
+    """Create the topics of ``wanted`` (name → config) that do not exist yet."""
     existing = admin.list_topics(timeout=timeout).topics
-    new = [NewTopic(name, cfg.partitions, cfg.replication_factor, config=conf)
+    new = [NewTopic(name, partitions, replication_factor, config=conf)
            for name, conf in wanted.items() if name not in existing]
     if not new:
         return
@@ -198,6 +242,7 @@ def ensure_topics(cfg: EngineConfig, *, timeout: float = 15.0) -> None:
 __all__ = [
     "LatchingProducer",
     "consumer_config",
+    "ensure_feedback_topics",
     "ensure_topics",
     "producer_config",
     "restore_consumer_config",

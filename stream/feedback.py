@@ -1,0 +1,322 @@
+"""The feedback service: what people say about verdicts, joined to the verdicts it concerns.
+
+A security team learns how mailhawk does from three kinds of outcome: a recipient reports a
+message as phishing, an analyst labels one, the quarantine releases one. Each arrives as a
+``Feedback`` record on the feedback topic (``schemas/jsonschema/feedback.schema.json``). This
+service (``mailhawk feedback``, one or more processes in their own consumer group, apart from
+the engine) joins each to the verdict of its message and
+
+- counts the outcome in Prometheus: ``mailhawk_feedback_outcomes_total{outcome, attack_type,
+  action, source}``, where ``outcome`` is ``caught`` (an attack that was held), ``missed`` (an
+  attack that was delivered, warned or not), ``false_alarm`` (ham that was held), ``cleared``
+  (ham that was delivered) or ``unmatched`` (no verdict known for it). Windowed efficacy and
+  false-positive estimates are ``increase()`` of it over the window one wants (the recording
+  rules in ``deploy/prometheus``): a counter keeps every window answerable, where a table of
+  fixed windows would answer one;
+- produces a labelled training example per feedback to the training topic: the label, the
+  verdict it corrects or confirms, and the message itself when the reporter attached it
+  (a report button forwards it), which ``mailhawk train --feedback FILE`` replays as training
+  rows;
+- dead-letters feedback it cannot read, with the original bytes and the reason, as the
+  engine does.
+
+This is DESIGN.md's place for faust-streaming: low volume on the feedback side, tables in
+RocksDB (rocksdict) with Faust's changelog topics, its web server for ``/metrics``. The verdict
+side is the engine's whole output, so the service keeps only a summary of each verdict
+(action, type, score, versions: ~150 bytes) in a table of daily windows that expire after
+``retention_days``; feedback about an older message is ``unmatched``.
+
+Both topics are keyed by tenant and must be co-partitioned (same partition count, same
+partitioner: the engine produces verdicts with librdkafka's default, CRC32 of the key), so a
+message's feedback is read by the process that holds its verdict. Each feedback is counted
+once per (message, recipient, source): a second click of the same report button is not a
+second missed attack. Faust commits offsets apart from its tables, so a crash between the two
+can count a feedback twice; the counts are estimates of rates, not a ledger.
+
+No address, subject or body reaches a metric label or a log line: labels are drawn from
+fixed sets, logs name topic, partition and offset.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any, Final, NamedTuple
+
+import orjson
+
+from schemas import ACTIONS, ATTACK_TYPES, DeadLetter, Feedback, SchemaError, decode_feedback
+
+log = logging.getLogger(__name__)
+
+OUTCOMES: Final = ("caught", "missed", "false_alarm", "cleared", "unmatched")
+HELD: Final = frozenset({"quarantine", "block"})
+TRAINING_SCHEMA_VERSION: Final = 1
+_SEP: Final = "\x1f"  # between tenant and message id in table keys; in neither by the schema
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackConfig:
+    """Where the service reads and writes, and how long it remembers verdicts."""
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    verdict_topic: str = "mail.verdicts"
+    feedback_topic: str = "mail.feedback"
+    training_topic: str = "mailhawk.training"
+    dead_letter_topic: str = "mail.deadletter"
+    group: str = "mailhawk-feedback"
+    state_dir: str = ".mailhawk/feedback"
+    port: int = 9465
+    host: str = "127.0.0.1"
+    partitions: int = 8
+    replication_factor: int = 1
+    retention_days: int = 30
+    max_record_bytes: int = 4 * 1024 * 1024
+
+
+class Judgement(NamedTuple):
+    """One feedback's outcome and the metric labels it is counted under."""
+
+    outcome: str
+    attack_type: str
+    action: str
+
+
+def verdict_key(tenant_id: str, message_id: str) -> str:
+    """The table key of a message's verdict summary."""
+    return tenant_id + _SEP + message_id
+
+
+def summarise_verdict(raw: bytes | None) -> tuple[str, dict[str, Any]] | None:
+    """The table key and summary of a verdict record; None when it is not a readable verdict.
+
+    The summary keeps what a feedback is judged by and what a training example cites: no
+    recipients, no hit evidence (that stays on the verdict topic).
+    """
+    try:
+        doc = orjson.loads(raw or b"")
+        summary = {"action": doc["action"], "attack_type": doc["attack_type"],
+                   "score": float(doc["score"]), "decided_by": doc.get("decided_by", ""),
+                   "model_version": doc["model_version"],
+                   "rules_version": doc["rules_version"], "scored_at": float(doc["scored_at"]),
+                   "detectors": sorted({h["detector"] for h in doc.get("hits", ())})}
+        return verdict_key(doc["tenant_id"], doc["message_id"]), summary
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
+
+
+def judge(summary: Mapping[str, Any] | None, feedback: Feedback) -> Judgement:
+    """The outcome of ``feedback`` against its verdict summary (None: no verdict known).
+
+    An attack counts as caught only when it was held (quarantine or block), as in every
+    efficacy figure of this project: a warned attack reached the inbox. The attack type is
+    the verdict's when it named one, else the reporter's, else ``unknown``.
+    """
+    if summary is None:
+        return Judgement("unmatched", feedback.attack_type or "unknown", "unknown")
+    action = str(summary.get("action", "unknown"))
+    verdict_type = str(summary.get("attack_type", "none"))
+    held = action in HELD
+    if feedback.label == "attack":
+        named = verdict_type if verdict_type not in ("", "none") else ""
+        return Judgement("caught" if held else "missed",
+                         named or feedback.attack_type or "unknown", action)
+    return Judgement("false_alarm" if held else "cleared", verdict_type or "none", action)
+
+
+def training_example(feedback: Feedback, summary: Mapping[str, Any] | None,
+                     judgement: Judgement) -> dict[str, Any]:
+    """The training topic's record for one feedback."""
+    return {"schema_version": TRAINING_SCHEMA_VERSION, "tenant_id": feedback.tenant_id,
+            "message_id": feedback.message_id, "label": feedback.label,
+            "attack_type": feedback.attack_type, "source": feedback.source,
+            "reported_at": feedback.reported_at, "outcome": judgement.outcome,
+            "verdict": None if summary is None else dict(summary),
+            "mail": None if feedback.mail is None else feedback.mail.to_dict()}
+
+
+class FeedbackMetrics:
+    """The service's Prometheus series, in a registry of its own (served by Faust's web)."""
+
+    def __init__(self) -> None:
+        from prometheus_client import CollectorRegistry, Counter
+
+        self.registry = CollectorRegistry()
+        self.outcomes = Counter(
+            "mailhawk_feedback_outcomes_total",
+            "Feedback by outcome (caught, missed, false_alarm, cleared, unmatched), the "
+            "verdict's attack type and action, and who said it",
+            ["outcome", "attack_type", "action", "source"], registry=self.registry)
+        self.verdicts = Counter("mailhawk_feedback_verdicts_total",
+                                "Verdict summaries kept for joining", registry=self.registry)
+        self.unreadable_verdicts = Counter(
+            "mailhawk_feedback_unreadable_verdicts_total",
+            "Records of the verdict topic that are not verdicts (skipped)",
+            registry=self.registry)
+        self.duplicates = Counter("mailhawk_feedback_duplicates_total",
+                                  "Feedback already counted for the same message, recipient "
+                                  "and source", registry=self.registry)
+        self.dead_letters = Counter("mailhawk_feedback_dead_letters_total",
+                                    "Feedback records dead-lettered, by reason",
+                                    ["kind"], registry=self.registry)
+        self.examples = Counter("mailhawk_feedback_training_examples_total",
+                                "Training examples produced, by label and whether they carry "
+                                "the message", ["label", "with_mail"], registry=self.registry)
+        for outcome in OUTCOMES:  # every series exists from the start, so rates are defined
+            self.outcomes.labels(outcome, "unknown", "unknown", "user")
+
+    def render(self) -> bytes:
+        from prometheus_client import generate_latest
+
+        return generate_latest(self.registry)
+
+
+def _label(value: str, allowed: tuple[str, ...] | frozenset[str]) -> str:
+    """A metric label from a fixed set, so no reported text can become a series."""
+    return value if value in allowed else "unknown"
+
+
+def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> Any:
+    """The Faust app of the service (agents, tables and web pages registered)."""
+    import faust
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    metrics = metrics or FeedbackMetrics()
+    app = faust.App(
+        cfg.group,
+        broker=f"kafka://{cfg.bootstrap_servers}",
+        store="rocksdb://",
+        datadir=cfg.state_dir,
+        topic_partitions=cfg.partitions,
+        topic_replication_factor=cfg.replication_factor,
+        consumer_auto_offset_reset="earliest",
+        # The engine's consumer timing: a short session lets a group form in seconds.
+        broker_session_timeout=6.0,
+        broker_heartbeat_interval=1.0,
+        web_enabled=True,
+        web_port=cfg.port,
+        web_bind=cfg.host,
+        key_serializer="raw",
+        value_serializer="raw",
+    )
+    verdicts = app.topic(cfg.verdict_topic, key_type=bytes, value_type=bytes,
+                         partitions=cfg.partitions)
+    feedback = app.topic(cfg.feedback_topic, key_type=bytes, value_type=bytes,
+                         partitions=cfg.partitions)
+    training = app.topic(cfg.training_topic, key_type=bytes, value_type=bytes,
+                         partitions=cfg.partitions)
+    dead_letters = app.topic(cfg.dead_letter_topic, key_type=bytes, value_type=bytes,
+                             partitions=cfg.partitions)
+    day = timedelta(days=1)
+    as_json = faust.Schema(key_serializer="json", value_serializer="json")
+    summaries = app.Table("verdict-summaries", default=dict, partitions=cfg.partitions,
+                          schema=as_json).tumbling(day, expires=timedelta(days=cfg.retention_days))
+    counted = app.Table("feedback-counted", default=int, partitions=cfg.partitions,
+                        schema=as_json)
+    actions = frozenset(ACTIONS) | {"unknown"}
+    types = frozenset(ATTACK_TYPES) | {"unknown"}
+
+    def lookup(key: str) -> dict[str, Any] | None:
+        windows = summaries[key]
+        for back in range(cfg.retention_days + 1):  # newest day first; ~31 reads, rare
+            found = windows.delta(day * back)
+            if found:
+                return dict(found)
+        return None
+
+    @app.agent(verdicts)
+    async def keep_verdicts(stream: Any) -> None:
+        async for event in stream.events():
+            item = summarise_verdict(event.value)
+            if item is None:
+                metrics.unreadable_verdicts.inc()
+                continue
+            summaries[item[0]] = item[1]
+            metrics.verdicts.inc()
+
+    @app.agent(feedback)
+    async def judge_feedback(stream: Any) -> None:
+        async for event in stream.events():
+            try:
+                fb = decode_feedback(event.value, cfg.max_record_bytes)
+            except SchemaError as exc:
+                await dead_letter(event, exc.kind, str(exc), exc.field)
+                continue
+            try:
+                await judge_one(fb)
+            except Exception as exc:  # one bad record must not stop the service
+                log.exception("feedback %s[%d]@%d failed", event.message.topic,
+                              event.message.partition, event.message.offset)
+                await dead_letter(event, "processing_error",
+                                  f"the feedback service failed on this record: "
+                                  f"{type(exc).__name__}", "")
+
+    async def dead_letter(event: Any, kind: str, error: str, field: str) -> None:
+        message = event.message
+        letter = DeadLetter(event.value or b"", event.key, message.topic, message.partition,
+                            message.offset, kind, error, field, time.time())
+        await dead_letters.send(key=event.key, value=letter.original, headers=letter.headers())
+        metrics.dead_letters.labels(kind).inc()
+        log.warning("dead letter %s[%d]@%d: %s", message.topic, message.partition,
+                    message.offset, kind)
+
+    async def judge_one(fb: Feedback) -> None:
+        once = _SEP.join((fb.tenant_id, fb.message_id, fb.recipient, fb.source))
+        if counted[once]:
+            metrics.duplicates.inc()
+            return
+        counted[once] = 1
+        summary = lookup(verdict_key(fb.tenant_id, fb.message_id))
+        j = judge(summary, fb)
+        metrics.outcomes.labels(j.outcome, _label(j.attack_type, types),
+                                _label(j.action, actions), fb.source).inc()
+        await training.send(key=fb.tenant_id.encode(),
+                            value=orjson.dumps(training_example(fb, summary, j)))
+        metrics.examples.labels(fb.label, str(fb.mail is not None).lower()).inc()
+
+    @app.page("/metrics")
+    async def metrics_page(web: Any, request: Any) -> Any:
+        return web.bytes(metrics.render(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
+
+    @app.page("/healthz")
+    async def healthz(web: Any, request: Any) -> Any:
+        return web.text("ok")
+
+    @app.page("/readyz")
+    async def readyz(web: Any, request: Any) -> Any:
+        ready = not app.rebalancing and not app.in_recovery
+        return web.text("ready" if ready else "recovering", status=200 if ready else 503)
+
+    return app
+
+
+def run(cfg: FeedbackConfig) -> None:
+    """Create the service's topics when missing, then run the Faust worker until stopped."""
+    import faust
+
+    from stream.kafka import ensure_feedback_topics
+
+    partitions = ensure_feedback_topics(cfg)
+    if partitions != cfg.partitions:
+        log.info("using the verdict topic's %d partitions", partitions)
+        cfg = replace(cfg, partitions=partitions)
+    app = build_app(cfg)
+    worker = faust.Worker(app, loglevel="INFO", quiet=True, redirect_stdouts=False)
+    worker.execute_from_commandline()
+
+
+__all__ = [
+    "OUTCOMES",
+    "FeedbackConfig",
+    "FeedbackMetrics",
+    "Judgement",
+    "build_app",
+    "judge",
+    "run",
+    "summarise_verdict",
+    "training_example",
+    "verdict_key",
+]
