@@ -200,12 +200,15 @@ def demo(messages: int, attacks: int, corpora: str | None, keep_state: bool) -> 
 @click.option("--target-fpr", default=0.001, show_default=True,
               help="False-positive rate on ham the quarantine threshold is calibrated for.")
 @click.option("--no-eval", is_flag=True, help="Skip the corpus evaluation with phishing_pot.")
+@click.option("--feedback", "feedback_file", type=click.Path(exists=True, dir_okay=False),
+              help="Labelled examples from `mailhawk feedback export`: your users' reports "
+              "and analysts' labels, trained on beside the corpora (a model of your own).")
 @click.option("--include-noncommercial", is_flag=True,
               help="Also train on phishing_pot (CC BY-NC 4.0): for a model of your own, "
               "never for redistribution; the manifest records it.")
 def train(corpora: str | None, out_dir: str, synthetic_tenants: int, synthetic_days: int,
           seed: int, behaviour_members: int, target_fpr: float, no_eval: bool,
-          include_noncommercial: bool) -> None:
+          feedback_file: str | None, include_noncommercial: bool) -> None:
     """Train, calibrate, quantize and evaluate the models; write an artifact and a report."""
     from bench.corpus import corpora_dir
     from stream.train import train as run_training
@@ -221,7 +224,8 @@ def train(corpora: str | None, out_dir: str, synthetic_tenants: int, synthetic_d
                           synthetic_days=synthetic_days, seed=seed,
                           behaviour_members=behaviour_members, target_fpr=target_fpr,
                           evaluate_noncommercial=not no_eval,
-                          include_noncommercial=include_noncommercial)
+                          include_noncommercial=include_noncommercial,
+                          feedback=Path(feedback_file) if feedback_file else None)
     write_report(report, out / "report")
     click.echo(f"artifact {report['artifact']['version']} written to {out}; report in "
                f"{out / 'report' / 'report.md'}")
@@ -308,11 +312,35 @@ def feedback() -> None:
 @click.option("--retention-days", envvar="MAILHAWK_FEEDBACK_RETENTION_DAYS", type=int,
               default=30, show_default=True, help="How long verdicts are remembered for "
               "joining [MAILHAWK_FEEDBACK_RETENTION_DAYS].")
+@click.option("--consistency-check/--no-consistency-check",
+              envvar="MAILHAWK_FEEDBACK_CONSISTENCY_CHECK", default=True, show_default=True,
+              help="Faust's restart check of stored table offsets against the changelog's "
+              "end; off only on the bundled dev broker, whose end offsets are short "
+              "[MAILHAWK_FEEDBACK_CONSISTENCY_CHECK].")
 def feedback_run(**flags: Any) -> None:
     """Join feedback to verdicts: outcome metrics, training examples, dead letters."""
     from stream.feedback import FeedbackConfig, run
 
     run(FeedbackConfig(**flags))
+
+
+@feedback.command("export")
+@click.option("--bootstrap-servers", envvar="MAILHAWK_BOOTSTRAP_SERVERS",
+              default="127.0.0.1:9092", show_default=True, help="[MAILHAWK_BOOTSTRAP_SERVERS]")
+@click.option("--training-topic", envvar="MAILHAWK_TRAINING_TOPIC",
+              default="mailhawk.training", show_default=True,
+              help="The service's labelled examples [MAILHAWK_TRAINING_TOPIC].")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False),
+              help="JSON-lines file to write, for `mailhawk train --feedback`.")
+def feedback_export(bootstrap_servers: str, training_topic: str, out_file: str) -> None:
+    """Write every labelled example of the training topic to a file (no group, no commit)."""
+    from stream.feedback import export_examples
+
+    counts = export_examples(bootstrap_servers, training_topic, Path(out_file))
+    total = sum(counts.values())
+    click.echo(f"{total} examples written to {out_file}"
+               + (": " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+                  if total else ""))
 
 
 def _register_bench() -> None:

@@ -41,9 +41,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Final, NamedTuple
 
 import orjson
@@ -75,6 +77,11 @@ class FeedbackConfig:
     replication_factor: int = 1
     retention_days: int = 30
     max_record_bytes: int = 4 * 1024 * 1024
+    consistency_check: bool = True
+    """Faust's check, on restart, that a table's stored changelog offset is not past the
+    changelog's end (a deleted topic with a stale local store). Off only for the bundled dev
+    broker: Tansu answers a partition's end offset with its last batch's base offset, so
+    Faust would refuse every restart with tables on disk."""
 
 
 class Judgement(NamedTuple):
@@ -201,6 +208,7 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
         web_bind=cfg.host,
         key_serializer="raw",
         value_serializer="raw",
+        recovery_consistency_check=cfg.consistency_check,
     )
     verdicts = app.topic(cfg.verdict_topic, key_type=bytes, value_type=bytes,
                          partitions=cfg.partitions)
@@ -211,7 +219,7 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
     dead_letters = app.topic(cfg.dead_letter_topic, key_type=bytes, value_type=bytes,
                              partitions=cfg.partitions)
     day = timedelta(days=1)
-    as_json = faust.Schema(key_serializer="json", value_serializer="json")
+    as_json: Any = faust.Schema(key_serializer="json", value_serializer="json")
     summaries = app.Table("verdict-summaries", default=dict, partitions=cfg.partitions,
                           schema=as_json).tumbling(day, expires=timedelta(days=cfg.retention_days))
     counted = app.Table("feedback-counted", default=int, partitions=cfg.partitions,
@@ -293,6 +301,59 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
     return app
 
 
+def export_examples(bootstrap_servers: str, topic: str, out: Path, *,
+                    timeout: float = 300.0, progress: bool = True) -> Counter[str]:
+    """Write every record of the training topic, oldest first per partition, as JSON lines.
+
+    Reads each partition from its beginning to its end (the partition-EOF event, not a
+    ListOffsets answer, which Tansu gives as the last batch's base offset) with no consumer
+    group, so exporting twice gives the same file and moves nobody's offsets. Returns how
+    many examples were written, by label and whether they carry the message.
+    """
+    from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+    from confluent_kafka import KafkaError as ConfluentKafkaError
+    from tqdm import tqdm
+
+    from stream.errors import KafkaError
+    from stream.kafka import MAX_MESSAGE_BYTES
+
+    consumer = Consumer({"bootstrap.servers": bootstrap_servers,
+                         "group.id": "mailhawk-feedback-export", "enable.auto.commit": False,
+                         "enable.partition.eof": True, "fetch.max.bytes": MAX_MESSAGE_BYTES})
+    counts: Counter[str] = Counter()
+    try:
+        meta = consumer.list_topics(topic, timeout=15).topics.get(topic)
+        if meta is None or meta.error is not None or not meta.partitions:
+            raise KafkaError(f"no topic {topic} at {bootstrap_servers}: is the feedback "
+                             "service running against this broker (--training-topic)?")
+        pending = set(meta.partitions)
+        consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in pending])
+        deadline = time.monotonic() + timeout
+        bar = tqdm(desc="training examples", unit="ex", disable=not progress)
+        with open(out, "wb") as fh:
+            while pending:
+                if time.monotonic() > deadline:
+                    raise KafkaError(f"{topic} was not read to its end within {timeout:.0f} s "
+                                     f"({sum(counts.values())} examples so far)",
+                                     retriable=True)
+                for msg in consumer.consume(1000, 1.0):
+                    err = msg.error()
+                    if err is not None:
+                        if err.code() != ConfluentKafkaError._PARTITION_EOF:
+                            raise KafkaError.from_confluent(err, f"export of {topic}")
+                        pending.discard(msg.partition())
+                        continue
+                    doc = orjson.loads(msg.value())
+                    fh.write(msg.value().rstrip(b"\n") + b"\n")
+                    counts[f"{doc['label']}, {'with' if doc.get('mail') else 'without'} "
+                           "the message"] += 1
+                    bar.update()
+        bar.close()
+    finally:
+        consumer.close()
+    return counts
+
+
 def run(cfg: FeedbackConfig) -> None:
     """Create the service's topics when missing, then run the Faust worker until stopped."""
     import faust
@@ -314,6 +375,7 @@ __all__ = [
     "FeedbackMetrics",
     "Judgement",
     "build_app",
+    "export_examples",
     "judge",
     "run",
     "summarise_verdict",

@@ -60,6 +60,9 @@ from stream.config import EngineConfig
 
 log = logging.getLogger("mailhawk.train")
 
+_REAL_STREAMS = frozenset({"corpus", "feedback"})
+"""Streams of real mail, whose ham sets the thresholds (synthetic ham is reported apart)."""
+
 CALIBRATION_MARGIN = 0.5
 """Thresholds are set for this fraction of the target false-positive rate. Measured: ham of
 the corpus's time-later test split scored 3–5× the calibration split's rate at the same
@@ -114,6 +117,54 @@ def replay(name: str, records: Sequence[MailRecord], labels: dict[str, tuple[str
     bar.close()
 
 
+def read_feedback(path: Path) -> tuple[list[MailRecord], dict[str, tuple[str, str, str]],
+                                       dict[str, Any]]:
+    """The messages of a training-example file (``mailhawk feedback export``), labelled.
+
+    Only an example that carries its message can be a row; the others are counted in the
+    summary. When one message was labelled more than once, the latest label wins (an
+    analyst's review after a user's report). An attack's type is the reporter's, else the
+    type the verdict named (a warned message), else none known, which trains as spam
+    (``class_of``). Messages come back in the order they were received, for the replay.
+    """
+    from schemas import SchemaError
+
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    without_mail = 0
+    with open(path, "rb") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                doc = orjson.loads(line)
+                if doc.get("mail") is None:
+                    without_mail += 1
+                    continue
+                mail = MailRecord.from_dict(doc["mail"])
+                key = (mail.tenant_id, mail.message_id)
+                if key not in latest or doc["reported_at"] >= latest[key]["reported_at"]:
+                    latest[key] = {**doc, "mail": mail}
+            except (orjson.JSONDecodeError, SchemaError, KeyError, TypeError) as exc:
+                raise SchemaError("invalid_value", f"{path}:{number}: not a training example "
+                                  f"of `mailhawk feedback export`: {exc}") from None
+    records: list[MailRecord] = []
+    labels: dict[str, tuple[str, str, str]] = {}
+    for doc in sorted(latest.values(), key=lambda d: d["mail"].received_at):
+        mail = doc["mail"]
+        verdict_type = (doc.get("verdict") or {}).get("attack_type", "none")
+        attack = doc["attack_type"] or (verdict_type if verdict_type != "none" else "")
+        records.append(mail)
+        labels[mail.message_id] = (doc["label"], attack if doc["label"] == "attack" else "none",
+                                   f"feedback, {doc['outcome']}")
+    summary = {"messages": len(records), "without_mail": without_mail,
+               "sha256_ids": _digest(records),
+               "by_scenario": dict(Counter(v[2] for v in labels.values()))}
+    if len(labels) != len(records):
+        raise SchemaError("invalid_value", f"{path}: two tenants' messages share a "
+                          "message_id; training rows are keyed by message_id")
+    return records, labels, summary
+
+
 def _digest(records: Sequence[MailRecord]) -> str:
     h = hashlib.sha256()
     for r in records:
@@ -133,8 +184,15 @@ class Prepared:
 
 def prepare(*, corpora: Path | None, synthetic_tenants: int = 4, synthetic_days: int = 60,
             seed: int = 7, attack_rate: float = 0.04, include_noncommercial: bool = False,
-            progress: bool = True) -> Prepared:
-    """Replay the corpora and the synthetic organisations (of ``seed``) into split rows."""
+            feedback: Path | None = None, progress: bool = True) -> Prepared:
+    """Replay the corpora, the synthetic organisations (of ``seed``) and feedback into rows.
+
+    Feedback (:func:`read_feedback`) is real mail of the user's own tenants, split by time
+    like the corpora, so the report has a figure on the latest feedback the model did not
+    train on, and its ham counts as real ham for calibration. Its messages are replayed
+    through a state of their own: every sender is new to it, so the rows teach content
+    more than behaviour.
+    """
     from bench.corpus import build
     from bench.generate import generate
 
@@ -152,6 +210,10 @@ def prepare(*, corpora: Path | None, synthetic_tenants: int = 4, synthetic_days:
         sources["corpus"] = {"messages": len(records), "sha256_ids": _digest(records),
                              "by_scenario": dict(Counter(x.scenario for x in clabels)),
                              "noncommercial_phishing_pot": include_noncommercial}
+    if feedback is not None:
+        records, flabels, summary = read_feedback(feedback)
+        replay("feedback", records, flabels, cascade, rows, progress=progress)
+        sources["feedback"] = summary
     # Synthetic organisations: separate companies (seeds) for training, calibration and
     # test, so the figures say how the models do on organisations they never saw. Attacks
     # are denser than in real traffic so every class has enough examples to learn from.
@@ -213,7 +275,7 @@ def calibrate_and_test(prepared: Prepared, content: Any, behaviour: Any, *,
         # model of the world, whose quirks once pushed every threshold to 0.999997 and cut
         # SpamAssassin spam recall from 0.93 to 0.02. Synthetic ham's rate is reported apart.
         # Attacks of every stream name the types that get a threshold of their own.
-        real = np.array([s == "corpus" for s in cal_rows.stream], bool)
+        real = np.array([s in _REAL_STREAMS for s in cal_rows.stream], bool)
         keep = (real | ~is_ham) if real.any() else np.ones(len(is_ham), bool)
         types = np.array([a.model_verdict[0] if a.model_verdict else "none"
                           for a in cal_rows.assessments])
@@ -263,13 +325,15 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
           synthetic_days: int = 60, seed: int = 7, behaviour_members: int = 1,
           target_fpr: float = 0.001,
           attack_rate: float = 0.04, include_noncommercial: bool = False,
-          evaluate_noncommercial: bool = True, progress: bool = True) -> dict[str, Any]:
+          evaluate_noncommercial: bool = True, feedback: Path | None = None,
+          progress: bool = True) -> dict[str, Any]:
     """The whole pipeline; returns the report (also written beside the artifact)."""
     from detectors.model.artifact import save_artifact
 
     prepared = prepare(corpora=corpora, synthetic_tenants=synthetic_tenants,
                        synthetic_days=synthetic_days, seed=seed, attack_rate=attack_rate,
-                       include_noncommercial=include_noncommercial, progress=progress)
+                       include_noncommercial=include_noncommercial, feedback=feedback,
+                       progress=progress)
     sources = prepared.sources
     content, behaviour = fit(prepared, seed=seed, behaviour_members=behaviour_members,
                              progress=progress)
@@ -296,6 +360,7 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
                   thresholds=by_type, version=version, created="reproducible")
     report["artifact"] = {"path": str(out), "version": version}
     report["noncommercial_phishing_pot"] = include_noncommercial
+    report["feedback"] = sources.get("feedback")
     if evaluate_noncommercial and corpora is not None:
         report["corpus_evaluation"] = evaluate_corpus(out, corpora, progress=progress)
     return report
@@ -366,6 +431,13 @@ def write_report(report: dict[str, Any], path: Path) -> None:
                 **{f"Test split — {k}": v for k, v in report["test_by_stream"].items()},
                 **({"Corpus evaluation (incl. phishing_pot, normalised headers)":
                     report["corpus_evaluation"]} if "corpus_evaluation" in report else {})}
+    if report.get("feedback"):
+        fb = report["feedback"]
+        lines += [f"**Trained on {fb['messages']} messages of your own feedback** "
+                  f"({fb['without_mail']} examples without their message were left out): "
+                  "the model has learnt from your organisation's mail; keep it inside it. "
+                  "The test split's `feedback` stream is the latest feedback, not trained on.",
+                  ""]
     if report.get("noncommercial_phishing_pot"):
         lines += ["**Trained on phishing_pot (CC BY-NC 4.0): a model for your own use, never "
                   "to redistribute.** The corpus evaluation replays messages it trained on; "

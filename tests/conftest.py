@@ -71,29 +71,33 @@ class Topics:
     def group(self) -> str:
         return f"group-{self.suffix}"
 
+    @property
+    def feedback(self) -> str:
+        return f"feedback-{self.suffix}"
+
+    @property
+    def training(self) -> str:
+        return f"training-{self.suffix}"
+
 
 @pytest.fixture
 def topics() -> Topics:
     return Topics()
 
 
-class EngineProcess:
-    """``python -m stream run`` as a real child process."""
+class ServiceProcess:
+    """A ``python -m stream ...`` service as a real child process, with its HTTP endpoints."""
 
-    def __init__(self, broker: DevBroker, topics: Topics, state_dir: Path,
-                 *extra: str, env: dict[str, str] | None = None) -> None:
-        self.metrics_port = free_port()
+    name = "service"
+
+    def __init__(self, args: list[str], state_dir: Path, metrics_port: int,
+                 env: dict[str, str] | None = None) -> None:
+        self.metrics_port = metrics_port
         self.state_dir = state_dir
         self.log_path = state_dir.parent / f"{state_dir.name}-{time.time_ns()}.log"
-        cmd = [sys.executable, "-m", "stream", "run",
-               "--bootstrap-servers", broker.bootstrap_servers,
-               "--input-topic", topics.input, "--verdict-topic", topics.verdicts,
-               "--dead-letter-topic", topics.dead, "--changelog-topic", topics.changelog,
-               "--group", topics.group, "--state-dir", str(state_dir),
-               "--metrics-port", str(self.metrics_port), "--partitions", "4", *extra]
         self.process = subprocess.Popen(
-            cmd, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=open(self.log_path, "wb"),  # noqa: SIM115
+            [sys.executable, "-m", "stream", *args], cwd=REPO, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=open(self.log_path, "wb"),  # noqa: SIM115
             env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
 
     def metric(self, name: str) -> float:
@@ -111,8 +115,8 @@ class EngineProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"engine exited with {self.process.returncode}:\n"
-                                     + self.log())
+                raise AssertionError(f"{self.name} exited with {self.process.returncode}:"
+                                     "\n" + self.log())
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/readyz",
                                             timeout=2) as resp:
@@ -121,7 +125,7 @@ class EngineProcess:
             except OSError:
                 pass
             time.sleep(0.2)
-        raise AssertionError("engine not ready in time:\n" + self.log())
+        raise AssertionError(f"{self.name} not ready in time:\n" + self.log())
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:]
@@ -135,6 +139,23 @@ class EngineProcess:
                 self.process.kill()
                 self.process.wait()
         return int(self.process.returncode)
+
+
+class EngineProcess(ServiceProcess):
+    """``python -m stream run`` as a real child process."""
+
+    name = "engine"
+
+    def __init__(self, broker: DevBroker, topics: Topics, state_dir: Path,
+                 *extra: str, env: dict[str, str] | None = None) -> None:
+        port = free_port()
+        super().__init__(
+            ["run", "--bootstrap-servers", broker.bootstrap_servers,
+             "--input-topic", topics.input, "--verdict-topic", topics.verdicts,
+             "--dead-letter-topic", topics.dead, "--changelog-topic", topics.changelog,
+             "--group", topics.group, "--state-dir", str(state_dir),
+             "--metrics-port", str(port), "--partitions", "4", *extra],
+            state_dir, port, env)
 
 
 @pytest.fixture
