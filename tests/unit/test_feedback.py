@@ -1,0 +1,201 @@
+"""Feedback records, their join to verdicts, and feedback as training data (no broker here;
+``tests/integration/test_feedback.py`` runs the service against the real one)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from schemas import Feedback, SchemaError, decode_feedback, encode_feedback, encode_verdict
+from schemas.records import Hit, SourcePosition, Verdict
+from stream.feedback import (
+    OUTCOMES,
+    FeedbackMetrics,
+    judge,
+    summarise_verdict,
+    training_example,
+    verdict_key,
+)
+from stream.train import read_feedback
+from tests.factories import mail
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas" / "jsonschema"
+
+
+def _validator() -> Any:
+    import jsonschema
+    from referencing import Registry, Resource
+
+    docs = {n: json.loads((SCHEMAS / f"{n}.schema.json").read_text())
+            for n in ("feedback", "mail_record")}
+    registry = Registry().with_resources(
+        (d["$id"], Resource.from_contents(d)) for d in docs.values())
+    jsonschema.Draft202012Validator.check_schema(docs["feedback"])
+    return jsonschema.Draft202012Validator(docs["feedback"], registry=registry)
+
+
+BASE = {"schema_version": 1, "tenant_id": "acme", "message_id": "<m1@x>", "label": "attack",
+        "source": "user", "reported_at": 1.7e9}
+MAIL = orjson.loads(orjson.dumps(mail(message_id="<m1@x>").to_dict()))
+
+
+@pytest.mark.parametrize(("doc", "field"), [
+    (BASE, None),
+    ({**BASE, "attack_type": "bec", "recipient": "Bob@Acme.com"}, None),
+    ({**BASE, "label": "ham", "source": "release"}, None),
+    ({**BASE, "mail": MAIL}, None),
+    ({**BASE, "mail": None, "attack_type": None}, None),
+    ({**BASE, "label": "maybe"}, "label"),
+    ({**BASE, "source": "robot"}, "source"),
+    ({**BASE, "source": "release"}, "label"),  # a release is ham
+    ({**BASE, "label": "ham", "attack_type": "bec"}, "attack_type"),
+    ({**BASE, "attack_type": "none"}, "attack_type"),
+    ({**BASE, "reported_at": "yesterday"}, "reported_at"),
+    ({k: v for k, v in BASE.items() if k != "message_id"}, "message_id"),
+    ({**BASE, "tenant_id": ""}, "tenant_id"),
+    ({**BASE, "schema_version": 2}, "schema_version"),
+    ({**BASE, "mail": {k: v for k, v in MAIL.items() if k != "tenant_id"}}, "mail.tenant_id"),
+])
+def test_feedback_reader_and_schema_agree(doc: dict[str, Any], field: str | None) -> None:
+    assert _validator().is_valid(doc) == (field is None)
+    if field is None:
+        fb = decode_feedback(orjson.dumps(doc))
+        assert _validator().is_valid(fb.to_dict())
+        assert decode_feedback(encode_feedback(fb)) == fb
+    else:
+        with pytest.raises(SchemaError) as err:
+            decode_feedback(orjson.dumps(doc))
+        assert err.value.field == field
+
+
+def test_feedback_carrying_another_message_is_refused() -> None:
+    other = {**MAIL, "message_id": "<other@x>"}
+    with pytest.raises(SchemaError, match="another message") as err:
+        decode_feedback(orjson.dumps({**BASE, "mail": other}))
+    assert err.value.field == "mail"
+    with pytest.raises(SchemaError) as err:
+        decode_feedback(b"x" * 100, max_bytes=10)
+    assert err.value.kind == "too_large"
+
+
+def _verdict(action: str, attack_type: str, message_id: str = "<m1@x>") -> Verdict:
+    return Verdict(message_id, "acme", ("bob@acme.com",), action, attack_type,  # type: ignore[arg-type]
+                   0.97, (Hit("url_risk", 0.7, {"host": "evil.example"}, attack_type),),
+                   "model-x", "rules-y", SourcePosition("mail.inbound", 3, 42), 1.7e9, 2.0,
+                   "model")
+
+
+def _summary(action: str, attack_type: str) -> dict[str, Any]:
+    item = summarise_verdict(encode_verdict(_verdict(action, attack_type)))
+    assert item is not None
+    assert item[0] == verdict_key("acme", "<m1@x>")
+    return item[1]
+
+
+@pytest.mark.parametrize(("action", "verdict_type", "label", "reported", "expected"), [
+    ("quarantine", "credential_phishing", "attack", "", ("caught", "credential_phishing")),
+    ("block", "malware", "attack", "spam", ("caught", "malware")),  # the verdict names it
+    ("warn", "spam", "attack", "", ("missed", "spam")),  # warned is delivered: missed
+    ("allow", "none", "attack", "bec", ("missed", "bec")),  # the reporter names it
+    ("allow", "none", "attack", "", ("missed", "unknown")),
+    ("quarantine", "spam", "ham", "", ("false_alarm", "spam")),
+    ("block", "bec", "ham", "", ("false_alarm", "bec")),
+    ("warn", "spam", "ham", "", ("cleared", "spam")),
+    ("allow", "none", "ham", "", ("cleared", "none")),
+])
+def test_an_outcome_is_the_label_against_whether_the_verdict_held_the_message(
+        action: str, verdict_type: str, label: str, reported: str,
+        expected: tuple[str, str]) -> None:
+    fb = Feedback("acme", "<m1@x>", label, "user", 1.7e9, reported)
+    j = judge(_summary(action, verdict_type), fb)
+    assert (j.outcome, j.attack_type, j.action) == (*expected, action)
+    assert j.outcome in OUTCOMES
+
+
+def test_feedback_about_no_known_verdict_is_unmatched() -> None:
+    fb = Feedback("acme", "<m1@x>", "attack", "user", 1.7e9, "bec")
+    assert judge(None, fb) == ("unmatched", "bec", "unknown")
+
+
+def test_a_verdict_summary_keeps_no_recipient_or_evidence_and_refuses_what_is_not_one() -> None:
+    summary = _summary("quarantine", "credential_phishing")
+    assert summary == {"action": "quarantine", "attack_type": "credential_phishing",
+                       "score": 0.97, "decided_by": "model", "model_version": "model-x",
+                       "rules_version": "rules-y", "scored_at": 1.7e9,
+                       "detectors": ["url_risk"]}
+    for raw in (None, b"", b"{", b'{"message_id": "x"}', b"[1, 2]",
+                orjson.dumps({**orjson.loads(encode_verdict(_verdict("allow", "none"))),
+                              "score": "high"})):
+        assert summarise_verdict(raw) is None
+
+
+def test_metric_labels_come_from_fixed_sets_only() -> None:
+    metrics = FeedbackMetrics()
+    text = metrics.render().decode()
+    assert "mailhawk_feedback_outcomes_total" in text
+    # every outcome's series exists before the first feedback, so rates are defined
+    for outcome in OUTCOMES:
+        assert f'outcome="{outcome}"' in text
+
+
+def _example(record: Any, label: str, outcome: str, reported_at: float, *,
+             attack_type: str = "", verdict: tuple[str, str] | None = None,
+             with_mail: bool = True) -> bytes:
+    fb = Feedback(record.tenant_id, record.message_id, label, "user", reported_at,
+                  attack_type, mail=record if with_mail else None)
+    summary = _summary(*verdict) if verdict else None
+    return orjson.dumps(training_example(fb, summary, judge(summary, fb)._replace(
+        outcome=outcome)))
+
+
+def test_training_rows_from_feedback_latest_label_wins_in_arrival_order(tmp_path) -> None:
+    early, late, unsent = (mail(t=1.7e9 + d, message_id=f"<f{d}@x>") for d in (10, 20, 30))
+    lines = [
+        _example(late, "attack", "missed", 100.0, verdict=("warn", "spam")),
+        _example(early, "attack", "missed", 100.0, attack_type="bec"),
+        _example(early, "ham", "false_alarm", 200.0),  # an analyst cleared it later
+        _example(unsent, "attack", "missed", 100.0, with_mail=False),
+    ]
+    path = tmp_path / "examples.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n\n")
+    records, labels, summary = read_feedback(path)
+    assert [r.message_id for r in records] == [early.message_id, late.message_id]
+    assert labels[early.message_id] == ("ham", "none", "feedback, false_alarm")
+    assert labels[late.message_id] == ("attack", "spam", "feedback, missed")  # the verdict's
+    assert summary["messages"] == 2 and summary["without_mail"] == 1
+    path.write_bytes(lines[0] + b"\n{not json\n")
+    with pytest.raises(SchemaError, match=r"examples.jsonl:2"):
+        read_feedback(path)
+
+
+def test_train_with_feedback_learns_from_it_and_says_so(tmp_path) -> None:
+    """``mailhawk train --feedback``: the rows are replayed, split by time, recorded in the
+    manifest, and the report warns that the model learnt from the organisation's own mail."""
+    from itertools import islice
+
+    from bench.generate import generate
+    from stream.train import train, write_report
+
+    lines = []
+    for n, (record, label) in enumerate(islice(generate(1, 4, 11, attack_rate=0.2), 60)):
+        lines.append(_example(record, label.label, "missed" if label.label == "attack"
+                              else "cleared", 1.7e9 + n,
+                              attack_type=label.attack_type if label.label == "attack"
+                              else ""))
+    path = tmp_path / "examples.jsonl"
+    path.write_bytes(b"\n".join(lines))
+    out = tmp_path / "artifact"
+    report = train(out, corpora=None, synthetic_tenants=1, synthetic_days=6, feedback=path,
+                   progress=False)
+    assert report["feedback"]["messages"] == 60
+    assert report["rows"]["train"] + report["rows"]["calibrate"] + report["rows"]["test"] > 60
+    assert report["test_by_stream"]["feedback"]["messages"] == 12  # its latest 20%
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["training_data"]["feedback"]["sha256_ids"] == \
+        report["feedback"]["sha256_ids"]
+    write_report(report, tmp_path / "report")
+    assert "your own feedback" in (tmp_path / "report" / "report.md").read_text()
