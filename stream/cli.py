@@ -309,6 +309,9 @@ def feedback() -> None:
 @click.option("--partitions", envvar="MAILHAWK_PARTITIONS", type=int, default=8,
               show_default=True, help="Partitions of topics it creates when the verdict topic "
               "does not exist yet (else the verdict topic's) [MAILHAWK_PARTITIONS].")
+@click.option("--replication-factor", envvar="MAILHAWK_REPLICATION_FACTOR", type=int,
+              default=1, show_default=True, help="Of the topics it creates, its tables' "
+              "changelogs included [MAILHAWK_REPLICATION_FACTOR].")
 @click.option("--retention-days", envvar="MAILHAWK_FEEDBACK_RETENTION_DAYS", type=int,
               default=30, show_default=True, help="How long verdicts are remembered for "
               "joining [MAILHAWK_FEEDBACK_RETENTION_DAYS].")

@@ -276,3 +276,41 @@ def test_run_help_lists_every_flag_with_its_environment_variable() -> None:
         assert param.name in config_fields  # run passes every flag to EngineConfig.from_env
         assert param.opts[0] in help_text
         assert f"[{ENV_PREFIX}{str(param.name).upper()}]" in help_text
+
+
+# --------------------------------------------------------------------------- feedback
+
+
+def test_feedback_run_flags_are_the_service_config_and_each_has_its_variable() -> None:
+    from stream.cli import feedback_run
+    from stream.feedback import FeedbackConfig
+
+    declared = [p for p in feedback_run.params if p.name != "help"]
+    assert {p.name for p in declared} == {f.name for f in fields(FeedbackConfig)} - {
+        "max_record_bytes"}
+    help_text = " ".join(invoke("feedback", "run", "--help").stdout.split())
+    for param in declared:
+        assert str(param.envvar).startswith(ENV_PREFIX)
+        assert f"[{param.envvar}]" in help_text or param.opts[0] in help_text
+
+
+def test_the_readme_documents_every_command_and_feedback_variable() -> None:
+    import click
+
+    from stream.cli import feedback_run
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+
+    def commands(group: click.Group, prefix: str) -> list[str]:
+        out = []
+        for name, cmd in group.commands.items():
+            if isinstance(cmd, click.Group):
+                out += commands(cmd, f"{prefix} {name}")
+            else:
+                out.append(f"{prefix} {name}")
+        return out
+
+    missing = [c for c in commands(main, "mailhawk") if f"`{c}" not in readme]
+    assert not missing, f"commands the README does not show: {missing}"
+    variables = {str(p.envvar) for p in feedback_run.params if p.envvar}
+    assert not [v for v in variables if v not in readme]
