@@ -472,3 +472,29 @@ def ab(ref: str, which: str, out: Path | None, sources: tuple[str, ...], rounds:
               f"µs (x{d['ratio']}; rounds " + ", ".join(f"{x:.2f}" for x in d["round_ratios"]
                                                      if x is not None) + ")")
     _echo(f"report: {out / 'report.md'} (numbers in report.json)")
+
+
+# ----------------------------------------------------------------------------- feedback
+
+
+@bench.command("feedback")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Report folder [bench-results/feedback-<time>].")
+@click.option("--verdicts", type=click.IntRange(min=100), default=30_000, show_default=True,
+              help="Verdicts the service must keep before feedback arrives.")
+@click.option("--feedback", type=click.IntRange(min=10), default=2_000, show_default=True,
+              help="Feedback records about those messages.")
+@click.option("--partitions", type=click.IntRange(min=1), default=4, show_default=True)
+def feedback(out: Path | None, verdicts: int, feedback: int, partitions: int) -> None:
+    """Verdicts and feedback per second through one feedback service, on the dev broker."""
+    from bench.feedback_cost import run_feedback_cost
+
+    out = out or _default_out("feedback")
+    try:
+        report = run_feedback_cost(out, verdicts=verdicts, feedback=feedback,
+                                   partitions=partitions, log=_echo)
+    except (MailhawkError, OSError, RuntimeError) as exc:
+        raise _fail(exc) from None
+    _echo(f"  verdicts kept {report['verdicts']['per_s']:,.0f}/s, feedback judged "
+          f"{report['feedback']['per_s']:,.0f}/s")
+    _echo(f"report: {out / 'report.md'} (numbers in report.json)")

@@ -140,3 +140,17 @@ def test_accounting_counts_duplicates_missing_and_efficacy_in_stream_order() -> 
     assert eff["false_positive_rate"] == pytest.approx(1 / 3, abs=1e-3)
     assert eff["precision"] == 0.5
     assert eff["actions"]["missing"] == 1
+
+
+def test_feedback_bench_times_every_verdict_and_feedback_through_the_real_service(
+        tmp_path: Path) -> None:
+    out = tmp_path / "feedback"
+    result = CliRunner().invoke(bench, ["feedback", "--out", str(out), "--verdicts", "600",
+                                        "--feedback", "40", "--partitions", "2"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    # timed from the first counted record, so the first one or more are not in the count
+    assert 0 < report["verdicts"]["counted"] < 600
+    assert 0 <= report["feedback"]["counted"] < 40
+    assert report["verdicts"]["per_s"] > 0
+    assert "| verdicts kept" in (out / "report.md").read_text()
