@@ -176,11 +176,15 @@ def broker(port: int) -> None:
 @click.option("--attacks", default=400, show_default=True, help="Attack messages to mix in.")
 @click.option("--corpora", default=None, help="Corpora folder [MAILHAWK_CORPORA].")
 @click.option("--keep-state", is_flag=True, help="Keep the demo's state folder afterwards.")
-def demo(messages: int, attacks: int, corpora: str | None, keep_state: bool) -> None:
+@click.option("--feedback/--no-feedback", default=True, show_default=True,
+              help="Also run the feedback service and play users' reports and releases.")
+def demo(messages: int, attacks: int, corpora: str | None, keep_state: bool,
+         feedback: bool) -> None:
     """Start the dev broker and the engine, replay sample traffic, print what was caught."""
     from stream.demo import run_demo
 
-    run_demo(messages=messages, attacks=attacks, corpora=corpora, keep_state=keep_state)
+    run_demo(messages=messages, attacks=attacks, corpora=corpora, keep_state=keep_state,
+             feedback=feedback)
 
 
 # ---------------------------------------------------------------------------- train

@@ -1,7 +1,8 @@
 """``mailhawk demo``: broker, engine and a replay of sample traffic, then a summary.
 
-Everything it starts it stops: the Tansu broker (memory only), one engine process, and a
-temporary state folder.
+Everything it starts it stops: the Tansu broker (memory only), one engine process, the
+feedback service, and a temporary state folder. After the verdicts, the demo plays the users
+and analysts (feedback from the labels) and prints what the feedback service made of it.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def _sample_traffic(messages: int, attacks: int, corpora: str | None
     return records, label_map, "synthetic organisation traffic (no corpora found)"
 
 
-def run_demo(*, messages: int, attacks: int, corpora: str | None, keep_state: bool) -> None:
+def run_demo(*, messages: int, attacks: int, corpora: str | None, keep_state: bool,
+             feedback: bool = True) -> None:
     """Run the whole demo and print its summary."""
     echo = click.echo
     records, labels, origin = _sample_traffic(messages, attacks, corpora)
@@ -63,6 +65,7 @@ def run_demo(*, messages: int, attacks: int, corpora: str | None, keep_state: bo
     state_dir = Path(tempfile.mkdtemp(prefix="mailhawk-demo-"))
     broker = start_broker(free_port())
     engine: subprocess.Popen[bytes] | None = None
+    service: subprocess.Popen[bytes] | None = None
     try:
         echo(f"dev broker (Tansu) on {broker.bootstrap_servers}")
         config = EngineConfig(bootstrap_servers=broker.bootstrap_servers, partitions=4,
@@ -94,13 +97,29 @@ def run_demo(*, messages: int, attacks: int, corpora: str | None, keep_state: bo
         # collector noticed the stream had gone quiet).
         elapsed = (max(got.received_at) if got.received_at else time.time()) - started
         _summary(records, labels, got, elapsed)
+        if feedback:  # after the verdicts, so it takes no CPU from the engine's figures
+            port = free_port()
+            service = subprocess.Popen(
+                [sys.executable, "-m", "stream", "feedback", "run", "--bootstrap-servers",
+                 broker.bootstrap_servers, "--state-dir", str(state_dir / "feedback"),
+                 "--port", str(port), "--partitions", "4",
+                 "--no-consistency-check"],  # the dev broker's short end offsets (README)
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=open(state_dir / "feedback.log", "wb"))  # noqa: SIM115
+            echo("")
+            echo(f"feedback service started (pid {service.pid}; metrics on http://127.0.0.1:"
+                 f"{port}/metrics; log {state_dir / 'feedback.log'})")
+            _feedback_loop(service, port, state_dir, broker.bootstrap_servers, records,
+                           labels, got)
+        click.echo("=" * 72)
     finally:
-        if engine is not None and engine.poll() is None:
-            engine.send_signal(signal.SIGTERM)
-            try:
-                engine.wait(20)
-            except subprocess.TimeoutExpired:
-                engine.kill()
+        for proc in (service, engine):
+            if proc is not None and proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
         broker.stop()
         if keep_state:
             echo(f"state kept in {state_dir}")
@@ -108,13 +127,91 @@ def run_demo(*, messages: int, attacks: int, corpora: str | None, keep_state: bo
             shutil.rmtree(state_dir, ignore_errors=True)
 
 
+def _feedback_loop(service: subprocess.Popen[bytes], port: int, state_dir: Path,
+                   bootstrap_servers: str, records: list[MailRecord],
+                   labels: dict[str, tuple[str, str]], got: Any) -> None:
+    """Play the users and analysts: feedback from the labels, then what the service made of it.
+
+    Every attack the engine let through is reported by its recipient with the message
+    attached (a report button), every held ham is released, every held attack is confirmed
+    by an analyst; the service joins each to its verdict.
+    """
+    from schemas import Feedback, encode_feedback
+    from stream.feedback import export_examples
+
+    echo = click.echo
+    _wait_ready(service, port, state_dir / "feedback.log", what="feedback service")
+    verdicts = {v.message_id: v for v in got.verdicts}
+    _wait_metric(service, port, "mailhawk_feedback_verdicts_total", len(verdicts),
+                 state_dir / "feedback.log")
+    now = time.time()
+    items: list[tuple[bytes, bytes]] = []
+    for r in records:
+        v = verdicts.get(r.message_id)
+        if v is None:
+            continue
+        held, attack = v.action in ("quarantine", "block"), labels[r.message_id][0] != "ham"
+        if attack and not held:
+            fb = Feedback(r.tenant_id, r.message_id, "attack", "user", now,
+                          recipient=r.recipients[0] if r.recipients else "", mail=r)
+        elif held:
+            fb = Feedback(r.tenant_id, r.message_id, "attack" if attack else "ham",
+                          "analyst" if attack else "release", now)
+        else:
+            continue
+        items.append((r.tenant_id.encode(), encode_feedback(fb)))
+    produce_raw(bootstrap_servers, "mail.feedback", items)
+    _wait_metric(service, port, "mailhawk_feedback_training_examples_total", len(items),
+                 state_dir / "feedback.log")
+    outcomes = Counter[str]()
+    for line in _scrape(port).splitlines():
+        if line.startswith("mailhawk_feedback_outcomes_total{"):
+            outcomes[line.split('outcome="', 1)[1].split('"', 1)[0]] += \
+                int(float(line.rsplit(" ", 1)[1]))
+    path = state_dir / "examples.jsonl"
+    exported = export_examples(bootstrap_servers, "mailhawk.training", path, progress=False)
+    with_mail = sum(n for k, n in exported.items() if ", with " in k)
+    echo("")
+    echo("feedback (users and analysts played from the labels):")
+    echo(f"  sent                   {len(items)}: missed attacks reported by users, held "
+         "attacks confirmed, held ham released")
+    echo("  outcomes counted       " + ", ".join(f"{k}: {n}" for k, n in
+                                                 sorted(outcomes.items()) if n))
+    echo(f"  training examples      {sum(exported.values())} exported, {with_mail} with the "
+         f"message: `mailhawk train --feedback {path.name}` would learn from them")
+
+
+def _scrape(port: int) -> str:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
+            return str(resp.read().decode())
+    except OSError:
+        return ""
+
+
+def _wait_metric(proc: subprocess.Popen[bytes], port: int, name: str, target: float,
+                 log: Path, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise click.ClickException(f"the feedback service exited with code "
+                                       f"{proc.returncode}; its log is {log}")
+        total = sum(float(line.rsplit(" ", 1)[1]) for line in _scrape(port).splitlines()
+                    if line.startswith(name + " ") or line.startswith(name + "{"))
+        if total >= target:
+            return
+        time.sleep(0.3)
+    raise click.ClickException(f"the feedback service counted fewer than {target:.0f} "
+                               f"({name}) in {timeout:.0f} s; see {log}")
+
+
 def _wait_ready(engine: subprocess.Popen[bytes], port: int, log: Path,
-                timeout: float = 90.0) -> None:
-    """Wait until the engine's /readyz answers 200 (it has joined the group and restored)."""
+                timeout: float = 90.0, what: str = "engine") -> None:
+    """Wait until the process's /readyz answers 200 (it has joined the group and restored)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if engine.poll() is not None:
-            raise click.ClickException(f"the engine exited with code {engine.returncode}; "
+            raise click.ClickException(f"the {what} exited with code {engine.returncode}; "
                                        f"its log is {log}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
@@ -123,7 +220,7 @@ def _wait_ready(engine: subprocess.Popen[bytes], port: int, log: Path,
         except OSError:
             pass
         time.sleep(0.2)
-    raise click.ClickException(f"the engine was not ready after {timeout:.0f} s; see {log}")
+    raise click.ClickException(f"the {what} was not ready after {timeout:.0f} s; see {log}")
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -177,4 +274,3 @@ def _summary(records: list[MailRecord], labels: dict[str, tuple[str, str]], got:
                  f"decided by {v.decided_by}  [{scenario}]")
             for h in v.hits[:3]:
                 echo(f"      {h.detector}: {h.score:.2f} {dict(list(h.evidence.items())[:4])}")
-    echo("=" * 72)
