@@ -256,8 +256,12 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
             try:
                 await judge_one(fb)
             except Exception as exc:  # one bad record must not stop the service
-                log.exception("feedback %s[%d]@%d failed", event.message.topic,
-                              event.message.partition, event.message.offset)
+                # The exception's text may quote the record (a message id, an address): the
+                # log names its type; the traceback is at debug level.
+                log.error("feedback %s[%d]@%d failed: %s", event.message.topic,
+                          event.message.partition, event.message.offset,
+                          type(exc).__name__)
+                log.debug("feedback failure", exc_info=True)
                 await dead_letter(event, "processing_error",
                                   f"the feedback service failed on this record: "
                                   f"{type(exc).__name__}", "")
