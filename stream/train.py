@@ -153,15 +153,18 @@ def read_feedback(path: Path) -> tuple[list[MailRecord], dict[str, tuple[str, st
         mail = doc["mail"]
         verdict_type = (doc.get("verdict") or {}).get("attack_type", "none")
         attack = doc["attack_type"] or (verdict_type if verdict_type != "none" else "")
+        label = (doc["label"], attack if doc["label"] == "attack" else "none",
+                 f"feedback, {doc['outcome']}")
+        # One campaign reaches several tenants with one Message-ID: rows are labelled by
+        # message id, so its copies must agree.
+        if labels.setdefault(mail.message_id, label)[0] != label[0]:
+            raise SchemaError("invalid_value", f"{path}: message {mail.message_id!r} is "
+                              f"labelled {labels[mail.message_id][0]} at one tenant and "
+                              f"{label[0]} at another; keep one of the two examples")
         records.append(mail)
-        labels[mail.message_id] = (doc["label"], attack if doc["label"] == "attack" else "none",
-                                   f"feedback, {doc['outcome']}")
     summary = {"messages": len(records), "without_mail": without_mail,
                "sha256_ids": _digest(records),
                "by_scenario": dict(Counter(v[2] for v in labels.values()))}
-    if len(labels) != len(records):
-        raise SchemaError("invalid_value", f"{path}: two tenants' messages share a "
-                          "message_id; training rows are keyed by message_id")
     return records, labels, summary
 
 

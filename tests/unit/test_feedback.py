@@ -170,6 +170,13 @@ def test_training_rows_from_feedback_latest_label_wins_in_arrival_order(tmp_path
     path.write_bytes(lines[0] + b"\n{not json\n")
     with pytest.raises(SchemaError, match=r"examples.jsonl:2"):
         read_feedback(path)
+    # one campaign, two tenants, one Message-ID: kept while the labels agree
+    copy = mail(t=1.7e9 + 40, tenant="other", message_id=late.message_id)
+    path.write_bytes(lines[0] + b"\n" + _example(copy, "attack", "missed", 100.0))
+    assert [r.tenant_id for r in read_feedback(path)[0]] == ["acme", "other"]
+    path.write_bytes(lines[0] + b"\n" + _example(copy, "ham", "cleared", 100.0))
+    with pytest.raises(SchemaError, match="at one tenant"):
+        read_feedback(path)
 
 
 def test_train_with_feedback_learns_from_it_and_says_so(tmp_path) -> None:
