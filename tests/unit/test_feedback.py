@@ -1,5 +1,5 @@
 """Feedback records, their join to verdicts, and feedback as training data (no broker here;
-``tests/integration/test_feedback.py`` runs the service against the real one)."""
+``tests/integration/test_feedback_service.py`` runs the service against the real one)."""
 
 from __future__ import annotations
 
