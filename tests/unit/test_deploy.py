@@ -1,21 +1,25 @@
 """The deploy artefacts (deploy/) agree with the code they deploy.
 
-No container engine or cluster is needed: the files are parsed and compared with the engine's
-own definitions, namely the EngineConfig fields behind every MAILHAWK_* variable and the
-metric names EngineMetrics registers. Tests that need PyYAML skip without it; those that can
-run promtool or kubectl do so when the tool is installed.
+No container engine or cluster is needed: the files are parsed and compared with the code's
+own definitions, namely the EngineConfig fields behind every MAILHAWK_* variable of the
+engine, the click options (and their environment variables) of `mailhawk feedback run` behind
+every variable of the feedback service, and the metric names EngineMetrics and FeedbackMetrics
+register. Tests that need PyYAML skip without it; those that can run promtool or kubectl do
+so when the tool is installed.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import shutil
 import subprocess
 import tomllib
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -37,8 +41,24 @@ DOCUMENTED_METRICS = {
     "mailhawk_assigned_partitions", "mailhawk_changelog_restored_records_total",
     "mailhawk_replayed_skipped_total", "mailhawk_model_info",
 }
+# The same for the feedback service (FeedbackMetrics, stream/feedback.py).
+DOCUMENTED_FEEDBACK_METRICS = {
+    "mailhawk_feedback_outcomes_total", "mailhawk_feedback_verdicts_total",
+    "mailhawk_feedback_unreadable_verdicts_total", "mailhawk_feedback_duplicates_total",
+    "mailhawk_feedback_dead_letters_total", "mailhawk_feedback_training_examples_total",
+}
 # Labels Prometheus itself attaches to every scraped series, plus a histogram's bucket bound.
 SCRAPE_LABELS = {"job", "instance", "le"}
+# The scrape jobs the rules and the dashboard select on: compose's prometheus.yml names them,
+# the chart's ServiceMonitors take them from the Services' app.kubernetes.io/name.
+ENGINE_JOB = "mailhawk"
+FEEDBACK_JOB = "mailhawk-feedback"
+# Deploy files that configure both services (each service's part is checked on its own);
+# every other file is the engine's, or the feedback service's when its name says feedback.
+SHARED_FILES = {DEPLOY / "compose.yaml", DEPLOY / "README.md",
+                KUSTOMIZE / "base/kustomization.yaml",
+                KUSTOMIZE / "overlays/dev/kustomization.yaml",
+                KUSTOMIZE / "overlays/prod/kustomization.yaml"}
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -71,14 +91,42 @@ def _config_fields() -> dict[str, dataclasses.Field[Any]]:
     return {f.name: f for f in dataclasses.fields(EngineConfig) if f.name != "kafka_extra"}
 
 
-def _exported_metrics() -> tuple[set[str], set[str]]:
-    """Sample names and label names the engine's registry exposes."""
-    from prometheus_client import CollectorRegistry
+def _engine_variables() -> set[str]:
+    return {ENV_PREFIX + name.upper() for name in _config_fields()}
 
-    from stream.metrics import EngineMetrics
 
-    registry = CollectorRegistry()
-    metrics = EngineMetrics.create(registry)
+def _feedback_variables() -> set[str]:
+    """The environment variables `mailhawk feedback run` reads: its click options' envvars."""
+    from stream.cli import feedback_run
+
+    names: set[str] = set()
+    for param in feedback_run.params:
+        envvar = getattr(param, "envvar", None)
+        names.update([envvar] if isinstance(envvar, str) else envvar or ())
+    assert names and all(n.startswith(ENV_PREFIX) for n in names), names
+    return names
+
+
+def _feedback_settings(env: dict[str, Any]) -> dict[str, Any]:
+    """What `mailhawk feedback run` makes of ``env``: click's own parsing of its variables.
+
+    Raises click.BadParameter on a value of the wrong type, as the service would at start.
+    """
+    from stream.cli import feedback_run
+
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
+    environ.update({k: str(v) for k, v in env.items()})
+    with mock.patch.dict(os.environ, environ, clear=True):
+        return dict(feedback_run.make_context("run", []).params)
+
+
+def _feedback_defaults() -> dict[str, Any]:
+    from stream.cli import feedback_run
+
+    return {p.name: p.default for p in feedback_run.params if p.name}
+
+
+def _registry_names(registry: Any) -> set[str]:
     names: set[str] = set()
     for family in registry.collect():
         if family.type == "counter":
@@ -87,10 +135,32 @@ def _exported_metrics() -> tuple[set[str], set[str]]:
             names.update(family.name + s for s in ("_bucket", "_sum", "_count"))
         else:
             names.add(family.name)
+    return names
+
+
+def _exported_metrics() -> tuple[set[str], set[str]]:
+    """Sample names and label names the engine's registry exposes."""
+    from prometheus_client import CollectorRegistry
+
+    from stream.metrics import EngineMetrics
+
+    registry = CollectorRegistry()
+    metrics = EngineMetrics.create(registry)
     labels = set(SCRAPE_LABELS)
     for field in dataclasses.fields(metrics):
         labels.update(getattr(getattr(metrics, field.name), "_labelnames", ()))
-    return names, labels
+    return _registry_names(registry), labels
+
+
+def _exported_feedback_metrics() -> tuple[set[str], set[str]]:
+    """Sample names and label names the feedback service's registry exposes."""
+    from stream.feedback import FeedbackMetrics
+
+    metrics = FeedbackMetrics()
+    labels = set(SCRAPE_LABELS)
+    for value in vars(metrics).values():
+        labels.update(getattr(value, "_labelnames", ()))
+    return _registry_names(metrics.registry), labels
 
 
 _PROMQL_FUNCTIONS = {
@@ -138,6 +208,14 @@ def test_the_documented_metric_names_are_the_ones_the_engine_exports():
     assert exported >= DOCUMENTED_METRICS, DOCUMENTED_METRICS - exported
 
 
+def test_the_documented_feedback_metric_names_are_the_ones_the_service_exports():
+    exported, labels = _exported_feedback_metrics()
+    assert exported >= DOCUMENTED_FEEDBACK_METRICS, DOCUMENTED_FEEDBACK_METRICS - exported
+    assert {"outcome", "attack_type", "action", "source", "kind", "label", "with_mail"} <= labels
+    engine, _ = _exported_metrics()
+    assert not exported & engine, "the two services must not export the same names"
+
+
 @pytest.mark.parametrize("path", _yaml_files(), ids=_rel)
 def test_every_yaml_file_parses(yaml, path):
     docs = [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
@@ -153,18 +231,45 @@ def test_the_grafana_dashboard_is_valid_json():
 # ------------------------------------------------------------------------------ environment
 
 
-def test_every_mailhawk_variable_in_deploy_is_an_engine_config_field():
-    fields = {ENV_PREFIX + name.upper() for name in _config_fields()}
+def _service_of(path: Path) -> str:
+    if path in SHARED_FILES:
+        return "both"
+    return "feedback" if "feedback" in path.name else "engine"
+
+
+def test_every_mailhawk_variable_in_deploy_is_a_setting_of_its_service():
+    """Engine files name EngineConfig fields, feedback files `feedback run` settings.
+
+    Files that configure both (SHARED_FILES) may name either; their parts are checked per
+    service by the compose and kustomize tests below.
+    """
+    engine, feedback = _engine_variables(), _feedback_variables()
+    allowed = {"engine": engine, "feedback": feedback, "both": engine | feedback}
     unknown: dict[str, set[str]] = {}
     kafka_keys: set[str] = set()
     for path in _deploy_files():
+        service = _service_of(path)
         for var in set(re.findall(r"\bMAILHAWK_[A-Z0-9_]*[A-Z0-9]\b", path.read_text())):
-            if var.startswith(KAFKA_ENV_PREFIX):
+            if var.startswith(KAFKA_ENV_PREFIX) and service != "feedback":
                 kafka_keys.add(var[len(KAFKA_ENV_PREFIX):].lower().replace("_", "."))
-            elif var not in fields:
-                unknown.setdefault(var, set()).add(_rel(path))
-    assert not unknown, f"not EngineConfig fields: {unknown}"
+            elif var not in allowed[service]:
+                unknown.setdefault(var, set()).add(f"{_rel(path)} ({service})")
+    assert not unknown, f"not settings of the service the file configures: {unknown}"
     assert {"sasl.username", "sasl.password"} <= kafka_keys
+    assert any(_service_of(p) == "feedback" for p in _deploy_files())
+
+
+def test_the_feedback_variables_come_from_the_feedback_run_command():
+    variables = _feedback_variables()
+    assert {"MAILHAWK_BOOTSTRAP_SERVERS", "MAILHAWK_VERDICT_TOPIC", "MAILHAWK_FEEDBACK_TOPIC",
+            "MAILHAWK_FEEDBACK_PORT", "MAILHAWK_FEEDBACK_HOST",
+            "MAILHAWK_FEEDBACK_CONSISTENCY_CHECK"} <= variables
+    assert not any(v.startswith(KAFKA_ENV_PREFIX) for v in variables)
+    # Variables both services read must mean the same thing to both (the feedback test
+    # below checks they get the same values); anything else of the feedback service has a
+    # name of its own, so an engine's setting cannot leak into it or back.
+    shared = variables & _engine_variables()
+    assert {"MAILHAWK_BOOTSTRAP_SERVERS", "MAILHAWK_PARTITIONS"} <= shared <= SAME_FOR_BOTH
 
 
 def test_every_mailhawk_kafka_variable_in_deploy_is_a_librdkafka_setting():
@@ -182,23 +287,97 @@ def test_every_mailhawk_kafka_variable_in_deploy_is_a_librdkafka_setting():
             assert "No such configuration property" not in str(exc), key
 
 
+# Settings both services read, which must be equal wherever both are deployed.
+SAME_FOR_BOTH = {"MAILHAWK_BOOTSTRAP_SERVERS", "MAILHAWK_VERDICT_TOPIC",
+                 "MAILHAWK_DEAD_LETTER_TOPIC", "MAILHAWK_PARTITIONS",
+                 "MAILHAWK_REPLICATION_FACTOR"}
+ENGINE_CONFIG_MAP = "mailhawk-config"
+FEEDBACK_CONFIG_MAP = "mailhawk-feedback-config"
+OVERLAYS = ("base", "overlays/dev", "overlays/prod")
+
+
+def _generator_literals(kustomization: dict[str, Any], name: str) -> dict[str, str]:
+    found = [g for g in kustomization.get("configMapGenerator", []) if g["name"] == name]
+    assert len(found) <= 1, name
+    return dict(item.split("=", 1) for g in found for item in g.get("literals", []))
+
+
+def _overlay_env(yaml: Any, overlay: str, name: str) -> dict[str, str]:
+    """The generated ConfigMap ``name`` of an overlay: the base's literals, merged."""
+    env = _generator_literals(_load(yaml, KUSTOMIZE / "base/kustomization.yaml"), name)
+    if overlay != "base":
+        env.update(_generator_literals(_load(yaml, KUSTOMIZE / overlay / "kustomization.yaml"),
+                                       name))
+    return env
+
+
+def _compose_services(yaml: Any) -> dict[str, Any]:
+    return _load(yaml, DEPLOY / "compose.yaml")["services"]
+
+
 def test_the_engine_reads_the_compose_and_kustomize_settings(yaml):
-    compose = _load(yaml, DEPLOY / "compose.yaml")
-    environments = {"compose": compose["services"]["mailhawk"]["environment"]}
-    base = _load(yaml, KUSTOMIZE / "base/kustomization.yaml")
-    for overlay in ("base", "overlays/dev", "overlays/prod"):
-        kustomization = _load(yaml, KUSTOMIZE / overlay / "kustomization.yaml")
-        env = {}
-        for generator in (base, kustomization):
-            for item in generator["configMapGenerator"][0]["literals"]:
-                name, _, value = item.partition("=")
-                env[name] = value
-        environments[overlay] = env
+    environments = {"compose": _compose_services(yaml)["mailhawk"]["environment"]}
+    for overlay in OVERLAYS:
+        environments[overlay] = _overlay_env(yaml, overlay, ENGINE_CONFIG_MAP)
     for where, env in environments.items():
         environ = {k: str(v) for k, v in env.items()}
         config = EngineConfig.from_env(environ=environ)  # raises on a value of the wrong type
         assert config.metrics_host == "0.0.0.0", where
         assert config.state_dir == "/var/lib/mailhawk", where
+
+
+def test_each_service_gets_only_its_own_variables_in_compose_and_kustomize(yaml):
+    engine, feedback = _engine_variables(), _feedback_variables()
+    services = _compose_services(yaml)
+    assert set(services["mailhawk"]["environment"]) <= engine
+    assert set(services["mailhawk-feedback"]["environment"]) <= feedback
+    for overlay in OVERLAYS:
+        kustomization = _load(yaml, KUSTOMIZE / overlay / "kustomization.yaml")
+        names = {g["name"] for g in kustomization["configMapGenerator"]}
+        assert names == {ENGINE_CONFIG_MAP, FEEDBACK_CONFIG_MAP}, overlay
+        engine_env = set(_generator_literals(kustomization, ENGINE_CONFIG_MAP))
+        assert {v for v in engine_env if not v.startswith(KAFKA_ENV_PREFIX)} <= engine, overlay
+        assert set(_generator_literals(kustomization, FEEDBACK_CONFIG_MAP)) <= feedback, overlay
+
+
+def test_the_feedback_service_reads_the_compose_and_kustomize_settings(yaml):
+    services = _compose_services(yaml)
+    environments = {"compose": (services["mailhawk-feedback"]["environment"],
+                                services["mailhawk"]["environment"])}
+    for overlay in OVERLAYS:
+        environments[overlay] = (_overlay_env(yaml, overlay, FEEDBACK_CONFIG_MAP),
+                                 _overlay_env(yaml, overlay, ENGINE_CONFIG_MAP))
+    from stream.feedback import FeedbackConfig
+
+    for where, (env, engine_env) in environments.items():
+        settings = _feedback_settings(env)  # raises on a value of the wrong type
+        FeedbackConfig(**settings)
+        assert settings["host"] == "0.0.0.0", where
+        assert settings["state_dir"] == "/var/lib/mailhawk", where
+        assert settings["port"] == _feedback_defaults()["port"], where
+        assert settings["consistency_check"] is True, where
+        # Co-partitioned with the engine's verdicts, on the same cluster.
+        engine = EngineConfig.from_env(environ={k: str(v) for k, v in engine_env.items()})
+        assert settings["bootstrap_servers"] == engine.bootstrap_servers, where
+        assert settings["partitions"] == engine.partitions, where
+        assert settings["replication_factor"] == engine.replication_factor, where
+        assert settings["verdict_topic"] == engine.verdict_topic, where
+        assert settings["dead_letter_topic"] == engine.dead_letter_topic, where
+        assert settings["group"] not in {engine.group, ""}, where
+
+
+def test_the_consistency_check_is_never_turned_off_in_deploy():
+    """Only the bundled dev broker (Tansu) needs it off; never Apache Kafka."""
+    settings = 0
+    for path in _deploy_files():
+        text = path.read_text()
+        assert "--no-consistency-check" not in text, _rel(path)
+        # KEY: value, KEY=value, and the chart's `- name: KEY` / `value: "..."` pair.
+        for value in re.findall(r"MAILHAWK_FEEDBACK_CONSISTENCY_CHECK(?:\s*[:=]\s*|\s+value:\s*)"
+                                r"\"?(\w*)", text):
+            assert value == "true", f"{_rel(path)} turns the consistency check off"
+            settings += 1
+    assert settings >= 3  # compose, kustomize, chart
 
 
 # ------------------------------------------------------------------------------ image
@@ -265,25 +444,75 @@ def test_the_image_copies_every_package_and_nothing_else():
 
 
 def _rules(yaml: Any) -> list[dict[str, Any]]:
+    """Every rule, alerting and recording."""
     rules = _load(yaml, DEPLOY / "prometheus/rules.yml")
     return [r for group in rules["groups"] for r in group["rules"]]
 
 
-def test_the_alert_rules_use_only_exported_metrics_and_labels(yaml):
-    exported, labels = _exported_metrics()
-    from schemas import ACTIONS
+def _alerts(yaml: Any) -> list[dict[str, Any]]:
+    return [r for r in _rules(yaml) if "alert" in r]
 
+
+def _recorded(yaml: Any) -> dict[str, dict[str, Any]]:
+    return {r["record"]: r for r in _rules(yaml) if "record" in r}
+
+
+def _rule_name(rule: dict[str, Any]) -> str:
+    return rule.get("alert") or rule["record"]
+
+
+def _job_of(expr: str) -> str:
+    """The scrape job an expression selects: exactly one of the two services'."""
+    jobs = set(re.findall(r'\bjob\s*=~?\s*"([^"]*)"', expr))
+    assert len(jobs) == 1, f"select exactly one job, not {jobs or 'none'}: {expr!r}"
+    return jobs.pop()
+
+
+def _service_metrics(yaml: Any) -> dict[str, tuple[set[str], set[str]]]:
+    """Per job: the metric names its rules and panels may use, and their labels.
+
+    A recording rule's output belongs to the job its expression selects; it keeps the job
+    label, so alerts and panels on it still select that job.
+    """
+    engine, engine_labels = _exported_metrics()
+    feedback, feedback_labels = _exported_feedback_metrics()
+    found = {ENGINE_JOB: (engine | {"up"}, engine_labels),
+             FEEDBACK_JOB: (feedback | {"up"}, feedback_labels)}
+    for name, rule in _recorded(yaml).items():
+        found[_job_of(rule["expr"])][0].add(name)
+    return found
+
+
+def test_the_alert_rules_use_only_exported_metrics_and_labels(yaml):
+    from schemas import ACTIONS
+    from stream.feedback import OUTCOMES
+
+    allowed = _service_metrics(yaml)
     for rule in _rules(yaml):
+        name = _rule_name(rule)
         metrics, grouping = promql_names(rule["expr"])
-        assert metrics, rule["alert"]
-        assert metrics <= exported | {"up"}, (rule["alert"], metrics - exported)
-        assert grouping <= labels, (rule["alert"], grouping - labels)
-        assert _matcher_values(rule["expr"], "action") <= set(ACTIONS), rule["alert"]
-        assert 'job="mailhawk"' in rule["expr"], f"{rule['alert']} must select job=mailhawk"
+        assert metrics, name
+        job = _job_of(rule["expr"])
+        assert job in allowed, f"{name} must select job={ENGINE_JOB} or job={FEEDBACK_JOB}"
+        exported, labels = allowed[job]
+        assert metrics <= exported, (name, metrics - exported)
+        assert grouping <= labels, (name, grouping - labels)
+        assert _matcher_values(rule["expr"], "action") <= set(ACTIONS), name
+        assert _matcher_values(rule["expr"], "outcome") <= set(OUTCOMES), name
+
+
+def test_the_recording_rules_are_named_by_convention_and_keep_the_job(yaml):
+    recorded = _recorded(yaml)
+    assert recorded
+    for name, rule in recorded.items():
+        assert re.fullmatch(r"[a-z_]+:[a-z0-9_]+:[a-z0-9_]+", name), name  # level:metric:ops
+        _, grouping = promql_names(rule["expr"])
+        assert "job" in grouping, f"{name} must keep the job label its alerts select on"
+    assert not set(recorded) & {r["alert"] for r in _alerts(yaml)}
 
 
 def test_the_alert_rules_cover_the_failure_modes(yaml):
-    rules = {r["alert"]: r for r in _rules(yaml)}
+    rules = {r["alert"]: r for r in _alerts(yaml)}
     assert {"MailhawkDown", "MailhawkConsumerLagHigh", "MailhawkDeadLetters",
             "MailhawkBatchLatencyHigh", "MailhawkNotReady", "MailhawkVerdictsStalled",
             "MailhawkBlockRateDrift", "MailhawkNoAssignedPartitions"} <= set(rules)
@@ -308,6 +537,73 @@ def test_prometheus_scrapes_the_compose_engine_on_its_metrics_port(yaml):
         assert (DEPLOY / "prometheus" / rule_file).is_file()
 
 
+def test_the_feedback_rules_estimate_efficacy_per_attack_type_over_7_days(yaml):
+    recorded = _recorded(yaml)
+    for outcome in ("caught", "missed", "false_alarm"):
+        rule = recorded[f"mailhawk:feedback_{outcome}:increase7d"]
+        assert "mailhawk_feedback_outcomes_total" in rule["expr"]
+        assert _matcher_values(rule["expr"], "outcome") == {outcome}
+        assert "increase(" in rule["expr"] and "[7d]" in rule["expr"]
+        assert promql_names(rule["expr"])[1] == {"job", "attack_type"}
+
+
+def test_the_feedback_alerts_cover_its_failure_modes(yaml):
+    rules = {r["alert"]: r for r in _alerts(yaml) if _job_of(r["expr"]) == FEEDBACK_JOB}
+    assert set(rules) == {"MailhawkFeedbackDown", "MailhawkFeedbackTargetsMissing",
+                          "MailhawkFeedbackMissedAttacksSpike",
+                          "MailhawkFeedbackFalseAlarmsRising", "MailhawkFeedbackDeadLetters"}
+    assert "up{" in rules["MailhawkFeedbackDown"]["expr"]
+    # Optional service: missing only once it has been seen, so an engine-only deployment
+    # that loads these rules gets no alert.
+    missing = rules["MailhawkFeedbackTargetsMissing"]["expr"]
+    assert "absent(" in missing and "_over_time(" in missing
+    for name, outcome in (("MailhawkFeedbackMissedAttacksSpike", "missed"),
+                          ("MailhawkFeedbackFalseAlarmsRising", "false_alarm")):
+        expr = rules[name]["expr"]
+        assert f"mailhawk:feedback_{outcome}:increase7d" in expr, name  # the 7-day baseline
+        assert "[1h]" in expr and "/ 168" in expr, name  # last hour vs hourly average
+        assert re.search(r">=\s*\d+", expr), f"{name} needs a minimum count"
+        assert _matcher_values(expr, "outcome") == {outcome}, name
+        assert "attack_type" in promql_names(expr)[1], name
+    assert "mailhawk_feedback_dead_letters_total" in rules["MailhawkFeedbackDeadLetters"]["expr"]
+    for rule in rules.values():
+        assert rule["labels"]["severity"] in {"critical", "warning", "info"}
+        assert rule["annotations"]["summary"] and rule["annotations"]["description"]
+
+
+def test_every_feedback_rule_has_a_promtool_unit_test(yaml):
+    tests = _load(yaml, DEPLOY / "prometheus/rules.test.yml")
+    assert tests["rule_files"] == ["rules.yml"]
+    fired: set[str] = set()
+    quiet: set[str] = set()
+    queried = ""
+    for group in tests["tests"]:
+        for case in group.get("alert_rule_test", []):
+            (fired if case["exp_alerts"] else quiet).add(case["alertname"])
+        queried += " ".join(c["expr"] for c in group.get("promql_expr_test", []))
+    feedback_alerts = {r["alert"] for r in _alerts(yaml) if _job_of(r["expr"]) == FEEDBACK_JOB}
+    assert feedback_alerts <= fired, feedback_alerts - fired
+    assert feedback_alerts <= quiet, feedback_alerts - quiet  # and a case where it stays quiet
+    assert all(name in queried for name in _recorded(yaml)), "a recording rule is untested"
+    names = {r["alert"] for r in _alerts(yaml)}
+    assert (fired | quiet) <= names, (fired | quiet) - names
+
+
+def test_prometheus_scrapes_the_compose_feedback_service_and_keeps_a_week(yaml):
+    config = _load(yaml, DEPLOY / "prometheus/prometheus.yml")
+    services = _compose_services(yaml)
+    job = next(j for j in config["scrape_configs"] if j["job_name"] == FEEDBACK_JOB)
+    assert job["metrics_path"] == "/metrics"
+    sd = job["dns_sd_configs"][0]
+    assert sd["names"] == ["mailhawk-feedback"] and "mailhawk-feedback" in services
+    env = services["mailhawk-feedback"]["environment"]
+    assert sd["port"] == int(env["MAILHAWK_FEEDBACK_PORT"]) == _feedback_defaults()["port"]
+    flags = services["prometheus"]["command"]
+    retention = next(f.split("=", 1)[1] for f in flags if "retention.time" in f)
+    days = int(retention[:-1]) * {"d": 1, "w": 7, "y": 365}[retention[-1]]
+    assert days > 7, "the 7-day recording rules need more than 7 days of data"
+
+
 @pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed")
 def test_promtool_accepts_the_config_and_the_rule_unit_tests_pass():
     for args in (["check", "config", "prometheus.yml"], ["test", "rules", "rules.test.yml"]):
@@ -323,27 +619,78 @@ def _dashboard() -> dict[str, Any]:
     return json.loads((DEPLOY / "grafana/dashboards/mailhawk.json").read_text())
 
 
-def test_the_dashboard_queries_only_exported_metrics_and_labels():
-    exported, labels = _exported_metrics()
+# The dashboard variable each service's panels select their job with.
+JOB_VARIABLES = {ENGINE_JOB: "job", FEEDBACK_JOB: "feedback_job"}
+
+
+def _query_panels() -> list[dict[str, Any]]:
+    """The panels that query (rows only group them)."""
+    return [p for p in _dashboard()["panels"] if p["type"] != "row"]
+
+
+def test_the_dashboard_queries_only_exported_metrics_and_labels(yaml):
+    services = _service_metrics(yaml)
     used: set[str] = set()
     dashboard = _dashboard()
-    for panel in dashboard["panels"]:
+    for panel in _query_panels():
         assert panel["targets"], panel["title"]
         for target in panel["targets"]:
             metrics, grouping = promql_names(target["expr"])
-            assert metrics and metrics <= exported, (panel["title"], metrics - exported)
+            # Each query is one service's: its metrics, its labels, its job variable.
+            owners = [job for job, (names, _) in services.items() if metrics <= names]
+            assert metrics and len(owners) == 1, (panel["title"], metrics)
+            exported, labels = services[owners[0]]
             assert grouping <= labels, (panel["title"], grouping - labels)
+            variable = JOB_VARIABLES[owners[0]]
+            assert re.search(r'\bjob=~"\$' + variable + r'"', target["expr"]), (
+                f"{panel['title']}: select the job with ${variable}")
             used |= metrics
+    exported = set().union(*(names for names, _ in services.values()))
+    labels = set().union(*(labels for _, labels in services.values()))
     for variable in dashboard["templating"]["list"]:
         if variable["type"] == "query":
             metric = re.fullmatch(r"label_values\((\w+)(\{.*\})?, (\w+)\)",
                                   variable["query"]["query"])
             assert metric and metric.group(1) in exported and metric.group(3) in labels
+    variables = {v["name"] for v in dashboard["templating"]["list"]}
+    assert set(JOB_VARIABLES.values()) <= variables
     assert {"mailhawk_records_in_total", "mailhawk_verdicts_total",
             "mailhawk_dead_letters_total", "mailhawk_batch_seconds_bucket",
             "mailhawk_stage_seconds_total", "mailhawk_consumer_lag",
             "mailhawk_assigned_partitions", "mailhawk_detector_hits_total",
             "mailhawk_model_info"} <= used
+    assert {"mailhawk_feedback_outcomes_total", "mailhawk_feedback_dead_letters_total",
+            "mailhawk_feedback_verdicts_total", "mailhawk_feedback_training_examples_total",
+            *_recorded(yaml)} <= used
+
+
+def test_the_dashboard_has_a_feedback_row_with_efficacy_panels(yaml):
+    panels = _dashboard()["panels"]
+    rows = [p for p in panels if p["type"] == "row"]
+    assert [r["title"] for r in rows if "eedback" in r["title"]], "no feedback row"
+    row = next(r for r in rows if "eedback" in r["title"])
+    below = [p for p in panels if p["gridPos"]["y"] > row["gridPos"]["y"]]
+    assert below and all(FEEDBACK_JOB in _owner_jobs(p, yaml) for p in below)
+    assert all(FEEDBACK_JOB not in _owner_jobs(p, yaml) for p in panels
+               if p["gridPos"]["y"] < row["gridPos"]["y"])
+    exprs = {p["title"]: " ".join(t["expr"] for t in p["targets"]) for p in below}
+    per_type = [title for title, e in exprs.items()
+                if all(f"mailhawk:feedback_{o}:increase7d" in e
+                       for o in ("caught", "missed", "false_alarm"))
+                and "by (attack_type)" in e]
+    assert per_type, "no panel of the 7-day outcomes per attack type"
+    recall = [p for p in below if p["type"] == "stat" and "recall" in p["title"].lower()]
+    assert recall and recall[0]["fieldConfig"]["defaults"]["unit"] == "percentunit"
+    recall_expr = exprs[recall[0]["title"]]
+    assert "mailhawk:feedback_caught:increase7d" in recall_expr
+    assert "mailhawk:feedback_missed:increase7d" in recall_expr and "/" in recall_expr
+    assert any("mailhawk_feedback_dead_letters_total" in e for e in exprs.values())
+
+
+def _owner_jobs(panel: dict[str, Any], yaml: Any) -> set[str]:
+    services = _service_metrics(yaml)
+    return {job for t in panel.get("targets", [])
+            for job, (names, _) in services.items() if promql_names(t["expr"])[0] <= names}
 
 
 def test_the_dashboard_panels_have_unique_ids_and_do_not_overlap():
@@ -388,6 +735,35 @@ def test_compose_builds_the_engine_and_keeps_state_per_replica(yaml):
             assert port.startswith("127.0.0.1:"), f"{name} publishes {port} beyond localhost"
 
 
+def test_compose_runs_feedback_run_with_the_engine_image_and_its_own_state(yaml):
+    compose = _load(yaml, DEPLOY / "compose.yaml")
+    services = compose["services"]
+    engine, feedback = services["mailhawk"], services["mailhawk-feedback"]
+    assert feedback["image"] == engine["image"] and feedback["build"] == engine["build"]
+    # The image's ENTRYPOINT is `mailhawk` (test above), so the command is the subcommand.
+    assert feedback["command"] == ["feedback", "run"]
+    assert "entrypoint" not in feedback
+    assert feedback["depends_on"]["kafka"]["condition"] == "service_healthy"
+    assert set(feedback["environment"]) <= _feedback_variables()
+    settings = _feedback_settings(feedback["environment"])
+    # Its state is a named volume of its own at the state directory, not the engine's.
+    mounts = {v.rsplit(":", 1)[-1] if isinstance(v, str) else v["target"]:
+              v.split(":", 1)[0] if isinstance(v, str) else v.get("source")
+              for v in feedback["volumes"]}
+    volume = mounts[settings["state_dir"]]
+    assert volume in compose["volumes"], "the state directory is not on a named volume"
+    assert all(volume != (v.get("source") if isinstance(v, dict) else v.split(":", 1)[0])
+               for name, s in services.items() if name != "mailhawk-feedback"
+               for v in s.get("volumes", []))
+    assert feedback["read_only"] is True and feedback["cap_drop"] == ["ALL"]
+    assert "ports" not in feedback  # scraped on the compose network
+    # The image's HEALTHCHECK probes the engine's port: the service needs its own.
+    check = " ".join(feedback["healthcheck"]["test"])
+    assert "/healthz" in check and str(settings["port"]) in check
+    assert "python" in check and "curl" not in check
+    assert "MAILHAWK_METRICS_PORT" not in check
+
+
 # ------------------------------------------------------------------------------ helm
 
 
@@ -397,6 +773,152 @@ def _values(yaml: Any) -> dict[str, Any]:
 
 def _template_texts() -> dict[str, str]:
     return {p.name: p.read_text() for p in sorted((CHART / "templates").iterdir())}
+
+
+_TEMPLATE_ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
+_OPENERS = {"if", "with", "range", "define", "block"}
+
+
+def _template_blocks(text: str) -> list[tuple[str, str]]:
+    """The top-level blocks of a template: (opening action, text up to its matching end)."""
+    text = re.sub(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}", "", text, flags=re.S)  # comments
+    blocks: list[tuple[str, str]] = []
+    depth, start, opening = 0, 0, ""
+    for m in _TEMPLATE_ACTION.finditer(text):
+        word = (m.group(1).split() or [""])[0]
+        if word in _OPENERS:
+            if depth == 0:
+                start, opening = m.start(), m.group(1)
+            depth += 1
+        elif word == "end":
+            depth -= 1
+            assert depth >= 0, f"an end without its block at {text[:m.end()][-80:]!r}"
+            if depth == 0:
+                blocks.append((opening, text[start:m.end()]))
+    assert depth == 0, "a block is never ended"
+    return blocks
+
+
+def _template_env(text: str) -> dict[str, str]:
+    """The `- name: MAILHAWK_*` / `value: ...` pairs of a template (valueFrom ones excluded)."""
+    return dict(re.findall(r"- name: (MAILHAWK_[A-Z0-9_]+)\n\s+value: (.+)", text))
+
+
+def _render_value(expr: str, values: dict[str, Any]) -> str:
+    """An env value of a template as Helm renders it from ``values``: a literal or a value."""
+    m = re.fullmatch(r"\{\{\s*\.Values\.([\w.]+)((?:\s*\|\s*\w+)*)\s*\}\}", expr.strip())
+    if not m:
+        assert "{{" not in expr, f"cannot render {expr!r}"
+        return expr.strip().strip('"')
+    node: Any = values
+    for key in m.group(1).split("."):
+        node = node[key]
+    return str(node).lower() if isinstance(node, bool) else str(node)
+
+
+def _chart_feedback_env(values: dict[str, Any]) -> dict[str, str]:
+    env = _template_env(_template_texts()["feedback-statefulset.yaml"])
+    return {k: _render_value(v, values) for k, v in env.items()}
+
+
+def test_the_chart_template_blocks_are_balanced():
+    for name, text in _template_texts().items():
+        try:
+            _template_blocks(text)
+        except AssertionError as exc:
+            pytest.fail(f"{name}: {exc}")
+
+
+def test_the_chart_feedback_service_is_optional_and_off_by_default(yaml):
+    values = _values(yaml)
+    assert values["feedback"]["enabled"] is False
+    texts = _template_texts()
+    files = {n for n in texts if "feedback" in n}
+    assert files == {"feedback-statefulset.yaml", "feedback-services.yaml"}
+    for name in files:
+        blocks = _template_blocks(texts[name])
+        assert len(blocks) == 1 and blocks[0][0] == "if .Values.feedback.enabled", name
+        outside = texts[name].replace(blocks[0][1], "")
+        assert not outside.strip(), f"{name} renders something with feedback disabled"
+        # Its own labels: no engine selector may match its pods (nor its Services the engine's).
+        assert "mailhawk.feedback.selectorLabels" in texts[name], name
+        assert '"mailhawk.selectorLabels"' not in texts[name], name
+    for name, kind, gate in (
+            ("servicemonitor.yaml", "ServiceMonitor", ".Values.metrics.serviceMonitor.enabled"),
+            ("networkpolicy.yaml", "NetworkPolicy", ".Values.networkPolicy.enabled")):
+        gated = [body for opening, body in _template_blocks(texts[name])
+                 if opening == f"if and {gate} .Values.feedback.enabled"]
+        assert len(gated) == 1, f"{name}: no {kind} for the feedback service"
+        assert f"kind: {kind}" in gated[0] and "mailhawk.feedback.selectorLabels" in gated[0]
+        assert "---" in gated[0], f"{name}: the second document needs a separator"
+    monitor = next(b for o, b in _template_blocks(texts["servicemonitor.yaml"])
+                   if "feedback" in o)
+    assert "jobLabel: app.kubernetes.io/name" in monitor and "port: metrics" in monitor
+    policy = next(b for o, b in _template_blocks(texts["networkpolicy.yaml"]) if "feedback" in o)
+    assert "port: metrics" in policy and ".Values.networkPolicy.kafkaPorts" in policy
+    # The ServiceMonitor's job is the feedback Service's app.kubernetes.io/name.
+    chart = _load(yaml, CHART / "Chart.yaml")
+    assert 'printf "%s-feedback" (include "mailhawk.name" .)' in texts["_helpers.tpl"]
+    assert f"{chart['name']}-feedback" == FEEDBACK_JOB
+
+
+def test_the_chart_feedback_workload_runs_feedback_run_with_exactly_its_settings(yaml):
+    values = _values(yaml)
+    text = _template_texts()["feedback-statefulset.yaml"]
+    assert "kind: StatefulSet" in text and "volumeClaimTemplates:" in text
+    assert 'args: ["feedback", "run"]' in text
+    assert "enableServiceLinks: false" in text and "automountServiceAccountToken: false" in text
+    env = _template_env(text)
+    assert set(env) == _feedback_variables(), set(env) ^ _feedback_variables()
+    assert len(re.findall(r"- name: MAILHAWK_", text)) == len(env), "a variable set twice"
+    assert "MAILHAWK_KAFKA_" not in text and "envFrom" not in text and "extraEnv" not in text
+    rendered = _chart_feedback_env(values)
+    settings = _feedback_settings(rendered)
+    assert settings["host"] == "0.0.0.0" and settings["consistency_check"] is True
+    assert settings["port"] == values["feedback"]["port"]
+    mount = re.search(r"- name: state\n\s+mountPath: (\S+)", text)
+    assert mount and settings["state_dir"] == mount.group(1)
+    # The same cluster, topics and partitioning as the engine's StatefulSet: the same values.
+    engine = _template_env(_template_texts()["statefulset.yaml"])
+    for name in SAME_FOR_BOTH & set(env):
+        assert env[name] == engine[name], name
+    # The engine's pod and container security, its own probes.
+    assert "toYaml .Values.podSecurityContext" in text
+    assert "toYaml .Values.securityContext" in text
+    for probe, path in (("startupProbe", "/healthz"), ("livenessProbe", "/healthz"),
+                        ("readinessProbe", "/readyz")):
+        assert f".Values.feedback.{probe}" in text, probe
+        assert values["feedback"][probe]["httpGet"] == {"path": path, "port": "metrics"}
+    assert re.search(r"- name: metrics\n\s+containerPort: \{\{ \.Values\.feedback\.port \}\}",
+                     text)
+
+
+def test_the_chart_feedback_defaults_are_the_commands(yaml):
+    values = _values(yaml)
+    feedback = values["feedback"]
+    defaults = _feedback_defaults()
+    assert feedback["port"] == defaults["port"]
+    assert feedback["group"] == defaults["group"] != values["kafka"]["group"]
+    assert feedback["topics"] == {"feedback": defaults["feedback_topic"],
+                                  "training": defaults["training_topic"]}
+    assert feedback["retentionDays"] == defaults["retention_days"]
+    assert values["topics"]["verdicts"] == defaults["verdict_topic"]
+    assert values["topics"]["deadLetter"] == defaults["dead_letter_topic"]
+    assert feedback["replicaCount"] <= values["kafka"]["partitions"]
+    assert feedback["terminationGracePeriodSeconds"] > 0
+    for kind in ("requests", "limits"):
+        assert {"cpu", "memory"} <= set(feedback["resources"][kind])
+
+
+def test_the_chart_feedback_values_schema_rejects_typos(yaml):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((CHART / "values.schema.json").read_text())
+    values = _values(yaml)
+    jsonschema.validate({**values, "feedback": {**values["feedback"], "enabled": True}}, schema)
+    for typo in ({"prot": 9465}, {"topics": {"feedbak": "x"}}, {"enabled": "yes"},
+                 {"persistence": {"sise": "1Gi"}}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({**values, "feedback": {**values["feedback"], **typo}}, schema)
 
 
 def test_the_chart_metadata(yaml):
@@ -470,9 +992,8 @@ def test_the_chart_probes_and_security_defaults(yaml):
 # ------------------------------------------------------------------------------ kustomize
 
 
-def _kustomize_env(yaml: Any) -> dict[str, str]:
-    kustomization = _load(yaml, KUSTOMIZE / "base/kustomization.yaml")
-    return dict(item.split("=", 1) for item in kustomization["configMapGenerator"][0]["literals"])
+def _kustomize_env(yaml: Any, name: str = ENGINE_CONFIG_MAP) -> dict[str, str]:
+    return _generator_literals(_load(yaml, KUSTOMIZE / "base/kustomization.yaml"), name)
 
 
 def test_the_kustomize_base_matches_the_chart_defaults(yaml):
@@ -512,6 +1033,63 @@ def test_the_kustomize_base_matches_the_chart_defaults(yaml):
     assert claim["accessModes"] == values["persistence"]["accessModes"]
 
 
+def _matches(selector: dict[str, str], labels: dict[str, str]) -> bool:
+    return all(labels.get(k) == v for k, v in selector.items())
+
+
+def test_the_kustomize_base_feedback_service_matches_the_chart_defaults(yaml):
+    values = _values(yaml)
+    feedback = values["feedback"]
+    env = _kustomize_env(yaml, FEEDBACK_CONFIG_MAP)
+    assert env == _chart_feedback_env(values)
+    kustomization = _load(yaml, KUSTOMIZE / "base/kustomization.yaml")
+    assert {"feedback-statefulset.yaml", "feedback-services.yaml"} <= set(
+        kustomization["resources"])
+
+    statefulset = _load(yaml, KUSTOMIZE / "base/feedback-statefulset.yaml")
+    spec = statefulset["spec"]
+    pod = spec["template"]["spec"]
+    container = pod["containers"][0]
+    assert container["args"] == ["feedback", "run"] and container["image"] == "mailhawk"
+    # Only its own settings: not the engine's ConfigMap, not the Kafka Secret it cannot read.
+    assert container["envFrom"] == [{"configMapRef": {"name": FEEDBACK_CONFIG_MAP}}]
+    assert "env" not in container
+    assert spec["replicas"] == feedback["replicaCount"]
+    assert pod["terminationGracePeriodSeconds"] == feedback["terminationGracePeriodSeconds"]
+    assert pod["securityContext"] == values["podSecurityContext"]
+    assert pod["enableServiceLinks"] is False and pod["automountServiceAccountToken"] is False
+    assert container["securityContext"] == values["securityContext"]
+    assert container["resources"] == feedback["resources"]
+    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+        assert container[probe] == feedback[probe], probe
+    claim = spec["volumeClaimTemplates"][0]["spec"]
+    assert claim["resources"]["requests"]["storage"] == feedback["persistence"]["size"]
+    assert claim["accessModes"] == feedback["persistence"]["accessModes"]
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    assert mounts["state"] == env["MAILHAWK_FEEDBACK_STATE_DIR"]
+    port = int(env["MAILHAWK_FEEDBACK_PORT"])
+    assert container["ports"] == [{"name": "metrics", "containerPort": port, "protocol": "TCP"}]
+    assert spec["template"]["metadata"]["annotations"]["prometheus.io/port"] == str(port)
+
+    # Its labels make it job="mailhawk-feedback" and keep it out of the engine's selectors.
+    pod_labels = spec["template"]["metadata"]["labels"]
+    selector = spec["selector"]["matchLabels"]
+    assert _matches(selector, pod_labels) and selector["app.kubernetes.io/name"] == FEEDBACK_JOB
+    engine = _load(yaml, KUSTOMIZE / "base/statefulset.yaml")["spec"]
+    assert not _matches(engine["selector"]["matchLabels"], pod_labels)
+    assert not _matches(selector, engine["template"]["metadata"]["labels"])
+    services = [d for d in yaml.safe_load_all(
+        (KUSTOMIZE / "base/feedback-services.yaml").read_text()) if d]
+    assert {s["metadata"]["name"] for s in services} == {spec["serviceName"],
+                                                         "mailhawk-feedback-metrics"}
+    for service in services:
+        assert service["spec"]["selector"] == selector
+        assert service["metadata"]["labels"]["app.kubernetes.io/name"] == FEEDBACK_JOB
+        assert [p["port"] for p in service["spec"]["ports"]] == [port]
+    for service in yaml.safe_load_all((KUSTOMIZE / "base/services.yaml").read_text()):
+        assert not _matches(service["spec"]["selector"], pod_labels)
+
+
 @pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
 @pytest.mark.parametrize(("overlay", "replicas"), [("dev", 1), ("prod", 3)])
 def test_the_kustomize_overlays_build(yaml, overlay, replicas):
@@ -522,8 +1100,22 @@ def test_the_kustomize_overlays_build(yaml, overlay, replicas):
             for d in yaml.safe_load_all(done.stdout) if d}
     statefulset = docs[("StatefulSet", "mailhawk")]
     assert statefulset["spec"]["replicas"] == replicas
-    config = next(d for (kind, _), d in docs.items() if kind == "ConfigMap")
+    configs = {name.rsplit("-", 1)[0]: d for (kind, name), d in docs.items()
+               if kind == "ConfigMap"}
+    assert set(configs) == {ENGINE_CONFIG_MAP, FEEDBACK_CONFIG_MAP}
+    config = configs[ENGINE_CONFIG_MAP]
     env_from = statefulset["spec"]["template"]["spec"]["containers"][0]["envFrom"]
     assert env_from[0]["configMapRef"]["name"] == config["metadata"]["name"]  # hashed name
     assert int(config["data"]["MAILHAWK_PARTITIONS"]) >= replicas
     assert (("PodDisruptionBudget", "mailhawk") in docs) == (overlay == "prod")
+    # The feedback service, with its own (hashed) settings, on the engine's cluster and
+    # partition count.
+    feedback = docs[("StatefulSet", "mailhawk-feedback")]
+    feedback_config = configs[FEEDBACK_CONFIG_MAP]
+    env_from = feedback["spec"]["template"]["spec"]["containers"][0]["envFrom"]
+    assert env_from == [{"configMapRef": {"name": feedback_config["metadata"]["name"]}}]
+    for name in SAME_FOR_BOTH & set(feedback_config["data"]):
+        assert feedback_config["data"][name] == config["data"][name], name
+    assert {("Service", "mailhawk-feedback-headless"),
+            ("Service", "mailhawk-feedback-metrics")} <= set(docs)
+    assert feedback["metadata"]["namespace"] == statefulset["metadata"]["namespace"]

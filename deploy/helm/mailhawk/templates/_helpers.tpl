@@ -34,6 +34,32 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: mailhawk
 {{- end }}
 
+{{/*
+The feedback service's names and labels. Its app.kubernetes.io/name differs from the
+engine's, so no engine selector (StatefulSet, Services, PodDisruptionBudget, NetworkPolicy)
+matches its pods, and its ServiceMonitor's job label is "<name>-feedback".
+*/}}
+{{- define "mailhawk.feedback.name" -}}
+{{- printf "%s-feedback" (include "mailhawk.name" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "mailhawk.feedback.fullname" -}}
+{{- printf "%s-feedback" (include "mailhawk.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "mailhawk.feedback.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "mailhawk.feedback.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "mailhawk.feedback.labels" -}}
+helm.sh/chart: {{ include "mailhawk.chart" . }}
+{{ include "mailhawk.feedback.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: mailhawk
+{{- end }}
+
 {{- define "mailhawk.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
@@ -69,5 +95,8 @@ An environment value as a string. Helm reads YAML numbers as float64, which woul
 {{- end }}
 {{- if and .Values.scores.file .Values.scores.existingConfigMap }}
 {{- fail "set scores.file or scores.existingConfigMap, not both" }}
+{{- end }}
+{{- if and .Values.feedback.enabled (gt (int .Values.feedback.replicaCount) (int .Values.kafka.partitions)) }}
+{{- fail (printf "feedback.replicaCount (%d) is larger than kafka.partitions (%d): the extra feedback processes would own no partition" (int .Values.feedback.replicaCount) (int .Values.kafka.partitions)) }}
 {{- end }}
 {{- end }}
