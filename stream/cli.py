@@ -326,9 +326,11 @@ def feedback() -> None:
               "[MAILHAWK_FEEDBACK_CONSISTENCY_CHECK].")
 def feedback_run(**flags: Any) -> None:
     """Join feedback to verdicts: outcome metrics, training examples, dead letters."""
+    from stream.config import EngineConfig
     from stream.feedback import FeedbackConfig, run
 
-    run(FeedbackConfig(**flags))
+    # MAILHAWK_KAFKA_* (SASL/TLS) are read as the engine reads them.
+    run(FeedbackConfig(**flags, kafka_extra=EngineConfig.from_env({}).kafka_extra))
 
 
 @feedback.command("export")
@@ -341,9 +343,11 @@ def feedback_run(**flags: Any) -> None:
               help="JSON-lines file to write, for `mailhawk train --feedback`.")
 def feedback_export(bootstrap_servers: str, training_topic: str, out_file: str) -> None:
     """Write every labelled example of the training topic to a file (no group, no commit)."""
+    from stream.config import EngineConfig
     from stream.feedback import export_examples
 
-    counts = export_examples(bootstrap_servers, training_topic, Path(out_file))
+    counts = export_examples(bootstrap_servers, training_topic, Path(out_file),
+                             kafka_extra=EngineConfig.from_env({}).kafka_extra)
     total = sum(counts.values())
     click.echo(f"{total} examples written to {out_file}"
                + (": " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))

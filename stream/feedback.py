@@ -43,7 +43,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final, NamedTuple
@@ -82,6 +82,50 @@ class FeedbackConfig:
     changelog's end (a deleted topic with a stale local store). Off only for the bundled dev
     broker: Tansu answers a partition's end offset with its last batch's base offset, so
     Faust would refuse every restart with tables on disk."""
+    kafka_extra: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """librdkafka settings from ``MAILHAWK_KAFKA_*``, as the engine reads them: the admin and
+    export clients take them all; Faust's client takes the security ones
+    (:func:`faust_credentials`)."""
+
+
+def faust_credentials(extra: Mapping[str, str]) -> Any:
+    """Faust's ``broker_credentials`` for the engine's librdkafka security settings.
+
+    The engine and the service read one set of ``MAILHAWK_KAFKA_*`` variables; librdkafka
+    speaks them natively, Faust (aiokafka) through a credentials object and an SSL context.
+    PLAINTEXT, SSL (with a CA and optionally a client certificate) and SASL PLAIN or SCRAM
+    over either are translated; anything else (GSSAPI, OAUTHBEARER) stops the service with
+    what it supports, rather than connecting without the security the operator asked for.
+    Other librdkafka tuning keys are the engine's business and ignored here.
+    """
+    import ssl
+
+    import faust
+
+    protocol = extra.get("security.protocol", "plaintext").strip().upper()
+    if protocol == "PLAINTEXT":
+        return None
+    if protocol not in ("SSL", "SASL_SSL", "SASL_PLAINTEXT"):
+        raise SchemaError("invalid_value", f"MAILHAWK_KAFKA_SECURITY_PROTOCOL={protocol} is not "
+                          "one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL")
+    context = None
+    if protocol in ("SSL", "SASL_SSL"):
+        context = ssl.create_default_context(cafile=extra.get("ssl.ca.location") or None)
+        if extra.get("ssl.endpoint.identification.algorithm", "https").lower() == "none":
+            context.check_hostname = False
+        if extra.get("ssl.certificate.location"):
+            context.load_cert_chain(extra["ssl.certificate.location"],
+                                    extra.get("ssl.key.location") or None,
+                                    extra.get("ssl.key.password") or None)
+    if protocol == "SSL":
+        return faust.SSLCredentials(context)
+    mechanism = extra.get("sasl.mechanism", extra.get("sasl.mechanisms", "PLAIN")).upper()
+    if mechanism not in ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"):
+        raise SchemaError("invalid_value", f"the feedback service speaks SASL PLAIN and "
+                          f"SCRAM-SHA-256/512, not {mechanism} (MAILHAWK_KAFKA_SASL_MECHANISM)")
+    return faust.SASLCredentials(username=extra.get("sasl.username"),
+                                 password=extra.get("sasl.password"), ssl_context=context,
+                                 mechanism=mechanism)
 
 
 class Judgement(NamedTuple):
@@ -209,6 +253,7 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
         key_serializer="raw",
         value_serializer="raw",
         recovery_consistency_check=cfg.consistency_check,
+        broker_credentials=faust_credentials(cfg.kafka_extra),
     )
     verdicts = app.topic(cfg.verdict_topic, key_type=bytes, value_type=bytes,
                          partitions=cfg.partitions)
@@ -306,7 +351,8 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
 
 
 def export_examples(bootstrap_servers: str, topic: str, out: Path, *,
-                    timeout: float = 300.0, progress: bool = True) -> Counter[str]:
+                    timeout: float = 300.0, progress: bool = True,
+                    kafka_extra: Mapping[str, str] | None = None) -> Counter[str]:
     """Write every record of the training topic, oldest first per partition, as JSON lines.
 
     Reads each partition from its beginning to its end (the partition-EOF event, not a
@@ -321,7 +367,7 @@ def export_examples(bootstrap_servers: str, topic: str, out: Path, *,
     from stream.errors import KafkaError
     from stream.kafka import MAX_MESSAGE_BYTES
 
-    consumer = Consumer({"bootstrap.servers": bootstrap_servers,
+    consumer = Consumer({**(kafka_extra or {}), "bootstrap.servers": bootstrap_servers,
                          "group.id": "mailhawk-feedback-export", "enable.auto.commit": False,
                          "enable.partition.eof": True, "fetch.max.bytes": MAX_MESSAGE_BYTES})
     counts: Counter[str] = Counter()
@@ -380,6 +426,7 @@ __all__ = [
     "Judgement",
     "build_app",
     "export_examples",
+    "faust_credentials",
     "judge",
     "run",
     "summarise_verdict",

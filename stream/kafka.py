@@ -192,7 +192,7 @@ def ensure_feedback_topics(cfg: FeedbackConfig, *, timeout: float = 15.0) -> int
     the verdicts it is joined to. A feedback topic that exists with another count cannot be
     joined and stops the service with what to do.
     """
-    admin = AdminClient({"bootstrap.servers": cfg.bootstrap_servers})
+    admin = AdminClient({**cfg.kafka_extra, "bootstrap.servers": cfg.bootstrap_servers})
     topics = admin.list_topics(timeout=timeout).topics
     verdicts = topics.get(cfg.verdict_topic)
     partitions = len(verdicts.partitions) if verdicts is not None else cfg.partitions

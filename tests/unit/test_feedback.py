@@ -206,3 +206,30 @@ def test_train_with_feedback_learns_from_it_and_says_so(tmp_path) -> None:
         report["feedback"]["sha256_ids"]
     write_report(report, tmp_path / "report")
     assert "your own feedback" in (tmp_path / "report" / "report.md").read_text()
+
+
+def test_the_engines_kafka_security_settings_become_faust_credentials() -> None:
+    import faust
+
+    from stream.feedback import FeedbackConfig, faust_credentials
+
+    assert faust_credentials({}) is None
+    assert faust_credentials({"security.protocol": "plaintext", "linger.ms": "5"}) is None
+    tls = faust_credentials({"security.protocol": "SSL"})
+    assert isinstance(tls, faust.SSLCredentials) and tls.context.check_hostname
+    scram = faust_credentials({"security.protocol": "SASL_SSL", "sasl.mechanism":
+                               "SCRAM-SHA-512", "sasl.username": "svc", "sasl.password": "pw",
+                               "ssl.endpoint.identification.algorithm": "none"})
+    assert isinstance(scram, faust.SASLCredentials)
+    assert (scram.protocol.value, scram.mechanism.value, scram.username) == (
+        "SASL_SSL", "SCRAM-SHA-512", "svc")
+    assert not scram.ssl_context.check_hostname
+    plain = faust_credentials({"security.protocol": "sasl_plaintext", "sasl.username": "u",
+                               "sasl.password": "p"})
+    assert (plain.protocol.value, plain.mechanism.value) == ("SASL_PLAINTEXT", "PLAIN")
+    for unsupported in ({"security.protocol": "SASL_SSL", "sasl.mechanism": "GSSAPI"},
+                        {"security.protocol": "kerberos"}):
+        with pytest.raises(SchemaError):
+            faust_credentials(unsupported)
+    # the password never reaches a log line through the config's repr
+    assert "pw" not in repr(FeedbackConfig(kafka_extra={"sasl.password": "pw"}))
