@@ -28,7 +28,9 @@ side is the engine's whole output, so the service keeps only a summary of each v
 
 Both topics are keyed by tenant and must be co-partitioned (same partition count, same
 partitioner: the engine produces verdicts with librdkafka's default, CRC32 of the key), so a
-message's feedback is read by the process that holds its verdict. Each feedback is counted
+message's feedback is read by the process that holds its verdict. Feedback found on another
+partition than its tenant's verdicts (a producer with another partitioner) is dead-lettered
+as ``wrong_partition`` with what to change, instead of being counted ``unmatched`` forever. Each feedback is counted
 once per (message, recipient, source): a second click of the same report button is not a
 second missed attack. Faust commits offsets apart from its tables, so a crash between the two
 can count a feedback twice; the counts are estimates of rates, not a ledger.
@@ -41,6 +43,7 @@ from __future__ import annotations
 
 import logging
 import time
+import zlib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -139,6 +142,11 @@ class Judgement(NamedTuple):
 def verdict_key(tenant_id: str, message_id: str) -> str:
     """The table key of a message's verdict summary."""
     return tenant_id + _SEP + message_id
+
+
+def verdict_partition(tenant_id: str, partitions: int) -> int:
+    """The verdict-topic partition of a tenant: librdkafka's default for a keyed record."""
+    return zlib.crc32(tenant_id.encode()) % partitions
 
 
 def summarise_verdict(raw: bytes | None) -> tuple[str, dict[str, Any]] | None:
@@ -298,6 +306,16 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
             except SchemaError as exc:
                 await dead_letter(event, exc.kind, str(exc), exc.field)
                 continue
+            home = verdict_partition(fb.tenant_id, cfg.partitions)
+            if event.message.partition != home:
+                # Joined here it would only ever be "unmatched": say why instead.
+                await dead_letter(
+                    event, "wrong_partition",
+                    f"feedback on partition {event.message.partition}, but this tenant's "
+                    f"verdicts are on partition {home}: produce feedback keyed by tenant_id "
+                    "with librdkafka's default partitioner (CRC32 of the key), as the engine "
+                    "produces verdicts; a Java client needs a CRC32 partitioner", "tenant_id")
+                continue
             try:
                 await judge_one(fb)
             except Exception as exc:  # one bad record must not stop the service
@@ -432,4 +450,5 @@ __all__ = [
     "summarise_verdict",
     "training_example",
     "verdict_key",
+    "verdict_partition",
 ]

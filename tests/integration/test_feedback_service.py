@@ -14,11 +14,12 @@ from pathlib import Path
 
 import orjson
 import pytest
+from confluent_kafka import Producer
 
 from schemas import Feedback, encode_feedback
 from stream.broker import free_port
 from stream.config import EngineConfig
-from stream.feedback import export_examples
+from stream.feedback import export_examples, verdict_partition
 from stream.kafka import ensure_topics
 from stream.replay import collect, produce_raw, produce_records
 from stream.train import read_feedback
@@ -112,8 +113,14 @@ def test_feedback_is_joined_to_the_engines_verdicts_counted_once_and_survives_ki
         (b"t-bad", orjson.dumps({"schema_version": 1, "tenant_id": "t", "message_id": "m",
                                  "label": "maybe", "source": "user", "reported_at": 1.0})),
     ])
+    # keyed by tenant but partitioned by another rule (a Java client's murmur2, say)
+    wrong = (verdict_partition(cleared[2].tenant_id, 4) + 1) % 4
+    mispartitioned = Producer({"bootstrap.servers": broker.bootstrap_servers})
+    mispartitioned.produce(topics.feedback, _feedback(cleared[2], "ham", "user")[1],
+                           key=cleared[2].tenant_id.encode(), partition=wrong)
+    mispartitioned.flush(10)
     service.wait_for("mailhawk_feedback_training_examples_total", 5)
-    service.wait_for("mailhawk_feedback_dead_letters_total", 2)
+    service.wait_for("mailhawk_feedback_dead_letters_total", 3)
     assert service.outcomes() == {"caught": 1, "missed": 1, "false_alarm": 1, "cleared": 1,
                                   "unmatched": 1}
     assert service.metric("mailhawk_feedback_duplicates_total") == 1
@@ -138,7 +145,9 @@ def test_feedback_is_joined_to_the_engines_verdicts_counted_once_and_survives_ki
     dead = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records),
                    dead_letter_topic=topics.dead, timeout=60, quiet_after=2.0).dead_letters
     mine = {d.error_kind: d for d in dead if d.topic == topics.feedback}
-    assert set(mine) == {"invalid_json", "invalid_value"}
+    assert set(mine) == {"invalid_json", "invalid_value", "wrong_partition"}
+    assert f"partition {verdict_partition(cleared[2].tenant_id, 4)}" in \
+        mine["wrong_partition"].error
     assert mine["invalid_json"].original == b'{"schema_version": 1, "tenant_id": '
     assert mine["invalid_value"].field == "label"
 
