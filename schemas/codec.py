@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import orjson
 
@@ -19,16 +19,21 @@ from schemas.records import DeadLetter, DirectoryEntry, Feedback, MailRecord, Ve
 DEFAULT_MAX_RECORD_BYTES: Final = 4 * 1024 * 1024
 
 
-def decode_mail(raw: bytes | None, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> MailRecord:
-    """Parse and validate one MailRecord; raises SchemaError (never anything else)."""
+def _parse(raw: bytes | None, max_bytes: int) -> Any:
+    """The JSON document of a record; SchemaError when empty, too large or not JSON."""
     if raw is None:
         raise SchemaError("empty", "record has no value (tombstone or null)")
     if len(raw) > max_bytes:
         raise RecordTooLargeError(len(raw), max_bytes)
     try:
-        doc = orjson.loads(raw)
+        return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise SchemaError("invalid_json", f"record is not valid JSON: {exc}") from None
+
+
+def decode_mail(raw: bytes | None, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> MailRecord:
+    """Parse and validate one MailRecord; raises SchemaError (never anything else)."""
+    doc = _parse(raw, max_bytes)
     try:
         return MailRecord.from_dict(doc)
     except SchemaError:
@@ -49,14 +54,7 @@ def decode_directory(raw: bytes | None) -> DirectoryEntry:
 
 def decode_feedback(raw: bytes | None, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Feedback:
     """Parse and validate one feedback record; raises SchemaError (never anything else)."""
-    if raw is None:
-        raise SchemaError("empty", "feedback record has no value")
-    if len(raw) > max_bytes:
-        raise RecordTooLargeError(len(raw), max_bytes)
-    try:
-        return Feedback.from_dict(orjson.loads(raw))
-    except orjson.JSONDecodeError as exc:
-        raise SchemaError("invalid_json", f"record is not valid JSON: {exc}") from None
+    return Feedback.from_dict(_parse(raw, max_bytes))
 
 
 def encode_feedback(feedback: Feedback) -> bytes:

@@ -286,44 +286,45 @@ def feedback() -> None:
     """The feedback service: reports, labels and releases joined to verdicts."""
 
 
+def _feedback_option(name: str, envvar: str, help: str, **kw: Any) -> Any:
+    """A ``feedback`` option for a FeedbackConfig field: its default is the config's."""
+    from dataclasses import fields
+
+    from stream.feedback import FeedbackConfig
+
+    default = next(f.default for f in fields(FeedbackConfig) if f.name == name)
+    flag = "--" + name.replace("_", "-")
+    decls = (f"{flag}/--no-{flag[2:]}",) if isinstance(default, bool) else (flag,)
+    return click.option(*decls, name, envvar=envvar, default=default, show_default=True,
+                        help=f"{help} [{envvar}]".lstrip(), **kw)
+
+
+_fb_bootstrap = _feedback_option("bootstrap_servers", "MAILHAWK_BOOTSTRAP_SERVERS", "")
+_fb_training_topic = _feedback_option("training_topic", "MAILHAWK_TRAINING_TOPIC",
+                                      "Labelled examples (the service writes them).")
+
+
 @feedback.command("run")
-@click.option("--bootstrap-servers", envvar="MAILHAWK_BOOTSTRAP_SERVERS",
-              default="127.0.0.1:9092", show_default=True, help="[MAILHAWK_BOOTSTRAP_SERVERS]")
-@click.option("--verdict-topic", envvar="MAILHAWK_VERDICT_TOPIC", default="mail.verdicts",
-              show_default=True, help="The engine's verdicts [MAILHAWK_VERDICT_TOPIC].")
-@click.option("--feedback-topic", envvar="MAILHAWK_FEEDBACK_TOPIC", default="mail.feedback",
-              show_default=True, help="Feedback records, keyed by tenant, co-partitioned "
-              "with the verdicts [MAILHAWK_FEEDBACK_TOPIC].")
-@click.option("--training-topic", envvar="MAILHAWK_TRAINING_TOPIC",
-              default="mailhawk.training", show_default=True,
-              help="Labelled examples out [MAILHAWK_TRAINING_TOPIC].")
-@click.option("--dead-letter-topic", envvar="MAILHAWK_DEAD_LETTER_TOPIC",
-              default="mail.deadletter", show_default=True,
-              help="Unreadable feedback, original bytes and reason [MAILHAWK_DEAD_LETTER_TOPIC].")
-@click.option("--group", envvar="MAILHAWK_FEEDBACK_GROUP", default="mailhawk-feedback",
-              show_default=True, help="Consumer group (and Faust app id) "
-              "[MAILHAWK_FEEDBACK_GROUP].")
-@click.option("--state-dir", envvar="MAILHAWK_FEEDBACK_STATE_DIR",
-              default=".mailhawk/feedback", show_default=True,
-              help="Faust's RocksDB tables [MAILHAWK_FEEDBACK_STATE_DIR].")
-@click.option("--port", envvar="MAILHAWK_FEEDBACK_PORT", type=int, default=9465,
-              show_default=True, help="/metrics, /healthz, /readyz [MAILHAWK_FEEDBACK_PORT].")
-@click.option("--host", envvar="MAILHAWK_FEEDBACK_HOST", default="127.0.0.1",
-              show_default=True, help="[MAILHAWK_FEEDBACK_HOST]")
-@click.option("--partitions", envvar="MAILHAWK_PARTITIONS", type=int, default=8,
-              show_default=True, help="Partitions of topics it creates when the verdict topic "
-              "does not exist yet (else the verdict topic's) [MAILHAWK_PARTITIONS].")
-@click.option("--replication-factor", envvar="MAILHAWK_REPLICATION_FACTOR", type=int,
-              default=1, show_default=True, help="Of the topics it creates, its tables' "
-              "changelogs included [MAILHAWK_REPLICATION_FACTOR].")
-@click.option("--retention-days", envvar="MAILHAWK_FEEDBACK_RETENTION_DAYS", type=int,
-              default=30, show_default=True, help="How long verdicts are remembered for "
-              "joining [MAILHAWK_FEEDBACK_RETENTION_DAYS].")
-@click.option("--consistency-check/--no-consistency-check",
-              envvar="MAILHAWK_FEEDBACK_CONSISTENCY_CHECK", default=True, show_default=True,
-              help="Faust's restart check of stored table offsets against the changelog's "
-              "end; off only on the bundled dev broker, whose end offsets are short "
-              "[MAILHAWK_FEEDBACK_CONSISTENCY_CHECK].")
+@_fb_bootstrap
+@_feedback_option("verdict_topic", "MAILHAWK_VERDICT_TOPIC", "The engine's verdicts.")
+@_feedback_option("feedback_topic", "MAILHAWK_FEEDBACK_TOPIC", "Feedback records, keyed by "
+                  "tenant, co-partitioned with the verdicts.")
+@_fb_training_topic
+@_feedback_option("dead_letter_topic", "MAILHAWK_DEAD_LETTER_TOPIC",
+                  "Unreadable feedback, original bytes and reason.")
+@_feedback_option("group", "MAILHAWK_FEEDBACK_GROUP", "Consumer group (and Faust app id).")
+@_feedback_option("state_dir", "MAILHAWK_FEEDBACK_STATE_DIR", "Faust's RocksDB tables.")
+@_feedback_option("port", "MAILHAWK_FEEDBACK_PORT", "/metrics, /healthz, /readyz.", type=int)
+@_feedback_option("host", "MAILHAWK_FEEDBACK_HOST", "")
+@_feedback_option("partitions", "MAILHAWK_PARTITIONS", "Partitions of topics it creates when "
+                  "the verdict topic does not exist yet (else the verdict topic's).", type=int)
+@_feedback_option("replication_factor", "MAILHAWK_REPLICATION_FACTOR", "Of the topics it "
+                  "creates, its tables' changelogs included.", type=int)
+@_feedback_option("retention_days", "MAILHAWK_FEEDBACK_RETENTION_DAYS",
+                  "How long verdicts are remembered for joining.", type=int)
+@_feedback_option("consistency_check", "MAILHAWK_FEEDBACK_CONSISTENCY_CHECK",
+                  "Faust's restart check of stored table offsets against the changelog's "
+                  "end; off only on the bundled dev broker, whose end offsets are short.")
 def feedback_run(**flags: Any) -> None:
     """Join feedback to verdicts: outcome metrics, training examples, dead letters."""
     from stream.config import EngineConfig
@@ -334,11 +335,8 @@ def feedback_run(**flags: Any) -> None:
 
 
 @feedback.command("export")
-@click.option("--bootstrap-servers", envvar="MAILHAWK_BOOTSTRAP_SERVERS",
-              default="127.0.0.1:9092", show_default=True, help="[MAILHAWK_BOOTSTRAP_SERVERS]")
-@click.option("--training-topic", envvar="MAILHAWK_TRAINING_TOPIC",
-              default="mailhawk.training", show_default=True,
-              help="The service's labelled examples [MAILHAWK_TRAINING_TOPIC].")
+@_fb_bootstrap
+@_fb_training_topic
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False),
               help="JSON-lines file to write, for `mailhawk train --feedback`.")
 def feedback_export(bootstrap_servers: str, training_topic: str, out_file: str) -> None:

@@ -30,10 +30,11 @@ Both topics are keyed by tenant and must be co-partitioned (same partition count
 partitioner: the engine produces verdicts with librdkafka's default, CRC32 of the key), so a
 message's feedback is read by the process that holds its verdict. Feedback found on another
 partition than its tenant's verdicts (a producer with another partitioner) is dead-lettered
-as ``wrong_partition`` with what to change, instead of being counted ``unmatched`` forever. Each feedback is counted
-once per (message, recipient, source): a second click of the same report button is not a
-second missed attack. Faust commits offsets apart from its tables, so a crash between the two
-can count a feedback twice; the counts are estimates of rates, not a ledger.
+as ``wrong_partition`` with what to change, instead of being counted ``unmatched`` forever.
+Each feedback is counted once per (message, recipient, source): a second click of the same
+report button is not a second missed attack. Faust commits offsets apart from its tables,
+so a crash between the two can count a feedback twice; the counts are estimates of rates,
+not a ledger.
 
 No address, subject or body reaches a metric label or a log line: labels are drawn from
 fixed sets, logs name topic, partition and offset.

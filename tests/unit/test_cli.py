@@ -286,8 +286,11 @@ def test_feedback_run_flags_are_the_service_config_and_each_has_its_variable() -
     from stream.feedback import FeedbackConfig
 
     declared = [p for p in feedback_run.params if p.name != "help"]
+    # kafka_extra comes from MAILHAWK_KAFKA_* as for the engine, not from a flag
     assert {p.name for p in declared} == {f.name for f in fields(FeedbackConfig)} - {
-        "max_record_bytes"}
+        "max_record_bytes", "kafka_extra"}
+    defaults = {f.name: f.default for f in fields(FeedbackConfig)}
+    assert all(p.default == defaults[str(p.name)] for p in declared)
     help_text = " ".join(invoke("feedback", "run", "--help").stdout.split())
     for param in declared:
         assert str(param.envvar).startswith(ENV_PREFIX)
