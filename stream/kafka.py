@@ -162,7 +162,8 @@ def ensure_topics(cfg: EngineConfig, *, timeout: float = 15.0) -> None:
 
     Configs are explicit because a broker's defaults differ (Tansu reports none): the input,
     verdict and dead-letter topics are ``delete`` with a 7-day retention; the changelog is
-    ``compact`` with no retention limit, because it is the state's only off-host copy.
+    ``compact`` with no retention limit, because it is the state's only off-host copy; the
+    directory is ``delete`` with no retention limit (below).
     """
     admin = AdminClient({"bootstrap.servers": cfg.bootstrap_servers, **cfg.kafka_extra})
     week = str(7 * 24 * 3600 * 1000)
@@ -179,8 +180,11 @@ def ensure_topics(cfg: EngineConfig, *, timeout: float = 15.0) -> None:
     }
     if cfg.directory_topic:
         # Co-partitioned with the input (same count, keyed by tenant) so the range assignor
-        # gives a worker the directory partition of every input partition it owns.
-        wanted[cfg.directory_topic] = {"cleanup.policy": "compact", "retention.ms": "-1",
+        # gives a worker the directory partition of every input partition it owns. Kept
+        # whole, not compacted: every entry of a tenant has the tenant as its key, and
+        # compaction keeps one record per key, so it would leave one employee per tenant
+        # for the next worker that reads the topic from the start.
+        wanted[cfg.directory_topic] = {"cleanup.policy": "delete", "retention.ms": "-1",
                                        "retention.bytes": "-1"}
     _create_missing(admin, wanted, cfg.partitions, cfg.replication_factor, timeout)
 
