@@ -174,6 +174,14 @@ def test_directory_vip_is_known_before_they_ever_send_mail(broker, topics, engin
                                input_topic=topics.input, verdict_topic=topics.verdicts,
                                dead_letter_topic=topics.dead, changelog_topic=topics.changelog,
                                directory_topic=topics.directory))
+    # every entry of a tenant shares its key: a compacted topic would keep one of them
+    from confluent_kafka.admin import AdminClient, ConfigResource
+
+    resource = ConfigResource("topic", topics.directory)
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap_servers})
+    configs = admin.describe_configs([resource])[resource].result(timeout=10)
+    assert configs["cleanup.policy"].value == "delete"
+    assert configs["retention.ms"].value == "-1"
     ceo = DirectoryEntry("acme", "person", "grace.hopper@acme.com", "Grace Hopper",
                          "Chief Executive Officer", vip=True)
     produce_raw(broker.bootstrap_servers, topics.directory,
