@@ -240,8 +240,11 @@ def _service_of(path: Path) -> str:
 def test_every_mailhawk_variable_in_deploy_is_a_setting_of_its_service():
     """Engine files name EngineConfig fields, feedback files `feedback run` settings.
 
-    Files that configure both (SHARED_FILES) may name either; their parts are checked per
-    service by the compose and kustomize tests below.
+    Both services read MAILHAWK_KAFKA_* librdkafka settings (EngineConfig.from_env's
+    kafka_extra; `feedback run` takes the engine's), so any file may name them; the next
+    tests but one require each to be a real librdkafka setting. Files that configure both
+    (SHARED_FILES) may name either's; their parts are checked per service by the compose
+    and kustomize tests below.
     """
     engine, feedback = _engine_variables(), _feedback_variables()
     allowed = {"engine": engine, "feedback": feedback, "both": engine | feedback}
@@ -250,13 +253,27 @@ def test_every_mailhawk_variable_in_deploy_is_a_setting_of_its_service():
     for path in _deploy_files():
         service = _service_of(path)
         for var in set(re.findall(r"\bMAILHAWK_[A-Z0-9_]*[A-Z0-9]\b", path.read_text())):
-            if var.startswith(KAFKA_ENV_PREFIX) and service != "feedback":
+            if var.startswith(KAFKA_ENV_PREFIX):
                 kafka_keys.add(var[len(KAFKA_ENV_PREFIX):].lower().replace("_", "."))
             elif var not in allowed[service]:
                 unknown.setdefault(var, set()).add(f"{_rel(path)} ({service})")
     assert not unknown, f"not settings of the service the file configures: {unknown}"
     assert {"sasl.username", "sasl.password"} <= kafka_keys
     assert any(_service_of(p) == "feedback" for p in _deploy_files())
+
+
+def test_the_feedback_service_reads_the_engines_kafka_settings():
+    """What lets the deploy files give the feedback service MAILHAWK_KAFKA_* at all."""
+    from stream.cli import feedback_run
+
+    environ = {"MAILHAWK_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+               "MAILHAWK_KAFKA_SASL_USERNAME": "u"}
+    with mock.patch("stream.feedback.run") as run, mock.patch.dict(os.environ, environ):
+        feedback_run.main([], standalone_mode=False)
+    cfg = run.call_args.args[0]
+    assert cfg.kafka_extra == EngineConfig.from_env(environ=environ).kafka_extra
+    assert {"security.protocol": "SASL_SSL", "sasl.username": "u"}.items() <= (
+        cfg.kafka_extra.items())
 
 
 def test_the_feedback_variables_come_from_the_feedback_run_command():
@@ -329,15 +346,36 @@ def test_the_engine_reads_the_compose_and_kustomize_settings(yaml):
 def test_each_service_gets_only_its_own_variables_in_compose_and_kustomize(yaml):
     engine, feedback = _engine_variables(), _feedback_variables()
     services = _compose_services(yaml)
-    assert set(services["mailhawk"]["environment"]) <= engine
-    assert set(services["mailhawk-feedback"]["environment"]) <= feedback
+    assert _without_kafka(services["mailhawk"]["environment"]) <= engine
+    assert _without_kafka(services["mailhawk-feedback"]["environment"]) <= feedback
     for overlay in OVERLAYS:
         kustomization = _load(yaml, KUSTOMIZE / overlay / "kustomization.yaml")
         names = {g["name"] for g in kustomization["configMapGenerator"]}
         assert names == {ENGINE_CONFIG_MAP, FEEDBACK_CONFIG_MAP}, overlay
-        engine_env = set(_generator_literals(kustomization, ENGINE_CONFIG_MAP))
-        assert {v for v in engine_env if not v.startswith(KAFKA_ENV_PREFIX)} <= engine, overlay
-        assert set(_generator_literals(kustomization, FEEDBACK_CONFIG_MAP)) <= feedback, overlay
+        engine_env = _generator_literals(kustomization, ENGINE_CONFIG_MAP)
+        assert _without_kafka(engine_env) <= engine, overlay
+        feedback_env = _generator_literals(kustomization, FEEDBACK_CONFIG_MAP)
+        assert _without_kafka(feedback_env) <= feedback, overlay
+
+
+def _kafka_env(env: dict[str, Any]) -> dict[str, str]:
+    return {k: str(v) for k, v in env.items() if k.startswith(KAFKA_ENV_PREFIX)}
+
+
+def _without_kafka(env: dict[str, Any]) -> set[str]:
+    return set(env) - set(_kafka_env(env))
+
+
+def test_both_services_get_the_same_kafka_settings_in_compose_and_kustomize(yaml):
+    """MAILHAWK_KAFKA_* set for one service only would leave the other unable to connect."""
+    services = _compose_services(yaml)
+    pairs = {"compose": (services["mailhawk"]["environment"],
+                         services["mailhawk-feedback"]["environment"])}
+    for overlay in OVERLAYS:
+        pairs[overlay] = (_overlay_env(yaml, overlay, ENGINE_CONFIG_MAP),
+                          _overlay_env(yaml, overlay, FEEDBACK_CONFIG_MAP))
+    for where, (engine, feedback) in pairs.items():
+        assert _kafka_env(engine) == _kafka_env(feedback), where
 
 
 def test_the_feedback_service_reads_the_compose_and_kustomize_settings(yaml):
@@ -744,7 +782,7 @@ def test_compose_runs_feedback_run_with_the_engine_image_and_its_own_state(yaml)
     assert feedback["command"] == ["feedback", "run"]
     assert "entrypoint" not in feedback
     assert feedback["depends_on"]["kafka"]["condition"] == "service_healthy"
-    assert set(feedback["environment"]) <= _feedback_variables()
+    assert _without_kafka(feedback["environment"]) <= _feedback_variables()
     settings = _feedback_settings(feedback["environment"])
     # Its state is a named volume of its own at the state directory, not the engine's.
     mounts = {v.rsplit(":", 1)[-1] if isinstance(v, str) else v["target"]:
@@ -871,7 +909,10 @@ def test_the_chart_feedback_workload_runs_feedback_run_with_exactly_its_settings
     env = _template_env(text)
     assert set(env) == _feedback_variables(), set(env) ^ _feedback_variables()
     assert len(re.findall(r"- name: MAILHAWK_", text)) == len(env), "a variable set twice"
-    assert "MAILHAWK_KAFKA_" not in text and "envFrom" not in text and "extraEnv" not in text
+    # Kafka security only through the templates it shares with the engine (test below); not
+    # the engine's extraEnv/extraEnvFrom, which may hold engine settings.
+    assert "name: MAILHAWK_KAFKA_" not in text and "envFrom" not in text
+    assert "extraEnv" not in text
     rendered = _chart_feedback_env(values)
     settings = _feedback_settings(rendered)
     assert settings["host"] == "0.0.0.0" and settings["consistency_check"] is True
@@ -891,6 +932,110 @@ def test_the_chart_feedback_workload_runs_feedback_run_with_exactly_its_settings
         assert values["feedback"][probe]["httpGet"] == {"path": path, "port": "metrics"}
     assert re.search(r"- name: metrics\n\s+containerPort: \{\{ \.Values\.feedback\.port \}\}",
                      text)
+
+
+# The named templates (_helpers.tpl) that give both StatefulSets their Kafka security
+# settings, each with the pod-spec list it renders into.
+KAFKA_SECURITY_TEMPLATES = {"mailhawk.kafkaSecurityEnv": "env",
+                            "mailhawk.kafkaSecurityVolumeMounts": "volumeMounts",
+                            "mailhawk.kafkaSecurityVolumes": "volumes"}
+_SECTION = re.compile(r"^( *)(env|volumeMounts|volumes):\s*$", re.M)
+
+
+def _defines(text: str) -> dict[str, str]:
+    """The named templates of a template file: name -> body."""
+    found = {}
+    for opening, body in _template_blocks(text):
+        m = re.fullmatch(r'define "([\w.]+)"', opening)
+        if m:
+            found[m.group(1)] = body
+    return found
+
+
+def _kafka_security_includes(text: str) -> dict[str, tuple[str, int, int]]:
+    """Per security template a StatefulSet includes: (its list, that list's indent, nindent)."""
+    found: dict[str, tuple[str, int, int]] = {}
+    for m in re.finditer(r'include "(mailhawk\.kafkaSecurity\w+)" \.(.*?)\}\}', text):
+        assert m.group(1) not in found, f"{m.group(1)} included twice"
+        section = list(_SECTION.finditer(text[:m.start()]))
+        assert section, f"{m.group(1)} is outside any env/volumeMounts/volumes list"
+        rest = text[m.end():m.end() + 200]
+        nindent = re.search(r"nindent (\d+)", m.group(2) + rest)
+        assert nindent and "| trim" in m.group(2), f"{m.group(1)}: | trim, then | nindent"
+        found[m.group(1)] = (section[-1].group(2), len(section[-1].group(1)),
+                             int(nindent.group(1)))
+    return found
+
+
+def test_the_chart_gives_the_feedback_service_the_engines_kafka_security(yaml):
+    """One set of named templates for both StatefulSets: the same variables, Secret and CA.
+
+    Neither StatefulSet sets a MAILHAWK_KAFKA_* variable or reads a Kafka security value of
+    its own, so a setting added for the engine reaches the feedback service too.
+    """
+    texts = _template_texts()
+    defines = _defines(texts["_helpers.tpl"])
+    assert set(KAFKA_SECURITY_TEMPLATES) <= set(defines)
+    security_values = re.compile(r"\.Values\.kafka\.(securityProtocol|sasl|tls)\b")
+    for name in ("statefulset.yaml", "feedback-statefulset.yaml"):
+        text = texts[name]
+        assert "name: MAILHAWK_KAFKA_" not in text and "kafka-ca" not in text, name
+        assert not security_values.search(text), f"{name} reads a Kafka security value itself"
+        includes = _kafka_security_includes(text)
+        assert set(includes) == set(KAFKA_SECURITY_TEMPLATES), name
+        for template, (section, indent, nindent) in includes.items():
+            assert section == KAFKA_SECURITY_TEMPLATES[template], (name, template, section)
+            assert nindent == indent + 2, (name, template, "items of the list it is in")
+    feedback = texts["feedback-statefulset.yaml"]
+    assert _template_blocks(feedback)[0][0] == "if .Values.feedback.enabled"
+    assert 'args: ["feedback", "run"]' in feedback
+
+    # The templates: the engine's variables from the values and the existing Secret.
+    env, mounts, volumes = (defines[t] for t in KAFKA_SECURITY_TEMPLATES)
+    assert set(re.findall(r"- name: (MAILHAWK_KAFKA_\w+)", env)) == {
+        "MAILHAWK_KAFKA_SECURITY_PROTOCOL", "MAILHAWK_KAFKA_SASL_MECHANISM",
+        "MAILHAWK_KAFKA_SASL_USERNAME", "MAILHAWK_KAFKA_SASL_PASSWORD",
+        "MAILHAWK_KAFKA_SSL_CA_LOCATION"}
+    for var, key in (("USERNAME", "usernameKey"), ("PASSWORD", "passwordKey")):
+        assert re.search(rf"- name: MAILHAWK_KAFKA_SASL_{var}\n\s+valueFrom:\n\s+secretKeyRef:"
+                         rf"\n\s+name: \{{\{{ \.Values\.kafka\.sasl\.existingSecret \}}\}}"
+                         rf"\n\s+key: \{{\{{ \.Values\.kafka\.sasl\.{key} \}}\}}", env), var
+    mount = re.search(r"- name: (\S+)\n\s+mountPath: (\S+)\n\s+readOnly: true", mounts)
+    assert mount, "the CA is mounted read-only"
+    assert f"value: {mount.group(2)}/{{{{ .Values.kafka.tls.caKey }}}}" in env
+    assert re.search(rf"- name: {mount.group(1)}\n\s+secret:\n\s+secretName: "
+                     r"\{\{ \.Values\.kafka\.tls\.caSecret \}\}", volumes)
+    # Every Kafka security value of the chart is one of theirs.
+    kafka = _values(yaml)["kafka"]
+    wanted = {"securityProtocol"} | {f"sasl.{k}" for k in kafka["sasl"]} | {
+        f"tls.{k}" for k in kafka["tls"]}
+    used = set(re.findall(r"\.Values\.kafka\.([\w.]+)", env + mounts + volumes))
+    assert used == wanted, used ^ wanted
+
+
+def test_the_chart_refuses_a_sasl_mechanism_the_feedback_service_cannot_speak(yaml):
+    """The chart's list is what faust_credentials accepts, of the mechanisms the schema allows."""
+    from schemas.errors import SchemaError
+    from stream.feedback import faust_credentials
+
+    validate = _defines(_template_texts()["_helpers.tpl"])["mailhawk.validate"]
+    refusal = re.search(r"if and \.Values\.feedback\.enabled \.Values\.kafka\.sasl\.mechanism "
+                        r"\(not \(has \(upper \.Values\.kafka\.sasl\.mechanism\) "
+                        r"\(list ((?:\"[\w-]+\" ?)+)\)\)\)", validate)
+    assert refusal, "mailhawk.validate must refuse other SASL mechanisms with feedback.enabled"
+    spoken = set(re.findall(r'"([\w-]+)"', refusal.group(1)))
+    schema = json.loads((CHART / "values.schema.json").read_text())
+    allowed = set(schema["properties"]["kafka"]["properties"]["sasl"]["properties"]
+                  ["mechanism"]["enum"]) - {""}
+    understood = set()
+    for mechanism in allowed:
+        try:
+            faust_credentials({"security.protocol": "SASL_SSL", "sasl.mechanism": mechanism})
+        except SchemaError:
+            continue
+        understood.add(mechanism)
+    assert understood and understood < allowed  # something to refuse
+    assert spoken == understood, spoken ^ understood
 
 
 def test_the_chart_feedback_defaults_are_the_commands(yaml):
@@ -968,7 +1113,9 @@ def test_the_chart_runs_a_statefulset_with_the_expected_safety_settings():
     assert "enableServiceLinks: false" in statefulset
     assert "automountServiceAccountToken: false" in statefulset
     assert "preferredDuringSchedulingIgnoredDuringExecution" in statefulset
-    assert "secretKeyRef" in statefulset and "MAILHAWK_KAFKA_SASL_PASSWORD" in statefulset
+    assert 'include "mailhawk.kafkaSecurityEnv" .' in statefulset
+    kafka_env = _defines(texts["_helpers.tpl"])["mailhawk.kafkaSecurityEnv"]
+    assert "secretKeyRef" in kafka_env and "MAILHAWK_KAFKA_SASL_PASSWORD" in kafka_env
     assert "clusterIP: None" in texts["service-headless.yaml"]
     assert "kind: ServiceMonitor" in texts["servicemonitor.yaml"]
     assert "kind: PodDisruptionBudget" in texts["pdb.yaml"]
@@ -1051,8 +1198,8 @@ def test_the_kustomize_base_feedback_service_matches_the_chart_defaults(yaml):
     pod = spec["template"]["spec"]
     container = pod["containers"][0]
     assert container["args"] == ["feedback", "run"] and container["image"] == "mailhawk"
-    # Only its own settings: not the engine's ConfigMap, not the Kafka Secret it cannot read.
-    assert container["envFrom"] == [{"configMapRef": {"name": FEEDBACK_CONFIG_MAP}}]
+    # Its own settings, not the engine's ConfigMap; the Kafka Secret like the engine (below).
+    assert container["envFrom"][0] == {"configMapRef": {"name": FEEDBACK_CONFIG_MAP}}
     assert "env" not in container
     assert spec["replicas"] == feedback["replicaCount"]
     assert pod["terminationGracePeriodSeconds"] == feedback["terminationGracePeriodSeconds"]
@@ -1090,6 +1237,28 @@ def test_the_kustomize_base_feedback_service_matches_the_chart_defaults(yaml):
         assert not _matches(service["spec"]["selector"], pod_labels)
 
 
+def _secret_refs(env_from: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [e for e in env_from if "secretRef" in e]
+
+
+def test_the_kustomize_base_gives_the_feedback_service_the_engines_kafka_secret(yaml):
+    """The optional Secret mailhawk-kafka (MAILHAWK_KAFKA_* keys) reaches both services."""
+    containers = {}
+    for name in ("statefulset.yaml", "feedback-statefulset.yaml"):
+        pod = _load(yaml, KUSTOMIZE / "base" / name)["spec"]["template"]["spec"]
+        assert pod["enableServiceLinks"] is False, name  # no MAILHAWK_KAFKA_PORT=tcp://...
+        containers[name] = pod["containers"][0]
+    engine, feedback = containers["statefulset.yaml"], containers["feedback-statefulset.yaml"]
+    secrets = _secret_refs(engine["envFrom"])
+    assert secrets == [{"secretRef": {"name": "mailhawk-kafka", "optional": True}}]
+    assert _secret_refs(feedback["envFrom"]) == secrets
+    # Nothing else: the rest of each one's environment is its own ConfigMap.
+    assert [e for e in feedback["envFrom"] if e not in secrets] == [
+        {"configMapRef": {"name": FEEDBACK_CONFIG_MAP}}]
+    assert [e for e in engine["envFrom"] if e not in secrets] == [
+        {"configMapRef": {"name": ENGINE_CONFIG_MAP}}]
+
+
 @pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
 @pytest.mark.parametrize(("overlay", "replicas"), [("dev", 1), ("prod", 3)])
 def test_the_kustomize_overlays_build(yaml, overlay, replicas):
@@ -1113,7 +1282,10 @@ def test_the_kustomize_overlays_build(yaml, overlay, replicas):
     feedback = docs[("StatefulSet", "mailhawk-feedback")]
     feedback_config = configs[FEEDBACK_CONFIG_MAP]
     env_from = feedback["spec"]["template"]["spec"]["containers"][0]["envFrom"]
-    assert env_from == [{"configMapRef": {"name": feedback_config["metadata"]["name"]}}]
+    engine_env_from = statefulset["spec"]["template"]["spec"]["containers"][0]["envFrom"]
+    assert env_from == [{"configMapRef": {"name": feedback_config["metadata"]["name"]}},
+                        *_secret_refs(engine_env_from)]
+    assert _secret_refs(env_from), "the feedback service gets no Kafka Secret"
     for name in SAME_FOR_BOTH & set(feedback_config["data"]):
         assert feedback_config["data"][name] == config["data"][name], name
     assert {("Service", "mailhawk-feedback-headless"),

@@ -99,4 +99,60 @@ An environment value as a string. Helm reads YAML numbers as float64, which woul
 {{- if and .Values.feedback.enabled (gt (int .Values.feedback.replicaCount) (int .Values.kafka.partitions)) }}
 {{- fail (printf "feedback.replicaCount (%d) is larger than kafka.partitions (%d): the extra feedback processes would own no partition" (int .Values.feedback.replicaCount) (int .Values.kafka.partitions)) }}
 {{- end }}
+{{- if and .Values.feedback.enabled .Values.kafka.sasl.mechanism (not (has (upper .Values.kafka.sasl.mechanism) (list "PLAIN" "SCRAM-SHA-256" "SCRAM-SHA-512"))) }}
+{{- fail (printf "kafka.sasl.mechanism %s: the feedback service (Faust) speaks SASL PLAIN and SCRAM-SHA-256/512 only and would stop at start; disable feedback.enabled or use one of those" .Values.kafka.sasl.mechanism) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The Kafka security settings (SASL/TLS) of both workloads, the engine's StatefulSet and the
+feedback service's: the same MAILHAWK_KAFKA_* variables from the same values and the same
+Secrets, in one place so the two cannot drift. The engine hands them to librdkafka; the
+feedback service to its librdkafka admin and export clients and, translated, to Faust
+(faust_credentials in stream/feedback.py). Each renders nothing when its values are unset.
+*/}}
+{{- define "mailhawk.kafkaSecurityEnv" -}}
+{{- if .Values.kafka.securityProtocol }}
+- name: MAILHAWK_KAFKA_SECURITY_PROTOCOL
+  value: {{ .Values.kafka.securityProtocol | quote }}
+{{- end }}
+{{- if .Values.kafka.sasl.mechanism }}
+- name: MAILHAWK_KAFKA_SASL_MECHANISM
+  value: {{ .Values.kafka.sasl.mechanism | quote }}
+- name: MAILHAWK_KAFKA_SASL_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.kafka.sasl.existingSecret }}
+      key: {{ .Values.kafka.sasl.usernameKey }}
+- name: MAILHAWK_KAFKA_SASL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.kafka.sasl.existingSecret }}
+      key: {{ .Values.kafka.sasl.passwordKey }}
+{{- end }}
+{{- if .Values.kafka.tls.caSecret }}
+- name: MAILHAWK_KAFKA_SSL_CA_LOCATION
+  value: /etc/mailhawk/kafka-ca/{{ .Values.kafka.tls.caKey }}
+{{- end }}
+{{- end }}
+
+{{/* The CA bundle MAILHAWK_KAFKA_SSL_CA_LOCATION points at: the container's mount ... */}}
+{{- define "mailhawk.kafkaSecurityVolumeMounts" -}}
+{{- if .Values.kafka.tls.caSecret }}
+- name: kafka-ca
+  mountPath: /etc/mailhawk/kafka-ca
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{/* ... and the pod's volume. */}}
+{{- define "mailhawk.kafkaSecurityVolumes" -}}
+{{- if .Values.kafka.tls.caSecret }}
+- name: kafka-ca
+  secret:
+    secretName: {{ .Values.kafka.tls.caSecret }}
+    items:
+      - key: {{ .Values.kafka.tls.caKey }}
+        path: {{ .Values.kafka.tls.caKey }}
+{{- end }}
 {{- end }}
