@@ -449,7 +449,8 @@ def _fast_mail(d: Any) -> MailRecord:
 # --------------------------------------------------------------------------- Directory
 
 DIRECTORY_SCHEMA_VERSION: Final = 1
-DIRECTORY_KINDS: Final[frozenset[str]] = frozenset({"person", "vendor"})
+DIRECTORY_KINDS: Final[frozenset[str]] = frozenset({"person", "vendor", "blocked_sender",
+                                                     "cleared_sender"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,7 +459,9 @@ class DirectoryEntry:
 
     ``person``: an employee (address, display name, title, VIP flag) — impersonation checks
     know VIPs before they ever send mail. ``vendor``: a supplier domain the tenant pays, so an
-    invoice from a lookalike of it stands out from day one. Applying an entry twice gives the
+    invoice from a lookalike of it stands out from day one. ``blocked_sender``: an address an
+    analyst confirmed as an attacker's (the feedback service writes these), whose next
+    message is held at once; ``cleared_sender`` lifts that. Applying an entry twice gives the
     same state (an upsert), so the directory needs no exactly-once bookkeeping.
     """
 
@@ -497,6 +500,9 @@ class DirectoryEntry:
                               "address")
         if kind == "vendor" and not entry.domain:
             raise SchemaError("missing_field", "a vendor needs 'domain'", "domain")
+        if kind in ("blocked_sender", "cleared_sender") and "@" not in entry.address:
+            raise SchemaError("missing_field", f"a {kind} needs 'address' (a mailbox)",
+                              "address")
         return entry
 
 

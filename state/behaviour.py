@@ -68,6 +68,9 @@ def loops() -> str:
 
 MAX_KNOWN_DOMAINS: Final = 2000
 MAX_OWN_DOMAINS: Final = 64
+MAX_BLOCKED_SENDERS: Final = 5000
+"""Addresses a tenant's analysts blocked that the state keeps; past it the oldest block goes
+(campaigns move to new addresses; the list is read as a set per tenant profile value)."""
 MAX_PERSON_ADDRESSES: Final = 8
 MAX_PROFILED_RECIPIENTS: Final = 1000
 """Recipients of one message whose mailbox and pair profiles are read and updated.
@@ -600,6 +603,17 @@ class PartitionState:
         tenant = entry.tenant_id
         tkey = make_key(KIND_TENANT, tenant, "")
         profile = cast(TenantProfile | None, self._get(tkey)) or TenantProfile()
+        if entry.kind in ("blocked_sender", "cleared_sender"):
+            blocked = [a for a in profile.blocked_senders if a != entry.address]
+            if entry.kind == "blocked_sender":
+                if entry.address in profile.blocked_senders:
+                    return  # blocked already: the same state, not a rewrite
+                blocked = [*blocked, entry.address][-MAX_BLOCKED_SENDERS:]
+            if blocked != profile.blocked_senders:
+                profile = profile.copy()
+                profile.blocked_senders = blocked
+                self._set(tkey, profile)
+            return
         if entry.kind == "person":
             key = make_key(KIND_PERSON, tenant, display_key)
             person = cast(PersonProfile | None, self._get(key))

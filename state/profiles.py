@@ -282,19 +282,24 @@ class DomainProfile:
 
 @dataclass(slots=True)
 class TenantProfile:
-    """What the tenant is: its own domains and the domains it trusts (writes to).
+    """What the tenant is: its domains, the ones it trusts, the addresses it blocked.
 
-    Changes only when a domain joins a set, so it is rewritten rarely, not every batch.
+    ``known_domains`` are the domains it writes to; ``blocked_senders`` the addresses its
+    analysts blocked (``blocked_sender`` directory entries, oldest first). Changes only when
+    a domain joins a set or an analyst acts, so it is rewritten rarely, not every batch. A
+    value written before ``blocked_senders`` existed reads as none blocked.
     """
 
     own_domains: list[str] = field(default_factory=list)
     known_domains: list[str] = field(default_factory=list)
+    blocked_senders: list[str] = field(default_factory=list)
 
     def copy(self) -> TenantProfile:
-        return TenantProfile(list(self.own_domains), list(self.known_domains))
+        return TenantProfile(list(self.own_domains), list(self.known_domains),
+                             list(self.blocked_senders))
 
     def to_list(self) -> list[Any]:
-        return [self.own_domains, self.known_domains]
+        return [self.own_domains, self.known_domains, self.blocked_senders]
 
     @classmethod
     def from_list(cls, v: list[Any]) -> TenantProfile:

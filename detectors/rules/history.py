@@ -43,6 +43,7 @@ from typing import ClassVar
 
 from detectors.base import Context, DetectorConfig, build_config, hit
 from schemas.records import Hit
+from state import TenantProfile
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,16 +85,71 @@ class FlaggedSender:
             return []
         if any(r.reverse is not None for r in ctx.state.recipients):
             return []  # someone here writes to this address: a correspondent, not a campaign
-        cues = ctx.content.cues
-        if cues.credential:
-            attack = "credential_phishing"
-        elif cues.malware_lure or ctx.content.attachments.score >= 0.5:
-            attack = "malware"
-        elif cues.bank_change or cues.payment:
-            attack = "invoice_fraud"
-        elif cues.scam:
-            attack = "scam"
-        else:
-            attack = "spam"
-        return [hit(self.name, c.score * c.weight, attack, flagged=round(flagged, 1),
+        return [hit(self.name, c.score * c.weight, _attack_of(ctx), flagged=round(flagged, 1),
                     messages=round(total, 1), first_seen=sender.first_seen)]
+
+
+def _attack_of(ctx: Context) -> str:
+    """What this message from a known-bad sender is, by its own content."""
+    cues = ctx.content.cues
+    if cues.credential:
+        return "credential_phishing"
+    if cues.malware_lure or ctx.content.attachments.score >= 0.5:
+        return "malware"
+    if cues.bank_change or cues.payment:
+        return "invoice_fraud"
+    if cues.scam:
+        return "scam"
+    return "spam"
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedSenderConfig(DetectorConfig):
+    """The score of mail from an address the tenant's analysts blocked."""
+
+    score: float = 0.99
+
+    def validate(self) -> None:
+        DetectorConfig.validate(self)
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError("score must be within [0, 1]")
+
+
+class BlockedSender:
+    """The sender is an address an analyst of this tenant confirmed as an attacker's.
+
+    The feedback service turns an analyst's ``attack`` label on a message it has (the report
+    carried it) into a ``blocked_sender`` directory entry, and a release or an analyst's
+    ``ham`` label into ``cleared_sender`` (``stream/feedback.py``). The engine applies them
+    between batches, so the campaign's next message is held however the model and the other
+    rules read it: a kit that changes its wording after the first report does not change its
+    sender. A user's report alone never blocks an address for the whole tenant: users report
+    newsletters and colleagues too. Decisive by ``combine.decisive``; never a model input.
+    """
+
+    name: ClassVar[str] = "blocked_sender"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
+
+    def __init__(self, config: dict | None = None) -> None:
+        self.config: BlockedSenderConfig = build_config(BlockedSenderConfig, self.name, config)
+        self._sets: dict[int, tuple[TenantProfile, frozenset[str]]] = {}
+
+    def _blocked(self, tenant: TenantProfile) -> frozenset[str]:
+        """The tenant's blocked addresses as a set, built once per profile value."""
+        cached = self._sets.get(id(tenant))
+        if cached is not None and cached[0] is tenant:
+            return cached[1]
+        if len(self._sets) > 4096:
+            self._sets.clear()
+        found = frozenset(tenant.blocked_senders)
+        self._sets[id(tenant)] = (tenant, found)
+        return found
+
+    def detect(self, ctx: Context) -> list[Hit]:
+        tenant = ctx.state.tenant
+        if not ctx.inbound or not tenant.blocked_senders:
+            return []
+        if ctx.record.sender.address not in self._blocked(tenant):
+            return []
+        c = self.config
+        return [hit(self.name, c.score * c.weight, _attack_of(ctx), blocked_by="analyst")]

@@ -624,6 +624,13 @@ def test_fast_decoding_path_agrees_with_the_careful_one() -> None:
     ({"schema_version": 1, "tenant_id": "acme", "kind": "person", "address": "a@acme.com",
       "display_name": "A B", "vip": "yes"}, False),
     ({"schema_version": 2, "tenant_id": "acme", "kind": "vendor", "domain": "x.com"}, False),
+    ({"schema_version": 1, "tenant_id": "acme", "kind": "blocked_sender",
+      "address": "Billing@Fresh-Domain.example"}, True),
+    ({"schema_version": 1, "tenant_id": "acme", "kind": "cleared_sender",
+      "address": "billing@fresh-domain.example"}, True),
+    ({"schema_version": 1, "tenant_id": "acme", "kind": "blocked_sender"}, False),
+    ({"schema_version": 1, "tenant_id": "acme", "kind": "cleared_sender",
+      "address": "fresh-domain.example"}, False),
 ])
 def test_directory_entries_reader_and_schema_agree(doc: dict, accepted: bool) -> None:
     import jsonschema

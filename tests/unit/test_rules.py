@@ -641,3 +641,57 @@ def test_invalid_flagging_settings_refuse_to_start(value):
 def test_flagged_sender_settings_are_validated(config):
     with pytest.raises(DetectorConfigError):
         Cascade({"detectors": {"flagged_sender": config}})
+
+
+# ----------------------------------------------------------------- blocked sender
+
+
+def _directory(state: PartitionState, kind: str, address: str, tenant: str = "acme") -> None:
+    from schemas import DirectoryEntry
+
+    state.apply_directory(DirectoryEntry(tenant, kind, address), display_key="", domain="")
+
+
+def test_an_address_an_analyst_blocked_is_held_at_once_whatever_the_model_says():
+    cascade = Cascade(models=_WarnOnly(0.01))
+    state = PartitionState(MemoryStore(), decay=NO_DECAY)
+    lure = mail("billing@fresh-domain.example", ("carl@acme.com",), t=T0,
+                subject="Invoice", text="Please sign in to see your invoice.")
+    assert cascade.score_batch(state, [lure])[0].action == "allow"
+    _directory(state, "blocked_sender", "billing@fresh-domain.example")
+    state.commit(state.changes(), 1, None)
+    again = mail("billing@fresh-domain.example", ("dana@acme.com",), t=T0 + 60,
+                 subject="Reminder", text="Hello, a reminder.")
+    other = mail("billing@other.example", ("dana@acme.com",), t=T0 + 61)
+    elsewhere = mail("billing@fresh-domain.example", ("x@other.com",), t=T0 + 62, tenant="other")
+    d, d_other, d_elsewhere = cascade.score_batch(state, [again, other, elsewhere])
+    assert (d.action, d.decided_by) == ("quarantine", "decisive")
+    assert hits_of(d)["blocked_sender"]["blocked_by"] == "analyst"
+    assert "blocked_sender" not in hits_of(d_other)
+    assert "blocked_sender" not in hits_of(d_elsewhere)  # another tenant's analysts did not
+    # a release lifts it
+    _directory(state, "cleared_sender", "billing@fresh-domain.example")
+    later = mail("billing@fresh-domain.example", ("dana@acme.com",), t=T0 + 120)
+    assert "blocked_sender" not in hits_of(cascade.score_batch(state, [later])[0])
+
+
+def test_blocked_senders_are_idempotent_bounded_and_read_from_old_tenant_values():
+    from state import TenantProfile, decode, encode, make_key
+    from state.behaviour import MAX_BLOCKED_SENDERS
+    from state.profiles import KIND_TENANT
+
+    state = PartitionState(MemoryStore(), decay=NO_DECAY)
+    key = make_key(KIND_TENANT, "acme", "")
+    _directory(state, "blocked_sender", "a@x.example")
+    first = state.changes()[key]
+    state.commit({key: first}, 1, None)
+    _directory(state, "blocked_sender", "a@x.example")  # again: no rewrite
+    assert key not in state.changes()
+    for i in range(MAX_BLOCKED_SENDERS + 5):
+        _directory(state, "blocked_sender", f"s{i}@x.example")
+    blocked = decode(KIND_TENANT, state.changes()[key]).blocked_senders
+    assert len(blocked) == MAX_BLOCKED_SENDERS and blocked[-1] == \
+        f"s{MAX_BLOCKED_SENDERS + 4}@x.example" and "a@x.example" not in blocked
+    old = encode(TenantProfile(["acme.com"], ["partner.com"]))[:1] + \
+        b'[["acme.com"],["partner.com"]]'  # a value written before blocked senders existed
+    assert decode(KIND_TENANT, old) == TenantProfile(["acme.com"], ["partner.com"], [])
