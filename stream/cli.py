@@ -322,6 +322,9 @@ _fb_training_topic = _feedback_option("training_topic", "MAILHAWK_TRAINING_TOPIC
                   "creates, its tables' changelogs included.", type=int)
 @_feedback_option("retention_days", "MAILHAWK_FEEDBACK_RETENTION_DAYS",
                   "How long verdicts are remembered for joining.", type=int)
+@_feedback_option("directory_topic", "MAILHAWK_DIRECTORY_TOPIC", "The engine's directory "
+                  "topic: analysts' attack labels block the sender there, releases clear it "
+                  "(off when empty).")
 @_feedback_option("consistency_check", "MAILHAWK_FEEDBACK_CONSISTENCY_CHECK",
                   "Faust's restart check of stored table offsets against the changelog's "
                   "end; off only on the bundled dev broker, whose end offsets are short.")

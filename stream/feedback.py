@@ -54,7 +54,15 @@ from typing import Any, Final, NamedTuple
 
 import orjson
 
-from schemas import ACTIONS, ATTACK_TYPES, DeadLetter, Feedback, SchemaError, decode_feedback
+from schemas import (
+    ACTIONS,
+    ATTACK_TYPES,
+    DeadLetter,
+    DirectoryEntry,
+    Feedback,
+    SchemaError,
+    decode_feedback,
+)
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +89,11 @@ class FeedbackConfig:
     replication_factor: int = 1
     retention_days: int = 30
     max_record_bytes: int = 4 * 1024 * 1024
+    directory_topic: str = ""
+    """The engine's directory topic: when set, an analyst's ``attack`` label on a message the
+    feedback carries blocks its sender for the tenant (a ``blocked_sender`` entry, on the
+    partition the message came in on), and a release or an analyst's ``ham`` label on one
+    clears it. Off by default: blocking needs the engine to read the same topic."""
     consistency_check: bool = True
     """Faust's check, on restart, that a table's stored changelog offset is not past the
     changelog's end (a deleted topic with a stale local store). Off only for the bundled dev
@@ -153,8 +166,10 @@ def verdict_partition(tenant_id: str, partitions: int) -> int:
 def summarise_verdict(raw: bytes | None) -> tuple[str, dict[str, Any]] | None:
     """The table key and summary of a verdict record; None when it is not a readable verdict.
 
-    The summary keeps what a feedback is judged by and what a training example cites: no
-    recipients, no hit evidence (that stays on the verdict topic).
+    The summary keeps what a feedback is judged by and what a training example cites, and
+    the input partition the message came in on (a sender block goes to the directory
+    partition the engine reads with it): no recipients, no hit evidence (that stays on the
+    verdict topic).
     """
     try:
         doc = orjson.loads(raw or b"")
@@ -162,7 +177,8 @@ def summarise_verdict(raw: bytes | None) -> tuple[str, dict[str, Any]] | None:
                    "score": float(doc["score"]), "decided_by": doc.get("decided_by", ""),
                    "model_version": doc["model_version"],
                    "rules_version": doc["rules_version"], "scored_at": float(doc["scored_at"]),
-                   "detectors": sorted({h["detector"] for h in doc.get("hits", ())})}
+                   "detectors": sorted({h["detector"] for h in doc.get("hits", ())}),
+                   "partition": int(doc["source"]["partition"])}
         return verdict_key(doc["tenant_id"], doc["message_id"]), summary
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         return None
@@ -185,6 +201,25 @@ def judge(summary: Mapping[str, Any] | None, feedback: Feedback) -> Judgement:
         return Judgement("caught" if held else "missed",
                          named or feedback.attack_type or "unknown", action)
     return Judgement("false_alarm" if held else "cleared", verdict_type or "none", action)
+
+
+def sender_entry(feedback: Feedback) -> DirectoryEntry | None:
+    """The directory entry an analyst's word about a message makes of its sender, if any.
+
+    An ``attack`` label from an analyst blocks the sender; a release or an analyst's ``ham``
+    clears it. A user's report alone never blocks an address for the whole tenant (users
+    report newsletters and colleagues too). Only feedback that carries the message names the
+    sender: a verdict does not.
+    """
+    if feedback.mail is None or "@" not in feedback.mail.sender.address:
+        return None
+    if feedback.label == "attack" and feedback.source == "analyst":
+        kind = "blocked_sender"
+    elif feedback.label == "ham" and feedback.source in ("analyst", "release"):
+        kind = "cleared_sender"
+    else:
+        return None
+    return DirectoryEntry(feedback.tenant_id, kind, feedback.mail.sender.address.lower())
 
 
 def training_example(feedback: Feedback, summary: Mapping[str, Any] | None,
@@ -222,6 +257,11 @@ class FeedbackMetrics:
         self.dead_letters = Counter("mailhawk_feedback_dead_letters_total",
                                     "Feedback records dead-lettered, by reason",
                                     ["kind"], registry=self.registry)
+        self.sender_entries = Counter(
+            "mailhawk_feedback_sender_entries_total",
+            "Sender blocks and clears written to the directory topic, or skipped because no "
+            "verdict said which partition the message came in on",
+            ["kind", "result"], registry=self.registry)
         self.examples = Counter("mailhawk_feedback_training_examples_total",
                                 "Training examples produced, by label and whether they carry "
                                 "the message", ["label", "with_mail"], registry=self.registry)
@@ -272,6 +312,8 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
                          partitions=cfg.partitions)
     dead_letters = app.topic(cfg.dead_letter_topic, key_type=bytes, value_type=bytes,
                              partitions=cfg.partitions)
+    directory = app.topic(cfg.directory_topic, key_type=bytes, value_type=bytes,
+                          partitions=cfg.partitions) if cfg.directory_topic else None
     day = timedelta(days=1)
     as_json: Any = faust.Schema(key_serializer="json", value_serializer="json")
     summaries = app.Table("verdict-summaries", default=dict, partitions=cfg.partitions,
@@ -352,6 +394,15 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
         await training.send(key=fb.tenant_id.encode(),
                             value=orjson.dumps(training_example(fb, summary, j)))
         metrics.examples.labels(fb.label, str(fb.mail is not None).lower()).inc()
+        entry = sender_entry(fb) if directory is not None else None
+        if entry is not None and directory is not None:
+            if summary is None or "partition" not in summary:
+                metrics.sender_entries.labels(entry.kind, "no_verdict").inc()
+                return
+            await directory.send(key=fb.tenant_id.encode(),
+                                 value=orjson.dumps(entry.to_dict()),
+                                 partition=int(summary["partition"]))
+            metrics.sender_entries.labels(entry.kind, "sent").inc()
 
     @app.page("/metrics")
     async def metrics_page(web: Any, request: Any) -> Any:
@@ -448,6 +499,7 @@ __all__ = [
     "faust_credentials",
     "judge",
     "run",
+    "sender_entry",
     "summarise_verdict",
     "training_example",
     "verdict_key",

@@ -221,6 +221,9 @@ def ensure_feedback_topics(cfg: FeedbackConfig, *, timeout: float = 15.0) -> int
                                 "retention.bytes": "-1",
                                 "max.message.bytes": str(MAX_MESSAGE_BYTES)},
     }
+    if cfg.directory_topic:  # as the engine creates it (ensure_topics says why)
+        wanted[cfg.directory_topic] = {"cleanup.policy": "delete", "retention.ms": "-1",
+                                       "retention.bytes": "-1"}
     _create_missing(admin, {k: v for k, v in wanted.items() if k not in topics}, partitions,
                     cfg.replication_factor, timeout)
     return partitions

@@ -35,7 +35,7 @@ class FeedbackService(ServiceProcess):
 
     name = "feedback service"
 
-    def __init__(self, broker, topics, state_dir: Path) -> None:
+    def __init__(self, broker, topics, state_dir: Path, *extra: str) -> None:
         port = free_port()
         super().__init__(
             ["feedback", "run", "--bootstrap-servers", broker.bootstrap_servers,
@@ -44,7 +44,7 @@ class FeedbackService(ServiceProcess):
              "--group", f"fb-{topics.suffix}", "--state-dir", str(state_dir),
              "--port", str(port), "--partitions", "4",
              # Tansu reports short end offsets; Faust's restart check would refuse its store.
-             "--no-consistency-check"], state_dir, port)
+             "--no-consistency-check", *extra], state_dir, port)
 
     def outcomes(self) -> dict[str, float]:
         """``mailhawk_feedback_outcomes_total`` summed per outcome."""
@@ -162,3 +162,47 @@ def test_feedback_is_joined_to_the_engines_verdicts_counted_once_and_survives_ki
     again.wait_for("mailhawk_feedback_duplicates_total", 1)
     assert again.outcomes() == {"cleared": 1}
     assert again.stop() == 0
+
+
+def test_an_analysts_confirmation_blocks_the_sender_at_the_engine_and_a_release_clears_it(
+        broker, topics, engine_factory, tmp_path):
+    from tests.factories import mail
+
+    ensure_topics(EngineConfig(bootstrap_servers=broker.bootstrap_servers, partitions=4,
+                               input_topic=topics.input, verdict_topic=topics.verdicts,
+                               dead_letter_topic=topics.dead, changelog_topic=topics.changelog,
+                               directory_topic=topics.directory))
+    engine_factory("engine", "--directory-topic", topics.directory)
+    service = FeedbackService(broker, topics, tmp_path / "feedback", "--directory-topic",
+                              topics.directory)
+    service.wait_ready(120)
+    sender = "billing@fresh-invoices.example"
+
+    def send(n: int, recipient: str, text: str):
+        record = mail(sender, (recipient,), name="Accounts", t=time.time() + n,
+                      subject=f"Statement {n}", text=text)
+        produce_records(broker.bootstrap_servers, topics.input, [record])
+        got = collect(broker.bootstrap_servers, topics.verdicts, expect=n, timeout=60)
+        return record, {v.message_id: v for v in got.verdicts}[record.message_id]
+
+    first, _ = send(1, "carl@acme.com", "Your statement is ready. Regards, Accounts.")
+    service.wait_for("mailhawk_feedback_verdicts_total", 1)
+    produce_raw(broker.bootstrap_servers, topics.feedback,
+                [_feedback(first, "attack", "analyst", mail=first)])
+    service.wait_for("mailhawk_feedback_sender_entries_total", 1)
+    time.sleep(2)  # the engine reads the directory with its input
+    second, held = send(2, "dana@acme.com", "Hello Dana, see you at the meeting.")
+    blocked = next(h for h in held.hits if h.detector == "blocked_sender")
+    assert (held.action, held.decided_by) == ("quarantine", "decisive")
+    assert blocked.evidence == {"blocked_by": "analyst"}
+
+    service.wait_for("mailhawk_feedback_verdicts_total", 2)
+    produce_raw(broker.bootstrap_servers, topics.feedback,
+                [_feedback(second, "ham", "release", mail=second)])
+    service.wait_for("mailhawk_feedback_sender_entries_total", 2)
+    time.sleep(2)
+    _, after = send(3, "erin@acme.com", "Hello Erin, see you at the meeting.")
+    assert "blocked_sender" not in {h.detector for h in after.hits}
+    outcomes = service.outcomes()  # the first message held or not; the second was held
+    assert outcomes.get("caught", 0) + outcomes.get("missed", 0) == 1
+    assert outcomes["false_alarm"] == 1

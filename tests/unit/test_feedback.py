@@ -126,7 +126,7 @@ def test_a_verdict_summary_keeps_no_recipient_or_evidence_and_refuses_what_is_no
     assert summary == {"action": "quarantine", "attack_type": "credential_phishing",
                        "score": 0.97, "decided_by": "model", "model_version": "model-x",
                        "rules_version": "rules-y", "scored_at": 1.7e9,
-                       "detectors": ["url_risk"]}
+                       "detectors": ["url_risk"], "partition": 3}
     for raw in (None, b"", b"{", b'{"message_id": "x"}', b"[1, 2]",
                 orjson.dumps({**orjson.loads(encode_verdict(_verdict("allow", "none"))),
                               "score": "high"})):
@@ -233,3 +233,23 @@ def test_the_engines_kafka_security_settings_become_faust_credentials() -> None:
             faust_credentials(unsupported)
     # the password never reaches a log line through the config's repr
     assert "pw" not in repr(FeedbackConfig(kafka_extra={"sasl.password": "pw"}))
+
+
+@pytest.mark.parametrize(("label", "source", "with_mail", "kind"), [
+    ("attack", "analyst", True, "blocked_sender"),
+    ("attack", "user", True, None),  # a user's report alone never blocks for the tenant
+    ("attack", "analyst", False, None),  # no message, no sender
+    ("ham", "release", True, "cleared_sender"),
+    ("ham", "analyst", True, "cleared_sender"),
+    ("ham", "user", True, None),
+])
+def test_only_an_analyst_blocks_a_sender_and_a_release_clears_it(
+        label: str, source: str, with_mail: bool, kind: str | None) -> None:
+    from stream.feedback import sender_entry
+
+    record = mail("Billing@Fresh.example", message_id="<m1@x>")
+    fb = Feedback("acme", "<m1@x>", label, source, 1.7e9, mail=record if with_mail else None)
+    entry = sender_entry(fb)
+    assert (entry.kind if entry else None) == kind
+    if entry is not None:
+        assert (entry.tenant_id, entry.address) == ("acme", "billing@fresh.example")
