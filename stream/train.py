@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import orjson
@@ -410,7 +410,40 @@ def evaluate_corpus(artifact: Path, corpora: Path, *, progress: bool = True,
     halves = {mid: "phishing_pot, earlier half" if n < len(pot) // 2
               else "phishing_pot, later half" for n, mid in enumerate(pot)}
     scenarios = [halves.get(v.message_id, lab[v.message_id].scenario) for v in verdicts]
-    return evaluate(verdicts, labels, scenarios)
+    out = evaluate(verdicts, labels, scenarios)
+    senders = {r.message_id: (r.tenant_id, r.sender.address.lower()) for r in records}
+    blocked = with_analyst_blocks([senders[v.message_id] for v in verdicts], verdicts, labels)
+    with_blocks = evaluate(blocked, labels, scenarios)
+    out["with_analyst_blocks"] = {
+        "false_positives": with_blocks["false_positives"],
+        "recall": with_blocks["recall"],
+        "recall_by_scenario": {k: v["flagged_rate"] for k, v in
+                               with_blocks["recall_by_scenario"].items()}}
+    return out
+
+
+class _Held(NamedTuple):
+    action: str
+    attack_type: str
+
+
+def with_analyst_blocks(senders: Sequence[tuple[str, str]], decisions: Sequence[Any],
+                        labels: Sequence[int]) -> list[Any]:
+    """The decisions as they would be had an analyst confirmed every held attack at once.
+
+    A confirmed attack blocks its (tenant, sender address) through the feedback service, and
+    the ``blocked_sender`` detector holds every later message from it, ham included (a
+    spoofed From blocks the real sender too: those show as false positives). The bound of
+    what analysts' blocks add, for an analyst who acts before the sender's next message.
+    """
+    blocked: set[tuple[str, str]] = set()
+    out: list[Any] = []
+    for who, d, label in zip(senders, decisions, labels, strict=True):
+        held = d.action in ("quarantine", "block")
+        out.append(d if held or who not in blocked else _Held("quarantine", "blocked_sender"))
+        if held and label != 0:
+            blocked.add(who)
+    return out
 
 
 def write_report(report: dict[str, Any], path: Path) -> None:
@@ -454,6 +487,14 @@ def write_report(report: dict[str, Any], path: Path) -> None:
         lines += ["![share flagged per scenario](scenarios.png)", ""]
     except ImportError:  # matplotlib comes with the dev and bench extras only
         log.info("matplotlib is not installed: the report has no plot")
+    blocks = report.get("corpus_evaluation", {}).get("with_analyst_blocks")
+    if blocks:
+        lines += ["Had an analyst confirmed every held attack of the corpus replay before its "
+                  "sender's next message (the feedback service then blocks the sender, "
+                  "README): recall " + f"{blocks['recall']:.4f}, ham quarantined "
+                  f"{blocks['false_positives']}; "
+                  + ", ".join(f"{k} {v:.3f}" for k, v in
+                              sorted(blocks["recall_by_scenario"].items())) + ".", ""]
     for title, section in sections.items():
         lines += [f"## {title}", "",
                   f"- messages {section['messages']} (ham {section['ham']}, "

@@ -253,3 +253,19 @@ def test_only_an_analyst_blocks_a_sender_and_a_release_clears_it(
     assert (entry.kind if entry else None) == kind
     if entry is not None:
         assert (entry.tenant_id, entry.address) == ("acme", "billing@fresh.example")
+
+
+def test_analyst_blocks_hold_a_confirmed_senders_later_mail_ham_included() -> None:
+    from types import SimpleNamespace as D
+
+    from stream.train import with_analyst_blocks
+
+    senders = [("t", "a@x"), ("t", "a@x"), ("u", "a@x"), ("t", "b@x"), ("t", "b@x"),
+               ("t", "a@x")]
+    decisions = [D(action="quarantine", attack_type="spam"), D(action="allow", attack_type="none"),
+                 D(action="allow", attack_type="none"), D(action="allow", attack_type="none"),
+                 D(action="allow", attack_type="none"), D(action="warn", attack_type="spam")]
+    labels = [1, 1, 1, 1, 0, 0]
+    out = with_analyst_blocks(senders, decisions, labels)
+    assert [d.action for d in out] == ["quarantine", "quarantine", "allow", "allow", "allow",
+                                       "quarantine"]  # per tenant; missed attacks block nothing
