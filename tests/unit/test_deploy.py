@@ -307,7 +307,7 @@ def test_every_mailhawk_kafka_variable_in_deploy_is_a_librdkafka_setting():
 # Settings both services read, which must be equal wherever both are deployed.
 SAME_FOR_BOTH = {"MAILHAWK_BOOTSTRAP_SERVERS", "MAILHAWK_VERDICT_TOPIC",
                  "MAILHAWK_DEAD_LETTER_TOPIC", "MAILHAWK_PARTITIONS",
-                 "MAILHAWK_REPLICATION_FACTOR"}
+                 "MAILHAWK_REPLICATION_FACTOR", "MAILHAWK_DIRECTORY_TOPIC"}
 ENGINE_CONFIG_MAP = "mailhawk-config"
 FEEDBACK_CONFIG_MAP = "mailhawk-feedback-config"
 OVERLAYS = ("base", "overlays/dev", "overlays/prod")
@@ -401,6 +401,8 @@ def test_the_feedback_service_reads_the_compose_and_kustomize_settings(yaml):
         assert settings["replication_factor"] == engine.replication_factor, where
         assert settings["verdict_topic"] == engine.verdict_topic, where
         assert settings["dead_letter_topic"] == engine.dead_letter_topic, where
+        # Analysts' sender blocks go where the engine reads its directory.
+        assert settings["directory_topic"] == engine.directory_topic, where
         assert settings["group"] not in {engine.group, ""}, where
 
 
@@ -1049,6 +1051,7 @@ def test_the_chart_feedback_defaults_are_the_commands(yaml):
     assert feedback["retentionDays"] == defaults["retention_days"]
     assert values["topics"]["verdicts"] == defaults["verdict_topic"]
     assert values["topics"]["deadLetter"] == defaults["dead_letter_topic"]
+    assert values["topics"]["directory"] == defaults["directory_topic"] == ""
     assert feedback["replicaCount"] <= values["kafka"]["partitions"]
     assert feedback["terminationGracePeriodSeconds"] > 0
     for kind in ("requests", "limits"):
@@ -1156,6 +1159,7 @@ def test_the_kustomize_base_matches_the_chart_defaults(yaml):
         "MAILHAWK_VERDICT_TOPIC": values["topics"]["verdicts"],
         "MAILHAWK_DEAD_LETTER_TOPIC": values["topics"]["deadLetter"],
         "MAILHAWK_CHANGELOG_TOPIC": values["topics"]["changelog"],
+        "MAILHAWK_DIRECTORY_TOPIC": values["topics"]["directory"],
         "MAILHAWK_STATE_DIR": "/var/lib/mailhawk",
         "MAILHAWK_METRICS_HOST": "0.0.0.0",
         "MAILHAWK_METRICS_PORT": values["metrics"]["port"],
