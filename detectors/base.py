@@ -8,14 +8,14 @@ why (:class:`~detectors.errors.DetectorConfigError`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from detectors.errors import DetectorConfigError
 from detectors.features import ContentFeatures
 from schemas.records import Hit, MailRecord
-from state import MessageFacts, StateSnapshot
+from state import MessageFacts, StateSnapshot, TenantProfile
 
 
 @dataclass(slots=True)
@@ -118,3 +118,31 @@ def hit(detector: str, score: float, attack_type: str, **evidence: Any) -> Hit:
     if not 0.0 <= score <= 1.0:  # a chained comparison: min(max()) cost 0.2 µs a hit
         score = min(1.0, max(0.0, score))
     return Hit(detector, score, evidence, attack_type)
+
+
+_T = TypeVar("_T")
+
+
+class PerTenantProfile(Generic[_T]):
+    """A value derived from a tenant profile, computed once per profile value.
+
+    A tenant profile object is replaced (never mutated) when it changes, so its identity keys
+    the cache; the profile is kept alongside so its id cannot be reused. Detectors read the
+    tenant's sets (trusted domains, blocked senders) for every message and the profile
+    changes rarely, so each set is built once, and a caller that indexes a set by identity
+    (``lookalike()``) is handed the same object each time.
+    """
+
+    def __init__(self, derive: Callable[[TenantProfile], _T]) -> None:
+        self._derive = derive
+        self._cache: dict[int, tuple[TenantProfile, _T]] = {}
+
+    def __call__(self, tenant: TenantProfile) -> _T:
+        cached = self._cache.get(id(tenant))
+        if cached is not None and cached[0] is tenant:
+            return cached[1]
+        if len(self._cache) > 4096:
+            self._cache.clear()
+        value = self._derive(tenant)
+        self._cache[id(tenant)] = (tenant, value)
+        return value

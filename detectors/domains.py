@@ -418,7 +418,7 @@ class _Targets:
     Hashes by identity: it is built once per distinct candidate set (``_targets`` cache) and
     then used as part of the per-domain cache key.
 
-    A tenant's trusted domains grow a few at a time (``TrustedDomains`` hands over a new
+    A tenant's trusted domains grow a few at a time (``trusted_domains()`` hands over a new
     frozenset after every batch that met a new correspondent; 158 versions over a 20,000
     message Enron replay). Re-indexing the whole set for each version, and starting each one
     with a cold result cache, cost the lookalike rule 13-20 µs per message there. So a set

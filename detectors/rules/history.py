@@ -41,9 +41,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from detectors.base import Context, DetectorConfig, build_config, hit
+from detectors.base import Context, DetectorConfig, PerTenantProfile, build_config, hit
 from schemas.records import Hit
-from state import TenantProfile
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,18 +131,7 @@ class BlockedSender:
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: BlockedSenderConfig = build_config(BlockedSenderConfig, self.name, config)
-        self._sets: dict[int, tuple[TenantProfile, frozenset[str]]] = {}
-
-    def _blocked(self, tenant: TenantProfile) -> frozenset[str]:
-        """The tenant's blocked addresses as a set, built once per profile value."""
-        cached = self._sets.get(id(tenant))
-        if cached is not None and cached[0] is tenant:
-            return cached[1]
-        if len(self._sets) > 4096:
-            self._sets.clear()
-        found = frozenset(tenant.blocked_senders)
-        self._sets[id(tenant)] = (tenant, found)
-        return found
+        self._blocked = PerTenantProfile(lambda t: frozenset(t.blocked_senders))
 
     def detect(self, ctx: Context) -> list[Hit]:
         tenant = ctx.state.tenant

@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from detectors.base import Context, DetectorConfig, build_config, hit
+from detectors.base import Context, DetectorConfig, PerTenantProfile, build_config, hit
 from detectors.domains import lookalike, preload
 from schemas.records import Hit
-from state import TenantProfile
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,26 +28,9 @@ class LookalikeConfig(DetectorConfig):
     with_request: float = 0.97
 
 
-class TrustedDomains:
-    """A tenant's own and known domains as one frozenset, built once per profile value.
-
-    A tenant profile object is replaced (never mutated) when it changes, so its identity keys
-    the cache; the profile is kept alongside so its id cannot be reused. ``lookalike()``
-    indexes a candidate set once per frozenset, so handing it the same object matters too.
-    """
-
-    def __init__(self) -> None:
-        self._cache: dict[int, tuple[TenantProfile, frozenset[str]]] = {}
-
-    def __call__(self, tenant: TenantProfile) -> frozenset[str]:
-        cached = self._cache.get(id(tenant))
-        if cached is not None and cached[0] is tenant:
-            return cached[1]
-        if len(self._cache) > 4096:
-            self._cache.clear()
-        domains = frozenset(tenant.own_domains) | frozenset(tenant.known_domains)
-        self._cache[id(tenant)] = (tenant, domains)
-        return domains
+def trusted_domains() -> PerTenantProfile[frozenset[str]]:
+    """A tenant's own and known domains as one frozenset, built once per profile value."""
+    return PerTenantProfile(lambda t: frozenset(t.own_domains) | frozenset(t.known_domains))
 
 
 class LookalikeDomain:
@@ -59,7 +41,7 @@ class LookalikeDomain:
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: LookalikeConfig = build_config(LookalikeConfig, self.name, config)
-        self.trusted = TrustedDomains()
+        self.trusted = trusted_domains()
         preload()
 
     def detect(self, ctx: Context) -> list[Hit]:

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from detectors.base import Context, DetectorConfig, build_config, hit
 from detectors.domains import lookalike
-from detectors.rules.lookalike import TrustedDomains
+from detectors.rules.lookalike import trusted_domains
 from schemas.records import Hit
 from state import network_of
 
@@ -35,7 +35,7 @@ class VendorFraud:
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: VendorConfig = build_config(VendorConfig, self.name, config)
-        self.trusted = TrustedDomains()
+        self.trusted = trusted_domains()
 
     def detect(self, ctx: Context) -> list[Hit]:
         cues = ctx.content.cues
