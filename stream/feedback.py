@@ -24,7 +24,8 @@ This is DESIGN.md's place for faust-streaming: low volume on the feedback side, 
 RocksDB (rocksdict) with Faust's changelog topics, its web server for ``/metrics``. The verdict
 side is the engine's whole output, so the service keeps only a summary of each verdict
 (action, type, score, versions: ~150 bytes) in a table of daily windows that expire after
-``retention_days``; feedback about an older message is ``unmatched``.
+``retention_days``; feedback about an older message is ``unmatched``. What was counted is
+kept the same way.
 
 Both topics are keyed by tenant and must be co-partitioned (same partition count, same
 partitioner: the engine produces verdicts with librdkafka's default, CRC32 of the key), so a
@@ -318,18 +319,25 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
     as_json: Any = faust.Schema(key_serializer="json", value_serializer="json")
     summaries = app.Table("verdict-summaries", default=dict, partitions=cfg.partitions,
                           schema=as_json).tumbling(day, expires=timedelta(days=cfg.retention_days))
+    # What was counted is remembered as long as the verdicts it was joined to, no longer: a
+    # table that never expired would grow with every feedback ever given.
     counted = app.Table("feedback-counted", default=int, partitions=cfg.partitions,
-                        schema=as_json)
+                        schema=as_json).tumbling(day, expires=timedelta(days=cfg.retention_days))
     actions = frozenset(ACTIONS) | {"unknown"}
     types = frozenset(ATTACK_TYPES) | {"unknown"}
 
-    def lookup(key: str) -> dict[str, Any] | None:
-        windows = summaries[key]
-        for back in range(cfg.retention_days + 1):  # newest day first; ~31 reads, rare
+    def newest(table: Any, key: str) -> Any:
+        """The value of ``key`` in the newest daily window that has one (falsy: none)."""
+        windows = table[key]
+        for back in range(cfg.retention_days + 1):  # ~31 reads, for feedback only
             found = windows.delta(day * back)
             if found:
-                return dict(found)
+                return found
         return None
+
+    def lookup(key: str) -> dict[str, Any] | None:
+        found = newest(summaries, key)
+        return dict(found) if found else None
 
     @app.agent(verdicts)
     async def keep_verdicts(stream: Any) -> None:
@@ -383,7 +391,7 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
 
     async def judge_one(fb: Feedback) -> None:
         once = _SEP.join((fb.tenant_id, fb.message_id, fb.recipient, fb.source))
-        if counted[once]:
+        if newest(counted, once):
             metrics.duplicates.inc()
             return
         counted[once] = 1
