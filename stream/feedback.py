@@ -17,8 +17,8 @@ the engine) joins each to the verdict of its message and
   verdict it corrects or confirms, and the message itself when the reporter attached it
   (a report button forwards it), which ``mailhawk train --feedback FILE`` replays as training
   rows;
-- dead-letters feedback it cannot read, with the original bytes and the reason, as the
-  engine does.
+- dead-letters feedback it cannot read (and a verdict-topic record that is not a verdict),
+  with the original bytes and the reason, as the engine does.
 
 This is DESIGN.md's place for faust-streaming: low volume on the feedback side, tables in
 RocksDB (rocksdict) with Faust's changelog topics, its web server for ``/metrics``. The verdict
@@ -250,13 +250,14 @@ class FeedbackMetrics:
                                 "Verdict summaries kept for joining", registry=self.registry)
         self.unreadable_verdicts = Counter(
             "mailhawk_feedback_unreadable_verdicts_total",
-            "Records of the verdict topic that are not verdicts (skipped)",
+            "Records of the verdict topic that are not verdicts (dead-lettered)",
             registry=self.registry)
         self.duplicates = Counter("mailhawk_feedback_duplicates_total",
                                   "Feedback already counted for the same message, recipient "
                                   "and source", registry=self.registry)
         self.dead_letters = Counter("mailhawk_feedback_dead_letters_total",
-                                    "Feedback records dead-lettered, by reason",
+                                    "Records dead-lettered (feedback, and verdict-topic "
+                                    "records that are not verdicts), by reason",
                                     ["kind"], registry=self.registry)
         self.sender_entries = Counter(
             "mailhawk_feedback_sender_entries_total",
@@ -343,8 +344,11 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
     async def keep_verdicts(stream: Any) -> None:
         async for event in stream.events():
             item = summarise_verdict(event.value)
-            if item is None:
+            if item is None:  # not the engine's: kept whole where someone can look at it
                 metrics.unreadable_verdicts.inc()
+                await dead_letter(event, "invalid_verdict", "a record of the verdict topic "
+                                  "that is not a readable verdict (message_id, tenant_id, "
+                                  "action, attack_type, score, versions, source, scored_at)", "")
                 continue
             summaries[item[0]] = item[1]
             metrics.verdicts.inc()

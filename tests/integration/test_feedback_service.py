@@ -14,9 +14,9 @@ from pathlib import Path
 
 import orjson
 import pytest
-from confluent_kafka import Producer
+from confluent_kafka import Consumer, Producer
 
-from schemas import Feedback, encode_feedback
+from schemas import DeadLetter, Feedback, encode_feedback
 from stream.broker import free_port
 from stream.config import EngineConfig
 from stream.feedback import export_examples, verdict_partition
@@ -67,6 +67,23 @@ class FeedbackService(ServiceProcess):
             time.sleep(0.3)
         raise AssertionError(f"{metric} stayed at {self.metric(metric)} (wanted {value}):\n"
                              + self.log())
+
+
+def _dead_letters(broker, topic: str, expect: int, timeout: float = 30.0) -> list[DeadLetter]:
+    """The dead-letter topic's records, read from the start until ``expect`` arrived."""
+    consumer = Consumer({"bootstrap.servers": broker.bootstrap_servers,
+                         "group.id": f"dlq-{time.time_ns()}", "auto.offset.reset": "earliest"})
+    consumer.subscribe([topic])
+    out: list[DeadLetter] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while len(out) < expect and time.monotonic() < deadline:
+            msg = consumer.poll(0.5)
+            if msg is not None and msg.error() is None:
+                out.append(DeadLetter.from_kafka(msg.key(), msg.value(), msg.headers()))
+    finally:
+        consumer.close()
+    return out
 
 
 def _feedback(record, label: str, source: str, **kw) -> tuple[bytes, bytes]:
@@ -124,7 +141,7 @@ def test_feedback_is_joined_to_the_engines_verdicts_counted_once_and_survives_ki
     assert service.outcomes() == {"caught": 1, "missed": 1, "false_alarm": 1, "cleared": 1,
                                   "unmatched": 1}
     assert service.metric("mailhawk_feedback_duplicates_total") == 1
-    assert service.metric("mailhawk_feedback_unreadable_verdicts_total") == 0
+    assert service.metric("mailhawk_feedback_unreadable_verdicts_total") == 0  # the engine's
 
     out = tmp_path / "examples.jsonl"
     counts = export_examples(broker.bootstrap_servers, topics.training, out, progress=False)
@@ -150,6 +167,13 @@ def test_feedback_is_joined_to_the_engines_verdicts_counted_once_and_survives_ki
         mine["wrong_partition"].error
     assert mine["invalid_json"].original == b'{"schema_version": 1, "tenant_id": '
     assert mine["invalid_value"].field == "label"
+
+    # a record on the verdict topic that is not a verdict is kept whole, not skipped silently
+    produce_raw(broker.bootstrap_servers, topics.verdicts, [(b"t-bad", b"not a verdict")])
+    service.wait_for("mailhawk_feedback_unreadable_verdicts_total", 1)
+    service.wait_for("mailhawk_feedback_dead_letters_total", 4)
+    assert [(d.error_kind, d.original) for d in _dead_letters(broker, topics.dead, 4)
+            if d.topic == topics.verdicts] == [("invalid_verdict", b"not a verdict")]
 
     # kill -9, restart on the same disk: the verdicts and the counted feedback are still known
     time.sleep(4)  # past Faust's commit interval, so the restart does not re-read old input
