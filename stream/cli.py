@@ -249,21 +249,27 @@ def state() -> None:
 @click.option("--sender")
 @click.option("--recipient")
 @click.option("--domain")
+@click.option("--tenant-profile", is_flag=True, help="The tenant itself: its own and trusted "
+              "domains and the senders its analysts blocked.")
 @click.option("--half-life-days", type=float, default=90.0, show_default=True,
               envvar="MAILHAWK_HALF_LIFE_DAYS", help="The engine's half-life, to show counts.")
 def state_show(state_dir: str, tenant: str, sender: str | None, recipient: str | None,
-               domain: str | None, half_life_days: float) -> None:
+               domain: str | None, tenant_profile: bool, half_life_days: float) -> None:
     """Print one profile as JSON for an analyst."""
     from stream.inspect import show_profile
 
     chosen = [(k, v) for k, v in (("sender", sender), ("recipient", recipient),
                                   ("domain", domain)) if v]
+    if tenant_profile:
+        chosen.append(("tenant", ""))
     if len(chosen) != 1:
-        raise click.UsageError("give exactly one of --sender, --recipient, --domain")
+        raise click.UsageError("give exactly one of --sender, --recipient, --domain, "
+                               "--tenant-profile")
     kind, value = chosen[0]
     found = show_profile(Path(state_dir), tenant, kind, str(value), half_life_days)
     if not found:
-        click.echo(f"no {kind} profile for {value!r} at tenant {tenant!r}", err=True)
+        click.echo(f"no {kind} profile for {value!r} at tenant {tenant!r}" if value else
+                   f"no profile of tenant {tenant!r}", err=True)
         sys.exit(1)
     for doc in found:
         click.echo(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode())

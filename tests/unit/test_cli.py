@@ -317,3 +317,24 @@ def test_the_readme_documents_every_command_and_feedback_variable() -> None:
     assert not missing, f"commands the README does not show: {missing}"
     variables = {str(p.envvar) for p in feedback_run.params if p.envvar}
     assert not [v for v in variables if v not in readme]
+
+
+def test_state_show_of_the_tenant_profile_lists_the_blocked_senders(tmp_path: Path) -> None:
+    from schemas import DirectoryEntry
+    from state import PartitionState, RocksDBStore
+
+    store = RocksDBStore(tmp_path / "state" / "p0")
+    state = PartitionState(store)
+    state.apply_directory(DirectoryEntry("acme", "blocked_sender", "billing@fresh.example"),
+                          display_key="", domain="")
+    state.commit(state.changes(), 1, None)
+    store.close()
+    result = invoke("state", "show", "--state-dir", tmp_path / "state", "--tenant", "acme",
+                    "--tenant-profile")
+    assert result.exit_code == 0, result.output
+    shown = orjson.loads(result.stdout)
+    assert (shown["kind"], shown["profile"]["blocked_senders"]) == (
+        "tenant", ["billing@fresh.example"])
+    other = invoke("state", "show", "--state-dir", tmp_path / "state", "--tenant", "globex",
+                   "--tenant-profile")
+    assert other.exit_code == 1 and "no profile of tenant 'globex'" in other.stderr
