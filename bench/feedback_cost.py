@@ -17,13 +17,13 @@ import random
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from bench.run import metric_total, scrape_local
 from schemas import Feedback, encode_feedback, encode_verdict
 from schemas.records import Hit, SourcePosition, Verdict
 from stream.broker import free_port, start_broker
@@ -46,16 +46,6 @@ def _verdict(i: int, tenants: int, rng: random.Random) -> Verdict:
                    time.time(), 1.0, "model")
 
 
-def _metric(port: int, name: str) -> float:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as resp:
-            text = resp.read().decode()
-    except OSError:
-        return -1.0
-    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-               if line.startswith(name) and line[len(name)] in " {")
-
-
 def _rate(port: int, metric: str, target: float, timeout: float,
           proc: subprocess.Popen[bytes], log: Path) -> tuple[float, float]:
     """(items, seconds) from the first counted item to ``target``."""
@@ -68,7 +58,7 @@ def _rate(port: int, metric: str, target: float, timeout: float,
         if time.monotonic() > deadline:
             raise RuntimeError(f"{metric} did not reach {target:.0f} in {timeout:.0f} s; the "
                                f"service's log: {log}")
-        seen = _metric(port, metric)
+        seen = metric_total(scrape_local(port), metric)
         now = time.monotonic()
         if seen > 0 and first is None:
             first = (now, seen)

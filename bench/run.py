@@ -75,8 +75,10 @@ __all__ = [
     "efficacy",
     "environment",
     "load_stream",
+    "metric_total",
     "run_benchmark",
     "run_pass",
+    "scrape_local",
 ]
 
 REPO: Final = Path(__file__).resolve().parents[1]
@@ -531,6 +533,21 @@ def parse_metrics(text: str) -> list[tuple[str, dict[str, str], float]]:
 def _scrape(port: int, timeout: float) -> list[tuple[str, dict[str, str], float]]:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=timeout) as resp:
         return parse_metrics(resp.read().decode())
+
+
+def scrape_local(port: int, timeout: float = 2.0
+                 ) -> list[tuple[str, dict[str, str], float]] | None:
+    """The samples of a local process's ``/metrics``; None while it does not answer."""
+    try:
+        return _scrape(port, timeout)
+    except OSError:
+        return None
+
+
+def metric_total(samples: Sequence[tuple[str, dict[str, str], float]] | None,
+                 name: str) -> float:
+    """The sum of ``name``'s samples (every label set); -1 when there are no samples."""
+    return -1.0 if samples is None else _metric(samples, name)
 
 
 def _metric(samples: Sequence[tuple[str, dict[str, str], float]], name: str,

@@ -136,6 +136,7 @@ def _feedback_loop(service: subprocess.Popen[bytes], port: int, state_dir: Path,
     attached (a report button), every held ham is released, every held attack is confirmed
     by an analyst; the service joins each to its verdict.
     """
+    from bench.run import scrape_local
     from schemas import Feedback, encode_feedback
     from stream.feedback import export_examples
 
@@ -164,10 +165,9 @@ def _feedback_loop(service: subprocess.Popen[bytes], port: int, state_dir: Path,
     _wait_metric(service, port, "mailhawk_feedback_training_examples_total", len(items),
                  state_dir / "feedback.log")
     outcomes = Counter[str]()
-    for line in _scrape(port).splitlines():
-        if line.startswith("mailhawk_feedback_outcomes_total{"):
-            outcomes[line.split('outcome="', 1)[1].split('"', 1)[0]] += \
-                int(float(line.rsplit(" ", 1)[1]))
+    for name, labels_of, value in scrape_local(port) or ():
+        if name == "mailhawk_feedback_outcomes_total":
+            outcomes[labels_of["outcome"]] += int(value)
     path = state_dir / "examples.jsonl"
     exported = export_examples(bootstrap_servers, "mailhawk.training", path, progress=False)
     with_mail = sum(n for k, n in exported.items() if ", with " in k)
@@ -178,27 +178,20 @@ def _feedback_loop(service: subprocess.Popen[bytes], port: int, state_dir: Path,
     echo("  outcomes counted       " + ", ".join(f"{k}: {n}" for k, n in
                                                  sorted(outcomes.items()) if n))
     echo(f"  training examples      {sum(exported.values())} exported, {with_mail} with the "
-         f"message: `mailhawk train --feedback {path.name}` would learn from them")
-
-
-def _scrape(port: int) -> str:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
-            return str(resp.read().decode())
-    except OSError:
-        return ""
+         f"message: `mailhawk train --feedback {path.name}` would learn from them (the file "
+         "stays with --keep-state)")
 
 
 def _wait_metric(proc: subprocess.Popen[bytes], port: int, name: str, target: float,
                  log: Path, timeout: float = 120.0) -> None:
+    from bench.run import metric_total, scrape_local
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise click.ClickException(f"the feedback service exited with code "
                                        f"{proc.returncode}; its log is {log}")
-        total = sum(float(line.rsplit(" ", 1)[1]) for line in _scrape(port).splitlines()
-                    if line.startswith(name + " ") or line.startswith(name + "{"))
-        if total >= target:
+        if metric_total(scrape_local(port), name) >= target:
             return
         time.sleep(0.3)
     raise click.ClickException(f"the feedback service counted fewer than {target:.0f} "
