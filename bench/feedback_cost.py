@@ -28,6 +28,7 @@ from schemas import Feedback, encode_feedback, encode_verdict
 from schemas.records import Hit, SourcePosition, Verdict
 from stream.broker import free_port, start_broker
 from stream.config import EngineConfig
+from stream.feedback import FeedbackConfig
 from stream.kafka import LatchingProducer, ensure_topics, producer_config
 
 __all__ = ["run_feedback_cost"]
@@ -100,7 +101,8 @@ def run_feedback_cost(out: Path, *, verdicts: int = 30_000, feedback: int = 2_00
         for v in rng.sample(made, min(feedback, len(made))):
             label = "ham" if v.action in ("quarantine", "block") else "attack"
             fb = Feedback(v.tenant_id, v.message_id, label, "user", time.time())
-            producer.produce("mail.feedback", encode_feedback(fb), key=v.tenant_id.encode())
+            producer.produce(FeedbackConfig().feedback_topic, encode_feedback(fb),
+                             key=v.tenant_id.encode())
         producer.flush()
         f_items, f_secs = _rate(port, "mailhawk_feedback_training_examples_total",
                                 min(feedback, len(made)), timeout, proc, service_log)

@@ -138,7 +138,7 @@ def _feedback_loop(service: subprocess.Popen[bytes], port: int, state_dir: Path,
     """
     from bench.run import scrape_local
     from schemas import Feedback, encode_feedback
-    from stream.feedback import export_examples
+    from stream.feedback import FeedbackConfig, export_examples
 
     echo = click.echo
     _wait_ready(service, port, state_dir / "feedback.log", what="feedback service")
@@ -161,7 +161,8 @@ def _feedback_loop(service: subprocess.Popen[bytes], port: int, state_dir: Path,
         else:
             continue
         items.append((r.tenant_id.encode(), encode_feedback(fb)))
-    produce_raw(bootstrap_servers, "mail.feedback", items)
+    topics = FeedbackConfig()  # the service runs with its default topics
+    produce_raw(bootstrap_servers, topics.feedback_topic, items)
     _wait_metric(service, port, "mailhawk_feedback_training_examples_total", len(items),
                  state_dir / "feedback.log")
     outcomes = Counter[str]()
@@ -169,7 +170,7 @@ def _feedback_loop(service: subprocess.Popen[bytes], port: int, state_dir: Path,
         if name == "mailhawk_feedback_outcomes_total":
             outcomes[labels_of["outcome"]] += int(value)
     path = state_dir / "examples.jsonl"
-    exported = export_examples(bootstrap_servers, "mailhawk.training", path, progress=False)
+    exported = export_examples(bootstrap_servers, topics.training_topic, path, progress=False)
     with_mail = sum(n for k, n in exported.items() if ", with " in k)
     echo("")
     echo("feedback (users and analysts played from the labels):")

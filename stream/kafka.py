@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from confluent_kafka import KafkaException, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from stream.config import EngineConfig
 from stream.errors import KafkaError
-from stream.feedback import FeedbackConfig
+
+if TYPE_CHECKING:  # the engine does not load the feedback service's module
+    from stream.feedback import FeedbackConfig
 
 MAX_MESSAGE_BYTES: Final = 64 * 1024 * 1024
 
@@ -157,35 +159,39 @@ class LatchingProducer:
         self._producer.flush(10)
 
 
+_WEEK_MS: Final = str(7 * 24 * 3600 * 1000)
+_MONTH_MS: Final = str(30 * 24 * 3600 * 1000)
+# Topic configs, explicit because a broker's defaults differ (Tansu reports none). Each
+# topic two services may create (the engine and the feedback service) has one entry here.
+_VERDICTS: Final = {"cleanup.policy": "delete", "retention.ms": _WEEK_MS, "retention.bytes": "-1"}
+_DEAD_LETTERS: Final = {"cleanup.policy": "delete", "retention.ms": _MONTH_MS,
+                        "retention.bytes": "-1", "max.message.bytes": str(MAX_MESSAGE_BYTES)}
+# Kept whole, not compacted: every entry of a tenant has the tenant as its key (so it lands on
+# the tenant's partition), and compaction keeps one record per key, so it would leave one
+# employee per tenant for the next worker that reads the topic from the start.
+_DIRECTORY: Final = {"cleanup.policy": "delete", "retention.ms": "-1", "retention.bytes": "-1"}
+
+
 def ensure_topics(cfg: EngineConfig, *, timeout: float = 15.0) -> None:
     """Create the engine's topics when missing, with explicit configs.
 
-    Configs are explicit because a broker's defaults differ (Tansu reports none): the input,
-    verdict and dead-letter topics are ``delete`` with a 7-day retention; the changelog is
-    ``compact`` with no retention limit, because it is the state's only off-host copy; the
-    directory is ``delete`` with no retention limit (below).
+    The input, verdict and dead-letter topics are ``delete`` with a 7-day (30 for dead
+    letters) retention; the changelog is ``compact`` with no retention limit, because it is
+    the state's only off-host copy; the directory is ``delete`` with no retention limit.
     """
     admin = AdminClient({"bootstrap.servers": cfg.bootstrap_servers, **cfg.kafka_extra})
-    week = str(7 * 24 * 3600 * 1000)
     wanted = {
-        cfg.input_topic: {"cleanup.policy": "delete", "retention.ms": week,
+        cfg.input_topic: {"cleanup.policy": "delete", "retention.ms": _WEEK_MS,
                           "retention.bytes": "-1"},
-        cfg.verdict_topic: {"cleanup.policy": "delete", "retention.ms": week,
-                            "retention.bytes": "-1"},
-        cfg.dead_letter_topic: {"cleanup.policy": "delete", "retention.ms": str(
-            30 * 24 * 3600 * 1000), "retention.bytes": "-1",
-            "max.message.bytes": str(MAX_MESSAGE_BYTES)},
+        cfg.verdict_topic: _VERDICTS,
+        cfg.dead_letter_topic: _DEAD_LETTERS,
         cfg.changelog_topic: {"cleanup.policy": "compact", "retention.ms": "-1",
                               "retention.bytes": "-1", "min.compaction.lag.ms": "3600000"},
     }
     if cfg.directory_topic:
         # Co-partitioned with the input (same count, keyed by tenant) so the range assignor
-        # gives a worker the directory partition of every input partition it owns. Kept
-        # whole, not compacted: every entry of a tenant has the tenant as its key, and
-        # compaction keeps one record per key, so it would leave one employee per tenant
-        # for the next worker that reads the topic from the start.
-        wanted[cfg.directory_topic] = {"cleanup.policy": "delete", "retention.ms": "-1",
-                                       "retention.bytes": "-1"}
+        # gives a worker the directory partition of every input partition it owns.
+        wanted[cfg.directory_topic] = _DIRECTORY
     _create_missing(admin, wanted, cfg.partitions, cfg.replication_factor, timeout)
 
 
@@ -206,33 +212,29 @@ def ensure_feedback_topics(cfg: FeedbackConfig, *, timeout: float = 15.0) -> int
                          f"and {cfg.verdict_topic} has {partitions}: feedback must be "
                          "co-partitioned with the verdicts (same count, keyed by tenant); "
                          "recreate the feedback topic with the verdict topic's count")
-    week, month = str(7 * 24 * 3600 * 1000), str(30 * 24 * 3600 * 1000)
     wanted = {
-        cfg.verdict_topic: {"cleanup.policy": "delete", "retention.ms": week,
-                            "retention.bytes": "-1"},
-        cfg.feedback_topic: {"cleanup.policy": "delete", "retention.ms": month,
-                             "retention.bytes": "-1", "max.message.bytes": str(
-                                 MAX_MESSAGE_BYTES)},
+        cfg.verdict_topic: _VERDICTS,
+        cfg.feedback_topic: _DEAD_LETTERS,  # kept as long, as large records (a message each)
         # Labelled examples are kept until a retraining has read them: no time limit.
-        cfg.training_topic: {"cleanup.policy": "delete", "retention.ms": "-1",
-                             "retention.bytes": "-1", "max.message.bytes": str(
-                                 MAX_MESSAGE_BYTES)},
-        cfg.dead_letter_topic: {"cleanup.policy": "delete", "retention.ms": month,
-                                "retention.bytes": "-1",
-                                "max.message.bytes": str(MAX_MESSAGE_BYTES)},
+        cfg.training_topic: {**_DEAD_LETTERS, "retention.ms": "-1"},
+        cfg.dead_letter_topic: _DEAD_LETTERS,
     }
-    if cfg.directory_topic:  # as the engine creates it (ensure_topics says why)
-        wanted[cfg.directory_topic] = {"cleanup.policy": "delete", "retention.ms": "-1",
-                                       "retention.bytes": "-1"}
-    _create_missing(admin, {k: v for k, v in wanted.items() if k not in topics}, partitions,
-                    cfg.replication_factor, timeout)
+    if cfg.directory_topic:  # as the engine creates it
+        wanted[cfg.directory_topic] = _DIRECTORY
+    _create_missing(admin, wanted, partitions, cfg.replication_factor, timeout,
+                    existing=set(topics))
     return partitions
 
 
 def _create_missing(admin: AdminClient, wanted: dict[str, dict[str, str]], partitions: int,
-                    replication_factor: int, timeout: float) -> None:
-    """Create the topics of ``wanted`` (name → config) that do not exist yet."""
-    existing = admin.list_topics(timeout=timeout).topics
+                    replication_factor: int, timeout: float, *,
+                    existing: set[str] | None = None) -> None:
+    """Create the topics of ``wanted`` (name → config) that do not exist yet.
+
+    ``existing``: the topic names when the caller has just listed them (one metadata call).
+    """
+    if existing is None:
+        existing = set(admin.list_topics(timeout=timeout).topics)
     new = [NewTopic(name, partitions, replication_factor, config=conf)
            for name, conf in wanted.items() if name not in existing]
     if not new:
