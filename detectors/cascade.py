@@ -125,6 +125,9 @@ class Decision:
     score: float
     hits: tuple[Hit, ...]
     decided_by: str = "heuristics"  # one of schemas.records.DECIDED_BY
+    model_score: float | None = None
+    """The models' attack probability (1 - p(ham)) when they ran, whatever decided; the
+    engine's drift metric counts it (``score`` is the deciding hit's when a hit decided)."""
 
 
 @dataclass(slots=True)
@@ -425,12 +428,12 @@ class Cascade:
             action = thresholds.action(score)
             decision = self._at_least_decisive(
                 Decision(action, attack if action != "allow" else "none", score, ordered,
-                         "model"), assessment.hits)
+                         "model", score), assessment.hits)
             if decision.action == "warn" and score >= thresholds.corroborate:
                 corroborated = self.corroborating_hit(assessment.hits)
                 if corroborated is not None:  # the type of the evidence, the model's score
                     return Decision("quarantine", corroborated.attack_type, score, ordered,
-                                    "corroborated")
+                                    "corroborated", score)
             return decision
         if not hits:
             return Decision("allow", "none", 0.0, ())
@@ -466,4 +469,4 @@ class Cascade:
         if decisive is None:
             return decision
         return Decision("quarantine", decisive.attack_type, decisive.score, decision.hits,
-                        "decisive")
+                        "decisive", decision.model_score)

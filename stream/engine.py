@@ -47,7 +47,7 @@ from stream.kafka import (
     producer_config,
     restore_consumer_config,
 )
-from stream.metrics import EngineMetrics, Health, serve
+from stream.metrics import BatchTally, EngineMetrics, Health, serve
 
 log = logging.getLogger("mailhawk.engine")
 
@@ -384,8 +384,7 @@ class Engine:
                                       domain=registrable_domain(
                                           entry.domain or entry.address.rpartition("@")[2]))
         # Step 2
-        verdict_count: dict[tuple[str, str, str], int] = {}
-        hit_count: dict[str, int] = {}
+        tally = BatchTally()
         changes: dict[int, dict[bytes, bytes | None]] = {}
         try:
             # One model call for every partition's messages (``Cascade.score_batches``).
@@ -402,10 +401,8 @@ class Engine:
                     verdict = self._verdict(msg, record, decision)
                     producer.produce(cfg.verdict_topic, encode_verdict(verdict),
                                      key=record.tenant_id.encode())
-                    k = (verdict.action, verdict.attack_type, verdict.decided_by)
-                    verdict_count[k] = verdict_count.get(k, 0) + 1
-                    for h in decision.hits:
-                        hit_count[h.detector] = hit_count.get(h.detector, 0) + 1
+                    tally.add(record, verdict.action, verdict.attack_type, verdict.decided_by,
+                              (h.detector for h in decision.hits), decision.model_score)
                 changes[number] = part.state.changes()
                 batch_id = f"{first_offset.get(number, next_offset)}-{next_offset}".encode()
                 produce_batch(producer, cfg.changelog_topic, number, batch_id,
@@ -445,10 +442,7 @@ class Engine:
         if commits:
             self._consumer.commit(offsets=commits, asynchronous=True)
         self.metrics.stage_seconds.labels("commit").inc(time.perf_counter() - t_commit)
-        for (action, attack, decided_by), n in verdict_count.items():
-            self.metrics.verdicts.labels(action, attack, decided_by).inc(n)
-        for detector, n in hit_count.items():
-            self.metrics.hits.labels(detector).inc(n)
+        tally.publish(self.metrics)
         self.metrics.batch_size.observe(len(messages))
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
         self.processed += len(messages)

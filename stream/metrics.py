@@ -7,12 +7,31 @@ detector name, stage and partition.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Final
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
+
+from schemas import MailRecord
+
+MODEL_SCORE_BINS: Final = (0.0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95,
+                           0.99)
+"""Lower edges of the bins ``mailhawk_model_scores_total`` counts the models' attack
+probability in. Fine near 0 and 1, where nearly all mail scores: a shift there (ham creeping
+from 0.001 to 0.01) is the first sign of drift, long before it crosses a threshold."""
+MODEL_SCORE_LABELS: Final = tuple(f"{edge:g}" for edge in MODEL_SCORE_BINS)
+
+INPUT_FIELDS: Final = ("text", "html", "urls", "attachments", "auth_spf", "auth_dkim",
+                       "auth_dmarc", "client_ip", "reply_to", "return_path", "display_name",
+                       "thread")
+"""Optional fields of an inbound record whose presence ``mailhawk_inbound_fields_total``
+counts. Each feeds detectors that go blind without it (authentication results: spoofing;
+client IP: account takeover's new network; text: the content model), and an upstream change
+that drops one fails no schema check: only its share of the traffic shows it."""
 
 _LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
                     2.5, 5.0)
@@ -36,6 +55,9 @@ class EngineMetrics:
     skipped_replayed: Counter
     model_info: Gauge
     ready: Gauge
+    inbound_messages: Counter
+    inbound_fields: Counter
+    model_scores: Counter
 
     @classmethod
     def create(cls, registry: CollectorRegistry, prefix: str = "mailhawk") -> EngineMetrics:
@@ -73,7 +95,85 @@ class EngineMetrics:
                              ["model_version", "rules_version"], registry=registry),
             ready=Gauge(f"{p}_ready", "1 when the engine owns partitions and is not restoring",
                         registry=registry),
+            inbound_messages=Counter(f"{p}_inbound_messages", "Inbound mail records scored",
+                                     registry=registry),
+            inbound_fields=_preset(Counter(
+                f"{p}_inbound_fields", "Inbound mail records carrying each optional field",
+                ["field"], registry=registry), INPUT_FIELDS),
+            model_scores=_preset(Counter(
+                f"{p}_model_scores", "Inbound messages by the models' attack probability "
+                "(bin: lower edge)", ["bin"], registry=registry), MODEL_SCORE_LABELS),
         )
+
+
+def _preset(counter: Counter, values: tuple[str, ...]) -> Counter:
+    """``counter`` with a zero series for each of ``values``.
+
+    A share computed over a window where a value never occurred is then 0, not absent (an
+    absent series silently drops its term from a drift sum).
+    """
+    for value in values:
+        counter.labels(value)
+    return counter
+
+
+def input_fields(record: MailRecord) -> list[str]:
+    """The :data:`INPUT_FIELDS` ``record`` carries."""
+    auth = record.auth
+    present = (record.text, record.html, record.urls, record.attachments, auth.spf, auth.dkim,
+               auth.dmarc, record.client_ip, record.reply_to, record.return_path,
+               record.sender.name, record.in_reply_to or record.references)
+    return [name for name, value in zip(INPUT_FIELDS, present, strict=True) if value]
+
+
+def score_bin(probability: float) -> str:
+    """The :data:`MODEL_SCORE_LABELS` bin of an attack probability in [0, 1]."""
+    return MODEL_SCORE_LABELS[max(bisect_right(MODEL_SCORE_BINS, probability) - 1, 0)]
+
+
+class BatchTally:
+    """What one batch adds to the verdict, hit and drift counters.
+
+    Counted in plain dicts per message and added to Prometheus once per batch: a labelled
+    ``inc`` takes a lock and a label look-up, several per message otherwise.
+    """
+
+    __slots__ = ("fields", "hits", "inbound", "scores", "verdicts")
+
+    def __init__(self) -> None:
+        self.verdicts: dict[tuple[str, str, str], int] = {}
+        self.hits: dict[str, int] = {}
+        self.fields: dict[str, int] = {}
+        self.scores: dict[str, int] = {}
+        self.inbound = 0
+
+    def add(self, record: MailRecord, action: str, attack_type: str, decided_by: str,
+            hits: Iterable[str], model_score: float | None) -> None:
+        """Count one message's verdict, its hits' detectors and (inbound) its drift inputs."""
+        key = (action, attack_type, decided_by)
+        self.verdicts[key] = self.verdicts.get(key, 0) + 1
+        for detector in hits:
+            self.hits[detector] = self.hits.get(detector, 0) + 1
+        if record.direction != "inbound":
+            return
+        self.inbound += 1
+        for name in input_fields(record):
+            self.fields[name] = self.fields.get(name, 0) + 1
+        if model_score is not None:
+            label = score_bin(model_score)
+            self.scores[label] = self.scores.get(label, 0) + 1
+
+    def publish(self, metrics: EngineMetrics) -> None:
+        for (action, attack, decided_by), n in self.verdicts.items():
+            metrics.verdicts.labels(action, attack, decided_by).inc(n)
+        for detector, n in self.hits.items():
+            metrics.hits.labels(detector).inc(n)
+        if self.inbound:
+            metrics.inbound_messages.inc(self.inbound)
+        for name, n in self.fields.items():
+            metrics.inbound_fields.labels(name).inc(n)
+        for label, n in self.scores.items():
+            metrics.model_scores.labels(label).inc(n)
 
 
 class Health:

@@ -100,14 +100,16 @@ class ServiceProcess:
             stdout=subprocess.DEVNULL, stderr=open(self.log_path, "wb"),  # noqa: SIM115
             env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
 
-    def metric(self, name: str) -> float:
-        """Sum of a metric's samples from /metrics (0 when absent)."""
+    def metric(self, name: str, **labels: str) -> float:
+        """Sum of a metric's samples from /metrics that carry ``labels`` (0 when absent)."""
         with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics",
                                     timeout=5) as resp:
             text = resp.read().decode()
+        wanted = [f'{k}="{v}"' for k, v in labels.items()]
         total = 0.0
         for line in text.splitlines():
-            if line.startswith(name) and (line[len(name)] in " {"):
+            if line.startswith(name) and (line[len(name)] in " {") and all(
+                    w in line for w in wanted):
                 total += float(line.rsplit(" ", 1)[1])
         return total
 

@@ -222,6 +222,20 @@ def test_real_corpus_mail_through_the_engine_with_the_shipped_model(broker, topi
     assert attacks_held, "the shipped model and rules catch some real attacks"
     assert all(v.hits for v in held), "every held message says why"
     assert sum(v.action in ("quarantine", "block") for v in ham) <= len(ham) // 100
+    # The drift counters: every inbound message once, each in one model-score bin, and each
+    # optional field as often as the records carry it (the labels are fixed sets).
+    from stream.metrics import INPUT_FIELDS, MODEL_SCORE_LABELS, input_fields
+
+    inbound = [r for r in records if r.direction == "inbound"]
+    assert inbound
+    assert engine.metric("mailhawk_inbound_messages_total") == len(inbound)
+    assert engine.metric("mailhawk_model_scores_total") == len(inbound)
+    by_bin = {b: engine.metric("mailhawk_model_scores_total", bin=b) for b in MODEL_SCORE_LABELS}
+    assert by_bin["0"] > 0 and by_bin["0.99"] > 0  # real ham near 0, caught attacks near 1
+    for name in INPUT_FIELDS:
+        want = sum(name in input_fields(r) for r in inbound)
+        assert engine.metric("mailhawk_inbound_fields_total", field=name) == want, name
+    assert engine.metric("mailhawk_inbound_fields_total", field="text") > 0
 
 
 def test_restore_is_paused_and_chunked_while_other_partitions_keep_flowing(

@@ -373,6 +373,7 @@ def test_a_forged_own_domain_is_held_whatever_the_model_says():
     d = verdicts(*history(), forged, cascade=Cascade(models=harmless))[-1]
     assert hits_of(d)["auth_failure"]["own_domain"] is True
     assert (d.action, d.attack_type, d.decided_by) == ("quarantine", "bec", "decisive")
+    assert d.model_score == 0.05  # what the model said stays known (the drift metric)
     # A DMARC failure of someone else's domain stays context for the model.
     foreign = mail("news@partner.com", ("carl@acme.com",), auth=("fail", "none", "fail"),
                    t=forged.received_at)
@@ -394,10 +395,11 @@ def test_a_corroborating_hit_quarantines_what_the_model_only_warns_about():
     assert "brand_impersonation" not in hits_of(d)  # not raised by a decisive hit
     # Quarantined as what the evidence says, at the model's probability.
     assert (d.action, d.attack_type, d.score) == ("quarantine", "credential_phishing", 0.6)
-    assert d.decided_by == "corroborated"
+    assert d.decided_by == "corroborated" and d.model_score == 0.6
     alone = verdicts(lure, cascade=Cascade({**load_scores(), "combine": {}},
                                            models=_WarnOnly()))[0]
-    assert (alone.action, alone.decided_by) == ("warn", "model")
+    assert (alone.action, alone.decided_by, alone.model_score) == ("warn", "model", 0.6)
+    assert verdicts(lure, cascade=Cascade())[0].model_score is None  # no model, no score
 
 
 def test_a_corroborating_hit_needs_the_model_to_warn():
