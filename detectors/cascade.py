@@ -128,6 +128,9 @@ class Decision:
     model_score: float | None = None
     """The models' attack probability (1 - p(ham)) when they ran, whatever decided; the
     engine's drift metric counts it (``score`` is the deciding hit's when a hit decided)."""
+    shadow: Decision | None = None
+    """What a shadow model (``Cascade(shadow_models=...)``) would have decided; set by the
+    cascade before it returns the decision, never acted on."""
 
 
 @dataclass(slots=True)
@@ -157,12 +160,15 @@ class StageTimes:
     state: float = 0.0
     heuristics: float = 0.0
     models: float = 0.0
+    shadow: float = 0.0  # a shadow model's scoring: not part of the detection cost
     clock: Callable[[], float] = field(default=time.perf_counter, repr=False)
 
     def reset(self) -> dict[str, float]:
         out = {"features": self.features, "state": self.state,
                "heuristics": self.heuristics, "models": self.models}
-        self.features = self.state = self.heuristics = self.models = 0.0
+        if self.shadow:
+            out["shadow"] = self.shadow
+        self.features = self.state = self.heuristics = self.models = self.shadow = 0.0
         return out
 
 
@@ -181,7 +187,13 @@ def load_scores(path: str | Path | None = None) -> dict[str, Any]:
 class Cascade:
     """Runs every tier for a batch of messages of one partition."""
 
-    def __init__(self, scores: Mapping[str, Any] | None = None, models: Any = None) -> None:
+    def __init__(self, scores: Mapping[str, Any] | None = None, models: Any = None, *,
+                 shadow_models: Any = None) -> None:
+        """Detectors and thresholds from ``scores``, ``models`` to decide.
+
+        ``shadow_models`` (a candidate artifact) only say what they would have decided: each
+        decision carries it in ``shadow`` (see :meth:`score_batches`).
+        """
         scores = dict(scores or load_scores())
         self.rules_version: str = str(scores.get("version", "unversioned"))
         sections: Mapping[str, Any] = scores.get("detectors", {})
@@ -220,13 +232,23 @@ class Cascade:
         self.models = models
         self.model_version: str = models.version if models is not None else "none"
         self.times = StageTimes()
+        # The candidate's own cascade: the same detectors and scores file, its artifact's
+        # calibrated thresholds. Only its models and ``decide`` run (the hits are shared).
+        self.shadow: Cascade | None = (Cascade(scores, shadow_models)
+                                       if shadow_models is not None else None)
 
     @classmethod
-    def from_config(cls, scores_path: str = "", artifact: str = "") -> Cascade:
-        """The cascade with a scores file and a model artifact (packaged defaults if empty)."""
+    def from_config(cls, scores_path: str = "", artifact: str = "",
+                    shadow_artifact: str = "") -> Cascade:
+        """The cascade of a scores file and a model artifact (packaged defaults if empty).
+
+        A ``shadow_artifact`` is loaded as the shadow's models when named.
+        """
         from detectors.models import load_models
 
-        return cls(load_scores(scores_path or None), load_models(artifact or None))
+        shadow = load_models(shadow_artifact) if shadow_artifact else None
+        return cls(load_scores(scores_path or None), load_models(artifact or None),
+                   shadow_models=shadow)
 
     @staticmethod
     def _thresholds(raw: Mapping[str, Any]) -> dict[str, Thresholds]:
@@ -317,7 +339,18 @@ class Cascade:
             for record, decision in zip(records, decisions, strict=True):
                 state.observe_verdict(record, decision.action)
             out.append(decisions)
-        times.state += clock() - t1
+        t2 = clock()
+        times.state += t2 - t1
+        shadow = self.shadow
+        if shadow is not None and shadow.models is not None:
+            # After every real decision: the shadow's scoring overwrites the assessments'
+            # model results, which nothing reads any more. Its verdicts teach the state
+            # nothing (observe_verdict above saw only the real ones).
+            shadow.models.score([a for group in assessed for a in group])
+            for group, decisions in zip(assessed, out, strict=True):
+                for a, decision in zip(group, decisions, strict=True):
+                    decision.shadow = shadow.decide(a)
+            times.shadow += clock() - t2
         return out
 
     def assess_batch(self, state: PartitionState, records: Sequence[MailRecord]

@@ -628,6 +628,31 @@ class SourcePosition:
 
 
 @dataclass(slots=True)
+class ShadowVerdict:
+    """What a candidate model running in shadow would have decided; never acted on.
+
+    Lets a team compare a retrained artifact with the one in production on its own mail (and
+    on the feedback about it) before switching.
+    """
+
+    model_version: str
+    action: Action
+    attack_type: str
+    score: float
+    decided_by: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model_version": self.model_version, "action": self.action,
+                "attack_type": self.attack_type, "score": round(self.score, 4),
+                "decided_by": self.decided_by}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ShadowVerdict:
+        return cls(d["model_version"], d["action"], d["attack_type"], float(d["score"]),
+                   d["decided_by"])
+
+
+@dataclass(slots=True)
 class Verdict:
     """The decision for one message, with every hit that drove it.
 
@@ -648,10 +673,11 @@ class Verdict:
     scored_at: float
     latency_ms: float
     decided_by: str = "heuristics"  # one of DECIDED_BY
+    shadow: ShadowVerdict | None = None
     schema_version: int = VERDICT_SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "schema_version": self.schema_version,
             "message_id": self.message_id,
             "tenant_id": self.tenant_id,
@@ -667,6 +693,9 @@ class Verdict:
             "scored_at": self.scored_at,
             "latency_ms": round(self.latency_ms, 3),
         }
+        if self.shadow is not None:  # absent without a shadow model: verdicts as before
+            out["shadow"] = self.shadow.to_dict()
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Verdict:
@@ -682,6 +711,7 @@ class Verdict:
             scored_at=float(d["scored_at"]), latency_ms=float(d["latency_ms"]),
             # Absent from verdicts of builds before it existed.
             decided_by=d.get("decided_by", "heuristics"),
+            shadow=ShadowVerdict.from_dict(d["shadow"]) if d.get("shadow") else None,
         )
 
 

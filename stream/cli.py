@@ -51,6 +51,9 @@ def main(verbose: bool) -> None:
               "[MAILHAWK_PARTITIONS].")
 @click.option("--batch-size", type=int, help="Records per batch [MAILHAWK_BATCH_SIZE].")
 @click.option("--artifact", help="Model artifact directory [MAILHAWK_ARTIFACT].")
+@click.option("--shadow-artifact", help="A candidate artifact scored next to the model "
+              "without acting: verdicts carry what it would decide "
+              "[MAILHAWK_SHADOW_ARTIFACT].")
 @click.option("--scores", help="Scores/thresholds file [MAILHAWK_SCORES].")
 def run(**flags: Any) -> None:
     """Consume mail, score it, publish verdicts (every flag also as MAILHAWK_*)."""

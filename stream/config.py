@@ -54,6 +54,7 @@ class EngineConfig:
     block_cache_mb: int = 64
     write_buffer_mb: int = 16
     artifact: str = ""
+    shadow_artifact: str = ""
     scores: str = ""
     create_topics: bool = True
     kafka_extra: Mapping[str, str] = field(default_factory=dict, repr=False)

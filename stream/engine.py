@@ -22,7 +22,7 @@ from typing import Any
 from confluent_kafka import Consumer, Message, TopicPartition
 from prometheus_client import CollectorRegistry
 
-from detectors import Cascade
+from detectors import Cascade, Decision
 from detectors.domains import registrable_domain
 from detectors.names import name_key
 from schemas import (
@@ -30,6 +30,7 @@ from schemas import (
     DirectoryEntry,
     MailRecord,
     SchemaError,
+    ShadowVerdict,
     SourcePosition,
     Verdict,
     decode_directory,
@@ -91,9 +92,17 @@ class Engine:
         self.registry = registry or CollectorRegistry()
         self.metrics = EngineMetrics.create(self.registry)
         self.health = Health(self.metrics.ready)
-        self.cascade = cascade or Cascade.from_config(config.scores, config.artifact)
+        self.cascade = cascade or Cascade.from_config(config.scores, config.artifact,
+                                                      config.shadow_artifact)
         self.metrics.model_info.labels(self.cascade.model_version,
                                        self.cascade.rules_version).set(1)
+        shadow = self.cascade.shadow
+        self._shadow_version = shadow.model_version if shadow is not None else ""
+        if shadow is not None:
+            self.metrics.shadow_model_info.labels(self._shadow_version).set(1)
+            log.info("shadow model %s scores every message next to %s; verdicts carry what "
+                     "it would decide, nothing acts on it", self._shadow_version,
+                     self.cascade.model_version)
         self.decay = config.decay
         self.store_options = RocksDBOptions(config.block_cache_mb << 20,
                                             config.write_buffer_mb << 20)
@@ -402,7 +411,8 @@ class Engine:
                     producer.produce(cfg.verdict_topic, encode_verdict(verdict),
                                      key=record.tenant_id.encode())
                     tally.add(record, verdict.action, verdict.attack_type, verdict.decided_by,
-                              (h.detector for h in decision.hits), decision.model_score)
+                              (h.detector for h in decision.hits), decision.model_score,
+                              verdict.shadow)
                 changes[number] = part.state.changes()
                 batch_id = f"{first_offset.get(number, next_offset)}-{next_offset}".encode()
                 produce_batch(producer, cfg.changelog_topic, number, batch_id,
@@ -458,6 +468,7 @@ class Engine:
             model_version=self.cascade.model_version, rules_version=self.cascade.rules_version,
             source=SourcePosition(msg.topic(), msg.partition(), msg.offset()),
             scored_at=now, latency_ms=max(0.0, latency), decided_by=decision.decided_by,
+            shadow=_shadow_verdict(decision.shadow, self._shadow_version),
         )
 
     def _update_lag(self) -> None:
@@ -472,3 +483,10 @@ class Engine:
                 if high >= 0:
                     self.metrics.consumer_lag.labels(str(number)).set(
                         max(0, high - part.next_offset))
+
+
+def _shadow_verdict(decision: Decision | None, version: str) -> ShadowVerdict | None:
+    if decision is None:
+        return None
+    return ShadowVerdict(version, decision.action,  # type: ignore[arg-type]
+                         decision.attack_type, decision.score, decision.decided_by)

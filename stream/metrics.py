@@ -16,7 +16,7 @@ from typing import Any, Final
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
 
-from schemas import MailRecord
+from schemas import MailRecord, ShadowVerdict
 
 MODEL_SCORE_BINS: Final = (0.0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95,
                            0.99)
@@ -58,6 +58,9 @@ class EngineMetrics:
     inbound_messages: Counter
     inbound_fields: Counter
     model_scores: Counter
+    shadow_model_info: Gauge
+    shadow_verdicts: Counter
+    shadow_actions: Counter
 
     @classmethod
     def create(cls, registry: CollectorRegistry, prefix: str = "mailhawk") -> EngineMetrics:
@@ -103,6 +106,15 @@ class EngineMetrics:
             model_scores=_preset(Counter(
                 f"{p}_model_scores", "Inbound messages by the models' attack probability "
                 "(bin: lower edge)", ["bin"], registry=registry), MODEL_SCORE_LABELS),
+            shadow_model_info=Gauge(f"{p}_shadow_model_info", "The shadow model scoring next "
+                                    "to the model (absent without one)", ["model_version"],
+                                    registry=registry),
+            shadow_verdicts=Counter(f"{p}_shadow_verdicts", "What the shadow model would "
+                                    "have decided", ["action", "attack_type", "decided_by"],
+                                    registry=registry),
+            shadow_actions=Counter(f"{p}_shadow_actions", "Messages by the action taken and "
+                                   "the shadow model's action", ["action", "shadow_action"],
+                                   registry=registry),
         )
 
 
@@ -138,22 +150,31 @@ class BatchTally:
     ``inc`` takes a lock and a label look-up, several per message otherwise.
     """
 
-    __slots__ = ("fields", "hits", "inbound", "scores", "verdicts")
+    __slots__ = ("fields", "hits", "inbound", "scores", "shadow_actions", "shadow_verdicts",
+                 "verdicts")
 
     def __init__(self) -> None:
         self.verdicts: dict[tuple[str, str, str], int] = {}
         self.hits: dict[str, int] = {}
         self.fields: dict[str, int] = {}
         self.scores: dict[str, int] = {}
+        self.shadow_verdicts: dict[tuple[str, str, str], int] = {}
+        self.shadow_actions: dict[tuple[str, str], int] = {}
         self.inbound = 0
 
     def add(self, record: MailRecord, action: str, attack_type: str, decided_by: str,
-            hits: Iterable[str], model_score: float | None) -> None:
-        """Count one message's verdict, its hits' detectors and (inbound) its drift inputs."""
+            hits: Iterable[str], model_score: float | None,
+            shadow: ShadowVerdict | None = None) -> None:
+        """Count one message: verdict, hits, a shadow model's verdict, (inbound) drift inputs."""
         key = (action, attack_type, decided_by)
         self.verdicts[key] = self.verdicts.get(key, 0) + 1
         for detector in hits:
             self.hits[detector] = self.hits.get(detector, 0) + 1
+        if shadow is not None:
+            key = (shadow.action, shadow.attack_type, shadow.decided_by)
+            self.shadow_verdicts[key] = self.shadow_verdicts.get(key, 0) + 1
+            pair = (action, shadow.action)
+            self.shadow_actions[pair] = self.shadow_actions.get(pair, 0) + 1
         if record.direction != "inbound":
             return
         self.inbound += 1
@@ -174,6 +195,10 @@ class BatchTally:
             metrics.inbound_fields.labels(name).inc(n)
         for label, n in self.scores.items():
             metrics.model_scores.labels(label).inc(n)
+        for (action, attack, decided_by), n in self.shadow_verdicts.items():
+            metrics.shadow_verdicts.labels(action, attack, decided_by).inc(n)
+        for (action, shadow_action), n in self.shadow_actions.items():
+            metrics.shadow_actions.labels(action, shadow_action).inc(n)
 
 
 class Health:

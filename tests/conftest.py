@@ -175,3 +175,25 @@ def engine_factory(broker: DevBroker, topics: Topics, tmp_path: Path):
     yield start
     for proc in started:
         proc.stop(signal.SIGKILL if proc.process.poll() is None else signal.SIGTERM, 5)
+
+
+def stricter_candidate(directory: Path, *, quarantine: float = 0.01) -> Path:
+    """A copy of the shipped artifact under another version whose every attack type is held
+    from ``quarantine``: a candidate a team might shadow ("what if we were stricter?")."""
+    import json
+    import shutil
+
+    from detectors.models import default_artifact
+
+    shipped = default_artifact()
+    assert shipped is not None, "the shipped model artifact is missing"
+    out = directory / "candidate"
+    shutil.copytree(shipped, out, ignore=shutil.ignore_patterns("report"))
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["version"] = "model-candidate-stricter"
+    manifest["thresholds"] = {
+        attack: {**values, "warn": quarantine / 2, "corroborate": quarantine / 2,
+                 "quarantine": quarantine}
+        for attack, values in manifest["thresholds"].items()}
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    return out

@@ -12,7 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from schemas import encode_mail
+from schemas import encode_mail, encode_verdict
 from state import RocksDBStore, decode
 from stream.config import EngineConfig
 from stream.kafka import ensure_topics
@@ -236,6 +236,41 @@ def test_real_corpus_mail_through_the_engine_with_the_shipped_model(broker, topi
         want = sum(name in input_fields(r) for r in inbound)
         assert engine.metric("mailhawk_inbound_fields_total", field=name) == want, name
     assert engine.metric("mailhawk_inbound_fields_total", field="text") > 0
+
+
+def test_a_shadow_model_says_what_it_would_decide_and_nothing_acts_on_it(
+        broker, topics, engine_factory, tmp_path):
+    from schemas import decode_verdict
+    from tests.conftest import stricter_candidate
+    from tests.factories import mail
+
+    candidate = stricter_candidate(tmp_path)
+    records = [*org_traffic(150, tenants=3, seed=5),
+               mail("it-support@mailer-notify.net", ("bob@acme.com",), name="IT Support",
+                    subject="Password expires today", text="Verify your account now.",
+                    urls=("http://203.0.113.7/login",))]
+    _create(broker, topics)
+    engine = engine_factory("engine", "--shadow-artifact", str(candidate))
+    produce_records(broker.bootstrap_servers, topics.input, records)
+    got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=120)
+    assert sorted(v.message_id for v in got.verdicts) == sorted(r.message_id for r in records)
+    order = {"allow": 0, "warn": 1, "quarantine": 2, "block": 3}
+    for v in got.verdicts:
+        assert v.shadow is not None and v.shadow.model_version == "model-candidate-stricter"
+        assert v.model_version != v.shadow.model_version
+        assert order[v.shadow.action] >= order[v.action]  # same weights, lower thresholds
+        assert decode_verdict(encode_verdict(v)) == v
+    stricter = [v for v in got.verdicts if order[v.shadow.action] > order[v.action]]
+    assert stricter, "the stricter candidate holds mail the model delivers"
+    # Counted per (action, shadow action); the diagonal is agreement.
+    assert engine.metric("mailhawk_shadow_actions_total") == len(records)
+    assert engine.metric("mailhawk_shadow_actions_total", action="allow",
+                         shadow_action="quarantine") == sum(
+        (v.action, v.shadow.action) == ("allow", "quarantine") for v in got.verdicts)
+    assert engine.metric("mailhawk_shadow_verdicts_total") == len(records)
+    assert engine.metric("mailhawk_shadow_model_info",
+                         model_version="model-candidate-stricter") == 1
+    assert engine.stop() == 0
 
 
 def test_restore_is_paused_and_chunked_while_other_partitions_keep_flowing(

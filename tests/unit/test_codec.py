@@ -35,6 +35,7 @@ from schemas import (
     MailRecord,
     RecordTooLargeError,
     SchemaError,
+    ShadowVerdict,
     SourcePosition,
     Url,
     Verdict,
@@ -241,11 +242,16 @@ def test_schema_enums_are_the_records_constants() -> None:
     assert verdict["properties"]["attack_type"]["enum"] == list(ATTACK_TYPES)
     assert set(verdict["$defs"]["hit"]["properties"]["attack_type"]["enum"]) == \
         set(ATTACK_TYPES) | {"any"}
+    shadow = verdict["properties"]["shadow"]["properties"]
+    assert shadow["action"]["enum"] == list(ACTIONS)
+    assert shadow["attack_type"]["enum"] == list(ATTACK_TYPES)
+    assert shadow["decided_by"]["enum"] == verdict["properties"]["decided_by"]["enum"]
 
 
 @pytest.mark.parametrize(("name", "written"), [
     ("mail_record", lambda: FULL.to_dict()),
-    ("verdict", lambda: verdict_example().to_dict()),
+    ("verdict", lambda: verdict_example(shadow=ShadowVerdict(
+        "model-candidate", "warn", "spam", 0.8, "model")).to_dict()),
     ("dead_letter", lambda: dead_letter_example().to_dict()),
 ])
 def test_every_field_written_is_documented(name: str, written: Any) -> None:
@@ -469,6 +475,24 @@ def test_verdict_says_what_decided_it_and_older_verdicts_read_as_heuristics() ->
     assert doc["decided_by"] == "corroborated"
     del doc["decided_by"]  # as a build before the field wrote it
     assert decode_verdict(orjson.dumps(doc)).decided_by == "heuristics"
+
+
+def test_a_shadow_verdict_travels_with_the_verdict_and_is_absent_without_one() -> None:
+    shadow = ShadowVerdict("model-candidate", "quarantine", "credential_phishing", 0.987654,
+                           "model")
+    verdict = verdict_example(shadow=shadow)
+    doc = orjson.loads(encode_verdict(verdict))
+    assert doc["shadow"] == {"model_version": "model-candidate", "action": "quarantine",
+                             "attack_type": "credential_phishing", "score": 0.9877,
+                             "decided_by": "model"}
+    assert decode_verdict(encode_verdict(verdict)).shadow == ShadowVerdict(
+        "model-candidate", "quarantine", "credential_phishing", 0.9877, "model")
+    assert schema_blames("verdict", doc) is None
+    assert schema_blames("verdict", {**doc, "shadow": {**doc["shadow"], "action": "x"}}) == \
+        "shadow.action"
+    # Without a shadow model the verdict is byte for byte what it was before shadows existed.
+    assert "shadow" not in orjson.loads(encode_verdict(verdict_example()))
+    assert decode_verdict(encode_verdict(verdict_example())).shadow is None
 
 
 def test_verdict_scores_are_written_to_four_decimals_and_latency_to_three() -> None:
