@@ -44,6 +44,7 @@ fixed sets, logs name topic, partition and offset.
 from __future__ import annotations
 
 import logging
+import re
 import time
 import zlib
 from collections import Counter
@@ -180,6 +181,11 @@ def summarise_verdict(raw: bytes | None) -> tuple[str, dict[str, Any]] | None:
                    "rules_version": doc["rules_version"], "scored_at": float(doc["scored_at"]),
                    "detectors": sorted({h["detector"] for h in doc.get("hits", ())}),
                    "partition": int(doc["source"]["partition"])}
+        shadow = doc.get("shadow")
+        if shadow:  # a candidate model in shadow: judged against the same feedback
+            summary["shadow"] = {"action": shadow["action"],
+                                 "attack_type": shadow["attack_type"],
+                                 "model_version": shadow["model_version"]}
         return verdict_key(doc["tenant_id"], doc["message_id"]), summary
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         return None
@@ -202,6 +208,21 @@ def judge(summary: Mapping[str, Any] | None, feedback: Feedback) -> Judgement:
         return Judgement("caught" if held else "missed",
                          named or feedback.attack_type or "unknown", action)
     return Judgement("false_alarm" if held else "cleared", verdict_type or "none", action)
+
+
+def judge_shadow(summary: Mapping[str, Any] | None,
+                 feedback: Feedback) -> tuple[str, Judgement] | None:
+    """``(version, outcome)`` of the verdict's shadow model had it decided; None without one.
+
+    The same judgement as :func:`judge`, of what the candidate would have done: a missed
+    attack it would have held is ``caught``, a released message it would have held too is a
+    ``false_alarm``. This is how a retrained artifact earns its switch: on this tenant's mail
+    and the feedback about it, not only on the corpora of its training report.
+    """
+    shadow = summary.get("shadow") if summary is not None else None
+    if not shadow:
+        return None
+    return str(shadow.get("model_version", "")), judge(shadow, feedback)
 
 
 def sender_entry(feedback: Feedback) -> DirectoryEntry | None:
@@ -259,6 +280,12 @@ class FeedbackMetrics:
                                     "Records dead-lettered (feedback, and verdict-topic "
                                     "records that are not verdicts), by reason",
                                     ["kind"], registry=self.registry)
+        self.shadow_outcomes = Counter(
+            "mailhawk_feedback_shadow_outcomes_total",
+            "Feedback by the outcome a shadow model's verdict would have had (labels as "
+            "mailhawk_feedback_outcomes_total, action the shadow's), and its version",
+            ["outcome", "attack_type", "action", "source", "model_version"],
+            registry=self.registry)
         self.sender_entries = Counter(
             "mailhawk_feedback_sender_entries_total",
             "Sender blocks and clears written to the directory topic, or skipped because no "
@@ -279,6 +306,18 @@ class FeedbackMetrics:
 def _label(value: str, allowed: tuple[str, ...] | frozenset[str]) -> str:
     """A metric label from a fixed set, so no reported text can become a series."""
     return value if value in allowed else "unknown"
+
+
+_VERSION: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def _version_label(value: str) -> str:
+    """A model version as a label: the artifact's name (``model-<hash>``) or ``unknown``.
+
+    Not a fixed set (every retrain makes one), so its form is: text on the verdict topic that
+    is not a version name cannot become a series.
+    """
+    return value if _VERSION.fullmatch(value) else "unknown"
 
 
 def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> Any:
@@ -403,6 +442,12 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
         j = judge(summary, fb)
         metrics.outcomes.labels(j.outcome, _label(j.attack_type, types),
                                 _label(j.action, actions), fb.source).inc()
+        shadow = judge_shadow(summary, fb)
+        if shadow is not None:
+            version, sj = shadow
+            metrics.shadow_outcomes.labels(
+                sj.outcome, _label(sj.attack_type, types), _label(sj.action, actions),
+                fb.source, _version_label(version)).inc()
         await training.send(key=fb.tenant_id.encode(),
                             value=orjson.dumps(training_example(fb, summary, j)))
         metrics.examples.labels(fb.label, str(fb.mail is not None).lower()).inc()

@@ -23,7 +23,7 @@ from stream.feedback import export_examples, verdict_partition
 from stream.kafka import ensure_topics
 from stream.replay import collect, produce_raw, produce_records
 from stream.train import read_feedback
-from tests.conftest import ServiceProcess
+from tests.conftest import ServiceProcess, stricter_candidate
 
 pytestmark = [pytest.mark.integration, pytest.mark.corpora]
 
@@ -46,15 +46,15 @@ class FeedbackService(ServiceProcess):
              # Tansu reports short end offsets; Faust's restart check would refuse its store.
              "--no-consistency-check", *extra], state_dir, port)
 
-    def outcomes(self) -> dict[str, float]:
-        """``mailhawk_feedback_outcomes_total`` summed per outcome."""
+    def outcomes(self, metric: str = "mailhawk_feedback_outcomes_total") -> dict[str, float]:
+        """``metric`` (an outcome counter) summed per outcome, zeros left out."""
         from urllib.request import urlopen
 
         with urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5) as resp:
             text = resp.read().decode()
         out: dict[str, float] = {}
         for line in text.splitlines():
-            if line.startswith("mailhawk_feedback_outcomes_total{"):
+            if line.startswith(metric + "{"):
                 outcome = line.split('outcome="', 1)[1].split('"', 1)[0]
                 out[outcome] = out.get(outcome, 0.0) + float(line.rsplit(" ", 1)[1])
         return {k: v for k, v in out.items() if v}
@@ -101,10 +101,13 @@ def test_feedback_is_joined_to_the_engines_verdicts_counted_once_and_survives_ki
                                input_topic=topics.input, verdict_topic=topics.verdicts,
                                dead_letter_topic=topics.dead,
                                changelog_topic=topics.changelog))
-    engine_factory()
+    # A stricter copy of the shipped model in shadow: its verdicts are judged too.
+    engine_factory("engine", "--shadow-artifact", str(stricter_candidate(tmp_path)))
     produce_records(broker.bootstrap_servers, topics.input, records)
     got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=180)
     action = {v.message_id: v.action for v in got.verdicts}
+    shadow_action = {v.message_id: v.shadow.action for v in got.verdicts if v.shadow}
+    assert len(shadow_action) == len(records)
     by_id = {r.message_id: r for r in records}
     held_attack = next(by_id[m] for m, a in action.items() if a in HELD and truth[m] == "attack")
     missed = next(by_id[m] for m, a in action.items() if a not in HELD and truth[m] == "attack")
@@ -142,6 +145,17 @@ def test_feedback_is_joined_to_the_engines_verdicts_counted_once_and_survives_ki
                                   "unmatched": 1}
     assert service.metric("mailhawk_feedback_duplicates_total") == 1
     assert service.metric("mailhawk_feedback_unreadable_verdicts_total") == 0  # the engine's
+    # What the candidate would have scored on the same four judged feedbacks (the message
+    # nobody scored has no verdict and so no shadow).
+    would = {"caught" if shadow_action[held_attack.message_id] in HELD else "missed": 1}
+    for outcome in ("caught" if shadow_action[missed.message_id] in HELD else "missed",
+                    "false_alarm" if shadow_action[released.message_id] in HELD else "cleared",
+                    "false_alarm" if shadow_action[cleared[0].message_id] in HELD
+                    else "cleared"):
+        would[outcome] = would.get(outcome, 0) + 1
+    assert service.outcomes("mailhawk_feedback_shadow_outcomes_total") == would
+    assert service.metric("mailhawk_feedback_shadow_outcomes_total",
+                          model_version="model-candidate-stricter") == 4
 
     out = tmp_path / "examples.jsonl"
     counts = export_examples(broker.bootstrap_servers, topics.training, out, progress=False)

@@ -133,6 +133,35 @@ def test_a_verdict_summary_keeps_no_recipient_or_evidence_and_refuses_what_is_no
         assert summarise_verdict(raw) is None
 
 
+def test_a_shadow_models_verdict_is_judged_against_the_same_feedback() -> None:
+    from schemas import ShadowVerdict
+    from stream.feedback import _version_label, judge_shadow
+
+    verdict = _verdict("allow", "none")
+    assert judge_shadow(_summary("allow", "none"), Feedback(
+        "acme", "<m1@x>", "attack", "user", 1.7e9)) is None  # no shadow model ran
+    verdict.shadow = ShadowVerdict("model-candidate", "quarantine", "credential_phishing",
+                                   0.96, "model")
+    item = summarise_verdict(encode_verdict(verdict))
+    assert item is not None
+    summary = item[1]
+    assert summary["shadow"] == {"action": "quarantine", "attack_type": "credential_phishing",
+                                 "model_version": "model-candidate"}
+    reported = Feedback("acme", "<m1@x>", "attack", "user", 1.7e9)
+    # The model missed what the candidate would have held.
+    assert judge(summary, reported).outcome == "missed"
+    version, j = judge_shadow(summary, reported)  # type: ignore[misc]
+    assert (version, j.outcome, j.attack_type, j.action) == (
+        "model-candidate", "caught", "credential_phishing", "quarantine")
+    released = Feedback("acme", "<m1@x>", "ham", "release", 1.7e9)
+    assert judge_shadow(summary, released)[1].outcome == "false_alarm"  # type: ignore[index]
+    assert judge(summary, released).outcome == "cleared"
+    # A version is a label only in a version's form.
+    assert _version_label("model-070bf9ae0f88") == "model-070bf9ae0f88"
+    for bad in ("", "bob@acme.com pwned", "x" * 65, "-lead", 'a"b'):
+        assert _version_label(bad) == "unknown"
+
+
 def test_metric_labels_come_from_fixed_sets_only() -> None:
     metrics = FeedbackMetrics()
     text = metrics.render().decode()
