@@ -37,7 +37,7 @@ from detectors.base import Context, Detector
 from detectors.errors import DetectorConfigError
 from detectors.features import ContentFeatures, extract_batch
 from detectors.rules import REGISTRY
-from schemas.records import ACTIONS, ATTACK_TYPES, DIRECTIONS, Hit, MailRecord
+from schemas.records import ACTIONS, ATTACK_TYPES, DIRECTIONS, Hit, MailRecord, ShadowVerdict
 from state import MessageFacts, PartitionState, StateSnapshot
 
 GENERIC: Final = "any"
@@ -407,6 +407,14 @@ class Cascade:
         # account phishing the tenant's partners is the tenant's problem too.
         settled = not hits and record.direction != "inbound"
         return Assessment(record, facts, content, snapshot, hits, settled)
+
+    def shadow_verdict(self, decision: Decision) -> ShadowVerdict | None:
+        """The verdict's ``shadow`` part: what the shadow model decided for the message."""
+        shadow = decision.shadow
+        if shadow is None or self.shadow is None:
+            return None
+        return ShadowVerdict(self.shadow.model_version, shadow.action,  # type: ignore[arg-type]
+                             shadow.attack_type, shadow.score, shadow.decided_by)
 
     def decisive_hit(self, hits: Sequence[Hit]) -> Hit | None:
         """The strongest hit that quarantines on its own (``combine.decisive``), if any.

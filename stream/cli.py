@@ -135,16 +135,19 @@ def ingest(paths: tuple[str, ...], tenant: str, out_file: str | None,
 @click.option("--tenant", default="default", show_default=True)
 @click.option("--state-dir", help="Keep state in RocksDB here (default: in memory).")
 @click.option("--artifact", default="", help="Model artifact directory.")
+@click.option("--shadow-artifact", default="", help="A candidate artifact: each verdict says "
+              "what it would decide.")
 @click.option("--scores", default="", help="Scores/thresholds file.")
 def scan(paths: tuple[str, ...], tenant: str, state_dir: str | None, artifact: str,
-         scores: str) -> None:
+         shadow_artifact: str, scores: str) -> None:
     """Score mail offline, in the order given, and print one verdict JSON per message."""
     from stream.offline import scan_records
 
     failed: list[tuple[str, str]] = []
     out = sys.stdout.buffer
     for verdict in scan_records(iter_records(paths, tenant, failed), state_dir=state_dir,
-                                artifact=artifact, scores=scores):
+                                artifact=artifact, scores=scores,
+                                shadow_artifact=shadow_artifact):
         out.write(orjson.dumps(verdict.to_dict()) + b"\n")
     out.flush()
     for origin, reason in failed:

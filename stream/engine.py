@@ -22,7 +22,7 @@ from typing import Any
 from confluent_kafka import Consumer, Message, TopicPartition
 from prometheus_client import CollectorRegistry
 
-from detectors import Cascade, Decision
+from detectors import Cascade
 from detectors.domains import registrable_domain
 from detectors.names import name_key
 from schemas import (
@@ -30,7 +30,6 @@ from schemas import (
     DirectoryEntry,
     MailRecord,
     SchemaError,
-    ShadowVerdict,
     SourcePosition,
     Verdict,
     decode_directory,
@@ -97,11 +96,10 @@ class Engine:
         self.metrics.model_info.labels(self.cascade.model_version,
                                        self.cascade.rules_version).set(1)
         shadow = self.cascade.shadow
-        self._shadow_version = shadow.model_version if shadow is not None else ""
         if shadow is not None:
-            self.metrics.shadow_model_info.labels(self._shadow_version).set(1)
+            self.metrics.shadow_model_info.labels(shadow.model_version).set(1)
             log.info("shadow model %s scores every message next to %s; verdicts carry what "
-                     "it would decide, nothing acts on it", self._shadow_version,
+                     "it would decide, nothing acts on it", shadow.model_version,
                      self.cascade.model_version)
         self.decay = config.decay
         self.store_options = RocksDBOptions(config.block_cache_mb << 20,
@@ -468,7 +466,7 @@ class Engine:
             model_version=self.cascade.model_version, rules_version=self.cascade.rules_version,
             source=SourcePosition(msg.topic(), msg.partition(), msg.offset()),
             scored_at=now, latency_ms=max(0.0, latency), decided_by=decision.decided_by,
-            shadow=_shadow_verdict(decision.shadow, self._shadow_version),
+            shadow=self.cascade.shadow_verdict(decision),
         )
 
     def _update_lag(self) -> None:
@@ -484,9 +482,3 @@ class Engine:
                     self.metrics.consumer_lag.labels(str(number)).set(
                         max(0, high - part.next_offset))
 
-
-def _shadow_verdict(decision: Decision | None, version: str) -> ShadowVerdict | None:
-    if decision is None:
-        return None
-    return ShadowVerdict(version, decision.action,  # type: ignore[arg-type]
-                         decision.attack_type, decision.score, decision.decided_by)

@@ -16,9 +16,9 @@ BATCH = 256
 
 def scan_records(records: Iterable[MailRecord], *, state_dir: str | None = None,
                  artifact: str = "", scores: str = "", cascade: Cascade | None = None,
-                 decay: Decay | None = None) -> Iterator[Verdict]:
+                 decay: Decay | None = None, shadow_artifact: str = "") -> Iterator[Verdict]:
     """Yield one verdict per record, in order, updating the state as the engine would."""
-    cascade = cascade or Cascade.from_config(scores, artifact)
+    cascade = cascade or Cascade.from_config(scores, artifact, shadow_artifact)
     store: Store = RocksDBStore(Path(state_dir) / "scan") if state_dir else MemoryStore()
     state = PartitionState(store, decay=decay or EngineConfig().decay)
     offset = state.next_offset or 0
@@ -33,7 +33,8 @@ def scan_records(records: Iterable[MailRecord], *, state_dir: str | None = None,
             yield Verdict(record.message_id, record.tenant_id, record.recipients, d.action,
                           d.attack_type, d.score, d.hits, cascade.model_version,
                           cascade.rules_version, SourcePosition("scan", 0, offset + i), now,
-                          (now - started) * 1000.0 / max(1, len(batch)), d.decided_by)
+                          (now - started) * 1000.0 / max(1, len(batch)), d.decided_by,
+                          cascade.shadow_verdict(d))
         offset += len(batch)
         state.commit(state.changes(), offset, None)
         batch.clear()

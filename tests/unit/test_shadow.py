@@ -91,3 +91,15 @@ def test_from_config_loads_the_shadow_artifact_and_refuses_a_missing_one(tmp_pat
     assert Cascade.from_config().shadow is None
     with pytest.raises(ArtifactError, match="no model artifact"):
         Cascade.from_config(shadow_artifact=str(tmp_path / "nowhere"))
+
+
+def test_an_offline_scan_carries_the_shadow_verdict_too(tmp_path: Path):
+    from stream.offline import scan_records
+
+    candidate = stricter_candidate(tmp_path)
+    records = _records()
+    verdicts = list(scan_records(records, shadow_artifact=str(candidate)))
+    assert [v.message_id for v in verdicts] == [r.message_id for r in records]
+    assert all(v.shadow is not None and v.shadow.model_version == "model-candidate-stricter"
+               for v in verdicts)
+    assert all(v.shadow is None for v in scan_records(records[:5]))
