@@ -674,6 +674,7 @@ class Verdict:
     latency_ms: float
     decided_by: str = "heuristics"  # one of DECIDED_BY
     shadow: ShadowVerdict | None = None
+    sender: str = ""  # the From address: an analyst's label by message id can name it
     schema_version: int = VERDICT_SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -681,6 +682,7 @@ class Verdict:
             "schema_version": self.schema_version,
             "message_id": self.message_id,
             "tenant_id": self.tenant_id,
+            "sender": self.sender,
             "recipients": list(self.recipients),
             "action": self.action,
             "attack_type": self.attack_type,
@@ -712,6 +714,7 @@ class Verdict:
             # Absent from verdicts of builds before it existed.
             decided_by=d.get("decided_by", "heuristics"),
             shadow=ShadowVerdict.from_dict(d["shadow"]) if d.get("shadow") else None,
+            sender=d.get("sender", ""),  # absent from verdicts of builds before it existed
         )
 
 

@@ -466,7 +466,7 @@ class Engine:
             model_version=self.cascade.model_version, rules_version=self.cascade.rules_version,
             source=SourcePosition(msg.topic(), msg.partition(), msg.offset()),
             scored_at=now, latency_ms=max(0.0, latency), decided_by=decision.decided_by,
-            shadow=self.cascade.shadow_verdict(decision),
+            shadow=self.cascade.shadow_verdict(decision), sender=record.sender.address,
         )
 
     def _update_lag(self) -> None:

@@ -180,7 +180,8 @@ def summarise_verdict(raw: bytes | None) -> tuple[str, dict[str, Any]] | None:
                    "model_version": doc["model_version"],
                    "rules_version": doc["rules_version"], "scored_at": float(doc["scored_at"]),
                    "detectors": sorted({h["detector"] for h in doc.get("hits", ())}),
-                   "partition": int(doc["source"]["partition"])}
+                   "partition": int(doc["source"]["partition"]),
+                   "sender": str(doc.get("sender", ""))}
         shadow = doc.get("shadow")
         if shadow:  # a candidate model in shadow: judged against the same feedback
             summary["shadow"] = {"action": shadow["action"],
@@ -225,15 +226,18 @@ def judge_shadow(summary: Mapping[str, Any] | None,
     return str(shadow.get("model_version", "")), judge(shadow, feedback)
 
 
-def sender_entry(feedback: Feedback) -> DirectoryEntry | None:
+def sender_entry(feedback: Feedback,
+                 summary: Mapping[str, Any] | None = None) -> DirectoryEntry | None:
     """The directory entry an analyst's word about a message makes of its sender, if any.
 
     An ``attack`` label from an analyst blocks the sender; a release or an analyst's ``ham``
     clears it. A user's report alone never blocks an address for the whole tenant (users
-    report newsletters and colleagues too). Only feedback that carries the message names the
-    sender: a verdict does not.
+    report newsletters and colleagues too). The sender is the attached message's, else the
+    one its verdict names (a release or a console label carries only the message id).
     """
-    if feedback.mail is None or "@" not in feedback.mail.sender.address:
+    address = feedback.mail.sender.address if feedback.mail is not None else \
+        str((summary or {}).get("sender", ""))
+    if "@" not in address:
         return None
     if feedback.label == "attack" and feedback.source == "analyst":
         kind = "blocked_sender"
@@ -241,7 +245,7 @@ def sender_entry(feedback: Feedback) -> DirectoryEntry | None:
         kind = "cleared_sender"
     else:
         return None
-    return DirectoryEntry(feedback.tenant_id, kind, feedback.mail.sender.address.lower())
+    return DirectoryEntry(feedback.tenant_id, kind, address.lower())
 
 
 def training_example(feedback: Feedback, summary: Mapping[str, Any] | None,
@@ -451,7 +455,7 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
         await training.send(key=fb.tenant_id.encode(),
                             value=orjson.dumps(training_example(fb, summary, j)))
         metrics.examples.labels(fb.label, str(fb.mail is not None).lower()).inc()
-        entry = sender_entry(fb) if directory is not None else None
+        entry = sender_entry(fb, summary) if directory is not None else None
         if entry is not None and directory is not None:
             if summary is None or "partition" not in summary:
                 metrics.sender_entries.labels(entry.kind, "no_verdict").inc()

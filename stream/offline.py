@@ -34,7 +34,7 @@ def scan_records(records: Iterable[MailRecord], *, state_dir: str | None = None,
                           d.attack_type, d.score, d.hits, cascade.model_version,
                           cascade.rules_version, SourcePosition("scan", 0, offset + i), now,
                           (now - started) * 1000.0 / max(1, len(batch)), d.decided_by,
-                          cascade.shadow_verdict(d))
+                          cascade.shadow_verdict(d), record.sender.address)
         offset += len(batch)
         state.commit(state.changes(), offset, None)
         batch.clear()

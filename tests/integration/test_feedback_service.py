@@ -235,8 +235,9 @@ def test_an_analysts_confirmation_blocks_the_sender_at_the_engine_and_a_release_
     assert blocked.evidence == {"blocked_by": "analyst"}
 
     service.wait_for("mailhawk_feedback_verdicts_total", 2)
+    assert held.sender == sender  # a release names only the message: its verdict, the sender
     produce_raw(broker.bootstrap_servers, topics.feedback,
-                [_feedback(second, "ham", "release", mail=second)])
+                [_feedback(second, "ham", "release")])
     service.wait_for("mailhawk_feedback_sender_entries_total", 2)
     time.sleep(2)
     _, after = send(3, "erin@acme.com", "Hello Erin, see you at the meeting.")

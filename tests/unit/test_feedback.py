@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,7 @@ def _verdict(action: str, attack_type: str, message_id: str = "<m1@x>") -> Verdi
     return Verdict(message_id, "acme", ("bob@acme.com",), action, attack_type,  # type: ignore[arg-type]
                    0.97, (Hit("url_risk", 0.7, {"host": "evil.example"}, attack_type),),
                    "model-x", "rules-y", SourcePosition("mail.inbound", 3, 42), 1.7e9, 2.0,
-                   "model")
+                   "model", sender="billing@fresh.example")
 
 
 def _summary(action: str, attack_type: str) -> dict[str, Any]:
@@ -126,7 +127,8 @@ def test_a_verdict_summary_keeps_no_recipient_or_evidence_and_refuses_what_is_no
     assert summary == {"action": "quarantine", "attack_type": "credential_phishing",
                        "score": 0.97, "decided_by": "model", "model_version": "model-x",
                        "rules_version": "rules-y", "scored_at": 1.7e9,
-                       "detectors": ["url_risk"], "partition": 3}
+                       "detectors": ["url_risk"], "partition": 3,
+                       "sender": "billing@fresh.example"}
     for raw in (None, b"", b"{", b'{"message_id": "x"}', b"[1, 2]",
                 orjson.dumps({**orjson.loads(encode_verdict(_verdict("allow", "none"))),
                               "score": "high"})):
@@ -267,8 +269,9 @@ def test_the_engines_kafka_security_settings_become_faust_credentials() -> None:
 @pytest.mark.parametrize(("label", "source", "with_mail", "kind"), [
     ("attack", "analyst", True, "blocked_sender"),
     ("attack", "user", True, None),  # a user's report alone never blocks for the tenant
-    ("attack", "analyst", False, None),  # no message, no sender
+    ("attack", "analyst", False, "blocked_sender"),  # the verdict names the sender
     ("ham", "release", True, "cleared_sender"),
+    ("ham", "release", False, "cleared_sender"),  # a release carries only the message id
     ("ham", "analyst", True, "cleared_sender"),
     ("ham", "user", True, None),
 ])
@@ -278,8 +281,11 @@ def test_only_an_analyst_blocks_a_sender_and_a_release_clears_it(
 
     record = mail("Billing@Fresh.example", message_id="<m1@x>")
     fb = Feedback("acme", "<m1@x>", label, source, 1.7e9, mail=record if with_mail else None)
-    entry = sender_entry(fb)
+    entry = sender_entry(fb, _summary("quarantine", "invoice_fraud"))
     assert (entry.kind if entry else None) == kind
+    # No message and no verdict (or a verdict of an older build): no sender to name.
+    assert sender_entry(replace(fb, mail=None)) is None
+    assert sender_entry(replace(fb, mail=None), {"sender": ""}) is None
     if entry is not None:
         assert (entry.tenant_id, entry.address) == ("acme", "billing@fresh.example")
 
