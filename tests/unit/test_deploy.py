@@ -40,6 +40,8 @@ DOCUMENTED_METRICS = {
     "mailhawk_stage_seconds_total", "mailhawk_batch_records_bucket", "mailhawk_consumer_lag",
     "mailhawk_assigned_partitions", "mailhawk_changelog_restored_records_total",
     "mailhawk_replayed_skipped_total", "mailhawk_model_info",
+    "mailhawk_inbound_messages_total", "mailhawk_inbound_fields_total",
+    "mailhawk_model_scores_total",
 }
 # The same for the feedback service (FeedbackMetrics, stream/feedback.py).
 DOCUMENTED_FEEDBACK_METRICS = {
@@ -166,7 +168,7 @@ def _exported_feedback_metrics() -> tuple[set[str], set[str]]:
 _PROMQL_FUNCTIONS = {
     "abs", "absent", "avg", "avg_over_time", "ceil", "changes", "clamp_min", "count",
     "count_over_time", "delta", "deriv", "floor", "histogram_quantile", "increase", "irate",
-    "label_replace", "max", "max_over_time", "min", "min_over_time", "predict_linear",
+    "label_replace", "ln", "max", "max_over_time", "min", "min_over_time", "predict_linear",
     "quantile", "rate", "resets", "round", "scalar", "sort", "sort_desc", "stddev", "sum",
     "sum_over_time", "time", "topk", "bottomk", "vector",
 }
@@ -555,7 +557,8 @@ def test_the_alert_rules_cover_the_failure_modes(yaml):
     rules = {r["alert"]: r for r in _alerts(yaml)}
     assert {"MailhawkDown", "MailhawkConsumerLagHigh", "MailhawkDeadLetters",
             "MailhawkBatchLatencyHigh", "MailhawkNotReady", "MailhawkVerdictsStalled",
-            "MailhawkBlockRateDrift", "MailhawkNoAssignedPartitions"} <= set(rules)
+            "MailhawkBlockRateDrift", "MailhawkNoAssignedPartitions",
+            "MailhawkInputFieldVanished", "MailhawkModelScoreDrift"} <= set(rules)
     assert "histogram_quantile(0.99" in rules["MailhawkBatchLatencyHigh"]["expr"]
     assert "> 0.25" in rules["MailhawkBatchLatencyHigh"]["expr"]
     assert rules["MailhawkConsumerLagHigh"]["for"] == "10m"
@@ -627,6 +630,59 @@ def test_every_feedback_rule_has_a_promtool_unit_test(yaml):
     assert all(name in queried for name in _recorded(yaml)), "a recording rule is untested"
     names = {r["alert"] for r in _alerts(yaml)}
     assert (fired | quiet) <= names, (fired | quiet) - names
+
+
+def _promtool_cases(yaml: Any) -> tuple[set[str], set[str], str]:
+    """(alerts some unit test expects to fire, alerts some test expects quiet, the queries)."""
+    tests = _load(yaml, DEPLOY / "prometheus/rules.test.yml")
+    fired: set[str] = set()
+    quiet: set[str] = set()
+    queried = ""
+    for group in tests["tests"]:
+        for case in group.get("alert_rule_test", []):
+            (fired if case["exp_alerts"] else quiet).add(case["alertname"])
+        queried += " ".join(c["expr"] for c in group.get("promql_expr_test", []))
+    return fired, quiet, queried
+
+
+DRIFT_RECORDS = {"mailhawk:inbound_field_share:rate1h", "mailhawk:inbound_field_share:rate7d",
+                 "mailhawk:model_score_share:rate1h", "mailhawk:model_score_share:rate7d",
+                 "mailhawk:model_score_psi:1h"}
+DRIFT_ALERTS = {"MailhawkInputFieldVanished", "MailhawkModelScoreDrift"}
+
+
+def test_the_drift_rules_compare_the_last_hour_with_7_days(yaml):
+    recorded = _recorded(yaml)
+    assert set(recorded) >= DRIFT_RECORDS, DRIFT_RECORDS - set(recorded)
+    for name in DRIFT_RECORDS - {"mailhawk:model_score_psi:1h"}:
+        expr = recorded[name]["expr"]
+        window = "[1h]" if name.endswith(":rate1h") else "[7d]"
+        assert window in expr and expr.count("rate(") == 2, name  # a share: rate / rate
+        assert _job_of(expr) == ENGINE_JOB, name
+        # No traffic in the window: no series, rather than 0/0 = NaN.
+        assert re.search(r"\)\s*>\s*0\s*\)$", expr), f"{name} must drop a zero denominator"
+        label = "field" if "field" in name else "bin"
+        assert promql_names(expr)[1] == {"job", label}, name
+    psi = recorded["mailhawk:model_score_psi:1h"]["expr"]
+    assert "ln(" in psi and psi.count("+ 0.001") == 2
+    assert {"mailhawk:model_score_share:rate1h", "mailhawk:model_score_share:rate7d"} <= (
+        promql_names(psi)[0])
+    alerts = {r["alert"]: r for r in _alerts(yaml) if r["alert"] in DRIFT_ALERTS}
+    assert set(alerts) == DRIFT_ALERTS
+    vanished = alerts["MailhawkInputFieldVanished"]
+    assert "mailhawk:inbound_field_share:rate7d" in vanished["expr"]
+    assert re.search(r">=\s*0\.05", vanished["expr"]), "a field must be common to go missing"
+    assert re.search(r"mailhawk_inbound_messages_total\S*\[1h\]\)\) >= \d+", vanished["expr"])
+    assert "$labels.field" in vanished["annotations"]["description"]
+    drift = alerts["MailhawkModelScoreDrift"]
+    assert "mailhawk:model_score_psi:1h" in drift["expr"] and "> 0.25" in drift["expr"]
+    assert re.search(r"mailhawk_model_scores_total\S*\[1h\]\)\) >= \d+", drift["expr"])
+    for rule in alerts.values():
+        assert rule["labels"]["severity"] == "warning"
+    fired, quiet, queried = _promtool_cases(yaml)
+    assert fired >= DRIFT_ALERTS, DRIFT_ALERTS - fired
+    assert quiet >= DRIFT_ALERTS, DRIFT_ALERTS - quiet  # and a case where it stays quiet
+    assert all(name in queried for name in DRIFT_RECORDS)
 
 
 def test_prometheus_scrapes_the_compose_feedback_service_and_keeps_a_week(yaml):
@@ -725,6 +781,21 @@ def test_the_dashboard_has_a_feedback_row_with_efficacy_panels(yaml):
     assert "mailhawk:feedback_caught:increase7d" in recall_expr
     assert "mailhawk:feedback_missed:increase7d" in recall_expr and "/" in recall_expr
     assert any("mailhawk_feedback_dead_letters_total" in e for e in exprs.values())
+
+
+def test_the_dashboard_has_a_drift_row_above_the_feedback_row(yaml):
+    panels = _dashboard()["panels"]
+    rows = sorted((p for p in panels if p["type"] == "row"), key=lambda p: p["gridPos"]["y"])
+    drift = next(r for r in rows if r["title"].startswith("Drift"))
+    after = [r for r in rows if r["gridPos"]["y"] > drift["gridPos"]["y"]]
+    assert after, "the feedback row stays last: every panel below it is the feedback service's"
+    below = [p for p in panels if p["type"] != "row"
+             and drift["gridPos"]["y"] < p["gridPos"]["y"] < after[0]["gridPos"]["y"]]
+    used = {m for p in below for t in p["targets"] for m in promql_names(t["expr"])[0]}
+    assert used >= DRIFT_RECORDS, DRIFT_RECORDS - used
+    psi = next(p for p in below if "mailhawk:model_score_psi:1h" in p["targets"][0]["expr"])
+    steps = [s["value"] for s in psi["fieldConfig"]["defaults"]["thresholds"]["steps"]]
+    assert {0.1, 0.25} <= set(steps)
 
 
 def _owner_jobs(panel: dict[str, Any], yaml: Any) -> set[str]:
