@@ -24,6 +24,7 @@ from the code.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -40,6 +41,7 @@ from detectors.rules import REGISTRY
 from schemas.records import ACTIONS, ATTACK_TYPES, DIRECTIONS, Hit, MailRecord, ShadowVerdict
 from state import MessageFacts, PartitionState, StateSnapshot
 
+log = logging.getLogger(__name__)
 GENERIC: Final = "any"
 # A message with a named hit at least this strong is suspicious: it does not teach the state
 # what is normal for its sender (see ``state.PartitionState.observe``).
@@ -236,6 +238,7 @@ class Cascade:
         # calibrated thresholds. Only its models and ``decide`` run (the hits are shared).
         self.shadow: Cascade | None = (Cascade(scores, shadow_models)
                                        if shadow_models is not None else None)
+        self.shadow_failures = 0  # batches the shadow failed on (the engine counts them)
 
     @classmethod
     def from_config(cls, scores_path: str = "", artifact: str = "",
@@ -346,10 +349,18 @@ class Cascade:
             # After every real decision: the shadow's scoring overwrites the assessments'
             # model results, which nothing reads any more. Its verdicts teach the state
             # nothing (observe_verdict above saw only the real ones).
-            shadow.models.score([a for group in assessed for a in group])
-            for group, decisions in zip(assessed, out, strict=True):
-                for a, decision in zip(group, decisions, strict=True):
-                    decision.shadow = shadow.decide(a)
+            try:
+                shadow.models.score([a for group in assessed for a in group])
+                shadows = [[shadow.decide(a) for a in group] for group in assessed]
+            except Exception as exc:  # an experiment must not stop the real verdicts
+                self.shadow_failures += 1
+                log.error("shadow model %s failed on a batch (%s); its verdicts of that "
+                          "batch are left out", shadow.model_version, type(exc).__name__)
+            else:
+                for decisions, group_shadows in zip(out, shadows, strict=True):
+                    for decision, shadow_decision in zip(decisions, group_shadows,
+                                                         strict=True):
+                        decision.shadow = shadow_decision
             times.shadow += clock() - t2
         return out
 

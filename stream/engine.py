@@ -433,6 +433,9 @@ class Engine:
             raise
         for stage, seconds in self.cascade.times.reset().items():
             self.metrics.stage_seconds.labels(stage).inc(seconds)
+        if self.cascade.shadow_failures:
+            self.metrics.shadow_failures.inc(self.cascade.shadow_failures)
+            self.cascade.shadow_failures = 0
         # Step 4
         t_commit = time.perf_counter()
         commits = []

@@ -61,6 +61,7 @@ class EngineMetrics:
     shadow_model_info: Gauge
     shadow_verdicts: Counter
     shadow_actions: Counter
+    shadow_failures: Counter
 
     @classmethod
     def create(cls, registry: CollectorRegistry, prefix: str = "mailhawk") -> EngineMetrics:
@@ -115,6 +116,9 @@ class EngineMetrics:
             shadow_actions=Counter(f"{p}_shadow_actions", "Messages by the action taken and "
                                    "the shadow model's action", ["action", "shadow_action"],
                                    registry=registry),
+            shadow_failures=Counter(f"{p}_shadow_failures", "Batches the shadow model failed "
+                                    "on (their verdicts went out without its part)",
+                                    registry=registry),
         )
 
 

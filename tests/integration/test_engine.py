@@ -270,6 +270,7 @@ def test_a_shadow_model_says_what_it_would_decide_and_nothing_acts_on_it(
     assert engine.metric("mailhawk_shadow_verdicts_total") == len(records)
     assert engine.metric("mailhawk_shadow_model_info",
                          model_version="model-candidate-stricter") == 1
+    assert engine.metric("mailhawk_shadow_failures_total") == 0
     assert engine.stop() == 0
 
 

@@ -103,3 +103,30 @@ def test_an_offline_scan_carries_the_shadow_verdict_too(tmp_path: Path):
     assert all(v.shadow is not None and v.shadow.model_version == "model-candidate-stricter"
                for v in verdicts)
     assert all(v.shadow is None for v in scan_records(records[:5]))
+
+
+class _Broken:
+    """A shadow model runner whose scoring fails."""
+
+    version = "model-broken"
+    thresholds = None  # the default thresholds
+
+    def score(self, assessments):
+        raise RuntimeError("the candidate's weights do not fit")
+
+
+def test_a_failing_shadow_leaves_the_real_verdicts_alone(runners, caplog):
+    real, _ = runners
+    records = _records()
+    alone, alone_state = _run(Cascade(models=real), records)
+    cascade = Cascade(models=real, shadow_models=_Broken())
+    with caplog.at_level("ERROR", logger="detectors.cascade"):
+        decisions, state = _run(cascade, records)
+    assert [(d.action, d.score, d.hits) for d in decisions] == \
+        [(d.action, d.score, d.hits) for d in alone]
+    assert state == alone_state
+    assert all(d.shadow is None for d in decisions)
+    assert cascade.shadow_failures == 1
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert "model-broken" in line and "RuntimeError" in line
+    assert "fit" not in line  # the exception's text is not logged (it may quote a record)
