@@ -41,13 +41,15 @@ DOCUMENTED_METRICS = {
     "mailhawk_assigned_partitions", "mailhawk_changelog_restored_records_total",
     "mailhawk_replayed_skipped_total", "mailhawk_model_info",
     "mailhawk_inbound_messages_total", "mailhawk_inbound_fields_total",
-    "mailhawk_model_scores_total",
+    "mailhawk_model_scores_total", "mailhawk_shadow_model_info",
+    "mailhawk_shadow_verdicts_total", "mailhawk_shadow_actions_total",
 }
 # The same for the feedback service (FeedbackMetrics, stream/feedback.py).
 DOCUMENTED_FEEDBACK_METRICS = {
     "mailhawk_feedback_outcomes_total", "mailhawk_feedback_verdicts_total",
     "mailhawk_feedback_unreadable_verdicts_total", "mailhawk_feedback_duplicates_total",
     "mailhawk_feedback_dead_letters_total", "mailhawk_feedback_training_examples_total",
+    "mailhawk_feedback_shadow_outcomes_total",
 }
 # Labels Prometheus itself attaches to every scraped series, plus a histogram's bucket bound.
 SCRAPE_LABELS = {"job", "instance", "le"}
@@ -199,7 +201,12 @@ def promql_names(expr: str) -> tuple[set[str], set[str]]:
 
 
 def _matcher_values(expr: str, label: str) -> set[str]:
-    return set(re.findall(label + r'\s*!?=~?\s*"([^"]*)"', expr))
+    """The values ``label`` (or a label ending so: action, shadow_action) is matched against.
+
+    A regular expression's alternatives count one by one (action=~"quarantine|block").
+    """
+    return {value for m in re.findall(label + r'\s*!?=~?\s*"([^"]*)"', expr)
+            for value in m.split("|")}
 
 
 # ------------------------------------------------------------------------------ parsing
@@ -213,7 +220,8 @@ def test_the_documented_metric_names_are_the_ones_the_engine_exports():
 def test_the_documented_feedback_metric_names_are_the_ones_the_service_exports():
     exported, labels = _exported_feedback_metrics()
     assert exported >= DOCUMENTED_FEEDBACK_METRICS, DOCUMENTED_FEEDBACK_METRICS - exported
-    assert {"outcome", "attack_type", "action", "source", "kind", "label", "with_mail"} <= labels
+    assert {"outcome", "attack_type", "action", "source", "kind", "label", "with_mail",
+            "model_version"} <= labels
     engine, _ = _exported_metrics()
     assert not exported & engine, "the two services must not export the same names"
 
@@ -685,6 +693,61 @@ def test_the_drift_rules_compare_the_last_hour_with_7_days(yaml):
     assert all(name in queried for name in DRIFT_RECORDS)
 
 
+SHADOW_SHARES = {f"mailhawk:shadow_{share}_share:rate{window}"
+                 for share in ("changed", "would_hold", "would_release") for window in ("1h", "1d")}
+SHADOW_FEEDBACK_RECORDS = {f"mailhawk:feedback_shadow_{outcome}:increase7d"
+                           for outcome in ("caught", "missed", "false_alarm")}
+
+
+def _regex_matcher(expr: str, label: str) -> set[str]:
+    """The alternatives of the one ``label=~"a|b"`` matcher of ``expr`` (exactly that label)."""
+    found = re.findall(r'(?<![\w])' + label + r'=~"([^"]*)"', expr)
+    assert len(found) == 1, (label, expr)
+    return set(found[0].split("|"))
+
+
+def test_the_shadow_rules_share_what_it_would_change_and_judge_it_by_feedback(yaml):
+    """What a candidate model in shadow would change, and its feedback beside the model's."""
+    from schemas import ACTIONS
+    from stream.feedback import HELD
+
+    recorded = _recorded(yaml)
+    assert set(recorded) >= SHADOW_SHARES | SHADOW_FEEDBACK_RECORDS
+    for name in SHADOW_SHARES:
+        expr = recorded[name]["expr"]
+        assert _job_of(expr) == ENGINE_JOB, name
+        assert promql_names(expr) == ({"mailhawk_shadow_actions_total"}, {"job"}), name
+        assert set(re.findall(r"\[\w+\]", expr)) == {"[" + name.rsplit(":rate", 1)[1] + "]"}
+        # No shadow-scored mail in the window: no series, rather than 0/0 = NaN ...
+        assert re.search(r"\)\s*>\s*0\s*\)$", expr), f"{name} must drop a zero denominator"
+        # ... and a pair that never occurred (no series) counts 0: a shadow that agrees is 0.
+        assert re.search(r"\bor\s+0 \* sum by \(job\) \(rate\(", expr), name
+    for window in ("1h", "1d"):
+        changed = recorded[f"mailhawk:shadow_changed_share:rate{window}"]["expr"]
+        for action in ACTIONS:  # the whole off-diagonal: every action, to any other
+            assert f'action="{action}", shadow_action!="{action}"' in changed, action
+        hold = recorded[f"mailhawk:shadow_would_hold_share:rate{window}"]["expr"]
+        release = recorded[f"mailhawk:shadow_would_release_share:rate{window}"]["expr"]
+        delivered = set(ACTIONS) - HELD
+        assert _regex_matcher(hold, "action") == delivered
+        assert _regex_matcher(hold, "shadow_action") == HELD
+        assert _regex_matcher(release, "action") == HELD
+        assert _regex_matcher(release, "shadow_action") == delivered
+    for outcome in ("caught", "missed", "false_alarm"):
+        shadow = recorded[f"mailhawk:feedback_shadow_{outcome}:increase7d"]["expr"]
+        model = recorded[f"mailhawk:feedback_{outcome}:increase7d"]["expr"]
+        assert _job_of(shadow) == FEEDBACK_JOB
+        assert "mailhawk_feedback_shadow_outcomes_total" in shadow
+        assert _matcher_values(shadow, "outcome") == {outcome}
+        # The model's rule, per candidate version as well.
+        assert shadow.replace("mailhawk_feedback_shadow_outcomes_total",
+                              "mailhawk_feedback_outcomes_total").replace(
+            ", model_version)", ")") == model
+        assert promql_names(shadow)[1] == {"job", "attack_type", "model_version"}
+    _, _, queried = _promtool_cases(yaml)
+    assert all(name in queried for name in SHADOW_SHARES | SHADOW_FEEDBACK_RECORDS)
+
+
 def test_prometheus_scrapes_the_compose_feedback_service_and_keeps_a_week(yaml):
     config = _load(yaml, DEPLOY / "prometheus/prometheus.yml")
     services = _compose_services(yaml)
@@ -760,12 +823,20 @@ def test_the_dashboard_queries_only_exported_metrics_and_labels(yaml):
             *_recorded(yaml)} <= used
 
 
+def _row_panels(panels: list[dict[str, Any]], row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The query panels of ``row``: below it and above the next row."""
+    top = row["gridPos"]["y"]
+    end = min((p["gridPos"]["y"] for p in panels if p["type"] == "row" and p["gridPos"]["y"] > top),
+              default=float("inf"))
+    return [p for p in panels if p["type"] != "row" and top < p["gridPos"]["y"] < end]
+
+
 def test_the_dashboard_has_a_feedback_row_with_efficacy_panels(yaml):
     panels = _dashboard()["panels"]
     rows = [p for p in panels if p["type"] == "row"]
-    assert [r["title"] for r in rows if "eedback" in r["title"]], "no feedback row"
-    row = next(r for r in rows if "eedback" in r["title"])
-    below = [p for p in panels if p["gridPos"]["y"] > row["gridPos"]["y"]]
+    assert [r["title"] for r in rows if r["title"].startswith("Feedback")], "no feedback row"
+    row = next(r for r in rows if r["title"].startswith("Feedback"))
+    below = _row_panels(panels, row)
     assert below and all(FEEDBACK_JOB in _owner_jobs(p, yaml) for p in below)
     assert all(FEEDBACK_JOB not in _owner_jobs(p, yaml) for p in panels
                if p["gridPos"]["y"] < row["gridPos"]["y"])
@@ -788,7 +859,7 @@ def test_the_dashboard_has_a_drift_row_above_the_feedback_row(yaml):
     rows = sorted((p for p in panels if p["type"] == "row"), key=lambda p: p["gridPos"]["y"])
     drift = next(r for r in rows if r["title"].startswith("Drift"))
     after = [r for r in rows if r["gridPos"]["y"] > drift["gridPos"]["y"]]
-    assert after, "the feedback row stays last: every panel below it is the feedback service's"
+    assert after, "the feedback row comes after it"
     below = [p for p in panels if p["type"] != "row"
              and drift["gridPos"]["y"] < p["gridPos"]["y"] < after[0]["gridPos"]["y"]]
     used = {m for p in below for t in p["targets"] for m in promql_names(t["expr"])[0]}
@@ -796,6 +867,41 @@ def test_the_dashboard_has_a_drift_row_above_the_feedback_row(yaml):
     psi = next(p for p in below if "mailhawk:model_score_psi:1h" in p["targets"][0]["expr"])
     steps = [s["value"] for s in psi["fieldConfig"]["defaults"]["thresholds"]["steps"]]
     assert {0.1, 0.25} <= set(steps)
+
+
+def test_the_dashboard_has_a_shadow_model_row(yaml):
+    panels = _dashboard()["panels"]
+    rows = sorted((p for p in panels if p["type"] == "row"), key=lambda p: p["gridPos"]["y"])
+    row = next(r for r in rows if r["title"].startswith("Shadow model"))
+    feedback = next(r for r in rows if r["title"].startswith("Feedback"))
+    # After the feedback row: it compares the two services' series, which panels above the
+    # feedback row never query (test above).
+    assert row["gridPos"]["y"] > feedback["gridPos"]["y"]
+    below = _row_panels(panels, row)
+    exprs = {p["title"]: [t["expr"] for t in p["targets"]] for p in below}
+    used = {m for es in exprs.values() for e in es for m in promql_names(e)[0]}
+    assert used >= SHADOW_SHARES | SHADOW_FEEDBACK_RECORDS | {
+        "mailhawk_shadow_model_info", "mailhawk_shadow_actions_total"}
+    version = next(p for p in below if "mailhawk_shadow_model_info" in p["targets"][0]["expr"])
+    assert version["type"] == "stat" and version["fieldConfig"]["defaults"]["noValue"] == "none"
+    assert promql_names(version["targets"][0]["expr"])[1] == {"model_version"}
+    matrix = [p for p in below if any("mailhawk_shadow_actions_total" in e
+                                      for e in exprs[p["title"]])]
+    assert matrix and all(promql_names(e)[1] == {"action", "shadow_action"}
+                          and "[$__range]" in e for p in matrix for e in exprs[p["title"]])
+    # The model's 7-day outcomes beside the shadow's, per attack type, for one shadow version.
+    variables = {v["name"]: v for v in _dashboard()["templating"]["list"]}
+    assert "model_version" in variables["shadow_version"]["query"]["query"]
+    compared = [title for title, es in exprs.items()
+                if all(any(f"mailhawk:feedback_{o}:increase7d" in e for e in es)
+                       and any(f"mailhawk:feedback_shadow_{o}:increase7d" in e for e in es)
+                       for o in ("caught", "missed", "false_alarm"))
+                and all("by (attack_type)" in e for e in es)]
+    assert compared, "no panel of the model's and the shadow's outcomes per attack type"
+    for es in exprs.values():
+        for e in es:
+            if "feedback_shadow_" in e:
+                assert 'model_version=~"$shadow_version"' in e, e
 
 
 def _owner_jobs(panel: dict[str, Any], yaml: Any) -> set[str]:
