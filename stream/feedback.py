@@ -286,9 +286,10 @@ class FeedbackMetrics:
                                     ["kind"], registry=self.registry)
         self.shadow_outcomes = Counter(
             "mailhawk_feedback_shadow_outcomes_total",
-            "Feedback by the outcome a shadow model's verdict would have had (labels as "
-            "mailhawk_feedback_outcomes_total, action the shadow's), and its version",
-            ["outcome", "attack_type", "action", "source", "model_version"],
+            "Feedback on verdicts with a shadow part, judged against the model's verdict and "
+            "against the shadow's (verdict), by the shadow's version; other labels as "
+            "mailhawk_feedback_outcomes_total",
+            ["outcome", "attack_type", "action", "source", "model_version", "verdict"],
             registry=self.registry)
         self.sender_entries = Counter(
             "mailhawk_feedback_sender_entries_total",
@@ -448,10 +449,14 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
                                 _label(j.action, actions), fb.source).inc()
         shadow = judge_shadow(summary, fb)
         if shadow is not None:
+            # Both sides of the comparison on the same feedback: the model's outcome is
+            # counted again here, paired with the candidate's version.
             version, sj = shadow
-            metrics.shadow_outcomes.labels(
-                sj.outcome, _label(sj.attack_type, types), _label(sj.action, actions),
-                fb.source, _version_label(version)).inc()
+            for side, judged in (("model", j), ("shadow", sj)):
+                metrics.shadow_outcomes.labels(
+                    judged.outcome, _label(judged.attack_type, types),
+                    _label(judged.action, actions), fb.source, _version_label(version),
+                    side).inc()
         await training.send(key=fb.tenant_id.encode(),
                             value=orjson.dumps(training_example(fb, summary, j)))
         metrics.examples.labels(fb.label, str(fb.mail is not None).lower()).inc()

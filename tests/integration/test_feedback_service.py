@@ -46,15 +46,18 @@ class FeedbackService(ServiceProcess):
              # Tansu reports short end offsets; Faust's restart check would refuse its store.
              "--no-consistency-check", *extra], state_dir, port)
 
-    def outcomes(self, metric: str = "mailhawk_feedback_outcomes_total") -> dict[str, float]:
-        """``metric`` (an outcome counter) summed per outcome, zeros left out."""
+    def outcomes(self, metric: str = "mailhawk_feedback_outcomes_total",
+                 **labels: str) -> dict[str, float]:
+        """``metric`` (an outcome counter) summed per outcome over the samples carrying
+        ``labels``, zeros left out."""
         from urllib.request import urlopen
 
         with urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5) as resp:
             text = resp.read().decode()
+        wanted = [f'{k}="{v}"' for k, v in labels.items()]
         out: dict[str, float] = {}
         for line in text.splitlines():
-            if line.startswith(metric + "{"):
+            if line.startswith(metric + "{") and all(w in line for w in wanted):
                 outcome = line.split('outcome="', 1)[1].split('"', 1)[0]
                 out[outcome] = out.get(outcome, 0.0) + float(line.rsplit(" ", 1)[1])
         return {k: v for k, v in out.items() if v}
@@ -153,9 +156,13 @@ def test_feedback_is_joined_to_the_engines_verdicts_counted_once_and_survives_ki
                     "false_alarm" if shadow_action[cleared[0].message_id] in HELD
                     else "cleared"):
         would[outcome] = would.get(outcome, 0) + 1
-    assert service.outcomes("mailhawk_feedback_shadow_outcomes_total") == would
+    assert service.outcomes("mailhawk_feedback_shadow_outcomes_total",
+                            verdict="shadow") == would
+    # ... beside the model's outcomes on exactly the same four.
+    assert service.outcomes("mailhawk_feedback_shadow_outcomes_total", verdict="model") == {
+        "caught": 1, "missed": 1, "false_alarm": 1, "cleared": 1}
     assert service.metric("mailhawk_feedback_shadow_outcomes_total",
-                          model_version="model-candidate-stricter") == 4
+                          model_version="model-candidate-stricter") == 8
 
     out = tmp_path / "examples.jsonl"
     counts = export_examples(broker.bootstrap_servers, topics.training, out, progress=False)

@@ -742,8 +742,9 @@ def test_the_shadow_rules_share_what_it_would_change_and_judge_it_by_feedback(ya
         # The model's rule, per candidate version as well.
         assert shadow.replace("mailhawk_feedback_shadow_outcomes_total",
                               "mailhawk_feedback_outcomes_total").replace(
-            ", model_version)", ")") == model
-        assert promql_names(shadow)[1] == {"job", "attack_type", "model_version"}
+            ", model_version, verdict)", ")") == model
+        # Both sides of the comparison (verdict: model, shadow), per candidate version.
+        assert promql_names(shadow)[1] == {"job", "attack_type", "model_version", "verdict"}
     _, _, queried = _promtool_cases(yaml)
     assert all(name in queried for name in SHADOW_SHARES | SHADOW_FEEDBACK_RECORDS)
 
@@ -892,16 +893,20 @@ def test_the_dashboard_has_a_shadow_model_row(yaml):
     # The model's 7-day outcomes beside the shadow's, per attack type, for one shadow version.
     variables = {v["name"]: v for v in _dashboard()["templating"]["list"]}
     assert "model_version" in variables["shadow_version"]["query"]["query"]
+    # Both sides from the paired counts (verdict="model" and "shadow"): the same feedback.
     compared = [title for title, es in exprs.items()
-                if all(any(f"mailhawk:feedback_{o}:increase7d" in e for e in es)
-                       and any(f"mailhawk:feedback_shadow_{o}:increase7d" in e for e in es)
-                       for o in ("caught", "missed", "false_alarm"))
+                if all(any(f"mailhawk:feedback_shadow_{o}:increase7d" in e
+                           and f'verdict="{side}"' in e for e in es)
+                       for o in ("caught", "missed", "false_alarm")
+                       for side in ("model", "shadow"))
                 and all("by (attack_type)" in e for e in es)]
     assert compared, "no panel of the model's and the shadow's outcomes per attack type"
     for es in exprs.values():
         for e in es:
             if "feedback_shadow_" in e:
                 assert 'model_version=~"$shadow_version"' in e, e
+                assert _matcher_values(e, "verdict") <= {"model", "shadow"}, e
+                assert _matcher_values(e, "verdict"), e
 
 
 def _owner_jobs(panel: dict[str, Any], yaml: Any) -> set[str]:
