@@ -26,6 +26,7 @@ from detectors import Cascade
 from detectors.domains import registrable_domain
 from detectors.names import name_key
 from schemas import (
+    ACTIONS,
     DeadLetter,
     DirectoryEntry,
     MailRecord,
@@ -98,6 +99,9 @@ class Engine:
         shadow = self.cascade.shadow
         if shadow is not None:
             self.metrics.shadow_model_info.labels(shadow.model_version).set(1)
+            for action in ACTIONS:  # every cell of the matrix from 0, so rates see the first
+                for shadow_action in ACTIONS:
+                    self.metrics.shadow_actions.labels(action, shadow_action)
             log.info("shadow model %s scores every message next to %s; verdicts carry what "
                      "it would decide, nothing acts on it", shadow.model_version,
                      self.cascade.model_version)
