@@ -625,13 +625,7 @@ def test_the_feedback_alerts_cover_its_failure_modes(yaml):
 def test_every_feedback_rule_has_a_promtool_unit_test(yaml):
     tests = _load(yaml, DEPLOY / "prometheus/rules.test.yml")
     assert tests["rule_files"] == ["rules.yml"]
-    fired: set[str] = set()
-    quiet: set[str] = set()
-    queried = ""
-    for group in tests["tests"]:
-        for case in group.get("alert_rule_test", []):
-            (fired if case["exp_alerts"] else quiet).add(case["alertname"])
-        queried += " ".join(c["expr"] for c in group.get("promql_expr_test", []))
+    fired, quiet, queried = _promtool_cases(yaml)
     feedback_alerts = {r["alert"] for r in _alerts(yaml) if _job_of(r["expr"]) == FEEDBACK_JOB}
     assert feedback_alerts <= fired, feedback_alerts - fired
     assert feedback_alerts <= quiet, feedback_alerts - quiet  # and a case where it stays quiet
