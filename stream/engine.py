@@ -488,4 +488,3 @@ class Engine:
                 if high >= 0:
                     self.metrics.consumer_lag.labels(str(number)).set(
                         max(0, high - part.next_offset))
-

@@ -189,6 +189,7 @@ class BatchTally:
             self.scores[label] = self.scores.get(label, 0) + 1
 
     def publish(self, metrics: EngineMetrics) -> None:
+        """Add the batch's counts to ``metrics``."""
         for (action, attack, decided_by), n in self.verdicts.items():
             metrics.verdicts.labels(action, attack, decided_by).inc(n)
         for detector, n in self.hits.items():
