@@ -634,6 +634,14 @@ def test_every_feedback_rule_has_a_promtool_unit_test(yaml):
     assert (fired | quiet) <= names, (fired | quiet) - names
 
 
+def test_every_alert_has_a_promtool_case_where_it_fires_and_one_where_it_stays_quiet(yaml):
+    fired, quiet, _ = _promtool_cases(yaml)
+    alerts = {r["alert"] for r in _alerts(yaml)}
+    assert alerts, "rules.yml has no alert"
+    assert not alerts - fired, f"no promtool case where these fire: {sorted(alerts - fired)}"
+    assert not alerts - quiet, f"no promtool case where these stay quiet: {sorted(alerts - quiet)}"
+
+
 def _promtool_cases(yaml: Any) -> tuple[set[str], set[str], str]:
     """(alerts some unit test expects to fire, alerts some test expects quiet, the queries)."""
     tests = _load(yaml, DEPLOY / "prometheus/rules.test.yml")
