@@ -65,10 +65,16 @@ from schemas import (
     SchemaError,
     decode_feedback,
 )
+from schemas.errors import SCHEMA_ERROR_KINDS
 
 log = logging.getLogger(__name__)
 
 OUTCOMES: Final = ("caught", "missed", "false_alarm", "cleared", "unmatched")
+DEAD_LETTER_KINDS: Final = (*SCHEMA_ERROR_KINDS, "wrong_partition", "invalid_verdict",
+                            "processing_error")
+"""Why the service dead-letters a record: a feedback that does not read (the schema's kinds),
+one on another partition than its tenant's verdicts, a verdict-topic record that is not a
+verdict, a failure while judging one."""
 HELD: Final = frozenset({"quarantine", "block"})
 TRAINING_SCHEMA_VERSION: Final = 1
 _SEP: Final = "\x1f"  # between tenant and message id in table keys; in neither by the schema
@@ -284,6 +290,8 @@ class FeedbackMetrics:
                                     "Records dead-lettered (feedback, and verdict-topic "
                                     "records that are not verdicts), by reason",
                                     ["kind"], registry=self.registry)
+        for kind in DEAD_LETTER_KINDS:  # from 0: the first of a kind shows in a rate
+            self.dead_letters.labels(kind)
         self.shadow_outcomes = Counter(
             "mailhawk_feedback_shadow_outcomes_total",
             "Feedback on verdicts with a shadow part, judged against the model's verdict and "

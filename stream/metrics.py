@@ -17,6 +17,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
 
 from schemas import MailRecord, ShadowVerdict
+from schemas.errors import SCHEMA_ERROR_KINDS
 
 MODEL_SCORE_BINS: Final = (0.0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95,
                            0.99)
@@ -43,6 +44,7 @@ class EngineMetrics:
 
     registry: CollectorRegistry
     records_in: Counter
+    directory_records: Counter
     verdicts: Counter
     dead_letters: Counter
     hits: Counter
@@ -69,12 +71,16 @@ class EngineMetrics:
         p = prefix
         return cls(
             registry=registry,
-            records_in=Counter(f"{p}_records_in", "Records consumed from the input topic",
-                               registry=registry),
+            records_in=Counter(f"{p}_records_in", "Records consumed from the input topic "
+                               "(scored or dead-lettered)", registry=registry),
+            directory_records=Counter(f"{p}_directory_records", "Records consumed from the "
+                                      "directory topic (applied or dead-lettered)",
+                                      registry=registry),
             verdicts=Counter(f"{p}_verdicts", "Verdicts produced, by what set the action",
                              ["action", "attack_type", "decided_by"], registry=registry),
-            dead_letters=Counter(f"{p}_dead_letters", "Records routed to the dead-letter topic",
-                                 ["error_kind"], registry=registry),
+            dead_letters=_preset(Counter(f"{p}_dead_letters", "Records routed to the "
+                                         "dead-letter topic", ["error_kind"],
+                                         registry=registry), SCHEMA_ERROR_KINDS),
             hits=Counter(f"{p}_detector_hits", "Detector hits", ["detector"],
                          registry=registry),
             batch_seconds=Histogram(f"{p}_batch_seconds", "Wall time to process one batch "

@@ -187,7 +187,7 @@ def test_directory_vip_is_known_before_they_ever_send_mail(broker, topics, engin
                          "Chief Executive Officer", vip=True)
     produce_raw(broker.bootstrap_servers, topics.directory,
                 [(b"acme", orjson.dumps(ceo.to_dict())), (b"acme", b'{"kind": "person"}')])
-    engine_factory("engine", "--directory-topic", topics.directory)
+    engine = engine_factory("engine", "--directory-topic", topics.directory)
     time.sleep(2)  # the directory partition is consumed alongside the input partition
     spoof = mail("grace.hopper.office@gmail.com", ("cfo@acme.com",), name="Grace Hopper",
                  subject="are you at your desk?", text="I need a quick favour, reply asap.")
@@ -199,6 +199,9 @@ def test_directory_vip_is_known_before_they_ever_send_mail(broker, topics, engin
     assert hit.evidence["vip"] is True and hit.evidence["title"] == "Chief Executive Officer"
     assert verdict.action in ("quarantine", "block")
     assert [d.topic for d in got.dead_letters] == [topics.directory]
+    # Directory records are counted apart from the input's (they produce no verdicts).
+    assert engine.metric("mailhawk_directory_records_total") == 2
+    assert engine.metric("mailhawk_records_in_total") == 1
 
 
 @pytest.mark.corpora

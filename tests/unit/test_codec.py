@@ -670,3 +670,16 @@ def test_directory_entries_reader_and_schema_agree(doc: dict, accepted: bool) ->
     else:
         with pytest.raises(SchemaError):
             decode_directory(orjson.dumps(doc))
+
+
+def test_every_schema_error_kind_raised_is_listed() -> None:
+    """The dead-letter metrics start one series per listed kind; a kind raised but not
+    listed would appear only at its first record, which a rate cannot see."""
+    import re
+
+    from schemas.errors import SCHEMA_ERROR_KINDS
+
+    source = " ".join(p.read_text() for p in Path(schemas.__file__).parent.glob("*.py"))
+    raised = set(re.findall(r'SchemaError\(\s*"([a-z_]+)"', source))
+    assert raised and raised | {"too_large"} == set(SCHEMA_ERROR_KINDS)
+    assert RecordTooLargeError(2, 1).kind == "too_large"

@@ -67,6 +67,10 @@ def test_every_series_exists_at_zero_before_any_traffic():
     for label in MODEL_SCORE_LABELS:
         assert _value(metrics, "mailhawk_model_scores_total", bin=label) == 0.0
     assert _value(metrics, "mailhawk_inbound_messages_total") == 0.0
+    from schemas.errors import SCHEMA_ERROR_KINDS
+
+    for kind in SCHEMA_ERROR_KINDS:  # the first dead letter of a kind shows in a rate too
+        assert _value(metrics, "mailhawk_dead_letters_total", error_kind=kind) == 0.0
 
 
 def test_a_batch_tally_counts_inbound_drift_inputs_and_every_verdict():

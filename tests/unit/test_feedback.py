@@ -171,6 +171,10 @@ def test_metric_labels_come_from_fixed_sets_only() -> None:
     # every outcome's series exists before the first feedback, so rates are defined
     for outcome in OUTCOMES:
         assert f'outcome="{outcome}"' in text
+    from stream.feedback import DEAD_LETTER_KINDS
+
+    for kind in DEAD_LETTER_KINDS:  # and every dead-letter reason's, from 0
+        assert f'mailhawk_feedback_dead_letters_total{{kind="{kind}"}} 0.0' in text
 
 
 def _example(record: Any, label: str, outcome: str, reported_at: float, *,
