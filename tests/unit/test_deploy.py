@@ -649,9 +649,9 @@ def _promtool_cases(yaml: Any) -> tuple[set[str], set[str], str]:
     quiet: set[str] = set()
     queried = ""
     for group in tests["tests"]:
-        for case in group.get("alert_rule_test", []):
+        for case in group.get("alert_rule_test") or []:
             (fired if case["exp_alerts"] else quiet).add(case["alertname"])
-        queried += " ".join(c["expr"] for c in group.get("promql_expr_test", []))
+        queried += " ".join(c["expr"] for c in group.get("promql_expr_test") or [])
     return fired, quiet, queried
 
 
