@@ -385,13 +385,16 @@ def seed_spread(out: Path | None, corpora: Path | None, seeds: tuple[int, ...],
 @click.option("--partitions", type=click.IntRange(min=1), default=4, show_default=True,
               help="Partitions a consumed batch is split over (by tenant).")
 @click.option("--artifact", default="", help="Model artifact [the packaged default].")
+@click.option("--shadow-artifact", default="", help="Also score with this candidate in "
+              "shadow and report its cost apart (not part of detection).")
 @click.option("--record-outputs", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Write every message's detector outputs (JSON lines).")
 @click.option("--check-outputs", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               default=None, help="Fail unless the outputs equal this recording.")
 def detect(out: Path | None, sources: tuple[str, ...], messages: int, stream_dir: Path | None,
            corpora: Path | None, seed: int, batch_size: int, partitions: int, artifact: str,
-           record_outputs: Path | None, check_outputs: Path | None) -> None:
+           shadow_artifact: str, record_outputs: Path | None,
+           check_outputs: Path | None) -> None:
     """Detection cost per message (features, heuristics, models) through the real cascade."""
     from bench.corpus import corpora_dir
     from bench.detect_cost import DetectOptions, OutputMismatchError, run_detect
@@ -403,7 +406,8 @@ def detect(out: Path | None, sources: tuple[str, ...], messages: int, stream_dir
     out = out or _default_out("detect")
     opts = DetectOptions(out=out, sources=sources, messages=messages, stream=stream_dir,
                          corpora=corpora, seed=seed, batch=batch_size, partitions=partitions,
-                         artifact=artifact, record_outputs=record_outputs,
+                         artifact=artifact, shadow_artifact=shadow_artifact,
+                         record_outputs=record_outputs,
                          check_outputs=check_outputs, progress=_progress())
     try:
         run_detect(opts, log=_echo)

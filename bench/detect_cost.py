@@ -77,6 +77,7 @@ class DetectOptions:
     batch: int = 500
     partitions: int = 4
     artifact: str = ""
+    shadow_artifact: str = ""
     record_outputs: Path | None = None
     check_outputs: Path | None = None
     progress: bool = True
@@ -277,8 +278,8 @@ def measure(records: Sequence[MailRecord], cascade: Any, *, batch: int = 500,
                    "cpu": {"featurize": 0.0, "infer": 0.0}}
 
     states: dict[int, Any] = {}
-    totals = {"wall": dict.fromkeys((*STAGES, "state"), 0.0),
-              "cpu": dict.fromkeys((*STAGES, "state"), 0.0)}
+    totals = {"wall": dict.fromkeys((*STAGES, "state", "shadow"), 0.0),
+              "cpu": dict.fromkeys((*STAGES, "state", "shadow"), 0.0)}
     counted = {"wall": 0, "cpu": 0}
     offset = 0
     bar = tqdm(total=len(records), desc=f"detect {label}".strip(), unit=" msg",
@@ -317,7 +318,8 @@ def measure(records: Sequence[MailRecord], cascade: Any, *, batch: int = 500,
 
     def per_msg(kind: str) -> dict[str, float]:
         n = max(counted[kind], 1)
-        out = {stage: round(totals[kind][stage] / n * 1e6, 2) for stage in (*STAGES, "state")}
+        out = {stage: round(totals[kind][stage] / n * 1e6, 2)
+               for stage in (*STAGES, "state", "shadow")}
         out["detection"] = round(sum(totals[kind][s] for s in STAGES) / n * 1e6, 2)
         return out
 
@@ -344,13 +346,14 @@ def run_detect(opts: DetectOptions, log: Callable[[str], None]) -> dict[str, Any
     from detectors.cascade import Cascade
     from detectors.model.hashing import kernel
 
-    cascade = Cascade.from_config("", opts.artifact)
+    cascade = Cascade.from_config("", opts.artifact, opts.shadow_artifact)
     report: dict[str, Any] = {
         "command": "mailhawk bench detect",
         "target_us_per_msg": 40,
         "batch": opts.batch,
         "partitions": opts.partitions,
         "model_version": cascade.model_version,
+        "shadow_model_version": cascade.shadow.model_version if cascade.shadow else None,
         "rules_version": cascade.rules_version,
         "environment": {"python": platform.python_version(), "machine": platform.machine(),
                         "processor": platform.processor(), "hashing_kernel": kernel()},
@@ -391,7 +394,9 @@ def run_detect(opts: DetectOptions, log: Callable[[str], None]) -> dict[str, Any
             log(f"  {source}: {result['messages']:,} msgs  detection {w['detection']:.1f} µs "
                 f"wall / {c['detection']:.1f} µs CPU  (features {w['features']:.1f}, "
                 f"heuristics {w['heuristics']:.1f}, models {w['models']:.1f} wall; "
-                f"state {w['state']:.1f}, not counted)")
+                f"state {w['state']:.1f}" + (f", shadow model {w['shadow']:.1f}"
+                                            if opts.shadow_artifact else "")
+                + ", not counted)")
     finally:
         if record_fh is not None:
             record_fh.close()
@@ -437,6 +442,12 @@ def _markdown(report: dict[str, Any]) -> str:
         f"{s}: featurize {r['model_split_wall_us_per_msg']['featurize']:.1f}, infer "
         f"{r['model_split_wall_us_per_msg']['infer']:.1f}"
         for s, r in report["sources"].items()), ""]
+    if report.get("shadow_model_version"):
+        lines += [f"Shadow model `{report['shadow_model_version']}` (wall, not part of "
+                  "detection): " + "; ".join(
+                      f"{s}: {r['wall_us_per_msg']['shadow']:.1f} µs (models "
+                      f"{r['wall_us_per_msg']['models']:.1f})"
+                      for s, r in report["sources"].items()), ""]
     if "outputs_checked" in report:
         lines += [f"Outputs identical to the recording for {report['outputs_checked']:,} "
                   "messages (timings include the check: measure without it).", ""]

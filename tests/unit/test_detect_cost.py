@@ -22,7 +22,9 @@ def test_report_has_every_stage_for_both_clocks(tmp_path: Path) -> None:
     assert result["messages"] == 300
     for clock in ("wall_us_per_msg", "cpu_us_per_msg"):
         stages = result[clock]
-        assert set(stages) == {"features", "heuristics", "models", "state", "detection"}
+        assert set(stages) == {"features", "heuristics", "models", "state", "shadow",
+                               "detection"}
+        assert stages["shadow"] == 0  # no shadow model
         assert stages["detection"] == pytest.approx(
             stages["features"] + stages["heuristics"] + stages["models"], abs=0.05)
     markdown = (tmp_path / "report" / "report.md").read_text()
@@ -30,6 +32,20 @@ def test_report_has_every_stage_for_both_clocks(tmp_path: Path) -> None:
     # Which hashing form ran is part of what a figure means (the C kernel costs half).
     assert report["environment"]["hashing_kernel"] == "c"
     assert "Content hashing: c form." in markdown
+
+
+def test_a_shadow_models_cost_is_reported_apart_from_detection(tmp_path: Path) -> None:
+    from tests.conftest import stricter_candidate
+
+    candidate = stricter_candidate(tmp_path)
+    report = run_detect(_opts(tmp_path, shadow_artifact=str(candidate)), log=lambda _: None)
+    assert report["shadow_model_version"] == "model-candidate-stricter"
+    stages = report["sources"]["synthetic"]["wall_us_per_msg"]
+    assert stages["shadow"] > 0
+    assert stages["detection"] == pytest.approx(
+        stages["features"] + stages["heuristics"] + stages["models"], abs=0.05)
+    assert "Shadow model `model-candidate-stricter`" in \
+        (tmp_path / "report" / "report.md").read_text()
 
 
 def test_outputs_recorded_then_checked(tmp_path: Path) -> None:
