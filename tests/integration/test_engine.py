@@ -277,7 +277,9 @@ def test_a_shadow_model_says_what_it_would_decide_and_nothing_acts_on_it(
     assert engine.metric("mailhawk_shadow_failures_total") == 0
     assert engine.metric("mailhawk_shadow_actions_total", action="block",
                          shadow_action="allow") == 0  # every cell exists, from 0
-    text = urllib.request.urlopen(f"http://127.0.0.1:{engine.metrics_port}/metrics").read()
+    with urllib.request.urlopen(f"http://127.0.0.1:{engine.metrics_port}/metrics",
+                                timeout=5) as resp:
+        text = resp.read()
     assert text.count(b"mailhawk_shadow_actions_total{") == 16
     assert engine.stop() == 0
 
