@@ -101,7 +101,8 @@ class Engine:
             self.metrics.shadow_model_info.labels(shadow.model_version).set(1)
             for action in ACTIONS:  # every cell of the matrix from 0, so rates see the first
                 for shadow_action in ACTIONS:
-                    self.metrics.shadow_actions.labels(action, shadow_action)
+                    self.metrics.shadow_actions.labels(action, shadow_action,
+                                                       shadow.model_version)
             log.info("shadow model %s scores every message next to %s; verdicts carry what "
                      "it would decide, nothing acts on it", shadow.model_version,
                      self.cascade.model_version)

@@ -117,10 +117,11 @@ class EngineMetrics:
                                     "to the model (absent without one)", ["model_version"],
                                     registry=registry),
             shadow_verdicts=Counter(f"{p}_shadow_verdicts", "What the shadow model would "
-                                    "have decided", ["action", "attack_type", "decided_by"],
-                                    registry=registry),
+                                    "have decided", ["action", "attack_type", "decided_by",
+                                                     "model_version"], registry=registry),
             shadow_actions=Counter(f"{p}_shadow_actions", "Messages by the action taken and "
-                                   "the shadow model's action", ["action", "shadow_action"],
+                                   "the shadow model's action, per shadow version",
+                                   ["action", "shadow_action", "model_version"],
                                    registry=registry),
             shadow_failures=Counter(f"{p}_shadow_failures", "Batches the shadow model failed "
                                     "on (their verdicts went out without its part)",
@@ -168,8 +169,8 @@ class BatchTally:
         self.hits: dict[str, int] = {}
         self.fields: dict[str, int] = {}
         self.scores: dict[str, int] = {}
-        self.shadow_verdicts: dict[tuple[str, str, str], int] = {}
-        self.shadow_actions: dict[tuple[str, str], int] = {}
+        self.shadow_verdicts: dict[tuple[str, str, str, str], int] = {}
+        self.shadow_actions: dict[tuple[str, str, str], int] = {}
         self.inbound = 0
 
     def add(self, record: MailRecord, action: str, attack_type: str, decided_by: str,
@@ -181,9 +182,10 @@ class BatchTally:
         for detector in hits:
             self.hits[detector] = self.hits.get(detector, 0) + 1
         if shadow is not None:
-            key = (shadow.action, shadow.attack_type, shadow.decided_by)
-            self.shadow_verdicts[key] = self.shadow_verdicts.get(key, 0) + 1
-            pair = (action, shadow.action)
+            version = shadow.model_version
+            shadow_key = (shadow.action, shadow.attack_type, shadow.decided_by, version)
+            self.shadow_verdicts[shadow_key] = self.shadow_verdicts.get(shadow_key, 0) + 1
+            pair = (action, shadow.action, version)
             self.shadow_actions[pair] = self.shadow_actions.get(pair, 0) + 1
         if record.direction != "inbound":
             return
@@ -206,10 +208,10 @@ class BatchTally:
             metrics.inbound_fields.labels(name).inc(n)
         for label, n in self.scores.items():
             metrics.model_scores.labels(label).inc(n)
-        for (action, attack, decided_by), n in self.shadow_verdicts.items():
-            metrics.shadow_verdicts.labels(action, attack, decided_by).inc(n)
-        for (action, shadow_action), n in self.shadow_actions.items():
-            metrics.shadow_actions.labels(action, shadow_action).inc(n)
+        for labels, n in self.shadow_verdicts.items():
+            metrics.shadow_verdicts.labels(*labels).inc(n)
+        for labels, n in self.shadow_actions.items():
+            metrics.shadow_actions.labels(*labels).inc(n)
 
 
 class Health:

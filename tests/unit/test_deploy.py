@@ -718,12 +718,14 @@ def test_the_shadow_rules_share_what_it_would_change_and_judge_it_by_feedback(ya
     for name in SHADOW_SHARES:
         expr = recorded[name]["expr"]
         assert _job_of(expr) == ENGINE_JOB, name
-        assert promql_names(expr) == ({"mailhawk_shadow_actions_total"}, {"job"}), name
+        # Per candidate version: while switching candidates, two are never mixed in a share.
+        assert promql_names(expr) == ({"mailhawk_shadow_actions_total"},
+                                      {"job", "model_version"}), name
         assert set(re.findall(r"\[\w+\]", expr)) == {"[" + name.rsplit(":rate", 1)[1] + "]"}
         # No shadow-scored mail in the window: no series, rather than 0/0 = NaN ...
         assert re.search(r"\)\s*>\s*0\s*\)$", expr), f"{name} must drop a zero denominator"
         # ... and a pair that never occurred (no series) counts 0: a shadow that agrees is 0.
-        assert re.search(r"\bor\s+0 \* sum by \(job\) \(rate\(", expr), name
+        assert re.search(r"\bor\s+0 \* sum by \(job, model_version\) \(rate\(", expr), name
     for window in ("1h", "1d"):
         changed = recorded[f"mailhawk:shadow_changed_share:rate{window}"]["expr"]
         for action in ACTIONS:  # the whole off-diagonal: every action, to any other

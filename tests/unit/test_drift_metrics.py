@@ -93,3 +93,18 @@ def test_a_batch_tally_counts_inbound_drift_inputs_and_every_verdict():
     assert _value(metrics, "mailhawk_inbound_fields_total", field="text") == 1
     assert _value(metrics, "mailhawk_inbound_fields_total", field="auth_spf") == 1
     assert _value(metrics, "mailhawk_inbound_fields_total", field="client_ip") == 1
+
+
+def test_a_shadow_verdict_is_counted_per_candidate_version():
+    from schemas import ShadowVerdict
+
+    metrics = EngineMetrics.create(CollectorRegistry())
+    tally = BatchTally()
+    for version in ("model-a1", "model-b2", "model-b2"):
+        tally.add(_bare(), "allow", "none", "model", [], 0.3,
+                  ShadowVerdict(version, "quarantine", "spam", 0.99, "model"))
+    tally.publish(metrics)
+    assert _value(metrics, "mailhawk_shadow_actions_total", action="allow",
+                  shadow_action="quarantine", model_version="model-b2") == 2
+    assert _value(metrics, "mailhawk_shadow_verdicts_total", action="quarantine",
+                  attack_type="spam", decided_by="model", model_version="model-a1") == 1
