@@ -46,6 +46,8 @@ from state.profiles import (
     count_verdict,
     decode,
     encode,
+    idle_horizon,
+    last_seen_of,
     make_key,
     network_of,
     observe_campaign,
@@ -53,7 +55,13 @@ from state.profiles import (
     observe_sender,
     observe_verdict,
 )
-from state.store import META_CHANGELOG_OFFSET, META_NEXT_OFFSET, Store
+from state.store import (
+    FIRST_PROFILE_KEY,
+    META_CHANGELOG_OFFSET,
+    META_EXPIRY_CURSOR,
+    META_NEXT_OFFSET,
+    Store,
+)
 
 try:  # the per-recipient loops in C, built by the install (see state/_native.c)
     from state import _native
@@ -78,6 +86,12 @@ MAX_PROFILED_RECIPIENTS: Final = 1000
 Each costs three keys; an all-company list expanded by the gateway (50,000 addresses) would
 otherwise read 150,000 keys in one batch. Enron's largest message has 491 recipients. The
 verdict still names every recipient; those past the bound just teach the state nothing."""
+
+EXPIRY_GRACE: Final = 2 * 86400.0
+"""How much longer than its idle horizon a profile must be idle before the sweep deletes it.
+
+The sweep judges idleness against the newest mail its partition has seen, a message against
+its own time; mail up to this late still finds every profile it would have read."""
 
 _ABSENT: Final = object()
 
@@ -299,6 +313,9 @@ class PartitionState:
         self._deferred: list[bytes] = []  # keys whose _live value is a _MailboxUpdates
         self._pending_changelog: dict[bytes, bytes | None] = {}
         self._referenced: set[bytes] = set()  # prefetched since the last sweep (see _evict)
+        self._clock = -math.inf  # the newest mail time handed to expire_idle
+        self._cursor: bytes | None = None  # where the next expiry slice starts (committed)
+        self._next_cursor: bytes | None = None  # where it will start after this batch
 
     # ------------------------------------------------------------------ reads
 
@@ -633,16 +650,68 @@ class PartitionState:
         elif domain:
             dkey = make_key(KIND_DOMAIN, tenant, domain)
             current = cast(DomainProfile | None, self._get(dkey))
-            if current is None or not current.known_vendor:
+            # A vendor the directory names is known until the directory says otherwise: its
+            # profile never goes idle (last seen "always"). With a last-seen time of 0, as
+            # before, it read as idle for decades under any idle expiry (the engine's default
+            # is 400 days), so a vendor from the directory was unknown until it had written.
+            if current is None or not current.known_vendor or current.last_seen != math.inf:
                 vendor = DomainProfile(ref=0.0, first_seen=0.0, last_seen=0.0) \
                     if current is None else current.copy()
                 vendor.payment_threads = max(1, vendor.payment_threads)
+                vendor.last_seen = math.inf
                 self._set(dkey, vendor)
             if domain not in profile.known_domains and \
                     len(profile.known_domains) < MAX_KNOWN_DOMAINS:
                 profile = profile.copy()
                 profile.known_domains.append(domain)
                 self._set(tkey, profile)
+
+    def expire_idle(self, now: float, budget: int) -> tuple[int, int, bool]:
+        """Delete, as part of this batch, profiles long past their idle horizon.
+
+        Profiles idle past the decay's ``idle_expiry`` already read as absent, but without
+        this they stayed on disk and in the changelog for good: every address that ever
+        wrote once (most of a mail stream's senders are one-off), with the store, its
+        restore time and the personal data it holds growing without end. Each batch visits
+        the next ``budget`` keys of the store from a cursor (kept with the offsets, so a
+        restart resumes it) and deletes those idle for longer than their
+        :func:`~state.profiles.idle_horizon` plus ``EXPIRY_GRACE``, judged at ``now`` (the
+        newest mail time so far): the deletions go to the store and, as tombstones, to the
+        changelog with the batch's other changes. Tenant and person profiles never expire;
+        campaigns do after their window. Keys this batch changed are left alone.
+
+        Deleting a profile that reads as absent changes no later result (mail more than
+        ``EXPIRY_GRACE`` older than ``now`` aside), so where batches are cut, and so which
+        slice a batch visits, does not matter. Off when ``idle_expiry`` is 0.
+
+        Returns:
+            (keys visited, keys deleted, whether the slice reached the end of the store,
+            which starts the next cycle).
+        """
+        idle = self.decay.idle_expiry
+        if idle <= 0.0 or budget <= 0:
+            return 0, 0, False
+        if now > self._clock:
+            self._clock = now
+        clock = self._clock
+        start = self._cursor
+        if start is None:
+            start = self.store.get_meta_bytes(META_EXPIRY_CURSOR) or FIRST_PROFILE_KEY
+        entries = self.store.scan(start, budget)
+        undo, live = self._undo, self._live
+        deleted = 0
+        for key, value in entries:
+            kind = key[:1]
+            horizon = idle_horizon(kind, idle)
+            if horizon is None or key in undo:
+                continue
+            if clock - last_seen_of(kind, value) > horizon + EXPIRY_GRACE:
+                undo[key] = live.pop(key, _ABSENT)
+                live[key] = None
+                deleted += 1
+        wrapped = len(entries) < budget
+        self._next_cursor = FIRST_PROFILE_KEY if wrapped else entries[-1][0] + b"\x00"
+        return len(entries), deleted, wrapped
 
     # ------------------------------------------------------------------ batch end
 
@@ -654,7 +723,8 @@ class PartitionState:
             self._apply_deferred()
         live = self._live
         for key in self._undo:
-            out[key] = encode(live[key])
+            value = live[key]
+            out[key] = None if value is None else encode(value)  # None: expired, deleted
         return out
 
     def add_repair(self, keys: Iterable[bytes]) -> None:
@@ -673,10 +743,14 @@ class PartitionState:
     def commit(self, changes: Mapping[bytes, bytes | None], next_offset: int,
                changelog_offset: int | None) -> None:
         """Step 3 of the commit protocol: changes and offsets in one atomic store write."""
-        meta = {META_NEXT_OFFSET: next_offset}
+        meta: dict[bytes, int | bytes] = {META_NEXT_OFFSET: next_offset}
         if changelog_offset is not None:
             meta[META_CHANGELOG_OFFSET] = changelog_offset
+        if self._next_cursor is not None:
+            meta[META_EXPIRY_CURSOR] = self._next_cursor
         self.store.write(changes, meta)
+        if self._next_cursor is not None:
+            self._cursor, self._next_cursor = self._next_cursor, None
         if self._deferred:
             self._apply_deferred()
         self._undo.clear()
@@ -693,6 +767,7 @@ class PartitionState:
                 live[key] = committed
         self._undo.clear()
         self._deferred.clear()
+        self._next_cursor = None
         self._evict()
 
     def _evict(self) -> None:
@@ -725,6 +800,7 @@ class PartitionState:
         """Write restored changelog records and bookkeeping; drops the decoded profiles."""
         self.store.write(records, meta)
         self._live.clear()
+        self._cursor = self._next_cursor = None
         self._referenced.clear()
         self._undo.clear()
         self._deferred.clear()

@@ -44,6 +44,7 @@ _PACKED_V2: Final = 2  # before the sender's ``flagged``; still read, never writ
 _JSON_LAYOUT: Final = 1  # every field as one orjson array; still read, never written
 _REBASE_EXPONENT: Final = 400.0  # 2**400 is far from float overflow (2**1024)
 _REBASE_WEIGHT: Final = 2.0**_REBASE_EXPONENT
+_MAX_EXPONENT: Final = 1000.0
 TOP_DISPLAY_NAMES: Final = 4
 TOP_SMALL: Final = 8
 TOP_NETWORKS: Final = 16
@@ -67,7 +68,10 @@ class Decay:
             return 1.0
         # Event time may go backwards a little (out-of-order delivery); never let a late
         # message inflate the weight beyond what its time says, but keep it positive.
-        return math.pow(2.0, (t - ref) / self.half_life)
+        exponent = (t - ref) / self.half_life
+        # Past 2**1023 math.pow raises. Such a weight only ever triggers a rebase (anything
+        # above 2**400 does), and a counter divided by it is 0: what ~1000 half-lives leave.
+        return math.inf if exponent > _MAX_EXPONENT else math.pow(2.0, exponent)
 
     def expired(self, last_seen: float, t: float) -> bool:
         """Whether a profile last seen at ``last_seen`` counts as gone at time ``t``."""
@@ -540,6 +544,39 @@ def encode_v2(profile: Profile) -> bytes:
                                profile.count, profile.n_recipients, profile.max_fanout) + \
             _encode_sender(profile)[_SENDER.size:]
     return bytes((_PACKED_V2,)) + encode(profile)[1:]
+
+
+# Where each expiring kind's ``last_seen`` sits in its packed value (layouts 2 and 3 alike):
+# after the version byte, then ``ref`` and ``first_seen`` (pairs and campaigns have no ref).
+_LAST_SEEN_AT: Final[dict[bytes, int]] = {KIND_PAIR: 9, KIND_CAMPAIGN: 9, KIND_SENDER: 17,
+                                          KIND_RECIPIENT: 17, KIND_DOMAIN: 17}
+_FLOAT: Final = struct.Struct("<d")
+
+
+def idle_horizon(kind: bytes, idle_expiry: float) -> float | None:
+    """Seconds without mail after which a profile of ``kind`` is as good as absent.
+
+    Sender, mailbox, pair and domain profiles read as absent after ``idle_expiry`` (0: never);
+    a campaign restarts after ``CAMPAIGN_WINDOW`` of silence (and its detector ignores it by
+    then); tenant and person profiles come from the tenant's own mail and directory and never
+    go idle. ``None``: never.
+    """
+    if kind == KIND_CAMPAIGN:
+        return CAMPAIGN_WINDOW
+    if kind in _LAST_SEEN_AT and idle_expiry > 0.0:
+        return idle_expiry
+    return None
+
+
+def last_seen_of(kind: bytes, value: bytes) -> float:
+    """The ``last_seen`` of a stored value of an expiring kind, without decoding the rest.
+
+    The expiry sweep reads it for every key it visits; unpacking one double costs a tenth of
+    a decode. Layout-1 values (one orjson array) are decoded whole.
+    """
+    if value[0] in (LAYOUT_VERSION, _PACKED_V2):
+        return float(_FLOAT.unpack_from(value, _LAST_SEEN_AT[kind])[0])
+    return float(decode(kind, value).last_seen)  # type: ignore[union-attr]
 
 
 def decode(kind: bytes, value: bytes) -> Profile:

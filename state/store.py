@@ -11,19 +11,23 @@ step 3 of the commit protocol in DESIGN.md.
 
 from __future__ import annotations
 
+import heapq
 import math
 import shutil
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 from state.errors import StateError, StoreClosedError
 
 META_NEXT_OFFSET: Final = b"\x00next_offset"
 META_CHANGELOG_OFFSET: Final = b"\x00changelog_offset"
+META_EXPIRY_CURSOR: Final = b"\x00expiry_cursor"
 META_PREFIX: Final = b"\x00"
+FIRST_PROFILE_KEY: Final = b"\x01"
+"""Every profile key sorts at or after this; bookkeeping (``META_*``) sorts before it."""
 
 
 class Store(Protocol):
@@ -37,12 +41,26 @@ class Store(Protocol):
         """A bookkeeping integer (``META_*``), or ``None`` if never written."""
         ...
 
-    def write(self, puts: Mapping[bytes, bytes | None], meta: Mapping[bytes, int]) -> None:
+    def get_meta_bytes(self, name: bytes) -> bytes | None:
+        """A bookkeeping value written as bytes (``META_EXPIRY_CURSOR``), or ``None``."""
+        ...
+
+    def write(self, puts: Mapping[bytes, bytes | None], meta: Mapping[bytes, int | bytes]
+              ) -> None:
         """Apply ``puts`` (``None`` deletes) and ``meta`` in one atomic write."""
         ...
 
     def items(self, prefix: bytes = b"") -> Iterator[tuple[bytes, bytes]]:
         """All (key, value) pairs whose key starts with ``prefix``, in key order."""
+        ...
+
+    def scan(self, start: bytes, limit: int) -> list[tuple[bytes, bytes]]:
+        """Up to ``limit`` profile entries (no bookkeeping) from ``start`` on, in key order.
+
+        For the expiry sweep, which visits the whole store a slice per batch: in RocksDB the
+        slice's blocks are read without being added to the block cache, so a sweep does not
+        push out the profiles the detectors read.
+        """
         ...
 
     def close(self) -> None:
@@ -54,8 +72,8 @@ def _int(value: bytes | None) -> int | None:
     return None if value is None else int.from_bytes(value, "big", signed=True)
 
 
-def _bytes(value: int) -> bytes:
-    return value.to_bytes(8, "big", signed=True)
+def _bytes(value: int | bytes) -> bytes:
+    return value if isinstance(value, bytes) else value.to_bytes(8, "big", signed=True)
 
 
 class MemoryStore:
@@ -76,7 +94,11 @@ class MemoryStore:
     def get_meta(self, name: bytes) -> int | None:
         return _int(self._live().get(name))
 
-    def write(self, puts: Mapping[bytes, bytes | None], meta: Mapping[bytes, int]) -> None:
+    def get_meta_bytes(self, name: bytes) -> bytes | None:
+        return self._live().get(name)
+
+    def write(self, puts: Mapping[bytes, bytes | None], meta: Mapping[bytes, int | bytes]
+              ) -> None:
         data = self._live()
         for k, v in puts.items():
             if v is None:
@@ -91,6 +113,12 @@ class MemoryStore:
         for k in sorted(data):
             if k.startswith(prefix):
                 yield k, data[k]
+
+    def scan(self, start: bytes, limit: int) -> list[tuple[bytes, bytes]]:
+        # O(keys) a call: the memory store serves tests and offline scans, not the engine.
+        data = self._live()
+        start = max(start, FIRST_PROFILE_KEY)
+        return [(k, data[k]) for k in heapq.nsmallest(limit, (k for k in data if k >= start))]
 
     def close(self) -> None:
         self._data = None
@@ -185,6 +213,7 @@ class RocksDBStore:
         self.path.mkdir(parents=True, exist_ok=True)
         self.options = options or RocksDBOptions()
         self._readers: ThreadPoolExecutor | None = None
+        self._scan_options: Any = None
         rocks = self.options.to_rocksdict()
         try:
             # The default column family's options are named explicitly: otherwise rocksdict
@@ -222,7 +251,12 @@ class RocksDBStore:
     def get_meta(self, name: bytes) -> int | None:
         return _int(self._live().get(name))
 
-    def write(self, puts: Mapping[bytes, bytes | None], meta: Mapping[bytes, int]) -> None:
+    def get_meta_bytes(self, name: bytes) -> bytes | None:
+        value = self._live().get(name)
+        return None if value is None else bytes(value)
+
+    def write(self, puts: Mapping[bytes, bytes | None], meta: Mapping[bytes, int | bytes]
+              ) -> None:
         from rocksdict import WriteBatch
 
         batch = WriteBatch(raw_mode=True)
@@ -240,6 +274,20 @@ class RocksDBStore:
             if not k.startswith(prefix):
                 break
             yield k, v
+
+    def scan(self, start: bytes, limit: int) -> list[tuple[bytes, bytes]]:
+        from rocksdict import ReadOptions
+
+        if self._scan_options is None:
+            self._scan_options = ReadOptions()
+            self._scan_options.fill_cache(False)  # type: ignore[call-arg]  # stub lacks the flag
+        it = self._live().iter(self._scan_options)
+        it.seek(max(start, FIRST_PROFILE_KEY))
+        out: list[tuple[bytes, bytes]] = []
+        while len(out) < limit and it.valid():
+            out.append((it.key(), it.value()))
+            it.next()
+        return out
 
     def memory_usage(self) -> dict[str, int]:
         """Bytes RocksDB holds in memory now, by the parts :class:`RocksDBOptions` bounds.

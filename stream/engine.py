@@ -421,6 +421,8 @@ class Engine:
                     tally.add(record, verdict.action, verdict.attack_type, verdict.decided_by,
                               (h.detector for h in decision.hits), decision.model_score,
                               verdict.shadow)
+                if items:
+                    self._expire(part.state, items)
                 changes[number] = part.state.changes()
                 batch_id = f"{first_offset.get(number, next_offset)}-{next_offset}".encode()
                 produce_batch(producer, cfg.changelog_topic, number, batch_id,
@@ -467,6 +469,18 @@ class Engine:
         self.metrics.batch_size.observe(len(messages))
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
         self.processed += len(messages)
+
+    def _expire(self, state: PartitionState, items: list[tuple[Message, MailRecord]]) -> None:
+        """The batch's slice of the idle expiry sweep (``PartitionState.expire_idle``)."""
+        started = time.perf_counter()
+        visited, deleted, wrapped = state.expire_idle(
+            max(record.received_at for _, record in items),
+            len(items) * self.config.expiry_scan_per_message)
+        self.metrics.expiry_scanned.inc(visited)
+        self.metrics.expired_keys.inc(deleted)
+        if wrapped:
+            self.metrics.expiry_cycles.inc()
+        self.metrics.stage_seconds.labels("expire").inc(time.perf_counter() - started)
 
     def _verdict(self, msg: Message, record: MailRecord, decision: Any) -> Verdict:
         now = time.time()

@@ -64,6 +64,9 @@ class EngineMetrics:
     shadow_verdicts: Counter
     shadow_actions: Counter
     shadow_failures: Counter
+    expiry_scanned: Counter
+    expired_keys: Counter
+    expiry_cycles: Counter
 
     @classmethod
     def create(cls, registry: CollectorRegistry, prefix: str = "mailhawk") -> EngineMetrics:
@@ -126,6 +129,13 @@ class EngineMetrics:
             shadow_failures=Counter(f"{p}_shadow_failures", "Batches the shadow model failed "
                                     "on (their verdicts went out without its part)",
                                     registry=registry),
+            expiry_scanned=Counter(f"{p}_state_expiry_scanned_keys", "State keys the idle "
+                                   "expiry sweep visited", registry=registry),
+            expired_keys=Counter(f"{p}_state_expired_keys", "Idle profiles the sweep deleted "
+                                 "(store and changelog)", registry=registry),
+            expiry_cycles=Counter(f"{p}_state_expiry_cycles", "Sweeps that reached the end of "
+                                  "a partition's store (each key visited once per cycle)",
+                                  registry=registry),
         )
 
 

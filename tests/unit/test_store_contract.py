@@ -7,6 +7,7 @@ import contextlib
 import pytest
 
 from state import META_NEXT_OFFSET, MemoryStore, RocksDBOptions, RocksDBStore, StoreClosedError
+from state.store import META_EXPIRY_CURSOR
 
 
 @pytest.fixture(params=["memory", "rocksdb"])
@@ -91,3 +92,14 @@ def test_large_multi_get_keeps_key_order(make_store):
     keys = [f"S{i:05d}".encode() for i in range(2999, -1, -1)]
     assert store.get_many(keys) == [str(i).encode() if i % 2 == 0 else None
                                     for i in range(2999, -1, -1)]
+
+
+def test_scan_visits_profiles_from_a_key_in_order_without_bookkeeping(make_store):
+    store = make_store()
+    store.write({b"Pa": b"1", b"Pb": b"2", b"Sa": b"3", b"Tz": b"4"},
+                {META_NEXT_OFFSET: 7, META_EXPIRY_CURSOR: b"Pb"})
+    assert store.scan(b"", 10) == [(b"Pa", b"1"), (b"Pb", b"2"), (b"Sa", b"3"), (b"Tz", b"4")]
+    assert store.scan(b"Pa\x00", 2) == [(b"Pb", b"2"), (b"Sa", b"3")]
+    assert store.scan(b"U", 5) == []
+    assert store.get_meta_bytes(META_EXPIRY_CURSOR) == b"Pb"
+    assert store.get_meta(META_NEXT_OFFSET) == 7
