@@ -375,3 +375,49 @@ def test_restore_is_paused_and_chunked_while_other_partitions_keep_flowing(
     # one uninterrupted pass over everything.
     assert _state(tmp_path / "second") == _reference_state(records + more_a + more_b,
                                                             tmp_path)
+
+
+def test_idle_profiles_leave_the_store_and_the_changelog(broker, topics, engine_factory,
+                                                         tmp_path):
+    """Five months of mail, with a stranger writing once every few messages, through an
+    engine whose profiles go idle after 10 days: what the sweep deleted is gone from the
+    store, and a worker restoring from the changelog does not bring it back."""
+    import dataclasses
+
+    from state.profiles import idle_horizon
+    from tests.factories import mail
+
+    _create(broker, topics)
+    base = org_traffic(600, seed=13)
+    records = []
+    for i, r in enumerate(base):
+        r = dataclasses.replace(r, received_at=r.received_at + i * 6 * 3600.0)
+        records.append(r)
+        if i % 5 == 0:
+            records.append(mail(f"once{i}@stranger{i}.example", (f"user{i % 12}@"
+                                f"{r.tenant_id}.example",), tenant=r.tenant_id,
+                                t=r.received_at + 1, subject="hello from far away",
+                                text="one message, never again"))
+    env = {"MAILHAWK_HALF_LIFE_DAYS": "0", "MAILHAWK_IDLE_EXPIRY_DAYS": "10",
+           "MAILHAWK_EXPIRY_SCAN_PER_MESSAGE": "8"}
+    first = engine_factory("first", "--batch-size", "50", env=env)
+    produce_records(broker.bootstrap_servers, topics.input, records)
+    collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=120)
+    deleted = first.metric("mailhawk_state_expired_keys_total")
+    assert deleted > 100
+    assert first.metric("mailhawk_state_expiry_cycles_total") >= 4  # every partition, once
+    assert first.stop() == 0
+
+    kept = _state(tmp_path / "first")
+    now = records[-1].received_at
+    for key, profile in kept.items():  # nothing long idle is left (each store swept often)
+        if idle_horizon(key[:1], 10 * 86400.0) is not None:
+            assert now - profile.last_seen < 60 * 86400.0, key
+    early = [r.sender.address.encode() for r in records[:200]
+             if r.sender.address.startswith("once")]
+    assert early and not any(address in key for address in early for key in kept)
+
+    second = engine_factory("second", env=env)  # same group, empty disk: restores
+    assert second.metric("mailhawk_changelog_restored_records_total") > 0
+    assert second.stop() == 0
+    assert _state(tmp_path / "second") == kept
