@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import math
+import struct
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
@@ -32,6 +33,7 @@ from state.profiles import (
     KIND_SENDER,
     KIND_TENANT,
     NO_DECAY,
+    PACKED_LAYOUTS,
     SEP,
     CampaignProfile,
     Decay,
@@ -46,7 +48,7 @@ from state.profiles import (
     count_verdict,
     decode,
     encode,
-    idle_horizon,
+    expiry_rules,
     last_seen_of,
     make_key,
     network_of,
@@ -94,6 +96,7 @@ The sweep judges idleness against the newest mail its partition has seen, a mess
 its own time; mail up to this late still finds every profile it would have read."""
 
 _ABSENT: Final = object()
+_FLOAT: Final = struct.Struct("<d")
 
 
 @dataclass(slots=True)
@@ -699,13 +702,17 @@ class PartitionState:
             start = self.store.get_meta_bytes(META_EXPIRY_CURSOR) or FIRST_PROFILE_KEY
         entries = self.store.scan(start, budget)
         undo, live = self._undo, self._live
+        rules, packed, unpack = expiry_rules(idle), PACKED_LAYOUTS, _FLOAT.unpack_from
         deleted = 0
         for key, value in entries:
             kind = key[:1]
-            horizon = idle_horizon(kind, idle)
-            if horizon is None or key in undo:
+            rule = rules.get(kind)
+            if rule is None or key in undo:
                 continue
-            if clock - last_seen_of(kind, value) > horizon + EXPIRY_GRACE:
+            horizon, offset = rule
+            last = unpack(value, offset)[0] if value[0] in packed else \
+                last_seen_of(kind, value)
+            if clock - last > horizon + EXPIRY_GRACE:
                 undo[key] = live.pop(key, _ABSENT)
                 live[key] = None
                 deleted += 1

@@ -574,9 +574,27 @@ def last_seen_of(kind: bytes, value: bytes) -> float:
     The expiry sweep reads it for every key it visits; unpacking one double costs a tenth of
     a decode. Layout-1 values (one orjson array) are decoded whole.
     """
-    if value[0] in (LAYOUT_VERSION, _PACKED_V2):
+    if value[0] in PACKED_LAYOUTS:
         return float(_FLOAT.unpack_from(value, _LAST_SEEN_AT[kind])[0])
     return float(decode(kind, value).last_seen)  # type: ignore[union-attr]
+
+
+def expiry_rules(idle_expiry: float) -> dict[bytes, tuple[float, int]]:
+    """``{kind: (idle horizon, offset of last_seen in a packed value)}`` of expiring kinds.
+
+    The sweep's per-key test inlined (:func:`idle_horizon`, :func:`last_seen_of`): it visits
+    a couple of keys per message, and two calls per key were most of its cost.
+    """
+    rules = {}
+    for kind, offset in _LAST_SEEN_AT.items():
+        horizon = idle_horizon(kind, idle_expiry)
+        if horizon is not None:
+            rules[kind] = (horizon, offset)
+    return rules
+
+
+PACKED_LAYOUTS: Final = frozenset({LAYOUT_VERSION, _PACKED_V2})
+"""Layout versions whose numeric fields are ``struct``-packed at fixed offsets."""
 
 
 def decode(kind: bytes, value: bytes) -> Profile:

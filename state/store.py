@@ -17,6 +17,7 @@ import shutil
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, Final, Protocol
 
@@ -281,13 +282,8 @@ class RocksDBStore:
         if self._scan_options is None:
             self._scan_options = ReadOptions()
             self._scan_options.fill_cache(False)  # type: ignore[call-arg]  # stub lacks the flag
-        it = self._live().iter(self._scan_options)
-        it.seek(max(start, FIRST_PROFILE_KEY))
-        out: list[tuple[bytes, bytes]] = []
-        while len(out) < limit and it.valid():
-            out.append((it.key(), it.value()))
-            it.next()
-        return out
+        return list(islice(self._live().items(from_key=max(start, FIRST_PROFILE_KEY),
+                                              read_opt=self._scan_options), limit))
 
     def memory_usage(self) -> dict[str, int]:
         """Bytes RocksDB holds in memory now, by the parts :class:`RocksDBOptions` bounds.
