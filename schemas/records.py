@@ -450,19 +450,24 @@ def _fast_mail(d: Any) -> MailRecord:
 
 DIRECTORY_SCHEMA_VERSION: Final = 1
 DIRECTORY_KINDS: Final[frozenset[str]] = frozenset({"person", "vendor", "blocked_sender",
-                                                     "cleared_sender"})
+                                                     "cleared_sender", "erase_address",
+                                                     "erase_tenant"})
+ERASURE_KINDS: Final[frozenset[str]] = frozenset({"erase_address", "erase_tenant"})
 
 
 @dataclass(frozen=True, slots=True)
 class DirectoryEntry:
-    """One record of the optional ``directory`` topic (compacted, keyed by tenant).
+    """One record of the optional ``directory`` topic (keyed by tenant, not compacted).
 
     ``person``: an employee (address, display name, title, VIP flag) — impersonation checks
     know VIPs before they ever send mail. ``vendor``: a supplier domain the tenant pays, so an
     invoice from a lookalike of it stands out from day one. ``blocked_sender``: an address an
     analyst confirmed as an attacker's (the feedback service writes these), whose next
-    message is held at once; ``cleared_sender`` lifts that. Applying an entry twice gives the
-    same state (an upsert), so the directory needs no exactly-once bookkeeping.
+    message is held at once; ``cleared_sender`` lifts that. ``erase_address`` forgets
+    everything the tenant's state knows about one address, ``erase_tenant`` all of a tenant's
+    state (a person's erasure request, an organisation that leaves; ``mailhawk state erase``
+    writes them). Applying an entry twice gives the same state (an upsert, or nothing left to
+    forget), so the directory needs no exactly-once bookkeeping.
     """
 
     tenant_id: str
@@ -500,7 +505,8 @@ class DirectoryEntry:
                               "address")
         if kind == "vendor" and not entry.domain:
             raise SchemaError("missing_field", "a vendor needs 'domain'", "domain")
-        if kind in ("blocked_sender", "cleared_sender") and "@" not in entry.address:
+        if kind in ("blocked_sender", "cleared_sender", "erase_address") and \
+                "@" not in entry.address:
             raise SchemaError("missing_field", f"a {kind} needs 'address' (a mailbox)",
                               "address")
         return entry

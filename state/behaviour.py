@@ -29,7 +29,10 @@ from typing import Any, Final, NamedTuple, cast
 from schemas.records import DirectoryEntry, MailRecord
 from state.profiles import (
     KIND_DOMAIN,
+    KIND_NAMES,
+    KIND_PAIR,
     KIND_PERSON,
+    KIND_RECIPIENT,
     KIND_SENDER,
     KIND_TENANT,
     NO_DECAY,
@@ -621,6 +624,12 @@ class PartitionState:
         of the person's address or of the vendor.
         """
         tenant = entry.tenant_id
+        if entry.kind == "erase_address":
+            self.erase_address(tenant, entry.address)
+            return
+        if entry.kind == "erase_tenant":
+            self.erase_tenant(tenant)
+            return
         tkey = make_key(KIND_TENANT, tenant, "")
         profile = cast(TenantProfile | None, self._get(tkey)) or TenantProfile()
         if entry.kind in ("blocked_sender", "cleared_sender"):
@@ -719,6 +728,93 @@ class PartitionState:
         wrapped = len(entries) < budget
         self._next_cursor = FIRST_PROFILE_KEY if wrapped else entries[-1][0] + b"\x00"
         return len(entries), deleted, wrapped
+
+    # ------------------------------------------------------------------ erasure
+
+    def erase_address(self, tenant: str, address: str) -> int:
+        """Forget ``address`` in ``tenant``'s state, as part of this batch.
+
+        Returns the count of keys deleted or rewritten. Deleted: its sender and mailbox
+        profiles and every pair it is either side of. Cleaned: the mailboxes that count it
+        among their correspondents, the people it is an address of (a person left without an
+        address is deleted), the tenant's blocked senders. Aggregates without it (a domain's
+        count of senders, a mailbox's count of correspondents) stay. Pairs *to* it and
+        mailboxes are found by reading all of the tenant's pair and mailbox profiles: a rare
+        request, paid for when it comes. The changes reach the changelog with the batch, as
+        tombstones and new values, so a restored worker forgets it too. Mail that comes later
+        is learned as from a stranger.
+        """
+        address = address.lower()
+        changed = 0
+        for key in (make_key(KIND_SENDER, tenant, address),
+                    make_key(KIND_RECIPIENT, tenant, address),
+                    *self._current_keys(make_key(KIND_PAIR, tenant, address, ""))):
+            changed += self._forget(key)
+        to_it = (SEP + address).encode("utf-8")
+        for key in self._current_keys(make_key(KIND_PAIR, tenant, "")):
+            if key.endswith(to_it):
+                changed += self._forget(key)
+        for key in self._current_keys(make_key(KIND_RECIPIENT, tenant, "")):
+            mailbox = cast(RecipientProfile | None, self._get(key))
+            if mailbox is not None and address in mailbox.correspondents:
+                mailbox = mailbox.copy()
+                del mailbox.correspondents[address]
+                self._set(key, mailbox)
+                changed += 1
+        for key in self._current_keys(make_key(KIND_PERSON, tenant, "")):
+            person = cast(PersonProfile | None, self._get(key))
+            if person is not None and address in person.addresses:
+                person = person.copy()
+                person.addresses.remove(address)
+                if person.addresses:
+                    self._set(key, person)
+                    changed += 1
+                else:
+                    changed += self._forget(key)
+        tkey = make_key(KIND_TENANT, tenant, "")
+        profile = cast(TenantProfile | None, self._get(tkey))
+        if profile is not None and address in profile.blocked_senders:
+            profile = profile.copy()
+            profile.blocked_senders = [a for a in profile.blocked_senders if a != address]
+            self._set(tkey, profile)
+            changed += 1
+        return changed
+
+    def erase_tenant(self, tenant: str) -> int:
+        """Forget all of ``tenant``'s state, as part of this batch; returns the keys deleted.
+
+        Every key of every kind under the tenant's prefix goes (tombstones in the changelog
+        with the batch). The batch holds the tenant's keys in memory while it is committed:
+        ~100 bytes a key.
+        """
+        changed = 0
+        for kind in KIND_NAMES:
+            for key in self._current_keys(make_key(kind, tenant, "")):
+                changed += self._forget(key)
+        return changed
+
+    def _current_keys(self, prefix: bytes) -> list[bytes]:
+        """Keys starting with ``prefix`` that hold a profile as this batch sees them.
+
+        The store's, less the batch's deletions, plus the keys the batch created.
+        """
+        live, undo = self._live, self._undo
+        keys = [k for k, _ in self.store.items(prefix)
+                if k not in undo or live.get(k) is not None]
+        stored = set(keys)
+        keys += [k for k in undo if k.startswith(prefix) and k not in stored
+                 and live.get(k) is not None]
+        return keys
+
+    def _forget(self, key: bytes) -> int:
+        """Delete ``key`` in this batch if it holds a profile; 1 if it did."""
+        if self._get(key) is None:
+            return 0
+        undo, live = self._undo, self._live
+        if key not in undo:
+            undo[key] = live.pop(key, _ABSENT)
+        live[key] = None
+        return 1
 
     # ------------------------------------------------------------------ batch end
 

@@ -246,7 +246,7 @@ def train(corpora: str | None, out_dir: str, synthetic_tenants: int, synthetic_d
 
 @main.group()
 def state() -> None:
-    """Inspect behavioural state (read-only)."""
+    """Inspect behavioural state; ask the engines to forget an address or a tenant."""
 
 
 @state.command("show")
@@ -288,6 +288,45 @@ def state_stats(state_dir: str) -> None:
     from stream.inspect import stats
 
     click.echo(orjson.dumps(stats(Path(state_dir)), option=orjson.OPT_INDENT_2).decode())
+
+
+@state.command("erase")
+@click.option("--bootstrap-servers", required=True, envvar="MAILHAWK_BOOTSTRAP_SERVERS",
+              help="Kafka bootstrap servers [MAILHAWK_BOOTSTRAP_SERVERS].")
+@click.option("--directory-topic", required=True, envvar="MAILHAWK_DIRECTORY_TOPIC",
+              help="The engines' directory topic [MAILHAWK_DIRECTORY_TOPIC].")
+@click.option("--tenant", required=True, help="The organisation whose state is meant.")
+@click.option("--address", help="Forget this address (a person's erasure request).")
+@click.option("--whole-tenant", is_flag=True, help="Forget all of the tenant's state (an "
+              "organisation that leaves).")
+@click.option("--partition", type=int, help="Directory partition to write to, when the input "
+              "topic's producer does not partition by librdkafka's default (CRC32 of the "
+              "tenant); the request must land on the tenant's input partition number.")
+def state_erase(bootstrap_servers: str, directory_topic: str, tenant: str,
+                address: str | None, whole_tenant: bool, partition: int | None) -> None:
+    """Ask the engines to forget an address, or a whole tenant, in their state.
+
+    Written to the directory topic, keyed by tenant: the engine that owns the tenant's
+    partition applies it with its next batch (store and changelog), counted in
+    mailhawk_state_erasures_total. Verdicts already published, and the feedback service's
+    tables (kept for MAILHAWK_FEEDBACK_RETENTION_DAYS), are outside the state: their own
+    retention applies.
+    """
+    from schemas.records import DirectoryEntry
+    from stream.replay import produce_raw
+
+    if bool(address) == whole_tenant:
+        raise click.UsageError("give exactly one of --address or --whole-tenant")
+    entry = DirectoryEntry.from_dict(
+        {"schema_version": 1, "tenant_id": tenant, "address": address or "",
+         "kind": "erase_tenant" if whole_tenant else "erase_address"})
+    produce_raw(bootstrap_servers, directory_topic,
+                [(tenant.encode(), orjson.dumps(entry.to_dict()))],
+                partition=partition)
+    what = f"address {entry.address!r}" if address else "all state"
+    click.echo(f"erasure of {what} of tenant {tenant!r} written to {directory_topic}; the "
+               "engine owning the tenant's partition applies it with its next batch "
+               "(mailhawk_state_erasures_total)")
 
 
 # ---------------------------------------------------------------------------- feedback

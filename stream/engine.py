@@ -37,6 +37,7 @@ from schemas import (
     decode_mail,
     encode_verdict,
 )
+from schemas.records import ERASURE_KINDS
 from state import PartitionState, RocksDBOptions, RocksDBStore
 from stream.changelog import Restorer, RestoreResult, produce_batch
 from stream.config import EngineConfig
@@ -397,6 +398,9 @@ class Engine:
         for number, entries in directory.items():
             state = self._partitions[number].state
             for entry in entries:
+                if entry.kind in ERASURE_KINDS:
+                    self._erase(number, state, entry)
+                    continue
                 state.apply_directory(entry, display_key=name_key(entry.display_name),
                                       domain=registrable_domain(
                                           entry.domain or entry.address.rpartition("@")[2]))
@@ -469,6 +473,18 @@ class Engine:
         self.metrics.batch_size.observe(len(messages))
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
         self.processed += len(messages)
+
+    def _erase(self, number: int, state: PartitionState, entry: DirectoryEntry) -> None:
+        """Apply an erasure request with the batch; counted, and logged without the address."""
+        started = time.perf_counter()
+        if entry.kind == "erase_tenant":
+            changed = state.erase_tenant(entry.tenant_id)
+        else:
+            changed = state.erase_address(entry.tenant_id, entry.address)
+        self.metrics.erasures.labels(entry.kind).inc()
+        self.metrics.erased_keys.inc(changed)
+        log.info("partition %d: %s for tenant %s: %d keys deleted or rewritten in %.2f s",
+                 number, entry.kind, entry.tenant_id, changed, time.perf_counter() - started)
 
     def _expire(self, state: PartitionState, items: list[tuple[Message, MailRecord]]) -> None:
         """The batch's slice of the idle expiry sweep (``PartitionState.expire_idle``)."""

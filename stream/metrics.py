@@ -18,6 +18,7 @@ from prometheus_client.exposition import generate_latest
 
 from schemas import MailRecord, ShadowVerdict
 from schemas.errors import SCHEMA_ERROR_KINDS
+from schemas.records import ERASURE_KINDS
 
 MODEL_SCORE_BINS: Final = (0.0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95,
                            0.99)
@@ -67,6 +68,8 @@ class EngineMetrics:
     expiry_scanned: Counter
     expired_keys: Counter
     expiry_cycles: Counter
+    erasures: Counter
+    erased_keys: Counter
 
     @classmethod
     def create(cls, registry: CollectorRegistry, prefix: str = "mailhawk") -> EngineMetrics:
@@ -136,6 +139,11 @@ class EngineMetrics:
             expiry_cycles=Counter(f"{p}_state_expiry_cycles", "Sweeps that reached the end of "
                                   "a partition's store (each key visited once per cycle)",
                                   registry=registry),
+            erasures=_preset(Counter(f"{p}_state_erasures", "Erasure requests applied from the "
+                                     "directory topic", ["kind"], registry=registry),
+                             tuple(sorted(ERASURE_KINDS))),
+            erased_keys=Counter(f"{p}_state_erased_keys", "State keys erasure requests deleted "
+                                "or rewritten (store and changelog)", registry=registry),
         )
 
 

@@ -421,3 +421,53 @@ def test_idle_profiles_leave_the_store_and_the_changelog(broker, topics, engine_
     assert second.metric("mailhawk_changelog_restored_records_total") > 0
     assert second.stop() == 0
     assert _state(tmp_path / "second") == kept
+
+
+def test_an_erasure_request_makes_the_engines_forget_an_address(broker, topics,
+                                                                 engine_factory, tmp_path):
+    """``mailhawk state erase`` → directory topic → the engine owning the tenant forgets the
+    address in its store and changelog; a worker restoring that changelog never sees it."""
+    from click.testing import CliRunner
+
+    from stream.cli import main
+
+    ensure_topics(EngineConfig(bootstrap_servers=broker.bootstrap_servers, partitions=4,
+                               input_topic=topics.input, verdict_topic=topics.verdicts,
+                               dead_letter_topic=topics.dead, changelog_topic=topics.changelog,
+                               directory_topic=topics.directory))
+    records = org_traffic(400, seed=21)
+    address, tenant = "p3@partner3.example", "t0"
+    first = engine_factory("first", "--directory-topic", topics.directory, env=NO_DECAY)
+    produce_records(broker.bootstrap_servers, topics.input, records)
+    collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=120)
+    result = CliRunner().invoke(main, [
+        "state", "erase", "--bootstrap-servers", broker.bootstrap_servers,
+        "--directory-topic", topics.directory, "--tenant", tenant, "--address", address])
+    assert result.exit_code == 0, result.output
+    deadline = time.monotonic() + 30
+    while first.metric("mailhawk_state_erasures_total", kind="erase_address") < 1:
+        assert time.monotonic() < deadline, "the engine never applied the erasure"
+        time.sleep(0.2)
+    assert first.metric("mailhawk_state_erased_keys_total") >= 3
+    assert f"erase_address for tenant {tenant}" in first.log()
+    assert address not in first.log()  # counted and logged, never named
+    assert first.stop() == 0
+
+    def tenant_of(key: bytes) -> str:
+        return key[1:].split(b"\x1f", 1)[0].decode()
+
+    def names_it(key: bytes, profile: object) -> bool:
+        return address.encode() in key or address in repr(profile)
+
+    kept = _state(tmp_path / "first")
+    reference = _reference_state(records, tmp_path)  # the same mail, no erasure
+    assert any(names_it(k, p) for k, p in reference.items() if tenant_of(k) == tenant)
+    assert not any(names_it(k, p) for k, p in kept.items() if tenant_of(k) == tenant)
+    assert any(names_it(k, p) for k, p in kept.items() if tenant_of(k) != tenant)
+    assert {k: p for k, p in kept.items() if tenant_of(k) != tenant} == \
+        {k: p for k, p in reference.items() if tenant_of(k) != tenant}
+
+    second = engine_factory("second", "--directory-topic", topics.directory, env=NO_DECAY)
+    assert second.metric("mailhawk_changelog_restored_records_total") > 0
+    assert second.stop() == 0
+    assert _state(tmp_path / "second") == kept
