@@ -66,6 +66,20 @@ def _tune_gc() -> None:
     gc.set_threshold(100_000, 50, 100)
 
 
+SWEEP_CLOCK_SKEW = 86400.0
+"""How far ahead of this host's clock mail times may move the expiry sweep's clock."""
+
+
+def sweep_clock(newest: float, wall: float) -> float:
+    """The time the expiry sweep judges idleness at: the batch's newest mail time.
+
+    Bounded by the wall clock plus a day: one record dated years ahead (a broken upstream
+    clock) would otherwise make the sweep delete every profile as idle. Replayed old mail
+    stays on its own timeline (its times are below the wall clock).
+    """
+    return min(newest, wall + SWEEP_CLOCK_SKEW)
+
+
 @dataclass
 class _Partition:
     number: int
@@ -490,7 +504,7 @@ class Engine:
         """The batch's slice of the idle expiry sweep (``PartitionState.expire_idle``)."""
         started = time.perf_counter()
         visited, deleted, wrapped = state.expire_idle(
-            max(record.received_at for _, record in items),
+            sweep_clock(max(record.received_at for _, record in items), time.time()),
             len(items) * self.config.expiry_scan_per_message)
         self.metrics.expiry_scanned.inc(visited)
         self.metrics.expired_keys.inc(deleted)

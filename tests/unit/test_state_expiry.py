@@ -281,3 +281,15 @@ def test_a_weight_beyond_float_range_rebases_instead_of_raising():
     assert domain is not None and domain.known_vendor
     assert state.snapshot(msg, default_facts_fn()(msg)).decayed(domain.count, domain.ref,
                                                                  T0) == pytest.approx(1.0)
+
+
+def test_one_record_dated_years_ahead_cannot_make_the_sweep_delete_everything():
+    from stream.engine import sweep_clock
+
+    wall = T0 + 100 * DAY
+    assert sweep_clock(T0 + 40 * DAY, wall) == T0 + 40 * DAY  # replayed mail: its own time
+    assert sweep_clock(T0 + 9000 * DAY, wall) == wall + DAY  # a broken clock upstream
+    state = PartitionState(MemoryStore(), decay=EXPIRY)
+    Cascade(models=None).score_batch(state, [mail("alice@partner.com", t=wall - DAY)])
+    state.commit(state.changes(), 1, None)
+    assert state.expire_idle(sweep_clock(T0 + 9000 * DAY, wall), 1000)[1] == 0
