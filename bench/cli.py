@@ -301,6 +301,33 @@ def state(out: Path | None, corpora: Path | None, passes: int, batch_size: int,
     _echo(f"report: {out / 'state_cost.md'} (numbers in state_cost.json)")
 
 
+@bench.command("expiry")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Report folder [bench-results/expiry-<time>].")
+@click.option("--tenants", type=click.IntRange(min=1), default=4, show_default=True)
+@click.option("--days", type=click.IntRange(min=2), default=240, show_default=True,
+              help="Days of synthetic traffic.")
+@click.option("--idle-expiry-days", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="As MAILHAWK_IDLE_EXPIRY_DAYS (shorter than the "
+              "engine's 400 so months of traffic show it).")
+@click.option("--seed", type=int, default=3, show_default=True)
+def expiry(out: Path | None, tenants: int, days: int, idle_expiry_days: float,
+           seed: int) -> None:
+    """Store size over months of traffic with and without the idle expiry sweep."""
+    from bench.expiry import ExpiryOptions, run_expiry, summary
+
+    out = out or _default_out("expiry")
+    opts = ExpiryOptions(out=out, tenants=tenants, days=days,
+                         idle_expiry_days=idle_expiry_days, seed=seed, progress=_progress())
+    try:
+        report = run_expiry(opts, log=_echo)
+    except (MailhawkError, OSError) as exc:
+        raise _fail(exc) from None
+    for line in summary(report):
+        _echo(line)
+    _echo(f"report: {out / 'expiry.md'} (numbers in expiry.json, plot expiry.png)")
+
+
 # ----------------------------------------------------------------------------- seeds
 
 

@@ -154,3 +154,19 @@ def test_feedback_bench_times_every_verdict_and_feedback_through_the_real_servic
     assert 0 <= report["feedback"]["counted"] < 40
     assert report["verdicts"]["per_s"] > 0
     assert "| verdicts kept" in (out / "report.md").read_text()
+
+
+def test_expiry_bench_shows_the_store_levelling_off_with_the_sweep(tmp_path: Path) -> None:
+    out = tmp_path / "expiry"
+    result = CliRunner().invoke(bench, ["expiry", "--tenants", "2", "--days", "16",
+                                       "--idle-expiry-days", "3", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "expiry.json").read_text())
+    off, on = report["runs"]["sweep off"], report["runs"]["sweep on"]
+    assert off["deleted"] == 0 and on["deleted"] > 0
+    assert on["profiles_at_end"] < off["profiles_at_end"]
+    # Before the first profile could go idle, both stores are the same.
+    assert on["samples"][0] == off["samples"][0]
+    assert off["samples"][-1][1] > off["samples"][len(off["samples"]) // 2][1]
+    assert (out / "expiry.png").read_bytes().startswith(PNG_MAGIC)
+    assert "profiles at the end" in result.output
