@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,9 @@ def _readable(profile: Any, half_life_days: float) -> dict[str, Any]:
     ref, last = doc.get("ref"), doc.get("last_seen")
     if ref is None or last is None:
         return doc
+    if not math.isfinite(last):  # a vendor named by the directory never goes idle
+        doc["last_seen"] = None
+        last = time.time()  # its counts as of now
     w = Decay(half_life_days * 86400.0).weight(last, ref)
     skip = {"ref", "first_seen", "last_seen", "n_recipients", "n_correspondents", "n_senders",
             "outbound", "payment_threads", "max_fanout"}

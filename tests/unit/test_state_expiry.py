@@ -293,3 +293,20 @@ def test_one_record_dated_years_ahead_cannot_make_the_sweep_delete_everything():
     Cascade(models=None).score_batch(state, [mail("alice@partner.com", t=wall - DAY)])
     state.commit(state.changes(), 1, None)
     assert state.expire_idle(sweep_clock(T0 + 9000 * DAY, wall), 1000)[1] == 0
+
+
+def test_state_show_prints_a_directory_vendor(tmp_path):
+    from stream.inspect import show_profile
+
+    store = RocksDBStore(tmp_path / "p0")
+    state = PartitionState(store, decay=EXPIRY)
+    state.apply_directory(DirectoryEntry("acme", "vendor", domain="supplies.example"),
+                          display_key="", domain="supplies.example")
+    msg = mail("billing@supplies.example", ("bob@acme.com",), t=T0)
+    Cascade(models=None).score_batch(state, [msg])
+    state.commit(state.changes(), 1, None)
+    store.close()
+    (found,) = show_profile(tmp_path, "acme", "domain", "supplies.example", 0.0)
+    doc = found["profile"]
+    assert doc["last_seen"] is None and doc["payment_threads"] == 1
+    assert doc["count"] == 1.0 and doc["n_senders"] == 1
