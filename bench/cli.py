@@ -292,13 +292,19 @@ def state(out: Path | None, corpora: Path | None, passes: int, batch_size: int,
     out = out or _default_out("state")
     opts = StateCostOptions(corpora=found, out=out, batch_size=batch_size, passes=passes,
                             limit=limit, detectors=detectors, progress=_progress())
+    _run_and_summarise(run_state_cost, opts, summary,
+                       f"{out / 'state_cost.md'} (numbers in state_cost.json)")
+
+
+def _run_and_summarise(run: Any, opts: Any, summary: Any, where: str) -> None:
+    """Run a bench that writes its report; print its summary lines and where the report is."""
     try:
-        report = run_state_cost(opts, log=_echo)
+        report = run(opts, log=_echo)
     except (MailhawkError, OSError) as exc:
         raise _fail(exc) from None
     for line in summary(report):
         _echo(line)
-    _echo(f"report: {out / 'state_cost.md'} (numbers in state_cost.json)")
+    _echo(f"report: {where}")
 
 
 @bench.command("expiry")
@@ -319,13 +325,8 @@ def expiry(out: Path | None, tenants: int, days: int, idle_expiry_days: float,
     out = out or _default_out("expiry")
     opts = ExpiryOptions(out=out, tenants=tenants, days=days,
                          idle_expiry_days=idle_expiry_days, seed=seed, progress=_progress())
-    try:
-        report = run_expiry(opts, log=_echo)
-    except (MailhawkError, OSError) as exc:
-        raise _fail(exc) from None
-    for line in summary(report):
-        _echo(line)
-    _echo(f"report: {out / 'expiry.md'} (numbers in expiry.json, plot expiry.png)")
+    _run_and_summarise(run_expiry, opts, summary,
+                       f"{out / 'expiry.md'} (numbers in expiry.json, plot expiry.png)")
 
 
 # ----------------------------------------------------------------------------- seeds
