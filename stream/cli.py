@@ -313,6 +313,7 @@ def state_erase(bootstrap_servers: str, directory_topic: str, tenant: str,
     retention applies.
     """
     from schemas.records import DirectoryEntry
+    from stream.config import EngineConfig
     from stream.replay import produce_raw
 
     if bool(address) == whole_tenant:
@@ -321,8 +322,8 @@ def state_erase(bootstrap_servers: str, directory_topic: str, tenant: str,
         {"schema_version": 1, "tenant_id": tenant, "address": address or "",
          "kind": "erase_tenant" if whole_tenant else "erase_address"})
     produce_raw(bootstrap_servers, directory_topic,
-                [(tenant.encode(), orjson.dumps(entry.to_dict()))],
-                partition=partition)
+                [(tenant.encode(), orjson.dumps(entry.to_dict()))], partition=partition,
+                extra=dict(EngineConfig.from_env().kafka_extra))  # MAILHAWK_KAFKA_*: TLS, SASL
     what = f"address {entry.address!r}" if address else "all state"
     click.echo(f"erasure of {what} of tenant {tenant!r} written to {directory_topic}; the "
                "engine owning the tenant's partition applies it with its next batch "
