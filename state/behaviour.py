@@ -21,10 +21,12 @@ from __future__ import annotations
 import logging
 import math
 import struct
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Final, NamedTuple, cast
+
+import orjson
 
 from schemas.records import DirectoryEntry, MailRecord
 from state.profiles import (
@@ -63,6 +65,7 @@ from state.profiles import (
 from state.store import (
     FIRST_PROFILE_KEY,
     META_CHANGELOG_OFFSET,
+    META_ERASING,
     META_EXPIRY_CURSOR,
     META_NEXT_OFFSET,
     Store,
@@ -97,6 +100,10 @@ EXPIRY_GRACE: Final = 2 * 86400.0
 
 The sweep judges idleness against the newest mail its partition has seen, a message against
 its own time; mail up to this late still finds every profile it would have read."""
+
+ERASE_CHUNK: Final = 50_000
+"""Keys a tenant's erasure deletes per batch (see ``PartitionState.erase_tenant``)."""
+_ERASE_SLICE: Final = 1024  # keys read per store scan while erasing
 
 _ABSENT: Final = object()
 _FLOAT: Final = struct.Struct("<d")
@@ -322,6 +329,8 @@ class PartitionState:
         self._clock = -math.inf  # the newest mail time handed to expire_idle
         self._cursor: bytes | None = None  # where the next expiry slice starts (committed)
         self._next_cursor: bytes | None = None  # where it will start after this batch
+        self._erasing: dict[str, str] | None = None  # see _pending_erasures (lazy)
+        self._erasing_committed: dict[str, str] = {}
 
     # ------------------------------------------------------------------ reads
 
@@ -751,9 +760,9 @@ class PartitionState:
                     *self._current_keys(make_key(KIND_PAIR, tenant, address, ""))):
             changed += self._forget(key)
         to_it = (SEP + address).encode("utf-8")
-        for key in self._current_keys(make_key(KIND_PAIR, tenant, "")):
-            if key.endswith(to_it):
-                changed += self._forget(key)
+        for key in self._current_keys(make_key(KIND_PAIR, tenant, ""),
+                                      lambda k: k.endswith(to_it)):
+            changed += self._forget(key)
         for key in self._current_keys(make_key(KIND_RECIPIENT, tenant, "")):
             mailbox = cast(RecipientProfile | None, self._get(key))
             if mailbox is not None and address in mailbox.correspondents:
@@ -780,30 +789,101 @@ class PartitionState:
             changed += 1
         return changed
 
-    def erase_tenant(self, tenant: str) -> int:
-        """Forget all of ``tenant``'s state, as part of this batch; returns the keys deleted.
+    @property
+    def erasing(self) -> bool:
+        """Whether a tenant's erasure is still in progress (``continue_erasures``)."""
+        return bool(self._pending_erasures())
 
-        Every key of every kind under the tenant's prefix goes (tombstones in the changelog
-        with the batch). The batch holds the tenant's keys in memory while it is committed:
-        ~100 bytes a key.
+    def erase_tenant(self, tenant: str, limit: int = ERASE_CHUNK) -> int:
+        """Start forgetting all of ``tenant``'s state; returns the keys deleted in this batch.
+
+        Every key of every kind under the tenant's prefix goes, as changelog tombstones with
+        the batches that delete them. At most ``ERASE_CHUNK`` keys go per batch: a tenant of
+        millions of profiles held in one batch would need their keys in memory at once. The
+        rest follows in the next batches (:meth:`continue_erasures`), from a cursor kept with
+        the offsets, so a restart carries on where the last committed batch stopped.
+        ``limit``: keys per batch (the engine's ``MAILHAWK_ERASE_CHUNK_KEYS``).
         """
-        changed = 0
-        for kind in KIND_NAMES:
-            for key in self._current_keys(make_key(kind, tenant, "")):
-                changed += self._forget(key)
-        return changed
+        self._pending_erasures().setdefault(tenant, "")
+        return self.continue_erasures(limit)
 
-    def _current_keys(self, prefix: bytes) -> list[bytes]:
-        """Keys starting with ``prefix`` that hold a profile as this batch sees them.
+    def continue_erasures(self, limit: int = ERASE_CHUNK) -> int:
+        """The next chunk of the tenant erasures in progress; returns the keys deleted."""
+        pending = self._pending_erasures()
+        deleted = 0
+        for tenant in list(pending):
+            if deleted >= limit:
+                break
+            n, cursor = self._erase_chunk(tenant, bytes.fromhex(pending[tenant]),
+                                          limit - deleted)
+            deleted += n
+            if cursor is None:
+                del pending[tenant]
+            else:
+                pending[tenant] = cursor.hex()
+        return deleted
 
-        The store's, less the batch's deletions, plus the keys the batch created.
+    def _pending_erasures(self) -> dict[str, str]:
+        """Tenants being erased → hex of the last key deleted (as of this batch)."""
+        if self._erasing is None:
+            raw = self.store.get_meta_bytes(META_ERASING)
+            self._erasing = dict(orjson.loads(raw)) if raw else {}
+            self._erasing_committed = dict(self._erasing)
+        return self._erasing
+
+    def _erase_chunk(self, tenant: str, after: bytes, limit: int) -> tuple[int, bytes | None]:
+        """Delete up to ``limit`` of ``tenant``'s keys past ``after`` (key order).
+
+        Returns the count and the last key deleted, or ``None`` for the cursor when nothing
+        of the tenant is left (keys this batch created included).
+        """
+        if self._deferred:
+            self._apply_deferred()  # a deleted mailbox must not be rebuilt from its updates
+        undo, live = self._undo, self._live
+        deleted, last = 0, after
+        for kind in sorted(KIND_NAMES):
+            for key in self._stored_keys(make_key(kind, tenant, ""), after):
+                if key in undo and live.get(key) is None:
+                    continue  # deleted earlier in this batch
+                if deleted >= limit:
+                    return deleted, last
+                if key not in undo:
+                    undo[key] = live.pop(key, _ABSENT)
+                live[key] = None
+                deleted += 1
+                last = key + b"\x00"
+        own = tenant.encode("utf-8") + SEP.encode()
+        for key in [k for k in undo if k[1:].startswith(own) and live.get(k) is not None]:
+            live[key] = None  # created by this batch (its undo entry is the absent value)
+            deleted += 1
+        return deleted, None
+
+    def _stored_keys(self, prefix: bytes, after: bytes = b"") -> Iterator[bytes]:
+        """The store's keys under ``prefix`` from ``after`` on, in key order, in slices."""
+        start = max(prefix, after)
+        while True:
+            entries = self.store.scan(start, _ERASE_SLICE)
+            for key, _ in entries:
+                if not key.startswith(prefix):
+                    return
+                yield key
+            if len(entries) < _ERASE_SLICE:
+                return
+            start = entries[-1][0] + b"\x00"
+
+    def _current_keys(self, prefix: bytes, keep: Callable[[bytes], bool] | None = None
+                      ) -> list[bytes]:
+        """Keys starting with ``prefix`` (and passing ``keep``) that hold a profile now.
+
+        The store's, less the batch's deletions, plus the keys the batch created; filtered
+        while reading, so a tenant's millions of pairs are never all listed.
         """
         live, undo = self._live, self._undo
-        keys = [k for k, _ in self.store.items(prefix)
-                if k not in undo or live.get(k) is not None]
+        keys = [k for k in self._stored_keys(prefix) if (keep is None or keep(k))
+                and (k not in undo or live.get(k) is not None)]
         stored = set(keys)
         keys += [k for k in undo if k.startswith(prefix) and k not in stored
-                 and live.get(k) is not None]
+                 and (keep is None or keep(k)) and live.get(k) is not None]
         return keys
 
     def _forget(self, key: bytes) -> int:
@@ -851,7 +931,12 @@ class PartitionState:
             meta[META_CHANGELOG_OFFSET] = changelog_offset
         if self._next_cursor is not None:
             meta[META_EXPIRY_CURSOR] = self._next_cursor
+        erasing = self._erasing
+        if erasing is not None and erasing != self._erasing_committed:
+            meta[META_ERASING] = orjson.dumps(erasing)
         self.store.write(changes, meta)
+        if erasing is not None:
+            self._erasing_committed = dict(erasing)
         if self._next_cursor is not None:
             self._cursor, self._next_cursor = self._next_cursor, None
         if self._deferred:
@@ -871,6 +956,8 @@ class PartitionState:
         self._undo.clear()
         self._deferred.clear()
         self._next_cursor = None
+        if self._erasing is not None:
+            self._erasing = dict(self._erasing_committed)
         self._evict()
 
     def _evict(self) -> None:
@@ -904,6 +991,7 @@ class PartitionState:
         self.store.write(records, meta)
         self._live.clear()
         self._cursor = self._next_cursor = None
+        self._erasing = None  # read again from the restored store
         self._referenced.clear()
         self._undo.clear()
         self._deferred.clear()

@@ -26,6 +26,7 @@ from state.errors import StateError, StoreClosedError
 META_NEXT_OFFSET: Final = b"\x00next_offset"
 META_CHANGELOG_OFFSET: Final = b"\x00changelog_offset"
 META_EXPIRY_CURSOR: Final = b"\x00expiry_cursor"
+META_ERASING: Final = b"\x00erasing"
 META_PREFIX: Final = b"\x00"
 FIRST_PROFILE_KEY: Final = b"\x01"
 """Every profile key sorts at or after this; bookkeeping (``META_*``) sorts before it."""

@@ -51,6 +51,7 @@ class EngineConfig:
     half_life_days: float = 90.0
     idle_expiry_days: float = 400.0
     expiry_scan_per_message: int = 2
+    erase_chunk_keys: int = 50_000
     cache_entries: int = 100_000
     block_cache_mb: int = 64
     write_buffer_mb: int = 16

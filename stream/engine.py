@@ -197,6 +197,8 @@ class Engine:
                     idle_since = time.monotonic()
                     if on_batch:
                         on_batch(len(messages))
+                elif any(p.state.erasing for p in self._partitions.values()):
+                    self.process([])  # a tenant erasure goes on while its partition is quiet
                 else:
                     self._producer.poll(0)
                     if max_idle_s is not None and time.monotonic() - idle_since > max_idle_s:
@@ -399,7 +401,10 @@ class Engine:
                 continue
             by_partition.setdefault(number, []).append((msg, record))
         self.metrics.stage_seconds.labels("decode").inc(time.perf_counter() - t_decode)
-        touched = sorted(set(last_offset) | set(directory))
+        # Partitions with a tenant erasure in progress take part even without records: its
+        # next chunk goes with this batch (see PartitionState.erase_tenant).
+        erasing = {n for n, p in self._partitions.items() if p.state.erasing}
+        touched = sorted(set(last_offset) | set(directory) | erasing)
         if not touched and not letters:
             return
         # Input and directory records apart: a directory sync produces no verdicts, and
@@ -441,6 +446,9 @@ class Engine:
                               verdict.shadow)
                 if items:
                     self._expire(part.state, items)
+                if part.state.erasing:
+                    self.metrics.erased_keys.inc(
+                        part.state.continue_erasures(cfg.erase_chunk_keys))
                 changes[number] = part.state.changes()
                 batch_id = f"{first_offset.get(number, next_offset)}-{next_offset}".encode()
                 produce_batch(producer, cfg.changelog_topic, number, batch_id,
@@ -484,21 +492,24 @@ class Engine:
             self._consumer.commit(offsets=commits, asynchronous=True)
         self.metrics.stage_seconds.labels("commit").inc(time.perf_counter() - t_commit)
         tally.publish(self.metrics)
-        self.metrics.batch_size.observe(len(messages))
-        self.metrics.batch_seconds.observe(time.perf_counter() - started)
+        if messages:
+            self.metrics.batch_size.observe(len(messages))
+            self.metrics.batch_seconds.observe(time.perf_counter() - started)
         self.processed += len(messages)
 
     def _erase(self, number: int, state: PartitionState, entry: DirectoryEntry) -> None:
         """Apply an erasure request with the batch; counted, and logged without the address."""
         started = time.perf_counter()
         if entry.kind == "erase_tenant":
-            changed = state.erase_tenant(entry.tenant_id)
+            changed = state.erase_tenant(entry.tenant_id, self.config.erase_chunk_keys)
         else:
             changed = state.erase_address(entry.tenant_id, entry.address)
         self.metrics.erasures.labels(entry.kind).inc()
         self.metrics.erased_keys.inc(changed)
-        log.info("partition %d: %s for tenant %s: %d keys deleted or rewritten in %.2f s",
-                 number, entry.kind, entry.tenant_id, changed, time.perf_counter() - started)
+        more = " (the rest in the next batches)" if state.erasing else ""
+        log.info("partition %d: %s for tenant %s: %d keys deleted or rewritten in %.2f s%s",
+                 number, entry.kind, entry.tenant_id, changed, time.perf_counter() - started,
+                 more)
 
     def _expire(self, state: PartitionState, items: list[tuple[Message, MailRecord]]) -> None:
         """The batch's slice of the idle expiry sweep (``PartitionState.expire_idle``)."""

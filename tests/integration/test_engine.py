@@ -467,7 +467,27 @@ def test_an_erasure_request_makes_the_engines_forget_an_address(broker, topics,
     assert {k: p for k, p in kept.items() if tenant_of(k) != tenant} == \
         {k: p for k, p in reference.items() if tenant_of(k) != tenant}
 
-    second = engine_factory("second", "--directory-topic", topics.directory, env=NO_DECAY)
+    # A whole tenant, 40 keys a batch (MAILHAWK_ERASE_CHUNK_KEYS): the erasure carries on
+    # over batches with no mail at all (nothing else is produced now).
+    env = {**NO_DECAY, "MAILHAWK_ERASE_CHUNK_KEYS": "40"}
+    second = engine_factory("second", "--directory-topic", topics.directory, env=env)
     assert second.metric("mailhawk_changelog_restored_records_total") > 0
+    gone = "t1"
+    t1_keys = sum(tenant_of(k) == gone for k in kept)
+    assert t1_keys > 3 * 40
+    result = CliRunner().invoke(main, [
+        "state", "erase", "--bootstrap-servers", broker.bootstrap_servers,
+        "--directory-topic", topics.directory, "--tenant", gone, "--whole-tenant"])
+    assert result.exit_code == 0, result.output
+    deadline = time.monotonic() + 60
+    while second.metric("mailhawk_state_erased_keys_total") < t1_keys:
+        assert time.monotonic() < deadline, "the tenant erasure stalled"
+        time.sleep(0.2)
+    assert second.metric("mailhawk_state_erasures_total", kind="erase_tenant") == 1
     assert second.stop() == 0
-    assert _state(tmp_path / "second") == kept
+    left = _state(tmp_path / "second")
+    assert left == {k: p for k, p in kept.items() if tenant_of(k) != gone}
+
+    third = engine_factory("third", "--directory-topic", topics.directory, env=NO_DECAY)
+    assert third.stop() == 0  # restored from the changelog: the tombstones came too
+    assert _state(tmp_path / "third") == left

@@ -157,3 +157,50 @@ def test_apply_directory_routes_erasures():
     state.commit(state.changes(), 100, None)
     assert not any(_mentions(k, v) for k, v in _profiles(state).items()
                    if _tenant_of(k) == "acme")
+
+
+def test_a_large_tenant_is_erased_a_chunk_per_batch_and_a_restart_carries_on(tmp_path):
+    from state import RocksDBStore
+    from state.store import META_ERASING
+
+    store = RocksDBStore(tmp_path / "db")
+    state = PartitionState(store)
+    Cascade(models=None).score_batch(state, [
+        mail(f"s{i}@x{i % 7}.example", (f"u{i % 5}@acme.com",), tenant="acme", t=T0 + i)
+        for i in range(120)] + [mail("a@b.example", ("c@globex.com",), tenant="globex",
+                                     t=T0)])
+    state.commit(state.changes(), 121, None)
+    acme = {k for k in _profiles(state) if _tenant_of(k) == "acme"}
+    globex = {k: v for k, v in _profiles(state).items() if _tenant_of(k) == "globex"}
+    assert len(acme) > 250
+    first = state.continue_erasures(0)  # nothing pending: nothing to do
+    assert first == 0 and not state.erasing
+    state._pending_erasures()["acme"] = ""  # as erase_tenant does, with a small chunk:
+    deleted = [state.continue_erasures(100)]
+    state.commit(state.changes(), 121, None)
+    assert state.erasing and deleted == [100]
+    assert store.get_meta_bytes(META_ERASING) is not None
+    store.close()
+    store = RocksDBStore(tmp_path / "db")  # a restart in the middle
+    state = PartitionState(store)
+    assert state.erasing
+    while state.erasing:
+        deleted.append(state.continue_erasures(100))
+        state.commit(state.changes(), 121, None)
+    assert sum(deleted) == len(acme)
+    assert _profiles(state) == globex
+    assert max(deleted) == 100 and len(deleted) == -(-len(acme) // 100)
+    store.close()
+
+
+def test_a_rolled_back_batch_leaves_the_erasure_where_it_was():
+    state = _state()
+    before = _profiles(state)
+    state.erase_tenant("acme")
+    assert not state.erasing  # a small tenant goes in one chunk
+    state.rollback()
+    assert _profiles(state) == before and not state.erasing
+    state._pending_erasures()["acme"] = ""
+    state.continue_erasures(5)
+    state.rollback()
+    assert not state.erasing  # the committed list had no erasure
