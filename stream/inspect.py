@@ -8,7 +8,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from state import KIND_NAMES, Decay, RocksDBStore, StateError, decode, make_key, split_key
+from state.store import (
+    META_CHANGELOG_OFFSET,
+    META_ERASING,
+    META_EXPIRY_CURSOR,
+    META_NEXT_OFFSET,
+)
 
 _KIND_BY_NAME = {v: k for k, v in KIND_NAMES.items()}
 
@@ -87,9 +95,18 @@ def stats(state_dir: Path) -> dict[str, Any]:
                 entry = kinds.setdefault(kind, {"keys": 0, "bytes": 0})
                 entry["keys"] += 1
                 entry["bytes"] += len(key) + len(value)
-            result[path.name] = {"kinds": kinds,
-                                 "next_offset": store.get_meta(b"\x00next_offset"),
-                                 "changelog_offset": store.get_meta(b"\x00changelog_offset")}
+            cursor = store.get_meta_bytes(META_EXPIRY_CURSOR)
+            erasing = store.get_meta_bytes(META_ERASING)
+            result[path.name] = {
+                "kinds": kinds,
+                "next_offset": store.get_meta(META_NEXT_OFFSET),
+                "changelog_offset": store.get_meta(META_CHANGELOG_OFFSET),
+                # Where the idle expiry sweep goes on: the kind of the next key only (a key
+                # names an address).
+                "expiry_sweep_at": None if cursor is None else
+                KIND_NAMES.get(cursor[:1], "start"),
+                "tenants_being_erased": sorted(orjson.loads(erasing)) if erasing else [],
+            }
         finally:
             store.close()
     return result

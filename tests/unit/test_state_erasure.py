@@ -181,6 +181,9 @@ def test_a_large_tenant_is_erased_a_chunk_per_batch_and_a_restart_carries_on(tmp
     assert state.erasing and deleted == [100]
     assert store.get_meta_bytes(META_ERASING) is not None
     store.close()
+    from stream.inspect import stats
+
+    assert stats(tmp_path)["db"]["tenants_being_erased"] == ["acme"]
     store = RocksDBStore(tmp_path / "db")  # a restart in the middle
     state = PartitionState(store)
     assert state.erasing

@@ -203,6 +203,10 @@ def test_every_key_is_visited_once_a_cycle_and_a_restart_resumes(tmp_path):
     assert sorted(seen) == sorted(puts) and len(seen) == len(set(seen))
     assert store.get_meta_bytes(META_EXPIRY_CURSOR) == b"\x01"
     store.close()
+    from stream.inspect import stats
+
+    shown = stats(tmp_path)["db"]
+    assert shown["expiry_sweep_at"] == "start" and shown["tenants_being_erased"] == []
 
 
 def _tenant():
