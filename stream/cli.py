@@ -295,6 +295,9 @@ def state_stats(state_dir: str) -> None:
               help="Kafka bootstrap servers [MAILHAWK_BOOTSTRAP_SERVERS].")
 @click.option("--directory-topic", required=True, envvar="MAILHAWK_DIRECTORY_TOPIC",
               help="The engines' directory topic [MAILHAWK_DIRECTORY_TOPIC].")
+@click.option("--group", default="mailhawk", show_default=True, envvar="MAILHAWK_GROUP",
+              help="The engines' consumer group, to see the request applied "
+                   "[MAILHAWK_GROUP].")
 @click.option("--tenant", required=True, help="The organisation whose state is meant.")
 @click.option("--address", help="Forget this address (a person's erasure request).")
 @click.option("--whole-tenant", is_flag=True, help="Forget all of the tenant's state (an "
@@ -302,32 +305,51 @@ def state_stats(state_dir: str) -> None:
 @click.option("--partition", type=int, help="Directory partition to write to, when the input "
               "topic's producer does not partition by librdkafka's default (CRC32 of the "
               "tenant); the request must land on the tenant's input partition number.")
-def state_erase(bootstrap_servers: str, directory_topic: str, tenant: str,
-                address: str | None, whole_tenant: bool, partition: int | None) -> None:
+@click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=60.0,
+              show_default=True, help="Seconds to wait for the engine group to apply it "
+              "(0: do not wait).")
+def state_erase(bootstrap_servers: str, directory_topic: str, group: str, tenant: str,
+                address: str | None, whole_tenant: bool, partition: int | None,
+                wait_s: float) -> None:
     """Ask the engines to forget an address, or a whole tenant, in their state.
 
     Written to the directory topic, keyed by tenant: the engine that owns the tenant's
-    partition applies it with its next batch (store and changelog), counted in
-    mailhawk_state_erasures_total. Verdicts already published, and the feedback service's
+    partition applies it with its next batch (store and changelog) and commits past it,
+    which this command waits to see. Verdicts already published, and the feedback service's
     tables (kept for MAILHAWK_FEEDBACK_RETENTION_DAYS), are outside the state: their own
     retention applies.
     """
     from schemas.records import DirectoryEntry
     from stream.config import EngineConfig
-    from stream.replay import produce_raw
+    from stream.erasure import request_erasure, wait_applied
+    from stream.errors import KafkaError
 
     if bool(address) == whole_tenant:
         raise click.UsageError("give exactly one of --address or --whole-tenant")
     entry = DirectoryEntry.from_dict(
         {"schema_version": 1, "tenant_id": tenant, "address": address or "",
          "kind": "erase_tenant" if whole_tenant else "erase_address"})
-    produce_raw(bootstrap_servers, directory_topic,
-                [(tenant.encode(), orjson.dumps(entry.to_dict()))], partition=partition,
-                extra=dict(EngineConfig.from_env().kafka_extra))  # MAILHAWK_KAFKA_*: TLS, SASL
-    what = f"address {entry.address!r}" if address else "all state"
-    click.echo(f"erasure of {what} of tenant {tenant!r} written to {directory_topic}; the "
-               "engine owning the tenant's partition applies it with its next batch "
-               "(mailhawk_state_erasures_total)")
+    # The engines' own client settings (MAILHAWK_KAFKA_*: TLS, SASL) come from the environment.
+    cfg = EngineConfig.from_env({"bootstrap_servers": bootstrap_servers,
+                                 "directory_topic": directory_topic, "group": group})
+    try:
+        where = request_erasure(cfg, entry, partition=partition)
+        what = f"address {entry.address!r}" if address else "all state"
+        click.echo(f"erasure of {what} of tenant {tenant!r} written to {directory_topic} "
+                   f"partition {where[0]} offset {where[1]}")
+        if wait_s <= 0:
+            return
+        if not wait_applied(cfg, *where, timeout_s=wait_s):
+            click.echo(f"not applied within {wait_s:g} s: no engine of group {group!r} has "
+                       f"committed {directory_topic}[{where[0]}] past offset {where[1]}. Is "
+                       "an engine running with this --directory-topic and --group, and is "
+                       "it caught up? The request stays on the topic and is applied when "
+                       "one reads it.", err=True)
+            sys.exit(1)
+    except KafkaError as exc:
+        raise click.ClickException(f"{exc} (check --bootstrap-servers)") from None
+    click.echo("applied: the engine owning the tenant's partition has forgotten it "
+               "(a whole tenant goes on in chunks: see mailhawk_state_erased_keys_total)")
 
 
 # ---------------------------------------------------------------------------- feedback

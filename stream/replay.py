@@ -29,12 +29,8 @@ def produce_records(bootstrap_servers: str, topic: str, records: Iterable[MailRe
 
 def produce_raw(bootstrap_servers: str, topic: str, items: Iterable[tuple[bytes | None, bytes]],
                 *, rate: float | None = None, extra: dict[str, Any] | None = None,
-                on_progress: Callable[[int], None] | None = None,
-                partition: int | None = None) -> int:
-    """Produce (key, value) pairs as they are; raises KafkaError on any delivery failure.
-
-    ``partition``: every record to this partition (default: the producer's partitioner).
-    """
+                on_progress: Callable[[int], None] | None = None) -> int:
+    """Produce (key, value) pairs as they are; raises KafkaError on any delivery failure."""
     producer = Producer({"bootstrap.servers": bootstrap_servers, "linger.ms": 5,
                          "message.max.bytes": MAX_MESSAGE_BYTES, "enable.idempotence": True,
                          **(extra or {})})
@@ -49,11 +45,7 @@ def produce_raw(bootstrap_servers: str, topic: str, items: Iterable[tuple[bytes 
     for key, value in items:
         while True:
             try:
-                if partition is None:
-                    producer.produce(topic, value=value, key=key, on_delivery=on_delivery)
-                else:
-                    producer.produce(topic, value=value, key=key, partition=partition,
-                                     on_delivery=on_delivery)
+                producer.produce(topic, value=value, key=key, on_delivery=on_delivery)
                 break
             except BufferError:
                 producer.poll(0.05)

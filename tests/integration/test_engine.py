@@ -440,14 +440,18 @@ def test_an_erasure_request_makes_the_engines_forget_an_address(broker, topics,
     first = engine_factory("first", "--directory-topic", topics.directory, env=NO_DECAY)
     produce_records(broker.bootstrap_servers, topics.input, records)
     collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=120)
-    result = CliRunner().invoke(main, [
-        "state", "erase", "--bootstrap-servers", broker.bootstrap_servers,
-        "--directory-topic", topics.directory, "--tenant", tenant, "--address", address])
+    erase = ["state", "erase", "--bootstrap-servers", broker.bootstrap_servers,
+             "--directory-topic", topics.directory]
+    # A group no engine runs in never applies it, and the command says so.
+    result = CliRunner().invoke(main, [*erase, "--group", "nobody", "--wait", "2",
+                                       "--tenant", "t2", "--address", "nobody@x.example"])
+    assert result.exit_code == 1 and "not applied within 2 s" in result.output
+    assert "--directory-topic and --group" in result.output
+    result = CliRunner().invoke(main, [*erase, "--group", topics.group, "--tenant", tenant,
+                                       "--address", address])
     assert result.exit_code == 0, result.output
-    deadline = time.monotonic() + 30
-    while first.metric("mailhawk_state_erasures_total", kind="erase_address") < 1:
-        assert time.monotonic() < deadline, "the engine never applied the erasure"
-        time.sleep(0.2)
+    assert "applied" in result.output
+    assert first.metric("mailhawk_state_erasures_total", kind="erase_address") == 2
     assert first.metric("mailhawk_state_erased_keys_total") >= 3
     assert f"erase_address for tenant {tenant}" in first.log()
     assert address not in first.log()  # counted and logged, never named
@@ -475,9 +479,8 @@ def test_an_erasure_request_makes_the_engines_forget_an_address(broker, topics,
     gone = "t1"
     t1_keys = sum(tenant_of(k) == gone for k in kept)
     assert t1_keys > 3 * 40
-    result = CliRunner().invoke(main, [
-        "state", "erase", "--bootstrap-servers", broker.bootstrap_servers,
-        "--directory-topic", topics.directory, "--tenant", gone, "--whole-tenant"])
+    result = CliRunner().invoke(main, [*erase, "--group", topics.group, "--tenant", gone,
+                                       "--whole-tenant"])
     assert result.exit_code == 0, result.output
     deadline = time.monotonic() + 60
     while second.metric("mailhawk_state_erased_keys_total") < t1_keys:

@@ -1,0 +1,69 @@
+"""Asking the engines to forget an address or a tenant, and knowing when they have.
+
+``mailhawk state erase`` writes the request to the directory topic; the engine that owns the
+tenant's partition applies it with its next batch and then commits its directory offset past
+it. So the request's own partition and offset, compared with the engine group's committed
+offset there, say whether it was applied. A request nobody reads (no engine runs with the
+directory topic, or in another consumer group) would otherwise look like success.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import orjson
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+
+from schemas import DirectoryEntry
+from stream.config import EngineConfig
+from stream.errors import KafkaError
+from stream.kafka import producer_config
+
+__all__ = ["request_erasure", "wait_applied"]
+
+
+def request_erasure(cfg: EngineConfig, entry: DirectoryEntry, *,
+                    partition: int | None = None) -> tuple[int, int]:
+    """Write ``entry`` to ``cfg.directory_topic`` keyed by its tenant; (partition, offset)."""
+    if not cfg.directory_topic:
+        raise ValueError("no directory topic: give --directory-topic or set "
+                         "MAILHAWK_DIRECTORY_TOPIC (the engines must read the same one)")
+    producer = Producer(producer_config(cfg))
+    delivered: list[Any] = []
+
+    def on_delivery(err: Any, msg: Any) -> None:
+        delivered.append((err, msg))
+
+    kwargs = {} if partition is None else {"partition": partition}
+    try:
+        producer.produce(cfg.directory_topic, orjson.dumps(entry.to_dict()),
+                         key=entry.tenant_id.encode(), on_delivery=on_delivery, **kwargs)
+    except KafkaException as exc:
+        raise KafkaError.from_confluent(exc.args[0], "erasure request") from None
+    producer.flush(60)
+    if not delivered:
+        raise KafkaError(f"erasure request to {cfg.directory_topic} not delivered within 60 s "
+                         "(are the brokers reachable?)")
+    err, msg = delivered[0]
+    if err is not None:
+        raise KafkaError.from_confluent(err, f"erasure request to {cfg.directory_topic}")
+    return int(msg.partition()), int(msg.offset())
+
+
+def wait_applied(cfg: EngineConfig, partition: int, offset: int, timeout_s: float) -> bool:
+    """Whether the engine group (``cfg.group``) committed the directory past ``offset``."""
+    consumer = Consumer({**cfg.kafka_extra, "bootstrap.servers": cfg.bootstrap_servers,
+                         "group.id": cfg.group, "enable.auto.commit": False})
+    deadline = time.monotonic() + timeout_s
+    try:
+        while True:
+            (tp,) = consumer.committed([TopicPartition(cfg.directory_topic, partition)],
+                                       timeout=10)
+            if tp.offset > offset:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.5)
+    finally:
+        consumer.close()
