@@ -800,8 +800,10 @@ class PartitionState:
         Every key of every kind under the tenant's prefix goes, as changelog tombstones with
         the batches that delete them. At most ``ERASE_CHUNK`` keys go per batch: a tenant of
         millions of profiles held in one batch would need their keys in memory at once. The
-        rest follows in the next batches (:meth:`continue_erasures`), from a cursor kept with
-        the offsets, so a restart carries on where the last committed batch stopped.
+        rest follows in the next batches (:meth:`continue_erasures`), from a cursor that each
+        batch writes to the store and the changelog (``META_ERASING``), so a restart, or a
+        worker restoring the partition on an empty disk, carries on where the last committed
+        batch stopped.
         ``limit``: keys per batch (the engine's ``MAILHAWK_ERASE_CHUNK_KEYS``).
         """
         self._pending_erasures().setdefault(tenant, "")
@@ -908,6 +910,11 @@ class PartitionState:
         for key in self._undo:
             value = live[key]
             out[key] = None if value is None else encode(value)  # None: expired, deleted
+        erasing = self._erasing
+        if erasing is not None and erasing != self._erasing_committed:
+            # With the profile changes, so it reaches the changelog: a worker restoring
+            # the partition on an empty disk carries on with the erasure.
+            out[META_ERASING] = orjson.dumps(erasing) if erasing else None
         return out
 
     def add_repair(self, keys: Iterable[bytes]) -> None:
@@ -931,12 +938,9 @@ class PartitionState:
             meta[META_CHANGELOG_OFFSET] = changelog_offset
         if self._next_cursor is not None:
             meta[META_EXPIRY_CURSOR] = self._next_cursor
-        erasing = self._erasing
-        if erasing is not None and erasing != self._erasing_committed:
-            meta[META_ERASING] = orjson.dumps(erasing)
         self.store.write(changes, meta)
-        if erasing is not None:
-            self._erasing_committed = dict(erasing)
+        if self._erasing is not None:
+            self._erasing_committed = dict(self._erasing)
         if self._next_cursor is not None:
             self._cursor, self._next_cursor = self._next_cursor, None
         if self._deferred:

@@ -207,3 +207,38 @@ def test_a_rolled_back_batch_leaves_the_erasure_where_it_was():
     state.continue_erasures(5)
     state.rollback()
     assert not state.erasing  # the committed list had no erasure
+
+
+def test_a_worker_restoring_the_changelog_mid_erasure_carries_it_on():
+    from stream.changelog import MARKER_KEY, PartitionRestore
+
+    state = PartitionState(MemoryStore())
+    Cascade(models=None).score_batch(state, [
+        mail(f"s{i}@x.example", ("u@acme.com",), tenant="acme", t=T0 + i) for i in range(60)]
+        + [mail("a@b.example", ("c@globex.com",), tenant="globex", t=T0)])
+    log = [state.changes()]  # what the changelog receives, batch by batch
+    state.commit(log[-1], 61, None)
+    state.erase_tenant("acme", limit=25)
+    log.append(state.changes())
+    state.commit(log[-1], 61, None)
+    assert state.erasing
+    # A worker on an empty disk restores the changelog so far, then goes on alone.
+    other = PartitionState(MemoryStore())
+    restore = PartitionRestore("changelog", 0, other)
+    offset = 0
+    for batch in log:
+        for key, value in batch.items():
+            restore.feed(key, value, offset)
+            offset += 1
+        restore.feed(MARKER_KEY, (61).to_bytes(8, "big", signed=True), offset)
+        offset += 1
+    restore.finish()
+    assert other.erasing
+    while other.erasing:
+        other.continue_erasures(25)
+        other.commit(other.changes(), 61, None)
+    while state.erasing:
+        state.continue_erasures(25)
+        state.commit(state.changes(), 61, None)
+    assert _profiles(other) == _profiles(state)
+    assert {_tenant_of(k) for k in _profiles(other)} == {"globex"}
