@@ -794,6 +794,11 @@ class PartitionState:
         """Whether a tenant's erasure is still in progress (``continue_erasures``)."""
         return bool(self._pending_erasures())
 
+    @property
+    def tenants_being_erased(self) -> tuple[str, ...]:
+        """The tenants whose erasure is in progress (as of this batch)."""
+        return tuple(self._pending_erasures())
+
     def erase_tenant(self, tenant: str, limit: int = ERASE_CHUNK) -> int:
         """Start forgetting all of ``tenant``'s state; returns the keys deleted in this batch.
 

@@ -492,6 +492,8 @@ class Engine:
             self._consumer.commit(offsets=commits, asynchronous=True)
         self.metrics.stage_seconds.labels("commit").inc(time.perf_counter() - t_commit)
         tally.publish(self.metrics)
+        self.metrics.erasures_in_progress.set(sum(
+            len(p.state.tenants_being_erased) for p in self._partitions.values()))
         if messages:
             self.metrics.batch_size.observe(len(messages))
             self.metrics.batch_seconds.observe(time.perf_counter() - started)

@@ -70,6 +70,7 @@ class EngineMetrics:
     expiry_cycles: Counter
     erasures: Counter
     erased_keys: Counter
+    erasures_in_progress: Gauge
 
     @classmethod
     def create(cls, registry: CollectorRegistry, prefix: str = "mailhawk") -> EngineMetrics:
@@ -144,6 +145,9 @@ class EngineMetrics:
                              tuple(sorted(ERASURE_KINDS))),
             erased_keys=Counter(f"{p}_state_erased_keys", "State keys erasure requests deleted "
                                 "or rewritten (store and changelog)", registry=registry),
+            erasures_in_progress=Gauge(f"{p}_state_tenant_erasures_in_progress", "Tenants "
+                                       "whose erasure this engine is still carrying out",
+                                       registry=registry),
         )
 
 

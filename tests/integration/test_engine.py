@@ -487,6 +487,10 @@ def test_an_erasure_request_makes_the_engines_forget_an_address(broker, topics,
         assert time.monotonic() < deadline, "the tenant erasure stalled"
         time.sleep(0.2)
     assert second.metric("mailhawk_state_erasures_total", kind="erase_tenant") == 1
+    deadline = time.monotonic() + 10
+    while second.metric("mailhawk_state_tenant_erasures_in_progress") != 0:
+        assert time.monotonic() < deadline, "the erasure never showed as finished"
+        time.sleep(0.2)
     assert second.stop() == 0
     left = _state(tmp_path / "second")
     assert left == {k: p for k, p in kept.items() if tenant_of(k) != gone}

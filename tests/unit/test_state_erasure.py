@@ -178,7 +178,7 @@ def test_a_large_tenant_is_erased_a_chunk_per_batch_and_a_restart_carries_on(tmp
     state._pending_erasures()["acme"] = ""  # as erase_tenant does, with a small chunk:
     deleted = [state.continue_erasures(100)]
     state.commit(state.changes(), 121, None)
-    assert state.erasing and deleted == [100]
+    assert state.erasing and deleted == [100] and state.tenants_being_erased == ("acme",)
     assert store.get_meta_bytes(META_ERASING) is not None
     store.close()
     from stream.inspect import stats
