@@ -35,10 +35,11 @@ def request_erasure(cfg: EngineConfig, entry: DirectoryEntry, *,
     def on_delivery(err: Any, msg: Any) -> None:
         delivered.append((err, msg))
 
-    kwargs = {} if partition is None else {"partition": partition}
     try:
+        # -1: librdkafka's partitioner (CRC32 of the key), as for the engines' own records.
         producer.produce(cfg.directory_topic, orjson.dumps(entry.to_dict()),
-                         key=entry.tenant_id.encode(), on_delivery=on_delivery, **kwargs)
+                         key=entry.tenant_id.encode(), on_delivery=on_delivery,
+                         partition=-1 if partition is None else partition)
     except KafkaException as exc:
         raise KafkaError.from_confluent(exc.args[0], "erasure request") from None
     producer.flush(60)
