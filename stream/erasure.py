@@ -59,8 +59,12 @@ def wait_applied(cfg: EngineConfig, partition: int, offset: int, timeout_s: floa
     deadline = time.monotonic() + timeout_s
     try:
         while True:
-            (tp,) = consumer.committed([TopicPartition(cfg.directory_topic, partition)],
-                                       timeout=10)
+            try:
+                (tp,) = consumer.committed([TopicPartition(cfg.directory_topic, partition)],
+                                           timeout=10)
+            except KafkaException as exc:
+                raise KafkaError.from_confluent(exc.args[0], f"committed offsets of group "
+                                                f"{cfg.group!r}") from None
             if tp.offset > offset:
                 return True
             if time.monotonic() >= deadline:
