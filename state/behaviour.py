@@ -28,7 +28,7 @@ from typing import Any, Final, NamedTuple, cast
 
 import orjson
 
-from schemas.records import DirectoryEntry, MailRecord
+from schemas.records import ERASURE_KINDS, DirectoryEntry, MailRecord
 from state.profiles import (
     KIND_DOMAIN,
     KIND_NAMES,
@@ -633,11 +633,8 @@ class PartitionState:
         of the person's address or of the vendor.
         """
         tenant = entry.tenant_id
-        if entry.kind == "erase_address":
-            self.erase_address(tenant, entry.address)
-            return
-        if entry.kind == "erase_tenant":
-            self.erase_tenant(tenant)
+        if entry.kind in ERASURE_KINDS:
+            self.apply_erasure(entry)
             return
         tkey = make_key(KIND_TENANT, tenant, "")
         profile = cast(TenantProfile | None, self._get(tkey)) or TenantProfile()
@@ -739,6 +736,15 @@ class PartitionState:
         return len(entries), deleted, wrapped
 
     # ------------------------------------------------------------------ erasure
+
+    def apply_erasure(self, entry: DirectoryEntry, limit: int = ERASE_CHUNK) -> int:
+        """An ``erase_address`` or ``erase_tenant`` directory entry, as part of this batch.
+
+        Returns the keys deleted or rewritten in this batch (a tenant: its first ``limit``).
+        """
+        if entry.kind == "erase_tenant":
+            return self.erase_tenant(entry.tenant_id, limit)
+        return self.erase_address(entry.tenant_id, entry.address)
 
     def erase_address(self, tenant: str, address: str) -> int:
         """Forget ``address`` in ``tenant``'s state, as part of this batch.

@@ -502,10 +502,7 @@ class Engine:
     def _erase(self, number: int, state: PartitionState, entry: DirectoryEntry) -> None:
         """Apply an erasure request with the batch; counted, and logged without the address."""
         started = time.perf_counter()
-        if entry.kind == "erase_tenant":
-            changed = state.erase_tenant(entry.tenant_id, self.config.erase_chunk_keys)
-        else:
-            changed = state.erase_address(entry.tenant_id, entry.address)
+        changed = state.apply_erasure(entry, self.config.erase_chunk_keys)
         self.metrics.erasures.labels(entry.kind).inc()
         self.metrics.erased_keys.inc(changed)
         more = " (the rest in the next batches)" if state.erasing else ""
