@@ -37,6 +37,7 @@ import orjson
 from detectors.base import Context, Detector
 from detectors.errors import DetectorConfigError
 from detectors.features import ContentFeatures, extract_batch
+from detectors.policy import SIMULATION, PolicyMatch, SenderPolicy, policy_hit, refusal
 from detectors.rules import REGISTRY
 from schemas.records import ACTIONS, ATTACK_TYPES, DIRECTIONS, Hit, MailRecord, ShadowVerdict
 from state import MessageFacts, PartitionState, StateSnapshot
@@ -147,6 +148,7 @@ class Assessment:
     settled: bool = False
     model_hits: list[Hit] = field(default_factory=list)
     model_verdict: tuple[str, float] | None = None
+    policy: PolicyMatch | None = None
 
 
 @dataclass
@@ -233,6 +235,7 @@ class Cascade:
                                       "hits would keep a sender flagged forever")
         self.models = models
         self.model_version: str = models.version if models is not None else "none"
+        self.policy = SenderPolicy()
         self.times = StageTimes()
         # The candidate's own cascade: the same detectors and scores file, its artifact's
         # calibrated thresholds. Only its models and ``decide`` run (the hits are shared).
@@ -387,9 +390,12 @@ class Cascade:
             b = clock()
             assessment = self.assess(record, facts, content, snapshot)
             c = clock()
+            # A phishing simulation imitates attackers and executives on purpose: it teaches
+            # the state nothing and counts nothing against its sender.
+            simulated = assessment.policy is not None and assessment.policy.rule == SIMULATION
             state.observe(record, assessment.facts, snapshot,
-                          learn=teaches_baseline(assessment.hits),
-                          flagged=self.flags_sender(assessment.hits))
+                          learn=not simulated and teaches_baseline(assessment.hits),
+                          flagged=not simulated and self.flags_sender(assessment.hits))
             d = clock()
             assessments.append(assessment)
             state_time += (b - a) + (d - c)
@@ -417,7 +423,8 @@ class Cascade:
         # (most of a tenant's own traffic). Outbound mail with hits is judged: a compromised
         # account phishing the tenant's partners is the tenant's problem too.
         settled = not hits and record.direction != "inbound"
-        return Assessment(record, facts, content, snapshot, hits, settled)
+        return Assessment(record, facts, content, snapshot, hits, settled,
+                          policy=self.policy.match(record, facts, snapshot.tenant))
 
     def shadow_verdict(self, decision: Decision) -> ShadowVerdict | None:
         """The verdict's ``shadow`` part: what the shadow model decided for the message."""
@@ -470,8 +477,24 @@ class Cascade:
         When the models ran, their attack probability decides: the behaviour model read every
         heuristic score as a feature and its thresholds were calibrated for a target
         false-positive rate. Otherwise (no artifact, or a message the cascade settled early)
-        the heuristic hits are combined per attack type.
+        the heuristic hits are combined per attack type. Then the tenant's sender policy
+        (``detectors.policy``) may allow the message; the verdict says so in a hit of the
+        rule and ``decided_by`` "policy", and keeps detection's type and score.
         """
+        decision = self._detect(assessment)
+        match = assessment.policy
+        if match is None:
+            return decision
+        refused = refusal(match, decision.action, decision.attack_type, decision.hits)
+        overrode = decision.action if not refused and decision.action != "allow" else ""
+        hits = (policy_hit(match, refused, overrode), *decision.hits)
+        if overrode:
+            return Decision("allow", decision.attack_type, decision.score, hits, "policy",
+                            decision.model_score)
+        return replace(decision, hits=hits)
+
+    def _detect(self, assessment: Assessment) -> Decision:
+        """What detection decides (:meth:`decide` before the tenant's policy)."""
         hits = assessment.hits + assessment.model_hits
         ordered = tuple(sorted(hits, key=lambda h: (-h.score, h.detector)))
         if assessment.model_verdict is not None:

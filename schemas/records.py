@@ -21,6 +21,7 @@ Decision and the state's facts and snapshots are plain for the same reason; the 
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, cast
 
@@ -35,10 +36,12 @@ DIRECTIONS: Final[frozenset[str]] = frozenset({"inbound", "outbound", "internal"
 
 Action = Literal["allow", "warn", "quarantine", "block"]
 ACTIONS: Final[tuple[str, ...]] = ("allow", "warn", "quarantine", "block")
-DECIDED_BY: Final[tuple[str, ...]] = ("model", "corroborated", "decisive", "heuristics")
+DECIDED_BY: Final[tuple[str, ...]] = ("model", "corroborated", "decisive", "heuristics",
+                                      "policy")
 """What set a verdict's action: the model's calibrated probability; the model's warning
-raised by a corroborating heuristic hit; a decisive heuristic hit on its own; or the combined
-heuristic scores (no model ran)."""
+raised by a corroborating heuristic hit; a decisive heuristic hit on its own; the combined
+heuristic scores (no model ran); or the tenant's sender policy, which allowed a message
+detection would have held (the verdict keeps detection's type and score)."""
 
 ATTACK_TYPES: Final[tuple[str, ...]] = (
     "none",
@@ -449,10 +452,21 @@ def _fast_mail(d: Any) -> MailRecord:
 # --------------------------------------------------------------------------- Directory
 
 DIRECTORY_SCHEMA_VERSION: Final = 1
-DIRECTORY_KINDS: Final[frozenset[str]] = frozenset({"person", "vendor", "blocked_sender",
-                                                     "cleared_sender", "erase_address",
-                                                     "erase_tenant"})
+DIRECTORY_KINDS: Final[frozenset[str]] = frozenset({
+    "person", "vendor", "blocked_sender", "cleared_sender", "allowed_sender",
+    "cleared_allowed_sender", "phish_simulation", "cleared_phish_simulation", "erase_address",
+    "erase_tenant"})
 ERASURE_KINDS: Final[frozenset[str]] = frozenset({"erase_address", "erase_tenant"})
+POLICY_KINDS: Final[frozenset[str]] = frozenset({
+    "blocked_sender", "cleared_sender", "allowed_sender", "cleared_allowed_sender",
+    "phish_simulation", "cleared_phish_simulation"})
+"""Entries that change the tenant's sender policy (its block, allow and simulation lists)."""
+_SENDER_RULE_KINDS: Final = frozenset({"blocked_sender", "cleared_sender", "allowed_sender",
+                                       "cleared_allowed_sender"})
+MAX_SIMULATION_NETWORKS: Final = 64
+_WIDEST_PREFIX: Final = {4: 16, 6: 48}
+"""The widest network a simulation rule may name, per IP version: a rule lets the simulated
+domain through from anywhere in its networks, so ``0.0.0.0/0`` would let anyone spoof it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,6 +482,12 @@ class DirectoryEntry:
     state (a person's erasure request, an organisation that leaves; ``mailhawk state erase``
     writes them). Applying an entry twice gives the same state (an upsert, or nothing left to
     forget), so the directory needs no exactly-once bookkeeping.
+
+    The tenant's sender policy (``mailhawk policy`` writes it; ``detectors/policy.py`` applies
+    it): ``blocked_sender`` and ``allowed_sender`` name an ``address`` or a ``domain`` (and its
+    subdomains), ``cleared_sender`` / ``cleared_allowed_sender`` lift them;
+    ``phish_simulation`` lets the tenant's own phishing simulations through: mail from
+    ``domain`` sent from one of ``networks`` (CIDRs), lifted by ``cleared_phish_simulation``.
     """
 
     tenant_id: str
@@ -477,13 +497,17 @@ class DirectoryEntry:
     title: str = ""
     vip: bool = False
     domain: str = ""
+    networks: tuple[str, ...] = ()
     schema_version: int = DIRECTORY_SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema_version": self.schema_version, "tenant_id": self.tenant_id,
-                "kind": self.kind, "address": self.address,
-                "display_name": self.display_name, "title": self.title, "vip": self.vip,
-                "domain": self.domain}
+        d = {"schema_version": self.schema_version, "tenant_id": self.tenant_id,
+             "kind": self.kind, "address": self.address,
+             "display_name": self.display_name, "title": self.title, "vip": self.vip,
+             "domain": self.domain}
+        if self.networks:
+            d["networks"] = list(self.networks)
+        return d
 
     @classmethod
     def from_dict(cls, d: Any) -> DirectoryEntry:
@@ -499,17 +523,55 @@ class DirectoryEntry:
             raise SchemaError("invalid_value", "field 'tenant_id' is empty", "tenant_id")
         entry = cls(tenant, kind, _str(d, "address", "", "").lower(),
                     _str(d, "display_name", "", ""), _str(d, "title", "", ""),
-                    _bool(d, "vip", ""), _str(d, "domain", "", "").lower())
+                    _bool(d, "vip", ""), _str(d, "domain", "", "").lower().rstrip("."),
+                    _networks(d) if kind == "phish_simulation" else ())
         if kind == "person" and not (entry.address and entry.display_name):
             raise SchemaError("missing_field", "a person needs 'address' and 'display_name'",
                               "address")
         if kind == "vendor" and not entry.domain:
             raise SchemaError("missing_field", "a vendor needs 'domain'", "domain")
-        if kind in ("blocked_sender", "cleared_sender", "erase_address") and \
-                "@" not in entry.address:
+        if kind == "erase_address" and "@" not in entry.address:
             raise SchemaError("missing_field", f"a {kind} needs 'address' (a mailbox)",
                               "address")
+        if kind in _SENDER_RULE_KINDS:
+            if bool(entry.address) == bool(entry.domain):
+                raise SchemaError("missing_field", f"a {kind} needs either 'address' (a "
+                                  "mailbox) or 'domain', not both", "address")
+            if entry.address and "@" not in entry.address:
+                raise SchemaError("invalid_value", f"a {kind}'s 'address' must be a mailbox "
+                                  "(name@domain); give a domain as 'domain'", "address")
+        if kind in ("phish_simulation", "cleared_phish_simulation") and not entry.domain:
+            raise SchemaError("missing_field", f"a {kind} needs 'domain'", "domain")
+        if kind in POLICY_KINDS and entry.domain and ("@" in entry.domain or
+                                                      "." not in entry.domain):
+            raise SchemaError("invalid_value", f"field 'domain' must be a domain name "
+                              f"(example.com), got {entry.domain!r}", "domain")
         return entry
+
+
+def _networks(d: dict[str, Any]) -> tuple[str, ...]:
+    """A simulation rule's sending networks, checked and in canonical CIDR form."""
+    raw = d.get("networks")
+    if not isinstance(raw, list) or not raw or len(raw) > MAX_SIMULATION_NETWORKS:
+        raise SchemaError("missing_field" if not raw else "invalid_value",
+                          "a phish_simulation needs 'networks': a list of 1 to "
+                          f"{MAX_SIMULATION_NETWORKS} CIDRs its mail is sent from", "networks")
+    out = []
+    for i, value in enumerate(raw):
+        try:
+            net = ipaddress.ip_network(value, strict=False) if isinstance(value, str) else None
+        except ValueError:
+            net = None
+        if net is None:
+            raise SchemaError("invalid_value", f"field 'networks[{i}]' must be an IP address "
+                              f"or CIDR (192.0.2.0/24), got {value!r}", f"networks[{i}]")
+        if net.prefixlen < _WIDEST_PREFIX[net.version]:
+            raise SchemaError("invalid_value", f"field 'networks[{i}]' ({net}) is wider than "
+                              f"/{_WIDEST_PREFIX[net.version]}: list the simulation vendor's "
+                              "sending networks, not a range anyone could send from",
+                              f"networks[{i}]")
+        out.append(str(net))
+    return tuple(sorted(set(out)))
 
 
 # --------------------------------------------------------------------------- Feedback

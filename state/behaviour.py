@@ -28,7 +28,7 @@ from typing import Any, Final, NamedTuple, cast
 
 import orjson
 
-from schemas.records import ERASURE_KINDS, DirectoryEntry, MailRecord
+from schemas.records import ERASURE_KINDS, POLICY_KINDS, DirectoryEntry, MailRecord
 from state.profiles import (
     KIND_DOMAIN,
     KIND_NAMES,
@@ -87,6 +87,9 @@ MAX_OWN_DOMAINS: Final = 64
 MAX_BLOCKED_SENDERS: Final = 5000
 """Addresses a tenant's analysts blocked that the state keeps; past it the oldest block goes
 (campaigns move to new addresses; the list is read as a set per tenant profile value)."""
+MAX_ALLOWED_SENDERS: Final = 5000
+MAX_SIMULATIONS: Final = 64
+"""Allowed senders and phishing-simulation rules a tenant profile keeps (oldest go first)."""
 MAX_PERSON_ADDRESSES: Final = 8
 MAX_PROFILED_RECIPIENTS: Final = 1000
 """Recipients of one message whose mailbox and pair profiles are read and updated.
@@ -169,6 +172,39 @@ def _recipient_keys(tenant: str, sender: str, recipients: tuple[str, ...], limit
     out_pair, in_pair = pair + sender + SEP, SEP + sender
     return tuple([(rcpt, (mailbox + rcpt).encode(), (out_pair + rcpt).encode(),
                    (pair + rcpt + in_pair).encode()) for rcpt in recipients[:limit]])
+
+
+def _with_policy(profile: TenantProfile, entry: DirectoryEntry) -> TenantProfile | None:
+    """``profile`` with a policy entry applied, or None when it is already so (no rewrite).
+
+    A sender rule names an address or a domain (``DirectoryEntry`` checks it has one); its
+    list keeps each value once, newest last, and drops the oldest past its bound.
+    """
+    kind, value = entry.kind, entry.address or entry.domain
+    if kind in ("phish_simulation", "cleared_phish_simulation"):
+        rules = [r for r in profile.simulations if r[0] != entry.domain]
+        if kind == "phish_simulation":
+            rules = [*rules, [entry.domain, list(entry.networks)]][-MAX_SIMULATIONS:]
+        if rules == profile.simulations:
+            return None
+        updated = profile.copy()
+        updated.simulations = rules
+        return updated
+    allowed = kind in ("allowed_sender", "cleared_allowed_sender")
+    current = profile.allowed_senders if allowed else profile.blocked_senders
+    values = [v for v in current if v != value]
+    if kind in ("allowed_sender", "blocked_sender"):
+        if value in current:
+            return None  # listed already: the same state, not a rewrite
+        values = [*values, value][-(MAX_ALLOWED_SENDERS if allowed else MAX_BLOCKED_SENDERS):]
+    if values == current:
+        return None
+    updated = profile.copy()
+    if allowed:
+        updated.allowed_senders = values
+    else:
+        updated.blocked_senders = values
+    return updated
 
 
 class _MailboxUpdates:
@@ -638,16 +674,10 @@ class PartitionState:
             return
         tkey = make_key(KIND_TENANT, tenant, "")
         profile = cast(TenantProfile | None, self._get(tkey)) or TenantProfile()
-        if entry.kind in ("blocked_sender", "cleared_sender"):
-            blocked = [a for a in profile.blocked_senders if a != entry.address]
-            if entry.kind == "blocked_sender":
-                if entry.address in profile.blocked_senders:
-                    return  # blocked already: the same state, not a rewrite
-                blocked = [*blocked, entry.address][-MAX_BLOCKED_SENDERS:]
-            if blocked != profile.blocked_senders:
-                profile = profile.copy()
-                profile.blocked_senders = blocked
-                self._set(tkey, profile)
+        if entry.kind in POLICY_KINDS:
+            updated = _with_policy(profile, entry)
+            if updated is not None:
+                self._set(tkey, updated)
             return
         if entry.kind == "person":
             key = make_key(KIND_PERSON, tenant, display_key)
@@ -788,9 +818,11 @@ class PartitionState:
                     changed += self._forget(key)
         tkey = make_key(KIND_TENANT, tenant, "")
         profile = cast(TenantProfile | None, self._get(tkey))
-        if profile is not None and address in profile.blocked_senders:
+        if profile is not None and (address in profile.blocked_senders or
+                                    address in profile.allowed_senders):
             profile = profile.copy()
             profile.blocked_senders = [a for a in profile.blocked_senders if a != address]
+            profile.allowed_senders = [a for a in profile.allowed_senders if a != address]
             self._set(tkey, profile)
             changed += 1
         return changed

@@ -286,24 +286,30 @@ class DomainProfile:
 
 @dataclass(slots=True)
 class TenantProfile:
-    """What the tenant is: its domains, the ones it trusts, the addresses it blocked.
+    """What the tenant is: its domains, the ones it trusts, its sender policy.
 
-    ``known_domains`` are the domains it writes to; ``blocked_senders`` the addresses its
-    analysts blocked (``blocked_sender`` directory entries, oldest first). Changes only when
-    a domain joins a set or an analyst acts, so it is rewritten rarely, not every batch. A
-    value written before ``blocked_senders`` existed reads as none blocked.
+    ``known_domains`` are the domains it writes to. The policy, from directory entries
+    (oldest first): ``blocked_senders`` the addresses and domains (no ``@``) its analysts
+    blocked, ``allowed_senders`` those they allowed, ``simulations`` its phishing-simulation
+    rules as ``[domain, [cidr, ...]]``. Changes only when a domain joins a set or an analyst
+    acts, so it is rewritten rarely, not every batch. A value written before a list existed
+    reads it as empty.
     """
 
     own_domains: list[str] = field(default_factory=list)
     known_domains: list[str] = field(default_factory=list)
     blocked_senders: list[str] = field(default_factory=list)
+    allowed_senders: list[str] = field(default_factory=list)
+    simulations: list[list[Any]] = field(default_factory=list)
 
     def copy(self) -> TenantProfile:
         return TenantProfile(list(self.own_domains), list(self.known_domains),
-                             list(self.blocked_senders))
+                             list(self.blocked_senders), list(self.allowed_senders),
+                             [[d, list(n)] for d, n in self.simulations])
 
     def to_list(self) -> list[Any]:
-        return [self.own_domains, self.known_domains, self.blocked_senders]
+        return [self.own_domains, self.known_domains, self.blocked_senders,
+                self.allowed_senders, self.simulations]
 
     @classmethod
     def from_list(cls, v: list[Any]) -> TenantProfile:

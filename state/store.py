@@ -208,11 +208,19 @@ class RocksDBStore:
     needs io_uring, which the rocksdict wheel is built without.
     """
 
-    def __init__(self, path: str | Path, options: RocksDBOptions | None = None) -> None:
-        from rocksdict import Rdict
+    def __init__(self, path: str | Path, options: RocksDBOptions | None = None, *,
+                 read_only: bool = False) -> None:
+        """Open (or create) the store at ``path``.
+
+        ``read_only`` opens an existing store without RocksDB's lock, as of that moment
+        (its WAL included), so ``mailhawk state show`` / ``stats`` can read the store of a
+        running engine; writes then fail.
+        """
+        from rocksdict import AccessType, Rdict
 
         self.path = Path(path)
-        self.path.mkdir(parents=True, exist_ok=True)
+        if not read_only:
+            self.path.mkdir(parents=True, exist_ok=True)
         self.options = options or RocksDBOptions()
         self._readers: ThreadPoolExecutor | None = None
         self._scan_options: Any = None
@@ -222,11 +230,13 @@ class RocksDBStore:
             # reopens an existing store with the options saved in its OPTIONS file, which
             # cannot hold a cache object, so a restarted engine ran on RocksDB's 8 MiB
             # default block cache instead of the configured one.
-            self._db: object | None = Rdict(str(self.path), rocks,
-                                             column_families={"default": rocks})
+            self._db: object | None = Rdict(
+                str(self.path), rocks, column_families={"default": rocks},
+                access_type=AccessType.read_only() if read_only else AccessType.read_write())
         except Exception as exc:  # rocksdict raises plain Exception with RocksDB's text
-            raise StateError(f"cannot open RocksDB at {self.path}: {exc} (is another "
-                             "mailhawk process using this --state-dir?)") from exc
+            hint = "is it a mailhawk state store?" if read_only else \
+                "is another mailhawk process using this --state-dir?"
+            raise StateError(f"cannot open RocksDB at {self.path}: {exc} ({hint})") from exc
 
     def _live(self):  # type: ignore[no-untyped-def]
         if self._db is None:

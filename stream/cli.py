@@ -290,24 +290,73 @@ def state_stats(state_dir: str) -> None:
     click.echo(orjson.dumps(stats(Path(state_dir)), option=orjson.OPT_INDENT_2).decode())
 
 
+def _directory_writer(command: Any) -> Any:
+    """The options of a command that writes a directory entry and waits for it to apply."""
+    options = [
+        click.option("--bootstrap-servers", required=True, envvar="MAILHAWK_BOOTSTRAP_SERVERS",
+                     help="Kafka bootstrap servers [MAILHAWK_BOOTSTRAP_SERVERS]."),
+        click.option("--directory-topic", required=True, envvar="MAILHAWK_DIRECTORY_TOPIC",
+                     help="The engines' directory topic [MAILHAWK_DIRECTORY_TOPIC]."),
+        click.option("--group", default="mailhawk", show_default=True, envvar="MAILHAWK_GROUP",
+                     help="The engines' consumer group, to see the entry applied "
+                          "[MAILHAWK_GROUP]."),
+        click.option("--tenant", required=True, help="The organisation whose state is meant."),
+        click.option("--partition", type=int, help="Directory partition to write to, when the "
+                     "input topic's producer does not partition by librdkafka's default "
+                     "(CRC32 of the tenant); the entry must land on the tenant's input "
+                     "partition number."),
+        click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=60.0,
+                     show_default=True, help="Seconds to wait for the engine group to apply "
+                     "it (0: do not wait)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _write_directory_entry(doc: dict[str, Any], *, bootstrap_servers: str,
+                           directory_topic: str, group: str, partition: int | None,
+                           wait_s: float, what: str, applied: str) -> None:
+    """Validate ``doc`` as a directory entry, write it, wait until the engines apply it.
+
+    Exits 1 (saying what to check) when no engine of the group applied it in time.
+    """
+    from schemas import SchemaError
+    from schemas.records import DirectoryEntry
+    from stream.config import EngineConfig
+    from stream.directory import wait_applied, write_entry
+    from stream.errors import KafkaError
+
+    try:
+        entry = DirectoryEntry.from_dict({"schema_version": 1, **doc})
+    except SchemaError as exc:
+        raise click.UsageError(str(exc)) from None
+    # The engines' own client settings (MAILHAWK_KAFKA_*: TLS, SASL) come from the environment.
+    cfg = EngineConfig.from_env({"bootstrap_servers": bootstrap_servers,
+                                 "directory_topic": directory_topic, "group": group})
+    try:
+        where = write_entry(cfg, entry, partition=partition)
+        click.echo(f"{what} of tenant {entry.tenant_id!r} written to {directory_topic} "
+                   f"partition {where[0]} offset {where[1]}")
+        if wait_s <= 0:
+            return
+        if not wait_applied(cfg, *where, timeout_s=wait_s):
+            click.echo(f"not applied within {wait_s:g} s: no engine of group {group!r} has "
+                       f"committed {directory_topic}[{where[0]}] past offset {where[1]}. Is "
+                       "an engine running with this --directory-topic and --group, and is "
+                       "it caught up? The entry stays on the topic and is applied when one "
+                       "reads it.", err=True)
+            sys.exit(1)
+    except KafkaError as exc:
+        raise click.ClickException(f"{exc} (check --bootstrap-servers)") from None
+    click.echo(f"applied: {applied}")
+
+
 @state.command("erase")
-@click.option("--bootstrap-servers", required=True, envvar="MAILHAWK_BOOTSTRAP_SERVERS",
-              help="Kafka bootstrap servers [MAILHAWK_BOOTSTRAP_SERVERS].")
-@click.option("--directory-topic", required=True, envvar="MAILHAWK_DIRECTORY_TOPIC",
-              help="The engines' directory topic [MAILHAWK_DIRECTORY_TOPIC].")
-@click.option("--group", default="mailhawk", show_default=True, envvar="MAILHAWK_GROUP",
-              help="The engines' consumer group, to see the request applied "
-                   "[MAILHAWK_GROUP].")
-@click.option("--tenant", required=True, help="The organisation whose state is meant.")
+@_directory_writer
 @click.option("--address", help="Forget this address (a person's erasure request).")
 @click.option("--whole-tenant", is_flag=True, help="Forget all of the tenant's state (an "
               "organisation that leaves).")
-@click.option("--partition", type=int, help="Directory partition to write to, when the input "
-              "topic's producer does not partition by librdkafka's default (CRC32 of the "
-              "tenant); the request must land on the tenant's input partition number.")
-@click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=60.0,
-              show_default=True, help="Seconds to wait for the engine group to apply it "
-              "(0: do not wait).")
 def state_erase(bootstrap_servers: str, directory_topic: str, group: str, tenant: str,
                 address: str | None, whole_tenant: bool, partition: int | None,
                 wait_s: float) -> None:
@@ -319,37 +368,114 @@ def state_erase(bootstrap_servers: str, directory_topic: str, group: str, tenant
     tables (kept for MAILHAWK_FEEDBACK_RETENTION_DAYS), are outside the state: their own
     retention applies.
     """
-    from schemas.records import DirectoryEntry
-    from stream.config import EngineConfig
-    from stream.erasure import request_erasure, wait_applied
-    from stream.errors import KafkaError
-
     if bool(address) == whole_tenant:
         raise click.UsageError("give exactly one of --address or --whole-tenant")
-    entry = DirectoryEntry.from_dict(
-        {"schema_version": 1, "tenant_id": tenant, "address": address or "",
-         "kind": "erase_tenant" if whole_tenant else "erase_address"})
-    # The engines' own client settings (MAILHAWK_KAFKA_*: TLS, SASL) come from the environment.
-    cfg = EngineConfig.from_env({"bootstrap_servers": bootstrap_servers,
-                                 "directory_topic": directory_topic, "group": group})
-    try:
-        where = request_erasure(cfg, entry, partition=partition)
-        what = f"address {entry.address!r}" if address else "all state"
-        click.echo(f"erasure of {what} of tenant {tenant!r} written to {directory_topic} "
-                   f"partition {where[0]} offset {where[1]}")
-        if wait_s <= 0:
-            return
-        if not wait_applied(cfg, *where, timeout_s=wait_s):
-            click.echo(f"not applied within {wait_s:g} s: no engine of group {group!r} has "
-                       f"committed {directory_topic}[{where[0]}] past offset {where[1]}. Is "
-                       "an engine running with this --directory-topic and --group, and is "
-                       "it caught up? The request stays on the topic and is applied when "
-                       "one reads it.", err=True)
-            sys.exit(1)
-    except KafkaError as exc:
-        raise click.ClickException(f"{exc} (check --bootstrap-servers)") from None
-    click.echo("applied: the engine owning the tenant's partition has forgotten it "
-               "(a whole tenant goes on in chunks: see mailhawk_state_erased_keys_total)")
+    _write_directory_entry(
+        {"tenant_id": tenant, "address": address or "",
+         "kind": "erase_tenant" if whole_tenant else "erase_address"},
+        bootstrap_servers=bootstrap_servers, directory_topic=directory_topic, group=group,
+        partition=partition, wait_s=wait_s,
+        what=f"erasure of address {address.lower()!r}" if address else "erasure of all state",
+        applied="the engine owning the tenant's partition has forgotten it (a whole tenant "
+                "goes on in chunks: see mailhawk_state_erased_keys_total)")
+
+
+# ---------------------------------------------------------------------------- policy
+
+
+@main.group()
+def policy() -> None:
+    """A tenant's sender policy: blocked and allowed senders, phishing simulations.
+
+    Each command writes a directory entry that the engine owning the tenant applies with its
+    next batch (it needs MAILHAWK_DIRECTORY_TOPIC); `mailhawk state show --tenant-profile`
+    lists the policy in force. Verdicts a rule changed say so: decided_by "policy" and a hit
+    named after the rule, with detection's type and score kept.
+    """
+
+
+def _sender_rule(command: Any) -> Any:
+    command = click.option("--domain", help="A domain: its mail and its subdomains'.")(command)
+    return click.option("--address", help="One mailbox.")(command)
+
+
+def _sender_value(address: str | None, domain: str | None, *, allow: bool | None) -> dict:
+    """The address or domain of a sender rule, refused where it would name anyone."""
+    from detectors.policy import usable_domain_rule
+
+    if bool(address) == bool(domain):
+        raise click.UsageError("give exactly one of --address or --domain")
+    if domain and allow is not None and (why := usable_domain_rule(domain.lower().rstrip("."),
+                                                                   allow=allow)):
+        raise click.UsageError(why)
+    return {"address": address or "", "domain": domain or ""}
+
+
+@policy.command("block")
+@_directory_writer
+@_sender_rule
+def policy_block(tenant: str, address: str | None, domain: str | None, **where: Any) -> None:
+    """Hold all mail from an address or a domain (quarantined, whatever detection finds)."""
+    value = _sender_value(address, domain, allow=False)
+    _write_directory_entry({"tenant_id": tenant, "kind": "blocked_sender", **value},
+                           what=f"block of {address or domain}", applied="blocked", **where)
+
+
+@policy.command("allow")
+@_directory_writer
+@_sender_rule
+def policy_allow(tenant: str, address: str | None, domain: str | None, **where: Any) -> None:
+    """Let mail from an address or a domain through that detection would hold.
+
+    Only when the message is authenticated as its domain (DMARC pass, or SPF pass with an
+    aligned return-path), and never over malware, a block-level score or a block of the same
+    sender. Free-mail and public-suffix domains are refused: allow the address instead.
+    """
+    value = _sender_value(address, domain, allow=True)
+    _write_directory_entry({"tenant_id": tenant, "kind": "allowed_sender", **value},
+                           what=f"allow of {address or domain}", applied="allowed", **where)
+
+
+@policy.command("simulation")
+@_directory_writer
+@click.option("--domain", required=True, help="The domain the simulations are sent from "
+              "(its subdomains too).")
+@click.option("--network", "networks", multiple=True, required=True, help="A network the "
+              "simulation vendor sends from (IP or CIDR, /16 or narrower; repeat the option).")
+def policy_simulation(tenant: str, domain: str, networks: tuple[str, ...],
+                      **where: Any) -> None:
+    """Let the tenant's own phishing simulations through, untouched and unlearned.
+
+    Mail from DOMAIN sent from one of the networks is allowed whatever it carries and
+    teaches the behavioural state nothing. Both must match: a domain alone can be forged.
+    Giving a domain again replaces its networks.
+    """
+    _sender_value(None, domain, allow=True)
+    _write_directory_entry(
+        {"tenant_id": tenant, "kind": "phish_simulation", "domain": domain,
+         "networks": list(networks)},
+        what=f"phishing simulation from {domain}", applied="simulations allowed", **where)
+
+
+@policy.command("remove")
+@_directory_writer
+@click.option("--rule", type=click.Choice(["block", "allow", "simulation"]), required=True,
+              help="Which list to remove it from.")
+@_sender_rule
+def policy_remove(tenant: str, rule: str, address: str | None, domain: str | None,
+                  **where: Any) -> None:
+    """Remove a block, an allow or a phishing-simulation rule."""
+    if rule == "simulation":
+        if address or not domain:
+            raise click.UsageError("a simulation rule is removed by its --domain")
+        value = {"domain": domain}
+    else:
+        value = _sender_value(address, domain, allow=None)
+    kind = {"block": "cleared_sender", "allow": "cleared_allowed_sender",
+            "simulation": "cleared_phish_simulation"}[rule]
+    _write_directory_entry({"tenant_id": tenant, "kind": kind, **value},
+                           what=f"removal of the {rule} rule for {address or domain}",
+                           applied="removed", **where)
 
 
 # ---------------------------------------------------------------------------- feedback

@@ -70,7 +70,7 @@ def show_profile(state_dir: Path, tenant: str, kind: str, value: str,
     key = make_key(_KIND_BY_NAME[kind], tenant, value)
     out = []
     for path in _stores(state_dir):
-        store = RocksDBStore(path)
+        store = RocksDBStore(path, read_only=True)  # beside a running engine
         try:
             raw = store.get_many([key])[0]
         finally:
@@ -85,7 +85,7 @@ def stats(state_dir: Path) -> dict[str, Any]:
     """Key counts and value bytes per kind, per store, and the stored offsets."""
     result: dict[str, Any] = {}
     for path in _stores(state_dir):
-        store = RocksDBStore(path)
+        store = RocksDBStore(path, read_only=True)  # beside a running engine
         try:
             kinds: dict[str, dict[str, int]] = {}
             for key, value in store.items():

@@ -38,11 +38,16 @@ looks is what the detector is for.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import ClassVar
 
 from detectors.base import Context, DetectorConfig, PerTenantProfile, build_config, hit
+from detectors.policy import domain_and_parents, usable_domain_rule
 from schemas.records import Hit
+from state import TenantProfile
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +120,10 @@ class BlockedSenderConfig(DetectorConfig):
 
 
 class BlockedSender:
-    """The sender is an address an analyst of this tenant confirmed as an attacker's.
+    """The sender is one the tenant's analysts blocked: an address, or a domain.
+
+    An address is blocked by an analyst confirming an attack, or by ``mailhawk policy
+    block``, which also blocks domains (and their subdomains).
 
     The feedback service turns an analyst's ``attack`` label on a message it has (the report
     carried it) into a ``blocked_sender`` directory entry, and a release or an analyst's
@@ -131,13 +139,37 @@ class BlockedSender:
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: BlockedSenderConfig = build_config(BlockedSenderConfig, self.name, config)
-        self._blocked = PerTenantProfile(lambda t: frozenset(t.blocked_senders))
+        self._blocked = PerTenantProfile(_blocked_sets)
 
     def detect(self, ctx: Context) -> list[Hit]:
         tenant = ctx.state.tenant
         if not ctx.inbound or not tenant.blocked_senders:
             return []
-        if ctx.record.sender.address not in self._blocked(tenant):
-            return []
+        addresses, domains = self._blocked(tenant)
+        address = ctx.record.sender.address
+        if address in addresses:
+            matched = "address"
+        else:
+            matched = next((d for d in domain_and_parents(address.rpartition("@")[2])
+                            if d in domains), "") if domains else ""
+            if not matched:
+                return []
         c = self.config
-        return [hit(self.name, c.score * c.weight, _attack_of(ctx), blocked_by="analyst")]
+        return [hit(self.name, c.score * c.weight, _attack_of(ctx), blocked_by="analyst",
+                    matched=matched)]
+
+
+def _blocked_sets(tenant: TenantProfile) -> tuple[frozenset[str], frozenset[str]]:
+    """The blocked addresses, and the blocked domains one party controls.
+
+    A rule naming a public suffix would hold a whole country's mail: ignored, with a warning.
+    """
+    addresses = frozenset(v for v in tenant.blocked_senders if "@" in v)
+    domains = set()
+    for value in tenant.blocked_senders:
+        if "@" not in value:
+            if (why := usable_domain_rule(value, allow=False)):
+                log.warning("block rule ignored: %s", why)
+            else:
+                domains.add(value)
+    return addresses, frozenset(domains)

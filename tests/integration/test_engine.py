@@ -498,3 +498,106 @@ def test_an_erasure_request_makes_the_engines_forget_an_address(broker, topics,
     third = engine_factory("third", "--directory-topic", topics.directory, env=NO_DECAY)
     assert third.stop() == 0  # restored from the changelog: the tombstones came too
     assert _state(tmp_path / "third") == left
+
+
+def test_a_tenants_sender_policy_acts_on_the_shipped_models_verdicts(broker, topics,
+                                                                     engine_factory, tmp_path):
+    """``mailhawk policy`` → directory topic → the engine: a phishing simulation from its
+    network passes untouched and unlearned, a forged one does not; an authenticated allowed
+    domain passes unless detection is certain; a blocked domain is held until removed."""
+    from click.testing import CliRunner
+
+    from state import make_key
+    from state.profiles import KIND_SENDER, KIND_TENANT
+    from stream.cli import main
+    from tests.factories import T0, mail
+
+    def lure(sender: str, to: str, ip: str, t: float, dmarc: str = "none"):
+        return mail(sender, (to,), t=t, client_ip=ip, name="Microsoft 365 Security",
+                    subject="Password expires today: verify your account",
+                    text="Your password expires today. Sign in now to keep your account "
+                         "active, or it will be suspended.",
+                    urls=("http://203.0.113.7/login",), auth=("pass", "pass", dmarc))
+
+    def offer(dmarc: str, t: float):
+        return mail("news@partner.example", ("carl@acme.com",), t=t, auth=("pass", "pass", dmarc),
+                    subject="LIMITED OFFER: 80% off all meds, buy now!!!",
+                    text="Cheap viagra and cialis, no prescription needed. Click here to order "
+                         "now and save 80%. Unsubscribe here.",
+                    urls=("http://cheap-meds.example/order",))
+
+    def verdicts(records):
+        produce_records(broker.bootstrap_servers, topics.input, records)
+        got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records),
+                      timeout=60, quiet_after=1.0)
+        by_id = {v.message_id: v for v in got.verdicts}
+        return [by_id[r.message_id] for r in records]
+
+    def policy(*args: str) -> None:
+        result = CliRunner().invoke(main, [
+            "policy", *args, "--tenant", "acme", "--bootstrap-servers",
+            broker.bootstrap_servers, "--directory-topic", topics.directory,
+            "--group", topics.group])
+        assert result.exit_code == 0 and "applied" in result.output, result.output
+
+    def rule_hit(verdict) -> dict:
+        (found,) = [h.evidence for h in verdict.hits
+                    if h.detector in ("phish_simulation", "allowed_sender")]
+        return found
+
+    ensure_topics(EngineConfig(bootstrap_servers=broker.bootstrap_servers, partitions=4,
+                               input_topic=topics.input, verdict_topic=topics.verdicts,
+                               dead_letter_topic=topics.dead, changelog_topic=topics.changelog,
+                               directory_topic=topics.directory))
+    engine = engine_factory("engine", "--directory-topic", topics.directory)
+    before = verdicts([lure("it-security@sim.example", "carl@acme.com", "192.0.2.40", T0),
+                       offer("pass", T0 + 10), mail("x@bad.example", ("carl@acme.com",),
+                                                    t=T0 + 20)])
+    assert [v.action for v in before] == ["block", "quarantine", "allow"]
+
+    policy("simulation", "--domain", "sim.example", "--network", "192.0.2.0/24")
+    policy("allow", "--domain", "partner.example")
+    policy("block", "--domain", "bad.example")
+    sim, forged, allowed, unauthenticated, certain, blocked = verdicts([
+        lure("it-security@sim.example", "eve@acme.com", "192.0.2.41", T0 + 100),
+        lure("it-security@sim.example", "eve@acme.com", "203.0.113.9", T0 + 110),
+        offer("pass", T0 + 120), offer("fail", T0 + 130),
+        lure("alerts@partner.example", "carl@acme.com", "198.51.100.1", T0 + 140, "pass"),
+        mail("y@mx.bad.example", ("carl@acme.com",), t=T0 + 150)])
+    assert (sim.action, sim.decided_by, sim.attack_type) == ("allow", "policy",
+                                                            "credential_phishing")
+    assert rule_hit(sim) == {"rule": "phish_simulation", "matched": "sim.example",
+                             "applied": True, "overrode": "block"}
+    assert forged.action == "block" and forged.decided_by == "model"
+    assert not any(h.detector == "phish_simulation" for h in forged.hits)
+    assert (allowed.action, allowed.decided_by, allowed.attack_type) == ("allow", "policy",
+                                                                        "spam")
+    assert rule_hit(allowed)["overrode"] == "quarantine"
+    assert unauthenticated.action in ("quarantine", "block")  # a forged From scores higher
+    assert rule_hit(unauthenticated)["refused"] == "not_authenticated"
+    assert certain.action == "block" and rule_hit(certain)["refused"] == "high_confidence"
+    assert (blocked.action, blocked.decided_by) == ("quarantine", "decisive")
+    policy("remove", "--rule", "block", "--domain", "bad.example")
+    (unblocked,) = verdicts([mail("z@bad.example", ("carl@acme.com",), t=T0 + 200)])
+    assert unblocked.action == "allow"
+
+    # An analyst reads the rules in force from the running engine's stores (read-only).
+    shown = CliRunner().invoke(main, ["state", "show", "--state-dir", str(tmp_path / "engine"),
+                                      "--tenant", "acme", "--tenant-profile"])
+    assert shown.exit_code == 0, shown.output
+    profile = orjson.loads(shown.stdout)["profile"]
+    assert (profile["allowed_senders"], profile["simulations"]) == (
+        ["partner.example"], [["sim.example", ["192.0.2.0/24"]]])
+    assert engine.metric("mailhawk_verdicts_total", decided_by="policy") == 2
+    assert engine.metric("mailhawk_detector_hits_total", detector="phish_simulation") == 1
+    assert engine.metric("mailhawk_detector_hits_total", detector="allowed_sender") == 3
+    assert engine.stop() == 0
+    state = _state(tmp_path / "engine")
+    tenant = state[make_key(KIND_TENANT, "acme", "")]
+    assert (tenant.allowed_senders, tenant.blocked_senders, tenant.simulations) == (
+        ["partner.example"], [], [["sim.example", ["192.0.2.0/24"]]])
+    # Three lures from the simulation's address: before the rule, the simulation, the forged
+    # copy. The two judged as any mail count against the sender; the simulation does not.
+    sender = state[make_key(KIND_SENDER, "acme", "it-security@sim.example")]
+    assert sender.flagged / sender.count == pytest.approx(2 / 3, rel=1e-4)  # decayed
+    assert sender.verdicts == pytest.approx({"block": 2, "allow": 1}, rel=1e-3)

@@ -239,7 +239,7 @@ def test_an_analysts_confirmation_blocks_the_sender_at_the_engine_and_a_release_
     second, held = send(2, "dana@acme.com", "Hello Dana, see you at the meeting.")
     blocked = next(h for h in held.hits if h.detector == "blocked_sender")
     assert (held.action, held.decided_by) == ("quarantine", "decisive")
-    assert blocked.evidence == {"blocked_by": "analyst"}
+    assert blocked.evidence == {"blocked_by": "analyst", "matched": "address"}
 
     service.wait_for("mailhawk_feedback_verdicts_total", 2)
     assert held.sender == sender  # a release names only the message: its verdict, the sender

@@ -338,3 +338,23 @@ def test_state_show_of_the_tenant_profile_lists_the_blocked_senders(tmp_path: Pa
     other = invoke("state", "show", "--state-dir", tmp_path / "state", "--tenant", "globex",
                    "--tenant-profile")
     assert other.exit_code == 1 and "no profile of tenant 'globex'" in other.stderr
+
+
+_NO_BROKER = ("--bootstrap-servers", "127.0.0.1:1", "--directory-topic", "dir", "--tenant",
+              "acme", "--wait", "0")
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (("allow",), "exactly one of --address or --domain"),
+    (("allow", "--address", "a@x.example", "--domain", "x.example"), "exactly one"),
+    (("allow", "--domain", "gmail.com"), "free-mail provider"),
+    (("allow", "--domain", "co.uk"), "public suffix"),
+    (("block", "--domain", "co.uk"), "public suffix"),
+    (("allow", "--address", "x.example"), "must be a mailbox"),
+    (("simulation", "--domain", "sim.example", "--network", "10.0.0.0/8"), "wider than /16"),
+    (("simulation", "--domain", "outlook.com", "--network", "192.0.2.1"), "free-mail"),
+    (("remove", "--rule", "simulation", "--address", "a@sim.example"), "by its --domain"),
+])
+def test_policy_commands_refuse_a_rule_that_is_wrong_before_writing_it(args, error) -> None:
+    result = invoke("policy", *args, *_NO_BROKER)
+    assert result.exit_code == 2 and error in result.output, result.output

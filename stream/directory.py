@@ -1,10 +1,11 @@
-"""Asking the engines to forget an address or a tenant, and knowing when they have.
+"""Writing a directory entry for the engines, and knowing when they have applied it.
 
-``mailhawk state erase`` writes the request to the directory topic; the engine that owns the
-tenant's partition applies it with its next batch and then commits its directory offset past
-it. So the request's own partition and offset, compared with the engine group's committed
-offset there, say whether it was applied. A request nobody reads (no engine runs with the
-directory topic, or in another consumer group) would otherwise look like success.
+``mailhawk state erase`` (forget an address or a tenant) and ``mailhawk policy`` (block,
+allow, phishing simulations) write an entry to the directory topic; the engine that owns
+the tenant's partition applies it with its next batch and then commits its directory offset
+past it. So the entry's own partition and offset, compared with the engine group's
+committed offset there, say whether it was applied. An entry nobody reads (no engine runs
+with the directory topic, or in another consumer group) would otherwise look like success.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from stream.config import EngineConfig
 from stream.errors import KafkaError
 from stream.kafka import producer_config
 
-__all__ = ["request_erasure", "wait_applied"]
+__all__ = ["wait_applied", "write_entry"]
 
 
-def request_erasure(cfg: EngineConfig, entry: DirectoryEntry, *,
-                    partition: int | None = None) -> tuple[int, int]:
+def write_entry(cfg: EngineConfig, entry: DirectoryEntry, *,
+                partition: int | None = None) -> tuple[int, int]:
     """Write ``entry`` to ``cfg.directory_topic`` keyed by its tenant; (partition, offset)."""
     if not cfg.directory_topic:
         raise ValueError("no directory topic: give --directory-topic or set "
@@ -41,14 +42,14 @@ def request_erasure(cfg: EngineConfig, entry: DirectoryEntry, *,
                          key=entry.tenant_id.encode(), on_delivery=on_delivery,
                          partition=-1 if partition is None else partition)
     except KafkaException as exc:
-        raise KafkaError.from_confluent(exc.args[0], "erasure request") from None
+        raise KafkaError.from_confluent(exc.args[0], "directory entry") from None
     producer.flush(60)
     if not delivered:
-        raise KafkaError(f"erasure request to {cfg.directory_topic} not delivered within 60 s "
+        raise KafkaError(f"directory entry to {cfg.directory_topic} not delivered within 60 s "
                          "(are the brokers reachable?)")
     err, msg = delivered[0]
     if err is not None:
-        raise KafkaError.from_confluent(err, f"erasure request to {cfg.directory_topic}")
+        raise KafkaError.from_confluent(err, f"directory entry to {cfg.directory_topic}")
     return int(msg.partition()), int(msg.offset())
 
 

@@ -1,0 +1,188 @@
+"""The tenant's sender policy: senders its analysts allowed, and its phishing simulations.
+
+Detection judges the message; policy is what the tenant decided beforehand about some
+senders, and it acts after the decision, never as a model input (so no retraining follows a
+policy change, and the verdict still says what detection found):
+
+* **phishing simulations** (``phish_simulation`` entries): a security team's own simulated
+  phishing, sent by its simulation vendor, must reach the inbox or the training programme
+  is broken. Mail from the rule's domain (or a subdomain) whose ``client_ip`` is in one of
+  the rule's networks is allowed whatever it carries, as Microsoft's "advanced delivery"
+  does: the domain alone is spoofable, the sending network is not. Such mail teaches the
+  behavioural state nothing (it imitates attackers and executives on purpose).
+* **allowed senders** (``allowed_sender``: an address, or a domain and its subdomains):
+  mail the tenant trusts that detection keeps holding (a partner's bulk invoices, a
+  monitoring system). Allowed only when the message is authenticated as that domain (DMARC
+  pass, or SPF pass for an aligned return-path), so a forged From does not ride on it; and
+  never over a malware verdict, a ``block`` (the highest confidence) or an analyst's block
+  of the same sender. Free-mail and bare public-suffix domains are ignored as allow rules:
+  they would allow anyone with an account.
+
+Blocks are a detector (``rules/history.py``, decisive), so a blocked domain is held like a
+blocked address. Precedence: simulation, then block, then allow.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from detectors.base import PerTenantProfile
+from detectors.domains import is_freemail, public_suffix
+from schemas.records import Hit, MailRecord
+from state import MessageFacts, TenantProfile
+
+log = logging.getLogger(__name__)
+
+SIMULATION: Final = "phish_simulation"
+ALLOWED: Final = "allowed_sender"
+_Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyMatch:
+    """A policy rule that names a message's sender.
+
+    ``matched`` is ``"address"`` or the rule's domain; ``authenticated`` whether the message
+    is authenticated as its sender's domain (always True for a simulation, which its
+    network vouches for).
+    """
+
+    rule: str
+    matched: str
+    authenticated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """A tenant profile's policy lists as sets, built once per profile value."""
+
+    allow_addresses: frozenset[str]
+    allow_domains: frozenset[str]
+    simulations: dict[str, tuple[_Network, ...]]
+
+
+def domain_and_parents(host: str) -> Iterator[str]:
+    """``host`` and each parent domain above it: "a.b.example.com", "b.example.com", ..."""
+    while "." in host:
+        yield host
+        host = host.partition(".")[2]
+
+
+def usable_domain_rule(domain: str, *, allow: bool) -> str:
+    """Why a domain rule cannot be used ("" when it can).
+
+    A public suffix names no one party, and allowing a free-mail domain allows anyone with
+    an account there.
+    """
+    if public_suffix(domain) == domain:
+        return f"{domain} is a public suffix, not a domain one party controls"
+    if allow and is_freemail(domain):
+        return (f"{domain} is a free-mail provider: allowing it allows anyone with an account "
+                "there; allow the address instead")
+    return ""
+
+
+def _compile(tenant: TenantProfile) -> _Rules:
+    addresses, domains = set(), set()
+    for value in tenant.allowed_senders:
+        if "@" in value:
+            addresses.add(value)
+        elif (why := usable_domain_rule(value, allow=True)):
+            log.warning("allow rule ignored: %s", why)
+        else:
+            domains.add(value)
+    simulations: dict[str, tuple[_Network, ...]] = {}
+    for domain, networks in tenant.simulations:
+        if (why := usable_domain_rule(domain, allow=True)):
+            log.warning("phishing-simulation rule ignored: %s", why)
+            continue
+        simulations[domain] = tuple(ipaddress.ip_network(n, strict=False) for n in networks)
+    return _Rules(frozenset(addresses), frozenset(domains), simulations)
+
+
+def authenticated(record: MailRecord, facts: MessageFacts) -> bool:
+    """Whether the gateway's results authenticate the From domain.
+
+    DMARC pass does; a DMARC failure does not; without a DMARC result, SPF pass for a
+    return-path in the same registrable domain does (DMARC's own relaxed SPF alignment).
+    DKIM pass alone does not: the record does not say which domain signed.
+    """
+    dmarc = record.auth.dmarc
+    if dmarc == "pass":
+        return True
+    if dmarc == "fail":
+        return False
+    return record.auth.spf == "pass" and facts.sender_domain != "" and \
+        facts.return_path_domain == facts.sender_domain
+
+
+class SenderPolicy:
+    """Matches a message's sender against its tenant's policy (cheap when there is none)."""
+
+    def __init__(self) -> None:
+        self._rules = PerTenantProfile(_compile)
+
+    def match(self, record: MailRecord, facts: MessageFacts,
+              tenant: TenantProfile) -> PolicyMatch | None:
+        """The rule naming ``record``'s sender, if any (inbound mail only)."""
+        if record.direction != "inbound" or not (tenant.allowed_senders or
+                                                 tenant.simulations):
+            return None
+        rules = self._rules(tenant)
+        address = record.sender.address
+        host = address.rpartition("@")[2]
+        if rules.simulations and record.client_ip:
+            try:
+                ip = ipaddress.ip_address(record.client_ip.strip("[]"))
+            except ValueError:
+                ip = None
+            if ip is not None:
+                for domain in domain_and_parents(host):
+                    networks = rules.simulations.get(domain)
+                    if networks and any(ip in n for n in networks):
+                        return PolicyMatch(SIMULATION, domain, True)
+        if address in rules.allow_addresses:
+            return PolicyMatch(ALLOWED, "address", authenticated(record, facts))
+        if rules.allow_domains:
+            for domain in domain_and_parents(host):
+                if domain in rules.allow_domains:
+                    return PolicyMatch(ALLOWED, domain, authenticated(record, facts))
+        return None
+
+
+def refusal(match: PolicyMatch, action: str, attack_type: str, hits: Sequence[Hit]) -> str:
+    """Why ``match`` may not set the verdict ("" when it may).
+
+    A simulation always may. An allowed sender may not when the message is not
+    authenticated, an analyst blocked the sender too, detection found malware, or it scored
+    at ``block``.
+    """
+    if match.rule == SIMULATION:
+        return ""
+    if not match.authenticated:
+        return "not_authenticated"
+    if any(h.detector == "blocked_sender" for h in hits):
+        return "blocked"
+    if attack_type == "malware" and action != "allow":
+        return "malware"
+    if action == "block":
+        return "high_confidence"
+    return ""
+
+
+def policy_hit(match: PolicyMatch, refused: str, overrode: str) -> Hit:
+    """The verdict's evidence of the rule: which one, what it matched, what it did.
+
+    Score 0 and type ``none``: the hit states the tenant's decision, not a finding.
+    """
+    evidence: dict[str, object] = {"rule": match.rule, "matched": match.matched,
+                                   "applied": not refused}
+    if refused:
+        evidence["refused"] = refused
+    if overrode:
+        evidence["overrode"] = overrode
+    return Hit(match.rule, 0.0, evidence, "none")

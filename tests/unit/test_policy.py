@@ -1,0 +1,290 @@
+"""The tenant's sender policy: blocked and allowed senders, phishing simulations.
+
+Each test states a rule a security team relies on: what a rule lets through, what it never
+lets through, and that a policy neither teaches the state from a simulation nor reaches
+another tenant.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import orjson
+import pytest
+
+from detectors import Cascade
+from schemas import DirectoryEntry, SchemaError, decode_directory
+from schemas.records import Attachment
+from state import NO_DECAY, MemoryStore, PartitionState, TenantProfile, decode, encode, make_key
+from state.profiles import KIND_TENANT
+from tests.factories import T0, mail
+
+TENANT_KEY = make_key(KIND_TENANT, "acme", "")
+
+
+class _Fixed:
+    """A model runner that gives every message one attack type and probability."""
+
+    def __init__(self, attack: str = "spam", probability: float = 0.95) -> None:
+        self.version = "fixed"
+        self.thresholds = {"default": {"warn": 0.5, "quarantine": 0.9, "block": 0.99,
+                                       "corroborate": 0.9}}
+        self.attack, self.probability = attack, probability
+
+    def score(self, assessments):
+        for a in assessments:
+            a.model_verdict = (self.attack, self.probability)
+
+
+def _rule(state: PartitionState, kind: str, tenant: str = "acme", **fields) -> None:
+    entry = DirectoryEntry.from_dict({"schema_version": 1, "tenant_id": tenant, "kind": kind,
+                                      **fields})
+    state.apply_directory(entry, display_key="", domain="")
+
+
+def _state() -> PartitionState:
+    return PartitionState(MemoryStore(), decay=NO_DECAY)
+
+
+def _newsletter(sender: str = "news@mail.partner.example", *, dmarc: str = "pass",
+                t: float = T0, **kw):
+    return mail(sender, ("carl@acme.com",), t=t, subject="Our spring offers",
+                text="See this month's offers.", auth=("pass", "pass", dmarc), **kw)
+
+
+def _policy_hit(decision) -> dict:
+    (found,) = [h for h in decision.hits if h.detector in ("allowed_sender",
+                                                            "phish_simulation")]
+    assert found.score == 0.0 and found.attack_type == "none"
+    return found.evidence
+
+
+# ----------------------------------------------------------------- directory entries
+
+
+@pytest.mark.parametrize(("doc", "error"), [
+    ({"kind": "allowed_sender"}, "either 'address'"),
+    ({"kind": "allowed_sender", "address": "a@x.example", "domain": "x.example"}, "not both"),
+    ({"kind": "allowed_sender", "address": "x.example"}, "must be a mailbox"),
+    ({"kind": "blocked_sender", "domain": "localhost"}, "domain name"),
+    ({"kind": "phish_simulation", "domain": "sim.example"}, "networks"),
+    ({"kind": "phish_simulation", "domain": "sim.example", "networks": []}, "networks"),
+    ({"kind": "phish_simulation", "domain": "sim.example", "networks": ["10.0.0.0/8"]},
+     "wider than /16"),
+    ({"kind": "phish_simulation", "domain": "sim.example", "networks": ["2001:db8::/32"]},
+     "wider than /48"),
+    ({"kind": "phish_simulation", "domain": "sim.example", "networks": ["not-an-ip"]},
+     "networks[0]"),
+    ({"kind": "phish_simulation", "networks": ["192.0.2.1"]}, "needs 'domain'"),
+    ({"kind": "cleared_phish_simulation"}, "needs 'domain'"),
+])
+def test_policy_entries_are_validated_with_a_clear_error(doc, error):
+    with pytest.raises(SchemaError, match=error.replace("[", r"\[").replace("]", r"\]")):
+        decode_directory(orjson.dumps({"schema_version": 1, "tenant_id": "acme", **doc}))
+
+
+def test_a_simulation_entrys_networks_are_kept_canonical():
+    entry = decode_directory(orjson.dumps({
+        "schema_version": 1, "tenant_id": "acme", "kind": "phish_simulation",
+        "domain": "Sim.Example.", "networks": ["192.0.2.77/24", "198.51.100.5", "192.0.2.0/24"]}))
+    assert entry.domain == "sim.example"
+    assert entry.networks == ("192.0.2.0/24", "198.51.100.5/32")
+    assert DirectoryEntry.from_dict(entry.to_dict()) == entry
+
+
+# ----------------------------------------------------------------- the tenant's lists
+
+
+def test_policy_lists_are_idempotent_and_cleared_and_old_values_read_as_empty():
+    state = _state()
+    _rule(state, "allowed_sender", domain="partner.example")
+    _rule(state, "blocked_sender", domain="evil.example")
+    _rule(state, "phish_simulation", domain="sim.example", networks=["192.0.2.0/24"])
+    changed = state.changes()
+    state.commit(changed, 1, None)
+    profile = decode(KIND_TENANT, changed[TENANT_KEY])
+    assert (profile.allowed_senders, profile.blocked_senders, profile.simulations) == (
+        ["partner.example"], ["evil.example"], [["sim.example", ["192.0.2.0/24"]]])
+    for kind, fields in [("allowed_sender", {"domain": "partner.example"}),
+                         ("blocked_sender", {"domain": "evil.example"}),
+                         ("phish_simulation", {"domain": "sim.example",
+                                               "networks": ["192.0.2.0/24"]}),
+                         ("cleared_allowed_sender", {"domain": "other.example"})]:
+        _rule(state, kind, **fields)  # the same state again: no rewrite
+        assert TENANT_KEY not in state.changes()
+    _rule(state, "phish_simulation", domain="sim.example", networks=["198.51.100.0/24"])
+    _rule(state, "cleared_allowed_sender", domain="partner.example")
+    _rule(state, "cleared_sender", domain="evil.example")
+    profile = decode(KIND_TENANT, state.changes()[TENANT_KEY])
+    assert (profile.allowed_senders, profile.blocked_senders, profile.simulations) == (
+        [], [], [["sim.example", ["198.51.100.0/24"]]])  # a domain given again: replaced
+    _rule(state, "cleared_phish_simulation", domain="sim.example")
+    assert decode(KIND_TENANT, state.changes()[TENANT_KEY]).simulations == []
+    old = encode(TenantProfile(["acme.com"]))[:1] + b'[["acme.com"],[],["x@y.example"]]'
+    assert decode(KIND_TENANT, old) == TenantProfile(["acme.com"], [], ["x@y.example"], [], [])
+
+
+def test_erasing_an_address_removes_it_from_the_allow_list_too():
+    state = _state()
+    _rule(state, "allowed_sender", address="ceo.assistant@partner.example")
+    _rule(state, "allowed_sender", domain="partner.example")
+    state.commit(state.changes(), 1, None)
+    _rule(state, "erase_address", address="ceo.assistant@partner.example")
+    profile = decode(KIND_TENANT, state.changes()[TENANT_KEY])
+    assert profile.allowed_senders == ["partner.example"]
+
+
+# ----------------------------------------------------------------- allowed senders
+
+
+def test_an_authenticated_allowed_domain_is_let_through_with_the_detection_kept():
+    cascade, state = Cascade(models=_Fixed("spam", 0.95)), _state()
+    held = cascade.score_batch(state, [_newsletter(t=T0)])[0]
+    assert (held.action, held.attack_type) == ("quarantine", "spam")
+    _rule(state, "allowed_sender", domain="partner.example")
+    d = cascade.score_batch(state, [_newsletter(t=T0 + 60)])[0]
+    assert (d.action, d.decided_by, d.attack_type, d.score) == ("allow", "policy", "spam", 0.95)
+    assert _policy_hit(d) == {"rule": "allowed_sender", "matched": "partner.example",
+                              "applied": True, "overrode": "quarantine"}
+    assert d.hits[0].detector == "allowed_sender"  # the evidence that decided comes first
+
+
+def test_an_allowed_address_matches_that_address_only():
+    cascade, state = Cascade(models=_Fixed()), _state()
+    _rule(state, "allowed_sender", address="news@mail.partner.example")
+    d, other = cascade.score_batch(state, [_newsletter(), _newsletter("x@mail.partner.example",
+                                                                      t=T0 + 1)])
+    assert (d.action, _policy_hit(d)["matched"]) == ("allow", "address")
+    assert other.action == "quarantine"
+    assert not any(h.detector == "allowed_sender" for h in other.hits)
+
+
+@pytest.mark.parametrize(("auth", "return_path", "applies"), [
+    (("pass", "pass", "pass"), "", True),
+    (("pass", "pass", "fail"), "", False),  # a DMARC failure: the From is forged
+    (("pass", "", ""), "bounce@mail.partner.example", True),  # SPF pass, aligned return-path
+    (("pass", "", "none"), "bounce@esp.example", False),  # SPF of someone else's domain
+    (("", "pass", ""), "", False),  # DKIM pass alone: the signing domain is not known
+    (("softfail", "", ""), "bounce@partner.example", False),
+])
+def test_an_allow_needs_the_message_authenticated_as_its_domain(auth, return_path, applies):
+    cascade, state = Cascade(models=_Fixed()), _state()
+    _rule(state, "allowed_sender", domain="partner.example")
+    message = dataclasses.replace(_newsletter(), auth=type(_newsletter().auth)(*auth),
+                                  return_path=return_path)
+    d = cascade.score_batch(state, [message])[0]
+    evidence = _policy_hit(d)
+    assert evidence["applied"] is applies
+    if applies:
+        assert (d.action, d.decided_by) == ("allow", "policy")
+    else:
+        assert evidence["refused"] == "not_authenticated"
+        assert (d.action, d.decided_by) == ("quarantine", "model")
+
+
+def test_an_allow_never_lets_through_malware_a_block_score_or_an_analysts_block():
+    state = _state()
+    _rule(state, "allowed_sender", domain="partner.example")
+    malware = Cascade(models=_Fixed("malware", 0.95)).score_batch(
+        state, [dataclasses.replace(_newsletter(), attachments=(
+            Attachment("invoice.exe", "application/octet-stream", 40_000),))])[0]
+    assert malware.action == "quarantine" and _policy_hit(malware)["refused"] == "malware"
+    certain = Cascade(models=_Fixed("credential_phishing", 0.995)).score_batch(
+        state, [_newsletter(t=T0 + 1)])[0]
+    assert certain.action == "block" and _policy_hit(certain)["refused"] == "high_confidence"
+    _rule(state, "blocked_sender", address="news@mail.partner.example")
+    blocked = Cascade(models=_Fixed("spam", 0.1)).score_batch(state, [_newsletter(t=T0 + 2)])[0]
+    assert (blocked.action, blocked.decided_by) == ("quarantine", "decisive")
+    assert _policy_hit(blocked)["refused"] == "blocked"
+
+
+def test_allow_rules_naming_anyone_are_ignored():
+    cascade, state = Cascade(models=_Fixed()), _state()
+    _rule(state, "allowed_sender", domain="gmail.com")  # free mail: anyone has an account
+    _rule(state, "allowed_sender", domain="co.uk")  # a public suffix
+    for sender in ("someone@gmail.com", "x@anything.co.uk"):
+        d = cascade.score_batch(state, [_newsletter(sender)])[0]
+        assert d.action == "quarantine" and d.decided_by == "model"
+        assert not any(h.detector == "allowed_sender" for h in d.hits)
+
+
+def test_a_policy_is_its_tenants_alone():
+    cascade, state = Cascade(models=_Fixed()), _state()
+    _rule(state, "allowed_sender", domain="partner.example")
+    _rule(state, "phish_simulation", domain="sim.example", networks=["192.0.2.0/24"])
+    d_acme, d_other, sim_other = cascade.score_batch(state, [
+        _newsletter(), dataclasses.replace(_newsletter(t=T0 + 1), tenant_id="other"),
+        mail("it@sim.example", ("x@other.example",), tenant="other", client_ip="192.0.2.9")])
+    assert d_acme.decided_by == "policy"
+    assert (d_other.action, d_other.decided_by) == ("quarantine", "model")
+    assert sim_other.decided_by == "model"
+
+
+# ----------------------------------------------------------------- blocked domains
+
+
+def test_a_blocked_domain_holds_its_subdomains_but_not_a_lookalike_suffix():
+    cascade, state = Cascade(models=_Fixed("spam", 0.01)), _state()
+    _rule(state, "blocked_sender", domain="evil.example")
+    _rule(state, "blocked_sender", domain="co.uk")  # a public suffix: ignored
+    sub, exact, suffix, couk = cascade.score_batch(state, [
+        _newsletter("a@mx.evil.example"), _newsletter("b@evil.example", t=T0 + 1),
+        _newsletter("c@notevil.example", t=T0 + 2), _newsletter("d@shop.co.uk", t=T0 + 3)])
+    for d in (sub, exact):
+        assert (d.action, d.decided_by) == ("quarantine", "decisive")
+        blocked = next(h for h in d.hits if h.detector == "blocked_sender")
+        assert blocked.evidence["matched"] == "evil.example"
+    assert suffix.action == "allow" and couk.action == "allow"
+
+
+# ----------------------------------------------------------------- phishing simulations
+
+
+def _simulation(t: float = T0, ip: str = "192.0.2.40", sender: str = "it-security@sim.example"):
+    return mail(sender, ("carl@acme.com", "dana@acme.com"), t=t, client_ip=ip,
+                name="Anna Berg", subject="Your password expires today",
+                text="Sign in at the link to keep your account.",
+                urls=("http://login-check.sim.example/a?u=carl",))
+
+
+def test_a_simulation_from_its_network_passes_and_teaches_the_state_nothing():
+    cascade = Cascade(models=_Fixed("credential_phishing", 0.999))
+    state = _state()
+    _rule(state, "phish_simulation", domain="sim.example", networks=["192.0.2.0/24"])
+    first, second = cascade.score_batch(state, [_simulation(), _simulation(T0 + 60)])
+    for d in (first, second):
+        assert (d.action, d.decided_by, d.attack_type) == ("allow", "policy",
+                                                           "credential_phishing")
+        assert _policy_hit(d) == {"rule": "phish_simulation", "matched": "sim.example",
+                                  "applied": True, "overrode": "block"}
+    # The second saw no relationship made by the first: simulations teach nothing.
+    snap = state.snapshot(_simulation(T0 + 120), _facts(_simulation(T0 + 120)))
+    assert all(r.pair is None for r in snap.recipients)
+    assert snap.sender is not None and snap.sender.flagged == 0
+
+
+def test_a_simulations_domain_from_another_network_is_judged_as_any_mail():
+    cascade = Cascade(models=_Fixed("credential_phishing", 0.95))
+    state = _state()
+    _rule(state, "phish_simulation", domain="sim.example", networks=["192.0.2.0/24"])
+    spoofed, no_ip, other_domain = cascade.score_batch(state, [
+        _simulation(ip="203.0.113.5"), _simulation(T0 + 1, ip=""),
+        _simulation(T0 + 2, sender="x@sim-example.com")])
+    for d in (spoofed, no_ip, other_domain):
+        assert (d.action, d.decided_by) == ("quarantine", "model")
+        assert not any(h.detector == "phish_simulation" for h in d.hits)
+
+
+def test_a_simulation_wins_over_a_block_of_its_sender():
+    cascade = Cascade(models=_Fixed("credential_phishing", 0.95))
+    state = _state()
+    _rule(state, "blocked_sender", address="it-security@sim.example")
+    _rule(state, "phish_simulation", domain="sim.example", networks=["192.0.2.40"])
+    d = cascade.score_batch(state, [_simulation()])[0]
+    assert (d.action, d.decided_by) == ("allow", "policy")
+
+
+def _facts(record):
+    from detectors.features import extract_batch
+
+    return extract_batch([record])[0][0]
