@@ -7,6 +7,7 @@ from state.behaviour import (
     RecipientView,
     StateSnapshot,
     default_facts_fn,
+    policy_of,
 )
 from state.errors import LayoutVersionError, StateError, StoreClosedError
 from state.profiles import (
@@ -65,5 +66,6 @@ __all__ = [
     "encode",
     "make_key",
     "network_of",
+    "policy_of",
     "split_key",
 ]

@@ -207,6 +207,36 @@ def _with_policy(profile: TenantProfile, entry: DirectoryEntry) -> TenantProfile
     return updated
 
 
+def _without_address(profile: TenantProfile, address: str) -> TenantProfile | None:
+    """``profile`` without ``address`` in its block and allow lists (an erasure).
+
+    None when it is in neither (no rewrite).
+    """
+    if address not in profile.blocked_senders and address not in profile.allowed_senders:
+        return None
+    updated = profile.copy()
+    updated.blocked_senders = [a for a in profile.blocked_senders if a != address]
+    updated.allowed_senders = [a for a in profile.allowed_senders if a != address]
+    return updated
+
+
+def policy_of(entries: Iterable[DirectoryEntry]) -> TenantProfile:
+    """The sender policy a tenant's profile holds after ``entries``, applied in order.
+
+    The engine's own rules (``apply_directory``, erasures), for ``mailhawk policy list``,
+    which reads the directory topic rather than a store; other kinds are skipped.
+    """
+    profile = TenantProfile()
+    for entry in entries:
+        if entry.kind == "erase_tenant":
+            profile = TenantProfile()
+        elif entry.kind == "erase_address":
+            profile = _without_address(profile, entry.address) or profile
+        elif entry.kind in POLICY_KINDS:
+            profile = _with_policy(profile, entry) or profile
+    return profile
+
+
 class _MailboxUpdates:
     """A mailbox profile's observations in this batch, not yet applied.
 
@@ -818,12 +848,8 @@ class PartitionState:
                     changed += self._forget(key)
         tkey = make_key(KIND_TENANT, tenant, "")
         profile = cast(TenantProfile | None, self._get(tkey))
-        if profile is not None and (address in profile.blocked_senders or
-                                    address in profile.allowed_senders):
-            profile = profile.copy()
-            profile.blocked_senders = [a for a in profile.blocked_senders if a != address]
-            profile.allowed_senders = [a for a in profile.allowed_senders if a != address]
-            self._set(tkey, profile)
+        if profile is not None and (updated := _without_address(profile, address)) is not None:
+            self._set(tkey, updated)
             changed += 1
         return changed
 

@@ -478,6 +478,60 @@ def policy_remove(tenant: str, rule: str, address: str | None, domain: str | Non
                            applied="removed", **where)
 
 
+@policy.command("list")
+@click.option("--bootstrap-servers", required=True, envvar="MAILHAWK_BOOTSTRAP_SERVERS",
+              help="Kafka bootstrap servers [MAILHAWK_BOOTSTRAP_SERVERS].")
+@click.option("--directory-topic", required=True, envvar="MAILHAWK_DIRECTORY_TOPIC",
+              help="The engines' directory topic [MAILHAWK_DIRECTORY_TOPIC].")
+@click.option("--tenant", required=True, help="The organisation whose policy is meant.")
+@click.option("--history", is_flag=True, help="Also every policy entry, oldest first: when "
+              "each rule was added or lifted (the topic keeps them all).")
+def policy_list(bootstrap_servers: str, directory_topic: str, tenant: str,
+                history: bool) -> None:
+    """The tenant's rules in force, read from the directory topic (any host, no store).
+
+    Folds the tenant's entries as the engine applies them (erasures included) and prints
+    JSON; run it where the brokers are reachable, not on the engine's host.
+    """
+    from datetime import UTC, datetime
+
+    from schemas.records import ERASURE_KINDS, POLICY_KINDS
+    from state import policy_of
+    from stream.config import EngineConfig
+    from stream.directory import read_tenant_entries
+    from stream.errors import KafkaError
+
+    cfg = EngineConfig.from_env({"bootstrap_servers": bootstrap_servers,
+                                 "directory_topic": directory_topic})
+    try:
+        found, unreadable = read_tenant_entries(cfg, tenant)
+    except KafkaError as exc:
+        raise click.ClickException(f"{exc} (check --bootstrap-servers)") from None
+    relevant = [e for e in found if e.entry.kind in POLICY_KINDS | ERASURE_KINDS]
+    partitions = sorted({e.partition for e in found})
+    if len(partitions) > 1:
+        click.echo(f"warning: tenant {tenant!r} has directory entries on partitions "
+                   f"{partitions}; only those on the partition of its input records take "
+                   "effect (see --partition)", err=True)
+    if unreadable:
+        click.echo(f"note: {unreadable} record(s) of {directory_topic} are not directory "
+                   "entries (the engines dead-letter them)", err=True)
+    profile = policy_of(e.entry for e in relevant)
+    doc: dict[str, Any] = {
+        "tenant": tenant, "partitions": partitions,
+        "blocked": profile.blocked_senders, "allowed": profile.allowed_senders,
+        "simulations": [{"domain": d, "networks": n} for d, n in profile.simulations]}
+    if history:
+        doc["history"] = [
+            {"partition": e.partition, "offset": e.offset,
+             "written_at": datetime.fromtimestamp(e.written_at, UTC).isoformat(),
+             "kind": e.entry.kind,
+             **{k: v for k, v in (("address", e.entry.address), ("domain", e.entry.domain),
+                                  ("networks", list(e.entry.networks))) if v}}
+            for e in relevant]
+    click.echo(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode())
+
+
 # ---------------------------------------------------------------------------- feedback
 
 

@@ -11,17 +11,17 @@ with the directory topic, or in another consumer group) would otherwise look lik
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 
-from schemas import DirectoryEntry
+from schemas import DirectoryEntry, SchemaError, decode_directory
 from stream.config import EngineConfig
 from stream.errors import KafkaError
-from stream.kafka import producer_config
+from stream.kafka import producer_config, read_to_end
 
-__all__ = ["wait_applied", "write_entry"]
+__all__ = ["TenantEntry", "read_tenant_entries", "wait_applied", "write_entry"]
 
 
 def write_entry(cfg: EngineConfig, entry: DirectoryEntry, *,
@@ -73,3 +73,38 @@ def wait_applied(cfg: EngineConfig, partition: int, offset: int, timeout_s: floa
             time.sleep(0.5)
     finally:
         consumer.close()
+
+
+class TenantEntry(NamedTuple):
+    """A directory entry of one tenant, where it is on the topic and when it was written."""
+
+    partition: int
+    offset: int
+    written_at: float  # the record's timestamp, seconds
+    entry: DirectoryEntry
+
+
+def read_tenant_entries(cfg: EngineConfig, tenant: str) -> tuple[list[TenantEntry], int]:
+    """Every directory entry of ``tenant``, in topic order per partition.
+
+    Also returns how many records of the topic could not be read as entries (the engines
+    dead-letter those).
+    """
+    if not cfg.directory_topic:
+        raise ValueError("no directory topic: give --directory-topic or set "
+                         "MAILHAWK_DIRECTORY_TOPIC")
+    found, unreadable = [], 0
+    for msg in read_to_end(cfg.bootstrap_servers, cfg.directory_topic,
+                           group_id="mailhawk-directory-reader", kafka_extra=cfg.kafka_extra,
+                           timeout=120.0, missing="is MAILHAWK_DIRECTORY_TOPIC the engines' "
+                           "directory topic?"):
+        try:
+            entry = decode_directory(msg.value())
+        except SchemaError:
+            unreadable += 1
+            continue
+        if entry.tenant_id == tenant:
+            found.append(TenantEntry(int(msg.partition()), int(msg.offset()),
+                                     msg.timestamp()[1] / 1000.0, entry))
+    found.sort(key=lambda e: (e.partition, e.offset))
+    return found, unreadable

@@ -504,47 +504,23 @@ def export_examples(bootstrap_servers: str, topic: str, out: Path, *,
     group, so exporting twice gives the same file and moves nobody's offsets. Returns how
     many examples were written, by label and whether they carry the message.
     """
-    from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
-    from confluent_kafka import KafkaError as ConfluentKafkaError
     from tqdm import tqdm
 
-    from stream.errors import KafkaError
-    from stream.kafka import MAX_MESSAGE_BYTES
+    from stream.kafka import read_to_end
 
-    consumer = Consumer({**(kafka_extra or {}), "bootstrap.servers": bootstrap_servers,
-                         "group.id": "mailhawk-feedback-export", "enable.auto.commit": False,
-                         "enable.partition.eof": True, "fetch.max.bytes": MAX_MESSAGE_BYTES})
     counts: Counter[str] = Counter()
-    try:
-        meta = consumer.list_topics(topic, timeout=15).topics.get(topic)
-        if meta is None or meta.error is not None or not meta.partitions:
-            raise KafkaError(f"no topic {topic} at {bootstrap_servers}: is the feedback "
-                             "service running against this broker (--training-topic)?")
-        pending = set(meta.partitions)
-        consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in pending])
-        deadline = time.monotonic() + timeout
-        bar = tqdm(desc="training examples", unit="ex", disable=not progress)
-        with open(out, "wb") as fh:
-            while pending:
-                if time.monotonic() > deadline:
-                    raise KafkaError(f"{topic} was not read to its end within {timeout:.0f} s "
-                                     f"({sum(counts.values())} examples so far)",
-                                     retriable=True)
-                for msg in consumer.consume(1000, 1.0):
-                    err = msg.error()
-                    if err is not None:
-                        if err.code() != ConfluentKafkaError._PARTITION_EOF:
-                            raise KafkaError.from_confluent(err, f"export of {topic}")
-                        pending.discard(msg.partition())
-                        continue
-                    doc = orjson.loads(msg.value())
-                    fh.write(msg.value().rstrip(b"\n") + b"\n")
-                    counts[f"{doc['label']}, {'with' if doc.get('mail') else 'without'} "
-                           "the message"] += 1
-                    bar.update()
-        bar.close()
-    finally:
-        consumer.close()
+    bar = tqdm(desc="training examples", unit="ex", disable=not progress)
+    with open(out, "wb") as fh:
+        for msg in read_to_end(bootstrap_servers, topic, group_id="mailhawk-feedback-export",
+                               kafka_extra=kafka_extra, timeout=timeout,
+                               missing="is the feedback service running against this broker "
+                                       "(--training-topic)?"):
+            doc = orjson.loads(msg.value())
+            fh.write(msg.value().rstrip(b"\n") + b"\n")
+            counts[f"{doc['label']}, {'with' if doc.get('mail') else 'without'} "
+                   "the message"] += 1
+            bar.update()
+    bar.close()
     return counts
 
 

@@ -11,7 +11,8 @@ callbacks). The user cannot switch off what the commit protocol depends on.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from confluent_kafka import KafkaException, Producer
@@ -256,3 +257,44 @@ __all__ = [
     "producer_config",
     "restore_consumer_config",
 ]
+
+
+def read_to_end(bootstrap_servers: str, topic: str, *, group_id: str, missing: str,
+                kafka_extra: Mapping[str, str] | None = None,
+                timeout: float = 300.0) -> Iterator[Any]:
+    """Every record of ``topic``, each partition from its beginning to its end.
+
+    The end is the partition-EOF event, not a ListOffsets answer (which Tansu gives as the
+    last batch's base offset). Offsets are assigned, never committed: reading twice gives
+    the same records and moves nobody's offsets. ``missing`` ends the error raised when the
+    topic does not exist (what to check).
+    """
+    from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+    from confluent_kafka import KafkaError as ConfluentKafkaError
+
+    consumer = Consumer({**(kafka_extra or {}), "bootstrap.servers": bootstrap_servers,
+                         "group.id": group_id, "enable.auto.commit": False,
+                         "enable.partition.eof": True, "fetch.max.bytes": MAX_MESSAGE_BYTES})
+    try:
+        meta = consumer.list_topics(topic, timeout=15).topics.get(topic)
+        if meta is None or meta.error is not None or not meta.partitions:
+            raise KafkaError(f"no topic {topic} at {bootstrap_servers}: {missing}")
+        pending = set(meta.partitions)
+        consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in pending])
+        deadline = time.monotonic() + timeout
+        read = 0
+        while pending:
+            if time.monotonic() > deadline:
+                raise KafkaError(f"{topic} was not read to its end within {timeout:.0f} s "
+                                 f"({read} records so far)", retriable=True)
+            for msg in consumer.consume(1000, 1.0):
+                err = msg.error()
+                if err is not None:
+                    if err.code() != ConfluentKafkaError._PARTITION_EOF:
+                        raise KafkaError.from_confluent(err, f"reading {topic}")
+                    pending.discard(msg.partition())
+                    continue
+                read += 1
+                yield msg
+    finally:
+        consumer.close()

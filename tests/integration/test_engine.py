@@ -581,6 +581,18 @@ def test_a_tenants_sender_policy_acts_on_the_shipped_models_verdicts(broker, top
     (unblocked,) = verdicts([mail("z@bad.example", ("carl@acme.com",), t=T0 + 200)])
     assert unblocked.action == "allow"
 
+    # The rules in force and their history, from the directory topic alone.
+    listed = CliRunner().invoke(main, ["policy", "list", "--bootstrap-servers",
+                                       broker.bootstrap_servers, "--directory-topic",
+                                       topics.directory, "--tenant", "acme", "--history"])
+    assert listed.exit_code == 0, listed.output
+    doc = orjson.loads(listed.stdout)
+    assert (doc["blocked"], doc["allowed"], doc["simulations"]) == (
+        [], ["partner.example"], [{"domain": "sim.example", "networks": ["192.0.2.0/24"]}])
+    assert [(h["kind"], h.get("domain")) for h in doc["history"]] == [
+        ("phish_simulation", "sim.example"), ("allowed_sender", "partner.example"),
+        ("blocked_sender", "bad.example"), ("cleared_sender", "bad.example")]
+    assert len(doc["partitions"]) == 1
     # An analyst reads the rules in force from the running engine's stores (read-only).
     shown = CliRunner().invoke(main, ["state", "show", "--state-dir", str(tmp_path / "engine"),
                                       "--tenant", "acme", "--tenant-profile"])

@@ -288,3 +288,30 @@ def _facts(record):
     from detectors.features import extract_batch
 
     return extract_batch([record])[0][0]
+
+
+def test_the_policy_folded_from_directory_entries_is_the_one_the_engine_holds():
+    """``mailhawk policy list`` folds the topic with ``policy_of``; the engine applies the
+    same entries to its store. Both must agree, erasures included."""
+    from state import policy_of
+
+    docs = [("allowed_sender", {"address": "ap@vendor.example"}),
+            ("allowed_sender", {"domain": "partner.example"}),
+            ("blocked_sender", {"domain": "evil.example"}),
+            ("blocked_sender", {"address": "x@spam.example"}),
+            ("phish_simulation", {"domain": "sim.example", "networks": ["192.0.2.0/24"]}),
+            ("erase_address", {"address": "ap@vendor.example"}),
+            ("cleared_sender", {"domain": "evil.example"}),
+            ("person", {"address": "ceo@acme.com", "display_name": "Grace Hopper"})]
+    entries = [DirectoryEntry.from_dict({"schema_version": 1, "tenant_id": "acme",
+                                         "kind": kind, **fields}) for kind, fields in docs]
+    state = _state()
+    for entry in entries:
+        state.apply_directory(entry, display_key="grace hopper", domain="acme.com")
+    held = decode(KIND_TENANT, state.changes()[TENANT_KEY])
+    folded = policy_of(entries)
+    assert (folded.allowed_senders, folded.blocked_senders, folded.simulations) == (
+        held.allowed_senders, held.blocked_senders, held.simulations) == (
+        ["partner.example"], ["x@spam.example"], [["sim.example", ["192.0.2.0/24"]]])
+    erased = DirectoryEntry("acme", "erase_tenant")
+    assert policy_of([*entries, erased]) == TenantProfile()
