@@ -9,7 +9,9 @@ the engine) joins each to the verdict of its message and
 - counts the outcome in Prometheus: ``mailhawk_feedback_outcomes_total{outcome, attack_type,
   action, source}``, where ``outcome`` is ``caught`` (an attack that was held), ``missed`` (an
   attack that was delivered, warned or not), ``false_alarm`` (ham that was held), ``cleared``
-  (ham that was delivered) or ``unmatched`` (no verdict known for it). Windowed efficacy and
+  (ham that was delivered), ``policy`` (about mail the tenant's sender policy let through
+  that detection would have held: a reported phishing simulation is the simulation working,
+  not a miss) or ``unmatched`` (no verdict known for it). Windowed efficacy and
   false-positive estimates are ``increase()`` of it over the window one wants (the recording
   rules in ``deploy/prometheus``): a counter keeps every window answerable, where a table of
   fixed windows would answer one;
@@ -69,7 +71,7 @@ from schemas.errors import SCHEMA_ERROR_KINDS
 
 log = logging.getLogger(__name__)
 
-OUTCOMES: Final = ("caught", "missed", "false_alarm", "cleared", "unmatched")
+OUTCOMES: Final = ("caught", "missed", "false_alarm", "cleared", "policy", "unmatched")
 DEAD_LETTER_KINDS: Final = (*SCHEMA_ERROR_KINDS, "wrong_partition", "invalid_verdict",
                             "processing_error")
 """Why the service dead-letters a record: a feedback that does not read (the schema's kinds),
@@ -192,6 +194,7 @@ def summarise_verdict(raw: bytes | None) -> tuple[str, dict[str, Any]] | None:
         if shadow:  # a candidate model in shadow: judged against the same feedback
             summary["shadow"] = {"action": shadow["action"],
                                  "attack_type": shadow["attack_type"],
+                                 "decided_by": shadow.get("decided_by", ""),
                                  "model_version": shadow["model_version"]}
         return verdict_key(doc["tenant_id"], doc["message_id"]), summary
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
@@ -209,6 +212,11 @@ def judge(summary: Mapping[str, Any] | None, feedback: Feedback) -> Judgement:
         return Judgement("unmatched", feedback.attack_type or "unknown", "unknown")
     action = str(summary.get("action", "unknown"))
     verdict_type = str(summary.get("attack_type", "none"))
+    if summary.get("decided_by") == "policy":
+        # The tenant's own rule delivered it, over detection: users reporting a phishing
+        # simulation is the simulation working, and an attack from an allowed sender is the
+        # rule's miss, not detection's. Counted apart, out of recall and false alarms.
+        return Judgement("policy", verdict_type or "none", action)
     held = action in HELD
     if feedback.label == "attack":
         named = verdict_type if verdict_type not in ("", "none") else ""
@@ -274,7 +282,7 @@ class FeedbackMetrics:
         self.registry = CollectorRegistry()
         self.outcomes = Counter(
             "mailhawk_feedback_outcomes_total",
-            "Feedback by outcome (caught, missed, false_alarm, cleared, unmatched), the "
+            "Feedback by outcome (caught, missed, false_alarm, cleared, policy, unmatched), the "
             "verdict's attack type and action, and who said it",
             ["outcome", "attack_type", "action", "source"], registry=self.registry)
         self.verdicts = Counter("mailhawk_feedback_verdicts_total",

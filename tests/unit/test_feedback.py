@@ -117,6 +117,20 @@ def test_an_outcome_is_the_label_against_whether_the_verdict_held_the_message(
     assert j.outcome in OUTCOMES
 
 
+@pytest.mark.parametrize(("label", "source"), [("attack", "user"), ("attack", "analyst"),
+                                               ("ham", "release")])
+def test_feedback_about_mail_a_policy_rule_let_through_is_counted_apart(label, source) -> None:
+    """A reported phishing simulation is the simulation working, not detection's miss; an
+    attack from an allowed sender is the rule's. Neither may move recall or false alarms."""
+    verdict = _verdict("allow", "credential_phishing")
+    verdict.decided_by = "policy"
+    item = summarise_verdict(encode_verdict(verdict))
+    assert item is not None
+    j = judge(item[1], Feedback("acme", "<m1@x>", label, source, 1.7e9))
+    assert (j.outcome, j.attack_type, j.action) == ("policy", "credential_phishing", "allow")
+    assert j.outcome in OUTCOMES
+
+
 def test_feedback_about_no_known_verdict_is_unmatched() -> None:
     fb = Feedback("acme", "<m1@x>", "attack", "user", 1.7e9, "bec")
     assert judge(None, fb) == ("unmatched", "bec", "unknown")
@@ -148,7 +162,7 @@ def test_a_shadow_models_verdict_is_judged_against_the_same_feedback() -> None:
     assert item is not None
     summary = item[1]
     assert summary["shadow"] == {"action": "quarantine", "attack_type": "credential_phishing",
-                                 "model_version": "model-candidate"}
+                                 "decided_by": "model", "model_version": "model-candidate"}
     reported = Feedback("acme", "<m1@x>", "attack", "user", 1.7e9)
     # The model missed what the candidate would have held.
     assert judge(summary, reported).outcome == "missed"
