@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -56,13 +57,16 @@ class PolicyMatch:
     authenticated: bool
 
 
+_NEVER: Final = math.inf
+
+
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    """A tenant profile's policy lists as sets, built once per profile value."""
+    """A tenant profile's policy lists as maps to their expiry, built once per profile value."""
 
-    allow_addresses: frozenset[str]
-    allow_domains: frozenset[str]
-    simulations: dict[str, tuple[_Network, ...]]
+    allow_addresses: dict[str, float]
+    allow_domains: dict[str, float]
+    simulations: dict[str, tuple[tuple[_Network, ...], float]]
 
 
 def domain_and_parents(host: str) -> Iterator[str]:
@@ -87,21 +91,24 @@ def usable_domain_rule(domain: str, *, allow: bool) -> str:
 
 
 def _compile(tenant: TenantProfile) -> _Rules:
-    addresses, domains = set(), set()
+    addresses: dict[str, float] = {}
+    domains: dict[str, float] = {}
     for value in tenant.allowed_senders:
+        until = tenant.allowed_until.get(value) or _NEVER
         if "@" in value:
-            addresses.add(value)
+            addresses[value] = until
         elif (why := usable_domain_rule(value, allow=True)):
             log.warning("allow rule ignored: %s", why)
         else:
-            domains.add(value)
-    simulations: dict[str, tuple[_Network, ...]] = {}
-    for domain, networks in tenant.simulations:
+            domains[value] = until
+    simulations: dict[str, tuple[tuple[_Network, ...], float]] = {}
+    for domain, networks, *expiry in tenant.simulations:  # written without expiry: never
         if (why := usable_domain_rule(domain, allow=True)):
             log.warning("phishing-simulation rule ignored: %s", why)
             continue
-        simulations[domain] = tuple(ipaddress.ip_network(n, strict=False) for n in networks)
-    return _Rules(frozenset(addresses), frozenset(domains), simulations)
+        simulations[domain] = (tuple(ipaddress.ip_network(n, strict=False) for n in networks),
+                               (expiry[0] if expiry else 0.0) or _NEVER)
+    return _Rules(addresses, domains, simulations)
 
 
 def authenticated(record: MailRecord, facts: MessageFacts) -> bool:
@@ -133,7 +140,7 @@ class SenderPolicy:
                                                  tenant.simulations):
             return None
         rules = self._rules(tenant)
-        address = record.sender.address
+        address, t = record.sender.address, record.received_at
         host = address.rpartition("@")[2]
         if rules.simulations and record.client_ip:
             try:
@@ -142,14 +149,14 @@ class SenderPolicy:
                 ip = None
             if ip is not None:
                 for domain in domain_and_parents(host):
-                    networks = rules.simulations.get(domain)
-                    if networks and any(ip in n for n in networks):
+                    networks, until = rules.simulations.get(domain, ((), 0.0))
+                    if t < until and any(ip in n for n in networks):
                         return PolicyMatch(SIMULATION, domain, True)
-        if address in rules.allow_addresses:
+        if t < rules.allow_addresses.get(address, 0.0):
             return PolicyMatch(ALLOWED, "address", authenticated(record, facts))
         if rules.allow_domains:
             for domain in domain_and_parents(host):
-                if domain in rules.allow_domains:
+                if t < rules.allow_domains.get(domain, 0.0):
                     return PolicyMatch(ALLOWED, domain, authenticated(record, facts))
         return None
 

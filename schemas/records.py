@@ -463,6 +463,7 @@ POLICY_KINDS: Final[frozenset[str]] = frozenset({
 """Entries that change the tenant's sender policy (its block, allow and simulation lists)."""
 _SENDER_RULE_KINDS: Final = frozenset({"blocked_sender", "cleared_sender", "allowed_sender",
                                        "cleared_allowed_sender"})
+_EXPIRING_KINDS: Final = frozenset({"allowed_sender", "phish_simulation"})
 MAX_SIMULATION_NETWORKS: Final = 64
 _WIDEST_PREFIX: Final = {4: 16, 6: 48}
 """The widest network a simulation rule may name, per IP version: a rule lets the simulated
@@ -488,6 +489,8 @@ class DirectoryEntry:
     subdomains), ``cleared_sender`` / ``cleared_allowed_sender`` lift them;
     ``phish_simulation`` lets the tenant's own phishing simulations through: mail from
     ``domain`` sent from one of ``networks`` (CIDRs), lifted by ``cleared_phish_simulation``.
+    An allow or a simulation may carry ``expires_at``: a standing exception to detection
+    that nobody remembers is how an allow list becomes the way in.
     """
 
     tenant_id: str
@@ -498,6 +501,9 @@ class DirectoryEntry:
     vip: bool = False
     domain: str = ""
     networks: tuple[str, ...] = ()
+    expires_at: float = 0.0
+    """When an ``allowed_sender`` or ``phish_simulation`` rule stops applying (epoch seconds,
+    compared with each message's own time); 0: never."""
     schema_version: int = DIRECTORY_SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -507,6 +513,8 @@ class DirectoryEntry:
              "domain": self.domain}
         if self.networks:
             d["networks"] = list(self.networks)
+        if self.expires_at:
+            d["expires_at"] = self.expires_at
         return d
 
     @classmethod
@@ -524,7 +532,14 @@ class DirectoryEntry:
         entry = cls(tenant, kind, _str(d, "address", "", "").lower(),
                     _str(d, "display_name", "", ""), _str(d, "title", "", ""),
                     _bool(d, "vip", ""), _str(d, "domain", "", "").lower().rstrip("."),
-                    _networks(d) if kind == "phish_simulation" else ())
+                    _networks(d) if kind == "phish_simulation" else (),
+                    _num(d, "expires_at", "") if d.get("expires_at") is not None else 0.0)
+        if entry.expires_at and kind not in _EXPIRING_KINDS:
+            raise SchemaError("invalid_value", f"a {kind} does not expire: 'expires_at' is "
+                              f"for {sorted(_EXPIRING_KINDS)}", "expires_at")
+        if entry.expires_at < 0 or entry.expires_at != entry.expires_at:
+            raise SchemaError("invalid_value", "field 'expires_at' must be epoch seconds "
+                              "(0: never)", "expires_at")
         if kind == "person" and not (entry.address and entry.display_name):
             raise SchemaError("missing_field", "a person needs 'address' and 'display_name'",
                               "address")

@@ -178,13 +178,15 @@ def _with_policy(profile: TenantProfile, entry: DirectoryEntry) -> TenantProfile
     """``profile`` with a policy entry applied, or None when it is already so (no rewrite).
 
     A sender rule names an address or a domain (``DirectoryEntry`` checks it has one); its
-    list keeps each value once, newest last, and drops the oldest past its bound.
+    list keeps each value once, newest last, and drops the oldest past its bound. An allow
+    given again replaces its expiry (none: it no longer expires).
     """
     kind, value = entry.kind, entry.address or entry.domain
     if kind in ("phish_simulation", "cleared_phish_simulation"):
         rules = [r for r in profile.simulations if r[0] != entry.domain]
         if kind == "phish_simulation":
-            rules = [*rules, [entry.domain, list(entry.networks)]][-MAX_SIMULATIONS:]
+            rules = [*rules, [entry.domain, list(entry.networks), entry.expires_at]
+                     ][-MAX_SIMULATIONS:]
         if rules == profile.simulations:
             return None
         updated = profile.copy()
@@ -192,18 +194,27 @@ def _with_policy(profile: TenantProfile, entry: DirectoryEntry) -> TenantProfile
         return updated
     allowed = kind in ("allowed_sender", "cleared_allowed_sender")
     current = profile.allowed_senders if allowed else profile.blocked_senders
-    values = [v for v in current if v != value]
     if kind in ("allowed_sender", "blocked_sender"):
-        if value in current:
+        listed = value in current
+        if listed and (not allowed or
+                       profile.allowed_until.get(value, 0.0) == entry.expires_at):
             return None  # listed already: the same state, not a rewrite
-        values = [*values, value][-(MAX_ALLOWED_SENDERS if allowed else MAX_BLOCKED_SENDERS):]
-    if values == current:
-        return None
-    updated = profile.copy()
-    if allowed:
-        updated.allowed_senders = values
+        values = current if listed else [*current, value][
+            -(MAX_ALLOWED_SENDERS if allowed else MAX_BLOCKED_SENDERS):]
     else:
+        if value not in current:
+            return None
+        values = [v for v in current if v != value]
+    updated = profile.copy()
+    if not allowed:
         updated.blocked_senders = values
+        return updated
+    updated.allowed_senders = list(values)
+    kept = set(values)
+    until = {v: t for v, t in profile.allowed_until.items() if v != value and v in kept}
+    if kind == "allowed_sender" and entry.expires_at:
+        until[value] = entry.expires_at
+    updated.allowed_until = until
     return updated
 
 
@@ -217,6 +228,7 @@ def _without_address(profile: TenantProfile, address: str) -> TenantProfile | No
     updated = profile.copy()
     updated.blocked_senders = [a for a in profile.blocked_senders if a != address]
     updated.allowed_senders = [a for a in profile.allowed_senders if a != address]
+    updated.allowed_until.pop(address, None)
     return updated
 
 

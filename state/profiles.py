@@ -290,10 +290,11 @@ class TenantProfile:
 
     ``known_domains`` are the domains it writes to. The policy, from directory entries
     (oldest first): ``blocked_senders`` the addresses and domains (no ``@``) its analysts
-    blocked, ``allowed_senders`` those they allowed, ``simulations`` its phishing-simulation
-    rules as ``[domain, [cidr, ...]]``. Changes only when a domain joins a set or an analyst
-    acts, so it is rewritten rarely, not every batch. A value written before a list existed
-    reads it as empty.
+    blocked, ``allowed_senders`` those they allowed (``allowed_until``: when those with an
+    expiry stop applying), ``simulations`` its phishing-simulation rules as
+    ``[domain, [cidr, ...], expires_at]`` (0: never). Changes only when a domain joins a set
+    or an analyst acts, so it is rewritten rarely, not every batch. A value written before
+    a list existed reads it as empty.
     """
 
     own_domains: list[str] = field(default_factory=list)
@@ -301,15 +302,17 @@ class TenantProfile:
     blocked_senders: list[str] = field(default_factory=list)
     allowed_senders: list[str] = field(default_factory=list)
     simulations: list[list[Any]] = field(default_factory=list)
+    allowed_until: dict[str, float] = field(default_factory=dict)
 
     def copy(self) -> TenantProfile:
         return TenantProfile(list(self.own_domains), list(self.known_domains),
                              list(self.blocked_senders), list(self.allowed_senders),
-                             [[d, list(n)] for d, n in self.simulations])
+                             [[r[0], list(r[1]), *r[2:]] for r in self.simulations],
+                             dict(self.allowed_until))
 
     def to_list(self) -> list[Any]:
         return [self.own_domains, self.known_domains, self.blocked_senders,
-                self.allowed_senders, self.simulations]
+                self.allowed_senders, self.simulations, self.allowed_until]
 
     @classmethod
     def from_list(cls, v: list[Any]) -> TenantProfile:

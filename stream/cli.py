@@ -399,6 +399,20 @@ def _sender_rule(command: Any) -> Any:
     return click.option("--address", help="One mailbox.")(command)
 
 
+def _expiring(command: Any) -> Any:
+    return click.option(
+        "--expires-days", type=click.FloatRange(min=0, min_open=True),
+        help="Stop applying the rule this many days from now (judged by each message's own "
+             "time). Without it the rule stands until removed: give one to exceptions you "
+             "would otherwise forget.")(command)
+
+
+def _expiry(days: float | None) -> dict[str, float]:
+    import time
+
+    return {"expires_at": round(time.time() + days * 86400.0)} if days else {}
+
+
 def _sender_value(address: str | None, domain: str | None, *, allow: bool | None) -> dict:
     """The address or domain of a sender rule, refused where it would name anyone."""
     from detectors.policy import usable_domain_rule
@@ -424,7 +438,9 @@ def policy_block(tenant: str, address: str | None, domain: str | None, **where: 
 @policy.command("allow")
 @_directory_writer
 @_sender_rule
-def policy_allow(tenant: str, address: str | None, domain: str | None, **where: Any) -> None:
+@_expiring
+def policy_allow(tenant: str, address: str | None, domain: str | None,
+                 expires_days: float | None, **where: Any) -> None:
     """Let mail from an address or a domain through that detection would hold.
 
     Only when the message is authenticated as its domain (DMARC pass, or SPF pass with an
@@ -432,7 +448,8 @@ def policy_allow(tenant: str, address: str | None, domain: str | None, **where: 
     sender. Free-mail and public-suffix domains are refused: allow the address instead.
     """
     value = _sender_value(address, domain, allow=True)
-    _write_directory_entry({"tenant_id": tenant, "kind": "allowed_sender", **value},
+    _write_directory_entry({"tenant_id": tenant, "kind": "allowed_sender", **value,
+                            **_expiry(expires_days)},
                            what=f"allow of {address or domain}", applied="allowed", **where)
 
 
@@ -442,8 +459,9 @@ def policy_allow(tenant: str, address: str | None, domain: str | None, **where: 
               "(its subdomains too).")
 @click.option("--network", "networks", multiple=True, required=True, help="A network the "
               "simulation vendor sends from (IP or CIDR, /16 or narrower; repeat the option).")
+@_expiring
 def policy_simulation(tenant: str, domain: str, networks: tuple[str, ...],
-                      **where: Any) -> None:
+                      expires_days: float | None, **where: Any) -> None:
     """Let the tenant's own phishing simulations through, untouched and unlearned.
 
     Mail from DOMAIN sent from one of the networks is allowed whatever it carries and
@@ -453,7 +471,7 @@ def policy_simulation(tenant: str, domain: str, networks: tuple[str, ...],
     _sender_value(None, domain, allow=True)
     _write_directory_entry(
         {"tenant_id": tenant, "kind": "phish_simulation", "domain": domain,
-         "networks": list(networks)},
+         "networks": list(networks), **_expiry(expires_days)},
         what=f"phishing simulation from {domain}", applied="simulations allowed", **where)
 
 
@@ -516,18 +534,23 @@ def policy_list(bootstrap_servers: str, directory_topic: str, tenant: str,
     if unreadable:
         click.echo(f"note: {unreadable} record(s) of {directory_topic} are not directory "
                    "entries (the engines dead-letter them)", err=True)
+    def when(t: float) -> str | None:
+        return datetime.fromtimestamp(t, UTC).isoformat() if t else None
+
     profile = policy_of(e.entry for e in relevant)
     doc: dict[str, Any] = {
-        "tenant": tenant, "partitions": partitions,
-        "blocked": profile.blocked_senders, "allowed": profile.allowed_senders,
-        "simulations": [{"domain": d, "networks": n} for d, n in profile.simulations]}
+        "tenant": tenant, "partitions": partitions, "blocked": profile.blocked_senders,
+        "allowed": [{"sender": v, "expires_at": when(profile.allowed_until.get(v, 0.0))}
+                    for v in profile.allowed_senders],
+        "simulations": [{"domain": d, "networks": n, "expires_at": when(t)}
+                        for d, n, t in profile.simulations]}
     if history:
         doc["history"] = [
-            {"partition": e.partition, "offset": e.offset,
-             "written_at": datetime.fromtimestamp(e.written_at, UTC).isoformat(),
+            {"partition": e.partition, "offset": e.offset, "written_at": when(e.written_at),
              "kind": e.entry.kind,
              **{k: v for k, v in (("address", e.entry.address), ("domain", e.entry.domain),
-                                  ("networks", list(e.entry.networks))) if v}}
+                                  ("networks", list(e.entry.networks)),
+                                  ("expires_at", when(e.entry.expires_at))) if v}}
             for e in relevant]
     click.echo(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode())
 

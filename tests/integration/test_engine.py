@@ -505,6 +505,8 @@ def test_a_tenants_sender_policy_acts_on_the_shipped_models_verdicts(broker, top
     """``mailhawk policy`` → directory topic → the engine: a phishing simulation from its
     network passes untouched and unlearned, a forged one does not; an authenticated allowed
     domain passes unless detection is certain; a blocked domain is held until removed."""
+    from datetime import UTC, datetime
+
     from click.testing import CliRunner
 
     from state import make_key
@@ -519,8 +521,8 @@ def test_a_tenants_sender_policy_acts_on_the_shipped_models_verdicts(broker, top
                          "active, or it will be suspended.",
                     urls=("http://203.0.113.7/login",), auth=("pass", "pass", dmarc))
 
-    def offer(dmarc: str, t: float):
-        return mail("news@partner.example", ("carl@acme.com",), t=t, auth=("pass", "pass", dmarc),
+    def offer(dmarc: str, t: float, sender: str = "news@partner.example"):
+        return mail(sender, ("carl@acme.com",), t=t, auth=("pass", "pass", dmarc),
                     subject="LIMITED OFFER: 80% off all meds, buy now!!!",
                     text="Cheap viagra and cialis, no prescription needed. Click here to order "
                          "now and save 80%. Unsubscribe here.",
@@ -580,6 +582,13 @@ def test_a_tenants_sender_policy_acts_on_the_shipped_models_verdicts(broker, top
     policy("remove", "--rule", "block", "--domain", "bad.example")
     (unblocked,) = verdicts([mail("z@bad.example", ("carl@acme.com",), t=T0 + 200)])
     assert unblocked.action == "allow"
+    # An allow for a day: judged by each message's own time.
+    policy("allow", "--address", "promo@shop.example", "--expires-days", "1")
+    in_time, too_late = verdicts([offer("pass", T0 + 300, "promo@shop.example"),
+                                  offer("pass", time.time() + 2 * 86400, "promo@shop.example")])
+    assert (in_time.action, in_time.decided_by) == ("allow", "policy")
+    assert too_late.action == "quarantine"
+    assert not any(h.detector == "allowed_sender" for h in too_late.hits)
 
     # The rules in force and their history, from the directory topic alone.
     listed = CliRunner().invoke(main, ["policy", "list", "--bootstrap-servers",
@@ -587,11 +596,16 @@ def test_a_tenants_sender_policy_acts_on_the_shipped_models_verdicts(broker, top
                                        topics.directory, "--tenant", "acme", "--history"])
     assert listed.exit_code == 0, listed.output
     doc = orjson.loads(listed.stdout)
+    (expiring,) = [a for a in doc["allowed"] if a["sender"] == "promo@shop.example"]
+    assert expiring["expires_at"] > datetime.now(UTC).isoformat()
+    doc["allowed"].remove(expiring)
     assert (doc["blocked"], doc["allowed"], doc["simulations"]) == (
-        [], ["partner.example"], [{"domain": "sim.example", "networks": ["192.0.2.0/24"]}])
+        [], [{"sender": "partner.example", "expires_at": None}],
+        [{"domain": "sim.example", "networks": ["192.0.2.0/24"], "expires_at": None}])
     assert [(h["kind"], h.get("domain")) for h in doc["history"]] == [
         ("phish_simulation", "sim.example"), ("allowed_sender", "partner.example"),
-        ("blocked_sender", "bad.example"), ("cleared_sender", "bad.example")]
+        ("blocked_sender", "bad.example"), ("cleared_sender", "bad.example"),
+        ("allowed_sender", None)]
     assert len(doc["partitions"]) == 1
     # An analyst reads the rules in force from the running engine's stores (read-only).
     shown = CliRunner().invoke(main, ["state", "show", "--state-dir", str(tmp_path / "engine"),
@@ -599,15 +613,16 @@ def test_a_tenants_sender_policy_acts_on_the_shipped_models_verdicts(broker, top
     assert shown.exit_code == 0, shown.output
     profile = orjson.loads(shown.stdout)["profile"]
     assert (profile["allowed_senders"], profile["simulations"]) == (
-        ["partner.example"], [["sim.example", ["192.0.2.0/24"]]])
-    assert engine.metric("mailhawk_verdicts_total", decided_by="policy") == 2
+        ["partner.example", "promo@shop.example"], [["sim.example", ["192.0.2.0/24"], 0.0]])
+    assert engine.metric("mailhawk_verdicts_total", decided_by="policy") == 3
     assert engine.metric("mailhawk_detector_hits_total", detector="phish_simulation") == 1
-    assert engine.metric("mailhawk_detector_hits_total", detector="allowed_sender") == 3
+    assert engine.metric("mailhawk_detector_hits_total", detector="allowed_sender") == 4
     assert engine.stop() == 0
     state = _state(tmp_path / "engine")
     tenant = state[make_key(KIND_TENANT, "acme", "")]
     assert (tenant.allowed_senders, tenant.blocked_senders, tenant.simulations) == (
-        ["partner.example"], [], [["sim.example", ["192.0.2.0/24"]]])
+        ["partner.example", "promo@shop.example"], [],
+        [["sim.example", ["192.0.2.0/24"], 0.0]])
     # Three lures from the simulation's address: before the rule, the simulation, the forged
     # copy. The two judged as any mail count against the sender; the simulation does not.
     sender = state[make_key(KIND_SENDER, "acme", "it-security@sim.example")]

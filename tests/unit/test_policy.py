@@ -104,7 +104,7 @@ def test_policy_lists_are_idempotent_and_cleared_and_old_values_read_as_empty():
     state.commit(changed, 1, None)
     profile = decode(KIND_TENANT, changed[TENANT_KEY])
     assert (profile.allowed_senders, profile.blocked_senders, profile.simulations) == (
-        ["partner.example"], ["evil.example"], [["sim.example", ["192.0.2.0/24"]]])
+        ["partner.example"], ["evil.example"], [["sim.example", ["192.0.2.0/24"], 0.0]])
     for kind, fields in [("allowed_sender", {"domain": "partner.example"}),
                          ("blocked_sender", {"domain": "evil.example"}),
                          ("phish_simulation", {"domain": "sim.example",
@@ -117,7 +117,7 @@ def test_policy_lists_are_idempotent_and_cleared_and_old_values_read_as_empty():
     _rule(state, "cleared_sender", domain="evil.example")
     profile = decode(KIND_TENANT, state.changes()[TENANT_KEY])
     assert (profile.allowed_senders, profile.blocked_senders, profile.simulations) == (
-        [], [], [["sim.example", ["198.51.100.0/24"]]])  # a domain given again: replaced
+        [], [], [["sim.example", ["198.51.100.0/24"], 0.0]])  # a domain given again: replaced
     _rule(state, "cleared_phish_simulation", domain="sim.example")
     assert decode(KIND_TENANT, state.changes()[TENANT_KEY]).simulations == []
     old = encode(TenantProfile(["acme.com"]))[:1] + b'[["acme.com"],[],["x@y.example"]]'
@@ -312,6 +312,65 @@ def test_the_policy_folded_from_directory_entries_is_the_one_the_engine_holds():
     folded = policy_of(entries)
     assert (folded.allowed_senders, folded.blocked_senders, folded.simulations) == (
         held.allowed_senders, held.blocked_senders, held.simulations) == (
-        ["partner.example"], ["x@spam.example"], [["sim.example", ["192.0.2.0/24"]]])
+        ["partner.example"], ["x@spam.example"], [["sim.example", ["192.0.2.0/24"], 0.0]])
     erased = DirectoryEntry("acme", "erase_tenant")
     assert policy_of([*entries, erased]) == TenantProfile()
+
+
+# ----------------------------------------------------------------- expiry
+
+
+def test_an_allow_and_a_simulation_stop_at_their_expiry_by_the_mails_own_time():
+    cascade = Cascade(models=_Fixed("credential_phishing", 0.95))
+    state = _state()
+    _rule(state, "allowed_sender", domain="partner.example", expires_at=T0 + 3600)
+    _rule(state, "phish_simulation", domain="sim.example", networks=["192.0.2.0/24"],
+          expires_at=T0 + 3600)
+    before, sim_before, after, sim_after = cascade.score_batch(state, [
+        _newsletter(t=T0 + 3599), _simulation(T0 + 3599), _newsletter(t=T0 + 3600),
+        _simulation(T0 + 3600)])
+    assert before.decided_by == sim_before.decided_by == "policy"
+    for d in (after, sim_after):  # expired: judged as any mail, and the verdict says nothing
+        assert (d.action, d.decided_by) == ("quarantine", "model")
+        assert not any(h.detector in ("allowed_sender", "phish_simulation") for h in d.hits)
+
+
+def test_giving_an_allow_again_replaces_its_expiry_and_erasure_or_removal_drops_it():
+    state = _state()
+    _rule(state, "allowed_sender", address="ap@vendor.example", expires_at=T0)
+    _rule(state, "allowed_sender", domain="vendor.example")
+    state.commit(state.changes(), 1, None)
+    _rule(state, "allowed_sender", address="ap@vendor.example", expires_at=T0)
+    assert TENANT_KEY not in state.changes()  # the same rule: no rewrite
+    _rule(state, "allowed_sender", address="ap@vendor.example", expires_at=T0 + 60)
+    profile = decode(KIND_TENANT, state.changes()[TENANT_KEY])
+    assert profile.allowed_senders == ["ap@vendor.example", "vendor.example"]
+    assert profile.allowed_until == {"ap@vendor.example": T0 + 60}
+    _rule(state, "allowed_sender", address="ap@vendor.example")  # again without: never
+    assert decode(KIND_TENANT, state.changes()[TENANT_KEY]).allowed_until == {}
+    _rule(state, "allowed_sender", domain="vendor.example", expires_at=T0 + 1)
+    _rule(state, "cleared_allowed_sender", domain="vendor.example")
+    assert decode(KIND_TENANT, state.changes()[TENANT_KEY]).allowed_until == {}
+    _rule(state, "allowed_sender", address="ap@vendor.example", expires_at=T0 + 2)
+    _rule(state, "erase_address", address="ap@vendor.example")
+    erased = decode(KIND_TENANT, state.changes()[TENANT_KEY])
+    assert (erased.allowed_senders, erased.allowed_until) == ([], {})
+
+
+def test_a_simulation_rule_written_before_expiry_existed_never_expires():
+    profile = TenantProfile(simulations=[["sim.example", ["192.0.2.0/24"]]])
+    old = decode(KIND_TENANT, encode(profile))
+    cascade, state = Cascade(models=_Fixed("credential_phishing", 0.95)), _state()
+    state._live[TENANT_KEY] = old  # the stored value, as an older release wrote it
+    d = cascade.score_batch(state, [_simulation(T0 + 10 * 365 * 86400)])[0]
+    assert d.decided_by == "policy"
+
+
+@pytest.mark.parametrize(("doc", "error"), [
+    ({"kind": "blocked_sender", "domain": "x.example", "expires_at": T0}, "does not expire"),
+    ({"kind": "allowed_sender", "domain": "x.example", "expires_at": -1}, "epoch seconds"),
+    ({"kind": "allowed_sender", "domain": "x.example", "expires_at": "soon"}, "number"),
+])
+def test_expiry_is_only_for_allows_and_simulations_and_is_a_time(doc, error):
+    with pytest.raises(SchemaError, match=error):
+        decode_directory(orjson.dumps({"schema_version": 1, "tenant_id": "acme", **doc}))
