@@ -290,13 +290,20 @@ def state_stats(state_dir: str) -> None:
     click.echo(orjson.dumps(stats(Path(state_dir)), option=orjson.OPT_INDENT_2).decode())
 
 
+def _directory_topic(command: Any) -> Any:
+    """The options naming the brokers and the engines' directory topic."""
+    command = click.option("--directory-topic", required=True,
+                           envvar="MAILHAWK_DIRECTORY_TOPIC",
+                           help="The engines' directory topic [MAILHAWK_DIRECTORY_TOPIC].")(command)
+    return click.option("--bootstrap-servers", required=True,
+                        envvar="MAILHAWK_BOOTSTRAP_SERVERS",
+                        help="Kafka bootstrap servers [MAILHAWK_BOOTSTRAP_SERVERS].")(command)
+
+
 def _directory_writer(command: Any) -> Any:
     """The options of a command that writes a directory entry and waits for it to apply."""
     options = [
-        click.option("--bootstrap-servers", required=True, envvar="MAILHAWK_BOOTSTRAP_SERVERS",
-                     help="Kafka bootstrap servers [MAILHAWK_BOOTSTRAP_SERVERS]."),
-        click.option("--directory-topic", required=True, envvar="MAILHAWK_DIRECTORY_TOPIC",
-                     help="The engines' directory topic [MAILHAWK_DIRECTORY_TOPIC]."),
+        _directory_topic,
         click.option("--group", default="mailhawk", show_default=True, envvar="MAILHAWK_GROUP",
                      help="The engines' consumer group, to see the entry applied "
                           "[MAILHAWK_GROUP]."),
@@ -497,10 +504,7 @@ def policy_remove(tenant: str, rule: str, address: str | None, domain: str | Non
 
 
 @policy.command("list")
-@click.option("--bootstrap-servers", required=True, envvar="MAILHAWK_BOOTSTRAP_SERVERS",
-              help="Kafka bootstrap servers [MAILHAWK_BOOTSTRAP_SERVERS].")
-@click.option("--directory-topic", required=True, envvar="MAILHAWK_DIRECTORY_TOPIC",
-              help="The engines' directory topic [MAILHAWK_DIRECTORY_TOPIC].")
+@_directory_topic
 @click.option("--tenant", required=True, help="The organisation whose policy is meant.")
 @click.option("--history", is_flag=True, help="Also every policy entry, oldest first: when "
               "each rule was added or lifted (the topic keeps them all).")
