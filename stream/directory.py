@@ -6,6 +6,8 @@ the tenant's partition applies it with its next batch and then commits its direc
 past it. So the entry's own partition and offset, compared with the engine group's
 committed offset there, say whether it was applied. An entry nobody reads (no engine runs
 with the directory topic, or in another consumer group) would otherwise look like success.
+``mailhawk policy list`` reads a tenant's entries back (``read_tenant_entries``): the topic
+keeps them all, so it is also the record of who-changed-what-when for the sender policy.
 """
 
 from __future__ import annotations

@@ -249,15 +249,6 @@ def _create_missing(admin: AdminClient, wanted: dict[str, dict[str, str]], parti
                 raise KafkaError.from_confluent(err, f"create topic {name}") from None
 
 
-__all__ = [
-    "LatchingProducer",
-    "consumer_config",
-    "ensure_feedback_topics",
-    "ensure_topics",
-    "producer_config",
-    "restore_consumer_config",
-]
-
 
 def read_to_end(bootstrap_servers: str, topic: str, *, group_id: str, missing: str,
                 kafka_extra: Mapping[str, str] | None = None,
@@ -298,3 +289,14 @@ def read_to_end(bootstrap_servers: str, topic: str, *, group_id: str, missing: s
                 yield msg
     finally:
         consumer.close()
+
+
+__all__ = [
+    "LatchingProducer",
+    "consumer_config",
+    "ensure_feedback_topics",
+    "ensure_topics",
+    "producer_config",
+    "read_to_end",
+    "restore_consumer_config",
+]
