@@ -7,7 +7,7 @@ past it. So the entry's own partition and offset, compared with the engine group
 committed offset there, say whether it was applied. An entry nobody reads (no engine runs
 with the directory topic, or in another consumer group) would otherwise look like success.
 ``mailhawk policy list`` reads a tenant's entries back (``read_tenant_entries``): the topic
-keeps them all, so it is also the record of who-changed-what-when for the sender policy.
+keeps them all, so it is also the record of when each rule of the sender policy changed.
 """
 
 from __future__ import annotations
