@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 SIMULATION: Final = "phish_simulation"
 ALLOWED: Final = "allowed_sender"
+REFUSALS: Final = ("not_authenticated", "blocked", "malware", "high_confidence")
+"""Why an allow rule that matched a message did not let it through (see :func:`refusal`)."""
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 

@@ -442,8 +442,7 @@ class Engine:
                     producer.produce(cfg.verdict_topic, encode_verdict(verdict),
                                      key=record.tenant_id.encode())
                     tally.add(record, verdict.action, verdict.attack_type, verdict.decided_by,
-                              (h.detector for h in decision.hits), decision.model_score,
-                              verdict.shadow)
+                              decision.hits, decision.model_score, verdict.shadow)
                 if items:
                     self._expire(part.state, items)
                 if part.state.erasing:

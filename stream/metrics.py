@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
@@ -16,7 +16,8 @@ from typing import Any, Final
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
 
-from schemas import MailRecord, ShadowVerdict
+from detectors.policy import ALLOWED, REFUSALS
+from schemas import Hit, MailRecord, ShadowVerdict
 from schemas.errors import SCHEMA_ERROR_KINDS
 from schemas.records import ERASURE_KINDS
 
@@ -71,6 +72,7 @@ class EngineMetrics:
     erasures: Counter
     erased_keys: Counter
     erasures_in_progress: Gauge
+    policy_refusals: Counter
 
     @classmethod
     def create(cls, registry: CollectorRegistry, prefix: str = "mailhawk") -> EngineMetrics:
@@ -148,6 +150,11 @@ class EngineMetrics:
             erasures_in_progress=Gauge(f"{p}_state_tenant_erasures_in_progress", "Tenants "
                                        "whose erasure this engine is still carrying out",
                                        registry=registry),
+            policy_refusals=_preset(Counter(
+                f"{p}_policy_refusals", "Messages an allow rule named but could not let "
+                "through, by reason (not_authenticated: a forged or misconfigured allowed "
+                "sender; malware: an allowed sender sending malware)", ["reason"],
+                registry=registry), REFUSALS),
         )
 
 
@@ -183,8 +190,8 @@ class BatchTally:
     ``inc`` takes a lock and a label look-up, several per message otherwise.
     """
 
-    __slots__ = ("fields", "hits", "inbound", "scores", "shadow_actions", "shadow_verdicts",
-                 "verdicts")
+    __slots__ = ("fields", "hits", "inbound", "refusals", "scores", "shadow_actions",
+                 "shadow_verdicts", "verdicts")
 
     def __init__(self) -> None:
         self.verdicts: dict[tuple[str, str, str], int] = {}
@@ -193,16 +200,23 @@ class BatchTally:
         self.scores: dict[str, int] = {}
         self.shadow_verdicts: dict[tuple[str, str, str, str], int] = {}
         self.shadow_actions: dict[tuple[str, str, str], int] = {}
+        self.refusals: dict[str, int] = {}
         self.inbound = 0
 
     def add(self, record: MailRecord, action: str, attack_type: str, decided_by: str,
-            hits: Iterable[str], model_score: float | None,
+            hits: Sequence[Hit], model_score: float | None,
             shadow: ShadowVerdict | None = None) -> None:
-        """Count one message: verdict, hits, a shadow model's verdict, (inbound) drift inputs."""
+        """Count one message: verdict, hits, a shadow model's verdict, (inbound) drift inputs.
+
+        Also an allow rule that matched but could not act: its hit comes first (see
+        ``Cascade.decide``).
+        """
         key = (action, attack_type, decided_by)
         self.verdicts[key] = self.verdicts.get(key, 0) + 1
-        for detector in hits:
-            self.hits[detector] = self.hits.get(detector, 0) + 1
+        if hits and hits[0].detector == ALLOWED and (why := hits[0].evidence.get("refused")):
+            self.refusals[why] = self.refusals.get(why, 0) + 1
+        for h in hits:
+            self.hits[h.detector] = self.hits.get(h.detector, 0) + 1
         if shadow is not None:
             version = shadow.model_version
             shadow_key = (shadow.action, shadow.attack_type, shadow.decided_by, version)
@@ -224,6 +238,8 @@ class BatchTally:
             metrics.verdicts.labels(action, attack, decided_by).inc(n)
         for detector, n in self.hits.items():
             metrics.hits.labels(detector).inc(n)
+        for reason, n in self.refusals.items():
+            metrics.policy_refusals.labels(reason).inc(n)
         if self.inbound:
             metrics.inbound_messages.inc(self.inbound)
         for name, n in self.fields.items():

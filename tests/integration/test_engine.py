@@ -617,6 +617,9 @@ def test_a_tenants_sender_policy_acts_on_the_shipped_models_verdicts(broker, top
     assert engine.metric("mailhawk_verdicts_total", decided_by="policy") == 3
     assert engine.metric("mailhawk_detector_hits_total", detector="phish_simulation") == 1
     assert engine.metric("mailhawk_detector_hits_total", detector="allowed_sender") == 4
+    assert engine.metric("mailhawk_policy_refusals_total", reason="not_authenticated") == 1
+    assert engine.metric("mailhawk_policy_refusals_total", reason="high_confidence") == 1
+    assert engine.metric("mailhawk_policy_refusals_total", reason="malware") == 0
     assert engine.stop() == 0
     state = _state(tmp_path / "engine")
     tenant = state[make_key(KIND_TENANT, "acme", "")]

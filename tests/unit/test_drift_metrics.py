@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from prometheus_client import CollectorRegistry
 
-from schemas import Address, Attachment, AuthResults, MailRecord, Url
+from schemas import Address, Attachment, AuthResults, Hit, MailRecord, Url
 from stream.metrics import (
     INPUT_FIELDS,
     MODEL_SCORE_BINS,
@@ -71,16 +71,38 @@ def test_every_series_exists_at_zero_before_any_traffic():
 
     for kind in SCHEMA_ERROR_KINDS:  # the first dead letter of a kind shows in a rate too
         assert _value(metrics, "mailhawk_dead_letters_total", error_kind=kind) == 0.0
+    from detectors.policy import REFUSALS
+
+    for reason in REFUSALS:  # the alerts on them read increase() of a series
+        assert _value(metrics, "mailhawk_policy_refusals_total", reason=reason) == 0.0
+
+
+def test_an_allow_rule_that_could_not_act_is_counted_by_reason():
+    metrics = EngineMetrics.create(CollectorRegistry())
+    tally = BatchTally()
+    refused = _hits("allowed_sender", rule="allowed_sender", refused="not_authenticated")
+    applied = _hits("allowed_sender", rule="allowed_sender", applied=True)
+    for hits in (refused + _hits("model"), refused, applied, _hits("model") + refused,
+                 _hits("phish_simulation", refused="odd")):
+        tally.add(_bare(), "quarantine", "spam", "model", hits, 0.99)
+    tally.publish(metrics)
+    # Only the rule's own hit, which the cascade puts first, and only an allow rule's.
+    assert _value(metrics, "mailhawk_policy_refusals_total", reason="not_authenticated") == 2
+    assert _value(metrics, "mailhawk_detector_hits_total", detector="allowed_sender") == 4
+
+
+def _hits(*detectors: str, **evidence) -> list[Hit]:
+    return [Hit(d, 0.5, dict(evidence), "spam") for d in detectors]
 
 
 def test_a_batch_tally_counts_inbound_drift_inputs_and_every_verdict():
     metrics = EngineMetrics.create(CollectorRegistry())
     tally = BatchTally()
-    tally.add(_full(), "quarantine", "credential_phishing", "model", ["url_risk", "model"],
+    tally.add(_full(), "quarantine", "credential_phishing", "model", _hits("url_risk", "model"),
               0.995)
     tally.add(_bare(), "allow", "none", "model", [], 0.0004)
     tally.add(_bare(), "allow", "none", "heuristics", [], None)  # no model loaded
-    tally.add(_bare("outbound"), "allow", "none", "heuristics", ["url_risk"], 0.7)
+    tally.add(_bare("outbound"), "allow", "none", "heuristics", _hits("url_risk"), 0.7)
     tally.publish(metrics)
     assert _value(metrics, "mailhawk_verdicts_total", action="allow", attack_type="none",
                   decided_by="heuristics") == 2
