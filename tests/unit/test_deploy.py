@@ -1237,7 +1237,10 @@ def test_the_chart_feedback_defaults_are_the_commands(yaml):
     assert feedback["retentionDays"] == defaults["retention_days"]
     assert values["topics"]["verdicts"] == defaults["verdict_topic"]
     assert values["topics"]["deadLetter"] == defaults["dead_letter_topic"]
-    assert values["topics"]["directory"] == defaults["directory_topic"] == ""
+    # On in every deploy artefact, unlike the bare engine's default (off): the tenants'
+    # sender policy and erasure requests come through it, and a deployment without it cannot
+    # honour either.
+    assert values["topics"]["directory"] == "mail.directory" != defaults["directory_topic"]
     assert feedback["replicaCount"] <= values["kafka"]["partitions"]
     assert feedback["terminationGracePeriodSeconds"] > 0
     for kind in ("requests", "limits"):
