@@ -18,8 +18,10 @@ policy change, and the verdict still says what detection found):
   of the same sender. Free-mail and bare public-suffix domains are ignored as allow rules:
   they would allow anyone with an account.
 
-Blocks are a detector (``rules/history.py``, decisive), so a blocked domain is held like a
-blocked address. Precedence: simulation, then block, then allow.
+An allow or a simulation may carry an expiry (``expires_at``), judged by each message's own
+time, so a replay decides as the live run did. Blocks are a detector (``rules/history.py``,
+decisive), so a blocked domain is held like a blocked address. Precedence: simulation, then
+block, then allow.
 """
 
 from __future__ import annotations
