@@ -72,6 +72,22 @@ class FeedbackService(ServiceProcess):
                              + self.log())
 
 
+@pytest.fixture
+def feedback_factory(broker, topics):
+    """Starts feedback services and stops them after the test, passed or not (a service
+    left running outlives pytest: earlier runs leaked one per run of the blocking test)."""
+    started: list[FeedbackService] = []
+
+    def start(state_dir: Path, *extra: str) -> FeedbackService:
+        service = FeedbackService(broker, topics, state_dir, *extra)
+        started.append(service)
+        return service
+
+    yield start
+    for service in started:
+        service.stop(signal.SIGKILL if service.process.poll() is None else signal.SIGTERM, 5)
+
+
 def _dead_letters(broker, topic: str, expect: int, timeout: float = 30.0) -> list[DeadLetter]:
     """The dead-letter topic's records, read from the start until ``expect`` arrived."""
     consumer = Consumer({"bootstrap.servers": broker.bootstrap_servers,
@@ -95,7 +111,7 @@ def _feedback(record, label: str, source: str, **kw) -> tuple[bytes, bytes]:
 
 
 def test_feedback_is_joined_to_the_engines_verdicts_counted_once_and_survives_kill_9(
-        broker, topics, engine_factory, corpora, tmp_path):
+        broker, topics, engine_factory, feedback_factory, corpora, tmp_path):
     from bench.corpus import build
 
     records, labels = build(corpora, ham_limit=200, attacks_limit=60, normalise=True)
@@ -120,7 +136,7 @@ def test_feedback_is_joined_to_the_engines_verdicts_counted_once_and_survives_ki
     nobody = type(missed)(**{**{f: getattr(missed, f) for f in missed.__dataclass_fields__},
                              "message_id": "<never-scored@example.invalid>"})
 
-    service = FeedbackService(broker, topics, tmp_path / "feedback")
+    service = feedback_factory(tmp_path / "feedback")
     service.wait_ready(120)
     service.wait_for("mailhawk_feedback_verdicts_total", len(records))
     report = _feedback(missed, "attack", "user", attack_type="credential_phishing",
@@ -199,7 +215,7 @@ def test_feedback_is_joined_to_the_engines_verdicts_counted_once_and_survives_ki
     # kill -9, restart on the same disk: the verdicts and the counted feedback are still known
     time.sleep(4)  # past Faust's commit interval, so the restart does not re-read old input
     service.stop(signal.SIGKILL)
-    again = FeedbackService(broker, topics, tmp_path / "feedback")
+    again = feedback_factory(tmp_path / "feedback")
     again.wait_ready(120)
     produce_raw(broker.bootstrap_servers, topics.feedback,
                 [report, _feedback(cleared[1], "ham", "user")])
@@ -210,7 +226,7 @@ def test_feedback_is_joined_to_the_engines_verdicts_counted_once_and_survives_ki
 
 
 def test_an_analysts_confirmation_blocks_the_sender_at_the_engine_and_a_release_clears_it(
-        broker, topics, engine_factory, tmp_path):
+        broker, topics, engine_factory, feedback_factory, tmp_path):
     from tests.factories import mail
 
     ensure_topics(EngineConfig(bootstrap_servers=broker.bootstrap_servers, partitions=4,
@@ -218,8 +234,7 @@ def test_an_analysts_confirmation_blocks_the_sender_at_the_engine_and_a_release_
                                dead_letter_topic=topics.dead, changelog_topic=topics.changelog,
                                directory_topic=topics.directory))
     engine_factory("engine", "--directory-topic", topics.directory)
-    service = FeedbackService(broker, topics, tmp_path / "feedback", "--directory-topic",
-                              topics.directory)
+    service = feedback_factory(tmp_path / "feedback", "--directory-topic", topics.directory)
     service.wait_ready(120)
     sender = "billing@fresh-invoices.example"
 
