@@ -29,7 +29,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -94,17 +94,26 @@ def usable_domain_rule(domain: str, *, allow: bool) -> str:
     return ""
 
 
-def _compile(tenant: TenantProfile) -> _Rules:
-    addresses: dict[str, float] = {}
-    domains: dict[str, float] = {}
-    for value in tenant.allowed_senders:
-        until = tenant.allowed_until.get(value) or _NEVER
+def sender_rules(values: Iterable[str], *, allow: bool) -> tuple[list[str], list[str]]:
+    """A block or allow list split into its addresses and its usable domains.
+
+    A domain :func:`usable_domain_rule` refuses is left out with a warning: another tool
+    may have written it to the directory.
+    """
+    addresses, domains = [], []
+    for value in values:
         if "@" in value:
-            addresses[value] = until
-        elif (why := usable_domain_rule(value, allow=True)):
-            log.warning("allow rule ignored: %s", why)
+            addresses.append(value)
+        elif (why := usable_domain_rule(value, allow=allow)):
+            log.warning("%s rule ignored: %s", "allow" if allow else "block", why)
         else:
-            domains[value] = until
+            domains.append(value)
+    return addresses, domains
+
+
+def _compile(tenant: TenantProfile) -> _Rules:
+    until = tenant.allowed_until
+    addresses, domains = sender_rules(tenant.allowed_senders, allow=True)
     simulations: dict[str, tuple[tuple[_Network, ...], float]] = {}
     for domain, networks, *expiry in tenant.simulations:  # written without expiry: never
         if (why := usable_domain_rule(domain, allow=True)):
@@ -112,7 +121,8 @@ def _compile(tenant: TenantProfile) -> _Rules:
             continue
         simulations[domain] = (tuple(ipaddress.ip_network(n, strict=False) for n in networks),
                                (expiry[0] if expiry else 0.0) or _NEVER)
-    return _Rules(addresses, domains, simulations)
+    return _Rules({a: until.get(a) or _NEVER for a in addresses},
+                  {d: until.get(d) or _NEVER for d in domains}, simulations)
 
 
 def authenticated(record: MailRecord, facts: MessageFacts) -> bool:
@@ -145,7 +155,7 @@ class SenderPolicy:
             return None
         rules = self._rules(tenant)
         address, t = record.sender.address, record.received_at
-        host = address.rpartition("@")[2]
+        host = record.sender.domain
         if rules.simulations and record.client_ip:
             try:
                 ip = ipaddress.ip_address(record.client_ip.strip("[]"))

@@ -38,16 +38,13 @@ looks is what the detector is for.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import ClassVar
 
 from detectors.base import Context, DetectorConfig, PerTenantProfile, build_config, hit
-from detectors.policy import domain_and_parents, usable_domain_rule
+from detectors.policy import domain_and_parents, sender_rules
 from schemas.records import Hit
 from state import TenantProfile
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +147,7 @@ class BlockedSender:
         if address in addresses:
             matched = "address"
         else:
-            matched = next((d for d in domain_and_parents(address.rpartition("@")[2])
+            matched = next((d for d in domain_and_parents(ctx.record.sender.domain)
                             if d in domains), "") if domains else ""
             if not matched:
                 return []
@@ -164,12 +161,5 @@ def _blocked_sets(tenant: TenantProfile) -> tuple[frozenset[str], frozenset[str]
 
     A rule naming a public suffix would hold a whole country's mail: ignored, with a warning.
     """
-    addresses = frozenset(v for v in tenant.blocked_senders if "@" in v)
-    domains = set()
-    for value in tenant.blocked_senders:
-        if "@" not in value:
-            if (why := usable_domain_rule(value, allow=False)):
-                log.warning("block rule ignored: %s", why)
-            else:
-                domains.add(value)
-    return addresses, frozenset(domains)
+    addresses, domains = sender_rules(tenant.blocked_senders, allow=False)
+    return frozenset(addresses), frozenset(domains)
