@@ -165,7 +165,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from html import escape
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypedDict, cast
 
 import orjson
 from tqdm import tqdm
@@ -6048,7 +6048,8 @@ class _TenantSim:
         if spoof:
             domain = self.domains[0]
             auth = rng.choice((("fail", "none", "fail"), ("softfail", "none", "fail")))
-            locals_ = ("it-support", "helpdesk", "no-reply", "postmaster", "admin")
+            locals_: tuple[str, ...] = ("it-support", "helpdesk", "no-reply", "postmaster",
+                                        "admin")
         else:
             domain = self._compromised_domain() if rng.random() < 0.53 else self._fresh_domain()
             auth = rng.choices((("fail", "none", "fail"), ("softfail", "none", "none"),
@@ -6965,6 +6966,15 @@ def generate(tenants: int, days: int, seed: int, *, messages_per_employee_per_da
     yield from heapq.merge(*(sim.run() for sim in sims), key=_received_at)
 
 
+class _BuildOptions(TypedDict):
+    """The keyword arguments of :func:`generate` that :func:`write_stream` passes on."""
+
+    messages_per_employee_per_day: float
+    employees: tuple[int, int]
+    warmup_days: int | None
+    attack_rate: float
+
+
 def write_stream(out_dir: Path, tenants: int, days: int, seed: int, progress: bool = True,
                  **kw: Any) -> dict[str, Any]:
     """Write ``stream.jsonl``, ``labels.jsonl`` and ``manifest.json`` into ``out_dir``.
@@ -6985,12 +6995,12 @@ def write_stream(out_dir: Path, tenants: int, days: int, seed: int, progress: bo
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    args = {"messages_per_employee_per_day": 4.0, "employees": (40, 120), "warmup_days": None,
-            "attack_rate": 0.01}
+    args: _BuildOptions = {"messages_per_employee_per_day": 4.0, "employees": (40, 120),
+                           "warmup_days": None, "attack_rate": 0.01}
     unknown = set(kw) - set(args)
     if unknown:
         raise TypeError(f"unknown arguments: {sorted(unknown)}")
-    args.update(kw)
+    args.update(cast(_BuildOptions, kw))  # some of its keys only (checked above)
     sims, warm = _build(tenants, days, seed, **args)
     by_scenario: Counter[str] = Counter()
     by_attack_type: Counter[str] = Counter()

@@ -39,7 +39,15 @@ from detectors.errors import DetectorConfigError
 from detectors.features import ContentFeatures, extract_batch
 from detectors.policy import SIMULATION, PolicyMatch, SenderPolicy, policy_hit, refusal
 from detectors.rules import REGISTRY
-from schemas.records import ACTIONS, ATTACK_TYPES, DIRECTIONS, Hit, MailRecord, ShadowVerdict
+from schemas.records import (
+    ACTIONS,
+    ATTACK_TYPES,
+    DIRECTIONS,
+    Action,
+    Hit,
+    MailRecord,
+    ShadowVerdict,
+)
 from state import MessageFacts, PartitionState, StateSnapshot
 
 log = logging.getLogger(__name__)
@@ -105,7 +113,7 @@ class Thresholds:
     block: float
     corroborate: float
 
-    def action(self, score: float) -> str:
+    def action(self, score: float) -> Action:
         if score >= self.block:
             return "block"
         if score >= self.quarantine:
@@ -123,7 +131,7 @@ class Decision:
     per message.
     """
 
-    action: str
+    action: Action
     attack_type: str
     score: float
     hits: tuple[Hit, ...]
@@ -431,7 +439,7 @@ class Cascade:
         shadow = decision.shadow
         if shadow is None or self.shadow is None:
             return None
-        return ShadowVerdict(self.shadow.model_version, shadow.action,  # type: ignore[arg-type]
+        return ShadowVerdict(self.shadow.model_version, shadow.action,
                              shadow.attack_type, shadow.score, shadow.decided_by)
 
     def decisive_hit(self, hits: Sequence[Hit]) -> Hit | None:

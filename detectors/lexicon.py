@@ -79,7 +79,7 @@ import numpy as np
 try:  # the C kernel built at install; its tokens equal _vocabulary_tokens' (tests compare)
     from detectors import _kernels as _native
 except ImportError:  # a source tree used without installing: the numpy form
-    _native = None
+    _native = None  # type: ignore[assignment]  # mypy has no optional-module type
 
 __all__ = ["CATEGORIES", "PHRASES", "Cues", "scan_text", "scan_texts"]
 
@@ -740,10 +740,10 @@ def _scan_chunk(flats: list[bytes], which: list[int], out: list[Cues]) -> None:
               out=msg_start[1:])
 
     if _native is not None:
-        found = np.frombuffer(_native.vocabulary_tokens(
+        quads = np.frombuffer(_native.vocabulary_tokens(
             buf, n, int(table.multiplier), int(table.shift), table.slot_vid, table.first8,
             table.last8, table.length), dtype=np.int64).reshape(-1, 4)
-        tok, vid, t_start, t_end = found.T.copy()  # one copy, four contiguous rows
+        tok, vid, t_start, t_end = quads.T.copy()  # one copy, four contiguous rows
     else:
         tok, vid, t_start, t_end = _vocabulary_tokens(buf, n, table)
     if not len(tok):

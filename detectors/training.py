@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 import numpy as np
 
@@ -17,6 +17,17 @@ from detectors.layout import CLASSES
 
 _CLASS_INDEX: Final = {c: i for i, c in enumerate(CLASSES)}
 _ATTACK_ALIASES: Final = {"phishing": "credential_phishing"}
+
+
+class HashingParams(TypedDict):
+    """The keyword arguments of :func:`~detectors.model.hashing.hash_texts` (``HASHING``)."""
+
+    buckets: int
+    max_bytes: int
+    word_ngrams: int
+    char_ngrams: tuple[int, ...]
+
+
 # The start of a message carries most of its intent. Measured on the corpora: 4 KB with 3-
 # and 4-grams found 70% of phishing_pot at ~1% FPR, 1.5 KB with 4-grams only 59%, at ~40 vs
 # ~15 µs per message; 2 KB with both keeps most of the first at about half the cost. 1 KB
@@ -24,8 +35,8 @@ _ATTACK_ALIASES: Final = {"phishing": "credential_phishing"}
 # 0.86 → 0.60, phishing_pot 0.33 → 0.28, gift card 1.0 → 0.93, and ``bench detect`` on the
 # corpus, alternating the two artifacts, showed no saving beyond the machine's noise (model
 # featurisation 18–23 against 24–27 µs wall). Rejected.
-HASHING: Final = {"buckets": 1 << 16, "max_bytes": 2048, "word_ngrams": 2,
-                  "char_ngrams": (3, 4)}
+HASHING: Final[HashingParams] = {"buckets": 1 << 16, "max_bytes": 2048, "word_ngrams": 2,
+                                 "char_ngrams": (3, 4)}
 
 
 TRAINING_THREADS: Final = 2

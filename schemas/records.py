@@ -22,6 +22,7 @@ Decision and the state's facts and snapshots are plain for the same reason; the 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, cast
 
@@ -435,7 +436,8 @@ def _fast_mail(d: Any) -> MailRecord:
         if type(refs) is not list or not all(type(r) is str for r in refs):
             raise _Invalid
         return MailRecord(
-            message_id=message_id, tenant_id=tenant_id, direction=direction,
+            message_id=message_id, tenant_id=tenant_id,
+            direction=cast(Direction, direction),  # checked against DIRECTIONS above
             received_at=float(received_at),
             sender=Address(_s(f["address"]).lower(), _so(f.get("name"))),
             to=_fast_addresses(d.get("to")), cc=_fast_addresses(d.get("cc")),
@@ -845,7 +847,7 @@ class DeadLetter:
 
     @classmethod
     def from_kafka(cls, key: bytes | None, value: bytes | None,
-                   headers: list[tuple[str, bytes]] | None) -> DeadLetter:
+                   headers: Sequence[tuple[str, bytes | None]] | None) -> DeadLetter:
         """Rebuild a dead letter from a record of the dead-letter topic."""
         p = DEAD_LETTER_HEADER_PREFIX
         h = {k[len(p):]: (v or b"").decode("utf-8", "replace")

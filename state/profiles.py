@@ -478,8 +478,10 @@ def _decode_pair(value: bytes) -> PairProfile:
 
 
 def _decode_recipient(value: bytes) -> RecipientProfile:
-    _, *head, vip = _RECIPIENT.unpack_from(value)
-    return RecipientProfile(*head, _loads(value[_RECIPIENT.size:]), vip)
+    _, ref, first_seen, last_seen, count, external, first_contacts, n_correspondents, vip = \
+        _RECIPIENT.unpack_from(value)
+    return RecipientProfile(ref, first_seen, last_seen, count, external, first_contacts,
+                            n_correspondents, _loads(value[_RECIPIENT.size:]), vip)
 
 
 def _decode_sender(value: bytes) -> SenderProfile:
@@ -506,8 +508,10 @@ def _sender(counters: bytes, ref: float, first_seen: float, last_seen: float, co
 
 
 def _decode_domain(value: bytes) -> DomainProfile:
-    _, *head = _DOMAIN.unpack_from(value)
-    return DomainProfile(*head, value[_DOMAIN.size:].decode("utf-8"))
+    _, ref, first_seen, last_seen, count, n_senders, outbound, payment_threads = \
+        _DOMAIN.unpack_from(value)
+    return DomainProfile(ref, first_seen, last_seen, count, n_senders, outbound,
+                         payment_threads, value[_DOMAIN.size:].decode("utf-8"))
 
 
 def _decode_campaign(value: bytes) -> CampaignProfile:

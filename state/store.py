@@ -19,9 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from state.errors import StateError, StoreClosedError
+
+if TYPE_CHECKING:  # for annotations; at run time rocksdict is imported where it is used
+    from rocksdict import Options
 
 META_NEXT_OFFSET: Final = b"\x00next_offset"
 META_CHANGELOG_OFFSET: Final = b"\x00changelog_offset"
@@ -164,7 +167,7 @@ class RocksDBOptions:
         """The most memory these options let RocksDB hold (block cache + write buffers)."""
         return self.block_cache_bytes + self.write_buffer_bytes * self.max_write_buffers
 
-    def to_rocksdict(self) -> object:
+    def to_rocksdict(self) -> Options:
         """The rocksdict ``Options`` for these bounds (raw bytes keys and values)."""
         from rocksdict import BlockBasedIndexType, BlockBasedOptions, Cache, Options
 

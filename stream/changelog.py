@@ -27,7 +27,7 @@ from confluent_kafka import KafkaError as ConfluentKafkaError
 
 from state import META_CHANGELOG_OFFSET, META_NEXT_OFFSET, PartitionState
 from stream.errors import KafkaError
-from stream.kafka import LatchingProducer
+from stream.kafka import LatchingProducer, position
 
 MARKER_KEY: Final = b"\x00marker"
 BATCH_HEADER: Final = "mh.batch"
@@ -148,7 +148,8 @@ class Restorer:
             return {}
         done: dict[int, RestoreResult] = {}
         for msg in [first, *self.consumer.consume(max_records - 1, 0)]:
-            restore = self._active.get(msg.partition())
+            number = msg.partition()  # None: an error event of no partition, skipped here
+            restore = self._active.get(number) if number is not None else None
             if restore is None or msg.topic() != self.topic:
                 continue  # fetched before it was abandoned
             err = msg.error()
@@ -159,7 +160,8 @@ class Restorer:
                     continue
                 raise KafkaError.from_confluent(err, f"restore of {self.topic}"
                                                      f"[{restore.partition}]")
-            restore.feed(msg.key(), msg.value(), msg.offset())
+            _, _, offset = position(msg)
+            restore.feed(msg.key(), msg.value(), offset)
         return done
 
 

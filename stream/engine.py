@@ -46,6 +46,7 @@ from stream.kafka import (
     LatchingProducer,
     consumer_config,
     ensure_topics,
+    position,
     producer_config,
     restore_consumer_config,
 )
@@ -228,7 +229,9 @@ class Engine:
             self._consumer.close()
 
     def _close_partitions(self) -> None:
-        for part in [*self._partitions.values(), *self._restoring.values()]:
+        parts: list[_Partition | _Restoring] = [*self._partitions.values(),
+                                                *self._restoring.values()]
+        for part in parts:
             part.state.store.close()
         self._partitions.clear()
         self._restoring.clear()
@@ -369,21 +372,21 @@ class Engine:
                     raise KafkaError.from_confluent(err, "consume")
                 log.warning("consumer: %s", err.str())
                 continue
-            number, offset = msg.partition(), msg.offset()
+            topic, number, offset = position(msg)
             part = self._partitions.get(number)
             if part is None:
                 # Revoked while fetched (the new owner processes it), or fetched before its
                 # pause took effect: the end of its restore seeks back to it.
                 restoring = self._restoring.get(number)
                 if restoring is not None:
-                    restoring.dropped.setdefault(msg.topic(), offset)
+                    restoring.dropped.setdefault(topic, offset)
                 continue
-            if msg.topic() != cfg.input_topic:  # the directory: idempotent upserts
+            if topic != cfg.input_topic:  # the directory: idempotent upserts
                 directory_offsets[number] = offset
                 try:
                     directory.setdefault(number, []).append(decode_directory(msg.value()))
                 except SchemaError as exc:
-                    letters.append(DeadLetter(msg.value() or b"", msg.key(), msg.topic(),
+                    letters.append(DeadLetter(msg.value() or b"", msg.key(), topic,
                                               number, offset, exc.kind, str(exc), exc.field,
                                               time.time()))
                 continue
@@ -396,7 +399,7 @@ class Engine:
             try:
                 record = decode_mail(raw, cfg.max_record_bytes)
             except SchemaError as exc:
-                letters.append(DeadLetter(raw or b"", msg.key(), msg.topic(), number, offset,
+                letters.append(DeadLetter(raw or b"", msg.key(), topic, number, offset,
                                           exc.kind, str(exc), exc.field, time.time()))
                 continue
             by_partition.setdefault(number, []).append((msg, record))
@@ -530,7 +533,7 @@ class Engine:
             recipients=record.recipients, action=decision.action,
             attack_type=decision.attack_type, score=decision.score, hits=decision.hits,
             model_version=self.cascade.model_version, rules_version=self.cascade.rules_version,
-            source=SourcePosition(msg.topic(), msg.partition(), msg.offset()),
+            source=SourcePosition(*position(msg)),
             scored_at=now, latency_ms=max(0.0, latency), decided_by=decision.decided_by,
             shadow=self.cascade.shadow_verdict(decision), sender=record.sender.address,
         )

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from confluent_kafka import KafkaException, Producer
+from confluent_kafka import KafkaException, Message, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from stream.config import EngineConfig
@@ -25,6 +25,22 @@ if TYPE_CHECKING:  # the engine does not load the feedback service's module
     from stream.feedback import FeedbackConfig
 
 MAX_MESSAGE_BYTES: Final = 64 * 1024 * 1024
+
+
+def position(msg: Message) -> tuple[str, int, int]:
+    """The topic, partition and offset of a record a consumer returned (not an error event).
+
+    confluent-kafka types the three as optional (a Message built by hand, or an error event,
+    may lack them); a record from a successful poll always has them.
+
+    Raises:
+        KafkaError: ``msg`` lacks one of them (an error event passed as a record).
+    """
+    topic, partition, offset = msg.topic(), msg.partition(), msg.offset()
+    if topic is None or partition is None or offset is None:
+        raise KafkaError(f"a consumed record without its position: topic {topic!r}, "
+                         f"partition {partition}, offset {offset} (an error event?)")
+    return topic, partition, offset
 
 
 def _merge(defaults: Mapping[str, Any], extra: Mapping[str, Any],
@@ -296,6 +312,7 @@ __all__ = [
     "consumer_config",
     "ensure_feedback_topics",
     "ensure_topics",
+    "position",
     "producer_config",
     "read_to_end",
     "restore_consumer_config",

@@ -248,8 +248,8 @@ class BatchTally:
             metrics.model_scores.labels(label).inc(n)
         for labels, n in self.shadow_verdicts.items():
             metrics.shadow_verdicts.labels(*labels).inc(n)
-        for labels, n in self.shadow_actions.items():
-            metrics.shadow_actions.labels(*labels).inc(n)
+        for pair, n in self.shadow_actions.items():
+            metrics.shadow_actions.labels(*pair).inc(n)
 
 
 class Health:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from confluent_kafka import Consumer, KafkaException, Producer
 
@@ -111,13 +111,20 @@ def collect(bootstrap_servers: str, verdict_topic: str, *, expect: int,
                     continue
                 now = time.time()
                 if msg.topic() == verdict_topic:
-                    verdict = decode_verdict(msg.value())
+                    raw = msg.value()
+                    if raw is None:  # the engine never writes one: a producer's bug
+                        raise KafkaError(f"a record of {verdict_topic} without a value "
+                                         f"(partition {msg.partition()}, offset {msg.offset()})")
+                    verdict = decode_verdict(raw)
                     out.verdicts.append(verdict)
                     out.received_at.append(now)
                     ids.add(verdict.message_id)
                 else:
+                    # A consumed record's headers are a list of (name, bytes or None); the
+                    # stub's type also covers the dict a hand-built Message may carry.
+                    headers = cast("list[tuple[str, bytes | None]] | None", msg.headers())
                     out.dead_letters.append(DeadLetter.from_kafka(msg.key(), msg.value(),
-                                                                  msg.headers()))
+                                                                  headers))
                 last_new = time.monotonic()
             if on_progress:
                 on_progress(len(ids))

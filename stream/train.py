@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 import numpy as np
 import orjson
@@ -233,7 +233,8 @@ def prepare(*, corpora: Path | None, synthetic_tenants: int = 4, synthetic_days:
             "tenants": tenants, "days": synthetic_days, "seed": seed + offset,
             "attack_rate": attack_rate, "messages": len(synth), "sha256_ids": _digest(synth),
             "by_scenario": dict(Counter(v[2] for v in slabels.values()))}
-    return Prepared(*(rows.subset(s) for s in ("train", "calibrate", "test")), sources=sources)
+    return Prepared(rows.subset("train"), rows.subset("calibrate"), rows.subset("test"),
+                    sources=sources)
 
 
 def fit(prepared: Prepared, *, seed: int, behaviour_members: int = 1,
@@ -511,6 +512,13 @@ def write_report(report: dict[str, Any], path: Path) -> None:
     (path / "report.md").write_text("\n".join(lines))
 
 
+class _SeedRun(TypedDict):
+    """One seed of :func:`seed_study`: its test figures."""
+
+    seed: int
+    figures: dict[str, float]
+
+
 def seed_study(*, corpora: Path | None, seeds: Sequence[int], data_seed: int = 7,
                behaviour_members: int = 1, synthetic_tenants: int = 4,
                synthetic_days: int = 60, target_fpr: float = 0.001,
@@ -532,7 +540,7 @@ def seed_study(*, corpora: Path | None, seeds: Sequence[int], data_seed: int = 7
                        synthetic_days=synthetic_days, seed=data_seed, progress=progress)
     pot_stream = (_corpus_with_pot(corpora, progress=progress)
                   if phishing_pot and corpora is not None else None)
-    runs = []
+    runs: list[_SeedRun] = []
     for n, seed in enumerate(seeds, 1):
         log.info("seed %d (%d of %d)", seed, n, len(seeds))
         content, behaviour = fit(prepared, seed=seed, behaviour_members=behaviour_members,

@@ -37,7 +37,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -518,7 +518,9 @@ def behaviour_predictor(model: nn.Module) -> Callable[[np.ndarray], np.ndarray]:
     steps: list[Callable[[torch.Tensor], torch.Tensor]] = []
     mlp = getattr(model, "mlp", None)
     ok = type(model) is BehaviourModel and not model.training and type(mlp) is nn.Sequential
-    for layer in mlp if ok else ():
+    # ok implies type(mlp) is nn.Sequential (and model a BehaviourModel, below): the checker
+    # does not carry that narrowing through ``ok``.
+    for layer in cast(nn.Sequential, mlp) if ok else ():
         if type(layer) is nn.ReLU and not layer.inplace:
             steps.append(torch.relu)
         elif type(layer) is nn.Dropout and not layer.training:
@@ -530,7 +532,8 @@ def behaviour_predictor(model: nn.Module) -> Callable[[np.ndarray], np.ndarray]:
             break
     if not ok:
         return lambda x: _module_behaviour(model, x)
-    mean, scale = model.feature_mean, model.feature_scale
+    behaviour = cast(BehaviourModel, model)
+    mean, scale = behaviour.feature_mean, behaviour.feature_scale
 
     def predict(x: np.ndarray) -> np.ndarray:
         with torch.inference_mode():

@@ -76,7 +76,7 @@ import numpy as np
 try:  # the C kernel built at install (pyproject.toml); its output equals the numpy form's
     from detectors import _kernels as _native
 except ImportError:  # a source tree used without installing: the numpy form, ~2x slower
-    _native = None
+    _native = None  # type: ignore[assignment]  # mypy has no optional-module type
 
 __all__ = ["hash_texts", "hash_tokens_reference", "kernel"]
 

@@ -338,7 +338,8 @@ class BrandImpersonation:
             ctx.content.attachments.score >= 0.5 or cues.scam or cues.payment
         attack = "scam" if cues.scam and not cues.credential else "credential_phishing"
         if _brand_domain(brand, domain):
-            return self._links_leave_brand(ctx, brand, domain, lure, attack)
+            # lure is a cue count or a bool, read for its truth only
+            return self._links_leave_brand(ctx, brand, domain, bool(lure), attack)
         if ctx.sender_count() >= c.known_sender_messages and not ctx.first_contact:
             return []  # an established sender (a reseller, a brand's agency) the tenant knows
         # A brand on a free-mail account, or with a credential lure or a link built to hide
