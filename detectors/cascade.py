@@ -432,7 +432,8 @@ class Cascade:
         # account phishing the tenant's partners is the tenant's problem too.
         settled = not hits and record.direction != "inbound"
         return Assessment(record, facts, content, snapshot, hits, settled,
-                          policy=self.policy.match(record, facts, snapshot.tenant))
+                          policy=self.policy.match(record, facts, snapshot.tenant,
+                                                   snapshot.everyone))
 
     def shadow_verdict(self, decision: Decision) -> ShadowVerdict | None:
         """The verdict's ``shadow`` part: what the shadow model decided for the message."""

@@ -22,6 +22,12 @@ An allow or a simulation may carry an expiry (``expires_at``), judged by each me
 time, so a replay decides as the live run did. Blocks are a detector (``rules/history.py``,
 decisive), so a blocked domain is held like a blocked address. Precedence: simulation, then
 block, then allow.
+
+Every rule may also be written for every tenant at once (``ALL_TENANTS``: an operator's
+block of a campaign domain seen at one customer, a simulation vendor all customers share).
+Such rules are kept apart from each tenant's (``StateSnapshot.everyone``) and act the same
+way after the tenant's own: a tenant's simulation or allow is found first, and a block from
+either list refuses an allow from either. Their hits say ``"scope": "all_tenants"``.
 """
 
 from __future__ import annotations
@@ -59,6 +65,7 @@ class PolicyMatch:
     rule: str
     matched: str
     authenticated: bool
+    everyone: bool = False  # a rule written for every tenant (ALL_TENANTS)
 
 
 _NEVER: Final = math.inf
@@ -147,31 +154,42 @@ class SenderPolicy:
     def __init__(self) -> None:
         self._rules = PerTenantProfile(_compile)
 
-    def match(self, record: MailRecord, facts: MessageFacts,
-              tenant: TenantProfile) -> PolicyMatch | None:
-        """The rule naming ``record``'s sender, if any (inbound mail only)."""
-        if record.direction != "inbound" or not (tenant.allowed_senders or
-                                                 tenant.simulations):
+    def match(self, record: MailRecord, facts: MessageFacts, tenant: TenantProfile,
+              everyone: TenantProfile | None = None) -> PolicyMatch | None:
+        """The rule naming ``record``'s sender, if any (inbound mail only).
+
+        ``everyone``: the rules written for every tenant; the tenant's own are looked at
+        first, a simulation of either list before an allow of either.
+        """
+        if record.direction != "inbound":
             return None
-        rules = self._rules(tenant)
+        own = bool(tenant.allowed_senders or tenant.simulations)
+        shared = everyone is not None and bool(everyone.allowed_senders or everyone.simulations)
+        if not own and not shared:  # most tenants: two attribute reads a message
+            return None
+        compiled = ([(self._rules(tenant), False)] if own else []) + \
+            ([(self._rules(everyone), True)] if shared and everyone is not None else [])
         address, t = record.sender.address, record.received_at
         host = record.sender.domain
-        if rules.simulations and record.client_ip:
+        if record.client_ip and any(rules.simulations for rules, _ in compiled):
             try:
                 ip = ipaddress.ip_address(record.client_ip.strip("[]"))
             except ValueError:
                 ip = None
             if ip is not None:
+                for rules, common in compiled:
+                    for domain in domain_and_parents(host):
+                        networks, until = rules.simulations.get(domain, ((), 0.0))
+                        if t < until and any(ip in n for n in networks):
+                            return PolicyMatch(SIMULATION, domain, True, common)
+        for rules, common in compiled:
+            if t < rules.allow_addresses.get(address, 0.0):
+                return PolicyMatch(ALLOWED, "address", authenticated(record, facts), common)
+            if rules.allow_domains:
                 for domain in domain_and_parents(host):
-                    networks, until = rules.simulations.get(domain, ((), 0.0))
-                    if t < until and any(ip in n for n in networks):
-                        return PolicyMatch(SIMULATION, domain, True)
-        if t < rules.allow_addresses.get(address, 0.0):
-            return PolicyMatch(ALLOWED, "address", authenticated(record, facts))
-        if rules.allow_domains:
-            for domain in domain_and_parents(host):
-                if t < rules.allow_domains.get(domain, 0.0):
-                    return PolicyMatch(ALLOWED, domain, authenticated(record, facts))
+                    if t < rules.allow_domains.get(domain, 0.0):
+                        return PolicyMatch(ALLOWED, domain, authenticated(record, facts),
+                                           common)
         return None
 
 
@@ -202,6 +220,8 @@ def policy_hit(match: PolicyMatch, refused: str, overrode: str) -> Hit:
     """
     evidence: dict[str, object] = {"rule": match.rule, "matched": match.matched,
                                    "applied": not refused}
+    if match.everyone:
+        evidence["scope"] = "all_tenants"
     if refused:
         evidence["refused"] = refused
     if overrode:

@@ -311,6 +311,10 @@ class MailRecord:
         tenant_id = _str(d, "tenant_id", "")
         if not tenant_id:
             raise SchemaError("invalid_value", "field 'tenant_id' is empty", "tenant_id")
+        if tenant_id == ALL_TENANTS:
+            raise SchemaError("invalid_value", f"tenant_id {ALL_TENANTS!r} is reserved for "
+                              "sender-policy rules of every tenant; give the organisation's "
+                              "own id", "tenant_id")
         direction = _str(d, "direction", "", "inbound")
         if direction not in DIRECTIONS:
             raise SchemaError("invalid_value", f"field 'direction' must be one of "
@@ -397,8 +401,8 @@ def _fast_mail(d: Any) -> MailRecord:
         if direction is None:
             direction = "inbound"
         received_at = d["received_at"]
-        if not message_id or not tenant_id or direction not in DIRECTIONS or \
-                type(received_at) not in (int, float):
+        if not message_id or not tenant_id or tenant_id == ALL_TENANTS or \
+                direction not in DIRECTIONS or type(received_at) not in (int, float):
             raise _Invalid
         f = d["from"]
         if type(f) is not dict:
@@ -463,6 +467,10 @@ POLICY_KINDS: Final[frozenset[str]] = frozenset({
     "blocked_sender", "cleared_sender", "allowed_sender", "cleared_allowed_sender",
     "phish_simulation", "cleared_phish_simulation"})
 """Entries that change the tenant's sender policy (its block, allow and simulation lists)."""
+ALL_TENANTS: Final = "*"
+"""The ``tenant_id`` of a policy entry for every tenant (a campaign domain an operator blocks
+for all its customers, a simulation vendor they share). Only policy kinds may carry it, and
+no mail record: a tenant of that name would read the rules as its own state."""
 _SENDER_RULE_KINDS: Final = frozenset({"blocked_sender", "cleared_sender", "allowed_sender",
                                        "cleared_allowed_sender"})
 _EXPIRING_KINDS: Final = frozenset({"allowed_sender", "phish_simulation"})
@@ -550,6 +558,10 @@ class DirectoryEntry:
         if kind == "erase_address" and "@" not in entry.address:
             raise SchemaError("missing_field", f"a {kind} needs 'address' (a mailbox)",
                               "address")
+        if tenant == ALL_TENANTS and kind not in POLICY_KINDS:
+            raise SchemaError("invalid_value", f"tenant_id {ALL_TENANTS!r} (every tenant) is "
+                              f"for sender-policy entries only {sorted(POLICY_KINDS)}, not a "
+                              f"{kind}", "tenant_id")
         if kind in _SENDER_RULE_KINDS:
             if bool(entry.address) == bool(entry.domain):
                 raise SchemaError("missing_field", f"a {kind} needs either 'address' (a "

@@ -28,7 +28,7 @@ from typing import Any, Final, NamedTuple, cast
 
 import orjson
 
-from schemas.records import ERASURE_KINDS, POLICY_KINDS, DirectoryEntry, MailRecord
+from schemas.records import ALL_TENANTS, ERASURE_KINDS, POLICY_KINDS, DirectoryEntry, MailRecord
 from state.profiles import (
     KIND_DOMAIN,
     KIND_NAMES,
@@ -172,6 +172,14 @@ def _recipient_keys(tenant: str, sender: str, recipients: tuple[str, ...], limit
     out_pair, in_pair = pair + sender + SEP, SEP + sender
     return tuple([(rcpt, (mailbox + rcpt).encode(), (out_pair + rcpt).encode(),
                    (pair + rcpt + in_pair).encode()) for rcpt in recipients[:limit]])
+
+
+EVERYONE_KEY: Final = make_key(KIND_TENANT, ALL_TENANTS, "")
+"""Where a partition keeps the policy written for every tenant: one tenant profile under the
+reserved tenant id, applied like any tenant's entries (the directory writes such an entry to
+every partition), restored from the changelog like any key, never swept (tenants do not
+expire). No mail record may carry that tenant id (``MailRecord`` refuses it)."""
+_NO_RULES: Final = TenantProfile()  # read-only by contract, like every snapshot value
 
 
 def _with_policy(profile: TenantProfile, entry: DirectoryEntry) -> TenantProfile | None:
@@ -361,6 +369,9 @@ class StateSnapshot:
     decay: Decay = field(default=NO_DECAY)
     campaign: CampaignProfile | None = None
     keys: MessageKeys | None = None
+    everyone: TenantProfile = field(default_factory=TenantProfile)
+    """The sender policy written for every tenant (``ALL_TENANTS``), as this partition holds
+    it; only its policy lists are used."""
 
     def decayed(self, value: float, ref: float, t: float) -> float:
         """A scaled counter's value at time ``t`` (see ``state.profiles``)."""
@@ -463,8 +474,9 @@ class PartitionState:
         """
         if _native is None:
             self.prefetch(k for mk in message_keys for k in mk.all())
-            return
-        self._load(_native.prefetch_plan(message_keys, self._live, self._referenced))
+        else:
+            self._load(_native.prefetch_plan(message_keys, self._live, self._referenced))
+        self.prefetch((EVERYONE_KEY,))
 
     def _load(self, fetch: list[bytes]) -> None:
         """Read ``fetch`` (keys not cached) with one multi-get and cache their profiles."""
@@ -506,7 +518,7 @@ class PartitionState:
         try:
             return self._snapshot(record, k, live)
         except KeyError:  # not prefetched (tests, directory upserts): load this message's keys
-            self.prefetch(k.all())
+            self.prefetch((*k.all(), EVERYONE_KEY))
             return self._snapshot(record, k, live)
 
     def _snapshot(self, record: MailRecord, k: MessageKeys, live: dict[bytes, Any]
@@ -535,6 +547,7 @@ class PartitionState:
             self.decay,
             live[k.campaign] if k.campaign else None,
             k,
+            live[EVERYONE_KEY] or _NO_RULES,
         )
 
     @staticmethod

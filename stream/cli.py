@@ -307,7 +307,7 @@ def _directory_writer(command: Any) -> Any:
         click.option("--group", default="mailhawk", show_default=True, envvar="MAILHAWK_GROUP",
                      help="The engines' consumer group, to see the entry applied "
                           "[MAILHAWK_GROUP]."),
-        click.option("--tenant", required=True, help="The organisation whose state is meant."),
+        click.option("--tenant", help="The organisation whose state is meant."),
         click.option("--partition", type=int, help="Directory partition to write to, when the "
                      "input topic's producer does not partition by librdkafka's default "
                      "(CRC32 of the tenant); the entry must land on the tenant's input "
@@ -329,7 +329,7 @@ def _write_directory_entry(doc: dict[str, Any], *, bootstrap_servers: str,
     Exits 1 (saying what to check) when no engine of the group applied it in time.
     """
     from schemas import SchemaError
-    from schemas.records import DirectoryEntry
+    from schemas.records import ALL_TENANTS, DirectoryEntry
     from stream.config import EngineConfig
     from stream.directory import wait_applied, write_entry
     from stream.errors import KafkaError
@@ -341,22 +341,27 @@ def _write_directory_entry(doc: dict[str, Any], *, bootstrap_servers: str,
     # The engines' own client settings (MAILHAWK_KAFKA_*: TLS, SASL) come from the environment.
     cfg = EngineConfig.from_env({"bootstrap_servers": bootstrap_servers,
                                  "directory_topic": directory_topic, "group": group})
+    everyone = entry.tenant_id == ALL_TENANTS
     try:
         where = write_entry(cfg, entry, partition=partition)
-        click.echo(f"{what} of tenant {entry.tenant_id!r} written to {directory_topic} "
-                   f"partition {where[0]} offset {where[1]}")
+        whom = "every tenant" if everyone else f"tenant {entry.tenant_id!r}"
+        click.echo(f"{what} of {whom} written to {directory_topic} " + ", ".join(
+            f"partition {p} offset {o}" for p, o in where))
         if wait_s <= 0:
             return
-        if not wait_applied(cfg, *where, timeout_s=wait_s):
+        pending = wait_applied(cfg, where, timeout_s=wait_s)
+        if pending:
             click.echo(f"not applied within {wait_s:g} s: no engine of group {group!r} has "
-                       f"committed {directory_topic}[{where[0]}] past offset {where[1]}. Is "
-                       "an engine running with this --directory-topic and --group, and is "
+                       f"committed {directory_topic} past " + ", ".join(
+                           f"offset {o} on partition {p}" for p, o in pending) + ". Is an "
+                       "engine running with this --directory-topic and --group for "
+                       + ("every partition" if everyone else "that partition") + ", and is "
                        "it caught up? The entry stays on the topic and is applied when one "
                        "reads it.", err=True)
             sys.exit(1)
     except KafkaError as exc:
         raise click.ClickException(f"{exc} (check --bootstrap-servers)") from None
-    click.echo(f"applied: {applied}")
+    click.echo(f"applied: {applied}" + (" (every partition)" if everyone else ""))
 
 
 @state.command("erase")
@@ -375,6 +380,8 @@ def state_erase(bootstrap_servers: str, directory_topic: str, group: str, tenant
     tables (kept for MAILHAWK_FEEDBACK_RETENTION_DAYS), are outside the state: their own
     retention applies.
     """
+    if not tenant:
+        raise click.UsageError("give --tenant: the organisation whose state is meant")
     if bool(address) == whole_tenant:
         raise click.UsageError("give exactly one of --address or --whole-tenant")
     _write_directory_entry(
@@ -399,6 +406,23 @@ def policy() -> None:
     lists the policy in force. Verdicts a rule changed say so: decided_by "policy" and a hit
     named after the rule, with detection's type and score kept.
     """
+
+
+def _scoped(command: Any) -> Any:
+    """``--all-tenants``: the rule is for every tenant instead of ``--tenant``'s."""
+    return click.option(
+        "--all-tenants", "all_tenants", is_flag=True,
+        help="For every tenant rather than one (an operator's rule: a campaign domain seen "
+             "at one customer, a simulation vendor all customers share); written to every "
+             "partition of the directory topic.")(command)
+
+
+def _tenant_of(tenant: str | None, all_tenants: bool) -> str:
+    from schemas.records import ALL_TENANTS
+
+    if bool(tenant) == all_tenants:
+        raise click.UsageError("give exactly one of --tenant or --all-tenants")
+    return ALL_TENANTS if all_tenants else str(tenant)
 
 
 def _sender_rule(command: Any) -> Any:
@@ -434,20 +458,24 @@ def _sender_value(address: str | None, domain: str | None, *, allow: bool | None
 
 @policy.command("block")
 @_directory_writer
+@_scoped
 @_sender_rule
-def policy_block(tenant: str, address: str | None, domain: str | None, **where: Any) -> None:
+def policy_block(tenant: str | None, all_tenants: bool, address: str | None,
+                 domain: str | None, **where: Any) -> None:
     """Hold all mail from an address or a domain (quarantined, whatever detection finds)."""
     value = _sender_value(address, domain, allow=False)
-    _write_directory_entry({"tenant_id": tenant, "kind": "blocked_sender", **value},
+    _write_directory_entry({"tenant_id": _tenant_of(tenant, all_tenants),
+                            "kind": "blocked_sender", **value},
                            what=f"block of {address or domain}", applied="blocked", **where)
 
 
 @policy.command("allow")
 @_directory_writer
+@_scoped
 @_sender_rule
 @_expiring
-def policy_allow(tenant: str, address: str | None, domain: str | None,
-                 expires_days: float | None, **where: Any) -> None:
+def policy_allow(tenant: str | None, all_tenants: bool, address: str | None,
+                 domain: str | None, expires_days: float | None, **where: Any) -> None:
     """Let mail from an address or a domain through that detection would hold.
 
     Only when the message is authenticated as its domain (DMARC pass, or SPF pass with an
@@ -455,20 +483,23 @@ def policy_allow(tenant: str, address: str | None, domain: str | None,
     sender. Free-mail and public-suffix domains are refused: allow the address instead.
     """
     value = _sender_value(address, domain, allow=True)
-    _write_directory_entry({"tenant_id": tenant, "kind": "allowed_sender", **value,
+    _write_directory_entry({"tenant_id": _tenant_of(tenant, all_tenants),
+                            "kind": "allowed_sender", **value,
                             **_expiry(expires_days)},
                            what=f"allow of {address or domain}", applied="allowed", **where)
 
 
 @policy.command("simulation")
 @_directory_writer
+@_scoped
 @click.option("--domain", required=True, help="The domain the simulations are sent from "
               "(its subdomains too).")
 @click.option("--network", "networks", multiple=True, required=True, help="A network the "
               "simulation vendor sends from (IP or CIDR, /16 or narrower; repeat the option).")
 @_expiring
-def policy_simulation(tenant: str, domain: str, networks: tuple[str, ...],
-                      expires_days: float | None, **where: Any) -> None:
+def policy_simulation(tenant: str | None, all_tenants: bool, domain: str,
+                      networks: tuple[str, ...], expires_days: float | None,
+                      **where: Any) -> None:
     """Let the tenant's own phishing simulations through, untouched and unlearned.
 
     Mail from DOMAIN sent from one of the networks is allowed whatever it carries and
@@ -477,18 +508,20 @@ def policy_simulation(tenant: str, domain: str, networks: tuple[str, ...],
     """
     _sender_value(None, domain, allow=True)
     _write_directory_entry(
-        {"tenant_id": tenant, "kind": "phish_simulation", "domain": domain,
+        {"tenant_id": _tenant_of(tenant, all_tenants), "kind": "phish_simulation",
+         "domain": domain,
          "networks": list(networks), **_expiry(expires_days)},
         what=f"phishing simulation from {domain}", applied="simulations allowed", **where)
 
 
 @policy.command("remove")
 @_directory_writer
+@_scoped
 @click.option("--rule", type=click.Choice(["block", "allow", "simulation"]), required=True,
               help="Which list to remove it from.")
 @_sender_rule
-def policy_remove(tenant: str, rule: str, address: str | None, domain: str | None,
-                  **where: Any) -> None:
+def policy_remove(tenant: str | None, all_tenants: bool, rule: str, address: str | None,
+                  domain: str | None, **where: Any) -> None:
     """Remove a block, an allow or a phishing-simulation rule."""
     if rule == "simulation":
         if address or not domain:
@@ -498,52 +531,75 @@ def policy_remove(tenant: str, rule: str, address: str | None, domain: str | Non
         value = _sender_value(address, domain, allow=None)
     kind = {"block": "cleared_sender", "allow": "cleared_allowed_sender",
             "simulation": "cleared_phish_simulation"}[rule]
-    _write_directory_entry({"tenant_id": tenant, "kind": kind, **value},
+    _write_directory_entry({"tenant_id": _tenant_of(tenant, all_tenants), "kind": kind,
+                            **value},
                            what=f"removal of the {rule} rule for {address or domain}",
                            applied="removed", **where)
 
 
 @policy.command("list")
 @_directory_topic
-@click.option("--tenant", required=True, help="The organisation whose policy is meant.")
+@click.option("--tenant", help="The organisation whose policy is meant.")
+@_scoped
 @click.option("--history", is_flag=True, help="Also every policy entry, oldest first: when "
               "each rule was added or lifted (the topic keeps them all).")
-def policy_list(bootstrap_servers: str, directory_topic: str, tenant: str,
-                history: bool) -> None:
+def policy_list(bootstrap_servers: str, directory_topic: str, tenant: str | None,
+                all_tenants: bool, history: bool) -> None:
     """The tenant's rules in force, read from the directory topic (any host, no store).
 
     Folds the tenant's entries as the engine applies them (erasures included) and prints
-    JSON; run it where the brokers are reachable, not on the engine's host.
+    JSON; run it where the brokers are reachable, not on the engine's host. With
+    --all-tenants, the rules for every tenant, and a warning for any partition whose copy
+    of them differs (a write that did not reach it, or a partition added since).
     """
     from datetime import UTC, datetime
 
-    from schemas.records import ERASURE_KINDS, POLICY_KINDS
+    from schemas.records import ALL_TENANTS, ERASURE_KINDS, POLICY_KINDS
     from state import policy_of
     from stream.config import EngineConfig
     from stream.directory import read_tenant_entries
     from stream.errors import KafkaError
 
+    whom = _tenant_of(tenant, all_tenants)
     cfg = EngineConfig.from_env({"bootstrap_servers": bootstrap_servers,
                                  "directory_topic": directory_topic})
     try:
-        found, unreadable = read_tenant_entries(cfg, tenant)
+        found, unreadable, partition_count = read_tenant_entries(cfg, whom, ALL_TENANTS)
     except KafkaError as exc:
         raise click.ClickException(f"{exc} (check --bootstrap-servers)") from None
+    shared = [e for e in found if e.entry.tenant_id == ALL_TENANTS]
+    found = [e for e in found if e.entry.tenant_id == whom]
     relevant = [e for e in found if e.entry.kind in POLICY_KINDS | ERASURE_KINDS]
     partitions = sorted({e.partition for e in found})
-    if len(partitions) > 1:
+    if whom == ALL_TENANTS:
+        # Each partition holds its own copy; they agree unless a write missed one.
+        folds = {p: policy_of(e.entry for e in relevant if e.partition == p)
+                 for p in range(partition_count)}
+        first = folds[partitions[0]] if partitions else policy_of(())
+        differ = [p for p, fold in folds.items() if fold != first]
+        if differ:
+            click.echo(f"warning: partitions {differ} of {directory_topic} hold other rules "
+                       f"for every tenant than partition {partitions[0]} (mail of tenants "
+                       "on those partitions is judged by them): write the rules again",
+                       err=True)
+        relevant = [e for e in relevant if not partitions or e.partition == partitions[0]]
+    elif len(partitions) > 1:
         click.echo(f"warning: tenant {tenant!r} has directory entries on partitions "
                    f"{partitions}; only those on the partition of its input records take "
                    "effect (see --partition)", err=True)
+    if whom != ALL_TENANTS and any(e.entry.kind in POLICY_KINDS for e in shared):
+        click.echo("note: rules for every tenant apply too (mailhawk policy list "
+                   "--all-tenants)", err=True)
     if unreadable:
         click.echo(f"note: {unreadable} record(s) of {directory_topic} are not directory "
                    "entries (the engines dead-letter them)", err=True)
+
     def when(t: float) -> str | None:
         return datetime.fromtimestamp(t, UTC).isoformat() if t else None
 
     profile = policy_of(e.entry for e in relevant)
     doc: dict[str, Any] = {
-        "tenant": tenant, "partitions": partitions, "blocked": profile.blocked_senders,
+        "tenant": whom, "partitions": partitions, "blocked": profile.blocked_senders,
         "allowed": [{"sender": v, "expires_at": when(profile.allowed_until.get(v, 0.0))}
                     for v in profile.allowed_senders],
         "simulations": [{"domain": d, "networks": n, "expires_at": when(t)}

@@ -6,6 +6,8 @@ the tenant's partition applies it with its next batch and then commits its direc
 past it. So the entry's own partition and offset, compared with the engine group's
 committed offset there, say whether it was applied. An entry nobody reads (no engine runs
 with the directory topic, or in another consumer group) would otherwise look like success.
+A policy rule for every tenant is written to every partition, and applied when every
+partition's engine has committed past its copy.
 ``mailhawk policy list`` reads a tenant's entries back (``read_tenant_entries``): the topic
 keeps them all, so it is also the record of when each rule of the sender policy changed.
 """
@@ -19,6 +21,7 @@ import orjson
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 
 from schemas import DirectoryEntry, SchemaError, decode_directory
+from schemas.records import ALL_TENANTS
 from stream.config import EngineConfig
 from stream.errors import KafkaError
 from stream.kafka import producer_config, read_to_end
@@ -27,8 +30,13 @@ __all__ = ["TenantEntry", "read_tenant_entries", "wait_applied", "write_entry"]
 
 
 def write_entry(cfg: EngineConfig, entry: DirectoryEntry, *,
-                partition: int | None = None) -> tuple[int, int]:
-    """Write ``entry`` to ``cfg.directory_topic`` keyed by its tenant; (partition, offset)."""
+                partition: int | None = None) -> list[tuple[int, int]]:
+    """Write ``entry`` to ``cfg.directory_topic`` keyed by its tenant; [(partition, offset)].
+
+    An entry for every tenant (``ALL_TENANTS``) is written once to each partition of the
+    topic: each engine applies the entries of its own partitions only, so every partition
+    must hold the rule for every tenant to be under it.
+    """
     if not cfg.directory_topic:
         raise ValueError("no directory topic: give --directory-topic or set "
                          "MAILHAWK_DIRECTORY_TOPIC (the engines must read the same one)")
@@ -38,40 +46,65 @@ def write_entry(cfg: EngineConfig, entry: DirectoryEntry, *,
     def on_delivery(err: Any, msg: Any) -> None:
         delivered.append((err, msg))
 
-    try:
+    if entry.tenant_id == ALL_TENANTS:
+        if partition is not None:
+            raise ValueError("an entry for every tenant goes to every partition: no --partition")
+        targets = _partitions(producer, cfg.directory_topic)
+    else:
         # -1: librdkafka's partitioner (CRC32 of the key), as for the engines' own records.
-        producer.produce(cfg.directory_topic, orjson.dumps(entry.to_dict()),
-                         key=entry.tenant_id.encode(), on_delivery=on_delivery,
-                         partition=-1 if partition is None else partition)
+        targets = [-1 if partition is None else partition]
+    value, key = orjson.dumps(entry.to_dict()), entry.tenant_id.encode()
+    try:
+        for target in targets:
+            producer.produce(cfg.directory_topic, value, key=key, on_delivery=on_delivery,
+                             partition=target)
     except KafkaException as exc:
         raise KafkaError.from_confluent(exc.args[0], "directory entry") from None
     producer.flush(60)
-    if not delivered:
+    if len(delivered) < len(targets):
         raise KafkaError(f"directory entry to {cfg.directory_topic} not delivered within 60 s "
                          "(are the brokers reachable?)")
-    err, msg = delivered[0]
-    if err is not None:
-        raise KafkaError.from_confluent(err, f"directory entry to {cfg.directory_topic}")
-    return int(msg.partition()), int(msg.offset())
+    for err, _ in delivered:
+        if err is not None:
+            raise KafkaError.from_confluent(err, f"directory entry to {cfg.directory_topic}")
+    return sorted((int(msg.partition()), int(msg.offset())) for _, msg in delivered)
 
 
-def wait_applied(cfg: EngineConfig, partition: int, offset: int, timeout_s: float) -> bool:
-    """Whether the engine group (``cfg.group``) committed the directory past ``offset``."""
+def _partitions(client: Producer, topic: str) -> list[int]:
+    """The partition numbers of ``topic``, from the brokers' metadata."""
+    try:
+        meta = client.list_topics(topic, timeout=30).topics.get(topic)
+    except KafkaException as exc:
+        raise KafkaError.from_confluent(exc.args[0], f"metadata of {topic}") from None
+    if meta is None or meta.error is not None or not meta.partitions:
+        raise KafkaError(f"directory topic {topic} not found (is it the engines' "
+                         "MAILHAWK_DIRECTORY_TOPIC, and created?)")
+    return sorted(meta.partitions)
+
+
+def wait_applied(cfg: EngineConfig, positions: list[tuple[int, int]],
+                 timeout_s: float) -> list[tuple[int, int]]:
+    """The positions the engine group has not committed past when ``timeout_s`` runs out.
+
+    ``positions`` are ``(partition, offset)`` of written entries; the result is empty when
+    ``cfg.group`` has committed the directory topic past every one of them.
+    """
     consumer = Consumer({**cfg.kafka_extra, "bootstrap.servers": cfg.bootstrap_servers,
                          "group.id": cfg.group, "enable.auto.commit": False})
     deadline = time.monotonic() + timeout_s
+    pending = list(positions)
     try:
         while True:
             try:
-                (tp,) = consumer.committed([TopicPartition(cfg.directory_topic, partition)],
-                                           timeout=10)
+                committed = consumer.committed(
+                    [TopicPartition(cfg.directory_topic, p) for p, _ in pending], timeout=10)
             except KafkaException as exc:
                 raise KafkaError.from_confluent(exc.args[0], f"committed offsets of group "
                                                 f"{cfg.group!r}") from None
-            if tp.offset > offset:
-                return True
-            if time.monotonic() >= deadline:
-                return False
+            pending = [(p, o) for (p, o), tp in zip(pending, committed, strict=True)
+                       if tp.offset <= o]
+            if not pending or time.monotonic() >= deadline:
+                return pending
             time.sleep(0.5)
     finally:
         consumer.close()
@@ -86,11 +119,12 @@ class TenantEntry(NamedTuple):
     entry: DirectoryEntry
 
 
-def read_tenant_entries(cfg: EngineConfig, tenant: str) -> tuple[list[TenantEntry], int]:
-    """Every directory entry of ``tenant``, in topic order per partition.
+def read_tenant_entries(cfg: EngineConfig, *tenants: str
+                        ) -> tuple[list[TenantEntry], int, int]:
+    """Every directory entry of ``tenants``, in topic order per partition.
 
     Also returns how many records of the topic could not be read as entries (the engines
-    dead-letter those).
+    dead-letter those), and how many partitions the topic has.
     """
     if not cfg.directory_topic:
         raise ValueError("no directory topic: give --directory-topic or set "
@@ -105,8 +139,9 @@ def read_tenant_entries(cfg: EngineConfig, tenant: str) -> tuple[list[TenantEntr
         except SchemaError:
             unreadable += 1
             continue
-        if entry.tenant_id == tenant:
+        if entry.tenant_id in tenants:
             found.append(TenantEntry(int(msg.partition()), int(msg.offset()),
                                      msg.timestamp()[1] / 1000.0, entry))
     found.sort(key=lambda e: (e.partition, e.offset))
-    return found, unreadable
+    count = len(_partitions(Producer(producer_config(cfg)), cfg.directory_topic))
+    return found, unreadable, count

@@ -120,7 +120,8 @@ class BlockedSender:
     """The sender is one the tenant's analysts blocked: an address, or a domain.
 
     An address is blocked by an analyst confirming an attack, or by ``mailhawk policy
-    block``, which also blocks domains (and their subdomains).
+    block``, which also blocks domains (and their subdomains), for one tenant or for every
+    tenant (``--all-tenants``: the hit's evidence then says ``"scope": "all_tenants"``).
 
     The feedback service turns an analyst's ``attack`` label on a message it has (the report
     carried it) into a ``blocked_sender`` directory entry, and a release or an analyst's
@@ -139,21 +140,25 @@ class BlockedSender:
         self._blocked = PerTenantProfile(_blocked_sets)
 
     def detect(self, ctx: Context) -> list[Hit]:
-        tenant = ctx.state.tenant
-        if not ctx.inbound or not tenant.blocked_senders:
+        if not ctx.inbound:
             return []
-        addresses, domains = self._blocked(tenant)
-        address = ctx.record.sender.address
-        if address in addresses:
-            matched = "address"
-        else:
-            matched = next((d for d in domain_and_parents(ctx.record.sender.domain)
-                            if d in domains), "") if domains else ""
-            if not matched:
-                return []
-        c = self.config
-        return [hit(self.name, c.score * c.weight, _attack_of(ctx), blocked_by="analyst",
-                    matched=matched)]
+        tenant, everyone = ctx.state.tenant, ctx.state.everyone
+        for rules in (tenant, everyone):
+            if not rules.blocked_senders:
+                continue
+            addresses, domains = self._blocked(rules)
+            if ctx.record.sender.address in addresses:
+                matched = "address"
+            else:
+                matched = next((d for d in domain_and_parents(ctx.record.sender.domain)
+                                if d in domains), "") if domains else ""
+                if not matched:
+                    continue
+            c = self.config
+            scope = {"scope": "all_tenants"} if rules is everyone else {}
+            return [hit(self.name, c.score * c.weight, _attack_of(ctx), blocked_by="analyst",
+                        matched=matched, **scope)]
+        return []
 
 
 def _blocked_sets(tenant: TenantProfile) -> tuple[frozenset[str], frozenset[str]]:

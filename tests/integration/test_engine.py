@@ -631,3 +631,103 @@ def test_a_tenants_sender_policy_acts_on_the_shipped_models_verdicts(broker, top
     sender = state[make_key(KIND_SENDER, "acme", "it-security@sim.example")]
     assert sender.flagged / sender.count == pytest.approx(2 / 3, rel=1e-4)  # decayed
     assert sender.verdicts == pytest.approx({"block": 2, "allow": 1}, rel=1e-3)
+
+
+def test_a_rule_for_every_tenant_reaches_every_partitions_engine(broker, topics,
+                                                                 engine_factory):
+    """``mailhawk policy block --all-tenants``: written to each directory partition, so the
+    tenants of every input partition are held by it; ``policy list --all-tenants`` shows it
+    and warns about a partition whose copy differs; removal lifts it everywhere."""
+    import zlib
+
+    from click.testing import CliRunner
+    from confluent_kafka import Producer
+
+    from stream.cli import main
+    from tests.factories import T0, mail
+
+    partitions = 4
+    # One tenant per input partition (librdkafka's default partitioner: CRC32 of the key).
+    tenants: dict[int, str] = {}
+    for n in range(200):
+        tenants.setdefault(zlib.crc32(f"org{n}".encode()) % partitions, f"org{n}")
+    assert len(tenants) == partitions
+
+    def verdicts(records):
+        produce_records(broker.bootstrap_servers, topics.input, records)
+        got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records),
+                      dead_letter_topic=topics.dead, timeout=60, quiet_after=1.0)
+        by_id = {v.message_id: v for v in got.verdicts}
+        return [by_id[r.message_id] for r in records]
+
+    def cli(*args: str):
+        return CliRunner().invoke(main, [
+            "policy", *args, "--bootstrap-servers", broker.bootstrap_servers,
+            "--directory-topic", topics.directory])
+
+    def campaign(t: float):
+        return [mail(f"billing{i}@mx.campaign.example", (f"ap@{tenant}.example",), t=t + i,
+                     tenant=tenant, subject="Invoice", text="Please find the invoice.")
+                for i, tenant in enumerate(tenants.values())]
+
+    ensure_topics(EngineConfig(bootstrap_servers=broker.bootstrap_servers,
+                               partitions=partitions, input_topic=topics.input,
+                               verdict_topic=topics.verdicts, dead_letter_topic=topics.dead,
+                               changelog_topic=topics.changelog,
+                               directory_topic=topics.directory))
+    engine = engine_factory("engine", "--directory-topic", topics.directory)
+    before = verdicts(campaign(T0))
+    assert all(v.action == "allow" for v in before)
+
+    done = cli("block", "--all-tenants", "--domain", "campaign.example", "--group",
+               topics.group)
+    assert done.exit_code == 0, done.output
+    assert "of every tenant" in done.output and "applied: blocked (every partition)" in \
+        done.output
+    assert all(f"partition {p} offset" in done.output for p in range(partitions))
+    both = cli("block", "--all-tenants", "--tenant", "org0", "--domain", "x.example")
+    assert both.exit_code != 0 and "exactly one of --tenant or --all-tenants" in both.output
+
+    held = verdicts(campaign(T0 + 100))
+    for v in held:
+        assert (v.action, v.decided_by) == ("quarantine", "decisive"), v.tenant_id
+        blocked = next(h for h in v.hits if h.detector == "blocked_sender")
+        assert blocked.evidence == {"blocked_by": "analyst", "matched": "campaign.example",
+                                    "scope": "all_tenants"}
+
+    listed = cli("list", "--all-tenants")
+    assert listed.exit_code == 0, listed.output
+    doc = orjson.loads(listed.stdout)
+    assert (doc["tenant"], doc["blocked"], doc["partitions"]) == (
+        "*", ["campaign.example"], list(range(partitions)))
+    assert "warning" not in listed.output
+    history = orjson.loads(cli("list", "--all-tenants", "--history").stdout)["history"]
+    assert [(h["kind"], h["partition"]) for h in history] == [("blocked_sender", 0)]
+    one = cli("list", "--tenant", tenants[0])
+    assert one.exit_code == 0 and "rules for every tenant apply too" in one.output
+
+    # A copy on one partition only (a write that missed the others): the listing says so.
+    producer = Producer({"bootstrap.servers": broker.bootstrap_servers})
+    producer.produce(topics.directory, orjson.dumps({
+        "schema_version": 1, "tenant_id": "*", "kind": "blocked_sender",
+        "domain": "stray.example"}), key=b"*", partition=0)
+    producer.flush(10)
+    skewed = cli("list", "--all-tenants")
+    assert skewed.exit_code == 0
+    assert f"warning: partitions {list(range(1, partitions))}" in skewed.output
+
+    lifted = cli("remove", "--all-tenants", "--rule", "block", "--domain", "campaign.example",
+                 "--group", topics.group)
+    assert lifted.exit_code == 0, lifted.output
+    after = verdicts(campaign(T0 + 200))
+    assert all(v.action == "allow" for v in after)
+
+    # No mail may claim the reserved tenant: dead-lettered with the reason, nothing held.
+    claimed = orjson.loads(encode_mail(mail("a@x.example", ("b@y.example",), t=T0 + 300)))
+    produce_raw(broker.bootstrap_servers, topics.input,
+                [(b"*", orjson.dumps({**claimed, "tenant_id": "*"}))])
+    got = collect(broker.bootstrap_servers, topics.verdicts, expect=0,
+                  dead_letter_topic=topics.dead, timeout=30, quiet_after=3.0)
+    (letter,) = [d for d in got.dead_letters if d.topic == topics.input]
+    assert letter.field == "tenant_id" and "reserved" in letter.error
+    assert engine.stop() == 0

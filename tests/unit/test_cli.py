@@ -358,3 +358,16 @@ _NO_BROKER = ("--bootstrap-servers", "127.0.0.1:1", "--directory-topic", "dir", 
 def test_policy_commands_refuse_a_rule_that_is_wrong_before_writing_it(args, error) -> None:
     result = invoke("policy", *args, *_NO_BROKER)
     assert result.exit_code == 2 and error in result.output, result.output
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (("policy", "block", "--domain", "x.example", "--tenant", "acme", "--all-tenants"),
+     "exactly one of --tenant or --all-tenants"),
+    (("policy", "block", "--domain", "x.example"), "exactly one of --tenant or --all-tenants"),
+    (("policy", "list"), "exactly one of --tenant or --all-tenants"),
+    (("state", "erase", "--address", "a@x.example"), "give --tenant"),
+])
+def test_a_rule_names_one_tenant_or_every_tenant_and_an_erasure_its_tenant(args, error) -> None:
+    result = invoke(*args, "--bootstrap-servers", "127.0.0.1:1", "--directory-topic", "dir",
+                    *(("--wait", "0") if args[1] != "list" else ()))
+    assert result.exit_code == 2 and error in result.output, result.output

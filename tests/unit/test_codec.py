@@ -163,6 +163,8 @@ AGREEMENT: list[tuple[str, Any, tuple[str, str] | None]] = [
     ("numeric message_id", with_(message_id=42), ("wrong_type", "message_id")),
     ("no tenant_id", without("tenant_id"), ("missing_field", "tenant_id")),
     ("empty tenant_id", with_(tenant_id=""), ("invalid_value", "tenant_id")),
+    ("the reserved tenant of every tenant", with_(tenant_id="*"),
+     ("invalid_value", "tenant_id")),
     ("no from", without("from"), ("missing_field", "from")),
     ("from is null", with_(from_=None), ("wrong_type", "from")),
     ("from is a bare string", with_(from_="alice@partner.com"), ("wrong_type", "from")),
@@ -675,6 +677,12 @@ def test_fast_decoding_path_agrees_with_the_careful_one() -> None:
     ({"schema_version": 1, "tenant_id": "acme", "kind": "erase_address",
       "address": "gone@x.example"}, True),
     ({"schema_version": 1, "tenant_id": "acme", "kind": "erase_address"}, False),
+    ({"schema_version": 1, "tenant_id": "*", "kind": "blocked_sender",
+      "domain": "campaign.example"}, True),
+    ({"schema_version": 1, "tenant_id": "*", "kind": "phish_simulation",
+      "domain": "sim.example", "networks": ["192.0.2.0/24"]}, True),
+    ({"schema_version": 1, "tenant_id": "*", "kind": "erase_tenant"}, False),
+    ({"schema_version": 1, "tenant_id": "*", "kind": "vendor", "domain": "x.example"}, False),
 ])
 def test_directory_entries_reader_and_schema_agree(doc: dict, accepted: bool) -> None:
     import jsonschema

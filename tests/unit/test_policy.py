@@ -374,3 +374,97 @@ def test_a_simulation_rule_written_before_expiry_existed_never_expires():
 def test_expiry_is_only_for_allows_and_simulations_and_is_a_time(doc, error):
     with pytest.raises(SchemaError, match=error):
         decode_directory(orjson.dumps({"schema_version": 1, "tenant_id": "acme", **doc}))
+
+
+# ----------------------------------------------------------------- rules for every tenant
+
+
+def test_only_policy_entries_may_be_for_every_tenant_and_no_mail_may_claim_it():
+    from schemas import decode_mail
+    from schemas.records import ALL_TENANTS
+
+    entry = decode_directory(orjson.dumps({"schema_version": 1, "tenant_id": ALL_TENANTS,
+                                           "kind": "blocked_sender", "domain": "evil.example"}))
+    assert entry.tenant_id == "*"
+    for kind, fields in [("erase_tenant", {}), ("erase_address", {"address": "a@x.example"}),
+                         ("person", {"address": "a@x.example", "display_name": "A"}),
+                         ("vendor", {"domain": "x.example"})]:
+        with pytest.raises(SchemaError, match="sender-policy entries only"):
+            decode_directory(orjson.dumps({"schema_version": 1, "tenant_id": ALL_TENANTS,
+                                           "kind": kind, **fields}))
+    doc = orjson.loads(orjson.dumps(mail("a@x.example", ("b@acme.com",)).to_dict()))
+    doc["tenant_id"] = ALL_TENANTS
+    with pytest.raises(SchemaError, match="reserved"):
+        decode_mail(orjson.dumps(doc))
+
+
+def test_a_block_for_every_tenant_holds_every_tenants_mail_and_says_its_scope():
+    cascade, state = Cascade(models=_Fixed("spam", 0.01)), _state()
+    _rule(state, "blocked_sender", tenant="*", domain="evil.example")
+    acme, other, fine = cascade.score_batch(state, [
+        _newsletter("a@evil.example"),
+        dataclasses.replace(_newsletter("b@mx.evil.example", t=T0 + 1), tenant_id="other"),
+        _newsletter("c@partner.example", t=T0 + 2)])
+    for d in (acme, other):
+        assert (d.action, d.decided_by) == ("quarantine", "decisive")
+        blocked = next(h for h in d.hits if h.detector == "blocked_sender")
+        assert blocked.evidence == {"blocked_by": "analyst", "matched": "evil.example",
+                                    "scope": "all_tenants"}
+    assert fine.action == "allow"
+    # Kept apart from each tenant's own lists: no tenant's profile holds it.
+    assert state.snapshot(_newsletter(t=T0 + 3), _facts(_newsletter())).tenant.blocked_senders \
+        == []
+    # A tenant's own rule is found first, and says nothing of a scope.
+    _rule(state, "blocked_sender", domain="evil.example")
+    own = cascade.score_batch(state, [_newsletter("a@evil.example", t=T0 + 4)])[0]
+    assert "scope" not in next(h for h in own.hits if h.detector == "blocked_sender").evidence
+
+
+def test_an_allow_or_simulation_for_every_tenant_acts_like_the_tenants_own():
+    cascade = Cascade(models=_Fixed("credential_phishing", 0.95))
+    state = _state()
+    _rule(state, "phish_simulation", tenant="*", domain="sim.example",
+          networks=["192.0.2.0/24"])
+    _rule(state, "allowed_sender", tenant="*", domain="partner.example")
+    sim, other_sim, allowed, spoofed = cascade.score_batch(state, [
+        _simulation(),
+        dataclasses.replace(_simulation(T0 + 1), tenant_id="other"),
+        _newsletter(t=T0 + 2),
+        _newsletter(t=T0 + 3, dmarc="fail")])
+    for d in (sim, other_sim):
+        assert (d.action, d.decided_by) == ("allow", "policy")
+        assert _policy_hit(d) == {"rule": "phish_simulation", "matched": "sim.example",
+                                  "applied": True, "overrode": "quarantine",
+                                  "scope": "all_tenants"}
+    assert (allowed.action, _policy_hit(allowed)["scope"]) == ("allow", "all_tenants")
+    assert (spoofed.action, _policy_hit(spoofed)["refused"]) == ("quarantine",
+                                                                  "not_authenticated")
+    # A simulation teaches nothing whichever list it came from.
+    snap = state.snapshot(_simulation(T0 + 120), _facts(_simulation(T0 + 120)))
+    assert all(r.pair is None for r in snap.recipients)
+
+
+def test_a_block_for_every_tenant_refuses_a_tenants_allow_and_removal_lifts_it():
+    cascade, state = Cascade(models=_Fixed("spam", 0.1)), _state()
+    _rule(state, "allowed_sender", domain="partner.example")
+    _rule(state, "blocked_sender", tenant="*", address="news@mail.partner.example")
+    d = cascade.score_batch(state, [_newsletter()])[0]
+    assert (d.action, d.decided_by, _policy_hit(d)["refused"]) == ("quarantine", "decisive",
+                                                                   "blocked")
+    _rule(state, "cleared_sender", address="news@mail.partner.example")  # the tenant's list
+    assert cascade.score_batch(state, [_newsletter(t=T0 + 1)])[0].decided_by == "decisive"
+    _rule(state, "cleared_sender", tenant="*", address="news@mail.partner.example")
+    lifted = cascade.score_batch(state, [_newsletter(t=T0 + 2)])[0]
+    assert lifted.action == "allow" and _policy_hit(lifted)["applied"] is True
+    assert not any(h.detector == "blocked_sender" for h in lifted.hits)
+
+
+def test_rules_for_every_tenant_survive_a_restart_from_the_store():
+    store = MemoryStore()
+    state = PartitionState(store, decay=NO_DECAY)
+    _rule(state, "blocked_sender", tenant="*", domain="evil.example")
+    state.commit(state.changes(), 1, None)
+    restarted = PartitionState(store, decay=NO_DECAY)
+    d = Cascade(models=_Fixed("spam", 0.01)).score_batch(restarted,
+                                                          [_newsletter("a@evil.example")])[0]
+    assert d.decided_by == "decisive"
