@@ -17,6 +17,7 @@ marker that compaction may have removed. The batch header is for people reading 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from confluent_kafka import KafkaError as ConfluentKafkaError
 from state import META_CHANGELOG_OFFSET, META_NEXT_OFFSET, PartitionState
 from stream.errors import KafkaError
 from stream.kafka import LatchingProducer, position
+
+log = logging.getLogger(__name__)
 
 MARKER_KEY: Final = b"\x00marker"
 BATCH_HEADER: Final = "mh.batch"
@@ -148,11 +151,19 @@ class Restorer:
             return {}
         done: dict[int, RestoreResult] = {}
         for msg in [first, *self.consumer.consume(max_records - 1, 0)]:
-            number = msg.partition()  # None: an error event of no partition, skipped here
+            number = msg.partition()  # None: an error event of the client, not a partition
             restore = self._active.get(number) if number is not None else None
-            if restore is None or msg.topic() != self.topic:
-                continue  # fetched before it was abandoned
             err = msg.error()
+            if restore is None or msg.topic() != self.topic:
+                # A record fetched before its partition was abandoned is dropped. An error
+                # of the client itself (brokers down, authentication) is said, as the main
+                # consumer's are: skipped silently, a restore that cannot progress waited
+                # without a word, its partition paused.
+                if err is not None and err.code() != ConfluentKafkaError._PARTITION_EOF:
+                    if err.fatal():
+                        raise KafkaError.from_confluent(err, f"restore of {self.topic}")
+                    log.warning("changelog restore consumer: %s", err.str())
+                continue
             if err is not None:
                 if err.code() == ConfluentKafkaError._PARTITION_EOF:
                     done[restore.partition] = restore.finish()
