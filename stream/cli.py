@@ -342,6 +342,8 @@ def _write_directory_entry(doc: dict[str, Any], *, bootstrap_servers: str,
     cfg = EngineConfig.from_env({"bootstrap_servers": bootstrap_servers,
                                  "directory_topic": directory_topic, "group": group})
     everyone = entry.tenant_id == ALL_TENANTS
+    if everyone and partition is not None:
+        raise click.UsageError("--all-tenants writes to every partition: drop --partition")
     try:
         where = write_entry(cfg, entry, partition=partition)
         whom = "every tenant" if everyone else f"tenant {entry.tenant_id!r}"

@@ -365,6 +365,8 @@ def test_policy_commands_refuse_a_rule_that_is_wrong_before_writing_it(args, err
      "exactly one of --tenant or --all-tenants"),
     (("policy", "block", "--domain", "x.example"), "exactly one of --tenant or --all-tenants"),
     (("policy", "list"), "exactly one of --tenant or --all-tenants"),
+    (("policy", "block", "--domain", "x.example", "--all-tenants", "--partition", "1"),
+     "drop --partition"),
     (("state", "erase", "--address", "a@x.example"), "give --tenant"),
 ])
 def test_a_rule_names_one_tenant_or_every_tenant_and_an_erasure_its_tenant(args, error) -> None:
