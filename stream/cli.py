@@ -617,6 +617,79 @@ def policy_list(bootstrap_servers: str, directory_topic: str, tenant: str | None
     click.echo(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode())
 
 
+# ---------------------------------------------------------------------------- hunt
+
+
+@main.command()
+@click.option("--bootstrap-servers", required=True, envvar="MAILHAWK_BOOTSTRAP_SERVERS",
+              help="Kafka bootstrap servers [MAILHAWK_BOOTSTRAP_SERVERS].")
+@click.option("--verdict-topic", default="mail.verdicts", show_default=True,
+              envvar="MAILHAWK_VERDICT_TOPIC", help="The engines' verdicts "
+              "[MAILHAWK_VERDICT_TOPIC].")
+@_sender_rule
+@click.option("--tenant", help="Only this tenant's mail (default: every tenant).")
+@click.option("--since-hours", type=click.FloatRange(min=0, min_open=True), default=168.0,
+              show_default=True, help="How far back (the verdict topic's retention bounds it).")
+@click.option("--delivered-only", is_flag=True, help="Only messages still in mailboxes "
+              "(allowed or warned), the ones remediation has to pull.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Write the rows "
+              "to this JSON-lines file instead of stdout.")
+def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain: str | None,
+         tenant: str | None, since_hours: float, delivered_only: bool,
+         out_file: str | None) -> None:
+    """The mail a sender already got scored, across tenants: what a block came too late for.
+
+    Reads the verdict topic (no consumer group) and prints one JSON line per message from
+    the address, or the domain and its subdomains: tenant, message id, recipients, action,
+    attack type, score, when it was scored. Pair it with `mailhawk policy block
+    [--all-tenants]`: the block holds the campaign's next message, these rows are the ones
+    it already delivered. A summary goes to stderr. Rows name addresses: hand them to the
+    remediation system, do not log them.
+    """
+    from collections import Counter
+
+    from tqdm import tqdm
+
+    from stream.config import EngineConfig
+    from stream.errors import KafkaError
+    from stream.hunt import DELIVERED, SenderQuery
+    from stream.hunt import hunt as find
+
+    if bool(address) == bool(domain):
+        raise click.UsageError("give exactly one of --address or --domain")
+    query = SenderQuery(address or "", domain or "", tenant or "", delivered_only)
+    bar = tqdm(desc="verdicts read", unit=" rec", file=sys.stderr, mininterval=1.0)
+    try:
+        found, unreadable = find(bootstrap_servers, verdict_topic, query,
+                                 since_hours=since_hours, on_record=bar.update,
+                                 kafka_extra=EngineConfig.from_env({}).kafka_extra)
+    except KafkaError as exc:
+        raise click.ClickException(f"{exc} (check --bootstrap-servers)") from None
+    finally:
+        bar.close()
+    rows = b"".join(orjson.dumps({
+        "tenant_id": v.tenant_id, "message_id": v.message_id, "sender": v.sender,
+        "recipients": list(v.recipients), "action": v.action, "attack_type": v.attack_type,
+        "score": v.score, "decided_by": v.decided_by, "scored_at": v.scored_at}) + b"\n"
+        for v in found)
+    if out_file:
+        Path(out_file).write_bytes(rows)
+    else:
+        sys.stdout.buffer.write(rows)
+        sys.stdout.flush()
+    delivered = [v for v in found if v.action in DELIVERED]
+    by_action = Counter(v.action for v in found)
+    click.echo(f"{len(found)} message(s) from {address or domain} in the last "
+               f"{since_hours:g} h, {len({v.tenant_id for v in found})} tenant(s)"
+               + (": " + ", ".join(f"{n} {a}" for a, n in sorted(by_action.items()))
+                  if found else "")
+               + f"; still delivered: {len(delivered)} message(s), "
+               f"{sum(len(v.recipients) for v in delivered)} mailbox(es)", err=True)
+    if unreadable:
+        click.echo(f"note: {unreadable} record(s) of {verdict_topic} naming the sender are "
+                   "not verdicts", err=True)
+
+
 # ---------------------------------------------------------------------------- feedback
 
 

@@ -43,6 +43,24 @@ def position(msg: Message) -> tuple[str, int, int]:
     return topic, partition, offset
 
 
+def _offsets_since(consumer: Any, topic: str, partitions: set[int], since_ms: int
+                   ) -> dict[int, int]:
+    """The first offset at or after ``since_ms`` per partition, where the broker answers.
+
+    A partition with nothing that recent is answered with the end (-1 from the broker):
+    it is started at the beginning instead, since an end offset is what Tansu gets wrong
+    (see :func:`read_to_end`), and its records are then filtered by the caller.
+    """
+    from confluent_kafka import TopicPartition
+
+    try:
+        found = consumer.offsets_for_times(
+            [TopicPartition(topic, p, since_ms) for p in sorted(partitions)], timeout=15)
+    except KafkaException:
+        return {}
+    return {tp.partition: tp.offset for tp in found if tp.error is None and tp.offset >= 0}
+
+
 def _merge(defaults: Mapping[str, Any], extra: Mapping[str, Any],
            enforced: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(defaults)
@@ -268,13 +286,15 @@ def _create_missing(admin: AdminClient, wanted: dict[str, dict[str, str]], parti
 
 def read_to_end(bootstrap_servers: str, topic: str, *, group_id: str, missing: str,
                 kafka_extra: Mapping[str, str] | None = None,
-                timeout: float = 300.0) -> Iterator[Any]:
+                timeout: float = 300.0, since_ms: int | None = None) -> Iterator[Any]:
     """Every record of ``topic``, each partition from its beginning to its end.
 
     The end is the partition-EOF event, not a ListOffsets answer (which Tansu gives as the
     last batch's base offset). Offsets are assigned, never committed: reading twice gives
     the same records and moves nobody's offsets. ``missing`` ends the error raised when the
-    topic does not exist (what to check).
+    topic does not exist (what to check). ``since_ms``: start each partition at its first
+    record of that time or later (the broker's time index), where the broker can say;
+    otherwise at its beginning (callers filter by timestamp as well).
     """
     from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
     from confluent_kafka import KafkaError as ConfluentKafkaError
@@ -287,7 +307,10 @@ def read_to_end(bootstrap_servers: str, topic: str, *, group_id: str, missing: s
         if meta is None or meta.error is not None or not meta.partitions:
             raise KafkaError(f"no topic {topic} at {bootstrap_servers}: {missing}")
         pending = set(meta.partitions)
-        consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in pending])
+        starts = {p: OFFSET_BEGINNING for p in pending}
+        if since_ms is not None:
+            starts.update(_offsets_since(consumer, topic, pending, since_ms))
+        consumer.assign([TopicPartition(topic, p, starts[p]) for p in pending])
         deadline = time.monotonic() + timeout
         read = 0
         while pending:

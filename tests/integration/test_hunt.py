@@ -1,0 +1,85 @@
+"""``mailhawk hunt`` against a real broker and engine: what a campaign already delivered."""
+
+from __future__ import annotations
+
+import time
+
+import orjson
+from click.testing import CliRunner
+from confluent_kafka import Producer
+
+from schemas import encode_verdict
+from stream.cli import main
+from stream.config import EngineConfig
+from stream.kafka import ensure_topics
+from stream.replay import collect, produce_records
+from tests.factories import T0, mail
+
+
+def test_hunt_lists_what_a_sender_already_delivered_across_tenants(broker, topics,
+                                                                  engine_factory, tmp_path):
+    ensure_topics(EngineConfig(bootstrap_servers=broker.bootstrap_servers, partitions=2,
+                               input_topic=topics.input, verdict_topic=topics.verdicts,
+                               dead_letter_topic=topics.dead,
+                               changelog_topic=topics.changelog))
+    engine = engine_factory()
+    records = [
+        mail("billing@mx.campaign.example", ("ap@acme.example", "cfo@acme.example"), t=T0,
+             tenant="acme", subject="Invoice", text="Please find the invoice."),
+        mail("billing@campaign.example", ("ap@globex.example",), t=T0 + 1, tenant="globex",
+             subject="Invoice", text="Please find the invoice."),
+        mail("friend@partner.example", ("ap@acme.example",), t=T0 + 2, tenant="acme",
+             subject="Lunch", text="Lunch on Friday?"),
+    ]
+    produce_records(broker.bootstrap_servers, topics.input, records)
+    got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=60,
+                  quiet_after=1.0)
+    assert len(got.verdicts) == 3
+    assert engine.stop() == 0
+    campaign = {v.message_id: v for v in got.verdicts if "campaign" in v.sender}
+    # A duplicate verdict (the engine delivers at least once), a verdict of ten days ago
+    # and a record that is not a verdict, written beside the engine's.
+    old = next(iter(campaign.values()))
+    producer = Producer({"bootstrap.servers": broker.bootstrap_servers})
+    producer.produce(topics.verdicts, encode_verdict(old), key=old.tenant_id.encode())
+    stale = encode_verdict(type(old)(**{**{f: getattr(old, f) for f in old.__slots__},
+                                        "message_id": "ten-days-ago"}))
+    producer.produce(topics.verdicts, stale, key=b"acme",
+                     timestamp=int((time.time() - 10 * 86400) * 1000))
+    producer.produce(topics.verdicts, b"not a verdict, about campaign.example", key=b"acme")
+    producer.produce(topics.verdicts, b"not a verdict either", key=b"acme")  # passed over
+    producer.flush(10)
+
+    def hunt(*args: str):
+        result = CliRunner().invoke(main, ["hunt", "--bootstrap-servers",
+                                           broker.bootstrap_servers, "--verdict-topic",
+                                           topics.verdicts, *args])
+        assert result.exit_code == 0, result.output
+        return [orjson.loads(line) for line in result.stdout.splitlines()], result.stderr
+
+    rows, summary = hunt("--domain", "campaign.example", "--since-hours", "24")
+    assert sorted(r["message_id"] for r in rows) == sorted(campaign)  # once each, none old
+    assert {r["tenant_id"] for r in rows} == {"acme", "globex"}
+    by_id = {r["message_id"]: r for r in rows}
+    for message_id, verdict in campaign.items():
+        row = by_id[message_id]
+        assert (row["sender"], row["recipients"], row["action"]) == (
+            verdict.sender, list(verdict.recipients), verdict.action)
+    delivered = [v for v in campaign.values() if v.action in ("allow", "warn")]
+    assert delivered  # plain invoices from a new sender: delivered, as in the wild
+    assert "2 message(s) from campaign.example in the last 24 h, 2 tenant(s)" in summary
+    assert f"still delivered: {len(delivered)} message(s), " \
+        f"{sum(len(v.recipients) for v in delivered)} mailbox(es)" in summary
+    assert "1 record(s)" in summary and "naming the sender are not verdicts" in summary
+
+    older, _ = hunt("--domain", "campaign.example", "--since-hours", "400")
+    assert "ten-days-ago" in {r["message_id"] for r in older}
+    one, _ = hunt("--address", "billing@campaign.example", "--tenant", "globex")
+    assert [r["tenant_id"] for r in one] == ["globex"]
+    pulled, _ = hunt("--domain", "campaign.example", "--delivered-only")
+    assert all(r["action"] in ("allow", "warn") for r in pulled)
+    assert len(pulled) == len(delivered)
+    out = tmp_path / "rows.jsonl"
+    written, _ = hunt("--domain", "partner.example", "--out", str(out))
+    assert written == [] and [orjson.loads(x)["sender"] for x in out.read_bytes().splitlines()
+                              ] == ["friend@partner.example"]
