@@ -443,6 +443,10 @@ class PartitionState:
             value = self._live[key]
         return value
 
+    def rules_for_every_tenant(self) -> TenantProfile:
+        """The sender policy written for every tenant, as this partition holds it."""
+        return cast(TenantProfile | None, self._get(EVERYONE_KEY)) or _NO_RULES
+
     def _apply_deferred(self) -> None:
         """Replace every queued mailbox update of the batch by the profile it makes."""
         live, decay = self._live, self.decay

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from confluent_kafka import Consumer, Message, TopicPartition
 from prometheus_client import CollectorRegistry
@@ -53,6 +53,9 @@ from stream.kafka import (
 from stream.metrics import BatchTally, EngineMetrics, Health, serve
 
 log = logging.getLogger("mailhawk.engine")
+
+_RULE_LISTS: Final = ("blocked", "allowed", "simulations")
+"""The ``list`` label of ``mailhawk_policy_all_tenants_rules``."""
 
 
 def _tune_gc() -> None:
@@ -273,6 +276,9 @@ class Engine:
                 self._partitions.pop(number).state.store.close()
                 with contextlib.suppress(KeyError):
                     self.metrics.consumer_lag.remove(str(number))
+                for name in _RULE_LISTS:
+                    with contextlib.suppress(KeyError):
+                        self.metrics.all_tenants_rules.remove(str(number), name)
         for number in list(self._restoring):
             if number not in self._assigned:
                 # Revoked mid-restore: the store holds whole batches up to its checkpoint,
@@ -328,6 +334,7 @@ class Engine:
         if result.orphan_keys:
             state.add_repair(result.orphan_keys)
         self._partitions[number] = _Partition(number, state, state.next_offset or 0)
+        self._count_rules(number, state)
         topics = [cfg.input_topic] + ([cfg.directory_topic] if cfg.directory_topic else [])
         for topic in topics:
             target = restoring.dropped.get(topic)
@@ -489,6 +496,8 @@ class Engine:
                 commits.append(TopicPartition(cfg.input_topic, number, next_offset))
         commits.extend(TopicPartition(cfg.directory_topic, number, offset + 1)
                        for number, offset in directory_offsets.items())
+        for number in directory:
+            self._count_rules(number, self._partitions[number].state)
         # Step 5
         if commits:
             self._consumer.commit(offsets=commits, asynchronous=True)
@@ -500,6 +509,20 @@ class Engine:
             self.metrics.batch_size.observe(len(messages))
             self.metrics.batch_seconds.observe(time.perf_counter() - started)
         self.processed += len(messages)
+
+    def _count_rules(self, number: int, state: PartitionState) -> None:
+        """Publish how many rules for every tenant the partition holds, per list.
+
+        Each partition holds its own copy (``mailhawk policy --all-tenants`` writes one to
+        every directory partition); a partition added after a rule, or a write that missed
+        one, holds fewer, and the tenants on it are judged without the rule. The alert
+        ``MailhawkAllTenantsRulesDiverge`` compares the partitions.
+        """
+        rules = state.rules_for_every_tenant()
+        counts = (len(rules.blocked_senders), len(rules.allowed_senders),
+                  len(rules.simulations))
+        for name, count in zip(_RULE_LISTS, counts, strict=True):
+            self.metrics.all_tenants_rules.labels(str(number), name).set(count)
 
     def _erase(self, number: int, state: PartitionState, entry: DirectoryEntry) -> None:
         """Apply an erasure request with the batch; counted, and logged without the address."""

@@ -54,6 +54,7 @@ class EngineMetrics:
     stage_seconds: Counter
     batch_size: Histogram
     consumer_lag: Gauge
+    all_tenants_rules: Gauge
     assigned_partitions: Gauge
     restored_records: Counter
     skipped_replayed: Counter
@@ -102,6 +103,10 @@ class EngineMetrics:
                                  registry=registry),
             consumer_lag=Gauge(f"{p}_consumer_lag", "High watermark minus next offset",
                                ["partition"], registry=registry),
+            all_tenants_rules=Gauge(f"{p}_policy_all_tenants_rules", "Sender-policy rules "
+                                    "for every tenant each owned partition holds, by list "
+                                    "(every partition should hold the same)",
+                                    ["partition", "list"], registry=registry),
             assigned_partitions=Gauge(f"{p}_assigned_partitions", "Input partitions owned",
                                       registry=registry),
             restored_records=Counter(f"{p}_changelog_restored_records",

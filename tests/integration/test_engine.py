@@ -689,6 +689,9 @@ def test_a_rule_for_every_tenant_reaches_every_partitions_engine(broker, topics,
     assert both.exit_code != 0 and "exactly one of --tenant or --all-tenants" in both.output
 
     held = verdicts(campaign(T0 + 100))
+    rules = {p: engine.metric("mailhawk_policy_all_tenants_rules", partition=str(p),
+                              list="blocked") for p in range(partitions)}
+    assert rules == dict.fromkeys(range(partitions), 1.0)
     for v in held:
         assert (v.action, v.decided_by) == ("quarantine", "decisive"), v.tenant_id
         blocked = next(h for h in v.hits if h.detector == "blocked_sender")
@@ -715,6 +718,13 @@ def test_a_rule_for_every_tenant_reaches_every_partitions_engine(broker, topics,
     skewed = cli("list", "--all-tenants")
     assert skewed.exit_code == 0
     assert f"warning: partitions {list(range(1, partitions))}" in skewed.output
+    # The engine publishes what each partition holds (alert MailhawkAllTenantsRulesDiverge).
+    deadline = time.monotonic() + 30
+    while engine.metric("mailhawk_policy_all_tenants_rules", partition="0",
+                        list="blocked") != 2.0 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert [engine.metric("mailhawk_policy_all_tenants_rules", partition=str(p),
+                          list="blocked") for p in range(partitions)] == [2.0, 1.0, 1.0, 1.0]
 
     lifted = cli("remove", "--all-tenants", "--rule", "block", "--domain", "campaign.example",
                  "--group", topics.group)
