@@ -17,13 +17,14 @@ setup() {
   fi
   # Reinstall only when the dependency list or the C kernels changed since the last install.
   local want
-  want=$(cat pyproject.toml detectors/*.c state/*.c | sha256sum | cut -d' ' -f1)
+  want=$(cat pyproject.toml deploy/constraints.txt detectors/*.c state/*.c | sha256sum | cut -d' ' -f1)
   if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ]; then
     echo "installing mailhawk and its dependencies into $VENV (first run takes a few minutes)" >&2
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
     # torch is pinned and installed first: any other spec would pull CUDA builds.
     "$VENV/bin/python" -m pip install --quiet torch==2.13.0
-    "$VENV/bin/python" -m pip install --quiet -e '.[dev]'
+    # The tested versions of everything (deploy/constraints.txt says why).
+    "$VENV/bin/python" -m pip install --quiet -c deploy/constraints.txt -e '.[dev]'
     echo "$want" > "$STAMP"
   fi
 }

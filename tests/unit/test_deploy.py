@@ -447,10 +447,29 @@ def test_the_image_pins_the_torch_of_pyproject():
     assert pins == ["torch==2.13.0"]
     text = _dockerfile()
     assert re.search(r"^\s*&& pip install .*\btorch==2\.13\.0\s*$", text, re.M)
-    assert re.search(r"^RUN pip install \.", text, re.M)
+    assert re.search(r"^RUN pip install -c constraints\.txt \.", text, re.M)
     assert "download.pytorch.org" not in text
     assert re.search(r"^ARG PYTHON_IMAGE=python:3\.11-slim$", text, re.M)
     assert len(re.findall(r"^FROM ", text, re.M)) >= 2  # multi-stage
+
+
+def test_the_image_and_dev_sh_install_the_tested_versions():
+    """deploy/constraints.txt pins every dependency, torch as pyproject does, and both
+    installs use it, so the image and a fresh clone run what the tests ran."""
+    pins = {}
+    for line in (DEPLOY / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version and "+" not in version, line  # exact, no local build tags
+            pins[name.lower().replace("_", "-")] = version
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    for dep in pyproject["project"]["dependencies"] + \
+            pyproject["project"]["optional-dependencies"]["dev"]:
+        name = re.split(r"[<>=!~\[ ]", dep, maxsplit=1)[0].lower().replace("_", "-")
+        assert name in pins, f"{name} is not pinned in deploy/constraints.txt"
+    assert pins["torch"] == "2.13.0"
+    assert "pip install --quiet -c deploy/constraints.txt -e '.[dev]'" in \
+        (REPO / "dev.sh").read_text()
 
 
 def test_the_image_runs_as_a_non_root_user():
