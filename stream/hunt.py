@@ -81,8 +81,10 @@ def hunt(bootstrap_servers: str, verdict_topic: str, query: SenderQuery, *,
     unreadable = 0
     # A week of a large deployment is hundreds of millions of verdicts: a record whose bytes
     # cannot hold the sender (or whose key is another tenant) is passed over at C speed,
-    # without being parsed. Verdicts are JSON, so the sender appears literally in its value.
-    needle = (query.address or query.domain.rstrip(".")).lower().encode()
+    # without being parsed. Verdicts are JSON (UTF-8, addresses unescaped), so the sender
+    # appears literally in its value; both sides are lower-cased as bytes (ASCII only), the
+    # same on each, so the test never drops a verdict ``matches`` would keep for its ASCII.
+    needle = (query.address or query.domain.rstrip(".")).encode().lower()
     tenant_key = query.tenant.encode() if query.tenant else None
     for msg in read_to_end(bootstrap_servers, verdict_topic, group_id="mailhawk-hunt",
                            kafka_extra=kafka_extra, timeout=timeout, since_ms=since_ms,
