@@ -47,9 +47,11 @@ def _offsets_since(consumer: Any, topic: str, partitions: set[int], since_ms: in
                    ) -> dict[int, int]:
     """The first offset at or after ``since_ms`` per partition, where the broker answers.
 
-    A partition with nothing that recent is answered with the end (-1 from the broker):
-    it is started at the beginning instead, since an end offset is what Tansu gets wrong
-    (see :func:`read_to_end`), and its records are then filtered by the caller.
+    Kafka answers from its time index; Tansu answers 0 for every time (measured), so there
+    every partition is read from its beginning and the caller's filter on record time does
+    the work. A partition with nothing that recent (Kafka's -1) is read from its beginning
+    too, correct if slower: starting it at its end would rest on a path no broker this
+    project tests with can take.
     """
     from confluent_kafka import TopicPartition
 
