@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import signal
 import socket
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,12 +91,36 @@ def start_broker(port: int | None = None, *, timeout: float = 20.0,
         if log_path:
             out.close()  # type: ignore[union-attr]
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise BrokerError(f"tansu exited with code {process.returncode} on start "
-                              f"(is port {port} already in use?)")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-            return DevBroker(port, process)
-        time.sleep(0.05)
-    process.kill()
-    raise BrokerError(f"tansu did not accept connections on port {port} within {timeout:.0f} s")
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise BrokerError(f"tansu exited with code {process.returncode} on start "
+                                  f"(is port {port} already in use?)")
+            with contextlib.suppress(OSError), \
+                    socket.create_connection(("127.0.0.1", port), 0.2):
+                return DevBroker(port, process)
+            time.sleep(0.05)
+        raise BrokerError(f"tansu did not accept connections on port {port} within "
+                          f"{timeout:.0f} s")
+    except BaseException:  # a failed start, Ctrl-C or SIGTERM: the caller never gets it
+        process.kill()
+        process.wait()
+        raise
+
+
+def exit_cleanly_on_sigterm() -> None:
+    """Make SIGTERM run the caller's cleanup (its ``finally`` blocks), as Ctrl-C does.
+
+    Python's default for SIGTERM ends the process on the spot: ``mailhawk broker`` and
+    ``mailhawk demo`` stopped by ``kill``, ``timeout`` or a process supervisor left their
+    children running (Tansu, the engine, the feedback service), holding ports and memory.
+    Raising SystemExit instead unwinds the stack; the exit status stays 128 + 15. Only the
+    main thread can install a handler: elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def _exit(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _exit)

@@ -161,17 +161,20 @@ def scan(paths: tuple[str, ...], tenant: str, state_dir: str | None, artifact: s
 @click.option("--port", default=9092, show_default=True)
 def broker(port: int) -> None:
     """Run the bundled dev broker (Tansu, memory only) on 127.0.0.1 in the foreground."""
-    from stream.broker import start_broker
+    from stream.broker import exit_cleanly_on_sigterm, start_broker
 
-    dev = start_broker(port)
-    click.echo(f"mailhawk dev broker ready on {dev.bootstrap_servers} (Ctrl-C stops it; "
-               "everything is in memory)", err=True)
+    exit_cleanly_on_sigterm()
+    dev = None
     try:
+        dev = start_broker(port)
+        click.echo(f"mailhawk dev broker ready on {dev.bootstrap_servers} (Ctrl-C stops it; "
+                   "everything is in memory)", err=True)
         dev.process.wait()
     except KeyboardInterrupt:
         pass
     finally:
-        dev.stop()
+        if dev is not None:
+            dev.stop()
 
 
 # ---------------------------------------------------------------------------- demo

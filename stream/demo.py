@@ -23,7 +23,7 @@ import click
 from tqdm import tqdm
 
 from schemas import MailRecord
-from stream.broker import free_port, start_broker
+from stream.broker import DevBroker, exit_cleanly_on_sigterm, free_port, start_broker
 from stream.config import EngineConfig
 from stream.kafka import ensure_topics
 from stream.replay import collect, produce_raw, produce_records
@@ -60,13 +60,15 @@ def run_demo(*, messages: int, attacks: int, corpora: str | None, keep_state: bo
              feedback: bool = True) -> None:
     """Run the whole demo and print its summary."""
     echo = click.echo
+    exit_cleanly_on_sigterm()  # a stopped demo stops its broker, engine and service too
     records, labels, origin = _sample_traffic(messages, attacks, corpora)
     echo(f"sample traffic: {len(records)} messages from {origin}")
     state_dir = Path(tempfile.mkdtemp(prefix="mailhawk-demo-"))
-    broker = start_broker(free_port())
+    broker: DevBroker | None = None
     engine: subprocess.Popen[bytes] | None = None
     service: subprocess.Popen[bytes] | None = None
     try:
+        broker = start_broker(free_port())
         echo(f"dev broker (Tansu) on {broker.bootstrap_servers}")
         config = EngineConfig(bootstrap_servers=broker.bootstrap_servers, partitions=4,
                               state_dir=str(state_dir), metrics_port=free_port())
@@ -120,7 +122,8 @@ def run_demo(*, messages: int, attacks: int, corpora: str | None, keep_state: bo
                     proc.wait(20)
                 except subprocess.TimeoutExpired:
                     proc.kill()
-        broker.stop()
+        if broker is not None:
+            broker.stop()
         if keep_state:
             echo(f"state kept in {state_dir}")
         else:
