@@ -740,6 +740,9 @@ _fb_training_topic = _feedback_option("training_topic", "MAILHAWK_TRAINING_TOPIC
 @_feedback_option("directory_topic", "MAILHAWK_DIRECTORY_TOPIC", "The engine's directory "
                   "topic: analysts' attack labels block the sender there, releases clear it "
                   "(off when empty).")
+@_feedback_option("stop_deadline_s", "MAILHAWK_FEEDBACK_STOP_DEADLINE_S", "Seconds a stop "
+                  "may take before the service exits anyway (its stop waits on the brokers).",
+                  type=float)
 @_feedback_option("consistency_check", "MAILHAWK_FEEDBACK_CONSISTENCY_CHECK",
                   "Faust's restart check of stored table offsets against the changelog's "
                   "end; off only on the bundled dev broker, whose end offsets are short.")

@@ -267,3 +267,34 @@ def test_an_analysts_confirmation_blocks_the_sender_at_the_engine_and_a_release_
     outcomes = service.outcomes()  # the first message held or not; the second was held
     assert outcomes.get("caught", 0) + outcomes.get("missed", 0) == 1
     assert outcomes["false_alarm"] == 1
+
+
+def test_a_stop_with_the_brokers_gone_ends_at_its_deadline(topics, tmp_path):
+    """Faust's stop waits on the brokers: with them gone the service never stopped (still
+    running 60 s after SIGTERM). It now exits with status 1 at ``--stop-deadline-s`` and
+    says why; a stop with the brokers up stays clean."""
+    from stream.broker import start_broker
+
+    own = start_broker(free_port())  # this test stops its broker: not the session's
+    services: list[FeedbackService] = []
+    try:
+        up = FeedbackService(own, topics, tmp_path / "up", "--stop-deadline-s", "3")
+        services.append(up)
+        up.wait_ready()
+        assert up.stop(signal.SIGTERM, 20) == 0
+        assert "did not stop" not in up.log()
+        down = FeedbackService(own, topics, tmp_path / "down", "--stop-deadline-s", "3")
+        services.append(down)
+        down.wait_ready()
+        time.sleep(3)  # settled into its fetch loop, as a running service is
+        own.stop()
+        time.sleep(2)  # the brokers have been gone a moment when the stop comes
+        started = time.monotonic()
+        assert down.stop(signal.SIGTERM, 30) == 1, down.log()
+        assert time.monotonic() - started < 15
+        assert "did not stop within 3 s of the signal" in down.log()
+    finally:
+        for service in services:
+            if service.process.poll() is None:
+                service.stop(signal.SIGKILL, 5)
+        own.stop()

@@ -1503,3 +1503,18 @@ def test_the_kustomize_overlays_build(yaml, overlay, replicas):
     assert {("Service", "mailhawk-feedback-headless"),
             ("Service", "mailhawk-feedback-metrics")} <= set(docs)
     assert feedback["metadata"]["namespace"] == statefulset["metadata"]["namespace"]
+
+
+def test_the_feedback_service_stops_by_itself_before_its_grace_period_ends(yaml):
+    """MAILHAWK_FEEDBACK_STOP_DEADLINE_S below the grace period in every deploy file: a stop
+    hung on unreachable brokers then ends with the service's own error line, not SIGKILL."""
+    values = _values(yaml)["feedback"]
+    assert values["stopDeadlineSeconds"] < values["terminationGracePeriodSeconds"]
+    compose = _load(yaml, DEPLOY / "compose.yaml")["services"]["mailhawk-feedback"]
+    grace = int(str(compose["stop_grace_period"]).rstrip("s"))
+    assert int(compose["environment"]["MAILHAWK_FEEDBACK_STOP_DEADLINE_S"]) < grace
+    kustomize = (KUSTOMIZE / "base/kustomization.yaml").read_text()
+    deadline = re.search(r"MAILHAWK_FEEDBACK_STOP_DEADLINE_S=(\d+)", kustomize)
+    sts = (KUSTOMIZE / "base/feedback-statefulset.yaml").read_text()
+    grace_k = re.search(r"terminationGracePeriodSeconds: (\d+)", sts)
+    assert deadline and grace_k and int(deadline.group(1)) < int(grace_k.group(1))
