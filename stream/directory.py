@@ -24,9 +24,11 @@ from schemas import DirectoryEntry, SchemaError, decode_directory
 from schemas.records import ALL_TENANTS
 from stream.config import EngineConfig
 from stream.errors import KafkaError
-from stream.kafka import producer_config, read_to_end
+from stream.kafka import producer_config, read_to_end, topic_partitions
 
 __all__ = ["TenantEntry", "read_tenant_entries", "wait_applied", "write_entry"]
+
+_MISSING = "(is it the engines' MAILHAWK_DIRECTORY_TOPIC, and created?)"
 
 
 def write_entry(cfg: EngineConfig, entry: DirectoryEntry, *,
@@ -49,7 +51,7 @@ def write_entry(cfg: EngineConfig, entry: DirectoryEntry, *,
     if entry.tenant_id == ALL_TENANTS:
         if partition is not None:
             raise ValueError("an entry for every tenant goes to every partition: no --partition")
-        targets = _partitions(producer, cfg.directory_topic)
+        targets = topic_partitions(producer, cfg.directory_topic, _MISSING)
     else:
         # -1: librdkafka's partitioner (CRC32 of the key), as for the engines' own records.
         targets = [-1 if partition is None else partition]
@@ -68,18 +70,6 @@ def write_entry(cfg: EngineConfig, entry: DirectoryEntry, *,
         if err is not None:
             raise KafkaError.from_confluent(err, f"directory entry to {cfg.directory_topic}")
     return sorted((int(msg.partition()), int(msg.offset())) for _, msg in delivered)
-
-
-def _partitions(client: Producer, topic: str) -> list[int]:
-    """The partition numbers of ``topic``, from the brokers' metadata."""
-    try:
-        meta = client.list_topics(topic, timeout=30).topics.get(topic)
-    except KafkaException as exc:
-        raise KafkaError.from_confluent(exc.args[0], f"metadata of {topic}") from None
-    if meta is None or meta.error is not None or not meta.partitions:
-        raise KafkaError(f"directory topic {topic} not found (is it the engines' "
-                         "MAILHAWK_DIRECTORY_TOPIC, and created?)")
-    return sorted(meta.partitions)
 
 
 def wait_applied(cfg: EngineConfig, positions: list[tuple[int, int]],
@@ -132,8 +122,7 @@ def read_tenant_entries(cfg: EngineConfig, *tenants: str
     found, unreadable = [], 0
     for msg in read_to_end(cfg.bootstrap_servers, cfg.directory_topic,
                            group_id="mailhawk-directory-reader", kafka_extra=cfg.kafka_extra,
-                           timeout=120.0, missing="is MAILHAWK_DIRECTORY_TOPIC the engines' "
-                           "directory topic?"):
+                           timeout=120.0, missing=_MISSING):
         try:
             entry = decode_directory(msg.value())
         except SchemaError:
@@ -143,5 +132,6 @@ def read_tenant_entries(cfg: EngineConfig, *tenants: str
             found.append(TenantEntry(int(msg.partition()), int(msg.offset()),
                                      msg.timestamp()[1] / 1000.0, entry))
     found.sort(key=lambda e: (e.partition, e.offset))
-    count = len(_partitions(Producer(producer_config(cfg)), cfg.directory_topic))
+    count = len(topic_partitions(Producer(producer_config(cfg)), cfg.directory_topic,
+                                 _MISSING))
     return found, unreadable, count

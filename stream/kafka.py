@@ -43,6 +43,22 @@ def position(msg: Message) -> tuple[str, int, int]:
     return topic, partition, offset
 
 
+def topic_partitions(client: Any, topic: str, missing: str) -> list[int]:
+    """The partition numbers of ``topic`` from the brokers' metadata (any client's).
+
+    Raises:
+        KafkaError: no such topic, or no answer; ``missing`` ends the message (what to
+            check).
+    """
+    try:
+        meta = client.list_topics(topic, timeout=15).topics.get(topic)
+    except KafkaException as exc:
+        raise KafkaError.from_confluent(exc.args[0], f"metadata of {topic}") from None
+    if meta is None or meta.error is not None or not meta.partitions:
+        raise KafkaError(f"no topic {topic} {missing}")
+    return sorted(meta.partitions)
+
+
 def _offsets_since(consumer: Any, topic: str, partitions: set[int], since_ms: int
                    ) -> dict[int, int]:
     """The first offset at or after ``since_ms`` per partition, where the broker answers.
@@ -305,10 +321,7 @@ def read_to_end(bootstrap_servers: str, topic: str, *, group_id: str, missing: s
                          "group.id": group_id, "enable.auto.commit": False,
                          "enable.partition.eof": True, "fetch.max.bytes": MAX_MESSAGE_BYTES})
     try:
-        meta = consumer.list_topics(topic, timeout=15).topics.get(topic)
-        if meta is None or meta.error is not None or not meta.partitions:
-            raise KafkaError(f"no topic {topic} at {bootstrap_servers}: {missing}")
-        pending = set(meta.partitions)
+        pending = set(topic_partitions(consumer, topic, f"at {bootstrap_servers}: {missing}"))
         starts = {p: OFFSET_BEGINNING for p in pending}
         if since_ms is not None:
             starts.update(_offsets_since(consumer, topic, pending, since_ms))
@@ -341,4 +354,5 @@ __all__ = [
     "producer_config",
     "read_to_end",
     "restore_consumer_config",
+    "topic_partitions",
 ]
