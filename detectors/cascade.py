@@ -47,6 +47,9 @@ from schemas.records import (
     Hit,
     MailRecord,
     ShadowVerdict,
+    SourcePosition,
+    Verdict,
+    attachment_hashes,
 )
 from state import MessageFacts, PartitionState, StateSnapshot
 
@@ -142,6 +145,9 @@ class Decision:
     shadow: Decision | None = None
     """What a shadow model (``Cascade(shadow_models=...)``) would have decided; set by the
     cascade before it returns the decision, never acted on."""
+    link_hosts: tuple[str, ...] = ()
+    """The message's link hosts (``UrlRisk.hosts``), set by the cascade with the decision:
+    the verdict names them so a hunt can find the mail that linked to a host."""
 
 
 @dataclass(slots=True)
@@ -350,8 +356,9 @@ class Cascade:
         out = []
         for (state, records), group in zip(batches, assessed, strict=True):
             decisions = [self.decide(a) for a in group]
-            for record, decision in zip(records, decisions, strict=True):
+            for record, decision, a in zip(records, decisions, group, strict=True):
                 state.observe_verdict(record, decision.action)
+                decision.link_hosts = a.content.urls.hosts
             out.append(decisions)
         t2 = clock()
         times.state += t2 - t1
@@ -434,6 +441,23 @@ class Cascade:
         return Assessment(record, facts, content, snapshot, hits, settled,
                           policy=self.policy.match(record, facts, snapshot.tenant,
                                                    snapshot.everyone))
+
+    def verdict(self, record: MailRecord, decision: Decision, source: SourcePosition,
+                scored_at: float, latency_ms: float) -> Verdict:
+        """The verdict record of ``decision`` for ``record`` (the engine's and ``scan``'s).
+
+        Besides the decision it names what remediation and ``mailhawk hunt`` look for: the
+        sender, the recipients, the link hosts and the attachments' SHA-256.
+        """
+        return Verdict(
+            message_id=record.message_id, tenant_id=record.tenant_id,
+            recipients=record.recipients, action=decision.action,
+            attack_type=decision.attack_type, score=decision.score, hits=decision.hits,
+            model_version=self.model_version, rules_version=self.rules_version,
+            source=source, scored_at=scored_at, latency_ms=latency_ms,
+            decided_by=decision.decided_by, shadow=self.shadow_verdict(decision),
+            sender=record.sender.address, link_hosts=decision.link_hosts,
+            attachment_sha256=attachment_hashes(record.attachments))
 
     def shadow_verdict(self, decision: Decision) -> ShadowVerdict | None:
         """The verdict's ``shadow`` part: what the shadow model decided for the message."""

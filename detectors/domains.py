@@ -33,6 +33,7 @@ __all__ = [
     "TECHNIQUES",
     "Lookalike",
     "UrlParts",
+    "canonical_host",
     "is_freemail",
     "lookalike",
     "parse_url",
@@ -64,6 +65,19 @@ def _to_ascii(host: str) -> str:
         except UnicodeError:
             labels.append(label)
     return ".".join(labels)
+
+
+def canonical_host(host: str) -> str:
+    """``host`` in the module's canonical form: "Mail.Bücher.DE." -> "mail.xn--bcher-kva.de".
+
+    Lower case, no brackets or trailing dot, internationalised labels in ``xn--`` form: the
+    form verdicts carry link hosts in, so a hunt for a host finds it however a message
+    spelled it.
+    """
+    h = host.strip().rstrip(".").lower()
+    if h.startswith("[") and h.endswith("]"):
+        h = h[1:-1]
+    return h if h.isascii() else _to_ascii(h)
 
 
 def _is_ip(host: str) -> bool:

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Final
 from urllib.parse import parse_qs, unquote
 
-from detectors.domains import parse_url, public_suffix, registrable_domain
+from detectors.domains import canonical_host, parse_url, public_suffix, registrable_domain
 from schemas.records import Url
 
 __all__ = [
@@ -40,6 +40,7 @@ MAX_URLS: Final = 64
 """Links examined per message (a newsletter can carry hundreds; the first ones tell)."""
 
 MAX_DOMAINS: Final = 32
+"""Registrable link domains (for the state) and link hosts (for the verdict) kept per message."""
 MAX_EVIDENCE_CHARS: Final = 120
 LONG_HOST_CHARS: Final = 60
 DEEP_LABELS: Final = 4
@@ -171,6 +172,10 @@ class UrlRisk:
         foreign: Host outside the sender's registrable domain.
         domains: Registrable link domains (the address for IP hosts), first-seen order, at
             most 32; ``data:``/``mailto:`` links have none.
+        hosts: The links' hosts (:func:`~detectors.domains.canonical_host`; the destination
+            of a gateway's rewritten link), first-seen order, at most 32: what a verdict
+            names so ``mailhawk hunt --link-domain`` can find every message that linked to
+            a host, down to one site on a shared hosting domain.
         evidence: Signal name to its first example (host, link or "anchor -> link domain").
     """
 
@@ -188,6 +193,7 @@ class UrlRisk:
     dangerous_scheme: int = 0
     foreign: int = 0
     domains: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()
     evidence: dict[str, str] = field(default_factory=dict)
 
 
@@ -197,6 +203,7 @@ _NO_LINKS: Final = UrlRisk()
 
 @dataclass(frozen=True, slots=True)
 class _HostFacts:
+    canonical: str
     registrable: str
     ip: bool
     punycode: bool
@@ -211,7 +218,7 @@ class _HostFacts:
 def _host_facts(host: str) -> _HostFacts:
     ip = ":" in host or _NUMERIC_HOST.fullmatch(host) is not None
     if ip:
-        return _HostFacts(host, True, False, False, False, False, False, False)
+        return _HostFacts(host, host, True, False, False, False, False, False, False)
     registrable = registrable_domain(host)
     suffix = registrable.partition(".")[2]
     above_suffix = host[:len(host) - len(suffix) - 1] if suffix else host
@@ -225,6 +232,7 @@ def _host_facts(host: str) -> _HostFacts:
     if not free and ".amazonaws.com" in host:
         free = any(label.startswith("s3") for label in host.split("."))  # S3 buckets
     return _HostFacts(
+        canonical=canonical_host(host),
         registrable=registrable,
         ip=False,
         punycode="xn--" in above_suffix,
@@ -302,6 +310,7 @@ def assess_urls(urls: Sequence[Url], sender_domain: str, *,
     foreign = 0
     evidence: dict[str, str] = {}
     domains: dict[str, None] = {}
+    hosts: dict[str, None] = {}
 
     def note(signal: str, example: str) -> None:
         counts[signal] += 1
@@ -327,6 +336,8 @@ def assess_urls(urls: Sequence[Url], sender_domain: str, *,
         reg = facts.registrable
         if len(domains) < MAX_DOMAINS:
             domains[reg] = None
+        if len(hosts) < MAX_DOMAINS:
+            hosts[facts.canonical] = None
         if facts.ip:
             note("ip_host", host)
             foreign += 1
@@ -375,5 +386,6 @@ def assess_urls(urls: Sequence[Url], sender_domain: str, *,
         dangerous_scheme=counts["dangerous_scheme"],
         foreign=foreign,
         domains=tuple(domains),
+        hosts=tuple(hosts),
         evidence=evidence,
     )

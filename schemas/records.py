@@ -22,6 +22,7 @@ Decision and the state's facts and snapshots are plain for the same reason; the 
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, cast
@@ -772,6 +773,8 @@ class Verdict:
     decided_by: str = "heuristics"  # one of DECIDED_BY
     shadow: ShadowVerdict | None = None
     sender: str = ""  # the From address: an analyst's label by message id can name it
+    link_hosts: tuple[str, ...] = ()  # what ``mailhawk hunt --link-domain`` searches
+    attachment_sha256: tuple[str, ...] = ()  # what ``mailhawk hunt --attachment`` searches
     schema_version: int = VERDICT_SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -786,6 +789,8 @@ class Verdict:
             "score": round(self.score, 4),
             "decided_by": self.decided_by,
             "hits": [h.to_dict() for h in self.hits],
+            "link_hosts": list(self.link_hosts),
+            "attachment_sha256": list(self.attachment_sha256),
             "model_version": self.model_version,
             "rules_version": self.rules_version,
             "source": self.source.to_dict(),
@@ -811,8 +816,33 @@ class Verdict:
             # Absent from verdicts of builds before it existed.
             decided_by=d.get("decided_by", "heuristics"),
             shadow=ShadowVerdict.from_dict(d["shadow"]) if d.get("shadow") else None,
-            sender=d.get("sender", ""),  # absent from verdicts of builds before it existed
+            # Absent from verdicts of builds before they existed.
+            sender=d.get("sender", ""),
+            link_hosts=tuple(d.get("link_hosts") or ()),
+            attachment_sha256=tuple(d.get("attachment_sha256") or ()),
         )
+
+
+MAX_VERDICT_INDICATORS: Final = 32
+"""Link hosts and attachment hashes a verdict names at most (a newsletter has hundreds)."""
+_SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
+
+
+def attachment_hashes(attachments: Sequence[Attachment]) -> tuple[str, ...]:
+    """The distinct SHA-256 digests of ``attachments``, in order, for the verdict.
+
+    Only well-formed digests (64 hex digits, either case; written lower-case): a hunt
+    compares them to a hash from a sandbox or a threat feed, and a field holding anything
+    else would only make verdicts bigger.
+    """
+    out: dict[str, None] = {}
+    for a in attachments:
+        digest = a.sha256.strip().lower()
+        if digest and _SHA256_HEX.fullmatch(digest):
+            out[digest] = None
+            if len(out) == MAX_VERDICT_INDICATORS:
+                break
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- DeadLetter

@@ -630,6 +630,10 @@ def policy_list(bootstrap_servers: str, directory_topic: str, tenant: str | None
               envvar="MAILHAWK_VERDICT_TOPIC", help="The engines' verdicts "
               "[MAILHAWK_VERDICT_TOPIC].")
 @_sender_rule
+@click.option("--link-domain", help="A link host: mail linking to it or to its subdomains "
+              "(a site on shared hosting, e.g. evil.web.app, or a whole domain).")
+@click.option("--attachment", metavar="SHA256", help="An attachment's SHA-256 (from a "
+              "sandbox or a threat feed): mail carrying that file.")
 @click.option("--tenant", help="Only this tenant's mail (default: every tenant).")
 @click.option("--since-hours", type=click.FloatRange(min=0, min_open=True), default=168.0,
               show_default=True, help="How far back (the verdict topic's retention bounds it).")
@@ -638,16 +642,17 @@ def policy_list(bootstrap_servers: str, directory_topic: str, tenant: str | None
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Write the rows "
               "to this JSON-lines file instead of stdout.")
 def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain: str | None,
-         tenant: str | None, since_hours: float, delivered_only: bool,
-         out_file: str | None) -> None:
-    """The mail a sender already got scored, across tenants: what a block came too late for.
+         link_domain: str | None, attachment: str | None, tenant: str | None,
+         since_hours: float, delivered_only: bool, out_file: str | None) -> None:
+    """The mail already scored from a sender, with a link or with a file, across tenants.
 
-    Reads the verdict topic (no consumer group) and prints one JSON line per message from
-    the address, or the domain and its subdomains: tenant, message id, recipients, action,
-    attack type, score, when it was scored. Pair it with `mailhawk policy block
-    [--all-tenants]`: the block holds the campaign's next message, these rows are the ones
-    it already delivered. A summary goes to stderr. Rows name addresses: hand them to the
-    remediation system, do not log them.
+    What a block came too late for. Reads the verdict topic (no consumer group) and prints
+    one JSON line per message from the address (or the domain and its subdomains), linking
+    to the host (or its subdomains), or carrying the file: tenant, message id, sender,
+    recipients, action, attack type, score, link hosts, attachment digests, when it was
+    scored. Pair it with `mailhawk policy block [--all-tenants]`: the block holds the
+    campaign's next message, these rows are the ones it already delivered. A summary goes
+    to stderr. Rows name addresses: hand them to the remediation system, do not log them.
     """
     from collections import Counter
 
@@ -655,12 +660,17 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
 
     from stream.config import EngineConfig
     from stream.errors import KafkaError
-    from stream.hunt import DELIVERED, SenderQuery
+    from stream.hunt import DELIVERED, HuntQuery
     from stream.hunt import hunt as find
 
-    if bool(address) == bool(domain):
-        raise click.UsageError("give exactly one of --address or --domain")
-    query = SenderQuery(address or "", domain or "", tenant or "", delivered_only)
+    if sum(map(bool, (address, domain, link_domain, attachment))) != 1:
+        raise click.UsageError("give exactly one of --address, --domain, --link-domain or "
+                               "--attachment")
+    try:
+        query = HuntQuery(address or "", domain or "", link_domain or "", attachment or "",
+                          tenant or "", delivered_only)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     bar = tqdm(desc="verdicts read", unit=" rec", file=sys.stderr, mininterval=1.0)
     try:
         found, unreadable = find(bootstrap_servers, verdict_topic, query,
@@ -673,7 +683,8 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
     rows = b"".join(orjson.dumps({
         "tenant_id": v.tenant_id, "message_id": v.message_id, "sender": v.sender,
         "recipients": list(v.recipients), "action": v.action, "attack_type": v.attack_type,
-        "score": v.score, "decided_by": v.decided_by, "scored_at": v.scored_at}) + b"\n"
+        "score": v.score, "decided_by": v.decided_by, "link_hosts": list(v.link_hosts),
+        "attachment_sha256": list(v.attachment_sha256), "scored_at": v.scored_at}) + b"\n"
         for v in found)
     if out_file:
         Path(out_file).write_bytes(rows)
@@ -682,15 +693,15 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
         sys.stdout.flush()
     delivered = [v for v in found if v.action in DELIVERED]
     by_action = Counter(v.action for v in found)
-    click.echo(f"{len(found)} message(s) from {address or domain} in the last "
+    click.echo(f"{len(found)} message(s) {query.describe()} in the last "
                f"{since_hours:g} h, {len({v.tenant_id for v in found})} tenant(s)"
                + (": " + ", ".join(f"{n} {a}" for a, n in sorted(by_action.items()))
                   if found else "")
                + f"; still delivered: {len(delivered)} message(s), "
                f"{sum(len(v.recipients) for v in delivered)} mailbox(es)", err=True)
     if unreadable:
-        click.echo(f"note: {unreadable} record(s) of {verdict_topic} naming the sender are "
-                   "not verdicts", err=True)
+        click.echo(f"note: {unreadable} record(s) of {verdict_topic} naming "
+                   f"{query.needle} are not verdicts", err=True)
 
 
 # ---------------------------------------------------------------------------- feedback

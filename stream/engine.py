@@ -551,15 +551,8 @@ class Engine:
         now = time.time()
         ts_type, ts_ms = msg.timestamp()
         latency = (now * 1000.0 - ts_ms) if ts_type and ts_ms > 0 else 0.0
-        return Verdict(
-            message_id=record.message_id, tenant_id=record.tenant_id,
-            recipients=record.recipients, action=decision.action,
-            attack_type=decision.attack_type, score=decision.score, hits=decision.hits,
-            model_version=self.cascade.model_version, rules_version=self.cascade.rules_version,
-            source=SourcePosition(*position(msg)),
-            scored_at=now, latency_ms=max(0.0, latency), decided_by=decision.decided_by,
-            shadow=self.cascade.shadow_verdict(decision), sender=record.sender.address,
-        )
+        return self.cascade.verdict(record, decision, SourcePosition(*position(msg)), now,
+                                    max(0.0, latency))
 
     def _update_lag(self) -> None:
         now = time.monotonic()

@@ -30,11 +30,8 @@ def scan_records(records: Iterable[MailRecord], *, state_dir: str | None = None,
         decisions = cascade.score_batch(state, batch)
         now = time.time()
         for i, (record, d) in enumerate(zip(batch, decisions, strict=True)):
-            yield Verdict(record.message_id, record.tenant_id, record.recipients, d.action,
-                          d.attack_type, d.score, d.hits, cascade.model_version,
-                          cascade.rules_version, SourcePosition("scan", 0, offset + i), now,
-                          (now - started) * 1000.0 / max(1, len(batch)), d.decided_by,
-                          cascade.shadow_verdict(d), record.sender.address)
+            yield cascade.verdict(record, d, SourcePosition("scan", 0, offset + i), now,
+                                  (now - started) * 1000.0 / max(1, len(batch)))
         offset += len(batch)
         state.commit(state.changes(), offset, None)
         batch.clear()

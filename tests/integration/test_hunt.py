@@ -1,19 +1,26 @@
-"""``mailhawk hunt`` against a real broker and engine: what a campaign already delivered."""
+"""``mailhawk hunt`` against a real broker and engine: what a campaign already delivered.
+
+The campaign is found by each of its indicators: the sender, its phishing site (on shared
+hosting, once behind a gateway's rewritten link) and its attachment.
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import orjson
 from click.testing import CliRunner
 from confluent_kafka import Producer
 
-from schemas import encode_verdict
+from schemas import Attachment, encode_verdict
 from stream.cli import main
 from stream.config import EngineConfig
 from stream.kafka import ensure_topics
 from stream.replay import collect, produce_records
 from tests.factories import T0, mail
+
+_FILE = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 
 def test_hunt_lists_what_a_sender_already_delivered_across_tenants(broker, topics,
@@ -23,13 +30,19 @@ def test_hunt_lists_what_a_sender_already_delivered_across_tenants(broker, topic
                                dead_letter_topic=topics.dead,
                                changelog_topic=topics.changelog))
     engine = engine_factory()
+    invoice = Attachment("invoice.pdf", "application/pdf", 48_213, _FILE.upper())
     records = [
-        mail("billing@mx.campaign.example", ("ap@acme.example", "cfo@acme.example"), t=T0,
-             tenant="acme", subject="Invoice", text="Please find the invoice."),
-        mail("billing@campaign.example", ("ap@globex.example",), t=T0 + 1, tenant="globex",
-             subject="Invoice", text="Please find the invoice."),
-        mail("friend@partner.example", ("ap@acme.example",), t=T0 + 2, tenant="acme",
-             subject="Lunch", text="Lunch on Friday?"),
+        replace(mail("billing@mx.campaign.example", ("ap@acme.example", "cfo@acme.example"),
+                     t=T0, tenant="acme", subject="Invoice", text="Please find the invoice.",
+                     urls=("https://Pay-Invoice.web.app/view",)), attachments=(invoice,)),
+        replace(mail("billing@campaign.example", ("ap@globex.example",), t=T0 + 1,
+                     tenant="globex", subject="Invoice", text="Please find the invoice.",
+                     urls=("https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2F"
+                           "pay-invoice.web.app%2Fview&data=x",)), attachments=(invoice,)),
+        replace(mail("friend@partner.example", ("ap@acme.example",), t=T0 + 2, tenant="acme",
+                     subject="Lunch", text="Lunch on Friday?",
+                     urls=("https://menu.web.app/friday",)),
+                attachments=(Attachment("menu.pdf", "application/pdf", 1_000, "0" * 64),)),
     ]
     produce_records(broker.bootstrap_servers, topics.input, records)
     got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=60,
@@ -70,7 +83,19 @@ def test_hunt_lists_what_a_sender_already_delivered_across_tenants(broker, topic
     assert "2 message(s) from campaign.example in the last 24 h, 2 tenant(s)" in summary
     assert f"still delivered: {len(delivered)} message(s), " \
         f"{sum(len(v.recipients) for v in delivered)} mailbox(es)" in summary
-    assert "1 record(s)" in summary and "naming the sender are not verdicts" in summary
+    assert "1 record(s)" in summary and "naming campaign.example are not verdicts" in summary
+    assert all(r["link_hosts"] == ["pay-invoice.web.app"] and r["attachment_sha256"] == [_FILE]
+               for r in rows)
+
+    # The same campaign by its site and by its file: the rewritten link is found by its
+    # destination, and a neighbour's site on the same hosting domain is not the campaign's.
+    for indicator in (("--link-domain", "PAY-INVOICE.web.app"), ("--attachment", _FILE)):
+        found, summary = hunt(*indicator, "--since-hours", "24")
+        assert sorted(r["message_id"] for r in found) == sorted(campaign), indicator
+        assert "2 message(s) with" in summary
+    hosting, _ = hunt("--link-domain", "web.app")
+    assert len(hosting) == 3  # every site on it (the ten-day-old copy is past the week)
+    assert hunt("--link-domain", "menu.web.app")[0][0]["sender"] == "friend@partner.example"
 
     older, _ = hunt("--domain", "campaign.example", "--since-hours", "400")
     assert "ten-days-ago" in {r["message_id"] for r in older}

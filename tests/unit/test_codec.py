@@ -46,7 +46,13 @@ from schemas import (
     encode_mail,
     encode_verdict,
 )
-from schemas.records import AUTH_OUTCOMES, DEAD_LETTER_HEADER_PREFIX, DIRECTIONS
+from schemas.records import (
+    AUTH_OUTCOMES,
+    DEAD_LETTER_HEADER_PREFIX,
+    DIRECTIONS,
+    MAX_VERDICT_INDICATORS,
+    attachment_hashes,
+)
 from tests.factories import T0
 
 SCHEMA_DIR = Path(schemas.__file__).parent / "jsonschema"
@@ -470,6 +476,36 @@ def test_verdict_round_trips() -> None:
     verdict = verdict_example()
 
     assert decode_verdict(encode_verdict(verdict)) == verdict
+
+
+def test_verdict_names_link_hosts_and_attachment_digests_and_older_ones_read_empty() -> None:
+    digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    verdict = verdict_example(link_hosts=("evil.web.app", "www.acme.com"),
+                              attachment_sha256=(digest,))
+    doc = orjson.loads(encode_verdict(verdict))
+    assert doc["link_hosts"] == ["evil.web.app", "www.acme.com"]
+    assert doc["attachment_sha256"] == [digest]
+    assert schema_blames("verdict", doc) is None
+    assert schema_blames("verdict", {**doc, "attachment_sha256": ["md5:abc"]}) == \
+        "attachment_sha256[0]"
+    assert decode_verdict(encode_verdict(verdict)) == verdict
+    del doc["link_hosts"], doc["attachment_sha256"]  # as a build before the fields wrote it
+    old = decode_verdict(orjson.dumps(doc))
+    assert (old.link_hosts, old.attachment_sha256) == ((), ())
+
+
+def test_a_verdict_names_each_well_formed_attachment_digest_once_in_lower_case() -> None:
+    digest = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"
+    files = [Attachment("a.pdf", "application/pdf", 1, digest),
+             Attachment("b.pdf", "application/pdf", 1, digest.lower()),
+             Attachment("c.pdf", "application/pdf", 1, ""),
+             Attachment("d.pdf", "application/pdf", 1, "not-a-digest"),
+             *(Attachment(f"{i}.bin", "application/octet-stream", 1, f"{i:064x}")
+               for i in range(40))]
+    names = attachment_hashes(files)
+    assert names[0] == digest.lower()
+    assert len(names) == MAX_VERDICT_INDICATORS
+    assert len(set(names)) == MAX_VERDICT_INDICATORS
 
 
 def test_verdict_says_what_decided_it_and_older_verdicts_read_as_heuristics() -> None:

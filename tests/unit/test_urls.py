@@ -128,6 +128,19 @@ def test_mailto_links_are_not_web_links() -> None:
     assert risk.count == 1
 
 
+def test_hosts_are_canonical_deduplicated_capped_and_unwrapped() -> None:
+    urls = [Url("https://nam02.safelinks.protection.outlook.com/?url=https%3A%2F%2F"
+                "Evil.Web.App%2Fsignin&data=x"),
+            Url("https://evil.web.app./again"), Url("http://Bücher.example/x"),
+            Url("http://[2001:db8::1]/x"), Url("mailto:billing@acme.com"),
+            *(Url(f"https://host{i}.site.com/") for i in range(100))]
+    risk = assess_urls(urls, SENDER)
+    assert risk.hosts[:3] == ("evil.web.app", "xn--bcher-kva.example", "2001:db8::1")
+    assert len(risk.hosts) == 32
+    assert len(set(risk.hosts)) == 32
+    assert risk.domains[:2] == ("web.app", "xn--bcher-kva.example")
+
+
 def test_domains_are_registrable_deduplicated_and_capped() -> None:
     urls = [Url(f"https://host{i}.site{i % 40}.com/") for i in range(100)]
     urls.insert(0, Url("https://www.acme.com/"))
