@@ -18,13 +18,19 @@ per-link work is the URL split, one path regex and, when there is anchor text, o
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Final
 from urllib.parse import parse_qs, unquote
 
-from detectors.domains import canonical_host, parse_url, public_suffix, registrable_domain
+from detectors.domains import (
+    UrlParts,
+    canonical_host,
+    parse_url,
+    public_suffix,
+    registrable_domain,
+)
 from schemas.records import Url
 
 __all__ = [
@@ -34,6 +40,7 @@ __all__ = [
     "SUSPICIOUS_TLDS",
     "UrlRisk",
     "assess_urls",
+    "link_hosts",
 ]
 
 MAX_URLS: Final = 64
@@ -244,6 +251,33 @@ def _host_facts(host: str) -> _HostFacts:
     )
 
 
+def _destination(parts: UrlParts) -> UrlParts | None:
+    """Where a web link leads: itself, or the link a gateway's rewrite wraps.
+
+    None for a link without a host (``mailto:``, ``data:``, ``tel:``).
+    """
+    if parts.scheme == "mailto" or not parts.host:
+        return None
+    inner = _unwrap(parts.host, parts.path) if "." in parts.host else None
+    if inner:
+        parts = parse_url(inner)
+        if not parts.host:
+            return None
+    return parts
+
+
+def link_hosts(urls: Sequence[Url]) -> Iterator[str]:
+    """The host of each of ``urls`` that has one, canonical and unwrapped, in order.
+
+    Every link, unlike :attr:`UrlRisk.hosts` (the first 64 links, 32 hosts): for a check
+    that padding a message with harmless links must not get around.
+    """
+    for link in urls:
+        parts = _destination(parse_url(link.url))
+        if parts is not None:
+            yield _host_facts(parts.host).canonical
+
+
 def _query_value(path: str, *keys: str) -> str | None:
     query = parse_qs(path.partition("?")[2])
     for key in keys:
@@ -322,13 +356,10 @@ def assess_urls(urls: Sequence[Url], sender_domain: str, *,
         if parts.scheme in _DANGEROUS_SCHEMES:
             note("dangerous_scheme", link.url)
             continue
-        if parts.scheme == "mailto" or not parts.host:
+        dest = _destination(parts)
+        if dest is None:
             continue
-        inner = _unwrap(parts.host, parts.path) if "." in parts.host else None
-        if inner:
-            parts = parse_url(inner)
-            if not parts.host:
-                continue
+        parts = dest
         host = parts.host
         facts = _host_facts(host)
         if parts.userinfo:

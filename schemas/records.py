@@ -461,13 +461,14 @@ def _fast_mail(d: Any) -> MailRecord:
 DIRECTORY_SCHEMA_VERSION: Final = 1
 DIRECTORY_KINDS: Final[frozenset[str]] = frozenset({
     "person", "vendor", "blocked_sender", "cleared_sender", "allowed_sender",
-    "cleared_allowed_sender", "phish_simulation", "cleared_phish_simulation", "erase_address",
-    "erase_tenant"})
+    "cleared_allowed_sender", "phish_simulation", "cleared_phish_simulation", "blocked_link",
+    "cleared_link", "erase_address", "erase_tenant"})
 ERASURE_KINDS: Final[frozenset[str]] = frozenset({"erase_address", "erase_tenant"})
 POLICY_KINDS: Final[frozenset[str]] = frozenset({
     "blocked_sender", "cleared_sender", "allowed_sender", "cleared_allowed_sender",
-    "phish_simulation", "cleared_phish_simulation"})
-"""Entries that change the tenant's sender policy (its block, allow and simulation lists)."""
+    "phish_simulation", "cleared_phish_simulation", "blocked_link", "cleared_link"})
+"""Entries that change the tenant's policy (its sender block, allow and simulation lists,
+and its blocked link hosts)."""
 ALL_TENANTS: Final = "*"
 """The ``tenant_id`` of a policy entry for every tenant (a campaign domain an operator blocks
 for all its customers, a simulation vendor they share). Only policy kinds may carry it, and
@@ -475,6 +476,7 @@ no mail record: a tenant of that name would read the rules as its own state."""
 _SENDER_RULE_KINDS: Final = frozenset({"blocked_sender", "cleared_sender", "allowed_sender",
                                        "cleared_allowed_sender"})
 _EXPIRING_KINDS: Final = frozenset({"allowed_sender", "phish_simulation"})
+_NOT_A_HOST: Final = re.compile(r"[/:?#\s]")
 MAX_SIMULATION_NETWORKS: Final = 64
 _WIDEST_PREFIX: Final = {4: 16, 6: 48}
 """The widest network a simulation rule may name, per IP version: a rule lets the simulated
@@ -501,7 +503,9 @@ class DirectoryEntry:
     ``phish_simulation`` lets the tenant's own phishing simulations through: mail from
     ``domain`` sent from one of ``networks`` (CIDRs), lifted by ``cleared_phish_simulation``.
     An allow or a simulation may carry ``expires_at``: a standing exception to detection
-    that nobody remembers is how an allow list becomes the way in.
+    that nobody remembers is how an allow list becomes the way in. ``blocked_link`` holds
+    mail linking to the host in ``domain`` or its subdomains, whoever sends it (a phishing
+    site outlives the addresses that spread it); ``cleared_link`` lifts that.
     """
 
     tenant_id: str
@@ -570,12 +574,16 @@ class DirectoryEntry:
             if entry.address and "@" not in entry.address:
                 raise SchemaError("invalid_value", f"a {kind}'s 'address' must be a mailbox "
                                   "(name@domain); give a domain as 'domain'", "address")
-        if kind in ("phish_simulation", "cleared_phish_simulation") and not entry.domain:
+        if kind in ("phish_simulation", "cleared_phish_simulation", "blocked_link",
+                    "cleared_link") and not entry.domain:
             raise SchemaError("missing_field", f"a {kind} needs 'domain'", "domain")
         if kind in POLICY_KINDS and entry.domain and ("@" in entry.domain or
                                                       "." not in entry.domain):
             raise SchemaError("invalid_value", f"field 'domain' must be a domain name "
                               f"(example.com), got {entry.domain!r}", "domain")
+        if kind in ("blocked_link", "cleared_link") and _NOT_A_HOST.search(entry.domain):
+            raise SchemaError("invalid_value", f"a {kind}'s 'domain' is a link's host "
+                              f"(evil.example), not a URL; got {entry.domain!r}", "domain")
         return entry
 
 

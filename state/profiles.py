@@ -292,9 +292,11 @@ class TenantProfile:
     (oldest first): ``blocked_senders`` the addresses and domains (no ``@``) its analysts
     blocked, ``allowed_senders`` those they allowed (``allowed_until``: when those with an
     expiry stop applying), ``simulations`` its phishing-simulation rules as
-    ``[domain, [cidr, ...], expires_at]`` (0: never). Changes only when a domain joins a set
-    or an analyst acts, so it is rewritten rarely, not every batch. A value written before
-    a list existed reads it as empty.
+    ``[domain, [cidr, ...], expires_at]`` (0: never), ``blocked_links`` the link hosts it
+    blocked (each with its subdomains). Changes only when a domain joins a set or an analyst
+    acts, so it is rewritten rarely, not every batch. A value written before a list existed
+    reads it as empty; a list added since is written only when it holds something, so a
+    store without such rules stays readable by the release before it (a rollback).
     """
 
     own_domains: list[str] = field(default_factory=list)
@@ -303,16 +305,18 @@ class TenantProfile:
     allowed_senders: list[str] = field(default_factory=list)
     simulations: list[list[Any]] = field(default_factory=list)
     allowed_until: dict[str, float] = field(default_factory=dict)
+    blocked_links: list[str] = field(default_factory=list)
 
     def copy(self) -> TenantProfile:
         return TenantProfile(list(self.own_domains), list(self.known_domains),
                              list(self.blocked_senders), list(self.allowed_senders),
                              [[r[0], list(r[1]), *r[2:]] for r in self.simulations],
-                             dict(self.allowed_until))
+                             dict(self.allowed_until), list(self.blocked_links))
 
     def to_list(self) -> list[Any]:
-        return [self.own_domains, self.known_domains, self.blocked_senders,
+        head = [self.own_domains, self.known_domains, self.blocked_senders,
                 self.allowed_senders, self.simulations, self.allowed_until]
+        return [*head, self.blocked_links] if self.blocked_links else head
 
     @classmethod
     def from_list(cls, v: list[Any]) -> TenantProfile:

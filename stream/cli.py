@@ -404,7 +404,7 @@ def state_erase(bootstrap_servers: str, directory_topic: str, group: str, tenant
 
 @main.group()
 def policy() -> None:
-    """A tenant's sender policy: blocked and allowed senders, phishing simulations.
+    """A tenant's policy: blocked and allowed senders, blocked links, phishing simulations.
 
     Each command writes a directory entry that the engine owning the tenant applies with its
     next batch (it needs MAILHAWK_DIRECTORY_TOPIC); `mailhawk state show --tenant-profile`
@@ -461,17 +461,50 @@ def _sender_value(address: str | None, domain: str | None, *, allow: bool | None
     return {"address": address or "", "domain": domain or ""}
 
 
+def _link_rule(command: Any) -> Any:
+    return click.option("--link-domain", help="A link host: mail linking to it or to its "
+                        "subdomains, whoever sends it (a phishing site, e.g. "
+                        "pay-invoice.web.app).")(command)
+
+
+def _rule_value(address: str | None, domain: str | None, link_domain: str | None, *,
+                check: bool) -> tuple[str, dict]:
+    """The block's kind and value: a sender rule, or a link host (canonical, checked)."""
+    from detectors.domains import canonical_host
+    from detectors.policy import usable_domain_rule
+
+    if not link_domain:
+        return "sender", _sender_value(address, domain, allow=False if check else None)
+    if address or domain:
+        raise click.UsageError("give exactly one of --address, --domain or --link-domain")
+    host = canonical_host(link_domain)
+    if "." not in host or any(c in host for c in "/:?#@ "):
+        raise click.UsageError(f"--link-domain takes a link's host (pay-invoice.web.app), "
+                               f"not {link_domain!r}")
+    if check and (why := usable_domain_rule(host, allow=False)):
+        raise click.UsageError(why)
+    return "link", {"domain": host}
+
+
 @policy.command("block")
 @_directory_writer
 @_scoped
 @_sender_rule
+@_link_rule
 def policy_block(tenant: str | None, all_tenants: bool, address: str | None,
-                 domain: str | None, **where: Any) -> None:
-    """Hold all mail from an address or a domain (quarantined, whatever detection finds)."""
-    value = _sender_value(address, domain, allow=False)
+                 domain: str | None, link_domain: str | None, **where: Any) -> None:
+    """Hold all mail from an address or a domain, or linking to a host.
+
+    Quarantined, whatever detection finds. A link host is judged with its subdomains, by
+    every link of the message (a gateway's rewritten link by its destination), in inbound
+    and internal mail (a colleague's account spreading it is compromised).
+    """
+    kind, value = _rule_value(address, domain, link_domain, check=True)
     _write_directory_entry({"tenant_id": _tenant_of(tenant, all_tenants),
-                            "kind": "blocked_sender", **value},
-                           what=f"block of {address or domain}", applied="blocked", **where)
+                            "kind": f"blocked_{kind}", **value},
+                           what=f"block of {'links to ' if link_domain else ''}"
+                                f"{address or domain or value['domain']}",
+                           applied="blocked", **where)
 
 
 @policy.command("allow")
@@ -525,20 +558,26 @@ def policy_simulation(tenant: str | None, all_tenants: bool, domain: str,
 @click.option("--rule", type=click.Choice(["block", "allow", "simulation"]), required=True,
               help="Which list to remove it from.")
 @_sender_rule
+@_link_rule
 def policy_remove(tenant: str | None, all_tenants: bool, rule: str, address: str | None,
-                  domain: str | None, **where: Any) -> None:
-    """Remove a block, an allow or a phishing-simulation rule."""
+                  domain: str | None, link_domain: str | None, **where: Any) -> None:
+    """Remove a block (of a sender or a link host), an allow or a phishing-simulation rule."""
+    if link_domain and rule != "block":
+        raise click.UsageError("--link-domain names a blocked link: use --rule block")
     if rule == "simulation":
         if address or not domain:
             raise click.UsageError("a simulation rule is removed by its --domain")
-        value = {"domain": domain}
+        kind, value = "cleared_phish_simulation", {"domain": domain}
+    elif rule == "allow":
+        kind, value = "cleared_allowed_sender", _sender_value(address, domain, allow=None)
     else:
-        value = _sender_value(address, domain, allow=None)
-    kind = {"block": "cleared_sender", "allow": "cleared_allowed_sender",
-            "simulation": "cleared_phish_simulation"}[rule]
+        which, value = _rule_value(address, domain, link_domain, check=False)
+        kind = f"cleared_{which}"
     _write_directory_entry({"tenant_id": _tenant_of(tenant, all_tenants), "kind": kind,
                             **value},
-                           what=f"removal of the {rule} rule for {address or domain}",
+                           what=f"removal of the {rule} rule for "
+                                f"{'links to ' if link_domain else ''}"
+                                f"{address or domain or value['domain']}",
                            applied="removed", **where)
 
 
@@ -605,6 +644,7 @@ def policy_list(bootstrap_servers: str, directory_topic: str, tenant: str | None
     profile = policy_of(e.entry for e in relevant)
     doc: dict[str, Any] = {
         "tenant": whom, "partitions": partitions, "blocked": profile.blocked_senders,
+        "blocked_links": profile.blocked_links,
         "allowed": [{"sender": v, "expires_at": when(profile.allowed_until.get(v, 0.0))}
                     for v in profile.allowed_senders],
         "simulations": [{"domain": d, "networks": n, "expires_at": when(t)}

@@ -54,7 +54,7 @@ from stream.metrics import BatchTally, EngineMetrics, Health, serve
 
 log = logging.getLogger("mailhawk.engine")
 
-_RULE_LISTS: Final = ("blocked", "allowed", "simulations")
+_RULE_LISTS: Final = ("blocked", "allowed", "simulations", "blocked_links")
 """The ``list`` label of ``mailhawk_policy_all_tenants_rules``."""
 
 
@@ -520,7 +520,7 @@ class Engine:
         """
         rules = state.rules_for_every_tenant()
         counts = (len(rules.blocked_senders), len(rules.allowed_senders),
-                  len(rules.simulations))
+                  len(rules.simulations), len(rules.blocked_links))
         for name, count in zip(_RULE_LISTS, counts, strict=True):
             self.metrics.all_tenants_rules.labels(str(number), name).set(count)
 

@@ -6,7 +6,7 @@ from detectors.rules.brand import BrandImpersonation
 from detectors.rules.content import CampaignWave, SenderBurst, SpamContent
 from detectors.rules.display_address import DisplayNameAddress
 from detectors.rules.first_contact import FirstContact
-from detectors.rules.history import BlockedSender, FlaggedSender
+from detectors.rules.history import BlockedLink, BlockedSender, FlaggedSender
 from detectors.rules.impersonation import DisplayNameSpoof
 from detectors.rules.links import LinkRisk, StrangerLink
 from detectors.rules.lookalike import LookalikeDomain
@@ -34,6 +34,7 @@ REGISTRY = (
     CampaignWave,
     FlaggedSender,
     BlockedSender,
+    BlockedLink,
 )
 
 __all__ = ["REGISTRY"]

@@ -1,5 +1,8 @@
 """Flagged sender: an address whose earlier mail here carried evidence of an attack.
 
+(Also the tenant's block lists, an analyst's verdict on a sender or a site:
+:class:`BlockedSender` and :class:`BlockedLink`.)
+
 A campaign that sends the same lure again and again from one address used to win by
 repetition. Measured on the development corpora (phishing_pot replayed into the Enron
 tenant): "Microsoft account team <…@access-accsecurity.com>" sent 108 messages; the first 7
@@ -38,13 +41,18 @@ looks is what the detector is for.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import ClassVar
 
 from detectors.base import Context, DetectorConfig, PerTenantProfile, build_config, hit
-from detectors.policy import domain_and_parents, sender_rules
+from detectors.domains import canonical_host
+from detectors.policy import domain_and_parents, sender_rules, usable_domain_rule
+from detectors.urls import MAX_DOMAINS, MAX_URLS, link_hosts
 from schemas.records import Hit
 from state import TenantProfile
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +167,75 @@ class BlockedSender:
             return [hit(self.name, c.score * c.weight, _attack_of(ctx), blocked_by="analyst",
                         matched=matched, **scope)]
         return []
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedLinkConfig(DetectorConfig):
+    """The score of mail linking to a host the tenant's analysts blocked."""
+
+    score: float = 0.99
+
+    def validate(self) -> None:
+        DetectorConfig.validate(self)
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError("score must be within [0, 1]")
+
+
+class BlockedLink:
+    """The message links to a host the tenant's analysts blocked, or to one under it.
+
+    ``mailhawk policy block --link-domain HOST`` (for one tenant or ``--all-tenants``): a
+    phishing site outlives the addresses that spread it. A campaign rotates senders and
+    wording, but its landing page, often one site on shared hosting ("pay-invoice.web.app"),
+    stays until it is taken down. Links are judged by their destination (a gateway's
+    rewritten link by the link it wraps) and every link counts, not only the first 64 the
+    URL signals read: padding a message with harmless links does not hide the blocked one.
+
+    Inbound and internal mail: an internal message linking to a blocked site is lateral
+    phishing from a compromised account. Decisive by ``combine.decisive``; refuses an allowed
+    sender's pass like a blocked sender (a trusted partner linking to it is compromised).
+    Never a model input.
+    """
+
+    name: ClassVar[str] = "blocked_link"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound", "internal"})
+
+    def __init__(self, config: dict | None = None) -> None:
+        self.config: BlockedLinkConfig = build_config(BlockedLinkConfig, self.name, config)
+        self._blocked = PerTenantProfile(_blocked_hosts)
+
+    def detect(self, ctx: Context) -> list[Hit]:
+        tenant, everyone = ctx.state.tenant, ctx.state.everyone
+        if not (tenant.blocked_links or everyone.blocked_links) or not ctx.record.urls:
+            return []
+        risk = ctx.content.urls
+        # UrlRisk's hosts are of the first links only; past them, every link is read.
+        hosts = risk.hosts if risk.count <= MAX_URLS and len(risk.hosts) < MAX_DOMAINS \
+            else dict.fromkeys(link_hosts(ctx.record.urls))
+        for rules in (tenant, everyone):
+            blocked = self._blocked(rules) if rules.blocked_links else None
+            if not blocked:
+                continue
+            for host in hosts:
+                matched = next((d for d in domain_and_parents(host) if d in blocked), "")
+                if matched:
+                    c = self.config
+                    scope = {"scope": "all_tenants"} if rules is everyone else {}
+                    return [hit(self.name, c.score * c.weight, _attack_of(ctx),
+                                blocked_by="analyst", matched=matched, host=host, **scope)]
+        return []
+
+
+def _blocked_hosts(tenant: TenantProfile) -> frozenset[str]:
+    """The blocked link hosts in canonical form; a public suffix is ignored with a warning."""
+    hosts = set()
+    for value in tenant.blocked_links:
+        host = canonical_host(value)
+        if (why := usable_domain_rule(host, allow=False)):
+            log.warning("blocked-link rule ignored: %s", why)
+        else:
+            hosts.add(host)
+    return frozenset(hosts)
 
 
 def _blocked_sets(tenant: TenantProfile) -> tuple[frozenset[str], frozenset[str]]:

@@ -38,7 +38,7 @@ def test_hunt_lists_what_a_sender_already_delivered_across_tenants(broker, topic
         replace(mail("billing@campaign.example", ("ap@globex.example",), t=T0 + 1,
                      tenant="globex", subject="Invoice", text="Please find the invoice.",
                      urls=("https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2F"
-                           "pay-invoice.web.app%2Fview&data=x",)), attachments=(invoice,)),
+                           "portal.invoice-cloud.example%2Fview&data=x",)), attachments=(invoice,)),
         replace(mail("friend@partner.example", ("ap@acme.example",), t=T0 + 2, tenant="acme",
                      subject="Lunch", text="Lunch on Friday?",
                      urls=("https://menu.web.app/friday",)),
@@ -108,3 +108,68 @@ def test_hunt_lists_what_a_sender_already_delivered_across_tenants(broker, topic
     written, _ = hunt("--domain", "partner.example", "--out", str(out))
     assert written == [] and [orjson.loads(x)["sender"] for x in out.read_bytes().splitlines()
                               ] == ["friend@partner.example"]
+
+
+def test_a_blocked_link_holds_a_campaigns_next_mail_and_hunt_finds_what_it_delivered(
+        broker, topics, engine_factory):
+    """The analyst's loop for a phishing site: the campaign rotates senders, so a sender
+    block is too late each time; ``policy block --all-tenants --link-domain`` holds the next
+    message from any sender on every partition, ``hunt --link-domain`` lists the ones
+    already delivered, and ``policy remove`` lifts it."""
+    ensure_topics(EngineConfig(bootstrap_servers=broker.bootstrap_servers, partitions=2,
+                               input_topic=topics.input, verdict_topic=topics.verdicts,
+                               dead_letter_topic=topics.dead, changelog_topic=topics.changelog,
+                               directory_topic=topics.directory))
+    engine = engine_factory("engine", "--directory-topic", topics.directory)
+
+    def wave(t: float, n: int):  # a new sender for every message, as the campaign does
+        return [mail(f"billing@rotating{t:.0f}x{i}.example", (f"ap@{tenant}.example",),
+                     t=t + i, tenant=tenant, subject="Invoice", text="Please see the invoice.",
+                     urls=("https://www.rotating.example/logo.png",
+                           "https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2F"
+                           "portal.invoice-cloud.example%2Fview&data=x"))
+                for i, tenant in zip(range(n), ("acme", "globex") * n, strict=False)]
+
+    def verdicts(records):
+        produce_records(broker.bootstrap_servers, topics.input, records)
+        got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records),
+                      timeout=60, quiet_after=1.0)
+        by_id = {v.message_id: v for v in got.verdicts}
+        return [by_id[r.message_id] for r in records]
+
+    def cli(*args: str):
+        result = CliRunner().invoke(main, [*args, "--bootstrap-servers",
+                                           broker.bootstrap_servers])
+        assert result.exit_code == 0, result.output
+        return result
+
+    def policy(*args: str):
+        return cli("policy", *args, "--directory-topic", topics.directory, "--group",
+                   topics.group)
+
+    first = verdicts(wave(T0, 4))
+    assert all(v.action in ("allow", "warn") for v in first)  # new, plain: delivered
+    policy("block", "--all-tenants", "--link-domain", "Portal.Invoice-Cloud.example")
+    held = verdicts(wave(T0 + 100, 4))
+    for v in held:
+        assert (v.action, v.decided_by) == ("quarantine", "decisive"), v.tenant_id
+        (blocked,) = [h.evidence for h in v.hits if h.detector == "blocked_link"]
+        assert blocked == {"blocked_by": "analyst", "matched": "portal.invoice-cloud.example",
+                           "host": "portal.invoice-cloud.example", "scope": "all_tenants"}
+    assert [engine.metric("mailhawk_policy_all_tenants_rules", partition=str(p),
+                          list="blocked_links") for p in range(2)] == [1.0, 1.0]
+    listed = orjson.loads(cli("policy", "list", "--all-tenants", "--directory-topic",
+                              topics.directory).stdout)
+    assert listed["blocked_links"] == ["portal.invoice-cloud.example"]
+
+    pull = cli("hunt", "--verdict-topic", topics.verdicts, "--link-domain",
+               "portal.invoice-cloud.example", "--delivered-only")
+    rows = [orjson.loads(line) for line in pull.stdout.splitlines()]
+    assert sorted(r["message_id"] for r in rows) == sorted(v.message_id for v in first)
+    assert "still delivered: 4 message(s), 4 mailbox(es)" in pull.stderr
+
+    policy("remove", "--all-tenants", "--rule", "block", "--link-domain",
+           "portal.invoice-cloud.example")
+    after = verdicts(wave(T0 + 200, 2))
+    assert not any(h.detector == "blocked_link" for v in after for h in v.hits)
+    assert engine.stop() == 0

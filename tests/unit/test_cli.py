@@ -354,9 +354,25 @@ _NO_BROKER = ("--bootstrap-servers", "127.0.0.1:1", "--directory-topic", "dir", 
     (("simulation", "--domain", "sim.example", "--network", "10.0.0.0/8"), "wider than /16"),
     (("simulation", "--domain", "outlook.com", "--network", "192.0.2.1"), "free-mail"),
     (("remove", "--rule", "simulation", "--address", "a@sim.example"), "by its --domain"),
+    (("block", "--link-domain", "https://evil.example/login"), "takes a link's host"),
+    (("block", "--link-domain", "localhost"), "takes a link's host"),
+    (("block", "--link-domain", "co.uk"), "public suffix"),
+    (("block", "--link-domain", "evil.example", "--domain", "evil.example"),
+     "exactly one of --address, --domain or --link-domain"),
+    (("remove", "--rule", "allow", "--link-domain", "evil.example"), "use --rule block"),
 ])
 def test_policy_commands_refuse_a_rule_that_is_wrong_before_writing_it(args, error) -> None:
     result = invoke("policy", *args, *_NO_BROKER)
+    assert result.exit_code == 2 and error in result.output, result.output
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    ((), "exactly one of --address, --domain, --link-domain or --attachment"),
+    (("--domain", "x.example", "--link-domain", "x.example"), "exactly one"),
+    (("--attachment", "d41d8cd98f00b204e9800998ecf8427e"), "not a SHA-256"),
+])
+def test_hunt_refuses_a_query_that_is_not_one_indicator(args, error) -> None:
+    result = invoke("hunt", "--bootstrap-servers", "127.0.0.1:1", *args)
     assert result.exit_code == 2 and error in result.output, result.output
 
 
