@@ -193,18 +193,22 @@ class SenderPolicy:
         return None
 
 
+_BLOCKS: Final = frozenset({"blocked_sender", "blocked_link", "blocked_file"})
+"""The detectors of an analyst's blocks: an allow never overrides them."""
+
+
 def refusal(match: PolicyMatch, action: str, attack_type: str, hits: Sequence[Hit]) -> str:
     """Why ``match`` may not set the verdict ("" when it may).
 
     A simulation always may. An allowed sender may not when the message is not
-    authenticated, an analyst blocked the sender too or a site it links to, detection found
-    malware, or it scored at ``block``.
+    authenticated, an analyst blocked the sender too, a site it links to or a file it
+    carries, detection found malware, or it scored at ``block``.
     """
     if match.rule == SIMULATION:
         return ""
     if not match.authenticated:
         return "not_authenticated"
-    if any(h.detector in ("blocked_sender", "blocked_link") for h in hits):
+    if any(h.detector in _BLOCKS for h in hits):
         return "blocked"
     if attack_type == "malware" and action != "allow":
         return "malware"

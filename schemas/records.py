@@ -462,13 +462,14 @@ DIRECTORY_SCHEMA_VERSION: Final = 1
 DIRECTORY_KINDS: Final[frozenset[str]] = frozenset({
     "person", "vendor", "blocked_sender", "cleared_sender", "allowed_sender",
     "cleared_allowed_sender", "phish_simulation", "cleared_phish_simulation", "blocked_link",
-    "cleared_link", "erase_address", "erase_tenant"})
+    "cleared_link", "blocked_file", "cleared_file", "erase_address", "erase_tenant"})
 ERASURE_KINDS: Final[frozenset[str]] = frozenset({"erase_address", "erase_tenant"})
 POLICY_KINDS: Final[frozenset[str]] = frozenset({
     "blocked_sender", "cleared_sender", "allowed_sender", "cleared_allowed_sender",
-    "phish_simulation", "cleared_phish_simulation", "blocked_link", "cleared_link"})
+    "phish_simulation", "cleared_phish_simulation", "blocked_link", "cleared_link",
+    "blocked_file", "cleared_file"})
 """Entries that change the tenant's policy (its sender block, allow and simulation lists,
-and its blocked link hosts)."""
+its blocked link hosts and its blocked files)."""
 ALL_TENANTS: Final = "*"
 """The ``tenant_id`` of a policy entry for every tenant (a campaign domain an operator blocks
 for all its customers, a simulation vendor they share). Only policy kinds may carry it, and
@@ -477,6 +478,7 @@ _SENDER_RULE_KINDS: Final = frozenset({"blocked_sender", "cleared_sender", "allo
                                        "cleared_allowed_sender"})
 _EXPIRING_KINDS: Final = frozenset({"allowed_sender", "phish_simulation"})
 _NOT_A_HOST: Final = re.compile(r"[/:?#\s]")
+_SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
 MAX_SIMULATION_NETWORKS: Final = 64
 _WIDEST_PREFIX: Final = {4: 16, 6: 48}
 """The widest network a simulation rule may name, per IP version: a rule lets the simulated
@@ -505,7 +507,9 @@ class DirectoryEntry:
     An allow or a simulation may carry ``expires_at``: a standing exception to detection
     that nobody remembers is how an allow list becomes the way in. ``blocked_link`` holds
     mail linking to the host in ``domain`` or its subdomains, whoever sends it (a phishing
-    site outlives the addresses that spread it); ``cleared_link`` lifts that.
+    site outlives the addresses that spread it); ``cleared_link`` lifts that. ``blocked_file``
+    holds mail carrying the attachment whose SHA-256 is ``sha256`` (a file a sandbox or a
+    threat feed called malware), ``cleared_file`` lifts that.
     """
 
     tenant_id: str
@@ -519,6 +523,8 @@ class DirectoryEntry:
     expires_at: float = 0.0
     """When an ``allowed_sender`` or ``phish_simulation`` rule stops applying (epoch seconds,
     compared with each message's own time); 0: never."""
+    sha256: str = ""
+    """A ``blocked_file`` or ``cleared_file`` rule's file: 64 lower-case hex digits."""
     schema_version: int = DIRECTORY_SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -530,6 +536,8 @@ class DirectoryEntry:
             d["networks"] = list(self.networks)
         if self.expires_at:
             d["expires_at"] = self.expires_at
+        if self.sha256:
+            d["sha256"] = self.sha256
         return d
 
     @classmethod
@@ -548,7 +556,8 @@ class DirectoryEntry:
                     _str(d, "display_name", "", ""), _str(d, "title", "", ""),
                     _bool(d, "vip", ""), _str(d, "domain", "", "").lower().rstrip("."),
                     _networks(d) if kind == "phish_simulation" else (),
-                    _num(d, "expires_at", "") if d.get("expires_at") is not None else 0.0)
+                    _num(d, "expires_at", "") if d.get("expires_at") is not None else 0.0,
+                    _str(d, "sha256", "", "").lower())
         if entry.expires_at and kind not in _EXPIRING_KINDS:
             raise SchemaError("invalid_value", f"a {kind} does not expire: 'expires_at' is "
                               f"for {sorted(_EXPIRING_KINDS)}", "expires_at")
@@ -581,6 +590,14 @@ class DirectoryEntry:
                                                       "." not in entry.domain):
             raise SchemaError("invalid_value", f"field 'domain' must be a domain name "
                               f"(example.com), got {entry.domain!r}", "domain")
+        if (kind in ("blocked_file", "cleared_file")) != bool(entry.sha256):
+            raise SchemaError("missing_field" if not entry.sha256 else "invalid_value",
+                              f"a {kind} needs 'sha256' (the file's digest)" if not
+                              entry.sha256 else f"'sha256' is for blocked_file and "
+                              f"cleared_file entries, not a {kind}", "sha256")
+        if entry.sha256 and not _SHA256_HEX.fullmatch(entry.sha256):
+            raise SchemaError("invalid_value", f"field 'sha256' must be a SHA-256 digest (64 "
+                              f"hex digits), got {entry.sha256!r}", "sha256")
         if kind in ("blocked_link", "cleared_link") and _NOT_A_HOST.search(entry.domain):
             raise SchemaError("invalid_value", f"a {kind}'s 'domain' is a link's host "
                               f"(evil.example), not a URL; got {entry.domain!r}", "domain")
@@ -833,7 +850,6 @@ class Verdict:
 
 MAX_VERDICT_INDICATORS: Final = 32
 """Link hosts and attachment hashes a verdict names at most (a newsletter has hundreds)."""
-_SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
 
 
 def attachment_hashes(attachments: Sequence[Attachment]) -> tuple[str, ...]:

@@ -87,8 +87,13 @@ MAX_OWN_DOMAINS: Final = 64
 MAX_BLOCKED_SENDERS: Final = 5000
 """Addresses a tenant's analysts blocked that the state keeps; past it the oldest block goes
 (campaigns move to new addresses; the list is read as a set per tenant profile value)."""
-MAX_BLOCKED_LINKS: Final = 5000
-"""Link hosts a tenant's analysts blocked that the state keeps (oldest go first)."""
+MAX_BLOCKED_INDICATORS: Final = 5000
+"""Link hosts, and files, a tenant's analysts blocked that the state keeps (oldest go first)."""
+_INDICATOR_LISTS: Final = {"blocked_link": ("blocked_links", True),
+                           "cleared_link": ("blocked_links", False),
+                           "blocked_file": ("blocked_files", True),
+                           "cleared_file": ("blocked_files", False)}
+"""The tenant profile's list each indicator entry changes, and whether it adds or lifts."""
 MAX_ALLOWED_SENDERS: Final = 5000
 MAX_SIMULATIONS: Final = 64
 """Allowed senders and phishing-simulation rules a tenant profile keeps (oldest go first)."""
@@ -192,13 +197,15 @@ def _with_policy(profile: TenantProfile, entry: DirectoryEntry) -> TenantProfile
     given again replaces its expiry (none: it no longer expires).
     """
     kind, value = entry.kind, entry.address or entry.domain
-    if kind in ("blocked_link", "cleared_link"):
-        if (value in profile.blocked_links) == (kind == "blocked_link"):
+    if kind in _INDICATOR_LISTS:
+        field, blocking = _INDICATOR_LISTS[kind]
+        value = entry.sha256 or entry.domain
+        current = getattr(profile, field)
+        if (value in current) == blocking:
             return None  # listed already, or nothing to lift
-        hosts = [*profile.blocked_links, value][-MAX_BLOCKED_LINKS:] \
-            if kind == "blocked_link" else [h for h in profile.blocked_links if h != value]
         updated = profile.copy()
-        updated.blocked_links = hosts
+        setattr(updated, field, [*current, value][-MAX_BLOCKED_INDICATORS:] if blocking
+                else [v for v in current if v != value])
         return updated
     if kind in ("phish_simulation", "cleared_phish_simulation"):
         rules = [r for r in profile.simulations if r[0] != entry.domain]

@@ -284,6 +284,10 @@ class DomainProfile:
         return cls(*v)
 
 
+_TENANT_BASE_FIELDS: Final = 6
+"""Fields every release since sender policy reads; later ones are written only when used."""
+
+
 @dataclass(slots=True)
 class TenantProfile:
     """What the tenant is: its domains, the ones it trusts, its sender policy.
@@ -293,10 +297,11 @@ class TenantProfile:
     blocked, ``allowed_senders`` those they allowed (``allowed_until``: when those with an
     expiry stop applying), ``simulations`` its phishing-simulation rules as
     ``[domain, [cidr, ...], expires_at]`` (0: never), ``blocked_links`` the link hosts it
-    blocked (each with its subdomains). Changes only when a domain joins a set or an analyst
-    acts, so it is rewritten rarely, not every batch. A value written before a list existed
-    reads it as empty; a list added since is written only when it holds something, so a
-    store without such rules stays readable by the release before it (a rollback).
+    blocked (each with its subdomains), ``blocked_files`` the attachment digests it blocked.
+    Changes only when a domain joins a set or an analyst acts, so it is rewritten rarely, not
+    every batch. A value written before a list existed reads it as empty; the lists added
+    since ``allowed_until`` are written only up to the last one holding something, so a
+    store without such rules stays readable by the release before them (a rollback).
     """
 
     own_domains: list[str] = field(default_factory=list)
@@ -306,17 +311,22 @@ class TenantProfile:
     simulations: list[list[Any]] = field(default_factory=list)
     allowed_until: dict[str, float] = field(default_factory=dict)
     blocked_links: list[str] = field(default_factory=list)
+    blocked_files: list[str] = field(default_factory=list)
 
     def copy(self) -> TenantProfile:
         return TenantProfile(list(self.own_domains), list(self.known_domains),
                              list(self.blocked_senders), list(self.allowed_senders),
                              [[r[0], list(r[1]), *r[2:]] for r in self.simulations],
-                             dict(self.allowed_until), list(self.blocked_links))
+                             dict(self.allowed_until), list(self.blocked_links),
+                             list(self.blocked_files))
 
     def to_list(self) -> list[Any]:
-        head = [self.own_domains, self.known_domains, self.blocked_senders,
-                self.allowed_senders, self.simulations, self.allowed_until]
-        return [*head, self.blocked_links] if self.blocked_links else head
+        out = [self.own_domains, self.known_domains, self.blocked_senders,
+               self.allowed_senders, self.simulations, self.allowed_until,
+               self.blocked_links, self.blocked_files]
+        while len(out) > _TENANT_BASE_FIELDS and not out[-1]:
+            out.pop()
+        return out
 
     @classmethod
     def from_list(cls, v: list[Any]) -> TenantProfile:

@@ -404,7 +404,7 @@ def state_erase(bootstrap_servers: str, directory_topic: str, group: str, tenant
 
 @main.group()
 def policy() -> None:
-    """A tenant's policy: blocked and allowed senders, blocked links, phishing simulations.
+    """A tenant's policy: blocked and allowed senders, links and files; phish simulations.
 
     Each command writes a directory entry that the engine owning the tenant applies with its
     next batch (it needs MAILHAWK_DIRECTORY_TOPIC); `mailhawk state show --tenant-profile`
@@ -461,23 +461,35 @@ def _sender_value(address: str | None, domain: str | None, *, allow: bool | None
     return {"address": address or "", "domain": domain or ""}
 
 
-def _link_rule(command: Any) -> Any:
+def _indicator_rule(command: Any) -> Any:
+    command = click.option("--attachment", metavar="SHA256", help="A file's SHA-256: mail "
+                           "carrying it, whoever sends it (malware a sandbox or a threat "
+                           "feed named).")(command)
     return click.option("--link-domain", help="A link host: mail linking to it or to its "
                         "subdomains, whoever sends it (a phishing site, e.g. "
                         "pay-invoice.web.app).")(command)
 
 
-def _rule_value(address: str | None, domain: str | None, link_domain: str | None, *,
-                check: bool) -> tuple[str, dict]:
-    """The block's kind and value: a sender rule, or a link host (canonical, checked)."""
+def _rule_value(address: str | None, domain: str | None, link_domain: str | None,
+                attachment: str | None, *, check: bool) -> tuple[str, dict]:
+    """The block's kind and value: a sender rule, a link host (canonical) or a file."""
+    import re
+
     from detectors.domains import canonical_host
     from detectors.policy import usable_domain_rule
 
-    if not link_domain:
+    if not link_domain and not attachment:
         return "sender", _sender_value(address, domain, allow=False if check else None)
-    if address or domain:
-        raise click.UsageError("give exactly one of --address, --domain or --link-domain")
-    host = canonical_host(link_domain)
+    if sum(map(bool, (address, domain, link_domain, attachment))) != 1:
+        raise click.UsageError("give exactly one of --address, --domain, --link-domain or "
+                               "--attachment")
+    if attachment:
+        digest = attachment.strip().lower()
+        if not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise click.UsageError(f"--attachment takes a SHA-256 digest (64 hex digits), "
+                                   f"not {attachment!r}")
+        return "file", {"sha256": digest}
+    host = canonical_host(str(link_domain))
     if "." not in host or any(c in host for c in "/:?#@ "):
         raise click.UsageError(f"--link-domain takes a link's host (pay-invoice.web.app), "
                                f"not {link_domain!r}")
@@ -486,25 +498,32 @@ def _rule_value(address: str | None, domain: str | None, link_domain: str | None
     return "link", {"domain": host}
 
 
+def _rule_name(kind: str, value: dict) -> str:
+    """What a block names, for the command's messages."""
+    return {"link": "links to ", "file": "file "}.get(kind, "") + \
+        (value.get("address") or value.get("domain") or value["sha256"])
+
+
 @policy.command("block")
 @_directory_writer
 @_scoped
 @_sender_rule
-@_link_rule
+@_indicator_rule
 def policy_block(tenant: str | None, all_tenants: bool, address: str | None,
-                 domain: str | None, link_domain: str | None, **where: Any) -> None:
-    """Hold all mail from an address or a domain, or linking to a host.
+                 domain: str | None, link_domain: str | None, attachment: str | None,
+                 **where: Any) -> None:
+    """Hold all mail from an address or a domain, linking to a host, or carrying a file.
 
     Quarantined, whatever detection finds. A link host is judged with its subdomains, by
-    every link of the message (a gateway's rewritten link by its destination), in inbound
-    and internal mail (a colleague's account spreading it is compromised).
+    every link of the message (a gateway's rewritten link by its destination); a file by
+    every attachment's SHA-256. Links and files in inbound and internal mail (a colleague's
+    account spreading them is compromised).
     """
-    kind, value = _rule_value(address, domain, link_domain, check=True)
+    kind, value = _rule_value(address, domain, link_domain, attachment, check=True)
     _write_directory_entry({"tenant_id": _tenant_of(tenant, all_tenants),
                             "kind": f"blocked_{kind}", **value},
-                           what=f"block of {'links to ' if link_domain else ''}"
-                                f"{address or domain or value['domain']}",
-                           applied="blocked", **where)
+                           what=f"block of {_rule_name(kind, value)}", applied="blocked",
+                           **where)
 
 
 @policy.command("allow")
@@ -558,12 +577,14 @@ def policy_simulation(tenant: str | None, all_tenants: bool, domain: str,
 @click.option("--rule", type=click.Choice(["block", "allow", "simulation"]), required=True,
               help="Which list to remove it from.")
 @_sender_rule
-@_link_rule
+@_indicator_rule
 def policy_remove(tenant: str | None, all_tenants: bool, rule: str, address: str | None,
-                  domain: str | None, link_domain: str | None, **where: Any) -> None:
-    """Remove a block (of a sender or a link host), an allow or a phishing-simulation rule."""
-    if link_domain and rule != "block":
-        raise click.UsageError("--link-domain names a blocked link: use --rule block")
+                  domain: str | None, link_domain: str | None, attachment: str | None,
+                  **where: Any) -> None:
+    """Remove a block (of a sender, a link host or a file), an allow or a simulation rule."""
+    if (link_domain or attachment) and rule != "block":
+        raise click.UsageError("--link-domain and --attachment name blocks: use --rule block")
+    which = "sender"
     if rule == "simulation":
         if address or not domain:
             raise click.UsageError("a simulation rule is removed by its --domain")
@@ -571,13 +592,11 @@ def policy_remove(tenant: str | None, all_tenants: bool, rule: str, address: str
     elif rule == "allow":
         kind, value = "cleared_allowed_sender", _sender_value(address, domain, allow=None)
     else:
-        which, value = _rule_value(address, domain, link_domain, check=False)
+        which, value = _rule_value(address, domain, link_domain, attachment, check=False)
         kind = f"cleared_{which}"
     _write_directory_entry({"tenant_id": _tenant_of(tenant, all_tenants), "kind": kind,
                             **value},
-                           what=f"removal of the {rule} rule for "
-                                f"{'links to ' if link_domain else ''}"
-                                f"{address or domain or value['domain']}",
+                           what=f"removal of the {rule} rule for {_rule_name(which, value)}",
                            applied="removed", **where)
 
 
@@ -644,7 +663,7 @@ def policy_list(bootstrap_servers: str, directory_topic: str, tenant: str | None
     profile = policy_of(e.entry for e in relevant)
     doc: dict[str, Any] = {
         "tenant": whom, "partitions": partitions, "blocked": profile.blocked_senders,
-        "blocked_links": profile.blocked_links,
+        "blocked_links": profile.blocked_links, "blocked_files": profile.blocked_files,
         "allowed": [{"sender": v, "expires_at": when(profile.allowed_until.get(v, 0.0))}
                     for v in profile.allowed_senders],
         "simulations": [{"domain": d, "networks": n, "expires_at": when(t)}
@@ -654,6 +673,7 @@ def policy_list(bootstrap_servers: str, directory_topic: str, tenant: str | None
             {"partition": e.partition, "offset": e.offset, "written_at": when(e.written_at),
              "kind": e.entry.kind,
              **{k: v for k, v in (("address", e.entry.address), ("domain", e.entry.domain),
+                                  ("sha256", e.entry.sha256),
                                   ("networks", list(e.entry.networks)),
                                   ("expires_at", when(e.entry.expires_at))) if v}}
             for e in relevant]

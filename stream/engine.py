@@ -54,7 +54,7 @@ from stream.metrics import BatchTally, EngineMetrics, Health, serve
 
 log = logging.getLogger("mailhawk.engine")
 
-_RULE_LISTS: Final = ("blocked", "allowed", "simulations", "blocked_links")
+_RULE_LISTS: Final = ("blocked", "allowed", "simulations", "blocked_links", "blocked_files")
 """The ``list`` label of ``mailhawk_policy_all_tenants_rules``."""
 
 
@@ -520,7 +520,7 @@ class Engine:
         """
         rules = state.rules_for_every_tenant()
         counts = (len(rules.blocked_senders), len(rules.allowed_senders),
-                  len(rules.simulations), len(rules.blocked_links))
+                  len(rules.simulations), len(rules.blocked_links), len(rules.blocked_files))
         for name, count in zip(_RULE_LISTS, counts, strict=True):
             self.metrics.all_tenants_rules.labels(str(number), name).set(count)
 

@@ -6,7 +6,7 @@ from detectors.rules.brand import BrandImpersonation
 from detectors.rules.content import CampaignWave, SenderBurst, SpamContent
 from detectors.rules.display_address import DisplayNameAddress
 from detectors.rules.first_contact import FirstContact
-from detectors.rules.history import BlockedLink, BlockedSender, FlaggedSender
+from detectors.rules.history import BlockedFile, BlockedLink, BlockedSender, FlaggedSender
 from detectors.rules.impersonation import DisplayNameSpoof
 from detectors.rules.links import LinkRisk, StrangerLink
 from detectors.rules.lookalike import LookalikeDomain
@@ -35,6 +35,7 @@ REGISTRY = (
     FlaggedSender,
     BlockedSender,
     BlockedLink,
+    BlockedFile,
 )
 
 __all__ = ["REGISTRY"]

@@ -1,7 +1,7 @@
 """Flagged sender: an address whose earlier mail here carried evidence of an attack.
 
-(Also the tenant's block lists, an analyst's verdict on a sender or a site:
-:class:`BlockedSender` and :class:`BlockedLink`.)
+(Also the tenant's block lists, an analyst's verdict on a sender, a site or a file:
+:class:`BlockedSender`, :class:`BlockedLink` and :class:`BlockedFile`.)
 
 A campaign that sends the same lure again and again from one address used to win by
 repetition. Measured on the development corpora (phishing_pot replayed into the Enron
@@ -170,8 +170,8 @@ class BlockedSender:
 
 
 @dataclass(frozen=True, slots=True)
-class BlockedLinkConfig(DetectorConfig):
-    """The score of mail linking to a host the tenant's analysts blocked."""
+class BlockedIndicatorConfig(DetectorConfig):
+    """The score of mail with a link or a file the tenant's analysts blocked."""
 
     score: float = 0.99
 
@@ -201,7 +201,8 @@ class BlockedLink:
     directions: ClassVar[frozenset[str]] = frozenset({"inbound", "internal"})
 
     def __init__(self, config: dict | None = None) -> None:
-        self.config: BlockedLinkConfig = build_config(BlockedLinkConfig, self.name, config)
+        self.config: BlockedIndicatorConfig = build_config(BlockedIndicatorConfig, self.name,
+                                                           config)
         self._blocked = PerTenantProfile(_blocked_hosts)
 
     def detect(self, ctx: Context) -> list[Hit]:
@@ -223,6 +224,42 @@ class BlockedLink:
                     scope = {"scope": "all_tenants"} if rules is everyone else {}
                     return [hit(self.name, c.score * c.weight, _attack_of(ctx),
                                 blocked_by="analyst", matched=matched, host=host, **scope)]
+        return []
+
+
+class BlockedFile:
+    """The message carries an attachment whose SHA-256 the tenant's analysts blocked.
+
+    ``mailhawk policy block --attachment SHA256`` (for one tenant or ``--all-tenants``): a
+    file a sandbox or a threat feed called malware is held wherever it arrives next, from
+    any sender, whatever the message around it says. Exact: a digest names one file, so
+    this cannot hold anything else. Every attachment counts. Inbound and internal mail (a
+    colleague's account passing it on is compromised). Decisive by ``combine.decisive``,
+    typed malware; never a model input.
+    """
+
+    name: ClassVar[str] = "blocked_file"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound", "internal"})
+
+    def __init__(self, config: dict | None = None) -> None:
+        self.config: BlockedIndicatorConfig = build_config(BlockedIndicatorConfig, self.name,
+                                                           config)
+        self._blocked = PerTenantProfile(lambda rules: frozenset(rules.blocked_files))
+
+    def detect(self, ctx: Context) -> list[Hit]:
+        tenant, everyone = ctx.state.tenant, ctx.state.everyone
+        if not (tenant.blocked_files or everyone.blocked_files) or \
+                not ctx.record.attachments:
+            return []
+        digests = [a.sha256.lower() for a in ctx.record.attachments if a.sha256]
+        for rules in (tenant, everyone):
+            blocked = self._blocked(rules) if rules.blocked_files else None
+            matched = next((d for d in digests if d in blocked), "") if blocked else ""
+            if matched:
+                c = self.config
+                scope = {"scope": "all_tenants"} if rules is everyone else {}
+                return [hit(self.name, c.score * c.weight, "malware", blocked_by="analyst",
+                            sha256=matched, **scope)]
         return []
 
 

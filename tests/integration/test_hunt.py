@@ -38,7 +38,7 @@ def test_hunt_lists_what_a_sender_already_delivered_across_tenants(broker, topic
         replace(mail("billing@campaign.example", ("ap@globex.example",), t=T0 + 1,
                      tenant="globex", subject="Invoice", text="Please find the invoice.",
                      urls=("https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2F"
-                           "portal.invoice-cloud.example%2Fview&data=x",)), attachments=(invoice,)),
+                           "pay-invoice.web.app%2Fview&data=x",)), attachments=(invoice,)),
         replace(mail("friend@partner.example", ("ap@acme.example",), t=T0 + 2, tenant="acme",
                      subject="Lunch", text="Lunch on Friday?",
                      urls=("https://menu.web.app/friday",)),
@@ -172,4 +172,21 @@ def test_a_blocked_link_holds_a_campaigns_next_mail_and_hunt_finds_what_it_deliv
            "portal.invoice-cloud.example")
     after = verdicts(wave(T0 + 200, 2))
     assert not any(h.detector == "blocked_link" for v in after for h in v.hits)
+
+    # A file a sandbox named: held for the tenant that blocked it, from any sender.
+    def scans(t: float):
+        return [replace(mail(f"scanner@printer{t:.0f}.example", (f"ap@{tenant}.example",),
+                             t=t + i, tenant=tenant, subject="Scan", text="Scanned document."),
+                        attachments=(Attachment("scan.pdf", "application/pdf", 90_000,
+                                                _FILE),))
+                for i, tenant in enumerate(("acme", "globex"))]
+
+    policy("block", "--tenant", "acme", "--attachment", _FILE.upper())
+    acme, globex = verdicts(scans(T0 + 300))
+    assert (acme.action, acme.attack_type) == ("quarantine", "malware")
+    assert [h.evidence for h in acme.hits if h.detector == "blocked_file"] == [
+        {"blocked_by": "analyst", "sha256": _FILE}]
+    assert not any(h.detector == "blocked_file" for h in globex.hits)
+    assert orjson.loads(cli("policy", "list", "--tenant", "acme", "--directory-topic",
+                            topics.directory).stdout)["blocked_files"] == [_FILE]
     assert engine.stop() == 0

@@ -358,8 +358,10 @@ _NO_BROKER = ("--bootstrap-servers", "127.0.0.1:1", "--directory-topic", "dir", 
     (("block", "--link-domain", "localhost"), "takes a link's host"),
     (("block", "--link-domain", "co.uk"), "public suffix"),
     (("block", "--link-domain", "evil.example", "--domain", "evil.example"),
-     "exactly one of --address, --domain or --link-domain"),
+     "exactly one of --address, --domain, --link-domain or --attachment"),
     (("remove", "--rule", "allow", "--link-domain", "evil.example"), "use --rule block"),
+    (("block", "--attachment", "d41d8cd98f00b204e9800998ecf8427e"), "SHA-256 digest"),
+    (("block", "--attachment", "0" * 64, "--link-domain", "evil.example"), "exactly one of"),
 ])
 def test_policy_commands_refuse_a_rule_that_is_wrong_before_writing_it(args, error) -> None:
     result = invoke("policy", *args, *_NO_BROKER)

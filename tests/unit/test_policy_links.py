@@ -1,7 +1,9 @@
-"""Blocked links: a host an analyst blocked holds the mail that links to it, whoever sends it.
+"""Blocked links and files: an indicator an analyst blocked holds the mail with it, whoever
+sends it.
 
-The entries, the tenant profile's list (and the rollback it must not break), and the
-``blocked_link`` detector through the real cascade with a stand-in model.
+The entries, the tenant profile's lists (and the rollback they must not break), and the
+``blocked_link`` and ``blocked_file`` detectors through the real cascade with a stand-in
+model.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import orjson
 import pytest
 
 from detectors import Cascade
-from schemas import SchemaError, decode_directory
+from schemas import Attachment, SchemaError, decode_directory
 from state import TenantProfile, decode, encode, policy_of
 from state.profiles import KIND_TENANT
 from tests.factories import T0, mail
@@ -38,6 +40,9 @@ def _blocked(decision) -> dict | None:
     ({"kind": "blocked_link", "domain": "localhost"}, "domain name"),
     ({"kind": "blocked_link", "domain": "https://evil.example/login"}, "not a URL"),
     ({"kind": "blocked_link", "domain": "evil.example/login"}, "not a URL"),
+    ({"kind": "blocked_file"}, "needs 'sha256'"),
+    ({"kind": "cleared_file", "sha256": "d41d8cd98f00b204e9800998ecf8427e"}, "SHA-256 digest"),
+    ({"kind": "blocked_link", "domain": "evil.example", "sha256": "0" * 64}, "not a blocked_link"),
 ])
 def test_link_entries_are_validated_with_a_clear_error(doc, error):
     with pytest.raises(SchemaError, match=error):
@@ -143,3 +148,46 @@ def test_a_blocked_link_for_every_tenant_says_its_scope_and_refuses_an_allow():
     _rule(state, "cleared_link", tenant="*", domain=_SITE)
     lifted = cascade.score_batch(state, [_linking(f"https://{_SITE}/view", t=T0 + 2)])[0]
     assert lifted.action == "allow" and _blocked(lifted) is None
+
+
+_FILE = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+
+def _carrying(*digests: str, sender: str = "scan@printer-1.example", t: float = T0,
+              direction: str = "inbound", tenant: str = "acme"):
+    return dataclasses.replace(
+        _linking(sender=sender, t=t, direction=direction, tenant=tenant),
+        attachments=tuple(Attachment(f"scan{i}.pdf", "application/pdf", 1000, d)
+                          for i, d in enumerate(digests)))
+
+
+def test_a_blocked_file_holds_mail_carrying_it_as_malware_from_any_sender():
+    cascade, state = Cascade(models=_Fixed("spam", 0.01)), _state()
+    _rule(state, "blocked_file", sha256=_FILE.upper())
+    first, second, internal, other_file, other_tenant = cascade.score_batch(state, [
+        _carrying("0" * 64, _FILE),
+        _carrying(_FILE.upper(), sender="hr@rotating-2.example", t=T0 + 1),
+        _carrying(_FILE, sender="dana@acme.com", direction="internal", t=T0 + 2),
+        _carrying("1" * 64, t=T0 + 3),
+        _carrying(_FILE, tenant="globex", t=T0 + 4)])
+    for d in (first, second, internal):
+        assert (d.action, d.decided_by, d.attack_type) == ("quarantine", "decisive", "malware")
+        assert [h.evidence for h in d.hits if h.detector == "blocked_file"] == [
+            {"blocked_by": "analyst", "sha256": _FILE}]
+    for d in (other_file, other_tenant):
+        assert not any(h.detector == "blocked_file" for h in d.hits)
+
+
+def test_a_blocked_file_for_every_tenant_says_its_scope_and_the_lists_fold_and_lift():
+    cascade, state = Cascade(models=_Fixed("spam", 0.01)), _state()
+    _rule(state, "blocked_file", tenant="*", sha256=_FILE)
+    d = cascade.score_batch(state, [_carrying(_FILE, tenant="globex")])[0]
+    assert [h.evidence for h in d.hits if h.detector == "blocked_file"] == [
+        {"blocked_by": "analyst", "sha256": _FILE, "scope": "all_tenants"}]
+    _rule(state, "cleared_file", tenant="*", sha256=_FILE)
+    assert cascade.score_batch(state, [_carrying(_FILE, t=T0 + 1)])[0].action == "allow"
+    # Files alone: the link list is written empty before them (lists are positional).
+    _rule(state, "blocked_file", sha256=_FILE)
+    value = state.changes()[TENANT_KEY]
+    assert orjson.loads(value[1:])[6:] == [[], [_FILE]]
+    assert decode(KIND_TENANT, value).blocked_files == [_FILE]
