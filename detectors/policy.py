@@ -193,7 +193,9 @@ class SenderPolicy:
         return None
 
 
-_BLOCKS: Final = frozenset({"blocked_sender", "blocked_link", "blocked_file"})
+INDICATOR_BLOCKS: Final = ("blocked_link", "blocked_file")
+"""The detectors of an analyst's blocks of a link host or a file (any sender, internal too)."""
+_BLOCKS: Final = frozenset({"blocked_sender", *INDICATOR_BLOCKS})
 """The detectors of an analyst's blocks: an allow never overrides them."""
 
 

@@ -16,7 +16,7 @@ from typing import Any, Final
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
 
-from detectors.policy import ALLOWED, REFUSALS
+from detectors.policy import ALLOWED, INDICATOR_BLOCKS, REFUSALS
 from schemas import Hit, MailRecord, ShadowVerdict
 from schemas.errors import SCHEMA_ERROR_KINDS
 from schemas.records import ERASURE_KINDS
@@ -74,6 +74,7 @@ class EngineMetrics:
     erased_keys: Counter
     erasures_in_progress: Gauge
     policy_refusals: Counter
+    internal_blocked: Counter
 
     @classmethod
     def create(cls, registry: CollectorRegistry, prefix: str = "mailhawk") -> EngineMetrics:
@@ -160,6 +161,11 @@ class EngineMetrics:
                 "through, by reason (not_authenticated: a forged or misconfigured allowed "
                 "sender; malware: an allowed sender sending malware)", ["reason"],
                 registry=registry), REFUSALS),
+            internal_blocked=_preset(Counter(
+                f"{p}_internal_blocked", "Internal messages (between the tenant's own "
+                "mailboxes) with a link or a file an analyst blocked, by detector: the "
+                "sending account is likely compromised", ["detector"], registry=registry),
+                INDICATOR_BLOCKS),
         )
 
 
@@ -195,8 +201,8 @@ class BatchTally:
     ``inc`` takes a lock and a label look-up, several per message otherwise.
     """
 
-    __slots__ = ("fields", "hits", "inbound", "refusals", "scores", "shadow_actions",
-                 "shadow_verdicts", "verdicts")
+    __slots__ = ("fields", "hits", "inbound", "internal_blocked", "refusals", "scores",
+                 "shadow_actions", "shadow_verdicts", "verdicts")
 
     def __init__(self) -> None:
         self.verdicts: dict[tuple[str, str, str], int] = {}
@@ -206,6 +212,7 @@ class BatchTally:
         self.shadow_verdicts: dict[tuple[str, str, str, str], int] = {}
         self.shadow_actions: dict[tuple[str, str, str], int] = {}
         self.refusals: dict[str, int] = {}
+        self.internal_blocked: dict[str, int] = {}
         self.inbound = 0
 
     def add(self, record: MailRecord, action: str, attack_type: str, decided_by: str,
@@ -222,6 +229,11 @@ class BatchTally:
             self.refusals[why] = self.refusals.get(why, 0) + 1
         for h in hits:
             self.hits[h.detector] = self.hits.get(h.detector, 0) + 1
+        if hits and record.direction == "internal":  # a colleague spreading a known lure
+            for h in hits:
+                if h.detector in INDICATOR_BLOCKS:
+                    self.internal_blocked[h.detector] = \
+                        self.internal_blocked.get(h.detector, 0) + 1
         if shadow is not None:
             version = shadow.model_version
             shadow_key = (shadow.action, shadow.attack_type, shadow.decided_by, version)
@@ -245,6 +257,8 @@ class BatchTally:
             metrics.hits.labels(detector).inc(n)
         for reason, n in self.refusals.items():
             metrics.policy_refusals.labels(reason).inc(n)
+        for detector, n in self.internal_blocked.items():
+            metrics.internal_blocked.labels(detector).inc(n)
         if self.inbound:
             metrics.inbound_messages.inc(self.inbound)
         for name, n in self.fields.items():

@@ -150,7 +150,14 @@ def test_a_blocked_link_holds_a_campaigns_next_mail_and_hunt_finds_what_it_deliv
     first = verdicts(wave(T0, 4))
     assert all(v.action in ("allow", "warn") for v in first)  # new, plain: delivered
     policy("block", "--all-tenants", "--link-domain", "Portal.Invoice-Cloud.example")
-    held = verdicts(wave(T0 + 100, 4))
+    lateral = mail("dana@acme.example", ("ap@acme.example",), t=T0 + 150, tenant="acme",
+                   direction="internal", subject="Invoice", text="See the invoice.",
+                   urls=("https://portal.invoice-cloud.example/view",))
+    *held, colleague = verdicts([*wave(T0 + 100, 4), lateral])
+    # A colleague's account spreading the blocked site: held, counted for the alert.
+    assert colleague.action == "quarantine"
+    assert engine.metric("mailhawk_internal_blocked_total", detector="blocked_link") == 1
+    assert engine.metric("mailhawk_internal_blocked_total", detector="blocked_file") == 0
     for v in held:
         assert (v.action, v.decided_by) == ("quarantine", "decisive"), v.tenant_id
         (blocked,) = [h.evidence for h in v.hits if h.detector == "blocked_link"]
