@@ -121,14 +121,15 @@ def behaviour_matrix(assessments: Sequence[Assessment],
         first_contact = s is None if not rcpts else True
         any_reverse = False
         min_pair: float = 0
-        for n, v in enumerate(rcpts):
-            pair = v.pair
+        # A RecipientView is a tuple (address, profile, pair, reverse): unpacked, not read
+        # through its properties (two calls per recipient, ~20 recipients a scored message).
+        for n, (_, _, pair, reverse) in enumerate(rcpts):
             count = pair.count if pair else 0
             if n == 0 or count < min_pair:
                 min_pair = count
             if pair is not None:
                 first_contact = False
-            if v.reverse is not None:
+            if reverse is not None:
                 any_reverse = True
                 first_contact = False
         person = snap.person
@@ -140,7 +141,8 @@ def behaviour_matrix(assessments: Sequence[Assessment],
             bool(dom and dom.outbound), bool(dom and dom.known_vendor),
             first_contact, any_reverse, len(rcpts), min_pair,
             content.sender_freemail,
-            any(d != a.facts.sender_domain for d in content.reply_to_domains),
+            bool(content.reply_to_domains)
+            and any(d != a.facts.sender_domain for d in content.reply_to_domains),
             a.facts.person_like,
             person is not None and r.sender.address not in person.addresses,
             auth.spf in AUTH_FAILURES, auth.dkim in AUTH_FAILURES, auth.dmarc in AUTH_FAILURES,

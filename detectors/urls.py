@@ -340,21 +340,18 @@ def assess_urls(urls: Sequence[Url], sender_domain: str, *,
     if not urls:
         return _NO_LINKS
     own = registrable_domain(sender_domain) if sender_domain else ""
-    counts = dict.fromkeys(SIGNAL_WEIGHTS, 0)
+    # Only the signals present are counted (most links have none): no per-message closure,
+    # table of ten zeros or walk over it.
+    counts: dict[str, int] = {}
     foreign = 0
     evidence: dict[str, str] = {}
     domains: dict[str, None] = {}
     hosts: dict[str, None] = {}
 
-    def note(signal: str, example: str) -> None:
-        counts[signal] += 1
-        if signal not in evidence:
-            evidence[signal] = _clip(example)
-
     for link in urls[:MAX_URLS]:
         parts = parse_url(link.url)
         if parts.scheme in _DANGEROUS_SCHEMES:
-            note("dangerous_scheme", link.url)
+            _note(counts, evidence, "dangerous_scheme", link.url)
             continue
         dest = _destination(parts)
         if dest is None:
@@ -363,60 +360,74 @@ def assess_urls(urls: Sequence[Url], sender_domain: str, *,
         host = parts.host
         facts = _host_facts(host)
         if parts.userinfo:
-            note("at_in_authority", link.url)
+            _note(counts, evidence, "at_in_authority", link.url)
         reg = facts.registrable
         if len(domains) < MAX_DOMAINS:
             domains[reg] = None
         if len(hosts) < MAX_DOMAINS:
             hosts[facts.canonical] = None
         if facts.ip:
-            note("ip_host", host)
+            _note(counts, evidence, "ip_host", host)
             foreign += 1
             continue
         is_foreign = reg != own
         foreign += is_foreign
         if facts.punycode:
-            note("punycode", host)
+            _note(counts, evidence, "punycode", host)
         if facts.shortener:
-            note("shortener", host)
+            _note(counts, evidence, "shortener", host)
         if facts.free_hosting:
-            note("free_hosting", host)
+            _note(counts, evidence, "free_hosting", host)
         elif host in _FREE_HOSTING_PATHS and parts.path.startswith(_FREE_HOSTING_PATHS[host]):
-            note("free_hosting", host + parts.path.partition("?")[0])
+            _note(counts, evidence, "free_hosting", host + parts.path.partition("?")[0])
         if facts.deep:
-            note("deep_subdomain", host)
+            _note(counts, evidence, "deep_subdomain", host)
         if facts.suspicious_tld:
-            note("suspicious_tld", host)
+            _note(counts, evidence, "suspicious_tld", host)
         if is_foreign and len(parts.path) > 1:
             # The path only: tracking queries ("?utm_campaign=product-update") say nothing.
             path = parts.path.partition("?")[0].partition("#")[0]
             if _LURE_PATH.search(path.lower()):
-                note("credential_path", host + path)
+                _note(counts, evidence, "credential_path", host + path)
         if link.anchor_text and not facts.click_tracker:
             named = _anchor_domain(link.anchor_text)
             if named and named != reg:
-                note("anchor_mismatch", f"{named} -> {reg}")
+                _note(counts, evidence, "anchor_mismatch", f"{named} -> {reg}")
 
+    if not counts:
+        return UrlRisk(0.0, len(urls), foreign=foreign, domains=tuple(domains),
+                       hosts=tuple(hosts), evidence=evidence)
     table = SIGNAL_WEIGHTS if weights is None else weights
     keep = 1.0
-    for signal, n in counts.items():
-        if n:
+    for signal in SIGNAL_WEIGHTS:  # the table's order: the same float product as ever
+        if signal in counts:
             keep *= 1.0 - min(max(table.get(signal, 0.0), 0.0), 1.0)
+    get = counts.get
     return UrlRisk(
         score=round(1.0 - keep, 4),
         count=len(urls),
-        ip_host=counts["ip_host"],
-        punycode=counts["punycode"],
-        shortener=counts["shortener"],
-        free_hosting=counts["free_hosting"],
-        anchor_mismatch=counts["anchor_mismatch"],
-        credential_path=counts["credential_path"],
-        at_in_authority=counts["at_in_authority"],
-        deep_subdomain=counts["deep_subdomain"],
-        suspicious_tld=counts["suspicious_tld"],
-        dangerous_scheme=counts["dangerous_scheme"],
+        ip_host=get("ip_host", 0),
+        punycode=get("punycode", 0),
+        shortener=get("shortener", 0),
+        free_hosting=get("free_hosting", 0),
+        anchor_mismatch=get("anchor_mismatch", 0),
+        credential_path=get("credential_path", 0),
+        at_in_authority=get("at_in_authority", 0),
+        deep_subdomain=get("deep_subdomain", 0),
+        suspicious_tld=get("suspicious_tld", 0),
+        dangerous_scheme=get("dangerous_scheme", 0),
         foreign=foreign,
         domains=tuple(domains),
         hosts=tuple(hosts),
         evidence=evidence,
     )
+
+
+def _note(counts: dict[str, int], evidence: dict[str, str], signal: str, example: str
+          ) -> None:
+    """Count one link showing ``signal``; the first one's ``example`` is the evidence."""
+    if signal in counts:
+        counts[signal] += 1
+    else:
+        counts[signal] = 1
+        evidence[signal] = _clip(example)

@@ -139,6 +139,8 @@ def test_hosts_are_canonical_deduplicated_capped_and_unwrapped() -> None:
     assert len(risk.hosts) == 32
     assert len(set(risk.hosts)) == 32
     assert risk.domains[:2] == ("web.app", "xn--bcher-kva.example")
+    clean = assess_urls([Url("https://www.partner.example/news")], SENDER)
+    assert (clean.score, clean.hosts) == (0.0, ("www.partner.example",))  # no signal: named too
 
 
 def test_domains_are_registrable_deduplicated_and_capped() -> None:
