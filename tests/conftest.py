@@ -85,6 +85,17 @@ def topics() -> Topics:
     return Topics()
 
 
+def scored(broker: DevBroker, topics: Topics, records: list) -> list:
+    """Produce ``records`` to the input topic; their verdicts from the engine, in order."""
+    from stream.replay import collect, produce_records
+
+    produce_records(broker.bootstrap_servers, topics.input, records)
+    got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records),
+                  dead_letter_topic=topics.dead, timeout=60, quiet_after=1.0)
+    by_id = {v.message_id: v for v in got.verdicts}
+    return [by_id[r.message_id] for r in records]
+
+
 class ServiceProcess:
     """A ``python -m stream ...`` service as a real child process, with its HTTP endpoints."""
 

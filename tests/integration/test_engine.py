@@ -19,6 +19,7 @@ from stream.config import EngineConfig
 from stream.kafka import ensure_topics
 from stream.offline import scan_records
 from stream.replay import collect, produce_raw, produce_records
+from tests.conftest import scored
 from tests.factories import org_traffic
 
 pytestmark = pytest.mark.integration
@@ -529,11 +530,7 @@ def test_a_tenants_sender_policy_acts_on_the_shipped_models_verdicts(broker, top
                     urls=("http://cheap-meds.example/order",))
 
     def verdicts(records):
-        produce_records(broker.bootstrap_servers, topics.input, records)
-        got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records),
-                      timeout=60, quiet_after=1.0)
-        by_id = {v.message_id: v for v in got.verdicts}
-        return [by_id[r.message_id] for r in records]
+        return scored(broker, topics, records)
 
     def policy(*args: str) -> None:
         result = CliRunner().invoke(main, [
@@ -654,11 +651,7 @@ def test_a_rule_for_every_tenant_reaches_every_partitions_engine(broker, topics,
     assert len(tenants) == partitions
 
     def verdicts(records):
-        produce_records(broker.bootstrap_servers, topics.input, records)
-        got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records),
-                      dead_letter_topic=topics.dead, timeout=60, quiet_after=1.0)
-        by_id = {v.message_id: v for v in got.verdicts}
-        return [by_id[r.message_id] for r in records]
+        return scored(broker, topics, records)
 
     def cli(*args: str):
         return CliRunner().invoke(main, [

@@ -18,6 +18,7 @@ from stream.cli import main
 from stream.config import EngineConfig
 from stream.kafka import ensure_topics
 from stream.replay import collect, produce_records
+from tests.conftest import scored
 from tests.factories import T0, mail
 
 _FILE = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
@@ -131,11 +132,7 @@ def test_a_blocked_link_holds_a_campaigns_next_mail_and_hunt_finds_what_it_deliv
                 for i, tenant in zip(range(n), ("acme", "globex") * n, strict=False)]
 
     def verdicts(records):
-        produce_records(broker.bootstrap_servers, topics.input, records)
-        got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records),
-                      timeout=60, quiet_after=1.0)
-        by_id = {v.message_id: v for v in got.verdicts}
-        return [by_id[r.message_id] for r in records]
+        return scored(broker, topics, records)
 
     def cli(*args: str):
         result = CliRunner().invoke(main, [*args, "--bootstrap-servers",
