@@ -113,8 +113,8 @@ def _attack_of(ctx: Context) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class BlockedSenderConfig(DetectorConfig):
-    """The score of mail from an address the tenant's analysts blocked."""
+class BlockConfig(DetectorConfig):
+    """The score of mail an analyst's block holds: a sender, a link host or a file."""
 
     score: float = 0.99
 
@@ -144,7 +144,7 @@ class BlockedSender:
     directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
 
     def __init__(self, config: dict | None = None) -> None:
-        self.config: BlockedSenderConfig = build_config(BlockedSenderConfig, self.name, config)
+        self.config: BlockConfig = build_config(BlockConfig, self.name, config)
         self._blocked = PerTenantProfile(_blocked_sets)
 
     def detect(self, ctx: Context) -> list[Hit]:
@@ -169,18 +169,6 @@ class BlockedSender:
         return []
 
 
-@dataclass(frozen=True, slots=True)
-class BlockedIndicatorConfig(DetectorConfig):
-    """The score of mail with a link or a file the tenant's analysts blocked."""
-
-    score: float = 0.99
-
-    def validate(self) -> None:
-        DetectorConfig.validate(self)
-        if not 0.0 <= self.score <= 1.0:
-            raise ValueError("score must be within [0, 1]")
-
-
 class BlockedLink:
     """The message links to a host the tenant's analysts blocked, or to one under it.
 
@@ -201,8 +189,7 @@ class BlockedLink:
     directions: ClassVar[frozenset[str]] = frozenset({"inbound", "internal"})
 
     def __init__(self, config: dict | None = None) -> None:
-        self.config: BlockedIndicatorConfig = build_config(BlockedIndicatorConfig, self.name,
-                                                           config)
+        self.config: BlockConfig = build_config(BlockConfig, self.name, config)
         self._blocked = PerTenantProfile(_blocked_hosts)
 
     def detect(self, ctx: Context) -> list[Hit]:
@@ -242,8 +229,7 @@ class BlockedFile:
     directions: ClassVar[frozenset[str]] = frozenset({"inbound", "internal"})
 
     def __init__(self, config: dict | None = None) -> None:
-        self.config: BlockedIndicatorConfig = build_config(BlockedIndicatorConfig, self.name,
-                                                           config)
+        self.config: BlockConfig = build_config(BlockConfig, self.name, config)
         self._blocked = PerTenantProfile(lambda rules: frozenset(rules.blocked_files))
 
     def detect(self, ctx: Context) -> list[Hit]:
