@@ -764,6 +764,74 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
                    f"{query.needle} are not verdicts", err=True)
 
 
+@main.command()
+@click.option("--bootstrap-servers", required=True, envvar="MAILHAWK_BOOTSTRAP_SERVERS",
+              help="Kafka bootstrap servers [MAILHAWK_BOOTSTRAP_SERVERS].")
+@click.option("--verdict-topic", default="mail.verdicts", show_default=True,
+              envvar="MAILHAWK_VERDICT_TOPIC", help="The engines' verdicts "
+              "[MAILHAWK_VERDICT_TOPIC].")
+@click.option("--since-hours", type=click.FloatRange(min=0, min_open=True), default=24.0,
+              show_default=True, help="How far back (the verdict topic's retention bounds it).")
+@click.option("--min-held-share", type=click.FloatRange(0, 1), default=0.2,
+              show_default=True, help="Leave out indicators with a smaller share of their "
+              "messages held (a lure's legitimate links are mostly in delivered mail).")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Rows at most, most delivered first.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Write the rows "
+              "to this JSON-lines file instead of stdout.")
+def campaigns(bootstrap_servers: str, verdict_topic: str, since_hours: float,
+              min_held_share: float, limit: int, out_file: str | None) -> None:
+    """Where one tenant's catch is another's miss: indicators of held mail also delivered.
+
+    Reads the verdict topic twice (no consumer group): the held verdicts' indicators
+    (sender domain unless free mail, link hosts, attachment digests), then the delivered
+    verdicts that carry one. One JSON line per indicator: how many messages were held and
+    delivered, at which tenants, how many mailboxes got it, and the commands that pull the
+    delivered ones and hold the next. Leads for an analyst to judge, not verdicts: a
+    campaign's site is worth an every-tenant block, a shared host its lure also linked to
+    is not. Rows name tenants and indicators, no addresses.
+    """
+    from tqdm import tqdm
+
+    from stream.config import EngineConfig
+    from stream.errors import KafkaError
+    from stream.hunt import campaigns as find
+
+    flag = {"sender_domain": "--domain", "link_host": "--link-domain",
+            "attachment": "--attachment"}
+    bar = tqdm(desc="verdicts read (two passes)", unit=" rec", file=sys.stderr,
+               mininterval=1.0)
+    try:
+        found, unreadable = find(bootstrap_servers, verdict_topic, since_hours=since_hours,
+                                 min_held_share=min_held_share, on_record=bar.update,
+                                 kafka_extra=EngineConfig.from_env({}).kafka_extra)
+    except KafkaError as exc:
+        raise click.ClickException(f"{exc} (check --bootstrap-servers)") from None
+    finally:
+        bar.close()
+    rows = b"".join(orjson.dumps({
+        "kind": s.kind, "value": s.value,
+        "held": {"messages": len(s.held), "tenants": s.tenants(s.held),
+                 "attack_types": dict(s.attack_types.most_common())},
+        "delivered": {"messages": len(s.delivered), "tenants": s.tenants(s.delivered),
+                      "mailboxes": s.mailboxes},
+        "pull": f"mailhawk hunt {flag[s.kind]} {s.value} --since-hours {since_hours:g} "
+                "--delivered-only",
+        "hold": f"mailhawk policy block --all-tenants {flag[s.kind]} {s.value}"}) + b"\n"
+        for s in found[:limit])
+    if out_file:
+        Path(out_file).write_bytes(rows)
+    else:
+        sys.stdout.buffer.write(rows)
+        sys.stdout.flush()
+    click.echo(f"{len(found)} indicator(s) of mail held in the last {since_hours:g} h were "
+               f"also in delivered mail" + (f" (the {limit} most delivered shown)"
+                                            if len(found) > limit else ""), err=True)
+    if unreadable:
+        click.echo(f"note: {unreadable} record(s) of {verdict_topic} are not verdicts",
+                   err=True)
+
+
 # ---------------------------------------------------------------------------- feedback
 
 

@@ -20,15 +20,18 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Final
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
 
-from detectors.domains import canonical_host
+import orjson
+
+from detectors.domains import canonical_host, is_freemail
 from schemas import SchemaError, Verdict, decode_verdict
 from stream.kafka import read_to_end
 
-__all__ = ["DELIVERED", "HuntQuery", "hunt", "matches"]
+__all__ = ["DELIVERED", "HuntQuery", "Spread", "campaigns", "hunt", "matches"]
 
 DELIVERED = frozenset({"allow", "warn"})
 """Actions that leave a message in the mailbox (a warning is a banner, not a quarantine)."""
@@ -114,6 +117,20 @@ def _latest(verdicts: Iterable[tuple[int, Verdict]]) -> list[Verdict]:
     return [v for _, v in sorted(latest.values(), key=lambda wv: wv[0])]
 
 
+def _verdicts_since(bootstrap_servers: str, verdict_topic: str, since_ms: int,
+                    kafka_extra: Mapping[str, str] | None, timeout: float,
+                    on_record: Callable[[], object] | None) -> Iterator[tuple[int, Any]]:
+    """``(written, record)`` of every verdict-topic record written since ``since_ms``."""
+    for msg in read_to_end(bootstrap_servers, verdict_topic, group_id="mailhawk-hunt",
+                           kafka_extra=kafka_extra, timeout=timeout, since_ms=since_ms,
+                           missing="is it the engines' MAILHAWK_VERDICT_TOPIC?"):
+        if on_record is not None:
+            on_record()
+        written = msg.timestamp()[1]
+        if written >= since_ms:
+            yield written, msg
+
+
 def hunt(bootstrap_servers: str, verdict_topic: str, query: HuntQuery, *,
          since_hours: float, kafka_extra: Mapping[str, str] | None = None,
          on_record: Callable[[], object] | None = None, timeout: float = 600.0
@@ -134,14 +151,10 @@ def hunt(bootstrap_servers: str, verdict_topic: str, query: HuntQuery, *,
     # same on each, so the test never drops a verdict ``matches`` would keep for its ASCII.
     needle = query.needle.encode().lower()
     tenant_key = query.tenant.encode() if query.tenant else None
-    for msg in read_to_end(bootstrap_servers, verdict_topic, group_id="mailhawk-hunt",
-                           kafka_extra=kafka_extra, timeout=timeout, since_ms=since_ms,
-                           missing="is it the engines' MAILHAWK_VERDICT_TOPIC?"):
-        if on_record is not None:
-            on_record()
-        written = msg.timestamp()[1]
+    for written, msg in _verdicts_since(bootstrap_servers, verdict_topic, since_ms,
+                                        kafka_extra, timeout, on_record):
         value = msg.value() or b""
-        if written < since_ms or (tenant_key is not None and msg.key() != tenant_key) or \
+        if (tenant_key is not None and msg.key() != tenant_key) or \
                 needle not in value.lower():
             continue
         try:
@@ -152,3 +165,143 @@ def hunt(bootstrap_servers: str, verdict_topic: str, query: HuntQuery, *,
         if matches(verdict, query):
             found.append((written, verdict))
     return _latest(found), unreadable
+
+
+# ------------------------------------------------------------------------------ campaigns
+
+_HELD_BYTES: Final = (b'"action":"quarantine"', b'"action":"block"')
+"""How a held verdict's JSON says so (``Verdict.to_dict`` through orjson: no spaces). A
+delivered verdict can hold these bytes too, in its shadow model's part: parsed, then
+judged by its own action."""
+
+
+@dataclass(slots=True)
+class Spread:
+    """One indicator of held mail: where it was held, and where mail with it was delivered.
+
+    Attributes:
+        kind: ``sender_domain`` (not free-mail), ``link_host`` or ``attachment``.
+        value: The domain, host or SHA-256.
+        held: (tenant, message id) of the messages with it that were quarantined or blocked.
+        delivered: The same for messages with it that were allowed or warned.
+        mailboxes: Recipients of the delivered ones.
+        attack_types: The held messages' attack types.
+    """
+
+    kind: str
+    value: str
+    held: set[tuple[str, str]] = field(default_factory=set)
+    delivered: set[tuple[str, str]] = field(default_factory=set)
+    mailboxes: int = 0
+    attack_types: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def held_share(self) -> float:
+        """Held messages among all messages with the indicator."""
+        return len(self.held) / max(1, len(self.held) + len(self.delivered))
+
+    @staticmethod
+    def tenants(messages: set[tuple[str, str]]) -> list[str]:
+        """The tenants of ``messages``, sorted."""
+        return sorted({tenant for tenant, _ in messages})
+
+
+def _indicators(doc: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """The indicators a verdict names.
+
+    Its sender's domain unless free mail, its link hosts, its attachments' digests.
+    """
+    domain = str(doc.get("sender") or "").rpartition("@")[2].lower()
+    if domain and not is_freemail(domain):  # gmail.com is everyone, not a campaign
+        yield "sender_domain", domain
+    for host in doc.get("link_hosts") or ():
+        yield "link_host", str(host)
+    for digest in doc.get("attachment_sha256") or ():
+        yield "attachment", str(digest)
+
+
+class _Tally:
+    """The two passes of :func:`campaigns` over verdict records (their bytes)."""
+
+    def __init__(self) -> None:
+        self.spreads: dict[tuple[str, str], Spread] = {}
+        self.unreadable = 0
+
+    def held(self, value: bytes) -> None:
+        """First pass: a held verdict's indicators (other records pass unparsed)."""
+        if not any(held in value for held in _HELD_BYTES):
+            return
+        doc = _document(value)
+        if doc is None:
+            self.unreadable += 1
+            return
+        if doc.get("action") not in ("quarantine", "block"):
+            return
+        message = (str(doc.get("tenant_id")), str(doc.get("message_id")))
+        for kind, indicator in _indicators(doc):
+            spread = self.spreads.get((kind, indicator))
+            if spread is None:
+                spread = self.spreads[kind, indicator] = Spread(kind, indicator)
+            if message not in spread.held:
+                spread.held.add(message)
+                spread.attack_types[str(doc.get("attack_type"))] += 1
+
+    def delivered(self, value: bytes) -> None:
+        """Second pass: a delivered verdict naming one of the held mail's indicators."""
+        doc = _document(value)
+        if doc is None or doc.get("action") not in DELIVERED:
+            return
+        message = (str(doc.get("tenant_id")), str(doc.get("message_id")))
+        for kind, indicator in _indicators(doc):
+            spread = self.spreads.get((kind, indicator))
+            if spread is not None and message not in spread.delivered:
+                spread.delivered.add(message)
+                spread.mailboxes += len(doc.get("recipients") or ())
+
+    def result(self, min_held_share: float) -> list[Spread]:
+        """Indicators also in delivered mail, with ``min_held_share``; most delivered first."""
+        found = [s for s in self.spreads.values()
+                 if s.delivered and s.held_share >= min_held_share]
+        found.sort(key=lambda s: (-len(s.delivered), -len(s.held), s.kind, s.value))
+        return found
+
+
+def campaigns(bootstrap_servers: str, verdict_topic: str, *, since_hours: float,
+              min_held_share: float = 0.2, kafka_extra: Mapping[str, str] | None = None,
+              on_record: Callable[[], object] | None = None, timeout: float = 600.0
+              ) -> tuple[list[Spread], int]:
+    """Indicators of mail detection held that mail delivered elsewhere carried too.
+
+    The verdict topic holds every tenant's catches and misses side by side: a campaign one
+    tenant's mail had enough evidence to hold (a brand lure, an analyst's block, a
+    corroborated warning) often reached another tenant, or another mailbox, with less. Read
+    twice: first the held verdicts (a small share; the rest are passed over unparsed) and
+    their indicators, then the delivered verdicts naming one of them. Memory stays with the
+    held mail's indicators and their matches, however large the window. A message scored
+    twice (after a crash) counts once.
+
+    An indicator counts when at least ``min_held_share`` of its messages were held: a
+    lure's legitimate links (a brand's privacy page, a font host) are in far more delivered
+    mail than held. These are leads for an analyst, not verdicts: ``mailhawk hunt`` lists
+    the delivered messages, ``mailhawk policy block`` holds the next ones. Returned most
+    delivered first, with how many records could not be read as verdicts.
+    """
+    since_ms = int((time.time() - since_hours * 3600.0) * 1000)
+    tally = _Tally()
+    for _, msg in _verdicts_since(bootstrap_servers, verdict_topic, since_ms, kafka_extra,
+                                  timeout, on_record):
+        tally.held(msg.value() or b"")
+    if tally.spreads:
+        for _, msg in _verdicts_since(bootstrap_servers, verdict_topic, since_ms,
+                                      kafka_extra, timeout, on_record):
+            tally.delivered(msg.value() or b"")
+    return tally.result(min_held_share), tally.unreadable
+
+
+def _document(value: bytes) -> dict[str, Any] | None:
+    """A verdict record's JSON object, or None for a record that is not one."""
+    try:
+        doc = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return None
+    return doc if isinstance(doc, dict) and "tenant_id" in doc and "action" in doc else None

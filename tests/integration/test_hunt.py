@@ -94,6 +94,24 @@ def test_hunt_lists_what_a_sender_already_delivered_across_tenants(broker, topic
         found, summary = hunt(*indicator, "--since-hours", "24")
         assert sorted(r["message_id"] for r in found) == sorted(campaign), indicator
         assert "2 message(s) with" in summary
+    # Held at one tenant, delivered at the other: what `mailhawk campaigns` is for.
+    held = [v for v in campaign.values() if v.action in ("quarantine", "block")]
+    assert len(held) == 1 and len(delivered) == 1, "the premise: one caught, one missed"
+    leads = CliRunner().invoke(main, ["campaigns", "--bootstrap-servers",
+                                      broker.bootstrap_servers, "--verdict-topic",
+                                      topics.verdicts])
+    assert leads.exit_code == 0, leads.output
+    rows = {(r["kind"], r["value"]): r for r in map(orjson.loads, leads.stdout.splitlines())}
+    for indicator in (("link_host", "pay-invoice.web.app"), ("attachment", _FILE)):
+        row = rows[indicator]
+        assert (row["held"]["tenants"], row["delivered"]["tenants"]) == (
+            [held[0].tenant_id], [delivered[0].tenant_id])
+        assert row["delivered"]["mailboxes"] == len(delivered[0].recipients)
+    assert rows["link_host", "pay-invoice.web.app"]["pull"] == (
+        "mailhawk hunt --link-domain pay-invoice.web.app --since-hours 24 --delivered-only")
+    assert ("link_host", "menu.web.app") not in rows  # never held
+    assert "2 indicator(s) of mail held in the last 24 h" in leads.stderr
+
     hosting, _ = hunt("--link-domain", "web.app")
     assert len(hosting) == 3  # every site on it (the ten-day-old copy is past the week)
     assert hunt("--link-domain", "menu.web.app")[0][0]["sender"] == "friend@partner.example"

@@ -1,11 +1,13 @@
-"""Which verdicts ``mailhawk hunt`` returns: by sender, link host or file; one row a message."""
+"""Which verdicts ``mailhawk hunt`` returns (by sender, link host or file; one row a message),
+and which indicators ``mailhawk campaigns`` finds held at one tenant and delivered at another.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from schemas import SourcePosition, Verdict
-from stream.hunt import HuntQuery, _latest, matches
+from schemas import ShadowVerdict, SourcePosition, Verdict, encode_verdict
+from stream.hunt import HuntQuery, Spread, _latest, _Tally, matches
 
 
 def _verdict(sender: str, tenant: str = "acme", action: str = "allow",
@@ -80,3 +82,62 @@ def test_a_message_scored_twice_is_one_row_with_its_latest_verdict() -> None:
     other_tenant = _verdict("a@x.example", tenant="globex")
     rows = _latest([(10, first), (20, other_tenant), (30, again)])
     assert rows == [other_tenant, again]
+
+
+# ----------------------------------------------------------------------------- campaigns
+
+
+def _encoded(sender: str, tenant: str, action: str, message_id: str, *,
+             hosts: tuple[str, ...] = (), files: tuple[str, ...] = (),
+             shadow_action: str = "") -> bytes:
+    v = _verdict(sender, tenant=tenant, action=action, message_id=message_id, hosts=hosts,
+                 files=files)
+    v.attack_type = "credential_phishing" if action in ("quarantine", "block") else "none"
+    if shadow_action:
+        v.shadow = ShadowVerdict("model-candidate", shadow_action, "spam", 0.9, "model")
+    return encode_verdict(v)
+
+
+def _tally(records: list[bytes], min_held_share: float = 0.2):
+    tally = _Tally()
+    for value in records:
+        tally.held(value)
+    for value in records:
+        tally.delivered(value)
+    return {(s.kind, s.value): s for s in tally.result(min_held_share)}, tally.unreadable
+
+
+def test_campaigns_finds_what_was_held_at_one_tenant_and_delivered_at_another() -> None:
+    site = ("pay-invoice.web.app",)
+    found, unreadable = _tally([
+        _encoded("a@campaign.example", "acme", "quarantine", "m1", hosts=site, files=(_FILE,)),
+        _encoded("a@campaign.example", "acme", "quarantine", "m1", hosts=site),  # scored twice
+        _encoded("b@other.example", "globex", "allow", "m2", hosts=site, files=(_FILE,)),
+        # a shadow model's "quarantine" in a delivered verdict does not make it held
+        _encoded("c@third.example", "initech", "warn", "m3", hosts=site, shadow_action="block"),
+        _encoded("x@gmail.com", "acme", "block", "m4"),  # free mail: not an indicator
+        _encoded("y@gmail.com", "globex", "allow", "m5"),
+        b'{"action":"quarantine", not json',
+        b"not a verdict at all",  # passed over: no held action in it
+    ])
+    assert unreadable == 1
+    link = found["link_host", "pay-invoice.web.app"]
+    assert (len(link.held), len(link.delivered), link.mailboxes) == (1, 2, 2)
+    assert (Spread.tenants(link.held), Spread.tenants(link.delivered)) == (
+        ["acme"], ["globex", "initech"])
+    assert link.attack_types == {"credential_phishing": 1}
+    assert len(found["attachment", _FILE].delivered) == 1
+    assert ("sender_domain", "campaign.example") not in found  # held only
+    assert not any(kind == "sender_domain" and "gmail" in value for kind, value in found)
+    assert next(iter(found)) == ("link_host", "pay-invoice.web.app")  # most delivered first
+
+
+def test_campaigns_leaves_out_hosts_mostly_in_delivered_mail() -> None:
+    lure = _encoded("a@campaign.example", "acme", "quarantine", "m0",
+                    hosts=("pay-invoice.web.app", "www.w3.org"))
+    newsletters = [_encoded(f"n{i}@news.example", "globex", "allow", f"n{i}",
+                            hosts=("www.w3.org",)) for i in range(9)]
+    found, _ = _tally([lure, *newsletters])
+    assert ("link_host", "www.w3.org") not in found  # 1 held of 10
+    found, _ = _tally([lure, *newsletters], min_held_share=0.05)
+    assert len(found["link_host", "www.w3.org"].delivered) == 9
