@@ -51,15 +51,18 @@ engine), so no gain worth a dependency. Measured again in December 2026 on corpu
 the match collection done in Python: pyahocorasick 14-18 µs, ``ahocorasick-rs`` 10-12 µs,
 this scan 10-12 µs per message (normalisation included only in the last).
 
-The token step (tokens, mix, slot, exact check) runs in C where ``detectors/_kernels.c`` was
-built (``vocabulary_tokens``; ``_vocabulary_tokens`` below is its numpy form, the definition
-and the fallback, and the tests hold the two to equal arrays). An earlier measurement found
-no gain in it (5.2 µs per corpus message in C, about 21 ns per token, a branch miss at each
-token edge; the whole scan 12-16 µs either way). Measured again in December 2026, both forms
-alternating in one process over the same batches (10 rounds, medians, two runs): the
-whole scan 12.8 → 10.7 and 10.8 → 9.4 µs per corpus message, 7.9 → 5.8 and 6.7 → 4.9
-synthetic, so it is used. More needs branch-free token edges (SIMD or SWAR) and the phrase
-step in C as well.
+The token step (tokens, mix, slot, exact check) ran in C from 2026 (``vocabulary_tokens``):
+measured with both forms alternating in one process over the same batches (10 rounds,
+medians, two runs), the whole scan 12.8 → 10.7 and 10.8 → 9.4 µs per corpus message. The
+phrase step after it (adjacency, packed keys, entry expansion, ``np.unique``) then cost about
+2.7 µs a message in numpy calls, and the byte loop of the tokens mispredicted a branch at
+every token edge. Both now run in one C pass, ``_kernels.phrase_codes``: token edges from a
+bit mask of 64 bytes at a time, a 16 KB bit per slot in front of the 256 KB slot table, the
+phrases that end at each vocabulary token, and each message's sorted distinct entries. Its
+numpy form, ``_phrase_codes`` below, is the definition and the fallback where the module was
+not built; the tests hold the two to equal arrays. Measured on 12,000 corpus messages in
+batches of 125 (this VM, alternating runs): the whole scan 7.1 → 4.7 µs a message, of which
+normalisation is 1.5.
 
 Phrases pass through the same normalisation when the index is built, so "don't tell",
 "don’t  tell" and "DON'T-TELL" are the same phrase. Counts are of *distinct phrases*, not
@@ -76,7 +79,7 @@ from typing import Final, cast
 
 import numpy as np
 
-try:  # the C kernel built at install; its tokens equal _vocabulary_tokens' (tests compare)
+try:  # the C kernel built at install; it returns what _phrase_codes does (tests compare)
     from detectors import _kernels as _native
 except ImportError:  # a source tree used without installing: the numpy form
     _native = None  # type: ignore[assignment]  # mypy has no optional-module type
@@ -616,6 +619,7 @@ class _Table:
     multiplier: np.uint64             # slot of a token: (mix * multiplier) >> shift
     shift: np.uint64
     slot_vid: np.ndarray              # slot -> vocabulary id, -1 for none
+    slot_bits: np.ndarray             # bit per slot, set where it holds a word (uint8, for C)
     single_group: np.ndarray          # vocabulary id -> its one-word phrase group, or -1
     first8: np.ndarray                # by vocabulary id
     last8: np.ndarray
@@ -630,7 +634,16 @@ class _Table:
     entry_code: np.ndarray            # category * n_priorities + priority
     entry_padded: tuple[bytes, ...]   # group -> b" phrase words " (for confirmation)
     n_priorities: int
+    span: int                         # entry codes per message: categories * n_priorities
     texts: dict[tuple[int, int], str]  # (category, priority) -> evidence text
+    # The phrase tables as the C kernel reads them (``_kernels.phrase_codes``): per k-word
+    # table its multiplier and shift, the slot -> group arrays joined as int32 (table k-2
+    # from offset[k-2]), and ``wraps`` as bytes.
+    phrase_multiplier: np.ndarray
+    phrase_shift: np.ndarray
+    phrase_group: np.ndarray
+    phrase_offset: np.ndarray
+    wraps_flags: np.ndarray
     # Cues by a message's distinct matches: matching mail repeats a few combinations, and
     # building the frozen dataclass cost more than the rest of a message's share of the scan.
     cues_memo: dict[tuple[int, ...], Cues]
@@ -682,20 +695,30 @@ def _table() -> _Table:
     for gid, vids in enumerate(group_ids):
         if len(vids) == 1:
             single_group[vids[0]] = gid
+    phrase_slots = tuple(_Slots.build([k for k, _ in e], [g for _, g in e]) for e in by_len[1:])
+    sizes = [len(s.group) for s in phrase_slots]
     return _Table(
         words=words, multiplier=np.uint64(multiplier), shift=np.uint64(shift),
-        slot_vid=slot_vid, single_group=single_group,
+        slot_vid=slot_vid,
+        slot_bits=np.packbits(np.not_equal(slot_vid, -1), bitorder="little"),
+        single_group=single_group,
         first8=first8, last8=last8, length=length,
         long_vids=frozenset(i for i, w in enumerate(words) if len(w) > _EXACT_BYTES),
         is_long=np.array([len(w) > _EXACT_BYTES for w in words], dtype=bool),
         base=base, group_key=group_key,
-        phrase_slots=tuple(_Slots.build([k for k, _ in e], [g for _, g in e])
-                           for e in by_len[1:]),
+        phrase_slots=phrase_slots,
         wraps=tuple(wraps), group_start=np.array(starts, dtype=np.int64),
         entry_code=np.array(codes, dtype=np.int64),
         entry_padded=tuple(b" " + b" ".join(words[v] for v in g) + b" " for g in group_ids),
         n_priorities=n_priorities,
+        span=len(CATEGORIES) * n_priorities,
         texts={(p.category, p.priority): p.text for p in phrases},
+        phrase_multiplier=np.array([s.multiplier for s in phrase_slots], dtype=np.uint64),
+        phrase_shift=np.array([s.shift for s in phrase_slots], dtype=np.uint64),
+        phrase_group=np.concatenate([s.group.astype(np.int32) for s in phrase_slots]
+                                    or [np.zeros(0, dtype=np.int32)]),
+        phrase_offset=np.cumsum([0, *sizes], dtype=np.int64),
+        wraps_flags=np.array(wraps, dtype=np.uint8),
         cues_memo={},
     )
 
@@ -740,14 +763,49 @@ def _scan_chunk(flats: list[bytes], which: list[int], out: list[Cues]) -> None:
               out=msg_start[1:])
 
     if _native is not None:
-        quads = np.frombuffer(_native.vocabulary_tokens(
-            buf, n, int(table.multiplier), int(table.shift), table.slot_vid, table.first8,
-            table.last8, table.length), dtype=np.int64).reshape(-1, 4)
-        tok, vid, t_start, t_end = quads.T.copy()  # one copy, four contiguous rows
+        codes = np.frombuffer(_native.phrase_codes(
+            buf, n, msg_start, int(table.multiplier), int(table.shift), table.slot_vid,
+            table.slot_bits, table.first8, table.last8, table.length, table.words,
+            table.single_group, table.base, table.phrase_multiplier, table.phrase_shift,
+            table.phrase_group, table.phrase_offset, table.group_key, table.wraps_flags,
+            table.group_start, table.entry_code, table.entry_padded, table.span),
+            dtype=np.int64)
     else:
-        tok, vid, t_start, t_end = _vocabulary_tokens(buf, n, table)
-    if not len(tok):
+        codes = _phrase_codes(buf, n, msg_start, table)
+    if not len(codes):
         return
+    span = table.span
+    # ``codes`` is sorted by message, then category, then priority: per message, the entries
+    # are its distinct (category, priority) matches, and the first of a category is its
+    # evidence. Equal entry lists give equal (read-only) Cues: built once, then shared.
+    msg_of = np.asarray(codes // span, dtype=np.int64)
+    entries = cast("list[int]", (codes - msg_of * span).tolist())
+    # Runs cut as Python lists: ``np.split`` into arrays cost about a microsecond a message.
+    runs = cast("list[int]", [0, *(np.flatnonzero(np.diff(msg_of)) + 1).tolist(), len(entries)])
+    memo = table.cues_memo
+    first_of_run = cast("list[int]", msg_of.take(runs[:-1]).tolist())
+    for m, lo, hi in zip(first_of_run, runs[:-1], runs[1:], strict=True):
+        ident = tuple(entries[lo:hi])
+        cues = memo.get(ident)
+        if cues is None:
+            if len(memo) >= _CUES_MEMO_SIZE:
+                memo.clear()
+            cues = memo[ident] = _cues(entries[lo:hi], table)
+        out[which[m]] = cues
+
+
+def _phrase_codes(buf: bytes, n: int, msg_start: np.ndarray, table: _Table) -> np.ndarray:
+    """``message * span + entry code`` of every distinct entry each message matches, sorted.
+
+    The numpy form of ``_kernels.phrase_codes`` (its definition, and the fallback where the C
+    module was not built; the tests hold the two to equal arrays): the vocabulary tokens of
+    ``buf[:n]``, then the phrases they make, then the (category, priority) entries of each
+    message (``msg_start``: where each normalised message starts in ``buf``).
+    """
+    none = np.zeros(0, dtype=np.int64)
+    tok, vid, t_start, t_end = _vocabulary_tokens(buf, n, table)
+    if not len(tok):
+        return none
     if table.long_vids:
         for j in np.flatnonzero(table.is_long.take(vid)).tolist():
             if buf[t_start[j]:t_end[j]] != table.words[int(vid[j])]:
@@ -798,41 +856,24 @@ def _scan_chunk(flats: list[bytes], which: list[int], out: list[Cues]) -> None:
     positions = np.concatenate(hit_pos)
     groups = np.concatenate(hit_group)
     if not len(positions):
-        return
+        return none
     msg = np.searchsorted(msg_start, t_start.take(positions), side="right") - 1
     # Expand each matched group into its (category, priority) entries.
     g_lo, g_hi = table.group_start.take(groups), table.group_start.take(groups + 1)
     sizes = g_hi - g_lo
     entry_idx = np.repeat(g_lo - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
-    span = np.int64(len(CATEGORIES) * table.n_priorities)
-    codes = np.unique(np.repeat(msg, sizes) * span + table.entry_code.take(entry_idx))
-    # ``codes`` is sorted by message, then category, then priority: per message, the entries
-    # are its distinct (category, priority) matches, and the first of a category is its
-    # evidence. Equal entry lists give equal (read-only) Cues: built once, then shared.
-    msg_of = np.asarray(codes // span, dtype=np.int64)
-    entries = cast("list[int]", (codes - msg_of * span).tolist())
-    # Runs cut as Python lists: ``np.split`` into arrays cost about a microsecond a message.
-    runs = cast("list[int]", [0, *(np.flatnonzero(np.diff(msg_of)) + 1).tolist(), len(entries)])
-    memo = table.cues_memo
-    first_of_run = cast("list[int]", msg_of.take(runs[:-1]).tolist())
-    for m, lo, hi in zip(first_of_run, runs[:-1], runs[1:], strict=True):
-        ident = tuple(entries[lo:hi])
-        cues = memo.get(ident)
-        if cues is None:
-            if len(memo) >= _CUES_MEMO_SIZE:
-                memo.clear()
-            cues = memo[ident] = _cues(entries[lo:hi], table)
-        out[which[m]] = cues
+    span = np.int64(table.span)
+    return np.unique(np.repeat(msg, sizes) * span + table.entry_code.take(entry_idx))
 
 
 def _vocabulary_tokens(buf: bytes, n: int, table: _Table
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(token index, vocabulary id, start, end)`` of the lexicon words of ``buf[:n]``.
 
-    The numpy form of ``_kernels.vocabulary_tokens`` (its definition, and the fallback): a
-    token is a maximal run of non-space bytes, and it is a vocabulary word when its first and
-    last 8 bytes and its length equal its slot's word (words over 16 bytes are compared in
-    full by the caller).
+    The token step of :func:`_phrase_codes` (``_kernels.phrase_codes`` does it in its own
+    pass): a token is a maximal run of non-space bytes, and it is a vocabulary word when its
+    first and last 8 bytes and its length equal its slot's word (words over 16 bytes are
+    compared in full by the caller).
     """
     stream = np.frombuffer(buf, dtype=np.uint8)
     none = np.zeros(0, dtype=np.int64)

@@ -153,38 +153,88 @@ def test_scan_texts_equals_the_definition_on_mangled_text(
     assert got == want
 
 
-def test_the_token_kernel_is_built_and_finds_the_numpy_forms_tokens() -> None:
-    """``_kernels.vocabulary_tokens`` against ``_vocabulary_tokens``, array for array."""
-    assert lexicon._native is not None, "detectors/_kernels.c was not built (./dev.sh test)"
+def _chunk(messages: list[tuple[str, str]]) -> tuple[bytes, int, np.ndarray]:
+    """``(buf, n, msg_start)`` of a chunk, as ``lexicon._scan_chunk`` builds it."""
+    flats = [lexicon._normalise(f" {s}\n{t[:MAX_TEXT_CHARS]} ") for s, t in messages
+             if s or t]
+    buf = b"".join(flats) + b" " * 24
+    msg_start = np.cumsum([0, *map(len, flats[:-1])], dtype=np.int64)
+    return buf, len(buf) - 8, msg_start
+
+
+def _native_codes(buf: bytes, n: int, msg_start: np.ndarray, **change: object) -> np.ndarray:
+    """``_kernels.phrase_codes`` with the table's arguments (``change`` replaces some)."""
     table = lexicon._table()
-    rng = random.Random(5)
+    args = {
+        "multiplier": int(table.multiplier), "shift": int(table.shift),
+        "slot_vid": table.slot_vid, "slot_bits": table.slot_bits, "first8": table.first8,
+        "last8": table.last8, "length": table.length, "words": table.words,
+        "single_group": table.single_group, "base": table.base,
+        "phrase_multiplier": table.phrase_multiplier, "phrase_shift": table.phrase_shift,
+        "phrase_group": table.phrase_group, "phrase_offset": table.phrase_offset,
+        "group_key": table.group_key, "wraps": table.wraps_flags,
+        "group_start": table.group_start, "entry_code": table.entry_code,
+        "entry_padded": table.entry_padded, "span": table.span,
+    }
+    args.update(change)
+    return np.frombuffer(lexicon._native.phrase_codes(buf, n, msg_start, *args.values()),
+                         dtype=np.int64)
+
+
+def _assert_kernel_equals_numpy_form(chunks: list[list[tuple[str, str]]]) -> int:
+    table = lexicon._table()
     found = 0
-    for size in (1, 3, 40, 300):
-        flats = [lexicon._normalise(f" {s}\n{t} ") for s, t in _adversarial(rng, size)]
-        buf = b"".join(flats) + b" " * 24
-        n = len(buf) - 8
-        got = np.frombuffer(lexicon._native.vocabulary_tokens(
-            buf, n, int(table.multiplier), int(table.shift), table.slot_vid, table.first8,
-            table.last8, table.length), dtype=np.int64).reshape(-1, 4)
-        want = lexicon._vocabulary_tokens(buf, n, table)
-        for i in range(4):
-            np.testing.assert_array_equal(got[:, i], want[i])
-        found += len(got)
-    assert found > 1000
+    for messages in chunks:
+        buf, n, msg_start = _chunk(messages)
+        want = lexicon._phrase_codes(buf, n, msg_start, table)
+        np.testing.assert_array_equal(_native_codes(buf, n, msg_start), want)
+        found += len(want)
+    return found
 
 
-def test_the_token_kernel_refuses_what_it_cannot_read() -> None:
+def test_the_phrase_kernel_is_built_and_returns_the_numpy_forms_codes(
+        stream_messages: list[tuple[str, str]]) -> None:
+    """``_kernels.phrase_codes`` against ``_phrase_codes``, on a mail stream and mangled text.
+
+    Chunks of one message, a few, and hundreds; long mail crosses the kernel's 64-byte blocks
+    and its tail block in every position.
+    """
+    assert lexicon._native is not None, "detectors/_kernels.c was not built (./dev.sh test)"
+    rng = random.Random(5)
+    chunks = [_adversarial(rng, size) for size in (1, 3, 40, 300)]
+    chunks += [stream_messages[lo:lo + size] for lo, size in
+               ((0, 1), (1, 2), (3, 125), (128, 500), (628, 2000))]
+    chunks += [[("", "x" * i + " wire transfer" + " " * j)] for i in range(70)
+               for j in (0, 1, 63)]
+    assert _assert_kernel_equals_numpy_form(chunks) > 3000
+
+
+@pytest.mark.usefixtures("longer_lexicon")
+def test_the_phrase_kernel_confirms_packings_that_wrap() -> None:
+    assert any(lexicon._table().wraps)
+    messages = [*_adversarial(random.Random(6), 200),
+                ("", "Please send the full amount to the new account in Bitcoin today."),
+                ("", "please send the full amount to the new account in bitcoin, today"),
+                ("", "zzyzx quux wire transfer Überweisungsträger")]
+    assert _assert_kernel_equals_numpy_form([messages, messages[-3:], messages[-2:-1]]) > 500
+
+
+def test_the_phrase_kernel_refuses_what_it_cannot_read() -> None:
     table = lexicon._table()
-    args = (int(table.multiplier), int(table.shift), table.slot_vid, table.first8,
-            table.last8, table.length)
+    buf, n, msg_start = _chunk([("", "wire transfer")])
     with pytest.raises(ValueError, match="padding"):
-        lexicon._native.vocabulary_tokens(b" a ", 3, *args)  # no 8 bytes past n
+        _native_codes(buf, len(buf) - 7, msg_start)  # not 8 bytes left past n
     with pytest.raises(TypeError):
-        lexicon._native.vocabulary_tokens(b" a " + b" " * 8, 3, *args[:3],
-                                          table.first8.astype(np.uint32), *args[4:])
+        _native_codes(buf, n, msg_start, first8=table.first8.astype(np.uint32))
     with pytest.raises(ValueError, match="sizes"):
-        lexicon._native.vocabulary_tokens(b" a " + b" " * 8, 3, *args[:3], table.first8[:1],
-                                          *args[4:])
+        _native_codes(buf, n, msg_start, first8=table.first8[:1])
+    with pytest.raises(ValueError, match="sizes"):
+        _native_codes(buf, n, msg_start, slot_bits=table.slot_bits[:8])
+    with pytest.raises(ValueError, match="group"):
+        _native_codes(buf, n, msg_start, phrase_group=np.full_like(table.phrase_group, 1 << 30))
+    with pytest.raises(ValueError, match="span"):
+        _native_codes(buf, n, msg_start, span=1)
+    assert len(_native_codes(buf, n, msg_start)) == 2  # "wire" and "wire transfer"
 
 
 def test_scan_text_equals_the_definition() -> None:
