@@ -237,6 +237,30 @@ def test_the_phrase_kernel_refuses_what_it_cannot_read() -> None:
     assert len(_native_codes(buf, n, msg_start)) == 2  # "wire" and "wire transfer"
 
 
+def test_the_join_kernel_returns_what_its_python_form_does(
+        stream_messages: list[tuple[str, str]]) -> None:
+    """``_kernels.join_translated`` against ``_join_translated``, and both against
+    ``_normalise`` of the joined message (what they stand for)."""
+    rng = random.Random(8)
+    messages = stream_messages[:300] + _adversarial(rng, 300)
+    ascii_messages = [(s, t) for s, t in messages if (s + t).isascii()]
+    assert len(ascii_messages) > 200
+    pieces: list[str | bytes] = []
+    for subject, text in ascii_messages:
+        pieces += (" ", subject, "\n", text, " ")
+    tail = lexicon._normalise(" Grüße, ÜBERWEISUNG\n\u200bwire ")  # a non-ASCII message
+    pieces.append(tail)
+    want = lexicon._join_translated(pieces, 24)
+    assert lexicon._native.join_translated(pieces, lexicon._PUNCT_TO_SPACE, 24) == want
+    assert want == b"".join(lexicon._normalise(f" {s}\n{t} ") for s, t in ascii_messages) \
+        + tail + b" " * 24
+    assert lexicon._native.join_translated([], lexicon._PUNCT_TO_SPACE, 3) == b"   "
+    with pytest.raises(TypeError):
+        lexicon._native.join_translated(["naïve"], lexicon._PUNCT_TO_SPACE, 0)
+    with pytest.raises(ValueError, match="256"):
+        lexicon._native.join_translated(["a"], b"x", 0)
+
+
 def test_scan_text_equals_the_definition() -> None:
     for subject, text in _adversarial(random.Random(99), 300):
         assert scan_text(subject, text) == reference_scan(subject, text), (subject, text)
