@@ -241,9 +241,9 @@ static inline uint64_t load_le64(const unsigned char *p)
  * the look-up of every token in the 256 KB slot table missed L1. Token edges therefore come
  * from a bit mask of non-space bytes, 64 at a time (SWAR, portable), iterated with ctz; and
  * a 16 KB bit per slot (slot_bits) says whether the slot holds a word at all, so the common
- * word outside the lexicon reads only that. */
+ * word outside the lexicon reads only that. Measured on 12,000 corpus messages in chunks of
+ * 125: 4.1 us a message with the byte loop, 2.8 with both, 2.55 with lex_token inlined. */
 #define LEX_MAX_K 64
-/* lex_token inlined into the edge loop measured 2.8 -> 2.55 us per corpus message. */
 #if defined(__GNUC__)
 #define LEX_INLINE static inline __attribute__((always_inline))
 #define LEX_CTZ(x) __builtin_ctzll(x)
