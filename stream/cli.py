@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 import orjson
@@ -683,24 +683,61 @@ def policy_list(bootstrap_servers: str, directory_topic: str, tenant: str | None
 # ---------------------------------------------------------------------------- hunt
 
 
+_T = TypeVar("_T")
+
+
+def _verdict_reader(command: Any) -> Any:
+    """The options of a command that reads the verdict topic back (``hunt``, ``campaigns``)."""
+    command = click.option("--out", "out_file", type=click.Path(dir_okay=False),
+                           help="Write the rows to this JSON-lines file instead of "
+                                "stdout.")(command)
+    command = click.option(
+        "--verdict-topic", default="mail.verdicts", show_default=True,
+        envvar="MAILHAWK_VERDICT_TOPIC", help="The engines' verdicts "
+        "[MAILHAWK_VERDICT_TOPIC].")(command)
+    return click.option("--bootstrap-servers", required=True,
+                        envvar="MAILHAWK_BOOTSTRAP_SERVERS",
+                        help="Kafka bootstrap servers [MAILHAWK_BOOTSTRAP_SERVERS].")(command)
+
+
+def _read_verdicts(desc: str, read: Callable[..., _T]) -> _T:
+    """``read(on_record=..., kafka_extra=...)`` under a progress bar; a Kafka error exits 1.
+
+    The engines' Kafka security settings (``MAILHAWK_KAFKA_*``) apply.
+    """
+    from tqdm import tqdm
+
+    from stream.config import EngineConfig
+    from stream.errors import KafkaError
+
+    bar = tqdm(desc=desc, unit=" rec", file=sys.stderr, mininterval=1.0)
+    try:
+        return read(on_record=bar.update, kafka_extra=EngineConfig.from_env({}).kafka_extra)
+    except KafkaError as exc:
+        raise click.ClickException(f"{exc} (check --bootstrap-servers)") from None
+    finally:
+        bar.close()
+
+
+def _emit_rows(rows: Iterable[dict[str, Any]], out_file: str | None) -> None:
+    """One JSON line per row, to ``out_file`` or stdout."""
+    data = b"".join(orjson.dumps(row) + b"\n" for row in rows)
+    if out_file:
+        Path(out_file).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
 @main.command()
-@click.option("--bootstrap-servers", required=True, envvar="MAILHAWK_BOOTSTRAP_SERVERS",
-              help="Kafka bootstrap servers [MAILHAWK_BOOTSTRAP_SERVERS].")
-@click.option("--verdict-topic", default="mail.verdicts", show_default=True,
-              envvar="MAILHAWK_VERDICT_TOPIC", help="The engines' verdicts "
-              "[MAILHAWK_VERDICT_TOPIC].")
+@_verdict_reader
 @_sender_rule
-@click.option("--link-domain", help="A link host: mail linking to it or to its subdomains "
-              "(a site on shared hosting, e.g. evil.web.app, or a whole domain).")
-@click.option("--attachment", metavar="SHA256", help="An attachment's SHA-256 (from a "
-              "sandbox or a threat feed): mail carrying that file.")
+@_indicator_rule
 @click.option("--tenant", help="Only this tenant's mail (default: every tenant).")
 @click.option("--since-hours", type=click.FloatRange(min=0, min_open=True), default=168.0,
               show_default=True, help="How far back (the verdict topic's retention bounds it).")
 @click.option("--delivered-only", is_flag=True, help="Only messages still in mailboxes "
               "(allowed or warned), the ones remediation has to pull.")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Write the rows "
-              "to this JSON-lines file instead of stdout.")
 def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain: str | None,
          link_domain: str | None, attachment: str | None, tenant: str | None,
          since_hours: float, delivered_only: bool, out_file: str | None) -> None:
@@ -715,11 +752,8 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
     to stderr. Rows name addresses: hand them to the remediation system, do not log them.
     """
     from collections import Counter
+    from functools import partial
 
-    from tqdm import tqdm
-
-    from stream.config import EngineConfig
-    from stream.errors import KafkaError
     from stream.hunt import DELIVERED, HuntQuery
     from stream.hunt import hunt as find
 
@@ -731,26 +765,14 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
                           tenant or "", delivered_only)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    bar = tqdm(desc="verdicts read", unit=" rec", file=sys.stderr, mininterval=1.0)
-    try:
-        found, unreadable = find(bootstrap_servers, verdict_topic, query,
-                                 since_hours=since_hours, on_record=bar.update,
-                                 kafka_extra=EngineConfig.from_env({}).kafka_extra)
-    except KafkaError as exc:
-        raise click.ClickException(f"{exc} (check --bootstrap-servers)") from None
-    finally:
-        bar.close()
-    rows = b"".join(orjson.dumps({
+    found, unreadable = _read_verdicts("verdicts read", partial(
+        find, bootstrap_servers, verdict_topic, query, since_hours=since_hours))
+    _emit_rows(({
         "tenant_id": v.tenant_id, "message_id": v.message_id, "sender": v.sender,
         "recipients": list(v.recipients), "action": v.action, "attack_type": v.attack_type,
         "score": v.score, "decided_by": v.decided_by, "link_hosts": list(v.link_hosts),
-        "attachment_sha256": list(v.attachment_sha256), "scored_at": v.scored_at}) + b"\n"
-        for v in found)
-    if out_file:
-        Path(out_file).write_bytes(rows)
-    else:
-        sys.stdout.buffer.write(rows)
-        sys.stdout.flush()
+        "attachment_sha256": list(v.attachment_sha256), "scored_at": v.scored_at}
+        for v in found), out_file)
     delivered = [v for v in found if v.action in DELIVERED]
     by_action = Counter(v.action for v in found)
     click.echo(f"{len(found)} message(s) {query.describe()} in the last "
@@ -765,11 +787,7 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
 
 
 @main.command()
-@click.option("--bootstrap-servers", required=True, envvar="MAILHAWK_BOOTSTRAP_SERVERS",
-              help="Kafka bootstrap servers [MAILHAWK_BOOTSTRAP_SERVERS].")
-@click.option("--verdict-topic", default="mail.verdicts", show_default=True,
-              envvar="MAILHAWK_VERDICT_TOPIC", help="The engines' verdicts "
-              "[MAILHAWK_VERDICT_TOPIC].")
+@_verdict_reader
 @click.option("--since-hours", type=click.FloatRange(min=0, min_open=True), default=24.0,
               show_default=True, help="How far back (the verdict topic's retention bounds it).")
 @click.option("--min-held-share", type=click.FloatRange(0, 1), default=0.2,
@@ -777,8 +795,6 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
               "messages held (a lure's legitimate links are mostly in delivered mail).")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
               help="Rows at most, most delivered first.")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Write the rows "
-              "to this JSON-lines file instead of stdout.")
 def campaigns(bootstrap_servers: str, verdict_topic: str, since_hours: float,
               min_held_share: float, limit: int, out_file: str | None) -> None:
     """Where one tenant's catch is another's miss: indicators of held mail also delivered.
@@ -791,25 +807,16 @@ def campaigns(bootstrap_servers: str, verdict_topic: str, since_hours: float,
     campaign's site is worth an every-tenant block, a shared host its lure also linked to
     is not. Rows name tenants and indicators, no addresses.
     """
-    from tqdm import tqdm
+    from functools import partial
 
-    from stream.config import EngineConfig
-    from stream.errors import KafkaError
     from stream.hunt import campaigns as find
 
     flag = {"sender_domain": "--domain", "link_host": "--link-domain",
             "attachment": "--attachment"}
-    bar = tqdm(desc="verdicts read (two passes)", unit=" rec", file=sys.stderr,
-               mininterval=1.0)
-    try:
-        found, unreadable = find(bootstrap_servers, verdict_topic, since_hours=since_hours,
-                                 min_held_share=min_held_share, on_record=bar.update,
-                                 kafka_extra=EngineConfig.from_env({}).kafka_extra)
-    except KafkaError as exc:
-        raise click.ClickException(f"{exc} (check --bootstrap-servers)") from None
-    finally:
-        bar.close()
-    rows = b"".join(orjson.dumps({
+    found, unreadable = _read_verdicts("verdicts read (two passes)", partial(
+        find, bootstrap_servers, verdict_topic, since_hours=since_hours,
+        min_held_share=min_held_share))
+    _emit_rows(({
         "kind": s.kind, "value": s.value,
         "held": {"messages": len(s.held), "tenants": s.tenants(s.held),
                  "attack_types": dict(s.attack_types.most_common())},
@@ -817,13 +824,8 @@ def campaigns(bootstrap_servers: str, verdict_topic: str, since_hours: float,
                       "mailboxes": s.mailboxes},
         "pull": f"mailhawk hunt {flag[s.kind]} {s.value} --since-hours {since_hours:g} "
                 "--delivered-only",
-        "hold": f"mailhawk policy block --all-tenants {flag[s.kind]} {s.value}"}) + b"\n"
-        for s in found[:limit])
-    if out_file:
-        Path(out_file).write_bytes(rows)
-    else:
-        sys.stdout.buffer.write(rows)
-        sys.stdout.flush()
+        "hold": f"mailhawk policy block --all-tenants {flag[s.kind]} {s.value}"}
+        for s in found[:limit]), out_file)
     click.echo(f"{len(found)} indicator(s) of mail held in the last {since_hours:g} h were "
                f"also in delivered mail" + (f" (the {limit} most delivered shown)"
                                             if len(found) > limit else ""), err=True)
