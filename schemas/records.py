@@ -843,8 +843,8 @@ class Verdict:
             shadow=ShadowVerdict.from_dict(d["shadow"]) if d.get("shadow") else None,
             # Absent from verdicts of builds before they existed.
             sender=d.get("sender", ""),
-            link_hosts=tuple(d.get("link_hosts") or ()),
-            attachment_sha256=tuple(d.get("attachment_sha256") or ()),
+            link_hosts=tuple(map(str, d.get("link_hosts") or ())),
+            attachment_sha256=tuple(map(str, d.get("attachment_sha256") or ())),
         )
 
 
