@@ -221,11 +221,17 @@ def _indicators(doc: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 
 
 class _Tally:
-    """The two passes of :func:`campaigns` over verdict records (their bytes)."""
+    """The two passes of :func:`campaigns` over verdict records (their bytes).
 
-    def __init__(self) -> None:
+    An indicator whose delivered messages outnumber what ``min_held_share`` allows can no
+    longer be reported: it is dropped in the second pass (a font host or a brand's privacy
+    page a lure linked to would otherwise collect the ids of most of the topic's mail).
+    """
+
+    def __init__(self, min_held_share: float = 0.2) -> None:
         self.spreads: dict[tuple[str, str], Spread] = {}
         self.unreadable = 0
+        self.min_held_share = min_held_share
 
     def held(self, value: bytes) -> None:
         """First pass: a held verdict's indicators (other records pass unparsed)."""
@@ -257,11 +263,13 @@ class _Tally:
             if spread is not None and message not in spread.delivered:
                 spread.delivered.add(message)
                 spread.mailboxes += len(doc.get("recipients") or ())
+                if spread.held_share < self.min_held_share:
+                    del self.spreads[kind, indicator]  # mostly delivered: never reported
 
-    def result(self, min_held_share: float) -> list[Spread]:
-        """Indicators also in delivered mail, with ``min_held_share``; most delivered first."""
+    def result(self) -> list[Spread]:
+        """Indicators also in delivered mail, mostly held enough; most delivered first."""
         found = [s for s in self.spreads.values()
-                 if s.delivered and s.held_share >= min_held_share]
+                 if s.delivered and s.held_share >= self.min_held_share]
         found.sort(key=lambda s: (-len(s.delivered), -len(s.held), s.kind, s.value))
         return found
 
@@ -277,7 +285,8 @@ def campaigns(bootstrap_servers: str, verdict_topic: str, *, since_hours: float,
     corroborated warning) often reached another tenant, or another mailbox, with less. Read
     twice: first the held verdicts (a small share; the rest are passed over unparsed) and
     their indicators, then the delivered verdicts naming one of them. Memory stays with the
-    held mail's indicators and their matches, however large the window. A message scored
+    held mail's indicators and their matches (an indicator is dropped once its delivered
+    mail is too much for ``min_held_share``), however large the window. A message scored
     twice (after a crash) counts once.
 
     An indicator counts when at least ``min_held_share`` of its messages were held: a
@@ -287,7 +296,7 @@ def campaigns(bootstrap_servers: str, verdict_topic: str, *, since_hours: float,
     delivered first, with how many records could not be read as verdicts.
     """
     since_ms = int((time.time() - since_hours * 3600.0) * 1000)
-    tally = _Tally()
+    tally = _Tally(min_held_share)
     for _, msg in _verdicts_since(bootstrap_servers, verdict_topic, since_ms, kafka_extra,
                                   timeout, on_record):
         tally.held(msg.value() or b"")
@@ -295,7 +304,7 @@ def campaigns(bootstrap_servers: str, verdict_topic: str, *, since_hours: float,
         for _, msg in _verdicts_since(bootstrap_servers, verdict_topic, since_ms,
                                       kafka_extra, timeout, on_record):
             tally.delivered(msg.value() or b"")
-    return tally.result(min_held_share), tally.unreadable
+    return tally.result(), tally.unreadable
 
 
 def _document(value: bytes) -> dict[str, Any] | None:

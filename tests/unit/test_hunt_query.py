@@ -99,17 +99,18 @@ def _encoded(sender: str, tenant: str, action: str, message_id: str, *,
 
 
 def _tally(records: list[bytes], min_held_share: float = 0.2):
-    tally = _Tally()
+    tally = _Tally(min_held_share)
     for value in records:
         tally.held(value)
     for value in records:
         tally.delivered(value)
-    return {(s.kind, s.value): s for s in tally.result(min_held_share)}, tally.unreadable
+    kept = set(tally.spreads)
+    return {(s.kind, s.value): s for s in tally.result()}, tally.unreadable, kept
 
 
 def test_campaigns_finds_what_was_held_at_one_tenant_and_delivered_at_another() -> None:
     site = ("pay-invoice.web.app",)
-    found, unreadable = _tally([
+    found, unreadable, _ = _tally([
         _encoded("a@campaign.example", "acme", "quarantine", "m1", hosts=site, files=(_FILE,)),
         _encoded("a@campaign.example", "acme", "quarantine", "m1", hosts=site),  # scored twice
         _encoded("b@other.example", "globex", "allow", "m2", hosts=site, files=(_FILE,)),
@@ -137,7 +138,8 @@ def test_campaigns_leaves_out_hosts_mostly_in_delivered_mail() -> None:
                     hosts=("pay-invoice.web.app", "www.w3.org"))
     newsletters = [_encoded(f"n{i}@news.example", "globex", "allow", f"n{i}",
                             hosts=("www.w3.org",)) for i in range(9)]
-    found, _ = _tally([lure, *newsletters])
+    found, _, kept = _tally([lure, *newsletters])
     assert ("link_host", "www.w3.org") not in found  # 1 held of 10
-    found, _ = _tally([lure, *newsletters], min_held_share=0.05)
+    assert ("link_host", "www.w3.org") not in kept  # nor its messages kept in memory
+    found, _, _ = _tally([lure, *newsletters], min_held_share=0.05)
     assert len(found["link_host", "www.w3.org"].delivered) == 9
