@@ -478,11 +478,11 @@ def _rule_value(address: str | None, domain: str | None, link_domain: str | None
     from detectors.domains import canonical_host
     from detectors.policy import usable_domain_rule
 
-    if not link_domain and not attachment:
-        return "sender", _sender_value(address, domain, allow=False if check else None)
     if sum(map(bool, (address, domain, link_domain, attachment))) != 1:
         raise click.UsageError("give exactly one of --address, --domain, --link-domain or "
                                "--attachment")
+    if not link_domain and not attachment:
+        return "sender", _sender_value(address, domain, allow=False if check else None)
     if attachment:
         digest = attachment.strip().lower()
         if not re.fullmatch(r"[0-9a-f]{64}", digest):
