@@ -71,8 +71,8 @@ def canonical_host(host: str) -> str:
     """``host`` in the module's canonical form: "Mail.Bücher.DE." -> "mail.xn--bcher-kva.de".
 
     Lower case, no brackets or trailing dot, internationalised labels in ``xn--`` form: the
-    form verdicts carry link hosts in, so a hunt for a host finds it however a message
-    spelled it.
+    form every function here answers in, and verdicts carry link hosts in, so a hunt for a
+    host finds it however a message spelled it.
     """
     h = host.strip().rstrip(".").lower()
     if h.startswith("[") and h.endswith("]"):
@@ -100,13 +100,9 @@ def _split(host: str) -> tuple[str, str]:
     snapshot does not know ("corp.internal") splits at its last dot; a host that is itself
     a public suffix ("co.uk") has an empty name.
     """
-    h = host.strip().rstrip(".").lower()
-    if h.startswith("[") and h.endswith("]"):
-        h = h[1:-1]
+    h = canonical_host(host)
     if not h or _is_ip(h):
         return "", ""
-    if not h.isascii():
-        h = _to_ascii(h)
     ext = _extractor()(h)
     if not ext.suffix:
         name, _, suffix = h.rpartition(".")
@@ -129,17 +125,11 @@ def registrable_domain(host: str) -> str:
         the host itself (without brackets) for an IP address; the host for a bare public
         suffix or single label; ``""`` for an empty host.
     """
-    h = host.strip().rstrip(".").lower()
-    if h.startswith("[") and h.endswith("]"):
-        h = h[1:-1]
-    if not h:
-        return ""
-    if _is_ip(h):
+    h = canonical_host(host)
+    if not h or _is_ip(h):
         return h
     name, suffix = _split(h)
-    if not name:
-        return h if h.isascii() else _to_ascii(h)
-    return f"{name}.{suffix}"
+    return f"{name}.{suffix}" if name else h
 
 
 @lru_cache(maxsize=16384)
@@ -155,11 +145,9 @@ def public_suffix(host: str) -> str:
     Returns:
         The lower-case suffix in ``xn--`` form, or "" for an unknown suffix or an IP.
     """
-    h = host.strip().rstrip(".").lower()
+    h = canonical_host(host)
     if not h or _is_ip(h):
         return ""
-    if not h.isascii():
-        h = _to_ascii(h)
     return str(_extractor()(h).suffix)
 
 

@@ -479,6 +479,11 @@ _SENDER_RULE_KINDS: Final = frozenset({"blocked_sender", "cleared_sender", "allo
 _EXPIRING_KINDS: Final = frozenset({"allowed_sender", "phish_simulation"})
 _NOT_A_HOST: Final = re.compile(r"[/:?#\s]")
 _SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
+
+
+def is_sha256(value: str) -> bool:
+    """Whether ``value`` is a SHA-256 digest as mailhawk writes one: 64 lower-case hex digits."""
+    return _SHA256_HEX.fullmatch(value) is not None
 MAX_SIMULATION_NETWORKS: Final = 64
 _WIDEST_PREFIX: Final = {4: 16, 6: 48}
 """The widest network a simulation rule may name, per IP version: a rule lets the simulated
@@ -595,7 +600,7 @@ class DirectoryEntry:
                               f"a {kind} needs 'sha256' (the file's digest)" if not
                               entry.sha256 else f"'sha256' is for blocked_file and "
                               f"cleared_file entries, not a {kind}", "sha256")
-        if entry.sha256 and not _SHA256_HEX.fullmatch(entry.sha256):
+        if entry.sha256 and not is_sha256(entry.sha256):
             raise SchemaError("invalid_value", f"field 'sha256' must be a SHA-256 digest (64 "
                               f"hex digits), got {entry.sha256!r}", "sha256")
         if kind in ("blocked_link", "cleared_link") and _NOT_A_HOST.search(entry.domain):
@@ -862,7 +867,7 @@ def attachment_hashes(attachments: Sequence[Attachment]) -> tuple[str, ...]:
     out: dict[str, None] = {}
     for a in attachments:
         digest = a.sha256.strip().lower()
-        if digest and _SHA256_HEX.fullmatch(digest):
+        if is_sha256(digest):
             out[digest] = None
             if len(out) == MAX_VERDICT_INDICATORS:
                 break

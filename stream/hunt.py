@@ -18,7 +18,6 @@ they are for the remediation system, never for logs.
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -29,15 +28,13 @@ import orjson
 
 from detectors.domains import canonical_host, is_freemail
 from schemas import SchemaError, Verdict, decode_verdict
+from schemas.records import is_sha256
 from stream.kafka import read_to_end
 
 __all__ = ["DELIVERED", "HuntQuery", "Spread", "campaigns", "hunt", "matches"]
 
 DELIVERED = frozenset({"allow", "warn"})
 """Actions that leave a message in the mailbox (a warning is a banner, not a quarantine)."""
-
-_SHA256: Final = re.compile(r"[0-9a-f]{64}")
-
 
 @dataclass(frozen=True, slots=True)
 class HuntQuery:
@@ -65,7 +62,7 @@ class HuntQuery:
         if given != 1:
             raise ValueError("give exactly one of an address, a domain, a link domain or an "
                              "attachment's SHA-256")
-        if self.attachment and not _SHA256.fullmatch(self.attachment.strip().lower()):
+        if self.attachment and not is_sha256(self.attachment.strip().lower()):
             raise ValueError(f"{self.attachment!r} is not a SHA-256 digest (64 hex digits)")
 
     @property
