@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from operator import itemgetter
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from detectors.errors import DetectorConfigError
 from detectors.features import ContentFeatures
 from schemas.records import Hit, MailRecord
 from state import MessageFacts, StateSnapshot, TenantProfile
+
+# A recipient view (``state.RecipientView``) is the tuple (address, profile, pair, reverse).
+_PAIR, _REVERSE = itemgetter(2), itemgetter(3)
 
 
 @dataclass(slots=True)
@@ -52,7 +56,10 @@ class Context:
         first = self._first_contact
         if first is None:
             rcpts = self.state.recipients
-            first = self._first_contact = all(r.first_contact for r in rcpts) if rcpts \
+            # ``all(r.first_contact for r in rcpts)`` at C speed: a view's pair and reverse
+            # are profile objects (always true) or None, so two ``any`` over them say it.
+            first = self._first_contact = not (any(map(_PAIR, rcpts))
+                                               or any(map(_REVERSE, rcpts))) if rcpts \
                 else self.state.sender is None
         return first
 

@@ -436,6 +436,11 @@ class _Targets:
                  "root_delta_keys", "shown")
 
     def __init__(self, candidates: Iterable[str], parent: _Targets | None = None) -> None:
+        """Index ``candidates``; with ``parent``, only those not among the parent's.
+
+        With a parent, ``candidates`` are the domains added since the parent's set (the
+        parent's registrable domains cover the rest), so a version costs what it adds.
+        """
         regs = frozenset(r for r in map(registrable_domain, candidates) if r)
         self.parent = parent
         self.delta_keys: set[object] = set()
@@ -474,13 +479,33 @@ class _Targets:
             # answer in one step instead of one step per version.
             self.root = parent.root
             self.root_delta_keys = parent.root_delta_keys | self.delta_keys
-        self.long_by_len: dict[int, tuple[str, ...]] = {}
-        long_by_len = self.long_names
-        if long_by_len:
-            for n in range(1, max(long_by_len) + 3):
-                bucket = [x for d in (-2, -1, 0, 1, 2) for x in long_by_len.get(n + d, ())]
-                if bucket:
-                    self.long_by_len[n] = tuple(bucket)
+        self.long_by_len = self._long_buckets(parent)
+
+    def _long_buckets(self, parent: _Targets | None) -> dict[int, tuple[str, ...]]:
+        """The long names by length within 2 of each length, for the 2-edit OSA batch.
+
+        A version that adds no long name shares its parent's buckets; one that does
+        rebuilds only the buckets within 2 of the lengths it added (a bucket is a pure
+        function of ``long_names``, so the result equals a full rebuild).
+        """
+        long_names = self.long_names
+        if parent is None:
+            lengths: Iterable[int] = range(1, max(long_names, default=-2) + 3)
+            out: dict[int, tuple[str, ...]] = {}
+        else:
+            added = {n for n, names in long_names.items()
+                     if names is not parent.long_names.get(n)}
+            if not added:
+                return parent.long_by_len
+            lengths = sorted({n + d for n in added for d in (-2, -1, 0, 1, 2) if n + d >= 1})
+            out = dict(parent.long_by_len)
+        for n in lengths:
+            bucket = [x for d in (-2, -1, 0, 1, 2) for x in long_names.get(n + d, ())]
+            if bucket:
+                out[n] = tuple(bucket)
+            else:
+                out.pop(n, None)
+        return out
 
     def _add(self, reg: str) -> None:
         """Index one registrable domain; the keys it adds or changes go to ``delta_keys``."""
@@ -568,12 +593,13 @@ class _Recent:
         # the whole set and started a lineage with none of the tenant's answers. A set of
         # another tenant fails the subset test at its first element.
         parent: _Targets | None = None
+        parent_set: frozenset[str] = frozenset()
         size = -1
         for c, t in reversed(self.sets.items()):
             if size < len(c) <= len(candidates) and c <= candidates:
-                parent, size = t, len(c)
+                parent, parent_set, size = t, c, len(c)
         if parent is not None and parent.depth < _MAX_DEPTH:
-            built = _Targets(candidates, parent)
+            built = _Targets(candidates - parent_set, parent)
         else:
             built = _Targets(candidates)
         if len(self.sets) >= _RECENT_SETS:
