@@ -62,11 +62,14 @@ SUSPICIOUS: Final = 0.5
 # make its new network, hour or link domains usual: a thief's first quiet message would
 # otherwise vouch for the lure that follows it.
 _ANOMALY_DETECTORS: Final = frozenset({"account_takeover"})
-# Hits that restate the sender's record rather than find something in the message: they
-# change neither what the state learns nor, so, what the models are trained on. Tuning or
-# switching off ``flagged_sender`` (a decision-time rule, not a model input) then needs no
-# retraining, and the shipped model stays what ``mailhawk train`` makes.
-_RESTATING_DETECTORS: Final = frozenset({"flagged_sender"})
+# Decision-time rules (not model inputs) whose hits change neither what the state learns nor,
+# so, what the models are trained on. Tuning or switching one off then needs no retraining,
+# and the shipped model stays what ``mailhawk train`` makes. ``flagged_sender`` restates the
+# sender's record rather than finding something in the message; ``from_without_address``
+# fires on 3 SpamAssassin spam of the training replay, and keeping them from the state's
+# baseline alone made a retrain another draw of the seed lottery (README, seeds). Their
+# sender is the one empty address all such mail shares: a baseline of nobody in particular.
+_LEARNING_NEUTRAL: Final = frozenset({"flagged_sender", "from_without_address"})
 # Hits that only corroborate a model warning (``combine.corroborating``): weak alone by
 # design, so the heuristic combination (no model, or a message settled early) leaves them out.
 # Counted there, a stranger's shortened link plus a first contact made a warning of every
@@ -79,7 +82,7 @@ def teaches_baseline(hits: Sequence[Hit]) -> bool:
     """Whether a message may teach its sender's baseline (see ``PartitionState.observe``)."""
     return not any(((h.score >= SUSPICIOUS and h.attack_type != GENERIC)
                     or h.detector in _ANOMALY_DETECTORS)
-                   and h.detector not in _RESTATING_DETECTORS for h in hits)
+                   and h.detector not in _LEARNING_NEUTRAL for h in hits)
 
 
 _UNNAMED: Final = frozenset({GENERIC, "none"})

@@ -63,3 +63,46 @@ class AuthFailure:
         else:
             score = c.single_fail
         return [hit(self.name, score * c.weight, "any", failed=failed)]
+
+
+@dataclass(frozen=True, slots=True)
+class FromAddressConfig(DetectorConfig):
+    """Score of inbound mail whose From header holds no address."""
+
+    missing: float = 0.9
+
+
+class FromWithoutAddress:
+    """The From header names nobody mail can be authenticated for: no ``local@domain``.
+
+    RFC 5322 requires the From header to hold a mailbox, and DMARC aligns on that mailbox's
+    domain, so a From of a display name alone ("Now_loseweight"), or with the address hidden
+    in a comment ("Promo,(<news@brand.example>)"), cannot be authenticated at all, and Gmail
+    refuses such mail at SMTP time as not RFC 5322 compliant.
+    Kits write it that way so that nothing keys on the sender, and mail clients still show
+    the name. The record then carries an empty sender address (``schemas.mime`` keeps the
+    name alone). Inbound only: a tenant's own unqualified system mail ("root") is its own
+    business. Not a model input (``detectors.layout.DETECTORS``): it acts through
+    ``combine.decisive``.
+    """
+
+    name: ClassVar[str] = "from_without_address"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
+
+    def __init__(self, config: dict | None = None) -> None:
+        self.config: FromAddressConfig = build_config(FromAddressConfig, self.name, config)
+
+    def detect(self, ctx: Context) -> list[Hit]:
+        if ctx.record.sender.address or not ctx.inbound:
+            return []
+        content, c = ctx.content, self.config
+        if content.cues.credential or content.urls.score >= 0.3:
+            attack = "credential_phishing"
+        elif content.attachments.score >= 0.5:
+            attack = "malware"
+        elif content.cues.scam:
+            attack = "scam"
+        else:
+            attack = "spam"
+        return [hit(self.name, c.missing * c.weight, attack,
+                    display_name_only=bool(ctx.record.sender.name))]

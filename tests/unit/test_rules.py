@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from detectors import Cascade, DetectorConfigError, load_scores
 from detectors.base import Context
 from schemas import MailRecord
 from state import NO_DECAY, MemoryStore, PartitionState
+from state.profiles import KIND_SENDER, decode
 from tests.factories import T0, mail, org_traffic
 
 DAY = 86400.0
@@ -697,3 +700,50 @@ def test_blocked_senders_are_idempotent_bounded_and_read_from_old_tenant_values(
     old = encode(TenantProfile(["acme.com"], ["partner.com"]))[:1] + \
         b'[["acme.com"],["partner.com"]]'  # a value written before blocked senders existed
     assert decode(KIND_TENANT, old) == TenantProfile(["acme.com"], ["partner.com"], [])
+
+
+# ----------------------------------------------------------------- From without an address
+
+
+def test_a_from_without_an_address_is_held_whatever_the_model_says():
+    lure = mail("", name="Gutschein-Service", subject="Ihr Gutschein wartet",
+                text="Herzlichen Glückwunsch, sichern Sie sich Ihre Prämie.",
+                urls=("https://gutschein-sichern.example/q/7731",))
+    d = verdicts(lure, cascade=Cascade(models=_WarnOnly(0.01)))[0]
+    assert (d.action, d.decided_by) == ("quarantine", "decisive")
+    found = hits_of(d)["from_without_address"]
+    assert found["display_name_only"] is True and found["attack_type"] == "spam"
+    # A credential lure names its type; a From naming nobody at all fires too.
+    d = verdicts(mail("", subject="Account", text=_VERIFY),
+                 cascade=Cascade(models=_WarnOnly(0.01)))[0]
+    assert hits_of(d)["from_without_address"]["attack_type"] == "credential_phishing"
+    assert hits_of(d)["from_without_address"]["display_name_only"] is False
+
+
+def test_a_from_with_an_address_or_mail_of_the_tenant_is_not_judged():
+    allows = Cascade(models=_WarnOnly(0.01))
+    for record in (mail("news@shop.example", name="Shop, Newsletter"),
+                   mail("", name="root", direction="internal"),
+                   mail("", name="cron", direction="outbound")):
+        assert "from_without_address" not in hits_of(verdicts(record, cascade=allows)[0])
+
+
+def test_a_from_without_an_address_changes_nothing_the_state_learns():
+    """So the training replay, and the shipped model a retrain makes, are as without it."""
+    stream = [mail("", name="Promo", subject="Gewinn", t=T0 + i * 60, client_ip="91.215.85.17")
+              for i in range(3)]
+
+    def learnt(cascade: Cascade) -> tuple[list[str], dict[bytes, object]]:
+        state = PartitionState(MemoryStore(), decay=NO_DECAY)
+        actions = [d.action for d in cascade.score_batch(state, list(stream))]
+        profiles = {k: decode(k[:1], v) for k, v in state.changes().items() if v}
+        # The sender's tally of verdicts differs, as it should: nothing reads it but people.
+        sender = next(k for k in profiles if k.startswith(KIND_SENDER))
+        profiles[sender] = replace(profiles[sender], verdicts={})
+        return actions, profiles
+
+    held, on = learnt(Cascade(models=_WarnOnly(0.01)))
+    allowed, off = learnt(Cascade({"detectors": {"from_without_address": {"enabled": False}}},
+                                  models=_WarnOnly(0.01)))
+    assert held == ["quarantine"] * 3 and allowed == ["allow"] * 3
+    assert on == off
