@@ -65,11 +65,10 @@ _ANOMALY_DETECTORS: Final = frozenset({"account_takeover"})
 # Decision-time rules (not model inputs) whose hits change neither what the state learns nor,
 # so, what the models are trained on. Tuning or switching one off then needs no retraining,
 # and the shipped model stays what ``mailhawk train`` makes. ``flagged_sender`` restates the
-# sender's record rather than finding something in the message; ``from_without_address``
-# fires on 3 SpamAssassin spam of the training replay, and keeping them from the state's
-# baseline alone made a retrain another draw of the seed lottery (README, seeds). Their
-# sender is the one empty address all such mail shares: a baseline of nobody in particular.
-_LEARNING_NEUTRAL: Final = frozenset({"flagged_sender", "from_without_address"})
+# sender's record rather than finding something in the message; ``malformed_from`` fires on
+# 3 SpamAssassin spam of the training replay, and keeping them from the state's baseline
+# alone made a retrain another draw of the seed lottery (README, seeds).
+_LEARNING_NEUTRAL: Final = frozenset({"flagged_sender", "malformed_from"})
 # Hits that only corroborate a model warning (``combine.corroborating``): weak alone by
 # design, so the heuristic combination (no model, or a message settled early) leaves them out.
 # Counted there, a stranger's shortened link plus a first contact made a warning of every

@@ -33,7 +33,7 @@ DETECTORS: Final[tuple[str, ...]] = (
 
 Listed, not derived from the registry: a new detector changes no column until the layout
 version is bumped and the model retrained, so artifacts trained before it keep loading.
-``flagged_sender``, ``text_obfuscation`` and ``from_without_address`` are not inputs: they
+``flagged_sender``, ``text_obfuscation`` and ``malformed_from`` are not inputs: they
 act through ``combine.decisive`` alone (the first's hits follow from the sender's earlier
 flagged mail, the others' from disguises no redistributable training corpus holds; a column
 the training replay never sets would teach the model nothing). Nor is ``stranger_link``, which only

@@ -1,7 +1,7 @@
 """Heuristic detector plugins, one family per file; :data:`REGISTRY` lists them in cascade order."""
 
 from detectors.rules.attachments import AttachmentLure
-from detectors.rules.authentication import AuthFailure, FromWithoutAddress
+from detectors.rules.authentication import AuthFailure, MalformedFrom
 from detectors.rules.brand import BrandImpersonation
 from detectors.rules.content import CampaignWave, SenderBurst, SpamContent
 from detectors.rules.display_address import DisplayNameAddress
@@ -24,7 +24,7 @@ REGISTRY = (
     BrandImpersonation,
     TextObfuscation,
     AuthFailure,
-    FromWithoutAddress,
+    MalformedFrom,
     LinkRisk,
     StrangerLink,
     AttachmentLure,

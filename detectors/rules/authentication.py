@@ -1,12 +1,15 @@
-"""Authentication failures reported by the gateway (SPF, DKIM, DMARC).
+"""Authentication: the gateway's SPF, DKIM and DMARC failures, and From headers none could pass.
 
 mailhawk does no DNS of its own: it trusts the results the gateway put in the record. A
 DMARC failure for a message claiming one of the tenant's own domains is direct spoofing; other
-failures are context that strengthens whatever else the message shows.
+failures are context that strengthens whatever else the message shows. A From that names no
+address, or a domain no DNS name can be, leaves DMARC nothing to align on: that alone holds.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -66,34 +69,67 @@ class AuthFailure:
 
 
 @dataclass(frozen=True, slots=True)
-class FromAddressConfig(DetectorConfig):
-    """Score of inbound mail whose From header holds no address."""
+class MalformedFromConfig(DetectorConfig):
+    """Score of inbound mail whose From header names no address a domain can vouch for."""
 
-    missing: float = 0.9
+    score: float = 0.9
 
 
-class FromWithoutAddress:
-    """The From header names nobody mail can be authenticated for: no ``local@domain``.
+# An ASCII host label: letters, digits, hyphens (and underscores, which some senders' tools
+# put in subdomains); a domain literal ("[192.0.2.1]") is an address, judged elsewhere.
+_ASCII_LABEL = re.compile(r"[a-z0-9_-]+")
+
+
+def from_problem(address: str) -> str:
+    """What is wrong with a From address for authentication, or ``""`` if nothing is.
+
+    ``"no_address"``: the header held a display name alone, or the address in a comment.
+    ``"malformed_domain"``: a domain no DNS name can be, so DMARC cannot align on it: an
+    empty label (a trailing dot, "service@stayfriends.de."; two dots), a character no host
+    name holds ("%atendimento.com"), or a Unicode label that is not stable under NFKC
+    ("𝗲𝗯𝗮𝘆.𝗱e", mathematical bold letters that read as ebay.de; IDNA 2008 disallows every
+    such character). The local part is not judged: it is the receiving domain's business.
+    """
+    if not address:
+        return "no_address"
+    domain = address.rpartition("@")[2]
+    if domain.startswith("[") and domain.endswith("]"):
+        return ""
+    for label in domain.split("."):
+        if not label:
+            return "malformed_domain"
+        if label.isascii():
+            if not _ASCII_LABEL.fullmatch(label):
+                return "malformed_domain"
+        elif unicodedata.normalize("NFKC", label) != label or not label.isprintable():
+            return "malformed_domain"
+    return ""
+
+
+class MalformedFrom:
+    """The From header names no address a domain could vouch for.
 
     RFC 5322 requires the From header to hold a mailbox, and DMARC aligns on that mailbox's
-    domain, so a From of a display name alone ("Now_loseweight"), or with the address hidden
-    in a comment ("Promo,(<news@brand.example>)"), cannot be authenticated at all, and Gmail
-    refuses such mail at SMTP time as not RFC 5322 compliant.
-    Kits write it that way so that nothing keys on the sender, and mail clients still show
-    the name. The record then carries an empty sender address (``schemas.mime`` keeps the
-    name alone). Inbound only: a tenant's own unqualified system mail ("root") is its own
-    business. Not a model input (``detectors.layout.DETECTORS``): it acts through
-    ``combine.decisive``.
+    domain, so mail whose From holds a display name alone ("Now_loseweight"), hides the
+    address in a comment ("Promo,(<news@brand.example>)"), or names a domain no DNS name can
+    be (see :func:`from_problem`) cannot be authenticated at all, and Gmail refuses such
+    mail at SMTP time as not RFC 5322 compliant. Kits write it so that nothing keys on the
+    sender or aligns it with a brand's policy, while mail clients still show a name. Inbound
+    only: a tenant's own unqualified system mail ("root") is its own business. Not a model
+    input (``detectors.layout.DETECTORS``): it acts through ``combine.decisive``.
     """
 
-    name: ClassVar[str] = "from_without_address"
+    name: ClassVar[str] = "malformed_from"
     directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
 
     def __init__(self, config: dict | None = None) -> None:
-        self.config: FromAddressConfig = build_config(FromAddressConfig, self.name, config)
+        self.config: MalformedFromConfig = build_config(MalformedFromConfig, self.name, config)
 
     def detect(self, ctx: Context) -> list[Hit]:
-        if ctx.record.sender.address or not ctx.inbound:
+        if not ctx.inbound:
+            return []
+        problem = from_problem(ctx.record.sender.address)
+        if not problem:
             return []
         content, c = ctx.content, self.config
         if content.cues.credential or content.urls.score >= 0.3:
@@ -104,5 +140,5 @@ class FromWithoutAddress:
             attack = "scam"
         else:
             attack = "spam"
-        return [hit(self.name, c.missing * c.weight, attack,
-                    display_name_only=bool(ctx.record.sender.name))]
+        return [hit(self.name, c.score * c.weight, attack, problem=problem,
+                    display_name_only=problem == "no_address" and bool(ctx.record.sender.name))]

@@ -8,6 +8,7 @@ import pytest
 
 from detectors import Cascade, DetectorConfigError, load_scores
 from detectors.base import Context
+from detectors.rules.authentication import from_problem
 from schemas import MailRecord
 from state import NO_DECAY, MemoryStore, PartitionState
 from state.profiles import KIND_SENDER, decode
@@ -702,7 +703,34 @@ def test_blocked_senders_are_idempotent_bounded_and_read_from_old_tenant_values(
     assert decode(KIND_TENANT, old) == TenantProfile(["acme.com"], ["partner.com"], [])
 
 
-# ----------------------------------------------------------------- From without an address
+# ----------------------------------------------------------------- malformed From
+
+
+@pytest.mark.parametrize(("address", "problem"), [
+    ("", "no_address"),
+    ("service@stayfriends.de.", "malformed_domain"),
+    ("news@mail..example.com", "malformed_domain"),
+    ("contato@%atendimento.com", "malformed_domain"),
+    ("todays@winner!", "malformed_domain"),
+    ("info@\U0001d5f2\U0001d5ef\U0001d5ee\U0001d606.\U0001d5f1e", "malformed_domain"),
+    ("info@ｅｂａｙ.de", "malformed_domain"),
+    ("alice@partner.com", ""),
+    ("bounce_7@mail_out.partner.co.uk", ""),
+    ("info@bücher.de", ""),
+    ("info@xn--bcher-kva.de", ""),
+    ("postmaster@[192.0.2.1]", ""),
+    ("phishing@pot", ""),  # a single label is a name, as the corpora's normalised honeypot
+])
+def test_what_a_from_address_lacks_for_authentication(address: str, problem: str) -> None:
+    assert from_problem(address) == problem
+
+
+def test_a_from_domain_no_dns_name_can_be_is_held():
+    d = verdicts(mail("service@stayfriends.de.", name="EDEKA-Gutschein",
+                      subject="Ihr Gutschein", text="Sichern Sie sich Ihre Prämie."),
+                 cascade=Cascade(models=_WarnOnly(0.01)))[0]
+    assert (d.action, d.decided_by) == ("quarantine", "decisive")
+    assert hits_of(d)["malformed_from"]["problem"] == "malformed_domain"
 
 
 def test_a_from_without_an_address_is_held_whatever_the_model_says():
@@ -711,13 +739,14 @@ def test_a_from_without_an_address_is_held_whatever_the_model_says():
                 urls=("https://gutschein-sichern.example/q/7731",))
     d = verdicts(lure, cascade=Cascade(models=_WarnOnly(0.01)))[0]
     assert (d.action, d.decided_by) == ("quarantine", "decisive")
-    found = hits_of(d)["from_without_address"]
+    found = hits_of(d)["malformed_from"]
     assert found["display_name_only"] is True and found["attack_type"] == "spam"
+    assert found["problem"] == "no_address"
     # A credential lure names its type; a From naming nobody at all fires too.
     d = verdicts(mail("", subject="Account", text=_VERIFY),
                  cascade=Cascade(models=_WarnOnly(0.01)))[0]
-    assert hits_of(d)["from_without_address"]["attack_type"] == "credential_phishing"
-    assert hits_of(d)["from_without_address"]["display_name_only"] is False
+    assert hits_of(d)["malformed_from"]["attack_type"] == "credential_phishing"
+    assert hits_of(d)["malformed_from"]["display_name_only"] is False
 
 
 def test_a_from_with_an_address_or_mail_of_the_tenant_is_not_judged():
@@ -725,7 +754,7 @@ def test_a_from_with_an_address_or_mail_of_the_tenant_is_not_judged():
     for record in (mail("news@shop.example", name="Shop, Newsletter"),
                    mail("", name="root", direction="internal"),
                    mail("", name="cron", direction="outbound")):
-        assert "from_without_address" not in hits_of(verdicts(record, cascade=allows)[0])
+        assert "malformed_from" not in hits_of(verdicts(record, cascade=allows)[0])
 
 
 def test_a_from_without_an_address_changes_nothing_the_state_learns():
@@ -743,7 +772,7 @@ def test_a_from_without_an_address_changes_nothing_the_state_learns():
         return actions, profiles
 
     held, on = learnt(Cascade(models=_WarnOnly(0.01)))
-    allowed, off = learnt(Cascade({"detectors": {"from_without_address": {"enabled": False}}},
+    allowed, off = learnt(Cascade({"detectors": {"malformed_from": {"enabled": False}}},
                                   models=_WarnOnly(0.01)))
     assert held == ["quarantine"] * 3 and allowed == ["allow"] * 3
     assert on == off
