@@ -66,7 +66,7 @@ _ANOMALY_DETECTORS: Final = frozenset({"account_takeover"})
 # so, what the models are trained on. Tuning or switching one off then needs no retraining,
 # and the shipped model stays what ``mailhawk train`` makes. ``flagged_sender`` restates the
 # sender's record rather than finding something in the message; ``malformed_from`` fires on
-# 3 SpamAssassin spam of the training replay, and keeping them from the state's baseline
+# SpamAssassin spam of the training replay, and keeping those from the state's baseline
 # alone made a retrain another draw of the seed lottery (README, seeds).
 _LEARNING_NEUTRAL: Final = frozenset({"flagged_sender", "malformed_from"})
 # Hits that only corroborate a model warning (``combine.corroborating``): weak alone by

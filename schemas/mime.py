@@ -183,7 +183,8 @@ def _convert(
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     headers = _HeaderBlock(msg)
 
-    sender = _first_address(headers.get_all("from", decode=False)[:1])
+    from_values = headers.get_all("from", decode=False)
+    sender = _first_address(from_values[:1])
     to = _addresses(headers.get_all("to", decode=False))
     cc = _addresses(headers.get_all("cc", decode=False))
     body = _Body(msg)
@@ -225,6 +226,7 @@ def _convert(
         references=tuple(_ids(headers.get("references"))),
         headers={name: headers.get(name)[:MAX_HEADER_CHARS]
                  for name in KEPT_HEADERS if headers.get(name)},
+        from_mailboxes=_mailbox_count(from_values),
     )
 
 
@@ -439,6 +441,23 @@ def _first_address(values: list[str]) -> Address:
         if name or address:
             return Address("", name or address)
     return Address("")
+
+
+def _mailbox_count(values: list[str]) -> int:
+    """How many mailboxes the From field(s) name: distinct addresses, plus entries without one.
+
+    One address written twice ("a@x.example <a@x.example>", an unquoted display name holding
+    the address) counts once; a display name without an address ("Promo" in "Promo, <a@x>",
+    an unquoted comma) counts as a mailbox of its own, as a parser reads it.
+    """
+    addresses: set[str] = set()
+    bare = 0
+    for name, address in _parse_addresses(values):
+        if "@" in address:
+            addresses.add(address.lower())
+        elif name or address:
+            bare += 1
+    return len(addresses) + bare
 
 
 def _bare_address(values: list[str]) -> str:

@@ -232,6 +232,9 @@ class MailRecord:
 
     ``sender`` is the RFC 5322 ``From``; it is called ``from`` on the wire. ``headers`` keeps a
     small set of raw headers (the converter chooses which), never the whole header block.
+    ``from_mailboxes`` is how many mailboxes the From field(s) held as written, before the
+    converter picked ``sender``: 1 in well-formed mail (the default, and what a converter
+    that does not count says); on the wire only when it is not 1.
     """
 
     message_id: str
@@ -253,6 +256,7 @@ class MailRecord:
     in_reply_to: str = ""
     references: tuple[str, ...] = ()
     headers: dict[str, str] = field(default_factory=dict)
+    from_mailboxes: int = 1
     schema_version: int = MAIL_SCHEMA_VERSION
 
     @property
@@ -266,7 +270,7 @@ class MailRecord:
         return tuple(seen)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "schema_version": self.schema_version,
             "message_id": self.message_id,
             "tenant_id": self.tenant_id,
@@ -288,6 +292,9 @@ class MailRecord:
             "references": list(self.references),
             "headers": dict(self.headers),
         }
+        if self.from_mailboxes != 1:
+            out["from_mailboxes"] = self.from_mailboxes
+        return out
 
     @classmethod
     def from_dict(cls, d: Any) -> MailRecord:
@@ -334,6 +341,13 @@ class MailRecord:
         if not all(isinstance(r, str) for r in refs):
             raise SchemaError("wrong_type", "field 'references' must list strings",
                               "references")
+        mailboxes = d.get("from_mailboxes", 1)
+        if type(mailboxes) is not int:
+            raise SchemaError("wrong_type", "field 'from_mailboxes' must be an integer",
+                              "from_mailboxes")
+        if not 0 <= mailboxes < 2**31:
+            raise SchemaError("invalid_value", "field 'from_mailboxes' must be a count "
+                              "within 0..2**31-1", "from_mailboxes")
         return cls(
             message_id=message_id,
             tenant_id=tenant_id,
@@ -356,6 +370,7 @@ class MailRecord:
             in_reply_to=_str(d, "in_reply_to", "", ""),
             references=tuple(refs),
             headers=headers,
+            from_mailboxes=mailboxes,
         )
 
 
@@ -440,6 +455,9 @@ def _fast_mail(d: Any) -> MailRecord:
         refs = d.get("references") or []
         if type(refs) is not list or not all(type(r) is str for r in refs):
             raise _Invalid
+        mailboxes = d.get("from_mailboxes", 1)
+        if type(mailboxes) is not int or not 0 <= mailboxes < 2**31:
+            raise _Invalid
         return MailRecord(
             message_id=message_id, tenant_id=tenant_id,
             direction=cast(Direction, direction),  # checked against DIRECTIONS above
@@ -451,6 +469,7 @@ def _fast_mail(d: Any) -> MailRecord:
             text=_so(d.get("text")), html=_so(d.get("html")), urls=tuple(urls),
             attachments=tuple(attachments), auth=auth, client_ip=_so(d.get("client_ip")),
             in_reply_to=_so(d.get("in_reply_to")), references=tuple(refs), headers=headers,
+            from_mailboxes=mailboxes,
         )
     except (KeyError, TypeError, AttributeError):
         raise _Invalid from None

@@ -80,43 +80,50 @@ class MalformedFromConfig(DetectorConfig):
 _ASCII_LABEL = re.compile(r"[a-z0-9_-]+")
 
 
-def from_problem(address: str) -> str:
-    """What is wrong with a From address for authentication, or ``""`` if nothing is.
+def from_problem(address: str, mailboxes: int = 1) -> str:
+    """What is wrong with a From for authentication, or ``""`` if nothing is.
 
+    ``address`` is the record's sender address, ``mailboxes`` its ``from_mailboxes``.
     ``"no_address"``: the header held a display name alone, or the address in a comment.
     ``"malformed_domain"``: a domain no DNS name can be, so DMARC cannot align on it: an
     empty label (a trailing dot, "service@stayfriends.de."; two dots), a character no host
     name holds ("%atendimento.com"), or a Unicode label that is not stable under NFKC
     ("𝗲𝗯𝗮𝘆.𝗱e", mathematical bold letters that read as ebay.de; IDNA 2008 disallows every
     such character). The local part is not judged: it is the receiving domain's business.
+    ``"several_mailboxes"``: the From named more than one (a kit's "Promo, <a@x.example>",
+    or several From fields): RFC 5322 allows several authors only with a Sender field, DMARC
+    cannot evaluate them, and Gmail refuses such mail; an unquoted comma in a display name
+    ("Doe, John <john@x.example>") reads so too, and is as non-compliant.
     """
     if not address:
         return "no_address"
     domain = address.rpartition("@")[2]
-    if domain.startswith("[") and domain.endswith("]"):
-        return ""
-    for label in domain.split("."):
-        if not label:
-            return "malformed_domain"
-        if label.isascii():
-            if not _ASCII_LABEL.fullmatch(label):
+    if not (domain.startswith("[") and domain.endswith("]")):
+        for label in domain.split("."):
+            if not label:
                 return "malformed_domain"
-        elif unicodedata.normalize("NFKC", label) != label or not label.isprintable():
-            return "malformed_domain"
-    return ""
+            if label.isascii():
+                if not _ASCII_LABEL.fullmatch(label):
+                    return "malformed_domain"
+            elif unicodedata.normalize("NFKC", label) != label or not label.isprintable():
+                return "malformed_domain"
+    return "several_mailboxes" if mailboxes > 1 else ""
 
 
 class MalformedFrom:
     """The From header names no address a domain could vouch for.
 
-    RFC 5322 requires the From header to hold a mailbox, and DMARC aligns on that mailbox's
-    domain, so mail whose From holds a display name alone ("Now_loseweight"), hides the
-    address in a comment ("Promo,(<news@brand.example>)"), or names a domain no DNS name can
-    be (see :func:`from_problem`) cannot be authenticated at all, and Gmail refuses such
-    mail at SMTP time as not RFC 5322 compliant. Kits write it so that nothing keys on the
-    sender or aligns it with a brand's policy, while mail clients still show a name. Inbound
-    only: a tenant's own unqualified system mail ("root") is its own business. Not a model
-    input (``detectors.layout.DETECTORS``): it acts through ``combine.decisive``.
+    RFC 5322 requires the From header to hold one mailbox (several only with a Sender field),
+    and DMARC aligns on that mailbox's domain, so mail whose From holds a display name alone
+    ("Now_loseweight"), hides the address in a comment ("Promo,(<news@brand.example>)"),
+    names a domain no DNS name can be or several mailboxes (see :func:`from_problem`) cannot
+    be authenticated, and Gmail refuses such mail at SMTP time as not RFC 5322 compliant.
+    Kits write it so that nothing keys on the sender or aligns it with a brand's policy,
+    while mail clients still show a name. Inbound only: a tenant's own unqualified system
+    mail ("root") is its own business. Not a model input (``detectors.layout.DETECTORS``):
+    it acts through ``combine.decisive``. A sender the tenant allows (``mailhawk policy
+    allow``) passes when the gateway authenticated it (``detectors.policy.refusal``): the
+    way out for a partner whose tool writes an unquoted comma into its display name.
     """
 
     name: ClassVar[str] = "malformed_from"
@@ -128,7 +135,7 @@ class MalformedFrom:
     def detect(self, ctx: Context) -> list[Hit]:
         if not ctx.inbound:
             return []
-        problem = from_problem(ctx.record.sender.address)
+        problem = from_problem(ctx.record.sender.address, ctx.record.from_mailboxes)
         if not problem:
             return []
         content, c = ctx.content, self.config

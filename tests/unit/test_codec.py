@@ -120,6 +120,7 @@ FULL = MailRecord(
     references=("root@partner.example", "prev.1@partner.example"),
     headers={"x-mailer": "Microsoft Outlook 16.0", "content-language": "de-DE",
              "list-unsubscribe": "<mailto:off@acme.example?subject=abmelden>"},
+    from_mailboxes=2,
 )
 
 MINIMAL: dict[str, Any] = {
@@ -201,6 +202,17 @@ AGREEMENT: list[tuple[str, Any, tuple[str, str] | None]] = [
     ("attachment size as a string", attachment(size="10"),
      ("wrong_type", "attachments[0].size")),
     ("subject is a number", with_(subject=5), ("wrong_type", "subject")),
+    ("no From mailbox counted", with_(from_mailboxes=0), None),
+    ("three From mailboxes", with_(from_mailboxes=3), None),
+    ("negative From mailboxes", with_(from_mailboxes=-1), ("invalid_value", "from_mailboxes")),
+    ("From mailboxes beyond 32 bits", with_(from_mailboxes=2**31),
+     ("invalid_value", "from_mailboxes")),
+    ("From mailboxes as a string", with_(from_mailboxes="2"),
+     ("wrong_type", "from_mailboxes")),
+    ("From mailboxes as a boolean", with_(from_mailboxes=True),
+     ("wrong_type", "from_mailboxes")),
+    ("From mailboxes as a fraction", with_(from_mailboxes=1.5),
+     ("wrong_type", "from_mailboxes")),
 ]
 
 
@@ -298,6 +310,13 @@ def test_reader_fills_defaults_for_absent_fields() -> None:
 
     assert record == MailRecord("m1@test", "acme", "inbound", T0, Address("alice@partner.com"))
     assert record.auth == AuthResults("", "", "")
+    assert record.from_mailboxes == 1
+
+
+def test_a_from_of_one_mailbox_is_not_written_so_older_readers_see_no_change() -> None:
+    one = decode_mail(orjson.dumps(MINIMAL))
+    assert "from_mailboxes" not in orjson.loads(encode_mail(one))
+    assert orjson.loads(encode_mail(FULL))["from_mailboxes"] == 2
 
 
 def test_reader_lower_cases_addresses_and_auth_outcomes() -> None:

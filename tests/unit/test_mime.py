@@ -59,6 +59,24 @@ def test_encoded_comma_in_a_display_name_does_not_split_the_mailbox() -> None:
     assert record.cc == (Address("jane@example.net", "Doe, Jane"),)
 
 
+@pytest.mark.parametrize(("froms", "sender", "mailboxes"), [
+    (["Mary <mary@example.org>"], "mary@example.org", 1),
+    (['"Doe, John" <john@example.org>'], "john@example.org", 1),
+    (["john@example.org <john@example.org>"], "john@example.org", 1),
+    (["Doe, John <john@example.org>"], "john@example.org", 2),
+    (["EDEKA-Gutschein, jehd <service@shop.example>"], "service@shop.example", 2),
+    (["Promo, <a@shop.example.>, Promo, <a@shop.example>"], "a@shop.example.", 4),
+    (["Now_loseweight,(<service@shop.example>)"], "", 1),
+    (["a@x.example", "b@y.example"], "a@x.example", 2),
+])
+def test_the_from_mailboxes_are_counted_before_the_sender_is_picked(
+        froms: list[str], sender: str, mailboxes: int) -> None:
+    head = "".join(f"From: {f}\r\n" for f in froms)
+    record = convert(f"{head}To: bob@acme.example\r\nSubject: hi\r\n\r\nHello\r\n".encode())
+    assert (record.sender.address, record.from_mailboxes) == (sender, mailboxes)
+    assert_wire_valid(record)
+
+
 def test_unknown_charset_in_an_encoded_word_falls_back_instead_of_failing() -> None:
     record = convert(fixture("encoded_headers.eml"))
 

@@ -725,6 +725,17 @@ def test_what_a_from_address_lacks_for_authentication(address: str, problem: str
     assert from_problem(address) == problem
 
 
+def test_a_from_of_several_mailboxes_is_held_and_its_domain_named_first():
+    assert from_problem("john@example.org", 2) == "several_mailboxes"
+    assert from_problem("a@shop.example.", 4) == "malformed_domain"
+    assert from_problem("", 0) == "no_address"
+    kit = replace(mail("service@stayfriends.example", name="jehd", subject="Ihr Gutschein"),
+                  from_mailboxes=2)
+    d = verdicts(kit, cascade=Cascade(models=_WarnOnly(0.01)))[0]
+    assert (d.action, d.decided_by) == ("quarantine", "decisive")
+    assert hits_of(d)["malformed_from"]["problem"] == "several_mailboxes"
+
+
 def test_a_from_domain_no_dns_name_can_be_is_held():
     d = verdicts(mail("service@stayfriends.de.", name="EDEKA-Gutschein",
                       subject="Ihr Gutschein", text="Sichern Sie sich Ihre Prämie."),
