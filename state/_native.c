@@ -5,7 +5,8 @@
  * (dict look-ups, expiry checks, small tuples, attribute reads). Each function here does what
  * the Python loop it replaces does, step for step, on the same objects: the Python forms in
  * state/behaviour.py stay the definition and the fallback, and tests/unit/test_state_native.py
- * holds the two to identical results.
+ * holds the two to identical results. The batch-end work on the same keys follows: applying
+ * the queued mailbox observations (mailbox_after, apply_deferred).
  *
  * Comparisons and arithmetic on profile fields go through the object protocol (not C doubles)
  * wherever a Python int could appear, so values keep their exact types and results.
@@ -13,6 +14,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <limits.h>
 #include <string.h>
 
 static PyObject *s_last_seen, *s_first_seen, *s_count, *s_threads, *s_ops, *one;
@@ -496,6 +498,423 @@ fail:
     return NULL;
 }
 
+/* ---------------------------------------------------------------- mailbox updates
+ *
+ * A batch queues each mailbox profile's observations (state.behaviour._MailboxUpdates) and
+ * applies them once per key at the batch's end: ~7 count_recipient calls per Enron message,
+ * each a dozen attribute reads and writes on a slotted dataclass, were the largest Python
+ * cost left in the state layer. mailbox_after() is _MailboxUpdates.apply with the profile's
+ * numbers held in C doubles between observations and one RecipientProfile built at the end.
+ *
+ * The arithmetic is count_recipient's, operation for operation, in IEEE doubles as Python
+ * does it (no operation here can be contracted or reassociated: there is no multiply, and
+ * pow() is called, not rewritten, as math.pow calls it). It is only taken when every number
+ * involved is a float (ints where Python's mixed arithmetic converts them exactly); anything
+ * else (ints from hand-built profiles, subclasses, odd types) goes to the Python method, the
+ * definition, so results never depend on which form ran. */
+
+static PyObject *s_base, *s_ref, *s_external, *s_first_contacts, *s_n_correspondents;
+static PyObject *s_correspondents, *s_vip, *s_half_life, *s_idle_expiry;
+static PyObject *prune_fn;  /* state.profiles._prune, for counters holding a NaN */
+
+#define REBASE_WEIGHT 0x1p400  /* state.profiles._REBASE_WEIGHT */
+#define TOP_CORRESPONDENTS 32  /* state.profiles.TOP_CORRESPONDENTS */
+
+/* A double equal to `v` as Python's float arithmetic and comparisons would use it: a float,
+ * or an int small enough to convert exactly. 1 if so, 0 if not (no exception set). */
+static int
+exact_double(PyObject *v, double *out)
+{
+    if (PyFloat_CheckExact(v)) {
+        *out = PyFloat_AS_DOUBLE(v);
+        return 1;
+    }
+    if (PyLong_CheckExact(v)) {
+        int overflow;
+        long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+        if (overflow || (x == -1 && PyErr_Occurred())) {
+            PyErr_Clear();
+            return 0;
+        }
+        if (x > (1LL << 53) || x < -(1LL << 53))
+            return 0;
+        *out = (double)x;
+        return 1;
+    }
+    return 0;
+}
+
+/* `math.pow(2.0, e)`: OverflowError where math.pow raises it (a finite exponent whose power
+ * overflows); inf, 0 and nan where it returns them. */
+static int
+pow2(double e, double *out)
+{
+    double r = pow(2.0, e);
+    if (isfinite(e) && isinf(r)) {
+        PyErr_SetString(PyExc_OverflowError, "math range error");
+        return -1;
+    }
+    *out = r;
+    return 0;
+}
+
+typedef struct {
+    double value;
+    PyObject *key;
+} CounterItem;
+
+static int
+by_count_then_key(const void *a, const void *b)
+{
+    const CounterItem *x = a, *y = b;
+    if (x->value > y->value)
+        return -1;
+    if (x->value < y->value)
+        return 1;
+    /* Keys are distinct str (checked by the caller): never equal, never an error. */
+    return PyUnicode_Compare(x->key, y->key);
+}
+
+/* state.profiles._prune(counter, keep) on a dict of str -> float: the `keep` largest values
+ * (ties: smaller key first), re-inserted in that order (orjson writes them in it). A NaN has
+ * no place in that order: such a counter goes to the Python function. 0 or -1. */
+static int
+prune(PyObject *counter, Py_ssize_t keep)
+{
+    Py_ssize_t n = PyDict_GET_SIZE(counter), pos = 0, i = 0;
+    PyObject *k, *v;
+    CounterItem *items = PyMem_Malloc(sizeof(CounterItem) * (size_t)(n ? n : 1));
+    if (items == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    int plain = 1;
+    while (PyDict_Next(counter, &pos, &k, &v)) {
+        if (!PyUnicode_CheckExact(k) || !PyFloat_CheckExact(v) ||
+            isnan(PyFloat_AS_DOUBLE(v))) {
+            plain = 0;
+            break;
+        }
+        items[i].value = PyFloat_AS_DOUBLE(v);
+        items[i].key = Py_NewRef(k);
+        i++;
+    }
+    int r = 0;
+    if (!plain) {
+        PyObject *out = PyObject_CallFunction(prune_fn, "On", counter, keep);
+        r = out == NULL ? -1 : 0;
+        Py_XDECREF(out);
+    } else {
+        qsort(items, (size_t)n, sizeof(CounterItem), by_count_then_key);
+        PyDict_Clear(counter);
+        for (Py_ssize_t j = 0; j < n && j < keep && r == 0; j++) {
+            PyObject *f = PyFloat_FromDouble(items[j].value);
+            r = f == NULL ? -1 : PyDict_SetItem(counter, items[j].key, f);
+            Py_XDECREF(f);
+        }
+    }
+    for (Py_ssize_t j = 0; j < i; j++)
+        Py_DECREF(items[j].key);
+    PyMem_Free(items);
+    return r;
+}
+
+/* A mailbox profile's fields while its batch's observations are applied. */
+typedef struct {
+    int present;
+    double ref, first_seen, last_seen, count, external, first_contacts;
+    long long n_correspondents;
+    PyObject *correspondents;  /* owned: a copy, or a new dict */
+    PyObject *vip;             /* owned */
+} Mailbox;
+
+/* Whether `p` (a RecipientProfile) can be read into a Mailbox: 1 yes (done), 0 no (use
+ * Python), -1 error. The correspondents are not copied yet (see mailbox_after). */
+static int
+read_mailbox(PyObject *p, Mailbox *m, PyObject **correspondents)
+{
+    PyObject *names[6] = {s_ref, s_first_seen, s_last_seen, s_count, s_external,
+                          s_first_contacts};
+    double *slots[6] = {&m->ref, &m->first_seen, &m->last_seen, &m->count, &m->external,
+                        &m->first_contacts};
+    for (int i = 0; i < 6; i++) {
+        PyObject *v = PyObject_GetAttr(p, names[i]);
+        if (v == NULL)
+            return -1;
+        int ok = PyFloat_CheckExact(v);
+        if (ok)
+            *slots[i] = PyFloat_AS_DOUBLE(v);
+        Py_DECREF(v);
+        if (!ok)
+            return 0;
+    }
+    PyObject *n = PyObject_GetAttr(p, s_n_correspondents);
+    if (n == NULL)
+        return -1;
+    int overflow = 0;
+    m->n_correspondents = PyLong_CheckExact(n) ? PyLong_AsLongLongAndOverflow(n, &overflow) : 0;
+    int ok = PyLong_CheckExact(n) && !overflow && m->n_correspondents < LLONG_MAX;
+    Py_DECREF(n);
+    if (!ok)
+        return 0;
+    PyObject *c = PyObject_GetAttr(p, s_correspondents);
+    if (c == NULL)
+        return -1;
+    if (!PyDict_CheckExact(c)) {
+        Py_DECREF(c);
+        return 0;
+    }
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(c, &pos, &k, &v))
+        if (!PyUnicode_CheckExact(k) || !PyFloat_CheckExact(v)) {
+            Py_DECREF(c);
+            return 0;
+        }
+    PyObject *vip = PyObject_GetAttr(p, s_vip);
+    if (vip == NULL) {
+        Py_DECREF(c);
+        return -1;
+    }
+    *correspondents = c;
+    m->vip = vip;
+    return 1;
+}
+
+/* One observation (count_recipient), on a Mailbox holding a profile. 0 or -1. */
+static int
+count_one(Mailbox *m, double t, PyObject *sender, int external, int first_contact,
+          double half_life)
+{
+    double w = 1.0;
+    if (!m->present) {  /* RecipientProfile(t, t, t); weight(t, ref=t) is 1 */
+        m->present = 1;
+        m->ref = m->first_seen = m->last_seen = t;
+        m->count = m->external = m->first_contacts = 0.0;
+        m->n_correspondents = 0;
+        Py_XSETREF(m->vip, Py_NewRef(Py_False));
+        Py_XSETREF(m->correspondents, PyDict_New());
+        if (m->correspondents == NULL)
+            return -1;
+    } else {
+        if (half_life > 0.0 && pow2((t - m->ref) / half_life, &w) < 0)
+            return -1;
+        if (w > REBASE_WEIGHT) {
+            double factor = w;
+            w = 1.0;
+            m->ref = t;
+            m->count /= factor;
+            m->external /= factor;
+            m->first_contacts /= factor;
+            Py_ssize_t pos = 0;
+            PyObject *k, *v;
+            while (PyDict_Next(m->correspondents, &pos, &k, &v)) {
+                PyObject *f = PyFloat_FromDouble(PyFloat_AS_DOUBLE(v) / factor);
+                /* replacing a present key's value never resizes: the walk stays valid */
+                int r = f == NULL ? -1 : PyDict_SetItem(m->correspondents, k, f);
+                Py_XDECREF(f);
+                if (r < 0)
+                    return -1;
+            }
+        }
+        if (t > m->last_seen)
+            m->last_seen = t;
+        if (t < m->first_seen)
+            m->first_seen = t;
+    }
+    m->count += w;
+    if (external)
+        m->external += w;
+    if (first_contact) {
+        m->first_contacts += w;
+        if (m->n_correspondents == LLONG_MAX) {
+            PyErr_SetString(PyExc_OverflowError, "n_correspondents");
+            return -1;
+        }
+        m->n_correspondents += 1;
+    }
+    if (PyUnicode_GET_LENGTH(sender) > 0) {
+        PyObject *old = PyDict_GetItemWithError(m->correspondents, sender);
+        if (old == NULL && PyErr_Occurred())
+            return -1;
+        /* every value is a float: read-in ones were checked, the rest are made here */
+        PyObject *f = PyFloat_FromDouble((old == NULL ? 0.0 : PyFloat_AS_DOUBLE(old)) + w);
+        int r = f == NULL ? -1 : PyDict_SetItem(m->correspondents, sender, f);
+        Py_XDECREF(f);
+        if (r < 0)
+            return -1;
+        if (PyDict_GET_SIZE(m->correspondents) > 2 * TOP_CORRESPONDENTS &&
+            prune(m->correspondents, TOP_CORRESPONDENTS) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The Decay's half-life and idle expiry (0 -> inf) as exact doubles: 1, 0 (not plain), -1. */
+static int
+read_decay(PyObject *decay, double *half_life, double *expiry)
+{
+    PyObject *h = PyObject_GetAttr(decay, s_half_life);
+    if (h == NULL)
+        return -1;
+    PyObject *e = PyObject_GetAttr(decay, s_idle_expiry);
+    if (e == NULL) {
+        Py_DECREF(h);
+        return -1;
+    }
+    int ok = exact_double(h, half_life) && exact_double(e, expiry);
+    Py_DECREF(h);
+    Py_DECREF(e);
+    if (ok && *expiry == 0.0)  /* `decay.idle_expiry or math.inf` */
+        *expiry = INFINITY;
+    return ok;
+}
+
+/* _MailboxUpdates.apply(n, decay) of `updates` (a new reference), in C when every value is
+ * plain (see above), else by calling the method. */
+static PyObject *
+mailbox_after(PyObject *updates, Py_ssize_t n, PyObject *decay, PyObject *recipient_type,
+              int plain_decay, double half_life, double expiry)
+{
+    PyObject *base = NULL, *ops = NULL, *out = NULL, *base_correspondents = NULL;
+    Mailbox m = {0};
+    if (!plain_decay || n < 0)
+        goto python;
+    if ((ops = PyObject_GetAttr(updates, s_ops)) == NULL)
+        return NULL;
+    if (!PyList_CheckExact(ops))
+        goto python;
+    if (n > PyList_GET_SIZE(ops))
+        n = PyList_GET_SIZE(ops);
+    if ((base = PyObject_GetAttr(updates, s_base)) == NULL)
+        goto done;
+    if (n == 0) {  /* no observation: the base itself, as the Python loop returns it */
+        out = Py_NewRef(base);
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *op = PyList_GET_ITEM(ops, i);
+        if (!PyTuple_CheckExact(op) || PyTuple_GET_SIZE(op) != 4 ||
+            !PyFloat_CheckExact(PyTuple_GET_ITEM(op, 0)) ||
+            !PyUnicode_CheckExact(PyTuple_GET_ITEM(op, 1)))
+            goto python;
+    }
+    if (base != Py_None) {
+        if (Py_TYPE(base) != (PyTypeObject *)recipient_type)
+            goto python;
+        int r = read_mailbox(base, &m, &base_correspondents);
+        if (r < 0)
+            goto done;
+        if (r == 0)
+            goto python;
+        m.present = 1;
+    }
+    int copied = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *op = PyList_GET_ITEM(ops, i);
+        double t = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(op, 0));
+        int external = PyObject_IsTrue(PyTuple_GET_ITEM(op, 2));
+        int first_contact = PyObject_IsTrue(PyTuple_GET_ITEM(op, 3));
+        if (external < 0 || first_contact < 0)
+            goto done;
+        if (m.present && t - m.last_seen > expiry)
+            m.present = 0;  /* as the snapshot before that message read it: idle, absent */
+        else if (m.present && !copied) {  /* the base's counter, copied once */
+            if ((m.correspondents = PyDict_Copy(base_correspondents)) == NULL)
+                goto done;
+            copied = 1;
+        }
+        if (!m.present)
+            copied = 1;  /* count_one makes a new profile with its own counter */
+        if (count_one(&m, t, PyTuple_GET_ITEM(op, 1), external, first_contact,
+                      half_life) < 0)
+            goto done;
+    }
+    {
+        PyObject *f[6] = {PyFloat_FromDouble(m.ref), PyFloat_FromDouble(m.first_seen),
+                          PyFloat_FromDouble(m.last_seen), PyFloat_FromDouble(m.count),
+                          PyFloat_FromDouble(m.external), PyFloat_FromDouble(m.first_contacts)};
+        PyObject *nc = PyLong_FromLongLong(m.n_correspondents);
+        int ok = nc != NULL;
+        for (int i = 0; i < 6; i++)
+            ok = ok && f[i] != NULL;
+        if (ok) {
+            PyObject *args[9] = {f[0], f[1], f[2], f[3], f[4], f[5], nc, m.correspondents,
+                                 m.vip};
+            out = PyObject_Vectorcall(recipient_type, args, 9, NULL);
+        }
+        for (int i = 0; i < 6; i++)
+            Py_XDECREF(f[i]);
+        Py_XDECREF(nc);
+    }
+    goto done;
+python:
+    out = PyObject_CallMethod(updates, "apply", "nO", n, decay);
+done:
+    Py_XDECREF(ops);
+    Py_XDECREF(base);
+    Py_XDECREF(base_correspondents);
+    Py_XDECREF(m.correspondents);
+    Py_XDECREF(m.vip);
+    return out;
+}
+
+/* mailbox_profile(updates, n, decay, recipient_type) -> _MailboxUpdates.apply(n, decay). */
+static PyObject *
+mailbox_profile(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyType_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "mailbox_profile(updates, n, decay, recipient_type)");
+        return NULL;
+    }
+    Py_ssize_t n = PyLong_AsSsize_t(args[1]);
+    if (n == -1 && PyErr_Occurred())
+        return NULL;
+    double half_life, expiry;
+    int plain = read_decay(args[2], &half_life, &expiry);
+    if (plain < 0)
+        return NULL;
+    return mailbox_after(args[0], n, args[2], args[3], plain, half_life, expiry);
+}
+
+/* apply_deferred(keys, live, decay, recipient_type): for each key, live[key] = the profile
+ * its queued updates make (PartitionState._apply_deferred's loop; the caller clears keys). */
+static PyObject *
+apply_deferred(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyList_Check(args[0]) || !PyDict_CheckExact(args[1]) ||
+        !PyType_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "apply_deferred(list, dict, decay, recipient_type)");
+        return NULL;
+    }
+    PyObject *keys = args[0], *live = args[1], *decay = args[2], *recipient_type = args[3];
+    double half_life, expiry;
+    int plain = read_decay(decay, &half_life, &expiry);
+    if (plain < 0)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
+        PyObject *key = PyList_GET_ITEM(keys, i);
+        Py_INCREF(key);
+        PyObject *updates = live_item(live, key);
+        PyObject *ops = updates == NULL ? NULL : PyObject_GetAttr(updates, s_ops);
+        Py_ssize_t n = ops == NULL ? -1 : PyObject_Length(ops);
+        Py_XDECREF(ops);
+        PyObject *p = NULL;
+        if (n >= 0) {
+            Py_INCREF(updates);
+            p = mailbox_after(updates, n, decay, recipient_type, plain, half_life, expiry);
+            Py_DECREF(updates);
+        }
+        int r = p == NULL ? -1 : PyDict_SetItem(live, key, p);
+        Py_XDECREF(p);
+        Py_DECREF(key);
+        if (r < 0)
+            return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"recipient_keys", (PyCFunction)(void (*)(void))recipient_keys, METH_FASTCALL,
      "recipient_keys(tenant, sender, recipients, limit): the recipients' state keys."},
@@ -505,6 +924,10 @@ static PyMethodDef methods[] = {
      "The recipient loop of PartitionState.observe; returns the count of new recipients."},
     {"prefetch_plan", (PyCFunction)(void (*)(void))prefetch_plan, METH_FASTCALL,
      "prefetch_plan(message_keys, live, referenced): the keys PartitionState must load."},
+    {"mailbox_profile", (PyCFunction)(void (*)(void))mailbox_profile, METH_FASTCALL,
+     "mailbox_profile(updates, n, decay, recipient_type): _MailboxUpdates.apply(n, decay)."},
+    {"apply_deferred", (PyCFunction)(void (*)(void))apply_deferred, METH_FASTCALL,
+     "apply_deferred(keys, live, decay, recipient_type): the loop of _apply_deferred."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -522,6 +945,21 @@ PyInit__native(void)
         (s_threads = PyUnicode_InternFromString("threads")) == NULL ||
         (s_ops = PyUnicode_InternFromString("ops")) == NULL ||
         (one = PyLong_FromLong(1)) == NULL)
+        return NULL;
+    const char *names[] = {"base", "ref", "external", "first_contacts", "n_correspondents",
+                           "correspondents", "vip", "half_life", "idle_expiry"};
+    PyObject **slots[] = {&s_base, &s_ref, &s_external, &s_first_contacts,
+                          &s_n_correspondents, &s_correspondents, &s_vip,
+                          &s_half_life, &s_idle_expiry};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if ((*slots[i] = PyUnicode_InternFromString(names[i])) == NULL)
+            return NULL;
+    PyObject *profiles = PyImport_ImportModule("state.profiles");
+    if (profiles == NULL)
+        return NULL;
+    prune_fn = PyObject_GetAttrString(profiles, "_prune");
+    Py_DECREF(profiles);
+    if (prune_fn == NULL)
         return NULL;
     return PyModule_Create(&module);
 }

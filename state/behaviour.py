@@ -339,6 +339,8 @@ class RecipientView(tuple):  # type: ignore[type-arg]
         """The recipient's mailbox profile before the message (None: never seen or idle)."""
         p = self[1]
         if type(p) is _Deferred:
+            if _native is not None:
+                return _native.mailbox_profile(p.updates, p.n, p.decay, RecipientProfile)
             return p.updates.apply(p.n, p.decay)
         return cast(RecipientProfile | None, p)
 
@@ -465,11 +467,19 @@ class PartitionState:
         return cast(TenantProfile | None, self._get(EVERYONE_KEY)) or _NO_RULES
 
     def _apply_deferred(self) -> None:
-        """Replace every queued mailbox update of the batch by the profile it makes."""
+        """Replace every queued mailbox update of the batch by the profile it makes.
+
+        In C when built (``_native.apply_deferred``: ``_MailboxUpdates.apply`` with the
+        profile's numbers held in C doubles, one profile object built per key, the same
+        arithmetic operation for operation); this loop is its definition and fallback.
+        """
         live, decay = self._live, self.decay
-        for key in self._deferred:
-            updates = live[key]
-            live[key] = updates.apply(len(updates.ops), decay)
+        if _native is not None:
+            _native.apply_deferred(self._deferred, live, decay, RecipientProfile)
+        else:
+            for key in self._deferred:
+                updates = live[key]
+                live[key] = updates.apply(len(updates.ops), decay)
         self._deferred.clear()
 
     def prefetch(self, keys: Iterable[bytes]) -> None:

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from state import Decay, MemoryStore, PartitionState, behaviour, decode, default_facts_fn
+from state.profiles import RecipientProfile, encode
 from tests.factories import org_traffic
 
 NATIVE = behaviour._native
@@ -162,3 +163,94 @@ def test_a_state_without_the_c_module_says_what_to_do(caplog, monkeypatch) -> No
     PartitionState(MemoryStore())
     assert caplog.text.count("state/_native.c was not built") == 1
     assert "C compiler" in caplog.text
+
+
+def _queued(rng: random.Random, base, n_ops: int, t0: float, spread: float):
+    """A mailbox's queued observations: many senders (counters prune), some without one."""
+    updates = behaviour._MailboxUpdates(base)
+    senders = [f"s{i}@x.example" for i in range(90)] + ["", "ß@x.example", "S0@x.example"]
+    for _ in range(n_ops):
+        updates.ops.append((t0 + rng.uniform(-spread, spread), rng.choice(senders),
+                            rng.random() < 0.5, rng.random() < 0.3))
+    return updates
+
+
+def _same_profile(got, want) -> None:
+    """Equal, with the counter in the same order (orjson writes it in that order)."""
+    assert got == want
+    if want is not None:
+        assert type(got) is type(want)
+        assert list(got.correspondents.items()) == list(want.correspondents.items())
+        assert encode(got) == encode(want)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_mailbox_profile_is_the_python_apply(seed) -> None:
+    """Decay, rebases (weights past 2**400), pruned counters, idle gaps inside the queue."""
+    rng = random.Random(seed)
+    hour = 3600.0
+    for decay in (Decay(), Decay(half_life=hour), Decay(half_life=hour, idle_expiry=5 * hour),
+                  Decay(half_life=3600, idle_expiry=18000)):  # ints: converted exactly
+        base = RecipientProfile(ref=1e6 - rng.uniform(0, 600 * hour), first_seen=9e5,
+                                last_seen=1e6 - rng.uniform(0, 6 * hour), count=3.5,
+                                external=1.0, first_contacts=2.0, n_correspondents=70,
+                                correspondents={f"s{i}@x.example": rng.random() * 9
+                                                for i in range(60)}, vip=True)
+        for start in (None, base):
+            updates = _queued(rng, start, 120, 1e6, 8 * hour)
+            before = None if start is None else start.copy()
+            for n in (0, 1, 2, 7, 64, 120, 500):
+                _same_profile(NATIVE.mailbox_profile(updates, n, decay, RecipientProfile),
+                              updates.apply(n, decay))
+            assert start == before  # the base is never changed
+
+
+def test_mailbox_profile_hands_unusual_values_to_python() -> None:
+    """Ints in a hand-built profile, a NaN in a counter, a weight past float range."""
+    rng = random.Random(7)
+    decay = Decay(half_life=3600.0)
+    odd = RecipientProfile(ref=999_000, first_seen=999_000, last_seen=999_000, count=2,
+                           correspondents={"a@x.example": float("nan"),
+                                           **{f"s{i}@x.example": 1.0 for i in range(63)}})
+    updates = _queued(rng, odd, 20, 1e6, 60.0)
+    _same_profile(NATIVE.mailbox_profile(updates, 20, decay, RecipientProfile),
+                  updates.apply(20, decay))
+    nan_counter = RecipientProfile(1e6, 1e6, 1e6, correspondents=dict(odd.correspondents))
+    updates = _queued(rng, nan_counter, 20, 1e6, 60.0)
+    got, want = (NATIVE.mailbox_profile(updates, 20, decay, RecipientProfile),
+                 updates.apply(20, decay))
+    assert encode(got) == encode(want)  # NaN != NaN: compared as stored
+    far = _queued(rng, RecipientProfile(0.0, 0.0, 0.0), 3, 2e7, 0.0)
+    with pytest.raises(OverflowError):
+        far.apply(3, Decay(half_life=1.0))  # math.pow's range, as in count_recipient
+    with pytest.raises(OverflowError):
+        NATIVE.mailbox_profile(far, 3, Decay(half_life=1.0), RecipientProfile)
+
+
+def test_apply_deferred_replaces_each_queue_by_its_profile() -> None:
+    rng = random.Random(3)
+    decay = Decay(half_life=3600.0, idle_expiry=4 * 3600.0)
+    live = {b"R1": _queued(rng, None, 40, 1e6, 9000.0),
+            b"R2": _queued(rng, RecipientProfile(1e6, 1e6, 1e6, 4.0), 5, 1e6, 9000.0),
+            b"P": behaviour.PairProfile(1.0, 2.0, 3, 0)}
+    want = {k: v.apply(len(v.ops), decay) if k != b"P" else v for k, v in live.items()}
+    NATIVE.apply_deferred([b"R1", b"R2"], live, decay, RecipientProfile)
+    assert list(live) == list(want)  # replaced in place: the eviction clock keeps its order
+    for key, value in want.items():
+        _same_profile(live[key], value) if key != b"P" else None
+    with pytest.raises(KeyError):
+        NATIVE.apply_deferred([b"absent"], live, decay, RecipientProfile)
+
+
+def test_plain_values_never_call_back_into_python(monkeypatch) -> None:
+    """The C forms do the work themselves (else they would only add a layer)."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("called the Python form")
+
+    rng = random.Random(11)
+    decay = Decay(half_life=3600.0, idle_expiry=6 * 3600.0)
+    updates = _queued(rng, RecipientProfile(1e6, 1e6, 1e6, 1.0), 200, 1e6, 40_000.0)
+    want = updates.apply(200, decay)
+    monkeypatch.setattr(behaviour._MailboxUpdates, "apply", refuse)
+    got = NATIVE.mailbox_profile(updates, 200, decay, RecipientProfile)
+    _same_profile(got, want)
