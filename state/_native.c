@@ -6,7 +6,8 @@
  * the Python loop it replaces does, step for step, on the same objects: the Python forms in
  * state/behaviour.py stay the definition and the fallback, and tests/unit/test_state_native.py
  * holds the two to identical results. The batch-end work on the same keys follows: applying
- * the queued mailbox observations (mailbox_after, apply_deferred).
+ * the queued mailbox observations (mailbox_after, apply_deferred) and encoding the changed
+ * values (encode_changes).
  *
  * Comparisons and arithmetic on profile fields go through the object protocol (not C doubles)
  * wherever a Python int could appear, so values keep their exact types and results.
@@ -915,6 +916,178 @@ apply_deferred(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
+/* ---------------------------------------------------------------- encoding
+ *
+ * changes() encodes each key the batch changed: ~6 per Enron message, nearly all pairs and
+ * mailboxes, each an encode() dispatch, a struct pack of attribute reads and (mailboxes,
+ * senders) an orjson call. encode_changes() packs the numeric part here, byte for byte what
+ * state.profiles' struct layouts write, and calls the same orjson.dumps for the variable part.
+ * A value whose fields are not exactly the plain types (float for 'd', int for 'q', bool for
+ * '?') or of another kind goes to profiles.encode, the definition. */
+
+static PyObject *s_n_recipients, *s_max_fanout, *s_flagged;
+
+typedef struct {
+    PyObject **name;
+    char code;  /* 'd', 'q' or '?' as in the struct format */
+} Field;
+
+/* The packed fields of `obj` at `p`, little-endian: 1 written, 0 not plain (use Python),
+ * -1 error. */
+static int
+pack_fields(PyObject *obj, const Field *fields, int n, unsigned char *p)
+{
+    for (int i = 0; i < n; i++) {
+        PyObject *v = PyObject_GetAttr(obj, *fields[i].name);
+        if (v == NULL)
+            return -1;
+        int ok = 1;
+        if (fields[i].code == 'd') {
+            if ((ok = PyFloat_CheckExact(v)) && PyFloat_Pack8(PyFloat_AS_DOUBLE(v), (char *)p, 1) < 0) {
+                Py_DECREF(v);
+                return -1;
+            }
+            p += 8;
+        } else if (fields[i].code == 'q') {
+            int overflow = 0;
+            long long x = PyLong_CheckExact(v) ? PyLong_AsLongLongAndOverflow(v, &overflow) : 0;
+            if ((ok = PyLong_CheckExact(v) && !overflow)) {
+                unsigned long long u = (unsigned long long)x;
+                for (int b = 0; b < 8; b++)
+                    p[b] = (unsigned char)(u >> (8 * b));
+            }
+            p += 8;
+        } else {
+            if ((ok = PyBool_Check(v)))
+                *p = v == Py_True;
+            p += 1;
+        }
+        Py_DECREF(v);
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+static const Field pair_fields[] = {{&s_first_seen, 'd'}, {&s_last_seen, 'd'},
+                                    {&s_count, 'q'}, {&s_threads, 'q'}};
+static const Field recipient_fields[] = {
+    {&s_ref, 'd'}, {&s_first_seen, 'd'}, {&s_last_seen, 'd'}, {&s_count, 'd'},
+    {&s_external, 'd'}, {&s_first_contacts, 'd'}, {&s_n_correspondents, 'q'}, {&s_vip, '?'}};
+static const Field sender_fields[] = {
+    {&s_ref, 'd'}, {&s_first_seen, 'd'}, {&s_last_seen, 'd'}, {&s_count, 'd'},
+    {&s_n_recipients, 'q'}, {&s_max_fanout, 'q'}, {&s_flagged, 'd'}};
+/* SenderProfile's counters, in _encode_sender's order (one orjson array after the struct). */
+static PyObject *s_sender_counters[10];
+
+/* The packed struct of `fields`, then `dumps(tail)` if `tail` is given; NULL with no error
+ * set when a field is not plain. */
+static PyObject *
+packed_value(PyObject *obj, const Field *fields, int n, int version, PyObject *dumps,
+             PyObject *tail)
+{
+    unsigned char head[80];
+    head[0] = (unsigned char)version;
+    int r = pack_fields(obj, fields, n, head + 1);
+    if (r <= 0)
+        return NULL;
+    Py_ssize_t size = 1;
+    for (int i = 0; i < n; i++)
+        size += fields[i].code == '?' ? 1 : 8;
+    if (tail == NULL)
+        return PyBytes_FromStringAndSize((const char *)head, size);
+    PyObject *json = PyObject_CallOneArg(dumps, tail);
+    if (json == NULL)
+        return NULL;
+    if (!PyBytes_Check(json)) {
+        Py_DECREF(json);
+        PyErr_SetString(PyExc_TypeError, "dumps must return bytes");
+        return NULL;
+    }
+    PyObject *out = PyBytes_FromStringAndSize(NULL, size + PyBytes_GET_SIZE(json));
+    if (out != NULL) {
+        memcpy(PyBytes_AS_STRING(out), head, (size_t)size);
+        memcpy(PyBytes_AS_STRING(out) + size, PyBytes_AS_STRING(json),
+               (size_t)PyBytes_GET_SIZE(json));
+    }
+    Py_DECREF(json);
+    return out;
+}
+
+/* The stored value of one profile: packed here for pairs, mailboxes and senders, else (or
+ * when a field is not plain) profiles.encode(value). A new reference. */
+static PyObject *
+encode_one(PyObject *value, int version, PyObject *dumps, PyObject *encode,
+           PyObject *pair_type, PyObject *recipient_type, PyObject *sender_type)
+{
+    PyObject *out = NULL;
+    PyTypeObject *type = Py_TYPE(value);
+    if (type == (PyTypeObject *)pair_type) {
+        out = packed_value(value, pair_fields, 4, version, dumps, NULL);
+    } else if (type == (PyTypeObject *)recipient_type) {
+        PyObject *c = PyObject_GetAttr(value, s_correspondents);
+        if (c == NULL)
+            return NULL;
+        out = packed_value(value, recipient_fields, 8, version, dumps, c);
+        Py_DECREF(c);
+    } else if (type == (PyTypeObject *)sender_type) {
+        PyObject *counters = PyTuple_New(10);
+        if (counters == NULL)
+            return NULL;
+        for (int i = 0; i < 10; i++) {
+            PyObject *c = PyObject_GetAttr(value, s_sender_counters[i]);
+            if (c == NULL) {
+                Py_DECREF(counters);
+                return NULL;
+            }
+            PyTuple_SET_ITEM(counters, i, c);
+        }
+        out = packed_value(value, sender_fields, 7, version, dumps, counters);
+        Py_DECREF(counters);
+    }
+    if (out != NULL || PyErr_Occurred())
+        return out;
+    return PyObject_CallOneArg(encode, value);
+}
+
+/* encode_changes(undo, live, out, version, dumps, encode, pair_type, recipient_type,
+ *                sender_type): out[key] = None or the encoded live[key], for every key of
+ * undo in its order (the loop of PartitionState.changes). */
+static PyObject *
+encode_changes(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 9 || !PyDict_CheckExact(args[0]) || !PyDict_CheckExact(args[1]) ||
+        !PyDict_Check(args[2]) || !PyLong_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "encode_changes: bad arguments");
+        return NULL;
+    }
+    PyObject *undo = args[0], *live = args[1], *out = args[2];
+    long version = PyLong_AsLong(args[3]);
+    if (version < 0 || version > 255) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "layout version must be a byte");
+        return NULL;
+    }
+    Py_ssize_t pos = 0;
+    PyObject *key, *ignored;
+    while (PyDict_Next(undo, &pos, &key, &ignored)) {
+        Py_INCREF(key);
+        PyObject *value = live_item(live, key), *encoded = NULL;
+        if (value != NULL) {
+            Py_INCREF(value);
+            encoded = value == Py_None ? Py_NewRef(Py_None) :
+                encode_one(value, (int)version, args[4], args[5], args[6], args[7], args[8]);
+            Py_DECREF(value);
+        }
+        int r = encoded == NULL ? -1 : PyDict_SetItem(out, key, encoded);
+        Py_XDECREF(encoded);
+        Py_DECREF(key);
+        if (r < 0)
+            return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"recipient_keys", (PyCFunction)(void (*)(void))recipient_keys, METH_FASTCALL,
      "recipient_keys(tenant, sender, recipients, limit): the recipients' state keys."},
@@ -928,6 +1101,9 @@ static PyMethodDef methods[] = {
      "mailbox_profile(updates, n, decay, recipient_type): _MailboxUpdates.apply(n, decay)."},
     {"apply_deferred", (PyCFunction)(void (*)(void))apply_deferred, METH_FASTCALL,
      "apply_deferred(keys, live, decay, recipient_type): the loop of _apply_deferred."},
+    {"encode_changes", (PyCFunction)(void (*)(void))encode_changes, METH_FASTCALL,
+     "encode_changes(undo, live, out, version, dumps, encode, pair_type, recipient_type, "
+     "sender_type): the loop of PartitionState.changes."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -947,12 +1123,20 @@ PyInit__native(void)
         (one = PyLong_FromLong(1)) == NULL)
         return NULL;
     const char *names[] = {"base", "ref", "external", "first_contacts", "n_correspondents",
-                           "correspondents", "vip", "half_life", "idle_expiry"};
+                           "correspondents", "vip", "half_life", "idle_expiry",
+                           "n_recipients", "max_fanout", "flagged"};
     PyObject **slots[] = {&s_base, &s_ref, &s_external, &s_first_contacts,
                           &s_n_correspondents, &s_correspondents, &s_vip,
-                          &s_half_life, &s_idle_expiry};
+                          &s_half_life, &s_idle_expiry, &s_n_recipients, &s_max_fanout,
+                          &s_flagged};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if ((*slots[i] = PyUnicode_InternFromString(names[i])) == NULL)
+            return NULL;
+    const char *counters[10] = {"display_names", "reply_to_domains", "return_path_domains",
+                                "hours", "weekdays", "auth", "networks", "link_domains",
+                                "attachment_types", "verdicts"};
+    for (int i = 0; i < 10; i++)
+        if ((s_sender_counters[i] = PyUnicode_InternFromString(counters[i])) == NULL)
             return NULL;
     PyObject *profiles = PyImport_ImportModule("state.profiles");
     if (profiles == NULL)

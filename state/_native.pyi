@@ -1,5 +1,6 @@
 """Types of ``state/_native.c``: the C forms of PartitionState's per-recipient loops."""
 
+from collections.abc import Callable
 from typing import Any
 
 from state.behaviour import MessageKeys, RecipientView
@@ -21,3 +22,7 @@ def prefetch_plan(message_keys: list[MessageKeys], live: dict[bytes, Any],
 def mailbox_profile(updates: Any, n: int, decay: Any, recipient_type: type) -> Any: ...
 def apply_deferred(keys: list[bytes], live: dict[bytes, Any], decay: Any,
                    recipient_type: type) -> None: ...
+def encode_changes(undo: dict[bytes, Any], live: dict[bytes, Any],
+                   out: dict[bytes, bytes | None], version: int,
+                   dumps: Callable[[Any], bytes], encode: Callable[[Any], bytes],
+                   pair_type: type, recipient_type: type, sender_type: type) -> None: ...

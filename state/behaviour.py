@@ -37,6 +37,7 @@ from state.profiles import (
     KIND_RECIPIENT,
     KIND_SENDER,
     KIND_TENANT,
+    LAYOUT_VERSION,
     NO_DECAY,
     PACKED_LAYOUTS,
     SEP,
@@ -1032,9 +1033,13 @@ class PartitionState:
         if self._deferred:
             self._apply_deferred()
         live = self._live
-        for key in self._undo:
-            value = live[key]
-            out[key] = None if value is None else encode(value)  # None: expired, deleted
+        if _native is not None:  # the same loop in C, with the packed kinds packed there
+            _native.encode_changes(self._undo, live, out, LAYOUT_VERSION, orjson.dumps, encode,
+                                   PairProfile, RecipientProfile, SenderProfile)
+        else:
+            for key in self._undo:
+                value = live[key]
+                out[key] = None if value is None else encode(value)  # None: expired, deleted
         erasing = self._erasing
         if erasing is not None and erasing != self._erasing_committed:
             # With the profile changes, so it reaches the changelog: a worker restoring

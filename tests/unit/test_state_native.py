@@ -11,12 +11,23 @@ from __future__ import annotations
 import dataclasses
 import random
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from state import Decay, MemoryStore, PartitionState, behaviour, decode, default_facts_fn
-from state.profiles import RecipientProfile, encode
+from state.profiles import (
+    LAYOUT_VERSION,
+    CampaignProfile,
+    DomainProfile,
+    PairProfile,
+    PersonProfile,
+    RecipientProfile,
+    SenderProfile,
+    TenantProfile,
+    encode,
+)
 from tests.factories import org_traffic
 
 NATIVE = behaviour._native
@@ -242,6 +253,35 @@ def test_apply_deferred_replaces_each_queue_by_its_profile() -> None:
         NATIVE.apply_deferred([b"absent"], live, decay, RecipientProfile)
 
 
+def test_encode_changes_writes_the_bytes_encode_writes() -> None:
+    sender = SenderProfile(1e6, 9e5, 1e6, 3.25, 4, display_names={"Bob": 2.0},
+                           hours=[0.5] * 24, verdicts={"allow": 1.0}, max_fanout=9,
+                           flagged=1.0)
+    live: dict = {
+        b"Pa": behaviour.PairProfile(1e6, 1e6 + 5, 3, 1),
+        b"Pb": behaviour.PairProfile(1_000_000, 1e6, 1, 0),  # an int: struct converts it
+        b"Ra": RecipientProfile(1e6, 9e5, 1e6, 2.0, 1.0, 0.5, 3, {"a@x": 1.5, "b@y": 0.25},
+                                vip=True),
+        b"Rb": RecipientProfile(1e6, 9e5, 1e6, 2.0, n_correspondents=True),  # not an int
+        b"Sa": sender,
+        b"Sb": dataclasses.replace(sender, flagged=2),
+        b"Da": DomainProfile(1e6, 1e6, 1e6, 1.0, 1, 0, 0, "exämple.com"),
+        b"Ta": TenantProfile(own_domains=["acme.com"]),
+        b"Na": PersonProfile(["a@acme.com"], "A"),
+        b"Ca": CampaignProfile(1e6, 1e6, 2, ["x.com"]),
+        b"gone": None,
+    }
+    undo = dict.fromkeys(reversed(list(live)))
+    out: dict = {b"repair": b"x"}
+    NATIVE.encode_changes(undo, live, out, LAYOUT_VERSION, orjson.dumps, encode, PairProfile,
+                          RecipientProfile, SenderProfile)
+    want = {b"repair": b"x", **{k: None if live[k] is None else encode(live[k]) for k in undo}}
+    assert list(out.items()) == list(want.items())
+    with pytest.raises(KeyError):  # every changed key has a live value
+        NATIVE.encode_changes({b"absent": None}, live, {}, LAYOUT_VERSION, orjson.dumps,
+                              encode, PairProfile, RecipientProfile, SenderProfile)
+
+
 def test_plain_values_never_call_back_into_python(monkeypatch) -> None:
     """The C forms do the work themselves (else they would only add a layer)."""
     def refuse(*args, **kwargs):
@@ -254,3 +294,9 @@ def test_plain_values_never_call_back_into_python(monkeypatch) -> None:
     monkeypatch.setattr(behaviour._MailboxUpdates, "apply", refuse)
     got = NATIVE.mailbox_profile(updates, 200, decay, RecipientProfile)
     _same_profile(got, want)
+    live = {b"P": PairProfile(1.0, 2.0, 3, 0), b"R": got,
+            b"S": SenderProfile(1e6, 1e6, 1e6, 1.0)}
+    out: dict = {}
+    NATIVE.encode_changes(dict.fromkeys(live), live, out, LAYOUT_VERSION, orjson.dumps,
+                          refuse, PairProfile, RecipientProfile, SenderProfile)
+    assert out == {k: encode(v) for k, v in live.items()}
