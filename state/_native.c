@@ -40,6 +40,45 @@ joined(const char *const *piece, const Py_ssize_t *len, int n)
     return out;
 }
 
+/* (address, mailbox key, pair key, reverse pair key) of one recipient, for a tenant and
+ * sender given as UTF-8. */
+static PyObject *
+recipient_item(PyObject *rcpt, const char *t, Py_ssize_t tl, const char *s, Py_ssize_t sl)
+{
+    static const char sep[1] = {SEP};
+    if (!PyUnicode_Check(rcpt)) {
+        PyErr_SetString(PyExc_TypeError, "recipients must be str");
+        return NULL;
+    }
+    Py_ssize_t rl;
+    const char *r = PyUnicode_AsUTF8AndSize(rcpt, &rl);
+    if (r == NULL)
+        return NULL;
+    PyObject *item = PyTuple_New(4);
+    if (item == NULL)
+        return NULL;
+    PyTuple_SET_ITEM(item, 0, Py_NewRef(rcpt));
+    /* "R" tenant SEP rcpt | "P" tenant SEP sender SEP rcpt | "P" tenant SEP rcpt SEP sender */
+    const char *mailbox[4] = {"R", t, sep, r}, *pair[6] = {"P", t, sep, s, sep, r};
+    const char *reverse[6] = {"P", t, sep, r, sep, s};
+    const Py_ssize_t mailbox_len[4] = {1, tl, 1, rl}, pair_len[6] = {1, tl, 1, sl, 1, rl};
+    const Py_ssize_t reverse_len[6] = {1, tl, 1, rl, 1, sl};
+    PyObject *k;
+    if ((k = joined(mailbox, mailbox_len, 4)) == NULL)
+        goto fail;
+    PyTuple_SET_ITEM(item, 1, k);
+    if ((k = joined(pair, pair_len, 6)) == NULL)
+        goto fail;
+    PyTuple_SET_ITEM(item, 2, k);
+    if ((k = joined(reverse, reverse_len, 6)) == NULL)
+        goto fail;
+    PyTuple_SET_ITEM(item, 3, k);
+    return item;
+fail:
+    Py_DECREF(item);  /* unset items are NULL: tuple dealloc skips them */
+    return NULL;
+}
+
 /* recipient_keys(tenant, sender, recipients, limit) ->
  *     tuple of (address, mailbox key, pair key, reverse pair key), for the first `limit`. */
 static PyObject *
@@ -74,43 +113,15 @@ recipient_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     PyObject *out = PyTuple_New(n);
     if (out == NULL)
         return NULL;
-    static const char sep[1] = {SEP};
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *rcpt = PyTuple_GET_ITEM(recipients, i);
-        if (!PyUnicode_Check(rcpt)) {
-            PyErr_SetString(PyExc_TypeError, "recipients must be str");
-            goto fail;
+        PyObject *item = recipient_item(PyTuple_GET_ITEM(recipients, i), t, tl, s, sl);
+        if (item == NULL) {
+            Py_DECREF(out);
+            return NULL;
         }
-        Py_ssize_t rl;
-        const char *r = PyUnicode_AsUTF8AndSize(rcpt, &rl);
-        if (r == NULL)
-            goto fail;
-        PyObject *item = PyTuple_New(4);
-        if (item == NULL)
-            goto fail;
         PyTuple_SET_ITEM(out, i, item);
-        Py_INCREF(rcpt);
-        PyTuple_SET_ITEM(item, 0, rcpt);
-        /* "R" tenant SEP rcpt | "P" tenant SEP sender SEP rcpt | "P" tenant SEP rcpt SEP sender */
-        const char *mailbox[4] = {"R", t, sep, r}, *pair[6] = {"P", t, sep, s, sep, r};
-        const char *reverse[6] = {"P", t, sep, r, sep, s};
-        const Py_ssize_t mailbox_len[4] = {1, tl, 1, rl}, pair_len[6] = {1, tl, 1, sl, 1, rl};
-        const Py_ssize_t reverse_len[6] = {1, tl, 1, rl, 1, sl};
-        PyObject *k;
-        if ((k = joined(mailbox, mailbox_len, 4)) == NULL)
-            goto fail;
-        PyTuple_SET_ITEM(item, 1, k);
-        if ((k = joined(pair, pair_len, 6)) == NULL)
-            goto fail;
-        PyTuple_SET_ITEM(item, 2, k);
-        if ((k = joined(reverse, reverse_len, 6)) == NULL)
-            goto fail;
-        PyTuple_SET_ITEM(item, 3, k);
     }
     return out;
-fail:
-    Py_DECREF(out);
-    return NULL;
 }
 
 /* A new instance of a tuple subclass (RecipientView, _Deferred) holding `n` new references. */
@@ -496,6 +507,159 @@ prefetch_plan(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 fail:
     Py_XDECREF(missing);
     Py_XDECREF(missing_set);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- message keys */
+
+static PyObject *s_address;
+
+/* MailRecord.recipients (distinct addresses, To then Cc, in order of appearance), only its
+ * first `limit`, from the record's `to` and `cc` tuples of Address. A new list. */
+static PyObject *
+distinct_recipients(PyObject *to, PyObject *cc, Py_ssize_t limit)
+{
+    PyObject *out = PyList_New(0), *seen = NULL;
+    if (out == NULL)
+        return NULL;
+    /* Few recipients: a scan of those kept beats hashing; a long list gets a set. */
+    if (PyTuple_GET_SIZE(to) + PyTuple_GET_SIZE(cc) > 16 && (seen = PySet_New(NULL)) == NULL)
+        goto fail;
+    PyObject *lists[2] = {to, cc};
+    for (int l = 0; l < 2; l++) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(lists[l]); i++) {
+            if (PyList_GET_SIZE(out) >= limit)
+                goto done;
+            PyObject *a = PyObject_GetAttr(PyTuple_GET_ITEM(lists[l], i), s_address);
+            if (a == NULL)
+                goto fail;
+            if (!PyUnicode_Check(a)) {
+                Py_DECREF(a);
+                PyErr_SetString(PyExc_TypeError, "recipient addresses must be str");
+                goto fail;
+            }
+            int dup = 0;
+            if (seen != NULL) {
+                Py_ssize_t before = PySet_GET_SIZE(seen);
+                if (PySet_Add(seen, a) < 0) {
+                    Py_DECREF(a);
+                    goto fail;
+                }
+                dup = PySet_GET_SIZE(seen) == before;
+            } else {
+                for (Py_ssize_t j = 0; j < PyList_GET_SIZE(out) && !dup; j++) {
+                    if ((dup = PyObject_RichCompareBool(PyList_GET_ITEM(out, j), a, Py_EQ)) < 0) {
+                        Py_DECREF(a);
+                        goto fail;
+                    }
+                }
+            }
+            int r = dup ? 0 : PyList_Append(out, a);
+            Py_DECREF(a);
+            if (r < 0)
+                goto fail;
+        }
+    }
+done:
+    Py_XDECREF(seen);
+    return out;
+fail:
+    Py_XDECREF(seen);
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* The key `kind` tenant SEP [rest] (as make_key's bytes), for a tenant given as UTF-8. */
+static PyObject *
+key_of(const char *kind, const char *t, Py_ssize_t tl, PyObject *rest)
+{
+    static const char sep[1] = {SEP};
+    Py_ssize_t rl = 0;
+    const char *r = "";
+    if (rest != NULL && (r = PyUnicode_AsUTF8AndSize(rest, &rl)) == NULL)
+        return NULL;
+    const char *piece[4] = {kind, t, sep, r};
+    const Py_ssize_t len[4] = {1, tl, 1, rl};
+    return joined(piece, len, 4);
+}
+
+/* message_keys(tenant, sender, to, cc, sender_domain, display_key, subject_key,
+ *              recipient_domains, limit, keys_type) -> MessageKeys;
+ * PartitionState.keys_for, with MailRecord.recipients taken from `to` and `cc` here. */
+static PyObject *
+message_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 10) {
+        PyErr_SetString(PyExc_TypeError, "message_keys takes 10 arguments");
+        return NULL;
+    }
+    PyObject *tenant = args[0], *sender = args[1], *to = args[2], *cc = args[3];
+    PyObject *rdomains = args[7], *keys_type = args[9];
+    for (int i = 0; i < 7; i++)
+        if ((i == 2 || i == 3) ? !PyTuple_Check(args[i]) : !PyUnicode_Check(args[i])) {
+            PyErr_SetString(PyExc_TypeError, "message_keys: bad argument types");
+            return NULL;
+        }
+    if (!PyTuple_Check(rdomains) || !PyType_Check(keys_type) ||
+        !PyType_IsSubtype((PyTypeObject *)keys_type, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "message_keys: bad argument types");
+        return NULL;
+    }
+    Py_ssize_t limit = PyLong_AsSsize_t(args[8]);
+    if (limit == -1 && PyErr_Occurred())
+        return NULL;
+    if (limit < 0) {
+        PyErr_SetString(PyExc_ValueError, "limit must be >= 0");
+        return NULL;
+    }
+    Py_ssize_t tl, sl;
+    const char *t = PyUnicode_AsUTF8AndSize(tenant, &tl);
+    if (t == NULL)
+        return NULL;
+    const char *s = PyUnicode_AsUTF8AndSize(sender, &sl);
+    if (s == NULL)
+        return NULL;
+    PyObject *items[7] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    PyObject *recipients = NULL;
+    if ((items[0] = key_of("S", t, tl, sender)) == NULL ||
+        (items[1] = key_of("T", t, tl, NULL)) == NULL)
+        goto fail;
+    const char *kinds[3] = {"D", "N", "C"};  /* domain, person, campaign: None when "" */
+    for (int i = 0; i < 3; i++) {
+        PyObject *part = args[4 + i];
+        items[2 + i] = PyUnicode_GET_LENGTH(part) ? key_of(kinds[i], t, tl, part) :
+            Py_NewRef(Py_None);
+        if (items[2 + i] == NULL)
+            goto fail;
+    }
+    if ((recipients = distinct_recipients(to, cc, limit)) == NULL ||
+        (items[5] = PyTuple_New(PyList_GET_SIZE(recipients))) == NULL)
+        goto fail;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(recipients); i++) {
+        PyObject *item = recipient_item(PyList_GET_ITEM(recipients, i), t, tl, s, sl);
+        if (item == NULL)
+            goto fail;
+        PyTuple_SET_ITEM(items[5], i, item);
+    }
+    if ((items[6] = PyTuple_New(PyTuple_GET_SIZE(rdomains))) == NULL)
+        goto fail;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(rdomains); i++) {
+        PyObject *d = PyTuple_GET_ITEM(rdomains, i);
+        if (!PyUnicode_Check(d)) {
+            PyErr_SetString(PyExc_TypeError, "recipient domains must be str");
+            goto fail;
+        }
+        PyObject *k = key_of("D", t, tl, d);
+        if (k == NULL)
+            goto fail;
+        PyTuple_SET_ITEM(items[6], i, k);
+    }
+    Py_DECREF(recipients);
+    return new_tuple_of((PyTypeObject *)keys_type, 7, items);  /* takes the items */
+fail:
+    Py_XDECREF(recipients);
+    for (int i = 0; i < 7; i++)
+        Py_XDECREF(items[i]);
     return NULL;
 }
 
@@ -1097,6 +1261,9 @@ static PyMethodDef methods[] = {
      "The recipient loop of PartitionState.observe; returns the count of new recipients."},
     {"prefetch_plan", (PyCFunction)(void (*)(void))prefetch_plan, METH_FASTCALL,
      "prefetch_plan(message_keys, live, referenced): the keys PartitionState must load."},
+    {"message_keys", (PyCFunction)(void (*)(void))message_keys, METH_FASTCALL,
+     "message_keys(tenant, sender, to, cc, sender_domain, display_key, subject_key, "
+     "recipient_domains, limit, keys_type): PartitionState.keys_for."},
     {"mailbox_profile", (PyCFunction)(void (*)(void))mailbox_profile, METH_FASTCALL,
      "mailbox_profile(updates, n, decay, recipient_type): _MailboxUpdates.apply(n, decay)."},
     {"apply_deferred", (PyCFunction)(void (*)(void))apply_deferred, METH_FASTCALL,
@@ -1121,6 +1288,8 @@ PyInit__native(void)
         (s_threads = PyUnicode_InternFromString("threads")) == NULL ||
         (s_ops = PyUnicode_InternFromString("ops")) == NULL ||
         (one = PyLong_FromLong(1)) == NULL)
+        return NULL;
+    if ((s_address = PyUnicode_InternFromString("address")) == NULL)
         return NULL;
     const char *names[] = {"base", "ref", "external", "first_contacts", "n_correspondents",
                            "correspondents", "vip", "half_life", "idle_expiry",

@@ -7,6 +7,10 @@ from state.behaviour import MessageKeys, RecipientView
 
 def recipient_keys(tenant: str, sender: str, recipients: tuple[str, ...], limit: int
                    ) -> tuple[tuple[str, bytes, bytes, bytes], ...]: ...
+def message_keys(tenant: str, sender: str, to: tuple[Any, ...], cc: tuple[Any, ...],
+                 sender_domain: str, display_key: str, subject_key: str,
+                 recipient_domains: tuple[str, ...], limit: int, keys_type: type
+                 ) -> MessageKeys: ...
 def snapshot_recipients(recipients: tuple[tuple[str, bytes, bytes, bytes], ...],
                         live: dict[bytes, Any], t: float, expiry: float, decay: Any,
                         updates_type: type, deferred_type: type, view_type: type

@@ -524,8 +524,15 @@ class PartitionState:
 
         The same bytes as :func:`~state.profiles.make_key`, built from shared prefixes: this
         runs for 3 keys per recipient, and the generic function cost most of the read time.
+        In C when built (``_native.message_keys``, which also takes ``record.recipients``
+        from ``to`` and ``cc`` itself); the code below is its definition and fallback.
         """
         tenant, sender = record.tenant_id, record.sender.address
+        if _native is not None:
+            return _native.message_keys(
+                tenant, sender, record.to, record.cc, facts.sender_domain, facts.display_key,
+                facts.subject_key, facts.recipient_domains, MAX_PROFILED_RECIPIENTS,
+                MessageKeys)
         head = tenant + SEP
         domain, rdomains = "D" + head, facts.recipient_domains
         return MessageKeys(
@@ -534,8 +541,7 @@ class PartitionState:
             (domain + facts.sender_domain).encode() if facts.sender_domain else None,
             ("N" + head + facts.display_key).encode() if facts.display_key else None,
             ("C" + head + facts.subject_key).encode() if facts.subject_key else None,
-            (_native.recipient_keys if _native is not None else _recipient_keys)(
-                tenant, sender, record.recipients, MAX_PROFILED_RECIPIENTS),
+            _recipient_keys(tenant, sender, record.recipients, MAX_PROFILED_RECIPIENTS),
             tuple([(domain + d).encode() for d in rdomains]) if rdomains else (),
         )
 

@@ -300,3 +300,49 @@ def test_plain_values_never_call_back_into_python(monkeypatch) -> None:
     NATIVE.encode_changes(dict.fromkeys(live), live, out, LAYOUT_VERSION, orjson.dumps,
                           refuse, PairProfile, RecipientProfile, SenderProfile)
     assert out == {k: encode(v) for k, v in live.items()}
+
+
+_addresses = st.lists(st.sampled_from(["a@x.example", "b@x.example", "C@x.example", "é@x.example",
+                                       "", *(f"r{i}@y.example" for i in range(30))]),
+                      max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(to=_addresses, cc=_addresses, tenant=st.sampled_from(["acme", "", "ténant"]),
+       sender=st.sampled_from(["s@x.example", "", "ß@x.example"]),
+       parts=st.tuples(*[st.sampled_from(["", "x.example", "bob smith"])] * 3),
+       rdomains=st.lists(st.sampled_from(["x.example", "", "ü.example"]), max_size=3))
+def test_message_keys_are_the_python_keys(to, cc, tenant, sender, parts, rdomains) -> None:
+    """Duplicates across To and Cc, lists long enough for the C set, empty parts."""
+    from schemas import Address, MailRecord
+
+    record = MailRecord("m", tenant or "t", "inbound", 1.0, Address(sender),
+                        to=tuple(Address(a) for a in to), cc=tuple(Address(a) for a in cc))
+    record.tenant_id = tenant  # the state layer builds keys for whatever it is handed
+    facts = dataclasses.replace(facts_of(record), sender_domain=parts[0],
+                                display_key=parts[1], subject_key=parts[2],
+                                recipient_domains=tuple(rdomains))
+    native = PartitionState.keys_for(record, facts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(behaviour, "_native", None)
+        python = PartitionState.keys_for(record, facts)
+    assert type(native) is type(python) is behaviour.MessageKeys
+    assert native == python
+    for limit in (0, 1, 3):
+        assert NATIVE.message_keys(tenant, sender, record.to, record.cc, *parts,
+                                   tuple(rdomains), limit, behaviour.MessageKeys).recipients \
+            == python.recipients[:limit]
+
+
+def test_message_keys_refuse_bad_arguments() -> None:
+    from schemas import Address
+
+    args = ["t", "s", (Address("a@x"),), (), "", "", "", (), 5, behaviour.MessageKeys]
+    assert NATIVE.message_keys(*args).recipients[0][0] == "a@x"
+    for i, bad in ((2, [Address("a@x")]), (0, b"t"), (7, ("d", 1)), (9, int), (8, -1)):
+        with pytest.raises((TypeError, ValueError)):
+            NATIVE.message_keys(*args[:i], bad, *args[i + 1:])
+    with pytest.raises(TypeError):
+        NATIVE.message_keys(*args[:2], (Address(b"a@x"),), *args[3:])  # type: ignore[arg-type]
+    with pytest.raises(UnicodeEncodeError):  # as str.encode: lone surrogates are refused
+        NATIVE.message_keys("t\ud800", *args[1:])
