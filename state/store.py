@@ -153,6 +153,14 @@ class RocksDBOptions:
     high-priority half. RocksDB statistics, 10M profiles, steady state: index and filter
     misses per existing-key lookup fell from 0.53 to 0.28 each (one data-block read stays:
     uniform lookups over 10M profiles cannot be cached in 64 MiB).
+
+    ``memtable_bloom_ratio`` gives each write buffer a bloom filter of whole keys, that
+    fraction of its size (allocated from the buffer itself, so within ``bound_bytes``). Most
+    of a batch's missing keys are new pairs and mailboxes, absent from the store: without it
+    each one costs a skiplist search of the write buffers before the SST filters answer.
+    Measured on the Enron replay (``bench state``, one process, passes alternating): the
+    batch multi-gets went from 5.2 to 2.5 µs a message, the writes from 7.4 to 7.7. Nothing
+    stored changes (the filter is never written to disk).
     """
 
     block_cache_bytes: int = 64 << 20
@@ -162,6 +170,7 @@ class RocksDBOptions:
     metadata_block_bytes: int = 4096
     index_restart_interval: int = 16
     read_threads: int = 8
+    memtable_bloom_ratio: float = 0.1
 
     def bound_bytes(self) -> int:
         """The most memory these options let RocksDB hold (block cache + write buffers)."""
@@ -187,6 +196,9 @@ class RocksDBOptions:
             table.set_metadata_block_size(self.metadata_block_bytes)
             table.set_pin_top_level_index_and_filter(True)
         opts.set_block_based_table_factory(table)
+        if self.memtable_bloom_ratio > 0.0:
+            opts.set_memtable_prefix_bloom_ratio(self.memtable_bloom_ratio)
+            opts.set_memtable_whole_key_filtering(True)  # no prefix extractor: whole keys
         opts.set_write_buffer_size(self.write_buffer_bytes)
         opts.set_max_write_buffer_number(self.max_write_buffers)
         return opts
