@@ -680,6 +680,8 @@ fail:
 
 static PyObject *s_base, *s_ref, *s_external, *s_first_contacts, *s_n_correspondents;
 static PyObject *s_correspondents, *s_vip, *s_half_life, *s_idle_expiry;
+static PyObject *s_n_recipients, *s_max_fanout, *s_flagged;
+static PyObject *s_sender_counters[10];  /* SenderProfile's, in _encode_sender's order */
 static PyObject *prune_fn;  /* state.profiles._prune, for counters holding a NaN */
 
 #define REBASE_WEIGHT 0x1p400  /* state.profiles._REBASE_WEIGHT */
@@ -784,6 +786,38 @@ prune(PyObject *counter, Py_ssize_t keep)
     return r;
 }
 
+/* state.profiles._bump(counter, key, w, keep) on a counter whose values are all floats
+ * (checked when it was copied; the values made here are floats). 0 or -1. */
+static int
+bump(PyObject *counter, PyObject *key, double w, Py_ssize_t keep)
+{
+    if (PyUnicode_GET_LENGTH(key) == 0)
+        return 0;
+    PyObject *old = PyDict_GetItemWithError(counter, key);
+    if (old == NULL && PyErr_Occurred())
+        return -1;
+    PyObject *f = PyFloat_FromDouble((old == NULL ? 0.0 : PyFloat_AS_DOUBLE(old)) + w);
+    int r = f == NULL ? -1 : PyDict_SetItem(counter, key, f);
+    Py_XDECREF(f);
+    if (r == 0 && PyDict_GET_SIZE(counter) > 2 * keep)
+        r = prune(counter, keep);
+    return r;
+}
+
+/* Whether `counter` is a dict of str -> float, the only kind bump() takes. */
+static int
+plain_counter(PyObject *counter)
+{
+    if (!PyDict_CheckExact(counter))
+        return 0;
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(counter, &pos, &k, &v))
+        if (!PyUnicode_CheckExact(k) || !PyFloat_CheckExact(v))
+            return 0;
+    return 1;
+}
+
 /* A mailbox profile's fields while its batch's observations are applied. */
 typedef struct {
     int present;
@@ -825,17 +859,10 @@ read_mailbox(PyObject *p, Mailbox *m, PyObject **correspondents)
     PyObject *c = PyObject_GetAttr(p, s_correspondents);
     if (c == NULL)
         return -1;
-    if (!PyDict_CheckExact(c)) {
+    if (!plain_counter(c)) {
         Py_DECREF(c);
         return 0;
     }
-    Py_ssize_t pos = 0;
-    PyObject *k, *v;
-    while (PyDict_Next(c, &pos, &k, &v))
-        if (!PyUnicode_CheckExact(k) || !PyFloat_CheckExact(v)) {
-            Py_DECREF(c);
-            return 0;
-        }
     PyObject *vip = PyObject_GetAttr(p, s_vip);
     if (vip == NULL) {
         Py_DECREF(c);
@@ -898,21 +925,7 @@ count_one(Mailbox *m, double t, PyObject *sender, int external, int first_contac
         }
         m->n_correspondents += 1;
     }
-    if (PyUnicode_GET_LENGTH(sender) > 0) {
-        PyObject *old = PyDict_GetItemWithError(m->correspondents, sender);
-        if (old == NULL && PyErr_Occurred())
-            return -1;
-        /* every value is a float: read-in ones were checked, the rest are made here */
-        PyObject *f = PyFloat_FromDouble((old == NULL ? 0.0 : PyFloat_AS_DOUBLE(old)) + w);
-        int r = f == NULL ? -1 : PyDict_SetItem(m->correspondents, sender, f);
-        Py_XDECREF(f);
-        if (r < 0)
-            return -1;
-        if (PyDict_GET_SIZE(m->correspondents) > 2 * TOP_CORRESPONDENTS &&
-            prune(m->correspondents, TOP_CORRESPONDENTS) < 0)
-            return -1;
-    }
-    return 0;
+    return bump(m->correspondents, sender, w, TOP_CORRESPONDENTS);
 }
 
 /* The Decay's half-life and idle expiry (0 -> inf) as exact doubles: 1, 0 (not plain), -1. */
@@ -1080,6 +1093,224 @@ apply_deferred(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
+/* ---------------------------------------------------------------- sender profiles
+ *
+ * observe_sender(), once per message: a copy-on-write profile (every counter it does not
+ * change stays shared with the previous profile), the weight, and a handful of counter bumps,
+ * each a dict copy. The same here, in the same order and arithmetic; a rebase (the weight
+ * past 2**400, once in centuries of mail at the default half-life) and values that are not
+ * plain (see read_mailbox) are left to the Python function: this returns None for them. */
+
+enum { C_DISPLAY, C_REPLY_TO, C_RETURN_PATH, C_HOURS, C_WEEKDAYS, C_AUTH, C_NETWORKS, C_LINKS,
+       C_ATTACHMENTS, C_VERDICTS };
+static PyObject *s_auth_keys[3][2];  /* "spf_pass", "spf_fail", "dkim_pass", … */
+
+/* Python's `a // b` and `a % b` for b > 0. */
+static long long
+floor_div(long long a, long long b)
+{
+    long long q = a / b;
+    return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+static long long
+floor_mod(long long a, long long b)
+{
+    long long r = a % b;
+    return r < 0 ? r + b : r;
+}
+
+/* A copy of the counter in fields[i] (a new dict replacing it there), bumped by each of
+ * `keys` with `keep`. 1 done, 0 not plain, -1 error. */
+static int
+bumped(PyObject **fields, int i, PyObject *const *keys, Py_ssize_t n, double w,
+       Py_ssize_t keep)
+{
+    if (!plain_counter(fields[i]))
+        return 0;
+    PyObject *copy = PyDict_Copy(fields[i]);
+    if (copy == NULL)
+        return -1;
+    Py_SETREF(fields[i], copy);
+    for (Py_ssize_t j = 0; j < n; j++)
+        if (bump(copy, keys[j], w, keep) < 0)
+            return -1;
+    return 1;
+}
+
+/* A copy of the list in fields[i] with item `at` increased by w. 1, 0 (not plain), -1. */
+static int
+bumped_slot(PyObject **fields, int i, long long at, double w)
+{
+    PyObject *list = fields[i];
+    if (!PyList_CheckExact(list) || at >= PyList_GET_SIZE(list) ||
+        !PyFloat_CheckExact(PyList_GET_ITEM(list, at)))
+        return 0;
+    PyObject *copy = PyList_GetSlice(list, 0, PyList_GET_SIZE(list));
+    if (copy == NULL)
+        return -1;
+    Py_SETREF(fields[i], copy);
+    PyObject *f = PyFloat_FromDouble(PyFloat_AS_DOUBLE(PyList_GET_ITEM(copy, at)) + w);
+    if (f == NULL)
+        return -1;
+    return PyList_SetItem(copy, at, f) < 0 ? -1 : 1;  /* steals f */
+}
+
+/* 1 if every item of `tuple` is a str, else 0. */
+static int
+all_str(PyObject *tuple)
+{
+    if (!PyTuple_CheckExact(tuple))
+        return 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(tuple); i++)
+        if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(tuple, i)))
+            return 0;
+    return 1;
+}
+
+#define SENDER_FIELDS 17  /* SenderProfile's, in its order */
+
+/* observe_sender(p, t, display_name, reply_to_domain, return_path_domain, auth, network,
+ *                link_domains, attachment_types, new_recipients, fanout, decay, learn,
+ *                flagged, sender_type) -> the new SenderProfile, or None when the Python
+ * function must do it (see above). */
+static PyObject *
+observe_sender(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 15 || !PyType_Check(args[14])) {
+        PyErr_SetString(PyExc_TypeError, "observe_sender takes 15 arguments");
+        return NULL;
+    }
+    PyObject *t_obj = args[1], *auth = args[5], *decay = args[11];
+    PyObject *sender_type = args[14];
+    int learn = PyObject_IsTrue(args[12]), flagged = PyObject_IsTrue(args[13]);
+    if (learn < 0 || flagged < 0)
+        return NULL;
+    PyObject *name_fields[SENDER_FIELDS] = {
+        s_ref, s_first_seen, s_last_seen, s_count, s_n_recipients,
+        s_sender_counters[0], s_sender_counters[1], s_sender_counters[2],
+        s_sender_counters[3], s_sender_counters[4], s_sender_counters[5],
+        s_sender_counters[6], s_sender_counters[7], s_sender_counters[8],
+        s_sender_counters[9], s_max_fanout, s_flagged};
+    if (!PyFloat_CheckExact(t_obj) || !PyUnicode_CheckExact(args[2]) ||
+        !PyUnicode_CheckExact(args[3]) || !PyUnicode_CheckExact(args[4]) ||
+        !PyUnicode_CheckExact(args[6]) || !all_str(auth) || PyTuple_GET_SIZE(auth) != 3 ||
+        !all_str(args[7]) || !all_str(args[8]) || !PyLong_CheckExact(args[9]) ||
+        !PyLong_CheckExact(args[10]))
+        Py_RETURN_NONE;
+    double t = PyFloat_AS_DOUBLE(t_obj), h;
+    if (!isfinite(t) || fabs(t) >= 0x1p62)  /* int(t) below must fit a long long */
+        Py_RETURN_NONE;
+    PyObject *h_obj = PyObject_GetAttr(decay, s_half_life);
+    if (h_obj == NULL)
+        return NULL;
+    int plain = exact_double(h_obj, &h);
+    Py_DECREF(h_obj);
+    if (!plain)
+        Py_RETURN_NONE;
+
+    PyObject *base;
+    if (args[0] == Py_None) {  /* SenderProfile(ref=t, first_seen=t, last_seen=t): its defaults */
+        PyObject *a[3] = {t_obj, t_obj, t_obj};
+        if ((base = PyObject_Vectorcall(sender_type, a, 3, NULL)) == NULL)
+            return NULL;
+    } else {
+        base = Py_NewRef(args[0]);
+    }
+    PyObject *f[SENDER_FIELDS] = {NULL};
+    PyObject *out = NULL;
+    if (Py_TYPE(base) != (PyTypeObject *)sender_type)
+        goto python;
+    for (int i = 0; i < SENDER_FIELDS; i++)
+        if ((f[i] = PyObject_GetAttr(base, name_fields[i])) == NULL)
+            goto done;
+    if (!PyFloat_CheckExact(f[0]) || !PyFloat_CheckExact(f[1]) || !PyFloat_CheckExact(f[2]) ||
+        !PyFloat_CheckExact(f[3]) || !PyFloat_CheckExact(f[16]) ||
+        !PyLong_CheckExact(f[4]) || !PyLong_CheckExact(f[15]) ||
+        !PyDict_CheckExact(f[5 + C_VERDICTS]))
+        goto python;
+    /* shallow_copy: the counters stay shared, except verdicts (count_verdict writes it) */
+    PyObject *verdicts = PyDict_Copy(f[5 + C_VERDICTS]);
+    if (verdicts == NULL)
+        goto done;
+    Py_SETREF(f[5 + C_VERDICTS], verdicts);
+    /* _scaled(p.ref, t, decay): Decay.weight, and a rebase past 2**400 (left to Python) */
+    double w = 1.0;
+    if (!(h <= 0.0)) {
+        double exponent = (t - PyFloat_AS_DOUBLE(f[0])) / h;
+        if (exponent > 1000.0)
+            w = INFINITY;
+        else if (pow2(exponent, &w) < 0)
+            goto done;
+    }
+    if (w > REBASE_WEIGHT)
+        goto python;
+    double last = PyFloat_AS_DOUBLE(f[2]), first = PyFloat_AS_DOUBLE(f[1]);
+    double values[4] = {t > last ? t : last, t < first ? t : first,  /* max(), min() */
+                        PyFloat_AS_DOUBLE(f[3]) + w,
+                        flagged ? PyFloat_AS_DOUBLE(f[16]) + w : PyFloat_AS_DOUBLE(f[16])};
+    int slots[4] = {2, 1, 3, 16};
+    for (int i = 0; i < 4; i++) {
+        PyObject *v = PyFloat_FromDouble(values[i]);
+        if (v == NULL)
+            goto done;
+        Py_SETREF(f[slots[i]], v);
+    }
+    if (learn) {
+        PyObject *n = PyNumber_Add(f[4], args[9]);
+        if (n == NULL)
+            goto done;
+        Py_SETREF(f[4], n);
+        int more = PyObject_RichCompareBool(args[10], f[15], Py_GT);  /* max(max_fanout, …) */
+        if (more < 0)
+            goto done;
+        if (more)
+            Py_SETREF(f[15], Py_NewRef(args[10]));
+        int r = 1;
+        const int one_key[3] = {C_DISPLAY, C_REPLY_TO, C_RETURN_PATH};
+        const Py_ssize_t one_keep[3] = {4, 8, 8};  /* TOP_DISPLAY_NAMES, TOP_SMALL */
+        for (int i = 0; i < 3 && r == 1; i++)
+            if (PyUnicode_GET_LENGTH(args[2 + i]))
+                r = bumped(f + 5, one_key[i], &args[2 + i], 1, w, one_keep[i]);
+        long long tm = (long long)t;  /* int(t): toward zero */
+        if (r == 1)
+            r = bumped_slot(f + 5, C_HOURS, floor_mod(floor_div(tm, 3600), 24), w);
+        if (r == 1)  /* 1970-01-01 was a Thursday; Monday = 0 */
+            r = bumped_slot(f + 5, C_WEEKDAYS, floor_mod(floor_div(tm, 86400) + 3, 7), w);
+        PyObject *auth_keys[3];
+        Py_ssize_t n_auth = 0;
+        for (int i = 0; i < 3; i++) {
+            PyObject *outcome = PyTuple_GET_ITEM(auth, i);
+            if (PyUnicode_GET_LENGTH(outcome))
+                auth_keys[n_auth++] =
+                    s_auth_keys[i][PyUnicode_CompareWithASCIIString(outcome, "pass") != 0];
+        }
+        if (r == 1 && n_auth)  /* any(auth) */
+            r = bumped(f + 5, C_AUTH, auth_keys, n_auth, w, 8);
+        if (r == 1 && PyUnicode_GET_LENGTH(args[6]))
+            r = bumped(f + 5, C_NETWORKS, &args[6], 1, w, 16);  /* TOP_NETWORKS */
+        if (r == 1 && PyTuple_GET_SIZE(args[7]))
+            r = bumped(f + 5, C_LINKS, &PyTuple_GET_ITEM(args[7], 0), PyTuple_GET_SIZE(args[7]),
+                       w, 32);  /* TOP_LINK_DOMAINS */
+        if (r == 1 && PyTuple_GET_SIZE(args[8]))
+            r = bumped(f + 5, C_ATTACHMENTS, &PyTuple_GET_ITEM(args[8], 0),
+                       PyTuple_GET_SIZE(args[8]), w, 8);
+        if (r < 0)
+            goto done;
+        if (r == 0)
+            goto python;
+    }
+    out = PyObject_Vectorcall(sender_type, f, SENDER_FIELDS, NULL);
+    goto done;
+python:
+    out = Py_NewRef(Py_None);
+done:
+    for (int i = 0; i < SENDER_FIELDS; i++)
+        Py_XDECREF(f[i]);
+    Py_DECREF(base);
+    return out;
+}
+
 /* ---------------------------------------------------------------- encoding
  *
  * changes() encodes each key the batch changed: ~6 per Enron message, nearly all pairs and
@@ -1088,8 +1319,6 @@ apply_deferred(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
  * state.profiles' struct layouts write, and calls the same orjson.dumps for the variable part.
  * A value whose fields are not exactly the plain types (float for 'd', int for 'q', bool for
  * '?') or of another kind goes to profiles.encode, the definition. */
-
-static PyObject *s_n_recipients, *s_max_fanout, *s_flagged;
 
 typedef struct {
     PyObject **name;
@@ -1141,8 +1370,6 @@ static const Field recipient_fields[] = {
 static const Field sender_fields[] = {
     {&s_ref, 'd'}, {&s_first_seen, 'd'}, {&s_last_seen, 'd'}, {&s_count, 'd'},
     {&s_n_recipients, 'q'}, {&s_max_fanout, 'q'}, {&s_flagged, 'd'}};
-/* SenderProfile's counters, in _encode_sender's order (one orjson array after the struct). */
-static PyObject *s_sender_counters[10];
 
 /* The packed struct of `fields`, then `dumps(tail)` if `tail` is given; NULL with no error
  * set when a field is not plain. */
@@ -1268,6 +1495,8 @@ static PyMethodDef methods[] = {
      "mailbox_profile(updates, n, decay, recipient_type): _MailboxUpdates.apply(n, decay)."},
     {"apply_deferred", (PyCFunction)(void (*)(void))apply_deferred, METH_FASTCALL,
      "apply_deferred(keys, live, decay, recipient_type): the loop of _apply_deferred."},
+    {"observe_sender", (PyCFunction)(void (*)(void))observe_sender, METH_FASTCALL,
+     "observe_sender(...): state.profiles.observe_sender, or None to call it."},
     {"encode_changes", (PyCFunction)(void (*)(void))encode_changes, METH_FASTCALL,
      "encode_changes(undo, live, out, version, dumps, encode, pair_type, recipient_type, "
      "sender_type): the loop of PartitionState.changes."},
@@ -1307,6 +1536,12 @@ PyInit__native(void)
     for (int i = 0; i < 10; i++)
         if ((s_sender_counters[i] = PyUnicode_InternFromString(counters[i])) == NULL)
             return NULL;
+    const char *auth_keys[3][2] = {{"spf_pass", "spf_fail"}, {"dkim_pass", "dkim_fail"},
+                                   {"dmarc_pass", "dmarc_fail"}};
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 2; j++)
+            if ((s_auth_keys[i][j] = PyUnicode_InternFromString(auth_keys[i][j])) == NULL)
+                return NULL;
     PyObject *profiles = PyImport_ImportModule("state.profiles");
     if (profiles == NULL)
         return NULL;

@@ -26,6 +26,11 @@ def prefetch_plan(message_keys: list[MessageKeys], live: dict[bytes, Any],
 def mailbox_profile(updates: Any, n: int, decay: Any, recipient_type: type) -> Any: ...
 def apply_deferred(keys: list[bytes], live: dict[bytes, Any], decay: Any,
                    recipient_type: type) -> None: ...
+def observe_sender(p: Any, t: float, display_name: str, reply_to_domain: str,
+                   return_path_domain: str, auth: tuple[str, str, str], network: str,
+                   link_domains: tuple[str, ...], attachment_types: tuple[str, ...],
+                   new_recipients: int, fanout: int, decay: Any, learn: bool, flagged: bool,
+                   sender_type: type) -> Any: ...
 def encode_changes(undo: dict[bytes, Any], live: dict[bytes, Any],
                    out: dict[bytes, bytes | None], version: int,
                    dumps: Callable[[Any], bytes], encode: Callable[[Any], bytes],

@@ -646,13 +646,22 @@ class PartitionState:
             new_recipients = self._observe_recipients(before, k, t, sender, inbound, thread,
                                                       learn=learn, mailboxes=mailboxes)
         a = record.auth
-        self._set(k.sender, observe_sender(
-            before.sender, t=t, display_name=record.sender.name,
-            reply_to_domain=facts.reply_to_domain, return_path_domain=facts.return_path_domain,
-            auth=(a.spf, a.dkim, a.dmarc), network=network_of(record.client_ip),
-            link_domains=facts.link_domains, attachment_types=facts.attachment_types,
-            new_recipients=new_recipients, fanout=len(before.recipients), decay=decay,
-            learn=learn, flagged=flagged))
+        auth, network = (a.spf, a.dkim, a.dmarc), network_of(record.client_ip)
+        # observe_sender in C when built; None from it: values it leaves to the function
+        profile = None if _native is None else _native.observe_sender(
+            before.sender, t, record.sender.name, facts.reply_to_domain,
+            facts.return_path_domain, auth, network, facts.link_domains,
+            facts.attachment_types, new_recipients, len(before.recipients), decay, learn,
+            flagged, SenderProfile)
+        if profile is None:
+            profile = observe_sender(
+                before.sender, t=t, display_name=record.sender.name,
+                reply_to_domain=facts.reply_to_domain,
+                return_path_domain=facts.return_path_domain, auth=auth, network=network,
+                link_domains=facts.link_domains, attachment_types=facts.attachment_types,
+                new_recipients=new_recipients, fanout=len(before.recipients), decay=decay,
+                learn=learn, flagged=flagged)
+        self._set(k.sender, profile)
         if k.campaign and inbound and before.sender is None:
             self._set(k.campaign, observe_campaign(before.campaign, t=t,
                                                    sender_domain=facts.sender_domain))

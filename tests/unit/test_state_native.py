@@ -346,3 +346,71 @@ def test_message_keys_refuse_bad_arguments() -> None:
         NATIVE.message_keys(*args[:2], (Address(b"a@x"),), *args[3:])  # type: ignore[arg-type]
     with pytest.raises(UnicodeEncodeError):  # as str.encode: lone surrogates are refused
         NATIVE.message_keys("t\ud800", *args[1:])
+
+
+_names = st.sampled_from(["", "Bob", "bob", "Ann", *(f"n{i}" for i in range(12))])
+_domains = st.sampled_from(["", "x.example", "y.example", *(f"d{i}.example" for i in range(40))])
+
+
+@settings(max_examples=300, deadline=None)
+@given(times=st.lists(st.floats(-4e5, 2e9, allow_nan=False), min_size=1, max_size=30),
+       names=st.lists(_names, min_size=30, max_size=30),
+       domains=st.lists(_domains, min_size=30, max_size=30),
+       links=st.lists(st.lists(_domains, max_size=5), min_size=30, max_size=30),
+       auth=st.tuples(*[st.sampled_from(["", "pass", "fail", "softfail"])] * 3),
+       flags=st.lists(st.tuples(st.booleans(), st.booleans()), min_size=30, max_size=30),
+       half_life=st.sampled_from([0.0, 3600.0, 86400 * 90, 7200]))
+def test_observe_sender_in_c_is_the_python_function(times, names, domains, links, auth, flags,
+                                                    half_life) -> None:
+    """A sender's profile through many messages: pruned counters, unlearned and flagged
+    messages, times before 1970 (floor division), out of order, or far apart (rebases,
+    which the C form leaves to Python)."""
+    from state.profiles import observe_sender
+
+    decay = Decay(half_life=half_life)
+    python = native = None
+    for i, t in enumerate(times):
+        learn, flagged = flags[i]
+        kw = dict(display_name=names[i], reply_to_domain=domains[i],
+                  return_path_domain=domains[-1 - i], auth=auth if i % 2 else ("", "", ""),
+                  network=domains[i // 2], link_domains=tuple(links[i]),
+                  attachment_types=tuple(links[-1 - i][:2]), new_recipients=i % 3,
+                  fanout=i % 5, decay=decay, learn=learn, flagged=flagged)
+        want = observe_sender(python, t=t, **kw)
+        got = NATIVE.observe_sender(native, t, *kw.values(), SenderProfile)
+        if got is None:  # a rebase (or a value it does not take): the caller's Python call
+            got = observe_sender(native, t=t, **kw)
+        assert got == want
+        assert encode(got) == encode(want)
+        for name in ("display_names", "link_domains", "auth", "networks"):
+            assert list(getattr(got, name).items()) == list(getattr(want, name).items())
+        python, native = want, got
+
+
+def test_observe_sender_in_c_shares_what_it_does_not_change() -> None:
+    """Copy on write, as SenderProfile.shallow_copy: only changed counters are new objects,
+    the previous profile is left as it was, and the verdicts are always a copy."""
+    from state.profiles import observe_sender
+
+    args = ("Bob", "", "", ("", "", ""), "", (), (), 1, 2, Decay(3600.0), True, False,
+            SenderProfile)
+    first = NATIVE.observe_sender(None, 1e6, *args)
+    before = first.copy()
+    second = NATIVE.observe_sender(first, 1e6 + 60, *args)
+    assert first == before
+    assert second.networks is first.networks and second.auth is first.auth
+    assert second.display_names is not first.display_names
+    assert second.verdicts is not first.verdicts and second.hours is not first.hours
+    unlearned = NATIVE.observe_sender(first, 1e6 + 60, *args[:10], False, False,
+                                      SenderProfile)
+    assert unlearned.hours is first.hours
+    assert unlearned == observe_sender(first, t=1e6 + 60, display_name="Bob",
+                                       reply_to_domain="", return_path_domain="",
+                                       auth=("", "", ""), network="", link_domains=(),
+                                       attachment_types=(), new_recipients=1, fanout=2,
+                                       decay=Decay(3600.0), learn=False)
+    # Values the C form does not take: the caller calls the Python function.
+    assert NATIVE.observe_sender(None, 1_000_000, *args) is None  # an int time
+    odd = dataclasses.replace(first, display_names={"Bob": 1})  # an int count
+    assert NATIVE.observe_sender(odd, 1e6, *args) is None
+    assert NATIVE.observe_sender(first, 1e6 + 3600.0 * 500, *args) is None  # a rebase
