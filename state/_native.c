@@ -1168,6 +1168,67 @@ all_str(PyObject *tuple)
     return 1;
 }
 
+/* Decay.weight(t, ref) for a half-life `h`. 0 or -1. */
+static int
+decay_weight(double h, double t, double ref, double *w)
+{
+    *w = 1.0;
+    if (h <= 0.0)
+        return 0;
+    double exponent = (t - ref) / h;
+    if (exponent > 1000.0) {  /* past 2**1023 math.pow raises; any such weight rebases */
+        *w = INFINITY;
+        return 0;
+    }
+    return pow2(exponent, w);
+}
+
+/* count_verdict(p, t, action, decay) -> True when counted, False when the Python function
+ * must do it (a rebase, values that are not plain): state.profiles.count_verdict on the
+ * batch's own sender profile, in place, as observe_verdict calls it. */
+static PyObject *
+count_verdict(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "count_verdict(p, t, action, decay)");
+        return NULL;
+    }
+    PyObject *p = args[0], *action = args[2];
+    if (!PyFloat_CheckExact(args[1]) || !PyUnicode_CheckExact(action))
+        Py_RETURN_FALSE;
+    PyObject *h_obj = PyObject_GetAttr(args[3], s_half_life);
+    if (h_obj == NULL)
+        return NULL;
+    double h;
+    int plain = exact_double(h_obj, &h);
+    Py_DECREF(h_obj);
+    if (!plain)
+        Py_RETURN_FALSE;
+    PyObject *ref = PyObject_GetAttr(p, s_ref);
+    if (ref == NULL)
+        return NULL;
+    plain = PyFloat_CheckExact(ref);
+    double w = 0.0;
+    int r = plain ? decay_weight(h, PyFloat_AS_DOUBLE(args[1]), PyFloat_AS_DOUBLE(ref), &w) : 0;
+    Py_DECREF(ref);
+    if (r < 0)
+        return NULL;
+    if (!plain || w > REBASE_WEIGHT)
+        Py_RETURN_FALSE;
+    PyObject *verdicts = PyObject_GetAttr(p, s_sender_counters[9]);
+    if (verdicts == NULL)
+        return NULL;
+    if (!plain_counter(verdicts)) {
+        Py_DECREF(verdicts);
+        Py_RETURN_FALSE;
+    }
+    r = bump(verdicts, action, w, 4);  /* _bump(p.verdicts, action, w, 4) */
+    Py_DECREF(verdicts);
+    if (r < 0)
+        return NULL;
+    Py_RETURN_TRUE;
+}
+
 #define SENDER_FIELDS 17  /* SenderProfile's, in its order */
 
 /* observe_sender(p, t, display_name, reply_to_domain, return_path_domain, auth, network,
@@ -1235,14 +1296,9 @@ observe_sender(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     Py_SETREF(f[5 + C_VERDICTS], verdicts);
     /* _scaled(p.ref, t, decay): Decay.weight, and a rebase past 2**400 (left to Python) */
-    double w = 1.0;
-    if (!(h <= 0.0)) {
-        double exponent = (t - PyFloat_AS_DOUBLE(f[0])) / h;
-        if (exponent > 1000.0)
-            w = INFINITY;
-        else if (pow2(exponent, &w) < 0)
-            goto done;
-    }
+    double w;
+    if (decay_weight(h, t, PyFloat_AS_DOUBLE(f[0]), &w) < 0)
+        goto done;
     if (w > REBASE_WEIGHT)
         goto python;
     double last = PyFloat_AS_DOUBLE(f[2]), first = PyFloat_AS_DOUBLE(f[1]);
@@ -1497,6 +1553,8 @@ static PyMethodDef methods[] = {
      "apply_deferred(keys, live, decay, recipient_type): the loop of _apply_deferred."},
     {"observe_sender", (PyCFunction)(void (*)(void))observe_sender, METH_FASTCALL,
      "observe_sender(...): state.profiles.observe_sender, or None to call it."},
+    {"count_verdict", (PyCFunction)(void (*)(void))count_verdict, METH_FASTCALL,
+     "count_verdict(p, t, action, decay): state.profiles.count_verdict, or False to call it."},
     {"encode_changes", (PyCFunction)(void (*)(void))encode_changes, METH_FASTCALL,
      "encode_changes(undo, live, out, version, dumps, encode, pair_type, recipient_type, "
      "sender_type): the loop of PartitionState.changes."},

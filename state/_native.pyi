@@ -31,6 +31,7 @@ def observe_sender(p: Any, t: float, display_name: str, reply_to_domain: str,
                    link_domains: tuple[str, ...], attachment_types: tuple[str, ...],
                    new_recipients: int, fanout: int, decay: Any, learn: bool, flagged: bool,
                    sender_type: type) -> Any: ...
+def count_verdict(p: Any, t: float, action: str, decay: Any) -> bool: ...
 def encode_changes(undo: dict[bytes, Any], live: dict[bytes, Any],
                    out: dict[bytes, bytes | None], version: int,
                    dumps: Callable[[Any], bytes], encode: Callable[[Any], bytes],

@@ -752,12 +752,14 @@ class PartitionState:
 
         The sender's profile is already this batch's own copy (``observe`` made it, and no
         snapshot has shown it since: a later message of the sender would have replaced it),
-        and no reader looks at verdict counts, so it is counted in place instead of copied.
+        and no reader looks at verdict counts, so it is counted in place instead of copied
+        (in C when built: ``_native.count_verdict``, which leaves rebases to Python).
         """
-        key = make_key(KIND_SENDER, record.tenant_id, record.sender.address)
+        key = ("S" + record.tenant_id + SEP + record.sender.address).encode()  # make_key's
         if key in self._undo:
             profile = self._live[key]
-            if profile is not None:
+            if profile is not None and (_native is None or not _native.count_verdict(
+                    profile, record.received_at, action, self.decay)):  # C, or left to Python
                 count_verdict(cast(SenderProfile, profile), t=record.received_at,
                               action=action, decay=self.decay)
         elif (stored := self._get(key)) is not None:

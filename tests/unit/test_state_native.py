@@ -414,3 +414,27 @@ def test_observe_sender_in_c_shares_what_it_does_not_change() -> None:
     odd = dataclasses.replace(first, display_names={"Bob": 1})  # an int count
     assert NATIVE.observe_sender(odd, 1e6, *args) is None
     assert NATIVE.observe_sender(first, 1e6 + 3600.0 * 500, *args) is None  # a rebase
+
+
+@settings(max_examples=200, deadline=None)
+@given(times=st.lists(st.floats(-4e5, 2e9, allow_nan=False), min_size=1, max_size=40),
+       actions=st.lists(st.sampled_from(["allow", "", "quarantine", "block", "warn", "a1", "a2",
+                                         "a3", "a4", "a5", "a6", "a7"]),
+                        min_size=40, max_size=40),
+       half_life=st.sampled_from([0.0, 3600.0, 86400 * 90, 7200]))
+def test_count_verdict_in_c_is_the_python_function(times, actions, half_life) -> None:
+    """Counted in place, pruned past 8 actions, rebases left to Python."""
+    from state.profiles import count_verdict
+
+    decay = Decay(half_life=half_life)
+    python = SenderProfile(times[0], times[0], times[0])
+    native = python.copy()
+    for t, action in zip(times, actions, strict=False):
+        count_verdict(python, t=t, action=action, decay=decay)
+        if not NATIVE.count_verdict(native, t, action, decay):
+            count_verdict(native, t=t, action=action, decay=decay)
+        assert native == python
+        assert list(native.verdicts.items()) == list(python.verdicts.items())
+    assert NATIVE.count_verdict(native, 1, "allow", decay) is False  # an int time
+    assert NATIVE.count_verdict(dataclasses.replace(native, verdicts={"allow": 1}), 1.0,
+                                "allow", decay) is False  # an int count
