@@ -5,12 +5,15 @@
  * (dict look-ups, expiry checks, small tuples, attribute reads). Each function here does what
  * the Python loop it replaces does, step for step, on the same objects: the Python forms in
  * state/behaviour.py stay the definition and the fallback, and tests/unit/test_state_native.py
- * holds the two to identical results. The batch-end work on the same keys follows: applying
- * the queued mailbox observations (mailbox_after, apply_deferred) and encoding the changed
- * values (encode_changes).
+ * holds the two to identical results. The rest of a message's per-message work followed
+ * once those were in C: its keys (message_keys), its sender and verdict counts
+ * (observe_sender, count_verdict), and at the batch's end the queued mailbox observations
+ * (mailbox_after, apply_deferred) and the encoding of the changed values (encode_changes).
  *
  * Comparisons and arithmetic on profile fields go through the object protocol (not C doubles)
- * wherever a Python int could appear, so values keep their exact types and results.
+ * wherever a Python int could appear, so values keep their exact types and results. The
+ * later functions hold numbers in C doubles instead, and so take only plain values (floats,
+ * ints where Python converts them exactly); anything else goes to the Python form.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
