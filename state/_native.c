@@ -82,51 +82,6 @@ fail:
     return NULL;
 }
 
-/* recipient_keys(tenant, sender, recipients, limit) ->
- *     tuple of (address, mailbox key, pair key, reverse pair key), for the first `limit`. */
-static PyObject *
-recipient_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "recipient_keys(tenant, sender, recipients, limit)");
-        return NULL;
-    }
-    PyObject *tenant = args[0], *sender = args[1], *recipients = args[2];
-    if (!PyUnicode_Check(tenant) || !PyUnicode_Check(sender) || !PyTuple_Check(recipients)) {
-        PyErr_SetString(PyExc_TypeError, "tenant and sender must be str, recipients a tuple");
-        return NULL;
-    }
-    Py_ssize_t limit = PyLong_AsSsize_t(args[3]);
-    if (limit == -1 && PyErr_Occurred())
-        return NULL;
-    if (limit < 0) {
-        PyErr_SetString(PyExc_ValueError, "limit must be >= 0");
-        return NULL;
-    }
-    Py_ssize_t tl, sl;
-    const char *t = PyUnicode_AsUTF8AndSize(tenant, &tl);
-    if (t == NULL)
-        return NULL;
-    const char *s = PyUnicode_AsUTF8AndSize(sender, &sl);
-    if (s == NULL)
-        return NULL;
-    Py_ssize_t n = PyTuple_GET_SIZE(recipients);
-    if (n > limit)
-        n = limit;
-    PyObject *out = PyTuple_New(n);
-    if (out == NULL)
-        return NULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *item = recipient_item(PyTuple_GET_ITEM(recipients, i), t, tl, s, sl);
-        if (item == NULL) {
-            Py_DECREF(out);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(out, i, item);
-    }
-    return out;
-}
-
 /* A new instance of a tuple subclass (RecipientView, _Deferred) holding `n` new references. */
 static PyObject *
 new_tuple_of(PyTypeObject *type, Py_ssize_t n, PyObject **items)
@@ -1539,8 +1494,6 @@ encode_changes(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 }
 
 static PyMethodDef methods[] = {
-    {"recipient_keys", (PyCFunction)(void (*)(void))recipient_keys, METH_FASTCALL,
-     "recipient_keys(tenant, sender, recipients, limit): the recipients' state keys."},
     {"snapshot_recipients", (PyCFunction)(void (*)(void))snapshot_recipients, METH_FASTCALL,
      "The recipient loop of PartitionState._snapshot."},
     {"observe_recipients", (PyCFunction)(void (*)(void))observe_recipients, METH_FASTCALL,

@@ -5,8 +5,6 @@ from typing import Any
 
 from state.behaviour import MessageKeys, RecipientView
 
-def recipient_keys(tenant: str, sender: str, recipients: tuple[str, ...], limit: int
-                   ) -> tuple[tuple[str, bytes, bytes, bytes], ...]: ...
 def message_keys(tenant: str, sender: str, to: tuple[Any, ...], cc: tuple[Any, ...],
                  sender_domain: str, display_key: str, subject_key: str,
                  recipient_domains: tuple[str, ...], limit: int, keys_type: type

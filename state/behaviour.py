@@ -173,8 +173,8 @@ def _recipient_keys(tenant: str, sender: str, recipients: tuple[str, ...], limit
                     ) -> tuple[tuple[str, bytes, bytes, bytes], ...]:
     """(address, mailbox key, pair key, reverse pair key) of the first ``limit`` recipients.
 
-    The definition of ``_native.recipient_keys``, and its fallback: the same bytes as
-    :func:`~state.profiles.make_key`, built from shared prefixes.
+    The definition of the recipient part of ``_native.message_keys``, and its fallback: the
+    same bytes as :func:`~state.profiles.make_key`, built from shared prefixes.
     """
     mailbox, pair = "R" + tenant + SEP, "P" + tenant + SEP
     out_pair, in_pair = pair + sender + SEP, SEP + sender
