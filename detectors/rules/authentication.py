@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 
 from detectors.base import Context, DetectorConfig, build_config, hit
@@ -75,9 +76,10 @@ class MalformedFromConfig(DetectorConfig):
     score: float = 0.9
 
 
-# An ASCII host label: letters, digits, hyphens (and underscores, which some senders' tools
-# put in subdomains); a domain literal ("[192.0.2.1]") is an address, judged elsewhere.
-_ASCII_LABEL = re.compile(r"[a-z0-9_-]+")
+# A host label: letters, digits, hyphens (and underscores, which some senders' tools put in
+# subdomains), and for an internationalised one any non-ASCII character besides; a domain
+# literal ("[192.0.2.1]") is an address, judged elsewhere.
+_LABEL = re.compile(r"[a-z0-9_\u0080-\U0010ffff-]+")
 
 
 def from_problem(address: str, mailboxes: int = 1) -> str:
@@ -97,17 +99,23 @@ def from_problem(address: str, mailboxes: int = 1) -> str:
     """
     if not address:
         return "no_address"
-    domain = address.rpartition("@")[2]
-    if not (domain.startswith("[") and domain.endswith("]")):
-        for label in domain.split("."):
-            if not label:
-                return "malformed_domain"
-            if label.isascii():
-                if not _ASCII_LABEL.fullmatch(label):
-                    return "malformed_domain"
-            elif unicodedata.normalize("NFKC", label) != label or not label.isprintable():
-                return "malformed_domain"
+    if _malformed_domain(address.rpartition("@")[2]):
+        return "malformed_domain"
     return "several_mailboxes" if mailboxes > 1 else ""
+
+
+@lru_cache(maxsize=65536)
+def _malformed_domain(domain: str) -> bool:
+    """Whether no DNS name can be ``domain`` (see :func:`from_problem`); memoised per domain."""
+    if domain.startswith("[") and domain.endswith("]"):
+        return False
+    for label in domain.split("."):
+        if not _LABEL.fullmatch(label):  # an empty label fails too
+            return True
+        if not label.isascii() and (unicodedata.normalize("NFKC", label) != label
+                                    or not label.isprintable()):
+            return True
+    return False
 
 
 class MalformedFrom:

@@ -717,6 +717,8 @@ def test_blocked_senders_are_idempotent_bounded_and_read_from_old_tenant_values(
     ("alice@partner.com", ""),
     ("bounce_7@mail_out.partner.co.uk", ""),
     ("info@bücher.de", ""),
+    ("info@b%ücher.de", "malformed_domain"),
+    ("info@bücher..de", "malformed_domain"),
     ("info@xn--bcher-kva.de", ""),
     ("postmaster@[192.0.2.1]", ""),
     ("phishing@pot", ""),  # a single label is a name, as the corpora's normalised honeypot
