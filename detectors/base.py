@@ -120,6 +120,24 @@ def build_config(cls: type[DetectorConfig], detector: str,
     return config
 
 
+def content_attack(ctx: Context) -> str:
+    """What a message is by its own content, for a rule that holds it whatever it says.
+
+    For rules whose evidence is about the sender or the header (a blocked or flagged sender,
+    a malformed From), not about what kind of attack the message carries.
+    """
+    cues = ctx.content.cues
+    if cues.credential:
+        return "credential_phishing"
+    if cues.malware_lure or ctx.content.attachments.score >= 0.5:
+        return "malware"
+    if cues.bank_change or cues.payment:
+        return "invoice_fraud"
+    if cues.scam:
+        return "scam"
+    return "spam"
+
+
 def hit(detector: str, score: float, attack_type: str, **evidence: Any) -> Hit:
     """A hit with its score clipped into [0, 1] (NaN becomes 0)."""
     if not 0.0 <= score <= 1.0:  # a chained comparison: min(max()) cost 0.2 µs a hit

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
-from detectors.base import Context, DetectorConfig, build_config, hit
+from detectors.base import Context, DetectorConfig, build_config, content_attack, hit
 from schemas.records import Hit
 
 AUTH_FAILURES = frozenset({"fail", "softfail", "permerror"})
@@ -146,14 +146,6 @@ class MalformedFrom:
         problem = from_problem(ctx.record.sender.address, ctx.record.from_mailboxes)
         if not problem:
             return []
-        content, c = ctx.content, self.config
-        if content.cues.credential or content.urls.score >= 0.3:
-            attack = "credential_phishing"
-        elif content.attachments.score >= 0.5:
-            attack = "malware"
-        elif content.cues.scam:
-            attack = "scam"
-        else:
-            attack = "spam"
-        return [hit(self.name, c.score * c.weight, attack, problem=problem,
+        c = self.config
+        return [hit(self.name, c.score * c.weight, content_attack(ctx), problem=problem,
                     display_name_only=problem == "no_address" and bool(ctx.record.sender.name))]

@@ -45,7 +45,14 @@ import logging
 from dataclasses import dataclass
 from typing import ClassVar
 
-from detectors.base import Context, DetectorConfig, PerTenantProfile, build_config, hit
+from detectors.base import (
+    Context,
+    DetectorConfig,
+    PerTenantProfile,
+    build_config,
+    content_attack,
+    hit,
+)
 from detectors.domains import canonical_host
 from detectors.policy import domain_and_parents, sender_rules, usable_domain_rule
 from detectors.urls import MAX_DOMAINS, MAX_URLS, link_hosts
@@ -94,22 +101,8 @@ class FlaggedSender:
             return []
         if any(r.reverse is not None for r in ctx.state.recipients):
             return []  # someone here writes to this address: a correspondent, not a campaign
-        return [hit(self.name, c.score * c.weight, _attack_of(ctx), flagged=round(flagged, 1),
+        return [hit(self.name, c.score * c.weight, content_attack(ctx), flagged=round(flagged, 1),
                     messages=round(total, 1), first_seen=sender.first_seen)]
-
-
-def _attack_of(ctx: Context) -> str:
-    """What this message from a known-bad sender is, by its own content."""
-    cues = ctx.content.cues
-    if cues.credential:
-        return "credential_phishing"
-    if cues.malware_lure or ctx.content.attachments.score >= 0.5:
-        return "malware"
-    if cues.bank_change or cues.payment:
-        return "invoice_fraud"
-    if cues.scam:
-        return "scam"
-    return "spam"
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +157,7 @@ class BlockedSender:
                     continue
             c = self.config
             scope = {"scope": "all_tenants"} if rules is everyone else {}
-            return [hit(self.name, c.score * c.weight, _attack_of(ctx), blocked_by="analyst",
+            return [hit(self.name, c.score * c.weight, content_attack(ctx), blocked_by="analyst",
                         matched=matched, **scope)]
         return []
 
@@ -209,7 +202,7 @@ class BlockedLink:
                 if matched:
                     c = self.config
                     scope = {"scope": "all_tenants"} if rules is everyone else {}
-                    return [hit(self.name, c.score * c.weight, _attack_of(ctx),
+                    return [hit(self.name, c.score * c.weight, content_attack(ctx),
                                 blocked_by="analyst", matched=matched, host=host, **scope)]
         return []
 
