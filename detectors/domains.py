@@ -34,6 +34,8 @@ __all__ = [
     "Lookalike",
     "UrlParts",
     "canonical_host",
+    "canonical_link_host",
+    "ip_host",
     "is_freemail",
     "lookalike",
     "parse_url",
@@ -71,13 +73,69 @@ def canonical_host(host: str) -> str:
     """``host`` in the module's canonical form: "Mail.Bücher.DE." -> "mail.xn--bcher-kva.de".
 
     Lower case, no brackets or trailing dot, internationalised labels in ``xn--`` form: the
-    form every function here answers in, and verdicts carry link hosts in, so a hunt for a
-    host finds it however a message spelled it.
+    form every function here answers in (the state's keys and the models' inputs too).
     """
     h = host.strip().rstrip(".").lower()
     if h.startswith("[") and h.endswith("]"):
         h = h[1:-1]
     return h if h.isascii() else _to_ascii(h)
+
+
+def canonical_link_host(host: str) -> str:
+    """``host`` as verdicts name a link's host, and link blocks and hunts compare it.
+
+    :func:`canonical_host`, with an IP address as :func:`ip_host` writes it, so a block or a
+    hunt finds a host however a message spelt it. Only there: the state and the models keep
+    an address as the link spelt it, as the shipped model learnt it.
+    """
+    h = canonical_host(host)
+    if ":" in h or h[-1:].isdigit():
+        return ip_host(h) or h
+    return h
+
+
+def ip_host(host: str) -> str | None:
+    """The address a browser connects to for ``host``, if it is an IP literal; else None.
+
+    "2001:DB8:0::1" -> "2001:db8::1"; an IPv4-mapped IPv6 address as its IPv4 address; and
+    the IPv4 spellings browsers accept (the WHATWG URL standard's parser: each dot-separated
+    part decimal, hex "0x…" or octal "0…", the last part filling the remaining bytes), so
+    "3232235777", "0xc0.0xa8.1.1" and "0300.0250.1.1" are all "192.168.1.1". Phishing links
+    spell an address so to slip past a block or a hunt written in the usual form.
+    """
+    h = host.lower()
+    if ":" in h:
+        try:
+            address = ipaddress.IPv6Address(h)
+        except ValueError:
+            return None
+        mapped = address.ipv4_mapped
+        return str(mapped) if mapped is not None else address.compressed
+    parts = h.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts.pop()  # "1.2.3.4." like a domain's trailing dot
+    if not 1 <= len(parts) <= 4 or not parts[-1][-1:].isdigit():
+        return None
+    numbers = []
+    for part in parts:
+        try:
+            if part[:2] == "0x":
+                numbers.append(int(part[2:] or "0", 16))
+            elif len(part) > 1 and part[0] == "0":
+                numbers.append(int(part, 8))
+            else:
+                numbers.append(int(part, 10) if part.isdigit() else -1)
+        except ValueError:
+            return None
+        if numbers[-1] < 0:
+            return None
+    *head, last = numbers
+    if any(n > 255 for n in head) or last >= 256 ** (5 - len(numbers)):
+        return None
+    value = last
+    for i, n in enumerate(head):
+        value += n << (8 * (3 - i))
+    return str(ipaddress.IPv4Address(value))
 
 
 def _is_ip(host: str) -> bool:

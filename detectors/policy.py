@@ -81,7 +81,16 @@ class _Rules:
 
 
 def domain_and_parents(host: str) -> Iterator[str]:
-    """``host`` and each parent domain above it: "a.b.example.com", "b.example.com", ..."""
+    """``host`` and each parent domain above it: "a.b.example.com", "b.example.com", ...
+
+    An IP address is itself alone: "192.0.2.7" has no parent "0.2.7", and an IPv6 address
+    no dot to split at. So is a name whose last label is a number ("10.192.0.2.7"): no
+    top-level domain is numeric, and browsers refuse such a host, so it has no parent, and
+    none of its tails is the address it ends like.
+    """
+    if ":" in host or host.rpartition(".")[2].isdigit():
+        yield host
+        return
     while "." in host:
         yield host
         host = host.partition(".")[2]

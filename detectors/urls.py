@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, unquote
 from detectors.domains import (
     UrlParts,
     canonical_host,
+    canonical_link_host,
     parse_url,
     public_suffix,
     registrable_domain,
@@ -179,7 +180,7 @@ class UrlRisk:
         foreign: Host outside the sender's registrable domain.
         domains: Registrable link domains (the address for IP hosts), first-seen order, at
             most 32; ``data:``/``mailto:`` links have none.
-        hosts: The links' hosts (:func:`~detectors.domains.canonical_host`; the destination
+        hosts: The links' hosts (:func:`~detectors.domains.canonical_link_host`; the destination
             of a gateway's rewritten link), first-seen order, at most 32: what a verdict
             names so ``mailhawk hunt --link-domain`` can find every message that linked to
             a host, down to one site on a shared hosting domain.
@@ -225,7 +226,11 @@ class _HostFacts:
 def _host_facts(host: str) -> _HostFacts:
     ip = ":" in host or _NUMERIC_HOST.fullmatch(host) is not None
     if ip:
-        return _HostFacts(host, host, True, False, False, False, False, False, False)
+        # One address, one name where blocks and hunts look (a block of "192.168.1.1" holds
+        # a link to "3232235777"); the registrable form, which the models and the sender's
+        # link history read, stays the link's own spelling, as the shipped model learnt it.
+        return _HostFacts(canonical_link_host(host), host, True, False, False, False, False,
+                          False, False)
     registrable = registrable_domain(host)
     suffix = registrable.partition(".")[2]
     above_suffix = host[:len(host) - len(suffix) - 1] if suffix else host

@@ -497,6 +497,18 @@ _SENDER_RULE_KINDS: Final = frozenset({"blocked_sender", "cleared_sender", "allo
                                        "cleared_allowed_sender"})
 _EXPIRING_KINDS: Final = frozenset({"allowed_sender", "phish_simulation"})
 _NOT_A_HOST: Final = re.compile(r"[/:?#\s]")
+_IPV6_SHAPE: Final = re.compile(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")  # the JSON schema's pattern
+
+
+def _is_ipv6(value: str) -> bool:
+    """Whether a link rule's host is an IPv6 address (a phishing site served from one)."""
+    if _IPV6_SHAPE.fullmatch(value) is None:
+        return False
+    try:
+        ipaddress.IPv6Address(value)
+    except ValueError:
+        return False
+    return True
 _SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
 
 
@@ -610,8 +622,15 @@ class DirectoryEntry:
         if kind in ("phish_simulation", "cleared_phish_simulation", "blocked_link",
                     "cleared_link") and not entry.domain:
             raise SchemaError("missing_field", f"a {kind} needs 'domain'", "domain")
-        if kind in POLICY_KINDS and entry.domain and ("@" in entry.domain or
-                                                      "." not in entry.domain):
+        link = kind in ("blocked_link", "cleared_link")
+        address = link and _is_ipv6(entry.domain)  # a link host may be an IPv6 address
+        if link and not address and ("@" in entry.domain or "." not in entry.domain or
+                                     _NOT_A_HOST.search(entry.domain)):
+            raise SchemaError("invalid_value", f"a {kind}'s 'domain' must be a link's host (a "
+                              f"domain name such as evil.example) or an IP address, not a "
+                              f"URL; got {entry.domain!r}", "domain")
+        if kind in POLICY_KINDS and entry.domain and not link and (
+                "@" in entry.domain or "." not in entry.domain):
             raise SchemaError("invalid_value", f"field 'domain' must be a domain name "
                               f"(example.com), got {entry.domain!r}", "domain")
         if (kind in ("blocked_file", "cleared_file")) != bool(entry.sha256):
@@ -622,9 +641,6 @@ class DirectoryEntry:
         if entry.sha256 and not is_sha256(entry.sha256):
             raise SchemaError("invalid_value", f"field 'sha256' must be a SHA-256 digest (64 "
                               f"hex digits), got {entry.sha256!r}", "sha256")
-        if kind in ("blocked_link", "cleared_link") and _NOT_A_HOST.search(entry.domain):
-            raise SchemaError("invalid_value", f"a {kind}'s 'domain' is a link's host "
-                              f"(evil.example), not a URL; got {entry.domain!r}", "domain")
         return entry
 
 

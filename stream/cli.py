@@ -467,7 +467,8 @@ def _indicator_rule(command: Any) -> Any:
                            "feed named).")(command)
     return click.option("--link-domain", help="A link host: mail linking to it or to its "
                         "subdomains, whoever sends it (a phishing site, e.g. "
-                        "pay-invoice.web.app).")(command)
+                        "pay-invoice.web.app), or an IP address: links to it however "
+                        "they spell it.")(command)
 
 
 def _rule_value(address: str | None, domain: str | None, link_domain: str | None,
@@ -476,7 +477,7 @@ def _rule_value(address: str | None, domain: str | None, link_domain: str | None
 
     A digest is checked where every directory entry is (``DirectoryEntry.from_dict``).
     """
-    from detectors.domains import canonical_host
+    from detectors.domains import canonical_link_host, ip_host
     from detectors.policy import usable_domain_rule
 
     if sum(map(bool, (address, domain, link_domain, attachment))) != 1:
@@ -486,10 +487,12 @@ def _rule_value(address: str | None, domain: str | None, link_domain: str | None
         return "sender", _sender_value(address, domain, allow=False if check else None)
     if attachment:
         return "file", {"sha256": attachment.strip()}
-    host = canonical_host(str(link_domain))
+    host = canonical_link_host(str(link_domain))
+    if ip_host(host) == host:  # a site served from an address: that address alone
+        return "link", {"domain": host}
     if "." not in host or any(c in host for c in "/:?#@ "):
-        raise click.UsageError(f"--link-domain takes a link's host (pay-invoice.web.app), "
-                               f"not {link_domain!r}")
+        raise click.UsageError(f"--link-domain takes a link's host (pay-invoice.web.app) or "
+                               f"IP address, not {link_domain!r}")
     if check and (why := usable_domain_rule(host, allow=False)):
         raise click.UsageError(why)
     return "link", {"domain": host}

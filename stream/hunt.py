@@ -26,7 +26,7 @@ from typing import Any, Final
 
 import orjson
 
-from detectors.domains import canonical_host, is_freemail
+from detectors.domains import canonical_link_host, ip_host, is_freemail
 from schemas import SchemaError, Verdict, decode_verdict
 from schemas.records import is_sha256
 from stream.kafka import read_to_end
@@ -44,7 +44,8 @@ class HuntQuery:
         address: The From address.
         domain: The From domain, and its subdomains.
         link_domain: A link host, and its subdomains ("evil.web.app" finds one site on a
-            shared hosting domain, "web.app" every site on it).
+            shared hosting domain, "web.app" every site on it), or an IP address, however
+            a link spelt it ("3232235777" finds "192.168.1.1").
         attachment: An attachment's SHA-256, hex.
         tenant: One tenant's mail only; "" for every tenant.
         delivered_only: Only messages still in mailboxes (:data:`DELIVERED`).
@@ -69,7 +70,7 @@ class HuntQuery:
     def needle(self) -> str:
         """The indicator in the form verdicts write it, lower case."""
         if self.link_domain:
-            return canonical_host(self.link_domain)
+            return canonical_link_host(self.link_domain)
         if self.attachment:
             return self.attachment.strip().lower()
         return (self.address or self.domain.rstrip(".")).lower()
@@ -84,7 +85,8 @@ class HuntQuery:
 
 
 def _under(host: str, domain: str) -> bool:
-    return host == domain or host.endswith("." + domain)
+    """Whether ``host`` is ``domain`` or under it; an IP address has nothing under it."""
+    return host == domain or (host.endswith("." + domain) and ip_host(domain) != domain)
 
 
 def matches(verdict: Verdict, query: HuntQuery) -> bool:

@@ -53,7 +53,7 @@ from detectors.base import (
     content_attack,
     hit,
 )
-from detectors.domains import canonical_host
+from detectors.domains import canonical_link_host
 from detectors.policy import domain_and_parents, sender_rules, usable_domain_rule
 from detectors.urls import MAX_DOMAINS, MAX_URLS, link_hosts
 from schemas.records import Hit
@@ -173,7 +173,10 @@ class BlockedLink:
     URL signals read: padding a message with harmless links does not hide the blocked one.
 
     Inbound and internal mail: an internal message linking to a blocked site is lateral
-    phishing from a compromised account. Decisive by ``combine.decisive``; refuses an allowed
+    phishing from a compromised account. Not outbound mail: the outbound message that names a
+    confirmed phishing site on purpose is the security team's takedown request to a hosting
+    provider or a CERT. A rule naming an IP address holds links to that address however
+    they spell it (``canonical_link_host``). Decisive by ``combine.decisive``; refuses an allowed
     sender's pass like a blocked sender (a trusted partner linking to it is compromised).
     Never a model input.
     """
@@ -246,7 +249,7 @@ def _blocked_hosts(tenant: TenantProfile) -> frozenset[str]:
     """The blocked link hosts in canonical form; a public suffix is ignored with a warning."""
     hosts = set()
     for value in tenant.blocked_links:
-        host = canonical_host(value)
+        host = canonical_link_host(value)
         if (why := usable_domain_rule(host, allow=False)):
             log.warning("blocked-link rule ignored: %s", why)
         else:

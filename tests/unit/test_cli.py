@@ -368,6 +368,18 @@ def test_policy_commands_refuse_a_rule_that_is_wrong_before_writing_it(args, err
     assert result.exit_code == 2 and error in result.output, result.output
 
 
+@pytest.mark.parametrize(("given", "written"), [
+    ("PAY-INVOICE.web.app.", "pay-invoice.web.app"),
+    ("3232235777", "192.168.1.1"),
+    ("[2001:DB8:0::1]", "2001:db8::1"),
+    ("::ffff:192.0.2.7", "192.0.2.7"),
+])
+def test_a_link_block_is_written_as_verdicts_name_the_host(given, written) -> None:
+    from stream.cli import _rule_value
+
+    assert _rule_value(None, None, given, None, check=True) == ("link", {"domain": written})
+
+
 @pytest.mark.parametrize(("args", "error"), [
     ((), "exactly one of --address, --domain, --link-domain or --attachment"),
     (("--domain", "x.example", "--link-domain", "x.example"), "exactly one"),

@@ -7,6 +7,9 @@ import pytest
 from detectors.domains import (
     TECHNIQUES,
     Lookalike,
+    canonical_host,
+    canonical_link_host,
+    ip_host,
     is_freemail,
     lookalike,
     parse_url,
@@ -14,6 +17,41 @@ from detectors.domains import (
     registrable_domain,
     url_host,
 )
+
+# --------------------------------------------------------------------------- IP hosts
+
+
+@pytest.mark.parametrize(("host", "address"), [
+    ("192.168.1.1", "192.168.1.1"),
+    ("3232235777", "192.168.1.1"),  # one decimal number
+    ("0xc0.0xa8.1.1", "192.168.1.1"),  # hex parts
+    ("0300.0250.1.1", "192.168.1.1"),  # octal parts
+    ("192.168.257", "192.168.1.1"),  # the last part fills the bytes left
+    ("192.0.2.7.", "192.0.2.7"),
+    ("2001:DB8:0:0::1", "2001:db8::1"),
+    ("::ffff:192.0.2.7", "192.0.2.7"),  # IPv4-mapped: the IPv4 address it reaches
+    ("1.2.3.4.5", None),  # five parts: no address, and no host a browser accepts
+    ("256.1.1.1", None),
+    ("1.2.3.256", None),
+    ("08.1.1.1", None),  # 8 is no octal digit
+    ("2001:db8::g", None),
+    ("evil.example", None),
+    ("build.42", None),  # not every name ending in a digit is an address
+    ("", None),
+])
+def test_ip_host_reads_an_address_as_a_browser_does(host: str, address: str | None) -> None:
+    assert ip_host(host) == address
+
+
+def test_a_link_host_is_written_one_way_where_blocks_and_hunts_compare_it() -> None:
+    assert canonical_link_host("[2001:DB8:0::1]") == "2001:db8::1"
+    assert canonical_link_host("0xC0A80101") == "192.168.1.1"
+    assert canonical_link_host("Mail.Bücher.DE.") == "mail.xn--bcher-kva.de"
+    assert canonical_link_host("build.42") == "build.42"
+    # The state and the models keep the link's spelling, as the shipped model learnt it.
+    assert canonical_host("0xC0A80101") == "0xc0a80101"
+    assert registrable_domain("1086695621") == "1086695621"
+
 
 # --------------------------------------------------------------------------- registrable_domain
 

@@ -69,6 +69,18 @@ def test_a_link_query_finds_the_host_and_its_subdomains(query, found) -> None:
     assert matches(v, HuntQuery(link_domain=query)) is found
 
 
+@pytest.mark.parametrize(("query", "found"), [
+    ("192.0.2.7", True),
+    ("3221225991", True),  # the same address, spelt as one number
+    ("0.2.7", False),  # an address has no parent: "0.2.7" is the address 0.2.0.7
+    ("2001:DB8:0::1", True),
+    ("2001:db8::2", False),
+])
+def test_a_link_query_for_an_address_finds_that_address_alone(query, found) -> None:
+    v = _verdict("a@x.example", hosts=("192.0.2.7", "2001:db8::1"))
+    assert matches(v, HuntQuery(link_domain=query)) is found
+
+
 def test_an_attachment_query_finds_the_digest_in_any_case() -> None:
     v = _verdict("a@x.example", files=("0" * 64, _FILE))
     assert matches(v, HuntQuery(attachment=_FILE.upper()))

@@ -40,6 +40,9 @@ def _blocked(decision) -> dict | None:
     ({"kind": "blocked_link", "domain": "localhost"}, "domain name"),
     ({"kind": "blocked_link", "domain": "https://evil.example/login"}, "not a URL"),
     ({"kind": "blocked_link", "domain": "evil.example/login"}, "not a URL"),
+    ({"kind": "blocked_link", "domain": "evil.example:8080"}, "not a URL"),
+    ({"kind": "blocked_link", "domain": "2001:db8::/32"}, "not a URL"),  # one address
+    ({"kind": "blocked_link", "domain": "1:2:3"}, "not a URL"),  # no address
     ({"kind": "blocked_file"}, "needs 'sha256'"),
     ({"kind": "cleared_file", "sha256": "d41d8cd98f00b204e9800998ecf8427e"}, "SHA-256 digest"),
     ({"kind": "blocked_link", "domain": "evil.example", "sha256": "0" * 64}, "not a blocked_link"),
@@ -113,6 +116,26 @@ def test_internal_mail_linking_to_a_blocked_host_is_held_outbound_mail_is_not():
                  t=T0 + 1)])
     assert internal.action == "quarantine" and _blocked(internal)["matched"] == _SITE
     assert _blocked(outbound) is None
+
+
+def test_an_address_block_holds_links_to_that_address_however_they_spell_it():
+    cascade, state = Cascade(models=_Fixed("spam", 0.01)), _state()
+    _rule(state, "blocked_link", domain="192.0.2.7")
+    _rule(state, "blocked_link", domain="2001:DB8:0::1")  # another tool wrote it
+    held = cascade.score_batch(state, [
+        _linking(url, sender=f"a{i}@rotating.example", t=T0 + i) for i, url in enumerate((
+            "http://192.0.2.7/login", "http://3221225991/login", "http://0xc0.0.2.7:8080/",
+            "http://[::ffff:192.0.2.7]/", "https://[2001:db8::1]/login",
+            "https://[2001:db8:0:0:0:0:0:1]:8443/x"))])
+    for d in held:
+        assert (d.action, d.decided_by) == ("quarantine", "decisive"), d.hits
+    assert [_blocked(d)["host"] for d in held] == ["192.0.2.7"] * 4 + ["2001:db8::1"] * 2
+    assert held[1].link_hosts == ("192.0.2.7",)  # a hunt for the address finds it too
+    others = cascade.score_batch(state, [
+        _linking(url, sender=f"b{i}@rotating.example", t=T0 + 10 + i) for i, url in enumerate((
+            "http://192.0.2.8/login", "http://10.192.0.2.7/", "https://[2001:db8::2]/"))])
+    for d in others:
+        assert _blocked(d) is None
 
 
 def test_a_rule_written_in_unicode_matches_the_links_punycode_host():
