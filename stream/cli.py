@@ -800,7 +800,8 @@ def campaigns(bootstrap_servers: str, verdict_topic: str, since_hours: float,
     """Where one tenant's catch is another's miss: indicators of held mail also delivered.
 
     Reads the verdict topic twice (no consumer group): the held verdicts' indicators
-    (sender domain unless free mail, link hosts, attachment digests), then the delivered
+    (sender domain unless free mail and the registrable domain above it, link hosts,
+    attachment digests), then the delivered
     verdicts that carry one. One JSON line per indicator: how many messages were held and
     delivered, at which tenants, how many mailboxes got it, and the commands that pull the
     delivered ones and hold the next. Leads for an analyst to judge, not verdicts: a

@@ -26,7 +26,7 @@ from typing import Any, Final
 
 import orjson
 
-from detectors.domains import canonical_link_host, ip_host, is_freemail
+from detectors.domains import canonical_link_host, ip_host, is_freemail, registrable_domain
 from schemas import SchemaError, Verdict, decode_verdict
 from schemas.records import is_sha256
 from stream.kafka import read_to_end
@@ -208,11 +208,18 @@ class Spread:
 def _indicators(doc: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """The indicators a verdict names.
 
-    Its sender's domain unless free mail, its link hosts, its attachments' digests.
+    Its sender's domain unless free mail, and the registrable domain above it: a campaign
+    that sends each wave from another subdomain (a.evil.example, b.evil.example) is one
+    indicator there, and ``hunt --domain`` and ``policy block --domain`` cover subdomains.
+    Then its link hosts, exact (a registrable domain of a link is often shared hosting), and
+    its attachments' digests.
     """
     domain = str(doc.get("sender") or "").rpartition("@")[2].lower()
     if domain and not is_freemail(domain):  # gmail.com is everyone, not a campaign
         yield "sender_domain", domain
+        parent = registrable_domain(domain)
+        if parent and parent != domain and not is_freemail(parent):
+            yield "sender_domain", parent
     for host in doc.get("link_hosts") or ():
         yield "link_host", str(host)
     for digest in doc.get("attachment_sha256") or ():
@@ -266,9 +273,22 @@ class _Tally:
                     del self.spreads[kind, indicator]  # mostly delivered: never reported
 
     def result(self) -> list[Spread]:
-        """Indicators also in delivered mail, mostly held enough; most delivered first."""
+        """Indicators also in delivered mail, mostly held enough; most delivered first.
+
+        A registrable domain whose messages are exactly those of one of its subdomains
+        (a campaign that kept to mail.evil.example) is left out: the subdomain says more.
+        """
         found = [s for s in self.spreads.values()
                  if s.delivered and s.held_share >= self.min_held_share]
+        narrowest: dict[tuple[frozenset[tuple[str, str]], ...], Spread] = {}
+        for s in found:
+            if s.kind == "sender_domain":
+                key = (frozenset(s.held), frozenset(s.delivered))
+                other = narrowest.get(key)
+                if other is None or len(s.value) > len(other.value):
+                    narrowest[key] = s
+        kept = {id(s) for s in narrowest.values()}
+        found = [s for s in found if s.kind != "sender_domain" or id(s) in kept]
         found.sort(key=lambda s: (-len(s.delivered), -len(s.held), s.kind, s.value))
         return found
 

@@ -155,3 +155,23 @@ def test_campaigns_leaves_out_hosts_mostly_in_delivered_mail() -> None:
     assert ("link_host", "www.w3.org") not in kept  # nor its messages kept in memory
     found, _, _ = _tally([lure, *newsletters], min_held_share=0.05)
     assert len(found["link_host", "www.w3.org"].delivered) == 9
+
+
+def test_campaigns_groups_a_campaigns_subdomains_under_its_registrable_domain() -> None:
+    found, _, _ = _tally([
+        _encoded("a@wave1.rotating.example", "acme", "quarantine", "m1"),
+        _encoded("b@wave2.rotating.example", "globex", "allow", "m2"),
+        # one subdomain throughout: reported once, as the subdomain
+        _encoded("c@mail.steady.example", "acme", "block", "m3"),
+        _encoded("d@mail.steady.example", "globex", "warn", "m4"),
+        # a platform's many subdomains: mostly delivered, so the platform is no lead
+        _encoded("e@victim.platform.example", "acme", "quarantine", "m5"),
+        *(_encoded(f"f{i}@user{i}.platform.example", "globex", "allow", f"m{6 + i}")
+          for i in range(9)),
+    ])
+    rotating = found["sender_domain", "rotating.example"]
+    assert (len(rotating.held), len(rotating.delivered)) == (1, 1)
+    assert ("sender_domain", "wave1.rotating.example") not in found  # held only
+    assert ("sender_domain", "mail.steady.example") in found
+    assert ("sender_domain", "steady.example") not in found
+    assert not any(value.endswith("platform.example") for _, value in found)
