@@ -110,7 +110,11 @@ def test_hunt_lists_what_a_sender_already_delivered_across_tenants(broker, topic
     assert rows["link_host", "pay-invoice.web.app"]["pull"] == (
         "mailhawk hunt --link-domain pay-invoice.web.app --since-hours 24 --delivered-only")
     assert ("link_host", "menu.web.app") not in rows  # never held
-    assert "2 indicator(s) of mail held in the last 24 h" in leads.stderr
+    # mx.campaign.example was one side, campaign.example the other: one sender lead.
+    assert rows["sender_domain", "campaign.example"]["hold"] == (
+        "mailhawk policy block --all-tenants --domain campaign.example")
+    assert ("sender_domain", "mx.campaign.example") not in rows
+    assert "3 indicator(s) of mail held in the last 24 h" in leads.stderr
 
     hosting, _ = hunt("--link-domain", "web.app")
     assert len(hosting) == 3  # every site on it (the ten-day-old copy is past the week)
