@@ -498,6 +498,7 @@ _SENDER_RULE_KINDS: Final = frozenset({"blocked_sender", "cleared_sender", "allo
 _EXPIRING_KINDS: Final = frozenset({"allowed_sender", "phish_simulation"})
 _NOT_A_HOST: Final = re.compile(r"[/:?#\s]")
 _IPV6_SHAPE: Final = re.compile(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")  # the JSON schema's pattern
+_SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
 
 
 def _is_ipv6(value: str) -> bool:
@@ -509,7 +510,6 @@ def _is_ipv6(value: str) -> bool:
     except ValueError:
         return False
     return True
-_SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
 
 
 def is_sha256(value: str) -> bool:
