@@ -124,13 +124,19 @@ def content_attack(ctx: Context) -> str:
     """What a message is by its own content, for a rule that holds it whatever it says.
 
     For rules whose evidence is about the sender or the header (a blocked or flagged sender,
-    a malformed From), not about what kind of attack the message carries.
+    a malformed From), not about what kind of attack the message carries. A link outside the
+    sender's domain to a sign-in or verification path (``UrlRisk.credential_path``) names a
+    credential lure as its words do: a kit that says nothing but "see attached" or "click
+    here" still lands on a login form, and remediation treats credential phishing apart
+    (who clicked, whose password to reset).
     """
     cues = ctx.content.cues
     if cues.credential:
         return "credential_phishing"
     if cues.malware_lure or ctx.content.attachments.score >= 0.5:
         return "malware"
+    if ctx.content.urls.credential_path:
+        return "credential_phishing"
     if cues.bank_change or cues.payment:
         return "invoice_fraud"
     if cues.scam:

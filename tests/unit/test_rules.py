@@ -760,6 +760,12 @@ def test_a_from_without_an_address_is_held_whatever_the_model_says():
                  cascade=Cascade(models=_WarnOnly(0.01)))[0]
     assert hits_of(d)["malformed_from"]["attack_type"] == "credential_phishing"
     assert hits_of(d)["malformed_from"]["display_name_only"] is False
+    # Words that name nothing, a link to a sign-in page: credential phishing all the same.
+    d = verdicts(mail("", subject="Document", text="Please see the document below.",
+                      urls=("https://docs-share.example/account/login?next=/view",)),
+                 cascade=Cascade(models=_WarnOnly(0.01)))[0]
+    assert hits_of(d)["malformed_from"]["attack_type"] == "credential_phishing"
+    assert d.attack_type == "credential_phishing"
 
 
 def test_a_from_with_an_address_or_mail_of_the_tenant_is_not_judged():
