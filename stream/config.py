@@ -55,6 +55,8 @@ class EngineConfig:
     cache_entries: int = 100_000
     block_cache_mb: int = 64
     write_buffer_mb: int = 16
+    state_wal: bool = False
+    state_flush_seconds: float = 30.0
     artifact: str = ""
     shadow_artifact: str = ""
     scores: str = ""

@@ -57,6 +57,7 @@ class EngineMetrics:
     all_tenants_rules: Gauge
     assigned_partitions: Gauge
     restored_records: Counter
+    unflushed_batches: Gauge
     skipped_replayed: Counter
     model_info: Gauge
     ready: Gauge
@@ -113,6 +114,9 @@ class EngineMetrics:
             restored_records=Counter(f"{p}_changelog_restored_records",
                                      "Changelog records applied during restore",
                                      registry=registry),
+            unflushed_batches=Gauge(f"{p}_state_unflushed_batches", "Batches written to the "
+                                    "state stores since their last flush (what a killed "
+                                    "engine restores from the changelog)", registry=registry),
             skipped_replayed=Counter(f"{p}_replayed_skipped",
                                      "Records skipped because their state was already applied",
                                      registry=registry),
