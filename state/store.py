@@ -176,10 +176,13 @@ class RocksDBOptions:
     and its stored offsets are one prefix of the writes: RocksDB flushes write buffers in
     order, a WriteBatch whole), and the partition's restore, which every assignment runs
     from the store's own changelog checkpoint, brings it up to the last delivered batch.
-    Kafka Streams and Flink run RocksDB the same way, for the same reason. Measured on the
-    Enron replay (``bench state``, one process, passes alternating): 43.3 → 37.3 and 47.3 →
-    36.1 µs a message (the writes 19.9 → 13.9 and 21.5 → 13.3): every batch's ~1 MB
-    written a second time, to a file, is what the WAL cost. The price is a longer
+    Kafka Streams and Flink run RocksDB the same way, for the same reason. The log wrote
+    every batch a second time, uncompressed: 369 bytes a message on the Enron replay. Cost
+    measured there: ``bench ab --bench state`` (fresh processes) writes 11.3 → 10.2 µs a
+    message, the whole within noise (×0.976); passes alternating in one process, each on a
+    fresh directory after a ``sync``, 30.6 → 27.3; with earlier passes' files still being
+    written back, 43.3 → 37.3 and 47.3 → 36.1, which a long-running engine is closer to.
+    The price is a longer
     recovery after a crash (the changelog tail since the last flush, which the engine
     bounds by ``state_flush_seconds``), and that readers of a running engine's store
     (``mailhawk state show``) see it as of the last flush. Turn it on where neither is
