@@ -182,11 +182,10 @@ class RocksDBOptions:
     message, the whole within noise (×0.976); passes alternating in one process, each on a
     fresh directory after a ``sync``, 30.6 → 27.3; with earlier passes' files still being
     written back, 43.3 → 37.3 and 47.3 → 36.1, which a long-running engine is closer to.
-    The price is a longer
-    recovery after a crash (the changelog tail since the last flush, which the engine
-    bounds by ``state_flush_seconds``), and that readers of a running engine's store
-    (``mailhawk state show``) see it as of the last flush. Turn it on where neither is
-    acceptable.
+    The price is a longer recovery after a crash (the changelog tail since the last flush,
+    which the engine bounds by ``state_flush_seconds``), and that readers of a running
+    engine's store (``mailhawk state show``) see it as of the last flush. Turn it on where
+    neither is acceptable.
     """
 
     block_cache_bytes: int = 64 << 20

@@ -531,7 +531,7 @@ class Engine:
                        for number, offset in directory_offsets.items())
         for number in directory:
             self._count_rules(number, self._partitions[number].state)
-        if touched:
+        if touched and not cfg.state_wal:  # with the log, a kill loses nothing: no flushes
             self._last_write = time.monotonic()
             if self._unflushed_since is None:
                 self._unflushed_since = self._last_write
