@@ -68,8 +68,11 @@ class Store(Protocol):
         """
         ...
 
-    def flush(self) -> None:
-        """Make every write so far survive a crash of this process (see ``RocksDBStore``)."""
+    def flush(self, *, wait: bool = True) -> None:
+        """Make every write so far survive a crash of this process (see ``RocksDBStore``).
+
+        ``wait=False`` starts it and returns: RocksDB writes the buffers in the background.
+        """
         ...
 
     def close(self) -> None:
@@ -129,7 +132,7 @@ class MemoryStore:
         start = max(start, FIRST_PROFILE_KEY)
         return [(k, data[k]) for k in heapq.nsmallest(limit, (k for k in data if k >= start))]
 
-    def flush(self) -> None:
+    def flush(self, *, wait: bool = True) -> None:
         self._live()  # nothing to keep: nothing survives the process anyway
 
     def close(self) -> None:
@@ -331,10 +334,10 @@ class RocksDBStore:
             batch.put(name, _bytes(value))
         self._live().write(batch, write_opt=self._write_options)
 
-    def flush(self) -> None:
+    def flush(self, *, wait: bool = True) -> None:
         """Write the write buffers to disk, so the writes so far survive a crash."""
         if not self._read_only:
-            self._live().flush(wait=True)
+            self._live().flush(wait=wait)
 
     def items(self, prefix: bytes = b"") -> Iterator[tuple[bytes, bytes]]:
         for k, v in self._live().items(from_key=prefix):

@@ -227,18 +227,20 @@ class Engine:
         steady traffic every ``state_flush_seconds``: that bounds both the changelog tail a
         restart replays and how stale a reader's view is. A flush writes the write buffer as
         one small table file; flushing after every batch would make thousands an hour for
-        compaction to merge, which is what the WAL-less write saves.
+        compaction to merge, which is what the WAL-less write saves. Under traffic the flush
+        runs in RocksDB's background threads (writing a full 16 MiB buffer would stall the
+        batches behind it); in a pause the loop waits for it, so a reader finds it done.
         """
         since = self._unflushed_since
         if since is None:
             return
         now = time.monotonic()
-        if now - self._last_write < _FLUSH_WHEN_IDLE_S and \
-                now - since < self.config.state_flush_seconds:
+        idle = now - self._last_write >= _FLUSH_WHEN_IDLE_S
+        if not idle and now - since < self.config.state_flush_seconds:
             return
         t0 = time.perf_counter()
         for part in self._partitions.values():
-            part.state.store.flush()
+            part.state.store.flush(wait=idle)
         self._unflushed_since = None
         self.metrics.unflushed_batches.set(0)
         self.metrics.stage_seconds.labels("flush").inc(time.perf_counter() - t0)
