@@ -26,7 +26,8 @@ from typing import Any, Final
 
 import orjson
 
-from detectors.domains import canonical_link_host, ip_host, is_freemail, registrable_domain
+from detectors.domains import canonical_link_host, is_freemail, registrable_domain
+from detectors.policy import domain_and_parents
 from schemas import SchemaError, Verdict, decode_verdict
 from schemas.records import is_sha256
 from stream.kafka import read_to_end
@@ -85,8 +86,13 @@ class HuntQuery:
 
 
 def _under(host: str, domain: str) -> bool:
-    """Whether ``host`` is ``domain`` or under it; an IP address has nothing under it."""
-    return host == domain or (host.endswith("." + domain) and ip_host(domain) != domain)
+    """Whether ``host`` is ``domain`` or under it, by the rule blocks hold mail by.
+
+    :func:`~detectors.policy.domain_and_parents`: an IP address, or a name ending in a
+    number, has nothing under it, so a hunt finds what a block of the same value holds.
+    """
+    return host == domain or (host.endswith("." + domain) and
+                              domain in domain_and_parents(host))
 
 
 def matches(verdict: Verdict, query: HuntQuery) -> bool:

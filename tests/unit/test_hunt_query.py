@@ -75,9 +75,10 @@ def test_a_link_query_finds_the_host_and_its_subdomains(query, found) -> None:
     ("0.2.7", False),  # an address has no parent: "0.2.7" is the address 0.2.0.7
     ("2001:DB8:0::1", True),
     ("2001:db8::2", False),
+    ("2.0.0.7", False),  # "10.192.0.2.0.0.7" is no host under it, as for a block
 ])
 def test_a_link_query_for_an_address_finds_that_address_alone(query, found) -> None:
-    v = _verdict("a@x.example", hosts=("192.0.2.7", "2001:db8::1"))
+    v = _verdict("a@x.example", hosts=("192.0.2.7", "2001:db8::1", "10.192.0.2.0.0.7"))
     assert matches(v, HuntQuery(link_domain=query)) is found
 
 
