@@ -17,7 +17,10 @@ cache, block cache, write buffers and decay) in batches of 500, driving the stat
 1. *read*: ``keys_for`` per message, one ``prefetch`` per batch, then ``snapshot`` per
    message;
 2. *update*: ``observe`` per message (after its snapshot: read-your-writes), then
-   ``observe_verdict`` per message once the batch is scored;
+   ``observe_verdict`` per message once the batch is scored; before that, the campaign
+   memory's state calls (``detectors/rules/held.py``: a multi-get of its fingerprint keys
+   counted as *read*, the held mail it files as *update*), recorded in the untimed replay
+   and made again against each pass's own state;
 3. *expiry sweep*: the batch's slice of ``expire_idle`` (the engine's default scan rate);
 4. *write*: ``changes`` (encode the batch's last values) and ``commit`` (one atomic RocksDB
    write with the offsets).
@@ -110,6 +113,8 @@ class _Prepared:
     learn: list[bool] = field(default_factory=list)
     flagged: list[bool] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
+    memory: dict[int, list[tuple[Any, ...]]] = field(default_factory=dict)
+    """Per batch (by its first message), the campaign memory's state calls in order."""
 
 
 def load_enron(corpora: Path, limit: int | None = None, *, progress: bool = False
@@ -174,10 +179,13 @@ def _prepare(records: list[MailRecord], opts: StateCostOptions, decay: Decay,
                     prepared.learn.append(learn)
                     prepared.flagged.append(flagged)
                     assessments.append(a)
-                for i, a in zip(chunk, assessments, strict=True):
-                    action = cascade.decide(a).action
-                    prepared.actions.append(action)
-                    state.observe_verdict(records[i], action)
+                decisions = [cascade.decide(a) for a in assessments]
+                if cascade.memory is not None:
+                    prepared.memory[start] = _recorded_recall(cascade, state, assessments,
+                                                              decisions)
+                for i, decision in zip(chunk, decisions, strict=True):
+                    prepared.actions.append(decision.action)
+                    state.observe_verdict(records[i], decision.action)
                 state.commit(state.changes(), chunk.stop, None)
                 bar.update(len(chunk))
         finally:
@@ -187,6 +195,56 @@ def _prepare(records: list[MailRecord], opts: StateCostOptions, decay: Decay,
         f"{time.perf_counter() - t0:.1f} s ({len(records) - sum(prepared.learn):,} "
         "suspicious)")
     return prepared
+
+
+def _recorded_recall(cascade: Any, state: PartitionState, assessments: list[Any],
+                     decisions: list[Any]) -> list[tuple[Any, ...]]:
+    """Run the campaign memory on a batch; return the state calls it made, in order.
+
+    Its fingerprints and comparisons are detection cost; its reads and writes are state
+    cost, replayed (and timed) by :func:`_replay_memory`.
+    """
+    calls: list[tuple[Any, ...]] = []
+    prefetch, lookup, remember = state.prefetch, state.held_content, state.remember_held
+
+    def recording_prefetch(keys: Any) -> None:
+        keys = list(keys)
+        calls.append(("prefetch", keys))
+        prefetch(keys)
+
+    def recording_lookup(*args: Any) -> Any:
+        calls.append(("lookup", *args))
+        return lookup(*args)
+
+    def recording_remember(*args: Any, **kwargs: Any) -> None:
+        calls.append(("remember", args, kwargs))
+        remember(*args, **kwargs)
+
+    state.prefetch, state.held_content = recording_prefetch, recording_lookup  # type: ignore[method-assign,assignment]
+    state.remember_held = recording_remember  # type: ignore[method-assign,assignment]
+    try:
+        cascade.memory.recall(state, assessments, decisions, cascade.decide)
+    finally:
+        del state.prefetch, state.held_content, state.remember_held
+    return calls
+
+
+def _replay_memory(state: PartitionState, calls: list[tuple[Any, ...]]) -> tuple[float, float]:
+    """The campaign memory's recorded state calls; returns (read, update) seconds."""
+    clock = time.perf_counter
+    read = update = 0.0
+    for call in calls:
+        t0 = clock()
+        if call[0] == "prefetch":
+            state.prefetch(call[1])
+            read += clock() - t0
+        elif call[0] == "lookup":
+            state.held_content(*call[1:])
+            read += clock() - t0
+        else:
+            state.remember_held(*call[1], **call[2])
+            update += clock() - t0
+    return read, update
 
 
 def _replay(prepared: _Prepared, store_dir: Path, *, batch: int, decay: Decay,
@@ -217,6 +275,9 @@ def _replay(prepared: _Prepared, store_dir: Path, *, batch: int, decay: Decay,
                 state.observe(r, f, snap, learn=learn, flagged=flagged)
                 update += clock() - b
                 read += b - a
+            memory_read, memory_update = _replay_memory(state, prepared.memory.get(start, []))
+            read += memory_read
+            update += memory_update
             a = clock()
             for r, action in zip(chunk, actions[start:stop], strict=True):
                 state.observe_verdict(r, action)

@@ -646,6 +646,150 @@ static PyObject *join_translated(PyObject *self, PyObject *args)
     return out;
 }
 
+/* ---- detectors.fingerprint: content fingerprints (one-permutation MinHash of shingles)
+ *
+ * fingerprints(texts, shingle, min_shingles, max_bytes, bands)
+ *   -> list of (signature bytes, band names joined) or None
+ *   texts: list of ASCII str (lower-cased here, as str.lower() would, and cut to max_bytes)
+ *          or bytes already normalised (detectors.fingerprint._normalise)
+ * Per message, what detectors.fingerprint.signature_reference returns: tokens hashed as in
+ * hash_encoded, every `shingle` consecutive token hashes folded with Q_FOLD and mixed with
+ * splitmix64; the mixed value's top 5 bits pick one of FP_BINS bins, bits 27-58 are its
+ * value (capped below FP_EMPTY), each bin keeps its smallest; little-endian uint32s. None
+ * when the text has fewer than min_shingles shingles. With it, what
+ * detectors.fingerprint.bands returns for the first `bands` bands ("i:" and the hex of bins
+ * 2i and 2i + 1 as stored, for each band neither of whose bins is empty), joined in one
+ * str: one object a message, not one a band. */
+#define FP_BINS 32
+#define FP_EMPTY 0xFFFFFFFFu
+
+static PyObject *fingerprints(PyObject *self, PyObject *args)
+{
+    PyObject *encoded;
+    int shingle, min_shingles, n_bands;
+    Py_ssize_t max_bytes;
+    if (!PyArg_ParseTuple(args, "O!iini", &PyList_Type, &encoded, &shingle, &min_shingles,
+                          &max_bytes, &n_bands))
+        return NULL;
+    if (shingle < 1 || shingle > MAX_N || min_shingles < 1 || max_bytes < 0 || n_bands < 0 ||
+        n_bands > FP_BINS / 2 || n_bands > 10) {
+        PyErr_SetString(PyExc_ValueError, "shingle must be in 1..8, min_shingles >= 1, "
+                        "max_bytes >= 0, bands in 0..10");
+        return NULL;
+    }
+    const Py_ssize_t n_msgs = PyList_GET_SIZE(encoded);
+    for (Py_ssize_t m = 0; m < n_msgs; m++) {
+        PyObject *item = PyList_GET_ITEM(encoded, m);
+        if (!PyBytes_Check(item) && !(PyUnicode_Check(item) && PyUnicode_IS_ASCII(item))) {
+            PyErr_SetString(PyExc_TypeError, "texts must be ASCII str or bytes");
+            return NULL;
+        }
+    }
+    PyObject *out = PyList_New(n_msgs);
+    uint64_t *tok = PyMem_Malloc(sizeof(uint64_t) * (max_bytes / 2 + 1));
+    if (out == NULL || tok == NULL) {
+        Py_XDECREF(out);
+        PyMem_Free(tok);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t m = 0; m < n_msgs; m++) {
+        PyObject *item = PyList_GET_ITEM(encoded, m);
+        const unsigned char *b;
+        Py_ssize_t len;
+        if (PyBytes_Check(item)) {
+            b = (const unsigned char *)PyBytes_AS_STRING(item);
+            len = PyBytes_GET_SIZE(item);
+        } else {
+            b = PyUnicode_1BYTE_DATA(item);
+            len = PyUnicode_GET_LENGTH(item);
+        }
+        if (len > max_bytes)
+            len = max_bytes;
+        Py_ssize_t n_tok = 0;
+        for (Py_ssize_t p = 0; p < len;) {
+            /* ASCII upper case read as lower case (str.lower() of ASCII); normalised bytes
+             * have none left */
+            unsigned char c = b[p];
+            if ((unsigned char)(c - 'A') < 26)
+                c += 'a' - 'A';
+            if (!is_word(c)) {
+                p++;
+                continue;
+            }
+            uint64_t h = 0;
+            for (;;) {
+                h = h * P_BASE + c;
+                if (++p >= len)
+                    break;
+                c = b[p];
+                if ((unsigned char)(c - 'A') < 26)
+                    c += 'a' - 'A';
+                if (!is_word(c))
+                    break;
+            }
+            tok[n_tok++] = h;
+        }
+        const Py_ssize_t n = n_tok - shingle + 1;
+        if (n < min_shingles) {
+            PyList_SET_ITEM(out, m, Py_NewRef(Py_None));
+            continue;
+        }
+        uint32_t bins[FP_BINS];
+        for (int i = 0; i < FP_BINS; i++)
+            bins[i] = FP_EMPTY;
+        for (Py_ssize_t t = 0; t < n; t++) {
+            uint64_t g = tok[t];
+            for (int j = 1; j < shingle; j++)
+                g = g * Q_FOLD + tok[t + j];
+            /* splitmix64 of g: the same finaliser as word_salts' */
+            const uint64_t x = splitmix64(g);
+            uint32_t value = (uint32_t)(x >> 27);
+            if (value == FP_EMPTY)
+                value = FP_EMPTY - 1;
+            const int slot = (int)(x >> 59);
+            if (value < bins[slot])
+                bins[slot] = value;
+        }
+        unsigned char raw[4 * FP_BINS];
+        for (int i = 0; i < FP_BINS; i++) {
+            raw[4 * i] = (unsigned char)bins[i];
+            raw[4 * i + 1] = (unsigned char)(bins[i] >> 8);
+            raw[4 * i + 2] = (unsigned char)(bins[i] >> 16);
+            raw[4 * i + 3] = (unsigned char)(bins[i] >> 24);
+        }
+        static const char hex[] = "0123456789abcdef";
+        char names[18 * 10];
+        int n_names = 0;
+        for (int i = 0; i < n_bands; i++) {
+            if (bins[2 * i] == FP_EMPTY || bins[2 * i + 1] == FP_EMPTY)
+                continue;
+            char *name = names + 18 * n_names++;
+            name[0] = (char)('0' + i);
+            name[1] = ':';
+            for (int j = 0; j < 8; j++) {
+                name[2 + 2 * j] = hex[raw[8 * i + j] >> 4];
+                name[3 + 2 * j] = hex[raw[8 * i + j] & 15];
+            }
+        }
+        PyObject *sig = PyBytes_FromStringAndSize((const char *)raw, sizeof raw);
+        PyObject *bands = sig == NULL ? NULL
+            : PyUnicode_FromStringAndSize(names, 18 * (Py_ssize_t)n_names);
+        PyObject *pair = bands == NULL ? NULL : PyTuple_New(2);
+        if (pair == NULL) {
+            Py_XDECREF(sig);
+            Py_XDECREF(bands);
+            Py_DECREF(out);
+            PyMem_Free(tok);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(pair, 1, bands);
+        PyTuple_SET_ITEM(pair, 0, sig);
+        PyList_SET_ITEM(out, m, pair);
+    }
+    PyMem_Free(tok);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"hash_encoded", hash_encoded, METH_VARARGS,
      "hash_encoded(encoded, buckets, word_ngrams, char_ngrams) -> (indices, counts)\n\n"
@@ -659,6 +803,10 @@ static PyMethodDef methods[] = {
      "join_translated(pieces, table, pad) -> bytes\n\n"
      "ASCII str pieces translated through table, bytes pieces as they are, joined, then pad "
      "spaces."},
+    {"fingerprints", fingerprints, METH_VARARGS,
+     "fingerprints(texts, shingle, min_shingles, max_bytes, bands) -> list of (signature, "
+     "bands joined) or None\n\n"
+     "Content fingerprints of normalised texts (see detectors.fingerprint)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -39,6 +39,7 @@ from detectors.errors import DetectorConfigError
 from detectors.features import ContentFeatures, extract_batch
 from detectors.policy import SIMULATION, PolicyMatch, SenderPolicy, policy_hit, refusal
 from detectors.rules import REGISTRY
+from detectors.rules.held import HeldCampaign
 from schemas.records import (
     ACTIONS,
     ATTACK_TYPES,
@@ -85,6 +86,8 @@ def teaches_baseline(hits: Sequence[Hit]) -> bool:
 
 
 _UNNAMED: Final = frozenset({GENERIC, "none"})
+_KNOWN: Final = frozenset({cls.name for cls in REGISTRY} | {HeldCampaign.name})
+"""Detector names a scores file may configure: the tier-2 rules and the campaign memory."""
 
 
 def _strongest(hits: Sequence[Hit], minimums: Mapping[str, float | None]) -> Hit | None:
@@ -217,7 +220,7 @@ class Cascade:
         scores = dict(scores or load_scores())
         self.rules_version: str = str(scores.get("version", "unversioned"))
         sections: Mapping[str, Any] = scores.get("detectors", {})
-        unknown = sorted(set(sections) - {cls.name for cls in REGISTRY})
+        unknown = sorted(set(sections) - _KNOWN)
         if unknown:
             raise DetectorConfigError(unknown[0], "no such detector in this build")
         self.detectors: list[Detector] = []
@@ -225,6 +228,9 @@ class Cascade:
             detector = cls(sections.get(cls.name))
             if detector.config.enabled:
                 self.detectors.append(detector)
+        # The campaign memory runs after the models (see detectors/rules/held.py).
+        memory = HeldCampaign(sections.get(HeldCampaign.name))
+        self.memory: HeldCampaign | None = memory if memory.config.enabled else None
         # Per direction, the detectors that can hit mail of that direction (see
         # ``Detector``), in cascade order.
         self._by_direction: dict[str, list[Detector]] = {
@@ -301,11 +307,10 @@ class Cascade:
         if not isinstance(raw, Mapping):
             raise DetectorConfigError("combine", f"'{setting}' must map detector names to "
                                       f"scores, got {type(raw).__name__}")
-        known = {cls.name for cls in REGISTRY}
         out: dict[str, float | None] = {}
         for name, minimum in raw.items():
             detector, typed, attack = str(name).partition("/")
-            if detector not in known:
+            if detector not in _KNOWN:
                 raise DetectorConfigError("combine", f"{setting} detector '{detector}' does "
                                           "not exist in this build")
             if typed and (attack not in ATTACK_TYPES or attack in _UNNAMED):
@@ -356,14 +361,20 @@ class Cascade:
         t1 = clock()
         times.models += t1 - t0
         out = []
+        recall = 0.0
         for (state, records), group in zip(batches, assessed, strict=True):
             decisions = [self.decide(a) for a in group]
+            if self.memory is not None:
+                t = clock()
+                self.memory.recall(state, group, decisions, self.decide)
+                recall += clock() - t
             for record, decision, a in zip(records, decisions, group, strict=True):
                 state.observe_verdict(record, decision.action)
                 decision.link_hosts = a.content.urls.hosts
             out.append(decisions)
         t2 = clock()
-        times.state += t2 - t1
+        times.state += t2 - t1 - recall
+        times.heuristics += recall  # a rule, with its state reads and writes
         shadow = self.shadow
         if shadow is not None and shadow.models is not None:
             # After every real decision: the shadow's scoring overwrites the assessments'

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import math
 import struct
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Final, NamedTuple, cast
@@ -30,6 +30,7 @@ import orjson
 
 from schemas.records import ALL_TENANTS, ERASURE_KINDS, POLICY_KINDS, DirectoryEntry, MailRecord
 from state.profiles import (
+    HELD_CONTENT_WINDOW,
     KIND_DOMAIN,
     KIND_NAMES,
     KIND_PAIR,
@@ -44,6 +45,7 @@ from state.profiles import (
     CampaignProfile,
     Decay,
     DomainProfile,
+    HeldContentProfile,
     PairProfile,
     PersonProfile,
     Profile,
@@ -180,6 +182,16 @@ def _recipient_keys(tenant: str, sender: str, recipients: tuple[str, ...], limit
     out_pair, in_pair = pair + sender + SEP, SEP + sender
     return tuple([(rcpt, (mailbox + rcpt).encode(), (out_pair + rcpt).encode(),
                    (pair + rcpt + in_pair).encode()) for rcpt in recipients[:limit]])
+
+
+def held_keys(tenant: str, bands: str, width: int) -> list[bytes]:
+    """The keys ``tenant``'s campaign memory files held mail under, one per fingerprint band.
+
+    ``bands``: the band names joined, ``width`` characters each
+    (``detectors.fingerprint.fingerprints``). :func:`~state.profiles.make_key`'s bytes.
+    """
+    prefix = "H" + tenant + SEP
+    return [(prefix + bands[i:i + width]).encode() for i in range(0, len(bands), width)]
 
 
 EVERYONE_KEY: Final = make_key(KIND_TENANT, ALL_TENANTS, "")
@@ -765,6 +777,30 @@ class PartitionState:
         elif (stored := self._get(key)) is not None:
             self._set(key, observe_verdict(stored, t=record.received_at, action=action,
                                            decay=self.decay))
+
+    def held_content(self, keys: Sequence[bytes], t: float) -> list[HeldContentProfile]:
+        """The held mail filed under ``keys`` (:func:`held_keys`), as of now in this batch.
+
+        Mail held earlier in this batch is included (:meth:`remember_held` writes as the
+        batch goes). Bands idle for longer than ``HELD_CONTENT_WINDOW`` read as absent.
+        ``prefetch`` the keys first to read a batch's with one multi-get.
+        """
+        out = []
+        for key in keys:
+            profile = self._get(key)
+            if profile is not None and t - profile.last_seen <= HELD_CONTENT_WINDOW:
+                out.append(profile)
+        return out
+
+    def remember_held(self, keys: Sequence[bytes], *, t: float, attack_type: str,
+                      message_id: str, signature: bytes) -> None:
+        """File a held message's fingerprint under each of its keys, as part of this batch.
+
+        Whatever the keys held is replaced unread (the last held copy is what a band keeps).
+        """
+        profile = HeldContentProfile(t, attack_type, message_id, signature)
+        for key in keys:
+            self._set(key, profile)
 
     def apply_directory(self, entry: DirectoryEntry, *, display_key: str, domain: str) -> None:
         """Upsert a directory entry as part of this batch (idempotent).

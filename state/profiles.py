@@ -401,8 +401,46 @@ def observe_campaign(p: CampaignProfile | None, *, t: float, sender_domain: str
     return p
 
 
+@dataclass(slots=True)
+class HeldContentProfile:
+    """Mail the tenant's cascade held, filed under one band of its content fingerprint.
+
+    ``detectors.fingerprint`` defines the fingerprint and its bands; the cascade's campaign
+    memory files every held inbound message under each of its bands and looks a stranger's
+    message up by its own, so a near-copy of held mail is found with one multi-get. A band
+    keeps the last held message that had it (a campaign's newest variant is the likeliest to
+    come again): its fingerprint, to check a candidate against, and its message id, attack
+    type and time, the evidence a verdict names. One object is filed under all of a
+    message's bands and written without reading what was there: a held message costs its
+    keys' writes and no read. Forgotten after ``HELD_CONTENT_WINDOW`` without another held
+    copy.
+    """
+
+    last_seen: float
+    attack_type: str
+    message_id: str
+    signature: bytes
+
+    def copy(self) -> HeldContentProfile:
+        return HeldContentProfile(self.last_seen, self.attack_type, self.message_id,
+                                  self.signature)
+
+    def to_list(self) -> list[Any]:
+        return [self.last_seen, self.attack_type, self.message_id, self.signature.hex()]
+
+    @classmethod
+    def from_list(cls, v: list[Any]) -> HeldContentProfile:
+        return cls(v[0], v[1], v[2], bytes.fromhex(v[3]))
+
+
+HELD_CONTENT_WINDOW: Final = 90 * 86400.0
+"""How long the campaign memory remembers a band without another held copy: kits resend a
+template for months (on the corpus replay, 30 days caught 74 near-copies, 90 days 111, no
+limit 131); after that the next wave is judged afresh."""
+
+
 Profile = (SenderProfile | RecipientProfile | PairProfile | DomainProfile | TenantProfile
-           | PersonProfile | CampaignProfile)
+           | PersonProfile | CampaignProfile | HeldContentProfile)
 
 KIND_SENDER: Final = b"S"
 KIND_RECIPIENT: Final = b"R"
@@ -411,6 +449,7 @@ KIND_DOMAIN: Final = b"D"
 KIND_TENANT: Final = b"T"
 KIND_PERSON: Final = b"N"
 KIND_CAMPAIGN: Final = b"C"
+KIND_HELD: Final = b"H"
 KINDS: Final[dict[bytes, type]] = {
     KIND_SENDER: SenderProfile,
     KIND_RECIPIENT: RecipientProfile,
@@ -419,11 +458,12 @@ KINDS: Final[dict[bytes, type]] = {
     KIND_TENANT: TenantProfile,
     KIND_PERSON: PersonProfile,
     KIND_CAMPAIGN: CampaignProfile,
+    KIND_HELD: HeldContentProfile,
 }
 KIND_NAMES: Final[dict[bytes, str]] = {
     KIND_SENDER: "sender", KIND_RECIPIENT: "recipient", KIND_PAIR: "pair",
     KIND_DOMAIN: "domain", KIND_TENANT: "tenant", KIND_PERSON: "person",
-    KIND_CAMPAIGN: "campaign",
+    KIND_CAMPAIGN: "campaign", KIND_HELD: "held_content",
 }
 SEP: Final = "\x1f"
 
@@ -448,6 +488,7 @@ _SENDER: Final = struct.Struct("<Bddddqqd")  # ref, first/last_seen, count, n_re
 _SENDER_V2: Final = struct.Struct("<Bddddqq")  # layout 2: no flagged
 _DOMAIN: Final = struct.Struct("<Bddddqqq")  # ref … payment_threads; lookalike_of follows
 _CAMPAIGN: Final = struct.Struct("<Bddq")  # first_seen, last_seen, senders; domains follow
+_HELD: Final = struct.Struct("<Bd")  # last_seen; the signature, then type and id follow
 _VERSION: Final = bytes((LAYOUT_VERSION,))
 _dumps, _loads = orjson.dumps, orjson.loads
 
@@ -479,6 +520,12 @@ def _encode_domain(p: DomainProfile) -> bytes:
 def _encode_campaign(p: CampaignProfile) -> bytes:
     return _CAMPAIGN.pack(LAYOUT_VERSION, p.first_seen, p.last_seen, p.senders) + \
         _dumps(p.domains)
+
+
+def _encode_held(p: HeldContentProfile) -> bytes:
+    return _HELD.pack(LAYOUT_VERSION, p.last_seen) + \
+        len(p.signature).to_bytes(2, "little") + p.signature + \
+        _dumps((p.attack_type, p.message_id))
 
 
 def _encode_json(p: TenantProfile | PersonProfile) -> bytes:
@@ -534,12 +581,21 @@ def _decode_campaign(value: bytes) -> CampaignProfile:
                            _loads(value[_CAMPAIGN.size:]))
 
 
+def _decode_held(value: bytes) -> HeldContentProfile:
+    _, last_seen = _HELD.unpack_from(value)
+    start = _HELD.size + 2
+    end = start + int.from_bytes(value[_HELD.size:start], "little")
+    attack_type, message_id = _loads(value[end:])
+    return HeldContentProfile(last_seen, attack_type, message_id, value[start:end])
+
+
 _ENCODERS: Final[dict[type, Callable[[Any], bytes]]] = {
     PairProfile: _encode_pair,
     RecipientProfile: _encode_recipient,
     SenderProfile: _encode_sender,
     DomainProfile: _encode_domain,
     CampaignProfile: _encode_campaign,
+    HeldContentProfile: _encode_held,
     TenantProfile: _encode_json,
     PersonProfile: _encode_json,
 }
@@ -549,6 +605,7 @@ _DECODERS: Final[dict[bytes, Callable[[bytes], Any]]] = {
     KIND_SENDER: _decode_sender,
     KIND_DOMAIN: _decode_domain,
     KIND_CAMPAIGN: _decode_campaign,
+    KIND_HELD: _decode_held,
     KIND_TENANT: lambda value: TenantProfile.from_list(_loads(value[1:])),
     KIND_PERSON: lambda value: PersonProfile.from_list(_loads(value[1:])),
 }
@@ -575,8 +632,9 @@ def encode_v2(profile: Profile) -> bytes:
 
 # Where each expiring kind's ``last_seen`` sits in its packed value (layouts 2 and 3 alike):
 # after the version byte, then ``ref`` and ``first_seen`` (pairs and campaigns have no ref).
-_LAST_SEEN_AT: Final[dict[bytes, int]] = {KIND_PAIR: 9, KIND_CAMPAIGN: 9, KIND_SENDER: 17,
-                                          KIND_RECIPIENT: 17, KIND_DOMAIN: 17}
+_LAST_SEEN_AT: Final[dict[bytes, int]] = {KIND_PAIR: 9, KIND_CAMPAIGN: 9, KIND_HELD: 1,
+                                          KIND_SENDER: 17, KIND_RECIPIENT: 17,
+                                          KIND_DOMAIN: 17}
 _FLOAT: Final = struct.Struct("<d")
 
 
@@ -590,6 +648,8 @@ def idle_horizon(kind: bytes, idle_expiry: float) -> float | None:
     """
     if kind == KIND_CAMPAIGN:
         return CAMPAIGN_WINDOW
+    if kind == KIND_HELD:
+        return HELD_CONTENT_WINDOW
     if kind in _LAST_SEEN_AT and idle_expiry > 0.0:
         return idle_expiry
     return None

@@ -15,6 +15,7 @@ from state import (
     CampaignProfile,
     Decay,
     DomainProfile,
+    HeldContentProfile,
     LayoutVersionError,
     MemoryStore,
     PairProfile,
@@ -297,10 +298,12 @@ _PROFILES = [
     TenantProfile(own_domains=["acme.com"], known_domains=["partner.com", "x.org"]),
     PersonProfile(addresses=["ann@acme.com"], display_name="Ann Lee", vip=True, title="CFO"),
     CampaignProfile(first_seen=1.0, last_seen=3.0, senders=4, domains=["a.com", "b.net"]),
+    HeldContentProfile(last_seen=3.5, attack_type="spam", message_id="<x@é.example>",
+                       signature=bytes(range(128))),
 ]
 _KIND_OF = {SenderProfile: b"S", RecipientProfile: b"R", PairProfile: b"P",
             DomainProfile: b"D", TenantProfile: b"T", PersonProfile: b"N",
-            CampaignProfile: b"C"}
+            CampaignProfile: b"C", HeldContentProfile: b"H"}
 
 
 @pytest.mark.parametrize("profile", _PROFILES, ids=lambda p: type(p).__name__)
@@ -367,3 +370,24 @@ def test_recipients_past_the_bound_are_named_but_not_profiled():
     again = mail("news@partner.com", (first, last), t=T0 + 60)
     snap = state.snapshot(again, facts_of(again))
     assert snap.recipients[0].pair is not None and snap.recipients[1].pair is None
+
+
+def test_held_content_keys_are_make_keys_and_read_back_until_the_window_ends():
+    from state.behaviour import held_keys
+    from state.profiles import HELD_CONTENT_WINDOW, KIND_HELD
+
+    keys = held_keys("acme", "0:00ff3:abcd", 6)
+    assert keys == [make_key(KIND_HELD, "acme", "0:00ff"), make_key(KIND_HELD, "acme", "3:abcd")]
+    state = PartitionState(MemoryStore())
+    state.remember_held(keys, t=T0, attack_type="spam", message_id="<a@x>",
+                        signature=b"\x01" * 128)
+    state.remember_held(keys[:1], t=T0 + 60, attack_type="credential_phishing",
+                        message_id="<b@x>", signature=b"\x02" * 128)
+    state.commit(state.changes(), 1, None)
+    fresh = PartitionState(state.store)  # read back from the store, not the batch
+    latest, older = fresh.held_content(keys, T0 + 120)
+    assert (latest.message_id, latest.attack_type, latest.last_seen) == (
+        "<b@x>", "credential_phishing", T0 + 60)
+    assert (older.message_id, older.signature) == ("<a@x>", b"\x01" * 128)
+    assert fresh.held_content(keys, T0 + 60 + HELD_CONTENT_WINDOW + 1) == []
+    assert fresh.held_content(held_keys("globex", "0:00ff", 6), T0 + 120) == []

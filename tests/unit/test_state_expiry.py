@@ -29,8 +29,10 @@ from state import (
 from state.behaviour import EXPIRY_GRACE
 from state.profiles import (
     CAMPAIGN_WINDOW,
+    HELD_CONTENT_WINDOW,
     KIND_CAMPAIGN,
     KIND_DOMAIN,
+    KIND_HELD,
     KIND_PAIR,
     KIND_PERSON,
     KIND_RECIPIENT,
@@ -38,6 +40,7 @@ from state.profiles import (
     KIND_TENANT,
     CampaignProfile,
     DomainProfile,
+    HeldContentProfile,
     PairProfile,
     RecipientProfile,
     SenderProfile,
@@ -60,11 +63,12 @@ def _profiles() -> dict[bytes, object]:
         KIND_PAIR: PairProfile(T0 - 5, T0 + 7.5, 2, 1),
         KIND_DOMAIN: DomainProfile(ref=T0, first_seen=T0 - 5, last_seen=T0 + 7.5),
         KIND_CAMPAIGN: CampaignProfile(T0 - 5, T0 + 7.5, 4, ["a.example"]),
+        KIND_HELD: HeldContentProfile(T0 + 7.5, "spam", "<m@x>", b"\x01" * 128),
     }
 
 
 @pytest.mark.parametrize("kind", [KIND_SENDER, KIND_RECIPIENT, KIND_PAIR, KIND_DOMAIN,
-                                  KIND_CAMPAIGN])
+                                  KIND_CAMPAIGN, KIND_HELD])
 def test_last_seen_is_read_from_every_layout_without_a_decode(kind):
     profile = _profiles()[kind]
     for value in (encode(profile), encode_v1(profile), encode_v2(profile)):
@@ -76,6 +80,7 @@ def test_idle_horizon_by_kind():
         assert idle_horizon(kind, 10 * DAY) == 10 * DAY
         assert idle_horizon(kind, 0.0) is None  # expiry off: they never go idle
     assert idle_horizon(KIND_CAMPAIGN, 10 * DAY) == CAMPAIGN_WINDOW
+    assert idle_horizon(KIND_HELD, 10 * DAY) == HELD_CONTENT_WINDOW
     assert idle_horizon(KIND_TENANT, 10 * DAY) is None
     assert idle_horizon(KIND_PERSON, 10 * DAY) is None
 

@@ -1,0 +1,130 @@
+"""Campaign memory: a stranger's near-copy of mail this tenant already held.
+
+Unlike the other rules it runs after the models, over a partition's whole batch in order: what
+it remembers is the cascade's final decisions, and those exist only once the batch is scored.
+Each held inbound message is filed in the state under the bands of its content fingerprint
+(``detectors.fingerprint``; ``PartitionState.remember_held``); each stranger's message the
+cascade did not hold is looked up by its own bands and checked against what it finds. Going in
+order, with the memory written as the batch goes, a message sees every message held before it
+whichever batch it was in, so where batches are cut changes no verdict.
+
+Strangers only (no recipient has exchanged mail with the sender): a colleague's reply quoting
+a held message, or a known correspondent's newsletter, is not a resend of an attack. And a
+near-copy, not a shared subject: ``campaign_wave`` counts subjects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence, Set
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from detectors.base import Context, DetectorConfig, build_config, hit
+from detectors.fingerprint import BAND_CHARS, fingerprints, similarity
+from schemas.records import Hit
+from state import PartitionState
+from state.behaviour import held_keys
+from state.profiles import HeldContentProfile
+
+if TYPE_CHECKING:
+    from detectors.cascade import Assessment, Decision
+
+HELD_ACTIONS = frozenset({"quarantine", "block"})
+_NONE: frozenset[tuple[str, str]] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class HeldCampaignConfig(DetectorConfig):
+    """How alike a message must be to held mail to be the same campaign."""
+
+    min_similarity: float = 0.6
+    score: float = 0.95
+
+    def validate(self) -> None:
+        DetectorConfig.validate(self)
+        if not 0.0 < self.min_similarity <= 1.0:
+            raise ValueError(f"min_similarity must be in (0, 1], got {self.min_similarity}")
+
+
+class HeldCampaign:
+    """Holds a stranger's near-copy of held mail, naming the held message it copies."""
+
+    name: ClassVar[str] = "held_campaign"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
+
+    def __init__(self, config: dict | None = None) -> None:
+        self.config: HeldCampaignConfig = build_config(HeldCampaignConfig, self.name, config)
+
+    def recall(self, state: PartitionState, assessments: Sequence[Assessment],
+               decisions: list[Decision], decide: Callable[[Assessment], Decision]) -> None:
+        """Check and remember one partition's scored batch, in order.
+
+        A stranger's message found to copy held mail gets this rule's hit and is decided
+        again (``decide``: the scores file makes the hit decisive, and the tenant's policy
+        still applies); ``decisions`` is updated in place. Every held inbound message is
+        remembered, including those held here.
+        """
+        # Fingerprints and one multi-get for every message that may need them; the ordered
+        # pass below then decides with the verdicts of the batch's earlier messages.
+        first = {i: self._first_contact(a) for i, a in enumerate(assessments)
+                 if a.record.direction == "inbound" and decisions[i].action not in HELD_ACTIONS}
+        todo = [i for i, a in enumerate(assessments) if a.record.direction == "inbound"
+                and (decisions[i].action in HELD_ACTIONS or first[i]
+                     or self._never_delivered(a, _NONE))]
+        if not todo:
+            return
+        found = fingerprints([(assessments[i].record.subject, assessments[i].record.text)
+                              for i in todo])
+        filed = {i: (fp[0], held_keys(assessments[i].record.tenant_id, fp[1], BAND_CHARS))
+                 for i, fp in zip(todo, found, strict=True) if fp is not None}
+        state.prefetch([key for i, (_, keys) in filed.items()
+                        if decisions[i].action not in HELD_ACTIONS for key in keys])
+        delivered: set[tuple[str, str]] = set()  # (tenant, sender) of mail delivered so far
+        for i, a in enumerate(assessments):
+            record = a.record
+            entry = filed.get(i)
+            if entry is not None:
+                sig, keys = entry
+                if decisions[i].action not in HELD_ACTIONS and (
+                        first[i] or self._never_delivered(a, delivered)):
+                    copied = self._match(sig, state.held_content(keys, record.received_at))
+                    if copied is not None:
+                        a.hits.append(copied)
+                        decisions[i] = decide(a)
+                if decisions[i].action in HELD_ACTIONS:
+                    state.remember_held(keys, t=record.received_at,
+                                        attack_type=decisions[i].attack_type,
+                                        message_id=record.message_id, signature=sig)
+            if decisions[i].action not in HELD_ACTIONS:
+                delivered.add((record.tenant_id, record.sender.address))
+
+    @staticmethod
+    def _first_contact(a: Assessment) -> bool:
+        """No recipient has exchanged mail with the sender."""
+        return Context(a.record, a.facts, a.snapshot, a.content).first_contact
+
+    @staticmethod
+    def _never_delivered(a: Assessment, delivered: Set[tuple[str, str]]) -> bool:
+        """None of the sender's mail was delivered (given allow or warn).
+
+        By the sender profile's verdict counts; this batch's earlier messages are not in
+        them yet, ``delivered`` holds those.
+        """
+        sender = a.snapshot.sender
+        if sender is not None and (sender.verdicts.get("allow") or sender.verdicts.get("warn")):
+            return False
+        return (a.record.tenant_id, a.record.sender.address) not in delivered
+
+    def _match(self, signature: bytes, candidates: Sequence[HeldContentProfile]
+               ) -> Hit | None:
+        """This rule's hit for the most similar candidate, if similar enough."""
+        best, source = 0.0, None
+        for held in candidates:
+            s = similarity(signature, held.signature)
+            if s > best:
+                best, source = s, held
+        c = self.config
+        if source is None or best < c.min_similarity:
+            return None
+        return hit(self.name, c.score * c.weight, source.attack_type, similarity=round(best, 3),
+                   held_message_id=source.message_id, held_at=source.last_seen)
