@@ -481,7 +481,8 @@ DIRECTORY_SCHEMA_VERSION: Final = 1
 DIRECTORY_KINDS: Final[frozenset[str]] = frozenset({
     "person", "vendor", "blocked_sender", "cleared_sender", "allowed_sender",
     "cleared_allowed_sender", "phish_simulation", "cleared_phish_simulation", "blocked_link",
-    "cleared_link", "blocked_file", "cleared_file", "erase_address", "erase_tenant"})
+    "cleared_link", "blocked_file", "cleared_file", "erase_address", "erase_tenant",
+    "released_message"})
 ERASURE_KINDS: Final[frozenset[str]] = frozenset({"erase_address", "erase_tenant"})
 POLICY_KINDS: Final[frozenset[str]] = frozenset({
     "blocked_sender", "cleared_sender", "allowed_sender", "cleared_allowed_sender",
@@ -545,7 +546,10 @@ class DirectoryEntry:
     mail linking to the host in ``domain`` or its subdomains, whoever sends it (a phishing
     site outlives the addresses that spread it); ``cleared_link`` lifts that. ``blocked_file``
     holds mail carrying the attachment whose SHA-256 is ``sha256`` (a file a sandbox or a
-    threat feed called malware), ``cleared_file`` lifts that.
+    threat feed called malware), ``cleared_file`` lifts that. ``released_message``: the held
+    message ``message_id`` was ham (a release, an analyst's label; the feedback service writes
+    these), so the campaign memory forgets it and the near-copies it held
+    (``detectors/rules/held.py``).
     """
 
     tenant_id: str
@@ -562,6 +566,8 @@ class DirectoryEntry:
     sha256: str = ""
     """A ``blocked_file`` or ``cleared_file`` rule's file: 64 lower-case hex digits."""
     schema_version: int = DIRECTORY_SCHEMA_VERSION
+    message_id: str = ""
+    """A ``released_message``'s message, as its MailRecord and verdict name it."""
 
     def to_dict(self) -> dict[str, Any]:
         d = {"schema_version": self.schema_version, "tenant_id": self.tenant_id,
@@ -574,6 +580,8 @@ class DirectoryEntry:
             d["expires_at"] = self.expires_at
         if self.sha256:
             d["sha256"] = self.sha256
+        if self.message_id:
+            d["message_id"] = self.message_id
         return d
 
     @classmethod
@@ -593,7 +601,8 @@ class DirectoryEntry:
                     _bool(d, "vip", ""), _str(d, "domain", "", "").lower().rstrip("."),
                     _networks(d) if kind == "phish_simulation" else (),
                     _num(d, "expires_at", "") if d.get("expires_at") is not None else 0.0,
-                    _str(d, "sha256", "", "").lower())
+                    _str(d, "sha256", "", "").lower(),
+                    message_id=_str(d, "message_id", "", ""))
         if entry.expires_at and kind not in _EXPIRING_KINDS:
             raise SchemaError("invalid_value", f"a {kind} does not expire: 'expires_at' is "
                               f"for {sorted(_EXPIRING_KINDS)}", "expires_at")
@@ -638,6 +647,11 @@ class DirectoryEntry:
                               f"a {kind} needs 'sha256' (the file's digest)" if not
                               entry.sha256 else f"'sha256' is for blocked_file and "
                               f"cleared_file entries, not a {kind}", "sha256")
+        if (kind == "released_message") != bool(entry.message_id):
+            raise SchemaError("missing_field" if not entry.message_id else "invalid_value",
+                              f"a {kind} needs 'message_id'" if not entry.message_id else
+                              f"'message_id' is for released_message entries, not a {kind}",
+                              "message_id")
         if entry.sha256 and not is_sha256(entry.sha256):
             raise SchemaError("invalid_value", f"field 'sha256' must be a SHA-256 digest (64 "
                               f"hex digits), got {entry.sha256!r}", "sha256")

@@ -32,6 +32,7 @@ from schemas.records import ALL_TENANTS, ERASURE_KINDS, POLICY_KINDS, DirectoryE
 from state.profiles import (
     HELD_CONTENT_WINDOW,
     KIND_DOMAIN,
+    KIND_HELD,
     KIND_NAMES,
     KIND_PAIR,
     KIND_PERSON,
@@ -793,14 +794,32 @@ class PartitionState:
         return out
 
     def remember_held(self, keys: Sequence[bytes], *, t: float, attack_type: str,
-                      message_id: str, signature: bytes) -> None:
+                      message_id: str, signature: bytes, origin: str = "") -> None:
         """File a held message's fingerprint under each of its keys, as part of this batch.
 
         Whatever the keys held is replaced unread (the last held copy is what a band keeps).
+        ``origin``: the message whose copy this one is (default: itself).
         """
-        profile = HeldContentProfile(t, attack_type, message_id, signature)
+        profile = HeldContentProfile(t, attack_type, message_id, signature,
+                                     origin or message_id)
         for key in keys:
             self._set(key, profile)
+
+    def forget_held(self, tenant: str, message_id: str) -> int:
+        """Forget a held message that was ham, and the near-copies it made the memory hold.
+
+        Deletes, as part of this batch, every band of ``tenant``'s campaign memory filed by
+        ``message_id`` or by a message of its chain (one with the same origin; the origin of
+        a released copy is released too, since the copy was held for resembling it). Found
+        by reading the tenant's memory: a rare request, paid for when it comes. Returns the
+        keys deleted.
+        """
+        keys = self._current_keys(make_key(KIND_HELD, tenant, ""))
+        self.prefetch(keys)
+        held = {key: cast(HeldContentProfile, self._get(key)) for key in keys}
+        chains = {message_id} | {p.origin for p in held.values() if p.message_id == message_id}
+        return sum(self._forget(key) for key, p in held.items()
+                   if p.origin in chains or p.message_id == message_id)
 
     def apply_directory(self, entry: DirectoryEntry, *, display_key: str, domain: str) -> None:
         """Upsert a directory entry as part of this batch (idempotent).
@@ -811,6 +830,9 @@ class PartitionState:
         tenant = entry.tenant_id
         if entry.kind in ERASURE_KINDS:
             self.apply_erasure(entry)
+            return
+        if entry.kind == "released_message":
+            self.forget_held(tenant, entry.message_id)
             return
         tkey = make_key(KIND_TENANT, tenant, "")
         profile = cast(TenantProfile | None, self._get(tkey)) or TenantProfile()

@@ -410,27 +410,31 @@ class HeldContentProfile:
     message up by its own, so a near-copy of held mail is found with one multi-get. A band
     keeps the last held message that had it (a campaign's newest variant is the likeliest to
     come again): its fingerprint, to check a candidate against, and its message id, attack
-    type and time, the evidence a verdict names. One object is filed under all of a
-    message's bands and written without reading what was there: a held message costs its
-    keys' writes and no read. Forgotten after ``HELD_CONTENT_WINDOW`` without another held
-    copy.
+    type and time, the evidence a verdict names. ``origin`` is the message that started the
+    chain: the held message itself, or, for one the memory held as a near-copy, its source's
+    origin, so releasing a message forgets what it made the memory hold
+    (``PartitionState.forget_held``). One object is filed under all of a message's bands and
+    written without reading what was there: a held message costs its keys' writes and no
+    read. Forgotten after ``HELD_CONTENT_WINDOW`` without another held copy.
     """
 
     last_seen: float
     attack_type: str
     message_id: str
     signature: bytes
+    origin: str = ""
 
     def copy(self) -> HeldContentProfile:
         return HeldContentProfile(self.last_seen, self.attack_type, self.message_id,
-                                  self.signature)
+                                  self.signature, self.origin)
 
     def to_list(self) -> list[Any]:
-        return [self.last_seen, self.attack_type, self.message_id, self.signature.hex()]
+        return [self.last_seen, self.attack_type, self.message_id, self.signature.hex(),
+                self.origin]
 
     @classmethod
     def from_list(cls, v: list[Any]) -> HeldContentProfile:
-        return cls(v[0], v[1], v[2], bytes.fromhex(v[3]))
+        return cls(v[0], v[1], v[2], bytes.fromhex(v[3]), v[4])
 
 
 HELD_CONTENT_WINDOW: Final = 90 * 86400.0
@@ -525,7 +529,7 @@ def _encode_campaign(p: CampaignProfile) -> bytes:
 def _encode_held(p: HeldContentProfile) -> bytes:
     return _HELD.pack(LAYOUT_VERSION, p.last_seen) + \
         len(p.signature).to_bytes(2, "little") + p.signature + \
-        _dumps((p.attack_type, p.message_id))
+        _dumps((p.attack_type, p.message_id, p.origin))
 
 
 def _encode_json(p: TenantProfile | PersonProfile) -> bytes:
@@ -585,8 +589,8 @@ def _decode_held(value: bytes) -> HeldContentProfile:
     _, last_seen = _HELD.unpack_from(value)
     start = _HELD.size + 2
     end = start + int.from_bytes(value[_HELD.size:start], "little")
-    attack_type, message_id = _loads(value[end:])
-    return HeldContentProfile(last_seen, attack_type, message_id, value[start:end])
+    attack_type, message_id, origin = _loads(value[end:])
+    return HeldContentProfile(last_seen, attack_type, message_id, value[start:end], origin)
 
 
 _ENCODERS: Final[dict[type, Callable[[Any], bytes]]] = {

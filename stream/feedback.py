@@ -103,7 +103,9 @@ class FeedbackConfig:
     """The engine's directory topic: when set, an analyst's ``attack`` label on a message the
     feedback carries blocks its sender for the tenant (a ``blocked_sender`` entry, on the
     partition the message came in on), and a release or an analyst's ``ham`` label on one
-    clears it. Off by default: blocking needs the engine to read the same topic."""
+    clears it; on held mail, it also makes the campaign memory forget the message (a
+    ``released_message`` entry). Off by default: blocking needs the engine to read the same
+    topic."""
     stop_deadline_s: float = 45.0
     """Seconds the service may take to stop after SIGTERM/SIGINT before it exits anyway.
     Faust's stop waits on the brokers: with them unreachable it never finished (measured: still
@@ -267,6 +269,22 @@ def sender_entry(feedback: Feedback,
     return DirectoryEntry(feedback.tenant_id, kind, address.lower())
 
 
+def release_entry(feedback: Feedback,
+                  summary: Mapping[str, Any] | None = None) -> DirectoryEntry | None:
+    """The ``released_message`` entry a release of held mail makes, if any.
+
+    A release or an analyst's ``ham`` on a message its verdict held: the campaign memory
+    (``detectors/rules/held.py``) must forget it, or it holds every stranger's near-copy of
+    the message too. A user's word alone is not enough, as for a sender's clear.
+    """
+    if feedback.label != "ham" or feedback.source not in ("analyst", "release"):
+        return None
+    if str((summary or {}).get("action", "")) not in ("quarantine", "block"):
+        return None
+    return DirectoryEntry(feedback.tenant_id, "released_message",
+                          message_id=feedback.message_id)
+
+
 def training_example(feedback: Feedback, summary: Mapping[str, Any] | None,
                      judgement: Judgement) -> dict[str, Any]:
     """The training topic's record for one feedback."""
@@ -314,8 +332,9 @@ class FeedbackMetrics:
             registry=self.registry)
         self.sender_entries = Counter(
             "mailhawk_feedback_sender_entries_total",
-            "Sender blocks and clears written to the directory topic, or skipped because no "
-            "verdict said which partition the message came in on",
+            "Sender blocks and clears, and releases of held mail (released_message), written "
+            "to the directory topic, or skipped because no verdict said which partition the "
+            "message came in on",
             ["kind", "result"], registry=self.registry)
         self.examples = Counter("mailhawk_feedback_training_examples_total",
                                 "Training examples produced, by label and whether they carry "
@@ -481,11 +500,14 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
         await training.send(key=fb.tenant_id.encode(),
                             value=orjson.dumps(training_example(fb, summary, j)))
         metrics.examples.labels(fb.label, str(fb.mail is not None).lower()).inc()
-        entry = sender_entry(fb, summary) if directory is not None else None
-        if entry is not None and directory is not None:
+        if directory is None:
+            return
+        for entry in (sender_entry(fb, summary), release_entry(fb, summary)):
+            if entry is None:
+                continue
             if summary is None or "partition" not in summary:
                 metrics.sender_entries.labels(entry.kind, "no_verdict").inc()
-                return
+                continue
             await directory.send(key=fb.tenant_id.encode(),
                                  value=orjson.dumps(entry.to_dict()),
                                  partition=int(summary["partition"]))
@@ -587,6 +609,7 @@ __all__ = [
     "export_examples",
     "faust_credentials",
     "judge",
+    "release_entry",
     "run",
     "sender_entry",
     "summarise_verdict",

@@ -85,16 +85,20 @@ class HeldCampaign:
             entry = filed.get(i)
             if entry is not None:
                 sig, keys = entry
+                origin = ""
                 if decisions[i].action not in HELD_ACTIONS and (
                         first[i] or self._never_delivered(a, delivered)):
-                    copied = self._match(sig, state.held_content(keys, record.received_at))
-                    if copied is not None:
+                    source, copied = self._match(sig, state.held_content(keys,
+                                                                         record.received_at))
+                    if copied is not None and source is not None:
                         a.hits.append(copied)
                         decisions[i] = decide(a)
+                        origin = source.origin
                 if decisions[i].action in HELD_ACTIONS:
                     state.remember_held(keys, t=record.received_at,
                                         attack_type=decisions[i].attack_type,
-                                        message_id=record.message_id, signature=sig)
+                                        message_id=record.message_id, signature=sig,
+                                        origin=origin)
             if decisions[i].action not in HELD_ACTIONS:
                 delivered.add((record.tenant_id, record.sender.address))
 
@@ -116,8 +120,8 @@ class HeldCampaign:
         return (a.record.tenant_id, a.record.sender.address) not in delivered
 
     def _match(self, signature: bytes, candidates: Sequence[HeldContentProfile]
-               ) -> Hit | None:
-        """This rule's hit for the most similar candidate, if similar enough."""
+               ) -> tuple[HeldContentProfile | None, Hit | None]:
+        """The most similar candidate and this rule's hit for it, if similar enough."""
         best, source = 0.0, None
         for held in candidates:
             s = similarity(signature, held.signature)
@@ -125,6 +129,7 @@ class HeldCampaign:
                 best, source = s, held
         c = self.config
         if source is None or best < c.min_similarity:
-            return None
-        return hit(self.name, c.score * c.weight, source.attack_type, similarity=round(best, 3),
-                   held_message_id=source.message_id, held_at=source.last_seen)
+            return None, None
+        return source, hit(self.name, c.score * c.weight, source.attack_type,
+                           similarity=round(best, 3), held_message_id=source.message_id,
+                           held_at=source.last_seen)

@@ -238,32 +238,46 @@ def test_an_analysts_confirmation_blocks_the_sender_at_the_engine_and_a_release_
     service.wait_ready(120)
     sender = "billing@fresh-invoices.example"
 
-    def send(n: int, recipient: str, text: str):
-        record = mail(sender, (recipient,), name="Accounts", t=time.time() + n,
+    def send(n: int, recipient: str, text: str, author: str = sender):
+        record = mail(author, (recipient,), name="Accounts", t=time.time() + n,
                       subject=f"Statement {n}", text=text)
         produce_records(broker.bootstrap_servers, topics.input, [record])
         got = collect(broker.bootstrap_servers, topics.verdicts, expect=n, timeout=60)
         return record, {v.message_id: v for v in got.verdicts}[record.message_id]
 
+    note = ("Hello {}, the quarterly planning meeting moved to the room on the third floor "
+            "next Tuesday afternoon; please bring the printed agenda and the budget notes we "
+            "discussed last week, and tell me if you cannot make it.")
     first, _ = send(1, "carl@acme.com", "Your statement is ready. Regards, Accounts.")
     service.wait_for("mailhawk_feedback_verdicts_total", 1)
     produce_raw(broker.bootstrap_servers, topics.feedback,
                 [_feedback(first, "attack", "analyst", mail=first)])
     service.wait_for("mailhawk_feedback_sender_entries_total", 1)
     time.sleep(2)  # the engine reads the directory with its input
-    second, held = send(2, "dana@acme.com", "Hello Dana, see you at the meeting.")
+    second, held = send(2, "dana@acme.com", note.format("Dana"))
     blocked = next(h for h in held.hits if h.detector == "blocked_sender")
     assert (held.action, held.decided_by) == ("quarantine", "decisive")
     assert blocked.evidence == {"blocked_by": "analyst", "matched": "address"}
+    # A stranger's near-copy of the held message: the campaign memory holds it too.
+    _, copy = send(3, "erin@acme.com", note.format("Erin"), "notice@other-sender.example")
+    memory = next(h for h in copy.hits if h.detector == "held_campaign")
+    assert copy.action == "quarantine" and memory.evidence["held_message_id"] == \
+        second.message_id
 
-    service.wait_for("mailhawk_feedback_verdicts_total", 2)
+    service.wait_for("mailhawk_feedback_verdicts_total", 3)
     assert held.sender == sender  # a release names only the message: its verdict, the sender
     produce_raw(broker.bootstrap_servers, topics.feedback,
                 [_feedback(second, "ham", "release")])
-    service.wait_for("mailhawk_feedback_sender_entries_total", 2)
+    # the sender's clear, and the release of the held message from the campaign memory
+    service.wait_for("mailhawk_feedback_sender_entries_total", 3)
+    assert service.metric("mailhawk_feedback_sender_entries_total", kind="released_message",
+                          result="sent") == 1
     time.sleep(2)
-    _, after = send(3, "erin@acme.com", "Hello Erin, see you at the meeting.")
+    _, after = send(4, "fay@acme.com", "Hello Fay, see you at the meeting.")
     assert "blocked_sender" not in {h.detector for h in after.hits}
+    # Forgotten with it: the copy it made the memory hold, so a third copy is not held.
+    _, third = send(5, "gus@acme.com", note.format("Gus"), "notice@third-sender.example")
+    assert "held_campaign" not in {h.detector for h in third.hits}
     outcomes = service.outcomes()  # the first message held or not; the second was held
     assert outcomes.get("caught", 0) + outcomes.get("missed", 0) == 1
     assert outcomes["false_alarm"] == 1

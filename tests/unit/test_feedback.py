@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from schemas import Feedback, SchemaError, decode_feedback, encode_feedback, encode_verdict
-from schemas.records import Hit, SourcePosition, Verdict
+from schemas.records import DirectoryEntry, Hit, SourcePosition, Verdict
 from stream.feedback import (
     OUTCOMES,
     FeedbackMetrics,
@@ -306,6 +306,27 @@ def test_only_an_analyst_blocks_a_sender_and_a_release_clears_it(
     assert sender_entry(replace(fb, mail=None), {"sender": ""}) is None
     if entry is not None:
         assert (entry.tenant_id, entry.address) == ("acme", "billing@fresh.example")
+
+
+@pytest.mark.parametrize(("label", "source", "action", "released"), [
+    ("ham", "release", "quarantine", True),
+    ("ham", "analyst", "block", True),
+    ("ham", "user", "quarantine", False),  # a user's word alone changes no tenant state
+    ("ham", "release", "warn", False),  # delivered mail: the memory never filed it
+    ("attack", "analyst", "quarantine", False),
+])
+def test_a_release_of_held_mail_makes_the_campaign_memory_forget_it(
+        label: str, source: str, action: str, released: bool) -> None:
+    from stream.feedback import release_entry
+
+    fb = Feedback("acme", "<m1@x>", label, source, 1.7e9)
+    entry = release_entry(fb, _summary(action, "spam"))
+    assert (entry is not None) == released
+    if entry is not None:
+        assert (entry.tenant_id, entry.kind, entry.message_id) == ("acme", "released_message",
+                                                                    "<m1@x>")
+        assert DirectoryEntry.from_dict(entry.to_dict()) == entry
+    assert release_entry(fb) is None  # no verdict: nothing says it was held
 
 
 def test_analyst_blocks_hold_a_confirmed_senders_later_mail_ham_included() -> None:

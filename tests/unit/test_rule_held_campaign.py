@@ -12,7 +12,7 @@ from detectors import Cascade
 from detectors.cascade import load_scores
 from detectors.errors import DetectorConfigError
 from schemas.records import DirectoryEntry, MailRecord
-from state import NO_DECAY, MemoryStore, PartitionState
+from state import NO_DECAY, MemoryStore, PartitionState, decode
 from state.profiles import HELD_CONTENT_WINDOW
 from tests.factories import T0, mail
 
@@ -139,3 +139,55 @@ def test_bad_settings_are_refused(setting):
     scores["detectors"]["held_campaign"] = {**scores["detectors"]["held_campaign"], **setting}
     with pytest.raises(DetectorConfigError, match="held_campaign"):
         Cascade(scores)
+
+
+def test_a_release_forgets_the_held_message_and_the_copies_it_made_the_memory_hold():
+    """An analyst releases the first (ham after all): strangers' copies are delivered again.
+
+    The copy held in between, as a near-copy of the released message, is forgotten too:
+    otherwise it would go on holding the same text.
+    """
+    cascade = Cascade()
+    state = _state("billing@fresh.example")
+    first = _copy("billing@fresh.example", T0)
+    copy = _copy("n1@other1.example", T0 + 60, greeting="Hi user 1")
+    decisions = _score(cascade, state, [first, copy], 10)
+    assert [action in HELD for action, _, _ in decisions] == [True, True]
+    assert "held_campaign" in decisions[1][2]
+    release = DirectoryEntry("acme", "released_message", message_id=first.message_id)
+    state.apply_directory(release, display_key="", domain="")
+    state.commit(state.changes(), 100, None)
+    assert not [k for k, _ in state.store.items() if k[:1] == b"H"]
+    later = _copy("n2@other2.example", T0 + 120, greeting="Hi user 2")
+    ((action, _, detectors),) = _score(cascade, state, [later], 10)
+    assert action not in HELD and "held_campaign" not in detectors
+    state.apply_directory(release, display_key="", domain="")  # applied twice: nothing left
+    assert state.changes() == {}
+
+
+def test_a_release_leaves_other_campaigns_and_other_tenants_alone():
+    cascade = Cascade()
+    state = _state("billing@fresh.example")
+    state.apply_directory(DirectoryEntry("globex", "blocked_sender", "billing@fresh.example"),
+                          display_key="", domain="")
+    lure = _copy("billing@fresh.example", T0)
+    parcel = mail("billing@fresh.example", ("bob@acme.com",), t=T0 + 60, subject="Parcel held",
+                  text="Your parcel is held at customs; pay the fee to release it. " * 8)
+    elsewhere = _copy("billing@fresh.example", T0, tenant="globex", to=("ann@globex.com",))
+    _score(cascade, state, [lure, parcel, elsewhere], 10)
+
+    def filed() -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for key, value in state.store.items():
+            if key[:1] == b"H":
+                out.setdefault(decode(key[:1], value).message_id, set()).add(
+                    key.decode().split("\x1f")[0][1:])
+        return out
+
+    assert filed() == {lure.message_id: {"acme"}, parcel.message_id: {"acme"},
+                       elsewhere.message_id: {"globex"}}
+    state.apply_directory(DirectoryEntry("acme", "released_message",
+                                         message_id=parcel.message_id),
+                          display_key="", domain="")
+    state.commit(state.changes(), 100, None)
+    assert filed() == {lure.message_id: {"acme"}, elsewhere.message_id: {"globex"}}

@@ -299,7 +299,7 @@ _PROFILES = [
     PersonProfile(addresses=["ann@acme.com"], display_name="Ann Lee", vip=True, title="CFO"),
     CampaignProfile(first_seen=1.0, last_seen=3.0, senders=4, domains=["a.com", "b.net"]),
     HeldContentProfile(last_seen=3.5, attack_type="spam", message_id="<x@é.example>",
-                       signature=bytes(range(128))),
+                       signature=bytes(range(128)), origin="<o@x>"),
 ]
 _KIND_OF = {SenderProfile: b"S", RecipientProfile: b"R", PairProfile: b"P",
             DomainProfile: b"D", TenantProfile: b"T", PersonProfile: b"N",
