@@ -5,8 +5,8 @@ days: the rotation is what defeats per-sender reputation and the subject-based
 ``campaign_wave``. The text barely changes. Once one copy is held, a near-copy from another
 stranger is the same attack, whatever the models make of it (they may have scored the first
 copy over the line and the next one, with another greeting, under it). The cascade's campaign
-memory (``detectors.cascade``) remembers the fingerprints of held mail per tenant in the state
-(``state.profiles.HeldContentProfile``) and holds later near-copies, naming the first.
+memory (``detectors/rules/held.py``) remembers the fingerprints of held mail per tenant in the
+state (``state.profiles.HeldContentProfile``) and holds later near-copies, naming the first.
 
 Definition (:func:`signature_reference` implements it literally):
 
@@ -21,11 +21,11 @@ Definition (:func:`signature_reference` implements it literally):
 4. **Signature** (one-permutation MinHash): the mixed value's top 5 bits choose one of
    :data:`BINS` bins, bits 27–58 are its value, and each bin keeps its smallest value
    (``0xFFFFFFFF``: empty). Two texts' signatures agree in a bin with probability about the
-   Jaccard similarity of their shingle sets, so :func:`similarity` (agreeing bins over bins
-   not empty in both) estimates it.
+   Jaccard similarity of their shingle sets, so :func:`similarity` (agreeing bins over the
+   bins at least one of them filled) estimates it.
 5. **Bands**: bins ``2i`` and ``2i + 1`` of the first 12 bins, ``i < BANDS``, when neither is
    empty. Two texts of similarity ``s`` share a band with probability ``1 - (1 - s^2)^6``:
-   0.93 at 0.6, 0.43 at 0.3 (8 bands found 2% more on the replay below, for a third more
+   0.93 at 0.6, 0.43 at 0.3 (8 bands found 2% more on the corpus replay, for a third more
    keys). The state keys a held message's fingerprint by each band, so a
    near-copy is found with one multi-get, and :func:`similarity` then checks the candidates.
 

@@ -8,9 +8,11 @@ cascade did not hold is looked up by its own bands and checked against what it f
 order, with the memory written as the batch goes, a message sees every message held before it
 whichever batch it was in, so where batches are cut changes no verdict.
 
-Strangers only (no recipient has exchanged mail with the sender): a colleague's reply quoting
-a held message, or a known correspondent's newsletter, is not a resend of an attack. And a
-near-copy, not a shared subject: ``campaign_wave`` counts subjects.
+Strangers only (no recipient has exchanged mail with the sender, or none of the sender's mail
+was ever delivered): a colleague's reply quoting a held message, or a known correspondent's
+newsletter, is not a resend of an attack. And a near-copy, not a shared subject:
+``campaign_wave`` counts subjects. A release of held mail makes the memory forget it
+(``PartitionState.forget_held``, from a ``released_message`` directory entry).
 """
 
 from __future__ import annotations
@@ -123,7 +125,11 @@ class HeldCampaign:
                ) -> tuple[HeldContentProfile | None, Hit | None]:
         """The most similar candidate and this rule's hit for it, if similar enough."""
         best, source = 0.0, None
-        for held in candidates:
+        seen: set[str] = set()
+        for held in candidates:  # one held message is filed under several of these bands
+            if held.message_id in seen:
+                continue
+            seen.add(held.message_id)
             s = similarity(signature, held.signature)
             if s > best:
                 best, source = s, held
