@@ -482,7 +482,7 @@ DIRECTORY_KINDS: Final[frozenset[str]] = frozenset({
     "person", "vendor", "blocked_sender", "cleared_sender", "allowed_sender",
     "cleared_allowed_sender", "phish_simulation", "cleared_phish_simulation", "blocked_link",
     "cleared_link", "blocked_file", "cleared_file", "erase_address", "erase_tenant",
-    "released_message"})
+    "released_message", "reported_message"})
 ERASURE_KINDS: Final[frozenset[str]] = frozenset({"erase_address", "erase_tenant"})
 POLICY_KINDS: Final[frozenset[str]] = frozenset({
     "blocked_sender", "cleared_sender", "allowed_sender", "cleared_allowed_sender",
@@ -496,7 +496,10 @@ for all its customers, a simulation vendor they share). Only policy kinds may ca
 no mail record: a tenant of that name would read the rules as its own state."""
 _SENDER_RULE_KINDS: Final = frozenset({"blocked_sender", "cleared_sender", "allowed_sender",
                                        "cleared_allowed_sender"})
-_EXPIRING_KINDS: Final = frozenset({"allowed_sender", "phish_simulation"})
+_EXPIRING_KINDS: Final = frozenset({"allowed_sender", "phish_simulation", "reported_message"})
+_MESSAGE_KINDS: Final = frozenset({"released_message", "reported_message"})
+_FINGERPRINT: Final = re.compile(r"[0-9a-f]{256}")
+_NAMED_ATTACKS: Final = frozenset(ATTACK_TYPES) - {"none"}
 _NOT_A_HOST: Final = re.compile(r"[/:?#\s]")
 _IPV6_SHAPE: Final = re.compile(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")  # the JSON schema's pattern
 _SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
@@ -549,7 +552,10 @@ class DirectoryEntry:
     threat feed called malware), ``cleared_file`` lifts that. ``released_message``: the held
     message ``message_id`` was ham (a release, an analyst's label; the feedback service writes
     these), so the campaign memory forgets it and the near-copies it held
-    (``detectors/rules/held.py``).
+    (``detectors/rules/held.py``). ``reported_message``: an analyst confirmed the message
+    ``message_id`` (delivered or not) as an attack of ``attack_type``, so the campaign memory
+    holds strangers' near-copies of it as if it had been held: its content ``fingerprint``
+    (``detectors.fingerprint``, hex), filed until ``expires_at``.
     """
 
     tenant_id: str
@@ -567,7 +573,12 @@ class DirectoryEntry:
     """A ``blocked_file`` or ``cleared_file`` rule's file: 64 lower-case hex digits."""
     schema_version: int = DIRECTORY_SCHEMA_VERSION
     message_id: str = ""
-    """A ``released_message``'s message, as its MailRecord and verdict name it."""
+    """A ``released_message``'s or ``reported_message``'s message, as its MailRecord and
+    verdict name it."""
+    fingerprint: str = ""
+    """A ``reported_message``'s content fingerprint, hex (``detectors.fingerprint``)."""
+    attack_type: str = ""
+    """A ``reported_message``'s attack type, as the analyst or the verdict named it."""
 
     def to_dict(self) -> dict[str, Any]:
         d = {"schema_version": self.schema_version, "tenant_id": self.tenant_id,
@@ -582,6 +593,10 @@ class DirectoryEntry:
             d["sha256"] = self.sha256
         if self.message_id:
             d["message_id"] = self.message_id
+        if self.fingerprint:
+            d["fingerprint"] = self.fingerprint
+        if self.attack_type:
+            d["attack_type"] = self.attack_type
         return d
 
     @classmethod
@@ -602,7 +617,9 @@ class DirectoryEntry:
                     _networks(d) if kind == "phish_simulation" else (),
                     _num(d, "expires_at", "") if d.get("expires_at") is not None else 0.0,
                     _str(d, "sha256", "", "").lower(),
-                    message_id=_str(d, "message_id", "", ""))
+                    message_id=_str(d, "message_id", "", ""),
+                    fingerprint=_str(d, "fingerprint", "", "").lower(),
+                    attack_type=_str(d, "attack_type", "", ""))
         if entry.expires_at and kind not in _EXPIRING_KINDS:
             raise SchemaError("invalid_value", f"a {kind} does not expire: 'expires_at' is "
                               f"for {sorted(_EXPIRING_KINDS)}", "expires_at")
@@ -647,11 +664,28 @@ class DirectoryEntry:
                               f"a {kind} needs 'sha256' (the file's digest)" if not
                               entry.sha256 else f"'sha256' is for blocked_file and "
                               f"cleared_file entries, not a {kind}", "sha256")
-        if (kind == "released_message") != bool(entry.message_id):
+        message = kind in _MESSAGE_KINDS
+        if message != bool(entry.message_id):
             raise SchemaError("missing_field" if not entry.message_id else "invalid_value",
                               f"a {kind} needs 'message_id'" if not entry.message_id else
-                              f"'message_id' is for released_message entries, not a {kind}",
-                              "message_id")
+                              f"'message_id' is for {sorted(_MESSAGE_KINDS)} entries, not a "
+                              f"{kind}", "message_id")
+        reported = kind == "reported_message"
+        if reported != bool(entry.fingerprint) or (
+                entry.fingerprint and not _FINGERPRINT.fullmatch(entry.fingerprint)):
+            raise SchemaError("missing_field" if reported and not entry.fingerprint else
+                              "invalid_value", "a reported_message needs 'fingerprint' (the "
+                              "content fingerprint: 256 hex digits), and no other kind takes "
+                              "one", "fingerprint")
+        if reported != bool(entry.attack_type) or (
+                entry.attack_type and entry.attack_type not in _NAMED_ATTACKS):
+            raise SchemaError("missing_field" if reported and not entry.attack_type else
+                              "invalid_value", f"a reported_message needs 'attack_type' (one "
+                              f"of {sorted(_NAMED_ATTACKS)}), and no other kind takes one",
+                              "attack_type")
+        if reported and not entry.expires_at:
+            raise SchemaError("missing_field", "a reported_message needs 'expires_at' (until "
+                              "when its near-copies are held)", "expires_at")
         if entry.sha256 and not is_sha256(entry.sha256):
             raise SchemaError("invalid_value", f"field 'sha256' must be a SHA-256 digest (64 "
                               f"hex digits), got {entry.sha256!r}", "sha256")

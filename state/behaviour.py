@@ -834,6 +834,9 @@ class PartitionState:
         if entry.kind == "released_message":
             self.forget_held(tenant, entry.message_id)
             return
+        if entry.kind == "reported_message":  # its bands are the fingerprint's definition
+            raise ValueError("a reported_message is filed by detectors.rules.held."
+                             "HeldCampaign.file_report, not by the state alone")
         tkey = make_key(KIND_TENANT, tenant, "")
         profile = cast(TenantProfile | None, self._get(tkey)) or TenantProfile()
         if entry.kind in POLICY_KINDS:

@@ -25,6 +25,7 @@ from prometheus_client import CollectorRegistry
 from detectors import Cascade
 from detectors.domains import registrable_domain
 from detectors.names import name_key
+from detectors.rules.held import HeldCampaign
 from schemas import (
     ACTIONS,
     DeadLetter,
@@ -464,6 +465,9 @@ class Engine:
             for entry in entries:
                 if entry.kind in ERASURE_KINDS:
                     self._erase(number, state, entry)
+                    continue
+                if entry.kind == "reported_message":  # a fingerprint: detection's to file
+                    HeldCampaign.file_report(state, entry)
                     continue
                 state.apply_directory(entry, display_key=name_key(entry.display_name),
                                       domain=registrable_domain(

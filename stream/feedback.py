@@ -58,6 +58,7 @@ from typing import Any, Final, NamedTuple
 
 import orjson
 
+from detectors.fingerprint import fingerprints
 from schemas import (
     ACTIONS,
     ATTACK_TYPES,
@@ -68,6 +69,7 @@ from schemas import (
     decode_feedback,
 )
 from schemas.errors import SCHEMA_ERROR_KINDS
+from state.profiles import HELD_CONTENT_WINDOW
 
 log = logging.getLogger(__name__)
 
@@ -285,6 +287,32 @@ def release_entry(feedback: Feedback,
                           message_id=feedback.message_id)
 
 
+def report_entry(feedback: Feedback,
+                 summary: Mapping[str, Any] | None = None) -> DirectoryEntry | None:
+    """The ``reported_message`` entry an analyst's confirmed attack makes, if any.
+
+    An analyst's ``attack`` label on a message whose text the feedback carries (a report
+    button forwards it): the campaign memory (``detectors/rules/held.py``) then holds
+    strangers' near-copies of it, as if it had been held, for ``HELD_CONTENT_WINDOW`` from
+    the message's own time. A user's report alone files nothing (users report newsletters
+    too); nor does a message too short to fingerprint. The attack type is the analyst's,
+    else the verdict's, else spam.
+    """
+    mail = feedback.mail
+    if feedback.label != "attack" or feedback.source != "analyst" or mail is None:
+        return None
+    found = fingerprints([(mail.subject, mail.text)])[0]
+    if found is None:
+        return None
+    verdict_type = str((summary or {}).get("attack_type", ""))
+    attack_type = feedback.attack_type or (
+        verdict_type if verdict_type not in ("", "none") else "spam")
+    return DirectoryEntry(feedback.tenant_id, "reported_message",
+                          expires_at=mail.received_at + HELD_CONTENT_WINDOW,
+                          message_id=feedback.message_id, fingerprint=found[0].hex(),
+                          attack_type=attack_type)
+
+
 def training_example(feedback: Feedback, summary: Mapping[str, Any] | None,
                      judgement: Judgement) -> dict[str, Any]:
     """The training topic's record for one feedback."""
@@ -332,9 +360,9 @@ class FeedbackMetrics:
             registry=self.registry)
         self.sender_entries = Counter(
             "mailhawk_feedback_sender_entries_total",
-            "Sender blocks and clears, and releases of held mail (released_message), written "
-            "to the directory topic, or skipped because no verdict said which partition the "
-            "message came in on",
+            "Sender blocks and clears, releases of held mail (released_message) and attacks "
+            "an analyst confirmed (reported_message), written to the directory topic, or "
+            "skipped because no verdict said which partition the message came in on",
             ["kind", "result"], registry=self.registry)
         self.examples = Counter("mailhawk_feedback_training_examples_total",
                                 "Training examples produced, by label and whether they carry "
@@ -502,7 +530,8 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
         metrics.examples.labels(fb.label, str(fb.mail is not None).lower()).inc()
         if directory is None:
             return
-        for entry in (sender_entry(fb, summary), release_entry(fb, summary)):
+        for entry in (sender_entry(fb, summary), release_entry(fb, summary),
+                      report_entry(fb, summary)):
             if entry is None:
                 continue
             if summary is None or "partition" not in summary:
@@ -610,6 +639,7 @@ __all__ = [
     "faust_credentials",
     "judge",
     "release_entry",
+    "report_entry",
     "run",
     "sender_entry",
     "summarise_verdict",

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from detectors.base import Context, DetectorConfig, build_config, hit
-from detectors.fingerprint import BAND_CHARS, fingerprints, similarity
-from schemas.records import Hit
+from detectors.fingerprint import BAND_CHARS, bands, fingerprints, similarity
+from schemas.records import DirectoryEntry, Hit
 from state import PartitionState
 from state.behaviour import held_keys
-from state.profiles import HeldContentProfile
+from state.profiles import HELD_CONTENT_WINDOW, HeldContentProfile
 
 if TYPE_CHECKING:
     from detectors.cascade import Assessment, Decision
@@ -120,6 +120,20 @@ class HeldCampaign:
         if sender is not None and (sender.verdicts.get("allow") or sender.verdicts.get("warn")):
             return False
         return (a.record.tenant_id, a.record.sender.address) not in delivered
+
+    @staticmethod
+    def file_report(state: PartitionState, entry: DirectoryEntry) -> None:
+        """File a ``reported_message`` directory entry as if its message had been held.
+
+        An analyst confirmed the message as an attack (it may have been delivered: a user
+        reported it): strangers' near-copies are held from now on, naming it, until the
+        entry's ``expires_at``.
+        """
+        signature = bytes.fromhex(entry.fingerprint)
+        state.remember_held(held_keys(entry.tenant_id, "".join(bands(signature)), BAND_CHARS),
+                            t=entry.expires_at - HELD_CONTENT_WINDOW,
+                            attack_type=entry.attack_type, message_id=entry.message_id,
+                            signature=signature)
 
     def _match(self, signature: bytes, candidates: Sequence[HeldContentProfile]
                ) -> tuple[HeldContentProfile | None, Hit | None]:

@@ -245,38 +245,52 @@ def test_an_analysts_confirmation_blocks_the_sender_at_the_engine_and_a_release_
         got = collect(broker.bootstrap_servers, topics.verdicts, expect=n, timeout=60)
         return record, {v.message_id: v for v in got.verdicts}[record.message_id]
 
+    def entries(kind: str) -> float:
+        return service.metric("mailhawk_feedback_sender_entries_total", kind=kind,
+                              result="sent")
+
     note = ("Hello {}, the quarterly planning meeting moved to the room on the third floor "
             "next Tuesday afternoon; please bring the printed agenda and the budget notes we "
             "discussed last week, and tell me if you cannot make it.")
-    first, _ = send(1, "carl@acme.com", "Your statement is ready. Regards, Accounts.")
+    statement = ("Dear {}, the photos from the team outing last Friday are now in the shared "
+                 "album on the intranet; have a look when you find a moment and tell the "
+                 "organisers which ones may go in the newsletter next month.")
+    first, delivered = send(1, "carl@acme.com", statement.format("Carl"))
+    assert delivered.action not in ("quarantine", "block")  # the memory did not file it
     service.wait_for("mailhawk_feedback_verdicts_total", 1)
     produce_raw(broker.bootstrap_servers, topics.feedback,
                 [_feedback(first, "attack", "analyst", mail=first)])
-    service.wait_for("mailhawk_feedback_sender_entries_total", 1)
+    # the sender's block, and the message's fingerprint for the campaign memory
+    service.wait_for("mailhawk_feedback_sender_entries_total", 2)
+    assert (entries("blocked_sender"), entries("reported_message")) == (1, 1)
     time.sleep(2)  # the engine reads the directory with its input
-    second, held = send(2, "dana@acme.com", note.format("Dana"))
+    # A stranger resends the confirmed attack: held as its near-copy, whatever it scored.
+    _, resent = send(2, "bea@acme.com", statement.format("Bea"), "billing@other-host.example")
+    reported = next(h for h in resent.hits if h.detector == "held_campaign")
+    assert resent.action == "quarantine" and reported.evidence["held_message_id"] == \
+        first.message_id
+    second, held = send(3, "dana@acme.com", note.format("Dana"))
     blocked = next(h for h in held.hits if h.detector == "blocked_sender")
     assert (held.action, held.decided_by) == ("quarantine", "decisive")
     assert blocked.evidence == {"blocked_by": "analyst", "matched": "address"}
     # A stranger's near-copy of the held message: the campaign memory holds it too.
-    _, copy = send(3, "erin@acme.com", note.format("Erin"), "notice@other-sender.example")
+    _, copy = send(4, "erin@acme.com", note.format("Erin"), "notice@other-sender.example")
     memory = next(h for h in copy.hits if h.detector == "held_campaign")
     assert copy.action == "quarantine" and memory.evidence["held_message_id"] == \
         second.message_id
 
-    service.wait_for("mailhawk_feedback_verdicts_total", 3)
+    service.wait_for("mailhawk_feedback_verdicts_total", 4)
     assert held.sender == sender  # a release names only the message: its verdict, the sender
     produce_raw(broker.bootstrap_servers, topics.feedback,
                 [_feedback(second, "ham", "release")])
     # the sender's clear, and the release of the held message from the campaign memory
-    service.wait_for("mailhawk_feedback_sender_entries_total", 3)
-    assert service.metric("mailhawk_feedback_sender_entries_total", kind="released_message",
-                          result="sent") == 1
+    service.wait_for("mailhawk_feedback_sender_entries_total", 4)
+    assert (entries("cleared_sender"), entries("released_message")) == (1, 1)
     time.sleep(2)
-    _, after = send(4, "fay@acme.com", "Hello Fay, see you at the meeting.")
+    _, after = send(5, "fay@acme.com", "Hello Fay, see you at the meeting.")
     assert "blocked_sender" not in {h.detector for h in after.hits}
     # Forgotten with it: the copy it made the memory hold, so a third copy is not held.
-    _, third = send(5, "gus@acme.com", note.format("Gus"), "notice@third-sender.example")
+    _, third = send(6, "gus@acme.com", note.format("Gus"), "notice@third-sender.example")
     assert "held_campaign" not in {h.detector for h in third.hits}
     outcomes = service.outcomes()  # the first message held or not; the second was held
     assert outcomes.get("caught", 0) + outcomes.get("missed", 0) == 1

@@ -749,6 +749,23 @@ def test_fast_decoding_path_agrees_with_the_careful_one() -> None:
       "address": "a@x.example", "message_id": "CAB3x@mail.example"}, False),
     ({"schema_version": 1, "tenant_id": "*", "kind": "released_message",
       "message_id": "CAB3x@mail.example"}, False),
+    *(({"schema_version": 1, "tenant_id": "acme", "kind": "reported_message",
+        "message_id": "CAB3x@mail.example", "fingerprint": fingerprint,
+        "attack_type": attack_type, "expires_at": expires_at}, accepted)
+      for fingerprint, attack_type, expires_at, accepted in (
+          ("0f" * 128, "credential_phishing", 1.8e9, True),
+          ("0F" * 128, "spam", 1.8e9, True),  # read in lower case
+          ("0f" * 127, "spam", 1.8e9, False),  # 127 bytes: not a fingerprint
+          ("zz" * 128, "spam", 1.8e9, False),
+          ("0f" * 128, "none", 1.8e9, False),  # an attack has a type
+          ("0f" * 128, "phish", 1.8e9, False),
+          ("0f" * 128, "spam", 0, False))),  # until when: required
+    ({"schema_version": 1, "tenant_id": "acme", "kind": "reported_message",
+      "message_id": "CAB3x@mail.example", "attack_type": "spam", "expires_at": 1.8e9}, False),
+    ({"schema_version": 1, "tenant_id": "acme", "kind": "released_message",
+      "message_id": "CAB3x@mail.example", "fingerprint": "0f" * 128}, False),
+    ({"schema_version": 1, "tenant_id": "acme", "kind": "released_message",
+      "message_id": "CAB3x@mail.example", "attack_type": "spam"}, False),
     ({"schema_version": 1, "tenant_id": "*", "kind": "blocked_sender",
       "domain": "campaign.example"}, True),
     ({"schema_version": 1, "tenant_id": "*", "kind": "phish_simulation",

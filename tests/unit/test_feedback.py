@@ -329,6 +329,40 @@ def test_a_release_of_held_mail_makes_the_campaign_memory_forget_it(
     assert release_entry(fb) is None  # no verdict: nothing says it was held
 
 
+LONG = ("Your mailbox storage is full. To keep receiving messages, verify your account within "
+        "24 hours at the link below, or your mailbox will be suspended and all messages "
+        "deleted. Log in now to upgrade your quota at no cost.")
+
+
+@pytest.mark.parametrize(("label", "source", "text", "attack_type", "verdict_type", "want"), [
+    ("attack", "analyst", LONG, "credential_phishing", "spam", "credential_phishing"),
+    ("attack", "analyst", LONG, "", "scam", "scam"),  # the verdict's type, then spam
+    ("attack", "analyst", LONG, "", "none", "spam"),
+    ("attack", "user", LONG, "", "spam", None),  # a user's report alone files nothing
+    ("attack", "analyst", "see attached", "", "spam", None),  # too short to fingerprint
+    ("ham", "analyst", LONG, "", "spam", None),
+])
+def test_an_analysts_confirmed_attack_is_filed_in_the_campaign_memory(
+        label: str, source: str, text: str, attack_type: str, verdict_type: str,
+        want: str | None) -> None:
+    from detectors.fingerprint import signature_reference
+    from state.profiles import HELD_CONTENT_WINDOW
+    from stream.feedback import report_entry
+
+    record = mail("billing@fresh.example", message_id="<m1@x>", subject="Quota", text=text)
+    fb = Feedback("acme", "<m1@x>", label, source, 1.7e9, attack_type=attack_type,
+                  mail=record)
+    entry = report_entry(fb, _summary("allow" if verdict_type == "none" else "warn",
+                                      verdict_type))
+    assert (entry.attack_type if entry else None) == want
+    if entry is not None:
+        assert (entry.kind, entry.message_id) == ("reported_message", "<m1@x>")
+        assert bytes.fromhex(entry.fingerprint) == signature_reference("Quota", text)
+        assert entry.expires_at == record.received_at + HELD_CONTENT_WINDOW
+        assert DirectoryEntry.from_dict(entry.to_dict()) == entry
+    assert report_entry(replace(fb, mail=None)) is None  # the text is what it files
+
+
 def test_analyst_blocks_hold_a_confirmed_senders_later_mail_ham_included() -> None:
     from types import SimpleNamespace as D
 

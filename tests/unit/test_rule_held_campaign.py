@@ -191,3 +191,28 @@ def test_a_release_leaves_other_campaigns_and_other_tenants_alone():
                           display_key="", domain="")
     state.commit(state.changes(), 100, None)
     assert filed() == {lure.message_id: {"acme"}, elsewhere.message_id: {"globex"}}
+
+
+def test_an_analysts_report_files_a_delivered_message_so_its_copies_are_held():
+    from detectors.fingerprint import signature_reference
+    from detectors.rules.held import HeldCampaign
+
+    cascade = Cascade()
+    state = _state()
+    first = _copy("billing@fresh.example", T0)
+    ((action, _, _),) = _score(cascade, state, [first], 10)
+    assert action not in HELD  # delivered: the memory has nothing of it yet
+    report = DirectoryEntry("acme", "reported_message", message_id=first.message_id,
+                            fingerprint=signature_reference(first.subject, first.text).hex(),
+                            attack_type="credential_phishing",
+                            expires_at=T0 + HELD_CONTENT_WINDOW)
+    HeldCampaign.file_report(state, report)
+    state.commit(state.changes(), 10, None)
+    copy = _copy("notice@other.example", T0 + 3600, greeting="Hello bob")
+    (decision,) = cascade.score_batch(state, [copy])
+    assert decision.action in HELD and decision.attack_type == "credential_phishing"
+    assert _memory_hit(decision.hits)["held_message_id"] == first.message_id
+    with pytest.raises(ValueError, match="file_report"):
+        state.apply_directory(report, display_key="", domain="")
+    expired = _copy("late@other.example", T0 + HELD_CONTENT_WINDOW + 7200)  # after both
+    assert cascade.score_batch(state, [expired])[0].action not in HELD
