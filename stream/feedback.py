@@ -106,8 +106,9 @@ class FeedbackConfig:
     feedback carries blocks its sender for the tenant (a ``blocked_sender`` entry, on the
     partition the message came in on), and a release or an analyst's ``ham`` label on one
     clears it; on held mail, it also makes the campaign memory forget the message (a
-    ``released_message`` entry). Off by default: blocking needs the engine to read the same
-    topic."""
+    ``released_message`` entry), and an analyst's ``attack`` label on a message it carries
+    files the message's fingerprint there (``reported_message``). Off by default: blocking
+    needs the engine to read the same topic."""
     stop_deadline_s: float = 45.0
     """Seconds the service may take to stop after SIGTERM/SIGINT before it exits anyway.
     Faust's stop waits on the brokers: with them unreachable it never finished (measured: still
