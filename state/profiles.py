@@ -635,7 +635,8 @@ def encode_v2(profile: Profile) -> bytes:
 
 
 # Where each expiring kind's ``last_seen`` sits in its packed value (layouts 2 and 3 alike):
-# after the version byte, then ``ref`` and ``first_seen`` (pairs and campaigns have no ref).
+# after the version byte, then ``ref`` and ``first_seen`` (pairs and campaigns have no ref,
+# held-content bands neither).
 _LAST_SEEN_AT: Final[dict[bytes, int]] = {KIND_PAIR: 9, KIND_CAMPAIGN: 9, KIND_HELD: 1,
                                           KIND_SENDER: 17, KIND_RECIPIENT: 17,
                                           KIND_DOMAIN: 17}
@@ -647,8 +648,8 @@ def idle_horizon(kind: bytes, idle_expiry: float) -> float | None:
 
     Sender, mailbox, pair and domain profiles read as absent after ``idle_expiry`` (0: never);
     a campaign restarts after ``CAMPAIGN_WINDOW`` of silence (and its detector ignores it by
-    then); tenant and person profiles come from the tenant's own mail and directory and never
-    go idle. ``None``: never.
+    then), a held-content band after ``HELD_CONTENT_WINDOW``; tenant and person profiles
+    come from the tenant's own mail and directory and never go idle. ``None``: never.
     """
     if kind == KIND_CAMPAIGN:
         return CAMPAIGN_WINDOW
