@@ -600,6 +600,25 @@ def policy_remove(tenant: str | None, all_tenants: bool, rule: str, address: str
                            applied="removed", **where)
 
 
+@policy.command("release")
+@_directory_writer
+@_scoped
+@click.option("--message-id", required=True,
+              help="The held message, as its verdict names it (message_id).")
+def policy_release(tenant: str | None, all_tenants: bool, message_id: str,
+                   **where: Any) -> None:
+    """Forget a held message in the campaign memory: it was ham.
+
+    Strangers' near-copies of it are no longer held, nor are those of the copies it made the
+    memory hold (``held_campaign``). What the feedback service does on a release from
+    quarantine, for a quarantine that does not send its releases there.
+    """
+    _write_directory_entry({"tenant_id": _tenant_of(tenant, all_tenants),
+                            "kind": "released_message", "message_id": message_id.strip()},
+                           what=f"release of message {message_id.strip()!r}",
+                           applied="forgotten", **where)
+
+
 @policy.command("list")
 @_directory_topic
 @click.option("--tenant", help="The organisation whose policy is meant.")

@@ -743,3 +743,49 @@ def test_a_rule_for_every_tenant_reaches_every_partitions_engine(broker, topics,
     (letter,) = [d for d in got.dead_letters if d.topic == topics.input]
     assert letter.field == "tenant_id" and "reserved" in letter.error
     assert engine.stop() == 0
+
+
+def test_policy_release_makes_the_campaign_memory_forget_a_held_message(broker, topics,
+                                                                        engine_factory):
+    """A stranger's near-copy of held mail is held (``held_campaign``); ``mailhawk policy
+    release`` → directory topic → the engine forgets the held message and the copies it
+    made the memory hold, so the next stranger's copy is delivered."""
+    from click.testing import CliRunner
+
+    from stream.cli import main
+    from tests.factories import T0, mail
+
+    note = ("Hello {}, the quarterly planning meeting moved to the room on the third floor "
+            "next Tuesday afternoon; please bring the printed agenda and the budget notes we "
+            "discussed last week, and tell me if you cannot make it.")
+
+    def letter(sender: str, to: str, t: float):
+        return mail(sender, (f"{to.lower()}@acme.com",), t=t, subject="Planning",
+                    text=note.format(to))
+
+    def cli(*args: str):
+        return CliRunner().invoke(main, [
+            "policy", *args, "--bootstrap-servers", broker.bootstrap_servers,
+            "--directory-topic", topics.directory, "--group", topics.group])
+
+    ensure_topics(EngineConfig(bootstrap_servers=broker.bootstrap_servers, partitions=4,
+                               input_topic=topics.input, verdict_topic=topics.verdicts,
+                               dead_letter_topic=topics.dead, changelog_topic=topics.changelog,
+                               directory_topic=topics.directory))
+    engine = engine_factory("engine", "--directory-topic", topics.directory)
+    blocked = cli("block", "--tenant", "acme", "--address", "billing@fresh.example")
+    assert blocked.exit_code == 0, blocked.output
+    first, copy = scored(broker, topics, [letter("billing@fresh.example", "Carl", T0),
+                                          letter("notice@other.example", "Dana", T0 + 60)])
+    assert first.action == "quarantine" and "blocked_sender" in {h.detector for h in first.hits}
+    (memory,) = [h.evidence for h in copy.hits if h.detector == "held_campaign"]
+    assert copy.action == "quarantine" and memory["held_message_id"] == first.message_id
+
+    everyone = cli("release", "--all-tenants", "--message-id", first.message_id)
+    assert everyone.exit_code != 0 and "sender-policy entries only" in everyone.output
+    released = cli("release", "--tenant", "acme", "--message-id", first.message_id)
+    assert released.exit_code == 0 and "applied: forgotten" in released.output, \
+        released.output
+    (later,) = scored(broker, topics, [letter("notice@third.example", "Erin", T0 + 120)])
+    assert "held_campaign" not in {h.detector for h in later.hits}
+    assert engine.stop() == 0
