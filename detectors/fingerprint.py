@@ -82,6 +82,8 @@ def _joined(subject: str, text: str) -> str:
 
 
 def _normalise(joined: str) -> bytes:
+    # detectors.model.hashing's step 1, written again: importing the featurizer imports
+    # torch (detectors.model's package), which the feedback service must not load.
     return joined[:MAX_BYTES].lower().encode("utf-8", "surrogatepass")[:MAX_BYTES]
 
 

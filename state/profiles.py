@@ -424,10 +424,6 @@ class HeldContentProfile:
     signature: bytes
     origin: str = ""
 
-    def copy(self) -> HeldContentProfile:
-        return HeldContentProfile(self.last_seen, self.attack_type, self.message_id,
-                                  self.signature, self.origin)
-
     def to_list(self) -> list[Any]:
         return [self.last_seen, self.attack_type, self.message_id, self.signature.hex(),
                 self.origin]

@@ -282,7 +282,7 @@ def release_entry(feedback: Feedback,
     """
     if feedback.label != "ham" or feedback.source not in ("analyst", "release"):
         return None
-    if str((summary or {}).get("action", "")) not in ("quarantine", "block"):
+    if str((summary or {}).get("action", "")) not in HELD:
         return None
     return DirectoryEntry(feedback.tenant_id, "released_message",
                           message_id=feedback.message_id)
