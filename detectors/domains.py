@@ -33,6 +33,7 @@ __all__ = [
     "TECHNIQUES",
     "Lookalike",
     "UrlParts",
+    "as_read",
     "canonical_host",
     "canonical_link_host",
     "ip_host",
@@ -435,14 +436,24 @@ def preload() -> None:
     _confusables()
 
 
+def as_read(text: str) -> str:
+    """``text`` as a reader takes it: diacritics dropped, look-alike letters made ASCII.
+
+    Every non-ASCII character the Unicode confusables data says can pass for an ASCII
+    letter, digit or hyphen becomes it ("MetɑMɑsk" -> "MetaMask", Cyrillic "Lоwеs" ->
+    "Lowes"); other characters stay. Case is kept. ASCII text is returned as it is.
+    """
+    if text.isascii():
+        return text
+    s = unicodedata.normalize("NFKD", text)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return s.translate(_confusables())
+
+
 @lru_cache(maxsize=65536)
 def _skeleton(label: str) -> str:
     """What ``label`` looks like: diacritics dropped, confusables and rn/vv/cl/0/1/5 folded."""
-    s = label
-    if not s.isascii():
-        s = unicodedata.normalize("NFKD", s)
-        s = "".join(ch for ch in s if not unicodedata.combining(ch))
-        s = s.translate(_confusables()).lower()
+    s = label if label.isascii() else as_read(label).lower()
     s = s.translate(_ASCII_FOLD)
     for pair, single in _ASCII_PAIRS:
         if pair in s:

@@ -4,12 +4,15 @@
 phishing links -- raw-IP and punycode hosts, URL shorteners, free hosting/form/file-share
 services, anchor text naming another domain than the link's, credential-lure paths on
 foreign links, ``user@`` in the authority, deep subdomains and very long hosts, cheap
-abused TLDs, ``data:``/``javascript:`` links -- and keeps the first example of each as
-evidence. It also lists the registrable link domains the state records.
+abused TLDs, ``data:``/``javascript:`` links, links sent through a search engine's open
+redirect -- and keeps the first example of each as evidence. It also lists the registrable
+link domains the state records.
 
 Links rewritten by mail-security gateways (Microsoft Safe Links, Proofpoint URL Defense,
 Google redirects, Barracuda Link Protect) are judged by the destination they wrap; otherwise
-every link in a protected tenant would look like a link to outlook.com.
+every link in a protected tenant would look like a link to outlook.com. Search engines' open
+redirects (Bing click links, Google AMP) are judged by their destination too, and counted: a
+gateway rewrites every link of a tenant, while a kit chooses the redirect to hide its host.
 
 Per-host facts are memoised (the same hosts recur across a campaign and across tenants); the
 per-link work is the URL split, one path regex and, when there is anchor text, one regex.
@@ -17,7 +20,9 @@ per-link work is the URL split, one path regex and, when there is anchor text, o
 
 from __future__ import annotations
 
+import binascii
 import re
+from base64 import b64decode
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -61,7 +66,7 @@ SHORTENERS: Final[frozenset[str]] = frozenset({
     "u.to", "x.co", "tr.im", "po.st", "mcaf.ee", "db.tt", "urlz.fr", "trib.al", "snip.ly",
     "spoo.me", "gg.gg", "t2m.io", "shrtco.de", "tny.im", "kutt.it", "surl.li", "y2u.be",
     "1url.com", "zpr.io", "cli.re", "grabify.link", "iplogger.org", "2no.co", "qr.net",
-    "tinyurl.is", "shorturl.com",
+    "tinyurl.is", "shorturl.com", "page.link",
 })
 """Link shorteners: the destination is hidden from the reader and from the filter."""
 
@@ -74,6 +79,7 @@ FREE_HOSTING: Final[frozenset[str]] = frozenset({
     "blogspot.com", "github.io", "gitlab.io", "herokuapp.com", "azurewebsites.net",
     "blob.core.windows.net", "web.core.windows.net", "azureedge.net", "glitch.me",
     "netlify.app", "netlify.com", "vercel.app", "now.sh", "pages.dev", "workers.dev",
+    "run.app", "cloudfunctions.net",
     "r2.dev", "onrender.com", "fly.dev", "replit.app", "repl.co", "surge.sh", "notion.site",
     "gitbook.io", "canva.site", "sway.office.com", "s3.amazonaws.com",
     "firebasestorage.googleapis.com", "storage.googleapis.com",
@@ -149,6 +155,7 @@ SIGNAL_WEIGHTS: Final[dict[str, float]] = {
     "suspicious_tld": 0.3,
     "shortener": 0.25,
     "deep_subdomain": 0.2,
+    "open_redirect": 0.35,
 }
 """Default per-signal weights of :attr:`UrlRisk.score` (combined as a noisy-OR of the
 signals present). A detector with weights in the scores file passes its own."""
@@ -177,6 +184,9 @@ class UrlRisk:
         deep_subdomain: Four or more labels above the public suffix, or a host of 60+ chars.
         suspicious_tld: TLD in :data:`SUSPICIOUS_TLDS`.
         dangerous_scheme: ``data:``, ``javascript:`` or ``vbscript:`` link.
+        open_redirect: Link sent through a search engine's redirect to another site (Bing
+            click links, Google AMP); the other signals, ``domains`` and ``hosts`` are the
+            destination's.
         foreign: Host outside the sender's registrable domain.
         domains: Registrable link domains (the address for IP hosts), first-seen order, at
             most 32; ``data:``/``mailto:`` links have none.
@@ -199,6 +209,7 @@ class UrlRisk:
     deep_subdomain: int = 0
     suspicious_tld: int = 0
     dangerous_scheme: int = 0
+    open_redirect: int = 0
     foreign: int = 0
     domains: tuple[str, ...] = ()
     hosts: tuple[str, ...] = ()
@@ -271,6 +282,60 @@ def _destination(parts: UrlParts) -> UrlParts | None:
     return parts
 
 
+def _redirected(parts: UrlParts) -> UrlParts | None:
+    """Where a search engine's open redirect sends the reader, or None.
+
+    Bing's click links (``bing.com/ck/a?…&u=a1<base64>``) and Google AMP
+    (``google.com/amp/s/<site>``) take anyone to any page under a host every filter trusts.
+    Kits use them so that the link a reader and a filter see is Bing or Google; a sender
+    linking to its own page has no reason to route it through a search engine. None when
+    the target is under the platform itself.
+
+    Google Translate's proxy (``translate.google.com/translate?u=``, ``<site>.translate.goog``)
+    is left out although kits use it too: people share translated pages, and the one ham
+    of the development corpora with any of these links is such a share.
+    """
+    host, path = parts.host, parts.path
+    target: str | None
+    if host in ("www.bing.com", "bing.com") and path.startswith("/ck/a?"):
+        target = _bing_target(_query_value(path.replace("&amp;", "&"), "u"))
+    elif host in ("www.google.com", "google.com") and path.startswith("/amp/s/"):
+        target = path[len("/amp/s/"):]
+    else:
+        return None
+    if not target:
+        return None
+    inner = parse_url(target if "://" in target[:12] else "https://" + target)
+    if not inner.host or registrable_domain(inner.host) == registrable_domain(host):
+        return None
+    return inner
+
+
+def _bing_target(value: str | None) -> str | None:
+    """The URL in a Bing click link's ``u`` parameter: ``a1`` then URL-safe base64."""
+    if not value or not value.startswith("a1"):
+        return None
+    encoded = value[2:]
+    try:
+        return b64decode(encoded + "=" * (-len(encoded) % 4), altchars=b"-_",
+                         validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def _follow(parts: UrlParts) -> tuple[UrlParts | None, UrlParts | None]:
+    """A link's destination (gateway rewrites and open redirects followed) and the redirect.
+
+    The second item is the open redirect the link went through (:func:`_redirected`), or
+    None. The first is None for a link without a host.
+    """
+    dest = _destination(parts)
+    if dest is None:
+        return None, None
+    inner = _redirected(dest)
+    return (dest, None) if inner is None else (inner, dest)
+
+
 def link_hosts(urls: Sequence[Url]) -> Iterator[str]:
     """The host of each of ``urls`` that has one, canonical and unwrapped, in order.
 
@@ -278,7 +343,7 @@ def link_hosts(urls: Sequence[Url]) -> Iterator[str]:
     that padding a message with harmless links must not get around.
     """
     for link in urls:
-        parts = _destination(parse_url(link.url))
+        parts, _ = _follow(parse_url(link.url))
         if parts is not None:
             yield _host_facts(parts.host).canonical
 
@@ -358,9 +423,11 @@ def assess_urls(urls: Sequence[Url], sender_domain: str, *,
         if parts.scheme in _DANGEROUS_SCHEMES:
             _note(counts, evidence, "dangerous_scheme", link.url)
             continue
-        dest = _destination(parts)
+        dest, redirect = _follow(parts)
         if dest is None:
             continue
+        if redirect is not None:
+            _note(counts, evidence, "open_redirect", f"{redirect.host} -> {dest.host}")
         parts = dest
         host = parts.host
         facts = _host_facts(host)
@@ -421,6 +488,7 @@ def assess_urls(urls: Sequence[Url], sender_domain: str, *,
         deep_subdomain=get("deep_subdomain", 0),
         suspicious_tld=get("suspicious_tld", 0),
         dangerous_scheme=get("dangerous_scheme", 0),
+        open_redirect=get("open_redirect", 0),
         foreign=foreign,
         domains=tuple(domains),
         hosts=tuple(hosts),

@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import ClassVar, Final
 
 from detectors.base import Context, DetectorConfig, build_config, hit
+from detectors.domains import as_read
 from schemas.records import Hit
 
 BRANDS: Final[dict[str, frozenset[str]]] = {
@@ -259,8 +260,22 @@ def brand_named(display_name: str, sender_domain: str) -> str | None:
 # and the regex search plus the label scan over ~150 brands cost several µs a message.
 @lru_cache(maxsize=65536)
 def _brand_in_name(display_name: str) -> str | None:
-    found = _NAME_RE.search(_plain(display_name)) if display_name else None
-    return _PLAIN_BRANDS[found.group(1)] if found else None
+    if not display_name:
+        return None
+    plain = _plain(display_name)
+    found = _NAME_RE.search(plain)
+    if found is None:
+        # Kits spell the brand so that this match misses it: with letters that only look
+        # Latin ("MetɑMɑsk", "Lоwеs" with Cyrillic о and е), or run together with other
+        # words ("TrustWallet APP", "MetaMaskTeam"). Read the name as its reader does, and
+        # each word as a domain label is read.
+        seen = as_read(display_name)
+        if seen != display_name:
+            plain = _plain(seen)
+            found = _NAME_RE.search(plain)
+        if found is None:
+            return next(filter(None, map(_brand_in_label, plain.split())), None)
+    return _PLAIN_BRANDS[found.group(1)]
 
 
 @lru_cache(maxsize=65536)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
-from detectors.urls import SIGNAL_WEIGHTS, UrlRisk, assess_urls
+from detectors.urls import SIGNAL_WEIGHTS, UrlRisk, assess_urls, link_hosts
 from schemas.records import Url
 
 SENDER = "acme.com"
@@ -59,6 +61,10 @@ def test_ordinary_foreign_links_are_clean(url: str) -> None:
     ("https://docs.google.com/forms/d/e/1FAI/viewform", "free_hosting",
      "docs.google.com/forms/d/e/1FAI/viewform"),
     ("https://x.blob.core.windows.net/c/i.html", "free_hosting", "x.blob.core.windows.net"),
+    ("https://ii-z2c6nzwc7a-rj.a.run.app/a/?tr=1", "free_hosting", "ii-z2c6nzwc7a-rj.a.run.app"),
+    ("https://us-east1-clean-356021.cloudfunctions.net/fn", "free_hosting",
+     "us-east1-clean-356021.cloudfunctions.net"),
+    ("https://promo.page.link/x7", "shortener", "promo.page.link"),
     ("https://bucket.s3.us-east-1.amazonaws.com/p.html", "free_hosting",
      "bucket.s3.us-east-1.amazonaws.com"),
     ("https://evil.example.net/office365/login.php", "credential_path",
@@ -119,6 +125,43 @@ def test_gateway_rewritten_links_are_judged_by_their_destination(url: str) -> No
     assert risk.domains == ("evil.top",)
     assert risk.suspicious_tld == 1
     assert risk.credential_path == 1
+
+
+def _bing(target: str) -> str:
+    encoded = base64.urlsafe_b64encode(target.encode()).decode().rstrip("=")
+    return f"https://www.bing.com/ck/a?!&&p=9hH6lrk2&ptn=3&hsh=3&fclid=1535d73e&u=a1{encoded}&ntb=1"
+
+
+@pytest.mark.parametrize("url", [
+    _bing("https://evil.top/signin"),
+    _bing("https://evil.top/signin").replace("&", "&amp;"),  # as written in HTML source
+    "https://www.google.com/amp/s/evil.top/signin",
+])
+def test_open_redirects_are_judged_by_their_destination_and_counted(url: str) -> None:
+    risk = one(url)
+    assert risk.open_redirect == 1
+    assert risk.evidence["open_redirect"].endswith("-> evil.top")
+    assert risk.domains == ("evil.top",)
+    assert risk.hosts == ("evil.top",)
+    assert risk.suspicious_tld == 1
+    assert risk.credential_path == 1
+    assert list(link_hosts([Url(url)])) == ["evil.top"]
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.bing.com/search?q=acme+invoice",  # a search, not a click link
+    _bing("https://www.bing.com/maps"),  # the platform's own page
+    "https://www.bing.com/ck/a?!&&p=9hH6&u=a1!!!not-base64",
+    "https://www.bing.com/ck/a?!&&p=9hH6&u=b2aHR0cHM6Ly9ldmlsLnRvcA",  # not the a1 form
+    "https://www.google.com/search?q=acme",
+    # A translated page is something people share (the corpora's one ham of this kind).
+    "https://translate.google.com/translate?u=http%3A%2F%2Fwww.macgeneration.com%2Fa&hl=en",
+    "https://www-macgeneration-com.translate.goog/a?_x_tr_sl=fr&_x_tr_tl=en",
+])
+def test_platform_links_that_lead_nowhere_else_are_not_redirects(url: str) -> None:
+    risk = one(url)
+    assert risk.open_redirect == 0
+    assert "open_redirect" not in risk.evidence
 
 
 def test_mailto_links_are_not_web_links() -> None:
