@@ -282,6 +282,10 @@ def _destination(parts: UrlParts) -> UrlParts | None:
     return parts
 
 
+_REDIRECT_HOSTS: Final = frozenset({"www.bing.com", "bing.com", "www.google.com", "google.com"})
+"""Hosts of the open redirects :func:`_redirected` follows."""
+
+
 def _redirected(parts: UrlParts) -> UrlParts | None:
     """Where a search engine's open redirect sends the reader, or None.
 
@@ -297,9 +301,9 @@ def _redirected(parts: UrlParts) -> UrlParts | None:
     """
     host, path = parts.host, parts.path
     target: str | None
-    if host in ("www.bing.com", "bing.com") and path.startswith("/ck/a?"):
+    if host.endswith("bing.com") and path.startswith("/ck/a?"):
         target = _bing_target(_query_value(path.replace("&amp;", "&"), "u"))
-    elif host in ("www.google.com", "google.com") and path.startswith("/amp/s/"):
+    elif host.endswith("google.com") and path.startswith("/amp/s/"):
         target = path[len("/amp/s/"):]
     else:
         return None
@@ -323,17 +327,15 @@ def _bing_target(value: str | None) -> str | None:
         return None
 
 
-def _follow(parts: UrlParts) -> tuple[UrlParts | None, UrlParts | None]:
-    """A link's destination (gateway rewrites and open redirects followed) and the redirect.
+def _landing(parts: UrlParts) -> UrlParts | None:
+    """Where a link leads: gateway rewrites and search engines' redirects followed.
 
-    The second item is the open redirect the link went through (:func:`_redirected`), or
-    None. The first is None for a link without a host.
+    None for a link without a host.
     """
     dest = _destination(parts)
-    if dest is None:
-        return None, None
-    inner = _redirected(dest)
-    return (dest, None) if inner is None else (inner, dest)
+    if dest is not None and dest.host in _REDIRECT_HOSTS:
+        return _redirected(dest) or dest
+    return dest
 
 
 def link_hosts(urls: Sequence[Url]) -> Iterator[str]:
@@ -343,7 +345,7 @@ def link_hosts(urls: Sequence[Url]) -> Iterator[str]:
     that padding a message with harmless links must not get around.
     """
     for link in urls:
-        parts, _ = _follow(parse_url(link.url))
+        parts = _landing(parse_url(link.url))
         if parts is not None:
             yield _host_facts(parts.host).canonical
 
@@ -423,11 +425,14 @@ def assess_urls(urls: Sequence[Url], sender_domain: str, *,
         if parts.scheme in _DANGEROUS_SCHEMES:
             _note(counts, evidence, "dangerous_scheme", link.url)
             continue
-        dest, redirect = _follow(parts)
+        dest = _destination(parts)
         if dest is None:
             continue
-        if redirect is not None:
-            _note(counts, evidence, "open_redirect", f"{redirect.host} -> {dest.host}")
+        if dest.host in _REDIRECT_HOSTS:  # a set test per link; the parse only for these
+            inner = _redirected(dest)
+            if inner is not None:
+                _note(counts, evidence, "open_redirect", f"{dest.host} -> {inner.host}")
+                dest = inner
         parts = dest
         host = parts.host
         facts = _host_facts(host)

@@ -229,8 +229,9 @@ _NAME_RE: Final = re.compile(r"\b(" + "|".join(re.escape(b) for b in
 _COMMON_WORDS: Final = frozenset({"orange", "hermes", "tether", "kraken", "steam", "netto",
                                   "caixa", "correos"})
 _LABEL_SPLIT: Final = re.compile(r"[-0-9]+")
+_MIN_COMPACT: Final = 5
 _COMPACT: Final = {"".join(p.split()): b for p, b in _PLAIN_BRANDS.items()
-                   if len(p) >= 5 and b not in _COMMON_WORDS}
+                   if len(p) >= _MIN_COMPACT and b not in _COMMON_WORDS}
 _COMPACT_OF: Final = {b: "".join(p.split()) for p, b in _PLAIN_BRANDS.items()}
 _PREFIX: Final = 8
 
@@ -273,8 +274,9 @@ def _brand_in_name(display_name: str) -> str | None:
         if seen != display_name:
             plain = _plain(seen)
             found = _NAME_RE.search(plain)
-        if found is None:
-            return next(filter(None, map(_brand_in_label, plain.split())), None)
+        if found is None:  # only words of a compact brand's length can hold one
+            return next((brand for word in plain.split() if len(word) >= _MIN_COMPACT
+                         and (brand := _brand_in_token(word)) is not None), None)
     return _PLAIN_BRANDS[found.group(1)]
 
 
@@ -284,14 +286,20 @@ def _brand_in_label(label: str) -> str | None:
     # names only, starts with it ("bradescoapp", "microsoftonline"): short names start
     # ordinary words ("purchase" is no "chase", "revolution" no "revolut").
     for token in _LABEL_SPLIT.split(label):
-        if not token:
-            continue
-        brand = _COMPACT.get(token)
+        brand = _brand_in_token(token) if token else None
         if brand is not None:
             return brand
-        for compact, brand in _LONG_COMPACT.get(token[:_PREFIX], ()):
-            if token.startswith(compact):
-                return brand
+    return None
+
+
+def _brand_in_token(token: str) -> str | None:
+    """The brand a word is (five letters or more) or, for long names, starts with."""
+    brand = _COMPACT.get(token)
+    if brand is not None:
+        return brand
+    for compact, brand in _LONG_COMPACT.get(token[:_PREFIX], ()):
+        if token.startswith(compact):
+            return brand
     return None
 
 
