@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 
 from bench.run import metric_total, scrape_local
-from schemas import Feedback, encode_feedback, encode_verdict
+from schemas import HELD_ACTIONS, Feedback, encode_feedback, encode_verdict
 from schemas.records import Hit, SourcePosition, Verdict
 from stream.broker import free_port, start_broker
 from stream.config import EngineConfig
@@ -99,7 +99,7 @@ def run_feedback_cost(out: Path, *, verdicts: int = 30_000, feedback: int = 2_00
                                 proc, service_log)
         log(f"producing {feedback:,} feedback records")
         for v in rng.sample(made, min(feedback, len(made))):
-            label = "ham" if v.action in ("quarantine", "block") else "attack"
+            label = "ham" if v.action in HELD_ACTIONS else "attack"
             fb = Feedback(v.tenant_id, v.message_id, label, "user", time.time())
             producer.produce(FeedbackConfig().feedback_topic, encode_feedback(fb),
                              key=v.tenant_id.encode())

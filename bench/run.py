@@ -60,13 +60,19 @@ from confluent_kafka.admin import AdminClient, NewTopic
 from tqdm import tqdm
 
 from bench.peers import PEERS, PeerEnv, ensure_peer_env, peer_command
-from schemas import MailhawkError, Verdict, decode_verdict, encode_mail, read_mail_jsonl
+from schemas import (
+    HELD_ACTIONS,
+    MailhawkError,
+    Verdict,
+    decode_verdict,
+    encode_mail,
+    read_mail_jsonl,
+)
 from stream.broker import free_port, start_broker
 from stream.config import EngineConfig
 from stream.kafka import ensure_topics
 
 __all__ = [
-    "CAUGHT_ACTIONS",
     "BenchError",
     "PassResult",
     "RunOptions",
@@ -82,8 +88,6 @@ __all__ = [
 ]
 
 REPO: Final = Path(__file__).resolve().parents[1]
-CAUGHT_ACTIONS: Final = frozenset({"quarantine", "block"})
-"""Actions that keep a message from the inbox: an attack with one of them counts as caught."""
 _MAX_BYTES: Final = 64 * 1024 * 1024
 _TOPIC_CONFIG: Final = {"cleanup.policy": "delete", "retention.ms": str(24 * 3600 * 1000),
                         "retention.bytes": "-1"}
@@ -1152,7 +1156,7 @@ def efficacy(verdicts: dict[int, Verdict], data: StreamData) -> dict[str, Any]:
         if label is None:
             unlabelled += 1
             continue
-        caught = action in CAUGHT_ACTIONS
+        caught = action in HELD_ACTIONS
         scenario = label.get("scenario", "")
         if label.get("label") == "attack":
             kind = label.get("attack_type", "unknown")
@@ -1183,7 +1187,7 @@ def efficacy(verdicts: dict[int, Verdict], data: StreamData) -> dict[str, Any]:
 
     return {
         "available": True,
-        "caught_actions": sorted(CAUGHT_ACTIONS),
+        "caught_actions": sorted(HELD_ACTIONS),
         "attacks": attacks,
         "ham": hams,
         "unlabelled": unlabelled,

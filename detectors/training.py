@@ -14,6 +14,7 @@ from typing import Any, Final, TypedDict
 import numpy as np
 
 from detectors.layout import CLASSES
+from schemas import HELD_ACTIONS
 
 _CLASS_INDEX: Final = {c: i for i, c in enumerate(CLASSES)}
 _ATTACK_ALIASES: Final = {"phishing": "credential_phishing"}
@@ -316,7 +317,7 @@ def calibrate_corroboration(by_type: dict[str, dict[str, float]], scores: np.nda
 def evaluate(decisions: Sequence[Any], labels: Sequence[int], scenarios: Sequence[str],
              ) -> dict[str, Any]:
     """Recall per attack type and scenario, false-positive and warn rates, precision."""
-    caught = np.array([d.action in ("quarantine", "block") for d in decisions], bool)
+    caught = np.array([d.action in HELD_ACTIONS for d in decisions], bool)
     warned = np.array([d.action == "warn" for d in decisions], bool)
     y = np.asarray(labels)
     ham = y == 0
@@ -342,7 +343,7 @@ def evaluate(decisions: Sequence[Any], labels: Sequence[int], scenarios: Sequenc
             "is_ham": bool(ham[mask].all())}
     confusion: dict[str, Counter[str]] = {}
     for d, k in zip(decisions, y, strict=True):
-        predicted = d.attack_type if d.action in ("quarantine", "block") else "allowed"
+        predicted = d.attack_type if d.action in HELD_ACTIONS else "allowed"
         confusion.setdefault(CLASSES[k], Counter())[predicted] += 1
     out["confusion"] = {k: dict(v) for k, v in confusion.items()}
     return out

@@ -18,6 +18,7 @@ from schemas.errors import MailhawkError, MimeError, RecordTooLargeError, Schema
 from schemas.records import (
     ACTIONS,
     ATTACK_TYPES,
+    HELD_ACTIONS,
     Address,
     Attachment,
     AuthResults,
@@ -36,6 +37,7 @@ __all__ = [
     "ACTIONS",
     "ATTACK_TYPES",
     "DEFAULT_MAX_RECORD_BYTES",
+    "HELD_ACTIONS",
     "Address",
     "Attachment",
     "AuthResults",

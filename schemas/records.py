@@ -38,6 +38,9 @@ DIRECTIONS: Final[frozenset[str]] = frozenset({"inbound", "outbound", "internal"
 
 Action = Literal["allow", "warn", "quarantine", "block"]
 ACTIONS: Final[tuple[str, ...]] = ("allow", "warn", "quarantine", "block")
+HELD_ACTIONS: Final[frozenset[str]] = frozenset({"quarantine", "block"})
+"""The actions that keep a message from the mailbox: an attack given one is caught, a ham
+given one is a false positive (a warning delivers the message, so it is neither)."""
 DECIDED_BY: Final[tuple[str, ...]] = ("model", "corroborated", "decisive", "heuristics",
                                       "policy")
 """What set a verdict's action: the model's calibrated probability; the model's warning

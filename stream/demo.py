@@ -22,7 +22,7 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from schemas import MailRecord
+from schemas import HELD_ACTIONS, MailRecord
 from stream.broker import DevBroker, exit_cleanly_on_sigterm, free_port, start_broker
 from stream.config import EngineConfig
 from stream.kafka import ensure_topics
@@ -154,7 +154,7 @@ def _feedback_loop(service: subprocess.Popen[bytes], port: int, state_dir: Path,
         v = verdicts.get(r.message_id)
         if v is None:
             continue
-        held, attack = v.action in ("quarantine", "block"), labels[r.message_id][0] != "ham"
+        held, attack = v.action in HELD_ACTIONS, labels[r.message_id][0] != "ham"
         if attack and not held:
             fb = Feedback(r.tenant_id, r.message_id, "attack", "user", now,
                           recipient=r.recipients[0] if r.recipients else "", mail=r)
@@ -264,7 +264,7 @@ def _summary(records: list[MailRecord], labels: dict[str, tuple[str, str]], got:
     seen: set[tuple[str, str]] = set()  # one example per source and attack type
     for v in verdicts.values():
         label, scenario = labels.get(v.message_id, ("", "?"))
-        if v.action in ("quarantine", "block") and label != "ham" and len(seen) < 6 and \
+        if v.action in HELD_ACTIONS and label != "ham" and len(seen) < 6 and \
                 (scenario, v.attack_type) not in seen:
             seen.add((scenario, v.attack_type))
             echo(f"  - {v.action:<10} {v.attack_type:<20} score {v.score:.2f}  "

@@ -62,6 +62,7 @@ from detectors.fingerprint import fingerprints
 from schemas import (
     ACTIONS,
     ATTACK_TYPES,
+    HELD_ACTIONS,
     DeadLetter,
     DirectoryEntry,
     Feedback,
@@ -79,7 +80,6 @@ DEAD_LETTER_KINDS: Final = (*SCHEMA_ERROR_KINDS, "wrong_partition", "invalid_ver
 """Why the service dead-letters a record: a feedback that does not read (the schema's kinds),
 one on another partition than its tenant's verdicts, a verdict-topic record that is not a
 verdict, a failure while judging one."""
-HELD: Final = frozenset({"quarantine", "block"})
 TRAINING_SCHEMA_VERSION: Final = 1
 _SEP: Final = "\x1f"  # between tenant and message id in table keys; in neither by the schema
 
@@ -227,7 +227,7 @@ def judge(summary: Mapping[str, Any] | None, feedback: Feedback) -> Judgement:
         # simulation is the simulation working, and an attack from an allowed sender is the
         # rule's miss, not detection's. Counted apart, out of recall and false alarms.
         return Judgement("policy", verdict_type or "none", action)
-    held = action in HELD
+    held = action in HELD_ACTIONS
     if feedback.label == "attack":
         named = verdict_type if verdict_type not in ("", "none") else ""
         return Judgement("caught" if held else "missed",
@@ -282,7 +282,7 @@ def release_entry(feedback: Feedback,
     """
     if feedback.label != "ham" or feedback.source not in ("analyst", "release"):
         return None
-    if str((summary or {}).get("action", "")) not in HELD:
+    if str((summary or {}).get("action", "")) not in HELD_ACTIONS:
         return None
     return DirectoryEntry(feedback.tenant_id, "released_message",
                           message_id=feedback.message_id)

@@ -28,7 +28,7 @@ import orjson
 
 from detectors.domains import canonical_link_host, is_freemail, registrable_domain
 from detectors.policy import domain_and_parents
-from schemas import SchemaError, Verdict, decode_verdict
+from schemas import HELD_ACTIONS, SchemaError, Verdict, decode_verdict
 from schemas.records import is_sha256
 from stream.kafka import read_to_end
 
@@ -253,7 +253,7 @@ class _Tally:
         if doc is None:
             self.unreadable += 1
             return
-        if doc.get("action") not in ("quarantine", "block"):
+        if doc.get("action") not in HELD_ACTIONS:
             return
         message = (str(doc.get("tenant_id")), str(doc.get("message_id")))
         for kind, indicator in _indicators(doc):

@@ -54,7 +54,7 @@ from detectors.training import (
     fit_behaviour,
     fit_content,
 )
-from schemas import MailRecord
+from schemas import HELD_ACTIONS, MailRecord
 from state import MemoryStore, PartitionState
 from stream.config import EngineConfig
 
@@ -440,7 +440,7 @@ def with_analyst_blocks(senders: Sequence[tuple[str, str]], decisions: Sequence[
     blocked: set[tuple[str, str]] = set()
     out: list[Any] = []
     for who, d, label in zip(senders, decisions, labels, strict=True):
-        held = d.action in ("quarantine", "block")
+        held = d.action in HELD_ACTIONS
         out.append(d if held or who not in blocked else _Held("quarantine", "blocked_sender"))
         if held and label != 0:
             blocked.add(who)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from detectors.base import Context, DetectorConfig, build_config, hit
 from detectors.fingerprint import BAND_CHARS, bands, fingerprints, similarity
-from schemas.records import DirectoryEntry, Hit
+from schemas.records import HELD_ACTIONS, DirectoryEntry, Hit
 from state import PartitionState
 from state.behaviour import held_keys
 from state.profiles import HELD_CONTENT_WINDOW, HeldContentProfile
@@ -31,7 +31,6 @@ from state.profiles import HELD_CONTENT_WINDOW, HeldContentProfile
 if TYPE_CHECKING:
     from detectors.cascade import Assessment, Decision
 
-HELD_ACTIONS = frozenset({"quarantine", "block"})
 _NONE: frozenset[tuple[str, str]] = frozenset()
 
 

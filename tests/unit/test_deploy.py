@@ -730,7 +730,7 @@ def _regex_matcher(expr: str, label: str) -> set[str]:
 def test_the_shadow_rules_share_what_it_would_change_and_judge_it_by_feedback(yaml):
     """What a candidate model in shadow would change, and its feedback beside the model's."""
     from schemas import ACTIONS
-    from stream.feedback import HELD
+    from schemas import HELD_ACTIONS as HELD
 
     recorded = _recorded(yaml)
     assert set(recorded) >= SHADOW_SHARES | SHADOW_FEEDBACK_RECORDS
