@@ -32,16 +32,31 @@ def test_links_to_the_senders_own_site_are_clean(url: str) -> None:
     assert risk.domains == ("acme.com",)
 
 
+def _bing(target: str) -> str:
+    encoded = base64.urlsafe_b64encode(target.encode()).decode().rstrip("=")
+    return f"https://www.bing.com/ck/a?!&&p=9hH6lrk2&ptn=3&hsh=3&fclid=1535d73e&u=a1{encoded}&ntb=1"
+
+
 @pytest.mark.parametrize("url", [
     "https://www.wikipedia.org/wiki/Email",
     "https://github.com/acme/project/pull/12",
     "https://partner.example.com/reports/q3.pdf?utm_campaign=product-update",
     "https://www.linkedin.com/in/janedoe",
+    # Search engines' own links, and redirects that lead nowhere else, are no open redirect.
+    "https://www.bing.com/search?q=acme+invoice",
+    _bing("https://www.bing.com/maps"),
+    "https://www.bing.com/ck/a?!&&p=9hH6&u=a1!!!not-base64",
+    "https://www.bing.com/ck/a?!&&p=9hH6&u=b2aHR0cHM6Ly9ldmlsLnRvcA",  # not the a1 form
+    "https://www.google.com/search?q=acme",
+    # A translated page is something people share (the corpora's one ham of this kind).
+    "https://translate.google.com/translate?u=http%3A%2F%2Fwww.macgeneration.com%2Fa&hl=en",
+    "https://www-macgeneration-com.translate.goog/a?_x_tr_sl=fr&_x_tr_tl=en",
 ])
 def test_ordinary_foreign_links_are_clean(url: str) -> None:
     risk = one(url)
     assert risk.score == 0.0
     assert risk.foreign == 1
+    assert "open_redirect" not in risk.evidence
 
 
 @pytest.mark.parametrize(("url", "signal", "evidence"), [
@@ -127,11 +142,6 @@ def test_gateway_rewritten_links_are_judged_by_their_destination(url: str) -> No
     assert risk.credential_path == 1
 
 
-def _bing(target: str) -> str:
-    encoded = base64.urlsafe_b64encode(target.encode()).decode().rstrip("=")
-    return f"https://www.bing.com/ck/a?!&&p=9hH6lrk2&ptn=3&hsh=3&fclid=1535d73e&u=a1{encoded}&ntb=1"
-
-
 @pytest.mark.parametrize("url", [
     _bing("https://evil.top/signin"),
     _bing("https://evil.top/signin").replace("&", "&amp;"),  # as written in HTML source
@@ -146,22 +156,6 @@ def test_open_redirects_are_judged_by_their_destination_and_counted(url: str) ->
     assert risk.suspicious_tld == 1
     assert risk.credential_path == 1
     assert list(link_hosts([Url(url)])) == ["evil.top"]
-
-
-@pytest.mark.parametrize("url", [
-    "https://www.bing.com/search?q=acme+invoice",  # a search, not a click link
-    _bing("https://www.bing.com/maps"),  # the platform's own page
-    "https://www.bing.com/ck/a?!&&p=9hH6&u=a1!!!not-base64",
-    "https://www.bing.com/ck/a?!&&p=9hH6&u=b2aHR0cHM6Ly9ldmlsLnRvcA",  # not the a1 form
-    "https://www.google.com/search?q=acme",
-    # A translated page is something people share (the corpora's one ham of this kind).
-    "https://translate.google.com/translate?u=http%3A%2F%2Fwww.macgeneration.com%2Fa&hl=en",
-    "https://www-macgeneration-com.translate.goog/a?_x_tr_sl=fr&_x_tr_tl=en",
-])
-def test_platform_links_that_lead_nowhere_else_are_not_redirects(url: str) -> None:
-    risk = one(url)
-    assert risk.open_redirect == 0
-    assert "open_redirect" not in risk.evidence
 
 
 def test_mailto_links_are_not_web_links() -> None:
