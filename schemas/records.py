@@ -493,6 +493,9 @@ POLICY_KINDS: Final[frozenset[str]] = frozenset({
     "blocked_file", "cleared_file"})
 """Entries that change the tenant's policy (its sender block, allow and simulation lists,
 its blocked link hosts and its blocked files)."""
+MEMORY_KINDS: Final[frozenset[str]] = frozenset({"released_message", "reported_message"})
+"""Entries that change the tenant's campaign memory (``held_campaign``): a held message
+released as ham is forgotten, an analyst's confirmed attack is filed."""
 ALL_TENANTS: Final = "*"
 """The ``tenant_id`` of a policy entry for every tenant (a campaign domain an operator blocks
 for all its customers, a simulation vendor they share). Only policy kinds may carry it, and
@@ -500,7 +503,6 @@ no mail record: a tenant of that name would read the rules as its own state."""
 _SENDER_RULE_KINDS: Final = frozenset({"blocked_sender", "cleared_sender", "allowed_sender",
                                        "cleared_allowed_sender"})
 _EXPIRING_KINDS: Final = frozenset({"allowed_sender", "phish_simulation", "reported_message"})
-_MESSAGE_KINDS: Final = frozenset({"released_message", "reported_message"})
 _FINGERPRINT: Final = re.compile(r"[0-9a-f]{256}")
 _NAMED_ATTACKS: Final = frozenset(ATTACK_TYPES) - {"none"}
 _NOT_A_HOST: Final = re.compile(r"[/:?#\s]")
@@ -667,11 +669,11 @@ class DirectoryEntry:
                               f"a {kind} needs 'sha256' (the file's digest)" if not
                               entry.sha256 else f"'sha256' is for blocked_file and "
                               f"cleared_file entries, not a {kind}", "sha256")
-        message = kind in _MESSAGE_KINDS
+        message = kind in MEMORY_KINDS
         if message != bool(entry.message_id):
             raise SchemaError("missing_field" if not entry.message_id else "invalid_value",
                               f"a {kind} needs 'message_id'" if not entry.message_id else
-                              f"'message_id' is for {sorted(_MESSAGE_KINDS)} entries, not a "
+                              f"'message_id' is for {sorted(MEMORY_KINDS)} entries, not a "
                               f"{kind}", "message_id")
         reported = kind == "reported_message"
         if reported != bool(entry.fingerprint) or (

@@ -630,16 +630,18 @@ def policy_list(bootstrap_servers: str, directory_topic: str, tenant: str | None
     """The tenant's rules in force, read from the directory topic (any host, no store).
 
     Folds the tenant's entries as the engine applies them (erasures included) and prints
-    JSON; run it where the brokers are reachable, not on the engine's host. With
-    --all-tenants, the rules for every tenant, and a warning for any partition whose copy
-    of them differs (a write that did not reach it, or a partition added since).
+    JSON, with what releases and analysts' reports did to its campaign memory; run it where
+    the brokers are reachable, not on the engine's host. With --all-tenants, the rules for
+    every tenant, and a warning for any partition whose copy of them differs (a write that
+    did not reach it, or a partition added since).
     """
+    import time
     from datetime import UTC, datetime
 
-    from schemas.records import ALL_TENANTS, ERASURE_KINDS, POLICY_KINDS
+    from schemas.records import ALL_TENANTS, ERASURE_KINDS, MEMORY_KINDS, POLICY_KINDS
     from state import policy_of
     from stream.config import EngineConfig
-    from stream.directory import read_tenant_entries
+    from stream.directory import campaign_memory, read_tenant_entries
     from stream.errors import KafkaError
 
     whom = _tenant_of(tenant, all_tenants)
@@ -687,15 +689,23 @@ def policy_list(bootstrap_servers: str, directory_topic: str, tenant: str | None
                     for v in profile.allowed_senders],
         "simulations": [{"domain": d, "networks": n, "expires_at": when(t)}
                         for d, n, t in profile.simulations]}
+    memory = []
+    if whom != ALL_TENANTS:  # a release or a report names one tenant's message
+        memory = [e for e in found if e.entry.kind in MEMORY_KINDS]
+        doc["campaign_memory"] = {
+            part: [{k: when(v) if k in ("expires_at", "written_at") else v
+                    for k, v in item.items()} for item in items]
+            for part, items in campaign_memory(memory, time.time()).items()}
     if history:
         doc["history"] = [
             {"partition": e.partition, "offset": e.offset, "written_at": when(e.written_at),
              "kind": e.entry.kind,
              **{k: v for k, v in (("address", e.entry.address), ("domain", e.entry.domain),
                                   ("sha256", e.entry.sha256),
+                                  ("message_id", e.entry.message_id),
                                   ("networks", list(e.entry.networks)),
                                   ("expires_at", when(e.entry.expires_at))) if v}}
-            for e in relevant]
+            for e in sorted([*relevant, *memory], key=lambda e: (e.partition, e.offset))]
     click.echo(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode())
 
 

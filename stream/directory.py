@@ -15,6 +15,7 @@ keeps them all, so it is also the record of when each rule of the sender policy 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import orjson
@@ -26,7 +27,8 @@ from stream.config import EngineConfig
 from stream.errors import KafkaError
 from stream.kafka import producer_config, read_to_end, topic_partitions
 
-__all__ = ["TenantEntry", "read_tenant_entries", "wait_applied", "write_entry"]
+__all__ = ["TenantEntry", "campaign_memory", "read_tenant_entries", "wait_applied",
+           "write_entry"]
 
 _MISSING = "(is it the engines' MAILHAWK_DIRECTORY_TOPIC, and created?)"
 
@@ -107,6 +109,34 @@ class TenantEntry(NamedTuple):
     offset: int
     written_at: float  # the record's timestamp, seconds
     entry: DirectoryEntry
+
+
+def campaign_memory(entries: Iterable[TenantEntry], now: float) -> dict[str, list[Any]]:
+    """What a tenant's directory entries put in or took out of its campaign memory.
+
+    ``reported``: analysts' confirmed attacks the memory still holds (not released since,
+    not past ``expires_at``), oldest first, each with its id, attack type, expiry and when
+    it was written. ``released``: held messages released as ham, with when (a release
+    forgets the message and the copies it made the memory hold, so there is nothing left
+    to list but the fact). What the cascade itself filed is in the engines' stores, not on
+    the topic: ``mailhawk state stats`` counts it (kind ``held_content``).
+    """
+    reported: dict[str, TenantEntry] = {}
+    released: dict[str, float] = {}
+    for e in entries:
+        mid = e.entry.message_id
+        if e.entry.kind == "reported_message":
+            reported[mid] = e
+            released.pop(mid, None)
+        elif e.entry.kind == "released_message":
+            reported.pop(mid, None)
+            released[mid] = e.written_at
+    return {
+        "reported": [{"message_id": mid, "attack_type": e.entry.attack_type,
+                      "expires_at": e.entry.expires_at, "written_at": e.written_at}
+                     for mid, e in reported.items() if e.entry.expires_at > now],
+        "released": [{"message_id": mid, "written_at": t} for mid, t in released.items()],
+    }
 
 
 def read_tenant_entries(cfg: EngineConfig, *tenants: str

@@ -468,3 +468,34 @@ def test_rules_for_every_tenant_survive_a_restart_from_the_store():
     d = Cascade(models=_Fixed("spam", 0.01)).score_batch(restarted,
                                                           [_newsletter("a@evil.example")])[0]
     assert d.decided_by == "decisive"
+
+
+def test_policy_list_shows_what_releases_and_reports_did_to_the_campaign_memory():
+    """``campaign_memory`` (``mailhawk policy list``): a report stays until released or past
+    its expiry; a release is listed once however often it was written; a report after a
+    release files the message again."""
+    from stream.directory import TenantEntry, campaign_memory
+
+    fp = "ab" * 128
+
+    def at(offset: int, kind: str, mid: str, expires: float = 0.0) -> TenantEntry:
+        extra = {"fingerprint": fp, "attack_type": "spam", "expires_at": expires} \
+            if kind == "reported_message" else {}
+        return TenantEntry(0, offset, T0 + offset, DirectoryEntry(
+            tenant_id="acme", kind=kind, message_id=mid, **extra))
+
+    later = T0 + 90 * 86400
+    memory = campaign_memory([
+        at(1, "reported_message", "<a@x>", later), at(2, "reported_message", "<b@x>", later),
+        at(3, "reported_message", "<old@x>", T0 + 5), at(4, "released_message", "<b@x>"),
+        at(5, "released_message", "<b@x>"), at(6, "released_message", "<c@x>"),
+        at(7, "released_message", "<d@x>"), at(8, "reported_message", "<d@x>", later),
+    ], now=T0 + 10)
+    assert memory["reported"] == [
+        {"message_id": "<a@x>", "attack_type": "spam", "expires_at": later,
+         "written_at": T0 + 1},
+        {"message_id": "<d@x>", "attack_type": "spam", "expires_at": later,
+         "written_at": T0 + 8}]
+    assert memory["released"] == [{"message_id": "<b@x>", "written_at": T0 + 5},
+                                  {"message_id": "<c@x>", "written_at": T0 + 6}]
+    assert campaign_memory([], now=T0) == {"reported": [], "released": []}
