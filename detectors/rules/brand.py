@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import ClassVar, Final
 
 from detectors.base import Context, DetectorConfig, build_config, hit
-from detectors.domains import as_read
+from detectors.domains import as_read, preload
 from schemas.records import Hit
 
 BRANDS: Final[dict[str, frozenset[str]]] = {
@@ -348,6 +348,7 @@ class BrandImpersonation:
 
     def __init__(self, config: dict | None = None) -> None:
         self.config: BrandConfig = build_config(BrandConfig, self.name, config)
+        preload()  # display names are read through the confusables table (``as_read``)
 
     def detect(self, ctx: Context) -> list[Hit]:
         if not ctx.inbound:
