@@ -53,7 +53,8 @@ except ImportError:  # pragma: no cover - exercised where the C kernels were not
     _native = None  # type: ignore[assignment]
 
 __all__ = ["BANDS", "BAND_CHARS", "BINS", "MAX_BYTES", "MIN_SHINGLES", "SHINGLE", "bands",
-           "fingerprints", "signature_reference", "similarity"]
+           "fingerprints", "signature_reference", "similarities",
+           "similarity"]
 
 MAX_BYTES: Final = 1024
 SHINGLE: Final = 4
@@ -152,6 +153,25 @@ def similarity(a: bytes, b: bytes) -> float:
         union += 1
         agree += x == y
     return agree / union if union else 0.0
+
+
+def similarities(signature: bytes, others: Sequence[bytes]) -> list[float]:
+    """:func:`similarity` of ``signature`` to each of ``others``, for many at once.
+
+    ``mailhawk hunt --like`` compares one message with every message of a time window;
+    numpy does the bin comparisons of a whole batch in one pass instead of a loop per pair.
+    """
+    import numpy as np
+
+    if not others:
+        return []
+    query = np.frombuffer(signature, dtype="<u4")
+    rows = np.frombuffer(b"".join(others), dtype="<u4").reshape(len(others), BINS)
+    filled = (rows != EMPTY) | (query != EMPTY)
+    agree = (rows == query) & filled
+    union = filled.sum(axis=1)
+    return [float(a) / u if u else 0.0 for a, u in zip(agree.sum(axis=1).tolist(),
+                                                          union.tolist(), strict=True)]
 
 
 def bands(signature: bytes) -> tuple[str, ...]:

@@ -767,17 +767,31 @@ def _emit_rows(rows: Iterable[dict[str, Any]], out_file: str | None) -> None:
               show_default=True, help="How far back (the verdict topic's retention bounds it).")
 @click.option("--delivered-only", is_flag=True, help="Only messages still in mailboxes "
               "(allowed or warned), the ones remediation has to pull.")
+@click.option("--like", "like_file", type=click.Path(exists=True, dir_okay=False),
+              help="A message (.eml, or a MailRecord JSON line): mail whose text is a "
+                   "near-copy of it, whoever sent it and wherever it links. Reads the input "
+                   "topic.")
+@click.option("--min-similarity", type=click.FloatRange(0, 1, min_open=True), default=0.6,
+              show_default=True, help="With --like: how alike the texts must be (estimated "
+              "share of shared four-word runs; 0.6 is what the campaign memory holds).")
+@click.option("--input-topic", default="mail.inbound", show_default=True,
+              envvar="MAILHAWK_INPUT_TOPIC", help="With --like: the engines' input, where "
+              "the texts are [MAILHAWK_INPUT_TOPIC].")
 def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain: str | None,
          link_domain: str | None, attachment: str | None, tenant: str | None,
-         since_hours: float, delivered_only: bool, out_file: str | None) -> None:
-    """The mail already scored from a sender, with a link or with a file, across tenants.
+         since_hours: float, delivered_only: bool, like_file: str | None,
+         min_similarity: float, input_topic: str, out_file: str | None) -> None:
+    """The mail already scored from a sender, with a link, a file or a text, across tenants.
 
     What a block came too late for. Reads the verdict topic (no consumer group) and prints
     one JSON line per message from the address (or the domain and its subdomains), linking
     to the host (or its subdomains), or carrying the file: tenant, message id, sender,
     recipients, action, attack type, score, link hosts, attachment digests, when it was
     scored. Pair it with `mailhawk policy block [--all-tenants]`: the block holds the
-    campaign's next message, these rows are the ones it already delivered. A summary goes
+    campaign's next message, these rows are the ones it already delivered. With --like, the
+    messages whose text is a near-copy of a given one (a user's report, say): a campaign
+    that rotates its senders and sites keeps its text. Those rows add the similarity, and
+    carry no verdict fields when the message has no verdict in the window. A summary goes
     to stderr. Rows name addresses: hand them to the remediation system, do not log them.
     """
     from collections import Counter
@@ -786,9 +800,15 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
     from stream.hunt import DELIVERED, HuntQuery
     from stream.hunt import hunt as find
 
-    if sum(map(bool, (address, domain, link_domain, attachment))) != 1:
-        raise click.UsageError("give exactly one of --address, --domain, --link-domain or "
-                               "--attachment")
+    if sum(map(bool, (address, domain, link_domain, attachment, like_file))) != 1:
+        raise click.UsageError("give exactly one of --address, --domain, --link-domain, "
+                               "--attachment or --like")
+    if like_file:
+        _hunt_copies(bootstrap_servers, input_topic, verdict_topic, Path(like_file),
+                     tenant=tenant or "", since_hours=since_hours,
+                     min_similarity=min_similarity, delivered_only=delivered_only,
+                     out_file=out_file)
+        return
     try:
         query = HuntQuery(address or "", domain or "", link_domain or "", attachment or "",
                           tenant or "", delivered_only)
@@ -813,6 +833,72 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
     if unreadable:
         click.echo(f"note: {unreadable} record(s) of {verdict_topic} naming "
                    f"{query.needle} are not verdicts", err=True)
+
+
+def _signature_of(path: Path) -> bytes:
+    """The content fingerprint of the message in ``path`` (raw mail or a MailRecord line)."""
+    from detectors.fingerprint import MIN_SHINGLES, SHINGLE, fingerprints
+    from schemas import MimeError, SchemaError, decode_mail
+    from schemas.mime import parse_message
+
+    raw = path.read_bytes()
+    try:
+        if raw.lstrip().startswith(b"{"):
+            record = decode_mail(raw.strip().splitlines()[0])
+        else:
+            record = parse_message(raw, tenant_id="hunt")
+    except (SchemaError, MimeError) as exc:
+        raise click.UsageError(f"{path} is neither a message (.eml) nor a MailRecord JSON "
+                               f"line: {exc}") from None
+    found = fingerprints([(record.subject, record.text)])[0]
+    if found is None:
+        raise click.UsageError(
+            f"{path}'s text is too short to fingerprint (fewer than "
+            f"{MIN_SHINGLES + SHINGLE - 1} words): hunt by its sender, link or attachment")
+    return found[0]
+
+
+def _hunt_copies(bootstrap_servers: str, input_topic: str, verdict_topic: str, like: Path, *,
+                 tenant: str, since_hours: float, min_similarity: float,
+                 delivered_only: bool, out_file: str | None) -> None:
+    """``hunt --like``: the near-copies of a message's text, with their verdicts."""
+    from collections import Counter
+    from functools import partial
+
+    from stream.hunt import DELIVERED, copies
+
+    signature = _signature_of(like)
+    found, unreadable = _read_verdicts("records read (input, then verdicts)", partial(
+        copies, bootstrap_servers, input_topic, verdict_topic, signature,
+        since_hours=since_hours, tenant=tenant, min_similarity=min_similarity))
+    unscored = [c for c in found if c.verdict is None]
+    delivered = [c for c in found if c.verdict is not None and c.verdict.action in DELIVERED]
+    shown = delivered if delivered_only else found
+
+    def row(c: Any) -> dict[str, Any]:
+        out = {"tenant_id": c.tenant_id, "message_id": c.message_id, "sender": c.sender,
+               "recipients": list(c.recipients), "similarity": c.similarity}
+        v = c.verdict
+        if v is not None:
+            out.update({"action": v.action, "attack_type": v.attack_type, "score": v.score,
+                        "decided_by": v.decided_by, "link_hosts": list(v.link_hosts),
+                        "attachment_sha256": list(v.attachment_sha256),
+                        "scored_at": v.scored_at})
+        return out
+
+    _emit_rows(map(row, shown), out_file)
+    by_action = Counter(c.verdict.action for c in found if c.verdict is not None)
+    click.echo(f"{len(found)} message(s) like {like.name} (similarity >= {min_similarity:g}) "
+               f"in the last {since_hours:g} h, {len({c.tenant_id for c in found})} tenant(s)"
+               + (": " + ", ".join(f"{n} {a}" for a, n in sorted(by_action.items()))
+                  if by_action else "")
+               + f"; still delivered: {len(delivered)} message(s), "
+               f"{sum(len(c.recipients) for c in delivered)} mailbox(es)"
+               + (f"; no verdict in the window: {len(unscored)}" if unscored else ""),
+               err=True)
+    if unreadable:
+        click.echo(f"note: {unreadable} record(s) of {input_topic} are not mail records "
+                   "(the engines dead-lettered them)", err=True)
 
 
 @main.command()

@@ -1,4 +1,4 @@
-"""``mailhawk hunt``: the mail already scored from a sender, with a link or with a file.
+"""``mailhawk hunt``: the mail already scored from a sender, with a link, a file or a text.
 
 A block acts on the sender's *next* message. When an analyst confirms a campaign (and blocks
 its domain for one tenant or, with ``policy block --all-tenants``, for every tenant), what the
@@ -8,6 +8,10 @@ action, link hosts and attachment digests, so the verdict topic (within its rete
 list, whichever of the campaign's indicators the analyst holds: the sender, a phishing site
 (often on shared hosting, so a host, not only its registrable domain), or a file a sandbox
 called malware. This module reads it back.
+
+A campaign that rotates all of those still sends one text: ``hunt --like`` (:func:`copies`)
+reads the input topic and finds the messages whose content fingerprint is near a given
+message's, then joins their verdicts.
 
 Reading starts at the first record of the time window on each partition where the broker's
 time index answers, and filters by record time too (a broker that cannot answer is read
@@ -21,18 +25,20 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import orjson
 
 from detectors.domains import canonical_link_host, is_freemail, registrable_domain
+from detectors.fingerprint import fingerprints, similarities
 from detectors.policy import domain_and_parents
-from schemas import HELD_ACTIONS, SchemaError, Verdict, decode_verdict
+from schemas import HELD_ACTIONS, SchemaError, Verdict, decode_mail, decode_verdict
 from schemas.records import is_sha256
 from stream.kafka import read_to_end
 
-__all__ = ["DELIVERED", "HuntQuery", "Spread", "campaigns", "hunt", "matches"]
+__all__ = ["DELIVERED", "Copy", "HuntQuery", "Spread", "campaigns", "copies", "hunt",
+           "matches"]
 
 DELIVERED = frozenset({"allow", "warn"})
 """Actions that leave a message in the mailbox (a warning is a banner, not a quarantine)."""
@@ -170,6 +176,140 @@ def hunt(bootstrap_servers: str, verdict_topic: str, query: HuntQuery, *,
         if matches(verdict, query):
             found.append((written, verdict))
     return _latest(found), unreadable
+
+
+# ------------------------------------------------------------------------------ copies
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """A message whose text is a near-copy of the one hunted (:func:`copies`).
+
+    Attributes:
+        tenant_id: Its tenant.
+        message_id: Its Message-ID.
+        sender: Its From address.
+        recipients: Its recipients (the mailboxes remediation pulls it from).
+        similarity: Estimated Jaccard similarity of the two texts' shingle sets
+            (``detectors.fingerprint.similarity``).
+        verdict: Its latest verdict in the window; None when it has none there (not
+            scored yet, or its verdict is older than the window).
+    """
+
+    tenant_id: str
+    message_id: str
+    sender: str
+    recipients: tuple[str, ...]
+    similarity: float
+    verdict: Verdict | None = None
+
+
+_FINGERPRINT_BATCH: Final = 1000
+
+
+def _near_copies(values: Iterable[bytes], signature: bytes, *, tenant: str,
+                 min_similarity: float) -> tuple[dict[tuple[str, str], Copy], int]:
+    """The mail records among ``values`` whose text is like ``signature``'s.
+
+    Returns them by (tenant, message id), and how many values were not mail records (the
+    engine dead-lettered those): values that are not JSON objects with string subject and
+    text, and copies that fail the record's validation. Only the copies are validated in
+    full: validating every record was three quarters of the time one took (35.6 against
+    10.4 µs a record here), and most records are not copies.
+    Fingerprints and similarities are computed a batch at a time, in C and numpy.
+    """
+    found: dict[tuple[str, str], Copy] = {}
+    unreadable = 0
+    chunk: list[bytes] = []
+
+    def judge() -> None:
+        nonlocal unreadable
+        texts: list[tuple[bytes, str, str]] = []
+        for value in chunk:
+            try:
+                doc = orjson.loads(value)
+            except orjson.JSONDecodeError:
+                unreadable += 1
+                continue
+            subject, text = (doc.get("subject", ""), doc.get("text", "")) \
+                if isinstance(doc, dict) else (None, None)
+            if not isinstance(subject, str) or not isinstance(text, str):
+                unreadable += 1
+            elif not tenant or doc.get("tenant_id") == tenant:
+                texts.append((value, subject, text))
+        prints = fingerprints([(subject, text) for _, subject, text in texts])
+        kept = [(value, fp[0]) for (value, _, _), fp in zip(texts, prints, strict=True)
+                if fp is not None]
+        for (value, _), alike in zip(kept, similarities(signature, [sig for _, sig in kept]),
+                                     strict=True):
+            if alike < min_similarity:
+                continue
+            try:
+                record = decode_mail(value)
+            except SchemaError:
+                unreadable += 1
+                continue
+            found[record.tenant_id, record.message_id] = Copy(
+                record.tenant_id, record.message_id, record.sender.address,
+                record.recipients, round(alike, 3))
+        chunk.clear()
+
+    for value in values:
+        chunk.append(value)
+        if len(chunk) >= _FINGERPRINT_BATCH:
+            judge()
+    judge()
+    return found, unreadable
+
+
+def copies(bootstrap_servers: str, input_topic: str, verdict_topic: str, signature: bytes, *,
+           since_hours: float, tenant: str = "", min_similarity: float = 0.6,
+           kafka_extra: Mapping[str, str] | None = None,
+           on_record: Callable[[], object] | None = None, timeout: float = 600.0
+           ) -> tuple[list[Copy], int]:
+    """The mail of the last ``since_hours`` whose text is a near-copy of ``signature``'s.
+
+    A campaign rotates its senders, sending domains and link hosts, so a hunt by any one of
+    them finds one wave; its text barely changes (the campaign memory, ``held_campaign``,
+    rests on the same fact). The verdicts do not carry the text, so the input topic is read
+    (within its retention) and each message is fingerprinted as the campaign memory does,
+    then the verdict topic is read for the copies' verdicts. Returns the copies in the order
+    they were read, each with its latest verdict, and how many input records were not
+    mail records. ``on_record`` is called once per record read of either topic.
+    """
+    since_ms = int((time.time() - since_hours * 3600.0) * 1000)
+    tenant_key = tenant.encode() if tenant else None
+
+    def mail_values() -> Iterator[bytes]:
+        for msg in read_to_end(bootstrap_servers, input_topic, group_id="mailhawk-hunt",
+                               kafka_extra=kafka_extra, timeout=timeout, since_ms=since_ms,
+                               missing="is it the engines' MAILHAWK_INPUT_TOPIC?"):
+            if on_record is not None:
+                on_record()
+            if msg.timestamp()[1] >= since_ms and (tenant_key is None
+                                                   or msg.key() == tenant_key):
+                yield msg.value() or b""
+
+    found, unreadable = _near_copies(mail_values(), signature, tenant=tenant,
+                                     min_similarity=min_similarity)
+    if found:
+        scored: list[tuple[int, Verdict]] = []
+        tenants = {t.encode() for t, _ in found}
+        for written, msg in _verdicts_since(bootstrap_servers, verdict_topic, since_ms,
+                                            kafka_extra, timeout, on_record):
+            if msg.key() not in tenants:
+                continue
+            doc = _document(msg.value() or b"")
+            if doc is None or (doc["tenant_id"], doc.get("message_id")) not in found:
+                continue
+            try:
+                scored.append((written, decode_verdict(msg.value() or b"")))
+            except (SchemaError, ValueError, KeyError, TypeError, AttributeError):
+                continue  # a record of the right ids that is no verdict: nothing to join
+        for verdict in _latest(scored):
+            key = (verdict.tenant_id, verdict.message_id)
+            found[key] = replace(found[key], verdict=verdict)
+    return list(found.values()), unreadable
 
 
 # ------------------------------------------------------------------------------ campaigns

@@ -216,3 +216,92 @@ def test_a_blocked_link_holds_a_campaigns_next_mail_and_hunt_finds_what_it_deliv
     assert orjson.loads(cli("policy", "list", "--tenant", "acme", "--directory-topic",
                             topics.directory).stdout)["blocked_files"] == [_FILE]
     assert engine.stop() == 0
+
+
+_LURE = ("your parcel could not be delivered because the customs fee of 2.99 EUR was not "
+         "paid. Pay the fee within 48 hours at the link below, or the parcel will be returned "
+         "to the sender and your order cancelled. Thank you for choosing us, Delivery Team")
+
+
+def test_hunt_like_finds_a_campaigns_copies_whatever_their_senders_and_sites(
+        broker, topics, engine_factory, tmp_path):
+    """A user reports one message of a campaign that rotates its senders, domains and sites,
+    so no sender, domain or link hunt finds the rest: ``hunt --like`` finds every copy of
+    its text in every tenant's mail on the input topic, each with the engine's verdict, and
+    a copy not scored yet without one."""
+    ensure_topics(EngineConfig(bootstrap_servers=broker.bootstrap_servers, partitions=2,
+                               input_topic=topics.input, verdict_topic=topics.verdicts,
+                               dead_letter_topic=topics.dead,
+                               changelog_topic=topics.changelog))
+    engine = engine_factory()
+    subject = "Your parcel is on hold"
+    records = [
+        mail("track@dhl-fees.example", ("ann@acme.example",), t=T0, tenant="acme",
+             subject=subject, text="Dear Ann, " + _LURE, urls=("https://fee-pay.web.app/a",)),
+        mail("info@post-eu.example", ("bo@acme.example", "cy@acme.example"), t=T0 + 60,
+             tenant="acme", subject=subject, text="Dear Bo, " + _LURE.replace("2.99", "3.49"),
+             urls=("https://parcel-fee.pages.dev/b",)),
+        mail("noreply@parcels.example", ("dee@globex.example",), t=T0 + 120, tenant="globex",
+             subject=subject, text="Hello Dee, " + _LURE, urls=("https://customs.example/c",)),
+        # A colleague forwarded it ("is this real?"): internal mail, delivered.
+        mail("cy@acme.example", ("ann@acme.example",), t=T0 + 150, tenant="acme",
+             direction="internal", subject="Fw: " + subject, text="Dear Cy, " + _LURE),
+        mail("bob@partner.example", ("ann@acme.example",), t=T0 + 180, tenant="acme",
+             subject="Samples", text="Your parcel with the samples left our warehouse this "
+             "morning; the courier will call you before delivery on Thursday, and the "
+             "invoice follows by post next week. Let me know if anything is missing."),
+    ]
+    produce_records(broker.bootstrap_servers, topics.input, records)
+    got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=60,
+                  quiet_after=1.0)
+    assert engine.stop() == 0
+    action = {v.message_id: v.action for v in got.verdicts}
+    assert len(action) == 5
+    late = mail("fees@rotating.example", ("eve@acme.example",), t=T0 + 240, tenant="acme",
+                subject=subject, text="Dear Eve, " + _LURE)  # arrived, not scored yet
+    produce_records(broker.bootstrap_servers, topics.input, [late])
+    report = tmp_path / "reported.eml"
+    report.write_bytes(("From: Delivery <care@parcel-help.example>\r\nTo: ann@acme.example\r\n"
+                        f"Subject: {subject}\r\nMessage-ID: <reported@x>\r\n\r\n"
+                        f"Dear customer, {_LURE}\r\n").encode())
+
+    def hunt(*args: str):
+        result = CliRunner().invoke(main, [
+            "hunt", "--bootstrap-servers", broker.bootstrap_servers, "--verdict-topic",
+            topics.verdicts, "--input-topic", topics.input, "--since-hours", "24", *args])
+        assert result.exit_code == 0, result.output
+        return [orjson.loads(line) for line in result.stdout.splitlines()], result.stderr
+
+    rows, summary = hunt("--like", str(report))
+    copies = {r.message_id for r in records[:4]} | {late.message_id}
+    assert {r["message_id"] for r in rows} == copies  # not the partner's parcel note
+    by_id = {r["message_id"]: r for r in rows}
+    for record in records[:4]:
+        row = by_id[record.message_id]
+        assert row["action"] == action[record.message_id]  # the engine's verdict, joined
+        assert (row["sender"], row["recipients"]) == (record.sender.address,
+                                                      list(record.recipients))
+        assert 0.6 <= row["similarity"] <= 1.0
+    assert "action" not in by_id[late.message_id]
+    assert "5 message(s) like reported.eml (similarity >= 0.6) in the last 24 h, " \
+           "2 tenant(s)" in summary
+    assert "no verdict in the window: 1" in summary
+    delivered = [m for m in copies if action.get(m) in ("allow", "warn")]
+    assert delivered and len(delivered) < len(action) - 1, "the premise: some held, some not"
+    assert f"still delivered: {len(delivered)} message(s)" in summary
+
+    globex, _ = hunt("--like", str(report), "--tenant", "globex")
+    assert [r["message_id"] for r in globex] == [records[2].message_id]
+    pulled, _ = hunt("--like", str(report), "--delivered-only")
+    assert sorted(r["message_id"] for r in pulled) == sorted(delivered)
+    exact, _ = hunt("--like", str(report), "--min-similarity", "0.95")
+    assert len(exact) < len(rows)  # the greetings differ: near-copies, not copies
+
+    short = tmp_path / "short.eml"
+    short.write_bytes(b"From: a@b.example\r\nSubject: hi\r\n\r\nPay the fee now.\r\n")
+    refused = CliRunner().invoke(main, ["hunt", "--bootstrap-servers", broker.bootstrap_servers,
+                                        "--like", str(short)])
+    assert refused.exit_code == 2 and "too short to fingerprint" in refused.output
+    both = CliRunner().invoke(main, ["hunt", "--bootstrap-servers", broker.bootstrap_servers,
+                                     "--like", str(report), "--domain", "x.example"])
+    assert both.exit_code == 2 and "exactly one of" in both.output

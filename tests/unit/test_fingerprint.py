@@ -21,6 +21,7 @@ from detectors.fingerprint import (
     bands,
     fingerprints,
     signature_reference,
+    similarities,
     similarity,
 )
 
@@ -119,3 +120,24 @@ def test_bands_are_pairs_of_non_empty_bins() -> None:
     assert 0 < len(names) <= BANDS
     assert all(len(n) == BAND_CHARS and len(n.split(":")[1]) == 16 for n in names)
     assert len({n.split(":")[0] for n in names}) == len(names)
+
+
+def test_similarities_of_a_batch_are_each_pairs_similarity() -> None:
+    """The numpy form ``hunt --like`` uses is the definition's, bin for bin.
+
+    Random signatures with empty bins on either side and bins that agree: an empty bin on
+    both sides counts for neither agreement nor union, on one side against agreement.
+    """
+    rng = random.Random(7)
+    empty = (1 << 32) - 1
+
+    def signature() -> bytes:
+        bins = [rng.choice((empty, empty, 5, 9, rng.randrange(1 << 32))) for _ in range(32)]
+        return b"".join(v.to_bytes(4, "little") for v in bins)
+
+    query = signature()
+    others = [signature() for _ in range(300)] + [query, b"\xff" * SIGNATURE_BYTES]
+    assert similarities(query, others) == [similarity(query, o) for o in others]
+    assert similarities(b"\xff" * SIGNATURE_BYTES, [b"\xff" * SIGNATURE_BYTES]) == [0.0]
+    assert similarities(query, []) == []
+

@@ -1,13 +1,17 @@
 """Which verdicts ``mailhawk hunt`` returns (by sender, link host or file; one row a message),
-and which indicators ``mailhawk campaigns`` finds held at one tenant and delivered at another.
+which messages ``hunt --like`` finds near-copies, and which indicators ``mailhawk campaigns``
+finds held at one tenant and delivered at another.
 """
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
-from schemas import ShadowVerdict, SourcePosition, Verdict, encode_verdict
-from stream.hunt import HuntQuery, Spread, _latest, _Tally, matches
+from detectors.fingerprint import fingerprints
+from schemas import ShadowVerdict, SourcePosition, Verdict, encode_mail, encode_verdict
+from stream.hunt import HuntQuery, Spread, _latest, _near_copies, _Tally, matches
+from tests.factories import mail
 
 
 def _verdict(sender: str, tenant: str = "acme", action: str = "allow",
@@ -176,3 +180,52 @@ def test_campaigns_groups_a_campaigns_subdomains_under_its_registrable_domain() 
     assert ("sender_domain", "mail.steady.example") in found
     assert ("sender_domain", "steady.example") not in found
     assert not any(value.endswith("platform.example") for _, value in found)
+
+
+_LURE = ("Dear customer, your parcel could not be delivered because the customs fee of 2.99 "
+         "EUR was not paid. Pay the fee within 48 hours at the link below, or the parcel "
+         "will be returned to the sender and your order cancelled. Thank you, Delivery Team")
+
+
+@pytest.mark.parametrize("batch", [1000, 2])
+def test_near_copies_are_found_whoever_sent_them_and_other_text_is_not(
+        batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A campaign's rotated senders keep its text: each copy is found with its similarity;
+    another tenant's copy only when no tenant is asked for; a value that is no mail record
+    is counted, not fatal (a copy is validated in full, the others as far as their text);
+    a short text has no fingerprint and matches nothing. Batches of two cut the stream
+    between copies: the same rows."""
+    monkeypatch.setattr("stream.hunt._FINGERPRINT_BATCH", batch)
+    query = fingerprints([("Parcel on hold", _LURE)])[0]
+    assert query is not None
+    values = [
+        encode_mail(mail("track@dhl-fees.example", tenant="acme", subject="Parcel on hold",
+                         text=_LURE, message_id="<exact@x>")),
+        encode_mail(mail("info@post-eu.example", tenant="acme", subject="Parcel on hold",
+                         text="Hello Anna, " + _LURE.replace("2.99", "3.49"),
+                         message_id="<variant@x>")),
+        encode_mail(mail("noreply@parcels.example", tenant="globex", subject="Parcel on hold",
+                         text=_LURE, message_id="<other-tenant@x>")),
+        encode_mail(mail("bob@partner.example", tenant="acme", subject="Parcel",
+                         text="Your parcel with the samples left our warehouse this "
+                              "morning; the courier will call you before delivery on "
+                              "Thursday, and the invoice follows by post next week.",
+                         message_id="<ham@x>")),
+        encode_mail(mail("x@y.example", tenant="acme", subject="Parcel on hold",
+                         text="Pay the fee.", message_id="<short@x>")),
+        b"not json at all", b"[1, 2]",
+        orjson.dumps({"subject": "Parcel on hold", "text": _LURE}),  # a copy, no record
+    ]
+    found, unreadable = _near_copies(iter(values), query[0], tenant="", min_similarity=0.6)
+    assert unreadable == 3
+    assert sorted(m for _, m in found) == ["<exact@x>", "<other-tenant@x>", "<variant@x>"]
+    exact, variant = found["acme", "<exact@x>"], found["acme", "<variant@x>"]
+    assert exact.similarity == 1.0 and 0.6 <= variant.similarity < 1.0
+    assert (variant.sender, variant.recipients) == ("info@post-eu.example", ("bob@acme.com",))
+    assert variant.verdict is None  # joined later, from the verdict topic
+
+    acme, _ = _near_copies(iter(values), query[0], tenant="acme", min_similarity=0.6)
+    assert sorted(m for _, m in acme) == ["<exact@x>", "<variant@x>"]
+    strict, _ = _near_copies(iter(values), query[0], tenant="", min_similarity=0.99)
+    assert sorted(m for _, m in strict) == ["<exact@x>", "<other-tenant@x>"]
+
