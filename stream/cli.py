@@ -768,9 +768,9 @@ def _emit_rows(rows: Iterable[dict[str, Any]], out_file: str | None) -> None:
 @click.option("--delivered-only", is_flag=True, help="Only messages still in mailboxes "
               "(allowed or warned), the ones remediation has to pull.")
 @click.option("--like", "like_file", type=click.Path(exists=True, dir_okay=False),
-              help="A message (.eml, or a MailRecord JSON line): mail whose text is a "
-                   "near-copy of it, whoever sent it and wherever it links. Reads the input "
-                   "topic.")
+              help="A message (.eml, a MailRecord JSON line, or a line of `feedback export` "
+                   "with the reported mail): mail whose text is a near-copy of it, whoever "
+                   "sent it and wherever it links. Reads the input topic.")
 @click.option("--min-similarity", type=click.FloatRange(0, 1, min_open=True), default=0.6,
               show_default=True, help="With --like: how alike the texts must be (estimated "
               "share of shared four-word runs; 0.6 is what the campaign memory holds).")
@@ -836,7 +836,11 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
 
 
 def _signature_of(path: Path) -> bytes:
-    """The content fingerprint of the message in ``path`` (raw mail or a MailRecord line)."""
+    """The content fingerprint of the message in ``path``.
+
+    Raw mail (a user's report as .eml), a MailRecord JSON line, or the first line of a
+    ``mailhawk feedback export`` file whose example carries the reported mail.
+    """
     from detectors.fingerprint import MIN_SHINGLES, SHINGLE, fingerprints
     from schemas import MimeError, SchemaError, decode_mail
     from schemas.mime import parse_message
@@ -844,12 +848,16 @@ def _signature_of(path: Path) -> bytes:
     raw = path.read_bytes()
     try:
         if raw.lstrip().startswith(b"{"):
-            record = decode_mail(raw.strip().splitlines()[0])
+            line = raw.strip().splitlines()[0]
+            doc = orjson.loads(line)
+            if isinstance(doc, dict) and isinstance(doc.get("mail"), dict):
+                line = orjson.dumps(doc["mail"])  # a user's report, as `feedback export` has it
+            record = decode_mail(line)
         else:
             record = parse_message(raw, tenant_id="hunt")
-    except (SchemaError, MimeError) as exc:
-        raise click.UsageError(f"{path} is neither a message (.eml) nor a MailRecord JSON "
-                               f"line: {exc}") from None
+    except (SchemaError, MimeError, orjson.JSONDecodeError) as exc:
+        raise click.UsageError(f"{path} is neither a message (.eml), a MailRecord JSON line "
+                               f"nor a feedback example with its mail: {exc}") from None
     found = fingerprints([(record.subject, record.text)])[0]
     if found is None:
         raise click.UsageError(

@@ -229,3 +229,30 @@ def test_near_copies_are_found_whoever_sent_them_and_other_text_is_not(
     strict, _ = _near_copies(iter(values), query[0], tenant="", min_similarity=0.99)
     assert sorted(m for _, m in strict) == ["<exact@x>", "<other-tenant@x>"]
 
+
+
+def test_a_reported_message_is_read_as_eml_record_or_feedback_example(tmp_path) -> None:
+    """``hunt --like`` takes the report as the analyst has it: the .eml a user forwarded, a
+    MailRecord line (`mailhawk ingest`), or a `feedback export` line carrying the mail. Each
+    gives the fingerprint the engine's text would; anything else is a usage error."""
+    import click
+
+    from stream.cli import _signature_of
+
+    record = mail("track@dhl-fees.example", subject="Parcel on hold", text=_LURE)
+    want = fingerprints([(record.subject, record.text)])[0]
+    assert want is not None
+    eml = tmp_path / "report.eml"
+    eml.write_bytes(f"From: track@dhl-fees.example\r\nTo: bob@acme.com\r\nSubject: Parcel on "
+                    f"hold\r\n\r\n{_LURE}\r\n".encode())
+    line = tmp_path / "record.jsonl"
+    line.write_bytes(encode_mail(record) + b"\n")
+    example = tmp_path / "examples.jsonl"
+    example.write_bytes(orjson.dumps({"message_id": record.message_id, "outcome": "missed",
+                                      "mail": orjson.loads(encode_mail(record))}) + b"\n")
+    for path in (eml, line, example):
+        assert _signature_of(path) == want[0], path.name
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(b'{"outcome": "missed", "mail": null}\n')
+    with pytest.raises(click.UsageError, match="neither a message"):
+        _signature_of(broken)
