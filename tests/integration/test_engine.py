@@ -799,3 +799,60 @@ def test_policy_release_makes_the_campaign_memory_forget_a_held_message(broker, 
     (later,) = scored(broker, topics, [letter("notice@third.example", "Erin", T0 + 120)])
     assert "held_campaign" not in {h.detector for h in later.hits}
     assert engine.stop() == 0
+
+
+def test_mail_that_never_pauses_is_still_flushed_every_state_flush_seconds(
+        broker, topics, engine_factory, tmp_path):
+    """Without the write-ahead log a store's writes are on disk once its write buffer is
+    flushed, and a crash replays the changelog since. The engine flushes when traffic pauses
+    for a second; under traffic that never pauses (a record every 0.25 s) it must still flush
+    every ``MAILHAWK_STATE_FLUSH_SECONDS``, or the replay after a crash, and how stale a
+    reader's view of the running engine's store is, would grow without bound. A reader of
+    the running engine's store (``state show``, read-only) sees the first sender while mail
+    keeps arriving."""
+    import threading
+
+    from click.testing import CliRunner
+    from confluent_kafka import Producer
+
+    from stream.cli import main
+    from tests.factories import T0, mail
+
+    _create(broker, topics)
+    engine = engine_factory(env={"MAILHAWK_STATE_FLUSH_SECONDS": "2"})
+    stop = threading.Event()
+    sent = [0]
+
+    def steady_traffic() -> None:  # its own thread: the reads below never make it pause
+        producer = Producer({"bootstrap.servers": broker.bootstrap_servers, "linger.ms": 0})
+        while not stop.is_set():
+            n = sent[0]
+            sender = "early@partner.example" if n == 0 else f"s{n}@partner.example"
+            producer.produce(topics.input, encode_mail(mail(sender, ("bob@acme.example",),
+                                                            t=T0 + n)), key=b"acme")
+            producer.poll(0)
+            sent[0] += 1
+            stop.wait(0.25)
+        producer.flush(10)
+
+    producer_thread = threading.Thread(target=steady_traffic, daemon=True)
+    producer_thread.start()
+    seen_after = None
+    try:
+        started = time.monotonic()
+        while time.monotonic() - started < 30:
+            time.sleep(0.5)
+            shown = CliRunner().invoke(main, ["state", "show", "--state-dir",
+                                              str(tmp_path / "engine"), "--tenant", "acme",
+                                              "--sender", "early@partner.example"])
+            if shown.exit_code == 0:
+                seen_after = time.monotonic() - started
+                break
+        processed = engine.metric("mailhawk_records_in_total")
+    finally:
+        stop.set()
+        producer_thread.join(15)
+    assert seen_after is not None, "the running engine's store never had the first sender"
+    assert processed >= 4  # mail was flowing while the store was read
+    assert orjson.loads(shown.stdout)["profile"]["count"] == pytest.approx(1.0, rel=1e-3)
+    assert engine.stop() == 0
