@@ -327,15 +327,17 @@ def _bing_target(value: str | None) -> str | None:
         return None
 
 
-def _landing(parts: UrlParts) -> UrlParts | None:
-    """Where a link leads: gateway rewrites and search engines' redirects followed.
+def _landing(parts: UrlParts) -> tuple[UrlParts | None, str]:
+    """Where a link leads, and the search engine's redirect it went through ("" if none).
 
-    None for a link without a host.
+    Gateway rewrites and open redirects are followed. None for a link without a host.
     """
     dest = _destination(parts)
-    if dest is not None and dest.host in _REDIRECT_HOSTS:
-        return _redirected(dest) or dest
-    return dest
+    if dest is not None and dest.host in _REDIRECT_HOSTS:  # a set test; the parse if one
+        inner = _redirected(dest)
+        if inner is not None:
+            return inner, dest.host
+    return dest, ""
 
 
 def link_hosts(urls: Sequence[Url]) -> Iterator[str]:
@@ -345,7 +347,7 @@ def link_hosts(urls: Sequence[Url]) -> Iterator[str]:
     that padding a message with harmless links must not get around.
     """
     for link in urls:
-        parts = _landing(parse_url(link.url))
+        parts, _ = _landing(parse_url(link.url))
         if parts is not None:
             yield _host_facts(parts.host).canonical
 
@@ -425,14 +427,11 @@ def assess_urls(urls: Sequence[Url], sender_domain: str, *,
         if parts.scheme in _DANGEROUS_SCHEMES:
             _note(counts, evidence, "dangerous_scheme", link.url)
             continue
-        dest = _destination(parts)
+        dest, via = _landing(parts)
         if dest is None:
             continue
-        if dest.host in _REDIRECT_HOSTS:  # a set test per link; the parse only for these
-            inner = _redirected(dest)
-            if inner is not None:
-                _note(counts, evidence, "open_redirect", f"{dest.host} -> {inner.host}")
-                dest = inner
+        if via:
+            _note(counts, evidence, "open_redirect", f"{via} -> {dest.host}")
         parts = dest
         host = parts.host
         facts = _host_facts(host)
