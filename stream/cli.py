@@ -763,8 +763,9 @@ def _emit_rows(rows: Iterable[dict[str, Any]], out_file: str | None) -> None:
 @_sender_rule
 @_indicator_rule
 @click.option("--tenant", help="Only this tenant's mail (default: every tenant).")
-@click.option("--since-hours", type=click.FloatRange(min=0, min_open=True), default=168.0,
-              show_default=True, help="How far back (the verdict topic's retention bounds it).")
+@click.option("--since-hours", type=click.FloatRange(min=0, min_open=True),
+              help="How far back (the topics' retention bounds it) [168, a week; 24 with "
+                   "--like, which reads every message's text].")
 @click.option("--delivered-only", is_flag=True, help="Only messages still in mailboxes "
               "(allowed or warned), the ones remediation has to pull.")
 @click.option("--like", "like_file", type=click.Path(exists=True, dir_okay=False),
@@ -779,7 +780,7 @@ def _emit_rows(rows: Iterable[dict[str, Any]], out_file: str | None) -> None:
               "the texts are [MAILHAWK_INPUT_TOPIC].")
 def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain: str | None,
          link_domain: str | None, attachment: str | None, tenant: str | None,
-         since_hours: float, delivered_only: bool, like_file: str | None,
+         since_hours: float | None, delivered_only: bool, like_file: str | None,
          min_similarity: float, input_topic: str, out_file: str | None) -> None:
     """The mail already scored from a sender, with a link, a file or a text, across tenants.
 
@@ -805,7 +806,7 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
                                "--attachment or --like")
     if like_file:
         _hunt_copies(bootstrap_servers, input_topic, verdict_topic, Path(like_file),
-                     tenant=tenant or "", since_hours=since_hours,
+                     tenant=tenant or "", since_hours=since_hours or 24.0,
                      min_similarity=min_similarity, delivered_only=delivered_only,
                      out_file=out_file)
         return
@@ -814,6 +815,7 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
                           tenant or "", delivered_only)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    since_hours = since_hours or 168.0
     found, unreadable = _read_verdicts("verdicts read", partial(
         find, bootstrap_servers, verdict_topic, query, since_hours=since_hours))
     _emit_rows(({
