@@ -772,6 +772,9 @@ def _emit_rows(rows: Iterable[dict[str, Any]], out_file: str | None) -> None:
               help="A message (.eml, a MailRecord JSON line, or a line of `feedback export` "
                    "with the reported mail): mail whose text is a near-copy of it, whoever "
                    "sent it and wherever it links. Reads the input topic.")
+@click.option("--like-message", nargs=2, metavar="TENANT MESSAGE_ID",
+              help="As --like, for a message on the input topic (a verdict names both): "
+                   "its text is read from there.")
 @click.option("--min-similarity", type=click.FloatRange(0, 1, min_open=True), default=0.6,
               show_default=True, help="With --like: how alike the texts must be (estimated "
               "share of shared four-word runs; 0.6 is what the campaign memory holds).")
@@ -781,7 +784,8 @@ def _emit_rows(rows: Iterable[dict[str, Any]], out_file: str | None) -> None:
 def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain: str | None,
          link_domain: str | None, attachment: str | None, tenant: str | None,
          since_hours: float | None, delivered_only: bool, like_file: str | None,
-         min_similarity: float, input_topic: str, out_file: str | None) -> None:
+         like_message: tuple[str, str] | None, min_similarity: float, input_topic: str,
+         out_file: str | None) -> None:
     """The mail already scored from a sender, with a link, a file or a text, across tenants.
 
     What a block came too late for. Reads the verdict topic (no consumer group) and prints
@@ -790,9 +794,10 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
     recipients, action, attack type, score, link hosts, attachment digests, when it was
     scored. Pair it with `mailhawk policy block [--all-tenants]`: the block holds the
     campaign's next message, these rows are the ones it already delivered. With --like, the
-    messages whose text is a near-copy of a given one (a user's report, say): a campaign
-    that rotates its senders and sites keeps its text. Those rows add the similarity, and
-    carry no verdict fields when the message has no verdict in the window. A summary goes
+    messages whose text is a near-copy of a given one (a user's report, say; or, with
+    --like-message, one on the input topic): a campaign that rotates its senders and sites
+    keeps its text. Those rows add the similarity, and carry no verdict fields when the
+    message has no verdict in the window. A summary goes
     to stderr. Rows name addresses: hand them to the remediation system, do not log them.
     """
     from collections import Counter
@@ -801,14 +806,23 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
     from stream.hunt import DELIVERED, HuntQuery
     from stream.hunt import hunt as find
 
-    if sum(map(bool, (address, domain, link_domain, attachment, like_file))) != 1:
+    if sum(map(bool, (address, domain, link_domain, attachment, like_file,
+                      like_message))) != 1:
         raise click.UsageError("give exactly one of --address, --domain, --link-domain, "
-                               "--attachment or --like")
-    if like_file:
-        _hunt_copies(bootstrap_servers, input_topic, verdict_topic, Path(like_file),
-                     tenant=tenant or "", since_hours=since_hours or 24.0,
-                     min_similarity=min_similarity, delivered_only=delivered_only,
-                     out_file=out_file)
+                               "--attachment, --like or --like-message")
+    if like_file or like_message:
+        hours = since_hours or 24.0
+        if like_file:
+            label, signature = Path(like_file).name, _fingerprint(_report(Path(like_file)),
+                                                                   like_file)
+        else:
+            assert like_message is not None
+            label = like_message[1]
+            signature = _fingerprint(_on_input_topic(bootstrap_servers, input_topic,
+                                                     *like_message, hours), label)
+        _hunt_copies(bootstrap_servers, input_topic, verdict_topic, signature, label,
+                     tenant=tenant or "", since_hours=hours, min_similarity=min_similarity,
+                     delivered_only=delivered_only, out_file=out_file)
         return
     try:
         query = HuntQuery(address or "", domain or "", link_domain or "", attachment or "",
@@ -837,14 +851,13 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
                    f"{query.needle} are not verdicts", err=True)
 
 
-def _signature_of(path: Path) -> bytes:
-    """The content fingerprint of the message in ``path``.
+def _report(path: Path) -> MailRecord:
+    """The message in ``path``, as ``hunt --like`` takes it.
 
     Raw mail (a user's report as .eml), a MailRecord JSON line, or the first line of a
     ``mailhawk feedback export`` file whose example carries the reported mail.
     """
-    from detectors.fingerprint import MIN_SHINGLES, SHINGLE, fingerprints
-    from schemas import MimeError, SchemaError, decode_mail
+    from schemas import SchemaError, decode_mail
     from schemas.mime import parse_message
 
     raw = path.read_bytes()
@@ -860,24 +873,48 @@ def _signature_of(path: Path) -> bytes:
     except (SchemaError, MimeError, orjson.JSONDecodeError) as exc:
         raise click.UsageError(f"{path} is neither a message (.eml), a MailRecord JSON line "
                                f"nor a feedback example with its mail: {exc}") from None
+    return record
+
+
+def _on_input_topic(bootstrap_servers: str, input_topic: str, tenant: str, message_id: str,
+                    since_hours: float) -> MailRecord:
+    """``hunt --like-message``'s message, read from the input topic; exits 1 when absent."""
+    from functools import partial
+
+    from stream.hunt import find_message
+
+    record = _read_verdicts("input records read (finding the message)", partial(
+        find_message, bootstrap_servers, input_topic, tenant, message_id,
+        since_hours=since_hours))
+    if record is None:
+        raise click.ClickException(
+            f"no message {message_id!r} of tenant {tenant!r} on {input_topic} in the last "
+            f"{since_hours:g} h (past the window or the topic's retention?): widen "
+            f"--since-hours, or give its .eml with --like")
+    return record
+
+
+def _fingerprint(record: MailRecord, what: str) -> bytes:
+    """``record``'s content fingerprint; a usage error when its text is too short for one."""
+    from detectors.fingerprint import MIN_SHINGLES, SHINGLE, fingerprints
+
     found = fingerprints([(record.subject, record.text)])[0]
     if found is None:
         raise click.UsageError(
-            f"{path}'s text is too short to fingerprint (fewer than "
+            f"{what}: the text is too short to fingerprint (fewer than "
             f"{MIN_SHINGLES + SHINGLE - 1} words): hunt by its sender, link or attachment")
     return found[0]
 
 
-def _hunt_copies(bootstrap_servers: str, input_topic: str, verdict_topic: str, like: Path, *,
-                 tenant: str, since_hours: float, min_similarity: float,
-                 delivered_only: bool, out_file: str | None) -> None:
+def _hunt_copies(bootstrap_servers: str, input_topic: str, verdict_topic: str,
+                 signature: bytes, label: str, *, tenant: str, since_hours: float,
+                 min_similarity: float, delivered_only: bool, out_file: str | None) -> None:
     """``hunt --like``: the near-copies of a message's text, with their verdicts."""
     from collections import Counter
     from functools import partial
 
     from stream.hunt import DELIVERED, copies
 
-    signature = _signature_of(like)
     found, unreadable = _read_verdicts("records read (input, then verdicts)", partial(
         copies, bootstrap_servers, input_topic, verdict_topic, signature,
         since_hours=since_hours, tenant=tenant, min_similarity=min_similarity))
@@ -898,7 +935,7 @@ def _hunt_copies(bootstrap_servers: str, input_topic: str, verdict_topic: str, l
 
     _emit_rows(map(row, shown), out_file)
     by_action = Counter(c.verdict.action for c in found if c.verdict is not None)
-    click.echo(f"{len(found)} message(s) like {like.name} (similarity >= {min_similarity:g}) "
+    click.echo(f"{len(found)} message(s) like {label} (similarity >= {min_similarity:g}) "
                f"in the last {since_hours:g} h, {len({c.tenant_id for c in found})} tenant(s)"
                + (": " + ", ".join(f"{n} {a}" for a, n in sorted(by_action.items()))
                   if by_action else "")

@@ -22,6 +22,7 @@ they are for the remediation system, never for logs.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -33,12 +34,12 @@ import orjson
 from detectors.domains import canonical_link_host, is_freemail, registrable_domain
 from detectors.fingerprint import fingerprints, similarities
 from detectors.policy import domain_and_parents
-from schemas import HELD_ACTIONS, SchemaError, Verdict, decode_mail, decode_verdict
+from schemas import HELD_ACTIONS, MailRecord, SchemaError, Verdict, decode_mail, decode_verdict
 from schemas.records import is_sha256
 from stream.kafka import read_to_end
 
-__all__ = ["DELIVERED", "Copy", "HuntQuery", "Spread", "campaigns", "copies", "hunt",
-           "matches"]
+__all__ = ["DELIVERED", "Copy", "HuntQuery", "Spread", "campaigns", "copies", "find_message",
+           "hunt", "matches"]
 
 DELIVERED = frozenset({"allow", "warn"})
 """Actions that leave a message in the mailbox (a warning is a banner, not a quarantine)."""
@@ -260,6 +261,44 @@ def _near_copies(values: Iterable[bytes], signature: bytes, *, tenant: str,
             judge()
     judge()
     return found, unreadable
+
+
+def _id_needle(message_id: str) -> bytes:
+    """Bytes every JSON spelling of ``message_id`` contains, or b"" when there are none.
+
+    Its longest run of characters no JSON encoder escapes (some write "<" as an escape).
+    """
+    return max(re.findall(r"[A-Za-z0-9._@$+=-]+", message_id), key=len, default="").encode()
+
+
+def find_message(bootstrap_servers: str, input_topic: str, tenant: str, message_id: str, *,
+                 since_hours: float, kafka_extra: Mapping[str, str] | None = None,
+                 on_record: Callable[[], object] | None = None, timeout: float = 600.0
+                 ) -> MailRecord | None:
+    """The mail record of ``tenant``'s message ``message_id`` on the input topic, if there.
+
+    What ``hunt --like-message`` starts from: an analyst looking at a verdict has its tenant
+    and message id, not the mail. The last copy read wins (a producer's retry is the same
+    message). Only the tenant's records (by key) whose bytes name the id are parsed.
+    """
+    since_ms = int((time.time() - since_hours * 3600.0) * 1000)
+    key, needle = tenant.encode(), _id_needle(message_id)
+    found: MailRecord | None = None
+    for msg in read_to_end(bootstrap_servers, input_topic, group_id="mailhawk-hunt",
+                           kafka_extra=kafka_extra, timeout=timeout, since_ms=since_ms,
+                           missing="is it the engines' MAILHAWK_INPUT_TOPIC?"):
+        if on_record is not None:
+            on_record()
+        value = msg.value() or b""
+        if msg.key() != key or needle not in value or msg.timestamp()[1] < since_ms:
+            continue
+        try:
+            record = decode_mail(value)
+        except SchemaError:
+            continue
+        if record.tenant_id == tenant and record.message_id == message_id:
+            found = record
+    return found
 
 
 def copies(bootstrap_servers: str, input_topic: str, verdict_topic: str, signature: bytes, *,

@@ -228,7 +228,7 @@ def test_hunt_like_finds_a_campaigns_copies_whatever_their_senders_and_sites(
     """A user reports one message of a campaign that rotates its senders, domains and sites,
     so no sender, domain or link hunt finds the rest: ``hunt --like`` finds every copy of
     its text in every tenant's mail on the input topic, each with the engine's verdict, and
-    a copy not scored yet without one."""
+    a copy not scored yet without one; the same from the message a verdict names."""
     ensure_topics(EngineConfig(bootstrap_servers=broker.bootstrap_servers, partitions=2,
                                input_topic=topics.input, verdict_topic=topics.verdicts,
                                dead_letter_topic=topics.dead,
@@ -296,6 +296,17 @@ def test_hunt_like_finds_a_campaigns_copies_whatever_their_senders_and_sites(
     assert sorted(r["message_id"] for r in pulled) == sorted(delivered)
     exact, _ = hunt("--like", str(report), "--min-similarity", "0.95")
     assert len(exact) < len(rows)  # the greetings differ: near-copies, not copies
+    # From a verdict instead of a report: its message's text is read from the input topic.
+    held = records[0]
+    same, summary = hunt("--like-message", "acme", held.message_id)
+    assert {r["message_id"] for r in same} == copies
+    assert by_id[held.message_id]["similarity"] < 1.0  # the report's greeting differs
+    assert next(r["similarity"] for r in same if r["message_id"] == held.message_id) == 1.0
+    assert f"like {held.message_id} (similarity" in summary
+    gone = CliRunner().invoke(main, ["hunt", "--bootstrap-servers", broker.bootstrap_servers,
+                                     "--input-topic", topics.input, "--like-message", "globex",
+                                     held.message_id])  # another tenant's id: not its message
+    assert gone.exit_code == 1 and "no message" in gone.output
 
     short = tmp_path / "short.eml"
     short.write_bytes(b"From: a@b.example\r\nSubject: hi\r\n\r\nPay the fee now.\r\n")

@@ -381,7 +381,8 @@ def test_a_link_block_is_written_as_verdicts_name_the_host(given, written) -> No
 
 
 @pytest.mark.parametrize(("args", "error"), [
-    ((), "exactly one of --address, --domain, --link-domain, --attachment or --like"),
+    ((), "exactly one of --address, --domain, --link-domain, --attachment, --like or "
+         "--like-message"),
     (("--domain", "x.example", "--link-domain", "x.example"), "exactly one"),
     (("--attachment", "d41d8cd98f00b204e9800998ecf8427e"), "not a SHA-256"),
 ])

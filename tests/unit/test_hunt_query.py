@@ -10,7 +10,7 @@ import pytest
 
 from detectors.fingerprint import fingerprints
 from schemas import ShadowVerdict, SourcePosition, Verdict, encode_mail, encode_verdict
-from stream.hunt import HuntQuery, Spread, _latest, _near_copies, _Tally, matches
+from stream.hunt import HuntQuery, Spread, _id_needle, _latest, _near_copies, _Tally, matches
 from tests.factories import mail
 
 
@@ -237,7 +237,7 @@ def test_a_reported_message_is_read_as_eml_record_or_feedback_example(tmp_path) 
     gives the fingerprint the engine's text would; anything else is a usage error."""
     import click
 
-    from stream.cli import _signature_of
+    from stream.cli import _fingerprint, _report
 
     record = mail("track@dhl-fees.example", subject="Parcel on hold", text=_LURE)
     want = fingerprints([(record.subject, record.text)])[0]
@@ -251,8 +251,26 @@ def test_a_reported_message_is_read_as_eml_record_or_feedback_example(tmp_path) 
     example.write_bytes(orjson.dumps({"message_id": record.message_id, "outcome": "missed",
                                       "mail": orjson.loads(encode_mail(record))}) + b"\n")
     for path in (eml, line, example):
-        assert _signature_of(path) == want[0], path.name
+        assert _fingerprint(_report(path), path.name) == want[0], path.name
     broken = tmp_path / "broken.jsonl"
     broken.write_bytes(b'{"outcome": "missed", "mail": null}\n')
     with pytest.raises(click.UsageError, match="neither a message"):
-        _signature_of(broken)
+        _report(broken)
+    with pytest.raises(click.UsageError, match="too short to fingerprint"):
+        _fingerprint(mail(text="Pay the fee now."), "short.eml")
+
+
+@pytest.mark.parametrize("message_id", ["<CAB+x=9@mail.example.com>", "<m0@test>",
+                                        "plain-id-123", "<ü€>"])
+def test_a_message_id_is_found_however_the_record_escapes_it(message_id: str) -> None:
+    """``hunt --like-message`` passes over records whose bytes cannot hold the id: the
+    needle must be in every JSON spelling of it (orjson's, and one escaping HTML and
+    non-ASCII characters as some encoders do)."""
+    import json
+
+    needle = _id_needle(message_id)
+    for spelling in (orjson.dumps({"message_id": message_id}),
+                     json.dumps({"message_id": message_id}).replace("<", "\\u003c")
+                     .replace(">", "\\u003e").encode()):
+        assert needle in spelling, spelling
+
