@@ -263,6 +263,19 @@ def _near_copies(values: Iterable[bytes], signature: bytes, *, tenant: str,
     return found, unreadable
 
 
+def _mail_since(bootstrap_servers: str, input_topic: str, since_ms: int,
+                kafka_extra: Mapping[str, str] | None, timeout: float,
+                on_record: Callable[[], object] | None) -> Iterator[Any]:
+    """Every input-topic record written since ``since_ms`` (the engines' mail records)."""
+    for msg in read_to_end(bootstrap_servers, input_topic, group_id="mailhawk-hunt",
+                           kafka_extra=kafka_extra, timeout=timeout, since_ms=since_ms,
+                           missing="is it the engines' MAILHAWK_INPUT_TOPIC?"):
+        if on_record is not None:
+            on_record()
+        if msg.timestamp()[1] >= since_ms:
+            yield msg
+
+
 def _id_needle(message_id: str) -> bytes:
     """Bytes every JSON spelling of ``message_id`` contains, or b"" when there are none.
 
@@ -284,13 +297,10 @@ def find_message(bootstrap_servers: str, input_topic: str, tenant: str, message_
     since_ms = int((time.time() - since_hours * 3600.0) * 1000)
     key, needle = tenant.encode(), _id_needle(message_id)
     found: MailRecord | None = None
-    for msg in read_to_end(bootstrap_servers, input_topic, group_id="mailhawk-hunt",
-                           kafka_extra=kafka_extra, timeout=timeout, since_ms=since_ms,
-                           missing="is it the engines' MAILHAWK_INPUT_TOPIC?"):
-        if on_record is not None:
-            on_record()
+    for msg in _mail_since(bootstrap_servers, input_topic, since_ms, kafka_extra, timeout,
+                           on_record):
         value = msg.value() or b""
-        if msg.key() != key or needle not in value or msg.timestamp()[1] < since_ms:
+        if msg.key() != key or needle not in value:
             continue
         try:
             record = decode_mail(value)
@@ -319,17 +329,10 @@ def copies(bootstrap_servers: str, input_topic: str, verdict_topic: str, signatu
     since_ms = int((time.time() - since_hours * 3600.0) * 1000)
     tenant_key = tenant.encode() if tenant else None
 
-    def mail_values() -> Iterator[bytes]:
-        for msg in read_to_end(bootstrap_servers, input_topic, group_id="mailhawk-hunt",
-                               kafka_extra=kafka_extra, timeout=timeout, since_ms=since_ms,
-                               missing="is it the engines' MAILHAWK_INPUT_TOPIC?"):
-            if on_record is not None:
-                on_record()
-            if msg.timestamp()[1] >= since_ms and (tenant_key is None
-                                                   or msg.key() == tenant_key):
-                yield msg.value() or b""
-
-    found, unreadable = _near_copies(mail_values(), signature, tenant=tenant,
+    values = (msg.value() or b"" for msg in _mail_since(
+        bootstrap_servers, input_topic, since_ms, kafka_extra, timeout, on_record)
+        if tenant_key is None or msg.key() == tenant_key)
+    found, unreadable = _near_copies(values, signature, tenant=tenant,
                                      min_similarity=min_similarity)
     if found:
         scored: list[tuple[int, Verdict]] = []
