@@ -342,8 +342,9 @@ def copies(bootstrap_servers: str, input_topic: str, verdict_topic: str, signatu
             if msg.key() not in tenants:
                 continue
             doc = _document(msg.value() or b"")
-            if doc is None or (doc["tenant_id"], doc.get("message_id")) not in found:
-                continue
+            ids = (doc.get("tenant_id"), doc.get("message_id")) if doc is not None else None
+            if ids is None or not all(isinstance(x, str) for x in ids) or ids not in found:
+                continue  # not a verdict of a copy (a record of another shape included)
             try:
                 scored.append((written, decode_verdict(msg.value() or b"")))
             except (SchemaError, ValueError, KeyError, TypeError, AttributeError):

@@ -260,6 +260,11 @@ def test_hunt_like_finds_a_campaigns_copies_whatever_their_senders_and_sites(
     late = mail("fees@rotating.example", ("eve@acme.example",), t=T0 + 240, tenant="acme",
                 subject=subject, text="Dear Eve, " + _LURE)  # arrived, not scored yet
     produce_records(broker.bootstrap_servers, topics.input, [late])
+    producer = Producer({"bootstrap.servers": broker.bootstrap_servers})
+    producer.produce(topics.verdicts, orjson.dumps({  # beside the engine's: no verdict
+        "tenant_id": ["acme"], "message_id": records[0].message_id, "action": "allow"}),
+        key=b"acme")
+    producer.flush(10)
     report = tmp_path / "reported.eml"
     report.write_bytes(("From: Delivery <care@parcel-help.example>\r\nTo: ann@acme.example\r\n"
                         f"Subject: {subject}\r\nMessage-ID: <reported@x>\r\n\r\n"
