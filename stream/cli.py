@@ -797,8 +797,8 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
     messages whose text is a near-copy of a given one (a user's report, say; or, with
     --like-message, one on the input topic): a campaign that rotates its senders and sites
     keeps its text. Those rows add the similarity, and carry no verdict fields when the
-    message has no verdict in the window. A summary goes
-    to stderr. Rows name addresses: hand them to the remediation system, do not log them.
+    message has no verdict in the window. A summary goes to stderr. Rows name addresses:
+    hand them to the remediation system, do not log them.
     """
     from collections import Counter
     from functools import partial
