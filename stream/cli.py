@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -729,9 +729,10 @@ def _verdict_reader(command: Any) -> Any:
                         help="Kafka bootstrap servers [MAILHAWK_BOOTSTRAP_SERVERS].")(command)
 
 
-def _read_verdicts(desc: str, read: Callable[..., _T]) -> _T:
+def _read_topics(desc: str, read: Callable[..., _T]) -> _T:
     """``read(on_record=..., kafka_extra=...)`` under a progress bar; a Kafka error exits 1.
 
+    For the commands that read topics back (the verdicts, and for ``hunt --like`` the input).
     The engines' Kafka security settings (``MAILHAWK_KAFKA_*``) apply.
     """
     from tqdm import tqdm
@@ -800,7 +801,6 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
     message has no verdict in the window. A summary goes to stderr. Rows name addresses:
     hand them to the remediation system, do not log them.
     """
-    from collections import Counter
     from functools import partial
 
     from stream.hunt import DELIVERED, HuntQuery
@@ -830,25 +830,41 @@ def hunt(bootstrap_servers: str, verdict_topic: str, address: str | None, domain
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     since_hours = since_hours or 168.0
-    found, unreadable = _read_verdicts("verdicts read", partial(
+    found, unreadable = _read_topics("verdicts read", partial(
         find, bootstrap_servers, verdict_topic, query, since_hours=since_hours))
-    _emit_rows(({
-        "tenant_id": v.tenant_id, "message_id": v.message_id, "sender": v.sender,
-        "recipients": list(v.recipients), "action": v.action, "attack_type": v.attack_type,
-        "score": v.score, "decided_by": v.decided_by, "link_hosts": list(v.link_hosts),
-        "attachment_sha256": list(v.attachment_sha256), "scored_at": v.scored_at}
-        for v in found), out_file)
-    delivered = [v for v in found if v.action in DELIVERED]
-    by_action = Counter(v.action for v in found)
-    click.echo(f"{len(found)} message(s) {query.describe()} in the last "
-               f"{since_hours:g} h, {len({v.tenant_id for v in found})} tenant(s)"
-               + (": " + ", ".join(f"{n} {a}" for a, n in sorted(by_action.items()))
-                  if found else "")
-               + f"; still delivered: {len(delivered)} message(s), "
-               f"{sum(len(v.recipients) for v in delivered)} mailbox(es)", err=True)
+    _emit_rows(({"tenant_id": v.tenant_id, "message_id": v.message_id, "sender": v.sender,
+                 "recipients": list(v.recipients), **_verdict_fields(v)} for v in found),
+               out_file)
+    click.echo(_hunt_summary(f"{len(found)} message(s) {query.describe()}", since_hours,
+                             found, [v for v in found if v.action in DELIVERED]), err=True)
     if unreadable:
         click.echo(f"note: {unreadable} record(s) of {verdict_topic} naming "
                    f"{query.needle} are not verdicts", err=True)
+
+
+def _verdict_fields(v: Any) -> dict[str, Any]:
+    """What a hunt's row says of a message's verdict."""
+    return {"action": v.action, "attack_type": v.attack_type, "score": v.score,
+            "decided_by": v.decided_by, "link_hosts": list(v.link_hosts),
+            "attachment_sha256": list(v.attachment_sha256), "scored_at": v.scored_at}
+
+
+def _hunt_summary(found: str, since_hours: float, verdicts: Sequence[Any],
+                  delivered: Sequence[Any], tenants: set[str] | None = None) -> str:
+    """A hunt's summary line: what it found, by action, and what is still in mailboxes.
+
+    ``delivered`` are the found messages still in mailboxes (verdicts or copies: each has
+    ``recipients``); ``tenants`` defaults to the verdicts'.
+    """
+    from collections import Counter
+
+    by_action = Counter(v.action for v in verdicts)
+    tenants = {v.tenant_id for v in verdicts} if tenants is None else tenants
+    return (f"{found} in the last {since_hours:g} h, {len(tenants)} tenant(s)"
+            + (": " + ", ".join(f"{n} {a}" for a, n in sorted(by_action.items()))
+               if by_action else "")
+            + f"; still delivered: {len(delivered)} message(s), "
+            f"{sum(len(m.recipients) for m in delivered)} mailbox(es)")
 
 
 def _report(path: Path) -> MailRecord:
@@ -883,7 +899,7 @@ def _on_input_topic(bootstrap_servers: str, input_topic: str, tenant: str, messa
 
     from stream.hunt import find_message
 
-    record = _read_verdicts("input records read (finding the message)", partial(
+    record = _read_topics("input records read (finding the message)", partial(
         find_message, bootstrap_servers, input_topic, tenant, message_id,
         since_hours=since_hours))
     if record is None:
@@ -910,37 +926,25 @@ def _hunt_copies(bootstrap_servers: str, input_topic: str, verdict_topic: str,
                  signature: bytes, label: str, *, tenant: str, since_hours: float,
                  min_similarity: float, delivered_only: bool, out_file: str | None) -> None:
     """``hunt --like``: the near-copies of a message's text, with their verdicts."""
-    from collections import Counter
     from functools import partial
 
     from stream.hunt import DELIVERED, copies
 
-    found, unreadable = _read_verdicts("records read (input, then verdicts)", partial(
+    found, unreadable = _read_topics("records read (input, then verdicts)", partial(
         copies, bootstrap_servers, input_topic, verdict_topic, signature,
         since_hours=since_hours, tenant=tenant, min_similarity=min_similarity))
     unscored = [c for c in found if c.verdict is None]
     delivered = [c for c in found if c.verdict is not None and c.verdict.action in DELIVERED]
     shown = delivered if delivered_only else found
 
-    def row(c: Any) -> dict[str, Any]:
-        out = {"tenant_id": c.tenant_id, "message_id": c.message_id, "sender": c.sender,
-               "recipients": list(c.recipients), "similarity": c.similarity}
-        v = c.verdict
-        if v is not None:
-            out.update({"action": v.action, "attack_type": v.attack_type, "score": v.score,
-                        "decided_by": v.decided_by, "link_hosts": list(v.link_hosts),
-                        "attachment_sha256": list(v.attachment_sha256),
-                        "scored_at": v.scored_at})
-        return out
-
-    _emit_rows(map(row, shown), out_file)
-    by_action = Counter(c.verdict.action for c in found if c.verdict is not None)
-    click.echo(f"{len(found)} message(s) like {label} (similarity >= {min_similarity:g}) "
-               f"in the last {since_hours:g} h, {len({c.tenant_id for c in found})} tenant(s)"
-               + (": " + ", ".join(f"{n} {a}" for a, n in sorted(by_action.items()))
-                  if by_action else "")
-               + f"; still delivered: {len(delivered)} message(s), "
-               f"{sum(len(c.recipients) for c in delivered)} mailbox(es)"
+    _emit_rows(({"tenant_id": c.tenant_id, "message_id": c.message_id, "sender": c.sender,
+                 "recipients": list(c.recipients), "similarity": c.similarity,
+                 **(_verdict_fields(c.verdict) if c.verdict is not None else {})}
+                for c in shown), out_file)
+    click.echo(_hunt_summary(f"{len(found)} message(s) like {label} (similarity >= "
+                             f"{min_similarity:g})", since_hours,
+                             [c.verdict for c in found if c.verdict is not None], delivered,
+                             tenants={c.tenant_id for c in found})
                + (f"; no verdict in the window: {len(unscored)}" if unscored else ""),
                err=True)
     if unreadable:
@@ -976,7 +980,7 @@ def campaigns(bootstrap_servers: str, verdict_topic: str, since_hours: float,
 
     flag = {"sender_domain": "--domain", "link_host": "--link-domain",
             "attachment": "--attachment"}
-    found, unreadable = _read_verdicts("verdicts read (two passes)", partial(
+    found, unreadable = _read_topics("verdicts read (two passes)", partial(
         find, bootstrap_servers, verdict_topic, since_hours=since_hours,
         min_held_share=min_held_share))
     _emit_rows(({
