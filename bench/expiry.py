@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from schemas import MailRecord
 from state import Decay, PartitionState, RocksDBStore
-from stream.config import EngineConfig
+from stream.config import BENCH_PARTITIONS, EngineConfig
 
 __all__ = ["ExpiryOptions", "run_expiry", "summary"]
 
@@ -63,7 +63,7 @@ def _replay(records: Sequence[MailRecord], opts: ExpiryOptions, store_dir: Path,
     store = RocksDBStore(store_dir)
     state = PartitionState(store, decay=Decay(cfg.half_life_days * _DAY,
                                               opts.idle_expiry_days * _DAY),
-                           cache_entries=cfg.cache_entries)
+                           cache_entries=cfg.partition_share(BENCH_PARTITIONS)[1])
     cascade = Cascade(models=None)
     every = max(1, len(records) // opts.samples)
     t0 = records[0].received_at

@@ -75,7 +75,7 @@ from state import (
     default_facts_fn,
     make_key,
 )
-from stream.config import EngineConfig
+from stream.config import BENCH_PARTITIONS, EngineConfig
 
 __all__ = ["DEFAULT_POPULATIONS", "FULL_POPULATIONS", "ScaleOptions", "run_scale",
            "state_growth"]
@@ -297,7 +297,8 @@ def _measure_population(path: Path, n: int, measure: int, batch: int, seq: int,
                         seed: int) -> dict[str, Any]:
     """One population's timings and memory, in a process of its own (see state_growth)."""
     cfg = EngineConfig()
-    options = RocksDBOptions(cfg.block_cache_mb << 20, cfg.write_buffer_mb << 20)
+    cache_bytes, cache_entries = cfg.partition_share(BENCH_PARTITIONS)
+    options = RocksDBOptions(cache_bytes)
     decay = Decay(cfg.half_life_days * _DAY, cfg.idle_expiry_days * _DAY)
     facts_fn = default_facts_fn()
     _tune_gc()
@@ -309,7 +310,7 @@ def _measure_population(path: Path, n: int, measure: int, batch: int, seq: int,
         offset = PartitionState(store).next_offset or 0
         for draw in ("uniform", "zipf"):
             # A fresh PartitionState: an empty decoded-profile cache, as after a restart.
-            state = PartitionState(store, decay=decay, cache_entries=cfg.cache_entries)
+            state = PartitionState(store, decay=decay, cache_entries=cache_entries)
             tail = _HeavyTail(n, 1.1, seed=seed) if draw == "zipf" else None
 
             def pick(count: int, tail: _HeavyTail | None = tail) -> list[int]:
@@ -356,7 +357,8 @@ def state_growth(populations: Sequence[int], work_dir: Path, *, measure: int = 2
     compare like with like.
     """
     cfg = EngineConfig()
-    options = RocksDBOptions(cfg.block_cache_mb << 20, cfg.write_buffer_mb << 20)
+    cache_bytes, cache_entries = cfg.partition_share(BENCH_PARTITIONS)
+    options = RocksDBOptions(cache_bytes)
     decay = Decay(cfg.half_life_days * _DAY, cfg.idle_expiry_days * _DAY)
     facts_fn = default_facts_fn()
     root = work_dir / "state-growth"
@@ -409,7 +411,7 @@ def state_growth(populations: Sequence[int], work_dir: Path, *, measure: int = 2
             p["ratio_to_first"] = round(p["us_per_msg"] / base, 3) if base else None
             p["ratio_to_first_zipf"] = round(p["us_per_msg_zipf"] / base_z, 3) if base_z \
                 else None
-    bound = _memory_bound(options, cfg.cache_entries, entry_bytes)
+    bound = _memory_bound(options, cache_entries, entry_bytes)
     return {
         "method": (f"One RocksDB store per population: the first {_REAL_SENDERS:,} senders "
                    "written through the real write path (snapshot, observe, encode, atomic "
@@ -420,9 +422,10 @@ def state_growth(populations: Sequence[int], work_dir: Path, *, measure: int = 2
                    "uniformly from the whole population (worst case for the caches), then "
                    "again heavy-tailed (Zipf 1.1), through the engine's own calls; figures are "
                    "medians over the rounds. Read = prefetch multi-get + snapshot; write = "
-                   "observe + encode + atomic RocksDB write. Engine defaults: decoded-profile "
-                   f"cache {cfg.cache_entries:,} entries, block cache {cfg.block_cache_mb} "
-                   f"MiB, write buffer {cfg.write_buffer_mb} MiB × "
+                   "observe + encode + atomic RocksDB write. One partition's share of the "
+                   f"engine's default memory when it owns {BENCH_PARTITIONS}: decoded-profile "
+                   f"cache {cache_entries:,} entries, block cache {cache_bytes >> 20} "
+                   f"MiB, write buffer {options.write_buffer_bytes >> 20} MiB × "
                    f"{options.max_write_buffers}, batches of {batch}. RSS growth is the "
                    "measuring process's resident set after measuring minus before opening "
                    "the store (the largest over the rounds)."),

@@ -55,7 +55,7 @@ from schemas.mime import parse_message
 from schemas.sources import iter_messages
 from state import Decay, MessageFacts, PartitionState, RocksDBOptions, RocksDBStore
 from state.behaviour import loops
-from stream.config import EngineConfig
+from stream.config import BENCH_PARTITIONS, EngineConfig
 
 __all__ = ["TARGET_US", "StateCostOptions", "load_enron", "run_state_cost", "summary"]
 
@@ -345,7 +345,8 @@ def run_state_cost(opts: StateCostOptions, *, log: Log) -> dict[str, Any]:
     """Measure, write ``state_cost.json`` and ``state_cost.md`` into ``opts.out``; return it."""
     cfg = EngineConfig()
     decay = Decay(cfg.half_life_days * _DAY, cfg.idle_expiry_days * _DAY)
-    options = RocksDBOptions(cfg.block_cache_mb << 20, cfg.write_buffer_mb << 20)
+    cache_bytes, cache_entries = cfg.partition_share(BENCH_PARTITIONS)
+    options = RocksDBOptions(cache_bytes)
     records = load_enron(opts.corpora, opts.limit, progress=opts.progress)
     prepared = _prepare(records, opts, decay, log)
     threshold = _tune_gc()
@@ -357,7 +358,7 @@ def run_state_cost(opts: StateCostOptions, *, log: Log) -> dict[str, Any]:
                 store_dir = Path(tmp) / f"pass-{n}"
                 passes.append(_replay(prepared, store_dir, batch=opts.batch_size,
                                       decay=decay, options=options,
-                                      cache_entries=cfg.cache_entries,
+                                      cache_entries=cache_entries,
                                       expiry_scan=cfg.expiry_scan_per_message))
                 shutil.rmtree(store_dir, ignore_errors=True)
     finally:

@@ -34,6 +34,7 @@ from state.store import (
     MemoryStore,
     RocksDBOptions,
     RocksDBStore,
+    SharedMemory,
     Store,
 )
 
@@ -58,6 +59,7 @@ __all__ = [
     "RocksDBOptions",
     "RocksDBStore",
     "SenderProfile",
+    "SharedMemory",
     "StateError",
     "StateSnapshot",
     "Store",

@@ -454,6 +454,21 @@ class PartitionState:
         self._erasing: dict[str, str] | None = None  # see _pending_erasures (lazy)
         self._erasing_committed: dict[str, str] = {}
 
+    @property
+    def cache_entries(self) -> int:
+        """How many decoded profiles this state keeps between batches (the class doc)."""
+        return self._capacity
+
+    @cache_entries.setter
+    def cache_entries(self, entries: int) -> None:
+        # Applied by the next commit's sweep: never inside a batch (see _evict).
+        self._capacity = max(1, entries)
+
+    @property
+    def cached_profiles(self) -> int:
+        """Entries cached now: profiles and absent keys (≤ ``cache_entries`` after a commit)."""
+        return len(self._live)
+
     # ------------------------------------------------------------------ reads
 
     @property

@@ -24,6 +24,8 @@ ENV_PREFIX = "MAILHAWK_"
 _SERVICE_LINK = re.compile(r"_(SERVICE_HOST|SERVICE_PORT(_\w+)?|PORT(_\d+_(TCP|UDP|SCTP)"
                            r"(_PROTO|_PORT|_ADDR)?)?)$")
 KAFKA_ENV_PREFIX = "MAILHAWK_KAFKA_"
+BENCH_PARTITIONS = 4
+"""Partitions per engine the benches assume when they measure one partition's share."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +54,11 @@ class EngineConfig:
     idle_expiry_days: float = 400.0
     expiry_scan_per_message: int = 2
     erase_chunk_keys: int = 50_000
-    cache_entries: int = 100_000
-    block_cache_mb: int = 64
-    write_buffer_mb: int = 16
+    # The state's memory, per engine: shared by the partitions it owns (state.SharedMemory,
+    # Engine._share_memory), so it does not grow when the engine takes over a peer's.
+    cache_entries: int = 400_000
+    block_cache_mb: int = 256
+    write_buffer_mb: int = 64
     state_wal: bool = False
     state_flush_seconds: float = 30.0
     artifact: str = ""
@@ -62,6 +66,17 @@ class EngineConfig:
     scores: str = ""
     create_topics: bool = True
     kafka_extra: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def partition_share(self, owned: int) -> tuple[int, int]:
+        """(block cache bytes, decoded profiles) of one of ``owned`` partitions, shared evenly.
+
+        The engine splits its decoded-profile cache this way (the block cache it shares as
+        one); the benches measure one partition with its share when an engine owns
+        ``BENCH_PARTITIONS``, the figures they were measured with before the budget was
+        the engine's.
+        """
+        owned = max(1, owned)
+        return (self.block_cache_mb << 20) // owned, max(1, self.cache_entries // owned)
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)

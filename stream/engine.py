@@ -39,7 +39,7 @@ from schemas import (
     encode_verdict,
 )
 from schemas.records import ERASURE_KINDS
-from state import PartitionState, RocksDBOptions, RocksDBStore
+from state import PartitionState, RocksDBOptions, RocksDBStore, SharedMemory
 from stream.changelog import Restorer, RestoreResult, produce_batch
 from stream.config import EngineConfig
 from stream.errors import KafkaError
@@ -129,9 +129,13 @@ class Engine:
                      "it would decide, nothing acts on it", shadow.model_version,
                      self.cascade.model_version)
         self.decay = config.decay
-        self.store_options = RocksDBOptions(config.block_cache_mb << 20,
-                                            config.write_buffer_mb << 20,
-                                            write_ahead_log=config.state_wal)
+        self.store_options = RocksDBOptions(write_ahead_log=config.state_wal)
+        self.shared_memory = SharedMemory(config.block_cache_mb << 20,
+                                          config.write_buffer_mb << 20)
+        self.metrics.state_memory_budget.labels("block_cache").set(config.block_cache_mb << 20)
+        self.metrics.state_memory_budget.labels("write_buffers").set(
+            config.write_buffer_mb << 20)
+        self.metrics.state_cache_budget.set(config.cache_entries)
         # Written and not yet flushed since (monotonic), and the last write: see _flush_state.
         self._unflushed_since: float | None = None
         self._last_write = 0.0
@@ -144,7 +148,7 @@ class Engine:
         self._consumer: Consumer | None = None
         self._restorer: Restorer | None = None
         self._producer: LatchingProducer | None = None
-        self._last_lag = 0.0
+        self._last_gauges = 0.0
         self.processed = 0
 
     # ------------------------------------------------------------------ lifecycle
@@ -215,7 +219,7 @@ class Engine:
                     if max_idle_s is not None and time.monotonic() - idle_since > max_idle_s:
                         break
                 self._flush_state()
-                self._update_lag()
+                self._update_gauges()
             log.info("stopped after %d records", self.processed)
 
     def _flush_state(self) -> None:
@@ -324,7 +328,24 @@ class Engine:
                 log.info("partition %d revoked during its restore; restore abandoned", number)
         for number in sorted(self._assigned - set(self._partitions) - set(self._restoring)):
             self._begin_restore(number)
+        self._share_memory()
         self._update_health()
+
+    def _owned(self) -> list[PartitionState]:
+        return [p.state for p in self._partitions.values()] + \
+            [r.state for r in self._restoring.values()]
+
+    def _share_memory(self) -> None:
+        """Split the decoded-profile cache evenly over the partitions owned now.
+
+        RocksDB's block cache and write buffers are shared as they are (``SharedMemory``);
+        the decoded profiles are per partition state, so each gets ``cache_entries`` ÷ the
+        partitions owned, and a state over its new share shrinks at its next commit.
+        """
+        owned = self._owned()
+        share = self.config.partition_share(len(owned))[1]
+        for state in owned:
+            state.cache_entries = share
 
     def _update_health(self) -> None:
         """Ready when partitions are assigned and none is restoring (its records wait)."""
@@ -342,8 +363,9 @@ class Engine:
         cfg = self.config
         assert self._restorer is not None
         path = Path(cfg.state_dir) / f"{cfg.input_topic}-{number}"
-        store = RocksDBStore(path, self.store_options)
-        state = PartitionState(store, decay=self.decay, cache_entries=cfg.cache_entries)
+        store = RocksDBStore(path, self.store_options, shared=self.shared_memory)
+        state = PartitionState(store, decay=self.decay,
+                               cache_entries=cfg.partition_share(len(self._owned()) + 1)[1])
         self._restoring[number] = _Restoring(number, state)
         self._restorer.begin(number, state)
 
@@ -598,11 +620,15 @@ class Engine:
         return self.cascade.verdict(record, decision, SourcePosition(*position(msg)), now,
                                     max(0.0, latency))
 
-    def _update_lag(self) -> None:
+    def _update_gauges(self) -> None:
+        """Consumer lag and the state's memory, every 5 s (the lag asks the consumer)."""
         now = time.monotonic()
-        if now - self._last_lag < 5.0 or self._consumer is None:
+        if now - self._last_gauges < 5.0 or self._consumer is None:
             return
-        self._last_lag = now
+        self._last_gauges = now
+        for part_name, used in self.shared_memory.usage().items():
+            self.metrics.state_memory.labels(part_name).set(used)
+        self.metrics.state_cached_profiles.set(sum(s.cached_profiles for s in self._owned()))
         for number, part in self._partitions.items():
             with contextlib.suppress(Exception):
                 _, high = self._consumer.get_watermark_offsets(

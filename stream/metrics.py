@@ -58,6 +58,10 @@ class EngineMetrics:
     assigned_partitions: Gauge
     restored_records: Counter
     unflushed_batches: Gauge
+    state_memory: Gauge
+    state_memory_budget: Gauge
+    state_cached_profiles: Gauge
+    state_cache_budget: Gauge
     skipped_replayed: Counter
     model_info: Gauge
     ready: Gauge
@@ -117,6 +121,19 @@ class EngineMetrics:
             unflushed_batches=Gauge(f"{p}_state_unflushed_batches", "Batches written to the "
                                     "state stores since their last flush (what a killed "
                                     "engine restores from the changelog)", registry=registry),
+            state_memory=Gauge(f"{p}_state_memory_bytes", "RocksDB memory the partition "
+                               "stores share, by part (block_cache, of which "
+                               "block_cache_pinned; write_buffers)", ["part"],
+                               registry=registry),
+            state_memory_budget=Gauge(f"{p}_state_memory_budget_bytes", "The configured "
+                                      "bound of each part of state_memory_bytes",
+                                      ["part"], registry=registry),
+            state_cached_profiles=Gauge(f"{p}_state_cached_profiles", "Decoded profiles "
+                                        "held in memory over every owned partition",
+                                        registry=registry),
+            state_cache_budget=Gauge(f"{p}_state_cache_budget_profiles", "The configured "
+                                     "bound of state_cached_profiles (MAILHAWK_CACHE_ENTRIES)",
+                                     registry=registry),
             skipped_replayed=Counter(f"{p}_replayed_skipped",
                                      "Records skipped because their state was already applied",
                                      registry=registry),

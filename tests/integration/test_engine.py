@@ -153,6 +153,35 @@ def test_two_engines_split_partitions(broker, topics, engine_factory):
         "mailhawk_records_in_total") >= len(records)
 
 
+def test_an_engine_holds_one_memory_budget_over_the_partitions_it_owns(broker, topics,
+                                                                       engine_factory):
+    # The budget is the engine's, not each partition's: an engine that takes over a peer's
+    # partitions keeps the memory it was sized for.
+    _create(broker, topics)
+    records = org_traffic(1200, tenants=8, seed=9)
+    engine = engine_factory("a", env={"MAILHAWK_CACHE_ENTRIES": "400",
+                                      "MAILHAWK_BLOCK_CACHE_MB": "24",
+                                      "MAILHAWK_WRITE_BUFFER_MB": "32"})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and engine.metric("mailhawk_assigned_partitions") < 4:
+        time.sleep(0.2)
+    assert engine.metric("mailhawk_assigned_partitions") == 4
+    produce_records(broker.bootstrap_servers, topics.input, records)
+    got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=120,
+                  quiet_after=3.0)
+    assert len({v.message_id for v in got.verdicts}) == len(records)
+    deadline = time.monotonic() + 30  # the gauges are sampled every 5 s
+    while time.monotonic() < deadline and not engine.metric("mailhawk_state_cached_profiles"):
+        time.sleep(0.5)
+    cached = engine.metric("mailhawk_state_cached_profiles")
+    assert 0 < cached <= 400  # 100 a partition; each partition alone holds more keys
+    assert engine.metric("mailhawk_state_cache_budget_profiles") == 400
+    assert engine.metric("mailhawk_state_memory_budget_bytes", part="block_cache") == 24 << 20
+    assert engine.metric("mailhawk_state_memory_budget_bytes", part="write_buffers") == 32 << 20
+    assert engine.metric("mailhawk_state_memory_bytes", part="block_cache") <= 24 << 20
+    assert 0 < engine.metric("mailhawk_state_memory_bytes", part="write_buffers")
+
+
 def test_worker_on_empty_disk_restores_state_from_changelog(broker, topics, engine_factory,
                                                             tmp_path):
     _create(broker, topics)

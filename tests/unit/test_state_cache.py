@@ -69,6 +69,31 @@ def test_eviction_bounds_the_cache_when_every_key_is_hot():
         assert len(state._live) <= 20
 
 
+def test_a_smaller_share_applies_at_the_next_commit_and_a_larger_one_lets_it_grow():
+    # What the engine does when it takes over a peer's partitions and gives them back.
+    state = PartitionState(CountingStore(), cache_entries=400)
+    offset, t = 0, T0
+    for b in range(3):
+        records = [mail(f"s{b}-{i}@d{b}-{i}.example", (f"r{i}@acme.com",), t=t + i)
+                   for i in range(40)]
+        offset = _batch(state, records, offset)
+        t += 60
+    grown = state.cached_profiles
+    assert 100 < grown <= 400
+    state.cache_entries = 50
+    assert state.cached_profiles == grown  # never inside a batch: the sweep is the commit's
+    records = [mail(f"late{i}@late{i}.example", ("bob@acme.com",), t=t + i) for i in range(5)]
+    offset = _batch(state, records, offset)
+    assert state.cached_profiles <= 50
+    state.cache_entries = 400
+    for b in range(3, 6):
+        records = [mail(f"s{b}-{i}@d{b}-{i}.example", (f"r{i}@acme.com",), t=t + i)
+                   for i in range(40)]
+        offset = _batch(state, records, offset)
+        t += 60
+    assert state.cached_profiles > 100
+
+
 def test_copy_on_write_leaves_the_previous_sender_profile_unchanged():
     decay = Decay(half_life=60.0)
     kw = dict(display_name="Alice", reply_to_domain="r.example", return_path_domain="p.example",
