@@ -28,15 +28,16 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import orjson
 
 from detectors.base import Context, Detector
 from detectors.errors import DetectorConfigError
-from detectors.features import ContentFeatures, extract_batch
+from detectors.features import ContentFeatures, extract, extract_batch
 from detectors.policy import SIMULATION, PolicyMatch, SenderPolicy, policy_hit, refusal
 from detectors.rules import REGISTRY
 from detectors.rules.held import HeldCampaign
@@ -55,6 +56,7 @@ from schemas.records import (
 from state import MessageFacts, PartitionState, StateSnapshot
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 GENERIC: Final = "any"
 # A message with a named hit at least this strong is suspicious: it does not teach the state
 # what is normal for its sender (see ``state.PartitionState.observe``).
@@ -153,6 +155,16 @@ class Decision:
     link_hosts: tuple[str, ...] = ()
     """The message's link hosts (``UrlRisk.hosts``), set by the cascade with the decision:
     the verdict names them so a hunt can find the mail that linked to a host."""
+
+
+def _isolated(n: int, fn: Callable[[MailRecord], _T], record: MailRecord,
+              on_failure: Callable[[int, Exception], object]) -> _T | None:
+    """``fn(record)``, or None after telling ``on_failure`` it raised."""
+    try:
+        return fn(record)
+    except Exception as exc:
+        on_failure(n, exc)
+        return None
 
 
 @dataclass(slots=True)
@@ -340,9 +352,17 @@ class Cascade:
         """
         return self.score_batches([(state, records)])[0]
 
-    def score_batches(self, batches: Sequence[tuple[PartitionState, Sequence[MailRecord]]]
+    def score_batches(self, batches: Sequence[tuple[PartitionState, Sequence[MailRecord]]],
+                      *, on_failure: Callable[[int, int, Exception], object] | None = None
                       ) -> list[list[Decision]]:
         """:meth:`score_batch` for each partition's slice of one consumed batch.
+
+        ``on_failure`` isolates a message whose features or heuristics raise (a bug a crafted
+        message found): it is called with the slice's index, the message's index in it and
+        the exception, and the message is left out: no decision in its slice's list, nothing
+        learnt from it, the others scored as if it had not come. Without it, such an
+        exception ends the call (and the caller's batch, which the engine would then retry
+        for ever: a poison message stopping its partition).
 
         Tiers 1–2 run per partition (each against its own state); the models run once over
         every slice's messages. A consumed batch of 500 spread over 4 partitions otherwise
@@ -352,7 +372,9 @@ class Cascade:
         (each row its own int8 scale, see ``detectors.model.artifact._dynamic_linear``), so
         the decisions are the same however the messages are grouped.
         """
-        assessed = [self.assess_batch(state, records) for state, records in batches]
+        assessed = [self.assess_batch(state, records, on_failure=None if on_failure is None
+                                      else partial(on_failure, n))
+                    for n, (state, records) in enumerate(batches)]
         times = self.times
         clock = times.clock
         t0 = clock()
@@ -362,14 +384,14 @@ class Cascade:
         times.models += t1 - t0
         out = []
         recall = 0.0
-        for (state, records), group in zip(batches, assessed, strict=True):
+        for (state, _), group in zip(batches, assessed, strict=True):
             decisions = [self.decide(a) for a in group]
             if self.memory is not None:
                 t = clock()
                 self.memory.recall(state, group, decisions, self.decide)
                 recall += clock() - t
-            for record, decision, a in zip(records, decisions, group, strict=True):
-                state.observe_verdict(record, decision.action)
+            for decision, a in zip(decisions, group, strict=True):
+                state.observe_verdict(a.record, decision.action)
                 decision.link_hosts = a.content.urls.hosts
             out.append(decisions)
         t2 = clock()
@@ -395,28 +417,49 @@ class Cascade:
             times.shadow += clock() - t2
         return out
 
-    def assess_batch(self, state: PartitionState, records: Sequence[MailRecord]
+    def assess_batch(self, state: PartitionState, records: Sequence[MailRecord], *,
+                     on_failure: Callable[[int, Exception], object] | None = None
                      ) -> list[Assessment]:
-        """Tiers 1–2 for a batch, applying each message to ``state`` after assessing it."""
+        """Tiers 1–2 for a batch, applying each message to ``state`` after assessing it.
+
+        ``on_failure`` (index, exception): as in :meth:`score_batches`; the assessments are
+        then of the other messages only.
+        """
         times = self.times
         clock = times.clock
         t0 = clock()
-        extracted = extract_batch(records)
+        try:
+            extracted: list[tuple[MessageFacts, ContentFeatures] | None] = \
+                list(extract_batch(records))
+        except Exception:
+            if on_failure is None:
+                raise
+            extracted = [_isolated(n, extract, record, on_failure)
+                         for n, record in enumerate(records)]
         t1 = clock()
-        message_keys = [state.keys_for(record, facts)
-                        for record, (facts, _) in zip(records, extracted, strict=True)]
-        state.prefetch_messages(message_keys)
+        message_keys = [state.keys_for(record, ex[0]) if ex is not None else None
+                        for record, ex in zip(records, extracted, strict=True)]
+        state.prefetch_messages([k for k in message_keys if k is not None])
         t2 = clock()
         times.features += t1 - t0
         times.state += t2 - t1
         assessments = []
         heuristics = state_time = 0.0
-        for record, (facts, content), keys in zip(records, extracted, message_keys,
-                                                   strict=True):
+        for n, (record, ex, keys) in enumerate(zip(records, extracted, message_keys,
+                                                   strict=True)):
+            if ex is None or keys is None:
+                continue
+            facts, content = ex
             a = clock()
-            snapshot = state.snapshot(record, facts, keys)
-            b = clock()
-            assessment = self.assess(record, facts, content, snapshot)
+            try:
+                snapshot = state.snapshot(record, facts, keys)
+                b = clock()
+                assessment = self.assess(record, facts, content, snapshot)
+            except Exception as exc:
+                if on_failure is None:
+                    raise
+                on_failure(n, exc)  # before any of its state changes: it taught nothing
+                continue
             c = clock()
             # A phishing simulation imitates attackers and executives on purpose: it teaches
             # the state nothing and counts nothing against its sender.

@@ -14,7 +14,8 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+import traceback
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -51,7 +52,7 @@ from stream.kafka import (
     producer_config,
     restore_consumer_config,
 )
-from stream.metrics import BatchTally, EngineMetrics, Health, serve
+from stream.metrics import DETECTION_FAILED, BatchTally, EngineMetrics, Health, serve
 
 log = logging.getLogger("mailhawk.engine")
 
@@ -497,14 +498,21 @@ class Engine:
         # Step 2
         tally = BatchTally()
         changes: dict[int, dict[bytes, bytes | None]] = {}
+        failed: dict[int, dict[int, Exception]] = {}
+
+        def on_failure(slice_index: int, index: int, exc: Exception) -> None:
+            failed.setdefault(touched[slice_index], {})[index] = exc
+
         try:
             # One model call for every partition's messages (``Cascade.score_batches``).
             scored = self.cascade.score_batches([
                 (self._partitions[number].state, [r for _, r in by_partition.get(number, [])])
-                for number in touched])
+                for number in touched], on_failure=on_failure)
             for number, decisions in zip(touched, scored, strict=True):
                 part = self._partitions[number]
                 items = by_partition.get(number, [])
+                if number in failed:
+                    items = self._set_aside(items, failed[number], letters)
                 next_offset = last_offset[number] + 1 if number in last_offset \
                     else part.next_offset
                 t_produce = time.perf_counter()
@@ -619,6 +627,30 @@ class Engine:
         latency = (now * 1000.0 - ts_ms) if ts_type and ts_ms > 0 else 0.0
         return self.cascade.verdict(record, decision, SourcePosition(*position(msg)), now,
                                     max(0.0, latency))
+
+    @staticmethod
+    def _set_aside(items: list[tuple[Message, MailRecord]], failures: Mapping[int, Exception],
+                   letters: list[DeadLetter]) -> list[tuple[Message, MailRecord]]:
+        """Dead-letter the messages detection failed on; the rest of ``items``, in order.
+
+        A valid record that makes a detector raise is a bug, and one an attacker can repeat
+        once found: retried, it would stop its partition for every tenant on it. So it gets
+        no verdict and goes to the dead-letter topic whole, kind ``detection_failed``, with
+        the exception; replay it from there once the bug is fixed. The log names the
+        exception's type and where it was raised, never its text (which may quote the mail).
+        """
+        for index, exc in failures.items():
+            msg, _ = items[index]
+            topic, number, offset = position(msg)
+            where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+            log.error("partition %d offset %d: detection failed (%s at %s); the message is "
+                      "dead-lettered and the batch goes on", number, offset,
+                      type(exc).__name__,
+                      f"{Path(where.filename).name}:{where.lineno}" if where else "?")
+            letters.append(DeadLetter(msg.value() or b"", msg.key(), topic, number, offset,
+                                      DETECTION_FAILED, f"detection failed: "
+                                      f"{type(exc).__name__}: {exc}", "", time.time()))
+        return [item for n, item in enumerate(items) if n not in failures]
 
     def _update_gauges(self) -> None:
         """Consumer lag and the state's memory, every 5 s (the lag asks the consumer)."""

@@ -21,6 +21,9 @@ from schemas import Hit, MailRecord, ShadowVerdict
 from schemas.errors import SCHEMA_ERROR_KINDS
 from schemas.records import ERASURE_KINDS
 
+DETECTION_FAILED: Final = "detection_failed"
+"""The dead-letter kind of a valid record detection raised on (``Engine._set_aside``)."""
+
 MODEL_SCORE_BINS: Final = (0.0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95,
                            0.99)
 """Lower edges of the bins ``mailhawk_model_scores_total`` counts the models' attack
@@ -96,7 +99,8 @@ class EngineMetrics:
                              ["action", "attack_type", "decided_by"], registry=registry),
             dead_letters=_preset(Counter(f"{p}_dead_letters", "Records routed to the "
                                          "dead-letter topic", ["error_kind"],
-                                         registry=registry), SCHEMA_ERROR_KINDS),
+                                         registry=registry),
+                                 (*SCHEMA_ERROR_KINDS, DETECTION_FAILED)),
             hits=Counter(f"{p}_detector_hits", "Detector hits", ["detector"],
                          registry=registry),
             batch_seconds=Histogram(f"{p}_batch_seconds", "Wall time to process one batch "

@@ -97,6 +97,58 @@ def test_one_verdict_per_message_and_bad_records_dead_lettered(broker, topics,
     assert engine.stop() == 0  # drains and exits cleanly on SIGTERM
 
 
+def test_a_message_detection_fails_on_is_dead_lettered_and_its_partition_goes_on(
+        broker, topics, tmp_path):
+    """A valid record that makes a detector raise (here a fault put into one detector, as a
+    crafted message would find a bug) must not stop its partition: retried, the batch would
+    fail for ever. The real engine, broker, RocksDB and shipped model."""
+    import threading
+
+    from detectors import Cascade
+    from stream.engine import Engine
+    from tests.factories import mail
+
+    _create(broker, topics)
+    before, after = org_traffic(200, tenants=2, seed=3), org_traffic(200, tenants=2, seed=4)
+    poison = mail("crafted@evil.example", ("bob@acme.com",), tenant="t0",
+                  message_id="<poison@evil.example>")
+    cascade = Cascade.from_config("", "")
+    detector = cascade._by_direction["inbound"][0]
+    detect = detector.detect
+
+    def buggy(ctx):
+        if ctx.record.message_id == poison.message_id:
+            raise ValueError("a bug this message finds")
+        return detect(ctx)
+
+    detector.detect = buggy
+    config = EngineConfig(
+        bootstrap_servers=broker.bootstrap_servers, input_topic=topics.input,
+        verdict_topic=topics.verdicts, dead_letter_topic=topics.dead,
+        changelog_topic=topics.changelog, group=topics.group,
+        state_dir=str(tmp_path / "state"), metrics_port=-1, partitions=4,
+        half_life_days=0, idle_expiry_days=0)
+    engine = Engine(config, cascade=cascade)
+    produce_records(broker.bootstrap_servers, topics.input, [*before, poison, *after])
+    worker = threading.Thread(target=engine.run, kwargs={"max_idle_s": 6.0})
+    worker.start()
+    worker.join(180)
+    engine.stop()
+    assert not worker.is_alive()
+
+    got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(before) + len(after),
+                  dead_letter_topic=topics.dead, timeout=60, quiet_after=2.0)
+    assert sorted(v.message_id for v in got.verdicts) == \
+        sorted(r.message_id for r in [*before, *after])  # every other message, once
+    (letter,) = got.dead_letters
+    assert letter.error_kind == "detection_failed"
+    assert letter.original == encode_mail(poison)  # the record whole, to replay once fixed
+    assert "ValueError" in letter.error and letter.topic == topics.input
+    assert engine.metrics.dead_letters.labels("detection_failed")._value.get() == 1
+    # It taught the state nothing: its sender has no profile.
+    assert not any(b"crafted@evil.example" in key for key in _state(tmp_path / "state"))
+
+
 @pytest.mark.parametrize("wal", [False, True], ids=["changelog_is_the_log", "rocksdb_wal"])
 def test_kill_9_then_restart_loses_nothing_and_counts_nothing_twice(
         broker, topics, engine_factory, tmp_path, wal):

@@ -53,3 +53,87 @@ def test_without_a_model_or_messages_it_still_answers_per_partition():
     states = _fresh(len(slices) + 1)
     out = cascade.score_batches(list(zip(states, [*slices, []], strict=True)))
     assert [len(d) for d in out] == [*map(len, slices), 0]
+
+
+class _Poisoned(Exception):
+    pass
+
+
+def _poison_detector(cascade: Cascade, poisoned: set[str]) -> None:
+    """Make the first inbound detector raise on the messages with these ids (a bug a crafted
+    message finds)."""
+    detector = cascade._by_direction["inbound"][0]
+    detect = detector.detect
+
+    def failing(ctx):
+        if ctx.record.message_id in poisoned:
+            raise _Poisoned("crafted input")
+        return detect(ctx)
+
+    detector.detect = failing
+
+
+def _outcome(states, decisions):
+    return ([[(d.action, d.attack_type, d.score, d.hits) for d in ds] for ds in decisions],
+            [state.changes() for state in states])
+
+
+def test_a_message_detection_fails_on_is_left_out_and_the_rest_scored_as_without_it():
+    slices = _slices()
+    inbound = [r for s in slices for r in s if r.direction == "inbound"]
+    poisoned = {inbound[3].message_id, inbound[-2].message_id}
+    cascade = Cascade.from_config("", "")
+    clean = [[r for r in s if r.message_id not in poisoned] for s in slices]
+    states = _fresh(len(slices))
+    want = _outcome(states, cascade.score_batches(list(zip(states, clean, strict=True))))
+
+    _poison_detector(cascade, poisoned)
+    states = _fresh(len(slices))
+    with_poison = list(zip(states, slices, strict=True))
+    try:
+        cascade.score_batches(with_poison)
+    except _Poisoned:
+        pass
+    else:
+        raise AssertionError("without on_failure the exception must end the call")
+
+    failures: list[tuple[int, int, Exception]] = []
+    states = _fresh(len(slices))
+    got = cascade.score_batches(list(zip(states, slices, strict=True)),
+                                on_failure=lambda *f: failures.append(f))
+    assert {slices[n][i].message_id for n, i, _ in failures} == poisoned
+    assert all(isinstance(exc, _Poisoned) for _, _, exc in failures)
+    # Nothing learnt from the poisoned messages, the same decisions and state for the rest.
+    assert _outcome(states, got) == want
+
+
+def test_a_batch_whose_features_fail_is_isolated_message_by_message(monkeypatch):
+    import detectors.cascade as cascade_module
+    from detectors.features import extract
+
+    slices = _slices()
+    poisoned = {slices[0][5].message_id}
+    cascade = Cascade.from_config("", "")
+    clean = [[r for r in s if r.message_id not in poisoned] for s in slices]
+    states = _fresh(len(slices))
+    want = _outcome(states, cascade.score_batches(list(zip(states, clean, strict=True))))
+
+    def batch(records):
+        if any(r.message_id in poisoned for r in records):
+            raise _Poisoned("crafted input")
+        return [extract(r) for r in records]
+
+    def one(record):
+        if record.message_id in poisoned:
+            raise _Poisoned("crafted input")
+        return extract(record)
+
+    monkeypatch.setattr(cascade_module, "extract_batch", batch)
+    monkeypatch.setattr(cascade_module, "extract", one)
+    failures: list[tuple[int, int, Exception]] = []
+    states = _fresh(len(slices))
+    got = cascade.score_batches(list(zip(states, slices, strict=True)),
+                                on_failure=lambda *f: failures.append(f))
+    assert [(n, slices[n][i].message_id) for n, i, _ in failures] == \
+        [(0, next(iter(poisoned)))]
+    assert _outcome(states, got) == want
