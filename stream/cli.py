@@ -141,17 +141,24 @@ def ingest(paths: tuple[str, ...], tenant: str, out_file: str | None,
 def scan(paths: tuple[str, ...], tenant: str, state_dir: str | None, artifact: str,
          shadow_artifact: str, scores: str) -> None:
     """Score mail offline, in the order given, and print one verdict JSON per message."""
+    from stream.errors import failure_site
     from stream.offline import scan_records
 
     failed: list[tuple[str, str]] = []
+    unscored: list[tuple[str, str]] = []
     out = sys.stdout.buffer
     for verdict in scan_records(iter_records(paths, tenant, failed), state_dir=state_dir,
                                 artifact=artifact, scores=scores,
-                                shadow_artifact=shadow_artifact):
+                                shadow_artifact=shadow_artifact,
+                                on_failure=lambda record, exc: unscored.append(
+                                    (record.message_id, failure_site(exc)))):
         out.write(orjson.dumps(verdict.to_dict()) + b"\n")
     out.flush()
     for origin, reason in failed:
         click.echo(f"not converted: {origin}: {reason}", err=True)
+    for message_id, site in unscored:
+        click.echo(f"not scored: {message_id}: detection failed ({site}), a bug: please "
+                   "report it with the message", err=True)
 
 
 # ---------------------------------------------------------------------------- broker

@@ -14,7 +14,6 @@ import os
 import signal
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +42,7 @@ from schemas.records import ERASURE_KINDS
 from state import PartitionState, RocksDBOptions, RocksDBStore, SharedMemory
 from stream.changelog import Restorer, RestoreResult, produce_batch
 from stream.config import EngineConfig
-from stream.errors import KafkaError
+from stream.errors import KafkaError, failure_site
 from stream.kafka import (
     LatchingProducer,
     consumer_config,
@@ -642,11 +641,8 @@ class Engine:
         for index, exc in failures.items():
             msg, _ = items[index]
             topic, number, offset = position(msg)
-            where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-            log.error("partition %d offset %d: detection failed (%s at %s); the message is "
-                      "dead-lettered and the batch goes on", number, offset,
-                      type(exc).__name__,
-                      f"{Path(where.filename).name}:{where.lineno}" if where else "?")
+            log.error("partition %d offset %d: detection failed (%s); the message is "
+                      "dead-lettered and the batch goes on", number, offset, failure_site(exc))
             letters.append(DeadLetter(msg.value() or b"", msg.key(), topic, number, offset,
                                       DETECTION_FAILED, f"detection failed: "
                                       f"{type(exc).__name__}: {exc}", "", time.time()))

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import traceback
+from pathlib import Path
+
 from schemas.errors import MailhawkError
+
+
+def failure_site(exc: BaseException) -> str:
+    """``"ValueError at urls.py:212"``: an exception's type and where it was raised.
+
+    What logs say of an unexpected exception on a message: its text may quote the mail.
+    """
+    frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
+    where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
+    return f"{type(exc).__name__} at {where}"
 
 
 class StreamError(MailhawkError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from detectors import Cascade
@@ -16,8 +16,15 @@ BATCH = 256
 
 def scan_records(records: Iterable[MailRecord], *, state_dir: str | None = None,
                  artifact: str = "", scores: str = "", cascade: Cascade | None = None,
-                 decay: Decay | None = None, shadow_artifact: str = "") -> Iterator[Verdict]:
-    """Yield one verdict per record, in order, updating the state as the engine would."""
+                 decay: Decay | None = None, shadow_artifact: str = "",
+                 on_failure: Callable[[MailRecord, Exception], object] | None = None
+                 ) -> Iterator[Verdict]:
+    """Yield one verdict per record, in order, updating the state as the engine would.
+
+    ``on_failure``: a record detection raises on is handed to it and gets no verdict, as
+    the engine dead-letters it (``Cascade.score_batches``); without it, the exception ends
+    the scan.
+    """
     cascade = cascade or Cascade.from_config(scores, artifact, shadow_artifact)
     store: Store = RocksDBStore(Path(state_dir) / "scan") if state_dir else MemoryStore()
     state = PartitionState(store, decay=decay or EngineConfig().decay)
@@ -27,11 +34,19 @@ def scan_records(records: Iterable[MailRecord], *, state_dir: str | None = None,
     def flush() -> Iterator[Verdict]:
         nonlocal offset
         started = time.time()
-        decisions = cascade.score_batch(state, batch)
+        failed: dict[int, Exception] = {}
+        (decisions,) = cascade.score_batches(
+            [(state, batch)], on_failure=None if on_failure is None
+            else lambda _, i, exc: failed.__setitem__(i, exc))
         now = time.time()
-        for i, (record, d) in enumerate(zip(batch, decisions, strict=True)):
-            yield cascade.verdict(record, d, SourcePosition("scan", 0, offset + i), now,
-                                  (now - started) * 1000.0 / max(1, len(batch)))
+        scored = iter(decisions)
+        for i, record in enumerate(batch):
+            if i in failed:
+                assert on_failure is not None
+                on_failure(record, failed[i])
+                continue
+            yield cascade.verdict(record, next(scored), SourcePosition("scan", 0, offset + i),
+                                  now, (now - started) * 1000.0 / max(1, len(batch)))
         offset += len(batch)
         state.commit(state.changes(), offset, None)
         batch.clear()

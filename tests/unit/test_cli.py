@@ -160,6 +160,36 @@ def test_scan_prints_one_valid_verdict_per_message_in_input_order(tmp_path: Path
     assert {h["detector"] for h in flagged["hits"]} >= {"auth_failure"}
 
 
+def test_scan_reports_a_message_detection_fails_on_and_scores_the_rest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from detectors.rules.reply_to import ReplyToDivergence
+
+    records = org_traffic(30, seed=8)
+    poisoned = next(r for r in records[10:] if r.direction == "inbound")
+    detect = ReplyToDivergence.detect
+
+    def buggy(self, ctx):  # a bug a crafted message finds
+        if ctx.record.message_id == poisoned.message_id:
+            raise ValueError(f"cannot read {ctx.record.sender.address}")
+        return detect(self, ctx)
+
+    monkeypatch.setattr(ReplyToDivergence, "detect", buggy)
+    source = tmp_path / "mail.jsonl"
+    write_mail_jsonl(source, records)
+
+    result = invoke("scan", source)
+
+    assert result.exit_code == 0, result.output
+    verdicts = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert [v["message_id"] for v in verdicts] == \
+        [r.message_id for r in records if r is not poisoned]
+    assert [v["source"]["offset"] for v in verdicts] == \
+        [i for i, r in enumerate(records) if r is not poisoned]
+    assert f"not scored: {poisoned.message_id}: detection failed (ValueError at " \
+        "test_cli.py:" in result.stderr
+    assert poisoned.sender.address not in result.stderr  # the exception's text is not shown
+
+
 # --------------------------------------------------------------------------- state
 
 # Four inbound messages at one tenant: alice writes to bob twice and to carol once, dave to bob.
