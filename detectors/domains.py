@@ -18,7 +18,7 @@ import ipaddress
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -36,6 +36,7 @@ __all__ = [
     "as_read",
     "canonical_host",
     "canonical_link_host",
+    "domain_and_parents",
     "ip_host",
     "is_freemail",
     "lookalike",
@@ -43,6 +44,7 @@ __all__ = [
     "preload",
     "public_suffix",
     "registrable_domain",
+    "resolvable_tail",
     "url_host",
 ]
 
@@ -68,6 +70,44 @@ def _to_ascii(host: str) -> str:
         except UnicodeError:
             labels.append(label)
     return ".".join(labels)
+
+
+MAX_NAME_CHARS: Final = 253
+"""The longest name DNS resolves (RFC 1035: 255 octets on the wire)."""
+
+
+def resolvable_tail(host: str) -> str:
+    """``host`` itself, or when longer than DNS allows, its last labels within the limit.
+
+    Walking a name's parents label by label copies the rest of the name at each step: a
+    crafted link whose host has 40,000 labels took 0.46 s (and 4 MB, the largest record,
+    hours). No domain a rule or a table names is longer than DNS allows, so a walk from
+    here finds every parent one could match, in bounded time.
+    """
+    if len(host) <= MAX_NAME_CHARS:
+        return host
+    cut = host.find(".", len(host) - MAX_NAME_CHARS - 1)
+    return host[cut + 1:] if cut >= 0 else host[-MAX_NAME_CHARS:]
+
+
+def domain_and_parents(host: str) -> Iterator[str]:
+    """``host`` and each parent domain above it: "a.b.example.com", "b.example.com", ...
+
+    An IP address is itself alone: "192.0.2.7" has no parent "0.2.7", and an IPv6 address
+    no dot to split at. So is a name whose last label is a number ("10.192.0.2.7"): no
+    top-level domain is numeric, and browsers refuse such a host, so it has no parent, and
+    none of its tails is the address it ends like.
+    """
+    if ":" in host or host.rpartition(".")[2].isdigit():
+        yield host
+        return
+    tail = resolvable_tail(host)
+    if tail is not host:  # longer than DNS allows: no rule names a parent above the tail
+        yield host
+        host = tail
+    while "." in host:
+        yield host
+        host = host.partition(".")[2]
 
 
 def canonical_host(host: str) -> str:

@@ -35,12 +35,12 @@ from __future__ import annotations
 import ipaddress
 import logging
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from detectors.base import PerTenantProfile
-from detectors.domains import is_freemail, public_suffix
+from detectors.domains import domain_and_parents, is_freemail, public_suffix
 from schemas.records import Hit, MailRecord
 from state import MessageFacts, TenantProfile
 
@@ -78,22 +78,6 @@ class _Rules:
     allow_addresses: dict[str, float]
     allow_domains: dict[str, float]
     simulations: dict[str, tuple[tuple[_Network, ...], float]]
-
-
-def domain_and_parents(host: str) -> Iterator[str]:
-    """``host`` and each parent domain above it: "a.b.example.com", "b.example.com", ...
-
-    An IP address is itself alone: "192.0.2.7" has no parent "0.2.7", and an IPv6 address
-    no dot to split at. So is a name whose last label is a number ("10.192.0.2.7"): no
-    top-level domain is numeric, and browsers refuse such a host, so it has no parent, and
-    none of its tails is the address it ends like.
-    """
-    if ":" in host or host.rpartition(".")[2].isdigit():
-        yield host
-        return
-    while "." in host:
-        yield host
-        host = host.partition(".")[2]
 
 
 def usable_domain_rule(domain: str, *, allow: bool) -> str:

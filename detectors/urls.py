@@ -33,6 +33,7 @@ from detectors.domains import (
     UrlParts,
     canonical_host,
     canonical_link_host,
+    domain_and_parents,
     parse_url,
     public_suffix,
     registrable_domain,
@@ -245,13 +246,7 @@ def _host_facts(host: str) -> _HostFacts:
     registrable = registrable_domain(host)
     suffix = registrable.partition(".")[2]
     above_suffix = host[:len(host) - len(suffix) - 1] if suffix else host
-    free = False
-    parent = host
-    while parent:
-        if parent in FREE_HOSTING:
-            free = True
-            break
-        parent = parent.partition(".")[2]
+    free = any(parent in FREE_HOSTING for parent in domain_and_parents(host))
     if not free and ".amazonaws.com" in host:
         free = any(label.startswith("s3") for label in host.split("."))  # S3 buckets
     return _HostFacts(

@@ -31,9 +31,13 @@ from typing import Any, Final
 
 import orjson
 
-from detectors.domains import canonical_link_host, is_freemail, registrable_domain
+from detectors.domains import (
+    canonical_link_host,
+    domain_and_parents,
+    is_freemail,
+    registrable_domain,
+)
 from detectors.fingerprint import fingerprints, similarities
-from detectors.policy import domain_and_parents
 from schemas import HELD_ACTIONS, MailRecord, SchemaError, Verdict, decode_mail, decode_verdict
 from schemas.records import is_sha256
 from stream.kafka import read_to_end
@@ -95,7 +99,7 @@ class HuntQuery:
 def _under(host: str, domain: str) -> bool:
     """Whether ``host`` is ``domain`` or under it, by the rule blocks hold mail by.
 
-    :func:`~detectors.policy.domain_and_parents`: an IP address, or a name ending in a
+    :func:`~detectors.domains.domain_and_parents`: an IP address, or a name ending in a
     number, has nothing under it, so a hunt finds what a block of the same value holds.
     """
     return host == domain or (host.endswith("." + domain) and

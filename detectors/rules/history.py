@@ -53,8 +53,8 @@ from detectors.base import (
     content_attack,
     hit,
 )
-from detectors.domains import canonical_link_host
-from detectors.policy import domain_and_parents, sender_rules, usable_domain_rule
+from detectors.domains import canonical_link_host, domain_and_parents
+from detectors.policy import sender_rules, usable_domain_rule
 from detectors.urls import MAX_DOMAINS, MAX_URLS, link_hosts
 from schemas.records import Hit
 from state import TenantProfile

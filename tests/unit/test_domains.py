@@ -275,3 +275,39 @@ def test_lookalike_against_many_candidates() -> None:
     found = lookalike("brand123crop.com", candidates)
     assert found is not None and found.target == "brand123corp.com"
     assert lookalike("unrelated-name.com", candidates) is None
+
+
+def _parents_the_long_way(host: str) -> list[str]:
+    out = []
+    while "." in host:
+        out.append(host)
+        host = host.partition(".")[2]
+    return out
+
+
+@pytest.mark.parametrize("host", [
+    "a." * 40_000 + "evil.example",  # a crafted link: 40,000 labels
+    "x" * 300 + ".evil.example",  # one label longer than DNS allows a whole name
+    "a." * 126 + "example.com",  # just over the limit
+])
+def test_a_host_longer_than_dns_allows_is_walked_only_within_the_limit(host: str) -> None:
+    from detectors.domains import MAX_NAME_CHARS, resolvable_tail
+    from detectors.domains import domain_and_parents
+
+    tail = resolvable_tail(host)
+    assert len(tail) <= MAX_NAME_CHARS and host.endswith(tail)
+    assert tail == host[-len(tail):] and (host[-len(tail) - 1] == "." or "." not in tail[:1])
+    parents = list(domain_and_parents(host))
+    # Bounded work (the long way copied the name once a label: quadratic), and every parent
+    # a rule could name (DNS names fit the limit) is still there.
+    assert len(parents) <= 1 + MAX_NAME_CHARS // 2
+    assert parents[0] == host
+    assert [p for p in parents if len(p) <= MAX_NAME_CHARS] == \
+        [p for p in _parents_the_long_way(host) if len(p) <= MAX_NAME_CHARS]
+
+
+def test_a_host_within_the_limit_is_its_own_tail() -> None:
+    from detectors.domains import resolvable_tail
+
+    host = "a." * 100 + "example.com"
+    assert resolvable_tail(host) is host

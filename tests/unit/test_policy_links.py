@@ -94,6 +94,16 @@ def test_a_blocked_host_holds_mail_linking_to_it_or_under_it_from_any_sender():
     assert exact.link_hosts == (_SITE,)  # what the verdict names for a hunt
 
 
+def test_a_crafted_host_of_thousands_of_labels_under_a_blocked_site_is_held():
+    # The walk over its parents stays within DNS's length (detectors.domains.resolvable_tail)
+    cascade, state = Cascade(models=_Fixed("spam", 0.01)), _state()
+    _rule(state, "blocked_link", domain=_SITE)
+    host = "a." * 30_000 + _SITE
+    (held,) = cascade.score_batch(state, [_linking(f"https://{host}/view")])
+    assert (held.action, held.decided_by) == ("quarantine", "decisive")
+    assert _blocked(held)["matched"] == _SITE
+
+
 def test_padding_a_message_with_harmless_links_does_not_hide_the_blocked_one():
     cascade, state = Cascade(models=_Fixed("spam", 0.01)), _state()
     _rule(state, "blocked_link", domain=_SITE)

@@ -214,3 +214,9 @@ def test_sender_domain_may_be_a_host() -> None:
 
 def test_unknown_sender_makes_every_link_foreign() -> None:
     assert one("https://acme.com/login", sender="").credential_path == 1
+
+
+def test_a_crafted_host_of_thousands_of_labels_is_still_read_as_free_hosting() -> None:
+    # Its parents are walked within DNS's length only (detectors.domains.resolvable_tail).
+    risk = assess_urls([Url("https://" + "a." * 30_000 + "login.web.app/x")], "acme.com")
+    assert risk.free_hosting == 1 and risk.deep_subdomain == 1
