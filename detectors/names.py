@@ -17,6 +17,7 @@ from typing import Final
 
 __all__ = [
     "LOOKALIKE_LETTERS",
+    "MAX_NAME_CHARS",
     "NICKNAMES",
     "address_in_display_name",
     "looks_like_person",
@@ -56,7 +57,10 @@ _TITLES: Final = frozenset({
     "dhr", "mevr", "ing", "dipl",
 })
 
-_EMAIL: Final = re.compile(r"[\w.!#$%&'*+/=?^`{|}~\-]+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
+# A match starts only where a local part can start: without the look-behind, a long run of
+# word characters with no "@" was scanned again from each of its characters (quadratic).
+_EMAIL: Final = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~\-])"
+                           r"[\w.!#$%&'*+/=?^`{|}~\-]+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
 _BRACKETED: Final = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
 _PUNCT: Final = re.compile(r"[^\w\s,]|_")
 _ALNUM_WORD: Final = re.compile(r"[^\W_]+")
@@ -214,13 +218,19 @@ def _tokens(part: str) -> list[str]:
     return [w for w in part.split() if w not in _TITLES]
 
 
-@lru_cache(maxsize=65536)
+MAX_NAME_CHARS: Final = 256
+"""Display-name characters read as a person's name. No one's name is longer, and reading
+more costs: the bracketed-aside pattern rescans from each opening bracket that never
+closes, so a crafted 100,000-character name took 75 s; the caches keep short keys too."""
+
+
 def normalise_person_name(name: str) -> str:
     """A person's name as comparable text.
 
     Removes e-mail addresses, bracketed asides ("(Finance)"), quotes, punctuation, accents,
     titles and roles ("Dr.", "CEO", "Jr"); folds Cyrillic/Greek look-alike letters in Latin
     words to Latin; turns "Last, First" into "first last"; lower-cases; single spaces.
+    Reads the first :data:`MAX_NAME_CHARS` characters.
 
     Args:
         name: The display name as shown to the reader.
@@ -228,6 +238,12 @@ def normalise_person_name(name: str) -> str:
     Returns:
         "robert smith" for "SMITH, Róbert (CEO)"; "" when nothing name-like is left.
     """
+    return _normalised(name[:MAX_NAME_CHARS])
+
+
+@lru_cache(maxsize=65536)
+def _normalised(name: str) -> str:
+    """:func:`normalise_person_name` of a name within the bound."""
     text = _EMAIL.sub(" ", name)
     unbracketed = _BRACKETED.sub(" ", text)
     if unbracketed.strip(" \t\"'<>"):
@@ -245,14 +261,14 @@ def normalise_person_name(name: str) -> str:
     return " ".join(w for p in parts for w in p)
 
 
-@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """A key on which spellings of the same person's name agree.
 
     The normalised name with nicknames mapped to the canonical given name (Bob -> robert,
     Liz -> elizabeth), initials dropped when two longer words remain, and the words sorted,
     so "Bob Smith", "Róbert Smith", "SMITH, Robert", "Robert J. Smith" and "Smith Robert"
-    share one key. Middle names are kept ("Robert James Smith" is another key).
+    share one key. Middle names are kept ("Robert James Smith" is another key). Reads the
+    first :data:`MAX_NAME_CHARS` characters.
 
     Args:
         name: The display name as shown to the reader.
@@ -260,6 +276,12 @@ def name_key(name: str) -> str:
     Returns:
         The key ("robert smith"), or "" for a name with no words.
     """
+    return _name_key(name[:MAX_NAME_CHARS])
+
+
+@lru_cache(maxsize=65536)
+def _name_key(name: str) -> str:
+    """:func:`name_key` of a name within the bound."""
     words = [NICKNAMES.get(w, w) for w in normalise_person_name(name).split()]
     long_words = [w for w in words if len(w) > 1]
     if len(long_words) >= 2:
@@ -290,13 +312,13 @@ def address_in_display_name(display_name: str, address: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=65536)
 def looks_like_person(display_name: str) -> bool:
     """Whether a display name reads as a person's name rather than a brand or a mailbox.
 
     True for two to five alphabetic words (after normalisation, addresses removed), at
     least one longer than an initial, with no digits and none of the service, brand or
-    company words ("noreply", "Support", "PayPal", "GmbH", "via"...).
+    company words ("noreply", "Support", "PayPal", "GmbH", "via"...). Reads the first
+    :data:`MAX_NAME_CHARS` characters.
 
     Args:
         display_name: The display name as shown to the reader.
@@ -305,6 +327,12 @@ def looks_like_person(display_name: str) -> bool:
         True for "Jane Doe", "DOE, Jane", "J. Smith"; False for "PayPal Service",
         "noreply", "Jane", "John via LinkedIn".
     """
+    return _looks_like_person(display_name[:MAX_NAME_CHARS])
+
+
+@lru_cache(maxsize=65536)
+def _looks_like_person(display_name: str) -> bool:
+    """:func:`looks_like_person` of a name within the bound."""
     name = _EMAIL.sub(" ", display_name)
     if any(c.isdigit() for c in name):
         return False

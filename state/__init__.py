@@ -1,6 +1,7 @@
 """Behavioural state: per-tenant profiles, their pure updates, and the stores that keep them."""
 
 from state.behaviour import (
+    MAX_PROFILED_ADDRESS,
     MessageFacts,
     MessageKeys,
     PartitionState,
@@ -8,6 +9,7 @@ from state.behaviour import (
     StateSnapshot,
     default_facts_fn,
     policy_of,
+    profiled_address,
 )
 from state.errors import LayoutVersionError, StateError, StoreClosedError
 from state.profiles import (
@@ -40,6 +42,7 @@ from state.store import (
 
 __all__ = [
     "KIND_NAMES",
+    "MAX_PROFILED_ADDRESS",
     "META_CHANGELOG_OFFSET",
     "META_NEXT_OFFSET",
     "NO_DECAY",
@@ -71,5 +74,6 @@ __all__ = [
     "make_key",
     "network_of",
     "policy_of",
+    "profiled_address",
     "split_key",
 ]

@@ -18,6 +18,7 @@ sender domain, normalised display name, link domains…) computed by the detecto
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import struct
@@ -108,6 +109,29 @@ MAX_PROFILED_RECIPIENTS: Final = 1000
 Each costs three keys; an all-company list expanded by the gateway (50,000 addresses) would
 otherwise read 150,000 keys in one batch. Enron's largest message has 491 recipients. The
 verdict still names every recipient; those past the bound just teach the state nothing."""
+
+MAX_PROFILED_ADDRESS: Final = 254
+"""The longest sender address the state keys and stores as it is (SMTP's limit, RFC 5321).
+
+The sender is part of a pair key for each recipient and of each mailbox's correspondents,
+so its length is multiplied by theirs: a crafted 100,000-character From address to 200
+recipients wrote 40 MB of keys and values from a 0.1 MB record, and one filling a 4 MB
+record to 1,000 recipients would write gigabytes and kill the engine on every retry. A
+longer one is profiled as :func:`profiled_address`; detection sees it whole (and
+``malformed_from`` holds it: no DNS name or mailbox is that long)."""
+
+
+def profiled_address(address: str) -> str:
+    """``address``, or for one longer than :data:`MAX_PROFILED_ADDRESS`, its bounded form.
+
+    Its first 200 characters, "#" and a digest of the whole: the same profile for the same
+    address, another for any other, and within the bound itself.
+    """
+    if len(address) <= MAX_PROFILED_ADDRESS:
+        return address
+    digest = hashlib.blake2b(address.encode(), digest_size=12).hexdigest()
+    return f"{address[:200]}#{digest}"
+
 
 EXPIRY_GRACE: Final = 2 * 86400.0
 """How much longer than its idle horizon a profile must be idle before the sweep deletes it.
@@ -555,7 +579,7 @@ class PartitionState:
         In C when built (``_native.message_keys``, which also takes ``record.recipients``
         from ``to`` and ``cc`` itself); the code below is its definition and fallback.
         """
-        tenant, sender = record.tenant_id, record.sender.address
+        tenant, sender = record.tenant_id, profiled_address(record.sender.address)
         if _native is not None:
             return _native.message_keys(
                 tenant, sender, record.to, record.cc, facts.sender_domain, facts.display_key,
@@ -659,7 +683,7 @@ class PartitionState:
         the snapshots of earlier messages, which the models read after the whole batch) must
         keep showing the state as it was.
         """
-        sender, t = record.sender.address, record.received_at
+        sender, t = profiled_address(record.sender.address), record.received_at
         k = before.keys or self.keys_for(record, facts)
         decay = self.decay
         inbound = record.direction == "inbound"
@@ -767,7 +791,7 @@ class PartitionState:
             self._set(make_key(KIND_TENANT, tenant, ""), profile)
         if facts.display_key and facts.person_like:
             person = before.person
-            address = record.sender.address
+            address = profiled_address(record.sender.address)
             if person is None or address not in person.addresses:
                 person = PersonProfile(display_name=record.sender.name) if person is None \
                     else person.copy()
@@ -783,7 +807,8 @@ class PartitionState:
         and no reader looks at verdict counts, so it is counted in place instead of copied
         (in C when built: ``_native.count_verdict``, which leaves rebases to Python).
         """
-        key = ("S" + record.tenant_id + SEP + record.sender.address).encode()  # make_key's
+        key = ("S" + record.tenant_id + SEP + profiled_address(record.sender.address)
+               ).encode()  # make_key's
         if key in self._undo:
             profile = self._live[key]
             if profile is not None and (_native is None or not _native.count_verdict(
@@ -969,7 +994,7 @@ class PartitionState:
         tombstones and new values, so a restored worker forgets it too. Mail that comes later
         is learned as from a stranger.
         """
-        address = address.lower()
+        address = profiled_address(address.lower())
         changed = 0
         for key in (make_key(KIND_SENDER, tenant, address),
                     make_key(KIND_RECIPIENT, tenant, address),

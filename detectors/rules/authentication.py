@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from detectors.base import Context, DetectorConfig, build_config, content_attack, hit
 from schemas.records import Hit
+from state import MAX_PROFILED_ADDRESS
 
 AUTH_FAILURES = frozenset({"fail", "softfail", "permerror"})
 
@@ -96,9 +97,14 @@ def from_problem(address: str, mailboxes: int = 1) -> str:
     or several From fields): RFC 5322 allows several authors only with a Sender field, DMARC
     cannot evaluate them, and Gmail refuses such mail; an unquoted comma in a display name
     ("Doe, John <john@x.example>") reads so too, and is as non-compliant.
+    ``"too_long"``: longer than SMTP allows any address (254 characters, RFC 5321): no
+    mailbox has it, and the state profiles such a sender in a bounded form only
+    (``state.profiled_address``).
     """
     if not address:
         return "no_address"
+    if len(address) > MAX_PROFILED_ADDRESS:
+        return "too_long"
     if _malformed_domain(address.rpartition("@")[2]):
         return "malformed_domain"
     return "several_mailboxes" if mailboxes > 1 else ""

@@ -22,7 +22,8 @@ from functools import lru_cache
 from typing import ClassVar, Final
 
 from detectors.base import Context, DetectorConfig, build_config, hit
-from detectors.domains import as_read, preload
+from detectors.domains import MAX_LABEL_CHARS, as_read, preload
+from detectors.names import MAX_NAME_CHARS
 from schemas.records import Hit
 
 BRANDS: Final[dict[str, frozenset[str]]] = {
@@ -254,7 +255,9 @@ _LONG_COMPACT: Final = _by_prefix(_COMPACT)
 
 def brand_named(display_name: str, sender_domain: str) -> str | None:
     """The brand a display name (or the sender domain's name part) claims, if any."""
-    return _brand_in_name(display_name) or _brand_in_label(sender_domain.split(".", 1)[0])
+    # Bounded as names are read (detectors.names.MAX_NAME_CHARS; a label is at most 63).
+    return _brand_in_name(display_name[:MAX_NAME_CHARS]) or \
+        _brand_in_label(sender_domain.split(".", 1)[0][:MAX_LABEL_CHARS])
 
 
 # Both halves are memoised: display names and sender domains repeat from message to message,

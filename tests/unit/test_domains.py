@@ -311,3 +311,9 @@ def test_a_host_within_the_limit_is_its_own_tail() -> None:
 
     host = "a." * 100 + "example.com"
     assert resolvable_tail(host) is host
+
+
+def test_a_name_longer_than_a_dns_label_is_no_lookalike() -> None:
+    # Nobody can register it, and its variants cost the square of its length.
+    assert lookalike("acme-invoices.com", ["acme.com"]) is not None
+    assert lookalike("acme-" + "x" * 60 + ".com", ["acme.com"]) is None

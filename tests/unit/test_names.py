@@ -131,3 +131,16 @@ def test_looks_like_person(name: str) -> None:
 ])
 def test_does_not_look_like_person(name: str) -> None:
     assert not looks_like_person(name)
+
+
+@pytest.mark.parametrize("unit", ["N", "(", "a@", "a.", "Ⅻ"])
+def test_only_the_first_characters_of_a_long_display_name_are_read(unit: str) -> None:
+    # A crafted 100,000-character name took 75 s (a pattern rescanned the rest of it from
+    # each character); a name is read to MAX_NAME_CHARS.
+    from detectors.names import MAX_NAME_CHARS
+
+    name = unit * 100_000
+    head = name[:MAX_NAME_CHARS]
+    assert normalise_person_name(name) == normalise_person_name(head)
+    assert name_key(name) == name_key(head)
+    assert looks_like_person(name) == looks_like_person(head)

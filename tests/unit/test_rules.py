@@ -752,6 +752,15 @@ def test_a_from_of_several_mailboxes_is_held_and_its_domain_named_first():
     assert hits_of(d)["malformed_from"]["problem"] == "several_mailboxes"
 
 
+def test_a_from_address_longer_than_smtp_allows_is_held():
+    assert from_problem("a" * 200 + "@" + "b" * 50 + ".com") == "too_long"
+    assert from_problem("a" * 64 + "@partner.com") == ""
+    d = verdicts(mail("x" * 100_000 + "@partner.com", name="Payroll", subject="Update"),
+                 cascade=Cascade(models=_WarnOnly(0.01)))[0]
+    assert (d.action, d.decided_by) == ("quarantine", "decisive")
+    assert hits_of(d)["malformed_from"]["problem"] == "too_long"
+
+
 def test_a_from_domain_no_dns_name_can_be_is_held():
     d = verdicts(mail("service@stayfriends.de.", name="EDEKA-Gutschein",
                       subject="Ihr Gutschein", text="Sichern Sie sich Ihre Prämie."),

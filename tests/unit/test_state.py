@@ -108,6 +108,29 @@ def test_tenants_with_the_same_sender_never_see_each_others_profiles():
     assert keys and all(b"one\x1f" in k for k in keys)
 
 
+def test_a_sender_longer_than_smtp_allows_is_profiled_in_a_bounded_form():
+    # Its length would otherwise be multiplied by its recipients' (a pair key each, and
+    # each mailbox's correspondents): a crafted record would write gigabytes.
+    from state import MAX_PROFILED_ADDRESS, profiled_address
+
+    crafted = "x" * 100_000 + "@partner.com"
+    other = "x" * 100_000 + "@partner.org"
+    recipients = tuple(f"r{i}@acme.com" for i in range(200))
+    state = PartitionState(MemoryStore(), decay=NO_DECAY)
+    run(state, [mail(crafted, recipients, t=T0), mail(crafted, recipients, t=T0 + 60),
+                mail(other, recipients[:1], t=T0 + 120)], batch=1)
+    assert sum(len(k) + len(v) for k, v in state.store.items()) < 200_000  # 40 MB whole
+    assert len(profiled_address(crafted)) <= MAX_PROFILED_ADDRESS
+    assert profiled_address(crafted) != profiled_address(other)
+    assert profiled_address("bob@acme.com") == "bob@acme.com"
+    profiles = stored(state)
+    key = make_key(KIND_SENDER, "acme", profiled_address(crafted))
+    assert (profiles[key].count, profiles[key].n_recipients) == (2.0, 200)
+    assert make_key(KIND_SENDER, "acme", profiled_address(other)) in profiles
+    assert state.erase_address("acme", crafted) > 0  # an erasure request names it whole
+    assert state.changes()[key] is None
+
+
 def test_layout_version_is_checked():
     raw = encode(SenderProfile(ref=0.0, first_seen=0.0, last_seen=0.0))
     with pytest.raises(LayoutVersionError, match="layout version 9"):
