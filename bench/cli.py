@@ -307,6 +307,28 @@ def _run_and_summarise(run: Any, opts: Any, summary: Any, where: str) -> None:
     _echo(f"report: {where}")
 
 
+@bench.command("crafted")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Report folder [bench-results/crafted-<time>].")
+@click.option("--chars", type=click.IntRange(min=100), default=3000, show_default=True,
+              help="The shorter length of each field; the longer is four times it.")
+def crafted(out: Path | None, chars: int) -> None:
+    """What one crafted record costs as each field a sender writes grows.
+
+    Exits 1 when a field's cost grows faster than the field (a crafted record that slow
+    would stop its partition): the report names it.
+    """
+    from bench.crafted import CraftedOptions, run_crafted, summary
+
+    out = out or _default_out("crafted")
+    report = run_crafted(CraftedOptions(out=out, chars=chars, progress=_progress()), log=_echo)
+    for line in summary(report):
+        _echo(line)
+    _echo(f"report: {out / 'crafted.md'} (numbers in crafted.json, plot crafted.png)")
+    if report["flagged"]:
+        raise SystemExit(1)
+
+
 @bench.command("expiry")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Report folder [bench-results/expiry-<time>].")

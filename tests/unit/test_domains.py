@@ -291,8 +291,7 @@ def _parents_the_long_way(host: str) -> list[str]:
     "a." * 126 + "example.com",  # just over the limit
 ])
 def test_a_host_longer_than_dns_allows_is_walked_only_within_the_limit(host: str) -> None:
-    from detectors.domains import MAX_NAME_CHARS, resolvable_tail
-    from detectors.domains import domain_and_parents
+    from detectors.domains import MAX_NAME_CHARS, domain_and_parents, resolvable_tail
 
     tail = resolvable_tail(host)
     assert len(tail) <= MAX_NAME_CHARS and host.endswith(tail)

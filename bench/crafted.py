@@ -1,0 +1,226 @@
+"""``mailhawk bench crafted``: what one crafted record costs, field by field, as it grows.
+
+Whoever sends mail writes most of its record, and a record that is slow to score (or that
+writes far more state than it holds) stops its partition for every tenant on it, retry
+after retry. The engine bounds what it reads of each field by what the field's standard
+allows (README, "Work bounds"); this bench checks that nothing grows faster than its input.
+
+For each field a sender writes and each of a set of alphabets (one letter, digits, dots,
+"a@", brackets, non-ASCII letters, ...), one message whose field is that alphabet repeated
+to ``chars`` characters and one to four times as many, each scored alone by the real
+cascade (the shipped model) against a fresh memory state, salted so that no cache answers
+(the faster of two runs of each).
+Work that grows with the length reads about 4x between the two (less where the field is
+bounded); work that grows with its square reads about 16x. A pair is flagged when its time
+grows more than 8x (and the larger took 20 ms or more), or when the state it writes grows
+more than 8x and to more than 64 times the record.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import orjson
+
+from bench.run import Log
+
+__all__ = ["ALPHABETS", "FIELDS", "CraftedOptions", "run_crafted", "summary"]
+
+ALPHABETS: Final = ("a", "A", "1", ".", "a.", "-", "é", "a@", "@", " ", "a ", "www.",
+                    "http://", "<", "(", "[", "_", "$", "!", "Ⅻ", "Рa")
+"""Repeated to the field's length: runs that regular expressions and label walks rescan."""
+
+_Field = Callable[[str], dict[str, Any]]
+
+
+def _url(url: str, anchor: str = "") -> dict[str, Any]:
+    return {"urls": [{"url": url, "anchor_text": anchor}]}
+
+
+def _compact(s: str) -> str:
+    return s.replace(" ", "")
+
+
+FIELDS: Final[dict[str, _Field]] = {
+    "text": lambda s: {"text": s},
+    "subject": lambda s: {"subject": s},
+    "html": lambda s: {"html": s},
+    "from_name": lambda s: {"from": {"address": "x@sender.example", "name": s}},
+    "from_local": lambda s: {"from": {"address": _compact(s) + "@sender.example",
+                                      "name": ""}},
+    "from_domain": lambda s: {"from": {"address": "x@" + _compact(s) + ".example",
+                                       "name": ""}},
+    "reply_to_name": lambda s: {"reply_to": [{"address": "r@reply.example", "name": s}]},
+    "recipient_name": lambda s: {"to": [{"address": "bob@acme.example", "name": s}]},
+    "link_path": lambda s: _url("http://link.example/" + _compact(s)),
+    "link_host": lambda s: _url("http://" + _compact(s) + ".example/"),
+    "anchor_text": lambda s: _url("http://link.example/", s),
+    "attachment_name": lambda s: {"attachments": [{"filename": s,
+                                                   "content_type": "application/pdf",
+                                                   "size": 1, "sha256": "",
+                                                   "stripped": False}]},
+    "return_path": lambda s: {"return_path": "b@" + _compact(s)},
+    "in_reply_to": lambda s: {"in_reply_to": s},
+}
+"""A sender-written field, as the record fields that carry ``s``."""
+
+_BASE: Final = {
+    "schema_version": 1, "message_id": "<crafted@bench>", "tenant_id": "acme",
+    "direction": "inbound", "received_at": 1_767_600_000.0,
+    "from": {"address": "alice@partner.example", "name": "Alice"},
+    "to": [{"address": "bob@acme.example", "name": ""}], "subject": "hello",
+    "text": "Hi Bob, see you tomorrow.",
+}
+_TIME_RATIO: Final = 8.0
+_MIN_FLAGGED_S: Final = 0.02
+_STATE_RATIO: Final = 8.0
+_STATE_OVER_RECORD: Final = 64
+
+
+@dataclass(frozen=True, slots=True)
+class CraftedOptions:
+    """What ``mailhawk bench crafted`` measures and where it writes."""
+
+    out: Path
+    chars: int = 3000
+    fields: Sequence[str] = tuple(FIELDS)
+    alphabets: Sequence[str] = ALPHABETS
+    progress: bool = False
+
+
+def _cost(cascade: Any, field: str, unit: str, size: int, salt: int) -> tuple[float, int, int]:
+    """Scoring seconds, state bytes written and record bytes of one crafted message.
+
+    Its ``field`` is ``unit`` repeated to ``size`` characters.
+    """
+    from schemas import decode_mail
+
+    value = (unit * (size // len(unit) + 1))[:size] + str(salt)  # salted: no cache answers
+    raw = orjson.dumps({**_BASE, **FIELDS[field](value)})
+    record = decode_mail(raw)
+    state = _fresh_state()
+    start = time.perf_counter()
+    cascade.score_batch(state, [record])
+    seconds = time.perf_counter() - start
+    written = sum(len(k) + len(v or b"") for k, v in state.changes().items())
+    return seconds, written, len(raw)
+
+
+def run_crafted(opts: CraftedOptions, *, log: Log) -> dict[str, Any]:
+    """Measure every field and alphabet; write ``crafted.json`` and ``crafted.md``."""
+    from tqdm import tqdm
+
+    from detectors import Cascade
+    from schemas import decode_mail
+
+    cascade = Cascade.from_config("", "")
+    cascade.score_batch(_fresh_state(), [decode_mail(orjson.dumps(_BASE))])  # loads, warms
+    salt = itertools.count()
+    rows = []
+    pairs = [(f, a) for f in opts.fields for a in opts.alphabets]
+    for field, unit in tqdm(pairs, desc="crafted fields", unit=" pair",
+                            disable=not opts.progress):
+        # The faster of two (each salted anew): a collector pause is not the field's cost.
+        small = min(_cost(cascade, field, unit, opts.chars, next(salt)) for _ in range(2))
+        large = min(_cost(cascade, field, unit, 4 * opts.chars, next(salt)) for _ in range(2))
+        time_ratio = large[0] / max(small[0], 1e-9)
+        state_ratio = large[1] / max(small[1], 1)
+        rows.append({
+            "field": field, "alphabet": unit,
+            "ms": [round(small[0] * 1e3, 3), round(large[0] * 1e3, 3)],
+            "state_bytes": [small[1], large[1]], "record_bytes": [small[2], large[2]],
+            "time_ratio": round(time_ratio, 2), "state_ratio": round(state_ratio, 2),
+            "flagged": (time_ratio > _TIME_RATIO and large[0] >= _MIN_FLAGGED_S) or (
+                state_ratio > _STATE_RATIO and large[1] > _STATE_OVER_RECORD * large[2]),
+        })
+    report = {"chars": [opts.chars, 4 * opts.chars], "model_version": cascade.model_version,
+              "rows": rows, "flagged": [r for r in rows if r["flagged"]]}
+    opts.out.mkdir(parents=True, exist_ok=True)
+    (opts.out / "crafted.json").write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+    (opts.out / "crafted.md").write_text(_markdown(report))
+    _plot(report, opts.out / "crafted.png")
+    log(f"{len(rows)} field and alphabet pairs at {opts.chars:,} and {4 * opts.chars:,} "
+        "characters")
+    return report
+
+
+def _fresh_state() -> Any:
+    from state import NO_DECAY, MemoryStore, PartitionState
+
+    return PartitionState(MemoryStore(), decay=NO_DECAY)
+
+
+def _worst_by_field(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    worst: dict[str, dict[str, Any]] = {}
+    for row in report["rows"]:
+        if row["field"] not in worst or row["time_ratio"] > worst[row["field"]]["time_ratio"]:
+            worst[row["field"]] = row
+    return worst
+
+
+def _markdown(report: dict[str, Any]) -> str:
+    small, large = report["chars"]
+    lines = [
+        "# What one crafted record costs as a field grows",
+        "",
+        f"Each field a sender writes, from each of {len(ALPHABETS)} alphabets, at {small:,} "
+        f"and {large:,} characters, scored alone by the real cascade (`{report['model_version']}`"
+        "). Linear work grows ~4x; work that grows with the square of the length ~16x. "
+        f"Flagged: time over {_TIME_RATIO:g}x (and {_MIN_FLAGGED_S * 1e3:g} ms or more), or "
+        f"state over {_STATE_RATIO:g}x and {_STATE_OVER_RECORD} times the record.",
+        "",
+        f"Flagged: {len(report['flagged'])}.",
+        "",
+        "| field | slowest-growing alphabet | ms | time x | state bytes | state x |",
+        "|---|---|---|---|---|---|",
+    ]
+    for field, row in _worst_by_field(report).items():
+        lines.append(f"| {field} | `{row['alphabet']!r}` | {row['ms'][0]:.1f} → "
+                     f"{row['ms'][1]:.1f} | {row['time_ratio']:.1f} | "
+                     f"{row['state_bytes'][0]:,} → {row['state_bytes'][1]:,} | "
+                     f"{row['state_ratio']:.1f} |")
+    if report["flagged"]:
+        lines += ["", "## Flagged", "", "| field | alphabet | ms | time x | state x |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {r['field']} | `{r['alphabet']!r}` | {r['ms'][0]:.1f} → {r['ms'][1]:.1f}"
+                  f" | {r['time_ratio']:.1f} | {r['state_ratio']:.1f} |"
+                  for r in report["flagged"]]
+    return "\n".join(lines) + "\n"
+
+
+def _plot(report: dict[str, Any], path: Path) -> Path:
+    from bench.report import _pyplot, _save
+
+    plt = _pyplot()
+    worst = _worst_by_field(report)
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    names = list(worst)
+    ax.barh(names, [worst[n]["time_ratio"] for n in names],
+            color=["tab:red" if worst[n]["flagged"] else "tab:blue" for n in names])
+    ax.axvline(4, color="grey", linestyle=":", label="linear (4x)")
+    ax.axvline(_TIME_RATIO, color="tab:red", linestyle="--", label="flagged")
+    ax.set_xlabel(f"time at {report['chars'][1]:,} ÷ time at {report['chars'][0]:,} "
+                  "characters (slowest-growing alphabet)")
+    ax.set_title("One crafted record: how scoring time grows with a field")
+    ax.legend()
+    ax.grid(alpha=0.3, axis="x")
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def summary(report: dict[str, Any]) -> list[str]:
+    """The lines the CLI prints."""
+    flagged = report["flagged"]
+    worst = max(report["rows"], key=lambda r: r["time_ratio"])
+    lines = [f"  slowest growth: {worst['field']} of {worst['alphabet']!r}, "
+             f"x{worst['time_ratio']:.1f} ({worst['ms'][0]:.1f} → {worst['ms'][1]:.1f} ms)"]
+    lines += [f"  FLAGGED {r['field']} of {r['alphabet']!r}: time x{r['time_ratio']:.1f}, "
+              f"state x{r['state_ratio']:.1f}" for r in flagged]
+    lines.append("  nothing grows faster than its input" if not flagged else
+                 f"  {len(flagged)} pair(s) grow faster than their input: see the report")
+    return lines
