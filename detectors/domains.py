@@ -4,8 +4,8 @@ Everything here is pure and offline. The public-suffix list is tldextract's bund
 (never fetched at run time); the homoglyph table is built from the Unicode confusables data
 shipped with ``confusable_homoglyphs``. Both load on first use, not at import.
 
-Per-domain functions are memoised (``lru_cache``): a mail stream repeats the same few thousand
-sender and link domains, so after warm-up ``registrable_domain`` is a dictionary hit
+Per-domain functions are memoised (``detectors.memo``): a mail stream repeats the same few
+thousand sender and link domains, so after warm-up ``registrable_domain`` is a dictionary hit
 (~0.1 µs) and ``lookalike`` against an unchanged candidate set is one too.
 
 Canonical form: lower-case, no trailing dot, internationalised names in their ASCII
@@ -27,6 +27,8 @@ from typing import Final, NamedTuple, cast
 import tldextract
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from detectors.memo import memoised
 
 __all__ = [
     "FREEMAIL_DOMAINS",
@@ -198,7 +200,7 @@ def _is_ip(host: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=65536)
+@memoised(65536)
 def _split(host: str) -> tuple[str, str]:
     """``(name, suffix)`` of the registrable domain of ``host``; ``("", "")`` for an IP/empty.
 
@@ -216,7 +218,7 @@ def _split(host: str) -> tuple[str, str]:
     return ext.domain, ext.suffix
 
 
-@lru_cache(maxsize=65536)
+@memoised(65536)
 def registrable_domain(host: str) -> str:
     """The registrable domain (eTLD+1) of ``host``: "mail.acme.co.uk" -> "acme.co.uk".
 
@@ -238,7 +240,7 @@ def registrable_domain(host: str) -> str:
     return f"{name}.{suffix}" if name else h
 
 
-@lru_cache(maxsize=16384)
+@memoised(16384)
 def public_suffix(host: str) -> str:
     """The public suffix of ``host`` by the bundled list ("co.uk"), or "" if none is known.
 
@@ -297,7 +299,7 @@ FREEMAIL_DOMAINS: Final[frozenset[str]] = frozenset({
 })
 
 
-@lru_cache(maxsize=65536)
+@memoised(65536)
 def is_freemail(domain: str) -> bool:
     """Whether ``domain`` (or its registrable domain) is a public free-mail provider.
 
@@ -497,7 +499,7 @@ def as_read(text: str) -> str:
     return s.translate(_confusables())
 
 
-@lru_cache(maxsize=65536)
+@memoised(65536)
 def _skeleton(label: str) -> str:
     """What ``label`` looks like: diacritics dropped, confusables and rn/vv/cl/0/1/5 folded."""
     s = label if label.isascii() else as_read(label).lower()
@@ -907,6 +909,8 @@ def lookalike(domain: str, candidates: Iterable[str]) -> Lookalike | None:
         The closest imitation (lowest distance; ties by technique order, then target name),
         or None.
     """
+    if len(domain) > MAX_NAME_CHARS:
+        return None  # nobody's name, and its answer is not worth keeping (detectors.memo)
     if not isinstance(candidates, frozenset | tuple):
         candidates = frozenset(candidates)
     capital_i = "I" in domain and not domain.isupper()

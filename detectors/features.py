@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from detectors.attachments import AttachmentRisk, assess_attachments
 from detectors.domains import is_freemail, registrable_domain
 from detectors.lexicon import Cues, scan_text, scan_texts
+from detectors.memo import memoised
 from detectors.names import address_in_display_name, looks_like_person, name_key
 from detectors.urls import UrlRisk, assess_urls
 from schemas.records import MailRecord
@@ -40,7 +40,7 @@ class ContentFeatures:
 _DIGITS = str.maketrans("", "", "0123456789")
 
 
-@lru_cache(maxsize=65536)
+@memoised(65536)
 def subject_key(subject: str) -> str:
     """A subject reduced to what a bulk campaign keeps constant (case, digits, spacing).
 

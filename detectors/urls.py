@@ -25,7 +25,6 @@ import re
 from base64 import b64decode
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Final
 from urllib.parse import parse_qs, unquote
 
@@ -38,6 +37,7 @@ from detectors.domains import (
     public_suffix,
     registrable_domain,
 )
+from detectors.memo import memoised
 from schemas.records import Url
 
 __all__ = [
@@ -234,7 +234,7 @@ class _HostFacts:
     click_tracker: bool
 
 
-@lru_cache(maxsize=65536)
+@memoised(65536)
 def _host_facts(host: str) -> _HostFacts:
     ip = ":" in host or _NUMERIC_HOST.fullmatch(host) is not None
     if ip:
@@ -371,7 +371,7 @@ def _unwrap(host: str, path: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=16384)
+@memoised(16384)
 def _anchor_domain(anchor: str) -> str | None:
     """The registrable domain named in anchor text ("Log in at www.PayPal.com"), or None."""
     if "." not in anchor:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import ClassVar
 
 from detectors.base import Context, DetectorConfig, build_config, content_attack, hit
+from detectors.memo import memoised
 from schemas.records import Hit
 from state import MAX_PROFILED_ADDRESS
 
@@ -110,7 +110,7 @@ def from_problem(address: str, mailboxes: int = 1) -> str:
     return "several_mailboxes" if mailboxes > 1 else ""
 
 
-@lru_cache(maxsize=65536)
+@memoised(65536)
 def _malformed_domain(domain: str) -> bool:
     """Whether no DNS name can be ``domain`` (see :func:`from_problem`); memoised per domain."""
     if domain.startswith("[") and domain.endswith("]"):

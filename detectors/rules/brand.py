@@ -23,6 +23,7 @@ from typing import ClassVar, Final
 
 from detectors.base import Context, DetectorConfig, build_config, hit
 from detectors.domains import MAX_LABEL_CHARS, as_read, preload
+from detectors.memo import memoised
 from detectors.names import MAX_NAME_CHARS
 from schemas.records import Hit
 
@@ -206,7 +207,7 @@ BRANDS: Final[dict[str, frozenset[str]]] = {
 }
 
 
-@lru_cache(maxsize=65536)
+@memoised(65536)
 def _plain(text: str) -> str:
     """Lower case, accents folded, every run of non-alphanumerics one space.
 
