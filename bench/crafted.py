@@ -66,6 +66,7 @@ FIELDS: Final[dict[str, _Field]] = {
                                                    "stripped": False}]},
     "return_path": lambda s: {"return_path": "b@" + _compact(s)},
     "in_reply_to": lambda s: {"in_reply_to": s},
+    "message_id": lambda s: {"message_id": s},
 }
 """A sender-written field, as the record fields that carry ``s``."""
 
