@@ -10,7 +10,16 @@ from typing import Any
 
 import orjson
 
-from state import KIND_NAMES, Decay, RocksDBStore, StateError, decode, make_key, split_key
+from state import (
+    KIND_NAMES,
+    Decay,
+    RocksDBStore,
+    StateError,
+    decode,
+    make_key,
+    profiled_address,
+    split_key,
+)
 from state.store import (
     META_CHANGELOG_OFFSET,
     META_ERASING,
@@ -67,6 +76,8 @@ def show_profile(state_dir: Path, tenant: str, kind: str, value: str,
                  half_life_days: float = 90.0) -> list[dict[str, Any]]:
     """The profile of ``kind`` for ``value`` at ``tenant`` in every partition store holding it."""
     value = value.lower()
+    if kind == "sender":  # one longer than SMTP allows is profiled in a bounded form
+        value = profiled_address(value)
     key = make_key(_KIND_BY_NAME[kind], tenant, value)
     out = []
     for path in _stores(state_dir):

@@ -226,6 +226,20 @@ def test_state_stats_counts_keys_per_profile_kind(scanned_state: Path) -> None:
     assert stats["scan"]["next_offset"] == len(CONVERSATION)
 
 
+def test_state_show_finds_a_sender_longer_than_smtp_allows(tmp_path: Path) -> None:
+    # The state keeps such a sender in a bounded form (state.profiled_address).
+    crafted = "X" * 1000 + "@partner.com"
+    source, state_dir = tmp_path / "mail.jsonl", tmp_path / "state"
+    write_mail_jsonl(source, [mail(crafted, ("bob@acme.com",), t=T0)])
+    assert invoke("scan", source, "--state-dir", state_dir).exit_code == 0
+
+    result = invoke("state", "show", "--state-dir", state_dir, "--tenant", "acme",
+                    "--sender", crafted)
+
+    assert result.exit_code == 0, result.output
+    assert orjson.loads(result.stdout)["profile"]["n_recipients"] == 1
+
+
 def test_state_show_prints_the_sender_profile(scanned_state: Path) -> None:
     result = invoke("state", "show", "--state-dir", scanned_state, "--tenant", "acme",
                     "--sender", "Alice@Partner.com")
