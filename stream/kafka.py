@@ -208,8 +208,16 @@ class LatchingProducer:
                              retriable=True)
 
     def close(self) -> None:
-        """Deliver what is queued (best effort)."""
+        """Deliver what is queued (best effort), then release the client.
+
+        What is still undelivered after the flush is dropped: its batch was not committed,
+        so it is scored again after a restart. Closing stops librdkafka's threads now; a
+        dropped reference would wait for the garbage collector, which the engine freezes
+        out (``stream.engine._tune_gc``), and the client would go on reconnecting.
+        """
         self._producer.flush(10)
+        self._producer.purge()
+        self._producer.close()
 
 
 _WEEK_MS: Final = str(7 * 24 * 3600 * 1000)
