@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from detectors.attachments import AttachmentRisk, assess_attachments
 from detectors.domains import is_freemail, registrable_domain
@@ -70,13 +71,29 @@ def extract_batch(records: Sequence[MailRecord]) -> list[tuple[MessageFacts, Con
     return [_extract(r, c) for r, c in zip(records, cues, strict=True)]
 
 
+MAX_REPLY_DOMAINS: Final = 16
+"""Distinct Reply-To domains read. A reply goes to every Reply-To address, so none may be
+skipped for being late in the list; but a crafted list of 80,000 addresses on as many
+domains took 1.2 s. Padding with copies of one domain collapses to one; sixteen distinct
+domains already diverge from any sender."""
+
+
+def _reply_domains(record: MailRecord) -> tuple[str, ...]:
+    """The registrable domains of ``record``'s Reply-To, distinct, in order, at most 16."""
+    found: dict[str, None] = {}
+    for address in record.reply_to:
+        if address.domain:
+            found[registrable_domain(address.domain)] = None
+            if len(found) >= MAX_REPLY_DOMAINS:
+                break
+    return tuple(found)
+
+
 def _extract(record: MailRecord, cues: Cues) -> tuple[MessageFacts, ContentFeatures]:
     sender_domain = registrable_domain(record.sender.domain)
     url_risk = assess_urls(record.urls, sender_domain)
     attachment_risk = assess_attachments(record.attachments)
-    reply_domains = tuple(dict.fromkeys(
-        registrable_domain(a.domain) for a in record.reply_to if a.domain)) \
-        if record.reply_to else ()
+    reply_domains = _reply_domains(record) if record.reply_to else ()
     rp = record.return_path.rpartition("@")[2]
     recipient_domains: tuple[str, ...] = ()
     if record.direction == "outbound":

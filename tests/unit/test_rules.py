@@ -109,6 +109,19 @@ def test_known_sender_suddenly_using_a_new_reply_domain():
     assert "never_seen_for_sender" in h["reasons"]
 
 
+def test_a_reply_to_list_is_read_to_sixteen_distinct_domains_whatever_pads_it():
+    from detectors.features import MAX_REPLY_DOMAINS, extract
+    from schemas import Address
+
+    own = tuple(Address(f"billing{i}@supplier.com") for i in range(100))
+    m = replace(mail("billing@supplier.com", ("bob@acme.com",), text="Confirm the payment."),
+                reply_to=(*own, Address("supplier.billing@gmail.com")))
+    assert hits_of(verdicts(m)[0])["reply_to_divergence"]["reply_to_domain"] == "gmail.com"
+    crafted = replace(m, reply_to=tuple(Address(f"r@d{i}.example") for i in range(80_000)))
+    assert extract(crafted)[1].reply_to_domains == tuple(
+        f"d{i}.example" for i in range(MAX_REPLY_DOMAINS))
+
+
 def test_reply_to_on_the_senders_own_domain_is_fine():
     m = mail("news@shop.com", ("bob@acme.com",), reply_to="support@shop.com")
     assert "reply_to_divergence" not in hits_of(verdicts(m)[0])
