@@ -338,7 +338,7 @@ def _measure_population(path: Path, n: int, measure: int, batch: int, seq: int,
 
 
 def _tune_gc() -> None:
-    # As the engine does (stream.engine._tune_gc): the decoded-profile cache holds many
+    # As the engine does (stream.engine._rare_gc): the decoded-profile cache holds many
     # small acyclic objects that frequent collections would walk again and again.
     gc.collect()
     gc.freeze()

@@ -306,7 +306,7 @@ def _replay(prepared: _Prepared, store_dir: Path, *, batch: int, decay: Decay,
 
 
 def _tune_gc() -> tuple[int, int, int]:
-    """The engine's collector settings (``stream.engine._tune_gc``): rare, startup frozen."""
+    """The engine's collector settings (``stream.engine._rare_gc``): rare, startup frozen."""
     before = gc.get_threshold()
     gc.collect()
     gc.freeze()

@@ -213,7 +213,7 @@ class LatchingProducer:
         What is still undelivered after the flush is dropped: its batch was not committed,
         so it is scored again after a restart. Closing stops librdkafka's threads now; a
         dropped reference would wait for the garbage collector, which the engine freezes
-        out (``stream.engine._tune_gc``), and the client would go on reconnecting.
+        out (``stream.engine._rare_gc``), and the client would go on reconnecting.
         """
         self._producer.flush(10)
         self._producer.purge()
