@@ -372,8 +372,9 @@ class Engine:
         assert self._restorer is not None
         path = Path(cfg.state_dir) / f"{cfg.input_topic}-{number}"
         store = RocksDBStore(path, self.store_options, shared=self.shared_memory)
-        state = PartitionState(store, decay=self.decay,
-                               cache_entries=cfg.partition_share(len(self._owned()) + 1)[1])
+        # Its share of the decoded-profile cache: set with the others' by _share_memory,
+        # which _sync_assignment calls next (a share applies at commits only).
+        state = PartitionState(store, decay=self.decay)
         self._restoring[number] = _Restoring(number, state)
         self._restorer.begin(number, state)
 

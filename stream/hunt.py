@@ -133,18 +133,30 @@ def _latest(verdicts: Iterable[tuple[int, Verdict]]) -> list[Verdict]:
     return [v for _, v in sorted(latest.values(), key=lambda wv: wv[0])]
 
 
-def _verdicts_since(bootstrap_servers: str, verdict_topic: str, since_ms: int,
-                    kafka_extra: Mapping[str, str] | None, timeout: float,
-                    on_record: Callable[[], object] | None) -> Iterator[tuple[int, Any]]:
-    """``(written, record)`` of every verdict-topic record written since ``since_ms``."""
-    for msg in read_to_end(bootstrap_servers, verdict_topic, group_id="mailhawk-hunt",
+def _records_since(bootstrap_servers: str, topic: str, since_ms: int,
+                   kafka_extra: Mapping[str, str] | None, timeout: float,
+                   on_record: Callable[[], object] | None, missing: str
+                   ) -> Iterator[tuple[int, Any]]:
+    """``(written, record)`` of every record of ``topic`` written since ``since_ms``.
+
+    ``on_record`` is called for each record read, in the window or not.
+    """
+    for msg in read_to_end(bootstrap_servers, topic, group_id="mailhawk-hunt",
                            kafka_extra=kafka_extra, timeout=timeout, since_ms=since_ms,
-                           missing="is it the engines' MAILHAWK_VERDICT_TOPIC?"):
+                           missing=missing):
         if on_record is not None:
             on_record()
         written = msg.timestamp()[1]
         if written >= since_ms:
             yield written, msg
+
+
+def _verdicts_since(bootstrap_servers: str, verdict_topic: str, since_ms: int,
+                    kafka_extra: Mapping[str, str] | None, timeout: float,
+                    on_record: Callable[[], object] | None) -> Iterator[tuple[int, Any]]:
+    """``(written, record)`` of every verdict-topic record written since ``since_ms``."""
+    return _records_since(bootstrap_servers, verdict_topic, since_ms, kafka_extra, timeout,
+                          on_record, "is it the engines' MAILHAWK_VERDICT_TOPIC?")
 
 
 def hunt(bootstrap_servers: str, verdict_topic: str, query: HuntQuery, *,
@@ -271,13 +283,10 @@ def _mail_since(bootstrap_servers: str, input_topic: str, since_ms: int,
                 kafka_extra: Mapping[str, str] | None, timeout: float,
                 on_record: Callable[[], object] | None) -> Iterator[Any]:
     """Every input-topic record written since ``since_ms`` (the engines' mail records)."""
-    for msg in read_to_end(bootstrap_servers, input_topic, group_id="mailhawk-hunt",
-                           kafka_extra=kafka_extra, timeout=timeout, since_ms=since_ms,
-                           missing="is it the engines' MAILHAWK_INPUT_TOPIC?"):
-        if on_record is not None:
-            on_record()
-        if msg.timestamp()[1] >= since_ms:
-            yield msg
+    for _, msg in _records_since(bootstrap_servers, input_topic, since_ms, kafka_extra,
+                                 timeout, on_record,
+                                 "is it the engines' MAILHAWK_INPUT_TOPIC?"):
+        yield msg
 
 
 def _id_needle(message_id: str) -> bytes:
