@@ -278,20 +278,24 @@ def scale(out: Path | None, full: bool, populations: tuple[int, ...], measure: i
               help="Timed replays from an empty store (the median is reported).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
               help="Records per batch, as the engine's MAILHAWK_BATCH_SIZE.")
+@click.option("--commit-records", type=click.IntRange(min=1), default=None,
+              help="Records per state commit, as the engine's MAILHAWK_COMMIT_RECORDS "
+                   "[its default]; the batch size commits every batch.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Replay only the first N Enron messages (date order).")
 @click.option("--detectors/--no-detectors", default=True, show_default=True,
               help="Take learn flags and verdicts from an untimed heuristics replay "
                    "(otherwise every message teaches and is allowed).")
 def state(out: Path | None, corpora: Path | None, passes: int, batch_size: int,
-          limit: int | None, detectors: bool) -> None:
+          commit_records: int | None, limit: int | None, detectors: bool) -> None:
     """State cost per message (read, update, encode+write) on the Enron-derived stream."""
     from bench.state_cost import StateCostOptions, run_state_cost, summary
 
     found = _corpora(corpora)
     out = out or _default_out("state")
-    opts = StateCostOptions(corpora=found, out=out, batch_size=batch_size, passes=passes,
-                            limit=limit, detectors=detectors, progress=_progress())
+    opts = StateCostOptions(corpora=found, out=out, batch_size=batch_size,
+                            commit_records=commit_records, passes=passes, limit=limit,
+                            detectors=detectors, progress=_progress())
     _run_and_summarise(run_state_cost, opts, summary,
                        f"{out / 'state_cost.md'} (numbers in state_cost.json)")
 

@@ -440,19 +440,21 @@ class PartitionState:
 
     One dict, ``_live``, holds every decoded profile this object knows: committed values
     (``None`` for keys known to be absent) overlaid with the current batch's new values, so a
-    read is one dict lookup. ``_undo`` keeps, for each key the batch changed, the committed
-    value it replaced (:meth:`rollback` puts them back) and is the batch's set of changed keys
-    (:meth:`changes` encodes each once).
+    read is one dict lookup. ``_undo`` keeps, for each key changed since the last commit, the
+    committed value it replaced (:meth:`rollback` puts them back) and is the set of changed
+    keys (:meth:`changes` encodes each once). One commit may follow several scoring batches
+    (the engine's commit interval); :meth:`settle` closes each of them.
 
-    Eviction is second-chance (CLOCK), between batches only. ``_live``'s insertion order is
-    the clock: replacing a key moves it to the newest end, and every key a batch prefetches
-    that was already cached is marked referenced (set updates per batch, at C speed). When
-    the cache is over capacity, a sweep from the oldest end drops unreferenced keys and
-    moves referenced ones to the newest end with their mark cleared, until half the
-    capacity is free. Dropping the older half outright, as before, threw out hot keys that
-    are read far more often than written (the tenant, persons, reverse pairs): written
-    long ago, they sat at the old end however often they were read, so each sweep cost a
-    burst of re-reads and decodes. The marks cost ~1 µs a message (Enron batches).
+    Eviction is second-chance (CLOCK), between batches only, and never drops a changed key.
+    ``_live``'s insertion order is the clock: replacing a key moves it to the newest end,
+    and every key a batch prefetches that was already cached is marked referenced (set
+    updates per batch, at C speed). When the cache is over capacity, a sweep from the
+    oldest end drops unreferenced keys and moves referenced ones to the newest end with
+    their mark cleared, until half the capacity is free. Dropping the older half outright,
+    as before, threw out hot keys that are read far more often than written (the tenant,
+    persons, reverse pairs): written long ago, they sat at the old end however often they
+    were read, so each sweep cost a burst of re-reads and decodes. The marks cost ~1 µs a
+    message (Enron batches).
     """
 
     def __init__(self, store: Store, *, decay: Decay = NO_DECAY,
@@ -947,7 +949,8 @@ class PartitionState:
         if now > self._clock:
             self._clock = now
         clock = self._clock
-        start = self._cursor
+        # Continue from this commit's earlier slice, if a scoring batch already took one.
+        start = self._next_cursor if self._next_cursor is not None else self._cursor
         if start is None:
             start = self.store.get_meta_bytes(META_EXPIRY_CURSOR) or FIRST_PROFILE_KEY
         entries = self.store.scan(start, budget)
@@ -1197,6 +1200,18 @@ class PartitionState:
         self._pending_changelog.clear()
         self._evict()
 
+    def settle(self) -> None:
+        """End a scoring batch that is not committed yet (the engine commits every few).
+
+        Applies the batch's queued mailbox updates, as a commit would, so a profile's
+        arithmetic is the same wherever commits fall, and bounds the decoded profiles:
+        unchanged ones may be evicted (the store holds their value), changed ones stay
+        until :meth:`commit` writes them or :meth:`rollback` restores them.
+        """
+        if self._deferred:
+            self._apply_deferred()
+        self._evict()
+
     def rollback(self) -> None:
         """Forget the batch's changes (it was not delivered; it will be processed again)."""
         live = self._live
@@ -1217,24 +1232,28 @@ class PartitionState:
 
         Frees half the capacity at once, so a sweep runs once per ``capacity / 2`` new keys
         and visits each key at most twice: amortised O(1) per key. It never runs inside a
-        batch, where ``_undo`` refers to live entries.
+        batch, and it keeps every key changed since the last commit (in ``_undo``): its
+        value exists nowhere else yet. So between commits the cache may hold more than its
+        capacity by at most those keys.
         """
         live = self._live
         if len(live) <= self._capacity:
             return
         excess = len(live) - self._capacity // 2
-        referenced = self._referenced
+        referenced, undo = self._referenced, self._undo
         self._referenced = set()
         for key in list(live):
             if excess <= 0:
                 break
+            if key in undo:
+                continue
             value = live.pop(key)
             if key in referenced:
                 live[key] = value  # second chance: to the newest end, mark cleared
             else:
                 excess -= 1
         if excess > 0:  # more keys were referenced than half the cache holds: oldest go
-            for key in list(islice(live, excess)):
+            for key in [k for k in islice(live, excess + len(undo)) if k not in undo][:excess]:
                 del live[key]
 
     def apply_restored(self, records: Mapping[bytes, bytes | None],

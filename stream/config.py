@@ -46,6 +46,11 @@ class EngineConfig:
     replication_factor: int = 1
     batch_size: int = 500
     batch_timeout_s: float = 0.05
+    # Scoring batches are committed together (state write, changelog, consumer offsets)
+    # every commit_records records or commit_interval_s seconds, and when traffic pauses:
+    # Engine._commit says why.
+    commit_records: int = 5000
+    commit_interval_s: float = 1.0
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
     session_timeout_ms: int = 6000
     max_poll_interval_ms: int = 300_000

@@ -61,6 +61,7 @@ class EngineMetrics:
     assigned_partitions: Gauge
     restored_records: Counter
     unflushed_batches: Gauge
+    uncommitted_records: Gauge
     state_memory: Gauge
     state_memory_budget: Gauge
     state_cached_profiles: Gauge
@@ -125,6 +126,9 @@ class EngineMetrics:
             unflushed_batches=Gauge(f"{p}_state_unflushed_batches", "Batches written to the "
                                     "state stores since their last flush (what a killed "
                                     "engine restores from the changelog)", registry=registry),
+            uncommitted_records=Gauge(f"{p}_uncommitted_records", "Records scored (verdicts "
+                                      "out) since the last state commit: what a crash scores "
+                                      "again", registry=registry),
             state_memory=Gauge(f"{p}_state_memory_bytes", "RocksDB memory the partition "
                                "stores share, by part (block_cache, of which "
                                "block_cache_pinned; write_buffers)", ["part"],

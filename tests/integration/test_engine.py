@@ -154,13 +154,18 @@ def test_kill_9_then_restart_loses_nothing_and_counts_nothing_twice(
         broker, topics, engine_factory, tmp_path, wal):
     _create(broker, topics)
     records = org_traffic(2000, seed=5)
-    env = {**NO_DECAY, "MAILHAWK_STATE_WAL": str(wal).lower()}
+    # Batches of 50 committed three at a time: the kill finds verdicts out for records
+    # whose state is not written yet (their verdicts must come out again, identical).
+    env = {**NO_DECAY, "MAILHAWK_STATE_WAL": str(wal).lower(),
+           "MAILHAWK_COMMIT_RECORDS": "150"}
     engine = engine_factory("node", "--batch-size", "50", env=env)
     produce_records(broker.bootstrap_servers, topics.input, records)
-    # Kill once part of the stream has been processed, mid-flight.
+    # Kill once part of the stream has been processed, mid-flight, between two commits.
     deadline = time.monotonic() + 60
-    while engine.metric("mailhawk_records_in_total") < 400 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    while time.monotonic() < deadline and not (
+            engine.metric("mailhawk_records_in_total") >= 400
+            and engine.metric("mailhawk_uncommitted_records") > 0):
+        time.sleep(0.01)
     engine.stop(signal.SIGKILL)
     done_before = collect(broker.bootstrap_servers, topics.verdicts, expect=0, timeout=5,
                           quiet_after=1.0)
@@ -485,8 +490,10 @@ def test_idle_profiles_leave_the_store_and_the_changelog(broker, topics, engine_
                                 f"{r.tenant_id}.example",), tenant=r.tenant_id,
                                 t=r.received_at + 1, subject="hello from far away",
                                 text="one message, never again"))
+    # Committed every batch: the sweep reads the store, so a stream that arrives in well
+    # under the commit interval would find it empty until the end.
     env = {"MAILHAWK_HALF_LIFE_DAYS": "0", "MAILHAWK_IDLE_EXPIRY_DAYS": "10",
-           "MAILHAWK_EXPIRY_SCAN_PER_MESSAGE": "8"}
+           "MAILHAWK_EXPIRY_SCAN_PER_MESSAGE": "8", "MAILHAWK_COMMIT_RECORDS": "50"}
     first = engine_factory("first", "--batch-size", "50", env=env)
     produce_records(broker.bootstrap_servers, topics.input, records)
     collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=120)

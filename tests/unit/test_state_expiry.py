@@ -214,6 +214,32 @@ def test_every_key_is_visited_once_a_cycle_and_a_restart_resumes(tmp_path):
     assert shown["expiry_sweep_at"] == "start" and shown["tenants_being_erased"] == []
 
 
+def test_batches_between_two_commits_sweep_the_next_slices_not_the_same_one():
+    # The engine commits every few scoring batches (Engine._commit); each batch sweeps on
+    # from the one before, and a rollback takes the cursor back to the committed one.
+    store = MemoryStore()
+    state = PartitionState(store, decay=EXPIRY)
+    puts = {make_key(KIND_PAIR, "acme", f"s{i:03d}@x.example", "bob@acme.com"):
+            encode(PairProfile(T0, T0, 1, 0)) for i in range(80)}
+    store.write(puts, {})
+    seen: list[bytes] = []
+    original = store.scan
+
+    def recording(start: bytes, limit: int):
+        out = original(start, limit)
+        seen.extend(k for k, _ in out)
+        return out
+
+    store.scan = recording  # type: ignore[method-assign]
+    wrapped = [state.expire_idle(T0 + DAY, 30)[2] for _ in range(3)]  # no commit between
+    assert wrapped == [False, False, True]  # the third slice is short: the end was reached
+    assert sorted(seen) == sorted(puts) and len(seen) == len(set(seen))
+    state.rollback()
+    seen.clear()
+    state.expire_idle(T0 + DAY, 30)
+    assert seen == sorted(puts)[:30]
+
+
 def _tenant():
     from state import TenantProfile
 
