@@ -225,8 +225,6 @@ class Engine:
                 if messages:
                     self.process(messages)
                     idle_since = time.monotonic()
-                    if self._commit_due():
-                        self._commit()
                     if on_batch:
                         on_batch(len(messages))
                 elif any(p.state.erasing for p in self._partitions.values()):
@@ -455,8 +453,8 @@ class Engine:
         Step 2. Score each partition's records against its state as it was before each
                 record (read-your-writes within the batch).
         Step 3. Produce verdicts and dead letters.
-        Steps 4–6 (``_commit``, every few batches) produce the changelog, write the state
-        with the next offsets and commit the consumer offsets.
+        Steps 4–6 (``_commit``, when due) produce the changelog, write the state with the
+        next offsets and commit the consumer offsets.
         """
         started = time.perf_counter()
         cfg = self.config
@@ -593,6 +591,8 @@ class Engine:
         if self._uncommitted_since is None:
             self._uncommitted_since = time.monotonic()
         self.metrics.uncommitted_records.set(self._uncommitted)
+        if self._commit_due():  # inside the batch's time: its stages add up to the batch
+            self._commit()
         tally.publish(self.metrics)
         self.metrics.erasures_in_progress.set(sum(
             len(p.state.tenants_being_erased) for p in self._partitions.values()))
