@@ -4,7 +4,8 @@ State growth
 ------------
 The state layer is measured alone (no broker, no detectors), the way the engine drives it:
 one ``PartitionState`` over one ``RocksDBStore`` with the engine's default cache, block cache
-and write buffers, batches of 500, facts from ``state.default_facts_fn()``. There is one store
+and write buffers, batches of 500 committed as the engine commits, facts from
+``state.default_facts_fn()``. There is one store
 per population (10 thousand → 1 million senders by default, 10 million with ``--full``). Its
 first 20 thousand senders are written through the real path (snapshot, observe, encode,
 atomic write), which also creates every domain, person and mailbox profile; the rest are
@@ -88,6 +89,7 @@ _DOMAINS: Final = 20_000
 _EPOCH: Final = 1_767_571_200.0
 _DAY: Final = 86_400.0
 _EXPIRY_SCAN: Final = EngineConfig().expiry_scan_per_message
+_COMMIT_RECORDS: Final = EngineConfig().commit_records  # the engine commits this often
 _REAL_SENDERS: Final = 20_000  # a multiple of _DOMAINS: see _Templates
 _KIND_SENDER: Final = next(k for k, name in KIND_NAMES.items() if name == "sender")
 _KIND_PAIR: Final = next(k for k, name in KIND_NAMES.items() if name == "pair")
@@ -168,7 +170,13 @@ class _Timing:
 
 def _drive(state: PartitionState, senders: Sequence[int], facts_fn: Any, *, batch: int,
            t0: float, seq0: int, offset: int, timing: _Timing | None) -> int:
-    """Score ``senders``' messages through the state as the engine does; returns the offset."""
+    """Score ``senders``' messages through the state as the engine does; returns the offset.
+
+    Committed as the engine commits by default: every ``EngineConfig.commit_records``
+    records and at the end (``PartitionState.settle`` between).
+    """
+    commit_every = _COMMIT_RECORDS
+    pending = 0
     for start in range(0, len(senders), batch):
         chunk = senders[start:start + batch]
         t = t0 + (seq0 + start) * 0.5
@@ -186,7 +194,12 @@ def _drive(state: PartitionState, senders: Sequence[int], facts_fn: Any, *, batc
         # The engine's slice of the idle expiry sweep (nothing here is idle: its cost only).
         state.expire_idle(records[-1].received_at, len(chunk) * _EXPIRY_SCAN)
         offset += len(chunk)
-        state.commit(state.changes(), offset, None)
+        pending += len(chunk)
+        if pending >= commit_every or start + batch >= len(senders):
+            state.commit(state.changes(), offset, None)
+            pending = 0
+        else:
+            state.settle()
         w1, c1 = time.perf_counter(), time.process_time()
         if timing is not None:
             timing.messages += len(chunk)
