@@ -5,8 +5,8 @@ State growth
 The state layer is measured alone (no broker, no detectors), the way the engine drives it:
 one ``PartitionState`` over one ``RocksDBStore`` with the engine's default cache, block cache
 and write buffers, batches of 500 committed as the engine commits, facts from
-``state.default_facts_fn()``. There is one store
-per population (10 thousand → 1 million senders by default, 10 million with ``--full``). Its
+``state.default_facts_fn()``. There is one store per population (10 thousand → 1 million
+senders by default, 10 million with ``--full``). Its
 first 20 thousand senders are written through the real path (snapshot, observe, encode,
 atomic write), which also creates every domain, person and mailbox profile; the rest are
 bulk-loaded as sorted SST files carrying those senders' encoded values (a sender of the
