@@ -41,8 +41,7 @@ def produce_batch(producer: LatchingProducer, topic: str, partition: int, batch_
                   changes: Mapping[bytes, bytes | None], next_offset: int) -> None:
     """Queue the batch's changed keys and then its marker (step 2 of the commit protocol)."""
     headers = [(BATCH_HEADER, batch_id)]
-    for key, value in changes.items():
-        producer.produce(topic, value, key=key, partition=partition, headers=headers)
+    producer.produce_many(topic, changes.items(), partition, headers)
     producer.produce(topic, next_offset.to_bytes(8, "big", signed=True), key=MARKER_KEY,
                      partition=partition, headers=headers)
 

@@ -32,6 +32,10 @@ class _Producer:
         self.records.append((topic, key, headers or []))
         self.last_offsets[(topic, partition)] = len(self.records)
 
+    def produce_many(self, topic, records, partition, headers) -> None:
+        for key, value in records:
+            self.produce(topic, value, key=key, partition=partition, headers=headers)
+
     def flush(self, timeout: float = 30.0) -> None:
         self.log.append("flush")
 
