@@ -550,12 +550,13 @@ class Engine:
                 if number in failed:
                     items = self._set_aside(items, failed[number], letters)
                 t_produce = time.perf_counter()
+                verdicts = []
                 for (msg, record), decision in zip(items, decisions, strict=True):
                     verdict = self._verdict(msg, record, decision)
-                    producer.produce(cfg.verdict_topic, encode_verdict(verdict),
-                                     key=record.tenant_id.encode())
+                    verdicts.append((record.tenant_id.encode(), encode_verdict(verdict)))
                     tally.add(record, verdict.action, verdict.attack_type, verdict.decided_by,
                               decision.hits, decision.model_score, verdict.shadow)
+                producer.produce_many(cfg.verdict_topic, verdicts, -1, ())
                 if items:
                     self._expire(part.state, items)
                 if part.state.erasing:

@@ -199,6 +199,8 @@ class LatchingProducer:
                      partition: int, headers: Sequence[tuple[str, bytes]]) -> None:
         """:meth:`produce` of many ``(key, value)`` records with the same headers.
 
+        ``partition`` -1 lets the partitioner choose by key, as :meth:`produce` does.
+
         A commit sends thousands of changelog records: the latched error is checked once,
         the headers built once and the client called positionally (measured 4.3 → 2.2 µs a
         record, 20,000 records, alternating). Each record keeps its delivery callback: a
@@ -207,7 +209,7 @@ class LatchingProducer:
         """
         self.raise_latched()
         produce, on_delivery = self._producer.produce, self._on_delivery
-        shared: list[tuple[str, str | bytes | None]] = list(headers)
+        shared: list[tuple[str, str | bytes | None]] | None = list(headers) or None
         for key, value in records:
             while True:
                 try:
