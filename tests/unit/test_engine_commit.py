@@ -169,6 +169,7 @@ def test_lost_partitions_drop_their_uncommitted_changes_and_write_nothing(monkey
     assert log == [] and engine._assigned == {1}
     lost = engine._partitions[0].state
     assert lost.changes() == {}  # rolled back: nothing left to write
+    assert engine._partitions[0].next_offset == 0  # nothing of it counts as scored
     engine._commit()  # the partition still owned is committed as usual
     assert _stored(engine, 0) == {}
     assert engine._consumer.commits == [([TopicPartition(INPUT, 1, 20)], True)]
@@ -186,6 +187,7 @@ def test_a_failed_delivery_rolls_every_partition_back(monkeypatch):
         engine._commit()
     assert "write" not in log and engine._consumer.commits == []
     assert engine._partitions[0].state.changes() == {}
+    assert engine._partitions[0].next_offset == 0
     assert _stored(engine, 0) == {}
 
 
