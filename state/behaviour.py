@@ -933,7 +933,8 @@ class PartitionState:
         :func:`~state.profiles.idle_horizon` plus ``EXPIRY_GRACE``, judged at ``now`` (the
         newest mail time so far): the deletions go to the store and, as tombstones, to the
         changelog with the batch's other changes. Tenant and person profiles never expire;
-        campaigns do after their window. Keys this batch changed are left alone.
+        campaigns do after their window. Keys changed since the last commit are left alone;
+        scoring batches between two commits visit consecutive slices.
 
         Deleting a profile that reads as absent changes no later result (mail more than
         ``EXPIRY_GRACE`` older than ``now`` aside), so where batches are cut, and so which
@@ -1213,7 +1214,7 @@ class PartitionState:
         self._evict()
 
     def rollback(self) -> None:
-        """Forget the batch's changes (it was not delivered; it will be processed again)."""
+        """Forget the changes since the last commit (not delivered: scored again later)."""
         live = self._live
         for key, committed in self._undo.items():
             if committed is _ABSENT:
