@@ -345,3 +345,39 @@ def test_state_show_prints_a_directory_vendor(tmp_path):
     doc = found["profile"]
     assert doc["last_seen"] is None and doc["payment_threads"] == 1
     assert doc["count"] == 1.0 and doc["n_senders"] == 1
+
+
+@pytest.mark.parametrize("cache_entries", [100_000, 50])
+def test_where_commits_fall_changes_no_decision_and_no_live_profile(cache_entries):
+    # The engine commits every few scoring batches (Engine._commit) and settles between;
+    # the same stream committed every batch must decide the same and store the same
+    # profiles, with a cache small enough to evict between commits. Which idle profiles
+    # the sweep has reached by the end may differ (its slices read the committed store).
+    records = _traffic()
+
+    def run(every: int):
+        cascade = Cascade(models=None)
+        state = PartitionState(MemoryStore(), decay=EXPIRY, cache_entries=cache_entries)
+        decisions, deleted = [], 0
+        for lo in range(0, len(records), 40):
+            chunk = records[lo:lo + 40]
+            decisions += cascade.score_batch(state, chunk)
+            deleted += state.expire_idle(chunk[-1].received_at, len(chunk) * 4)[1]
+            if (lo // 40 + 1) % every == 0 or lo + 40 >= len(records):
+                state.commit(state.changes(), lo + len(chunk), None)
+            else:
+                state.settle()
+        return [(d.action, d.attack_type, d.score, d.hits) for d in decisions], \
+            _profiles_of(state.store), deleted
+
+    every_batch, stored, deleted = run(1)
+    assert deleted > 100
+    decisions, stored_7, deleted_7 = run(7)
+    assert decisions == every_batch and deleted_7 > 100
+    now = records[-1].received_at
+    for key in set(stored) ^ set(stored_7):  # swept in one run, not yet in the other
+        value = stored.get(key) or stored_7[key]
+        horizon = idle_horizon(key[:1], EXPIRY.idle_expiry)
+        assert horizon is not None
+        assert now - last_seen_of(key[:1], value) > horizon + EXPIRY_GRACE, key
+    assert all(stored[k] == stored_7[k] for k in set(stored) & set(stored_7))
