@@ -183,12 +183,13 @@ def test_a_rolled_back_batch_deletes_nothing_and_keeps_its_cursor():
     assert state.snapshot(again, default_facts_fn()(again)).sender is not None
 
 
-def test_every_key_is_visited_once_a_cycle_and_a_restart_resumes(tmp_path):
-    store = RocksDBStore(tmp_path / "db")
-    state = PartitionState(store, decay=EXPIRY)
+def _pairs_seen_by_the_sweep(store, count: int, *, tenant: bool = False
+                             ) -> tuple[dict[bytes, bytes], list[bytes]]:
+    """Write ``count`` live pairs (and the tenant) to ``store``; record every key it scans."""
     puts = {make_key(KIND_PAIR, "acme", f"s{i:03d}@x.example", "bob@acme.com"):
-            encode(PairProfile(T0, T0, 1, 0)) for i in range(100)}
-    puts[make_key(KIND_TENANT, "acme", "")] = encode(_tenant())
+            encode(PairProfile(T0, T0, 1, 0)) for i in range(count)}
+    if tenant:
+        puts[make_key(KIND_TENANT, "acme", "")] = encode(_tenant())
     store.write(puts, {})
     seen: list[bytes] = []
     original = store.scan
@@ -198,7 +199,14 @@ def test_every_key_is_visited_once_a_cycle_and_a_restart_resumes(tmp_path):
         seen.extend(k for k, _ in out)
         return out
 
-    store.scan = recording  # type: ignore[method-assign]
+    store.scan = recording
+    return puts, seen
+
+
+def test_every_key_is_visited_once_a_cycle_and_a_restart_resumes(tmp_path):
+    store = RocksDBStore(tmp_path / "db")
+    state = PartitionState(store, decay=EXPIRY)
+    puts, seen = _pairs_seen_by_the_sweep(store, 100, tenant=True)
     for n in range(4):  # 4 slices of 30 keys: the 4th reaches the end
         _, deleted, wrapped = state.expire_idle(T0 + DAY, 30)
         assert deleted == 0 and wrapped == (n == 3)
@@ -219,18 +227,7 @@ def test_batches_between_two_commits_sweep_the_next_slices_not_the_same_one():
     # from the one before, and a rollback takes the cursor back to the committed one.
     store = MemoryStore()
     state = PartitionState(store, decay=EXPIRY)
-    puts = {make_key(KIND_PAIR, "acme", f"s{i:03d}@x.example", "bob@acme.com"):
-            encode(PairProfile(T0, T0, 1, 0)) for i in range(80)}
-    store.write(puts, {})
-    seen: list[bytes] = []
-    original = store.scan
-
-    def recording(start: bytes, limit: int):
-        out = original(start, limit)
-        seen.extend(k for k, _ in out)
-        return out
-
-    store.scan = recording  # type: ignore[method-assign]
+    puts, seen = _pairs_seen_by_the_sweep(store, 80)
     wrapped = [state.expire_idle(T0 + DAY, 30)[2] for _ in range(3)]  # no commit between
     assert wrapped == [False, False, True]  # the third slice is short: the end was reached
     assert sorted(seen) == sorted(puts) and len(seen) == len(set(seen))
