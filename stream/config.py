@@ -47,7 +47,7 @@ class EngineConfig:
     batch_size: int = 500
     batch_timeout_s: float = 0.05
     # Scoring batches are committed together (state write, changelog, consumer offsets)
-    # every commit_records records or commit_interval_s seconds, and when traffic pauses:
+    # every commit_records records or commit_interval_s seconds, before a revoke and at stop:
     # Engine._commit says why.
     commit_records: int = 5000
     commit_interval_s: float = 1.0

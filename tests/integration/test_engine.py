@@ -210,6 +210,36 @@ def test_two_engines_split_partitions(broker, topics, engine_factory):
         "mailhawk_records_in_total") >= len(records)
 
 
+def test_a_rebalance_under_traffic_commits_first_so_nothing_is_scored_twice(
+        broker, topics, engine_factory):
+    # Commits only on a revoke, a pause or a stop here: mail keeps coming (paced, no pause
+    # longer than the engine's poll) while a second engine joins, so the first one holds
+    # scored, uncommitted records when its partitions are taken. It must commit them in the
+    # revoke; otherwise the second starts from older offsets and scores them again.
+    import threading
+
+    _create(broker, topics)
+    records = org_traffic(9000, tenants=8, seed=21)
+    env = {"MAILHAWK_COMMIT_RECORDS": "100000000", "MAILHAWK_COMMIT_INTERVAL_S": "3600"}
+    a = engine_factory("a", env=env)
+    sender = threading.Thread(target=produce_records, args=(
+        broker.bootstrap_servers, topics.input, records), kwargs={"rate": 600.0})
+    sender.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and a.metric("mailhawk_records_in_total") < 1000:
+        time.sleep(0.1)
+    assert a.metric("mailhawk_uncommitted_records") > 0  # mid-stream, nothing committed
+    b = engine_factory("b", env=env)
+    sender.join()
+    got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=120,
+                  quiet_after=3.0)
+    assert a.metric("mailhawk_assigned_partitions") < 4  # the second engine took some
+    assert b.metric("mailhawk_records_in_total") > 0
+    ids = [v.message_id for v in got.verdicts]
+    assert set(ids) == {r.message_id for r in records}
+    assert len(ids) == len(records)  # once each: no record scored twice
+
+
 def test_an_engine_holds_one_memory_budget_over_the_partitions_it_owns(broker, topics,
                                                                        engine_factory):
     # The budget is the engine's, not each partition's: an engine that takes over a peer's
