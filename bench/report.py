@@ -249,8 +249,9 @@ def _run_markdown(r: dict[str, Any]) -> list[str]:
               "excluded; the whole first-to-last span is in report.json as "
               "`first_to_last_msg_s`). Live passes are paced replays (latency); their msg/s is "
               "the pace they kept. The ceiling consumes the same 3 KB records and produces a "
-              "160-byte output per record (about a verdict's size) with the engine's batch "
-              "protocol (flush, then commit, per batch) and no work; the engine and the peers "
+              "160-byte output per record (about a verdict's size), flushing and committing "
+              "every batch (DESIGN.md's passthrough; the engine waits for delivery only at "
+              "its commits) and no work; the engine and the peers "
               "produce their verdicts. CPU µs/msg = the pipeline "
               "processes' user+system CPU from the first output to the last ÷ the messages "
               "answered in between.", ""]
