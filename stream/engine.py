@@ -1,8 +1,9 @@
 """The streaming engine: consume mail, score it against per-tenant state, publish verdicts.
 
-One readable loop (``Engine.run``): poll a batch → decode → score per partition → produce →
-checkpoint. Collaborators are built in the constructor and entered through one ExitStack.
-The first SIGINT/SIGTERM drains the batch in flight and stops; a second one exits at once.
+One readable loop (``Engine.run``): poll a batch → decode → score per partition → produce
+verdicts; every few batches, checkpoint (``Engine._commit``). Collaborators are built in the
+constructor and entered through one ExitStack. The first SIGINT/SIGTERM drains the batch in
+flight, commits and stops; a second one exits at once.
 """
 
 from __future__ import annotations
