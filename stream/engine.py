@@ -345,7 +345,7 @@ class Engine:
         """
         lost = {tp.partition for tp in partitions if tp.topic == self.config.input_topic}
         for number in lost & set(self._partitions):
-            self._roll_back(self._partitions[number])
+            self._forget_uncommitted(self._partitions[number])
             self._directory_offsets.pop(number, None)
         self._assigned.difference_update(lost)
 
@@ -680,11 +680,11 @@ class Engine:
         their records since the commit come again from the committed offsets.
         """
         for part in self._partitions.values():
-            self._roll_back(part)
+            self._forget_uncommitted(part)
         self._directory_offsets.clear()
 
     @staticmethod
-    def _roll_back(part: _Partition) -> None:
+    def _forget_uncommitted(part: _Partition) -> None:
         part.state.rollback()
         # Back to what the store holds, so no record after it counts as already scored.
         part.next_offset = part.state.next_offset or 0

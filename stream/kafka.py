@@ -183,19 +183,9 @@ class LatchingProducer:
                 partition: int = -1, headers: Sequence[tuple[str, bytes]] | None = None,
                 ) -> None:
         """Queue one record; waits (serving callbacks) while the local queue is full."""
-        self.raise_latched()
-        while True:
-            try:
-                self._producer.produce(topic, value=value, key=key, partition=partition,
-                                       headers=list(headers) if headers else None,
-                                       on_delivery=self._on_delivery)
-                return
-            except BufferError:
-                self._producer.poll(0.05)
-            except KafkaException as exc:
-                raise KafkaError.from_confluent(exc.args[0], f"produce to {topic}") from None
+        self.produce_many(topic, ((key, value),), partition, headers or ())
 
-    def produce_many(self, topic: str, records: Iterable[tuple[bytes, bytes | None]],
+    def produce_many(self, topic: str, records: Iterable[tuple[bytes | None, bytes | None]],
                      partition: int, headers: Sequence[tuple[str, bytes]]) -> None:
         """:meth:`produce` of many ``(key, value)`` records with the same headers.
 
