@@ -17,13 +17,19 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <math.h>
 #include <limits.h>
 #include <string.h>
 
 static PyObject *s_last_seen, *s_first_seen, *s_count, *s_threads, *s_ops, *one;
+static PyObject *s_base, *s_ref, *s_external, *s_first_contacts, *s_n_correspondents;
+static PyObject *s_correspondents, *s_vip, *s_half_life, *s_idle_expiry;
+static PyObject *s_n_recipients, *s_max_fanout, *s_flagged;
+static PyObject *s_sender_counters[10];  /* SenderProfile's, in _encode_sender's order */
 
 #define SEP '\x1f'
+#define SENDER_FIELDS 17  /* SenderProfile's, in its order: the largest Layout */
 
 /* One bytes object of the `n` pieces joined. */
 static PyObject *
@@ -97,22 +103,6 @@ new_tuple_of(PyTypeObject *type, Py_ssize_t n, PyObject **items)
     return out;
 }
 
-/* 1 if `t - profile.last_seen > expiry`, 0 if not, -1 on error (as the Python expression). */
-static int
-is_expired(PyObject *profile, PyObject *t, PyObject *expiry)
-{
-    PyObject *last = PyObject_GetAttr(profile, s_last_seen);
-    if (last == NULL)
-        return -1;
-    PyObject *idle = PyNumber_Subtract(t, last);
-    Py_DECREF(last);
-    if (idle == NULL)
-        return -1;
-    int r = PyObject_RichCompareBool(idle, expiry, Py_GT);
-    Py_DECREF(idle);
-    return r;
-}
-
 /* The value of `key` in `live` (borrowed); KeyError if absent, as `live[key]`. */
 static PyObject *
 live_item(PyObject *live, PyObject *key)
@@ -121,6 +111,204 @@ live_item(PyObject *live, PyObject *key)
     if (v == NULL && !PyErr_Occurred())
         PyErr_SetObject(PyExc_KeyError, key);
     return v;
+}
+
+/* ---------------------------------------------------------------- profile objects
+ *
+ * The profiles are slotted dataclasses, and calling one runs its generated __init__ in the
+ * interpreter (~0.2-0.4 µs): ~10 times a message here (a pair per recipient, the sender,
+ * the batch's mailboxes). A dataclass's __init__ without __post_init__ does nothing but
+ * store each argument in its slot, in field order; new_profile() does that directly (the
+ * type's tp_alloc, then the slots), and attr() reads a slot without the attribute lookup.
+ * A Layout is resolved once per type and only when that holds: a dataclass, no
+ * __post_init__, every field a plain object slot of the type itself. Otherwise (a subclass,
+ * a changed class) the type is called as before, so results never depend on which ran. */
+
+typedef struct {
+    PyTypeObject *type;  /* strong reference once resolved; NULL: not yet */
+    int direct;          /* 1: construct directly, 0: call the type */
+    int n;
+    Py_ssize_t offset[SENDER_FIELDS];
+} Layout;
+
+/* Resolve `lay` for `type`, whose __init__ takes `names` in order: 0, or -1 on error. */
+static int
+resolve_layout(Layout *lay, PyObject *type, PyObject *const *names, int n)
+{
+    Py_XSETREF(lay->type, (PyTypeObject *)Py_NewRef(type));
+    lay->direct = 0;
+    lay->n = n;
+    PyObject *fields = PyObject_GetAttrString(type, "__dataclass_fields__");
+    if (fields == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    int ok = PyDict_Check(fields) && PyDict_GET_SIZE(fields) == n &&
+        !PyObject_HasAttrString(type, "__post_init__");
+    Py_ssize_t pos = 0, i = 0;
+    PyObject *name, *spec;
+    while (ok && PyDict_Next(fields, &pos, &name, &spec)) {
+        ok = i < n && PyUnicode_Check(name) && PyUnicode_Compare(name, names[i]) == 0;
+        if (ok) {  /* a parameter of __init__ (not init=False) */
+            PyObject *init = PyObject_GetAttrString(spec, "init");
+            if (init == NULL) {
+                Py_DECREF(fields);
+                return -1;
+            }
+            ok = init == Py_True;
+            Py_DECREF(init);
+        }
+        PyObject *d = ok ? PyDict_GetItemWithError(((PyTypeObject *)type)->tp_dict, name) :
+            NULL;
+        if (d == NULL && PyErr_Occurred()) {
+            Py_DECREF(fields);
+            return -1;
+        }
+        ok = ok && d != NULL && Py_IS_TYPE(d, &PyMemberDescr_Type) &&
+            ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX &&
+            !(((PyMemberDescrObject *)d)->d_member->flags & READONLY);
+        if (ok)
+            lay->offset[i++] = ((PyMemberDescrObject *)d)->d_member->offset;
+    }
+    Py_DECREF(fields);
+    if (PyErr_Occurred())
+        return -1;
+    lay->direct = ok && i == n;
+    return 0;
+}
+
+/* `type(*values)` (values borrowed), built directly when `lay` allows. A new reference. */
+static PyObject *
+new_profile(Layout *lay, PyObject *type, PyObject *const *names, int n,
+            PyObject *const *values)
+{
+    if (lay->type != (PyTypeObject *)type && resolve_layout(lay, type, names, n) < 0)
+        return NULL;
+    if (!lay->direct)
+        return PyObject_Vectorcall(type, values, (size_t)n, NULL);
+    PyTypeObject *tp = (PyTypeObject *)type;
+    PyObject *obj = tp->tp_alloc(tp, 0);
+    if (obj == NULL)
+        return NULL;
+    for (int i = 0; i < n; i++)
+        *(PyObject **)((char *)obj + lay->offset[i]) = Py_NewRef(values[i]);
+    return obj;
+}
+
+static Layout pair_layout, recipient_layout, sender_layout;
+static PyObject *pair_names[4], *recipient_names[9], *sender_names[SENDER_FIELDS];
+
+/* _MailboxUpdates(base) (state.behaviour): its __init__'s three slots, set directly when
+ * the class is exactly that (slots base, last_seen, ops; nothing else), else by calling it. */
+static PyTypeObject *updates_checked;
+static int updates_direct;
+static Py_ssize_t updates_offset[3];
+
+/* The slot of attribute `name` (interned, one of the layouts' names) in `obj`: its address,
+ * or NULL when `obj` is not of a resolved layout's type or has no such slot. */
+static PyObject **
+slot_of(PyObject *obj, PyObject *name)
+{
+    PyTypeObject *tp = Py_TYPE(obj);
+    if (tp == updates_checked && updates_direct) {
+        PyObject *names[3] = {s_base, s_last_seen, s_ops};
+        for (int i = 0; i < 3; i++)
+            if (names[i] == name)
+                return (PyObject **)((char *)obj + updates_offset[i]);
+        return NULL;
+    }
+    Layout *lays[3] = {&pair_layout, &recipient_layout, &sender_layout};
+    PyObject *const *names[3] = {pair_names, recipient_names, sender_names};
+    for (int l = 0; l < 3; l++) {
+        if (tp != lays[l]->type || !lays[l]->direct)
+            continue;
+        for (int i = 0; i < lays[l]->n; i++)
+            if (names[l][i] == name)
+                return (PyObject **)((char *)obj + lays[l]->offset[i]);
+        return NULL;
+    }
+    return NULL;
+}
+
+/* `obj.name` (a new reference), from its slot when slot_of() finds it set. */
+static PyObject *
+attr(PyObject *obj, PyObject *name)
+{
+    PyObject **slot = slot_of(obj, name);
+    if (slot != NULL && *slot != NULL)
+        return Py_NewRef(*slot);
+    return PyObject_GetAttr(obj, name);
+}
+
+/* `obj.name = value`, in its slot when slot_of() finds one. 0 or -1. */
+static int
+set_attr(PyObject *obj, PyObject *name, PyObject *value)
+{
+    PyObject **slot = slot_of(obj, name);
+    if (slot == NULL)
+        return PyObject_SetAttr(obj, name, value);
+    Py_XSETREF(*slot, Py_NewRef(value));
+    return 0;
+}
+
+/* updates_type(base): a new queue for a mailbox profile (or None), see above. */
+static PyObject *
+updates_of(PyObject *updates_type, PyObject *base)
+{
+    PyTypeObject *tp = (PyTypeObject *)updates_type;
+    if (updates_checked != tp) {
+        static const char *names[3] = {"base", "last_seen", "ops"};
+        PyObject *slots = PyDict_GetItemString(tp->tp_dict, "__slots__");  /* borrowed */
+        int ok = slots != NULL && PyTuple_Check(slots) && PyTuple_GET_SIZE(slots) == 3 &&
+            tp->tp_base == &PyBaseObject_Type;
+        for (int i = 0; ok && i < 3; i++) {
+            PyObject *d = PyDict_GetItemString(tp->tp_dict, names[i]);
+            ok = d != NULL && Py_IS_TYPE(d, &PyMemberDescr_Type) &&
+                ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX;
+            if (ok)
+                updates_offset[i] = ((PyMemberDescrObject *)d)->d_member->offset;
+        }
+        Py_XSETREF(updates_checked, (PyTypeObject *)Py_NewRef(updates_type));
+        updates_direct = ok;
+    }
+    if (!updates_direct)
+        return PyObject_CallOneArg(updates_type, base);
+    PyObject *last = base == Py_None ? PyFloat_FromDouble(-INFINITY) :
+        attr(base, s_last_seen);
+    PyObject *ops = last == NULL ? NULL : PyList_New(0);
+    PyObject *obj = ops == NULL ? NULL : tp->tp_alloc(tp, 0);
+    if (obj == NULL) {
+        Py_XDECREF(last);
+        Py_XDECREF(ops);
+        return NULL;
+    }
+    PyObject *values[3] = {Py_NewRef(base), last, ops};
+    for (int i = 0; i < 3; i++)
+        *(PyObject **)((char *)obj + updates_offset[i]) = values[i];
+    return obj;
+}
+
+/* 1 if `t - profile.last_seen > expiry`, 0 if not, -1 on error (as the Python expression).
+ * The slot is read directly where attr() can. */
+static int
+is_expired(PyObject *profile, PyObject *t, PyObject *expiry)
+{
+    PyObject *last = attr(profile, s_last_seen);
+    if (last == NULL)
+        return -1;
+    if (PyFloat_CheckExact(last) && PyFloat_CheckExact(t) && PyFloat_CheckExact(expiry)) {
+        /* float - float > float: the same IEEE operations, without the difference's object */
+        int r = PyFloat_AS_DOUBLE(t) - PyFloat_AS_DOUBLE(last) > PyFloat_AS_DOUBLE(expiry);
+        Py_DECREF(last);
+        return r;
+    }
+    PyObject *idle = PyNumber_Subtract(t, last);
+    Py_DECREF(last);
+    if (idle == NULL)
+        return -1;
+    int r = PyObject_RichCompareBool(idle, expiry, Py_GT);
+    Py_DECREF(idle);
+    return r;
 }
 
 /* One recipient's view (a new reference), or NULL with an exception set. The three profiles
@@ -150,7 +338,7 @@ view_of(PyObject *k, PyObject *live, PyObject *t, PyObject *expiry, int check, P
         if (gone) {
             items[1] = Py_NewRef(Py_None);
         } else {
-            PyObject *ops = PyObject_GetAttr(mailbox, s_ops);
+            PyObject *ops = attr(mailbox, s_ops);
             if (ops == NULL)
                 goto done;
             Py_ssize_t n_ops = PyObject_Length(ops);
@@ -269,20 +457,23 @@ next_pair(PyObject *pair, PyObject *t, PyObject *thread, PyObject *pair_type)
 {
     if (pair == Py_None) {
         PyObject *a[4] = {t, t, one, thread};
-        return PyObject_Vectorcall(pair_type, a, 4, NULL);
+        return new_profile(&pair_layout, pair_type, pair_names, 4, a);
     }
     PyObject *first = NULL, *last = NULL, *count = NULL, *threads = NULL, *out = NULL;
     PyObject *v[4] = {NULL, NULL, NULL, NULL};
-    if ((first = PyObject_GetAttr(pair, s_first_seen)) == NULL ||
-        (last = PyObject_GetAttr(pair, s_last_seen)) == NULL ||
-        (count = PyObject_GetAttr(pair, s_count)) == NULL ||
-        (threads = PyObject_GetAttr(pair, s_threads)) == NULL)
+    if (pair_layout.type != (PyTypeObject *)pair_type &&
+        resolve_layout(&pair_layout, pair_type, pair_names, 4) < 0)
+        return NULL;
+    if ((first = attr(pair, s_first_seen)) == NULL ||
+        (last = attr(pair, s_last_seen)) == NULL ||
+        (count = attr(pair, s_count)) == NULL ||
+        (threads = attr(pair, s_threads)) == NULL)
         goto done;
     if ((v[0] = pick(t, first, Py_LT)) == NULL || (v[1] = pick(t, last, Py_GT)) == NULL ||
         (v[2] = PyNumber_Add(count, one)) == NULL ||
         (v[3] = PyNumber_Add(threads, thread)) == NULL)
         goto done;
-    out = PyObject_Vectorcall(pair_type, v, 4, NULL);
+    out = new_profile(&pair_layout, pair_type, pair_names, 4, v);
 done:
     Py_XDECREF(first); Py_XDECREF(last); Py_XDECREF(count); Py_XDECREF(threads);
     for (int i = 0; i < 4; i++)
@@ -354,7 +545,7 @@ observe_recipients(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                 Py_DECREF(base);
                 return NULL;
             }
-            PyObject *made = PyObject_CallOneArg(updates_type, base);
+            PyObject *made = updates_of(updates_type, base);
             Py_DECREF(base);
             if (made == NULL)
                 return NULL;
@@ -366,7 +557,7 @@ observe_recipients(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             if (updates == NULL)
                 return NULL;
         }
-        PyObject *ops = PyObject_GetAttr(updates, s_ops);
+        PyObject *ops = attr(updates, s_ops);
         if (ops == NULL)
             return NULL;
         PyObject *first_contact = (pair == Py_None && reverse == Py_None) ? Py_True : Py_False;
@@ -376,12 +567,12 @@ observe_recipients(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         Py_DECREF(ops);
         if (r < 0)
             return NULL;
-        PyObject *last = PyObject_GetAttr(updates, s_last_seen);
+        PyObject *last = attr(updates, s_last_seen);
         if (last == NULL)
             return NULL;
         int later = PyObject_RichCompareBool(t, last, Py_GT);
         Py_DECREF(last);
-        if (later < 0 || (later && PyObject_SetAttr(updates, s_last_seen, t) < 0))
+        if (later < 0 || (later && set_attr(updates, s_last_seen, t) < 0))
             return NULL;
     }
     return PyLong_FromSsize_t(new_recipients);
@@ -636,10 +827,6 @@ fail:
  * else (ints from hand-built profiles, subclasses, odd types) goes to the Python method, the
  * definition, so results never depend on which form ran. */
 
-static PyObject *s_base, *s_ref, *s_external, *s_first_contacts, *s_n_correspondents;
-static PyObject *s_correspondents, *s_vip, *s_half_life, *s_idle_expiry;
-static PyObject *s_n_recipients, *s_max_fanout, *s_flagged;
-static PyObject *s_sender_counters[10];  /* SenderProfile's, in _encode_sender's order */
 static PyObject *prune_fn;  /* state.profiles._prune, for counters holding a NaN */
 
 #define REBASE_WEIGHT 0x1p400  /* state.profiles._REBASE_WEIGHT */
@@ -795,7 +982,7 @@ read_mailbox(PyObject *p, Mailbox *m, PyObject **correspondents)
     double *slots[6] = {&m->ref, &m->first_seen, &m->last_seen, &m->count, &m->external,
                         &m->first_contacts};
     for (int i = 0; i < 6; i++) {
-        PyObject *v = PyObject_GetAttr(p, names[i]);
+        PyObject *v = attr(p, names[i]);
         if (v == NULL)
             return -1;
         int ok = PyFloat_CheckExact(v);
@@ -805,7 +992,7 @@ read_mailbox(PyObject *p, Mailbox *m, PyObject **correspondents)
         if (!ok)
             return 0;
     }
-    PyObject *n = PyObject_GetAttr(p, s_n_correspondents);
+    PyObject *n = attr(p, s_n_correspondents);
     if (n == NULL)
         return -1;
     int overflow = 0;
@@ -814,14 +1001,14 @@ read_mailbox(PyObject *p, Mailbox *m, PyObject **correspondents)
     Py_DECREF(n);
     if (!ok)
         return 0;
-    PyObject *c = PyObject_GetAttr(p, s_correspondents);
+    PyObject *c = attr(p, s_correspondents);
     if (c == NULL)
         return -1;
     if (!plain_counter(c)) {
         Py_DECREF(c);
         return 0;
     }
-    PyObject *vip = PyObject_GetAttr(p, s_vip);
+    PyObject *vip = attr(p, s_vip);
     if (vip == NULL) {
         Py_DECREF(c);
         return -1;
@@ -916,13 +1103,13 @@ mailbox_after(PyObject *updates, Py_ssize_t n, PyObject *decay, PyObject *recipi
     Mailbox m = {0};
     if (!plain_decay || n < 0)
         goto python;
-    if ((ops = PyObject_GetAttr(updates, s_ops)) == NULL)
+    if ((ops = attr(updates, s_ops)) == NULL)
         return NULL;
     if (!PyList_CheckExact(ops))
         goto python;
     if (n > PyList_GET_SIZE(ops))
         n = PyList_GET_SIZE(ops);
-    if ((base = PyObject_GetAttr(updates, s_base)) == NULL)
+    if ((base = attr(updates, s_base)) == NULL)
         goto done;
     if (n == 0) {  /* no observation: the base itself, as the Python loop returns it */
         out = Py_NewRef(base);
@@ -977,7 +1164,7 @@ mailbox_after(PyObject *updates, Py_ssize_t n, PyObject *decay, PyObject *recipi
         if (ok) {
             PyObject *args[9] = {f[0], f[1], f[2], f[3], f[4], f[5], nc, m.correspondents,
                                  m.vip};
-            out = PyObject_Vectorcall(recipient_type, args, 9, NULL);
+            out = new_profile(&recipient_layout, recipient_type, recipient_names, 9, args);
         }
         for (int i = 0; i < 6; i++)
             Py_XDECREF(f[i]);
@@ -1033,7 +1220,7 @@ apply_deferred(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyObject *key = PyList_GET_ITEM(keys, i);
         Py_INCREF(key);
         PyObject *updates = live_item(live, key);
-        PyObject *ops = updates == NULL ? NULL : PyObject_GetAttr(updates, s_ops);
+        PyObject *ops = updates == NULL ? NULL : attr(updates, s_ops);
         Py_ssize_t n = ops == NULL ? -1 : PyObject_Length(ops);
         Py_XDECREF(ops);
         PyObject *p = NULL;
@@ -1162,7 +1349,7 @@ count_verdict(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_DECREF(h_obj);
     if (!plain)
         Py_RETURN_FALSE;
-    PyObject *ref = PyObject_GetAttr(p, s_ref);
+    PyObject *ref = attr(p, s_ref);
     if (ref == NULL)
         return NULL;
     plain = PyFloat_CheckExact(ref);
@@ -1173,7 +1360,7 @@ count_verdict(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     if (!plain || w > REBASE_WEIGHT)
         Py_RETURN_FALSE;
-    PyObject *verdicts = PyObject_GetAttr(p, s_sender_counters[9]);
+    PyObject *verdicts = attr(p, s_sender_counters[9]);
     if (verdicts == NULL)
         return NULL;
     if (!plain_counter(verdicts)) {
@@ -1187,7 +1374,6 @@ count_verdict(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_TRUE;
 }
 
-#define SENDER_FIELDS 17  /* SenderProfile's, in its order */
 
 /* observe_sender(p, t, display_name, reply_to_domain, return_path_domain, auth, network,
  *                link_domains, attachment_types, new_recipients, fanout, decay, learn,
@@ -1240,8 +1426,11 @@ observe_sender(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     PyObject *out = NULL;
     if (Py_TYPE(base) != (PyTypeObject *)sender_type)
         goto python;
+    if (sender_layout.type != (PyTypeObject *)sender_type &&
+        resolve_layout(&sender_layout, sender_type, sender_names, SENDER_FIELDS) < 0)
+        goto done;
     for (int i = 0; i < SENDER_FIELDS; i++)
-        if ((f[i] = PyObject_GetAttr(base, name_fields[i])) == NULL)
+        if ((f[i] = attr(base, name_fields[i])) == NULL)
             goto done;
     if (!PyFloat_CheckExact(f[0]) || !PyFloat_CheckExact(f[1]) || !PyFloat_CheckExact(f[2]) ||
         !PyFloat_CheckExact(f[3]) || !PyFloat_CheckExact(f[16]) ||
@@ -1314,7 +1503,7 @@ observe_sender(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         if (r == 0)
             goto python;
     }
-    out = PyObject_Vectorcall(sender_type, f, SENDER_FIELDS, NULL);
+    out = new_profile(&sender_layout, sender_type, sender_names, SENDER_FIELDS, f);
     goto done;
 python:
     out = Py_NewRef(Py_None);
@@ -1345,7 +1534,7 @@ static int
 pack_fields(PyObject *obj, const Field *fields, int n, unsigned char *p)
 {
     for (int i = 0; i < n; i++) {
-        PyObject *v = PyObject_GetAttr(obj, *fields[i].name);
+        PyObject *v = attr(obj, *fields[i].name);
         if (v == NULL)
             return -1;
         int ok = 1;
@@ -1430,7 +1619,7 @@ encode_one(PyObject *value, int version, PyObject *dumps, PyObject *encode,
     if (type == (PyTypeObject *)pair_type) {
         out = packed_value(value, pair_fields, 4, version, dumps, NULL);
     } else if (type == (PyTypeObject *)recipient_type) {
-        PyObject *c = PyObject_GetAttr(value, s_correspondents);
+        PyObject *c = attr(value, s_correspondents);
         if (c == NULL)
             return NULL;
         out = packed_value(value, recipient_fields, 8, version, dumps, c);
@@ -1440,7 +1629,7 @@ encode_one(PyObject *value, int version, PyObject *dumps, PyObject *encode,
         if (counters == NULL)
             return NULL;
         for (int i = 0; i < 10; i++) {
-            PyObject *c = PyObject_GetAttr(value, s_sender_counters[i]);
+            PyObject *c = attr(value, s_sender_counters[i]);
             if (c == NULL) {
                 Py_DECREF(counters);
                 return NULL;
@@ -1556,6 +1745,19 @@ PyInit__native(void)
         for (int j = 0; j < 2; j++)
             if ((s_auth_keys[i][j] = PyUnicode_InternFromString(auth_keys[i][j])) == NULL)
                 return NULL;
+    PyObject *pair_order[4] = {s_first_seen, s_last_seen, s_count, s_threads};
+    PyObject *recipient_order[9] = {s_ref, s_first_seen, s_last_seen, s_count, s_external,
+                                    s_first_contacts, s_n_correspondents, s_correspondents,
+                                    s_vip};
+    PyObject *sender_order[SENDER_FIELDS] = {
+        s_ref, s_first_seen, s_last_seen, s_count, s_n_recipients,
+        s_sender_counters[0], s_sender_counters[1], s_sender_counters[2],
+        s_sender_counters[3], s_sender_counters[4], s_sender_counters[5],
+        s_sender_counters[6], s_sender_counters[7], s_sender_counters[8],
+        s_sender_counters[9], s_max_fanout, s_flagged};
+    memcpy(pair_names, pair_order, sizeof(pair_order));
+    memcpy(recipient_names, recipient_order, sizeof(recipient_order));
+    memcpy(sender_names, sender_order, sizeof(sender_order));
     PyObject *profiles = PyImport_ImportModule("state.profiles");
     if (profiles == NULL)
         return NULL;

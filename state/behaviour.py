@@ -325,6 +325,8 @@ class _MailboxUpdates:
     __slots__ = ("base", "last_seen", "ops")
 
     def __init__(self, base: RecipientProfile | None) -> None:
+        # _native.observe_recipients builds one without this method (updates_of): the same
+        # three slots, the same values.
         self.base = base
         # The profile's last_seen with every queued observation applied (idle expiry needs
         # nothing else); -inf while it is None, so an absent profile never reads as expired.

@@ -278,6 +278,89 @@ def test_plain_values_never_call_back_into_python(monkeypatch) -> None:
     assert out == {k: encode(v) for k, v in live.items()}
 
 
+def _observe_one(pair_type, updates_type, live: dict, pair):
+    """observe_recipients for one recipient whose pair is ``pair``: the new pair profile."""
+    keys = behaviour._recipient_keys("t", "s@x.example", ("r@y.example",), 3)
+    view = behaviour._new_view(behaviour.RecipientView, ("r@y.example", None, pair, None))
+    NATIVE.observe_recipients((view,), keys, live, {}, [], object(), 5.0, "s@x.example",
+                              True, 1, True, True, pair_type, updates_type)
+    return live[keys[0][2]], live[keys[0][1]]
+
+
+def test_profiles_are_built_without_calling_their_init(monkeypatch) -> None:
+    """Pairs, mailboxes, senders and mailbox queues come out of C with their slots set
+    directly (a dataclass's __init__ only stores its arguments), equal to what the classes
+    build, without running one __init__ (a new sender's first profile is still the class's:
+    its defaults)."""
+    rng = random.Random(5)
+    decay = Decay(half_life=3600.0, idle_expiry=6 * 3600.0)
+    old_pair = PairProfile(1.0, 2.0, 3, 0)
+    updates = _queued(rng, RecipientProfile(1e6, 1e6, 1e6, 1.0), 50, 1e6, 4000.0)
+    want_mailbox = updates.apply(50, decay)
+    known = SenderProfile(1.0, 1.0, 2.0, 1.0)  # a new sender's base is the class's defaults
+    want_sender = behaviour.observe_sender(
+        known, t=7.5, display_name="Bob", reply_to_domain="", return_path_domain="",
+        auth=("pass", "", ""), network="10.0.0.0/24", link_domains=("x.example",),
+        attachment_types=(), new_recipients=1, fanout=1, decay=decay, learn=True,
+        flagged=False)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("ran __init__")
+
+    for cls in (PairProfile, RecipientProfile, SenderProfile, behaviour._MailboxUpdates):
+        monkeypatch.setattr(cls, "__init__", refuse)
+    live: dict = {}
+    pair, queue = _observe_one(PairProfile, behaviour._MailboxUpdates, live, old_pair)
+    assert type(pair) is PairProfile
+    assert dataclasses.astuple(pair) == (1.0, 5.0, 4, 1)
+    assert type(queue) is behaviour._MailboxUpdates
+    assert (queue.base, queue.last_seen, queue.ops) == (None, 5.0,
+                                                        [(5.0, "s@x.example", True, False)])
+    _same_profile(NATIVE.mailbox_profile(updates, 50, decay, RecipientProfile), want_mailbox)
+    got_sender = NATIVE.observe_sender(known, 7.5, "Bob", "", "", ("pass", "", ""),
+                                       "10.0.0.0/24", ("x.example",), (), 1, 1, decay, True,
+                                       False, SenderProfile)
+    monkeypatch.undo()
+    assert got_sender == want_sender
+
+
+def test_a_class_that_does_more_than_store_its_arguments_is_called() -> None:
+    """A subclass, or a class with __post_init__, is built by calling it, as Python would."""
+    made = []
+
+    @dataclasses.dataclass(slots=True)
+    class Checked(PairProfile):
+        def __post_init__(self) -> None:
+            made.append(self.count)
+
+    class Queue(behaviour._MailboxUpdates):
+        __slots__ = ("extra",)
+
+        def __init__(self, base) -> None:
+            super().__init__(base)
+            self.extra = "set by __init__"
+
+    @dataclasses.dataclass(slots=True)
+    class Noted:  # PairProfile's fields in a class of its own, with a __post_init__
+        first_seen: float
+        last_seen: float
+        count: int = 0
+        threads: int = 0
+
+        def __post_init__(self) -> None:
+            made.append(-self.count)
+
+    pair, queue = _observe_one(Checked, Queue, {}, Checked(1.0, 2.0, 3, 0))
+    assert type(pair) is Checked and made == [3, 4]  # the argument's, then the new one's
+    assert dataclasses.astuple(pair) == (1.0, 5.0, 4, 1)
+    assert type(queue) is Queue and queue.extra == "set by __init__"
+    pair, _ = _observe_one(Noted, Queue, {}, None)
+    assert type(pair) is Noted and made[-1] == -1
+    # and the plain classes again after them (each Layout resolves for the type it is given)
+    pair, queue = _observe_one(PairProfile, behaviour._MailboxUpdates, {}, None)
+    assert type(pair) is PairProfile and dataclasses.astuple(pair) == (5.0, 5.0, 1, 1)
+
+
 _addresses = st.lists(st.sampled_from(["a@x.example", "b@x.example", "C@x.example", "é@x.example",
                                        "", *(f"r{i}@y.example" for i in range(30))]),
                       max_size=40)
