@@ -17,7 +17,8 @@ setup() {
   fi
   # Reinstall only when the dependency list or the C kernels changed since the last install.
   local want
-  want=$(cat pyproject.toml deploy/constraints.txt detectors/*.c state/*.c | sha256sum | cut -d' ' -f1)
+  want=$(cat pyproject.toml deploy/constraints.txt detectors/*.c state/*.c schemas/*.[ch] |
+    sha256sum | cut -d' ' -f1)
   if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ]; then
     echo "installing mailhawk and its dependencies into $VENV (first run takes a few minutes)" >&2
     "$VENV/bin/python" -m pip install --quiet --upgrade pip

@@ -17,7 +17,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <structmember.h>
+#include "../schemas/_slots.h"
 #include <math.h>
 #include <limits.h>
 #include <string.h>
@@ -29,7 +29,7 @@ static PyObject *s_n_recipients, *s_max_fanout, *s_flagged;
 static PyObject *s_sender_counters[10];  /* SenderProfile's, in _encode_sender's order */
 
 #define SEP '\x1f'
-#define SENDER_FIELDS 17  /* SenderProfile's, in its order: the largest Layout */
+#define SENDER_FIELDS 17  /* SenderProfile's, in its order */
 
 /* One bytes object of the `n` pieces joined. */
 static PyObject *
@@ -115,85 +115,9 @@ live_item(PyObject *live, PyObject *key)
 
 /* ---------------------------------------------------------------- profile objects
  *
- * The profiles are slotted dataclasses, and calling one runs its generated __init__ in the
- * interpreter (~0.2-0.4 µs): ~10 times a message here (a pair per recipient, the sender,
- * the batch's mailboxes). A dataclass's __init__ without __post_init__ does nothing but
- * store each argument in its slot, in field order; new_profile() does that directly (the
- * type's tp_alloc, then the slots), and attr() reads a slot without the attribute lookup.
- * A Layout is resolved once per type and only when that holds: a dataclass, no
- * __post_init__, every field a plain object slot of the type itself. Otherwise (a subclass,
- * a changed class) the type is called as before, so results never depend on which ran. */
-
-typedef struct {
-    PyTypeObject *type;  /* strong reference once resolved; NULL: not yet */
-    int direct;          /* 1: construct directly, 0: call the type */
-    int n;
-    Py_ssize_t offset[SENDER_FIELDS];
-} Layout;
-
-/* Resolve `lay` for `type`, whose __init__ takes `names` in order: 0, or -1 on error. */
-static int
-resolve_layout(Layout *lay, PyObject *type, PyObject *const *names, int n)
-{
-    Py_XSETREF(lay->type, (PyTypeObject *)Py_NewRef(type));
-    lay->direct = 0;
-    lay->n = n;
-    PyObject *fields = PyObject_GetAttrString(type, "__dataclass_fields__");
-    if (fields == NULL) {
-        PyErr_Clear();
-        return 0;
-    }
-    int ok = PyDict_Check(fields) && PyDict_GET_SIZE(fields) == n &&
-        !PyObject_HasAttrString(type, "__post_init__");
-    Py_ssize_t pos = 0, i = 0;
-    PyObject *name, *spec;
-    while (ok && PyDict_Next(fields, &pos, &name, &spec)) {
-        ok = i < n && PyUnicode_Check(name) && PyUnicode_Compare(name, names[i]) == 0;
-        if (ok) {  /* a parameter of __init__ (not init=False) */
-            PyObject *init = PyObject_GetAttrString(spec, "init");
-            if (init == NULL) {
-                Py_DECREF(fields);
-                return -1;
-            }
-            ok = init == Py_True;
-            Py_DECREF(init);
-        }
-        PyObject *d = ok ? PyDict_GetItemWithError(((PyTypeObject *)type)->tp_dict, name) :
-            NULL;
-        if (d == NULL && PyErr_Occurred()) {
-            Py_DECREF(fields);
-            return -1;
-        }
-        ok = ok && d != NULL && Py_IS_TYPE(d, &PyMemberDescr_Type) &&
-            ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX &&
-            !(((PyMemberDescrObject *)d)->d_member->flags & READONLY);
-        if (ok)
-            lay->offset[i++] = ((PyMemberDescrObject *)d)->d_member->offset;
-    }
-    Py_DECREF(fields);
-    if (PyErr_Occurred())
-        return -1;
-    lay->direct = ok && i == n;
-    return 0;
-}
-
-/* `type(*values)` (values borrowed), built directly when `lay` allows. A new reference. */
-static PyObject *
-new_profile(Layout *lay, PyObject *type, PyObject *const *names, int n,
-            PyObject *const *values)
-{
-    if (lay->type != (PyTypeObject *)type && resolve_layout(lay, type, names, n) < 0)
-        return NULL;
-    if (!lay->direct)
-        return PyObject_Vectorcall(type, values, (size_t)n, NULL);
-    PyTypeObject *tp = (PyTypeObject *)type;
-    PyObject *obj = tp->tp_alloc(tp, 0);
-    if (obj == NULL)
-        return NULL;
-    for (int i = 0; i < n; i++)
-        *(PyObject **)((char *)obj + lay->offset[i]) = Py_NewRef(values[i]);
-    return obj;
-}
+ * The profiles are slotted dataclasses, built here ~10 times a message (a pair per recipient,
+ * the sender, the batch's mailboxes): new_instance() fills their slots instead of running
+ * their __init__, and attr() reads a slot without the attribute lookup (schemas/_slots.h). */
 
 static Layout pair_layout, recipient_layout, sender_layout;
 static PyObject *pair_names[4], *recipient_names[9], *sender_names[SENDER_FIELDS];
@@ -457,7 +381,7 @@ next_pair(PyObject *pair, PyObject *t, PyObject *thread, PyObject *pair_type)
 {
     if (pair == Py_None) {
         PyObject *a[4] = {t, t, one, thread};
-        return new_profile(&pair_layout, pair_type, pair_names, 4, a);
+        return new_instance(&pair_layout, pair_type, pair_names, 4, a);
     }
     PyObject *first = NULL, *last = NULL, *count = NULL, *threads = NULL, *out = NULL;
     PyObject *v[4] = {NULL, NULL, NULL, NULL};
@@ -473,7 +397,7 @@ next_pair(PyObject *pair, PyObject *t, PyObject *thread, PyObject *pair_type)
         (v[2] = PyNumber_Add(count, one)) == NULL ||
         (v[3] = PyNumber_Add(threads, thread)) == NULL)
         goto done;
-    out = new_profile(&pair_layout, pair_type, pair_names, 4, v);
+    out = new_instance(&pair_layout, pair_type, pair_names, 4, v);
 done:
     Py_XDECREF(first); Py_XDECREF(last); Py_XDECREF(count); Py_XDECREF(threads);
     for (int i = 0; i < 4; i++)
@@ -1164,7 +1088,7 @@ mailbox_after(PyObject *updates, Py_ssize_t n, PyObject *decay, PyObject *recipi
         if (ok) {
             PyObject *args[9] = {f[0], f[1], f[2], f[3], f[4], f[5], nc, m.correspondents,
                                  m.vip};
-            out = new_profile(&recipient_layout, recipient_type, recipient_names, 9, args);
+            out = new_instance(&recipient_layout, recipient_type, recipient_names, 9, args);
         }
         for (int i = 0; i < 6; i++)
             Py_XDECREF(f[i]);
@@ -1503,7 +1427,7 @@ observe_sender(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         if (r == 0)
             goto python;
     }
-    out = new_profile(&sender_layout, sender_type, sender_names, SENDER_FIELDS, f);
+    out = new_instance(&sender_layout, sender_type, sender_names, SENDER_FIELDS, f);
     goto done;
 python:
     out = Py_NewRef(Py_None);

@@ -693,6 +693,104 @@ def test_fast_decoding_path_agrees_with_the_careful_one() -> None:
         assert fast == MailRecord._validated(doc)
 
 
+_ODD_VALUES: list[Any] = [None, "", "x", "İSTANBUL@Ünï.example", "Bob@Acme.COM", 0, 1, -1,
+                          2**31, 2**63, True, False, 1.5, [], [{}], {}, [1], ["a"], {"a": 1},
+                          {"a": "b"}, [{"address": "X@Y.example"}], [{"url": "u"}],
+                          [{"filename": "f", "size": 3, "stripped": True}], {"spf": "PASS"},
+                          {"spf": "maybe"}, {"dkim": None, "dmarc": 5}, "inbound", "internal",
+                          "*", [{"size": -1}], [{"size": 2**63}], [{"size": 2**63 - 1}],
+                          [{"size": True}], [{"size": 1, "stripped": 1}], [{"size": 1.0}],
+                          [{"url": "u", "anchor_text": None}], [{"url": 5}], ("tuple",)]
+_FIELDS = ["schema_version", "message_id", "tenant_id", "direction", "received_at", "from",
+           "to", "cc", "reply_to", "return_path", "subject", "text", "html", "urls",
+           "attachments", "auth", "client_ip", "in_reply_to", "references", "headers",
+           "from_mailboxes"]
+
+
+def _fast_outcomes(doc: Any) -> tuple[Any, Any]:
+    """(_fast_mail's record or "invalid" or the exception type, the C pass's likewise)."""
+    from schemas.records import _decode, _fast_mail, _Invalid
+
+    out = []
+    for run in (_fast_mail, _decode.fast_mail):
+        try:
+            got = run(doc)
+        except _Invalid:
+            got = None
+        except Exception as exc:  # both must raise the same
+            got = type(exc)
+        out.append("invalid" if got is None else got)
+    return out[0], out[1]
+
+
+def test_the_decoder_module_is_built_and_fills_the_records_slots() -> None:
+    from schemas.records import _decode
+
+    assert _decode is not None, ("schemas/_decode.c was not built: reinstall with a C compiler "
+                                 "and the Python headers (./dev.sh test does)")
+    assert set(_decode.direct()) == {MailRecord, Address, Url, Attachment, AuthResults}
+
+
+def test_the_c_decoder_is_the_python_fast_pass_on_real_and_odd_documents() -> None:
+    """Every generated record, and each with one field set to an odd value (the falsy-as-
+    empty quirks included: ``"urls": ""`` is no links to both), decodes to the same record
+    or is refused by both; no odd value crashes either."""
+    from itertools import islice
+
+    from bench.generate import generate
+
+    docs = [orjson.loads(encode_mail(r)) for r, _ in islice(generate(2, 10, 6), 300)]
+    agreed = refused = 0
+    for i, doc in enumerate(docs):
+        python, c = _fast_outcomes(doc)
+        assert python == c and python != "invalid"
+        for field in _FIELDS:
+            odd = {**doc, field: _ODD_VALUES[(i + len(field)) % len(_ODD_VALUES)]}
+            python, c = _fast_outcomes(odd)
+            assert python == c, (field, odd[field])
+            agreed += python != "invalid"
+            refused += python == "invalid"
+        python, c = _fast_outcomes({k: v for k, v in doc.items() if k != _FIELDS[i % 21]})
+        assert python == c
+    assert agreed > 500 and refused > 500  # both outcomes were exercised
+    big = {**docs[0], "received_at": 10**400}  # float() overflows in both
+    assert _fast_outcomes(big) == (OverflowError, OverflowError)
+    assert _fast_outcomes([docs[0]]) == ("invalid", "invalid")
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(changes=st.dictionaries(st.sampled_from(_FIELDS), st.sampled_from(_ODD_VALUES),
+                               max_size=4),
+       removed=st.sets(st.sampled_from(_FIELDS), max_size=2))
+def test_the_c_decoder_agrees_on_any_mix_of_odd_fields(changes, removed) -> None:
+    doc = {"schema_version": 1, "message_id": "<m@x>", "tenant_id": "acme",
+           "received_at": 1.7e9, "from": {"address": "A@X.example", "name": "A"},
+           "to": [{"address": "b@acme.example"}], "urls": [{"url": "http://x.example/"}],
+           "attachments": [{"filename": "a.pdf", "size": 10}], "auth": {"dkim": "Pass"},
+           "headers": {"X-A": "1"}, "references": ["<r@x>"]}
+    doc.update(changes)
+    for field in removed:
+        doc.pop(field, None)
+    python, c = _fast_outcomes(doc)
+    assert python == c
+
+
+def test_from_dict_takes_the_c_pass_when_it_is_built(monkeypatch) -> None:
+    from schemas import records
+
+    def refuse(doc: Any) -> MailRecord:
+        raise AssertionError("ran the Python pass")
+
+    monkeypatch.setattr(records, "_fast_mail", refuse)
+    doc = {"schema_version": 1, "message_id": "<m@x>", "tenant_id": "acme",
+           "received_at": 5, "from": {"address": "A@X.example"}}
+    record = MailRecord.from_dict(doc)
+    assert record.received_at == 5.0 and type(record.received_at) is float
+    assert record.sender == Address("a@x.example")
+    with pytest.raises(SchemaError, match="tenant_id"):  # refused: the careful path names it
+        MailRecord.from_dict({**doc, "tenant_id": ""})
+
+
 @pytest.mark.parametrize(("doc", "accepted"), [
     ({"schema_version": 1, "tenant_id": "acme", "kind": "person", "address": "Ceo@Acme.com",
       "display_name": "Grace Hopper", "title": "CEO", "vip": True}, True),
