@@ -88,22 +88,27 @@ lower(PyObject *s)
     return out;
 }
 
-/* A record's object from `n` new references in `v`, which are released; NULL when one is
- * NULL (its error is set), INVALID when one is INVALID. */
+/* A record's object from `n` new references in `v`, which are released. */
 static PyObject *
 build(Layout *lay, PyObject *type, PyObject *const *names, int n, PyObject **v)
 {
-    int failed = 0, refused = 0;
-    for (int i = 0; i < n; i++) {
-        failed |= v[i] == NULL;
-        refused |= v[i] == INVALID;
-    }
-    PyObject *out = failed ? NULL : refused ? INVALID : new_instance(lay, type, names, n, v);
+    PyObject *out = new_instance(lay, type, names, n, v);
     for (int i = 0; i < n; i++)
-        if (v[i] != NULL && v[i] != INVALID)
-            Py_DECREF(v[i]);
+        Py_DECREF(v[i]);
     return out;
 }
+
+/* v[i] = expr, or return what it gave when that is not a value (NULL: an error is set;
+ * INVALID: refused), releasing v[0..i-1]. */
+#define TAKE(v, i, expr) do {                                   \
+        (v)[i] = (expr);                                        \
+        if ((v)[i] == NULL || (v)[i] == INVALID) {              \
+            PyObject *taken_ = (v)[i];                          \
+            for (int j_ = 0; j_ < (i); j_++)                    \
+                Py_DECREF((v)[j_]);                             \
+            return taken_;                                      \
+        }                                                       \
+    } while (0)
 
 /* Address(_s(a["address"]).lower(), _so(a.get("name"))) of a dict `a`. */
 static PyObject *
@@ -111,7 +116,9 @@ address_of(PyObject *a)
 {
     if (!PyDict_CheckExact(a))
         return INVALID;
-    PyObject *v[2] = {lower(str_of(get(a, K_ADDRESS))), opt_str(get(a, K_NAME))};
+    PyObject *v[2];
+    TAKE(v, 0, lower(str_of(get(a, K_ADDRESS))));
+    TAKE(v, 1, opt_str(get(a, K_NAME)));
     return build(&address_layout, address_type, address_names, 2, v);
 }
 
@@ -182,7 +189,9 @@ url_of(PyObject *u)
 {
     if (!PyDict_CheckExact(u))
         return INVALID;
-    PyObject *v[2] = {str_of(get(u, K_URL)), opt_str(get(u, K_ANCHOR_TEXT))};
+    PyObject *v[2];
+    TAKE(v, 0, str_of(get(u, K_URL)));
+    TAKE(v, 1, opt_str(get(u, K_ANCHOR_TEXT)));
     return build(&url_layout, url_type, url_names, 2, v);
 }
 
@@ -209,9 +218,26 @@ attachment_of(PyObject *a)
         stripped = Py_False;
     if (!PyBool_Check(stripped))
         return INVALID;
-    PyObject *v[5] = {opt_str(get(a, K_FILENAME)), opt_str(get(a, K_CONTENT_TYPE)),
-                      Py_NewRef(size), opt_str(get(a, K_SHA256)), Py_NewRef(stripped)};
+    PyObject *v[5];
+    TAKE(v, 0, opt_str(get(a, K_FILENAME)));
+    TAKE(v, 1, opt_str(get(a, K_CONTENT_TYPE)));
+    v[2] = Py_NewRef(size);
+    TAKE(v, 3, opt_str(get(a, K_SHA256)));
+    v[4] = Py_NewRef(stripped);
     return build(&attachment_layout, attachment_type, attachment_names, 5, v);
+}
+
+/* An auth outcome (a new reference; passes INVALID and NULL on): "" or a known one. */
+static PyObject *
+outcome(PyObject *s)
+{
+    if (s == NULL || s == INVALID || PyUnicode_GET_LENGTH(s) == 0)
+        return s;
+    int known = PySet_Contains(auth_outcomes, s);
+    if (known > 0)
+        return s;
+    Py_DECREF(s);
+    return known < 0 ? NULL : INVALID;
 }
 
 /* The auth results: AuthResults() when absent or None. */
@@ -230,16 +256,8 @@ auth_of(PyObject *d)
     if (!PyDict_CheckExact(doc))
         return INVALID;
     const int keys[3] = {K_SPF, K_DKIM, K_DMARC};
-    for (int i = 0; i < 3; i++) {
-        v[i] = lower(opt_str(get(doc, keys[i])));
-        if (v[i] != NULL && v[i] != INVALID && PyUnicode_GET_LENGTH(v[i])) {
-            int known = PySet_Contains(auth_outcomes, v[i]);
-            if (known <= 0) {
-                Py_DECREF(v[i]);
-                v[i] = known < 0 ? NULL : INVALID;
-            }
-        }
-    }
+    for (int i = 0; i < 3; i++)
+        TAKE(v, i, outcome(lower(opt_str(get(doc, keys[i])))));
     return build(&auth_layout, auth_type, auth_names, 3, v);
 }
 
@@ -282,7 +300,7 @@ references_of(PyObject *d)
     return PyList_AsTuple(r);
 }
 
-/* Each field in turn, stopping at the first that is not a value. */
+/* Each field in turn, stopping at the first that is not a value (v[i] stays NULL). */
 #define FIELD(i, expr) do { v[i] = (expr); if (v[i] == NULL) goto error; \
                             if (v[i] == INVALID) { v[i] = NULL; goto invalid; } } while (0)
 
@@ -383,8 +401,7 @@ invalid:
     Py_RETURN_NONE;
 error:
     for (int i = 0; i < 21; i++)
-        if (v[i] != INVALID)
-            Py_XDECREF(v[i]);
+        Py_XDECREF(v[i]);
     return NULL;
 }
 

@@ -1315,12 +1315,6 @@ observe_sender(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     int learn = PyObject_IsTrue(args[12]), flagged = PyObject_IsTrue(args[13]);
     if (learn < 0 || flagged < 0)
         return NULL;
-    PyObject *name_fields[SENDER_FIELDS] = {
-        s_ref, s_first_seen, s_last_seen, s_count, s_n_recipients,
-        s_sender_counters[0], s_sender_counters[1], s_sender_counters[2],
-        s_sender_counters[3], s_sender_counters[4], s_sender_counters[5],
-        s_sender_counters[6], s_sender_counters[7], s_sender_counters[8],
-        s_sender_counters[9], s_max_fanout, s_flagged};
     if (!PyFloat_CheckExact(t_obj) || !PyUnicode_CheckExact(args[2]) ||
         !PyUnicode_CheckExact(args[3]) || !PyUnicode_CheckExact(args[4]) ||
         !PyUnicode_CheckExact(args[6]) || !all_str(auth) || PyTuple_GET_SIZE(auth) != 3 ||
@@ -1354,7 +1348,7 @@ observe_sender(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         resolve_layout(&sender_layout, sender_type, sender_names, SENDER_FIELDS) < 0)
         goto done;
     for (int i = 0; i < SENDER_FIELDS; i++)
-        if ((f[i] = attr(base, name_fields[i])) == NULL)
+        if ((f[i] = attr(base, sender_names[i])) == NULL)
             goto done;
     if (!PyFloat_CheckExact(f[0]) || !PyFloat_CheckExact(f[1]) || !PyFloat_CheckExact(f[2]) ||
         !PyFloat_CheckExact(f[3]) || !PyFloat_CheckExact(f[16]) ||
