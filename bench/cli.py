@@ -316,16 +316,20 @@ def _run_and_summarise(run: Any, opts: Any, summary: Any, where: str) -> None:
               help="Report folder [bench-results/crafted-<time>].")
 @click.option("--chars", type=click.IntRange(min=100), default=3000, show_default=True,
               help="The shorter length of each field; the longer is four times it.")
-def crafted(out: Path | None, chars: int) -> None:
-    """What one crafted record costs as each field a sender writes grows.
+@click.option("--entries", type=click.IntRange(min=10), default=250, show_default=True,
+              help="The smaller count of each list's entries (links, attachments, "
+                   "recipients, ...); the larger is four times it.")
+def crafted(out: Path | None, chars: int, entries: int) -> None:
+    """What one crafted record costs as each field or list a sender writes grows.
 
-    Exits 1 when a field's cost grows faster than the field (a crafted record that slow
-    would stop its partition): the report names it.
+    Exits 1 when a field's or a list's cost grows faster than its input (a crafted record
+    that slow would stop its partition): the report names it.
     """
     from bench.crafted import CraftedOptions, run_crafted, summary
 
     out = out or _default_out("crafted")
-    report = run_crafted(CraftedOptions(out=out, chars=chars, progress=_progress()), log=_echo)
+    report = run_crafted(CraftedOptions(out=out, chars=chars, entries=entries,
+                                        progress=_progress()), log=_echo)
     for line in summary(report):
         _echo(line)
     _echo(f"report: {out / 'crafted.md'} (numbers in crafted.json, plot crafted.png)")
