@@ -69,7 +69,8 @@ conf = tomllib.load(open("pyproject.toml", "rb"))
 mods = conf.get("tool", {}).get("setuptools", {}).get("ext-modules", [])
 dist = Distribution({"ext_modules": [
     Extension(m["name"], m["sources"], extra_compile_args=m.get("extra-compile-args", []),
-              libraries=m.get("libraries", [])) for m in mods]})
+              libraries=m.get("libraries", []), depends=m.get("depends", []))
+    for m in mods]})
 cmd = build_ext(dist)
 cmd.inplace = True
 cmd.ensure_finalized()

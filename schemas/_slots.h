@@ -21,6 +21,7 @@ typedef struct {
     PyTypeObject *type;  /* strong reference once resolved; NULL: not yet */
     int direct;          /* 1: construct directly, 0: call the type */
     int n;
+    PyObject *kwnames;   /* the names as a tuple: a call passes the values by name */
     Py_ssize_t offset[SLOTS_MAX];
 } Layout;
 
@@ -31,6 +32,13 @@ resolve_layout(Layout *lay, PyObject *type, PyObject *const *names, int n)
     Py_XSETREF(lay->type, (PyTypeObject *)Py_NewRef(type));
     lay->direct = 0;
     lay->n = n;
+    Py_CLEAR(lay->kwnames);
+    if ((lay->kwnames = PyTuple_New(n)) == NULL) {
+        Py_CLEAR(lay->type);
+        return -1;
+    }
+    for (int j = 0; j < n; j++)
+        PyTuple_SET_ITEM(lay->kwnames, j, Py_NewRef(names[j]));
     PyObject *fields = PyObject_GetAttrString(type, "__dataclass_fields__");
     if (fields == NULL) {
         PyErr_Clear();
@@ -70,15 +78,17 @@ resolve_layout(Layout *lay, PyObject *type, PyObject *const *names, int n)
     return 0;
 }
 
-/* `type(*values)` (values borrowed), built directly when `lay` allows. A new reference. */
+/* `type(name=value, ...)` for `names` and `values` (borrowed), built directly when `lay`
+ * allows; otherwise called by name, so a class whose fields moved or grew (with defaults) is
+ * still given each value under its own name. A new reference. */
 static PyObject *
 new_instance(Layout *lay, PyObject *type, PyObject *const *names, int n,
-            PyObject *const *values)
+             PyObject *const *values)
 {
     if (lay->type != (PyTypeObject *)type && resolve_layout(lay, type, names, n) < 0)
         return NULL;
     if (!lay->direct)
-        return PyObject_Vectorcall(type, values, (size_t)n, NULL);
+        return PyObject_Vectorcall(type, values, 0, lay->kwnames);
     PyTypeObject *tp = (PyTypeObject *)type;
     PyObject *obj = tp->tp_alloc(tp, 0);
     if (obj == NULL)

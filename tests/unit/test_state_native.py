@@ -356,6 +356,17 @@ def test_a_class_that_does_more_than_store_its_arguments_is_called() -> None:
     assert type(queue) is Queue and queue.extra == "set by __init__"
     pair, _ = _observe_one(Noted, Queue, {}, None)
     assert type(pair) is Noted and made[-1] == -1
+
+    @dataclasses.dataclass(slots=True)
+    class Reordered:  # the same fields in another order, and one more: called by name
+        count: int
+        threads: int
+        first_seen: float
+        last_seen: float
+        note: str = "kept"
+
+    pair, _ = _observe_one(Reordered, Queue, {}, None)
+    assert pair == Reordered(count=1, threads=1, first_seen=5.0, last_seen=5.0)
     # and the plain classes again after them (each Layout resolves for the type it is given)
     pair, queue = _observe_one(PairProfile, behaviour._MailboxUpdates, {}, None)
     assert type(pair) is PairProfile and dataclasses.astuple(pair) == (5.0, 5.0, 1, 1)
