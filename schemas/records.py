@@ -1071,3 +1071,8 @@ except ImportError:
 else:
     _decode.configure(MailRecord, Address, Url, Attachment, AuthResults, DIRECTIONS,
                       AUTH_OUTCOMES, ALL_TENANTS, MAIL_SCHEMA_VERSION)
+
+
+def decoder() -> str:
+    """Which form runs MailRecord's fast pass: ``"c"`` (built at install) or ``"python"``."""
+    return "python" if _decode is None else "c"

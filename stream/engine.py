@@ -39,7 +39,7 @@ from schemas import (
     decode_mail,
     encode_verdict,
 )
-from schemas.records import ERASURE_KINDS
+from schemas.records import ERASURE_KINDS, decoder
 from state import PartitionState, RocksDBOptions, RocksDBStore, SharedMemory
 from stream.changelog import Restorer, RestoreResult, produce_batch
 from stream.config import EngineConfig
@@ -140,6 +140,10 @@ class Engine:
             log.info("shadow model %s scores every message next to %s; verdicts carry what "
                      "it would decide, nothing acts on it", shadow.model_version,
                      self.cascade.model_version)
+        if decoder() == "python":
+            log.warning("schemas/_decode.c was not built: records are decoded in Python (same "
+                        "records, ~2x slower); reinstall mailhawk where a C compiler and the "
+                        "Python headers are present")
         self.decay = config.decay
         self.store_options = RocksDBOptions(write_ahead_log=config.state_wal)
         self.shared_memory = SharedMemory(config.block_cache_mb << 20,

@@ -775,6 +775,23 @@ def test_the_c_decoder_agrees_on_any_mix_of_odd_fields(changes, removed) -> None
     assert python == c
 
 
+def test_an_engine_without_the_decoder_module_says_what_to_do(caplog, monkeypatch) -> None:
+    from schemas import records
+    from stream.config import EngineConfig
+    from stream.engine import Engine
+
+    assert records.decoder() == "c"
+    Engine(EngineConfig())
+    assert "_decode.c" not in caplog.text
+    monkeypatch.setattr(records, "_decode", None)
+    assert records.decoder() == "python"
+    Engine(EngineConfig())
+    assert "schemas/_decode.c was not built" in caplog.text and "C compiler" in caplog.text
+    doc = {"schema_version": 1, "message_id": "<m@x>", "tenant_id": "acme", "received_at": 5,
+           "from": {"address": "A@X.example"}}
+    assert MailRecord.from_dict(doc).sender == Address("a@x.example")  # the Python pass
+
+
 def test_from_dict_takes_the_c_pass_when_it_is_built(monkeypatch) -> None:
     from schemas import records
 
