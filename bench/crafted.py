@@ -172,7 +172,7 @@ def _row(cascade: Any, field: str, alphabet: str, build: Callable[[int, int], di
 
 
 def run_crafted(opts: CraftedOptions, *, log: Log) -> dict[str, Any]:
-    """Measure every field and alphabet; write ``crafted.json`` and ``crafted.md``."""
+    """Measure every field and alphabet, and every list; write ``crafted.json`` and ``.md``."""
     from tqdm import tqdm
 
     from detectors import Cascade
