@@ -20,7 +20,7 @@ static PyObject invalid_marker;
 
 static PyObject *mail_type, *address_type, *url_type, *attachment_type, *auth_type;
 static Layout mail_layout, address_layout, url_layout, attachment_layout, auth_layout;
-static PyObject *directions, *auth_outcomes, *all_tenants, *inbound, *empty;
+static PyObject *directions, *auth_outcomes, *all_tenants, *inbound, *empty, *s_lower;
 static long schema_version;
 
 enum {
@@ -83,7 +83,7 @@ lower(PyObject *s)
         if (i == n)
             return s;
     }
-    PyObject *out = PyObject_CallMethod(s, "lower", NULL);
+    PyObject *out = PyObject_CallMethodNoArgs(s, s_lower);
     Py_DECREF(s);
     return out;
 }
@@ -494,7 +494,8 @@ PyInit__decode(void)
             if ((names[l][i] = PyUnicode_InternFromString(lists[l][i])) == NULL)
                 return NULL;
     if ((inbound = PyUnicode_InternFromString("inbound")) == NULL ||
-        (empty = PyUnicode_InternFromString("")) == NULL)
+        (empty = PyUnicode_InternFromString("")) == NULL ||
+        (s_lower = PyUnicode_InternFromString("lower")) == NULL)
         return NULL;
     return PyModule_Create(&module);
 }
