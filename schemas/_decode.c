@@ -39,8 +39,17 @@ static const char *key_names[K_COUNT] = {
 static PyObject *k[K_COUNT];
 
 /* The MailRecord fields, in its order, and those of the records it holds. */
-static PyObject *mail_names[21], *address_names[2], *url_names[2], *attachment_names[5];
-static PyObject *auth_names[3];
+#define MAIL_FIELDS 21
+static PyObject *mail_names[MAIL_FIELDS], *address_names[2], *url_names[2];
+static PyObject *attachment_names[5], *auth_names[3];
+
+/* The classes configure() is given, in its order: each one's layout, field names and count. */
+#define CLASSES 5
+static Layout *const layouts[CLASSES] = {&mail_layout, &address_layout, &url_layout,
+                                         &attachment_layout, &auth_layout};
+static PyObject **const class_names[CLASSES] = {mail_names, address_names, url_names,
+                                                attachment_names, auth_names};
+static const int class_fields[CLASSES] = {MAIL_FIELDS, 2, 2, 5, 3};
 
 /* d.get(key), borrowed: NULL when absent, or with an error set when the lookup failed. */
 static PyObject *
@@ -326,7 +335,7 @@ fast_mail(PyObject *self, PyObject *d)
     if (overflow || ver != schema_version)
         Py_RETURN_NONE;
 
-    PyObject *v[21] = {NULL};
+    PyObject *v[MAIL_FIELDS] = {NULL};
     FIELD(0, str_of(get(d, K_MESSAGE_ID)));
     FIELD(1, str_of(get(d, K_TENANT_ID)));
     PyObject *direction = get(d, K_DIRECTION);
@@ -394,13 +403,13 @@ fast_mail(PyObject *self, PyObject *d)
     FIELD(15, opt_str(get(d, K_CLIENT_IP)));
     FIELD(16, opt_str(get(d, K_IN_REPLY_TO)));
     FIELD(20, PyLong_FromLong(schema_version));
-    return build(&mail_layout, mail_type, mail_names, 21, v);
+    return build(&mail_layout, mail_type, mail_names, MAIL_FIELDS, v);
 invalid:
-    for (int i = 0; i < 21; i++)
+    for (int i = 0; i < MAIL_FIELDS; i++)
         Py_XDECREF(v[i]);
     Py_RETURN_NONE;
 error:
-    for (int i = 0; i < 21; i++)
+    for (int i = 0; i < MAIL_FIELDS; i++)
         Py_XDECREF(v[i]);
     return NULL;
 }
@@ -418,7 +427,7 @@ configure(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                         "AuthResults, DIRECTIONS, AUTH_OUTCOMES, ALL_TENANTS, version)");
         return NULL;
     }
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < CLASSES; i++)
         if (!PyType_Check(args[i])) {
             PyErr_SetString(PyExc_TypeError, "configure: the first five must be classes");
             return NULL;
@@ -426,19 +435,16 @@ configure(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     long version = PyLong_AsLong(args[8]);
     if (version == -1 && PyErr_Occurred())
         return NULL;
-    PyObject **types[5] = {&mail_type, &address_type, &url_type, &attachment_type, &auth_type};
-    for (int i = 0; i < 5; i++)
+    PyObject **types[CLASSES] = {&mail_type, &address_type, &url_type, &attachment_type,
+                                 &auth_type};
+    for (int i = 0; i < CLASSES; i++)
         Py_XSETREF(*types[i], Py_NewRef(args[i]));
     Py_XSETREF(directions, Py_NewRef(args[5]));
     Py_XSETREF(auth_outcomes, Py_NewRef(args[6]));
     Py_XSETREF(all_tenants, Py_NewRef(args[7]));
     schema_version = version;
-    Layout *lays[5] = {&mail_layout, &address_layout, &url_layout, &attachment_layout,
-                       &auth_layout};
-    PyObject **names[5] = {mail_names, address_names, url_names, attachment_names, auth_names};
-    const int counts[5] = {21, 2, 2, 5, 3};
-    for (int i = 0; i < 5; i++)
-        if (resolve_layout(lays[i], args[i], names[i], counts[i]) < 0)
+    for (int i = 0; i < CLASSES; i++)
+        if (resolve_layout(layouts[i], args[i], class_names[i], class_fields[i]) < 0)
             return NULL;
     Py_RETURN_NONE;
 }
@@ -447,11 +453,9 @@ configure(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 static PyObject *
 direct(PyObject *self, PyObject *unused)
 {
-    Layout *lays[5] = {&mail_layout, &address_layout, &url_layout, &attachment_layout,
-                       &auth_layout};
     PyObject *out = PyList_New(0);
-    for (int i = 0; out != NULL && i < 5; i++)
-        if (lays[i]->direct && PyList_Append(out, (PyObject *)lays[i]->type) < 0)
+    for (int i = 0; out != NULL && i < CLASSES; i++)
+        if (layouts[i]->direct && PyList_Append(out, (PyObject *)layouts[i]->type) < 0)
             Py_CLEAR(out);
     return out;
 }
@@ -477,7 +481,7 @@ PyInit__decode(void)
     for (int i = 0; i < K_COUNT; i++)
         if ((k[i] = PyUnicode_InternFromString(key_names[i])) == NULL)
             return NULL;
-    static const char *mail[21] = {
+    static const char *mail[MAIL_FIELDS] = {
         "message_id", "tenant_id", "direction", "received_at", "sender", "to", "cc",
         "reply_to", "return_path", "subject", "text", "html", "urls", "attachments", "auth",
         "client_ip", "in_reply_to", "references", "headers", "from_mailboxes",
@@ -486,12 +490,10 @@ PyInit__decode(void)
     static const char *attachment[5] = {"filename", "content_type", "size", "sha256",
                                         "stripped"};
     static const char *auth[3] = {"spf", "dkim", "dmarc"};
-    const char **lists[5] = {mail, address, url, attachment, auth};
-    PyObject **names[5] = {mail_names, address_names, url_names, attachment_names, auth_names};
-    const int counts[5] = {21, 2, 2, 5, 3};
-    for (int l = 0; l < 5; l++)
-        for (int i = 0; i < counts[l]; i++)
-            if ((names[l][i] = PyUnicode_InternFromString(lists[l][i])) == NULL)
+    const char **lists[CLASSES] = {mail, address, url, attachment, auth};
+    for (int l = 0; l < CLASSES; l++)
+        for (int i = 0; i < class_fields[l]; i++)
+            if ((class_names[l][i] = PyUnicode_InternFromString(lists[l][i])) == NULL)
                 return NULL;
     if ((inbound = PyUnicode_InternFromString("inbound")) == NULL ||
         (empty = PyUnicode_InternFromString("")) == NULL ||
