@@ -1600,6 +1600,174 @@ encode_changes(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
+/* ---------------------------------------------------------------- decoding
+ *
+ * _load() decodes every value a batch reads from RocksDB: few once the cache is warm, but at
+ * 10 million profiles each message's sender and pair miss it, and decode() in Python (kind
+ * dispatch, struct unpack, a dataclass __init__, orjson for a sender's counters) was ~4 µs of
+ * the 10M figure's extra cost. decode_values() unpacks pairs, mailboxes and senders of the
+ * current layout here, the inverse of pack_fields, and calls the same orjson.loads for the
+ * variable part; any other kind or layout, a short value or counters that are not a list of
+ * ten go to profiles.decode, the definition (which also raises what it raises). */
+
+/* The fields of `fields` read from `p` into `out` (new references): 0, or -1 on error. */
+static int
+unpack_fields(const unsigned char *p, const Field *fields, int n, PyObject **out)
+{
+    for (int i = 0; i < n; i++) {
+        if (fields[i].code == 'd') {
+            double d = PyFloat_Unpack8((const char *)p, 1);
+            if (d == -1.0 && PyErr_Occurred())
+                return -1;
+            out[i] = PyFloat_FromDouble(d);
+            p += 8;
+        } else if (fields[i].code == 'q') {
+            unsigned long long u = 0;
+            for (int b = 7; b >= 0; b--)
+                u = (u << 8) | p[b];
+            out[i] = PyLong_FromLongLong((long long)u);
+            p += 8;
+        } else {
+            out[i] = Py_NewRef(*p ? Py_True : Py_False);  /* struct's '?': any nonzero byte */
+            p += 1;
+        }
+        if (out[i] == NULL)
+            return -1;
+    }
+    return 0;
+}
+
+static Py_ssize_t
+packed_size(const Field *fields, int n)
+{
+    Py_ssize_t size = 1;
+    for (int i = 0; i < n; i++)
+        size += fields[i].code == '?' ? 1 : 8;
+    return size;
+}
+
+/* `loads(value[at:])`: a new reference. */
+static PyObject *
+loads_tail(PyObject *loads, PyObject *value, Py_ssize_t at)
+{
+    PyObject *tail = PyBytes_FromStringAndSize(PyBytes_AS_STRING(value) + at,
+                                               PyBytes_GET_SIZE(value) - at);
+    if (tail == NULL)
+        return NULL;
+    PyObject *out = PyObject_CallOneArg(loads, tail);
+    Py_DECREF(tail);
+    return out;
+}
+
+/* The profile stored as `value` under a key of `kind`, decoded here; NULL with no error set
+ * when it is for profiles.decode. */
+static PyObject *
+decode_one(char kind, PyObject *value, int version, const char *kinds, PyObject *loads,
+           PyObject *pair_type, PyObject *recipient_type, PyObject *sender_type)
+{
+    const unsigned char *p = (const unsigned char *)PyBytes_AS_STRING(value);
+    Py_ssize_t len = PyBytes_GET_SIZE(value);
+    if (len == 0 || p[0] != version)
+        return NULL;
+    PyObject *f[SENDER_FIELDS] = {NULL}, *out = NULL;
+    if (kind == kinds[0]) {
+        if (len >= packed_size(pair_fields, 4) && unpack_fields(p + 1, pair_fields, 4, f) == 0)
+            out = new_instance(&pair_layout, pair_type, pair_names, 4, f);
+        for (int i = 0; i < 4; i++)
+            Py_XDECREF(f[i]);
+        return out;
+    }
+    if (kind == kinds[1]) {  /* the numbers, then the correspondents (orjson) */
+        Py_ssize_t size = packed_size(recipient_fields, 8);
+        PyObject *correspondents = NULL;
+        if (len >= size && unpack_fields(p + 1, recipient_fields, 8, f) == 0 &&
+            (correspondents = loads_tail(loads, value, size)) != NULL) {
+            PyObject *v[9] = {f[0], f[1], f[2], f[3], f[4], f[5], f[6], correspondents, f[7]};
+            out = new_instance(&recipient_layout, recipient_type, recipient_names, 9, v);
+        }
+        Py_XDECREF(correspondents);
+        for (int i = 0; i < 8; i++)
+            Py_XDECREF(f[i]);
+        return out;
+    }
+    if (kind == kinds[2]) {  /* seven numbers, then ten counters in one orjson list */
+        Py_ssize_t size = packed_size(sender_fields, 7);
+        PyObject *counters = NULL;
+        if (len >= size && unpack_fields(p + 1, sender_fields, 7, f) == 0 &&
+            (counters = loads_tail(loads, value, size)) != NULL &&
+            PyList_CheckExact(counters) && PyList_GET_SIZE(counters) == 10) {
+            /* else not the layout: profiles.decode says what is wrong */
+            PyObject *v[SENDER_FIELDS] = {f[0], f[1], f[2], f[3], f[4]};
+            for (int i = 0; i < 10; i++)
+                v[5 + i] = PyList_GET_ITEM(counters, i);
+            v[15] = f[5];
+            v[16] = f[6];
+            out = new_instance(&sender_layout, sender_type, sender_names, SENDER_FIELDS, v);
+        }
+        Py_XDECREF(counters);
+        for (int i = 0; i < 7; i++)
+            Py_XDECREF(f[i]);
+        return out;
+    }
+    return NULL;
+}
+
+/* decode_values(keys, values, live, version, kinds, loads, decode, pair_type, recipient_type,
+ *               sender_type): live[key] = None or the profile `value` holds, for each key and
+ * value (the loop of PartitionState._load); `kinds` is the kind bytes of pair, mailbox and
+ * sender, in that order. */
+static PyObject *
+decode_values(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 10 || !PyList_CheckExact(args[0]) || !PyList_CheckExact(args[1]) ||
+        !PyDict_Check(args[2]) || !PyLong_Check(args[3]) || !PyBytes_Check(args[4]) ||
+        PyBytes_GET_SIZE(args[4]) != 3 ||
+        PyList_GET_SIZE(args[0]) != PyList_GET_SIZE(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "decode_values: bad arguments");
+        return NULL;
+    }
+    PyObject *keys = args[0], *values = args[1], *live = args[2];
+    long version = PyLong_AsLong(args[3]);
+    if (version < 0 || version > 255) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "layout version must be a byte");
+        return NULL;
+    }
+    const char *kinds = PyBytes_AS_STRING(args[4]);
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
+        PyObject *key = PyList_GET_ITEM(keys, i), *value = PyList_GET_ITEM(values, i);
+        if (!PyBytes_Check(key) || PyBytes_GET_SIZE(key) == 0 ||
+            (value != Py_None && !PyBytes_Check(value))) {
+            PyErr_SetString(PyExc_TypeError, "decode_values: keys and values must be bytes");
+            return NULL;
+        }
+        Py_INCREF(key);
+        Py_INCREF(value);
+        PyObject *profile;
+        if (value == Py_None) {
+            profile = Py_NewRef(Py_None);
+        } else {
+            profile = decode_one(PyBytes_AS_STRING(key)[0], value, (int)version, kinds,
+                                 args[5], args[7], args[8], args[9]);
+            if (profile == NULL && !PyErr_Occurred()) {
+                PyObject *kind = PyBytes_FromStringAndSize(PyBytes_AS_STRING(key), 1);
+                if (kind != NULL) {
+                    PyObject *call[2] = {kind, value};
+                    profile = PyObject_Vectorcall(args[6], call, 2, NULL);
+                    Py_DECREF(kind);
+                }
+            }
+        }
+        int r = profile == NULL ? -1 : PyDict_SetItem(live, key, profile);
+        Py_XDECREF(profile);
+        Py_DECREF(value);
+        Py_DECREF(key);
+        if (r < 0)
+            return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"snapshot_recipients", (PyCFunction)(void (*)(void))snapshot_recipients, METH_FASTCALL,
      "The recipient loop of PartitionState._snapshot."},
@@ -1618,6 +1786,9 @@ static PyMethodDef methods[] = {
      "observe_sender(...): state.profiles.observe_sender, or None to call it."},
     {"count_verdict", (PyCFunction)(void (*)(void))count_verdict, METH_FASTCALL,
      "count_verdict(p, t, action, decay): state.profiles.count_verdict, or False to call it."},
+    {"decode_values", (PyCFunction)(void (*)(void))decode_values, METH_FASTCALL,
+     "decode_values(keys, values, live, version, kinds, loads, decode, pair_type, "
+     "recipient_type, sender_type): the loop of PartitionState._load."},
     {"encode_changes", (PyCFunction)(void (*)(void))encode_changes, METH_FASTCALL,
      "encode_changes(undo, live, out, version, dumps, encode, pair_type, recipient_type, "
      "sender_type): the loop of PartitionState.changes."},

@@ -34,3 +34,7 @@ def encode_changes(undo: dict[bytes, Any], live: dict[bytes, Any],
                    out: dict[bytes, bytes | None], version: int,
                    dumps: Callable[[Any], bytes], encode: Callable[[Any], bytes],
                    pair_type: type, recipient_type: type, sender_type: type) -> None: ...
+def decode_values(keys: list[bytes], values: list[bytes | None], live: dict[bytes, Any],
+                  version: int, kinds: bytes, loads: Callable[[bytes], Any],
+                  decode: Callable[[bytes, bytes], Any], pair_type: type,
+                  recipient_type: type, sender_type: type) -> None: ...

@@ -28,6 +28,8 @@ from state.profiles import (
     SenderProfile,
     TenantProfile,
     encode,
+    encode_v1,
+    encode_v2,
 )
 from tests.factories import org_traffic
 
@@ -510,3 +512,106 @@ def test_count_verdict_in_c_is_the_python_function(times, actions, half_life) ->
     assert NATIVE.count_verdict(native, 1, "allow", decay) is False  # an int time
     assert NATIVE.count_verdict(dataclasses.replace(native, verdicts={"allow": 1}), 1.0,
                                 "allow", decay) is False  # an int count
+
+
+# ------------------------------------------------------------------ decode_values
+
+
+def _decoded_c(keys: list[bytes], values: list, decode_fn=decode) -> dict:
+    live: dict = {}
+    NATIVE.decode_values(keys, values, live, LAYOUT_VERSION, behaviour._DECODED_KINDS,
+                         orjson.loads, decode_fn, PairProfile, RecipientProfile,
+                         SenderProfile)
+    return live
+
+
+def _same_decoded(key: bytes, value: bytes | None) -> None:
+    """C and profiles.decode give equal profiles of the same types, or raise the same."""
+    try:
+        want = None if value is None else decode(key[:1], value)
+    except Exception as exc:  # the C form must raise the same
+        with pytest.raises(type(exc)):
+            _decoded_c([key], [value])
+        return
+    got = _decoded_c([key], [value])[key]
+    assert type(got) is type(want)
+    if want is not None:  # NaN-safe: compare what would be stored again
+        assert encode(got) == encode(want)
+        assert [type(v) for v in dataclasses.astuple(got)] == \
+            [type(v) for v in dataclasses.astuple(want)]
+
+
+_doubles = st.floats(allow_nan=True, allow_infinity=True)
+_ints = st.integers(-(2**63), 2**63 - 1)
+_counter = st.dictionaries(st.text(max_size=6), st.floats(-1e9, 1e9), max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(d=st.lists(_doubles, min_size=6, max_size=6), q=st.lists(_ints, min_size=3, max_size=3),
+       counter=_counter, vip=st.booleans(), hours=st.lists(st.floats(0, 9), min_size=24,
+                                                            max_size=24))
+def test_decode_values_is_profiles_decode(d, q, counter, vip, hours) -> None:
+    """Every pair, mailbox and sender value decodes in C to what profiles.decode builds."""
+    profiles = {
+        b"Pt\x1fa\x1fb": PairProfile(d[0], d[1], q[0], q[1]),
+        b"Rt\x1fa": RecipientProfile(d[0], d[1], d[2], d[3], d[4], d[5], q[2], counter, vip),
+        b"St\x1fa": SenderProfile(d[0], d[1], d[2], d[3], q[0], display_names=counter,
+                                  hours=hours, auth=counter, max_fanout=q[1], flagged=d[5]),
+    }
+    for key, profile in profiles.items():
+        _same_decoded(key, encode(profile))
+
+
+def test_decode_values_hands_other_values_to_profiles_decode() -> None:
+    """Other kinds and layouts, odd bytes and bad counters: the definition decides (and
+    raises what it raises); absent values are None."""
+    pair = encode(PairProfile(1.0, 2.0, 3, 4))
+    mailbox = encode(RecipientProfile(1e6, 9e5, 1e6, 2.0, n_correspondents=2,
+                                      correspondents={"a@x": 1.0}))
+    sender = encode(SenderProfile(1e6, 9e5, 1e6, 2.0, 1, display_names={"B": 1.0}))
+    head = len(sender) - len(orjson.dumps([{"B": 1.0}, {}, {}, [0.0] * 24, [0.0] * 7, {},
+                                           {}, {}, {}, {}]))
+    cases = [
+        (b"Pk", None),
+        (b"Pk", pair + b"trailing"),  # unpack_from reads the head only
+        (b"Pk", pair[:-1]),  # short: struct.error
+        (b"Pk", b""),  # empty
+        (b"Pk", bytes((LAYOUT_VERSION + 1,)) + pair[1:]),  # a newer layout: refused
+        (b"Pk", encode_v1(PairProfile(1.0, 2.0, 3, 4))),
+        (b"Rk", mailbox[:-2]),  # bad JSON
+        (b"Rk", mailbox[:57] + b"\x02" + mailbox[58:]),  # vip byte 2 reads True
+        (b"Rk", encode_v2(RecipientProfile(1.0, 1.0, 1.0, 1.0))),
+        (b"Sk", sender[:head] + b"[1,2]"),  # counters not ten: ValueError
+        (b"Sk", sender[:head] + b'"x"'),
+        (b"Sk", sender[:head] + b"[1,2,3,4,5,6,7,8,9,10]"),  # ten of anything, as Python
+        (b"Sk", encode_v2(SenderProfile(1.0, 1.0, 1.0, 1.0))),
+        (b"Dk", encode(DomainProfile(1e6, 1e6, 1e6, 1.0, 1, 0, 0, "exämple.com"))),
+        (b"Ck", encode(CampaignProfile(1e6, 1e6, 2, ["x.com"]))),
+        (b"Tk", encode(TenantProfile(own_domains=["acme.com"]))),
+        (b"Nk", encode(PersonProfile(["a@acme.com"], "A"))),
+        (b"Xk", pair),  # an unknown kind
+    ]
+    for key, value in cases:
+        _same_decoded(key, value)
+    with pytest.raises(TypeError):
+        _decoded_c([b"Pk"], [])  # lengths differ
+    with pytest.raises(TypeError):
+        _decoded_c([b"Pk"], ["text"])
+
+
+def test_decode_values_builds_profiles_itself(monkeypatch) -> None:
+    """The current layout's pairs, mailboxes and senders never call decode or __init__."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("called Python")
+
+    profiles = {b"Pa": PairProfile(1.0, 2.0, 3, 4),
+                b"Ra": RecipientProfile(1e6, 9e5, 1e6, 2.0, 1.0, 0.5, 3, {"a@x": 1.5}, True),
+                b"Sa": SenderProfile(1e6, 9e5, 1e6, 3.25, 4, display_names={"Bob": 2.0},
+                                     verdicts={"allow": 1.0}, max_fanout=9, flagged=1.0)}
+    values = [encode(p) for p in profiles.values()]
+    for cls in (PairProfile, RecipientProfile, SenderProfile):
+        monkeypatch.setattr(cls, "__init__", refuse)
+    live = _decoded_c(list(profiles), values, decode_fn=refuse)
+    monkeypatch.undo()
+    assert live == profiles
+    assert list(live[b"Ra"].correspondents.items()) == [("a@x", 1.5)]
