@@ -1562,6 +1562,19 @@ encode_one(PyObject *value, int version, PyObject *dumps, PyObject *encode,
     return PyObject_CallOneArg(encode, value);
 }
 
+/* A layout version argument: the byte, or -1 with an error set. */
+static int
+layout_version(PyObject *arg)
+{
+    long version = PyLong_AsLong(arg);
+    if (version < 0 || version > 255) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "layout version must be a byte");
+        return -1;
+    }
+    return (int)version;
+}
+
 /* encode_changes(undo, live, out, version, dumps, encode, pair_type, recipient_type,
  *                sender_type): out[key] = None or the encoded live[key], for every key of
  * undo in its order (the loop of PartitionState.changes). */
@@ -1574,12 +1587,9 @@ encode_changes(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     PyObject *undo = args[0], *live = args[1], *out = args[2];
-    long version = PyLong_AsLong(args[3]);
-    if (version < 0 || version > 255) {
-        if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_ValueError, "layout version must be a byte");
+    int version = layout_version(args[3]);
+    if (version < 0)
         return NULL;
-    }
     Py_ssize_t pos = 0;
     PyObject *key, *ignored;
     while (PyDict_Next(undo, &pos, &key, &ignored)) {
@@ -1588,7 +1598,7 @@ encode_changes(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         if (value != NULL) {
             Py_INCREF(value);
             encoded = value == Py_None ? Py_NewRef(Py_None) :
-                encode_one(value, (int)version, args[4], args[5], args[6], args[7], args[8]);
+                encode_one(value, version, args[4], args[5], args[6], args[7], args[8]);
             Py_DECREF(value);
         }
         int r = encoded == NULL ? -1 : PyDict_SetItem(out, key, encoded);
@@ -1727,12 +1737,9 @@ decode_values(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     PyObject *keys = args[0], *values = args[1], *live = args[2];
-    long version = PyLong_AsLong(args[3]);
-    if (version < 0 || version > 255) {
-        if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_ValueError, "layout version must be a byte");
+    int version = layout_version(args[3]);
+    if (version < 0)
         return NULL;
-    }
     const char *kinds = PyBytes_AS_STRING(args[4]);
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
         PyObject *key = PyList_GET_ITEM(keys, i), *value = PyList_GET_ITEM(values, i);
@@ -1747,7 +1754,7 @@ decode_values(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         if (value == Py_None) {
             profile = Py_NewRef(Py_None);
         } else {
-            profile = decode_one(PyBytes_AS_STRING(key)[0], value, (int)version, kinds,
+            profile = decode_one(PyBytes_AS_STRING(key)[0], value, version, kinds,
                                  args[5], args[7], args[8], args[9]);
             if (profile == NULL && !PyErr_Occurred()) {
                 PyObject *kind = PyBytes_FromStringAndSize(PyBytes_AS_STRING(key), 1);

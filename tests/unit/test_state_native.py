@@ -597,6 +597,10 @@ def test_decode_values_hands_other_values_to_profiles_decode() -> None:
         _decoded_c([b"Pk"], [])  # lengths differ
     with pytest.raises(TypeError):
         _decoded_c([b"Pk"], ["text"])
+    with pytest.raises(ValueError, match="layout version must be a byte"):
+        NATIVE.decode_values([b"Pk"], [pair], {}, 256, behaviour._DECODED_KINDS,
+                             orjson.loads, decode, PairProfile, RecipientProfile,
+                             SenderProfile)
 
 
 def test_decode_values_builds_profiles_itself(monkeypatch) -> None:
