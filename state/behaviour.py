@@ -22,6 +22,7 @@ import hashlib
 import logging
 import math
 import struct
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -111,6 +112,19 @@ MAX_PROFILED_RECIPIENTS: Final = 1000
 Each costs three keys; an all-company list expanded by the gateway (50,000 addresses) would
 otherwise read 150,000 keys in one batch. Enron's largest message has 491 recipients. The
 verdict still names every recipient; those past the bound just teach the state nothing."""
+
+ENTRY_BUDGET_BYTES: Final = 2048
+"""What a cached profile may take on average: ``cache_entries`` of this is the cache's budget.
+
+Twice the ~1 KB the sizing assumes (deploy/README.md: 0.6-1.1 KB measured; Enron's mean is
+~0.6 KB, most entries pairs of ~0.3 KB), so ordinary mail always keeps ``cache_entries``.
+But a sender's counters and a mailbox's correspondents hold whatever strings the mail
+carried, up to ~45 KB for a sender whose messages named 64 long link domains. Every commit
+measures a sample of the cache and keeps fewer entries while they are larger
+(:attr:`PartitionState.cache_limit`), so crafted mail cannot make the cache forty times
+what it was sized for."""
+
+_SIZE_SAMPLE: Final = 128  # changed entries measured per commit (~1 ms)
 
 MAX_PROFILED_ADDRESS: Final = 254
 """The longest sender address the state keys and stores as it is (SMTP's limit, RFC 5321).
@@ -413,6 +427,33 @@ class RecipientView(tuple):  # type: ignore[type-arg]
 
 _new_view = tuple.__new__
 
+_getsizeof = sys.getsizeof
+_DICT_SLOT: Final = 40  # a dict entry's share of its table (hash, key, value; index; slack)
+
+
+def _entry_bytes(key: bytes, value: Any) -> int:
+    """The memory one cached entry holds: key, table slot and the profile's objects.
+
+    Walks a profile's slots and the dicts, lists and tuples in them (two levels: counters,
+    queued mailbox updates); shared objects are counted for each holder, an overestimate.
+    """
+    size = _getsizeof(key) + _DICT_SLOT
+    if value is None:
+        return size
+    size += _getsizeof(value)
+    for name in getattr(type(value), "__slots__", ()):
+        item = getattr(value, name, None)
+        size += _getsizeof(item)
+        if isinstance(item, dict):
+            for k, v in item.items():
+                size += _getsizeof(k) + _getsizeof(v)
+        elif isinstance(item, list | tuple):
+            for v in item:
+                size += _getsizeof(v)
+                if isinstance(v, tuple):  # a queued update: True and False are shared
+                    size += sum(_getsizeof(x) for x in v if x.__class__ is not bool)
+    return size
+
 
 @dataclass(slots=True)
 class StateSnapshot:
@@ -473,6 +514,8 @@ class PartitionState:
         self.store = store
         self.decay = decay
         self._capacity = max(1, cache_entries)
+        self._limit = self._capacity  # entries the byte budget allows (see _fit_budget)
+        self._entry_mean: float | None = None  # bytes a cached entry takes, as last measured
         self._live: dict[bytes, Any] = {}
         self._undo: dict[bytes, Any] = {}
         self._deferred: list[bytes] = []  # keys whose _live value is a _MailboxUpdates
@@ -491,12 +534,24 @@ class PartitionState:
 
     @cache_entries.setter
     def cache_entries(self, entries: int) -> None:
-        # Applied by the next commit's sweep: never inside a batch (see _evict).
-        self._capacity = max(1, entries)
+        # Applied by the next sweep: never inside a batch (see _evict). The byte budget's
+        # limit scales with it until the next commit measures again.
+        entries = max(1, entries)
+        self._limit = max(1, self._limit * entries // self._capacity)
+        self._capacity = entries
+
+    @property
+    def cache_limit(self) -> int:
+        """The entries kept now (≤ ``cache_entries``).
+
+        Fewer while the cached profiles are larger than :data:`ENTRY_BUDGET_BYTES` on
+        average, as measured at each commit.
+        """
+        return self._limit
 
     @property
     def cached_profiles(self) -> int:
-        """Entries cached now: profiles and absent keys (≤ ``cache_entries`` after a commit)."""
+        """Entries cached now: profiles and absent keys (≤ ``cache_limit`` after a commit)."""
         return len(self._live)
 
     # ------------------------------------------------------------------ reads
@@ -1212,9 +1267,33 @@ class PartitionState:
             self._cursor, self._next_cursor = self._next_cursor, None
         if self._deferred:
             self._apply_deferred()
+        self._fit_budget()
         self._undo.clear()
         self._pending_changelog.clear()
         self._evict()
+
+    def _fit_budget(self) -> None:
+        """Set :attr:`cache_limit` from the measured size of the profiles this commit wrote.
+
+        An even sample of the keys changed since the last commit (before they are
+        forgotten): that is where crafted profiles grow. It leaves out the absent keys and
+        the unchanged profiles, which makes the figure high (~0.8 KB on Enron against ~0.6
+        for the whole cache), the safe side of a ceiling. Averaged with the previous
+        commit's figure, so one interval does not swing it. An even sample of the whole
+        cache took ~8 ms at 100,000 entries (1.7 µs a message); this ~1 ms a commit.
+        """
+        changed = self._undo
+        n = min(len(changed), _SIZE_SAMPLE)
+        if n < _SIZE_SAMPLE // 8:  # too few to say
+            return
+        live = self._live
+        step = len(changed) // n
+        sample = [(k, live.get(k)) for k in islice(changed, 0, step * n, step)]
+        mean = sum(_entry_bytes(k, v) for k, v in sample) / n
+        self._entry_mean = mean if self._entry_mean is None else (self._entry_mean + mean) / 2
+        budget = self._capacity * ENTRY_BUDGET_BYTES
+        self._limit = max(min(self._capacity, _SIZE_SAMPLE),
+                          min(self._capacity, int(budget / self._entry_mean)))
 
     def settle(self) -> None:
         """End a scoring batch that is not committed yet (the engine commits every few).
@@ -1253,9 +1332,9 @@ class PartitionState:
         capacity by at most those keys.
         """
         live = self._live
-        if len(live) <= self._capacity:
+        if len(live) <= self._limit:
             return
-        excess = len(live) - self._capacity // 2
+        excess = len(live) - self._limit // 2
         referenced, undo = self._referenced, self._undo
         self._referenced = set()
         for key in list(live):

@@ -768,6 +768,7 @@ class Engine:
         for part_name, used in self.shared_memory.usage().items():
             self.metrics.state_memory.labels(part_name).set(used)
         self.metrics.state_cached_profiles.set(sum(s.cached_profiles for s in self._owned()))
+        self.metrics.state_cache_limit.set(sum(s.cache_limit for s in self._owned()))
         for number, part in self._partitions.items():
             with contextlib.suppress(Exception):
                 _, high = self._consumer.get_watermark_offsets(

@@ -66,6 +66,7 @@ class EngineMetrics:
     state_memory_budget: Gauge
     state_cached_profiles: Gauge
     state_cache_budget: Gauge
+    state_cache_limit: Gauge
     skipped_replayed: Counter
     model_info: Gauge
     ready: Gauge
@@ -142,6 +143,10 @@ class EngineMetrics:
             state_cache_budget=Gauge(f"{p}_state_cache_budget_profiles", "The configured "
                                      "bound of state_cached_profiles (MAILHAWK_CACHE_ENTRIES)",
                                      registry=registry),
+            state_cache_limit=Gauge(f"{p}_state_cache_limit_profiles", "The profiles kept "
+                                    "now over every owned partition: the budget, or fewer "
+                                    "while cached profiles average more than 2 KB",
+                                    registry=registry),
             skipped_replayed=Counter(f"{p}_replayed_skipped",
                                      "Records skipped because their state was already applied",
                                      registry=registry),

@@ -263,6 +263,7 @@ def test_an_engine_holds_one_memory_budget_over_the_partitions_it_owns(broker, t
     cached = engine.metric("mailhawk_state_cached_profiles")
     assert 0 < cached <= 400  # 100 a partition; each partition alone holds more keys
     assert engine.metric("mailhawk_state_cache_budget_profiles") == 400
+    assert engine.metric("mailhawk_state_cache_limit_profiles") == 400  # profiles < 2 KB
     assert engine.metric("mailhawk_state_memory_budget_bytes", part="block_cache") == 24 << 20
     assert engine.metric("mailhawk_state_memory_budget_bytes", part="write_buffers") == 32 << 20
     assert engine.metric("mailhawk_state_memory_bytes", part="block_cache") <= 24 << 20

@@ -4,11 +4,13 @@ updates never change a profile a snapshot still shows."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Sequence
 
 from state import Decay, MemoryStore, PartitionState, SenderProfile, default_facts_fn
+from state.behaviour import ENTRY_BUDGET_BYTES, _entry_bytes
 from state.profiles import count_verdict, observe_sender
-from tests.factories import T0, mail
+from tests.factories import T0, mail, org_traffic
 
 facts_of = default_facts_fn()
 
@@ -26,8 +28,8 @@ class CountingStore(MemoryStore):
         return super().get_many(keys)
 
 
-def _batch(state: PartitionState, records, offset: int) -> int:
-    facts = [facts_of(r) for r in records]
+def _batch(state: PartitionState, records, offset: int, facts_fn=facts_of) -> int:
+    facts = [facts_fn(r) for r in records]
     keys = [state.keys_for(r, f) for r, f in zip(records, facts, strict=True)]
     state.prefetch(k for mk in keys for k in mk.all())
     for r, f, mk in zip(records, facts, keys, strict=True):
@@ -126,3 +128,95 @@ def test_a_snapshot_shows_its_sender_as_before_after_later_messages_and_verdicts
     state.commit(state.changes(), 3, None)
     for shown, kept in snaps:
         assert shown == kept
+
+
+def _cached_bytes(state: PartitionState) -> int:
+    return sum(_entry_bytes(k, v) for k, v in state._live.items())
+
+
+def _with_links(record):
+    """The state's facts with the link domains detectors.extract would give."""
+    return dataclasses.replace(facts_of(record), link_domains=tuple(
+        u.url.split("/")[2] for u in record.urls))
+
+
+def _crafted(state: PartitionState, batches: int) -> None:
+    """Senders whose mail fills their link-domain counters with long names (~12 KB each)."""
+    offset, t = 0, T0
+    for b in range(batches):
+        records = []
+        for i in range(20):
+            for j in range(8):  # eight messages, eight long link domains each
+                urls = tuple(f"https://{'x' * 60}{u}.{b}-{i}-{j}.example/" for u in range(8))
+                records.append(mail(f"s{b}-{i}@crafted.example", ("bob@acme.com",),
+                                    urls=urls, t=t))
+                t += 1
+        offset = _batch(state, records, offset, _with_links)
+
+
+def test_crafted_large_profiles_are_kept_within_the_byte_budget():
+    """The cache keeps fewer of them, its memory within cache_entries x ENTRY_BUDGET_BYTES,
+    where counting entries alone went past it (more than 1.5x here, ~40x at worst)."""
+    budget = 2000 * ENTRY_BUDGET_BYTES
+    state = PartitionState(MemoryStore(), cache_entries=2000)
+    _crafted(state, 60)
+    assert state.cache_limit < 2000 // 2  # measured, not assumed
+    assert state.cached_profiles <= state.cache_limit
+    assert _cached_bytes(state) <= budget
+    unbounded = PartitionState(MemoryStore(), cache_entries=2000)
+    unbounded._fit_budget = lambda: None  # type: ignore[method-assign]  # entries alone
+    _crafted(unbounded, 60)
+    assert _cached_bytes(unbounded) > 1.5 * budget
+
+
+def test_typical_profiles_keep_the_configured_entries():
+    state = PartitionState(MemoryStore(), cache_entries=300)
+    offset = 0
+    records = org_traffic(1200, seed=4)
+    for i in range(0, len(records), 100):
+        offset = _batch(state, records[i:i + 100], offset)
+        assert state.cache_limit == 300  # measured each commit (over 300 entries each time)
+    state.cache_entries = 150  # a smaller share scales the limit until the next commit
+    assert state.cache_limit == 150
+
+
+def test_entry_bytes_is_what_tracemalloc_measures():
+    """The estimate the budget rests on, for each kind of cached value (within 0.9-1.4x)."""
+    import tracemalloc
+
+    from state.profiles import PairProfile, RecipientProfile, decode, encode
+
+    long_names = {f"{'d' * 240}{i}.example": 1.0 for i in range(64)}
+    makers = {
+        b"P": lambda: decode(b"P", encode(PairProfile(1.0, 2.0, 3, 0))),
+        b"R": lambda: decode(b"R", encode(RecipientProfile(1.0, 1.0, 1.0, 3.0, 1.0, 1.0, 5, {
+            f"{'a' * 240}{i}@x.example": 1.0 for i in range(64)}))),
+        b"S": lambda: decode(b"S", encode(observe_sender(
+            None, t=T0, display_name="Bob Smith", reply_to_domain="", return_path_domain="",
+            auth=("pass", "", ""), network="10.0.0.0/24", link_domains=("x.example",),
+            attachment_types=(), new_recipients=1, fanout=1, decay=Decay(), learn=True,
+            flagged=False))),
+        b"s": lambda: decode(b"S", encode(SenderProfile(1.0, 1.0, 1.0, 1.0,
+                                                        link_domains=long_names))),
+        b"Q": lambda: _queue(40),
+    }
+    for kind, make in makers.items():
+        tracemalloc.start()
+        live = {kind + b"acme\x1fsender@partner.example\x1f" + str(i).encode(): make()
+                for i in range(300)}
+        measured = tracemalloc.get_traced_memory()[0] / 300
+        tracemalloc.stop()
+        estimated = _cached_bytes_of(live) / 300
+        assert 0.9 <= estimated / measured <= 1.4, (kind, estimated, measured)
+
+
+def _queue(n: int):
+    from state.behaviour import _MailboxUpdates
+
+    queue = _MailboxUpdates(None)
+    queue.ops.extend((T0 + i, f"s{i}@x.example", True, False) for i in range(n))
+    return queue
+
+
+def _cached_bytes_of(live: dict) -> int:
+    return sum(_entry_bytes(k, v) for k, v in live.items())
