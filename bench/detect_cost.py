@@ -36,7 +36,6 @@ inside the timed stages, so read timings from a run without them.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import math
 import platform
@@ -244,13 +243,6 @@ def _first_difference(got: dict[str, Any], want: dict[str, Any]) -> str:
 # ----------------------------------------------------------------------------- measurement
 
 
-def _tune_gc() -> None:
-    """As ``stream.engine`` does at start: freeze start-up objects, rare collections."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
-
-
 def measure(records: Sequence[MailRecord], cascade: Any, *, batch: int = 500,
             partitions: int = 4, progress: bool = False,
             on_outputs: Callable[[list[dict[str, Any]]], None] | None = None,
@@ -345,6 +337,7 @@ def run_detect(opts: DetectOptions, log: Callable[[str], None]) -> dict[str, Any
     """Measure every source of ``opts``; write ``report.json`` and ``report.md``."""
     from detectors.cascade import Cascade
     from detectors.model.hashing import kernel
+    from stream.engine import tune_gc
 
     cascade = Cascade.from_config("", opts.artifact, opts.shadow_artifact)
     report: dict[str, Any] = {
@@ -386,7 +379,7 @@ def run_detect(opts: DetectOptions, log: Callable[[str], None]) -> dict[str, Any
                         checked += 1
 
             track = on_outputs if (record_fh is not None or expected is not None) else None
-            _tune_gc()
+            tune_gc()  # as the engine runs
             result = measure(records, cascade, batch=opts.batch, partitions=opts.partitions,
                              progress=opts.progress, on_outputs=track, label=source)
             report["sources"][source] = result

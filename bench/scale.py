@@ -37,7 +37,6 @@ what bounds the speed-up on this 2-core machine.
 
 from __future__ import annotations
 
-import gc
 import math
 import multiprocessing
 import random
@@ -314,7 +313,9 @@ def _measure_population(path: Path, n: int, measure: int, batch: int, seq: int,
     options = RocksDBOptions(cache_bytes)
     decay = Decay(cfg.half_life_days * _DAY, cfg.idle_expiry_days * _DAY)
     facts_fn = default_facts_fn()
-    _tune_gc()
+    from stream.engine import tune_gc
+
+    tune_gc()  # as the engine runs
     rng = random.Random(seed)
     rss_before = _rss()
     store = RocksDBStore(path, options)
@@ -348,14 +349,6 @@ def _measure_population(path: Path, n: int, measure: int, batch: int, seq: int,
     finally:
         store.close()
     return out
-
-
-def _tune_gc() -> None:
-    # As the engine does (stream.engine._rare_gc): the decoded-profile cache holds many
-    # small acyclic objects that frequent collections would walk again and again.
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
 
 
 def state_growth(populations: Sequence[int], work_dir: Path, *, measure: int = 20_000,

@@ -315,15 +315,6 @@ def _replay(prepared: _Prepared, store_dir: Path, *, batch: int, commit_records:
     return out
 
 
-def _tune_gc() -> tuple[int, int, int]:
-    """The engine's collector settings (``stream.engine._rare_gc``): rare, startup frozen."""
-    before = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
-    return before
-
-
 def _markdown(report: dict[str, Any]) -> str:
     m, s = report["median_us"], report["stream"]
     lines = [
@@ -361,7 +352,9 @@ def run_state_cost(opts: StateCostOptions, *, log: Log) -> dict[str, Any]:
     options = RocksDBOptions(cache_bytes)
     records = load_enron(opts.corpora, opts.limit, progress=opts.progress)
     prepared = _prepare(records, opts, decay, log)
-    threshold = _tune_gc()
+    from stream.engine import tune_gc
+
+    threshold = tune_gc()  # as the engine runs
     passes: list[_Pass] = []
     try:
         with tempfile.TemporaryDirectory(prefix="mailhawk-state-cost-") as tmp:

@@ -62,19 +62,28 @@ _FLUSH_WHEN_IDLE_S: Final = 1.0
 """A pause in traffic this long after a write flushes the stores (``Engine._flush_state``)."""
 
 
+def tune_gc() -> tuple[int, int, int]:
+    """The engine's collector settings: collect, freeze what is alive, collect rarely.
+
+    Returns the thresholds before. The benches call it too, so they measure what runs.
+    """
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    return thresholds
+
+
 @contextlib.contextmanager
 def _rare_gc() -> Iterator[None]:
-    """Make the cyclic garbage collector rare while the engine runs.
+    """Make the cyclic garbage collector rare while the engine runs (:func:`tune_gc`).
 
     The profile cache holds hundreds of thousands of small acyclic objects; with the default
     thresholds every few thousand allocations walk them all (measured: state cost 60 → 42 µs
     per message). Objects alive at start-up (modules, models) are frozen out of collection.
     Undone when the engine stops, for a process that goes on (tests, an embedding service).
     """
-    thresholds = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
+    thresholds = tune_gc()
     try:
         yield
     finally:
