@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
@@ -38,13 +39,37 @@ def _worktrees() -> list[str]:
     return [line for line in out.splitlines() if line.startswith("worktree ")]
 
 
+def _left_behind(scratch: Path) -> list[str]:
+    """Worktrees still registered under ``scratch``: this test's own (the tests run in
+    parallel, and another test's run may hold a worktree of its own meanwhile)."""
+    return [w for w in _worktrees() if w.removeprefix("worktree ").startswith(str(scratch))]
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where ``bench ab`` puts its worktree (``tempfile.mkdtemp``) during this test; the
+    directories it made there are listed in ``scratch / "made"``."""
+    where = tmp_path / "scratch"
+    where.mkdir()
+    real = tempfile.mkdtemp
+
+    def mkdtemp(suffix: str | None = None, prefix: str | None = None,
+                dir: str | None = None) -> str:
+        path = real(suffix, prefix, str(where))
+        with (where / "made").open("a") as fh:
+            fh.write(path + "\n")
+        return path
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    return where
+
+
 needs_git = pytest.mark.skipif(not _git_checkout(), reason="not a git checkout with a HEAD")
 
 
 @needs_git
 def test_ab_against_head_alternates_both_sides_and_removes_its_worktree(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    before = _worktrees()
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scratch: Path) -> None:
     monkeypatch.chdir(tmp_path)  # a relative --out: each run works in its own tree
     out = tmp_path / "ab"
     result = CliRunner().invoke(bench, ["ab", "--ref", "HEAD", "--source", "synthetic",
@@ -71,17 +96,18 @@ def test_ab_against_head_alternates_both_sides_and_removes_its_worktree(
               3) for r in report["runs"]]
     assert (out / "ab.png").read_bytes()[:8] == PNG_MAGIC
     assert "| synthetic | detection |" in (out / "report.md").read_text()
-    assert _worktrees() == before
+    assert (scratch / "made").read_text()  # the worktree was made there...
+    assert not _left_behind(scratch)  # ...and removed
 
 
 @needs_git
-def test_an_unknown_ref_fails_with_a_clear_message_and_leaves_nothing(tmp_path: Path) -> None:
-    before = _worktrees()
+def test_an_unknown_ref_fails_with_a_clear_message_and_leaves_nothing(
+        tmp_path: Path, scratch: Path) -> None:
     result = CliRunner().invoke(bench, ["ab", "--ref", "no-such-ref-anywhere",
                                         "--source", "synthetic", "--out", str(tmp_path / "x")])
     assert result.exit_code != 0
     assert "no-such-ref-anywhere" in result.output
-    assert _worktrees() == before
+    assert not _left_behind(scratch)
 
 
 def _shallow() -> bool:
@@ -93,17 +119,16 @@ def _shallow() -> bool:
 @needs_git
 @pytest.mark.skipif(_git_checkout() and _shallow(),
                     reason="a shallow clone lacks the first commit")
-def test_a_failing_run_removes_the_worktree(tmp_path: Path) -> None:
+def test_a_failing_run_removes_the_worktree(tmp_path: Path, scratch: Path) -> None:
     # The first commit has no `bench detect`: the run fails, the worktree must still go.
     first = subprocess.run(["git", "rev-list", "--max-parents=0", "HEAD"], cwd=ROOT,
                            capture_output=True, text=True, check=True).stdout.split()[0]
-    before = _worktrees()
     result = CliRunner().invoke(bench, ["ab", "--ref", first, "--source", "synthetic",
                                         "--rounds", "1", "--messages", "100",
                                         "--out", str(tmp_path / "x")])
     assert result.exit_code != 0
     assert "bench detect failed" in result.output or "could not build" in result.output
-    assert _worktrees() == before
+    assert not _left_behind(scratch)
 
 
 def test_summary_ratios_are_change_over_baseline_per_round_and_of_medians() -> None:
