@@ -139,6 +139,23 @@ class MemoryStore:
         self._data = None
 
 
+_CACHE_ENTRY_CHARGE: Final = 4096
+"""HyperClockCache's sizing hint: the larger of data and metadata block size (RocksDB's advice)."""
+
+
+def _block_cache(capacity: int) -> Any:
+    """A RocksDB block cache of ``capacity`` bytes: HyperClockCache, not the LRU cache.
+
+    Lock-free lookups: the multi-get's read threads (``RocksDBOptions.read_threads``) no
+    longer queue on the LRU shards' mutexes. Measured (``bench scale`` populations, 5
+    rounds alternating in fresh processes): the read stage at 10 million profiles 60.5 →
+    46.0 µs a message (lower in every round), at 10 thousand 24.3 → 21.8.
+    """
+    from rocksdict import Cache
+
+    return Cache.new_hyper_clock_cache(capacity, _CACHE_ENTRY_CHARGE)
+
+
 class SharedMemory:
     """One block cache and one write-buffer budget for every store an engine opens.
 
@@ -157,11 +174,11 @@ class SharedMemory:
     """
 
     def __init__(self, block_cache_bytes: int, write_buffer_bytes: int) -> None:
-        from rocksdict import Cache, WriteBufferManager
+        from rocksdict import WriteBufferManager
 
         self.block_cache_bytes = block_cache_bytes
         self.write_buffer_bytes = write_buffer_bytes
-        self.cache = Cache(block_cache_bytes)
+        self.cache = _block_cache(block_cache_bytes)
         self.write_buffers = WriteBufferManager(write_buffer_bytes, False)
 
     def bound_bytes(self) -> int:
@@ -196,10 +213,11 @@ class RocksDBOptions:
 
     ``index_restart_interval`` delta-encodes 16 index keys per restart point instead of 1:
     state keys share long prefixes (kind, tenant, sender), so at 10M profiles the index
-    shrank from 38 to 7.5 MB and, with the 26 MB of filters, nearly fits the cache's
-    high-priority half. RocksDB statistics, 10M profiles, steady state: index and filter
-    misses per existing-key lookup fell from 0.53 to 0.28 each (one data-block read stays:
-    uniform lookups over 10M profiles cannot be cached in 64 MiB).
+    shrank from 38 to 7.5 MB and, with the 26 MB of filters, nearly fits the (then LRU)
+    cache's high-priority half. RocksDB statistics, 10M profiles, steady state: index and
+    filter misses per existing-key lookup fell from 0.53 to 0.28 each (one data-block read
+    stays: uniform lookups over 10M profiles cannot be cached in 64 MiB). The cache has been
+    a HyperClockCache since (:func:`_block_cache`).
 
     ``memtable_bloom_ratio`` gives each write buffer a bloom filter of whole keys, that
     fraction of its size (allocated from the buffer itself, so within ``bound_bytes``). Most
@@ -247,13 +265,13 @@ class RocksDBOptions:
 
         With ``shared``, its cache and write-buffer budget instead of the store's own.
         """
-        from rocksdict import BlockBasedIndexType, BlockBasedOptions, Cache, Options
+        from rocksdict import BlockBasedIndexType, BlockBasedOptions, Options
 
         opts = Options(raw_mode=True)
         opts.create_if_missing(True)
         table = BlockBasedOptions()
         table.set_block_cache(shared.cache if shared is not None
-                              else Cache(self.block_cache_bytes))
+                              else _block_cache(self.block_cache_bytes))
         table.set_cache_index_and_filter_blocks(True)
         table.set_pin_l0_filter_and_index_blocks_in_cache(True)
         # Most pair and sender lookups of a mail stream are for keys that do not exist yet
