@@ -1277,10 +1277,10 @@ class PartitionState:
 
         An even sample of the keys changed since the last commit (before they are
         forgotten): that is where crafted profiles grow. It leaves out the absent keys and
-        the unchanged profiles, which makes the figure high (~0.8 KB on Enron against ~0.6
-        for the whole cache), the safe side of a ceiling. Averaged with the previous
-        commit's figure, so one interval does not swing it. An even sample of the whole
-        cache took ~8 ms at 100,000 entries (1.7 µs a message); this ~1 ms a commit.
+        the unchanged profiles, so it errs high, the safe side of a ceiling (0.5-0.6 KB
+        over the Enron replay's commits). Averaged with the previous commit's figure, so
+        one interval does not swing it. An even sample of the whole cache took ~8 ms at
+        100,000 entries (1.7 µs a message); this ~1 ms a commit.
         """
         changed = self._undo
         n = min(len(changed), _SIZE_SAMPLE)
@@ -1325,7 +1325,8 @@ class PartitionState:
     def _evict(self) -> None:
         """Bound the decoded profiles between batches: a second-chance sweep (class doc).
 
-        Frees half the capacity at once, so a sweep runs once per ``capacity / 2`` new keys
+        The capacity is :attr:`cache_limit` (``cache_entries`` unless the profiles are
+        large). Frees half of it at once, so a sweep runs once per ``limit / 2`` new keys
         and visits each key at most twice: amortised O(1) per key. It never runs inside a
         batch, and it keeps every key changed since the last commit (in ``_undo``): its
         value exists nowhere else yet. So between commits the cache may hold more than its
