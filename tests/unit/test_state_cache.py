@@ -1,5 +1,6 @@
-"""The decoded-profile cache: second-chance eviction keeps hot keys, and copy-on-write sender
-updates never change a profile a snapshot still shows."""
+"""The decoded-profile cache: second-chance eviction keeps hot keys, copy-on-write sender
+updates never change a profile a snapshot still shows, and large profiles are kept within the
+cache's byte ceiling."""
 
 from __future__ import annotations
 
@@ -131,7 +132,7 @@ def test_a_snapshot_shows_its_sender_as_before_after_later_messages_and_verdicts
 
 
 def _cached_bytes(state: PartitionState) -> int:
-    return sum(_entry_bytes(k, v) for k, v in state._live.items())
+    return _cached_bytes_of(state._live)
 
 
 def _with_links(record):
