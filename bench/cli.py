@@ -254,8 +254,9 @@ def scale(out: Path | None, full: bool, populations: tuple[int, ...], measure: i
         raise _fail(exc) from None
     for p in report["state_growth"]["points"]:
         _echo(f"  {p['population']:>12,} senders: {p['us_per_msg']:8.1f} µs/msg "
-              f"({p['ratio_to_first']:.2f}× the smallest); heavy-tailed "
-              f"{p['us_per_msg_zipf']:.1f} µs/msg ({p['ratio_to_first_zipf']:.2f}×); "
+              f"({p['ratio_to_first']:.2f}× the smallest, {p['ratio_paired']:.2f}× paired by "
+              f"round); heavy-tailed {p['us_per_msg_zipf']:.1f} µs/msg "
+              f"({p['ratio_to_first_zipf']:.2f}×, {p['ratio_paired_zipf']:.2f}× paired); "
               f"RSS {p['rss_mib']:.0f} MiB")
     bound = report["state_growth"].get("memory_bound_mib")
     if bound:

@@ -372,6 +372,13 @@ def _scale_markdown(r: dict[str, Any]) -> list[str]:
               _fmt(p.get("ratio_to_first_zipf"), 2), _fmt(p.get("rss_mib"), 1),
               _fmt(p.get("rss_growth_mib"), 1), _fmt(p.get("populate_s"), 1)]
              for p in growth["points"]])
+        if len(growth["points"]) > 1:
+            lines += ["", f"Paired by round (each ratio to the {first} cost taken within one "
+                      "round, then the median): " + "; ".join(
+                          f"{p['population']:,}: {_fmt(p.get('ratio_paired'), 2)}× uniform "
+                          f"(rounds {', '.join(_fmt(x, 2) for x in p.get('ratio_rounds', []))}"
+                          f"), {_fmt(p.get('ratio_paired_zipf'), 2)}× heavy-tailed"
+                          for p in growth["points"][1:]) + "."]
         bound = growth.get("memory_bound_mib")
         if bound:
             lines += ["", f"Configured memory of the store: RocksDB {bound['rocksdb']} MiB "

@@ -413,10 +413,20 @@ def state_growth(populations: Sequence[int], work_dir: Path, *, measure: int = 2
         points.append(point)
     if points:
         base, base_z = points[0]["us_per_msg"], points[0]["us_per_msg_zipf"]
+        first = samples[points[0]["population"]]
         for p in points:
             p["ratio_to_first"] = round(p["us_per_msg"] / base, 3) if base else None
             p["ratio_to_first_zipf"] = round(p["us_per_msg_zipf"] / base_z, 3) if base_z \
                 else None
+            # Paired by round: a round measures the populations minutes apart, so the
+            # machine's drift over the run (up to 2x here) divides out of each ratio.
+            for suffix in ("", "_zipf"):
+                key = "us_per_msg" + suffix
+                ratios = [s[key] / b[key] for s, b in zip(samples[p["population"]], first,
+                                                          strict=True) if b[key]]
+                p["ratio_rounds" + suffix] = [round(x, 3) for x in ratios]
+                p["ratio_paired" + suffix] = round(statistics.median(ratios), 3) \
+                    if ratios else None
     bound = _memory_bound(options, cache_entries, entry_bytes)
     return {
         "method": (f"One RocksDB store per population: the first {_REAL_SENDERS:,} senders "
@@ -427,7 +437,9 @@ def state_growth(populations: Sequence[int], work_dir: Path, *, measure: int = 2
                    f"{measure:,} messages (after {measure // 2:,} untimed) from senders drawn "
                    "uniformly from the whole population (worst case for the caches), then "
                    "again heavy-tailed (Zipf 1.1), through the engine's own calls; figures are "
-                   "medians over the rounds. Read = prefetch multi-get + snapshot; write = "
+                   "medians over the rounds, and each ratio to the smallest population also "
+                   "the median of its rounds' own ratios (paired: a round's populations are "
+                   "measured minutes apart). Read = prefetch multi-get + snapshot; write = "
                    "observe + encode + atomic RocksDB write. One partition's share of the "
                    f"engine's default memory when it owns {BENCH_PARTITIONS}: decoded-profile "
                    f"cache {cache_entries:,} entries, block cache {cache_bytes >> 20} "

@@ -15,6 +15,8 @@ def test_state_growth_measures_bulk_loaded_populations(tmp_path):
     first, second = result["points"]
     assert [first["population"], second["population"]] == list(populations)
     assert first["ratio_to_first"] == 1.0
+    assert first["ratio_rounds"] == [1.0] and first["ratio_paired_zipf"] == 1.0
+    assert second["ratio_rounds"] == [pytest.approx(second["ratio_to_first"], abs=0.002)]
     for point in (first, second):
         assert point["us_per_msg"] > 0 and point["us_per_msg_zipf"] > 0
         assert point["read_us_per_msg"] + point["write_us_per_msg"] == pytest.approx(
