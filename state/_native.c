@@ -1446,6 +1446,16 @@ typedef struct {
     char code;  /* 'd', 'q' or '?' as in the struct format */
 } Field;
 
+/* The bytes of a packed value of `fields`: the version byte, then each field. */
+static Py_ssize_t
+packed_size(const Field *fields, int n)
+{
+    Py_ssize_t size = 1;
+    for (int i = 0; i < n; i++)
+        size += fields[i].code == '?' ? 1 : 8;
+    return size;
+}
+
 /* The packed fields of `obj` at `p`, little-endian: 1 written, 0 not plain (use Python),
  * -1 error. */
 static int
@@ -1503,9 +1513,7 @@ packed_value(PyObject *obj, const Field *fields, int n, int version, PyObject *d
     int r = pack_fields(obj, fields, n, head + 1);
     if (r <= 0)
         return NULL;
-    Py_ssize_t size = 1;
-    for (int i = 0; i < n; i++)
-        size += fields[i].code == '?' ? 1 : 8;
+    Py_ssize_t size = packed_size(fields, n);
     if (tail == NULL)
         return PyBytes_FromStringAndSize((const char *)head, size);
     PyObject *json = PyObject_CallOneArg(dumps, tail);
@@ -1645,15 +1653,6 @@ unpack_fields(const unsigned char *p, const Field *fields, int n, PyObject **out
             return -1;
     }
     return 0;
-}
-
-static Py_ssize_t
-packed_size(const Field *fields, int n)
-{
-    Py_ssize_t size = 1;
-    for (int i = 0; i < n; i++)
-        size += fields[i].code == '?' ? 1 : 8;
-    return size;
 }
 
 /* `loads(value[at:])`: a new reference. */
