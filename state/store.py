@@ -417,6 +417,10 @@ class RocksDBStore:
         return list(islice(self._live().items(from_key=max(start, FIRST_PROFILE_KEY),
                                               read_opt=self._scan_options), limit))
 
+    def estimated_keys(self) -> int:
+        """RocksDB's estimate of the keys stored (its table properties; no scan)."""
+        return int(self._live().property_int_value("rocksdb.estimate-num-keys") or 0)
+
     def memory_usage(self) -> dict[str, int]:
         """Bytes RocksDB holds in memory now, by the parts :class:`RocksDBOptions` bounds.
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import orjson
 
@@ -18,7 +19,6 @@ from state import (
     decode,
     make_key,
     profiled_address,
-    split_key,
 )
 from state.store import (
     META_CHANGELOG_OFFSET,
@@ -28,6 +28,7 @@ from state.store import (
 )
 
 _KIND_BY_NAME = {v: k for k, v in KIND_NAMES.items()}
+_PROGRESS_EVERY: Final = 100_000
 
 
 def _stores(state_dir: Path) -> list[Path]:
@@ -92,20 +93,43 @@ def show_profile(state_dir: Path, tenant: str, kind: str, value: str,
     return out
 
 
-def stats(state_dir: Path) -> dict[str, Any]:
-    """Key counts and value bytes per kind, per store, and the stored offsets."""
+def stats(state_dir: Path, *, on_keys: Callable[[int, int], object] | None = None
+          ) -> dict[str, Any]:
+    """Key counts and value bytes per kind, per store, and the stored offsets.
+
+    Exact, so every key is read: ~2 µs a key here, ~40 s at 10 million profiles.
+    ``on_keys(keys, estimated_total)`` is called every :data:`_PROGRESS_EVERY` keys and at the
+    end of each store, counting over the stores read so far (``estimated_total``: the keys of
+    the stores before, and RocksDB's estimate for the current one), for a progress bar.
+    """
     result: dict[str, Any] = {}
+    done = 0
     for path in _stores(state_dir):
         store = RocksDBStore(path, read_only=True)  # beside a running engine
         try:
-            kinds: dict[str, dict[str, int]] = {}
+            estimate = store.estimated_keys()
+            counts: dict[bytes, list[int]] = {}
+            n = 0
             for key, value in store.items():
-                if key[:1] == b"\x00":
-                    continue
-                kind = KIND_NAMES.get(split_key(key)[0], "unknown")
-                entry = kinds.setdefault(kind, {"keys": 0, "bytes": 0})
-                entry["keys"] += 1
-                entry["bytes"] += len(key) + len(value)
+                kind = key[:1]  # make_key's first byte; b"\x00" is bookkeeping
+                entry = counts.get(kind)
+                if entry is None:
+                    entry = counts[kind] = [0, 0]
+                entry[0] += 1
+                entry[1] += len(key) + len(value)
+                n += 1
+                if on_keys is not None and n % _PROGRESS_EVERY == 0:
+                    on_keys(done + n, done + estimate)
+            done += n
+            if on_keys is not None:
+                on_keys(done, done)
+            kinds: dict[str, dict[str, int]] = {}
+            for kind, (keys, size) in sorted(counts.items()):
+                if kind != b"\x00":
+                    named = kinds.setdefault(KIND_NAMES.get(kind, "unknown"),
+                                             {"keys": 0, "bytes": 0})
+                    named["keys"] += keys
+                    named["bytes"] += size
             cursor = store.get_meta_bytes(META_EXPIRY_CURSOR)
             erasing = store.get_meta_bytes(META_ERASING)
             result[path.name] = {

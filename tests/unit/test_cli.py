@@ -226,6 +226,22 @@ def test_state_stats_counts_keys_per_profile_kind(scanned_state: Path) -> None:
     assert stats["scan"]["next_offset"] == len(CONVERSATION)
 
 
+def test_state_stats_reports_progress_over_every_key(scanned_state: Path) -> None:
+    # A store of millions of profiles takes a minute to count: the command shows where it is.
+    from stream.inspect import stats
+
+    calls: list[tuple[int, int]] = []
+    found = stats(scanned_state, on_keys=lambda keys, total: calls.append((keys, total)))
+
+    counted = sum(entry["keys"] for store in found.values() for entry in store["kinds"].values())
+    assert calls, "no progress reported"
+    keys, total = calls[-1]
+    assert keys == total >= counted  # bookkeeping keys (offsets) are read too
+    assert [k for k, _ in calls] == sorted(k for k, _ in calls)
+    result = invoke("state", "stats", "--state-dir", scanned_state)
+    assert "reading keys" in result.stderr
+
+
 def test_state_show_finds_a_sender_longer_than_smtp_allows(tmp_path: Path) -> None:
     # The state keeps such a sender in a bounded form (state.profiled_address).
     crafted = "X" * 1000 + "@partner.com"
