@@ -1,0 +1,471 @@
+"""``mailhawk bench filters``: the established filters on the same mail as mailhawk.
+
+DESIGN.md names Rspamd and SpamAssassin as the bar for spam and phishing content. This bench
+puts a number on it: the development corpora (phishing_pot, SpamAssassin spam and ham, Enron
+and watchdog ham) are scanned by each filter installed here, and by mailhawk's cascade with
+the shipped model, and the share each one holds is reported per corpus.
+
+How each is run
+---------------
+- **Offline, as mailhawk runs.** No filter may look anything up on the network: mailhawk has
+  no reputation feeds either, and this machine reaches none. Rspamd runs with its shipped
+  configuration plus an override folder written here (its DNS pointed at a closed port, and
+  the modules that only answer through DNS or Redis switched off: RBLs, SPF, DKIM, DMARC, ASN,
+  hostname and reverse-DNS checks, fuzzy hashes, neural and Bayes storage). Its date check is
+  zeroed: the corpora are years old and its clock is today's, which mailhawk's event time
+  never sees. SpamAssassin runs as ``spamd --local`` with its shipped rules (no Bayes: nothing
+  trained it). Both at their default thresholds: Rspamd's ``add header`` (6) and ``reject``
+  (15), SpamAssassin's 5.0.
+- **Headers normalised.** The corpus-specific headers mailhawk's figures are read without
+  (``schemas.mime.NORMALISED_HEADERS``, every ``ARC-*``) are removed from the raw message,
+  and so is every ``X-MS-*``, ``X-Forefront-*`` and ``X-Microsoft-*`` header: phishing_pot's
+  honeypot mailbox is Exchange Online's, whose own spam verdict (SCL, SFV) those carry.
+- **"Held"** is mailhawk's quarantine or block, Rspamd's ``add header`` or ``reject`` (the
+  message leaves the inbox), SpamAssassin's spam verdict. Each filter's milder action is
+  reported apart (mailhawk's warn, Rspamd's greylist).
+- mailhawk scores the corpus stream ``mailhawk train`` evaluates (``bench.corpus``), in time
+  order, so its behavioural state is what a tenant's would be; the filters scan each message
+  alone, as they do. Enron and watchdog ham are sampled for the filters (SpamAssassin scans
+  ~10 messages a second here); mailhawk's figures are over every message. ``limit`` caps
+  every corpus for all three, mailhawk's stream too (a quick look, not the figures).
+
+A filter that is not installed (``rspamd``, ``spamd``/``spamc`` on the PATH) is reported as
+unavailable with the reason; the others still run.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import orjson
+
+from bench.run import BenchError, Log
+from schemas.mime import NORMALISED_HEADERS
+
+__all__ = ["ATTACK_GROUPS", "GROUPS", "FiltersOptions", "normalised_raw", "run_filters",
+           "summary"]
+
+GROUPS: Final = ("phishing_pot", "spamassassin_spam", "spamassassin_ham", "enron", "watchdog")
+ATTACK_GROUPS: Final = frozenset({"phishing_pot", "spamassassin_spam"})
+FILTERS: Final = ("mailhawk", "rspamd", "spamassassin")
+
+_FOREIGN_VERDICTS: Final = (b"x-ms-", b"x-forefront-", b"x-microsoft-", b"arc-")
+_HEADER_END: Final = re.compile(rb"\r?\n\r?\n")
+_FIELD_START: Final = re.compile(rb"\r?\n(?![ \t])")
+
+# Rspamd: the modules that only answer through DNS or Redis, switched off (see the doc).
+_RSPAMD_OFF: Final = ("rbl", "spf", "dkim", "dmarc", "asn", "once_received", "hfilter",
+                      "mx_check", "fuzzy_check", "url_redirector", "emails", "surbl",
+                      "neural", "greylist", "ratelimit", "replies", "reputation",
+                      "history_redis", "dkim_signing", "arc")
+_RSPAMD_HELD: Final = frozenset({"add header", "rewrite subject", "reject"})
+_NO_MILDER: Final = frozenset({"spamassassin"})  # spam or not: no milder action
+_START_TIMEOUT_S: Final = 180.0  # Rspamd compiles its regular expressions on a first start
+
+
+@dataclass(frozen=True)
+class FiltersOptions:
+    """What ``bench filters`` scans and with what."""
+
+    corpora: Path
+    out: Path
+    enron: int = 1_500
+    watchdog: int = 1_000
+    limit: int | None = None
+    seed: int = 7
+    filters: tuple[str, ...] = FILTERS
+    threads: int = 4
+    progress: bool = True
+    plots: bool = True
+    artifact: str = ""
+
+
+def normalised_raw(raw: bytes) -> bytes:
+    """``raw`` without the header fields a filter must not read (see the module doc).
+
+    Only the header block changes; a folded field goes with its continuation lines. A
+    message without a blank line after its headers is all header, as a parser reads it.
+    """
+    end = _HEADER_END.search(raw)
+    head, rest = (raw[:end.start()], raw[end.start():]) if end else (raw, b"")
+    fields = _FIELD_START.split(head)
+    kept = [f for f in fields if not _dropped(f)]
+    if len(kept) == len(fields):
+        return raw
+    newline = b"\r\n" if b"\r\n" in head else b"\n"
+    return newline.join(kept) + rest
+
+
+def _dropped(header_field: bytes) -> bool:
+    name = header_field.split(b":", 1)[0].strip().lower()
+    return name.decode("latin-1") in NORMALISED_HEADERS or name.startswith(_FOREIGN_VERDICTS)
+
+
+def _export(opts: FiltersOptions, folder: Path) -> dict[str, list[Path]]:
+    """Every group's messages, normalised, one file each (the same files for every filter)."""
+    from bench.corpus import ARCHIVES
+    from schemas.sources import corpus_label, iter_messages
+
+    rng = random.Random(opts.seed)
+    sample = {"enron": opts.enron, "watchdog": opts.watchdog}
+    raw: dict[str, list[bytes]] = {g: [] for g in GROUPS}
+    for archive in ("phishing_pot", "spamassassin", "enron", "watchdog"):
+        for message in iter_messages([opts.corpora / ARCHIVES[archive]]):
+            group = archive if archive != "spamassassin" else \
+                f"spamassassin_{corpus_label(message.origin)}"
+            raw[group].append(message.raw)
+    out: dict[str, list[Path]] = {}
+    for group in GROUPS:
+        messages = raw[group]
+        cap = min(x for x in (sample.get(group), opts.limit, len(messages)) if x is not None)
+        if cap < len(messages):
+            messages = rng.sample(messages, cap)
+        (folder / group).mkdir(parents=True, exist_ok=True)
+        out[group] = []
+        for n, body in enumerate(messages):
+            path = folder / group / f"{n:05d}.eml"
+            path.write_bytes(normalised_raw(body))
+            out[group].append(path)
+    return out
+
+
+# ----------------------------------------------------------------------------- the filters
+
+
+@dataclass
+class _Scan:
+    """One filter's outcome per group: counts of held, milder and allowed messages."""
+
+    held: Counter[str] = field(default_factory=Counter)
+    milder: Counter[str] = field(default_factory=Counter)
+    scanned: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+_NEEDS: Final = {"rspamd": (("rspamd",), "rspamd"),
+                 "spamassassin": (("spamd", "spamc"), "spamassassin spamc")}
+_RSPAMD_CONF: Final = "/etc/rspamd/rspamd.conf"
+
+
+def _missing(name: str) -> str | None:
+    """Why filter ``name`` cannot run here (what to install), or None."""
+    tools, packages = _NEEDS[name]
+    absent = [t for t in tools if shutil.which(t) is None]
+    if name == "rspamd" and not absent and not Path(_RSPAMD_CONF).exists():
+        absent.append(_RSPAMD_CONF)
+    return f"{', '.join(absent)} not found (Debian: apt-get install {packages})" \
+        if absent else None
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:  # _missing() said it was there
+        raise BenchError(f"{name} not found")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_until(ready: Callable[[], bool], proc: subprocess.Popen[bytes], what: str) -> None:
+    deadline = time.monotonic() + _START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise BenchError(f"{what} exited at start (code {proc.returncode})")
+        if ready():
+            return
+        time.sleep(0.5)
+    raise BenchError(f"{what} did not answer within {_START_TIMEOUT_S:.0f} s")
+
+
+class _Rspamd:
+    """An Rspamd daemon of its own, offline (module doc), answering on a free port."""
+
+    name = "rspamd"
+
+    def __init__(self, work: Path) -> None:
+        binary = _tool("rspamd")
+        local = work / "rspamd"
+        for sub in ("local.d", "db", "run", "log"):
+            (local / sub).mkdir(parents=True, exist_ok=True)
+        self.port = _free_port()
+        conf = {f"{m}.conf": "enabled = false;\n" for m in _RSPAMD_OFF}
+        conf |= {
+            "options.inc": 'dns { nameserver = ["127.0.0.1:1"]; timeout = 0.05s; '
+                           "retransmits = 0; }\n",
+            "groups.conf": 'symbols { "DATE_IN_PAST" { weight = 0.0; } }\n',
+            "worker-normal.inc": f'bind_socket = "127.0.0.1:{self.port}";\n',
+            "worker-controller.inc": f'bind_socket = "127.0.0.1:{_free_port()}";\n',
+            "worker-proxy.inc": "enabled = false;\n",
+            "logging.inc": 'type = "console"; level = "error";\n',
+        }
+        for name, text in conf.items():
+            (local / "local.d" / name).write_text(text)
+        self.log = open(local / "rspamd.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [binary, "-f", "-i", "-c", _RSPAMD_CONF,
+             "--var", f"LOCAL_CONFDIR={local}", "--var", f"DBDIR={local / 'db'}",
+             "--var", f"RUNDIR={local / 'run'}", "--var", f"LOGDIR={local / 'log'}"],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}"
+        _wait_until(self._ready, self.proc, "rspamd")
+
+    def _ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url + "/ping", timeout=1) as r:
+                return bool(r.read().strip() == b"pong")
+        except OSError:
+            return False
+
+    def verdict(self, path: Path) -> tuple[bool, bool]:
+        """(held, milder) for one message."""
+        request = urllib.request.Request(self.url + "/checkv2", data=path.read_bytes(),
+                                         method="POST")
+        with urllib.request.urlopen(request, timeout=120) as r:
+            action = json.load(r).get("action", "")
+        return action in _RSPAMD_HELD, action in ("greylist", "soft reject")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+class _SpamAssassin:
+    """``spamd --local`` of its own on a free port, asked through ``spamc``."""
+
+    name = "spamassassin"
+
+    def __init__(self, work: Path) -> None:
+        spamd, self.spamc = _tool("spamd"), _tool("spamc")
+        self.port = _free_port()
+        self.log = open(work / "spamd.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [spamd, "--local", "--max-children", "2", "--listen", f"127.0.0.1:{self.port}",
+             "--syslog", "stderr", *(["--username", "nobody"] if _root() else [])],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        _wait_until(self._ready, self.proc, "spamd")
+
+    def _ready(self) -> bool:
+        with socket.socket() as s:
+            return s.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def verdict(self, path: Path) -> tuple[bool, bool]:
+        done = subprocess.run([self.spamc, "-c", "-p", str(self.port), "-t", "120"],
+                              input=path.read_bytes(), capture_output=True, check=False)
+        # -c: "score/threshold" on stdout, exit 1 for spam and 0 for ham; anything else failed
+        if done.returncode not in (0, 1) or b"/" not in done.stdout:
+            raise BenchError(f"spamc failed on {path.name}: {done.stderr.decode()[:200]}")
+        return done.returncode == 1, False
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+def _root() -> bool:
+    import os
+
+    return os.geteuid() == 0
+
+
+def _scan(scanner: _Rspamd | _SpamAssassin, groups: dict[str, list[Path]], threads: int,
+          progress: bool) -> _Scan:
+    from tqdm import tqdm
+
+    jobs = [(g, p) for g, paths in groups.items() for p in paths]
+    out = _Scan()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool, \
+            tqdm(total=len(jobs), desc=scanner.name, unit=" msg", disable=not progress) as bar:
+        for (group, _), (held, milder) in zip(
+                jobs, pool.map(lambda job: scanner.verdict(job[1]), jobs), strict=True):
+            out.scanned[group] += 1
+            out.held[group] += held
+            out.milder[group] += milder and not held
+            bar.update(1)
+    out.seconds = time.perf_counter() - started
+    return out
+
+
+def _mailhawk(opts: FiltersOptions) -> _Scan:
+    """The cascade with the shipped model over the corpus stream (module doc)."""
+    from bench.corpus import build
+    from schemas import HELD_ACTIONS
+    from stream.offline import scan_records
+
+    records, labels = build(opts.corpora, normalise=True, ham_limit=opts.limit,
+                            attacks_limit=opts.limit, outside_ham_limit=opts.limit,
+                            phishing_pot=True, progress=opts.progress)
+    scenario = {x.message_id: x.scenario for x in labels}
+    out = _Scan()
+    started = time.perf_counter()
+    for verdict in scan_records(records, artifact=opts.artifact):
+        group = scenario[verdict.message_id]
+        out.scanned[group] += 1
+        out.held[group] += verdict.action in HELD_ACTIONS
+        out.milder[group] += verdict.action == "warn"
+    out.seconds = time.perf_counter() - started
+    return out
+
+
+# ----------------------------------------------------------------------------- the report
+
+
+def run_filters(opts: FiltersOptions, *, log: Log) -> dict[str, Any]:
+    """Scan with every filter of ``opts``; write ``filters.json``, ``filters.md`` and a plot."""
+    scans: dict[str, _Scan] = {}
+    unavailable: dict[str, str] = {}
+    if "mailhawk" in opts.filters:
+        log("mailhawk: the corpus stream through the cascade (a few minutes)")
+        scans["mailhawk"] = _mailhawk(opts)
+    others = []
+    for name in (f for f in opts.filters if f != "mailhawk"):
+        reason = _missing(name)
+        if reason is None:
+            others.append(name)
+        else:
+            unavailable[name] = reason
+            log(f"{name}: {reason}")
+    if others:
+        with tempfile.TemporaryDirectory(prefix="mailhawk-filters-") as tmp:
+            work = Path(tmp)
+            groups = _export(opts, work / "mail")
+            log("normalised messages: " + ", ".join(f"{g} {len(p):,}"
+                                                    for g, p in groups.items()))
+            for name in others:
+                scanner: _Rspamd | _SpamAssassin | None = None
+                try:
+                    scanner = _Rspamd(work) if name == "rspamd" else _SpamAssassin(work)
+                    scans[name] = _scan(scanner, groups, opts.threads, opts.progress)
+                except BenchError as exc:
+                    unavailable[name] = str(exc)
+                    log(f"{name}: {exc}")
+                finally:
+                    if scanner is not None:
+                        scanner.stop()
+    report = _report(scans, unavailable, opts)
+    opts.out.mkdir(parents=True, exist_ok=True)
+    (opts.out / "filters.json").write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+    (opts.out / "filters.md").write_text(_markdown(report))
+    if opts.plots and scans:
+        _plot(report, opts.out / "filters.png")
+    return report
+
+
+def _report(scans: dict[str, _Scan], unavailable: dict[str, str], opts: FiltersOptions
+            ) -> dict[str, Any]:
+    figures: dict[str, dict[str, dict[str, float | int | None]]] = {}
+    for name, scan in scans.items():
+        figures[name] = {g: {"messages": scan.scanned[g],
+                             "held": _share(scan.held[g], scan.scanned[g]),
+                             "milder": None if name in _NO_MILDER
+                             else _share(scan.milder[g], scan.scanned[g])}
+                         for g in GROUPS if scan.scanned[g]}
+    return {"command": "mailhawk bench filters", "groups": list(GROUPS),
+            "attack_groups": sorted(ATTACK_GROUPS), "filters": figures,
+            "seconds": {name: round(scan.seconds, 1) for name, scan in scans.items()},
+            "unavailable": unavailable, "seed": opts.seed,
+            "samples": {"enron": opts.enron, "watchdog": opts.watchdog, "limit": opts.limit}}
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _markdown(report: dict[str, Any]) -> str:
+    lines = [
+        "# mailhawk and the established filters on the same mail",
+        "",
+        "Offline, headers normalised, default thresholds (see `bench/filters.py`). **Held**: "
+        "mailhawk's quarantine or block, Rspamd's add header or reject, SpamAssassin's spam "
+        "verdict. **Milder**: mailhawk's warn, Rspamd's greylist. On attack corpora held is "
+        "recall; on ham it is the false-positive rate.",
+        "",
+        "| corpus | " + " | ".join(f"{f} held | {f} milder | n" for f in report["filters"])
+        + " |",
+        "|---|" + "---:|---:|---:|" * len(report["filters"]),
+    ]
+    for group in report["groups"]:
+        cells = []
+        for by_group in report["filters"].values():
+            g = by_group.get(group)
+            cells += ["–", "–", "0"] if g is None else \
+                [f"{g['held']:.1%}", "–" if g["milder"] is None else f"{g['milder']:.1%}",
+                 f"{g['messages']:,}"]
+        kind = "attack" if group in report["attack_groups"] else "ham"
+        lines.append(f"| {group} ({kind}) | " + " | ".join(cells) + " |")
+    for name, reason in report["unavailable"].items():
+        lines += ["", f"{name}: not measured ({reason})."]
+    return "\n".join(lines) + "\n"
+
+
+def _plot(report: dict[str, Any], path: Path) -> Path:
+    """Recall on the attack corpora and false positives on the ham, side by side."""
+    from bench.report import _pyplot, _save
+
+    plt = _pyplot()
+    names = list(report["filters"])
+    attacks = [g for g in report["groups"] if g in report["attack_groups"]]
+    ham = [g for g in report["groups"] if g not in report["attack_groups"]]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5),
+                             gridspec_kw={"width_ratios": [len(attacks), len(ham)]})
+    width = 0.8 / max(len(names), 1)
+    for ax, groups, title in ((axes[0], attacks, "attack corpora: % held (recall)"),
+                              (axes[1], ham, "ham corpora: % held (false positives)")):
+        for k, name in enumerate(names):
+            held = [report["filters"][name].get(g, {}).get("held", 0.0) * 100 for g in groups]
+            ax.bar([i + k * width for i in range(len(groups))], held, width, label=name)
+        ax.set_xticks([i + width * (len(names) - 1) / 2 for i in range(len(groups))])
+        ax.set_xticklabels(groups, fontsize=8)
+        ax.set_title(title, fontsize=10)
+        ax.grid(alpha=0.3, axis="y")
+    axes[0].set_ylim(0, 100)
+    axes[0].legend()
+    fig.suptitle("mailhawk and the established filters, offline, headers normalised")
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def summary(report: dict[str, Any]) -> list[str]:
+    """The lines the CLI prints: per filter, recall on each attack corpus and ham held."""
+    lines = []
+    for name, by_group in report["filters"].items():
+        attacks = ", ".join(f"{g} {by_group[g]['held']:.1%}" for g in report["groups"]
+                            if g in report["attack_groups"] and g in by_group)
+        ham = _pooled(by_group, [g for g in report["groups"]
+                                 if g not in report["attack_groups"]])
+        lines.append(f"  {name}: held {attacks}; ham held {ham:.2%}")
+    lines += [f"  {name}: not measured ({reason})"
+              for name, reason in report["unavailable"].items()]
+    return lines
+
+
+def _pooled(by_group: dict[str, dict[str, Any]], groups: Sequence[str]) -> float:
+    n = sum(by_group[g]["messages"] for g in groups if g in by_group)
+    held = sum(by_group[g]["held"] * by_group[g]["messages"] for g in groups if g in by_group)
+    return held / n if n else 0.0
