@@ -36,6 +36,7 @@ unavailable with the reason; the others still run.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import shutil
@@ -184,15 +185,24 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_until(ready: Callable[[], bool], proc: subprocess.Popen[bytes], what: str) -> None:
+def _wait_until(ready: Callable[[], bool], proc: subprocess.Popen[bytes], what: str,
+                log: Path) -> None:
+    """Until ``ready()``; a daemon that exits or stays silent fails with its log's tail."""
     deadline = time.monotonic() + _START_TIMEOUT_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise BenchError(f"{what} exited at start (code {proc.returncode})")
+            raise BenchError(f"{what} exited at start (code {proc.returncode}): "
+                             f"{_tail(log)}")
         if ready():
             return
         time.sleep(0.5)
-    raise BenchError(f"{what} did not answer within {_START_TIMEOUT_S:.0f} s")
+    proc.kill()
+    raise BenchError(f"{what} did not answer within {_START_TIMEOUT_S:.0f} s: {_tail(log)}")
+
+
+def _tail(log: Path) -> str:
+    lines = log.read_text(errors="replace").strip().splitlines() if log.exists() else []
+    return " | ".join(lines[-3:]) or "nothing logged"
 
 
 class _Rspamd:
@@ -218,14 +228,15 @@ class _Rspamd:
         }
         for name, text in conf.items():
             (local / "local.d" / name).write_text(text)
-        self.log = open(local / "rspamd.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.log_path = local / "rspamd.log"
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             [binary, "-f", "-i", "-c", _RSPAMD_CONF,
              "--var", f"LOCAL_CONFDIR={local}", "--var", f"DBDIR={local / 'db'}",
              "--var", f"RUNDIR={local / 'run'}", "--var", f"LOGDIR={local / 'log'}"],
             stdout=self.log, stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{self.port}"
-        _wait_until(self._ready, self.proc, "rspamd")
+        _wait_until(self._ready, self.proc, "rspamd", self.log_path)
 
     def _ready(self) -> bool:
         try:
@@ -259,12 +270,13 @@ class _SpamAssassin:
     def __init__(self, work: Path) -> None:
         spamd, self.spamc = _tool("spamd"), _tool("spamc")
         self.port = _free_port()
-        self.log = open(work / "spamd.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.log_path = work / "spamd.log"
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             [spamd, "--local", "--max-children", "2", "--listen", f"127.0.0.1:{self.port}",
              "--syslog", "stderr", *(["--username", "nobody"] if _root() else [])],
             stdout=self.log, stderr=subprocess.STDOUT)
-        _wait_until(self._ready, self.proc, "spamd")
+        _wait_until(self._ready, self.proc, "spamd", self.log_path)
 
     def _ready(self) -> bool:
         with socket.socket() as s:
@@ -288,8 +300,6 @@ class _SpamAssassin:
 
 
 def _root() -> bool:
-    import os
-
     return os.geteuid() == 0
 
 

@@ -102,3 +102,22 @@ def test_rspamd_scans_every_corpus_offline(corpora: Path, tmp_path: Path) -> Non
     assert {g: v["messages"] for g, v in got.items()} == {
         "phishing_pot": 5, "spamassassin_spam": 5, "spamassassin_ham": 5, "enron": 5,
         "watchdog": 5}
+
+
+def test_a_filter_that_fails_to_start_is_reported_with_its_own_words(
+        corpora: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for name, body in (("spamd", "echo 'cannot bind: permission denied' >&2; exit 3"),
+                       ("spamc", "exit 0")):
+        (tools / name).write_text(f"#!/bin/sh\n{body}\n")
+        (tools / name).chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}:/usr/bin:/bin")
+    opts = FiltersOptions(corpora=corpora, out=tmp_path / "out", limit=2,
+                          filters=("spamassassin",), progress=False, plots=False)
+
+    report = run_filters(opts, log=lambda _: None)
+
+    reason = report["unavailable"]["spamassassin"]
+    assert "spamd exited at start (code 3)" in reason
+    assert "cannot bind: permission denied" in reason
