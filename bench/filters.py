@@ -46,7 +46,7 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,19 +185,45 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_until(ready: Callable[[], bool], proc: subprocess.Popen[bytes], what: str,
-                log: Path) -> None:
-    """Until ``ready()``; a daemon that exits or stays silent fails with its log's tail."""
-    deadline = time.monotonic() + _START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise BenchError(f"{what} exited at start (code {proc.returncode}): "
-                             f"{_tail(log)}")
-        if ready():
-            return
-        time.sleep(0.5)
-    proc.kill()
-    raise BenchError(f"{what} did not answer within {_START_TIMEOUT_S:.0f} s: {_tail(log)}")
+class _Daemon:
+    """A filter's daemon of its own, started here and asked one message at a time."""
+
+    name: str = ""
+    proc: subprocess.Popen[bytes]
+
+    def _start(self, argv: list[str], log_path: Path) -> None:
+        """Run ``argv``, logging to ``log_path``, until :meth:`_ready`.
+
+        A daemon that exits or stays silent is stopped and fails with its log's last lines.
+        """
+        self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        while not self._ready():
+            problem = f"exited at start (code {self.proc.returncode})" \
+                if self.proc.poll() is not None else \
+                f"did not answer within {_START_TIMEOUT_S:.0f} s" \
+                if time.monotonic() > deadline else None
+            if problem is not None:
+                self.stop()
+                raise BenchError(f"{Path(argv[0]).name} {problem}: {_tail(log_path)}")
+            time.sleep(0.5)
+
+    def _ready(self) -> bool:
+        raise NotImplementedError
+
+    def verdict(self, path: Path) -> tuple[bool, bool]:
+        """(held, milder) for one message."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
 
 
 def _tail(log: Path) -> str:
@@ -205,7 +231,7 @@ def _tail(log: Path) -> str:
     return " | ".join(lines[-3:]) or "nothing logged"
 
 
-class _Rspamd:
+class _Rspamd(_Daemon):
     """An Rspamd daemon of its own, offline (module doc), answering on a free port."""
 
     name = "rspamd"
@@ -215,28 +241,24 @@ class _Rspamd:
         local = work / "rspamd"
         for sub in ("local.d", "db", "run", "log"):
             (local / sub).mkdir(parents=True, exist_ok=True)
-        self.port = _free_port()
+        port = _free_port()
         conf = {f"{m}.conf": "enabled = false;\n" for m in _RSPAMD_OFF}
         conf |= {
             "options.inc": 'dns { nameserver = ["127.0.0.1:1"]; timeout = 0.05s; '
                            "retransmits = 0; }\n",
             "groups.conf": 'symbols { "DATE_IN_PAST" { weight = 0.0; } }\n',
-            "worker-normal.inc": f'bind_socket = "127.0.0.1:{self.port}";\n',
+            "worker-normal.inc": f'bind_socket = "127.0.0.1:{port}";\n',
             "worker-controller.inc": f'bind_socket = "127.0.0.1:{_free_port()}";\n',
             "worker-proxy.inc": "enabled = false;\n",
             "logging.inc": 'type = "console"; level = "error";\n',
         }
         for name, text in conf.items():
             (local / "local.d" / name).write_text(text)
-        self.log_path = local / "rspamd.log"
-        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            [binary, "-f", "-i", "-c", _RSPAMD_CONF,
-             "--var", f"LOCAL_CONFDIR={local}", "--var", f"DBDIR={local / 'db'}",
-             "--var", f"RUNDIR={local / 'run'}", "--var", f"LOGDIR={local / 'log'}"],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        self.url = f"http://127.0.0.1:{self.port}"
-        _wait_until(self._ready, self.proc, "rspamd", self.log_path)
+        self.url = f"http://127.0.0.1:{port}"
+        self._start([binary, "-f", "-i", "-c", _RSPAMD_CONF,
+                     "--var", f"LOCAL_CONFDIR={local}", "--var", f"DBDIR={local / 'db'}",
+                     "--var", f"RUNDIR={local / 'run'}", "--var", f"LOGDIR={local / 'log'}"],
+                    local / "rspamd.log")
 
     def _ready(self) -> bool:
         try:
@@ -246,23 +268,14 @@ class _Rspamd:
             return False
 
     def verdict(self, path: Path) -> tuple[bool, bool]:
-        """(held, milder) for one message."""
         request = urllib.request.Request(self.url + "/checkv2", data=path.read_bytes(),
                                          method="POST")
         with urllib.request.urlopen(request, timeout=120) as r:
             action = json.load(r).get("action", "")
         return action in _RSPAMD_HELD, action in ("greylist", "soft reject")
 
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
 
-
-class _SpamAssassin:
+class _SpamAssassin(_Daemon):
     """``spamd --local`` of its own on a free port, asked through ``spamc``."""
 
     name = "spamassassin"
@@ -270,13 +283,10 @@ class _SpamAssassin:
     def __init__(self, work: Path) -> None:
         spamd, self.spamc = _tool("spamd"), _tool("spamc")
         self.port = _free_port()
-        self.log_path = work / "spamd.log"
-        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            [spamd, "--local", "--max-children", "2", "--listen", f"127.0.0.1:{self.port}",
-             "--syslog", "stderr", *(["--username", "nobody"] if _root() else [])],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        _wait_until(self._ready, self.proc, "spamd", self.log_path)
+        self._start([spamd, "--local", "--max-children", "2",
+                     "--listen", f"127.0.0.1:{self.port}", "--syslog", "stderr",
+                     *(["--username", "nobody"] if os.geteuid() == 0 else [])],
+                    work / "spamd.log")
 
     def _ready(self) -> bool:
         with socket.socket() as s:
@@ -290,20 +300,8 @@ class _SpamAssassin:
             raise BenchError(f"spamc failed on {path.name}: {done.stderr.decode()[:200]}")
         return done.returncode == 1, False
 
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
 
-
-def _root() -> bool:
-    return os.geteuid() == 0
-
-
-def _scan(scanner: _Rspamd | _SpamAssassin, groups: dict[str, list[Path]], threads: int,
+def _scan(scanner: _Daemon, groups: dict[str, list[Path]], threads: int,
           progress: bool) -> _Scan:
     from tqdm import tqdm
 
@@ -368,7 +366,7 @@ def run_filters(opts: FiltersOptions, *, log: Log) -> dict[str, Any]:
             log("normalised messages: " + ", ".join(f"{g} {len(p):,}"
                                                     for g, p in groups.items()))
             for name in others:
-                scanner: _Rspamd | _SpamAssassin | None = None
+                scanner: _Daemon | None = None
                 try:
                     scanner = _Rspamd(work) if name == "rspamd" else _SpamAssassin(work)
                     scans[name] = _scan(scanner, groups, opts.threads, opts.progress)
