@@ -149,7 +149,7 @@ def _export(opts: FiltersOptions, folder: Path) -> dict[str, list[Path]]:
 
 @dataclass
 class _Scan:
-    """One filter's outcome per group: counts of held, milder and allowed messages."""
+    """One filter's outcome per group: messages scanned, held, and given a milder action."""
 
     held: Counter[str] = field(default_factory=Counter)
     milder: Counter[str] = field(default_factory=Counter)
@@ -423,7 +423,7 @@ def _markdown(report: dict[str, Any]) -> str:
         for by_group in report["filters"].values():
             g = by_group.get(group)
             cells += ["–", "–", "0"] if g is None else \
-                [f"{g['held']:.1%}", "–" if g["milder"] is None else f"{g['milder']:.1%}",
+                [f"{g['held']:.2%}", "–" if g["milder"] is None else f"{g['milder']:.2%}",
                  f"{g['messages']:,}"]
         kind = "attack" if group in report["attack_groups"] else "ham"
         lines.append(f"| {group} ({kind}) | " + " | ".join(cells) + " |")
