@@ -570,8 +570,9 @@ def feedback(out: Path | None, verdicts: int, feedback: int, partitions: int) ->
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Report folder [bench-results/filters-<time>].")
 @_corpora_option
-@click.option("--filter", "filters", type=click.Choice(["mailhawk", "rspamd", "spamassassin"]),
-              multiple=True, help="Filters to measure (repeat) [all three].")
+@click.option("--filter", "filters",
+              type=click.Choice(["mailhawk", "rspamd", "rspamd-bayes", "spamassassin"]),
+              multiple=True, help="Filters to measure (repeat) [all four].")
 @click.option("--enron", type=click.IntRange(min=1), default=1_500, show_default=True,
               help="Enron ham messages the filters scan (a seeded sample).")
 @click.option("--watchdog", type=click.IntRange(min=1), default=1_000, show_default=True,
@@ -583,11 +584,12 @@ def feedback(out: Path | None, verdicts: int, feedback: int, partitions: int) ->
 @click.option("--artifact", default="", help="Model artifact [the packaged default].")
 def filters(out: Path | None, corpora: Path | None, filters: tuple[str, ...], enron: int,
             watchdog: int, limit: int | None, threads: int, artifact: str) -> None:
-    """mailhawk, Rspamd and SpamAssassin on the same normalised corpora, offline.
+    """mailhawk, Rspamd (untrained and with Bayes) and SpamAssassin on the same mail, offline.
 
     Rspamd and SpamAssassin are started here from their Debian packages (rspamd,
-    spamassassin, spamc); one that is not installed is reported as not measured. All three
-    corpora scans take ~25 minutes on two cores, most of it SpamAssassin's.
+    redis-server for Rspamd's Bayes, spamassassin, spamc); one that is not installed is
+    reported as not measured. All four take ~30 minutes on two cores, most of it
+    SpamAssassin's.
     """
     from bench.filters import FILTERS, FiltersOptions, run_filters, summary
 

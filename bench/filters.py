@@ -20,6 +20,13 @@ How each is run
   (``schemas.mime.NORMALISED_HEADERS``, every ``ARC-*``) are removed from the raw message,
   and so is every ``X-MS-*``, ``X-Forefront-*`` and ``X-Microsoft-*`` header: phishing_pot's
   honeypot mailbox is Exchange Online's, whose own spam verdict (SCL, SFV) those carry.
+- **Rspamd with Bayes** (``rspamd-bayes``): the same Rspamd with its Bayes classifier in a
+  Redis of its own, taught before it scans, as a site would teach it: SpamAssassin spam as
+  spam, and ham from SpamAssassin, Enron and watchdog, all redistributable, what mailhawk's
+  shipped model learns from (mailhawk also learns synthetic traffic, which is records, not
+  mail a filter can read). It learns the first half of each SpamAssassin folder (shuffled,
+  seeded) and is scanned on the second; of Enron and watchdog it learns what the sample
+  leaves; phishing_pot is never learned. Its SpamAssassin figures are over that half only.
 - **"Held"** is mailhawk's quarantine or block, Rspamd's ``add header`` or ``reject`` (the
   message leaves the inbox), SpamAssassin's spam verdict. Each filter's milder action is
   reported apart (mailhawk's warn, Rspamd's greylist).
@@ -29,8 +36,8 @@ How each is run
   ~10 messages a second here); mailhawk's figures are over every message. ``limit`` caps
   every corpus for all three, mailhawk's stream too (a quick look, not the figures).
 
-A filter that is not installed (``rspamd``, ``spamd``/``spamc`` on the PATH) is reported as
-unavailable with the reason; the others still run.
+A filter that is not installed (``rspamd``, ``redis-server``, ``spamd``/``spamc`` on the
+PATH) is reported as unavailable with the reason; the others still run.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Sequence
@@ -62,7 +70,7 @@ __all__ = ["ATTACK_GROUPS", "GROUPS", "FiltersOptions", "normalised_raw", "run_f
 
 GROUPS: Final = ("phishing_pot", "spamassassin_spam", "spamassassin_ham", "enron", "watchdog")
 ATTACK_GROUPS: Final = frozenset({"phishing_pot", "spamassassin_spam"})
-FILTERS: Final = ("mailhawk", "rspamd", "spamassassin")
+FILTERS: Final = ("mailhawk", "rspamd", "rspamd-bayes", "spamassassin")
 
 _FOREIGN_VERDICTS: Final = (b"x-ms-", b"x-forefront-", b"x-microsoft-", b"arc-")
 _HEADER_END: Final = re.compile(rb"\r?\n\r?\n")
@@ -116,8 +124,24 @@ def _dropped(header_field: bytes) -> bool:
     return name.decode("latin-1") in NORMALISED_HEADERS or name.startswith(_FOREIGN_VERDICTS)
 
 
-def _export(opts: FiltersOptions, folder: Path) -> dict[str, list[Path]]:
-    """Every group's messages, normalised, one file each (the same files for every filter)."""
+@dataclass
+class _Mail:
+    """The normalised message files: what each filter scans and what Bayes learns."""
+
+    scanned: dict[str, list[Path]]
+    bayes_scanned: dict[str, list[Path]]
+    bayes_spam: list[Path]
+    bayes_ham: list[Path]
+
+
+def _export(opts: FiltersOptions, folder: Path) -> _Mail:
+    """Every group's messages, normalised, one file each (the same files for every filter).
+
+    Each corpus is shuffled (seeded). Enron and watchdog: the first ``enron``/``watchdog``
+    are scanned, the rest is Bayes's ham. SpamAssassin spam and ham: all are scanned by the
+    untrained filters; Bayes learns the first half and is scanned on the second.
+    phishing_pot is scanned whole and never learned.
+    """
     from bench.corpus import ARCHIVES
     from schemas.sources import corpus_label, iter_messages
 
@@ -129,19 +153,33 @@ def _export(opts: FiltersOptions, folder: Path) -> dict[str, list[Path]]:
             group = archive if archive != "spamassassin" else \
                 f"spamassassin_{corpus_label(message.origin)}"
             raw[group].append(message.raw)
-    out: dict[str, list[Path]] = {}
+
+    def write(group: str, messages: list[bytes], part: str) -> list[Path]:
+        (folder / part / group).mkdir(parents=True, exist_ok=True)
+        paths = [folder / part / group / f"{n:05d}.eml" for n in range(len(messages))]
+        for path, body in zip(paths, messages, strict=True):
+            path.write_bytes(normalised_raw(body))
+        return paths
+
+    mail = _Mail({}, {}, [], [])
     for group in GROUPS:
         messages = raw[group]
-        cap = min(x for x in (sample.get(group), opts.limit, len(messages)) if x is not None)
-        if cap < len(messages):
-            messages = rng.sample(messages, cap)
-        (folder / group).mkdir(parents=True, exist_ok=True)
-        out[group] = []
-        for n, body in enumerate(messages):
-            path = folder / group / f"{n:05d}.eml"
-            path.write_bytes(normalised_raw(body))
-            out[group].append(path)
-    return out
+        rng.shuffle(messages)
+        if opts.limit is not None:
+            messages = messages[:opts.limit * (2 if group in sample else 1)]
+        cap = min(sample.get(group, len(messages)), opts.limit or len(messages))
+        scanned = mail.scanned[group] = write(group, messages[:cap], "scanned")
+        if group in sample:
+            mail.bayes_scanned[group] = scanned
+            mail.bayes_ham += write(group, messages[cap:], "learned")
+        elif group == "phishing_pot":
+            mail.bayes_scanned[group] = scanned
+        else:
+            half = len(scanned) // 2
+            mail.bayes_scanned[group] = scanned[half:]
+            (mail.bayes_spam if group in ATTACK_GROUPS else mail.bayes_ham).extend(
+                scanned[:half])
+    return mail
 
 
 # ----------------------------------------------------------------------------- the filters
@@ -158,6 +196,7 @@ class _Scan:
 
 
 _NEEDS: Final = {"rspamd": (("rspamd",), "rspamd"),
+                 "rspamd-bayes": (("rspamd", "redis-server"), "rspamd redis-server"),
                  "spamassassin": (("spamd", "spamc"), "spamassassin spamc")}
 _RSPAMD_CONF: Final = "/etc/rspamd/rspamd.conf"
 
@@ -166,7 +205,7 @@ def _missing(name: str) -> str | None:
     """Why filter ``name`` cannot run here (what to install), or None."""
     tools, packages = _NEEDS[name]
     absent = [t for t in tools if shutil.which(t) is None]
-    if name == "rspamd" and not absent and not Path(_RSPAMD_CONF).exists():
+    if name.startswith("rspamd") and not absent and not Path(_RSPAMD_CONF).exists():
         absent.append(_RSPAMD_CONF)
     return f"{', '.join(absent)} not found (Debian: apt-get install {packages})" \
         if absent else None
@@ -236,25 +275,31 @@ class _Rspamd(_Daemon):
 
     name = "rspamd"
 
-    def __init__(self, work: Path) -> None:
+    def __init__(self, work: Path, redis_port: int | None = None) -> None:
         binary = _tool("rspamd")
-        local = work / "rspamd"
+        local = work / ("rspamd" if redis_port is None else "rspamd-bayes")
         for sub in ("local.d", "db", "run", "log"):
             (local / sub).mkdir(parents=True, exist_ok=True)
-        port = _free_port()
+        port, controller = _free_port(), _free_port()
         conf = {f"{m}.conf": "enabled = false;\n" for m in _RSPAMD_OFF}
         conf |= {
             "options.inc": 'dns { nameserver = ["127.0.0.1:1"]; timeout = 0.05s; '
                            "retransmits = 0; }\n",
             "groups.conf": 'symbols { "DATE_IN_PAST" { weight = 0.0; } }\n',
             "worker-normal.inc": f'bind_socket = "127.0.0.1:{port}";\n',
-            "worker-controller.inc": f'bind_socket = "127.0.0.1:{_free_port()}";\n',
+            "worker-controller.inc": f'bind_socket = "127.0.0.1:{controller}";\n',
             "worker-proxy.inc": "enabled = false;\n",
             "logging.inc": 'type = "console"; level = "error";\n',
         }
+        if redis_port is not None:  # its Bayes classifier, taught by learn() only
+            conf["redis.conf"] = f'servers = "127.0.0.1:{redis_port}";\n'
+            conf["classifier-bayes.conf"] = "autolearn = false;\n"
         for name, text in conf.items():
             (local / "local.d" / name).write_text(text)
         self.url = f"http://127.0.0.1:{port}"
+        self.controller = f"http://127.0.0.1:{controller}"
+        if redis_port is not None:
+            self.name = "rspamd-bayes"
         self._start([binary, "-f", "-i", "-c", _RSPAMD_CONF,
                      "--var", f"LOCAL_CONFDIR={local}", "--var", f"DBDIR={local / 'db'}",
                      "--var", f"RUNDIR={local / 'run'}", "--var", f"LOGDIR={local / 'log'}"],
@@ -273,6 +318,37 @@ class _Rspamd(_Daemon):
         with urllib.request.urlopen(request, timeout=120) as r:
             action = json.load(r).get("action", "")
         return action in _RSPAMD_HELD, action in ("greylist", "soft reject")
+
+    def learn(self, path: Path, spam: bool) -> bool:
+        """Teach its Bayes one message.
+
+        False when Rspamd's own learn conditions skip it, as they do in production: a copy
+        already learned, or a message its Bayes already classifies that way with confidence
+        (only what it gets wrong or is unsure of is learned).
+        """
+        request = urllib.request.Request(
+            f"{self.controller}/{'learnspam' if spam else 'learnham'}",
+            data=path.read_bytes(), method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=120) as r:
+                return b'"success":true' in r.read()
+        except urllib.error.HTTPError:  # 208: already learned; 4xx: not learnable
+            return False
+
+
+class _Redis(_Daemon):
+    """A Redis of its own for Rspamd's Bayes: memory only, on a free port."""
+
+    name = "redis"
+
+    def __init__(self, work: Path) -> None:
+        self.port = _free_port()
+        self._start([_tool("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
+                     "--save", "", "--appendonly", "no"], work / "redis.log")
+
+    def _ready(self) -> bool:
+        with socket.socket() as s:
+            return s.connect_ex(("127.0.0.1", self.port)) == 0
 
 
 class _SpamAssassin(_Daemon):
@@ -341,6 +417,22 @@ def _mailhawk(opts: FiltersOptions) -> _Scan:
     return out
 
 
+def _learn(rspamd: _Rspamd, mail: _Mail, opts: FiltersOptions) -> dict[str, int]:
+    """Teach Rspamd's Bayes the learning halves (:func:`_export`): counts learned and skipped."""
+    from tqdm import tqdm
+
+    jobs = [(p, True) for p in mail.bayes_spam] + [(p, False) for p in mail.bayes_ham]
+    counts = {"spam": 0, "ham": 0, "skipped": 0}
+    with ThreadPoolExecutor(opts.threads) as pool, \
+            tqdm(total=len(jobs), desc="rspamd-bayes learning", unit=" msg",
+                 disable=not opts.progress) as bar:
+        for (_, spam), accepted in zip(jobs, pool.map(lambda j: rspamd.learn(*j), jobs),
+                                       strict=True):
+            counts["skipped" if not accepted else "spam" if spam else "ham"] += 1
+            bar.update(1)
+    return counts
+
+
 # ----------------------------------------------------------------------------- the report
 
 
@@ -348,6 +440,7 @@ def run_filters(opts: FiltersOptions, *, log: Log) -> dict[str, Any]:
     """Scan with every filter of ``opts``; write ``filters.json``, ``filters.md`` and a plot."""
     scans: dict[str, _Scan] = {}
     unavailable: dict[str, str] = {}
+    learned: dict[str, dict[str, int]] = {}
     if "mailhawk" in opts.filters:
         log("mailhawk: the corpus stream through the cascade (a few minutes)")
         scans["mailhawk"] = _mailhawk(opts)
@@ -362,21 +455,33 @@ def run_filters(opts: FiltersOptions, *, log: Log) -> dict[str, Any]:
     if others:
         with tempfile.TemporaryDirectory(prefix="mailhawk-filters-") as tmp:
             work = Path(tmp)
-            groups = _export(opts, work / "mail")
+            mail = _export(opts, work / "mail")
             log("normalised messages: " + ", ".join(f"{g} {len(p):,}"
-                                                    for g, p in groups.items()))
+                                                    for g, p in mail.scanned.items()))
             for name in others:
-                scanner: _Daemon | None = None
+                daemons: list[_Daemon] = []
                 try:
-                    scanner = _Rspamd(work) if name == "rspamd" else _SpamAssassin(work)
-                    scans[name] = _scan(scanner, groups, opts.threads, opts.progress)
+                    if name == "rspamd-bayes":
+                        redis = _Redis(work)
+                        daemons.append(redis)
+                        rspamd = _Rspamd(work, redis_port=redis.port)
+                        daemons.append(rspamd)
+                        learned[name] = _learn(rspamd, mail, opts)
+                        scans[name] = _scan(rspamd, mail.bayes_scanned, opts.threads,
+                                            opts.progress)
+                    else:
+                        daemons.append(_Rspamd(work) if name == "rspamd"
+                                       else _SpamAssassin(work))
+                        scans[name] = _scan(daemons[-1], mail.scanned, opts.threads,
+                                            opts.progress)
                 except BenchError as exc:
                     unavailable[name] = str(exc)
                     log(f"{name}: {exc}")
                 finally:
-                    if scanner is not None:
-                        scanner.stop()
+                    for daemon in reversed(daemons):
+                        daemon.stop()
     report = _report(scans, unavailable, opts)
+    report["learned"] = learned
     opts.out.mkdir(parents=True, exist_ok=True)
     (opts.out / "filters.json").write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
     (opts.out / "filters.md").write_text(_markdown(report))
@@ -427,6 +532,10 @@ def _markdown(report: dict[str, Any]) -> str:
                  f"{g['messages']:,}"]
         kind = "attack" if group in report["attack_groups"] else "ham"
         lines.append(f"| {group} ({kind}) | " + " | ".join(cells) + " |")
+    for name, counts in report.get("learned", {}).items():
+        lines += ["", f"{name} learned {counts['spam']:,} spam and {counts['ham']:,} ham; its "
+                  f"learn conditions skipped {counts['skipped']:,} it already classified "
+                  "(SpamAssassin rows: the half it did not learn)."]
     for name, reason in report["unavailable"].items():
         lines += ["", f"{name}: not measured ({reason})."]
     return "\n".join(lines) + "\n"

@@ -121,3 +121,36 @@ def test_a_filter_that_fails_to_start_is_reported_with_its_own_words(
     reason = report["unavailable"]["spamassassin"]
     assert "spamd exited at start (code 3)" in reason
     assert "cannot bind: permission denied" in reason
+
+
+def test_bayes_never_learns_what_it_is_scanned_on(corpora: Path, tmp_path: Path) -> None:
+    from bench.filters import _export
+
+    mail = _export(FiltersOptions(corpora=corpora, out=tmp_path, limit=6), tmp_path / "mail")
+
+    learned = set(mail.bayes_spam) | set(mail.bayes_ham)
+    scanned = {p for paths in mail.bayes_scanned.values() for p in paths}
+    assert learned and scanned and not learned & scanned
+    assert {len(p) for p in mail.scanned.values()} == {6}  # every corpus, capped
+    assert mail.bayes_scanned["phishing_pot"] == mail.scanned["phishing_pot"]  # never learned
+    assert len(mail.bayes_spam) == 3  # the first half of SpamAssassin spam
+    assert len(mail.bayes_ham) == 3 + 6 + 6  # SpamAssassin ham's half, Enron's, watchdog's rest
+    assert all(p.read_bytes() for p in learned | scanned)
+
+
+@pytest.mark.skipif(shutil.which("rspamd") is None or shutil.which("redis-server") is None,
+                    reason="rspamd or redis-server is not installed (Debian: apt-get install "
+                           "rspamd redis-server)")
+def test_rspamd_with_bayes_learns_then_scans_the_other_half(corpora: Path,
+                                                            tmp_path: Path) -> None:
+    opts = FiltersOptions(corpora=corpora, out=tmp_path, limit=6, filters=("rspamd-bayes",),
+                          progress=False, plots=False)
+
+    report = run_filters(opts, log=lambda _: None)
+
+    assert report["unavailable"] == {}
+    assert sum(report["learned"]["rspamd-bayes"].values()) == 3 + 3 + 6 + 6
+    assert report["learned"]["rspamd-bayes"]["spam"] >= 1
+    got = {g: v["messages"] for g, v in report["filters"]["rspamd-bayes"].items()}
+    assert got == {"phishing_pot": 6, "spamassassin_spam": 3, "spamassassin_ham": 3,
+                   "enron": 6, "watchdog": 6}
