@@ -135,7 +135,7 @@ class _Mail:
 
 
 def _export(opts: FiltersOptions, folder: Path) -> _Mail:
-    """Every group's messages, normalised, one file each (the same files for every filter).
+    """Every group's messages, normalised, one file each: what the filters scan, what Bayes learns.
 
     Each corpus is shuffled (seeded). Enron and watchdog: the first ``enron``/``watchdog``
     are scanned, the rest is Bayes's ham. SpamAssassin spam and ham: all are scanned by the
