@@ -329,11 +329,12 @@ class _Rspamd(_Daemon):
         request = urllib.request.Request(
             f"{self.controller}/{'learnspam' if spam else 'learnham'}",
             data=path.read_bytes(), method="POST")
-        try:
+        try:  # 200 learned; 204 (and 208) skipped, with no body
             with urllib.request.urlopen(request, timeout=120) as r:
                 return b'"success":true' in r.read()
-        except urllib.error.HTTPError:  # 208: already learned; 4xx: not learnable
-            return False
+        except urllib.error.HTTPError as exc:  # not a skip: a Bayes that cannot learn
+            raise BenchError(f"rspamd could not learn {path.name}: HTTP {exc.code} "
+                             f"{exc.read()[:200]!r} (is its Redis up?)") from None
 
 
 class _Redis(_Daemon):
