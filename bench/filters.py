@@ -228,6 +228,7 @@ class _Daemon:
     """A filter's daemon of its own, started here and asked one message at a time."""
 
     name: str = ""
+    port: int = 0
     proc: subprocess.Popen[bytes]
 
     def _start(self, argv: list[str], log_path: Path) -> None:
@@ -249,7 +250,9 @@ class _Daemon:
             time.sleep(0.5)
 
     def _ready(self) -> bool:
-        raise NotImplementedError
+        """Whether it answers: by default, whether its port takes a connection."""
+        with socket.socket() as s:
+            return s.connect_ex(("127.0.0.1", self.port)) == 0
 
     def verdict(self, path: Path) -> tuple[bool, bool]:
         """(held, milder) for one message."""
@@ -347,10 +350,6 @@ class _Redis(_Daemon):
         self._start([_tool("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
                      "--save", "", "--appendonly", "no"], work / "redis.log")
 
-    def _ready(self) -> bool:
-        with socket.socket() as s:
-            return s.connect_ex(("127.0.0.1", self.port)) == 0
-
 
 class _SpamAssassin(_Daemon):
     """``spamd --local`` of its own on a free port, asked through ``spamc``."""
@@ -364,10 +363,6 @@ class _SpamAssassin(_Daemon):
                      "--listen", f"127.0.0.1:{self.port}", "--syslog", "stderr",
                      *(["--username", "nobody"] if os.geteuid() == 0 else [])],
                     work / "spamd.log")
-
-    def _ready(self) -> bool:
-        with socket.socket() as s:
-            return s.connect_ex(("127.0.0.1", self.port)) == 0
 
     def verdict(self, path: Path) -> tuple[bool, bool]:
         done = subprocess.run([self.spamc, "-c", "-p", str(self.port), "-t", "120"],
