@@ -194,7 +194,17 @@ def _environment_lines(env: dict[str, Any]) -> list[str]:
             f"Versions: {versions}.", "",
             f"Forms that ran (c: the install's C modules): content hashing "
             f"{env.get('hashing_kernel')}, state loops {env.get('state_loops')}, record "
-            f"decoding {env.get('record_decoder')}.", ""]
+            f"decoding {env.get('record_decoder')}.", "", *_reclaim_lines(env)]
+
+
+def _reclaim_lines(env: dict[str, Any]) -> list[str]:
+    reclaim = env.get("proactive_reclaim")
+    if not reclaim:
+        return []
+    return [f"> **This machine pages out memory idle for {reclaim['idle_s']:g} s** (a DAMON "
+            f"pageout scheme; {reclaim['pages']}), page cache included, however much is "
+            "free: a store larger than the block cache is read partly from disk here, from "
+            "the page cache on a host without it.", ""]
 
 
 def _contention_lines(passes: dict[str, dict[str, Any]]) -> list[str]:

