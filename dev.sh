@@ -47,7 +47,10 @@ case "$cmd" in
     # engine process, so the suite takes about half the wall time (13:56 -> 7:19 measured).
     # Each worker starts its own dev broker. MAILHAWK_TEST_WORKERS=0 runs in this process
     # (for -s, --pdb); a later -n on the command line wins.
-    "$VENV/bin/python" -m pytest -n "${MAILHAWK_TEST_WORKERS:-auto}" --dist worksteal "$@"
+    # --durations: CI allows the suite 15 minutes; its log names the slowest tests, so the
+    # next one to grow is seen before the budget goes.
+    "$VENV/bin/python" -m pytest -n "${MAILHAWK_TEST_WORKERS:-auto}" --dist worksteal \
+      --durations=15 "$@"
     rc=$?
     set -e
     if [ "$rc" -eq 5 ]; then
