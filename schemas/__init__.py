@@ -14,7 +14,13 @@ from schemas.codec import (
     read_mail_jsonl,
     write_mail_jsonl,
 )
-from schemas.errors import MailhawkError, MimeError, RecordTooLargeError, SchemaError
+from schemas.errors import (
+    MailhawkError,
+    MimeError,
+    RecordTooLargeError,
+    SchemaError,
+    SourceError,
+)
 from schemas.records import (
     ACTIONS,
     ATTACK_TYPES,
@@ -51,6 +57,7 @@ __all__ = [
     "RecordTooLargeError",
     "SchemaError",
     "ShadowVerdict",
+    "SourceError",
     "SourcePosition",
     "Url",
     "Verdict",

@@ -6,6 +6,7 @@ The tree (every package's errors hang under the one root defined here)::
     ├── SchemaError            a record does not match its schema (names the field)
     │   └── RecordTooLargeError
     ├── MimeError              a message cannot be turned into a MailRecord
+    ├── SourceError            a file, archive or mailbox cannot be read as mail
     ├── state.errors.StateError
     │   └── StoreClosedError, LayoutVersionError
     ├── detectors.errors.DetectorError
@@ -58,3 +59,11 @@ class RecordTooLargeError(SchemaError):
 
 class MimeError(MailhawkError):
     """A raw message cannot be represented as a MailRecord."""
+
+
+class SourceError(MailhawkError):
+    """A file, archive or mailbox given as mail cannot be read (damaged, cut short, denied).
+
+    The messages read from it before the damage have been handed on; the message names the
+    path and what the reader met.
+    """

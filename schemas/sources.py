@@ -9,14 +9,18 @@ MailRecord JSON-lines files are not raw mail; :func:`schemas.codec.read_mail_jso
 
 from __future__ import annotations
 
+import lzma
 import mailbox
 import os
 import re
 import tarfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
+
+from schemas.errors import SourceError
 
 _ReadMode = Literal["r:gz", "r:bz2", "r:xz", "r:"]
 _TAR_MODES: Final[tuple[tuple[str, _ReadMode], ...]] = (
@@ -67,11 +71,34 @@ def iter_messages(paths: Iterable[str | Path]) -> Iterator[RawMessage]:
     Raises:
         ValueError: a path is a ``.jsonl`` file (MailRecords, not raw mail).
         FileNotFoundError: a path does not exist.
+        SourceError: a path cannot be read: a damaged or truncated archive, a file the
+            process may not read. The messages before the damage have been yielded.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
     for path in paths:
-        yield from _iter_path(Path(path))
+        try:
+            yield from _iter_path(Path(path))
+        except FileNotFoundError:
+            if not Path(path).exists():
+                raise  # the path itself: named as such
+            raise _unreadable(path) from None
+        except _READ_ERRORS as exc:
+            raise _unreadable(path, exc) from exc
+
+
+# What a damaged archive or an unreadable file raises on the way: tarfile's own errors,
+# gzip's (an OSError), a compressed stream cut short (EOFError), or corrupt inside (zlib,
+# lzma; bz2 raises OSError), a permission or I/O error.
+_READ_ERRORS: Final = (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError,
+                       mailbox.Error)
+
+
+def _unreadable(path: str | Path, exc: BaseException | None = None) -> SourceError:
+    what = f"{type(exc).__name__}: {exc}" if exc is not None else "a file vanished"
+    return SourceError(f"{path}: cannot be read as mail ({what}); the messages before this "
+                       "point were read. Check that the file is whole (an archive copied in "
+                       "full, readable by this user) and run again.")
 
 
 def corpus_label(origin: str) -> str:

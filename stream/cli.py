@@ -97,7 +97,7 @@ def _write_rejects(rejects: list[tuple[str, str]], path: str) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--tenant", default="default", show_default=True, help="Tenant id of the mail.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Write JSONL here.")
 @click.option("--bootstrap-servers", help="Produce to this Kafka cluster instead.")
@@ -115,15 +115,17 @@ def ingest(paths: tuple[str, ...], tenant: str, out_file: str | None,
     failed: list[tuple[str, str]] = []
     records = tqdm(iter_records(paths, tenant, failed, normalise), unit=" msg",
                    desc="ingest", disable=not sys.stderr.isatty())
-    if out_file:
-        from schemas import write_mail_jsonl
+    try:
+        if out_file:
+            from schemas import write_mail_jsonl
 
-        n = write_mail_jsonl(out_file, records)
-    else:
-        from stream.replay import produce_records
+            n = write_mail_jsonl(out_file, records)
+        else:
+            from stream.replay import produce_records
 
-        n = produce_records(str(bootstrap_servers), topic, records)
-    _write_rejects(failed, rejects)
+            n = produce_records(str(bootstrap_servers), topic, records)
+    finally:  # a source failing mid-way (SourceError) still lists what it could not convert
+        _write_rejects(failed, rejects)
     click.echo(f"{n} records written", err=True)
 
 
@@ -131,7 +133,7 @@ def ingest(paths: tuple[str, ...], tenant: str, out_file: str | None,
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--tenant", default="default", show_default=True)
 @click.option("--state-dir", help="Keep state in RocksDB here (default: in memory).")
 @click.option("--artifact", default="", help="Model artifact directory.")

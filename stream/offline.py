@@ -23,7 +23,8 @@ def scan_records(records: Iterable[MailRecord], *, state_dir: str | None = None,
 
     ``on_failure``: a record detection raises on is handed to it and gets no verdict, as
     the engine dead-letters it (``Cascade.score_batches``); without it, the exception ends
-    the scan.
+    the scan. An exception from ``records`` itself ends it too, after the records it gave
+    before are scored.
     """
     cascade = cascade or Cascade.from_config(scores, artifact, shadow_artifact)
     store: Store = RocksDBStore(Path(state_dir) / "scan") if state_dir else MemoryStore()
@@ -51,8 +52,18 @@ def scan_records(records: Iterable[MailRecord], *, state_dir: str | None = None,
         state.commit(state.changes(), offset, None)
         batch.clear()
 
+    source = iter(records)
     try:
-        for record in records:
+        while True:
+            try:
+                record = next(source)
+            except StopIteration:
+                break
+            except Exception:
+                # The source failed (an archive cut short): what it gave is scored first.
+                if batch:
+                    yield from flush()
+                raise
             batch.append(record)
             if len(batch) >= BATCH:
                 yield from flush()

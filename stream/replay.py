@@ -9,13 +9,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from confluent_kafka import Consumer, KafkaException, Producer
 
 from schemas import DeadLetter, MailRecord, Verdict, decode_verdict, encode_mail
 from stream.errors import KafkaError
 from stream.kafka import MAX_MESSAGE_BYTES
+
+FLUSH_SECONDS: Final = 120.0
+"""How long :func:`produce_raw` waits for the delivery of what it produced."""
 
 
 def produce_records(bootstrap_servers: str, topic: str, records: Iterable[MailRecord], *,
@@ -30,7 +33,11 @@ def produce_records(bootstrap_servers: str, topic: str, records: Iterable[MailRe
 def produce_raw(bootstrap_servers: str, topic: str, items: Iterable[tuple[bytes | None, bytes]],
                 *, rate: float | None = None, extra: dict[str, Any] | None = None,
                 on_progress: Callable[[int], None] | None = None) -> int:
-    """Produce (key, value) pairs as they are; raises KafkaError on any delivery failure."""
+    """Produce (key, value) pairs as they are; raises KafkaError on any delivery failure.
+
+    Every record produced is delivered before this returns or raises, also when ``items``
+    raises; a record without a delivery report after :data:`FLUSH_SECONDS` is a failure.
+    """
     producer = Producer({"bootstrap.servers": bootstrap_servers, "linger.ms": 5,
                          "message.max.bytes": MAX_MESSAGE_BYTES, "enable.idempotence": True,
                          **(extra or {})})
@@ -42,27 +49,36 @@ def produce_raw(bootstrap_servers: str, topic: str, items: Iterable[tuple[bytes 
 
     started = time.monotonic()
     n = 0
-    for key, value in items:
-        while True:
-            try:
-                producer.produce(topic, value=value, key=key, on_delivery=on_delivery)
-                break
-            except BufferError:
-                producer.poll(0.05)
-            except KafkaException as exc:
-                raise KafkaError.from_confluent(exc.args[0], f"produce to {topic}") from None
-        n += 1
-        if rate:
-            ahead = n / rate - (time.monotonic() - started)
-            if ahead > 0:
-                producer.poll(ahead)
-        if n % 1000 == 0:
-            producer.poll(0)
-            if on_progress:
-                on_progress(n)
-    producer.flush(120)
+    try:
+        for key, value in items:
+            while True:
+                try:
+                    producer.produce(topic, value=value, key=key, on_delivery=on_delivery)
+                    break
+                except BufferError:
+                    producer.poll(0.05)
+                except KafkaException as exc:
+                    raise KafkaError.from_confluent(exc.args[0],
+                                                    f"produce to {topic}") from None
+            n += 1
+            if rate:
+                ahead = n / rate - (time.monotonic() - started)
+                if ahead > 0:
+                    producer.poll(ahead)
+            if n % 1000 == 0:
+                producer.poll(0)
+                if on_progress:
+                    on_progress(n)
+    finally:
+        # Also when the items fail mid-way (an archive cut short): the caller reports how far
+        # it got, so what was produced must be delivered, not dropped with the producer.
+        undelivered = producer.flush(FLUSH_SECONDS)
     if errors:
         raise KafkaError.from_confluent(errors[0], f"delivery to {topic}")
+    if undelivered:  # no delivery report yet, good or bad: not known to have arrived
+        raise KafkaError(f"delivery to {topic}: {undelivered} records still undelivered after "
+                         f"{FLUSH_SECONDS:.0f} s; is the broker at {bootstrap_servers} "
+                         "reachable?", retriable=True)
     return n
 
 

@@ -128,6 +128,37 @@ def test_ingest_needs_exactly_one_destination(tmp_path: Path, outputs: list[str]
     assert not (tmp_path / "x.jsonl").exists()
 
 
+@pytest.mark.parametrize("command", ["ingest", "scan"])
+def test_a_path_that_does_not_exist_is_a_usage_error(tmp_path: Path, command: str) -> None:
+    result = invoke(command, tmp_path / "nowhere.eml", "--out", tmp_path / "x.jsonl") \
+        if command == "ingest" else invoke(command, tmp_path / "nowhere.eml")
+
+    assert result.exit_code == 2  # named by the usage check, not a traceback from the reader
+    assert "nowhere.eml' does not exist" in result.stderr
+
+
+def test_scan_of_an_archive_cut_short_scores_what_it_holds_then_names_it(
+        tmp_path: Path) -> None:
+    whole = tmp_path / "mail.tar.gz"
+    with tarfile.open(whole, "w:gz") as archive:
+        for n in range(30):
+            data = eml(n) + bytes(range(256)) * 16 * n  # incompressible filler: a long cut
+            info = tarfile.TarInfo(f"mail/{n:02d}.eml")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    cut = tmp_path / "cut.tar.gz"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+
+    result = invoke("scan", cut)
+
+    assert isinstance(result.exception, schemas.SourceError)  # `mailhawk` prints it as one line
+    assert "cut.tar.gz: cannot be read as mail" in str(result.exception)
+    verdicts = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert 0 < len(verdicts) < 30
+    assert [v["message_id"] for v in verdicts] == [
+        f"plan-{n}@partner.example" for n in range(len(verdicts))]
+
+
 # --------------------------------------------------------------------------- scan
 
 

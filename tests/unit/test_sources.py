@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from schemas import SourceError
 from schemas.sources import RawMessage, corpus_label, iter_messages
 
 
@@ -129,6 +130,33 @@ def test_jsonl_is_refused_with_a_pointer_to_the_record_reader(tmp_path: Path) ->
 def test_missing_path_is_named(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="nowhere"):
         list(iter_messages([tmp_path / "nowhere"]))
+
+
+def test_a_damaged_archive_is_named_with_what_the_reader_met(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.tar.gz"
+    path.write_bytes(b"not an archive at all\n")
+
+    with pytest.raises(SourceError, match=r"corpus\.tar\.gz: cannot be read as mail "
+                                          r"\(ReadError: not a gzip file\)"):
+        list(iter_messages([path]))
+
+
+@pytest.mark.parametrize("suffix", [".tar.gz", ".tar.xz"])  # bz2: one 900 kB block here
+def test_an_archive_cut_short_yields_what_it_holds_then_says_so(tmp_path: Path,
+                                                                suffix: str) -> None:
+    whole = tmp_path / f"whole{suffix}"
+    with tarfile.open(whole, f"w:{suffix.rpartition('.')[2]}") as archive:
+        for n in range(40):  # incompressible enough that a cut lands past the first members
+            add_member(archive, f"corpus/{n:03d}", message(n) + bytes(range(256)) * 8 * n)
+    cut = tmp_path / f"cut{suffix}"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+
+    read: list[RawMessage] = []
+    with pytest.raises(SourceError, match="cut"):
+        for raw in iter_messages([cut]):
+            read.append(raw)
+    assert read, "the members before the cut are read"
+    assert [r.raw for r in read] == [r.raw for r in list(iter_messages([whole]))[:len(read)]]
 
 
 @pytest.mark.parametrize(
