@@ -269,7 +269,25 @@ def ensure_topics(cfg: EngineConfig, *, timeout: float = 15.0) -> None:
         # Co-partitioned with the input (same count, keyed by tenant) so the range assignor
         # gives a worker the directory partition of every input partition it owns.
         wanted[cfg.directory_topic] = _DIRECTORY
-    _create_missing(admin, wanted, cfg.partitions, cfg.replication_factor, timeout)
+    _create_missing(admin, wanted, cfg.partitions, cfg.replication_factor, timeout,
+                    existing=set(_all_topics(admin, cfg.bootstrap_servers, timeout)))
+
+
+def _all_topics(admin: AdminClient, bootstrap_servers: str, timeout: float) -> dict[str, Any]:
+    """The cluster's topics by name: the first call a starting service makes to the brokers.
+
+    So it is where an unreachable or misnamed cluster shows: said as what to check, not as
+    librdkafka's exception and a traceback.
+    """
+    try:
+        return dict(admin.list_topics(timeout=timeout).topics)
+    except KafkaException as exc:
+        err = exc.args[0]
+        raise KafkaError(f"no answer from the brokers at {bootstrap_servers} within "
+                         f"{timeout:.0f} s ({err.str()}): check --bootstrap-servers "
+                         "(MAILHAWK_BOOTSTRAP_SERVERS), that the brokers are up and reachable "
+                         "from here, and the client settings in MAILHAWK_KAFKA_*",
+                         code=err.code(), name=err.name(), retriable=True) from None
 
 
 def ensure_feedback_topics(cfg: FeedbackConfig, *, timeout: float = 15.0) -> int:
@@ -280,7 +298,7 @@ def ensure_feedback_topics(cfg: FeedbackConfig, *, timeout: float = 15.0) -> int
     joined and stops the service with what to do.
     """
     admin = AdminClient({**cfg.kafka_extra, "bootstrap.servers": cfg.bootstrap_servers})
-    topics = admin.list_topics(timeout=timeout).topics
+    topics = _all_topics(admin, cfg.bootstrap_servers, timeout)
     verdicts = topics.get(cfg.verdict_topic)
     partitions = len(verdicts.partitions) if verdicts is not None else cfg.partitions
     have = topics.get(cfg.feedback_topic)
@@ -304,14 +322,8 @@ def ensure_feedback_topics(cfg: FeedbackConfig, *, timeout: float = 15.0) -> int
 
 
 def _create_missing(admin: AdminClient, wanted: dict[str, dict[str, str]], partitions: int,
-                    replication_factor: int, timeout: float, *,
-                    existing: set[str] | None = None) -> None:
-    """Create the topics of ``wanted`` (name → config) that do not exist yet.
-
-    ``existing``: the topic names when the caller has just listed them (one metadata call).
-    """
-    if existing is None:
-        existing = set(admin.list_topics(timeout=timeout).topics)
+                    replication_factor: int, timeout: float, *, existing: set[str]) -> None:
+    """Create the topics of ``wanted`` (name → config) not among ``existing``."""
     new = [NewTopic(name, partitions, replication_factor, config=conf)
            for name, conf in wanted.items() if name not in existing]
     if not new:

@@ -39,3 +39,22 @@ def test_a_latched_failure_stops_the_next_batched_send(producer):
         while time.monotonic() < deadline:
             producer.poll(0.2)  # the timeout is reported here, latched for the main thread
             producer.produce_many("changelog", [], 0, [])
+
+
+@pytest.mark.parametrize("service", ["engine", "feedback"])
+def test_brokers_that_do_not_answer_stop_a_service_with_what_to_check(service):
+    """The first metadata call of a starting engine or feedback service: one clear error."""
+    from stream.config import EngineConfig
+    from stream.feedback import FeedbackConfig
+    from stream.kafka import ensure_feedback_topics, ensure_topics
+
+    kafka = {"log_level": "0"}
+    with pytest.raises(KafkaError, match=r"no answer from the brokers at 127\.0\.0\.1:1 "
+                                         r"within 1 s .*check --bootstrap-servers") as err:
+        if service == "engine":
+            ensure_topics(EngineConfig(bootstrap_servers="127.0.0.1:1", kafka_extra=kafka),
+                          timeout=1.0)
+        else:
+            ensure_feedback_topics(FeedbackConfig(bootstrap_servers="127.0.0.1:1",
+                                                  kafka_extra=kafka), timeout=1.0)
+    assert err.value.retriable
