@@ -213,8 +213,10 @@ def load_scores(path: str | Path | None = None) -> dict[str, Any]:
         try:
             return dict(orjson.loads(Path(path).read_bytes()))
         except (OSError, orjson.JSONDecodeError) as exc:
-            raise DetectorConfigError("scores", f"cannot read scores file {path}: {exc}") \
-                from None
+            raise DetectorConfigError(
+                "scores", f"cannot read scores file {path}: {exc}",
+                "give a readable JSON scores file, or none (--scores, MAILHAWK_SCORES) for "
+                "the shipped one") from None
     return dict(orjson.loads(resources.files("detectors").joinpath("scores.json")
                              .read_bytes()))
 

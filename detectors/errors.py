@@ -12,9 +12,9 @@ class DetectorError(MailhawkError):
 class DetectorConfigError(DetectorError):
     """A detector's configuration is invalid; the detector refuses to start."""
 
-    def __init__(self, detector: str, reason: str) -> None:
-        super().__init__(f"detector '{detector}' refuses to start: {reason} "
-                         "(fix its section in the scores file)")
+    def __init__(self, detector: str, reason: str,
+                 remedy: str = "fix its section in the scores file") -> None:
+        super().__init__(f"detector '{detector}' refuses to start: {reason} ({remedy})")
         self.detector = detector
         self.reason = reason
 

@@ -495,3 +495,18 @@ def test_a_rule_names_one_tenant_or_every_tenant_and_an_erasure_its_tenant(args,
     result = invoke(*args, "--bootstrap-servers", "127.0.0.1:1", "--directory-topic", "dir",
                     *(("--wait", "0") if args[1] != "list" else ()))
     assert result.exit_code == 2 and error in result.output, result.output
+
+
+def test_scan_with_a_scores_file_it_cannot_read_says_what_to_give(tmp_path: Path) -> None:
+    from detectors.errors import DetectorConfigError
+
+    (tmp_path / "one.eml").write_bytes(eml(1))
+    (tmp_path / "scores.json").write_text("{not json")
+
+    for scores in (tmp_path / "missing.json", tmp_path / "scores.json"):
+        result = invoke("scan", tmp_path / "one.eml", "--scores", scores)
+
+        assert isinstance(result.exception, DetectorConfigError)
+        assert f"cannot read scores file {scores}" in str(result.exception)
+        assert "give a readable JSON scores file, or none" in str(result.exception)
+        assert result.stdout == ""  # nothing scored with rules it could not read
