@@ -128,6 +128,7 @@ def read_feedback(path: Path) -> tuple[list[MailRecord], dict[str, tuple[str, st
     (``class_of``). Messages come back in the order they were received, for the replay.
     """
     from schemas import SchemaError
+    from schemas.records import FEEDBACK_LABELS
 
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     without_mail = 0
@@ -137,6 +138,12 @@ def read_feedback(path: Path) -> tuple[list[MailRecord], dict[str, tuple[str, st
                 continue
             try:
                 doc = orjson.loads(line)
+                # What makes a line an example, with or without its message: another JSON
+                # file given by mistake would otherwise count as examples without mail.
+                if doc["label"] not in FEEDBACK_LABELS or \
+                        not isinstance(doc["reported_at"], int | float):
+                    raise TypeError(f"label {doc['label']!r}, reported_at "
+                                    f"{doc['reported_at']!r}")
                 if doc.get("mail") is None:
                     without_mail += 1
                     continue
@@ -162,6 +169,10 @@ def read_feedback(path: Path) -> tuple[list[MailRecord], dict[str, tuple[str, st
                               f"labelled {labels[mail.message_id][0]} at one tenant and "
                               f"{label[0]} at another; keep one of the two examples")
         records.append(mail)
+    if not records:
+        raise SchemaError("invalid_value", f"{path}: no example carries its message "
+                          f"({without_mail} without one), so there is nothing to train on: "
+                          "only a report that forwarded the mail (a report button) has it")
     summary = {"messages": len(records), "without_mail": without_mail,
                "sha256_ids": _digest(records),
                "by_scenario": dict(Counter(v[2] for v in labels.values()))}
@@ -202,6 +213,8 @@ def prepare(*, corpora: Path | None, synthetic_tenants: int = 4, synthetic_days:
     cascade = Cascade(load_scores(), models=None)
     rows = Rows()
     sources: dict[str, Any] = {}
+    # Read first: a file that is not what it should be fails now, not after the corpora.
+    examples = read_feedback(feedback) if feedback is not None else None
     if corpora is not None:
         # phishing_pot (CC BY-NC) becomes training data only when a user asks for it for a
         # model of their own; the manifest then says so and the model must not be shipped.
@@ -213,8 +226,8 @@ def prepare(*, corpora: Path | None, synthetic_tenants: int = 4, synthetic_days:
         sources["corpus"] = {"messages": len(records), "sha256_ids": _digest(records),
                              "by_scenario": dict(Counter(x.scenario for x in clabels)),
                              "noncommercial_phishing_pot": include_noncommercial}
-    if feedback is not None:
-        records, flabels, summary = read_feedback(feedback)
+    if examples is not None:
+        records, flabels, summary = examples
         replay("feedback", records, flabels, cascade, rows, progress=progress)
         sources["feedback"] = summary
     # Synthetic organisations: separate companies (seeds) for training, calibration and

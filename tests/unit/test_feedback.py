@@ -228,6 +228,19 @@ def test_training_rows_from_feedback_latest_label_wins_in_arrival_order(tmp_path
         read_feedback(path)
 
 
+def test_a_file_that_gives_nothing_to_train_on_is_refused(tmp_path) -> None:
+    """Another JSON-lines file given by mistake, or examples none of which has its mail:
+    refused with the reason, not trained on as zero examples (before the long replay)."""
+    path = tmp_path / "examples.jsonl"
+    path.write_bytes(b'{"verdicts": 3}\n')
+    with pytest.raises(SchemaError, match=r"examples.jsonl:1: not a training example"):
+        read_feedback(path)
+    unsent = mail(t=1.7e9, message_id="<u@x>")
+    path.write_bytes(_example(unsent, "attack", "missed", 100.0, with_mail=False) + b"\n")
+    with pytest.raises(SchemaError, match=r"no example carries its message \(1 without one\)"):
+        read_feedback(path)
+
+
 def test_train_with_feedback_learns_from_it_and_says_so(tmp_path) -> None:
     """``mailhawk train --feedback``: the rows are replayed, split by time, recorded in the
     manifest, and the report warns that the model learnt from the organisation's own mail."""
