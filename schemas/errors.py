@@ -14,6 +14,7 @@ The tree (every package's errors hang under the one root defined here)::
     │   └── ArtifactError         a model artifact is missing, corrupt or of another layout
     └── stream.errors.StreamError
         ├── KafkaError          keeps librdkafka's code, retriable / fatal
+        ├── ConfigError         a setting the engine cannot run with (names it)
         └── BrokerError         the dev broker could not be started
 """
 

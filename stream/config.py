@@ -8,6 +8,7 @@ and is masked in ``repr`` because it carries credentials.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from typing import Any
 
 from schemas import DEFAULT_MAX_RECORD_BYTES
 from state import Decay
+from stream.errors import ConfigError
 
 _DAY = 86400.0
 ENV_PREFIX = "MAILHAWK_"
@@ -72,6 +74,26 @@ class EngineConfig:
     create_topics: bool = True
     kafka_extra: Mapping[str, str] = field(default_factory=dict, repr=False)
 
+    def __post_init__(self) -> None:
+        """Refuse, at start, a value the engine cannot run with: name the setting and why."""
+        for name in _AT_LEAST_ONE:
+            if getattr(self, name) < 1:
+                _refuse(name, getattr(self, name), "must be at least 1")
+        for name in _NOT_NEGATIVE:
+            value = getattr(self, name)
+            if not math.isfinite(value) or value < 0:
+                _refuse(name, value, "must be 0 (off) or more" if name in _ZERO_IS_OFF
+                        else "must be 0 or more")
+        for name in _POSITIVE_SECONDS:
+            value = getattr(self, name)
+            if not math.isfinite(value) or value <= 0:
+                _refuse(name, value, "must be a number of seconds above 0")
+        if not 0 <= self.metrics_port <= 65535:
+            _refuse("metrics_port", self.metrics_port, "must be a port, 0 to 65535")
+        for name in _NAMES:
+            if not str(getattr(self, name)).strip():
+                _refuse(name, getattr(self, name), "must not be empty")
+
     def partition_share(self, owned: int) -> tuple[int, int]:
         """(block cache bytes, decoded profiles) of one of ``owned`` partitions, shared evenly.
 
@@ -117,16 +139,37 @@ class EngineConfig:
 
 
 
+_AT_LEAST_ONE = ("partitions", "replication_factor", "batch_size", "commit_records",
+                 "max_record_bytes", "session_timeout_ms", "max_poll_interval_ms",
+                 "restore_chunk_records", "erase_chunk_keys", "cache_entries",
+                 "block_cache_mb", "write_buffer_mb")
+_ZERO_IS_OFF = ("half_life_days", "idle_expiry_days")
+_NOT_NEGATIVE = (*_ZERO_IS_OFF, "expiry_scan_per_message")
+_POSITIVE_SECONDS = ("batch_timeout_s", "commit_interval_s", "state_flush_seconds")
+_NAMES = ("bootstrap_servers", "input_topic", "verdict_topic", "dead_letter_topic",
+          "changelog_topic", "group", "state_dir")
+_TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
+
+
+def _refuse(name: str, value: Any, why: str) -> None:
+    raise ConfigError(f"{name} = {value!r} {why} (set by {ENV_PREFIX}{name.upper()}, or the "
+                      "matching flag of `mailhawk run` where it has one)")
+
+
 def _convert(name: str, raw: str, type_name: object) -> Any:
     t = str(type_name)
     try:
         if t == "bool":
-            return raw.strip().lower() in {"1", "true", "yes", "on"}
+            word = raw.strip().lower()
+            if word not in _TRUE | _FALSE:
+                raise ValueError(raw)
+            return word in _TRUE
         if t == "int":
             return int(raw)
         if t == "float":
             return float(raw)
     except ValueError:
-        raise ValueError(f"environment variable {ENV_PREFIX}{name.upper()}={raw!r} is not a "
-                         f"valid {t}") from None
+        raise ConfigError(f"environment variable {ENV_PREFIX}{name.upper()}={raw!r} is not a "
+                          f"valid {t}" + (" (true/false, yes/no, on/off or 1/0)"
+                                          if t == "bool" else "")) from None
     return raw

@@ -46,5 +46,9 @@ class KafkaError(StreamError):
         )
 
 
+class ConfigError(StreamError):
+    """A setting (flag or ``MAILHAWK_*`` variable) has a value the engine cannot run with."""
+
+
 class BrokerError(StreamError):
     """The bundled development broker could not be found or started."""

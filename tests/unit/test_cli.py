@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tarfile
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -367,6 +368,38 @@ def test_run_help_lists_every_flag_with_its_environment_variable() -> None:
         assert param.name in config_fields  # run passes every flag to EngineConfig.from_env
         assert param.opts[0] in help_text
         assert f"[{ENV_PREFIX}{str(param.name).upper()}]" in help_text
+
+
+@pytest.mark.parametrize(("variable", "value", "says"), [
+    ("BATCH_SIZE", "abc", "MAILHAWK_BATCH_SIZE='abc' is not a valid int"),
+    ("BATCH_SIZE", "0", "batch_size = 0 must be at least 1"),
+    ("PARTITIONS", "-2", "partitions = -2 must be at least 1"),
+    ("HALF_LIFE_DAYS", "-5", "half_life_days = -5.0 must be 0 (off) or more"),
+    ("COMMIT_INTERVAL_S", "nan", "commit_interval_s = nan must be a number of seconds above 0"),
+    ("METRICS_PORT", "70000", "metrics_port = 70000 must be a port"),
+    ("STATE_WAL", "maybe", "MAILHAWK_STATE_WAL='maybe' is not a valid bool"),
+    ("INPUT_TOPIC", " ", "input_topic = ' ' must not be empty"),
+])
+def test_a_setting_the_engine_cannot_run_with_is_refused_by_name(variable, value,
+                                                                  says) -> None:
+    from stream.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=re.escape(says)):
+        EngineConfig.from_env(environ={f"{ENV_PREFIX}{variable}": value})
+    # 0 turns decay and expiry off, and is no error
+    off = EngineConfig.from_env(environ={f"{ENV_PREFIX}HALF_LIFE_DAYS": "0",
+                                         f"{ENV_PREFIX}IDLE_EXPIRY_DAYS": "0",
+                                         f"{ENV_PREFIX}STATE_WAL": "off"})
+    assert (off.half_life_days, off.idle_expiry_days, off.state_wal) == (0.0, 0.0, False)
+
+
+def test_run_with_a_bad_flag_value_stops_before_connecting() -> None:
+    from stream.errors import ConfigError
+
+    result = invoke("run", "--bootstrap-servers", "127.0.0.1:1", "--batch-size", "0")
+
+    assert isinstance(result.exception, ConfigError)
+    assert "batch_size = 0 must be at least 1" in str(result.exception)
 
 
 # --------------------------------------------------------------------------- feedback
