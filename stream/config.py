@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -76,23 +76,10 @@ class EngineConfig:
 
     def __post_init__(self) -> None:
         """Refuse, at start, a value the engine cannot run with: name the setting and why."""
-        for name in _AT_LEAST_ONE:
-            if getattr(self, name) < 1:
-                _refuse(name, getattr(self, name), "must be at least 1")
-        for name in _NOT_NEGATIVE:
-            value = getattr(self, name)
-            if not math.isfinite(value) or value < 0:
-                _refuse(name, value, "must be 0 (off) or more" if name in _ZERO_IS_OFF
-                        else "must be 0 or more")
-        for name in _POSITIVE_SECONDS:
-            value = getattr(self, name)
-            if not math.isfinite(value) or value <= 0:
-                _refuse(name, value, "must be a number of seconds above 0")
-        if not 0 <= self.metrics_port <= 65535:
-            _refuse("metrics_port", self.metrics_port, "must be a port, 0 to 65535")
-        for name in _NAMES:
-            if not str(getattr(self, name)).strip():
-                _refuse(name, getattr(self, name), "must not be empty")
+        check_settings(self, at_least_one=_AT_LEAST_ONE, not_negative=_NOT_NEGATIVE,
+                       positive_seconds=_POSITIVE_SECONDS, ports=("metrics_port",),
+                       names=_NAMES, where=lambda name: f"{ENV_PREFIX}{name.upper()} or its "
+                       "`mailhawk run` flag, where it has one")
 
     def partition_share(self, owned: int) -> tuple[int, int]:
         """(block cache bytes, decoded profiles) of one of ``owned`` partitions, shared evenly.
@@ -139,6 +126,40 @@ class EngineConfig:
 
 
 
+def check_settings(config: Any, *, at_least_one: tuple[str, ...] = (),
+                   not_negative: tuple[str, ...] = (), positive_seconds: tuple[str, ...] = (),
+                   ports: tuple[str, ...] = (), names: tuple[str, ...] = (),
+                   where: Callable[[str], str] = lambda _: "its flag or variable") -> None:
+    """Raise :class:`ConfigError` for the first of ``config``'s fields out of its range.
+
+    ``not_negative``: 0 or more (0 turns a half-life or an expiry off); ``positive_seconds``:
+    above 0; ``names``: not blank. Floats must be finite. ``where`` says where a field is
+    set, for the message.
+    """
+
+    def _refuse(name: str, value: Any, why: str) -> None:
+        raise ConfigError(f"{name} = {value!r} {why} (set by {where(name)})")
+
+    for name in at_least_one:
+        if getattr(config, name) < 1:
+            _refuse(name, getattr(config, name), "must be at least 1")
+    for name in not_negative:
+        value = getattr(config, name)
+        if not math.isfinite(value) or value < 0:
+            _refuse(name, value, "must be 0 (off) or more" if name in _ZERO_IS_OFF
+                    else "must be 0 or more")
+    for name in positive_seconds:
+        value = getattr(config, name)
+        if not math.isfinite(value) or value <= 0:
+            _refuse(name, value, "must be a number of seconds above 0")
+    for name in ports:
+        if not 0 <= getattr(config, name) <= 65535:
+            _refuse(name, getattr(config, name), "must be a port, 0 to 65535")
+    for name in names:
+        if not str(getattr(config, name)).strip():
+            _refuse(name, getattr(config, name), "must not be empty")
+
+
 _AT_LEAST_ONE = ("partitions", "replication_factor", "batch_size", "commit_records",
                  "max_record_bytes", "session_timeout_ms", "max_poll_interval_ms",
                  "restore_chunk_records", "erase_chunk_keys", "cache_entries",
@@ -149,11 +170,6 @@ _POSITIVE_SECONDS = ("batch_timeout_s", "commit_interval_s", "state_flush_second
 _NAMES = ("bootstrap_servers", "input_topic", "verdict_topic", "dead_letter_topic",
           "changelog_topic", "group", "state_dir")
 _TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
-
-
-def _refuse(name: str, value: Any, why: str) -> None:
-    raise ConfigError(f"{name} = {value!r} {why} (set by {ENV_PREFIX}{name.upper()}, or the "
-                      "matching flag of `mailhawk run` where it has one)")
 
 
 def _convert(name: str, raw: str, type_name: object) -> Any:

@@ -71,6 +71,7 @@ from schemas import (
 )
 from schemas.errors import SCHEMA_ERROR_KINDS
 from state.profiles import HELD_CONTENT_WINDOW
+from stream.config import check_settings
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,16 @@ class FeedbackConfig:
     """librdkafka settings from ``MAILHAWK_KAFKA_*``, as the engine reads them: the admin and
     export clients take them all; Faust's client takes the security ones
     (:func:`faust_credentials`)."""
+
+    def __post_init__(self) -> None:
+        """Refuse, at start, a value the service cannot run with, as the engine does."""
+        check_settings(self, at_least_one=("partitions", "replication_factor",
+                                           "retention_days", "max_record_bytes"),
+                       positive_seconds=("stop_deadline_s",), ports=("port",),
+                       names=("bootstrap_servers", "verdict_topic", "feedback_topic",
+                              "training_topic", "dead_letter_topic", "group", "state_dir"),
+                       where=lambda name: f"--{name.replace('_', '-')} or its variable "
+                       "(`mailhawk feedback run --help`)")
 
 
 def faust_credentials(extra: Mapping[str, str]) -> Any:

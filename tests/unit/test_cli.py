@@ -421,6 +421,17 @@ def test_feedback_run_flags_are_the_service_config_and_each_has_its_variable() -
         assert f"[{param.envvar}]" in help_text or param.opts[0] in help_text
 
 
+def test_feedback_run_with_a_value_it_cannot_run_with_stops_before_connecting() -> None:
+    from stream.errors import ConfigError
+
+    result = invoke("feedback", "run", "--bootstrap-servers", "127.0.0.1:1",
+                    "--retention-days", "0")
+
+    assert isinstance(result.exception, ConfigError)
+    assert "retention_days = 0 must be at least 1 (set by --retention-days" in \
+        str(result.exception)
+
+
 def test_the_readme_documents_every_command_and_feedback_variable() -> None:
     import click
 
