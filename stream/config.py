@@ -77,7 +77,7 @@ class EngineConfig:
     def __post_init__(self) -> None:
         """Refuse, at start, a value the engine cannot run with: name the setting and why."""
         check_settings(self, at_least_one=_AT_LEAST_ONE, not_negative=_NOT_NEGATIVE,
-                       positive_seconds=_POSITIVE_SECONDS, ports=("metrics_port",),
+                       positive_seconds=_POSITIVE_SECONDS, ports_or_off=("metrics_port",),
                        names=_NAMES, where=lambda name: f"{ENV_PREFIX}{name.upper()} or its "
                        "`mailhawk run` flag, where it has one")
 
@@ -128,13 +128,15 @@ class EngineConfig:
 
 def check_settings(config: Any, *, at_least_one: tuple[str, ...] = (),
                    not_negative: tuple[str, ...] = (), positive_seconds: tuple[str, ...] = (),
-                   ports: tuple[str, ...] = (), names: tuple[str, ...] = (),
+                   ports: tuple[str, ...] = (), ports_or_off: tuple[str, ...] = (),
+                   names: tuple[str, ...] = (),
                    where: Callable[[str], str] = lambda _: "its flag or variable") -> None:
     """Raise :class:`ConfigError` for the first of ``config``'s fields out of its range.
 
     ``not_negative``: 0 or more (0 turns a half-life or an expiry off); ``positive_seconds``:
-    above 0; ``names``: not blank. Floats must be finite. ``where`` says where a field is
-    set, for the message.
+    above 0; ``ports``: 0 (any free one) to 65535, ``ports_or_off`` also -1 (no server);
+    ``names``: not blank. Floats must be finite. ``where`` says where a field is set, for
+    the message.
     """
 
     def _refuse(name: str, value: Any, why: str) -> None:
@@ -155,6 +157,9 @@ def check_settings(config: Any, *, at_least_one: tuple[str, ...] = (),
     for name in ports:
         if not 0 <= getattr(config, name) <= 65535:
             _refuse(name, getattr(config, name), "must be a port, 0 to 65535")
+    for name in ports_or_off:
+        if not -1 <= getattr(config, name) <= 65535:
+            _refuse(name, getattr(config, name), "must be a port, 0 to 65535, or -1 for none")
     for name in names:
         if not str(getattr(config, name)).strip():
             _refuse(name, getattr(config, name), "must not be empty")

@@ -377,6 +377,7 @@ def test_run_help_lists_every_flag_with_its_environment_variable() -> None:
     ("HALF_LIFE_DAYS", "-5", "half_life_days = -5.0 must be 0 (off) or more"),
     ("COMMIT_INTERVAL_S", "nan", "commit_interval_s = nan must be a number of seconds above 0"),
     ("METRICS_PORT", "70000", "metrics_port = 70000 must be a port"),
+    ("METRICS_PORT", "-2", "metrics_port = -2 must be a port, 0 to 65535, or -1 for none"),
     ("STATE_WAL", "maybe", "MAILHAWK_STATE_WAL='maybe' is not a valid bool"),
     ("INPUT_TOPIC", " ", "input_topic = ' ' must not be empty"),
 ])
@@ -389,8 +390,10 @@ def test_a_setting_the_engine_cannot_run_with_is_refused_by_name(variable, value
     # 0 turns decay and expiry off, and is no error
     off = EngineConfig.from_env(environ={f"{ENV_PREFIX}HALF_LIFE_DAYS": "0",
                                          f"{ENV_PREFIX}IDLE_EXPIRY_DAYS": "0",
-                                         f"{ENV_PREFIX}STATE_WAL": "off"})
-    assert (off.half_life_days, off.idle_expiry_days, off.state_wal) == (0.0, 0.0, False)
+                                         f"{ENV_PREFIX}STATE_WAL": "off",
+                                         f"{ENV_PREFIX}METRICS_PORT": "-1"})
+    assert (off.half_life_days, off.idle_expiry_days, off.state_wal, off.metrics_port) == (
+        0.0, 0.0, False, -1)  # -1: no metrics server
 
 
 def test_run_with_a_bad_flag_value_stops_before_connecting() -> None:
