@@ -40,7 +40,7 @@ from schemas import (
     encode_verdict,
 )
 from schemas.records import ERASURE_KINDS, decoder
-from state import PartitionState, RocksDBOptions, RocksDBStore, SharedMemory
+from state import PartitionState, RocksDBOptions, RocksDBStore, SharedMemory, StateError
 from stream.changelog import Restorer, RestoreResult, produce_batch
 from stream.config import EngineConfig
 from stream.errors import KafkaError, failure_site
@@ -417,12 +417,33 @@ class Engine:
         cfg = self.config
         assert self._restorer is not None
         path = Path(cfg.state_dir) / f"{cfg.input_topic}-{number}"
-        store = RocksDBStore(path, self.store_options, shared=self.shared_memory)
+        try:
+            store = RocksDBStore(path, self.store_options, shared=self.shared_memory)
+        except StateError as exc:
+            if "Corruption:" not in str(exc.__cause__):
+                raise  # another process on the folder, a full disk: not for us to mend
+            store = self._reopen_corrupt(number, path, exc)
         # Its share of the decoded-profile cache: set with the others' by _share_memory,
         # which _sync_assignment calls next (a share applies at commits only).
         state = PartitionState(store, decay=self.decay)
         self._restoring[number] = _Restoring(number, state)
         self._restorer.begin(number, state)
+
+    def _reopen_corrupt(self, number: int, path: Path, exc: StateError) -> RocksDBStore:
+        """A fresh store for a partition whose store RocksDB found corrupt; the old one kept.
+
+        The changelog is the state's copy (DESIGN.md): restored from it, the partition gets
+        the state it had at its last delivered batch and the input offsets with it, as a
+        worker on an empty disk does. Refusing to start instead would stop every partition
+        of this engine, at every restart, until someone deleted the folder by hand. The
+        corrupt folder is renamed beside it, for whoever wants to know what happened.
+        """
+        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+        path.rename(aside)
+        self.metrics.corrupt_stores.inc()
+        log.error("partition %d: its state store is corrupt (%s); set aside as %s, the "
+                  "partition is restored from the changelog", number, exc.__cause__, aside)
+        return RocksDBStore(path, self.store_options, shared=self.shared_memory)
 
     def _restore_step(self) -> None:
         """One bounded chunk of changelog for the restoring partitions; resume finished ones."""

@@ -60,6 +60,7 @@ class EngineMetrics:
     all_tenants_rules: Gauge
     assigned_partitions: Gauge
     restored_records: Counter
+    corrupt_stores: Counter
     unflushed_batches: Gauge
     uncommitted_records: Gauge
     state_memory: Gauge
@@ -124,6 +125,9 @@ class EngineMetrics:
             restored_records=Counter(f"{p}_changelog_restored_records",
                                      "Changelog records applied during restore",
                                      registry=registry),
+            corrupt_stores=Counter(f"{p}_state_corrupt_stores", "Partition stores RocksDB "
+                                   "found corrupt at opening: set aside, the partition "
+                                   "restored from the changelog", registry=registry),
             unflushed_batches=Gauge(f"{p}_state_unflushed_batches", "Batches written to the "
                                     "state stores since their last flush (what a killed "
                                     "engine restores from the changelog)", registry=registry),

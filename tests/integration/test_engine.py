@@ -38,7 +38,7 @@ def _state(state_dir: Path) -> dict[bytes, object]:
     """Every profile of every partition store under ``state_dir``, decoded."""
     out: dict[bytes, object] = {}
     for path in sorted(state_dir.iterdir()):
-        if not (path / "CURRENT").exists():
+        if not (path / "CURRENT").exists() or ".corrupt-" in path.name:  # set aside: not state
             continue
         store = RocksDBStore(path)
         try:
@@ -288,6 +288,37 @@ def test_worker_on_empty_disk_restores_state_from_changelog(broker, topics, engi
     assert {v.message_id for v in got.verdicts} >= {r.message_id for r in more}
     # The second worker skipped nothing twice and continued from the restored state.
     assert _state(tmp_path / "second") == _reference_state(records + more, tmp_path)
+
+
+def test_a_corrupt_partition_store_is_set_aside_and_restored_from_the_changelog(
+        broker, topics, engine_factory, tmp_path):
+    """A store RocksDB refuses as corrupt (here an SST file cut in half, as a failing disk
+    leaves it) does not stop the engine at every restart: the partition is restored from the
+    changelog, and the state ends as if nothing had happened."""
+    _create(broker, topics)
+    records = org_traffic(600, seed=21)
+    engine = engine_factory("node", env=NO_DECAY)
+    produce_records(broker.bootstrap_servers, topics.input, records)
+    collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=120)
+    assert engine.stop() == 0
+    stores = [p for p in (tmp_path / "node").iterdir() if list(p.glob("*.sst"))]
+    victim = max(stores, key=lambda p: sum(f.stat().st_size for f in p.glob("*.sst")))
+    sst = max(victim.glob("*.sst"), key=lambda f: f.stat().st_size)
+    sst.write_bytes(sst.read_bytes()[: sst.stat().st_size // 2])
+
+    engine = engine_factory("node", env=NO_DECAY)
+    assert engine.metric("mailhawk_state_corrupt_stores_total") == 1
+    assert engine.metric("mailhawk_changelog_restored_records_total") > 0
+    more = org_traffic(100, seed=22)
+    produce_records(broker.bootstrap_servers, topics.input, more)
+    got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records) + len(more),
+                  timeout=120, quiet_after=2.0)
+    assert engine.stop() == 0
+    assert "its state store is corrupt" in engine.log_path.read_text(errors="replace")
+    (aside,) = [p for p in (tmp_path / "node").iterdir() if ".corrupt-" in p.name]
+    assert aside.name.startswith(victim.name) and (aside / sst.name).exists()  # kept to look at
+    assert {v.message_id for v in got.verdicts} >= {r.message_id for r in more}
+    assert _state(tmp_path / "node") == _reference_state(records + more, tmp_path)
 
 
 def test_directory_vip_is_known_before_they_ever_send_mail(broker, topics, engine_factory):
