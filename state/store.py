@@ -299,6 +299,19 @@ class RocksDBOptions:
 _KEYS_PER_READ_THREAD: Final = 64
 
 
+def _open_hint(error: str, read_only: bool) -> str:
+    """What to check when RocksDB refuses to open a store, from its error's text."""
+    if "Corruption:" in error:
+        return ("the store is damaged: an engine sets such a partition store aside and "
+                "restores it from the changelog; elsewhere, move the folder away")
+    if "No space left" in error:
+        return "the disk is full"
+    if "lock" in error.lower() and not read_only:
+        return "is another mailhawk process using this --state-dir?"
+    return "is it a mailhawk state store?" if read_only else \
+        "is the folder a mailhawk state store this process may write?"
+
+
 class RocksDBStore:
     """One RocksDB directory (rocksdict) behind the store contract.
 
@@ -350,9 +363,8 @@ class RocksDBStore:
                 str(self.path), rocks, column_families={"default": rocks},
                 access_type=AccessType.read_only() if read_only else AccessType.read_write())
         except Exception as exc:  # rocksdict raises plain Exception with RocksDB's text
-            hint = "is it a mailhawk state store?" if read_only else \
-                "is another mailhawk process using this --state-dir?"
-            raise StateError(f"cannot open RocksDB at {self.path}: {exc} ({hint})") from exc
+            raise StateError(f"cannot open RocksDB at {self.path}: {exc} "
+                             f"({_open_hint(str(exc), read_only)})") from exc
 
     def _live(self):  # type: ignore[no-untyped-def]
         if self._db is None:

@@ -146,3 +146,21 @@ def test_scan_visits_profiles_from_a_key_in_order_without_bookkeeping(make_store
     assert store.scan(b"U", 5) == []
     assert store.get_meta_bytes(META_EXPIRY_CURSOR) == b"Pb"
     assert store.get_meta(META_NEXT_OFFSET) == 7
+
+
+def test_a_store_rocksdb_refuses_says_what_to_check(tmp_path):
+    """Held by another process, or damaged: each refusal names its likely cause."""
+    from state import StateError
+
+    path = tmp_path / "p0"
+    holder = RocksDBStore(path)
+    holder.write({b"Sa": b"1"}, {})
+    with pytest.raises(StateError, match="another mailhawk process using this --state-dir"):
+        RocksDBStore(path)
+    holder.close()
+    sst = next(path.glob("*.sst"), None)
+    assert sst is not None  # close() flushed the write buffer to a table file
+    sst.write_bytes(sst.read_bytes()[: sst.stat().st_size // 2])
+    for read_only in (False, True):
+        with pytest.raises(StateError, match=r"(?s)Corruption: .*\(the store is damaged"):
+            RocksDBStore(path, read_only=read_only)
