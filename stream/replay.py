@@ -69,10 +69,13 @@ def produce_raw(bootstrap_servers: str, topic: str, items: Iterable[tuple[bytes 
                 producer.poll(0)
                 if on_progress:
                     on_progress(n)
-    finally:
-        # Also when the items fail mid-way (an archive cut short): the caller reports how far
-        # it got, so what was produced must be delivered, not dropped with the producer.
-        undelivered = producer.flush(FLUSH_SECONDS)
+    except Exception:
+        # The items failed mid-way (an archive cut short): the caller reports how far it
+        # got, so what was produced is delivered, not dropped with the producer. (Not on
+        # Ctrl-C: whoever interrupts does not want to wait for an unreachable broker.)
+        producer.flush(FLUSH_SECONDS)
+        raise
+    undelivered = producer.flush(FLUSH_SECONDS)
     if errors:
         raise KafkaError.from_confluent(errors[0], f"delivery to {topic}")
     if undelivered:  # no delivery report yet, good or bad: not known to have arrived
