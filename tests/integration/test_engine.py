@@ -280,14 +280,21 @@ def test_worker_on_empty_disk_restores_state_from_changelog(broker, topics, engi
     assert first.stop() == 0
     second = engine_factory("second", env=NO_DECAY)  # same group, empty state dir
     assert second.metric("mailhawk_changelog_restored_records_total") > 0
-    more = org_traffic(100, seed=12)
+    _continues_from_the_restored_state(broker, topics, second, records, tmp_path / "second",
+                                       tmp_path, seed=12)
+
+
+def _continues_from_the_restored_state(broker, topics, engine, records, state_dir: Path,
+                                       tmp_path: Path, *, seed: int) -> None:
+    """100 more messages through ``engine`` after its restore, then stop it: the new mail is
+    scored, nothing twice, and the state equals an uninterrupted offline pass of all of it."""
+    more = org_traffic(100, seed=seed)
     produce_records(broker.bootstrap_servers, topics.input, more)
     got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records) + len(more),
                   timeout=120, quiet_after=2.0)
-    assert second.stop() == 0
+    assert engine.stop() == 0
     assert {v.message_id for v in got.verdicts} >= {r.message_id for r in more}
-    # The second worker skipped nothing twice and continued from the restored state.
-    assert _state(tmp_path / "second") == _reference_state(records + more, tmp_path)
+    assert _state(state_dir) == _reference_state(records + more, tmp_path)
 
 
 def test_a_corrupt_partition_store_is_set_aside_and_restored_from_the_changelog(
@@ -309,16 +316,11 @@ def test_a_corrupt_partition_store_is_set_aside_and_restored_from_the_changelog(
     engine = engine_factory("node", env=NO_DECAY)
     assert engine.metric("mailhawk_state_corrupt_stores_total") == 1
     assert engine.metric("mailhawk_changelog_restored_records_total") > 0
-    more = org_traffic(100, seed=22)
-    produce_records(broker.bootstrap_servers, topics.input, more)
-    got = collect(broker.bootstrap_servers, topics.verdicts, expect=len(records) + len(more),
-                  timeout=120, quiet_after=2.0)
-    assert engine.stop() == 0
+    _continues_from_the_restored_state(broker, topics, engine, records, tmp_path / "node",
+                                       tmp_path, seed=22)
     assert "its state store is corrupt" in engine.log_path.read_text(errors="replace")
     (aside,) = [p for p in (tmp_path / "node").iterdir() if ".corrupt-" in p.name]
     assert aside.name.startswith(victim.name) and (aside / sst.name).exists()  # kept to look at
-    assert {v.message_id for v in got.verdicts} >= {r.message_id for r in more}
-    assert _state(tmp_path / "node") == _reference_state(records + more, tmp_path)
 
 
 def test_directory_vip_is_known_before_they_ever_send_mail(broker, topics, engine_factory):
