@@ -33,6 +33,7 @@ from state.profiles import (
 from state.store import (
     META_CHANGELOG_OFFSET,
     META_NEXT_OFFSET,
+    SET_ASIDE,
     MemoryStore,
     RocksDBOptions,
     RocksDBStore,
@@ -46,6 +47,7 @@ __all__ = [
     "META_CHANGELOG_OFFSET",
     "META_NEXT_OFFSET",
     "NO_DECAY",
+    "SET_ASIDE",
     "CampaignProfile",
     "Decay",
     "DomainProfile",

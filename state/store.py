@@ -299,6 +299,11 @@ class RocksDBOptions:
 _KEYS_PER_READ_THREAD: Final = 64
 
 
+SET_ASIDE: Final = ".corrupt-"
+"""What an engine puts in the name of a partition store it found corrupt and renamed
+(``<partition>.corrupt-<time>``): not state any more, and readers of a state folder skip it."""
+
+
 def _open_hint(error: str, read_only: bool) -> str:
     """What to check when RocksDB refuses to open a store, from its error's text."""
     if "Corruption:" in error:

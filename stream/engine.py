@@ -40,7 +40,14 @@ from schemas import (
     encode_verdict,
 )
 from schemas.records import ERASURE_KINDS, decoder
-from state import PartitionState, RocksDBOptions, RocksDBStore, SharedMemory, StateError
+from state import (
+    SET_ASIDE,
+    PartitionState,
+    RocksDBOptions,
+    RocksDBStore,
+    SharedMemory,
+    StateError,
+)
 from stream.changelog import Restorer, RestoreResult, produce_batch
 from stream.config import EngineConfig
 from stream.errors import KafkaError, failure_site
@@ -438,7 +445,7 @@ class Engine:
         of this engine, at every restart, until someone deleted the folder by hand. The
         corrupt folder is renamed beside it, for whoever wants to know what happened.
         """
-        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+        aside = path.with_name(f"{path.name}{SET_ASIDE}{time.strftime('%Y%m%dT%H%M%S')}")
         path.rename(aside)
         self.metrics.corrupt_stores.inc()
         log.error("partition %d: its state store is corrupt (%s); set aside as %s, the "

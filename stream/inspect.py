@@ -13,6 +13,7 @@ import orjson
 
 from state import (
     KIND_NAMES,
+    SET_ASIDE,
     Decay,
     RocksDBStore,
     StateError,
@@ -35,7 +36,9 @@ def _stores(state_dir: Path) -> list[Path]:
     """The RocksDB stores at ``state_dir``: the folder itself, or the stores directly in it."""
     if (state_dir / "CURRENT").exists():
         return [state_dir]
-    found = sorted(p for p in state_dir.iterdir() if (p / "CURRENT").exists()) \
+    # A partition store an engine found corrupt and set aside is not state: skipped.
+    found = sorted(p for p in state_dir.iterdir()
+                   if (p / "CURRENT").exists() and SET_ASIDE not in p.name) \
         if state_dir.is_dir() else []
     if not found:
         raise StateError(f"no mailhawk state store in {state_dir}: pass the engine's "

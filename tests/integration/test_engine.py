@@ -14,7 +14,7 @@ import orjson
 import pytest
 
 from schemas import encode_mail, encode_verdict
-from state import RocksDBStore, decode
+from state import SET_ASIDE, RocksDBStore, decode
 from stream.config import EngineConfig
 from stream.kafka import ensure_topics
 from stream.offline import scan_records
@@ -38,7 +38,7 @@ def _state(state_dir: Path) -> dict[bytes, object]:
     """Every profile of every partition store under ``state_dir``, decoded."""
     out: dict[bytes, object] = {}
     for path in sorted(state_dir.iterdir()):
-        if not (path / "CURRENT").exists() or ".corrupt-" in path.name:  # set aside: not state
+        if not (path / "CURRENT").exists() or SET_ASIDE in path.name:  # set aside: not state
             continue
         store = RocksDBStore(path)
         try:
@@ -319,7 +319,7 @@ def test_a_corrupt_partition_store_is_set_aside_and_restored_from_the_changelog(
     _continues_from_the_restored_state(broker, topics, engine, records, tmp_path / "node",
                                        tmp_path, seed=22)
     assert "its state store is corrupt" in engine.log_path.read_text(errors="replace")
-    (aside,) = [p for p in (tmp_path / "node").iterdir() if ".corrupt-" in p.name]
+    (aside,) = [p for p in (tmp_path / "node").iterdir() if SET_ASIDE in p.name]
     assert aside.name.startswith(victim.name) and (aside / sst.name).exists()  # kept to look at
 
 

@@ -258,6 +258,19 @@ def test_state_stats_counts_keys_per_profile_kind(scanned_state: Path) -> None:
     assert stats["scan"]["next_offset"] == len(CONVERSATION)
 
 
+def test_state_stats_skips_a_store_an_engine_set_aside_as_corrupt(scanned_state: Path) -> None:
+    from state import SET_ASIDE
+
+    aside = scanned_state / f"in-3{SET_ASIDE}20261206T120000"
+    aside.mkdir()
+    (aside / "CURRENT").write_text("garbage\n")  # RocksDB would refuse it as corrupt
+
+    result = invoke("state", "stats", "--state-dir", scanned_state)
+
+    assert result.exit_code == 0, result.output
+    assert list(orjson.loads(result.stdout)) == ["scan"]  # the set-aside one is not state
+
+
 def test_state_stats_reports_progress_over_every_key(scanned_state: Path) -> None:
     # A store of millions of profiles takes a minute to count: the command shows where it is.
     from stream.inspect import stats
