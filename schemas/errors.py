@@ -8,7 +8,7 @@ The tree (every package's errors hang under the one root defined here)::
     ├── MimeError              a message cannot be turned into a MailRecord
     ├── SourceError            a file, archive or mailbox cannot be read as mail
     ├── state.errors.StateError
-    │   └── StoreClosedError, LayoutVersionError
+    │   └── StoreClosedError, StoreCorruptError, LayoutVersionError
     ├── detectors.errors.DetectorError
     │   ├── DetectorConfigError   a detector refuses to start, with the reason
     │   └── ArtifactError         a model artifact is missing, corrupt or of another layout

@@ -11,7 +11,7 @@ from state.behaviour import (
     policy_of,
     profiled_address,
 )
-from state.errors import LayoutVersionError, StateError, StoreClosedError
+from state.errors import LayoutVersionError, StateError, StoreClosedError, StoreCorruptError
 from state.profiles import (
     KIND_NAMES,
     NO_DECAY,
@@ -69,6 +69,7 @@ __all__ = [
     "StateSnapshot",
     "Store",
     "StoreClosedError",
+    "StoreCorruptError",
     "TenantProfile",
     "decode",
     "default_facts_fn",

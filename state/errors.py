@@ -13,5 +13,9 @@ class LayoutVersionError(StateError):
     """A stored value has a layout this build cannot read."""
 
 
+class StoreCorruptError(StateError):
+    """RocksDB refuses to open a store as corrupt (its ``Corruption`` status)."""
+
+
 class StoreClosedError(StateError):
     """A store was used after it was closed (its partition was revoked)."""

@@ -21,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from state.errors import StateError, StoreClosedError
+from state.errors import StateError, StoreClosedError, StoreCorruptError
 
 if TYPE_CHECKING:  # for annotations; at run time rocksdict is imported where it is used
     from rocksdict import Options
@@ -368,8 +368,9 @@ class RocksDBStore:
                 str(self.path), rocks, column_families={"default": rocks},
                 access_type=AccessType.read_only() if read_only else AccessType.read_write())
         except Exception as exc:  # rocksdict raises plain Exception with RocksDB's text
-            raise StateError(f"cannot open RocksDB at {self.path}: {exc} "
-                             f"({_open_hint(str(exc), read_only)})") from exc
+            error = StoreCorruptError if "Corruption:" in str(exc) else StateError
+            raise error(f"cannot open RocksDB at {self.path}: {exc} "
+                        f"({_open_hint(str(exc), read_only)})") from exc
 
     def _live(self):  # type: ignore[no-untyped-def]
         if self._db is None:

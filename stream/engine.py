@@ -46,7 +46,7 @@ from state import (
     RocksDBOptions,
     RocksDBStore,
     SharedMemory,
-    StateError,
+    StoreCorruptError,
 )
 from stream.changelog import Restorer, RestoreResult, produce_batch
 from stream.config import EngineConfig
@@ -426,9 +426,7 @@ class Engine:
         path = Path(cfg.state_dir) / f"{cfg.input_topic}-{number}"
         try:
             store = RocksDBStore(path, self.store_options, shared=self.shared_memory)
-        except StateError as exc:
-            if "Corruption:" not in str(exc.__cause__):
-                raise  # another process on the folder, a full disk: not for us to mend
+        except StoreCorruptError as exc:  # not another process on the folder, a full disk
             store = self._reopen_corrupt(number, path, exc)
         # Its share of the decoded-profile cache: set with the others' by _share_memory,
         # which _sync_assignment calls next (a share applies at commits only).
@@ -436,7 +434,7 @@ class Engine:
         self._restoring[number] = _Restoring(number, state)
         self._restorer.begin(number, state)
 
-    def _reopen_corrupt(self, number: int, path: Path, exc: StateError) -> RocksDBStore:
+    def _reopen_corrupt(self, number: int, path: Path, exc: StoreCorruptError) -> RocksDBStore:
         """A fresh store for a partition whose store RocksDB found corrupt; the old one kept.
 
         The changelog is the state's copy (DESIGN.md): restored from it, the partition gets

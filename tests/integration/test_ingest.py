@@ -12,17 +12,15 @@ import io
 import subprocess
 import sys
 import tarfile
-import time
 from pathlib import Path
 
 import pytest
-from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
-from confluent_kafka import KafkaError as KafkaErrorCode
 
 from schemas import SourceError, decode_mail
 from stream import replay
 from stream.broker import free_port
 from stream.errors import KafkaError
+from stream.kafka import read_to_end
 from tests.conftest import REPO
 
 
@@ -41,28 +39,9 @@ def _archive_cut_short(tmp_path: Path, members: int) -> Path:
     return cut
 
 
-def _read_topic(bootstrap: str, topic: str, timeout: float = 30.0) -> list[bytes]:
-    """Every record of ``topic``, partition by partition from the start to its end."""
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"read-{time.time_ns()}",
-                         "enable.partition.eof": True})
-    try:
-        partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
-        consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
-        out: list[bytes] = []
-        ended: set[int] = set()
-        deadline = time.monotonic() + timeout
-        while len(ended) < len(partitions):
-            assert time.monotonic() < deadline, f"{topic} was not read to its end"
-            msg = consumer.poll(0.5)
-            if msg is None:
-                continue
-            if msg.error() is None:
-                out.append(msg.value())
-            elif msg.error().code() == KafkaErrorCode._PARTITION_EOF:
-                ended.add(msg.partition())
-        return out
-    finally:
-        consumer.close()
+def _read_topic(bootstrap: str, topic: str) -> list[bytes]:
+    return [msg.value() for msg in read_to_end(bootstrap, topic, group_id="ingest-test",
+                                                missing="(nothing was produced)", timeout=30)]
 
 
 def test_ingest_of_an_archive_cut_short_delivers_what_it_read_and_fails(

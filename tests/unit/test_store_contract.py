@@ -150,7 +150,7 @@ def test_scan_visits_profiles_from_a_key_in_order_without_bookkeeping(make_store
 
 def test_a_store_rocksdb_refuses_says_what_to_check(tmp_path):
     """Held by another process, or damaged: each refusal names its likely cause."""
-    from state import StateError
+    from state import StateError, StoreCorruptError
 
     path = tmp_path / "p0"
     holder = RocksDBStore(path)
@@ -162,5 +162,5 @@ def test_a_store_rocksdb_refuses_says_what_to_check(tmp_path):
     assert sst is not None  # close() flushed the write buffer to a table file
     sst.write_bytes(sst.read_bytes()[: sst.stat().st_size // 2])
     for read_only in (False, True):
-        with pytest.raises(StateError, match=r"(?s)Corruption: .*\(the store is damaged"):
+        with pytest.raises(StoreCorruptError, match=r"(?s)Corruption: .*\(the store is damaged"):
             RocksDBStore(path, read_only=read_only)
