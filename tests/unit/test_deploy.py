@@ -356,6 +356,28 @@ def _compose_services(yaml: Any) -> dict[str, Any]:
     return _load(yaml, DEPLOY / "compose.yaml")["services"]
 
 
+def test_the_compose_file_follows_the_compose_specification(yaml):
+    """compose.yaml as the Compose specification defines it (the compose_spec parser: an
+    unknown key or a value out of its set is an error), every service it depends on and
+    every named volume it mounts declared."""
+    compose_spec = pytest.importorskip("compose_spec")
+    doc = _load(yaml, DEPLOY / "compose.yaml")
+    # PyYAML resolves the file's `<<:` merge keys, which Compose reads and the parser does not.
+    parsed = compose_spec.PyCompose.from_yaml(yaml.safe_dump(doc))
+    parsed.validate()  # the networks, volumes, configs and secrets services refer to
+    services, volumes = doc["services"], set(doc.get("volumes") or ())
+    for name, service in services.items():
+        assert set(service.get("depends_on") or ()) <= set(services), name
+        named = set()
+        for mount in service.get("volumes", []):
+            if isinstance(mount, dict):  # long syntax: no source is an anonymous volume
+                if mount.get("type") == "volume" and mount.get("source"):
+                    named.add(mount["source"])
+            elif not mount.startswith((".", "/", "~")):  # short syntax: a path is a bind
+                named.add(mount.split(":", 1)[0])
+        assert named <= volumes, name
+
+
 def test_the_engine_reads_the_compose_and_kustomize_settings(yaml):
     environments = {"compose": _compose_services(yaml)["mailhawk"]["environment"]}
     for overlay in OVERLAYS:
