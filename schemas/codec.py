@@ -14,7 +14,7 @@ from typing import Any, Final
 import orjson
 
 from schemas.errors import RecordTooLargeError, SchemaError
-from schemas.records import DeadLetter, DirectoryEntry, Feedback, MailRecord, Verdict
+from schemas.records import DeadLetter, DirectoryEntry, Feedback, MailRecord, Verdict, _shown
 
 DEFAULT_MAX_RECORD_BYTES: Final = 4 * 1024 * 1024
 
@@ -39,7 +39,8 @@ def decode_mail(raw: bytes | None, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) ->
     except SchemaError:
         raise
     except (TypeError, ValueError, AttributeError) as exc:  # a value of an unexpected shape
-        raise SchemaError("invalid_value", f"record does not match the schema: {exc}") from None
+        raise SchemaError("invalid_value", f"record does not match the schema "
+                          f"({type(exc).__name__}: {_shown(str(exc))})") from None
 
 
 def decode_directory(raw: bytes | None) -> DirectoryEntry:

@@ -125,16 +125,28 @@ def _obj(value: Any, path: str) -> dict[str, Any]:
     return value
 
 
+def _shown(value: Any) -> str:
+    """A field's value as an error message quotes it: its repr, cut to 40 characters.
+
+    The message travels in the dead-letter record's headers, beside the record itself, and
+    to an operator's terminal; a field a sender fills may hold megabytes, so it is cut. It
+    never goes to the service logs (they name the kind and the field only): a value may be
+    an address or a subject.
+    """
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:40]}… ({len(text):,} characters)"
+
+
 def _version(d: dict[str, Any], expected: int) -> None:
     version = d.get("schema_version")
     if isinstance(version, bool):  # True == 1 in Python; a boolean is not a version
         raise SchemaError("schema_version", f"schema_version must be an integer, got "
-                          f"{version!r}", "schema_version")
+                          f"{_shown(version)}", "schema_version")
     if version is None:
         raise SchemaError("missing_field", "required field 'schema_version' is missing",
                           "schema_version")
     if version != expected:
-        raise SchemaError("schema_version", f"schema_version {version!r} is not supported "
+        raise SchemaError("schema_version", f"schema_version {_shown(version)} is not supported "
                           f"(this build reads version {expected})", "schema_version")
 
 
@@ -199,7 +211,7 @@ class Attachment:
         size = _num(d, "size", path + ".")
         if size != int(size) or not 0 <= size < 2**63:
             raise SchemaError("invalid_value", f"field '{path}.size' must be a whole number of "
-                              f"bytes, got {d['size']!r}", f"{path}.size")
+                              f"bytes, got {_shown(d['size'])}", f"{path}.size")
         return cls(_str(d, "filename", path + ".", ""), _str(d, "content_type", path + ".", ""),
                    int(size), _str(d, "sha256", path + ".", ""),
                    _bool(d, "stripped", path + "."))
@@ -226,7 +238,7 @@ class AuthResults:
             value = _str(d, key, path + ".", "").lower()
             if value and value not in AUTH_OUTCOMES:
                 raise SchemaError("invalid_value", f"field '{path}.{key}' has unknown outcome "
-                                  f"{value!r}", f"{path}.{key}")
+                                  f"{_shown(value)}", f"{path}.{key}")
             values.append(value)
         return cls(*values)
 
@@ -338,7 +350,7 @@ class MailRecord:
         direction = _str(d, "direction", "", "inbound")
         if direction not in DIRECTIONS:
             raise SchemaError("invalid_value", f"field 'direction' must be one of "
-                              f"{sorted(DIRECTIONS)}, got {direction!r}", "direction")
+                              f"{sorted(DIRECTIONS)}, got {_shown(direction)}", "direction")
         if "from" not in d:
             raise SchemaError("missing_field", "required field 'from' is missing", "from")
         headers = d.get("headers")
@@ -625,7 +637,7 @@ class DirectoryEntry:
         kind = _str(d, "kind", "")
         if kind not in DIRECTORY_KINDS:
             raise SchemaError("invalid_value", f"field 'kind' must be one of "
-                              f"{sorted(DIRECTORY_KINDS)}, got {kind!r}", "kind")
+                              f"{sorted(DIRECTORY_KINDS)}, got {_shown(kind)}", "kind")
         tenant = _str(d, "tenant_id", "")
         if not tenant:
             raise SchemaError("invalid_value", "field 'tenant_id' is empty", "tenant_id")
@@ -672,11 +684,11 @@ class DirectoryEntry:
                                      _NOT_A_HOST.search(entry.domain)):
             raise SchemaError("invalid_value", f"a {kind}'s 'domain' must be a link's host (a "
                               f"domain name such as evil.example) or an IP address, not a "
-                              f"URL; got {entry.domain!r}", "domain")
+                              f"URL; got {_shown(entry.domain)}", "domain")
         if kind in POLICY_KINDS and entry.domain and not link and (
                 "@" in entry.domain or "." not in entry.domain):
             raise SchemaError("invalid_value", f"field 'domain' must be a domain name "
-                              f"(example.com), got {entry.domain!r}", "domain")
+                              f"(example.com), got {_shown(entry.domain)}", "domain")
         if (kind in ("blocked_file", "cleared_file")) != bool(entry.sha256):
             raise SchemaError("missing_field" if not entry.sha256 else "invalid_value",
                               f"a {kind} needs 'sha256' (the file's digest)" if not
@@ -706,7 +718,7 @@ class DirectoryEntry:
                               "when its near-copies are held)", "expires_at")
         if entry.sha256 and not is_sha256(entry.sha256):
             raise SchemaError("invalid_value", f"field 'sha256' must be a SHA-256 digest (64 "
-                              f"hex digits), got {entry.sha256!r}", "sha256")
+                              f"hex digits), got {_shown(entry.sha256)}", "sha256")
         return entry
 
 
@@ -725,7 +737,7 @@ def _networks(d: dict[str, Any]) -> tuple[str, ...]:
             net = None
         if net is None:
             raise SchemaError("invalid_value", f"field 'networks[{i}]' must be an IP address "
-                              f"or CIDR (192.0.2.0/24), got {value!r}", f"networks[{i}]")
+                              f"or CIDR (192.0.2.0/24), got {_shown(value)}", f"networks[{i}]")
         if net.prefixlen < _WIDEST_PREFIX[net.version]:
             raise SchemaError("invalid_value", f"field 'networks[{i}]' ({net}) is wider than "
                               f"/{_WIDEST_PREFIX[net.version]}: list the simulation vendor's "
@@ -782,10 +794,10 @@ class Feedback:
         label, source = _str(d, "label", ""), _str(d, "source", "")
         if label not in FEEDBACK_LABELS:
             raise SchemaError("invalid_value", f"field 'label' must be one of "
-                              f"{sorted(FEEDBACK_LABELS)}, got {label!r}", "label")
+                              f"{sorted(FEEDBACK_LABELS)}, got {_shown(label)}", "label")
         if source not in FEEDBACK_SOURCES:
             raise SchemaError("invalid_value", f"field 'source' must be one of "
-                              f"{sorted(FEEDBACK_SOURCES)}, got {source!r}", "source")
+                              f"{sorted(FEEDBACK_SOURCES)}, got {_shown(source)}", "source")
         if source == "release" and label != "ham":
             raise SchemaError("invalid_value", "a release is a ham label: 'label' must be "
                               "'ham' when 'source' is 'release'", "label")
@@ -794,7 +806,7 @@ class Feedback:
                             or label != "attack"):
             raise SchemaError("invalid_value", "field 'attack_type' must be empty or, for an "
                               f"attack, one of {sorted(set(ATTACK_TYPES) - {'none'})}, got "
-                              f"{attack_type!r}", "attack_type")
+                              f"{_shown(attack_type)}", "attack_type")
         raw_mail = d.get("mail")
         mail = None
         if raw_mail is not None:

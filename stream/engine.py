@@ -615,8 +615,11 @@ class Engine:
                 producer.produce(cfg.dead_letter_topic, letter.original, key=letter.key,
                                  headers=letter.headers())
                 self.metrics.dead_letters.labels(letter.error_kind).inc()
-                log.warning("dead letter %s[%d]@%d: %s", letter.topic, letter.partition,
-                            letter.offset, letter.error)
+                # Kind and field only: the reason's text may quote the record (a value of
+                # the field, an exception's message); it is in the dead letter's headers.
+                log.warning("dead letter %s[%d]@%d: %s%s", letter.topic, letter.partition,
+                            letter.offset, letter.error_kind,
+                            f" (field {letter.field})" if letter.field else "")
             producer.poll(0)  # delivery callbacks; a failed delivery raises at the next produce
         except BaseException:
             self._rollback()

@@ -61,6 +61,9 @@ def _reference_state(records, tmp_path: Path) -> dict[bytes, object]:
     return _state(ref_dir)
 
 
+SECRET = "alice.private@partner.example"
+
+
 def test_one_verdict_per_message_and_bad_records_dead_lettered(broker, topics,
                                                                engine_factory):
     _create(broker, topics)
@@ -73,6 +76,9 @@ def test_one_verdict_per_message_and_bad_records_dead_lettered(broker, topics,
         (b"t1", orjson.dumps({k: v for k, v in orjson.loads(encode_mail(records[1])).items()
                               if k != "tenant_id"})),
         (b"t2", b"x" * (20 * 1024 * 1024)),
+        # A value the schema refuses, written by a sender: the log must not quote it.
+        (b"t1", orjson.dumps({**orjson.loads(encode_mail(records[2])),
+                              "direction": "Wire now to " + SECRET * 20_000})),
     ]
     engine = engine_factory()
     produce_records(broker.bootstrap_servers, topics.input, good_first)
@@ -85,20 +91,28 @@ def test_one_verdict_per_message_and_bad_records_dead_lettered(broker, topics,
     assert sorted(ids) == sorted(r.message_id for r in records)  # exactly one each
     assert {v.action for v in got.verdicts} <= {"allow", "warn", "quarantine", "block"}
     letters = {d.error_kind: d for d in got.dead_letters}
-    assert set(letters) == {"invalid_json", "schema_version", "missing_field", "too_large"}
+    assert set(letters) == {"invalid_json", "schema_version", "missing_field", "too_large",
+                            "invalid_value"}
     assert letters["missing_field"].field == "tenant_id"
     assert "tenant_id" in letters["missing_field"].error
     assert letters["schema_version"].field == "schema_version"
     assert letters["too_large"].original == bad[3][1]  # the original bytes, whole
     assert letters["invalid_json"].original == bad[0][1]
     assert all(d.topic == topics.input and d.offset >= 0 for d in got.dead_letters)
-    assert engine.metric("mailhawk_dead_letters_total") == 4
+    # The reason quotes the refused value cut short; the record itself is whole.
+    assert letters["invalid_value"].field == "direction"
+    assert len(letters["invalid_value"].error) < 300
+    assert letters["invalid_value"].original == bad[4][1]
+    assert engine.metric("mailhawk_dead_letters_total") == 5
     assert engine.process.poll() is None  # it kept going
     assert engine.stop() == 0  # drains and exits cleanly on SIGTERM
+    log = engine.log_path.read_text(errors="replace")
+    assert log.count("dead letter") == 5 and "invalid_value (field direction)" in log
+    assert SECRET not in log and "Wire now" not in log  # the log names kind and field only
 
 
 def test_a_message_detection_fails_on_is_dead_lettered_and_its_partition_goes_on(
-        broker, topics, tmp_path):
+        broker, topics, tmp_path, caplog):
     """A valid record that makes a detector raise (here a fault put into one detector, as a
     crafted message would find a bug) must not stop its partition: retried, the batch would
     fail for ever. The real engine, broker, RocksDB and shipped model."""
@@ -144,6 +158,10 @@ def test_a_message_detection_fails_on_is_dead_lettered_and_its_partition_goes_on
     assert letter.error_kind == "detection_failed"
     assert letter.original == encode_mail(poison)  # the record whole, to replay once fixed
     assert "ValueError" in letter.error and letter.topic == topics.input
+    # The log names the exception's type and site, never its text (it may quote the mail).
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "detection failed (ValueError" in logged and "dead letter" in logged
+    assert "a bug this message finds" not in logged and "crafted@evil.example" not in logged
     assert engine.metrics.dead_letters.labels("detection_failed")._value.get() == 1
     # It taught the state nothing: its sender has no profile.
     assert not any(b"crafted@evil.example" in key for key in _state(tmp_path / "state"))

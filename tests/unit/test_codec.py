@@ -914,3 +914,35 @@ def test_every_schema_error_kind_raised_is_listed() -> None:
     raised = set(re.findall(r'SchemaError\(\s*"([a-z_]+)"', source))
     assert raised and raised | {"too_large"} == set(SCHEMA_ERROR_KINDS)
     assert RecordTooLargeError(2, 1).kind == "too_large"
+
+
+LONG_VALUE = "Wire now to alice.private@partner.example " * 25_000  # ~1 MB a sender wrote
+
+
+@pytest.mark.parametrize(("decode", "field", "value"), [
+    ("mail", "direction", LONG_VALUE),
+    ("mail", "auth", {"spf": LONG_VALUE}),
+    ("mail", "schema_version", LONG_VALUE),
+    ("feedback", "label", LONG_VALUE),
+    ("feedback", "source", LONG_VALUE),
+    ("directory", "kind", LONG_VALUE),
+])
+def test_a_refused_value_is_quoted_cut_short(decode, field, value):
+    """The reason travels in the dead letter's headers beside the record: a megabyte value
+    quoted whole would double the dead letter (past a topic's record limit) for nothing."""
+    from schemas import decode_directory, decode_feedback
+
+    docs = {
+        "mail": (decode_mail, MINIMAL),
+        "feedback": (decode_feedback, {"schema_version": 1, "tenant_id": "acme",
+                                       "message_id": "<m@x>", "recipient": "b@acme.com",
+                                       "label": "attack", "source": "user_report"}),
+        "directory": (decode_directory, {"schema_version": 1, "kind": "person",
+                                         "tenant_id": "acme", "address": "a@acme.com"}),
+    }
+    fn, doc = docs[decode]
+    with pytest.raises(SchemaError) as caught:
+        fn(orjson.dumps({**doc, field: value}))
+    message = str(caught.value)
+    assert len(message) < 500, message[:500]
+    assert "characters)" in message  # says it was cut, and from how long
