@@ -53,6 +53,7 @@ from stream.config import EngineConfig
 from stream.errors import KafkaError, failure_site
 from stream.kafka import (
     LatchingProducer,
+    check_dead_letter_room,
     consumer_config,
     ensure_topics,
     position,
@@ -226,6 +227,9 @@ class Engine:
                 self.metrics_port = server.server_address[1]
             if cfg.create_topics:
                 ensure_topics(cfg)
+            check_dead_letter_room(cfg.bootstrap_servers, cfg.kafka_extra,
+                                   [cfg.input_topic, *filter(None, [cfg.directory_topic])],
+                                   cfg.dead_letter_topic)
             self._producer = LatchingProducer(producer_config(cfg))
             stack.callback(self._producer.close)
             restore_consumer = Consumer(restore_consumer_config(cfg))

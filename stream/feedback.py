@@ -604,9 +604,11 @@ def run(cfg: FeedbackConfig) -> None:
     """Create the service's topics when missing, then run the Faust worker until stopped."""
     import faust
 
-    from stream.kafka import ensure_feedback_topics
+    from stream.kafka import check_dead_letter_room, ensure_feedback_topics
 
     partitions = ensure_feedback_topics(cfg)
+    check_dead_letter_room(cfg.bootstrap_servers, cfg.kafka_extra, [cfg.feedback_topic],
+                           cfg.dead_letter_topic)
     if partitions != cfg.partitions:
         log.info("using the verdict topic's %d partitions", partitions)
         cfg = replace(cfg, partitions=partitions)

@@ -10,13 +10,14 @@ callbacks). The user cannot switch off what the commit protocol depends on.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from confluent_kafka import KafkaException, Message, Producer
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 
 from stream.config import EngineConfig
 from stream.errors import KafkaError
@@ -25,6 +26,11 @@ if TYPE_CHECKING:  # the engine does not load the feedback service's module
     from stream.feedback import FeedbackConfig
 
 MAX_MESSAGE_BYTES: Final = 64 * 1024 * 1024
+# What a dead letter adds to the record it keeps whole: its reason in headers (schemas.records
+# DeadLetter; a quoted value is cut short) and the record's own framing.
+DEAD_LETTER_HEADROOM: Final = 64 * 1024
+
+log = logging.getLogger("mailhawk.kafka")
 
 
 def position(msg: Message) -> tuple[str, int, int]:
@@ -290,6 +296,56 @@ def _all_topics(admin: AdminClient, bootstrap_servers: str, timeout: float) -> d
                          code=err.code(), name=err.name(), retriable=True) from None
 
 
+def check_dead_letter_room(bootstrap_servers: str, kafka_extra: Mapping[str, Any],
+                           sources: Sequence[str], dead_letter_topic: str, *,
+                           timeout: float = 15.0) -> None:
+    """Refuse to start when a record of a source topic could not be dead-lettered.
+
+    A refused record goes to the dead-letter topic whole, its reason in headers. Were that
+    topic to take smaller records than a source topic (``max.message.bytes``; a cluster's
+    topics created by hand each get the broker's default, ~1 MB), the first large refused
+    record would fail its delivery and stop the service, and again at every restart (its
+    batch is never committed): one record would stop every partition of the worker. Read
+    from the brokers at start (DescribeConfigs). A broker that reports no value (the dev
+    broker reports only what was set) leaves a topic unchecked; a principal not allowed
+    to read them gets a warning saying what to check.
+
+    Raises:
+        KafkaError: the dead-letter topic takes smaller records than a source topic needs.
+    """
+    admin = AdminClient({**kafka_extra, "bootstrap.servers": bootstrap_servers})
+    names = [dead_letter_topic, *sources]
+    limits: dict[str, int] = {}
+    futures = admin.describe_configs([ConfigResource("topic", n) for n in names],
+                                     request_timeout=timeout)
+    for resource, future in futures.items():
+        try:
+            entry = future.result().get("max.message.bytes")
+        except KafkaException as exc:
+            if exc.args[0].name() != "UNKNOWN_TOPIC_OR_PART":  # not created yet: nothing yet
+                log.warning("could not read max.message.bytes of topic %s (%s): make sure "
+                            "%s takes records at least %d bytes larger than the topics it "
+                            "receives from (%s)", resource.name, exc.args[0].str(),
+                            dead_letter_topic, DEAD_LETTER_HEADROOM, ", ".join(sources))
+            continue
+        if entry is not None and entry.value is not None:
+            limits[resource.name] = int(entry.value)
+    room = limits.get(dead_letter_topic)
+    if room is None:
+        return
+    need = max((limits[n] for n in sources if n in limits), default=0) + DEAD_LETTER_HEADROOM
+    if room < min(need, MAX_MESSAGE_BYTES):
+        widest = max((n for n in sources if n in limits), key=limits.__getitem__)
+        raise KafkaError(
+            f"topic {dead_letter_topic} takes records of up to {room:,} bytes "
+            f"(max.message.bytes) and {widest} up to {limits[widest]:,}: a refused record is "
+            f"dead-lettered whole, so a large one would fail its delivery and stop this "
+            f"service at every restart. Raise it to {min(need, MAX_MESSAGE_BYTES)} or more: "
+            f"kafka-configs.sh --bootstrap-server B --alter --entity-type topics "
+            f"--entity-name {dead_letter_topic} --add-config "
+            f"max.message.bytes={min(need, MAX_MESSAGE_BYTES)}", retriable=False)
+
+
 def ensure_feedback_topics(cfg: FeedbackConfig, *, timeout: float = 15.0) -> int:
     """Create the feedback service's topics when missing; returns their partition count.
 
@@ -383,6 +439,7 @@ def read_to_end(bootstrap_servers: str, topic: str, *, group_id: str, missing: s
 
 __all__ = [
     "LatchingProducer",
+    "check_dead_letter_room",
     "consumer_config",
     "ensure_feedback_topics",
     "ensure_topics",
