@@ -1,6 +1,7 @@
 """Behavioural state: per-tenant profiles, their pure updates, and the stores that keep them."""
 
 from state.behaviour import (
+    FUTURE_SKEW,
     MAX_PROFILED_ADDRESS,
     MessageFacts,
     MessageKeys,
@@ -10,6 +11,7 @@ from state.behaviour import (
     default_facts_fn,
     policy_of,
     profiled_address,
+    redate_future_mail,
 )
 from state.errors import LayoutVersionError, StateError, StoreClosedError, StoreCorruptError
 from state.profiles import (
@@ -42,6 +44,7 @@ from state.store import (
 )
 
 __all__ = [
+    "FUTURE_SKEW",
     "KIND_NAMES",
     "MAX_PROFILED_ADDRESS",
     "META_CHANGELOG_OFFSET",
@@ -78,5 +81,6 @@ __all__ = [
     "network_of",
     "policy_of",
     "profiled_address",
+    "redate_future_mail",
     "split_key",
 ]

@@ -958,8 +958,13 @@ count_one(Mailbox *m, double t, PyObject *sender, int external, int first_contac
         if (m->correspondents == NULL)
             return -1;
     } else {
-        if (half_life > 0.0 && pow2((t - m->ref) / half_life, &w) < 0)
-            return -1;
+        if (half_life > 0.0) {  /* Decay.weight's guard: past 2**1023 math.pow raises */
+            double exponent = (t - m->ref) / half_life;
+            if (exponent > 1000.0)
+                w = INFINITY;
+            else if (pow2(exponent, &w) < 0)
+                return -1;
+        }
         if (w > REBASE_WEIGHT) {
             double factor = w;
             w = 1.0;

@@ -476,7 +476,18 @@ class StateSnapshot:
     it; only its policy lists are used."""
 
     def decayed(self, value: float, ref: float, t: float) -> float:
-        """A scaled counter's value at time ``t`` (see ``state.profiles``)."""
+        """A scaled counter's value at time ``t`` (see ``state.profiles``).
+
+        Mail dated before the profile's reference reads the counter as of the reference,
+        never more: ``value / weight`` there multiplies by 2 per half-life, so one message
+        from a sender or domain, then one dated years earlier (the ``Date`` header is the
+        sender's to write), read as thousands of earlier messages, an established sender
+        (2**680 of them, at 30-day half-lives, for a date in 1970), or divided by a weight
+        that underflowed to 0 and stopped the batch. A message minutes late (out-of-order
+        delivery) reads a count higher by a fraction of a percent: no difference.
+        """
+        if t <= ref:
+            return value
         return value / self.decay.weight(t, ref)
 
 
@@ -1362,6 +1373,34 @@ class PartitionState:
         self._referenced.clear()
         self._undo.clear()
         self._deferred.clear()
+
+
+FUTURE_SKEW: Final = 86400.0
+"""How far ahead of the wall clock a message's time is believed (:func:`redate_future_mail`)."""
+
+
+def redate_future_mail(records: Iterable[MailRecord], wall: float) -> int:
+    """Re-date mail dated later than ``wall`` plus a day to then; returns how many.
+
+    A record's time is its ``Date`` header, which the sender writes. Counts decay by their
+    age, so an increment dated ahead weighs 2 per half-life it is early when read today:
+    one message dated 2037 (spam has long dated itself ahead, to sort first) made its sender
+    and domain read as ~2**134 messages for years, an established correspondent; dated far
+    enough ahead (a timestamp in milliseconds, or the year 9999), it rebased their counters
+    to the future, erasing their history, and the next real message from the domain stopped
+    the batch it came in. The engine and ``scan`` re-date such mail before scoring it, so
+    the state and the detectors see it dated a day from now (as the expiry sweep bounds its
+    clock). Replayed old mail is never later than the wall clock: it keeps its own
+    timeline. Training replays keep every record's own time (a model must not depend on the
+    day it was trained).
+    """
+    limit = wall + FUTURE_SKEW
+    moved = 0
+    for record in records:
+        if record.received_at > limit:
+            record.received_at = limit
+            moved += 1
+    return moved
 
 
 def default_facts_fn() -> Callable[[MailRecord], MessageFacts]:

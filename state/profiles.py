@@ -851,7 +851,11 @@ def count_recipient(p: RecipientProfile | None, t: float, sender: str, external:
         w = 1.0  # weight(t, ref=t)
     else:
         h = decay.half_life
-        w = math.pow(2.0, (t - p.ref) / h) if h > 0.0 else 1.0
+        if h > 0.0:
+            exponent = (t - p.ref) / h
+            w = math.inf if exponent > _MAX_EXPONENT else math.pow(2.0, exponent)
+        else:
+            w = 1.0
         if w > _REBASE_WEIGHT:
             factor, w = w, 1.0
             p.ref = t

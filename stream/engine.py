@@ -41,12 +41,14 @@ from schemas import (
 )
 from schemas.records import ERASURE_KINDS, decoder
 from state import (
+    FUTURE_SKEW,
     SET_ASIDE,
     PartitionState,
     RocksDBOptions,
     RocksDBStore,
     SharedMemory,
     StoreCorruptError,
+    redate_future_mail,
 )
 from stream.changelog import Restorer, RestoreResult, produce_batch
 from stream.config import EngineConfig
@@ -99,8 +101,9 @@ def _rare_gc() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-SWEEP_CLOCK_SKEW = 86400.0
-"""How far ahead of this host's clock mail times may move the expiry sweep's clock."""
+SWEEP_CLOCK_SKEW = FUTURE_SKEW
+"""How far ahead of this host's clock mail times may move the expiry sweep's clock (the
+same bound as mail's own times, ``state.redate_future_mail``)."""
 
 
 def sweep_clock(newest: float, wall: float) -> float:
@@ -551,6 +554,10 @@ class Engine:
                                           exc.kind, str(exc), exc.field, time.time()))
                 continue
             by_partition.setdefault(number, []).append((msg, record))
+        future = redate_future_mail(
+            (record for items in by_partition.values() for _, record in items), time.time())
+        if future:
+            self.metrics.future_dated.inc(future)
         self.metrics.stage_seconds.labels("decode").inc(time.perf_counter() - t_decode)
         # Partitions with a tenant erasure in progress take part even without records: its
         # next chunk goes with this batch (see PartitionState.erase_tenant).

@@ -69,6 +69,7 @@ class EngineMetrics:
     state_cache_budget: Gauge
     state_cache_limit: Gauge
     skipped_replayed: Counter
+    future_dated: Counter
     model_info: Gauge
     ready: Gauge
     inbound_messages: Counter
@@ -154,6 +155,10 @@ class EngineMetrics:
             skipped_replayed=Counter(f"{p}_replayed_skipped",
                                      "Records skipped because their state was already applied",
                                      registry=registry),
+            future_dated=Counter(f"{p}_future_dated", "Messages dated more than a day after "
+                                 "this host's clock, scored and learnt as dated a day from "
+                                 "now (a sender's Date header, or an upstream clock or "
+                                 "unit bug)", registry=registry),
             model_info=Gauge(f"{p}_model_info", "Loaded model and rules versions",
                              ["model_version", "rules_version"], registry=registry),
             ready=Gauge(f"{p}_ready", "1 when the engine owns partitions and is not restoring",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from detectors import Cascade
 from schemas import MailRecord, SourcePosition, Verdict
-from state import Decay, MemoryStore, PartitionState, RocksDBStore, Store
+from state import Decay, MemoryStore, PartitionState, RocksDBStore, Store, redate_future_mail
 from stream.config import EngineConfig
 
 BATCH = 256
@@ -36,6 +36,7 @@ def scan_records(records: Iterable[MailRecord], *, state_dir: str | None = None,
         nonlocal offset
         started = time.time()
         failed: dict[int, Exception] = {}
+        redate_future_mail(batch, started)  # as the engine does (see there)
         (decisions,) = cascade.score_batches(
             [(state, batch)], on_failure=None if on_failure is None
             else lambda _, i, exc: failed.__setitem__(i, exc))

@@ -167,6 +167,28 @@ def test_a_message_detection_fails_on_is_dead_lettered_and_its_partition_goes_on
     assert not any(b"crafted@evil.example" in key for key in _state(tmp_path / "state"))
 
 
+def test_mail_dated_far_ahead_is_scored_as_dated_tomorrow_and_stops_nothing(
+        broker, topics, engine_factory):
+    """A spoofed message dated 9999 (a sender writes its Date) made its domain's counters
+    rebase to that year; the next real message from the domain then stopped the batch in
+    the shipped model's features, at every restart. Re-dated to tomorrow, all are scored."""
+    from tests.factories import mail
+
+    _create(broker, topics)
+    now = time.time()
+    text = "The invoice is attached, please pay it by wire today."
+    spoof = mail("anyone@vendor.example", ("bob@acme.com",), t=253402297200.0,
+                 subject="invoice", text=text)
+    real = [mail(f"billing{n}@vendor.example", ("bob@acme.com",), t=now - 3600 + n,
+                 subject="invoice", text=text) for n in range(3)]
+    engine = engine_factory()
+    verdicts = scored(broker, topics, [spoof, *real])
+    assert [v.message_id for v in verdicts] == [r.message_id for r in [spoof, *real]]
+    assert engine.metric("mailhawk_future_dated_total") == 1
+    assert engine.metric("mailhawk_dead_letters_total") == 0
+    assert engine.process.poll() is None
+
+
 @pytest.mark.parametrize("wal", [False, True], ids=["changelog_is_the_log", "rocksdb_wal"])
 def test_kill_9_then_restart_loses_nothing_and_counts_nothing_twice(
         broker, topics, engine_factory, tmp_path, wal):
