@@ -167,6 +167,50 @@ def _isolated(n: int, fn: Callable[[MailRecord], _T], record: MailRecord,
         return None
 
 
+def _score_isolating(score: Callable[[Sequence[Assessment]], None],
+                     assessments: Sequence[Assessment]) -> dict[int, Exception]:
+    """``score(assessments)``; when it raises, the assessments it raises on alone.
+
+    The models run once over a whole consumed batch, so one message whose features raise (a
+    bug a crafted message found) stopped every message of the batch, and the engine's retry
+    of it, for ever. Halving finds each culprit in ~2 log2(n) calls; the scorer is
+    batch-independent (each row its own int8 scale), so the others score as they would have.
+    Returns ``{id(assessment): exception}``.
+    """
+    try:
+        score(assessments)
+        return {}
+    except Exception as exc:
+        if len(assessments) == 1:
+            return {id(assessments[0]): exc}
+        half = len(assessments) // 2
+        return {**_score_isolating(score, assessments[:half]),
+                **_score_isolating(score, assessments[half:])}
+
+
+def _without_failed(batches: Sequence[tuple[PartitionState, Sequence[MailRecord]]],
+                    assessed: list[list[Assessment]], failed: Mapping[int, Exception],
+                    on_failure: Callable[[int, int, Exception], object]
+                    ) -> list[list[Assessment]]:
+    """``assessed`` without the assessments in ``failed``, each told to ``on_failure``.
+
+    ``on_failure`` gets the slice's index and the message's index in its slice. Their state
+    changes stay: they were applied before the models ran, as for any message (the message
+    is valid mail; only its scoring failed).
+    """
+    out = []
+    for n, ((_, records), group) in enumerate(zip(batches, assessed, strict=True)):
+        if not any(id(a) in failed for a in group):
+            out.append(group)
+            continue
+        index = {id(r): i for i, r in enumerate(records)}
+        for a in group:
+            if id(a) in failed:
+                on_failure(n, index[id(a.record)], failed[id(a)])
+        out.append([a for a in group if id(a) not in failed])
+    return out
+
+
 @dataclass(slots=True)
 class Assessment:
     """A message after tiers 1–2, waiting for the batched models."""
@@ -362,9 +406,12 @@ class Cascade:
         ``on_failure`` isolates a message whose features or heuristics raise (a bug a crafted
         message found): it is called with the slice's index, the message's index in it and
         the exception, and the message is left out: no decision in its slice's list, nothing
-        learnt from it, the others scored as if it had not come. Without it, such an
-        exception ends the call (and the caller's batch, which the engine would then retry
-        for ever: a poison message stopping its partition).
+        learnt from it, the others scored as if it had not come. A message the models or its
+        decision raise on is left out the same way (found by halving the batch's model
+        call), but what it taught the state stays: that was applied before the models ran.
+        Without ``on_failure``, such an exception ends the call (and the caller's batch,
+        which the engine would then retry for ever: a poison message stopping its
+        partition).
 
         Tiers 1–2 run per partition (each against its own state); the models run once over
         every slice's messages. A consumed batch of 500 spread over 4 partitions otherwise
@@ -381,13 +428,31 @@ class Cascade:
         clock = times.clock
         t0 = clock()
         if self.models is not None:
-            self.models.score([a for group in assessed for a in group])
+            flat = [a for group in assessed for a in group]
+            if on_failure is None:
+                self.models.score(flat)
+            else:
+                failed = _score_isolating(self.models.score, flat)
+                if failed:
+                    assessed = _without_failed(batches, assessed, failed, on_failure)
         t1 = clock()
         times.models += t1 - t0
         out = []
         recall = 0.0
-        for (state, _), group in zip(batches, assessed, strict=True):
-            decisions = [self.decide(a) for a in group]
+        for n, ((state, records), group) in enumerate(zip(batches, assessed, strict=True)):
+            if on_failure is None:
+                decisions = [self.decide(a) for a in group]
+            else:  # as the models: a message its decision raises on is left out
+                decisions, kept = [], []
+                for a in group:
+                    try:
+                        decisions.append(self.decide(a))
+                        kept.append(a)
+                    except Exception as exc:
+                        on_failure(n, next(i for i, r in enumerate(records)
+                                           if r is a.record), exc)
+                if len(kept) != len(group):
+                    assessed[n] = group = kept
             if self.memory is not None:
                 t = clock()
                 self.memory.recall(state, group, decisions, self.decide)

@@ -137,3 +137,60 @@ def test_a_batch_whose_features_fail_is_isolated_message_by_message(monkeypatch)
     assert [(n, slices[n][i].message_id) for n, i, _ in failures] == \
         [(0, next(iter(poisoned)))]
     assert _outcome(states, got) == want
+
+
+def test_a_message_the_models_or_its_decision_fail_on_is_left_out_the_rest_decided():
+    """The models run once over the whole batch: a message whose model features raise (one
+    dated far from its domain's profile once did) stopped every message of it, and the
+    engine's retry, for ever. Found by halving the model call; the decision step likewise
+    per message. Their state changes stay (applied before the models ran)."""
+    slices = _slices()
+    cascade = Cascade.from_config("", "")
+    runner = cascade.models
+    assert runner is not None
+    states = _fresh(len(slices))
+    everyone = cascade.score_batches(list(zip(states, slices, strict=True)),
+                                     on_failure=lambda *f: None)
+    want = {r.message_id: (d.action, d.attack_type, d.score, d.hits)
+            for s, ds in zip(slices, everyone, strict=True) for r, d in zip(s, ds, strict=True)}
+    scored_by_models = [r for s, ds in zip(slices, everyone, strict=True)
+                        for r, d in zip(s, ds, strict=True) if any(
+                            h.detector == "model" for h in d.hits)]
+    assert len(scored_by_models) >= 3
+    poisoned_models = {scored_by_models[0].message_id, scored_by_models[-1].message_id}
+    poisoned_decision = {scored_by_models[1].message_id}
+    predict, decide = runner.predict, cascade.decide
+
+    def failing_predict(assessments):
+        if any(a.record.message_id in poisoned_models for a in assessments):
+            raise _Poisoned("a feature a crafted message breaks")
+        return predict(assessments)
+
+    def failing_decide(a):
+        if a.record.message_id in poisoned_decision:
+            raise _Poisoned("a decision a crafted message breaks")
+        return decide(a)
+
+    runner.predict = failing_predict  # type: ignore[method-assign]
+    cascade.decide = failing_decide  # type: ignore[method-assign]
+    with_poison = list(zip(_fresh(len(slices)), slices, strict=True))
+    try:
+        cascade.score_batches(with_poison)
+    except _Poisoned:
+        pass
+    else:
+        raise AssertionError("without on_failure the exception must end the call")
+
+    failures: list[tuple[int, int, Exception]] = []
+    got = cascade.score_batches(list(zip(_fresh(len(slices)), slices, strict=True)),
+                                on_failure=lambda *f: failures.append(f))
+    assert {slices[n][i].message_id for n, i, _ in failures} == \
+        poisoned_models | poisoned_decision
+    assert all(isinstance(exc, _Poisoned) for _, _, exc in failures)
+    left = [[r for r in s if r.message_id not in poisoned_models | poisoned_decision]
+            for s in slices]
+    assert [len(ds) for ds in got] == [len(s) for s in left]
+    for records, ds in zip(left, got, strict=True):
+        for r, d in zip(records, ds, strict=True):
+            assert (d.action, d.attack_type, d.score, d.hits) == want[r.message_id], \
+                r.message_id
