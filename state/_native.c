@@ -754,6 +754,7 @@ fail:
 static PyObject *prune_fn;  /* state.profiles._prune, for counters holding a NaN */
 
 #define REBASE_WEIGHT 0x1p400  /* state.profiles._REBASE_WEIGHT */
+#define LATE_MAIL 86400.0  /* state.profiles.LATE_MAIL */
 #define TOP_CORRESPONDENTS 32  /* state.profiles.TOP_CORRESPONDENTS */
 
 /* A double equal to `v` as Python's float arithmetic and comparisons would use it: a float,
@@ -1372,7 +1373,12 @@ observe_sender(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (w > REBASE_WEIGHT)
         goto python;
     double last = PyFloat_AS_DOUBLE(f[2]), first = PyFloat_AS_DOUBLE(f[1]);
-    double values[4] = {t > last ? t : last, t < first ? t : first,  /* max(), min() */
+    if (t < first) {  /* state.profiles._first_sighting: no earlier than a day before ref */
+        double floor = PyFloat_AS_DOUBLE(f[0]) - LATE_MAIL;
+        double low = first < floor ? first : floor;
+        first = t > low ? t : low;
+    }
+    double values[4] = {t > last ? t : last, first,  /* max(), _first_sighting() */
                         PyFloat_AS_DOUBLE(f[3]) + w,
                         flagged ? PyFloat_AS_DOUBLE(f[16]) + w : PyFloat_AS_DOUBLE(f[16])};
     int slots[4] = {2, 1, 3, 16};

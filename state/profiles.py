@@ -104,6 +104,28 @@ def _prune(counter: dict[str, float], keep: int) -> None:
     counter.update(ordered)
 
 
+LATE_MAIL: Final = 86400.0
+"""How much earlier than a sender's or domain's first message a later one may date itself
+and still move its first sighting back (see :func:`_first_sighting`)."""
+
+
+def _first_sighting(first_seen: float, t: float, ref: float) -> float:
+    """A sender's or domain's ``first_seen`` after a message dated ``t``.
+
+    ``min(first_seen, t)``, but no earlier than a day before ``ref`` (the profile's
+    creation, unless decay rebased it decades later). The date is the sender's to write:
+    one message now, then one dated 2000, made a lookalike domain read as 26 years old, so
+    the vendor-fraud rule saw no young domain (and so never looked for a lookalike), and
+    the wave and burst rules no fresh sender. Mail that arrives out of order by less than a
+    day moves it as before.
+    """
+    if t >= first_seen:
+        return first_seen
+    floor = ref - LATE_MAIL
+    low = first_seen if first_seen < floor else floor
+    return t if t > low else low
+
+
 def _scaled(profile_ref: float, t: float, decay: Decay) -> tuple[float, float]:
     """Return (weight, rebase factor) for an update at ``t``; factor 1.0 means no rebase."""
     w = decay.weight(t, profile_ref)
@@ -742,7 +764,7 @@ def observe_sender(
     if factor != 1.0:
         _rebase_sender(p, factor, t)
     p.last_seen = max(p.last_seen, t)
-    p.first_seen = min(p.first_seen, t)
+    p.first_seen = _first_sighting(p.first_seen, t, p.ref)
     p.count += w
     if flagged:
         p.flagged += w
@@ -911,7 +933,7 @@ def observe_domain(
     if factor != 1.0:
         p.ref = t
         p.count /= factor
-    p.first_seen = min(p.first_seen, t)
+    p.first_seen = _first_sighting(p.first_seen, t, p.ref)
     p.last_seen = max(p.last_seen, t)
     if outbound:
         p.outbound += outbound

@@ -109,3 +109,27 @@ def test_a_long_silence_on_a_short_half_life_reads_as_nothing_not_an_error():
     Cascade(models=None).score_batch(state, [first])
     Cascade(models=None).score_batch(state, [later])  # 5,000 half-lives later: a rebase
     state.commit(state.changes(), 2, None)
+
+
+def test_mail_dated_years_back_does_not_make_a_new_domain_read_as_old(tmp_path):
+    """One message now, one dated 2000, then the attack: the domain's first sighting stays
+    a day before its first message, so the vendor-fraud rule still sees a young domain (and
+    looks for the domain it imitates). Mail an hour out of order still moves it."""
+    now = time.time()
+    dates = [_date(now - 3600), _date(now - 7200), "Mon, 03 Jan 2000 09:00:00 +0000",
+             _date(now)]
+    records = [parse_message(_eml("Billing <billing@vendor.example>", date, n),
+                             tenant_id="acme", own_domains=OWN)
+               for n, date in enumerate(dates)]
+    list(scan_records(records[:2], state_dir=str(tmp_path), decay=DECAY,
+                      cascade=Cascade(models=None)))
+    for kind, name in ((KIND_SENDER, "billing@vendor.example"),
+                       (KIND_DOMAIN, "vendor.example")):
+        assert _stored(tmp_path, kind, name).first_seen == records[1].received_at  # moved
+    list(scan_records(records[2:], state_dir=str(tmp_path), decay=DECAY,
+                      cascade=Cascade(models=None)))
+    for kind, name in ((KIND_SENDER, "billing@vendor.example"),
+                       (KIND_DOMAIN, "vendor.example")):
+        profile = _stored(tmp_path, kind, name)
+        assert profile.ref == records[0].received_at
+        assert profile.first_seen == profile.ref - DAY, (kind, profile.first_seen)
