@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from detectors import Cascade
 from state import NO_DECAY, MemoryStore, PartitionState
 from tests.factories import org_traffic
@@ -73,6 +75,18 @@ def _poison_detector(cascade: Cascade, poisoned: set[str]) -> None:
     detector.detect = failing
 
 
+def _poisoned_batches(cascade: Cascade, slices: list[list]):
+    """Without ``on_failure`` the poison ends the call; with it: (decisions, failures as
+    (slice, index, exception), the states)."""
+    with pytest.raises(_Poisoned):
+        cascade.score_batches(list(zip(_fresh(len(slices)), slices, strict=True)))
+    failures: list[tuple[int, int, Exception]] = []
+    states = _fresh(len(slices))
+    got = cascade.score_batches(list(zip(states, slices, strict=True)),
+                                on_failure=lambda *f: failures.append(f))
+    return got, failures, states
+
+
 def _outcome(states, decisions):
     return ([[(d.action, d.attack_type, d.score, d.hits) for d in ds] for ds in decisions],
             [state.changes() for state in states])
@@ -88,19 +102,7 @@ def test_a_message_detection_fails_on_is_left_out_and_the_rest_scored_as_without
     want = _outcome(states, cascade.score_batches(list(zip(states, clean, strict=True))))
 
     _poison_detector(cascade, poisoned)
-    states = _fresh(len(slices))
-    with_poison = list(zip(states, slices, strict=True))
-    try:
-        cascade.score_batches(with_poison)
-    except _Poisoned:
-        pass
-    else:
-        raise AssertionError("without on_failure the exception must end the call")
-
-    failures: list[tuple[int, int, Exception]] = []
-    states = _fresh(len(slices))
-    got = cascade.score_batches(list(zip(states, slices, strict=True)),
-                                on_failure=lambda *f: failures.append(f))
+    got, failures, states = _poisoned_batches(cascade, slices)
     assert {slices[n][i].message_id for n, i, _ in failures} == poisoned
     assert all(isinstance(exc, _Poisoned) for _, _, exc in failures)
     # Nothing learnt from the poisoned messages, the same decisions and state for the rest.
@@ -173,17 +175,7 @@ def test_a_message_the_models_or_its_decision_fail_on_is_left_out_the_rest_decid
 
     runner.predict = failing_predict  # type: ignore[method-assign]
     cascade.decide = failing_decide  # type: ignore[method-assign]
-    with_poison = list(zip(_fresh(len(slices)), slices, strict=True))
-    try:
-        cascade.score_batches(with_poison)
-    except _Poisoned:
-        pass
-    else:
-        raise AssertionError("without on_failure the exception must end the call")
-
-    failures: list[tuple[int, int, Exception]] = []
-    got = cascade.score_batches(list(zip(_fresh(len(slices)), slices, strict=True)),
-                                on_failure=lambda *f: failures.append(f))
+    got, failures, _ = _poisoned_batches(cascade, slices)
     assert {slices[n][i].message_id for n, i, _ in failures} == \
         poisoned_models | poisoned_decision
     assert all(isinstance(exc, _Poisoned) for _, _, exc in failures)
