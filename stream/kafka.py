@@ -330,12 +330,12 @@ def check_dead_letter_room(bootstrap_servers: str, kafka_extra: Mapping[str, Any
             continue
         if entry is not None and entry.value is not None:
             limits[resource.name] = int(entry.value)
-    room = limits.get(dead_letter_topic)
-    if room is None:
+    room, known = limits.get(dead_letter_topic), [n for n in sources if n in limits]
+    if room is None or not known:
         return
-    need = max((limits[n] for n in sources if n in limits), default=0) + DEAD_LETTER_HEADROOM
+    widest = max(known, key=limits.__getitem__)
+    need = limits[widest] + DEAD_LETTER_HEADROOM
     if room < min(need, MAX_MESSAGE_BYTES):
-        widest = max((n for n in sources if n in limits), key=limits.__getitem__)
         raise KafkaError(
             f"topic {dead_letter_topic} takes records of up to {room:,} bytes "
             f"(max.message.bytes) and {widest} up to {limits[widest]:,}: a refused record is "

@@ -37,7 +37,8 @@ def _create(broker, sizes: dict[str, int | None]) -> None:
 
 def test_the_dead_letter_room_is_checked_against_every_source(broker, topics):
     _create(broker, {topics.input: 2 * MB, topics.dead: 2 * MB + DEAD_LETTER_HEADROOM,
-                     topics.directory: 4 * MB, topics.verdicts: MB, topics.changelog: None})
+                     topics.directory: 4 * MB, topics.verdicts: MB, topics.changelog: None,
+                     topics.training: 1000})
     check = check_dead_letter_room
     check(broker.bootstrap_servers, {}, [topics.input], topics.dead)  # room enough
     with pytest.raises(KafkaError) as refused:  # the directory's records are larger
@@ -50,6 +51,7 @@ def test_the_dead_letter_room_is_checked_against_every_source(broker, topics):
         check(broker.bootstrap_servers, {}, [topics.input], topics.verdicts)
     # A topic the broker reports nothing for, or that does not exist yet, is not checked.
     check(broker.bootstrap_servers, {}, [topics.input], topics.changelog)
+    check(broker.bootstrap_servers, {}, [topics.changelog], topics.training)
     check(broker.bootstrap_servers, {}, [topics.changelog, "no-such-topic"], topics.dead)
     check(broker.bootstrap_servers, {}, [topics.input], "no-such-topic")
 
