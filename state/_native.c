@@ -49,8 +49,10 @@ joined(const char *const *piece, const Py_ssize_t *len, int n)
     return out;
 }
 
+static PyObject *key_part_fn;  /* state.profiles.key_part, for an address holding a SEP */
+
 /* (address, mailbox key, pair key, reverse pair key) of one recipient, for a tenant and
- * sender given as UTF-8. */
+ * sender given as UTF-8 (the sender a profiled address: no SEP in it). */
 static PyObject *
 recipient_item(PyObject *rcpt, const char *t, Py_ssize_t tl, const char *s, Py_ssize_t sl)
 {
@@ -63,9 +65,22 @@ recipient_item(PyObject *rcpt, const char *t, Py_ssize_t tl, const char *s, Py_s
     const char *r = PyUnicode_AsUTF8AndSize(rcpt, &rl);
     if (r == NULL)
         return NULL;
+    PyObject *part = NULL;  /* state.profiles.key_part(rcpt), when it holds a separator */
+    if (memchr(r, SEP, (size_t)rl) != NULL) {
+        if ((part = PyObject_CallOneArg(key_part_fn, rcpt)) == NULL)
+            return NULL;
+        if (!PyUnicode_Check(part) || (r = PyUnicode_AsUTF8AndSize(part, &rl)) == NULL) {
+            Py_DECREF(part);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "key_part must return str");
+            return NULL;
+        }
+    }
     PyObject *item = PyTuple_New(4);
-    if (item == NULL)
+    if (item == NULL) {
+        Py_XDECREF(part);
         return NULL;
+    }
     PyTuple_SET_ITEM(item, 0, Py_NewRef(rcpt));
     /* "R" tenant SEP rcpt | "P" tenant SEP sender SEP rcpt | "P" tenant SEP rcpt SEP sender */
     const char *mailbox[4] = {"R", t, sep, r}, *pair[6] = {"P", t, sep, s, sep, r};
@@ -82,8 +97,10 @@ recipient_item(PyObject *rcpt, const char *t, Py_ssize_t tl, const char *s, Py_s
     if ((k = joined(reverse, reverse_len, 6)) == NULL)
         goto fail;
     PyTuple_SET_ITEM(item, 3, k);
+    Py_XDECREF(part);
     return item;
 fail:
+    Py_XDECREF(part);
     Py_DECREF(item);  /* unset items are NULL: tuple dealloc skips them */
     return NULL;
 }
@@ -1868,8 +1885,9 @@ PyInit__native(void)
     if (profiles == NULL)
         return NULL;
     prune_fn = PyObject_GetAttrString(profiles, "_prune");
+    key_part_fn = PyObject_GetAttrString(profiles, "key_part");
     Py_DECREF(profiles);
-    if (prune_fn == NULL)
+    if (prune_fn == NULL || key_part_fn == NULL)
         return NULL;
     return PyModule_Create(&module);
 }

@@ -60,6 +60,7 @@ from state.profiles import (
     decode,
     encode,
     expiry_rules,
+    key_part,
     last_seen_of,
     make_key,
     network_of,
@@ -141,12 +142,13 @@ def profiled_address(address: str) -> str:
     """``address``, or for one longer than :data:`MAX_PROFILED_ADDRESS`, its bounded form.
 
     Its first 200 characters, "#" and a digest of the whole: the same profile for the same
-    address, another for any other, and within the bound itself.
+    address, another for any other, and within the bound itself. A key separator in it is
+    replaced (:func:`~state.profiles.key_part`): it is a key part everywhere it is used.
     """
     if len(address) <= MAX_PROFILED_ADDRESS:
-        return address
+        return key_part(address)
     digest = hashlib.blake2b(address.encode(), digest_size=12).hexdigest()
-    return f"{address[:200]}#{digest}"
+    return key_part(f"{address[:200]}#{digest}")
 
 
 EXPIRY_GRACE: Final = 2 * 86400.0
@@ -221,8 +223,12 @@ def _recipient_keys(tenant: str, sender: str, recipients: tuple[str, ...], limit
     """
     mailbox, pair = "R" + tenant + SEP, "P" + tenant + SEP
     out_pair, in_pair = pair + sender + SEP, SEP + sender
-    return tuple([(rcpt, (mailbox + rcpt).encode(), (out_pair + rcpt).encode(),
-                   (pair + rcpt + in_pair).encode()) for rcpt in recipients[:limit]])
+    out = []
+    for rcpt in recipients[:limit]:
+        part = key_part(rcpt)  # the sender is a profiled address: already one
+        out.append((rcpt, (mailbox + part).encode(), (out_pair + part).encode(),
+                    (pair + part + in_pair).encode()))
+    return tuple(out)
 
 
 def held_keys(tenant: str, bands: str, width: int) -> list[bytes]:

@@ -488,11 +488,27 @@ KIND_NAMES: Final[dict[bytes, str]] = {
     KIND_CAMPAIGN: "campaign", KIND_HELD: "held_content",
 }
 SEP: Final = "\x1f"
+SEP_STAND_IN: Final = "\ufffd"
+"""What a separator inside an address becomes in a key (:func:`key_part`)."""
+
+
+def key_part(text: str) -> str:
+    """``text`` as a part of a key: a separator in it replaced by U+FFFD.
+
+    A pair's key is its sender and recipient joined by the separator, and a sender writes
+    its own address (and the header recipients): From "bob@acme.com<US>ev" to "il@x" had
+    the key of bob's own mail to "ev<US>il@x", so one message forged the reply that makes
+    "ev<US>il@x" a trusted correspondent of bob's.
+    """
+    return text.replace(SEP, SEP_STAND_IN) if SEP in text else text
 
 
 def make_key(kind: bytes, tenant: str, *parts: str) -> bytes:
-    """``kind byte + tenant + US + part [+ US + part]``: tenants never share a key."""
-    return kind + (tenant + SEP + SEP.join(parts)).encode("utf-8")
+    """``kind byte + tenant + US + part [+ US + part]``: tenants never share a key.
+
+    Each part goes through :func:`key_part`, so parts never run into each other.
+    """
+    return kind + (tenant + SEP + SEP.join(map(key_part, parts))).encode("utf-8")
 
 
 def split_key(key: bytes) -> tuple[bytes, str, list[str]]:

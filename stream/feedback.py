@@ -82,7 +82,7 @@ DEAD_LETTER_KINDS: Final = (*SCHEMA_ERROR_KINDS, "wrong_partition", "invalid_ver
 one on another partition than its tenant's verdicts, a verdict-topic record that is not a
 verdict, a failure while judging one."""
 TRAINING_SCHEMA_VERSION: Final = 1
-_SEP: Final = "\x1f"  # between tenant and message id in table keys; in neither by the schema
+_SEP: Final = "\x1f"  # between the parts of table keys (_key), never inside one
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,9 +184,18 @@ class Judgement(NamedTuple):
     action: str
 
 
+def _key(*parts: str) -> str:
+    """``parts`` joined by the separator, a separator inside one replaced (U+FFFD).
+
+    A message id is the sender's to write: with the separator in it, one tenant's verdict
+    or feedback key could have been another's.
+    """
+    return _SEP.join(p.replace(_SEP, "\ufffd") if _SEP in p else p for p in parts)
+
+
 def verdict_key(tenant_id: str, message_id: str) -> str:
     """The table key of a message's verdict summary."""
-    return tenant_id + _SEP + message_id
+    return _key(tenant_id, message_id)
 
 
 def verdict_partition(tenant_id: str, partitions: int) -> int:
@@ -518,7 +527,7 @@ def build_app(cfg: FeedbackConfig, metrics: FeedbackMetrics | None = None) -> An
                     message.offset, kind)
 
     async def judge_one(fb: Feedback) -> None:
-        once = _SEP.join((fb.tenant_id, fb.message_id, fb.recipient, fb.source))
+        once = _key(fb.tenant_id, fb.message_id, fb.recipient, fb.source)
         if newest(counted, once):
             metrics.duplicates.inc()
             return

@@ -390,3 +390,9 @@ def test_analyst_blocks_hold_a_confirmed_senders_later_mail_ham_included() -> No
     out = with_analyst_blocks(senders, decisions, labels)
     assert [d.action for d in out] == ["quarantine", "quarantine", "allow", "allow", "allow",
                                        "quarantine"]  # per tenant; missed attacks block nothing
+
+
+def test_a_separator_in_a_message_id_cannot_make_one_tenants_key_anothers():
+    """A message id is the sender's to write; tenant ids are joined to it in table keys."""
+    assert verdict_key("a\x1fb", "c") != verdict_key("a", "b\x1fc")
+    assert verdict_key("acme", "<m1@x>") == "acme\x1f<m1@x>"  # every other key as it was

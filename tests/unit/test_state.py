@@ -388,8 +388,8 @@ def test_recipients_past_the_bound_are_named_but_not_profiled():
     assert len(blast.recipients) == MAX_PROFILED_RECIPIENTS + 5
     assert sum(k[:1] == KIND_PAIR for k in keys) == MAX_PROFILED_RECIPIENTS
     first, last = rcpts[0], rcpts[-1]
-    assert make_key(KIND_PAIR, "acme", f"news@partner.com\x1f{first}") in keys
-    assert make_key(KIND_PAIR, "acme", f"news@partner.com\x1f{last}") not in keys
+    assert make_key(KIND_PAIR, "acme", "news@partner.com", first) in keys
+    assert make_key(KIND_PAIR, "acme", "news@partner.com", last) not in keys
     again = mail("news@partner.com", (first, last), t=T0 + 60)
     snap = state.snapshot(again, facts_of(again))
     assert snap.recipients[0].pair is not None and snap.recipients[1].pair is None

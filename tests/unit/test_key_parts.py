@@ -1,0 +1,49 @@
+"""A sender writes its address and the header recipients: none can write another pair's key.
+
+A pair's key is its sender and recipient joined by the key separator (U+001F), which mail
+headers carry through the MIME parser. From "bob@acme.com<US>ev" to "il@x" had the key of
+bob's own mail to "ev<US>il@x": one message forged the reply that makes that address bob's
+trusted correspondent. A separator inside an address is replaced in keys (key_part).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import state.behaviour as behaviour
+from detectors import Cascade
+from schemas.mime import parse_message
+from state import MemoryStore, PartitionState, default_facts_fn, make_key
+from state.profiles import KIND_PAIR, SEP, key_part
+from tests.factories import T0, mail
+
+FORGER = "bob@acme.com" + SEP + "ev"
+ATTACKER = "ev" + SEP + "il@x"
+
+
+def test_the_mime_parser_passes_a_separator_through_in_addresses():
+    raw = (f"From: {FORGER}\r\nTo: il@x\r\nSubject: s\r\nMessage-ID: <m@x>\r\n\r\nhi\r\n"
+           ).encode()
+    record = parse_message(raw, tenant_id="acme", own_domains=frozenset({"acme.com"}))
+    assert record.sender.address == FORGER  # so the keys must not trust it
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["c", "python"])
+def test_a_sender_cannot_forge_a_reply_from_someone_else(native, monkeypatch):
+    if not native:
+        monkeypatch.setattr(behaviour, "_native", None)
+    state = PartitionState(MemoryStore())
+    cascade = Cascade(models=None)
+    cascade.score_batch(state, [mail(FORGER, ("il@x",), tenant="acme", t=T0)])
+    state.commit(state.changes(), 1, None)
+    attack = mail(ATTACKER, ("bob@acme.com",), tenant="acme", t=T0 + 60)
+    view = state.snapshot(attack, default_facts_fn()(attack)).recipients[0]
+    assert view.reverse is None and view.first_contact  # bob never wrote to the attacker
+    forged = make_key(KIND_PAIR, "acme", FORGER, "il@x")
+    reply = make_key(KIND_PAIR, "acme", "bob@acme.com", ATTACKER)
+    assert forged != reply and forged in state.changes() | dict(state._live)
+
+
+def test_a_key_part_keeps_every_other_address_as_it_is():
+    assert key_part("bob@acme.com") == "bob@acme.com"
+    assert key_part(FORGER) == "bob@acme.com\ufffdev"
