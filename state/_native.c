@@ -668,9 +668,22 @@ key_of(const char *kind, const char *t, Py_ssize_t tl, PyObject *rest)
     const char *r = "";
     if (rest != NULL && (r = PyUnicode_AsUTF8AndSize(rest, &rl)) == NULL)
         return NULL;
+    PyObject *part = NULL;  /* state.profiles.key_part(rest), when it holds a separator */
+    if (memchr(r, SEP, (size_t)rl) != NULL) {
+        if ((part = PyObject_CallOneArg(key_part_fn, rest)) == NULL)
+            return NULL;
+        if (!PyUnicode_Check(part) || (r = PyUnicode_AsUTF8AndSize(part, &rl)) == NULL) {
+            Py_DECREF(part);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "key_part must return str");
+            return NULL;
+        }
+    }
     const char *piece[4] = {kind, t, sep, r};
     const Py_ssize_t len[4] = {1, tl, 1, rl};
-    return joined(piece, len, 4);
+    PyObject *out = joined(piece, len, 4);
+    Py_XDECREF(part);
+    return out;
 }
 
 /* message_keys(tenant, sender, to, cc, sender_domain, display_key, subject_key,

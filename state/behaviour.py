@@ -679,11 +679,11 @@ class PartitionState:
         return MessageKeys(
             ("S" + head + sender).encode(),
             ("T" + head).encode(),
-            (domain + facts.sender_domain).encode() if facts.sender_domain else None,
-            ("N" + head + facts.display_key).encode() if facts.display_key else None,
-            ("C" + head + facts.subject_key).encode() if facts.subject_key else None,
+            (domain + key_part(facts.sender_domain)).encode() if facts.sender_domain else None,
+            ("N" + head + key_part(facts.display_key)).encode() if facts.display_key else None,
+            ("C" + head + key_part(facts.subject_key)).encode() if facts.subject_key else None,
             _recipient_keys(tenant, sender, record.recipients, MAX_PROFILED_RECIPIENTS),
-            tuple([(domain + d).encode() for d in rdomains]) if rdomains else (),
+            tuple([(domain + key_part(d)).encode() for d in rdomains]) if rdomains else (),
         )
 
     def snapshot(self, record: MailRecord, facts: MessageFacts,

@@ -47,3 +47,28 @@ def test_a_sender_cannot_forge_a_reply_from_someone_else(native, monkeypatch):
 def test_a_key_part_keeps_every_other_address_as_it_is():
     assert key_part("bob@acme.com") == "bob@acme.com"
     assert key_part(FORGER) == "bob@acme.com\ufffdev"
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["c", "python"])
+def test_every_key_of_a_message_is_make_keys_whatever_its_parts_hold(native, monkeypatch):
+    """The C and Python key builders and make_key (what `state show` and the directory use)
+    agree on parts holding a separator: domain, display name, subject and recipients."""
+    from state.behaviour import MessageFacts
+    from state.profiles import KIND_CAMPAIGN, KIND_DOMAIN, KIND_PERSON, KIND_RECIPIENT
+
+    if not native:
+        monkeypatch.setattr(behaviour, "_native", None)
+    record = mail(FORGER, (ATTACKER, "bob@acme.com"), tenant="acme", t=T0)
+    facts = MessageFacts(sender_domain="acme.com" + SEP + "ev", display_key="jo" + SEP + "e",
+                         person_like=True, reply_to_domain="", return_path_domain="",
+                         link_domains=(), attachment_types=(), payment_language=False,
+                         recipient_domains=("x" + SEP + "y",), subject_key="re" + SEP + "x")
+    keys = PartitionState.keys_for(record, facts)
+    assert keys.domain == make_key(KIND_DOMAIN, "acme", facts.sender_domain)
+    assert keys.person == make_key(KIND_PERSON, "acme", facts.display_key)
+    assert keys.campaign == make_key(KIND_CAMPAIGN, "acme", facts.subject_key)
+    assert keys.recipient_domains == (make_key(KIND_DOMAIN, "acme", "x" + SEP + "y"),)
+    (_, mailbox, pair, reverse), _ = keys.recipients
+    assert mailbox == make_key(KIND_RECIPIENT, "acme", ATTACKER)
+    assert pair == make_key(KIND_PAIR, "acme", FORGER, ATTACKER)
+    assert reverse == make_key(KIND_PAIR, "acme", ATTACKER, FORGER)
