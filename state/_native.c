@@ -51,6 +51,28 @@ joined(const char *const *piece, const Py_ssize_t *len, int n)
 
 static PyObject *key_part_fn;  /* state.profiles.key_part, for an address holding a SEP */
 
+/* The UTF-8 of key_part(text) in *r (length *rl), given text's own UTF-8 there: text itself
+ * unless it holds a separator, then key_part's result, kept alive in *holder (which the
+ * caller releases with Py_XDECREF). 0, or -1 with an exception set. */
+static int
+as_key_part(PyObject *text, const char **r, Py_ssize_t *rl, PyObject **holder)
+{
+    *holder = NULL;
+    if (memchr(*r, SEP, (size_t)*rl) == NULL)
+        return 0;
+    PyObject *part = PyObject_CallOneArg(key_part_fn, text);
+    if (part == NULL)
+        return -1;
+    if (!PyUnicode_Check(part) || (*r = PyUnicode_AsUTF8AndSize(part, rl)) == NULL) {
+        Py_DECREF(part);
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "key_part must return str");
+        return -1;
+    }
+    *holder = part;
+    return 0;
+}
+
 /* (address, mailbox key, pair key, reverse pair key) of one recipient, for a tenant and
  * sender given as UTF-8 (the sender a profiled address: no SEP in it). */
 static PyObject *
@@ -65,17 +87,9 @@ recipient_item(PyObject *rcpt, const char *t, Py_ssize_t tl, const char *s, Py_s
     const char *r = PyUnicode_AsUTF8AndSize(rcpt, &rl);
     if (r == NULL)
         return NULL;
-    PyObject *part = NULL;  /* state.profiles.key_part(rcpt), when it holds a separator */
-    if (memchr(r, SEP, (size_t)rl) != NULL) {
-        if ((part = PyObject_CallOneArg(key_part_fn, rcpt)) == NULL)
-            return NULL;
-        if (!PyUnicode_Check(part) || (r = PyUnicode_AsUTF8AndSize(part, &rl)) == NULL) {
-            Py_DECREF(part);
-            if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_TypeError, "key_part must return str");
-            return NULL;
-        }
-    }
+    PyObject *part;  /* state.profiles.key_part(rcpt), when it holds a separator */
+    if (as_key_part(rcpt, &r, &rl, &part) < 0)
+        return NULL;
     PyObject *item = PyTuple_New(4);
     if (item == NULL) {
         Py_XDECREF(part);
@@ -669,16 +683,8 @@ key_of(const char *kind, const char *t, Py_ssize_t tl, PyObject *rest)
     if (rest != NULL && (r = PyUnicode_AsUTF8AndSize(rest, &rl)) == NULL)
         return NULL;
     PyObject *part = NULL;  /* state.profiles.key_part(rest), when it holds a separator */
-    if (memchr(r, SEP, (size_t)rl) != NULL) {
-        if ((part = PyObject_CallOneArg(key_part_fn, rest)) == NULL)
-            return NULL;
-        if (!PyUnicode_Check(part) || (r = PyUnicode_AsUTF8AndSize(part, &rl)) == NULL) {
-            Py_DECREF(part);
-            if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_TypeError, "key_part must return str");
-            return NULL;
-        }
-    }
+    if (rest != NULL && as_key_part(rest, &r, &rl, &part) < 0)
+        return NULL;
     const char *piece[4] = {kind, t, sep, r};
     const Py_ssize_t len[4] = {1, tl, 1, rl};
     PyObject *out = joined(piece, len, 4);
