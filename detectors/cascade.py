@@ -40,6 +40,7 @@ from detectors.errors import DetectorConfigError
 from detectors.features import ContentFeatures, extract, extract_batch
 from detectors.policy import SIMULATION, PolicyMatch, SenderPolicy, policy_hit, refusal
 from detectors.rules import REGISTRY
+from detectors.rules.authentication import AUTH_FAILURES
 from detectors.rules.held import HeldCampaign
 from schemas.records import (
     ACTIONS,
@@ -85,6 +86,23 @@ def teaches_baseline(hits: Sequence[Hit]) -> bool:
     return not any(((h.score >= SUSPICIOUS and h.attack_type != GENERIC)
                     or h.detector in _ANOMALY_DETECTORS)
                    and h.detector not in _LEARNING_NEUTRAL for h in hits)
+
+
+def _forged_outbound(record: MailRecord) -> bool:
+    """Outbound mail its gateway found unauthenticated: someone outside forging our domain.
+
+    Outbound mail teaches relationships (a reply makes its recipient a trusted correspondent
+    of the sender's), and the gateway (or a converter reading the From domain) calls mail
+    from one of our own domains outbound. A message from "bob@ourdomain" to the attacker
+    that failed DMARC (or SPF and DKIM) is no reply of bob's: scored as usual, it teaches
+    nothing. Real outbound mail carries no failed results (the gateway does not judge its
+    own users' mail, or it passes). Internal mail that fails is caught as an own-domain
+    spoof by the authentication rule, whose hit already keeps it from teaching.
+    """
+    if record.direction != "outbound":
+        return False
+    a = record.auth
+    return a.dmarc in AUTH_FAILURES or (a.spf in AUTH_FAILURES and a.dkim in AUTH_FAILURES)
 
 
 _UNNAMED: Final = frozenset({GENERIC, "none"})
@@ -532,7 +550,8 @@ class Cascade:
             # the state nothing and counts nothing against its sender.
             simulated = assessment.policy is not None and assessment.policy.rule == SIMULATION
             state.observe(record, assessment.facts, snapshot,
-                          learn=not simulated and teaches_baseline(assessment.hits),
+                          learn=not simulated and teaches_baseline(assessment.hits)
+                          and not _forged_outbound(record),
                           flagged=not simulated and self.flags_sender(assessment.hits))
             d = clock()
             assessments.append(assessment)

@@ -1,9 +1,12 @@
-"""A sender writes its address and the header recipients: none can write another pair's key.
+"""No message can make its sender a trusted correspondent of someone who never wrote to it.
 
-A pair's key is its sender and recipient joined by the key separator (U+001F), which mail
-headers carry through the MIME parser. From "bob@acme.com<US>ev" to "il@x" had the key of
-bob's own mail to "ev<US>il@x": one message forged the reply that makes that address bob's
-trusted correspondent. A separator inside an address is replaced in keys (key_part).
+Trust is the reverse pair: the recipient once wrote to the sender. Two ways forged it:
+- the key separator (U+001F), which mail headers carry through the MIME parser: From
+  "bob@acme.com<US>ev" to "il@x" had the key of bob's own mail to "ev<US>il@x". A separator
+  inside an address is now replaced in keys (key_part).
+- outbound mail forged from outside: a converter (or gateway) calls mail from our own domain
+  outbound, so "bob to the attacker" that failed DMARC taught a reply of bob's. It now
+  teaches nothing.
 """
 
 from __future__ import annotations
@@ -72,3 +75,23 @@ def test_every_key_of_a_message_is_make_keys_whatever_its_parts_hold(native, mon
     assert mailbox == make_key(KIND_RECIPIENT, "acme", ATTACKER)
     assert pair == make_key(KIND_PAIR, "acme", FORGER, ATTACKER)
     assert reverse == make_key(KIND_PAIR, "acme", ATTACKER, FORGER)
+
+
+@pytest.mark.parametrize(("auth", "trusted"), [
+    (("", "", ""), True),  # our user's reply: a relationship
+    (("pass", "pass", "pass"), True),
+    (("fail", "pass", "fail"), False),  # DMARC failed: our domain forged from outside
+    (("fail", "fail", ""), False),
+    (("fail", "", ""), True),  # one failure alone proves nothing
+])
+def test_outbound_mail_that_failed_authentication_makes_nobody_trusted(auth, trusted):
+    """A converter (or gateway) calls mail from our own domain outbound; a forged one "from
+    bob to the attacker" made the attacker bob's correspondent."""
+    state = PartitionState(MemoryStore())
+    cascade = Cascade(models=None)
+    cascade.score_batch(state, [mail("bob@acme.com", ("attacker@evil.example",),
+                                     tenant="acme", direction="outbound", t=T0, auth=auth)])
+    state.commit(state.changes(), 1, None)
+    attack = mail("attacker@evil.example", ("bob@acme.com",), tenant="acme", t=T0 + 60)
+    view = state.snapshot(attack, default_facts_fn()(attack)).recipients[0]
+    assert (view.reverse is not None) is trusted
