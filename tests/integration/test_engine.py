@@ -312,16 +312,23 @@ def test_an_engine_holds_one_memory_budget_over_the_partitions_it_owns(broker, t
 
 def test_worker_on_empty_disk_restores_state_from_changelog(broker, topics, engine_factory,
                                                             tmp_path):
-    _create(broker, topics)
-    records = org_traffic(800, seed=11)
-    first = engine_factory("first", env=NO_DECAY)
-    produce_records(broker.bootstrap_servers, topics.input, records)
-    collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=120)
-    assert first.stop() == 0
+    records = _scored_then_stopped(broker, topics, engine_factory, "first", 800, seed=11)
     second = engine_factory("second", env=NO_DECAY)  # same group, empty state dir
     assert second.metric("mailhawk_changelog_restored_records_total") > 0
     _continues_from_the_restored_state(broker, topics, second, records, tmp_path / "second",
                                        tmp_path, seed=12)
+
+
+def _scored_then_stopped(broker, topics, engine_factory, name: str, n: int, *, seed: int
+                         ) -> list:
+    """``n`` messages scored by an engine with state dir ``name`` (no decay), then stopped."""
+    _create(broker, topics)
+    records = org_traffic(n, seed=seed)
+    engine = engine_factory(name, env=NO_DECAY)
+    produce_records(broker.bootstrap_servers, topics.input, records)
+    collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=120)
+    assert engine.stop() == 0
+    return records
 
 
 def _continues_from_the_restored_state(broker, topics, engine, records, state_dir: Path,
@@ -342,12 +349,7 @@ def test_a_corrupt_partition_store_is_set_aside_and_restored_from_the_changelog(
     """A store RocksDB refuses as corrupt (here an SST file cut in half, as a failing disk
     leaves it) does not stop the engine at every restart: the partition is restored from the
     changelog, and the state ends as if nothing had happened."""
-    _create(broker, topics)
-    records = org_traffic(600, seed=21)
-    engine = engine_factory("node", env=NO_DECAY)
-    produce_records(broker.bootstrap_servers, topics.input, records)
-    collect(broker.bootstrap_servers, topics.verdicts, expect=len(records), timeout=120)
-    assert engine.stop() == 0
+    records = _scored_then_stopped(broker, topics, engine_factory, "node", 600, seed=21)
     stores = [p for p in (tmp_path / "node").iterdir() if list(p.glob("*.sst"))]
     victim = max(stores, key=lambda p: sum(f.stat().st_size for f in p.glob("*.sst")))
     sst = max(victim.glob("*.sst"), key=lambda f: f.stat().st_size)
