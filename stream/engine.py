@@ -101,11 +101,6 @@ def _rare_gc() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-SWEEP_CLOCK_SKEW = FUTURE_SKEW
-"""How far ahead of this host's clock mail times may move the expiry sweep's clock (the
-same bound as mail's own times, ``state.redate_future_mail``)."""
-
-
 def sweep_clock(newest: float, wall: float) -> float:
     """The time the expiry sweep judges idleness at: the batch's newest mail time.
 
@@ -113,7 +108,7 @@ def sweep_clock(newest: float, wall: float) -> float:
     clock) would otherwise make the sweep delete every profile as idle. Replayed old mail
     stays on its own timeline (its times are below the wall clock).
     """
-    return min(newest, wall + SWEEP_CLOCK_SKEW)
+    return min(newest, wall + FUTURE_SKEW)  # the bound of mail's own times (redate_future_mail)
 
 
 @dataclass
