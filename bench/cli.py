@@ -599,3 +599,28 @@ def filters(out: Path | None, corpora: Path | None, filters: tuple[str, ...], en
                           progress=_progress(), artifact=artifact)
     _run_and_summarise(run_filters, opts, summary,
                        f"{out / 'filters.md'} (numbers in filters.json, plot filters.png)")
+
+
+@bench.command("evasion")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Report folder [bench-results/evasion-<time>].")
+@_corpora_option
+@click.option("--attacks", type=click.IntRange(min=1), default=1_000, show_default=True,
+              help="Held attack messages rewritten (a seeded sample).")
+@click.option("--enron", type=click.IntRange(min=1), default=None,
+              help="Enron ham in the stream before them [all].")
+@click.option("--artifact", default="", help="Model artifact [the packaged default].")
+def evasion(out: Path | None, corpora: Path | None, attacks: int, enron: int | None,
+            artifact: str) -> None:
+    """Held attack mail rewritten as kits rewrite it: is it still held?
+
+    Decoy text parts, invisible and visible padding with ordinary mail, a reply to nothing;
+    each variant scored after the corpus stream. ~2 minutes on two cores.
+    """
+    from bench.evasion import EvasionOptions, run_evasion, summary
+
+    out = out or _default_out("evasion")
+    opts = EvasionOptions(corpora=_corpora(corpora), out=out, attacks=attacks,
+                          ham_limit=enron, artifact=artifact, progress=_progress())
+    _run_and_summarise(run_evasion, opts, summary,
+                       f"{out / 'evasion.md'} (numbers in evasion.json, plot evasion.png)")

@@ -102,6 +102,9 @@ _URL_IN_TEXT: Final = re.compile(r"""(?i)\b(?:https?://|www\.)[^\s<>"'`{}|\\^\[\
 _URL_TRAILING_PUNCT: Final = ".,;:!?'\")]}>*"
 _HREF_SCHEMES: Final = ("http://", "https://", "www.")
 _WHITESPACE: Final = re.compile(r"\s+")
+_HIDDEN: Final = re.compile(
+    r"(?:display\s*:\s*none|visibility\s*:\s*hidden|(?:font-size|max-height|opacity)\s*:\s*0"
+    r"(?![.\d]*[1-9]))", re.IGNORECASE)
 _FOLD: Final = re.compile(r"\r?\n[ \t]*")
 _ANGLE_ID: Final = re.compile(r"<([^<>\s]+)>")
 _AUTH_RESULT: Final = re.compile(r"(?<![\w.-])(spf|dkim|dmarc)\s*=\s*([a-zA-Z]+)", re.IGNORECASE)
@@ -654,7 +657,18 @@ def _attachment(part: Message, filename: str, content_type: str) -> Attachment:
 
 
 def _html_view(html: str, urls: list[Url], *, want_text: bool) -> str:
-    """Collect ``<a href>`` links into ``urls``; return the visible text when asked."""
+    """Collect ``<a href>`` links into ``urls``; return the visible text when asked.
+
+    Visible means what a reader's client shows: text styled out of sight (``display:none``,
+    ``visibility:hidden``, a zero font size, height or opacity, the ``hidden`` attribute) is
+    left out. Kits fill an invisible block with ordinary prose so that a filter reading every
+    word reads a letter: 559 of phishing_pot's 4,292 HTML messages hide 30 words or more, over
+    30% of their text (book passages, mostly), and none of the ham corpora's do.
+    Rewritten that way with 150 words of Enron mail (``mailhawk bench evasion``), the share of
+    held phishing_pot still held fell from 0.87 to 0.78 and of SpamAssassin spam from 0.95 to
+    0.64; read as shown, nothing moves. The kits' own salad was no disguise to the model:
+    without it phishing_pot is held 0.759 instead of 0.760 (5 of 4,520).
+    """
     tree = LexborHTMLParser(html)
     seen = {u.url: i for i, u in enumerate(urls)}
     for node in tree.css("a[href]"):
@@ -666,6 +680,10 @@ def _html_view(html: str, urls: list[Url], *, want_text: bool) -> str:
     if not want_text:
         return ""
     tree.strip_tags(["script", "style", "template"])
+    hidden = [node for node in tree.css("[style], [hidden]")
+              if "hidden" in node.attributes or _HIDDEN.search(node.attributes.get("style") or "")]
+    for node in reversed(hidden):  # inner nodes first: no node is used after its parent goes
+        node.decompose()
     root = tree.body or tree.root
     text = root.text(separator=" ") if root is not None else ""
     return _clean(_WHITESPACE.sub(" ", text).strip())

@@ -240,6 +240,37 @@ def test_blank_text_part_beside_html_does_not_hide_the_html_text() -> None:
     assert convert(raw).text == "Claim your prize"
 
 
+@pytest.mark.parametrize("style", [
+    "display:none", "DISPLAY: none !important", "visibility:hidden", "font-size:0",
+    "font-size:0px;line-height:0", "max-height:0;overflow:hidden", "opacity:0.0",
+])
+def test_text_styled_out_of_sight_is_not_what_the_reader_sees(style: str) -> None:
+    raw = (b"From: a@example.com\nContent-Type: text/html\n\n<p>Verify your wallet</p>"
+           b"<div style='" + style.encode() + b"'>Minutes of the board meeting, "
+           b"<span>gas schedule</span></div><p>today</p>\n")
+
+    assert convert(raw).text == "Verify your wallet today"
+
+
+def test_hidden_attribute_and_nested_hidden_blocks_are_left_out_links_kept() -> None:
+    raw = (b"From: a@example.com\nContent-Type: text/html\n\n<p>Open <a href="
+           b"'https://shown.example/'>the file</a></p><div hidden>salad <span style="
+           b"'display:none'>more <a href='https://hidden.example/'>salad</a></span></div>\n")
+    record = convert(raw)
+
+    assert record.text == "Open the file"
+    assert [u.url for u in record.urls] == ["https://shown.example/", "https://hidden.example/"]
+
+
+@pytest.mark.parametrize("style", ["font-size:0.9em", "opacity:0.5", "max-height:100px",
+                                   "font-size:10px", "display:block"])
+def test_text_in_sight_is_kept(style: str) -> None:
+    raw = (b"From: a@example.com\nContent-Type: text/html\n\n<p style='" + style.encode()
+           + b"'>Lunch on Friday?</p>\n")
+
+    assert convert(raw).text == "Lunch on Friday?"
+
+
 def test_html_links_carry_anchor_text_and_are_deduplicated() -> None:
     record = convert(fixture("html_only.eml"))
 
