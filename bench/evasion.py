@@ -15,6 +15,10 @@ reads it as it would the real thing), then scores every variant again:
   holds ~560 kits doing this (with book text).
 - ``visible_ham``: the same words appended visibly below the page. A reader sees them, so no
   parser can take them out; the figure says how far padding alone moves the model.
+- ``shortened_links``: every web link replaced by a shortener's (``bit.ly``): the landing
+  host, its domain's age and lookalikes are out of sight.
+- ``freemail_sender``: sent from a Gmail address under the same display name (as from a
+  throw-away or stolen mailbox): the sender's domain says nothing.
 - ``reply_thread``: "Re:" before the subject and an ``In-Reply-To``/``References`` pointing at
   a message the tenant never sent: a reply to nothing must not read as a conversation.
 
@@ -27,7 +31,9 @@ evaluation only, as ``bench filters`` does.
 
 from __future__ import annotations
 
+import hashlib
 import random
+import re
 import shutil
 import tempfile
 from collections import Counter
@@ -37,6 +43,7 @@ from email import message_from_bytes, policy
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 from typing import Any, Final
 
@@ -49,6 +56,7 @@ __all__ = ["TRANSFORMS", "EvasionOptions", "run_evasion", "summary"]
 _GROUPS: Final = ("phishing_pot", "spamassassin_spam")
 _DECOY: Final = "normal"
 _PADDING_WORDS: Final = 150
+_LINK: Final = re.compile(r"""https?://[^\s"'<>]+""", re.IGNORECASE)
 _BODY_HEADERS: Final = frozenset({"content-type", "content-transfer-encoding", "mime-version"})
 
 
@@ -116,6 +124,24 @@ def _subject(parts: _Parts) -> str:
     return next((v for k, v in parts.headers if k.lower() == "subject"), "")
 
 
+def _shortened(text: str) -> str:
+    """Every web link in ``text`` replaced by a shortener's link to it."""
+    return _LINK.sub(lambda m: "https://bit.ly/" + hashlib.sha256(m.group(0).encode())
+                     .hexdigest()[:7], text)
+
+
+def _from_freemail(parts: _Parts) -> _Parts:
+    """``parts`` sent from a free mailbox: the same display name, a Gmail address."""
+    headers = []
+    for name, value in parts.headers:
+        if name.lower() in ("from", "return-path", "reply-to", "sender"):
+            shown, address = parseaddr(value)
+            local = hashlib.sha256(address.encode()).hexdigest()[:10]
+            value = formataddr((shown, f"notices.{local}@gmail.com"))
+        headers.append((name, value))
+    return _Parts(headers, parts.plain, parts.html)
+
+
 Transform = Callable[[_Parts, str], bytes]
 
 TRANSFORMS: Final[dict[str, Transform]] = {
@@ -124,6 +150,8 @@ TRANSFORMS: Final[dict[str, Transform]] = {
     "hidden_ham": lambda p, ham: _mail(
         p, None, _before_body_end(p.html, f'<div style="display:none">{ham}</div>')),
     "visible_ham": lambda p, ham: _mail(p, None, _before_body_end(p.html, f"<p>{ham}</p>")),
+    "shortened_links": lambda p, ham: _mail(p, _shortened(p.plain), _shortened(p.html)),
+    "freemail_sender": lambda p, ham: _mail(_from_freemail(p), p.plain, p.html),
     "reply_thread": lambda p, ham: _mail(
         p, p.plain, p.html, subject="Re: " + _subject(p),
         extra=[("In-Reply-To", "<3f9a1c.77e2@mail.enron.com>"),
@@ -285,5 +313,5 @@ def summary(report: dict[str, Any]) -> list[str]:
     for row in report["rows"]:
         shares = ", ".join(f"{g} {c['share']:.3f}" for g, c in row["by_group"].items()
                            if c["share"] is not None)
-        lines.append(f"  {row['transform']:13} still held: {shares}")
+        lines.append(f"  {row['transform']:15} still held: {shares}")
     return lines

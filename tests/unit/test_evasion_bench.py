@@ -66,6 +66,23 @@ def test_visible_padding_is_read() -> None:
     assert text == f"{PAGE} {HAM}"
 
 
+def test_shortened_links_hide_every_landing_host() -> None:
+    raw, _ = rewrite("shortened_links")
+    record = parse_message(raw, tenant_id="acme")
+
+    assert [u.url[:15] for u in record.urls] == ["https://bit.ly/"]
+    assert b"wallet-restore" not in raw
+
+
+def test_freemail_sender_keeps_the_display_name() -> None:
+    raw, _ = rewrite("freemail_sender")
+    record = parse_message(raw, tenant_id="acme")
+
+    assert record.sender.name == "Wallet Support"
+    assert record.sender.domain == "gmail.com"
+    assert record.text == PAGE
+
+
 def test_reply_thread_points_at_a_message_never_sent() -> None:
     raw, _ = rewrite("reply_thread")
     record = parse_message(raw, tenant_id="acme")
@@ -111,4 +128,4 @@ def test_bench_rewrites_held_corpus_attacks_and_reports_each_rewrite(
 @pytest.mark.parametrize("name", list(TRANSFORMS))
 def test_every_rewrite_gives_a_message_the_converter_accepts(name: str) -> None:
     raw, _ = rewrite(name)
-    assert parse_message(raw, tenant_id="acme").sender.address == "help@wallet-notice.example"
+    assert parse_message(raw, tenant_id="acme").sender.address
