@@ -67,6 +67,20 @@ str_of(PyObject *v)
     return PyUnicode_CheckExact(v) ? Py_NewRef(v) : INVALID;
 }
 
+/* _CONTROL.search(s): whether the str holds U+0000-U+001F or U+007F. */
+static int
+has_control(PyObject *s)
+{
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(s); i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 0x20 || c == 0x7f)
+            return 1;
+    }
+    return 0;
+}
+
 /* _so(v): "" for absent or None, else as str_of. */
 static PyObject *
 opt_str(PyObject *v)
@@ -357,7 +371,7 @@ fast_mail(PyObject *self, PyObject *d)
     if (received == NULL || !(PyFloat_CheckExact(received) || PyLong_CheckExact(received)))
         goto invalid;
     if (PyUnicode_GET_LENGTH(v[0]) == 0 || PyUnicode_GET_LENGTH(v[1]) == 0 ||
-        PyUnicode_Compare(v[1], all_tenants) == 0)
+        PyUnicode_Compare(v[1], all_tenants) == 0 || has_control(v[1]))
         goto invalid;
     PyObject *from = get(d, K_FROM);
     if (from == NULL && PyErr_Occurred())

@@ -87,6 +87,26 @@ def _str(d: dict[str, Any], key: str, path: str, default: str | None = None) -> 
     return value
 
 
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _tenant(d: dict[str, Any]) -> str:
+    """``tenant_id``: not empty, and no control character.
+
+    U+001F separates the parts of a state key (``state.profiles.make_key``): a tenant id
+    holding one could spell the start of another tenant's key on the same partition. The
+    parts a sender writes have it replaced (``key_part``); a tenant id is refused instead, as
+    the operator's own id it has no reason to hold one.
+    """
+    tenant = _str(d, "tenant_id", "")
+    if not tenant:
+        raise SchemaError("invalid_value", "field 'tenant_id' is empty", "tenant_id")
+    if _CONTROL.search(tenant):
+        raise SchemaError("invalid_value", f"field 'tenant_id' holds a control character: "
+                          f"{_shown(tenant)}", "tenant_id")
+    return tenant
+
+
 def _num(d: dict[str, Any], key: str, path: str) -> float:
     value = d.get(key)
     if value is None:
@@ -340,9 +360,7 @@ class MailRecord:
         message_id = _str(d, "message_id", "")
         if not message_id:
             raise SchemaError("invalid_value", "field 'message_id' is empty", "message_id")
-        tenant_id = _str(d, "tenant_id", "")
-        if not tenant_id:
-            raise SchemaError("invalid_value", "field 'tenant_id' is empty", "tenant_id")
+        tenant_id = _tenant(d)
         if tenant_id == ALL_TENANTS:
             raise SchemaError("invalid_value", f"tenant_id {ALL_TENANTS!r} is reserved for "
                               "sender-policy rules of every tenant; give the organisation's "
@@ -446,7 +464,8 @@ def _fast_mail(d: Any) -> MailRecord:
             direction = "inbound"
         received_at = d["received_at"]
         if not message_id or not tenant_id or tenant_id == ALL_TENANTS or \
-                direction not in DIRECTIONS or type(received_at) not in (int, float):
+                _CONTROL.search(tenant_id) or direction not in DIRECTIONS or \
+                type(received_at) not in (int, float):
             raise _Invalid
         f = d["from"]
         if type(f) is not dict:
@@ -638,9 +657,7 @@ class DirectoryEntry:
         if kind not in DIRECTORY_KINDS:
             raise SchemaError("invalid_value", f"field 'kind' must be one of "
                               f"{sorted(DIRECTORY_KINDS)}, got {_shown(kind)}", "kind")
-        tenant = _str(d, "tenant_id", "")
-        if not tenant:
-            raise SchemaError("invalid_value", "field 'tenant_id' is empty", "tenant_id")
+        tenant = _tenant(d)
         entry = cls(tenant, kind, _str(d, "address", "", "").lower(),
                     _str(d, "display_name", "", ""), _str(d, "title", "", ""),
                     _bool(d, "vip", ""), _str(d, "domain", "", "").lower().rstrip("."),
@@ -788,9 +805,9 @@ class Feedback:
         """Validate and build; raises SchemaError naming the offending field."""
         d = _obj(d, "")
         _version(d, FEEDBACK_SCHEMA_VERSION)
-        for name in ("tenant_id", "message_id"):
-            if not _str(d, name, ""):
-                raise SchemaError("invalid_value", f"field {name!r} is empty", name)
+        _tenant(d)
+        if not _str(d, "message_id", ""):
+            raise SchemaError("invalid_value", "field 'message_id' is empty", "message_id")
         label, source = _str(d, "label", ""), _str(d, "source", "")
         if label not in FEEDBACK_LABELS:
             raise SchemaError("invalid_value", f"field 'label' must be one of "

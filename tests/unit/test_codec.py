@@ -172,6 +172,12 @@ AGREEMENT: list[tuple[str, Any, tuple[str, str] | None]] = [
     ("empty tenant_id", with_(tenant_id=""), ("invalid_value", "tenant_id")),
     ("the reserved tenant of every tenant", with_(tenant_id="*"),
      ("invalid_value", "tenant_id")),
+    # U+001F separates a state key's parts: a tenant id holding one could spell another's.
+    ("a key separator in tenant_id", with_(tenant_id="acme\x1fP"),
+     ("invalid_value", "tenant_id")),
+    ("a control character in tenant_id", with_(tenant_id="acme\x7f"),
+     ("invalid_value", "tenant_id")),
+    ("a non-ASCII tenant_id", with_(tenant_id="société-générale"), None),
     ("no from", without("from"), ("missing_field", "from")),
     ("from is null", with_(from_=None), ("wrong_type", "from")),
     ("from is a bare string", with_(from_="alice@partner.com"), ("wrong_type", "from")),
@@ -885,6 +891,8 @@ def test_from_dict_takes_the_c_pass_when_it_is_built(monkeypatch) -> None:
     ({"schema_version": 1, "tenant_id": "*", "kind": "phish_simulation",
       "domain": "sim.example", "networks": ["192.0.2.0/24"]}, True),
     ({"schema_version": 1, "tenant_id": "*", "kind": "erase_tenant"}, False),
+    ({"schema_version": 1, "tenant_id": "acme\x1f", "kind": "vendor", "domain": "x.example"},
+     False),
     ({"schema_version": 1, "tenant_id": "*", "kind": "vendor", "domain": "x.example"}, False),
 ])
 def test_directory_entries_reader_and_schema_agree(doc: dict, accepted: bool) -> None:
