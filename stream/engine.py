@@ -68,6 +68,9 @@ log = logging.getLogger("mailhawk.engine")
 
 _RULE_LISTS: Final = ("blocked", "allowed", "simulations", "blocked_links", "blocked_files")
 """The ``list`` label of ``mailhawk_policy_all_tenants_rules``."""
+RECENT_IDS: Final = 2_000
+"""Records per partition whose message ids a repeat is counted against (~0.4 MB): a
+producer retries within seconds."""
 _FLUSH_WHEN_IDLE_S: Final = 1.0
 """A pause in traffic this long after a write flushes the stores (``Engine._flush_state``)."""
 
@@ -119,6 +122,9 @@ class _Partition:
     # Since the last commit: the first input offset scored, and whether the state changed.
     first_uncommitted: int | None = None
     dirty: bool = False
+    # (tenant, message id) → offset of the partition's last RECENT_IDS records scored here,
+    # oldest first: what ``mailhawk_repeated_message_ids_total`` counts against.
+    recent_ids: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 @dataclass
@@ -548,6 +554,7 @@ class Engine:
                 letters.append(DeadLetter(raw or b"", msg.key(), topic, number, offset,
                                           exc.kind, str(exc), exc.field, time.time()))
                 continue
+            self._note_message_id(part, record, offset)
             by_partition.setdefault(number, []).append((msg, record))
         future = redate_future_mail(
             (record for items in by_partition.values() for _, record in items), time.time())
@@ -651,6 +658,25 @@ class Engine:
             self.metrics.batch_size.observe(len(messages))
             self.metrics.batch_seconds.observe(time.perf_counter() - started)
         self.processed += len(messages)
+
+    def _note_message_id(self, part: _Partition, record: MailRecord, offset: int) -> None:
+        """Count a record whose tenant and message id another recent record carried.
+
+        Both are scored: the second against the state the first taught, so its verdict can
+        differ (a held attack repeated right after itself was allowed or only warned 15
+        times in 646 on the corpus stream), and a sender can give any message another's
+        Message-ID. Which is why a verdict names its record's position (``source``), and
+        downstream identifies a message by that, never by the message id alone (deploy
+        README). The same offset again (a batch scored after a rollback) is no repeat.
+        """
+        key = (record.tenant_id, record.message_id)
+        seen = part.recent_ids
+        before = seen.pop(key, offset)
+        if before != offset:
+            self.metrics.repeated_message_ids.inc()
+        seen[key] = offset
+        if len(seen) > RECENT_IDS:
+            del seen[next(iter(seen))]
 
     def _commit_due(self) -> bool:
         since = self._uncommitted_since

@@ -16,7 +16,8 @@ message's, then joins their verdicts.
 Reading starts at the first record of the time window on each partition where the broker's
 time index answers, and filters by record time too (a broker that cannot answer is read
 from the beginning). The engine delivers verdicts at least once, so a message scored twice
-(after a crash) appears once here, with its latest verdict. Output rows name addresses:
+(after a crash) appears once here, with its latest verdict; records that share a message id
+(a record per recipient, a retry, a reused Message-ID) appear once each. Output rows name addresses:
 they are for the remediation system, never for logs.
 """
 
@@ -123,11 +124,26 @@ def matches(verdict: Verdict, query: HuntQuery) -> bool:
     return _under(sender.rpartition("@")[2], needle)
 
 
+_Scored = tuple[str, str, str, int, int]
+"""A scored record: tenant, message id and its input position (topic, partition, offset)."""
+
+
+def _scored(verdict: Verdict) -> _Scored:
+    source = verdict.source
+    return verdict.tenant_id, verdict.message_id, source.topic, source.partition, source.offset
+
+
 def _latest(verdicts: Iterable[tuple[int, Verdict]]) -> list[Verdict]:
-    """One verdict per (tenant, message id): the one written last; in time order."""
-    latest: dict[tuple[str, str], tuple[int, Verdict]] = {}
+    """One verdict per scored record: the one written last; in time order.
+
+    A record scored twice (after a crash) has one input position. Records are never merged
+    by message id: several can carry one (a gateway writing a record per recipient, a
+    producer's retry, a sender giving its message another's Message-ID), and each names
+    mailboxes to pull.
+    """
+    latest: dict[_Scored, tuple[int, Verdict]] = {}
     for written, verdict in verdicts:
-        key = (verdict.tenant_id, verdict.message_id)
+        key = _scored(verdict)
         if key not in latest or written >= latest[key][0]:
             latest[key] = (written, verdict)
     return [v for _, v in sorted(latest.values(), key=lambda wv: wv[0])]
@@ -224,25 +240,25 @@ class Copy:
 _FINGERPRINT_BATCH: Final = 1000
 
 
-def _near_copies(values: Iterable[bytes], signature: bytes, *, tenant: str,
-                 min_similarity: float) -> tuple[dict[tuple[str, str], Copy], int]:
-    """The mail records among ``values`` whose text is like ``signature``'s.
+def _near_copies(values: Iterable[tuple[tuple[str, int, int], bytes]], signature: bytes, *,
+                 tenant: str, min_similarity: float) -> tuple[dict[_Scored, Copy], int]:
+    """The mail records among ``values`` (position, record) whose text is ``signature``'s.
 
-    Returns them by (tenant, message id), and how many values were not mail records (the
-    engine dead-lettered those): values that are not JSON objects with string subject and
-    text, and copies that fail the record's validation. Only the copies are validated in
-    full: validating every record was three quarters of the time one took (35.6 against
-    10.4 µs a record here), and most records are not copies.
+    Returns them by tenant, message id and input position, and how many values were not
+    mail records (the engine dead-lettered those): values that are not JSON objects with
+    string subject and text, and copies that fail the record's validation. Only the copies
+    are validated in full: validating every record was three quarters of the time one took
+    (35.6 against 10.4 µs a record here), and most records are not copies.
     Fingerprints and similarities are computed a batch at a time, in C and numpy.
     """
-    found: dict[tuple[str, str], Copy] = {}
+    found: dict[_Scored, Copy] = {}
     unreadable = 0
-    chunk: list[bytes] = []
+    chunk: list[tuple[tuple[str, int, int], bytes]] = []
 
     def judge() -> None:
         nonlocal unreadable
-        texts: list[tuple[bytes, str, str]] = []
-        for value in chunk:
+        texts: list[tuple[tuple[tuple[str, int, int], bytes], str, str]] = []
+        for at, value in chunk:
             try:
                 doc = orjson.loads(value)
             except orjson.JSONDecodeError:
@@ -253,12 +269,12 @@ def _near_copies(values: Iterable[bytes], signature: bytes, *, tenant: str,
             if not isinstance(subject, str) or not isinstance(text, str):
                 unreadable += 1
             elif not tenant or doc.get("tenant_id") == tenant:
-                texts.append((value, subject, text))
+                texts.append(((at, value), subject, text))
         prints = fingerprints([(subject, text) for _, subject, text in texts])
         kept = [(value, fp[0]) for (value, _, _), fp in zip(texts, prints, strict=True)
                 if fp is not None]
-        for (value, _), alike in zip(kept, similarities(signature, [sig for _, sig in kept]),
-                                     strict=True):
+        for ((at, value), _), alike in zip(
+                kept, similarities(signature, [sig for _, sig in kept]), strict=True):
             if alike < min_similarity:
                 continue
             try:
@@ -266,7 +282,7 @@ def _near_copies(values: Iterable[bytes], signature: bytes, *, tenant: str,
             except SchemaError:
                 unreadable += 1
                 continue
-            found[record.tenant_id, record.message_id] = Copy(
+            found[(record.tenant_id, record.message_id, *at)] = Copy(
                 record.tenant_id, record.message_id, record.sender.address,
                 record.recipients, round(alike, 3))
         chunk.clear()
@@ -342,29 +358,33 @@ def copies(bootstrap_servers: str, input_topic: str, verdict_topic: str, signatu
     since_ms = int((time.time() - since_hours * 3600.0) * 1000)
     tenant_key = tenant.encode() if tenant else None
 
-    values = (msg.value() or b"" for msg in _mail_since(
-        bootstrap_servers, input_topic, since_ms, kafka_extra, timeout, on_record)
-        if tenant_key is None or msg.key() == tenant_key)
+    values = (((msg.topic(), msg.partition(), msg.offset()), msg.value() or b"")
+              for msg in _mail_since(bootstrap_servers, input_topic, since_ms, kafka_extra,
+                                     timeout, on_record)
+              if tenant_key is None or msg.key() == tenant_key)
     found, unreadable = _near_copies(values, signature, tenant=tenant,
                                      min_similarity=min_similarity)
     if found:
         scored: list[tuple[int, Verdict]] = []
-        tenants = {t.encode() for t, _ in found}
+        tenants = {key[0].encode() for key in found}
+        ids = {key[:2] for key in found}
         for written, msg in _verdicts_since(bootstrap_servers, verdict_topic, since_ms,
                                             kafka_extra, timeout, on_record):
             if msg.key() not in tenants:
                 continue
             doc = _document(msg.value() or b"")
-            ids = (doc.get("tenant_id"), doc.get("message_id")) if doc is not None else None
-            if ids is None or not all(isinstance(x, str) for x in ids) or ids not in found:
+            named = (doc.get("tenant_id"), doc.get("message_id")) if doc is not None else None
+            if named is None or not all(isinstance(x, str) for x in named) or \
+                    named not in ids:
                 continue  # not a verdict of a copy (a record of another shape included)
             try:
                 scored.append((written, decode_verdict(msg.value() or b"")))
             except (SchemaError, ValueError, KeyError, TypeError, AttributeError):
                 continue  # a record of the right ids that is no verdict: nothing to join
         for verdict in _latest(scored):
-            key = (verdict.tenant_id, verdict.message_id)
-            found[key] = replace(found[key], verdict=verdict)
+            key = _scored(verdict)
+            if key in found:  # another record with the id: not a copy
+                found[key] = replace(found[key], verdict=verdict)
     return list(found.values()), unreadable
 
 

@@ -70,6 +70,7 @@ class EngineMetrics:
     state_cache_limit: Gauge
     skipped_replayed: Counter
     future_dated: Counter
+    repeated_message_ids: Counter
     model_info: Gauge
     ready: Gauge
     inbound_messages: Counter
@@ -159,6 +160,12 @@ class EngineMetrics:
                                  "this host's clock, scored and learnt as dated a day from "
                                  "now (a sender's Date header, or an upstream clock or "
                                  "unit bug)", registry=registry),
+            repeated_message_ids=Counter(
+                f"{p}_repeated_message_ids", "Records carrying the tenant and message id of "
+                "another record among the partition's last 2,000 here: an upstream "
+                "producer's retry (make it idempotent) or a sender reusing a Message-ID (a "
+                "message id is the sender's to write: never identify a message by it alone)",
+                registry=registry),
             model_info=Gauge(f"{p}_model_info", "Loaded model and rules versions",
                              ["model_version", "rules_version"], registry=registry),
             ready=Gauge(f"{p}_ready", "1 when the engine owns partitions and is not restoring",

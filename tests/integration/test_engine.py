@@ -189,6 +189,37 @@ def test_mail_dated_far_ahead_is_scored_as_dated_tomorrow_and_stops_nothing(
     assert engine.process.poll() is None
 
 
+def test_a_message_id_carried_again_is_counted_and_every_record_gets_its_own_verdict(
+        broker, topics, engine_factory):
+    """A producer's retry repeats a record; a sender can give any message another's
+    Message-ID. Each record is scored and its verdict names its own position, which is what
+    tells them apart downstream; the metric shows an operator that it happens."""
+    from dataclasses import replace
+
+    from stream.replay import collect, produce_records
+    from tests.factories import mail
+
+    _create(broker, topics)
+    now = time.time()
+    first = mail("alice@partner.example", ("bob@acme.com",), t=now - 60, subject="lunch",
+                 text="Lunch on Friday?")
+    reused = replace(mail("billing@invoices-portal.example", ("bob@acme.com",), t=now - 30,
+                          subject="invoice", text="Pay the attached invoice by wire today."),
+                     message_id=first.message_id)
+    other = mail("carol@partner.example", ("bob@acme.com",), t=now, subject="hi", text="Hi")
+    engine = engine_factory()
+    produce_records(broker.bootstrap_servers, topics.input, [first, first, reused, other])
+    got = collect(broker.bootstrap_servers, topics.verdicts, expect=4,
+                  dead_letter_topic=topics.dead, timeout=60, quiet_after=1.0)
+
+    assert [v.message_id for v in got.verdicts] == [first.message_id] * 3 + [other.message_id]
+    assert len({(v.source.partition, v.source.offset) for v in got.verdicts}) == 4
+    assert [v.sender for v in got.verdicts][:3] == [first.sender.address] * 2 + [
+        "billing@invoices-portal.example"]
+    assert engine.metric("mailhawk_repeated_message_ids_total") == 2
+    assert engine.metric("mailhawk_dead_letters_total") == 0
+
+
 @pytest.mark.parametrize("wal", [False, True], ids=["changelog_is_the_log", "rocksdb_wal"])
 def test_kill_9_then_restart_loses_nothing_and_counts_nothing_twice(
         broker, topics, engine_factory, tmp_path, wal):

@@ -16,10 +16,11 @@ from tests.factories import mail
 
 def _verdict(sender: str, tenant: str = "acme", action: str = "allow",
              message_id: str = "m1", score: float = 0.1, hosts: tuple[str, ...] = (),
-             files: tuple[str, ...] = ()) -> Verdict:
-    return Verdict(message_id, tenant, ("carl@acme.com",), action, "none", score,
-                   (), "model-x", "rules-x", SourcePosition("mail.inbound", 0, 1), 0.0, 1.0,
-                   sender=sender, link_hosts=hosts, attachment_sha256=files)
+             files: tuple[str, ...] = (), offset: int = 1,
+             recipients: tuple[str, ...] = ("carl@acme.com",)) -> Verdict:
+    return Verdict(message_id, tenant, recipients, action, "none", score,
+                   (), "model-x", "rules-x", SourcePosition("mail.inbound", 0, offset), 0.0,
+                   1.0, sender=sender, link_hosts=hosts, attachment_sha256=files)
 
 
 _FILE = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
@@ -99,6 +100,17 @@ def test_a_message_scored_twice_is_one_row_with_its_latest_verdict() -> None:
     other_tenant = _verdict("a@x.example", tenant="globex")
     rows = _latest([(10, first), (20, other_tenant), (30, again)])
     assert rows == [other_tenant, again]
+
+
+def test_records_sharing_a_message_id_are_a_row_each() -> None:
+    """A gateway writing a record per recipient, a producer's retry, or a sender giving its
+    message another's Message-ID: every record names mailboxes to pull, so none is merged
+    into another by its id (the last one's recipients alone were listed before)."""
+    to_carl = _verdict("a@x.example", action="quarantine", offset=1)
+    to_dana = _verdict("a@x.example", action="quarantine", offset=2, recipients=("dana@acme.com",))
+    rescored = _verdict("a@x.example", action="quarantine", offset=1)
+    rows = _latest([(10, to_carl), (20, to_dana), (30, rescored)])
+    assert [r.recipients for r in rows] == [("dana@acme.com",), ("carl@acme.com",)]
 
 
 # ----------------------------------------------------------------------------- campaigns
@@ -216,18 +228,25 @@ def test_near_copies_are_found_whoever_sent_them_and_other_text_is_not(
         b"not json at all", b"[1, 2]",
         orjson.dumps({"subject": "Parcel on hold", "text": _LURE}),  # a copy, no record
     ]
-    found, unreadable = _near_copies(iter(values), query[0], tenant="", min_similarity=0.6)
+    placed = [(("mail.inbound", 0, n), v) for n, v in enumerate(values)]
+    found, unreadable = _near_copies(iter(placed), query[0], tenant="", min_similarity=0.6)
     assert unreadable == 3
-    assert sorted(m for _, m in found) == ["<exact@x>", "<other-tenant@x>", "<variant@x>"]
-    exact, variant = found["acme", "<exact@x>"], found["acme", "<variant@x>"]
+    assert sorted(k[1] for k in found) == ["<exact@x>", "<other-tenant@x>", "<variant@x>"]
+    exact = found["acme", "<exact@x>", "mail.inbound", 0, 0]
+    variant = found["acme", "<variant@x>", "mail.inbound", 0, 1]
     assert exact.similarity == 1.0 and 0.6 <= variant.similarity < 1.0
     assert (variant.sender, variant.recipients) == ("info@post-eu.example", ("bob@acme.com",))
     assert variant.verdict is None  # joined later, from the verdict topic
 
-    acme, _ = _near_copies(iter(values), query[0], tenant="acme", min_similarity=0.6)
-    assert sorted(m for _, m in acme) == ["<exact@x>", "<variant@x>"]
-    strict, _ = _near_copies(iter(values), query[0], tenant="", min_similarity=0.99)
-    assert sorted(m for _, m in strict) == ["<exact@x>", "<other-tenant@x>"]
+    acme, _ = _near_copies(iter(placed), query[0], tenant="acme", min_similarity=0.6)
+    assert sorted(k[1] for k in acme) == ["<exact@x>", "<variant@x>"]
+    strict, _ = _near_copies(iter(placed), query[0], tenant="", min_similarity=0.99)
+    assert sorted(k[1] for k in strict) == ["<exact@x>", "<other-tenant@x>"]
+    # The same record text at two positions (a record per recipient): two copies.
+    twice, _ = _near_copies(iter([(("mail.inbound", 0, 7), values[0]),
+                                  (("mail.inbound", 1, 3), values[0])]),
+                            query[0], tenant="", min_similarity=0.6)
+    assert len(twice) == 2
 
 
 
