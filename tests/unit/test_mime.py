@@ -262,6 +262,27 @@ def test_hidden_attribute_and_nested_hidden_blocks_are_left_out_links_kept() -> 
     assert [u.url for u in record.urls] == ["https://shown.example/", "https://hidden.example/"]
 
 
+@pytest.mark.parametrize(("html", "text"), [
+    # A template's row at font-size 0 (no gaps between columns), each column sized again:
+    # dropping the row would drop the page, and a kit could wrap its page so.
+    (b"<div style='font-size:0'> <span style='font-size:14px'>Verify your account</span> "
+     b"<span style='font-size:1rem'>today</span> </div>", "Verify your account today"),
+    (b"<div style='font-size:0'>salad <span style='font-size:1.2em'>salad</span></div>"
+     b"<p>page</p>", "page"),  # a size relative to nothing stays nothing
+    (b"<div style='visibility:hidden'>salad <b style='visibility:visible'>page</b></div>",
+     "page"),
+    (b"<div style='display:none'><p style='display:block;font-size:14px'>salad</p></div>"
+     b"<p>page</p>", "page"),  # nothing undoes display:none or opacity:0
+    (b"<p style='opacity:0'>salad <b style='opacity:1'>salad</b></p><p>page</p>", "page"),
+    (b"<div style='max-height:0'>overflows, so shown</div>", "overflows, so shown"),
+])
+def test_what_a_child_shows_again_is_read_and_what_none_can_show_is_not(
+        html: bytes, text: str) -> None:
+    raw = b"From: a@example.com\nContent-Type: text/html\n\n" + html + b"\n"
+
+    assert convert(raw).text == text
+
+
 @pytest.mark.parametrize("style", ["font-size:0.9em", "opacity:0.5", "max-height:100px",
                                    "font-size:10px", "display:block"])
 def test_text_in_sight_is_kept(style: str) -> None:
