@@ -17,8 +17,8 @@ Reading starts at the first record of the time window on each partition where th
 time index answers, and filters by record time too (a broker that cannot answer is read
 from the beginning). The engine delivers verdicts at least once, so a message scored twice
 (after a crash) appears once here, with its latest verdict; records that share a message id
-(a record per recipient, a retry, a reused Message-ID) appear once each. Output rows name addresses:
-they are for the remediation system, never for logs.
+(a record per recipient, a retry, a reused Message-ID) appear once each. Output rows name
+addresses: they are for the remediation system, never for logs.
 """
 
 from __future__ import annotations
