@@ -32,6 +32,7 @@ evaluation only, as ``bench filters`` does.
 from __future__ import annotations
 
 import hashlib
+import html
 import random
 import re
 import shutil
@@ -254,13 +255,17 @@ def _rewritable(opts: EvasionOptions, held: set[str], records: dict[str, Any],
     return sorted(chosen, key=lambda pr: (group[pr[1].message_id], pr[1].message_id))
 
 
+def _padding(ham: str) -> str:
+    """The first words of a ham text, as HTML text (mail quotes "<a@b.example>")."""
+    return html.escape(" ".join(ham.split()[:_PADDING_WORDS]))
+
+
 def _variant(name: str, parts: _Parts, ham: str, original: Any) -> Any:
     """The rewritten message as the stream would carry it (the original's recipient)."""
     from bench.corpus import TENANT
     from schemas.mime import parse_message
 
-    words = " ".join(ham.split()[:_PADDING_WORDS])
-    record = parse_message(TRANSFORMS[name](parts, words), tenant_id=TENANT,
+    record = parse_message(TRANSFORMS[name](parts, _padding(ham)), tenant_id=TENANT,
                            direction="inbound", normalise=True)
     return replace(record, to=original.to, cc=())
 

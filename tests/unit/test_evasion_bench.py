@@ -8,7 +8,14 @@ from pathlib import Path
 import orjson
 import pytest
 
-from bench.evasion import TRANSFORMS, EvasionOptions, _parts, run_evasion, summary
+from bench.evasion import (
+    TRANSFORMS,
+    EvasionOptions,
+    _padding,
+    _parts,
+    run_evasion,
+    summary,
+)
 from schemas.mime import parse_message
 
 RAW = (b"From: Wallet Support <help@wallet-notice.example>\r\n"
@@ -81,6 +88,15 @@ def test_freemail_sender_keeps_the_display_name() -> None:
     assert record.sender.name == "Wallet Support"
     assert record.sender.domain == "gmail.com"
     assert record.text == PAGE
+
+
+def test_padding_is_text_even_where_mail_quotes_an_address() -> None:
+    parts = _parts(RAW)
+    assert parts is not None
+    raw = TRANSFORMS["visible_ham"](parts, _padding("Ask <jeff.dasovich@enron.com> & me"))
+
+    assert parse_message(raw, tenant_id="acme").text.endswith(
+        "Ask <jeff.dasovich@enron.com> & me")
 
 
 def test_reply_thread_points_at_a_message_never_sent() -> None:
