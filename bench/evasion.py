@@ -71,7 +71,13 @@ class _Parts:
 
 
 def _parts(raw: bytes) -> _Parts | None:
-    """The decoded parts of ``raw``, or None without an HTML part or with an attachment."""
+    """The decoded parts of ``raw``, or None without an HTML part or with an attachment.
+
+    Decoded as the converter decodes them (``part_text``: mislabelled charsets included),
+    so a rewrite changes only what it says it changes.
+    """
+    from schemas.mime import part_text
+
     msg = message_from_bytes(raw, policy=policy.compat32)
     plain: list[str] = []
     html: list[str] = []
@@ -81,14 +87,7 @@ def _parts(raw: bytes) -> _Parts | None:
         kind = part.get_content_type()
         if part.get_filename() or kind not in ("text/plain", "text/html"):
             return None
-        payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
-            return None
-        try:
-            text = payload.decode(part.get_content_charset() or "utf-8", "replace")
-        except LookupError:  # a charset label Python does not know
-            text = payload.decode("utf-8", "replace")
-        (html if kind == "text/html" else plain).append(text)
+        (html if kind == "text/html" else plain).append(part_text(part))
     if not html:
         return None
     headers = [(k, str(v)) for k, v in msg.items() if k.lower() not in _BODY_HEADERS]

@@ -275,7 +275,7 @@ class _Body:
             if content_type.startswith("multipart/"):
                 # A multipart whose boundary never occurs: the parser leaves the body as one
                 # string. Keep it as text rather than lose the words.
-                plain.append(_part_text(part))
+                plain.append(part_text(part))
                 continue
             filename = _filename(part)
             disposition = str(part.get("content-disposition", "")).strip().lower()
@@ -283,9 +283,9 @@ class _Body:
             if filename or not is_text or disposition.startswith("attachment"):
                 self.attachments.append(_attachment(part, filename, content_type))
             elif content_type == "text/plain":
-                plain.append(_part_text(part))
+                plain.append(part_text(part))
             elif content_type == "text/html":
-                html.append(_part_text(part))
+                html.append(part_text(part))
         # A blank text/plain beside the HTML (common in bulk mail) is no text version.
         self.has_plain = any(not p.isspace() for p in plain if p)
         self.text = "\n".join(p for p in plain if p)
@@ -635,7 +635,8 @@ def _payload(part: Message) -> bytes:
     return b""
 
 
-def _part_text(part: Message) -> str:
+def part_text(part: Message) -> str:
+    """A leaf part's payload as text, decoded as the converter reads a body part."""
     try:
         charset = part.get_content_charset()
     except Exception:
