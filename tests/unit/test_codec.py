@@ -177,6 +177,10 @@ AGREEMENT: list[tuple[str, Any, tuple[str, str] | None]] = [
      ("invalid_value", "tenant_id")),
     ("a control character in tenant_id", with_(tenant_id="acme\x7f"),
      ("invalid_value", "tenant_id")),
+    # A pattern anchored with "$" matches before a final newline in Python's re: the schema
+    # once let "acme\n" through.
+    ("a tenant_id ending in a newline", with_(tenant_id="acme\n"),
+     ("invalid_value", "tenant_id")),
     ("a non-ASCII tenant_id", with_(tenant_id="société-générale"), None),
     ("no from", without("from"), ("missing_field", "from")),
     ("from is null", with_(from_=None), ("wrong_type", "from")),
@@ -892,6 +896,8 @@ def test_from_dict_takes_the_c_pass_when_it_is_built(monkeypatch) -> None:
       "domain": "sim.example", "networks": ["192.0.2.0/24"]}, True),
     ({"schema_version": 1, "tenant_id": "*", "kind": "erase_tenant"}, False),
     ({"schema_version": 1, "tenant_id": "acme\x1f", "kind": "vendor", "domain": "x.example"},
+     False),
+    ({"schema_version": 1, "tenant_id": "acme\n", "kind": "vendor", "domain": "x.example"},
      False),
     ({"schema_version": 1, "tenant_id": "*", "kind": "vendor", "domain": "x.example"}, False),
 ])

@@ -59,6 +59,7 @@ MAIL = orjson.loads(orjson.dumps(mail(message_id="<m1@x>").to_dict()))
     ({k: v for k, v in BASE.items() if k != "message_id"}, "message_id"),
     ({**BASE, "tenant_id": ""}, "tenant_id"),
     ({**BASE, "tenant_id": "acme\x1f"}, "tenant_id"),
+    ({**BASE, "tenant_id": "acme\n"}, "tenant_id"),
     ({**BASE, "schema_version": 2}, "schema_version"),
     ({**BASE, "mail": {k: v for k, v in MAIL.items() if k != "tenant_id"}}, "mail.tenant_id"),
 ])
