@@ -385,6 +385,8 @@ def _seed_list(_ctx: Any, _param: Any, value: str) -> tuple[int, ...]:
               help="Seed of the synthetic organisations (the same for every model).")
 @click.option("--behaviour-members", type=click.IntRange(1, 32), default=1, show_default=True,
               help="As `mailhawk train --behaviour-members`.")
+@click.option("--content-members", type=click.IntRange(1, 8), default=1, show_default=True,
+              help="As `mailhawk train --content-members`.")
 @click.option("--synthetic-tenants", type=click.IntRange(min=1), default=4, show_default=True)
 @click.option("--synthetic-days", type=click.IntRange(min=1), default=60, show_default=True)
 @click.option("--target-fpr", type=float, default=0.001, show_default=True)
@@ -392,7 +394,8 @@ def _seed_list(_ctx: Any, _param: Any, value: str) -> tuple[int, ...]:
               help="Also score the corpus replay with phishing_pot per seed (evaluation "
                    "only, as `mailhawk train` does; ~1.5 min more a seed).")
 def seed_spread(out: Path | None, corpora: Path | None, seeds: tuple[int, ...],
-                data_seed: int, behaviour_members: int, synthetic_tenants: int,
+                data_seed: int, behaviour_members: int, content_members: int,
+                synthetic_tenants: int,
                 synthetic_days: int, target_fpr: float, phishing_pot: bool) -> None:
     """Train and test the models once per seed on one replay: how much is the seed's luck?
 
@@ -412,7 +415,7 @@ def seed_spread(out: Path | None, corpora: Path | None, seeds: tuple[int, ...],
               + (" (and no phishing_pot evaluation)" if phishing_pot else ""))
     out = out or _default_out("seeds")
     study = seed_study(corpora=found, seeds=seeds, data_seed=data_seed,
-                       behaviour_members=behaviour_members,
+                       behaviour_members=behaviour_members, content_members=content_members,
                        synthetic_tenants=synthetic_tenants, synthetic_days=synthetic_days,
                        target_fpr=target_fpr, phishing_pot=phishing_pot,
                        progress=_progress())

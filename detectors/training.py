@@ -83,11 +83,27 @@ def _class_weights(y: np.ndarray) -> np.ndarray:
 
 @_training_threads()
 def fit_content(texts: list[str], y: np.ndarray, *, epochs: int = 4, seed: int = 7,
-                desc: str = "") -> Any:
+                desc: str = "", members: int = 1) -> Any:
     """Train the hashed n-gram content model (float; quantized when saved).
+
+    With ``members`` > 1, that many fits of the texts (hashed once), member ``k`` of seed
+    ``seed + k * MEMBER_SEED_STRIDE`` (member 0 is the single model of ``seed``), packed
+    into one :class:`~detectors.model.nets.ContentEnsemble`.
 
     ``desc`` names a progress bar (none when empty): a fit takes minutes on two cores.
     """
+    from detectors.model.nets import ContentEnsemble
+
+    hashed = _HashedTexts(texts)
+    fits = [_fit_content_one(hashed, y, epochs=epochs, seed=seed + k * MEMBER_SEED_STRIDE,
+                             desc=f"{desc}, member {k + 1}/{members}" if desc and members > 1
+                             else desc)
+            for k in range(members)]
+    return fits[0] if members <= 1 else ContentEnsemble.pack(fits)
+
+
+def _fit_content_one(hashed: _HashedTexts, y: np.ndarray, *, epochs: int, seed: int,
+                     desc: str) -> Any:
     import torch
     from tqdm import tqdm
 
@@ -98,11 +114,11 @@ def fit_content(texts: list[str], y: np.ndarray, *, epochs: int = 4, seed: int =
     opt = torch.optim.Adam(model.parameters(), lr=0.02)
     loss_fn = torch.nn.CrossEntropyLoss(weight=torch.from_numpy(_class_weights(y)))
     rng = np.random.default_rng(seed)
-    hashed = _HashedTexts(texts)
+    n = len(hashed.lengths)
     model.train()
-    bar = tqdm(total=epochs * len(texts), desc=desc, unit=" msg", disable=not desc)
+    bar = tqdm(total=epochs * n, desc=desc, unit=" msg", disable=not desc)
     for _ in range(epochs):
-        order = rng.permutation(len(texts))
+        order = rng.permutation(n)
         for start in range(0, len(order), 256):
             bar.update(min(256, len(order) - start))
             idx = order[start:start + 256]

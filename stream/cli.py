@@ -219,6 +219,9 @@ def demo(messages: int, attacks: int, corpora: str | None, keep_state: bool,
 @click.option("--behaviour-members", default=1, show_default=True, type=click.IntRange(1, 32),
               help="Behaviour models fitted from other seeds and averaged; 5 made retrains "
               "depend less on their seed, at ~6 µs per message (README).")
+@click.option("--content-members", default=1, show_default=True, type=click.IntRange(1, 8),
+              help="Content models fitted from other seeds and averaged, their tables "
+              "packed so a message's n-grams are read once (README).")
 @click.option("--target-fpr", default=0.001, show_default=True,
               help="False-positive rate on ham the quarantine threshold is calibrated for.")
 @click.option("--no-eval", is_flag=True, help="Skip the corpus evaluation with phishing_pot.")
@@ -229,7 +232,8 @@ def demo(messages: int, attacks: int, corpora: str | None, keep_state: bool,
               help="Also train on phishing_pot (CC BY-NC 4.0): for a model of your own, "
               "never for redistribution; the manifest records it.")
 def train(corpora: str | None, out_dir: str, synthetic_tenants: int, synthetic_days: int,
-          seed: int, behaviour_members: int, target_fpr: float, no_eval: bool,
+          seed: int, behaviour_members: int, content_members: int, target_fpr: float,
+          no_eval: bool,
           feedback_file: str | None, include_noncommercial: bool) -> None:
     """Train, calibrate, quantize and evaluate the models; write an artifact and a report."""
     from bench.corpus import corpora_dir
@@ -244,7 +248,8 @@ def train(corpora: str | None, out_dir: str, synthetic_tenants: int, synthetic_d
     out = Path(out_dir)
     report = run_training(out, corpora=found, synthetic_tenants=synthetic_tenants,
                           synthetic_days=synthetic_days, seed=seed,
-                          behaviour_members=behaviour_members, target_fpr=target_fpr,
+                          behaviour_members=behaviour_members,
+                          content_members=content_members, target_fpr=target_fpr,
                           evaluate_noncommercial=not no_eval,
                           include_noncommercial=include_noncommercial,
                           feedback=Path(feedback_file) if feedback_file else None)

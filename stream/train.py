@@ -251,8 +251,13 @@ def prepare(*, corpora: Path | None, synthetic_tenants: int = 4, synthetic_days:
 
 
 def fit(prepared: Prepared, *, seed: int, behaviour_members: int = 1,
-        progress: bool = True) -> tuple[Any, Any]:
-    """The float content and behaviour models of ``seed``, trained on the train split."""
+        content_members: int = 1, progress: bool = True) -> tuple[Any, Any]:
+    """The float content and behaviour models of ``seed``, trained on the train split.
+
+    ``content_members`` > 1 averages that many content fits (``ContentEnsemble``), in the
+    cross-fitting folds too, so the behaviour model learns from the averaged scores it
+    will read.
+    """
     train_rows = prepared.train
     texts = [model_text(a) for a in train_rows.assessments]
     y = np.asarray(train_rows.labels, dtype=np.int64)
@@ -264,9 +269,11 @@ def fit(prepared: Prepared, *, seed: int, behaviour_members: int = 1,
     for f in (0, 1):
         part = fold == f
         m = fit_content([t for t, p in zip(texts, part, strict=True) if not p], y[~part],
-                        seed=seed + f, desc=f"content model, fold {f + 1}/2" if progress else "")
+                        seed=seed + f, desc=f"content model, fold {f + 1}/2" if progress else "",
+                        members=content_members)
         oof[part] = content_probs(m, [t for t, p in zip(texts, part, strict=True) if p])
-    content = fit_content(texts, y, seed=seed, desc="content model" if progress else "")
+    content = fit_content(texts, y, seed=seed, desc="content model" if progress else "",
+                          members=content_members)
     x = behaviour_matrix(train_rows.assessments, oof)
     return content, fit_behaviour(x, y, seed=seed, members=behaviour_members)
 
@@ -340,7 +347,7 @@ def _artifact_config(seed: int) -> dict[str, Any]:
 
 def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
           synthetic_days: int = 60, seed: int = 7, behaviour_members: int = 1,
-          target_fpr: float = 0.001,
+          content_members: int = 1, target_fpr: float = 0.001,
           attack_rate: float = 0.04, include_noncommercial: bool = False,
           evaluate_noncommercial: bool = True, feedback: Path | None = None,
           progress: bool = True) -> dict[str, Any]:
@@ -353,7 +360,7 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
                        progress=progress)
     sources = prepared.sources
     content, behaviour = fit(prepared, seed=seed, behaviour_members=behaviour_members,
-                             progress=progress)
+                             content_members=content_members, progress=progress)
     config = _artifact_config(seed)
     by_type, report = calibrate_and_test(prepared, content, behaviour, config=config,
                                          target_fpr=target_fpr)
@@ -533,7 +540,8 @@ class _SeedRun(TypedDict):
 
 
 def seed_study(*, corpora: Path | None, seeds: Sequence[int], data_seed: int = 7,
-               behaviour_members: int = 1, synthetic_tenants: int = 4,
+               behaviour_members: int = 1, content_members: int = 1,
+               synthetic_tenants: int = 4,
                synthetic_days: int = 60, target_fpr: float = 0.001,
                phishing_pot: bool = False, progress: bool = True) -> dict[str, Any]:
     """Train, calibrate and test once per model seed on one replay; the figures side by side.
@@ -557,7 +565,7 @@ def seed_study(*, corpora: Path | None, seeds: Sequence[int], data_seed: int = 7
     for n, seed in enumerate(seeds, 1):
         log.info("seed %d (%d of %d)", seed, n, len(seeds))
         content, behaviour = fit(prepared, seed=seed, behaviour_members=behaviour_members,
-                                 progress=progress)
+                                 content_members=content_members, progress=progress)
         by_type, report = calibrate_and_test(prepared, content, behaviour,
                                              config=_artifact_config(seed),
                                              target_fpr=target_fpr)
@@ -584,6 +592,7 @@ def seed_study(*, corpora: Path | None, seeds: Sequence[int], data_seed: int = 7
         spread[name] = {"min": min(values), "median": float(np.median(values)),
                         "max": max(values)}
     return {"data_seed": data_seed, "behaviour_members": behaviour_members,
+            "content_members": content_members,
             "target_false_positive_rate": target_fpr, "sources": prepared.sources,
             "runs": runs, "spread": spread}
 
@@ -613,7 +622,8 @@ def write_study(study: dict[str, Any], path: Path) -> None:
     lines = ["# mailhawk seed study", "",
              f"Models trained with seeds {', '.join(map(str, seeds))} on one replay (synthetic "
              f"organisations of seed {study['data_seed']}; behaviour members "
-             f"{study['behaviour_members']}; target FPR "
+             f"{study['behaviour_members']}, content members "
+             f"{study.get('content_members', 1)}; target FPR "
              f"{study['target_false_positive_rate']}), each calibrated and tested as "
              "`mailhawk train` does. Only the models' seed differs between columns.", ""]
     try:

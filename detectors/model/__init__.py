@@ -2,8 +2,8 @@
 
 * :mod:`detectors.model.hashing` — ``hash_texts``: vectorised hashed n-grams of a batch of
   texts, as ``(indices, offsets)`` for ``EmbeddingBag``.
-* :mod:`detectors.model.nets` — ``ContentModel``, ``BehaviourModel`` (and its seed ensemble,
-  ``BehaviourEnsemble``) and ``quantize`` (the one
+* :mod:`detectors.model.nets` — ``ContentModel``, ``BehaviourModel`` (and their seed
+  ensembles, ``ContentEnsemble`` and ``BehaviourEnsemble``) and ``quantize`` (the one
   place using ``torch.ao.quantization``).
 * :mod:`detectors.model.artifact` — ``save_artifact`` / ``load_artifact`` (sha256-verified,
   refuses another feature layout version), ``predict_content`` / ``predict_behaviour``, and
@@ -27,6 +27,7 @@ from detectors.model.nets import (
     QUANTIZATION,
     BehaviourEnsemble,
     BehaviourModel,
+    ContentEnsemble,
     ContentModel,
     quantize,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "QUANTIZATION",
     "BehaviourEnsemble",
     "BehaviourModel",
+    "ContentEnsemble",
     "ContentModel",
     "LoadedModels",
     "configure_torch",

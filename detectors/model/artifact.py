@@ -50,6 +50,7 @@ from detectors.model.nets import (
     QUANTIZATION,
     BehaviourEnsemble,
     BehaviourModel,
+    ContentEnsemble,
     ContentModel,
     quantization_warnings_logged,
     quantize,
@@ -74,14 +75,12 @@ ARTIFACT_FORMAT = 1
 
 MANIFEST = "manifest.json"
 _KINDS: dict[str, tuple[type[nn.Module], ...]] = {
-    "content": (ContentModel,), "behaviour": (BehaviourModel, BehaviourEnsemble)}
+    "content": (ContentModel, ContentEnsemble), "behaviour": (BehaviourModel, BehaviourEnsemble)}
 
 
 def _model_class(kind: str, model_config: dict[str, Any]) -> type[nn.Module]:
-    """The class to rebuild a model of ``kind`` from its manifest entry."""
-    if kind == "behaviour" and "members" in model_config:
-        return BehaviourEnsemble
-    return _KINDS[kind][0]
+    """The class to rebuild a model of ``kind`` from its manifest entry (members: an ensemble)."""
+    return _KINDS[kind][1 if "members" in model_config else 0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +140,8 @@ def save_artifact(
 
     Args:
         out_dir: Directory to create; it must not exist yet or be empty.
-        content: The trained float :class:`ContentModel`, or None.
+        content: The trained float :class:`ContentModel` or
+            :class:`~detectors.model.nets.ContentEnsemble`, or None.
         behaviour: The trained float :class:`BehaviourModel` or
             :class:`~detectors.model.nets.BehaviourEnsemble`, or None.
         config: Training and featurizer settings (e.g. ``hash_texts`` arguments, classes).
@@ -463,23 +463,33 @@ def content_predictor(model: nn.Module) -> Callable[[np.ndarray, np.ndarray], np
     Build it once per loaded model (it holds the model's packed weights as they are now).
 
     Args:
-        model: A :class:`ContentModel`; the direct path is taken for the int8 form
-            :func:`~detectors.model.nets.quantize` makes, in eval mode.
+        model: A :class:`ContentModel` or :class:`ContentEnsemble`; the direct path is
+            taken for the int8 form :func:`~detectors.model.nets.quantize` makes, in eval
+            mode.
 
     Returns:
         A function of ``(indices, offsets)``: ``predict_content`` for ``model``, each row
         independent of the rest of the batch (for the int8 form).
     """
-    bag, norm = getattr(model, "bag", None), getattr(model, "norm", None)
-    head = _dynamic_linear(getattr(model, "head", nn.Identity()))
-    if (type(model) is not ContentModel or model.training or head is None
-            or type(bag) is not QuantizedEmbeddingBag or bag.dtype != torch.quint8
-            or type(norm) is not nn.LayerNorm):
+    bag = getattr(model, "bag", None)
+    if type(model) is ContentModel:
+        norms, heads = [getattr(model, "norm", None)], [getattr(model, "head", None)]
+    elif type(model) is ContentEnsemble:
+        norms, heads = list(model.norms), list(model.heads)
+    else:
+        norms, heads = [], []
+    linears = [_dynamic_linear(h) if h is not None else None for h in heads]
+    if (not norms or model.training or type(bag) is not QuantizedEmbeddingBag
+            or bag.dtype != torch.quint8 or any(h is None for h in linears)
+            or any(type(n) is not nn.LayerNorm for n in norms)):
         return lambda indices, offsets: _module_content(model, indices, offsets)
     packed_bag = bag._packed_params._packed_weight
     bag_op = torch.ops.quantized.embedding_bag_byte.default
     pruned, include_last = bool(bag.pruned_weights), bool(bag.include_last_offset)
-    shape, weight, bias, eps = norm.normalized_shape, norm.weight, norm.bias, norm.eps
+    members = [(linear, n.normalized_shape, n.weight, n.bias, n.eps)
+               for linear, n in zip(cast(list[Callable[[torch.Tensor], torch.Tensor]], linears),
+                                    cast(list[nn.LayerNorm], norms), strict=True)]
+    dim = int(members[0][1][0])
 
     def predict(indices: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         indices = np.ascontiguousarray(indices, dtype=np.int64)
@@ -491,8 +501,18 @@ def content_predictor(model: nn.Module) -> Callable[[np.ndarray, np.ndarray], np
             summed = bag_op(packed_bag, torch.from_numpy(indices), torch.from_numpy(offsets),
                             False, 0, pruned, None, None, include_last)
             mean = summed / torch.from_numpy(lengths).unsqueeze(1)
-            logits = head(torch.relu(torch.layer_norm(mean, shape, weight, bias, eps)))
-            return torch.softmax(logits, dim=1).numpy()
+            if len(members) == 1:
+                head, shape, weight, bias, eps = members[0]
+                logits = head(torch.relu(torch.layer_norm(mean, shape, weight, bias, eps)))
+                return torch.softmax(logits, dim=1).numpy()
+            # An ensemble: each member's slice of the packed mean, the mean of their softmaxes
+            # (ContentEnsemble.forward's log of it softmaxes back to the same mean).
+            probs = torch.stack([
+                torch.softmax(head(torch.relu(torch.layer_norm(part, shape, weight, bias,
+                                                               eps))), dim=1)
+                for (head, shape, weight, bias, eps), part
+                in zip(members, mean.split(dim, dim=1), strict=True)]).mean(dim=0)
+            return probs.numpy()
 
     return predict
 

@@ -22,7 +22,7 @@ import copy
 import logging
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import torch
@@ -32,6 +32,7 @@ __all__ = [
     "QUANTIZATION",
     "BehaviourEnsemble",
     "BehaviourModel",
+    "ContentEnsemble",
     "ContentModel",
     "is_quantized",
     "quantization_warnings_logged",
@@ -85,6 +86,68 @@ class ContentModel(nn.Module):
         lengths = (ends - offsets).clamp_(min=1).unsqueeze(1)
         mean = self.bag(indices, offsets) / lengths
         return self.head(torch.relu(self.norm(mean)))
+
+
+class ContentEnsemble(nn.Module):
+    """Several :class:`ContentModel` fits of the same texts, their probabilities averaged.
+
+    Why: the content model's highest scores for ham are a matter of its seed, and so,
+    through the thresholds calibrated on them, is what the whole model quarantines (see
+    :class:`BehaviourEnsemble`). Averaging fits of other seeds smooths one fit's quirks out.
+
+    The members' embedding tables are packed side by side in one ``EmbeddingBag`` of
+    ``dim * members`` columns: a message's n-grams are hashed and looked up once for all
+    members (one row read instead of ``members``), then each member's slice of the mean goes
+    through its own LayerNorm and head. Member ``k`` computes exactly what the
+    :class:`ContentModel` it was packed from computes, in float; int8 quantizes each packed
+    row with one scale across the members.
+
+    ``forward`` returns the log of the members' mean probability, as
+    :class:`BehaviourEnsemble` does.
+
+    Args:
+        buckets: Rows of the embedding table; must equal the featurizer's ``buckets``.
+        n_classes: Number of output classes.
+        members: Number of member models (at least 2).
+        dim: Each member's embedding width.
+    """
+
+    def __init__(self, buckets: int, n_classes: int, members: int, dim: int = 48) -> None:
+        super().__init__()
+        if members < 2:
+            raise ValueError(f"an ensemble needs at least 2 members, got {members}")
+        self.config: dict[str, int] = {"buckets": buckets, "n_classes": n_classes, "dim": dim,
+                                       "members": members}
+        self.bag = nn.EmbeddingBag(buckets, dim * members, mode="sum")
+        self.norms = nn.ModuleList(nn.LayerNorm(dim) for _ in range(members))
+        self.heads = nn.ModuleList(nn.Linear(dim, n_classes) for _ in range(members))
+
+    @classmethod
+    def pack(cls, models: Sequence[ContentModel]) -> ContentEnsemble:
+        """One ensemble of trained (float) ``models``, which must share their shape."""
+        shapes = {(m.config["buckets"], m.config["n_classes"], m.config["dim"]) for m in models}
+        if len(shapes) != 1:
+            raise ValueError(f"members must share buckets, classes and width, got {shapes}")
+        buckets, n_classes, dim = shapes.pop()
+        packed = cls(buckets, n_classes, len(models), dim)
+        with torch.no_grad():
+            packed.bag.weight.copy_(torch.cat([m.bag.weight for m in models], dim=1))
+            for norm, head, m in zip(packed.norms, packed.heads, models, strict=True):
+                norm.load_state_dict(m.norm.state_dict())
+                head.load_state_dict(m.head.state_dict())
+        return packed.eval()
+
+    def forward(self, indices: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
+        """Log mean probability, one row per bag (as :meth:`ContentModel.forward` reads)."""
+        ends = torch.cat((offsets[1:], offsets.new_full((1,), indices.numel())))
+        lengths = (ends - offsets).clamp_(min=1).unsqueeze(1)
+        mean = self.bag(indices, offsets) / lengths
+        dim = self.config["dim"]
+        probs = torch.stack([
+            torch.softmax(head(torch.relu(norm(part))), dim=1)
+            for norm, head, part in zip(self.norms, self.heads, mean.split(dim, dim=1),
+                                        strict=True)]).mean(dim=0)
+        return torch.log(probs)
 
 
 class BehaviourModel(nn.Module):

@@ -18,6 +18,7 @@ from detectors.model import (
     QUANTIZATION,
     BehaviourEnsemble,
     BehaviourModel,
+    ContentEnsemble,
     ContentModel,
     configure_torch,
     hash_texts,
@@ -383,3 +384,60 @@ def test_an_ensemble_round_trips_and_scores_each_row_alone(
     alone = np.vstack([predict_behaviour(loaded.behaviour, x[i:i + 1]) for i in range(40)])
     together = predict_behaviour(loaded.behaviour, np.vstack([x[:1] * 1e4, x]))
     assert np.array_equal(together[1:], alone)
+
+
+@pytest.fixture(scope="module")
+def content_ensemble(content_model: ContentModel) -> ContentEnsemble:
+    """Member 0 is the fixture's model; member 1 is fitted from another seed."""
+    texts, labels = _toy_texts(200, seed=1)
+    indices, offsets = hash_texts(texts, buckets=BUCKETS)
+    torch.manual_seed(11)
+    other = ContentModel(BUCKETS, n_classes=2)
+    _train(other, (torch.from_numpy(indices), torch.from_numpy(offsets)), labels,
+           epochs=60, lr=0.05)
+    return ContentEnsemble.pack([content_model, other])
+
+
+def test_a_content_ensemble_scores_the_mean_of_its_members(
+        content_model: ContentModel, content_ensemble: ContentEnsemble) -> None:
+    texts, labels = _toy_texts(64, seed=6)
+    indices, offsets = hash_texts(texts, buckets=BUCKETS)
+    first = predict_content(content_model, indices, offsets)
+    # Member 1, rebuilt alone from its slice of the packed table.
+    second_model = ContentModel(BUCKETS, n_classes=2)
+    with torch.no_grad():
+        second_model.bag.weight.copy_(content_ensemble.bag.weight[:, 48:])
+    second_model.norm.load_state_dict(content_ensemble.norms[1].state_dict())
+    second_model.head.load_state_dict(content_ensemble.heads[1].state_dict())
+    second = predict_content(second_model.eval(), indices, offsets)
+    # The toy members are sure of every text: they differ in the small probabilities.
+    assert not np.allclose(first, second, rtol=0.1, atol=0)  # else the test proves nothing
+    np.testing.assert_allclose(predict_content(content_ensemble, indices, offsets),
+                               (first + second) / 2, rtol=1e-4, atol=1e-12)
+    # int8: the direct path (one lookup for both members) against the module's forward,
+    # which quantizes each head's input per batch where the direct path does it per row.
+    int8 = quantize(content_ensemble)
+    direct = predict_content(int8, indices, offsets)
+    np.testing.assert_allclose(direct, _module_content(int8, indices, offsets), atol=1e-4)
+    assert (direct.argmax(1) == labels).mean() >= 0.95
+    with pytest.raises(ValueError, match="at least 2"):
+        ContentEnsemble(BUCKETS, n_classes=2, members=1)
+    with pytest.raises(ValueError, match="share"):
+        ContentEnsemble.pack([content_model, ContentModel(BUCKETS, n_classes=2, dim=16)])
+
+
+def test_a_content_ensemble_round_trips_and_scores_each_row_alone(
+        tmp_path: Path, content_ensemble: ContentEnsemble,
+        behaviour_model: BehaviourModel) -> None:
+    path = _save(tmp_path / "artifact", content_ensemble, behaviour_model)
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert manifest["models"]["content"]["members"] == 2
+    loaded = load_artifact(path, expected_layout_version=3)
+    assert type(loaded.content) is ContentEnsemble
+    texts, _ = _toy_texts(40, seed=7)
+    indices, offsets = hash_texts(texts, buckets=BUCKETS)
+    probs = predict_content(loaded.content, indices, offsets)
+    assert np.array_equal(probs, predict_content(quantize(content_ensemble), indices, offsets))
+    alone = np.vstack([predict_content(loaded.content, *hash_texts([t], buckets=BUCKETS))
+                       for t in texts])
+    assert np.array_equal(alone, probs)

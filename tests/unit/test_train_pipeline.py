@@ -30,20 +30,33 @@ def test_training_writes_an_artifact_the_cascade_loads_with_per_type_thresholds(
     assert "CC BY-NC" not in md  # trained on redistributable data only
 
 
-def test_training_with_a_behaviour_ensemble_writes_one_the_engine_scores_with(tmp_path):
+def test_training_with_ensembles_writes_them_and_the_engine_scores_with_them(tmp_path):
     import json
 
     import numpy as np
 
-    from detectors.model.nets import BehaviourEnsemble
+    from detectors.model.artifact import content_predictor
+    from detectors.model.hashing import hash_texts
+    from detectors.model.nets import BehaviourEnsemble, ContentEnsemble
+    from detectors.training import HASHING
 
     out = tmp_path / "artifact"
     report = train(out, corpora=None, synthetic_tenants=1, synthetic_days=6,
-                   behaviour_members=2, progress=False)
+                   behaviour_members=2, content_members=3, progress=False)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["models"]["behaviour"]["members"] == 2
+    assert manifest["models"]["content"]["members"] == 3
     runner = ModelRunner(out)
     assert type(runner.behaviour) is BehaviourEnsemble
+    assert type(runner.content) is ContentEnsemble
+    # Three fits from other seeds, not one fit packed three times.
+    dim = manifest["models"]["content"]["dim"]
+    table = runner.content.bag.weight().dequantize()
+    slices = [table[:, k * dim:(k + 1) * dim] for k in range(3)]
+    assert not any(np.allclose(slices[0].numpy(), s.numpy()) for s in slices[1:])
+    probs = content_predictor(runner.content)(*hash_texts(["Wire the funds today"], **HASHING))
+    assert probs.shape == (1, len(manifest["feature_layout"]["classes"]))
+    assert abs(float(probs.sum()) - 1.0) < 1e-5
     assert runner.version == report["artifact"]["version"]
     from detectors.model.artifact import behaviour_predictor
 
