@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detectors import Cascade, DetectorConfigError
-from detectors.rules.obfuscation import letter_spaced, mixed_script_words
+from detectors.rules.obfuscation import broken_word, letter_spaced, mixed_script_words
 from tests.factories import T0, mail
 from tests.unit.test_rules import hits_of, verdicts
 
@@ -69,6 +69,35 @@ def test_soft_hyphens_between_syllables_are_hyphenation_not_spacing():
     assert letter_spaced(text) is None
     assert "text_obfuscation" not in hits_of(verdicts(mail(text=text))[0])
     assert letter_spaced(SOFT_HYPHEN.join("Real") + SOFT_HYPHEN) == "Real"
+
+
+LRM = "\u200e"
+ZWNJ = "\u200c"
+
+
+def test_a_word_broken_in_pieces_by_direction_marks_is_read_whole():
+    # As phishing_pot's kits write it: pieces, not single letters, so no letter spacing.
+    subject = f"New {LRM}Me{LRM}{LRM}m{LRM}be{LRM}{LRM}r{LRM}{LRM}ship Statement"
+    assert letter_spaced(subject) is None
+    d = verdicts(mail(subject=subject, text="normal"))[0]
+    h = hits_of(d)["text_obfuscation"]
+    assert (h["where"], h["technique"], h["reads_as"]) == ("subject", "broken_word",
+                                                            ["Membership"])
+    assert d.action in ("quarantine", "block")
+
+
+def test_direction_marks_between_single_letters_are_letter_spacing():
+    assert letter_spaced("Your " + LRM.join("Prime") + " benefits") == "Prime"
+
+
+def test_invisible_characters_with_a_use_inside_words_break_nothing():
+    # A soft hyphen is a hyphenation hint, a joiner shapes Persian or Indic spelling; one
+    # break is a word boundary hint (a long address wrapped by a zero-width space).
+    for text in (f"Versicherungs{SOFT_HYPHEN}bedingungen{SOFT_HYPHEN}heft und mehr",
+                 f"Visit our{ZWNJ}shop{ZWNJ}now", "see https://example.com/very\u200blong"):
+        assert broken_word(text) is None
+        assert "text_obfuscation" not in hits_of(verdicts(mail(text=text))[0])
+    assert broken_word("ab\u200bcd\u200bef") == "abcdef"
 
 
 def test_internal_mail_is_not_judged():
