@@ -86,3 +86,25 @@ def test_a_behaviour_ensemble_is_its_seeds_fitted_alone() -> None:
         alone = fit_behaviour(x, y, epochs=2, seed=5 + k * MEMBER_SEED_STRIDE)
         assert _weights(member) == _weights(alone)
     assert _weights(ensemble.members[0]) != _weights(ensemble.members[1])
+
+
+def test_a_content_ensemble_is_its_seeds_fitted_alone() -> None:
+    """Member k is the content model of seed + k * stride, its table a slice of the packed one."""
+    import torch
+
+    from detectors.model.nets import ContentEnsemble
+    from detectors.training import MEMBER_SEED_STRIDE, fit_content
+
+    rng = np.random.default_rng(2)
+    words = ["invoice", "pay", "hello", "meeting", "urgent", "gift", "card", "wire", "lunch"]
+    texts = [" ".join(rng.choice(words, 60)) for _ in range(600)]
+    y = rng.integers(0, 9, 600)
+    ensemble = fit_content(texts, y, epochs=1, seed=5, members=2)
+    assert type(ensemble) is ContentEnsemble and not ensemble.training
+    dim = ensemble.config["dim"]
+    for k in range(2):
+        alone = fit_content(texts, y, epochs=1, seed=5 + k * MEMBER_SEED_STRIDE)
+        table = ensemble.bag.weight[:, k * dim:(k + 1) * dim]
+        assert torch.equal(table, alone.bag.weight)
+        assert _weights(ensemble.norms[k]) == _weights(alone.norm)
+        assert _weights(ensemble.heads[k]) == _weights(alone.head)
