@@ -370,22 +370,6 @@ def test_an_ensemble_scores_the_mean_of_its_members(
         BehaviourEnsemble(n_features=6, n_classes=2, members=1)
 
 
-def test_an_ensemble_round_trips_and_scores_each_row_alone(
-        tmp_path: Path, content_model: ContentModel, behaviour_ensemble: BehaviourEnsemble,
-) -> None:
-    path = _save(tmp_path / "artifact", content_model, behaviour_ensemble)
-    manifest = json.loads((path / "manifest.json").read_text())
-    assert manifest["models"]["behaviour"]["members"] == 2
-    loaded = load_artifact(path, expected_layout_version=3)
-    assert type(loaded.behaviour) is BehaviourEnsemble
-    x, _ = _toy_behaviour(40, seed=7)
-    np.testing.assert_allclose(predict_behaviour(loaded.behaviour, x),
-                               predict_behaviour(quantize(behaviour_ensemble), x), atol=1e-6)
-    alone = np.vstack([predict_behaviour(loaded.behaviour, x[i:i + 1]) for i in range(40)])
-    together = predict_behaviour(loaded.behaviour, np.vstack([x[:1] * 1e4, x]))
-    assert np.array_equal(together[1:], alone)
-
-
 @pytest.fixture(scope="module")
 def content_ensemble(content_model: ContentModel) -> ContentEnsemble:
     """Member 0 is the fixture's model; member 1 is fitted from another seed."""
@@ -426,14 +410,15 @@ def test_a_content_ensemble_scores_the_mean_of_its_members(
         ContentEnsemble.pack([content_model, ContentModel(BUCKETS, n_classes=2, dim=16)])
 
 
-def test_a_content_ensemble_round_trips_and_scores_each_row_alone(
+def test_ensembles_round_trip_and_score_each_row_alone(
         tmp_path: Path, content_ensemble: ContentEnsemble,
-        behaviour_model: BehaviourModel) -> None:
-    path = _save(tmp_path / "artifact", content_ensemble, behaviour_model)
-    manifest = json.loads((path / "manifest.json").read_text())
-    assert manifest["models"]["content"]["members"] == 2
+        behaviour_ensemble: BehaviourEnsemble) -> None:
+    path = _save(tmp_path / "artifact", content_ensemble, behaviour_ensemble)
+    models = json.loads((path / "manifest.json").read_text())["models"]
+    assert models["content"]["members"] == models["behaviour"]["members"] == 2
     loaded = load_artifact(path, expected_layout_version=3)
     assert type(loaded.content) is ContentEnsemble
+    assert type(loaded.behaviour) is BehaviourEnsemble
     texts, _ = _toy_texts(40, seed=7)
     indices, offsets = hash_texts(texts, buckets=BUCKETS)
     probs = predict_content(loaded.content, indices, offsets)
@@ -441,3 +426,9 @@ def test_a_content_ensemble_round_trips_and_scores_each_row_alone(
     alone = np.vstack([predict_content(loaded.content, *hash_texts([t], buckets=BUCKETS))
                        for t in texts])
     assert np.array_equal(alone, probs)
+    x, _ = _toy_behaviour(40, seed=7)
+    np.testing.assert_allclose(predict_behaviour(loaded.behaviour, x),
+                               predict_behaviour(quantize(behaviour_ensemble), x), atol=1e-6)
+    alone = np.vstack([predict_behaviour(loaded.behaviour, x[i:i + 1]) for i in range(40)])
+    together = predict_behaviour(loaded.behaviour, np.vstack([x[:1] * 1e4, x]))
+    assert np.array_equal(together[1:], alone)
