@@ -390,13 +390,16 @@ def _seed_list(_ctx: Any, _param: Any, value: str) -> tuple[int, ...]:
 @click.option("--synthetic-tenants", type=click.IntRange(min=1), default=4, show_default=True)
 @click.option("--synthetic-days", type=click.IntRange(min=1), default=60, show_default=True)
 @click.option("--target-fpr", type=float, default=0.001, show_default=True)
+@click.option("--calibration-margin", type=click.FloatRange(0, 1, min_open=True), default=0.5,
+              show_default=True, help="As `mailhawk train --calibration-margin`.")
 @click.option("--phishing-pot", is_flag=True,
               help="Also score the corpus replay with phishing_pot per seed (evaluation "
                    "only, as `mailhawk train` does; ~1.5 min more a seed).")
 def seed_spread(out: Path | None, corpora: Path | None, seeds: tuple[int, ...],
                 data_seed: int, behaviour_members: int, content_members: int,
                 synthetic_tenants: int,
-                synthetic_days: int, target_fpr: float, phishing_pot: bool) -> None:
+                synthetic_days: int, target_fpr: float, calibration_margin: float,
+                phishing_pot: bool) -> None:
     """Train and test the models once per seed on one replay: how much is the seed's luck?
 
     Read any change to features, rules or training over several seeds: with the same code
@@ -417,7 +420,8 @@ def seed_spread(out: Path | None, corpora: Path | None, seeds: tuple[int, ...],
     study = seed_study(corpora=found, seeds=seeds, data_seed=data_seed,
                        behaviour_members=behaviour_members, content_members=content_members,
                        synthetic_tenants=synthetic_tenants, synthetic_days=synthetic_days,
-                       target_fpr=target_fpr, phishing_pot=phishing_pot,
+                       target_fpr=target_fpr, calibration_margin=calibration_margin,
+                       phishing_pot=phishing_pot,
                        progress=_progress())
     write_study(study, out)
     for name, spread in study["spread"].items():

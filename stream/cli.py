@@ -224,6 +224,10 @@ def demo(messages: int, attacks: int, corpora: str | None, keep_state: bool,
               "packed so a message's n-grams are read once (README).")
 @click.option("--target-fpr", default=0.001, show_default=True,
               help="False-positive rate on ham the quarantine threshold is calibrated for.")
+@click.option("--calibration-margin", default=0.5, show_default=True,
+              type=click.FloatRange(0, 1, min_open=True),
+              help="Thresholds are set for this share of --target-fpr on the calibration "
+              "split (later mail drifts above it; README).")
 @click.option("--no-eval", is_flag=True, help="Skip the corpus evaluation with phishing_pot.")
 @click.option("--feedback", "feedback_file", type=click.Path(exists=True, dir_okay=False),
               help="Labelled examples from `mailhawk feedback export`: your users' reports "
@@ -233,7 +237,7 @@ def demo(messages: int, attacks: int, corpora: str | None, keep_state: bool,
               "never for redistribution; the manifest records it.")
 def train(corpora: str | None, out_dir: str, synthetic_tenants: int, synthetic_days: int,
           seed: int, behaviour_members: int, content_members: int, target_fpr: float,
-          no_eval: bool,
+          calibration_margin: float, no_eval: bool,
           feedback_file: str | None, include_noncommercial: bool) -> None:
     """Train, calibrate, quantize and evaluate the models; write an artifact and a report."""
     from bench.corpus import corpora_dir
@@ -250,6 +254,7 @@ def train(corpora: str | None, out_dir: str, synthetic_tenants: int, synthetic_d
                           synthetic_days=synthetic_days, seed=seed,
                           behaviour_members=behaviour_members,
                           content_members=content_members, target_fpr=target_fpr,
+                          calibration_margin=calibration_margin,
                           evaluate_noncommercial=not no_eval,
                           include_noncommercial=include_noncommercial,
                           feedback=Path(feedback_file) if feedback_file else None)

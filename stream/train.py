@@ -279,7 +279,8 @@ def fit(prepared: Prepared, *, seed: int, behaviour_members: int = 1,
 
 
 def calibrate_and_test(prepared: Prepared, content: Any, behaviour: Any, *,
-                       config: dict[str, Any], target_fpr: float
+                       config: dict[str, Any], target_fpr: float,
+                       margin: float = CALIBRATION_MARGIN
                        ) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
     """Thresholds per attack type from the calibration split, and the test split's report."""
     from detectors.model.artifact import save_artifact
@@ -310,7 +311,7 @@ def calibrate_and_test(prepared: Prepared, content: Any, behaviour: Any, *,
                                for a, d in zip(cal_rows.assessments, cal_decisions,
                                                strict=True)])
         by_type = calibrate_by_type(cal_scores[keep], types[keep].tolist(), is_ham[keep],
-                                    fixed[keep], target_fpr * CALIBRATION_MARGIN)
+                                    fixed[keep], target_fpr * margin)
         # Corroborated warnings start above every calibration ham, real or synthetic, that
         # they would quarantine: they spend none of the budget.
         corroborable = np.array([a.model_verdict is not None and
@@ -322,6 +323,7 @@ def calibrate_and_test(prepared: Prepared, content: Any, behaviour: Any, *,
         test_decisions = _decisions(final, runner, test_rows.assessments)
         report: dict[str, Any] = {
             "target_false_positive_rate": target_fpr,
+            "calibration_margin": margin,
             "thresholds": by_type["default"],
             "thresholds_by_attack_type": {k: v for k, v in by_type.items() if k != "default"},
             "test": evaluate(test_decisions, test_rows.labels, test_rows.scenarios),
@@ -348,9 +350,9 @@ def _artifact_config(seed: int) -> dict[str, Any]:
 def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
           synthetic_days: int = 60, seed: int = 7, behaviour_members: int = 1,
           content_members: int = 1, target_fpr: float = 0.001,
-          attack_rate: float = 0.04, include_noncommercial: bool = False,
-          evaluate_noncommercial: bool = True, feedback: Path | None = None,
-          progress: bool = True) -> dict[str, Any]:
+          calibration_margin: float = CALIBRATION_MARGIN, attack_rate: float = 0.04,
+          include_noncommercial: bool = False, evaluate_noncommercial: bool = True,
+          feedback: Path | None = None, progress: bool = True) -> dict[str, Any]:
     """The whole pipeline; returns the report (also written beside the artifact)."""
     from detectors.model.artifact import save_artifact
 
@@ -363,7 +365,7 @@ def train(out: Path, *, corpora: Path | None, synthetic_tenants: int = 4,
                              content_members=content_members, progress=progress)
     config = _artifact_config(seed)
     by_type, report = calibrate_and_test(prepared, content, behaviour, config=config,
-                                         target_fpr=target_fpr)
+                                         target_fpr=target_fpr, margin=calibration_margin)
     # Named by what it is, not only by what it was trained on: the same data with other code
     # (rules, features, generator) gives other weights and so another version.
     digest = hashlib.sha256(orjson.dumps(sources, option=orjson.OPT_SORT_KEYS)
@@ -543,7 +545,8 @@ def seed_study(*, corpora: Path | None, seeds: Sequence[int], data_seed: int = 7
                behaviour_members: int = 1, content_members: int = 1,
                synthetic_tenants: int = 4,
                synthetic_days: int = 60, target_fpr: float = 0.001,
-               phishing_pot: bool = False, progress: bool = True) -> dict[str, Any]:
+               calibration_margin: float = CALIBRATION_MARGIN, phishing_pot: bool = False,
+               progress: bool = True) -> dict[str, Any]:
     """Train, calibrate and test once per model seed on one replay; the figures side by side.
 
     Why: with the same code and data, the models' seed alone moved SpamAssassin spam recall
@@ -568,7 +571,7 @@ def seed_study(*, corpora: Path | None, seeds: Sequence[int], data_seed: int = 7
                                  content_members=content_members, progress=progress)
         by_type, report = calibrate_and_test(prepared, content, behaviour,
                                              config=_artifact_config(seed),
-                                             target_fpr=target_fpr)
+                                             target_fpr=target_fpr, margin=calibration_margin)
         figures = _study_figures(report, by_type)
         if pot_stream is not None and corpora is not None:
             with tempfile.TemporaryDirectory() as tmp:
@@ -593,7 +596,8 @@ def seed_study(*, corpora: Path | None, seeds: Sequence[int], data_seed: int = 7
                         "max": max(values)}
     return {"data_seed": data_seed, "behaviour_members": behaviour_members,
             "content_members": content_members,
-            "target_false_positive_rate": target_fpr, "sources": prepared.sources,
+            "target_false_positive_rate": target_fpr, "calibration_margin": calibration_margin,
+            "sources": prepared.sources,
             "runs": runs, "spread": spread}
 
 
@@ -624,7 +628,8 @@ def write_study(study: dict[str, Any], path: Path) -> None:
              f"organisations of seed {study['data_seed']}; behaviour members "
              f"{study['behaviour_members']}, content members "
              f"{study.get('content_members', 1)}; target FPR "
-             f"{study['target_false_positive_rate']}), each calibrated and tested as "
+             f"{study['target_false_positive_rate']}, calibrated for "
+             f"{study.get('calibration_margin', CALIBRATION_MARGIN)} of it), each tested as "
              "`mailhawk train` does. Only the models' seed differs between columns.", ""]
     try:
         from bench.report import plot_seed_spread

@@ -75,8 +75,9 @@ def test_a_seed_study_tests_each_seed_on_one_replay_and_reports_the_spread(tmp_p
     from stream.train import seed_study, write_study
 
     study = seed_study(corpora=None, seeds=(3, 4), synthetic_tenants=1, synthetic_days=6,
-                       progress=False)
+                       calibration_margin=0.25, progress=False)
     assert [r["seed"] for r in study["runs"]] == [3, 4]
+    assert study["calibration_margin"] == 0.25
     first, second = (r["figures"] for r in study["runs"])
     assert first.keys() == second.keys() and "quarantine threshold" in first
     assert any(k.startswith("synthetic: ham quarantined") for k in first)
@@ -87,9 +88,26 @@ def test_a_seed_study_tests_each_seed_on_one_replay_and_reports_the_spread(tmp_p
     write_study(study, tmp_path / "study")
     md = (tmp_path / "study" / "seeds.md").read_text()
     assert "| seed 3 | seed 4 | min | median | max |" in md
+    assert "calibrated for 0.25 of it" in md
     assert (tmp_path / "study" / "seeds.png").stat().st_size > 1000
     # The command refuses what it cannot study, saying what to give.
     result = CliRunner().invoke(bench, ["seeds", "--seeds", "7"])
     assert result.exit_code == 2 and "at least two seeds" in result.output
     result = CliRunner().invoke(bench, ["seeds", "--seeds", "7,x"])
     assert result.exit_code == 2 and "integers" in result.output
+
+
+def test_a_smaller_calibration_margin_sets_higher_thresholds(tmp_path):
+    from stream.train import _artifact_config, calibrate_and_test, fit, prepare
+
+    prepared = prepare(corpora=None, synthetic_tenants=1, synthetic_days=6, seed=7,
+                       progress=False)
+    content, behaviour = fit(prepared, seed=7, progress=False)
+    reports = {m: calibrate_and_test(prepared, content, behaviour, config=_artifact_config(7),
+                                     target_fpr=0.01, margin=m) for m in (1.0, 0.1)}
+    loose, strict = reports[1.0], reports[0.1]
+    assert (loose[1]["calibration_margin"], strict[1]["calibration_margin"]) == (1.0, 0.1)
+    for kind in ("warn", "quarantine", "block"):
+        assert strict[0]["default"][kind] >= loose[0]["default"][kind]
+    assert strict[0]["default"]["quarantine"] > loose[0]["default"]["quarantine"]
+    assert strict[1]["test"]["false_positives"] < loose[1]["test"]["false_positives"]
