@@ -7,7 +7,7 @@ is spelt in Cyrillic, an English one in Latin letters, and hyphenation hints (so
 split syllables, not single letters. Rspamd and SpamAssassin keep rules of the same kind
 (mixed-charset words).
 
-Two signs, each read in the display name, the subject and the body:
+Three signs, each read in the display name, the subject and the body:
 
 * **a mixed-script word**: ASCII letters together with Cyrillic or Greek letters that pass
   for Latin ones, every letter of the word being one or the other (``names.LOOKALIKE_LETTERS``),
