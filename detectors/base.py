@@ -63,6 +63,11 @@ class Context:
                 else self.state.sender is None
         return first
 
+    @property
+    def answered(self) -> bool:
+        """A recipient has written to this sender: a correspondent, the tenant's trust."""
+        return any(map(_REVERSE, self.state.recipients))
+
     def sender_count(self) -> float:
         """How many messages the sender sent before (decayed)."""
         s = self.state.sender

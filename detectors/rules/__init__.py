@@ -1,6 +1,6 @@
 """Heuristic detector plugins, one family per file; :data:`REGISTRY` lists them in cascade order."""
 
-from detectors.rules.attachments import AttachmentLure
+from detectors.rules.attachments import AttachmentLure, AttachmentPassword
 from detectors.rules.authentication import AuthFailure, MalformedFrom
 from detectors.rules.brand import BrandImpersonation
 from detectors.rules.content import CampaignWave, SenderBurst, SpamContent
@@ -28,6 +28,7 @@ REGISTRY = (
     LinkRisk,
     StrangerLink,
     AttachmentLure,
+    AttachmentPassword,
     VendorFraud,
     AccountTakeover,
     SpamContent,

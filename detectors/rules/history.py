@@ -99,7 +99,7 @@ class FlaggedSender:
         total = ctx.state.decayed(sender.count, sender.ref, t)
         if flagged < c.min_flagged or flagged < c.min_share * total:
             return []
-        if any(r.reverse is not None for r in ctx.state.recipients):
+        if ctx.answered:
             return []  # someone here writes to this address: a correspondent, not a campaign
         return [hit(self.name, c.score * c.weight, content_attack(ctx), flagged=round(flagged, 1),
                     messages=round(total, 1), first_seen=sender.first_seen)]

@@ -48,7 +48,8 @@ def test_the_model_columns_are_detectors_of_this_build_and_a_new_one_adds_none()
     assert set(DETECTORS) <= set(names)
     # Layout 4's columns, in their order: changing them needs a layout bump and a retrain.
     decision_time = {"flagged_sender", "text_obfuscation", "stranger_link", "blocked_sender",
-                     "blocked_link", "blocked_file", "malformed_from"}
+                     "blocked_link", "blocked_file", "malformed_from",
+                     "attachment_password"}
     assert tuple(n for n in names if n not in decision_time) == DETECTORS
     assert not any(c.removeprefix("hit_") in decision_time for c in COLUMNS)
 
