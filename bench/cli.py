@@ -608,6 +608,41 @@ def filters(out: Path | None, corpora: Path | None, filters: tuple[str, ...], en
                        f"{out / 'filters.md'} (numbers in filters.json, plot filters.png)")
 
 
+@bench.command("efficacy")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Report folder [bench-results/efficacy-<time>].")
+@_corpora_option
+@click.option("--artifact", default="", help="Model artifact [the packaged default].")
+@click.option("--scores", default="", help="Scores/thresholds file [the packaged default].")
+@click.option("--ham-limit", type=click.IntRange(min=1), default=None,
+              help="Enron ham messages to keep [all]: a quick look, not the README's figures.")
+@click.option("--attacks-limit", type=click.IntRange(min=0), default=None,
+              help="phishing_pot messages to inject (SpamAssassin spam: half) [all].")
+@click.option("--outside-ham-limit", type=click.IntRange(min=0), default=None,
+              help="SpamAssassin and watchdog ham per source [all].")
+@click.option("--outcomes/--no-outcomes", default=True, show_default=True,
+              help="Write every message's outcome to outcomes.jsonl (ids, no content).")
+def efficacy(out: Path | None, corpora: Path | None, artifact: str, scores: str,
+             ham_limit: int | None, attacks_limit: int | None, outside_ham_limit: int | None,
+             outcomes: bool) -> None:
+    """What an artifact holds of the real corpora (issue #5's figures), message by message.
+
+    The whole replay of `mailhawk train`'s corpus evaluation, scored with any artifact (the
+    packaged one by default, whose figures a retrain on another CPU cannot reproduce). ~1-2
+    minutes on two cores.
+    """
+    from bench.efficacy import EfficacyOptions, run_efficacy, summary
+
+    out = out or _default_out("efficacy")
+    opts = EfficacyOptions(corpora=_corpora(corpora), out=out, artifact=artifact,
+                           scores=scores, ham_limit=ham_limit, attacks_limit=attacks_limit,
+                           outside_ham_limit=outside_ham_limit, outcomes=outcomes,
+                           progress=_progress())
+    _run_and_summarise(run_efficacy, opts, summary,
+                       f"{out / 'efficacy.md'} (numbers in efficacy.json, plot efficacy.png"
+                       + (", every message in outcomes.jsonl)" if outcomes else ")"))
+
+
 @bench.command("evasion")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Report folder [bench-results/evasion-<time>].")

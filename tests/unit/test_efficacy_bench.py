@@ -1,0 +1,84 @@
+"""``mailhawk bench efficacy``: the real corpora through the real cascade and artifact, and a
+report that agrees with every message's outcome."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import orjson
+import pytest
+
+from bench.corpus import build
+from bench.efficacy import EfficacyOptions, run_efficacy, summary
+from detectors.models import default_artifact
+from tests.conftest import stricter_candidate
+
+_LIMITS = {"ham_limit": 400, "attacks_limit": 120, "outside_ham_limit": 60}
+
+
+@pytest.fixture(scope="module")
+def stream(corpora: Path) -> tuple[list, list]:
+    """The limited stream, parsed once for both artifacts."""
+    return build(corpora, normalise=True, ham_limit=400, attacks_limit=120,
+                 outside_ham_limit=60, phishing_pot=True)
+
+
+@pytest.fixture(scope="module")
+def shipped(corpora: Path, stream: tuple[list, list],
+            tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, list]:
+    out = tmp_path_factory.mktemp("efficacy")
+    report = run_efficacy(EfficacyOptions(corpora=corpora, out=out, **_LIMITS), log=print,
+                          stream=stream)
+    outcomes = [orjson.loads(line) for line in (out / "outcomes.jsonl").read_bytes().splitlines()]
+    return report, outcomes
+
+
+def test_the_report_agrees_with_every_outcome(shipped: tuple[dict, list]) -> None:
+    report, outcomes = shipped
+    assert len(outcomes) == report["messages"] == report["ham"] + report["attacks"]
+    ham = [o for o in outcomes if o["label"] == "ham"]
+    assert sum(o["held"] for o in ham) == report["false_positives"]
+    assert all(o["held"] == (o["action"] in ("quarantine", "block")) for o in outcomes)
+    pot = [o for o in outcomes if o["scenario"].startswith("phishing_pot")]
+    assert {o["scenario"] for o in pot} == {"phishing_pot, earlier half",
+                                            "phishing_pot, later half"}
+    assert report["phishing_pot"] == {"held": sum(o["held"] for o in pot), "n": len(pot),
+                                      "recall": sum(o["held"] for o in pot) / len(pot)}
+    by_source = Counter(o["scenario"] for o in outcomes)
+    assert {k: v["n"] for k, v in report["recall_by_scenario"].items()} == by_source
+    # The real cascade decided: the shipped model scored, and held attacks name detectors.
+    assert report["model_version"] == orjson.loads(
+        (default_artifact() / "manifest.json").read_bytes())["version"]
+    assert any(o["decided_by"] == "model" for o in outcomes)
+    assert all(o["detectors"] for o in outcomes if o["held"])
+
+
+def test_outcomes_carry_ids_and_verdicts_never_content(shipped: tuple[dict, list]) -> None:
+    _, outcomes = shipped
+    assert {frozenset(o) for o in outcomes} == {frozenset({
+        "message_id", "scenario", "label", "action", "held", "attack_type", "score",
+        "decided_by", "detectors"})}
+
+
+def test_the_summary_leads_with_the_ham_held(shipped: tuple[dict, list]) -> None:
+    report, _ = shipped
+    assert report["limits"] == {"ham": 400, "attacks": 120, "outside_ham": 60}
+    lines = summary(report)
+    assert lines[0].startswith(f"  ham held {report['false_positives']:,} of "
+                               f"{report['ham']:,}")
+
+
+def test_another_artifact_is_the_one_scored(corpora: Path, tmp_path: Path,
+                                            stream: tuple[list, list],
+                                            shipped: tuple[dict, list]) -> None:
+    strict = stricter_candidate(tmp_path, quarantine=0.01)
+    out = tmp_path / "strict"
+    report = run_efficacy(EfficacyOptions(corpora=corpora, out=out, artifact=str(strict),
+                                          outcomes=False, **_LIMITS), log=print, stream=stream)
+    assert report["model_version"] == "model-candidate-stricter"
+    assert not (out / "outcomes.jsonl").exists()
+    assert "A limited stream" in (out / "efficacy.md").read_text()
+    # Holding every type from 0.01 holds more of everything than the shipped thresholds.
+    assert report["recall"] > shipped[0]["recall"]
+    assert report["false_positives"] >= shipped[0]["false_positives"]
