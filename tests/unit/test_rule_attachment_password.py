@@ -76,3 +76,15 @@ def test_the_ways_kits_give_the_password(text, word):
 def test_an_invalid_score_refuses_to_start():
     with pytest.raises(DetectorConfigError, match="attachment_password"):
         Cascade({"detectors": {"attachment_password": {"score": 1.5}}})
+
+
+def test_a_crafted_run_of_whitespace_is_read_once():
+    """``password:`` then thousands of spaces: no quantifier backtracks into the run (written
+    ``\\s*[quotes]*\\s*`` it took seconds), and only the first 4,000 characters are read."""
+    from detectors.rules import attachments
+
+    text = "Senha do PDF:" + " " * 19_000 + "1234"
+    assert password_given(text) == ""  # the value is past what is read
+    assert password_given(text[:3_000] + "1234") == "senha"
+    pattern = attachments._PASSWORD_GIVEN.pattern
+    assert r"\s*+" in pattern and r"\s*[" not in pattern
