@@ -38,7 +38,7 @@ from bench.run import Log
 __all__ = ["ALPHABETS", "FIELDS", "LISTS", "CraftedOptions", "run_crafted", "summary"]
 
 ALPHABETS: Final = ("a", "A", "1", ".", "a.", "-", "é", "a@", "@", " ", "a ", "www.",
-                    "http://", "<", "(", "[", "_", "$", "!", "Ⅻ", "Рa")
+                    "http://", "<", "(", "[", "_", "$", "!", "Ⅻ", "Рa", "password: ")
 """Repeated to the field's length: runs that regular expressions and label walks rescan."""
 
 _Field = Callable[[str], dict[str, Any]]
@@ -107,6 +107,9 @@ _BASE: Final = {
     "from": {"address": "alice@partner.example", "name": "Alice"},
     "to": [{"address": "bob@acme.example", "name": ""}], "subject": "hello",
     "text": "Hi Bob, see you tomorrow.",
+    # A file a password can protect: the subject and body are then read for one too.
+    "attachments": [{"filename": "notes.pdf", "content_type": "application/pdf", "size": 1,
+                     "sha256": "", "stripped": False}],
 }
 _TIME_RATIO: Final = 8.0
 _MIN_FLAGGED_S: Final = 0.02
