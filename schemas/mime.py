@@ -200,8 +200,9 @@ def _convert(
     urls: list[Url] = []
     if html:
         html = _cap(html)
-        derived = _html_view(html, urls, want_text=not body.has_plain)
-        if not body.has_plain:
+        short = body.has_plain and _short_text_part(text)
+        derived = _html_view(html, urls, want_text=not body.has_plain or short)
+        if not body.has_plain or (short and _decoy(text, derived)):
             text = derived
     text = _cap(text)
     _urls_in_text(text, urls)
@@ -656,6 +657,45 @@ def _attachment(part: Message, filename: str, content_type: str) -> Attachment:
 
 
 # --------------------------------------------------------------------------- urls
+
+
+_DECOY_MAX_WORDS: Final = 7
+_PAGE_MIN_WORDS: Final = 10
+_WORD: Final = re.compile(r"\w+")
+# A short text part that sends the reader to the page is a stub, not a decoy ("This is an HTML
+# message", "View it in your browser", a link): the page is what it points at.
+_STUB: Final = re.compile(r"html|browser|online|version|view|navegador|visualiz|https?://|www\.",
+                          re.IGNORECASE)
+
+
+def _short_text_part(text: str) -> bool:
+    """A text part too short to be a rendition of any page (at most 7 words, no stub)."""
+    words = 0
+    for _ in _WORD.finditer(text):
+        words += 1
+        if words > _DECOY_MAX_WORDS:
+            return False
+    return words > 0 and not _STUB.search(text)
+
+
+def _decoy(text: str, page: str) -> bool:
+    """Whether a short text part is a decoy: the page shares few of its words.
+
+    A client shows the HTML of a multipart/alternative, so a kit writes "normal" (or
+    "saturday brunch", "AAA") as the text part beside its page, and a filter reading the
+    text part reads nothing. A text part of at most 7 words, not a stub pointing at the
+    HTML, beside a page of 10 words or more that holds fewer than half of them, is read as
+    that page. The broader rule (any text part sharing under half its words with the page)
+    is right too, but it changes what the shipped model was trained on (README, "A decoy
+    text part"); this one changes no training text: on the corpora it reads 24 phishing_pot
+    pages and no Enron, SpamAssassin or watchdog message.
+    """
+    mine = {w.lower() for w in _WORD.findall(text)}
+    page_words = _WORD.findall(page)
+    if len(page_words) < _PAGE_MIN_WORDS:
+        return False
+    shown = {w.lower() for w in page_words}
+    return 2 * len(mine & shown) < len(mine)
 
 
 def _html_view(html: str, urls: list[Url], *, want_text: bool) -> str:

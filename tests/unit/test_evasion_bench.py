@@ -54,7 +54,7 @@ def test_decoy_text_puts_a_text_part_beside_the_unchanged_page() -> None:
     record = parse_message(raw, tenant_id="acme")
 
     assert b"multipart/alternative" in raw
-    assert text == "normal"  # what the converter reads today: README, "A decoy text part"
+    assert text == PAGE  # the converter reads the page beside a decoy (schemas.mime._decoy)
     assert "Confirm your recovery phrase" in record.html
     assert [u.url for u in record.urls] == ["https://wallet-restore.example/x"]
 

@@ -240,6 +240,40 @@ def test_blank_text_part_beside_html_does_not_hide_the_html_text() -> None:
     assert convert(raw).text == "Claim your prize"
 
 
+_PAGE = ("Dear customer, your mailbox storage is full and incoming messages are held. "
+         "Sign in within 24 hours to confirm your account and release them, or your account "
+         "will be closed and every message deleted. Confirm your account now with the button "
+         "below. Thank you for choosing our mail service, the security team")
+
+
+def _alternative(plain: str, page: str = _PAGE) -> bytes:
+    return (b"From: a@example.com\nContent-Type: multipart/alternative; boundary=A\n\n"
+            b"--A\nContent-Type: text/plain; charset=utf-8\n\n" + plain.encode()
+            + b"\n--A\nContent-Type: text/html; charset=utf-8\n\n<p>" + page.encode()
+            + b"</p>\n--A--\n")
+
+
+@pytest.mark.parametrize("decoy", ["normal", "saturday brunch", "AAA",
+                                   "This is a plain-text message body"])
+def test_a_decoy_text_part_is_read_as_the_page_the_reader_sees(decoy: str) -> None:
+    assert convert(_alternative(decoy)).text == _PAGE
+
+
+@pytest.mark.parametrize("plain", [
+    "This is an HTML message. View it in your browser.",  # a stub pointing at the page
+    "Read it at https://example.org/news",  # a link to it
+    "Your mailbox storage is full",  # the page's own words
+    # A text part long enough to be a letter of its own (the broader rule, README).
+    "Minutes of the board meeting and the gas schedule for Thursday afternoon",
+])
+def test_a_text_part_that_may_be_the_page_s_own_is_kept(plain: str) -> None:
+    assert convert(_alternative(plain)).text == plain
+
+
+def test_a_short_page_keeps_the_short_text_part() -> None:
+    assert convert(_alternative("normal", "Claim your prize today")).text == "normal"
+
+
 @pytest.mark.parametrize("style", [
     "display:none", "DISPLAY: none !important", "visibility:hidden", "font-size:0",
     "font-size:0px;line-height:0", "max-height:0;overflow:hidden", "opacity:0.0",
