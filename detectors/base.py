@@ -89,6 +89,18 @@ class DetectorConfig:
             raise ValueError(f"weight must be within [0, 1], got {self.weight}")
 
 
+@dataclass(frozen=True, slots=True)
+class ScoredConfig(DetectorConfig):
+    """A detector whose hits carry one configured score (a subclass sets its default)."""
+
+    score: float = 0.9
+
+    def validate(self) -> None:
+        DetectorConfig.validate(self)
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError("score must be within [0, 1]")
+
+
 class Detector(Protocol):
     """A detector plugin.
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Final
 
 from detectors.attachments import ARCHIVE, MAX_FILENAME_CHARS, extension
-from detectors.base import Context, DetectorConfig, build_config, hit
+from detectors.base import Context, DetectorConfig, ScoredConfig, build_config, hit
 from schemas.records import Attachment, Hit
 
 
@@ -123,15 +123,10 @@ def password_given(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class PasswordConfig(DetectorConfig):
+class PasswordConfig(ScoredConfig):
     """The score of a stranger's file sent with its password."""
 
     score: float = 0.9
-
-    def validate(self) -> None:
-        DetectorConfig.validate(self)
-        if not 0.0 <= self.score <= 1.0:
-            raise ValueError("score must be within [0, 1]")
 
 
 class AttachmentPassword:

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import ClassVar
 
-from detectors.base import Context, DetectorConfig, build_config, content_attack, hit
+from detectors.base import Context, DetectorConfig, ScoredConfig, build_config, content_attack, hit
 from detectors.memo import memoised
 from schemas.records import Hit
 from state import MAX_PROFILED_ADDRESS
@@ -71,7 +71,7 @@ class AuthFailure:
 
 
 @dataclass(frozen=True, slots=True)
-class MalformedFromConfig(DetectorConfig):
+class MalformedFromConfig(ScoredConfig):
     """Score of inbound mail whose From header names no address a domain can vouch for."""
 
     score: float = 0.9

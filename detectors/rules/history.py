@@ -47,8 +47,8 @@ from typing import ClassVar
 
 from detectors.base import (
     Context,
-    DetectorConfig,
     PerTenantProfile,
+    ScoredConfig,
     build_config,
     content_attack,
     hit,
@@ -63,7 +63,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class FlaggedSenderConfig(DetectorConfig):
+class FlaggedSenderConfig(ScoredConfig):
     """How much flagged mail makes a sender's next message suspect."""
 
     score: float = 0.95
@@ -71,9 +71,7 @@ class FlaggedSenderConfig(DetectorConfig):
     min_share: float = 0.1
 
     def validate(self) -> None:
-        DetectorConfig.validate(self)
-        if not 0.0 <= self.score <= 1.0:
-            raise ValueError("score must be within [0, 1]")
+        ScoredConfig.validate(self)
         if self.min_flagged < 1.0:
             raise ValueError("min_flagged must be at least 1")
         if not 0.0 <= self.min_share <= 1.0:
@@ -106,15 +104,10 @@ class FlaggedSender:
 
 
 @dataclass(frozen=True, slots=True)
-class BlockConfig(DetectorConfig):
+class BlockConfig(ScoredConfig):
     """The score of mail an analyst's block holds: a sender, a link host or a file."""
 
     score: float = 0.99
-
-    def validate(self) -> None:
-        DetectorConfig.validate(self)
-        if not 0.0 <= self.score <= 1.0:
-            raise ValueError("score must be within [0, 1]")
 
 
 class BlockedSender:

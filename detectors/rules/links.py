@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from detectors.base import Context, DetectorConfig, build_config, hit
+from detectors.base import Context, DetectorConfig, ScoredConfig, build_config, hit
 from detectors.urls import SIGNAL_WEIGHTS
 from schemas.records import Hit
 
@@ -61,16 +61,14 @@ class LinkRisk:
 
 
 @dataclass(frozen=True, slots=True)
-class StrangerLinkConfig(DetectorConfig):
+class StrangerLinkConfig(ScoredConfig):
     """The score of a stranger's risky link and which URL signals count as one."""
 
     score: float = 0.4
     signals: tuple[str, ...] = tuple(SIGNAL_WEIGHTS)
 
     def validate(self) -> None:
-        DetectorConfig.validate(self)
-        if not 0.0 <= self.score <= 1.0:
-            raise ValueError("score must be within [0, 1]")
+        ScoredConfig.validate(self)
         if not isinstance(self.signals, tuple):
             raise ValueError(f"signals must be a list of signal names, got {self.signals!r}")
         unknown = sorted(set(self.signals) - set(SIGNAL_WEIGHTS))

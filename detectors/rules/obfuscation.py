@@ -52,7 +52,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar, Final
 
-from detectors.base import Context, DetectorConfig, build_config, hit
+from detectors.base import Context, ScoredConfig, build_config, hit
 from detectors.names import LOOKALIKE_LETTERS
 from schemas.records import Hit
 
@@ -143,16 +143,14 @@ def broken_word(text: str) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class ObfuscationConfig(DetectorConfig):
+class ObfuscationConfig(ScoredConfig):
     """Score of a disguised word (decisive from ``combine.decisive``)."""
 
     score: float = 0.95
     body_min_words: int = 2
 
     def validate(self) -> None:
-        DetectorConfig.validate(self)
-        if not 0.0 <= self.score <= 1.0:
-            raise ValueError("score must be within [0, 1]")
+        ScoredConfig.validate(self)
         if self.body_min_words < 1:
             raise ValueError("body_min_words must be at least 1")
 
