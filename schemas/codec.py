@@ -35,12 +35,21 @@ def decode_mail(raw: bytes | None, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) ->
     """Parse and validate one MailRecord; raises SchemaError (never anything else)."""
     doc = _parse(raw, max_bytes)
     try:
-        return MailRecord.from_dict(doc)
+        record = MailRecord.from_dict(doc)
     except SchemaError:
         raise
     except (TypeError, ValueError, AttributeError) as exc:  # a value of an unexpected shape
         raise SchemaError("invalid_value", f"record does not match the schema "
                           f"({type(exc).__name__}: {_shown(str(exc))})") from None
+    if record.html and record.text:
+        # A gateway that filled ``text`` from a decoy text part ("normal" beside the page)
+        # would hide the page from detection: read it as mailhawk's converter does.
+        from schemas.mime import decoy_page
+
+        page = decoy_page(record.text, record.html)
+        if page is not None:
+            record.text = page
+    return record
 
 
 def decode_directory(raw: bytes | None) -> DirectoryEntry:

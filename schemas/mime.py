@@ -660,6 +660,7 @@ def _attachment(part: Message, filename: str, content_type: str) -> Attachment:
 
 
 _DECOY_MAX_WORDS: Final = 7
+_DECOY_MAX_CHARS: Final = 512  # 7 words of any length a kit writes, and a cheap first test
 _PAGE_MIN_WORDS: Final = 10
 _WORD: Final = re.compile(r"\w+")
 # A short text part that sends the reader to the page is a stub, not a decoy ("This is an HTML
@@ -670,6 +671,8 @@ _STUB: Final = re.compile(r"html|browser|online|version|view|navegador|visualiz|
 
 def _short_text_part(text: str) -> bool:
     """A text part too short to be a rendition of any page (at most 7 words, no stub)."""
+    if len(text) > _DECOY_MAX_CHARS:
+        return False
     words = 0
     for _ in _WORD.finditer(text):
         words += 1
@@ -696,6 +699,19 @@ def _decoy(text: str, page: str) -> bool:
         return False
     shown = {w.lower() for w in page_words}
     return 2 * len(mine & shown) < len(mine)
+
+
+def decoy_page(text: str, html: str) -> str | None:
+    """The page a record's short decoy text part hides (None when the text part is not one).
+
+    For records another gateway wrote (``schemas.codec.decode_mail``): the converter
+    already reads the page itself, and detection reads ``text``, never the HTML. Only a
+    short text part beside HTML costs a parse of the page.
+    """
+    if not html or not _short_text_part(text):
+        return None
+    page = _html_view(_cap(html), [], want_text=True)
+    return page if _decoy(text, page) else None
 
 
 def _html_view(html: str, urls: list[Url], *, want_text: bool) -> str:

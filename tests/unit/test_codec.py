@@ -960,3 +960,22 @@ def test_a_refused_value_is_quoted_cut_short(decode, field, value):
     message = str(caught.value)
     assert len(message) < 500, message[:500]
     assert "characters)" in message  # says it was cut, and from how long
+
+
+_PAGE_HTML = ("<html><body><p>Your mailbox is full and incoming messages are held. Sign in "
+              "within 24 hours to release them.</p></body></html>")
+
+
+@pytest.mark.parametrize(("text", "html", "read"), [
+    # Another gateway's record with the kit's decoy as its text part: detection reads the page.
+    ("normal", _PAGE_HTML, "Your mailbox is full and incoming messages are held. Sign in "
+                           "within 24 hours to release them."),
+    ("Your mailbox is full", _PAGE_HTML, "Your mailbox is full"),  # the page's own words
+    ("View it in your browser", _PAGE_HTML, "View it in your browser"),  # a stub
+    ("normal", "", "normal"),  # no page to read
+])
+def test_a_decoy_text_part_from_another_gateway_is_read_as_its_page(
+        text: str, html: str, read: str) -> None:
+    record = decode_mail(orjson.dumps(with_(text=text, html=html)))
+    assert record.text == read
+    assert record.html == html
