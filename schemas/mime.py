@@ -656,7 +656,7 @@ def _attachment(part: Message, filename: str, content_type: str) -> Attachment:
     return Attachment(filename, content_type, len(data), hashlib.sha256(data).hexdigest())
 
 
-# --------------------------------------------------------------------------- urls
+# --------------------------------------------------------------------------- decoy text parts
 
 
 _DECOY_MAX_WORDS: Final = 7
@@ -712,6 +712,9 @@ def decoy_page(text: str, html: str) -> str | None:
         return None
     page = _html_view(_cap(html), [], want_text=True)
     return page if _decoy(text, page) else None
+
+
+# --------------------------------------------------------------------------- urls
 
 
 def _html_view(html: str, urls: list[Url], *, want_text: bool) -> str:
