@@ -663,22 +663,22 @@ _DECOY_MAX_WORDS: Final = 7
 _DECOY_MAX_CHARS: Final = 512  # 7 words of any length a kit writes, and a cheap first test
 _PAGE_MIN_WORDS: Final = 10
 _WORD: Final = re.compile(r"\w+")
+# One to seven words and what separates them. Possessive: with ``\w+\W*`` the engine splits
+# a longer text's words into pieces to try every way of counting seven (200 µs a record).
+_SHORT_TEXT: Final = re.compile(rf"\W*+(?:\w++\W*+){{1,{_DECOY_MAX_WORDS}}}+")
 # A short text part that sends the reader to the page is a stub, not a decoy ("This is an HTML
-# message", "View it in your browser", a link): the page is what it points at.
-_STUB: Final = re.compile(r"html|browser|online|version|view|navegador|visualiz|https?://|www\.",
-                          re.IGNORECASE)
+# message", "View it in your browser", a link): the page is what it points at. Substrings of
+# the lower-cased text: a case-insensitive regex alternation took 44 µs on 500 characters.
+_STUB: Final = ("html", "browser", "online", "version", "view", "navegador", "visualiz",
+                "http://", "https://", "www.")
 
 
 def _short_text_part(text: str) -> bool:
     """A text part too short to be a rendition of any page (at most 7 words, no stub)."""
-    if len(text) > _DECOY_MAX_CHARS:
+    if len(text) > _DECOY_MAX_CHARS or _SHORT_TEXT.fullmatch(text) is None:
         return False
-    words = 0
-    for _ in _WORD.finditer(text):
-        words += 1
-        if words > _DECOY_MAX_WORDS:
-            return False
-    return words > 0 and not _STUB.search(text)
+    lowered = text.lower()
+    return not any(stub in lowered for stub in _STUB)
 
 
 def _decoy(text: str, page: str) -> bool:
