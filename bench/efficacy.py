@@ -93,9 +93,8 @@ def run_efficacy(opts: EfficacyOptions, *, log: Log,
     first = replay.verdicts[0]
     report = summarise_replay(replay)
     ham = report["ham"]
-    pot = [v.action in HELD_ACTIONS for v, s in zip(replay.verdicts, replay.scenarios,
-                                                     strict=True) if s.startswith("phishing_pot")]
-    held_pot, n_pot = sum(pot), len(pot)
+    pot = [v for s, v in report["recall_by_scenario"].items() if s.startswith("phishing_pot")]
+    held_pot, n_pot = sum(v["held"] for v in pot), sum(v["n"] for v in pot)
     report.update({
         "artifact": opts.artifact or "packaged", "model_version": first.model_version,
         "rules_version": first.rules_version, "scores": opts.scores or "packaged",
@@ -156,7 +155,7 @@ def _markdown(report: dict[str, Any], plotted: bool, outcomes: bool) -> str:
     lines += ["| source | messages | held | share held |", "|---|---|---|---|"]
     for name, v in report["recall_by_scenario"].items():
         lines.append(f"| {name}{' (ham)' if v['is_ham'] else ''} | {v['n']:,} | "
-                     f"{_held(v):,} | {v['flagged_rate']:.4f} |")
+                     f"{v['held']:,} | {v['flagged_rate']:.4f} |")
     blocks = report["with_analyst_blocks"]
     lines += ["", "Had an analyst confirmed every held attack before its sender's next "
               f"message (the sender then blocked): recall {blocks['recall']:.4f}, ham held "
@@ -178,10 +177,6 @@ def summary(report: dict[str, Any]) -> list[str]:
     if pot["n"]:
         lines.append(f"  phishing_pot held {pot['held']:,} of {pot['n']:,} "
                      f"({pot['recall']:.3f})")
-    lines += [f"  {name}: {_held(v):,} of {v['n']:,} ({v['flagged_rate']:.3f})"
+    lines += [f"  {name}: {v['held']:,} of {v['n']:,} ({v['flagged_rate']:.3f})"
               for name, v in report["recall_by_scenario"].items()]
     return lines
-
-
-def _held(scenario: dict[str, Any]) -> int:
-    return round(scenario["flagged_rate"] * scenario["n"])

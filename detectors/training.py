@@ -355,7 +355,7 @@ def evaluate(decisions: Sequence[Any], labels: Sequence[int], scenarios: Sequenc
         mask = np.array([s == scenario for s in scenarios])
         rate = caught[mask].mean()
         out["recall_by_scenario"][scenario] = {
-            "flagged_rate": float(rate), "n": int(mask.sum()),
+            "flagged_rate": float(rate), "n": int(mask.sum()), "held": int(caught[mask].sum()),
             "is_ham": bool(ham[mask].all())}
     confusion: dict[str, Counter[str]] = {}
     for d, k in zip(decisions, y, strict=True):
