@@ -33,11 +33,11 @@ DETECTORS: Final[tuple[str, ...]] = (
 
 Listed, not derived from the registry: a new detector changes no column until the layout
 version is bumped and the model retrained, so artifacts trained before it keep loading.
-``flagged_sender``, ``text_obfuscation``, ``malformed_from`` and ``attachment_password`` are
-not inputs: they act through ``combine.decisive`` alone (the first's hits follow from the
-sender's earlier flagged mail, the others' from disguises and files the redistributable
-training corpora hardly hold: a column the training replay never or barely sets would teach
-the model nothing). Nor is
+``flagged_sender``, ``text_obfuscation``, ``malformed_from``, ``attachment_password`` and
+``crypto_lure`` are not inputs: they act through ``combine.decisive`` alone (the first's hits
+follow from the sender's earlier flagged mail, the others' from disguises, files and topics
+the redistributable training corpora hardly hold: a column the training replay never or
+barely sets would teach the model nothing). Nor is
 ``stranger_link``, which only corroborates a warning: the model already reads the link
 signals (``url_score``) and the first contact it restates."""
 CUES: Final[tuple[str, ...]] = ("payment", "bank_change", "urgency", "gift_card", "payroll",

@@ -2,8 +2,9 @@
 
 ``scan_text(subject, text)`` reports, per attack family (payment, bank-detail change, urgency,
 gift cards, payroll, credential lures, secrecy, spam, advance-fee/extortion scams, malware
-lures), how many distinct lexicon phrases occur and the first one (in lexicon order) as
-evidence. English plus the commonest German, French, Spanish, Dutch and Portuguese phrasings.
+lures) and for the crypto-asset topic, how many distinct lexicon phrases occur and the first
+one (in lexicon order) as evidence. English plus the commonest German, French, Spanish,
+Dutch and Portuguese phrasings.
 
 How the scan works, and why not a regular expression
 ----------------------------------------------------
@@ -298,6 +299,29 @@ PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "habilitar contenido", "archivo adjunto", "ver adjunto", "inhoud inschakelen",
         "zie bijlage", "in de bijlage", "habilitar conteúdo", "segue anexo", "em anexo",
     ),
+    # The crypto-asset topic, for ``detectors.rules.crypto`` (not attack language, and not a
+    # model input: ``layout.CUES`` lists the inputs). Words only crypto means...
+    "crypto_asset": (
+        "seed phrase", "recovery phrase", "secret phrase", "connect your wallet",
+        "connect wallet", "verify your wallet", "validate your wallet", "sync your wallet",
+        "synchronize your wallet", "claim your tokens", "claim your airdrop",
+        "token allocation", "airdrop", "airdrops", "staking", "metamask", "trust wallet",
+        "ledger live", "ledger nano", "ledger wallet", "iedger", "trezor", "phantom wallet",
+        "exodus wallet", "crypto wallet", "bitcoin wallet", "cloud mining", "bitcoin",
+        "bitcoins", "btc", "ethereum", "usdt", "usdc", "xrp", "xlm", "steth", "solana",
+        "dogecoin", "litecoin", "cryptocurrency", "cryptocurrencies", "blockchain", "web3",
+        "defi", "nft", "nfts", "coinbase", "binance", "bybit", "kucoin", "opensea", "uniswap",
+        "criptomoeda", "criptomoedas", "criptomoneda", "criptomonedas", "kryptowährung",
+        "kryptowährungen", "cryptomonnaie", "cryptomonnaies", "criptovaluta", "criptovalute",
+        "cryptovaluta",
+    ),
+    # ... and words that are crypto beside one of those ("wallet", "tokens", "eth" are also
+    # leather, authentication and Ethernet).
+    "crypto_term": (
+        "crypto", "eth", "wallet", "wallets", "token", "tokens", "coins", "private key",
+        "private keys", "digital asset", "digital assets", "carteira", "billetera",
+        "portefeuille", "portafoglio",
+    ),
 }
 
 CATEGORIES: Final[tuple[str, ...]] = tuple(PHRASES)
@@ -321,6 +345,8 @@ class Cues:
         spam: Marketing, prize and pharmacy spam vocabulary.
         scam: Advance-fee, inheritance and sextortion vocabulary.
         malware_lure: "Open the attachment / enable content" lures.
+        crypto_asset: Words only crypto assets mean (a coin, a wallet brand, "seed phrase").
+        crypto_term: Words that are crypto beside those ("wallet", "tokens").
         phrases: Category to the first matched phrase (lexicon order), at most 60 chars.
     """
 
@@ -334,11 +360,13 @@ class Cues:
     spam: int = 0
     scam: int = 0
     malware_lure: int = 0
+    crypto_asset: int = 0
+    crypto_term: int = 0
     phrases: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
-        """Distinct phrase matches over all categories."""
+        """Distinct phrase matches over the attack families (the crypto topic is none)."""
         return (self.payment + self.bank_change + self.urgency + self.gift_card + self.payroll
                 + self.credential + self.secrecy + self.spam + self.scam + self.malware_lure)
 
@@ -497,8 +525,8 @@ def scan_text(subject: str, text: str) -> Cues:
     return Cues(
         payment=counts[0], bank_change=counts[1], urgency=counts[2], gift_card=counts[3],
         payroll=counts[4], credential=counts[5], secrecy=counts[6], spam=counts[7],
-        scam=counts[8], malware_lure=counts[9],
-        phrases={CATEGORIES[c]: best[c].text for c in sorted(best)},
+        scam=counts[8], malware_lure=counts[9], crypto_asset=counts[10],
+        crypto_term=counts[11], phrases={CATEGORIES[c]: best[c].text for c in sorted(best)},
     )
 
 

@@ -4,6 +4,7 @@ from detectors.rules.attachments import AttachmentLure, AttachmentPassword
 from detectors.rules.authentication import AuthFailure, MalformedFrom
 from detectors.rules.brand import BrandImpersonation
 from detectors.rules.content import CampaignWave, SenderBurst, SpamContent
+from detectors.rules.crypto import CryptoLure
 from detectors.rules.display_address import DisplayNameAddress
 from detectors.rules.first_contact import FirstContact
 from detectors.rules.history import BlockedFile, BlockedLink, BlockedSender, FlaggedSender
@@ -29,6 +30,7 @@ REGISTRY = (
     StrangerLink,
     AttachmentLure,
     AttachmentPassword,
+    CryptoLure,
     VendorFraud,
     AccountTakeover,
     SpamContent,

@@ -1,0 +1,93 @@
+"""A stranger's crypto lure (``detectors/rules/crypto.py``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from detectors import Cascade, DetectorConfigError
+from detectors.lexicon import scan_text
+from tests.factories import T0, mail
+from tests.unit.test_rules import _WarnOnly, hits_of, verdicts
+
+_DRAINER = ("Dear client, we regret to inform you that Ledger has fallen victim to a data "
+            "breach. Your Ledger wallet may be at risk: restore it with your recovery phrase "
+            "before 14 March to keep your assets.")
+_GIVEAWAY = ("Exciting news! You've been chosen to receive 100,000 $TIP coins from the "
+             "Tipcoin airdrop. Claim them for your wallet on our page before Friday.")
+_BALANCE = ("You have received a new transaction of + 0.9473 BTC ($64,122). Your Bitcoin "
+            "balance is waiting: click below to withdraw it to your bank.")
+_LINK = ("https://ledger-restore.example/start",)
+
+
+def test_a_strangers_wallet_drainer_is_held_as_credential_phishing():
+    # Decisive: held even by a model that reads the text as harmless.
+    d = verdicts(mail("support@canix.example", name="Ledger", subject="Data Breach",
+                      text=_DRAINER, urls=_LINK),
+                 cascade=Cascade(models=_WarnOnly(probability=0.05)))[0]
+    h = hits_of(d)["crypto_lure"]
+    assert (h["attack_type"], h["topic"]) == ("credential_phishing", "recovery phrase")
+    assert d.action in ("quarantine", "block") and d.decided_by == "decisive"
+
+
+@pytest.mark.parametrize("text", [_GIVEAWAY, _BALANCE])
+def test_giveaways_and_balances_to_withdraw_are_scams(text):
+    d = verdicts(mail("rewards@tipcoin-news.example", text=text, urls=_LINK),
+                 cascade=Cascade(models=_WarnOnly(probability=0.05)))[0]
+    assert hits_of(d)["crypto_lure"]["attack_type"] == "scam"
+    assert d.action in ("quarantine", "block")
+
+
+def test_a_sender_whose_lures_were_held_three_times_is_flagged():
+    lures = [mail("news@freecoin.example", (f"u{i}@acme.com",), text=_GIVEAWAY, urls=_LINK,
+                  t=T0 + i * 600) for i in range(3)]
+    later = mail("news@freecoin.example", ("u9@acme.com",), subject="Monthly contest",
+                 t=T0 + 86_400, text="Your stats for August: play big, win big.", urls=_LINK)
+    ds = verdicts(*lures, later, cascade=Cascade(models=_WarnOnly(probability=0.05)))
+    assert all("crypto_lure" in hits_of(d) for d in ds[:3])
+    h = hits_of(ds[3])
+    assert "crypto_lure" not in h and h["flagged_sender"]["flagged"] == 3.0
+    assert ds[3].action in ("quarantine", "block")
+
+
+@pytest.mark.parametrize("text", [
+    # a developer's crypto talk: "crypto" and "tokens" are crypto only beside a coin
+    "The crypto module signs the tokens with the key; see https://lists.example/thread",
+    # a leather wallet and access tokens
+    "Lost your wallet at the conference? The desk keeps the tokens for the cloakroom. "
+    "https://conf.example/lost",
+    # one crypto word, no second
+    "Our blockchain talk is on Tuesday: https://conf.example/agenda",
+])
+def test_a_word_that_is_crypto_only_beside_another_is_not_the_topic(text):
+    d = verdicts(mail("events@conf.example", text=text, urls=_LINK))[0]
+    assert "crypto_lure" not in hits_of(d)
+
+
+def test_the_topic_with_nothing_to_act_on_is_not_a_lure():
+    text = "Bitcoin and Ethereum both fell this week; our analysts expect a quiet quarter."
+    assert scan_text("", text).crypto_asset == 2
+    assert "crypto_lure" not in hits_of(verdicts(mail("desk@research.example", text=text))[0])
+
+
+def test_a_correspondents_crypto_mail_is_business_as_usual():
+    reply = mail("bob@acme.com", ("fund@custody.example",), direction="outbound", t=T0,
+                 text="Please send the custody statement.")
+    statement = mail("fund@custody.example", t=T0 + 3600, subject="Statement",
+                     text="Your Bitcoin and USDT balances are attached; claim the staking "
+                          "rewards in the portal.", urls=("https://custody.example/portal",))
+    assert "crypto_lure" not in hits_of(verdicts(reply, statement)[1])
+
+
+def test_a_brands_notice_its_domain_vouches_for_is_not_a_lure():
+    notice = dict(subject="New device", urls=("https://www.binance.com/security",),
+                  text="A new device signed in to your Binance account. If this was not "
+                       "you, lock your account and protect your crypto wallet now.")
+    signed = mail("do-not-reply@post.binance.com", auth=("pass", "pass", "pass"), **notice)
+    assert "crypto_lure" not in hits_of(verdicts(signed)[0])
+    forged = mail("do-not-reply@post.binance.com", auth=("fail", "fail", "fail"), **notice)
+    assert "crypto_lure" in hits_of(verdicts(forged)[0])
+
+
+def test_an_invalid_score_refuses_to_start():
+    with pytest.raises(DetectorConfigError, match="crypto_lure"):
+        Cascade({"detectors": {"crypto_lure": {"score": 1.5}}})
