@@ -76,8 +76,9 @@ _LEARNING_NEUTRAL: Final = frozenset({"flagged_sender", "malformed_from"})
 # Hits that only corroborate a model warning (``combine.corroborating``): weak alone by
 # design, so the heuristic combination (no model, or a message settled early) leaves them out.
 # Counted there, a stranger's shortened link plus a first contact made a warning of every
-# conference confirmation with a bit.ly link (golden case ham_first_contact_event_...).
-_CORROBORATING_ONLY: Final = frozenset({"stranger_link"})
+# conference confirmation with a bit.ly link (golden case ham_first_contact_event_...), and
+# one crypto word in it a warning (ham_first_contact_fintech_conference).
+_CORROBORATING_ONLY: Final = frozenset({"stranger_link", "crypto_mention"})
 _ACTION_ORDER: Final = {a: i for i, a in enumerate(ACTIONS)}
 
 

@@ -37,9 +37,10 @@ version is bumped and the model retrained, so artifacts trained before it keep l
 ``crypto_lure`` are not inputs: they act through ``combine.decisive`` alone (the first's hits
 follow from the sender's earlier flagged mail, the others' from disguises, files and topics
 the redistributable training corpora hardly hold: a column the training replay never or
-barely sets would teach the model nothing). Nor is
-``stranger_link``, which only corroborates a warning: the model already reads the link
-signals (``url_score``) and the first contact it restates."""
+barely sets would teach the model nothing). Nor are ``stranger_link`` and
+``crypto_mention``, which only corroborate a warning: the model already reads the link
+signals (``url_score``) and the first contact the first restates, and the second is the
+crypto topic's weak form."""
 CUES: Final[tuple[str, ...]] = ("payment", "bank_change", "urgency", "gift_card", "payroll",
                                 "credential", "secrecy", "spam", "scam", "malware_lure")
 _BASE: Final[tuple[str, ...]] = (

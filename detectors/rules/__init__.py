@@ -4,7 +4,7 @@ from detectors.rules.attachments import AttachmentLure, AttachmentPassword
 from detectors.rules.authentication import AuthFailure, MalformedFrom
 from detectors.rules.brand import BrandImpersonation
 from detectors.rules.content import CampaignWave, SenderBurst, SpamContent
-from detectors.rules.crypto import CryptoLure
+from detectors.rules.crypto import CryptoLure, CryptoMention
 from detectors.rules.display_address import DisplayNameAddress
 from detectors.rules.first_contact import FirstContact
 from detectors.rules.history import BlockedFile, BlockedLink, BlockedSender, FlaggedSender
@@ -31,6 +31,7 @@ REGISTRY = (
     AttachmentLure,
     AttachmentPassword,
     CryptoLure,
+    CryptoMention,
     VendorFraud,
     AccountTakeover,
     SpamContent,

@@ -10,23 +10,27 @@ of them.
 
 The sign is the topic from a stranger with something to act on: two words of the crypto-asset
 topic (``Cues.crypto_asset``: a coin, a wallet brand, "seed phrase"; or one of those and
-``Cues.crypto_term``: "wallet", "tokens"), on mail from a sender none of the recipients has
-exchanged mail with, carrying a link or credential, prize or scam language. A developer's
+``Cues.crypto_term``: "wallet", "tokens"; or one of those and an amount in a coin, "0.7495
+BTC"), on mail from a sender none of the recipients has exchanged mail with, carrying a link,
+an attachment, or credential, prize, scam or payment language. A developer's
 "crypto tokens" (two words that are crypto only beside a coin) is not it, nor a
 correspondent's mail, nor a crypto brand's own notice that its domain's DKIM or DMARC vouches
-for (the synthetic organisations' Binance security notices).
+for (the synthetic organisations' Binance security notices). One word of the topic alone
+("our blockchain panel") is a mention (``crypto_mention``), which only turns the model's
+warning into a quarantine (``combine.corroborating``).
 
-Not a model input (``layout.DETECTORS``): the redistributable corpora hold no such mail.
-Decisive (``combine.decisive``) and flagging: the corpus replay's ham holds none (Enron,
-SpamAssassin and watchdog ham of 25,226 messages: the developers' crypto talk lacks the
-second asset word or comes from correspondents), nor do the synthetic organisations' ham
-streams once brands' authenticated notices are left out. A tenant whose business is crypto
+Not a model input (``layout.DETECTORS``): the redistributable corpora hold no such mail. The
+topic's hit is decisive (``combine.decisive``) and flagging: the corpus replay's ham holds
+none (Enron, SpamAssassin and watchdog ham of 25,226 messages: the developers' crypto talk
+lacks the second asset word or comes from correspondents), nor do the synthetic organisations'
+ham streams once brands' authenticated notices are left out. A tenant whose business is crypto
 (an exchange, a fund) would hear from strangers about it all day: it switches the rule off or
 weighs it in the scores file (``detectors.crypto_lure``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar, Final
 
@@ -37,12 +41,55 @@ from schemas.records import Hit
 _BRAND_DOMAINS: Final = frozenset().union(*BRANDS.values())
 """Every registrable domain a listed brand sends from (crypto exchanges among them)."""
 
+_AMOUNT: Final = re.compile(r"(?<!\d[.,])(?<!\d)\d{1,9}[.,]\d{1,8}[ _.]{0,2}"
+                            r"(?:btc|bitcoins?|eth|usdt|usdc|xrp|ltc|bnb)\b", re.I)
+"""An amount in a coin with its decimals ("0.7495 BTC", "Bitcoin__Transfer__0.7495__BTC",
+"272,50 USDT"): a kit's balance or transfer. Decimals required: a product code is no amount
+("HP EliteDesk 800 G1 USDT", a kernel list's), nor is a version ("10.1.5 eth")."""
+_AMOUNT_CHARS: Final = 4_000
+
+
+def _crypto_lure(ctx: Context) -> tuple[bool, str] | None:
+    """Whether a stranger's message carries the crypto topic beside a lure, and its type.
+
+    None when it names no crypto asset, has nothing to act on, or comes from a correspondent
+    or a brand's vouched-for domain; else (the whole topic, not one word of it; the type).
+    """
+    cues = ctx.content.cues
+    if not cues.crypto_asset:
+        return None
+    record = ctx.record
+    if not (record.urls or record.attachments or cues.credential or cues.spam or cues.scam
+            or cues.payment):
+        return None
+    if not ctx.first_contact or _brands_own(ctx):
+        return None
+    topic = cues.crypto_asset + cues.crypto_term >= 2 or _AMOUNT.search(
+        f"{record.subject}\n{record.text[:_AMOUNT_CHARS]}") is not None
+    # Asking for a wallet's keys or a sign-in is credential theft; the rest (giveaways,
+    # balances to withdraw, extortion) pays the sender.
+    return topic, "credential_phishing" if cues.credential else "scam"
+
+
+def _brands_own(ctx: Context) -> bool:
+    """A listed brand's domain that the gateway's DKIM or DMARC vouches for."""
+    auth = ctx.record.auth
+    return ctx.facts.sender_domain in _BRAND_DOMAINS and (
+        auth.dkim == "pass" or auth.dmarc == "pass")
+
 
 @dataclass(frozen=True, slots=True)
 class CryptoConfig(ScoredConfig):
     """The score of a stranger's crypto lure."""
 
     score: float = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class MentionConfig(ScoredConfig):
+    """The score of one crypto word beside a stranger's lure (below ``SUSPICIOUS``, 0.5)."""
+
+    score: float = 0.45
 
 
 class CryptoLure:
@@ -55,23 +102,33 @@ class CryptoLure:
         self.config: CryptoConfig = build_config(CryptoConfig, self.name, config)
 
     def detect(self, ctx: Context) -> list[Hit]:
-        cues = ctx.content.cues
-        if not cues.crypto_asset or cues.crypto_asset + cues.crypto_term < 2:
+        found = _crypto_lure(ctx)
+        if found is None or not found[0]:
             return []
-        if not (ctx.record.urls or cues.credential or cues.spam or cues.scam):
-            return []
-        if not ctx.first_contact or self._brands_own(ctx):
-            return []
-        # Asking for a wallet's keys or a sign-in is credential theft; the rest (giveaways,
-        # balances to withdraw, extortion) pays the sender.
-        attack = "credential_phishing" if cues.credential else "scam"
-        return [hit(self.name, self.config.score * self.config.weight, attack,
-                    topic=cues.phrases.get("crypto_asset", ""),
+        return [hit(self.name, self.config.score * self.config.weight, found[1],
+                    topic=ctx.content.cues.phrases.get("crypto_asset", ""),
                     reason="a stranger's message about crypto assets with a lure")]
 
-    @staticmethod
-    def _brands_own(ctx: Context) -> bool:
-        """A listed brand's domain that the gateway's DKIM or DMARC vouches for."""
-        auth = ctx.record.auth
-        return ctx.facts.sender_domain in _BRAND_DOMAINS and (
-            auth.dkim == "pass" or auth.dmarc == "pass")
+
+class CryptoMention:
+    """One word of the crypto topic in a stranger's message with a lure: it only corroborates.
+
+    "Our blockchain panel" is a mention, not the topic, so alone it does nothing (the cascade
+    leaves it out of the heuristic combination, ``_CORROBORATING_ONLY``); beside a model
+    that already warns (``combine.corroborating``) it says what the warning is about. Scored
+    below ``SUSPICIOUS`` so the message still teaches its sender's baseline: the hit changes
+    nothing the state learns, and no model input.
+    """
+
+    name: ClassVar[str] = "crypto_mention"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
+
+    def __init__(self, config: dict | None = None) -> None:
+        self.config: MentionConfig = build_config(MentionConfig, self.name, config)
+
+    def detect(self, ctx: Context) -> list[Hit]:
+        found = _crypto_lure(ctx)
+        if found is None or found[0]:
+            return []
+        return [hit(self.name, self.config.score * self.config.weight, found[1],
+                    topic=ctx.content.cues.phrases.get("crypto_asset", ""))]

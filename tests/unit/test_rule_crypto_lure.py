@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from detectors import Cascade, DetectorConfigError
 from detectors.lexicon import scan_text
+from schemas.records import Attachment
 from tests.factories import T0, mail
 from tests.unit.test_rules import _WarnOnly, hits_of, verdicts
 
@@ -49,18 +52,42 @@ def test_a_sender_whose_lures_were_held_three_times_is_flagged():
     assert ds[3].action in ("quarantine", "block")
 
 
+def test_one_coin_word_and_an_amount_in_it_with_a_file_is_a_lure():
+    # The "0.7495 BTC" campaign: one coin word, the amount, a PDF named like the subject,
+    # no link and no lure phrase; an amount needs its decimals.
+    text = "Your mining balance is ready. Open the document for the details. Cheers,"
+    pdf = Attachment("Mining_balance_0.7495_BTC.pdf", "application/pdf", 41_000)
+    lure = replace(mail("rufina.v1988@gmail.com", subject="Mining_balance_0.7495_BTC",
+                        text=text), attachments=(pdf,))
+    d = verdicts(lure, cascade=Cascade(models=_WarnOnly(probability=0.05)))[0]
+    assert hits_of(d)["crypto_lure"]["attack_type"] == "scam"
+    code = replace(lure, subject="Quote: HP EliteDesk 800 G1 USDT", message_id="<q@test>")
+    assert "crypto_lure" not in hits_of(verdicts(code)[0])
+
+
 @pytest.mark.parametrize("text", [
+    # a developer's crypto talk@pytest.mark.parametrize("text", [
     # a developer's crypto talk: "crypto" and "tokens" are crypto only beside a coin
     "The crypto module signs the tokens with the key; see https://lists.example/thread",
     # a leather wallet and access tokens
     "Lost your wallet at the conference? The desk keeps the tokens for the cloakroom. "
     "https://conf.example/lost",
-    # one crypto word, no second
-    "Our blockchain talk is on Tuesday: https://conf.example/agenda",
 ])
 def test_a_word_that_is_crypto_only_beside_another_is_not_the_topic(text):
     d = verdicts(mail("events@conf.example", text=text, urls=_LINK))[0]
     assert "crypto_lure" not in hits_of(d)
+
+
+def test_one_word_of_the_topic_only_confirms_a_models_warning():
+    text = "Our blockchain talk is on Tuesday: https://conf.example/agenda"
+    quiet = verdicts(mail("events@conf.example", text=text, urls=_LINK),
+                     cascade=Cascade(models=_WarnOnly(probability=0.05)))[0]
+    h = hits_of(quiet)
+    assert "crypto_lure" not in h and h["crypto_mention"]["score"] == 0.45
+    assert quiet.action == "allow"
+    warned = verdicts(mail("events@conf.example", text=text, urls=_LINK),
+                      cascade=Cascade(models=_WarnOnly(probability=0.6)))[0]
+    assert (warned.action, warned.decided_by) == ("quarantine", "corroborated")
 
 
 def test_the_topic_with_nothing_to_act_on_is_not_a_lure():
@@ -88,6 +115,7 @@ def test_a_brands_notice_its_domain_vouches_for_is_not_a_lure():
     assert "crypto_lure" in hits_of(verdicts(forged)[0])
 
 
-def test_an_invalid_score_refuses_to_start():
-    with pytest.raises(DetectorConfigError, match="crypto_lure"):
-        Cascade({"detectors": {"crypto_lure": {"score": 1.5}}})
+@pytest.mark.parametrize("detector", ["crypto_lure", "crypto_mention"])
+def test_an_invalid_score_refuses_to_start(detector):
+    with pytest.raises(DetectorConfigError, match=detector):
+        Cascade({"detectors": {detector: {"score": 1.5}}})
