@@ -12,7 +12,7 @@ The sign is the topic from a stranger with something to act on: two words of the
 topic (``Cues.crypto_asset``: a coin, a wallet brand, "seed phrase"; or one of those and
 ``Cues.crypto_term``: "wallet", "tokens"; or one of those and an amount in a coin, "0.7495
 BTC"), on mail from a sender none of the recipients has exchanged mail with, carrying a link,
-an attachment, or credential, prize, scam or payment language. A developer's
+an attachment, such an amount, or credential, prize, scam or payment language. A developer's
 "crypto tokens" (two words that are crypto only beside a coin) is not it, nor a
 correspondent's mail, nor a crypto brand's own notice that its domain's DKIM or DMARC vouches
 for (the synthetic organisations' Binance security notices). One word of the topic alone
@@ -58,14 +58,19 @@ def _crypto_lure(ctx: Context) -> tuple[bool, str] | None:
     cues = ctx.content.cues
     if not cues.crypto_asset:
         return None
-    record = ctx.record
-    if not (record.urls or record.attachments or cues.credential or cues.spam or cues.scam
-            or cues.payment):
-        return None
     if not ctx.first_contact or _brands_own(ctx):
         return None
-    topic = cues.crypto_asset + cues.crypto_term >= 2 or _AMOUNT.search(
-        f"{record.subject}\n{record.text[:_AMOUNT_CHARS]}") is not None
+    record = ctx.record
+    topic = cues.crypto_asset + cues.crypto_term >= 2
+    lure = bool(record.urls or record.attachments or cues.credential or cues.spam or cues.scam
+                or cues.payment)
+    if not (topic and lure):
+        # An amount in a coin is both the topic and the bait ("the current balance is 80.9
+        # BTC, let me know how we can cash it out").
+        amount = _AMOUNT.search(f"{record.subject}\n{record.text[:_AMOUNT_CHARS]}") is not None
+        topic, lure = topic or amount, lure or amount
+        if not lure:
+            return None
     # Asking for a wallet's keys or a sign-in is credential theft; the rest (giveaways,
     # balances to withdraw, extortion) pays the sender.
     return topic, "credential_phishing" if cues.credential else "scam"

@@ -65,6 +65,16 @@ def test_one_coin_word_and_an_amount_in_it_with_a_file_is_a_lure():
     assert "crypto_lure" not in hits_of(verdicts(code)[0])
 
 
+def test_an_amount_in_a_coin_is_itself_the_bait():
+    text = ("Below are the bitcoin details I found in the lost bag at the stadium. Website: "
+            "CRYPTONCOIN.NET ID: 37405796. The current balance is 80.9 BTC or $1,314,103. Let "
+            "me know how we can cash the funds.")
+    d = verdicts(mail("kelly.w@noble-school.example", subject="Re: Bitcoin details", text=text),
+                 cascade=Cascade(models=_WarnOnly(probability=0.05)))[0]
+    assert hits_of(d)["crypto_lure"]["attack_type"] == "scam"
+    assert d.action in ("quarantine", "block")
+
+
 @pytest.mark.parametrize("text", [
     # a developer's crypto talk@pytest.mark.parametrize("text", [
     # a developer's crypto talk: "crypto" and "tokens" are crypto only beside a coin
