@@ -97,25 +97,38 @@ class MentionConfig(ScoredConfig):
     score: float = 0.45
 
 
-class CryptoLure:
-    """A stranger's message about crypto assets, with a link or lure language."""
+class _CryptoRule:
+    """What both crypto rules do: the shared reading, one form of it each."""
 
-    name: ClassVar[str] = "crypto_lure"
+    name: ClassVar[str]
     directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
+    whole_topic: ClassVar[bool]
+    """True: the topic (``crypto_lure``); False: one word of it (``crypto_mention``)."""
+    config_type: ClassVar[type[ScoredConfig]]
+    reason: ClassVar[str]
 
     def __init__(self, config: dict | None = None) -> None:
-        self.config: CryptoConfig = build_config(CryptoConfig, self.name, config)
+        self.config: ScoredConfig = build_config(self.config_type, self.name, config)
 
     def detect(self, ctx: Context) -> list[Hit]:
         found = _crypto_lure(ctx)
-        if found is None or not found[0]:
+        if found is None or found[0] != self.whole_topic:
             return []
         return [hit(self.name, self.config.score * self.config.weight, found[1],
                     topic=ctx.content.cues.phrases.get("crypto_asset", ""),
-                    reason="a stranger's message about crypto assets with a lure")]
+                    reason=self.reason)]
 
 
-class CryptoMention:
+class CryptoLure(_CryptoRule):
+    """A stranger's message about crypto assets, with a link or lure language."""
+
+    name: ClassVar[str] = "crypto_lure"
+    whole_topic: ClassVar[bool] = True
+    config_type: ClassVar[type[ScoredConfig]] = CryptoConfig
+    reason: ClassVar[str] = "a stranger's message about crypto assets with a lure"
+
+
+class CryptoMention(_CryptoRule):
     """One word of the crypto topic in a stranger's message with a lure: it only corroborates.
 
     "Our blockchain panel" is a mention, not the topic, so alone it does nothing (the cascade
@@ -126,14 +139,6 @@ class CryptoMention:
     """
 
     name: ClassVar[str] = "crypto_mention"
-    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
-
-    def __init__(self, config: dict | None = None) -> None:
-        self.config: MentionConfig = build_config(MentionConfig, self.name, config)
-
-    def detect(self, ctx: Context) -> list[Hit]:
-        found = _crypto_lure(ctx)
-        if found is None or found[0]:
-            return []
-        return [hit(self.name, self.config.score * self.config.weight, found[1],
-                    topic=ctx.content.cues.phrases.get("crypto_asset", ""))]
+    whole_topic: ClassVar[bool] = False
+    config_type: ClassVar[type[ScoredConfig]] = MentionConfig
+    reason: ClassVar[str] = "a stranger names one crypto asset beside a lure"
