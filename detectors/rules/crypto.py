@@ -25,7 +25,7 @@ none (Enron, SpamAssassin and watchdog ham of 25,226 messages: the developers' c
 lacks the second asset word or comes from correspondents), nor do the synthetic organisations'
 ham streams once brands' authenticated notices are left out. A tenant whose business is crypto
 (an exchange, a fund) would hear from strangers about it all day: it switches the rule off or
-weighs it in the scores file (``detectors.crypto_lure``).
+weighs it in the scores file (``detectors.crypto_lure`` and ``crypto_mention``).
 """
 
 from __future__ import annotations
