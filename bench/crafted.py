@@ -38,7 +38,8 @@ from bench.run import Log
 __all__ = ["ALPHABETS", "FIELDS", "LISTS", "CraftedOptions", "run_crafted", "summary"]
 
 ALPHABETS: Final = ("a", "A", "1", ".", "a.", "-", "é", "a@", "@", " ", "a ", "www.",
-                    "http://", "<", "(", "[", "_", "$", "!", "Ⅻ", "Рa", "password: ")
+                    "http://", "<", "(", "[", "_", "$", "!", "Ⅻ", "Рa", "password: ",
+                    "0.5 btc ")
 """Repeated to the field's length: runs that regular expressions and label walks rescan."""
 
 _Field = Callable[[str], dict[str, Any]]
@@ -106,7 +107,9 @@ _BASE: Final = {
     "direction": "inbound", "received_at": 1_767_600_000.0,
     "from": {"address": "alice@partner.example", "name": "Alice"},
     "to": [{"address": "bob@acme.example", "name": ""}], "subject": "hello",
-    "text": "Hi Bob, see you tomorrow.",
+    # One crypto word with a file: the subject and body are then read for an amount in a
+    # coin too (``detectors.rules.crypto``).
+    "text": "Hi Bob, see you tomorrow about the bitcoin payment.",
     # A file a password can protect: the subject and body are then read for one too.
     "attachments": [{"filename": "notes.pdf", "content_type": "application/pdf", "size": 1,
                      "sha256": "", "stripped": False}],
