@@ -19,6 +19,7 @@ that the other half stays a held-out figure.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,28 @@ def _outcome(verdict: Any, label: int, scenario: str) -> dict[str, Any]:
             "detectors": sorted({h.detector for h in verdict.hits})}
 
 
+_GROUPS: Final[dict[str, Callable[[dict[str, Any]], bool]]] = {
+    "phishing_pot held": lambda o: o["scenario"].startswith("phishing_pot") and o["held"],
+    "phishing_pot missed": lambda o: o["scenario"].startswith("phishing_pot") and not o["held"],
+    "ham held": lambda o: o["label"] == "ham" and o["held"],
+}
+
+
+def _breakdown(rows: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, int]]]:
+    """Per group (phishing_pot held and missed, ham held): verdicts by what decided them.
+
+    And the messages each detector hit, so whether a new rule takes misses or ham shows
+    before anyone reads the outcomes.
+    """
+    out: dict[str, dict[str, dict[str, int]]] = {"decided_by": {}, "detectors": {}}
+    for group, member in _GROUPS.items():
+        chosen = [o for o in rows if member(o)]
+        out["decided_by"][group] = dict(Counter(o["decided_by"] for o in chosen).most_common())
+        out["detectors"][group] = dict(Counter(d for o in chosen
+                                               for d in o["detectors"]).most_common())
+    return out
+
+
 def run_efficacy(opts: EfficacyOptions, *, log: Log,
                  stream: tuple[list[Any], list[Any]] | None = None) -> dict[str, Any]:
     """Replay the corpora through the artifact; write the report and the outcomes.
@@ -104,12 +127,14 @@ def run_efficacy(opts: EfficacyOptions, *, log: Log,
                          "recall": held_pot / n_pot if n_pot else None},
         "targets": {"false_positive_rate": TARGET_FPR, "phishing_pot": TARGET_PHISHING_POT},
     })
+    rows = [_outcome(v, label, scenario) for v, label, scenario
+            in zip(replay.verdicts, replay.labels, replay.scenarios, strict=True)]
+    report["breakdown"] = _breakdown(rows)
     opts.out.mkdir(parents=True, exist_ok=True)
     if opts.outcomes:
         with (opts.out / "outcomes.jsonl").open("wb") as f:
-            for v, label, scenario in zip(replay.verdicts, replay.labels, replay.scenarios,
-                                          strict=True):
-                f.write(orjson.dumps(_outcome(v, label, scenario)) + b"\n")
+            for row in rows:
+                f.write(orjson.dumps(row) + b"\n")
     (opts.out / "efficacy.json").write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
     plotted = _plot(report, opts.out / "efficacy.png", log)
     (opts.out / "efficacy.md").write_text(_markdown(report, plotted, opts.outcomes))
@@ -160,6 +185,7 @@ def _markdown(report: dict[str, Any], plotted: bool, outcomes: bool) -> str:
     lines += ["", "Had an analyst confirmed every held attack before its sender's next "
               f"message (the sender then blocked): recall {blocks['recall']:.4f}, ham held "
               f"{blocks['false_positives']:,}.", ""]
+    lines += _breakdown_markdown(report["breakdown"])
     if outcomes:
         lines += ["Every message's outcome is in `outcomes.jsonl` (one JSON object a line: "
                   "`scenario`, `label`, `action`, `held`, `attack_type`, `score`, "
@@ -167,6 +193,23 @@ def _markdown(report: dict[str, Any], plotted: bool, outcomes: bool) -> str:
                   "for example: `jq -c 'select(.scenario == \"phishing_pot, earlier half\" "
                   "and (.held | not))' outcomes.jsonl`.", ""]
     return "\n".join(lines)
+
+
+def _breakdown_markdown(breakdown: dict[str, dict[str, dict[str, int]]]) -> list[str]:
+    groups = list(_GROUPS)
+    lines = ["| decided by | " + " | ".join(groups) + " |", "|---" * (len(groups) + 1) + "|"]
+    decided = breakdown["decided_by"]
+    for how in sorted({h for g in groups for h in decided[g]}):
+        lines.append(f"| {how} | " + " | ".join(f"{decided[g].get(how, 0):,}" for g in groups)
+                     + " |")
+    hits = breakdown["detectors"]
+    lines += ["", "Messages each detector hit (a message counts once per detector):", "",
+              "| detector | " + " | ".join(groups) + " |", "|---" * (len(groups) + 1) + "|"]
+    for name in sorted({d for g in groups for d in hits[g]},
+                       key=lambda d: (-hits[groups[0]].get(d, 0), d)):
+        lines.append(f"| {name} | " + " | ".join(f"{hits[g].get(name, 0):,}" for g in groups)
+                     + " |")
+    return [*lines, ""]
 
 
 def summary(report: dict[str, Any]) -> list[str]:

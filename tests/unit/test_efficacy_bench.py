@@ -52,6 +52,16 @@ def test_the_report_agrees_with_every_outcome(shipped: tuple[dict, list]) -> Non
         (default_artifact() / "manifest.json").read_bytes())["version"]
     assert any(o["decided_by"] == "model" for o in outcomes)
     assert all(o["detectors"] for o in outcomes if o["held"])
+    # The breakdown is a recount of the outcomes.
+    missed = [o for o in pot if not o["held"]]
+    held_ham = [o for o in ham if o["held"]]
+    breakdown = report["breakdown"]
+    assert breakdown["decided_by"]["phishing_pot missed"] == Counter(
+        o["decided_by"] for o in missed)
+    assert breakdown["detectors"]["ham held"] == Counter(d for o in held_ham
+                                                         for d in o["detectors"])
+    assert sum(breakdown["decided_by"]["phishing_pot held"].values()) == \
+        report["phishing_pot"]["held"]
 
 
 def test_outcomes_carry_ids_and_verdicts_never_content(shipped: tuple[dict, list]) -> None:
