@@ -107,7 +107,9 @@ class Detector(Protocol):
     A plugin may also declare ``directions: ClassVar[frozenset[str]]``, the message
     directions it can hit at all (absent: every direction). The cascade does not call it for
     the others: about half of a tenant's mail is internal or outbound, and eleven detectors
-    that only judge inbound mail cost a call each to say so.
+    that only judge inbound mail cost a call each to say so. And ``late: ClassVar[bool]``:
+    True for a detector too dear to run on every message that only ever corroborates a model
+    warning; the cascade runs it then and only then (``Cascade.late_hit``), after the models.
     """
 
     name: ClassVar[str]

@@ -15,7 +15,9 @@ Tiers run from cheap to costly:
    generic hits of type ``any`` such as a first contact amplify a named type but never name
    one) against the scores file's thresholds. Either way a *decisive* hit quarantines on its
    own, and a *corroborating* hit turns the model's warning into a quarantine
-   (``combine.decisive`` and ``combine.corroborating`` in the scores file). Hits listed in
+   (``combine.decisive`` and ``combine.corroborating`` in the scores file); the *late*
+   detectors (language identification, too dear for every message) run only here, on a
+   warning nothing else corroborates (:meth:`Cascade.late_hit`). Hits listed in
    ``combine.flagging`` count the message against its sender (``flagged_sender``).
 
 Weights and thresholds live in the scores file (``detectors/scores.json`` by default), apart
@@ -79,6 +81,8 @@ _LEARNING_NEUTRAL: Final = frozenset({"flagged_sender", "malformed_from"})
 # conference confirmation with a bit.ly link (golden case ham_first_contact_event_...), and
 # one crypto word in it a warning (ham_first_contact_fintech_conference).
 _CORROBORATING_ONLY: Final = frozenset({"stranger_link", "crypto_mention"})
+# Late detectors (``late = True``) are corroborating-only too, by construction: they run in
+# tier 4 only (:meth:`Cascade.late_hit`), never in the heuristic combination.
 _ACTION_ORDER: Final = {a: i for i, a in enumerate(ACTIONS)}
 
 
@@ -243,6 +247,7 @@ class Assessment:
     model_hits: list[Hit] = field(default_factory=list)
     model_verdict: tuple[str, float] | None = None
     policy: PolicyMatch | None = None
+    late_hits: list[Hit] | None = None  # the late detectors' hits, once they have run
 
 
 @dataclass
@@ -301,10 +306,13 @@ class Cascade:
         if unknown:
             raise DetectorConfigError(unknown[0], "no such detector in this build")
         self.detectors: list[Detector] = []
+        self.late: list[Detector] = []  # run only to corroborate a model warning
         for cls in REGISTRY:
             detector = cls(sections.get(cls.name))
             if detector.config.enabled:
-                self.detectors.append(detector)
+                (self.late if getattr(detector, "late", False) else self.detectors
+                 ).append(detector)
+        self._late_seconds = 0.0  # the late tier's time in decisions (heuristics, not state)
         # The campaign memory runs after the models (see detectors/rules/held.py).
         memory = HeldCampaign(sections.get(HeldCampaign.name))
         self.memory: HeldCampaign | None = memory if memory.config.enabled else None
@@ -458,6 +466,7 @@ class Cascade:
         times.models += t1 - t0
         out = []
         recall = 0.0
+        self._late_seconds = 0.0
         for n, ((state, records), group) in enumerate(zip(batches, assessed, strict=True)):
             if on_failure is None:
                 decisions = [self.decide(a) for a in group]
@@ -481,8 +490,9 @@ class Cascade:
                 decision.link_hosts = a.content.urls.hosts
             out.append(decisions)
         t2 = clock()
-        times.state += t2 - t1 - recall
-        times.heuristics += recall  # a rule, with its state reads and writes
+        late = self._late_seconds
+        times.state += t2 - t1 - recall - late
+        times.heuristics += recall + late  # a rule, with its state reads and writes
         shadow = self.shadow
         if shadow is not None and shadow.models is not None:
             # After every real decision: the shadow's scoring overwrites the assessments'
@@ -647,6 +657,26 @@ class Cascade:
         """
         return _strongest(hits, self.corroborating)
 
+    def late_hit(self, assessment: Assessment) -> Hit | None:
+        """The late detectors' strongest corroborating hit on ``assessment``, if any.
+
+        Tier 4's own detectors (``late = True``, ``detectors/rules/language.py``) are too dear
+        to run on every message in tier 2 and only ever corroborate, so they run here, on a
+        model warning that no tier-2 hit corroborates (a fraction of a percent of ham), and
+        once per message (the campaign memory decides again).
+        """
+        found = assessment.late_hits
+        if found is None:
+            clock = self.times.clock
+            t = clock()
+            record = assessment.record
+            ctx = Context(record, assessment.facts, assessment.snapshot, assessment.content)
+            found = assessment.late_hits = [
+                h for d in self.late if record.direction in getattr(d, "directions", DIRECTIONS)
+                for h in d.detect(ctx)]
+            self._late_seconds += clock() - t
+        return _strongest(found, self.corroborating)
+
     def decide(self, assessment: Assessment) -> Decision:
         """Tier 4: choose attack type, score and action; list the hits that drove them.
 
@@ -682,6 +712,11 @@ class Cascade:
                          "model", score), assessment.hits)
             if decision.action == "warn" and score >= thresholds.corroborate:
                 corroborated = self.corroborating_hit(assessment.hits)
+                if corroborated is None and self.late:
+                    corroborated = self.late_hit(assessment)
+                    if corroborated is not None:
+                        ordered = tuple(sorted((*ordered, corroborated),
+                                               key=lambda h: (-h.score, h.detector)))
                 if corroborated is not None:  # the type of the evidence, the model's score
                     return Decision("quarantine", corroborated.attack_type, score, ordered,
                                     "corroborated", score)

@@ -13,6 +13,7 @@ from typing import Final
 
 from detectors.attachments import AttachmentRisk, assess_attachments
 from detectors.domains import is_freemail, registrable_domain
+from detectors.language import LEARN_CHARS, language_of, teaching_sample
 from detectors.lexicon import Cues, scan_text, scan_texts
 from detectors.memo import memoised
 from detectors.names import address_in_display_name, looks_like_person, name_key
@@ -114,6 +115,8 @@ def _extract(record: MailRecord, cues: Cues) -> tuple[MessageFacts, ContentFeatu
         attachment_types=attachment_risk.types,
         payment_language=cues.payment > 0 or cues.bank_change > 0,
         recipient_domains=recipient_domains,
+        language=language_of(record.subject, record.text, record.html, chars=LEARN_CHARS)
+        if teaching_sample(record) else "",
     )
     content = ContentFeatures(
         cues=cues,

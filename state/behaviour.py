@@ -93,6 +93,8 @@ def loops() -> str:
 
 MAX_KNOWN_DOMAINS: Final = 2000
 MAX_OWN_DOMAINS: Final = 64
+MAX_LANGUAGES: Final = 16
+"""Languages a tenant's own mail teaches that the state keeps (past it, none is added)."""
 MAX_BLOCKED_SENDERS: Final = 5000
 """Addresses a tenant's analysts blocked that the state keeps; past it the oldest block goes
 (campaigns move to new addresses; the list is read as a set per tenant profile value)."""
@@ -186,6 +188,7 @@ class MessageFacts:
     recipient_domains: tuple[str, ...]
     lookalike_of: str = ""
     subject_key: str = ""
+    language: str = ""  # of the tenant's own mail sampled to learn its languages, else ""
 
 
 class MessageKeys(NamedTuple):
@@ -813,7 +816,7 @@ class PartitionState:
                     before.domain is not None and before.domain.outbound > 0)),
                 lookalike_of=facts.lookalike_of, decay=decay))
         if not inbound:
-            self._observe_tenant_side(record, facts, before)
+            self._observe_tenant_side(record, facts, before, learn)
 
     def _observe_recipients(self, before: StateSnapshot, k: MessageKeys, t: float, sender: str,
                             inbound: bool, thread: int, *, learn: bool, mailboxes: bool) -> int:
@@ -847,12 +850,23 @@ class PartitionState:
         return new_recipients
 
     def _observe_tenant_side(self, record: MailRecord, facts: MessageFacts,
-                             before: StateSnapshot) -> None:
-        """Outbound/internal mail teaches who the tenant is and whom it trusts."""
+                             before: StateSnapshot, learn: bool) -> None:
+        """Outbound/internal mail teaches who the tenant is, whom it trusts, how it writes.
+
+        A language joins the tenant's when one message it teaches with is written in it
+        (``facts.language``, set on sampled mail only), and never leaves: a tenant's
+        languages are few and change rarely, so the profile is rewritten rarely.
+        """
         tenant, t = record.tenant_id, record.received_at
         profile = before.tenant
         own = profile.own_domains
         changed = False
+        language = facts.language
+        if learn and language and language not in profile.languages and \
+                len(profile.languages) < MAX_LANGUAGES:
+            profile = profile.copy()
+            profile.languages.append(language)
+            changed = True
         if facts.sender_domain and facts.sender_domain not in own and \
                 len(own) < MAX_OWN_DOMAINS:
             profile = profile.copy()

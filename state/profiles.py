@@ -324,6 +324,8 @@ class TenantProfile:
     every batch. A value written before a list existed reads it as empty; the lists added
     since ``allowed_until`` are written only up to the last one holding something, so a
     store without such rules stays readable by the release before them (a rollback).
+    ``languages``: the ISO codes of the languages its own people write in, as sampled mail
+    taught them (``detectors.language``), oldest first.
     """
 
     own_domains: list[str] = field(default_factory=list)
@@ -334,18 +336,19 @@ class TenantProfile:
     allowed_until: dict[str, float] = field(default_factory=dict)
     blocked_links: list[str] = field(default_factory=list)
     blocked_files: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
 
     def copy(self) -> TenantProfile:
         return TenantProfile(list(self.own_domains), list(self.known_domains),
                              list(self.blocked_senders), list(self.allowed_senders),
                              [[r[0], list(r[1]), *r[2:]] for r in self.simulations],
                              dict(self.allowed_until), list(self.blocked_links),
-                             list(self.blocked_files))
+                             list(self.blocked_files), list(self.languages))
 
     def to_list(self) -> list[Any]:
         out = [self.own_domains, self.known_domains, self.blocked_senders,
                self.allowed_senders, self.simulations, self.allowed_until,
-               self.blocked_links, self.blocked_files]
+               self.blocked_links, self.blocked_files, self.languages]
         while len(out) > _TENANT_BASE_FIELDS and not out[-1]:
             out.pop()
         return out

@@ -1,4 +1,8 @@
-"""Heuristic detector plugins, one family per file; :data:`REGISTRY` lists them in cascade order."""
+"""Heuristic detector plugins, one family per file; :data:`REGISTRY` lists them in cascade order.
+
+A detector with ``late = True`` is not run in the heuristics tier: the cascade runs it only to
+corroborate a model warning that nothing else corroborates (see ``Cascade.late_hit``).
+"""
 
 from detectors.rules.attachments import AttachmentLure, AttachmentPassword
 from detectors.rules.authentication import AuthFailure, MalformedFrom
@@ -9,6 +13,7 @@ from detectors.rules.display_address import DisplayNameAddress
 from detectors.rules.first_contact import FirstContact
 from detectors.rules.history import BlockedFile, BlockedLink, BlockedSender, FlaggedSender
 from detectors.rules.impersonation import DisplayNameSpoof
+from detectors.rules.language import UnfamiliarLanguage
 from detectors.rules.links import LinkRisk, StrangerLink
 from detectors.rules.lookalike import LookalikeDomain
 from detectors.rules.obfuscation import TextObfuscation
@@ -41,6 +46,7 @@ REGISTRY = (
     BlockedSender,
     BlockedLink,
     BlockedFile,
+    UnfamiliarLanguage,
 )
 
 __all__ = ["REGISTRY"]

@@ -295,6 +295,9 @@ def test_history_taught_the_tenant(history: History) -> None:
             "harboursidebank.co.uk", "kessler-verpackung.de"} <= set(tenant.known_domains)
     assert {name_key(n) for n in ("Margaret Oyelaran", "Daniel Kowalczyk", "James O'Connor",
                                   "Sofia Marquez", "Tom Hendricks", "Aisha Bello")} <= people
+    # Its outbound mail is English, French (Sofia to Boulangerie Marchand) and German (Felix
+    # to Kessler Verpackung): the languages a stranger's warning is judged against.
+    assert sorted(tenant.languages) == ["de", "en", "fr"]
 
 
 def test_history_is_ordinary_mail(history: History) -> None:

@@ -92,3 +92,14 @@ def test_another_artifact_is_the_one_scored(corpora: Path, tmp_path: Path,
     # Holding every type from 0.01 holds more of everything than the shipped thresholds.
     assert report["recall"] > shipped[0]["recall"]
     assert report["false_positives"] >= shipped[0]["false_positives"]
+
+
+def test_the_late_tier_corroborates_real_attacks_in_languages_enron_never_writes(
+        shipped: tuple[dict, list]) -> None:
+    # Enron writes English (and Polish: one of its economists): the shipped model's warnings
+    # on Portuguese and Dutch phishing_pot mail are quarantined by the language rule, which
+    # runs on warnings only (``Cascade.late_hit``) and so never on mail the model allowed.
+    _, outcomes = shipped
+    late = [o for o in outcomes if "unfamiliar_language" in o["detectors"]]
+    assert late and all(o["label"] != "ham" for o in late)
+    assert all(o["action"] == "quarantine" and o["decided_by"] == "corroborated" for o in late)

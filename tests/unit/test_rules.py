@@ -570,7 +570,7 @@ def test_a_detector_never_hits_mail_of_a_direction_it_does_not_declare():
     seen = set()
     for a in assessments:
         ctx = Context(a.record, a.facts, a.snapshot, a.content)
-        for detector in cascade.detectors:
+        for detector in (*cascade.detectors, *cascade.late):
             hits = detector.detect(ctx)
             seen.update((h.detector, a.record.direction) for h in hits)
             if a.record.direction not in getattr(detector, "directions", {a.record.direction}):

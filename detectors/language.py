@@ -1,0 +1,70 @@
+"""The language a message is written in, and which messages teach a tenant's languages.
+
+An organisation writes in a few languages, and a stranger's first message in another one,
+that the model already suspects, is rarely a business letter: it is the Portuguese billing
+lure or the Dutch prize mail that a content model trained on other languages cannot read
+(``detectors/rules/language.py``). SpamAssassin's TextCat plugin (``ok_languages``) holds
+the same idea as configuration; here the languages are learned, per tenant, from the mail its
+own people write (``TenantProfile.languages``), so a Brazilian tenant's Portuguese is normal
+from its first replies.
+
+Identification is Google's Compact Language Detector 2 (``pycld2``: C++, its tables
+compiled in, no download), about 20 µs for 600 characters on the development machine and
+~5 µs of that fixed. That is too dear for every message, so it runs on two kinds only:
+
+- mail the tenant writes that teaches (:func:`teaching_sample`): every outbound message and
+  one internal message in ``INTERNAL_SAMPLE`` (chosen by a hash of the message id, so a
+  replay or a restart learns the same), about 1.5 µs a message averaged over the corpus
+  stream, where 39% of messages are the tenant's own;
+- a stranger's message that the model warns about and nothing corroborates, at decision
+  time (the cascade's late tier): well under 1% of ham, so nothing measurable on average.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Final
+
+import pycld2
+
+from schemas.records import MailRecord
+
+LEARN_CHARS: Final = 600
+"""Characters of text read to learn a tenant's language: enough for a reliable call."""
+DETECT_CHARS: Final = 1_000
+"""Characters read to judge a stranger's message (the subject and the opening)."""
+INTERNAL_SAMPLE: Final = 8
+"""One internal message in this many teaches its language (all outbound mail does)."""
+MIN_PERCENT: Final = 60
+"""The top language's share of the text, in percent, for a call to count: a Polish letter
+quoting English replies, or English with a German signature, is not called either way."""
+MIN_BYTES: Final = 40
+"""Letters the detector must have read: "ok, thanks" is no language."""
+
+
+def language_of(subject: str, text: str, html: str = "", *, chars: int = DETECT_CHARS
+                ) -> str:
+    """The ISO 639-1 code of the language ``subject`` and ``text`` are written in, or "".
+
+    "" when the call is unreliable, the text too short, or no language holds
+    ``MIN_PERCENT`` of it. Without a text part, the HTML part is read (its markup skipped).
+    """
+    plain = bool(text) or not html
+    body = text[:chars] if plain else html[:chars * 4]
+    data = f"{subject}\n{body}".encode("utf-8", "replace")
+    try:
+        reliable, read, found = pycld2.detect(data, isPlainText=plain)
+    except pycld2.error:  # bytes it cannot take (control characters): no call
+        return ""
+    code, percent = found[0][1], found[0][2]
+    if not reliable or read < MIN_BYTES or percent < MIN_PERCENT or code in ("un", "xxx"):
+        return ""
+    return str(code)
+
+
+def teaching_sample(record: MailRecord) -> bool:
+    """Whether ``record`` is one of the tenant's own messages sampled to learn its languages."""
+    if record.direction == "outbound":
+        return True
+    return record.direction == "internal" and \
+        zlib.crc32(record.message_id.encode("utf-8", "replace")) % INTERNAL_SAMPLE == 0
