@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
 import orjson
@@ -325,7 +325,10 @@ class TenantProfile:
     since ``allowed_until`` are written only up to the last one holding something, so a
     store without such rules stays readable by the release before them (a rollback).
     ``languages``: the ISO codes of the languages its own people write in, as sampled mail
-    taught them (``detectors.language``), oldest first.
+    taught them (``detectors.language``), oldest first. Most tenants have some, so their
+    values carry nine fields, which the releases before ``languages`` cannot read (they build
+    the profile from exactly the fields they know). From this release on, fields a later
+    release appends are ignored when read, so a rollback to this one reads a newer store.
     """
 
     own_domains: list[str] = field(default_factory=list)
@@ -355,7 +358,10 @@ class TenantProfile:
 
     @classmethod
     def from_list(cls, v: list[Any]) -> TenantProfile:
-        return cls(*v)
+        return cls(*v[:_TENANT_FIELDS])
+
+
+_TENANT_FIELDS: Final = len(fields(TenantProfile))
 
 
 @dataclass(slots=True)

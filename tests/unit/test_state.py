@@ -34,6 +34,7 @@ from state.profiles import (
     KIND_PAIR,
     KIND_RECIPIENT,
     KIND_SENDER,
+    KIND_TENANT,
     LAYOUT_VERSION,
     encode_v1,
     encode_v2,
@@ -414,3 +415,16 @@ def test_held_content_keys_are_make_keys_and_read_back_until_the_window_ends():
     assert (older.message_id, older.signature) == ("<a@x>", b"\x01" * 128)
     assert fresh.held_content(keys, T0 + 60 + HELD_CONTENT_WINDOW + 1) == []
     assert fresh.held_content(held_keys("globex", "0:00ff", 6), T0 + 120) == []
+
+
+def test_a_tenant_profile_reads_its_languages_and_ignores_fields_a_later_release_adds():
+    import orjson
+
+    profile = TenantProfile(["acme.com"], languages=["en", "pl"])
+    value = encode(profile)
+    assert decode(KIND_TENANT, value) == profile
+    # A rollback from a release that appends a field reads what this one knows.
+    newer = value[:1] + orjson.dumps([*profile.to_list(), ["a later field"]])
+    assert decode(KIND_TENANT, newer) == profile
+    # Without languages (or any list after the base fields) the value is what it was before.
+    assert len(orjson.loads(encode(TenantProfile(["acme.com"]))[1:])) == 6
