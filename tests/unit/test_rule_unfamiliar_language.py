@@ -67,7 +67,7 @@ def test_bytes_the_identifier_cannot_take_give_no_language_not_an_error():
     assert language_of("\x00\x01", "\ud800 broken surrogate \x7f" * 3) in ("", "en")
 
 
-def test_outbound_mail_teaches_and_one_internal_message_in_eight_does():
+def test_outbound_mail_teaches_and_one_internal_message_in_sixteen_does():
     out = mail("a@acme.com", ("x@partner.example",), direction="outbound")
     assert teaching_sample(out) and not teaching_sample(mail("x@partner.example"))
     internal = [mail("a@acme.com", ("b@acme.com",), direction="internal",
