@@ -136,6 +136,13 @@ def test_a_correspondent_writing_another_language_is_no_stranger():
     assert "unfamiliar_language" not in hits_of(ds[-1])
 
 
+def test_without_a_model_the_late_tier_never_runs():
+    # The heuristics-only decision (no artifact, as in the training replay) is what it was.
+    state = PartitionState(MemoryStore(), decay=NO_DECAY)
+    ds = Cascade().score_batch(state, [*_written(_ENGLISH), _lure()])
+    assert "unfamiliar_language" not in hits_of(ds[-1])
+
+
 def test_switched_off_in_the_scores_file_it_does_nothing():
     from detectors.cascade import load_scores
 
