@@ -136,6 +136,23 @@ def test_a_correspondent_writing_another_language_is_no_stranger():
     assert "unfamiliar_language" not in hits_of(ds[-1])
 
 
+def test_the_late_tier_reads_a_message_once_however_often_it_is_decided():
+    # The campaign memory decides a batch's messages again: language identification, the
+    # dear part, must not run twice.
+    cascade = Cascade(models=_WarnOnly())
+    (late,) = cascade.late
+    calls = []
+    detect = late.detect
+    late.detect = lambda ctx: calls.append(ctx.record.message_id) or detect(ctx)  # type: ignore[method-assign]
+    state = PartitionState(MemoryStore(), decay=NO_DECAY)
+    assessments = cascade.assess_batch(state, [*_written(_ENGLISH), _lure()])
+    cascade.models.score(assessments)
+    first = [cascade.decide(a) for a in assessments]
+    again = [cascade.decide(a) for a in assessments]
+    assert first == again and first[-1].action == "quarantine"
+    assert calls == [assessments[-1].record.message_id]
+
+
 def test_without_a_model_the_late_tier_never_runs():
     # The heuristics-only decision (no artifact, as in the training replay) is what it was.
     state = PartitionState(MemoryStore(), decay=NO_DECAY)
