@@ -529,14 +529,18 @@ DIRECTORY_KINDS: Final[frozenset[str]] = frozenset({
     "person", "vendor", "blocked_sender", "cleared_sender", "allowed_sender",
     "cleared_allowed_sender", "phish_simulation", "cleared_phish_simulation", "blocked_link",
     "cleared_link", "blocked_file", "cleared_file", "erase_address", "erase_tenant",
-    "released_message", "reported_message"})
+    "released_message", "reported_message", "tenant_language", "cleared_tenant_language"})
 ERASURE_KINDS: Final[frozenset[str]] = frozenset({"erase_address", "erase_tenant"})
 POLICY_KINDS: Final[frozenset[str]] = frozenset({
     "blocked_sender", "cleared_sender", "allowed_sender", "cleared_allowed_sender",
     "phish_simulation", "cleared_phish_simulation", "blocked_link", "cleared_link",
-    "blocked_file", "cleared_file"})
+    "blocked_file", "cleared_file", "tenant_language", "cleared_tenant_language"})
 """Entries that change the tenant's policy (its sender block, allow and simulation lists,
-its blocked link hosts and its blocked files)."""
+its blocked link hosts and its blocked files, the languages it is known to write in)."""
+LANGUAGE_KINDS: Final[frozenset[str]] = frozenset({"tenant_language",
+                                                   "cleared_tenant_language"})
+"""Entries that declare a language the tenant writes in, or take one back
+(``unfamiliar_language`` judges strangers' mail against them)."""
 MEMORY_KINDS: Final[frozenset[str]] = frozenset({"released_message", "reported_message"})
 """Entries that change the tenant's campaign memory (``held_campaign``): a held message
 released as ham is forgotten, an analyst's confirmed attack is filed."""
@@ -552,6 +556,9 @@ _NAMED_ATTACKS: Final = frozenset(ATTACK_TYPES) - {"none"}
 _NOT_A_HOST: Final = re.compile(r"[/:?#\s]")
 _IPV6_SHAPE: Final = re.compile(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")  # the JSON schema's pattern
 _SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
+_LANGUAGE: Final = re.compile(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?")
+"""A language as ``detectors.language`` names it: ISO 639 ("pt", "haw"), or CLD2's code with a
+script or region ("zh-Hant")."""
 
 
 def _is_ipv6(value: str) -> bool:
@@ -604,7 +611,10 @@ class DirectoryEntry:
     (``detectors/rules/held.py``). ``reported_message``: an analyst confirmed the message
     ``message_id`` (delivered or not) as an attack of ``attack_type``, so the campaign memory
     holds strangers' near-copies of it as if it had been held: its content ``fingerprint``
-    (``detectors.fingerprint``, hex), filed until ``expires_at``.
+    (``detectors.fingerprint``, hex), filed until ``expires_at``. ``tenant_language``: the
+    tenant writes in ``language`` (ISO 639) though its mail may not show it yet, so a stranger
+    writing in it is no stranger by language (``unfamiliar_language``);
+    ``cleared_tenant_language`` takes a language back, declared or learned.
     """
 
     tenant_id: str
@@ -628,6 +638,8 @@ class DirectoryEntry:
     """A ``reported_message``'s content fingerprint, hex (``detectors.fingerprint``)."""
     attack_type: str = ""
     """A ``reported_message``'s attack type, as the analyst or the verdict named it."""
+    language: str = ""
+    """A ``tenant_language``'s or ``cleared_tenant_language``'s language: its ISO 639 code."""
 
     def to_dict(self) -> dict[str, Any]:
         d = {"schema_version": self.schema_version, "tenant_id": self.tenant_id,
@@ -646,6 +658,8 @@ class DirectoryEntry:
             d["fingerprint"] = self.fingerprint
         if self.attack_type:
             d["attack_type"] = self.attack_type
+        if self.language:
+            d["language"] = self.language
         return d
 
     @classmethod
@@ -666,7 +680,8 @@ class DirectoryEntry:
                     _str(d, "sha256", "", "").lower(),
                     message_id=_str(d, "message_id", "", ""),
                     fingerprint=_str(d, "fingerprint", "", "").lower(),
-                    attack_type=_str(d, "attack_type", "", ""))
+                    attack_type=_str(d, "attack_type", "", ""),
+                    language=_str(d, "language", "", ""))
         if entry.expires_at and kind not in _EXPIRING_KINDS:
             raise SchemaError("invalid_value", f"a {kind} does not expire: 'expires_at' is "
                               f"for {sorted(_EXPIRING_KINDS)}", "expires_at")
@@ -711,6 +726,12 @@ class DirectoryEntry:
                               f"a {kind} needs 'sha256' (the file's digest)" if not
                               entry.sha256 else f"'sha256' is for blocked_file and "
                               f"cleared_file entries, not a {kind}", "sha256")
+        if (kind in LANGUAGE_KINDS) != bool(entry.language) or (
+                entry.language and not _LANGUAGE.fullmatch(entry.language)):
+            raise SchemaError("missing_field" if kind in LANGUAGE_KINDS and not entry.language
+                              else "invalid_value", f"a {sorted(LANGUAGE_KINDS)} entry needs "
+                              "'language' (an ISO 639 code: 'es', 'pt', 'zh-Hant'), and no "
+                              "other kind takes one", "language")
         message = kind in MEMORY_KINDS
         if message != bool(entry.message_id):
             raise SchemaError("missing_field" if not entry.message_id else "invalid_value",

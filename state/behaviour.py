@@ -30,7 +30,14 @@ from typing import Any, Final, NamedTuple, cast
 
 import orjson
 
-from schemas.records import ALL_TENANTS, ERASURE_KINDS, POLICY_KINDS, DirectoryEntry, MailRecord
+from schemas.records import (
+    ALL_TENANTS,
+    ERASURE_KINDS,
+    LANGUAGE_KINDS,
+    POLICY_KINDS,
+    DirectoryEntry,
+    MailRecord,
+)
 from state.profiles import (
     HELD_CONTENT_WINDOW,
     KIND_DOMAIN,
@@ -260,6 +267,15 @@ def _with_policy(profile: TenantProfile, entry: DirectoryEntry) -> TenantProfile
     given again replaces its expiry (none: it no longer expires).
     """
     kind, value = entry.kind, entry.address or entry.domain
+    if kind in LANGUAGE_KINDS:  # declared: kept as learned ones are (and bounded alike)
+        adding, current = kind == "tenant_language", profile.languages
+        if (entry.language in current) == adding or (adding and
+                                                     len(current) >= MAX_LANGUAGES):
+            return None  # so already, or no room (learned or declared, none is dropped)
+        updated = profile.copy()
+        updated.languages = [*current, entry.language] if adding else \
+            [v for v in current if v != entry.language]
+        return updated
     if kind in _INDICATOR_LISTS:
         field, blocking = _INDICATOR_LISTS[kind]
         value = entry.sha256 or entry.domain

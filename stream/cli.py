@@ -629,6 +629,33 @@ def policy_remove(tenant: str | None, all_tenants: bool, rule: str, address: str
                            applied="removed", **where)
 
 
+@policy.command("language")
+@_directory_writer
+@_scoped
+@click.option("--add", "add", metavar="CODE", help="A language the tenant writes in (ISO 639: "
+              "es, pt, de, zh-Hant), though its own mail has not shown it yet.")
+@click.option("--remove", "remove", metavar="CODE", help="A language it does not write in, "
+              "declared or learned (its mail may teach it again).")
+def policy_language(tenant: str | None, all_tenants: bool, add: str | None,
+                    remove: str | None, **where: Any) -> None:
+    """Declare a language the tenant writes in, or take one back.
+
+    A stranger's message that the model warns about, in a language none of the tenant's own
+    mail is written in, is quarantined (``unfamiliar_language``). The tenant's mail teaches
+    its languages; declare the ones it expects from strangers before it has written them
+    (new customers abroad). With --all-tenants a language counts for every tenant that has
+    learned or declared one of its own.
+    """
+    if bool(add) == bool(remove):
+        raise click.UsageError("give exactly one of --add or --remove")
+    code = str(add or remove).strip()
+    _write_directory_entry({"tenant_id": _tenant_of(tenant, all_tenants),
+                            "kind": "tenant_language" if add else "cleared_tenant_language",
+                            "language": code},
+                           what=f"{'declaration' if add else 'removal'} of language {code!r}",
+                           applied="declared" if add else "removed", **where)
+
+
 @policy.command("release")
 @_directory_writer
 @_scoped
@@ -717,7 +744,8 @@ def policy_list(bootstrap_servers: str, directory_topic: str, tenant: str | None
         "allowed": [{"sender": v, "expires_at": when(profile.allowed_until.get(v, 0.0))}
                     for v in profile.allowed_senders],
         "simulations": [{"domain": d, "networks": n, "expires_at": when(t)}
-                        for d, n, t in profile.simulations]}
+                        for d, n, t in profile.simulations],
+        "declared_languages": profile.languages}  # learned ones: state show --tenant-profile
     memory = []
     if whom != ALL_TENANTS:  # a release or a report names one tenant's message
         memory = [e for e in found if e.entry.kind in MEMORY_KINDS]

@@ -20,9 +20,13 @@ only on a message the model warns about that nothing else corroborates, not in t
 heuristics tier for every message. Below ``SUSPICIOUS`` and not a model input, like every
 late hit: it changes nothing the state learns or the models are trained on.
 
-A multilingual tenant learns its languages from its own mail; one whose mail arrives in
-languages it never writes (a translation agency's inbound orders) switches the rule off in the
-scores file (``detectors.unfamiliar_language``).
+A multilingual tenant learns its languages from its own mail. One that expects mail in a
+language it does not write yet (its new Spanish customers) declares it: ``mailhawk policy
+language --tenant T --add es`` (a ``tenant_language`` directory entry, or for every tenant
+with ``--all-tenants``, which only adds to a tenant's own languages: a tenant that has written
+nothing still gets no hit); ``--remove`` takes a language back, declared or learned. One whose
+mail arrives in languages it never writes (a translation agency's inbound orders) switches the
+rule off in the scores file (``detectors.unfamiliar_language``).
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ class UnfamiliarLanguage:
             return []
         record = ctx.record
         language = language_of(record.subject, record.text, record.html)
-        if not language or language in known:
+        if not language or language in known or language in ctx.state.everyone.languages:
             return []
         return [hit(self.name, self.config.score * self.config.weight, content_attack(ctx),
                     language=language, tenant_languages=",".join(known),

@@ -1012,6 +1012,8 @@ def test_policy_release_makes_the_campaign_memory_forget_a_held_message(broker, 
     released = cli("release", "--tenant", "acme", "--message-id", first.message_id)
     assert released.exit_code == 0 and "applied: forgotten" in released.output, \
         released.output
+    declared = cli("language", "--tenant", "acme", "--add", "pt")
+    assert declared.exit_code == 0 and "applied: declared" in declared.output, declared.output
     listed = CliRunner().invoke(main, [
         "policy", "list", "--tenant", "acme", "--history", "--bootstrap-servers",
         broker.bootstrap_servers, "--directory-topic", topics.directory])
@@ -1020,8 +1022,10 @@ def test_policy_release_makes_the_campaign_memory_forget_a_held_message(broker, 
     assert [r["message_id"] for r in shown["campaign_memory"]["released"]] == \
         [first.message_id]
     assert shown["campaign_memory"]["reported"] == []
+    assert shown["declared_languages"] == ["pt"]
     assert [(h["kind"], h.get("message_id")) for h in shown["history"]] == [
-        ("blocked_sender", None), ("released_message", first.message_id)]
+        ("blocked_sender", None), ("released_message", first.message_id),
+        ("tenant_language", None)]
     (later,) = scored(broker, topics, [letter("notice@third.example", "Erin", T0 + 120)])
     assert "held_campaign" not in {h.detector for h in later.hits}
     assert engine.stop() == 0

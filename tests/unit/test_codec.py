@@ -895,6 +895,16 @@ def test_from_dict_takes_the_c_pass_when_it_is_built(monkeypatch) -> None:
     ({"schema_version": 1, "tenant_id": "*", "kind": "phish_simulation",
       "domain": "sim.example", "networks": ["192.0.2.0/24"]}, True),
     ({"schema_version": 1, "tenant_id": "*", "kind": "erase_tenant"}, False),
+    *(({"schema_version": 1, "tenant_id": tenant, "kind": kind, **fields}, accepted)
+      for tenant, kind, fields, accepted in (
+          ("acme", "tenant_language", {"language": "pt"}, True),
+          ("*", "tenant_language", {"language": "zh-Hant"}, True),
+          ("acme", "cleared_tenant_language", {"language": "haw"}, True),
+          ("acme", "tenant_language", {}, False),
+          ("acme", "tenant_language", {"language": ""}, False),
+          ("acme", "tenant_language", {"language": "Portuguese"}, False),
+          ("acme", "tenant_language", {"language": "pt_BR"}, False),
+          ("acme", "vendor", {"domain": "x.example", "language": "pt"}, False))),
     ({"schema_version": 1, "tenant_id": "acme\x1f", "kind": "vendor", "domain": "x.example"},
      False),
     ({"schema_version": 1, "tenant_id": "acme\n", "kind": "vendor", "domain": "x.example"},

@@ -7,6 +7,7 @@ import pytest
 from detectors import Cascade, DetectorConfigError
 from detectors.features import extract
 from detectors.language import INTERNAL_SAMPLE, language_of, teaching_sample
+from schemas import DirectoryEntry, SchemaError
 from state import NO_DECAY, MemoryStore, PartitionState
 from tests.factories import T0, mail
 from tests.unit.test_rules import _WarnOnly, hits_of
@@ -176,3 +177,62 @@ def test_an_invalid_score_refuses_to_start():
     scores["detectors"] = {**scores["detectors"], "unfamiliar_language": {"score": 1.5}}
     with pytest.raises(DetectorConfigError, match="unfamiliar_language"):
         Cascade(scores)
+
+
+# ----------------------------------------------------------------- declared languages
+
+
+def _declare(state: PartitionState, kind: str, language: str, tenant: str = "acme") -> None:
+    entry = DirectoryEntry.from_dict({"schema_version": 1, "tenant_id": tenant, "kind": kind,
+                                      "language": language})
+    state.apply_directory(entry, display_key="", domain="")
+
+
+def _judged(state: PartitionState, *records):
+    return Cascade(models=_WarnOnly()).score_batch(state, list(records))
+
+
+@pytest.mark.parametrize("tenant", ["acme", "*"])
+def test_a_declared_language_is_no_strangers_sign_and_taking_it_back_restores_it(tenant):
+    state = PartitionState(MemoryStore(), decay=NO_DECAY)
+    _judged(state, *_written(_ENGLISH))
+    _declare(state, "tenant_language", "pt", tenant)
+    d = _judged(state, _lure())[0]
+    assert "unfamiliar_language" not in hits_of(d) and d.action == "warn"
+    _declare(state, "cleared_tenant_language", "pt", tenant)
+    d = _judged(state, _lure(sender="boletos@outra-central.example"))[0]
+    assert hits_of(d)["unfamiliar_language"]["language"] == "pt"
+
+
+def test_declaring_twice_or_clearing_what_is_absent_rewrites_nothing():
+    state = PartitionState(MemoryStore(), decay=NO_DECAY)
+    _judged(state, *_written(_ENGLISH))
+    state.commit(state.changes(), 1, None)
+    _declare(state, "cleared_tenant_language", "pt")
+    assert not state.changes()
+    _declare(state, "tenant_language", "en")  # learned already
+    assert not state.changes()
+    _declare(state, "tenant_language", "pt")
+    assert _languages(state) == ["en", "pt"]
+    # A learned language can be taken back too (the tenant's mail may teach it again).
+    _declare(state, "cleared_tenant_language", "en")
+    assert _languages(state) == ["pt"]
+
+
+def test_languages_for_every_tenant_only_add_to_a_tenants_own():
+    # A tenant that has written nothing has no languages of its own: no hit, as before.
+    state = PartitionState(MemoryStore(), decay=NO_DECAY)
+    _declare(state, "tenant_language", "en", "*")
+    d = _judged(state, _lure())[0]
+    assert "unfamiliar_language" not in hits_of(d)
+
+
+@pytest.mark.parametrize(("doc", "error"), [
+    ({"kind": "tenant_language"}, "needs 'language'"),
+    ({"kind": "tenant_language", "language": "Portuguese"}, "ISO 639"),
+    ({"kind": "cleared_tenant_language", "language": "pt_BR"}, "ISO 639"),
+    ({"kind": "vendor", "domain": "x.example", "language": "pt"}, "no other kind"),
+])
+def test_a_language_entry_names_one_language_and_no_other_kind_takes_one(doc, error):
+    with pytest.raises(SchemaError, match=error):
+        DirectoryEntry.from_dict({"schema_version": 1, "tenant_id": "acme", **doc})
