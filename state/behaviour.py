@@ -923,8 +923,10 @@ class PartitionState:
 
         The sender's profile is already this batch's own copy (``observe`` made it, and no
         snapshot has shown it since: a later message of the sender would have replaced it),
-        and no reader looks at verdict counts, so it is counted in place instead of copied
-        (in C when built: ``_native.count_verdict``, which leaves rebases to Python).
+        and the one reader of verdict counts, the campaign memory's never-delivered test
+        (``detectors/rules/held.py``), reads them from snapshots as of earlier batches and
+        adds the batch's own deliveries in its ordered pass, so it is counted in place instead
+        of copied (in C when built: ``_native.count_verdict``, which leaves rebases to Python).
         """
         key = ("S" + record.tenant_id + SEP + profiled_address(record.sender.address)
                ).encode()  # make_key's
