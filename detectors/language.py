@@ -25,6 +25,7 @@ compiled in, no download): on the development machine ~16 µs for 300 characters
 
 from __future__ import annotations
 
+import re
 import zlib
 from typing import Final
 
@@ -43,6 +44,8 @@ MIN_PERCENT: Final = 60
 quoting English replies, or English with a German signature, is not called either way."""
 MIN_BYTES: Final = 40
 """Letters the detector must have read: "ok, thanks" is no language."""
+_LINK: Final = re.compile(r"<?(?:https?://|www\.)[^\s>]*+>?", re.IGNORECASE)
+"""A link written out in a text part: no language (CLD2 calls a list of them English)."""
 
 
 def language_of(subject: str, text: str, html: str = "", *, chars: int = DETECT_CHARS
@@ -50,13 +53,22 @@ def language_of(subject: str, text: str, html: str = "", *, chars: int = DETECT_
     """The ISO 639-1 code of the language ``subject`` and ``text`` are written in, or "".
 
     "" when the call is unreliable, the text too short, or no language holds
-    ``MIN_PERCENT`` of it. Without a text part, the HTML part is read (its markup skipped, so
-    four times as many characters). The subject, too, is read to ``chars``: CLD2 is linear,
-    and a sender writes both.
+    ``MIN_PERCENT`` of it. Links written out in the text part are left out (CLD2 calls a list
+    of URLs English). When the text part gives no call (a stub such as "...", or boilerplate
+    that drowns its words) and there is an HTML part, the HTML part is read instead, its
+    markup skipped (so four times as many characters): it is the page the reader sees. The
+    subject, too, is read to ``chars``: CLD2 is linear, and a sender writes both.
     """
-    plain = bool(text) or not html
-    body = text[:chars] if plain else html[:chars * 4]
-    data = f"{subject[:chars]}\n{body}".encode("utf-8", "replace")
+    if text:
+        code = _call(subject[:chars], _LINK.sub(" ", text[:chars]), plain=True)
+        if code or not html:
+            return code
+    return _call(subject[:chars], html[:chars * 4], plain=False)
+
+
+def _call(subject: str, body: str, *, plain: bool) -> str:
+    """CLD2's call on one part, or "" when it makes none that counts."""
+    data = f"{subject}\n{body}".encode("utf-8", "replace")
     try:
         reliable, read, found = pycld2.detect(data, isPlainText=plain)
     except pycld2.error:  # bytes it cannot take (control characters): no call

@@ -64,6 +64,17 @@ def test_an_html_only_message_is_read_without_its_markup():
     assert language_of("Fatura", "", html) == "pt"
 
 
+def test_a_text_part_that_gives_no_call_leaves_it_to_the_html_part():
+    # A stub text part ("...") or one of image placeholders and rules, beside the page the
+    # reader sees; and one of nothing but links, which CLD2 alone calls English.
+    html = f"<html><body><p>{_BOLETO}</p></body></html>"
+    assert language_of("Fatura", "...", html) == "pt"
+    assert language_of("Fatura", "_" * 80 + "\n[X]\n[image: logo]\n" + "_" * 80, html) == "pt"
+    links = " ".join(f"<https://t.example/c/{i}x{i * 7}>" for i in range(30))
+    assert language_of("Fatura", links, html) == "pt"
+    assert language_of("Fatura", _ENGLISH, html) == "en"  # a text part that calls is read
+
+
 def test_bytes_the_identifier_cannot_take_give_no_language_not_an_error():
     assert language_of("\x00\x01", "\ud800 broken surrogate \x7f" * 3) in ("", "en")
 
