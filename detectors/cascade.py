@@ -115,6 +115,11 @@ _KNOWN: Final = frozenset({cls.name for cls in REGISTRY} | {HeldCampaign.name})
 """Detector names a scores file may configure: the tier-2 rules and the campaign memory."""
 
 
+def _by_strength(hits: Sequence[Hit]) -> tuple[Hit, ...]:
+    """``hits`` strongest first (ties by detector name): the order a verdict lists them in."""
+    return tuple(sorted(hits, key=lambda h: (-h.score, h.detector)))
+
+
 def _strongest(hits: Sequence[Hit], minimums: Mapping[str, float | None]) -> Hit | None:
     """The strongest hit of a detector in ``minimums`` that reaches its minimum.
 
@@ -702,7 +707,7 @@ class Cascade:
     def _detect(self, assessment: Assessment) -> Decision:
         """What detection decides (:meth:`decide` before the tenant's policy)."""
         hits = assessment.hits + assessment.model_hits
-        ordered = tuple(sorted(hits, key=lambda h: (-h.score, h.detector)))
+        ordered = _by_strength(hits)
         if assessment.model_verdict is not None:
             attack, score = assessment.model_verdict
             thresholds = self.model_thresholds.get(attack, self.model_thresholds["default"])
@@ -715,8 +720,7 @@ class Cascade:
                 if corroborated is None and self.late:
                     corroborated = self.late_hit(assessment)
                     if corroborated is not None:
-                        ordered = tuple(sorted((*ordered, corroborated),
-                                               key=lambda h: (-h.score, h.detector)))
+                        ordered = _by_strength((*ordered, corroborated))
                 if corroborated is not None:  # the type of the evidence, the model's score
                     return Decision("quarantine", corroborated.attack_type, score, ordered,
                                     "corroborated", score)

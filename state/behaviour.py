@@ -885,7 +885,8 @@ class PartitionState:
             changed = True
         if facts.sender_domain and facts.sender_domain not in own and \
                 len(own) < MAX_OWN_DOMAINS:
-            profile = profile.copy()
+            if not changed:  # a new language copied it already
+                profile = profile.copy()
             profile.own_domains.append(facts.sender_domain)
             own = profile.own_domains
             changed = True
