@@ -40,6 +40,7 @@ import orjson
 from detectors.base import Context, Detector
 from detectors.errors import DetectorConfigError
 from detectors.features import ContentFeatures, extract, extract_batch
+from detectors.forward import FORWARDED, Forwards, forwarded
 from detectors.policy import SIMULATION, PolicyMatch, SenderPolicy, policy_hit, refusal
 from detectors.rules import REGISTRY
 from detectors.rules.authentication import AUTH_FAILURES
@@ -48,6 +49,7 @@ from schemas.records import (
     ACTIONS,
     ATTACK_TYPES,
     DIRECTIONS,
+    HELD_ACTIONS,
     Action,
     Hit,
     MailRecord,
@@ -111,7 +113,7 @@ def _forged_outbound(record: MailRecord) -> bool:
 
 
 _UNNAMED: Final = frozenset({GENERIC, "none"})
-_KNOWN: Final = frozenset({cls.name for cls in REGISTRY} | {HeldCampaign.name})
+_KNOWN: Final = frozenset({cls.name for cls in REGISTRY} | {HeldCampaign.name, FORWARDED})
 """Detector names a scores file may configure: the tier-2 rules and the campaign memory."""
 
 
@@ -216,6 +218,12 @@ def _score_isolating(score: Callable[[Sequence[Assessment]], None],
                 **_score_isolating(score, assessments[half:])}
 
 
+def _with_forwarded(assessments: list[Assessment]) -> list[Assessment]:
+    """``assessments`` and, after them, the messages their empty forwards carry."""
+    carried = [a.forwarded for a in assessments if a.forwarded is not None]
+    return assessments + carried if carried else assessments
+
+
 def _without_failed(batches: Sequence[tuple[PartitionState, Sequence[MailRecord]]],
                     assessed: list[list[Assessment]], failed: Mapping[int, Exception],
                     on_failure: Callable[[int, int, Exception], object]
@@ -253,6 +261,9 @@ class Assessment:
     model_verdict: tuple[str, float] | None = None
     policy: PolicyMatch | None = None
     late_hits: list[Hit] | None = None  # the late detectors' hits, once they have run
+    forwarded: Assessment | None = None
+    """The message an empty forward carries, assessed as its own sender's
+    (``detectors.forward``); scored by the models with the rest, never applied to the state."""
 
 
 @dataclass
@@ -321,6 +332,10 @@ class Cascade:
         # The campaign memory runs after the models (see detectors/rules/held.py).
         memory = HeldCampaign(sections.get(HeldCampaign.name))
         self.memory: HeldCampaign | None = memory if memory.config.enabled else None
+        # Forwarded mail is judged as its sender's only where a model runs, as the late tier:
+        # the training replay (no model) decides as it did before the rule.
+        forwards = Forwards(sections.get(FORWARDED))
+        self.forwards = forwards.config.enabled and models is not None
         # Per direction, the detectors that can hit mail of that direction (see
         # ``Detector``), in cascade order.
         self._by_direction: dict[str, list[Detector]] = {
@@ -460,12 +475,14 @@ class Cascade:
         clock = times.clock
         t0 = clock()
         if self.models is not None:
-            flat = [a for group in assessed for a in group]
+            flat = _with_forwarded([a for group in assessed for a in group])
             if on_failure is None:
                 self.models.score(flat)
             else:
                 failed = _score_isolating(self.models.score, flat)
-                if failed:
+                if failed:  # a carried message's failure is its forward's
+                    owner = {id(a.forwarded): id(a) for a in flat if a.forwarded is not None}
+                    failed = {owner.get(k, k): exc for k, exc in failed.items()}
                     assessed = _without_failed(batches, assessed, failed, on_failure)
         t1 = clock()
         times.models += t1 - t0
@@ -504,7 +521,7 @@ class Cascade:
             # model results, which nothing reads any more. Its verdicts teach the state
             # nothing (observe_verdict above saw only the real ones).
             try:
-                shadow.models.score([a for group in assessed for a in group])
+                shadow.models.score(_with_forwarded([a for group in assessed for a in group]))
                 shadows = [[shadow.decide(a) for a in group] for group in assessed]
             except Exception as exc:  # an experiment must not stop the real verdicts
                 self.shadow_failures += 1
@@ -537,10 +554,13 @@ class Cascade:
                 raise
             extracted = [_isolated(n, extract, record, on_failure)
                          for n, record in enumerate(records)]
+        carried = self._carried(records, extracted, on_failure) if self.forwards else {}
         t1 = clock()
         message_keys = [state.keys_for(record, ex[0]) if ex is not None else None
                         for record, ex in zip(records, extracted, strict=True)]
-        state.prefetch_messages([k for k in message_keys if k is not None])
+        carried_keys = {n: state.keys_for(inner[0], inner[1][0]) for n, inner in carried.items()}
+        state.prefetch_messages([k for k in message_keys if k is not None]
+                                + list(carried_keys.values()))
         t2 = clock()
         times.features += t1 - t0
         times.state += t2 - t1
@@ -556,6 +576,11 @@ class Cascade:
                 snapshot = state.snapshot(record, facts, keys)
                 b = clock()
                 assessment = self.assess(record, facts, content, snapshot)
+                if n in carried:  # against the same state as its forward, before it is applied
+                    inner, (inner_facts, inner_content) = carried[n]
+                    assessment.forwarded = self.assess(
+                        inner, inner_facts, inner_content,
+                        state.snapshot(inner, inner_facts, carried_keys[n]))
             except Exception as exc:
                 if on_failure is None:
                     raise
@@ -576,6 +601,31 @@ class Cascade:
         times.state += state_time
         times.heuristics += heuristics
         return assessments
+
+    @staticmethod
+    def _carried(records: Sequence[MailRecord],
+                 extracted: list[tuple[MessageFacts, ContentFeatures] | None],
+                 on_failure: Callable[[int, Exception], object] | None
+                 ) -> dict[int, tuple[MailRecord, tuple[MessageFacts, ContentFeatures]]]:
+        """By index in ``records``, the message each empty forward carries, with its features.
+
+        A message this raises on is left out as in :meth:`assess_batch` (``extracted`` is set
+        to None for it).
+        """
+        out = {}
+        for n, (record, ex) in enumerate(zip(records, extracted, strict=True)):
+            if ex is None or record.direction != "inbound":
+                continue
+            try:
+                inner = forwarded(record)
+                if inner is not None:
+                    out[n] = (inner, extract(inner))
+            except Exception as exc:
+                if on_failure is None:
+                    raise
+                on_failure(n, exc)
+                extracted[n] = None
+        return out
 
     def assess(self, record: MailRecord, facts: MessageFacts, content: ContentFeatures,
                snapshot: StateSnapshot) -> Assessment:
@@ -693,6 +743,9 @@ class Cascade:
         rule and ``decided_by`` "policy", and keeps detection's type and score.
         """
         decision = self._detect(assessment)
+        carried = assessment.forwarded
+        if carried is not None and decision.action not in HELD_ACTIONS:
+            decision = self._with_carried(decision, carried)
         match = assessment.policy
         if match is None:
             return decision
@@ -703,6 +756,24 @@ class Cascade:
             return Decision("allow", decision.attack_type, decision.score, hits, "policy",
                             decision.model_score)
         return replace(decision, hits=hits)
+
+    def _with_carried(self, decision: Decision, carried: Assessment) -> Decision:
+        """``decision`` held as the forwarded message would be, when that one is held.
+
+        The carried message is decided in full (its sender's policy included: a sender the
+        tenant blocked is held when forwarded too); the forward takes its action, type, score
+        and deciding tier, and a ``forwarded_attack`` hit in front names the carried sender's
+        domain (not the address) and the detectors that held it.
+        """
+        inner = self.decide(carried)
+        if inner.action not in HELD_ACTIONS:
+            return decision
+        hit = Hit(FORWARDED, inner.score, {
+            "sender_domain": carried.record.sender.domain, "action": inner.action,
+            "decided_by": inner.decided_by,
+            "detectors": sorted({h.detector for h in inner.hits})}, inner.attack_type)
+        return Decision(inner.action, inner.attack_type, inner.score, (hit, *decision.hits),
+                        inner.decided_by, decision.model_score)
 
     def _detect(self, assessment: Assessment) -> Decision:
         """What detection decides (:meth:`decide` before the tenant's policy)."""

@@ -103,3 +103,13 @@ def test_the_late_tier_corroborates_real_attacks_in_languages_enron_never_writes
     late = [o for o in outcomes if "unfamiliar_language" in o["detectors"]]
     assert late and all(o["label"] != "ham" for o in late)
     assert all(o["action"] == "quarantine" and o["decided_by"] == "corroborated" for o in late)
+
+
+def test_real_forwards_of_lures_are_held_as_the_lures_they_carry(
+        shipped: tuple[dict, list]) -> None:
+    # phishing_pot's owner forwards captured mail from a private mailbox the replay soon
+    # knows; the shipped model and the rules then judge the carried message as its own
+    # sender's (``detectors/forward.py``), which holds some. No ham of the stream is held so.
+    _, outcomes = shipped
+    carried = [o for o in outcomes if "forwarded_attack" in o["detectors"]]
+    assert carried and all(o["label"] != "ham" and o["held"] for o in carried)

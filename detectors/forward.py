@@ -1,0 +1,113 @@
+"""The message an empty forward carries, judged as its own sender's mail (``forwarded_attack``).
+
+A forward with nothing written above the forwarded header block ("Fw: …", then "From: …
+Sent: … To: … Subject: …" and the original) puts another sender's words in front of the
+recipient under a familiar name. The cascade judges the forwarder: a colleague, a partner,
+the recipient's own private mailbox, someone the state knows, so none of the rules that
+read strangers (a first contact's links, sign-in words, a language the tenant never writes)
+sees the forwarded lure, and the content model alone rarely calls it. Yet the recipient
+reads the original sender's lure and clicks its links exactly as if it had come directly.
+
+So :func:`forwarded` rebuilds the carried message as a record from its own sender (the
+address in the forwarded header, the forwarded subject and text; the links and attachments
+are the forward's, which are the original's), and the cascade scores it beside the forward,
+against the state as it is, teaching the state nothing: the forwarded sender never wrote
+to this tenant, so its profiles stay as they are. When that message would be held and the
+forward would not, the forward is held, with a ``forwarded_attack`` hit that names the
+carried sender's domain, its action and the detectors that held it (see
+``Cascade.decide``).
+
+What counts as an empty forward, and why so strict:
+- a forward's subject ("Fw:", "Fwd:", "ENC:", "TR:", "WG:", "RV:", "VS:", "Doorst:",
+  "PD:"), inbound only: internal forwards are the tenant's own mail;
+- nothing above the header block but a mobile client's footer ("Sent from my iPhone",
+  "Get Outlook for Android"): a forwarder who writes a note vouches for the message in
+  their own words, and judging that note with the original's sender would hold their work;
+- the header block names a sender address. Outlook writes a display name only
+  ("From: Lohman, TK") for people of its own directory, so no address means a colleague,
+  who is no stranger; that forward is left to the rules that judge the forwarder.
+Only the text part is read, as forwarding clients write it; its first
+:data:`SCAN_CHARS` characters hold the header block of an empty forward.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from email.utils import parseaddr
+from typing import ClassVar, Final
+
+from detectors.base import DetectorConfig, build_config
+from schemas.records import Address, AuthResults, MailRecord
+
+__all__ = ["FORWARDED", "Forwards", "forwarded"]
+
+FORWARDED: Final = "forwarded_attack"
+SCAN_CHARS: Final = 4000
+"""How much of the text part is read for the header block (a long mobile footer fits)."""
+
+_SUBJECT: Final = re.compile(r"\s*(?:\[[^\]\n]{0,40}\]\s*)?"
+                             r"(?:fwd?|enc|tr|wg|rv|vs|doorst|pd)\s*:", re.I)
+# A separator line that clients write above the forwarded header block.
+_SEPARATOR: Final = re.compile(
+    r"^[ \t]*(?:_{8,}|-{2,}[ \t]*(?:original message|forwarded message|mensagem original|"
+    r"mensagem encaminhada|ursprüngliche nachricht|weitergeleitete nachricht|"
+    r"message d'origine|message transféré|mensaje original|mensaje reenviado|"
+    r"messaggio originale|messaggio inoltrato|oorspronkelijk bericht|doorgestuurd bericht)"
+    r"[ \t]*-{2,}|begin forwarded message:|início da mensagem encaminhada:|"
+    r"inicio del mensaje reenviado:)[ \t]*$", re.I | re.M)
+# "From: …" through "Subject: …" within a few lines (Sent, To, Cc, Date between them), in
+# the languages of the clients' forward headers; Outlook's HTML-to-text keeps bold stars.
+_HEADER: Final = re.compile(
+    r"\s*\*?(?:from|de|von|da|van|od|från|fra)[ \t]*:[ \t]*\**(?P<sender>[^\n]*)\n"
+    r"(?:[^\n]*\n){0,8}?[ \t]*\*?(?:subject|assunto|betreff|asunto|objet|oggetto|onderwerp|"
+    r"temat|ämne|emne)[ \t]*:[ \t]*\**(?P<subject>[^\n]*)\n", re.I)
+# What a mobile client writes under an empty forward, with the link Outlook appends.
+_FOOTER: Final = re.compile(
+    r"(?:\s*(?:(?:get|obter o|obtener) outlook (?:for|para) (?:android|ios)|"
+    r"(?:sent|enviado|envoyé|gesendet) (?:from|do|de|depuis|von) (?:my|meu|mi|mon|meinem) "
+    r"[\w ]{1,20}?|<https?://[^\s>]{1,200}>|\[?https?://aka\.ms/\S{1,40}\]?))*\s*", re.I)
+# Header lines a client writes after the subject (Gmail: "To:"; others "Cc:", "Date:").
+_TRAILING: Final = re.compile(r"(?:[ \t]*\*?[^\W\d_]{1,12}\*?[ \t]*:[^\n]*\n){1,4}")
+_MAILTO: Final = re.compile(r"\[mailto:([^\]\s]{1,254})\]", re.I)
+
+
+class Forwards:
+    """The ``forwarded_attack`` section of the scores file: on by default."""
+
+    name: ClassVar[str] = FORWARDED
+
+    def __init__(self, config: dict | None = None) -> None:
+        self.config: DetectorConfig = build_config(DetectorConfig, self.name, config)
+
+
+def forwarded(record: MailRecord) -> MailRecord | None:
+    """The message an empty inbound forward carries, from its own sender; else None.
+
+    The rebuilt record keeps the forward's id, tenant, recipients, time, links and
+    attachments; it has the carried sender, subject and text (after the header block), no
+    Reply-To, Return-Path, client address or authentication results (nothing vouches for
+    the original's), and no thread headers.
+    """
+    if record.direction != "inbound" or not _SUBJECT.match(record.subject):
+        return None
+    text = record.text[:SCAN_CHARS].replace("\r\n", "\n")
+    separator = _SEPARATOR.search(text)
+    start = separator.start() if separator is not None else 0
+    if not _FOOTER.fullmatch(text, 0, start):
+        return None
+    header = _HEADER.match(text, separator.end() if separator is not None else 0)
+    if header is None:
+        return None
+    name, address = parseaddr(_MAILTO.sub(r"<\1>", header["sender"].strip(" *\t")))
+    address = address.lower()
+    local, at, domain = address.rpartition("@")
+    if not at or not local or "." not in domain or any(c.isspace() for c in address):
+        return None
+    end = header.end()
+    trailing = _TRAILING.match(text, end)
+    body = text[trailing.end() if trailing is not None else end:] + record.text[SCAN_CHARS:]
+    return replace(record, sender=Address(address, name.strip()),
+                   subject=header["subject"].strip(" *\t"), text=body, reply_to=(),
+                   return_path="", auth=AuthResults(), client_ip="", in_reply_to="",
+                   references=(), headers={}, from_mailboxes=1)
