@@ -588,12 +588,15 @@ class Cascade:
                 continue
             c = clock()
             # A phishing simulation imitates attackers and executives on purpose: it teaches
-            # the state nothing and counts nothing against its sender.
+            # the state nothing and counts nothing against its sender. Nor does an empty
+            # forward's evidence count against the forwarder: the attack is the carried
+            # sender's, and people forward lures to ask whether they are genuine.
             simulated = assessment.policy is not None and assessment.policy.rule == SIMULATION
             state.observe(record, assessment.facts, snapshot,
                           learn=not simulated and teaches_baseline(assessment.hits)
                           and not _forged_outbound(record),
-                          flagged=not simulated and self.flags_sender(assessment.hits))
+                          flagged=not simulated and assessment.forwarded is None
+                          and self.flags_sender(assessment.hits))
             d = clock()
             assessments.append(assessment)
             state_time += (b - a) + (d - c)

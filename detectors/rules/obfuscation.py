@@ -22,7 +22,12 @@ Three signs, each read in the display name, the subject and the body:
 * **a broken word**: a Latin word split in two places or more by invisible characters that
   have no use inside one (zero-width space, direction marks, word joiner, invisible
   operators, BOM; not the soft hyphen or the joiners), "Me‎‎m‎be‎‎r‎‎ship" with left-to-right
-  marks.
+  marks;
+* **an l for an I**: a word in capitals with a lower-case "l" between two of them that
+  reads a word of the attack lexicon once each "l" is an "I" ("VlAGRA", "ClALlS"): in most
+  fonts the two letters look alike, and no capitalised word holds a lower-case letter
+  otherwise. The lexicon word is required so that part numbers and codes ("GlKH") are not
+  disguises.
 
 One such word in the display name or the subject is enough; the body needs two mixed-script
 words or one letter-spaced run or broken word, so a single typo in a long letter does not
@@ -53,6 +58,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Final
 
 from detectors.base import Context, ScoredConfig, build_config, hit
+from detectors.lexicon import PHRASES
 from detectors.names import LOOKALIKE_LETTERS
 from schemas.records import Hit
 
@@ -86,6 +92,13 @@ _SPACED: Final = re.compile(f"(?<![A-Za-z])(?:[A-Za-z][{_INVISIBLE}]+){{3,}}[A-Z
 # Possessive, after a word start: linear in the text, whatever a sender writes.
 _BROKEN: Final = re.compile(f"(?<![A-Za-z])[A-Za-z]++(?:[{_FORMAT}]++[A-Za-z]++){{2,}}")
 _HAS_FORMAT: Final = re.compile(f"[{_FORMAT}]")
+# A lower-case l before a capital (a pattern that starts with a literal is searched at ~0.4
+# ns a character, one that starts with a class at ~6): found, then widened to its word,
+# which must be capitals and l only with a capital before the l.
+_L_BEFORE_CAPITAL: Final = re.compile(r"l[A-Z]")
+_CAPITALS_AND_L: Final = re.compile(r"[A-Zl]+")
+_LEXICON_WORDS: Final = frozenset(p for phrases in PHRASES.values() for p in phrases
+                                  if p.isascii() and p.isalpha())
 _FOLD: Final = str.maketrans(dict.fromkeys(_INVISIBLE, ""))
 _FOLD_LOOKALIKE: Final = str.maketrans(LOOKALIKE_LETTERS)
 
@@ -142,6 +155,36 @@ def broken_word(text: str) -> str | None:
     return m.group().translate(_FOLD) if m else None
 
 
+def l_for_i_words(text: str, limit: int = 3) -> list[str]:
+    """Up to ``limit`` capitalised words of ``text`` with an "l" for an "I", read with "I".
+
+    Only words that then read a single-word phrase of the attack lexicon ("VlAGRA" is
+    "VIAGRA"); a word may count more than once, as a kit repeats it.
+    """
+    found: list[str] = []
+    end = 0
+    for m in _L_BEFORE_CAPITAL.finditer(text):
+        start = m.start()
+        if start < end or not start or not "A" <= text[start - 1] <= "Z":
+            continue
+        while start and ("A" <= text[start - 1] <= "Z" or text[start - 1] == "l"):
+            start -= 1
+        word = _CAPITALS_AND_L.match(text, start)
+        if word is None:  # the pattern's first letter starts a word of capitals and l
+            continue
+        end = word.end()
+        if end < len(text) and text[end].isalpha():
+            continue  # part of a longer word in other letters
+        if start and text[start - 1].isalpha():
+            continue
+        reads = word.group().replace("l", "I")
+        if reads.lower() in _LEXICON_WORDS:
+            found.append(reads)
+            if len(found) >= limit:
+                break
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class ObfuscationConfig(ScoredConfig):
     """Score of a disguised word (decisive from ``combine.decisive``)."""
@@ -156,7 +199,7 @@ class ObfuscationConfig(ScoredConfig):
 
 
 class TextObfuscation:
-    """Words disguised from filters: mixed scripts or letters spaced by invisible characters."""
+    """Words disguised from filters: mixed scripts, invisible spacing, an l for an I."""
 
     name: ClassVar[str] = "text_obfuscation"
     directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
@@ -166,13 +209,16 @@ class TextObfuscation:
 
     def detect(self, ctx: Context) -> list[Hit]:
         r = ctx.record
-        if r.subject.isascii() and r.sender.name.isascii() and r.text.isascii():
-            return []  # str.isascii is a flag read: most mail ends here, nothing copied
         body = r.text[:BODY_CHARS]
         c = self.config
         for where, text, need in (("display_name", r.sender.name, 1),
                                   ("subject", r.subject, 1),
                                   ("body", body, c.body_min_words)):
+            if _L_BEFORE_CAPITAL.search(text) is not None:
+                swapped = l_for_i_words(text, max(need, 3))
+                if len(swapped) >= need:
+                    return [self._hit(ctx, where, "l_for_i", swapped)]
+            # str.isascii is a flag read: most mail ends here, nothing copied
             if text.isascii() or _SUSPECT.search(text) is None:
                 continue
             words = mixed_script_words(text, max(need, 3))

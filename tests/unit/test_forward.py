@@ -214,3 +214,26 @@ def test_a_carried_message_the_models_fail_on_leaves_out_its_forward_alone():
                                          on_failure=lambda *a: failed.append(a[:2]))
     assert failed == [(0, len(records) - 1)]
     assert len(decisions) == len(records) - 1
+
+
+def test_a_forwarded_lure_counts_nothing_against_the_forwarder():
+    # The carried lure shows a disguise (a flagging hit, on the forward too): its sender is
+    # the attacker, not the mailbox that forwarded it (here one Bob never wrote to, whose
+    # mail the flagged-sender rule would otherwise hold after three such messages).
+    forwarder = "club-news@mailbox.example"
+    known = [mail(forwarder, ("bob@acme.com",), subject=f"club news {i}",
+                  text="Training moves to Thursday this week.", t=T0 + i * DAY)
+             for i in range(4)]
+    disguised = _OUTLOOK_PT.replace("Verify your account", "Vеrify yоur аccount")  # Cyrillic
+    forwards = [_forward(disguised, sender=forwarder, t=T0 + (10 + i) * DAY) for i in range(3)]
+    later = mail(forwarder, ("bob@acme.com",), subject="club news", t=T0 + 20 * DAY,
+                 text="Training moves to Thursday this week.")
+    ds, _ = _run(*known, *forwards, later)
+    assert all("text_obfuscation" in hits_of(d) for d in ds[4:7])
+    assert "flagged_sender" not in hits_of(ds[-1])
+    # The same disguise in the mailbox's own words flags its address.
+    own = [_forward(_LURE.replace("Verify your account", "Vеrify yоur аccount"),
+                    subject="Unusual sign-in activity", sender=forwarder,
+                    t=T0 + (10 + i) * DAY) for i in range(3)]
+    ds, _ = _run(*known, *own, later)
+    assert "flagged_sender" in hits_of(ds[-1])

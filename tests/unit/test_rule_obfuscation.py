@@ -7,7 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detectors import Cascade, DetectorConfigError
-from detectors.rules.obfuscation import broken_word, letter_spaced, mixed_script_words
+from detectors.rules.obfuscation import (
+    broken_word,
+    l_for_i_words,
+    letter_spaced,
+    mixed_script_words,
+)
 from tests.factories import T0, mail
 from tests.unit.test_rules import hits_of, verdicts
 
@@ -55,6 +60,33 @@ def test_one_mixed_word_in_a_long_body_is_a_typo_two_are_a_disguise():
     assert "text_obfuscation" not in hits_of(verdicts(mail(text=one))[0])
     h = hits_of(verdicts(mail(text=two))[0])["text_obfuscation"]
     assert h["where"] == "body" and h["reads_as"] == ["password", "today"]
+
+
+def test_an_l_for_an_i_in_a_word_of_capitals_reads_the_lexicons_word():
+    # phishing_pot's pharmacy spam: "SUPER VlAGRA-ClALlS... FOR YOU COUPON 5%"
+    d = verdicts(mail("ivy07ap@gallery.example", ("bob@acme.com",), name="*SALE VlAGRA*",
+                      subject="Your coupon", text="Hello"))[0]
+    h = hits_of(d)["text_obfuscation"]
+    assert (h["where"], h["technique"], h["reads_as"]) == ("display_name", "l_for_i",
+                                                            ["VIAGRA"])
+    assert d.action in ("quarantine", "block")
+    body = hits_of(verdicts(mail(text="SUPER VlAGRA-ClALlS... FOR YOU COUPON 5%"))[0])
+    assert body["text_obfuscation"]["reads_as"] == ["VIAGRA", "CIALIS"]
+
+
+@pytest.mark.parametrize("text", [
+    "Part GlKH-20 ships Monday",        # a code: no word of the lexicon
+    "the aVlAGRA compound",             # inside a longer word
+    "ViAGRA, VIAGRA and Viagra",        # no l at all
+    "PlAYER ONE",                       # PIAYER is no word
+    "Order ref XlLOTTERYx",             # letters after it
+])
+def test_codes_and_words_without_the_swap_are_no_disguise(text):
+    assert l_for_i_words(text) == []
+
+
+def test_one_swapped_word_in_a_body_is_not_enough():
+    assert "text_obfuscation" not in hits_of(verdicts(mail(text="Try VlAGRA today"))[0])
 
 
 def test_letters_spaced_by_invisible_characters_in_the_subject():
