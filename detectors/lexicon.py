@@ -321,6 +321,8 @@ PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "crypto", "eth", "wallet", "wallets", "token", "tokens", "coins", "private key",
         "private keys", "digital asset", "digital assets", "carteira", "billetera",
         "portefeuille", "portafoglio",
+        # a balance to take out before it is lost: the fake-earnings kits' one call to act
+        "withdraw", "withdrawal", "withdraw your funds",
     ),
 }
 
@@ -346,7 +348,7 @@ class Cues:
         scam: Advance-fee, inheritance and sextortion vocabulary.
         malware_lure: "Open the attachment / enable content" lures.
         crypto_asset: Words only crypto assets mean (a coin, a wallet brand, "seed phrase").
-        crypto_term: Words that are crypto beside those ("wallet", "tokens").
+        crypto_term: Words that are crypto beside those ("wallet", "tokens", "withdraw").
         phrases: Category to the first matched phrase (lexicon order), at most 60 chars.
     """
 

@@ -20,8 +20,8 @@ Three signs, each read in the display name, the subject and the body:
   invisible characters (zero-width space, joiners, word joiner, BOM, soft hyphen,
   direction marks, invisible operators);
 * **a broken word**: a Latin word split in two places or more by invisible characters that
-  have no use inside one (zero-width space, direction marks, word joiner, invisible
-  operators, BOM; not the soft hyphen or the joiners), "Me‎‎m‎be‎‎r‎‎ship" with left-to-right
+  have no use inside one (zero-width space, direction marks and isolates, word joiner,
+  invisible operators, BOM; not the soft hyphen or the joiners), "Me‎‎m‎be‎‎r‎‎ship" with left-to-right
   marks;
 * **an l for an I**: a word in capitals with a lower-case "l" between two of them that
   reads a word of the attack lexicon once each "l" is an "I" ("VlAGRA", "ClALlS"): in most
@@ -70,10 +70,12 @@ BODY_CHARS: Final = 2000
 _LOOK: Final = "".join(sorted(LOOKALIKE_LETTERS))
 # Characters with no use inside a Latin word: zero-width space, left-to-right and
 # right-to-left marks, word joiner, invisible operators, BOM, combining grapheme joiner,
-# Mongolian vowel separator. The soft hyphen (hyphenation hints) and the zero-width
-# (non-)joiners (Persian and Indic spelling, emoji sequences) have uses: they count only as
-# letter spacing.
-_FORMAT: Final = "\u200b\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u034f\u180e"
+# Mongolian vowel separator, and the directional embeddings, overrides and isolates
+# (U+202A-E, U+2066-9: right-to-left text wraps whole Latin words in them, never a piece).
+# The soft hyphen (hyphenation hints) and the zero-width (non-)joiners (Persian and Indic
+# spelling, emoji sequences) have uses: they count only as letter spacing.
+_FORMAT: Final = ("\u200b\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u034f\u180e"
+                  "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _INVISIBLE: Final = "\u00ad\u200c\u200d" + _FORMAT
 # A pattern that starts with one character class is searched at a few ns a character (the
 # regex engine scans for the class first); one that starts with an alternation or a

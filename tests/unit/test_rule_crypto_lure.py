@@ -65,6 +65,23 @@ def test_one_coin_word_and_an_amount_in_it_with_a_file_is_a_lure():
     assert "crypto_lure" not in hits_of(verdicts(code)[0])
 
 
+def test_a_fake_earnings_balance_to_withdraw_is_a_lure():
+    # phishing_pot's "You are now rich +27,165$ on your balance!": one coin word, dollars,
+    # the call to withdraw, the instructions in a PDF.
+    text = ("It has been 364 days since you joined our platform for automatic Bitcoin "
+            "earning. Your account will be blocked in 24 hours. Please withdraw any "
+            "remaining funds as soon as possible: see the attached PDF.")
+    pdf = Attachment("Withdraw_your_14,425$.pdf", "application/pdf", 38_000)
+    lure = replace(mail("perla.plumb@gmail.com", subject="+27,889$! Need to move",
+                        text=text), attachments=(pdf,))
+    d = verdicts(lure, cascade=Cascade(models=_WarnOnly(probability=0.05)))[0]
+    assert hits_of(d)["crypto_lure"]["attack_type"] == "scam"
+    # "withdraw" is crypto only beside a coin: a bank's or a conference's is not the topic
+    bank = replace(lure, text="You may withdraw your funds at any branch; see the PDF.",
+                   message_id="<bank@test>")
+    assert "crypto_lure" not in hits_of(verdicts(bank)[0])
+
+
 def test_an_amount_in_a_coin_is_itself_the_bait():
     text = ("Below are the bitcoin details I found in the lost bag at the stadium. Website: "
             "CRYPTONCOIN.NET ID: 37405796. The current balance is 80.9 BTC or $1,314,103. Let "

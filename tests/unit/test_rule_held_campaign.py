@@ -12,7 +12,7 @@ from detectors import Cascade
 from detectors.cascade import load_scores
 from detectors.errors import DetectorConfigError
 from schemas.records import DirectoryEntry, MailRecord
-from state import NO_DECAY, MemoryStore, PartitionState, decode
+from state import NO_DECAY, Decay, MemoryStore, PartitionState, decode
 from state.profiles import HELD_CONTENT_WINDOW
 from tests.factories import T0, mail
 
@@ -87,6 +87,33 @@ def test_a_known_correspondent_quoting_held_mail_is_not_held():
     assert action not in HELD and "held_campaign" not in detectors
 
 
+@pytest.mark.parametrize("decay", [NO_DECAY, Decay(30 * 86_400.0, 0.0)])
+@pytest.mark.parametrize("batch", [1, 7, 20])
+def test_a_service_the_tenant_has_mail_delivered_from_is_no_stranger_to_new_recipients(
+        batch, decay):
+    """A signing service writes to each recipient for the first time, from one template.
+
+    Its deliveries count from the sender's profile (earlier batches) and from the batch's
+    own earlier messages alike, so where batches are cut changes nothing.
+    """
+    service = "envelopes@sign.example"
+    delivered = [mail(service, (f"user{i}@acme.com",), t=T0 + i * 60, subject="Envelope",
+                      text=f"Document {i} is ready to review and sign.") for i in range(10)]
+    first = _copy("billing@fresh.example", T0 + 3600)
+    envelope = _copy(service, T0 + 7200, greeting="Hello bob", to=("bob@acme.com",))
+    for needed, held in ((9.9, False), (10.1, True)):  # ten deliveries, a little decayed
+        scores = load_scores()
+        scores["detectors"]["held_campaign"]["established_deliveries"] = needed
+        state = PartitionState(MemoryStore(), decay=decay)
+        state.apply_directory(DirectoryEntry("acme", "blocked_sender", "billing@fresh.example"),
+                              display_key="", domain="")
+        decisions = _score(Cascade(scores), state, [*delivered, first, envelope], batch)
+        assert all(action not in HELD for action, _, _ in decisions[:10])
+        assert decisions[10][0] in HELD
+        assert (decisions[11][0] in HELD) is held, needed
+        assert ("held_campaign" in decisions[11][2]) is held
+
+
 def test_where_batches_are_cut_changes_no_verdict_and_no_state():
     """Copies later in the same batch as the held one are found as across batches."""
     records = [_copy("billing@fresh.example", T0),
@@ -133,7 +160,8 @@ def test_switched_off_in_the_scores_file():
 
 
 @pytest.mark.parametrize("setting", [{"min_similarity": 0.0}, {"min_similarity": 1.5},
-                                     {"similarity": 0.5}])
+                                     {"similarity": 0.5}, {"established_deliveries": 0.5},
+                                     {"established_deliveries": float("nan")}])
 def test_bad_settings_are_refused(setting):
     scores = load_scores()
     scores["detectors"]["held_campaign"] = {**scores["detectors"]["held_campaign"], **setting}

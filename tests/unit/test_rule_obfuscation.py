@@ -62,6 +62,16 @@ def test_one_mixed_word_in_a_long_body_is_a_typo_two_are_a_disguise():
     assert h["where"] == "body" and h["reads_as"] == ["password", "today"]
 
 
+def test_a_word_broken_by_directional_isolates_is_disguised():
+    # phishing_pot: "coinbase V\u2069e\u2069r\u2069if\u2069y yo\u2069ur in\u2069f\u2069o"
+    pdi = "\u2069"
+    assert broken_word(f"V{pdi}e{pdi}r{pdi}if{pdi}y your info") == "Verify"
+    # Right-to-left text wraps whole Latin words in isolates: no piece of a word is cut off.
+    hebrew = "שלום, הפגישה ב-\u2066Microsoft Teams\u2069 מחר ב-\u2066Zoom\u2069 לא."
+    assert broken_word(hebrew) is None and letter_spaced(hebrew) is None
+    assert "text_obfuscation" not in hits_of(verdicts(mail(text=hebrew * 3))[0])
+
+
 def test_an_l_for_an_i_in_a_word_of_capitals_reads_the_lexicons_word():
     # phishing_pot's pharmacy spam: "SUPER VlAGRA-ClALlS... FOR YOU COUPON 5%"
     d = verdicts(mail("ivy07ap@gallery.example", ("bob@acme.com",), name="*SALE VlAGRA*",
