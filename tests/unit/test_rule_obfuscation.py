@@ -12,6 +12,7 @@ from detectors.rules.obfuscation import (
     l_for_i_words,
     letter_spaced,
     mixed_script_words,
+    styled_words,
 )
 from tests.factories import T0, mail
 from tests.unit.test_rules import hits_of, verdicts
@@ -70,6 +71,32 @@ def test_a_word_broken_by_directional_isolates_is_disguised():
     hebrew = "שלום, הפגישה ב-\u2066Microsoft Teams\u2069 מחר ב-\u2066Zoom\u2069 לא."
     assert broken_word(hebrew) is None and letter_spaced(hebrew) is None
     assert "text_obfuscation" not in hits_of(verdicts(mail(text=hebrew * 3))[0])
+
+
+_STYLED = ("\U0001d654\U0001d64a\U0001d650\U0001d64d "  # "YOUR REWARD", bold italic sans
+           "\U0001d64d\U0001d640\U0001d652\U0001d63c\U0001d64d\U0001d63f")
+
+
+def test_a_strangers_subject_in_styled_letters_with_a_risky_link_is_disguised():
+    assert _STYLED.isprintable() and styled_words(_STYLED) == ["YOUR", "REWARD"]
+    lure = mail("join_now_98578@itsict.talaba.example", subject=_STYLED, text="Claim it",
+                urls=("https://bit.ly/3xYzAbC",))
+    h = hits_of(verdicts(lure)[0])["text_obfuscation"]
+    assert (h["where"], h["technique"], h["reads_as"]) == ("subject", "styled_letters",
+                                                            ["YOUR", "REWARD"])
+
+
+def test_styled_letters_need_a_stranger_a_risky_link_and_two_words():
+    plain_link = mail("news@shop.example", subject=_STYLED, text="Our offer",
+                      urls=("https://shop.example/offer",))
+    assert "text_obfuscation" not in hits_of(verdicts(plain_link)[0])
+    one_word = mail("news@shop.example", subject="\U0001d40d\U0001d404\U0001d416 arrivals",
+                    text="Our offer", urls=("https://bit.ly/3xYzAbC",))
+    assert "text_obfuscation" not in hits_of(verdicts(one_word)[0])
+    reply = mail("bob@acme.com", ("news@shop.example",), direction="outbound", t=T0)
+    known = mail("news@shop.example", subject=_STYLED, text="Our offer", t=T0 + 60,
+                 urls=("https://bit.ly/3xYzAbC",))
+    assert "text_obfuscation" not in hits_of(verdicts(reply, known)[1])
 
 
 def test_an_l_for_an_i_in_a_word_of_capitals_reads_the_lexicons_word():
