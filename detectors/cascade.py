@@ -114,7 +114,8 @@ def _forged_outbound(record: MailRecord) -> bool:
 
 _UNNAMED: Final = frozenset({GENERIC, "none"})
 _KNOWN: Final = frozenset({cls.name for cls in REGISTRY} | {HeldCampaign.name, FORWARDED})
-"""Detector names a scores file may configure: the tier-2 rules and the campaign memory."""
+"""Detector names a scores file may configure: the tier-2 rules, the campaign memory and the
+judgement of a forward's carried message."""
 
 
 def _by_strength(hits: Sequence[Hit]) -> tuple[Hit, ...]:

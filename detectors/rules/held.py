@@ -141,10 +141,15 @@ class HeldCampaign:
             verdicts = sender.verdicts
             count = snapshot.decayed(verdicts.get("allow", 0.0) + verdicts.get("warn", 0.0),
                                      sender.ref, t)
+        needed = self.config.established_deliveries
         half_life = snapshot.decay.half_life
-        for seen in delivered.get((a.record.tenant_id, a.record.sender.address), ()):
+        # Latest first, stopping once enough: a blast to the whole tenant in one batch reads
+        # about ``needed`` times per message, not every earlier delivery.
+        for seen in reversed(delivered.get((a.record.tenant_id, a.record.sender.address), ())):
+            if count >= needed:
+                break
             count += 2.0 ** (min(0.0, seen - t) / half_life) if half_life > 0 else 1.0
-        return count >= self.config.established_deliveries
+        return count >= needed
 
     @staticmethod
     def _never_delivered(a: Assessment, delivered: Container[tuple[str, str]]) -> bool:
