@@ -37,10 +37,10 @@ from typing import Any, Final, TypeVar
 
 import orjson
 
-from detectors.base import Context, Detector
+from detectors.base import Context, Detector, DetectorConfig, build_config
 from detectors.errors import DetectorConfigError
 from detectors.features import ContentFeatures, extract, extract_batch
-from detectors.forward import FORWARDED, Forwards, forwarded
+from detectors.forward import FORWARDED, forwarded
 from detectors.policy import SIMULATION, PolicyMatch, SenderPolicy, policy_hit, refusal
 from detectors.rules import REGISTRY
 from detectors.rules.authentication import AUTH_FAILURES
@@ -335,8 +335,8 @@ class Cascade:
         self.memory: HeldCampaign | None = memory if memory.config.enabled else None
         # Forwarded mail is judged as its sender's only where a model runs, as the late tier:
         # the training replay (no model) decides as it did before the rule.
-        forwards = Forwards(sections.get(FORWARDED))
-        self.forwards = forwards.config.enabled and models is not None
+        forwards = build_config(DetectorConfig, FORWARDED, sections.get(FORWARDED))
+        self.forwards = forwards.enabled and models is not None
         # Per direction, the detectors that can hit mail of that direction (see
         # ``Detector``), in cascade order.
         self._by_direction: dict[str, list[Detector]] = {

@@ -35,14 +35,15 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from email.utils import parseaddr
-from typing import ClassVar, Final
+from typing import Final
 
-from detectors.base import DetectorConfig, build_config
 from schemas.records import Address, AuthResults, MailRecord
 
-__all__ = ["FORWARDED", "Forwards", "forwarded"]
+__all__ = ["FORWARDED", "forwarded"]
 
 FORWARDED: Final = "forwarded_attack"
+"""Its scores-file section takes ``enabled`` (on by default); the detectors that judge the
+carried message keep their own weights, so its ``weight`` changes nothing."""
 SCAN_CHARS: Final = 4000
 """How much of the text part is read for the header block (a long mobile footer fits)."""
 
@@ -70,15 +71,6 @@ _FOOTER: Final = re.compile(
 # Header lines a client writes after the subject (Gmail: "To:"; others "Cc:", "Date:").
 _TRAILING: Final = re.compile(r"(?:[ \t]*\*?[^\W\d_]{1,12}\*?[ \t]*:[^\n]*\n){1,4}")
 _MAILTO: Final = re.compile(r"\[mailto:([^\]\s]{1,254})\]", re.I)
-
-
-class Forwards:
-    """The ``forwarded_attack`` section of the scores file: on by default."""
-
-    name: ClassVar[str] = FORWARDED
-
-    def __init__(self, config: dict | None = None) -> None:
-        self.config: DetectorConfig = build_config(DetectorConfig, self.name, config)
 
 
 def forwarded(record: MailRecord) -> MailRecord | None:
