@@ -46,8 +46,13 @@ MIN_BYTES: Final = 30
 """Letters the detector must have read: "ok, thanks" is no language, a stranger's "Desejo
 falar com você." under a subject is (32; at 40, three phishing_pot lures of this size went
 uncalled, and no ham of the corpus replay or the synthetic organisations is called at 30)."""
-_LINK: Final = re.compile(r"<?(?:https?://|www\.)[^\s>]*+>?", re.IGNORECASE)
-"""A link written out in a text part: no language (CLD2 calls a list of them English)."""
+_LINK: Final = re.compile(r"[<hw](?:(?<=<)(?:https?://|www\.)|(?<=h)ttps?://|(?<=w)ww\.)"
+                          r"[^\s>]*+>?", re.IGNORECASE)
+r"""A link written out in a text part: no language (CLD2 calls a list of them English).
+
+``<?(?:https?://|www\.)[^\s>]*+>?`` written to start with one character class: re then
+scans for "<", "h" or "w" and tries only there; the optional "<" in front made it try every
+position (21 µs for 1,000 characters against 7; the same matches)."""
 
 
 def language_of(subject: str, text: str, html: str = "", *, chars: int = DETECT_CHARS

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from detectors import Cascade, DetectorConfigError
 from detectors.features import extract
+from detectors.language import _LINK as LINK_PATTERN
 from detectors.language import INTERNAL_SAMPLE, language_of, teaching_sample
 from schemas import DirectoryEntry, SchemaError
 from state import NO_DECAY, MemoryStore, PartitionState
@@ -73,6 +78,19 @@ def test_a_text_part_that_gives_no_call_leaves_it_to_the_html_part():
     links = " ".join(f"<https://t.example/c/{i}x{i * 7}>" for i in range(30))
     assert language_of("Fatura", links, html) == "pt"
     assert language_of("Fatura", _ENGLISH, html) == "en"  # a text part that calls is read
+
+
+_PLAIN_LINK = re.compile(r"<?(?:https?://|www\.)[^\s>]*+>?", re.IGNORECASE)
+
+
+@given(st.text(alphabet=st.sampled_from(["<", ">", " ", "\n", "h", "H", "t", "p", "s", ":",
+                                         "/", "w", "W", ".", "x", "é"]), max_size=60))
+def test_the_links_left_out_are_those_of_the_plain_pattern(text):
+    # The pattern is written to start with a character class for speed; it must remove exactly
+    # what the obvious pattern does, the links in angle brackets with their brackets.
+    assert LINK_PATTERN.sub(" ", text) == _PLAIN_LINK.sub(" ", text)
+    assert LINK_PATTERN.sub(" ", f"a <{text}https://x.example/{text}> b") == \
+        _PLAIN_LINK.sub(" ", f"a <{text}https://x.example/{text}> b")
 
 
 def test_bytes_the_identifier_cannot_take_give_no_language_not_an_error():
