@@ -244,7 +244,7 @@ def normalise_person_name(name: str) -> str:
 @lru_cache(maxsize=65536)
 def _normalised(name: str) -> str:
     """:func:`normalise_person_name` of a name within the bound."""
-    text = _EMAIL.sub(" ", name)
+    text = _EMAIL.sub(" ", name) if "@" in name else name  # most names hold none
     unbracketed = _BRACKETED.sub(" ", text)
     if unbracketed.strip(" \t\"'<>"):
         text = unbracketed
@@ -333,7 +333,7 @@ def looks_like_person(display_name: str) -> bool:
 @lru_cache(maxsize=65536)
 def _looks_like_person(display_name: str) -> bool:
     """:func:`looks_like_person` of a name within the bound."""
-    name = _EMAIL.sub(" ", display_name)
+    name = _EMAIL.sub(" ", display_name) if "@" in display_name else display_name
     if any(c.isdigit() for c in name):
         return False
     raw_words = {w.lower() for w in _ALNUM_WORD.findall(_strip_accents(name))}
