@@ -231,6 +231,13 @@ _NAME_RE: Final = re.compile(r"\b(" + "|".join(re.escape(b) for b in
 _COMMON_WORDS: Final = frozenset({"orange", "hermes", "tether", "kraken", "steam", "netto",
                                   "caixa", "correos"})
 _LABEL_SPLIT: Final = re.compile(r"[-0-9]+")
+_I_AFTER_LOWER: Final = re.compile(r"(?<=[a-z])I+")
+
+
+def _as_l(match: re.Match[str]) -> str:
+    return "l" * len(match.group())
+
+
 _MIN_COMPACT: Final = 5
 _COMPACT: Final = {"".join(p.split()): b for p, b in _PLAIN_BRANDS.items()
                    if len(p) >= _MIN_COMPACT and b not in _COMMON_WORDS}
@@ -277,6 +284,12 @@ def _brand_in_name(display_name: str) -> str | None:
         seen = as_read(display_name)
         if seen != display_name:
             plain = _plain(seen)
+            found = _NAME_RE.search(plain)
+        if found is None and _I_AFTER_LOWER.search(seen) is not None:
+            # A capital I inside a lower-case word is the l it stands for ("Trust WaIIet",
+            # "PayPaI"): in most fonts of a mail client's sender column the two are one
+            # stroke. Only inside a word: "Ireland" or "IT Support" are what they say.
+            plain = _plain(_I_AFTER_LOWER.sub(_as_l, seen))
             found = _NAME_RE.search(plain)
         if found is None:  # only words of a compact brand's length can hold one
             return next((brand for word in plain.split() if len(word) >= _MIN_COMPACT

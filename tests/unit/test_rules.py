@@ -315,11 +315,20 @@ def test_accented_brand_name_is_folded():
     ("L\u043ew\u0435s", "lowes"),  # Cyrillic o and e
     ("TrustWallet APP", "trust wallet"),
     ("MetaMaskTeam", "metamask"),
+    ("Trust WaIIet", "trust wallet"),  # capital I for l inside a word
+    ("PayPaI Service", "paypal"),
 ])
 def test_a_brand_spelt_with_look_alike_letters_or_run_together_is_read(name, brand):
     d = verdicts(mail("noreply@pepsup.com", ("bob@acme.com",), name=name, text=_VERIFY,
                       urls=("https://wallet-sync.example.top/x",)))[0]
     assert hits_of(d)["brand_impersonation"]["brand"] == brand
+
+
+@pytest.mark.parametrize("name", ["Maria McIntosh", "Ireland Office", "IT Support", "WalIet Team"])
+def test_a_capital_i_is_read_as_l_only_where_that_names_a_brand(name):
+    d = verdicts(mail("noreply@pepsup.com", ("bob@acme.com",), name=name, text=_VERIFY,
+                      urls=("https://wallet-sync.example.top/x",)))[0]
+    assert "brand_impersonation" not in hits_of(d)
 
 
 def test_brand_domain_whose_lure_links_all_lead_elsewhere_is_impersonation():
