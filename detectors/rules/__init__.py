@@ -4,6 +4,7 @@ A detector with ``late = True`` is not run in the heuristics tier: the cascade r
 corroborate a model warning that nothing else corroborates (see ``Cascade.late_hit``).
 """
 
+from detectors.rules.advance_fee import AdvanceFee
 from detectors.rules.attachments import AttachmentLure, AttachmentPassword
 from detectors.rules.authentication import AuthFailure, MalformedFrom
 from detectors.rules.brand import BrandImpersonation
@@ -47,6 +48,7 @@ REGISTRY = (
     BlockedLink,
     BlockedFile,
     UnfamiliarLanguage,
+    AdvanceFee,
 )
 
 __all__ = ["REGISTRY"]

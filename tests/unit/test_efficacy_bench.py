@@ -105,6 +105,29 @@ def test_the_late_tier_corroborates_real_attacks_in_languages_enron_never_writes
     assert all(o["action"] == "quarantine" and o["decided_by"] == "corroborated" for o in late)
 
 
+def test_the_late_tier_quarantines_real_advance_fee_letters(corpora: Path) -> None:
+    # phishing_pot's "419" letters (a donation, an inheritance, funds on an ATM card), each a
+    # stranger's, scored with the shipped model: those it only warns about and that reach
+    # for a reply elsewhere (a free-mail sender, a diverted Reply-To) are quarantined by the
+    # late tier's advance-fee rule. Its ham side is the full replay's (README, efficacy):
+    # the limited stream above holds too few such letters to say anything.
+    import re
+
+    from bench.corpus import ARCHIVES, _parse_archive
+    from detectors.cascade import Cascade
+    from state import MemoryStore, PartitionState
+
+    story = re.compile(r"beneficiary|donated|inheritance|next of kin|atm card", re.I)
+    letters = [r for _, r in _parse_archive(corpora / ARCHIVES["phishing_pot"], normalise=True,
+                                            direction="inbound")
+               if not r.urls and story.search(r.text[:3000])]
+    decisions = Cascade.from_config("", "", "").score_batch(
+        PartitionState(MemoryStore()), letters)
+    late = [d for d in decisions if any(h.detector == "advance_fee" for h in d.hits)]
+    assert len(letters) >= 40 and len(late) >= 5
+    assert all((d.action, d.decided_by) == ("quarantine", "corroborated") for d in late)
+
+
 def test_real_forwards_of_lures_are_held_as_the_lures_they_carry(
         shipped: tuple[dict, list]) -> None:
     # phishing_pot's owner forwards captured mail from a private mailbox the replay soon
