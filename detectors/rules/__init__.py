@@ -18,6 +18,7 @@ from detectors.rules.language import UnfamiliarLanguage
 from detectors.rules.links import LinkRisk, StrangerLink
 from detectors.rules.lookalike import LookalikeDomain
 from detectors.rules.obfuscation import TextObfuscation
+from detectors.rules.receipt import BrandReceipt
 from detectors.rules.reply_to import ReplyToDivergence
 from detectors.rules.takeover import AccountTakeover
 from detectors.rules.vendor import VendorFraud
@@ -49,6 +50,7 @@ REGISTRY = (
     BlockedFile,
     UnfamiliarLanguage,
     AdvanceFee,
+    BrandReceipt,
 )
 
 __all__ = ["REGISTRY"]

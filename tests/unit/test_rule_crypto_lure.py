@@ -32,7 +32,11 @@ def test_a_strangers_wallet_drainer_is_held_as_credential_phishing():
     assert d.action in ("quarantine", "block") and d.decided_by == "decisive"
 
 
-@pytest.mark.parametrize("text", [_GIVEAWAY, _BALANCE])
+_FTX_CLAIM = ("Withdrawals are now available. Dear customer, you have been identified as an "
+              "eligible client to begin withdrawing digital assets from your FTX account.")
+
+
+@pytest.mark.parametrize("text", [_GIVEAWAY, _BALANCE, _FTX_CLAIM])
 def test_giveaways_and_balances_to_withdraw_are_scams(text):
     d = verdicts(mail("rewards@tipcoin-news.example", text=text, urls=_LINK),
                  cascade=Cascade(models=_WarnOnly(probability=0.05)))[0]
