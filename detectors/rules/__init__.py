@@ -18,6 +18,7 @@ from detectors.rules.language import UnfamiliarLanguage
 from detectors.rules.links import LinkRisk, StrangerLink
 from detectors.rules.lookalike import LookalikeDomain
 from detectors.rules.obfuscation import TextObfuscation
+from detectors.rules.offscreen import OffscreenContent
 from detectors.rules.receipt import BrandReceipt
 from detectors.rules.reply_to import ReplyToDivergence
 from detectors.rules.takeover import AccountTakeover
@@ -51,6 +52,7 @@ REGISTRY = (
     UnfamiliarLanguage,
     AdvanceFee,
     BrandReceipt,
+    OffscreenContent,
 )
 
 __all__ = ["REGISTRY"]

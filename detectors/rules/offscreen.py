@@ -1,0 +1,73 @@
+"""Content pushed out of the reader's sight by an absurd CSS offset.
+
+A kit shows the reader one linked image and places a whole borrowed newsletter below it,
+thousands of screens down (``margin-top: 470500px``, ``height: 10000vh``): the reader never
+scrolls there, and a filter that reads every word reads a newsletter. The HTML converter
+leaves out text a client hides (``display:none``, zero sizes: ``schemas.mime``), not text it
+merely places far away, and no layout of real mail needs an offset of ten thousand pixels or
+a thousand screen heights: none of the corpus replay's 25,226 ham messages has one, against
+32 phishing_pot messages, 17 of which the cascade did not hold (12 of those warned about).
+
+Late (``Cascade.late_hit``): finding such a declaration costs a pass over the HTML (~30 µs
+for a 13 kB page, more when a digit run calls for the exact pattern), too dear for every
+message, so the rule runs only on a model warning nothing else corroborates, and never
+acts alone. Not a model input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar, Final
+
+from detectors.base import Context, ScoredConfig, build_config, content_attack, hit
+from schemas.records import Hit
+
+READ_CHARS: Final = 65_536
+"""Characters of the HTML (or of the text part, without HTML) read."""
+_DIGITS: Final = bytes.maketrans(b"123456789.", b"0000000000")
+_CANDIDATES: Final = (b"00000px", b"000vh", b"000vw")
+"""A cheap first pass over the page with its digits and dots made zeros: five of them before
+pixels, three before viewport lengths. Only a page holding one is searched with :data:`_FAR`
+(a decimal such as "0.5vh" passes the first pass and fails the second)."""
+_FAR: Final = re.compile(r"(?:margin|padding|top|left|right|bottom|height|text-indent)[\w-]*"
+                         r"\s*:\s*-?(?:\d{5,}(?:\.\d+)?px|\d{4,}(?:\.\d+)?v[hw])", re.IGNORECASE)
+"""An offset of 10,000 pixels or 1,000 viewport lengths and more."""
+
+
+def far_offset(page: str) -> str | None:
+    """The first declaration of ``page`` that places content far out of sight, if any."""
+    zeroed = page.encode("utf-8", "replace").translate(_DIGITS).lower()
+    if not any(c in zeroed for c in _CANDIDATES):
+        return None
+    found = _FAR.search(page)
+    return found.group(0) if found is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class OffscreenConfig(ScoredConfig):
+    """The score of a message that places content out of the reader's sight."""
+
+    score: float = 0.45
+
+
+class OffscreenContent:
+    """A message whose page places content thousands of screens away."""
+
+    name: ClassVar[str] = "offscreen_content"
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
+    late: ClassVar[bool] = True
+
+    def __init__(self, config: dict | None = None) -> None:
+        self.config: OffscreenConfig = build_config(OffscreenConfig, self.name, config)
+
+    def detect(self, ctx: Context) -> list[Hit]:
+        if not ctx.inbound:
+            return []
+        record = ctx.record
+        declaration = far_offset((record.html or record.text)[:READ_CHARS])
+        if declaration is None:
+            return []
+        return [hit(self.name, self.config.score * self.config.weight, content_attack(ctx),
+                    declaration=declaration[:80],
+                    reason="content placed thousands of screens out of the reader's sight")]
