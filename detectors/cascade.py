@@ -725,10 +725,13 @@ class Cascade:
     def late_hit(self, assessment: Assessment) -> Hit | None:
         """The late detectors' strongest corroborating hit on ``assessment``, if any.
 
-        Tier 4's own detectors (``late = True``, ``detectors/rules/language.py``) are too dear
-        to run on every message in tier 2 and only ever corroborate, so they run here, on a
-        model warning that no tier-2 hit corroborates (a fraction of a percent of ham), and
-        once per message (the campaign memory decides again).
+        Tier 4's own detectors (``late = True``: ``detectors/rules/language.py``,
+        ``advance_fee.py``, ``receipt.py``, ``offscreen.py``) are too dear to run on every
+        message in tier 2 and only ever corroborate, so they run here, on a model warning that
+        no tier-2 hit corroborates (a fraction of a percent of ham), once per message (the
+        campaign memory decides again), in registry order (the cheapest first), and only until
+        one corroborates: one is all a quarantine needs, and language identification, the
+        dearest, comes last.
         """
         found = assessment.late_hits
         if found is None:
@@ -736,9 +739,12 @@ class Cascade:
             t = clock()
             record = assessment.record
             ctx = Context(record, assessment.facts, assessment.snapshot, assessment.content)
-            found = assessment.late_hits = [
-                h for d in self.late if record.direction in getattr(d, "directions", DIRECTIONS)
-                for h in d.detect(ctx)]
+            found = assessment.late_hits = []
+            for d in self.late:
+                if record.direction in getattr(d, "directions", DIRECTIONS):
+                    found += d.detect(ctx)
+                    if _strongest(found, self.corroborating) is not None:
+                        break
             self._late_seconds += clock() - t
         return _strongest(found, self.corroborating)
 

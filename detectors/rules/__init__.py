@@ -49,10 +49,12 @@ REGISTRY = (
     BlockedSender,
     BlockedLink,
     BlockedFile,
-    UnfamiliarLanguage,
-    AdvanceFee,
+    # The late tier, cheapest first (``Cascade.late_hit`` stops at the first that
+    # corroborates):
     BrandReceipt,
+    AdvanceFee,
     OffscreenContent,
+    UnfamiliarLanguage,
 )
 
 __all__ = ["REGISTRY"]

@@ -79,3 +79,20 @@ def test_switched_off_in_the_scores_file_it_does_nothing():
     d = _run(mail("bernard.charity@gmail.com", subject="Hello", text=_DONATION),
              scores=scores)[-1]
     assert "advance_fee" not in hits_of(d) and d.action == "warn"
+
+
+def test_the_late_tier_stops_at_the_first_rule_that_corroborates():
+    # The cheap rules run first; language identification, the dearest, is not needed for a
+    # letter the advance-fee rule already holds.
+    cascade = Cascade(models=_WarnOnly())
+    (language,) = [d for d in cascade.late if d.name == "unfamiliar_language"]
+    calls = []
+    detect = language.detect
+    language.detect = lambda ctx: calls.append(ctx) or detect(ctx)  # type: ignore[method-assign]
+    state = PartitionState(MemoryStore(), decay=NO_DECAY)
+    english = mail("bob@acme.com", ("ann@partner.example",), direction="outbound",
+                   subject="Re: figures", text="Thanks for the figures, all good here.", t=T0)
+    ds = cascade.score_batch(state, [english, mail("bernard.charity@gmail.com", text=_DONATION,
+                                                   t=T0 + 60)])
+    assert hits_of(ds[-1])["advance_fee"] and ds[-1].action == "quarantine"
+    assert calls == []

@@ -29,6 +29,8 @@ _NEWSLETTER = ('<html><head><style>.wrap { max-width: 600px; margin: 0 auto; } '
     (_NEWSLETTER, None),  # an image-replacement indent and a wide table are layout
     ("margin: 0 auto; height: 999vh; top: 9999px", None),
     ("order 100000px of cable", None),  # a length, but no property placing anything
+    ("<p>Olá, condição única</p><div style='margin-top:470500px'>ção</div>",
+     "margin-top:470500px"),  # after letters beyond ASCII
 ])
 def test_a_far_offset_is_one_of_ten_thousand_pixels_or_a_thousand_screens(page, found):
     assert far_offset(page) == found
