@@ -119,6 +119,35 @@ class Detector(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class LateConfig(ScoredConfig):
+    """A late rule's one score: below ``SUSPICIOUS``, what corroborating a warning needs."""
+
+    score: float = 0.45
+
+
+class LateRule:
+    """What the late tier's rules share (``Cascade.late_hit``): inbound mail, one score.
+
+    A late rule runs only on a model warning that no tier-2 hit corroborates, never acts
+    alone (``combine.corroborating`` names it), and is no model input, so a subclass names
+    itself and says what it finds; its scores-file section takes ``enabled``, ``weight`` and
+    ``score``.
+    """
+
+    name: ClassVar[str]
+    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
+    late: ClassVar[bool] = True
+
+    def __init__(self, config: dict | None = None) -> None:
+        self.config: LateConfig = build_config(LateConfig, self.name, config)
+
+    @property
+    def score(self) -> float:
+        """The score of this rule's hits."""
+        return self.config.score * self.config.weight
+
+
 def build_config(cls: type[DetectorConfig], detector: str,
                  raw: Mapping[str, Any] | None) -> Any:
     """Build and validate a detector's config from its scores-file section."""

@@ -22,10 +22,9 @@ phrases (``detectors.lexicon``, "next of kin", "atm card") count as three.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import ClassVar, Final
 
-from detectors.base import Context, ScoredConfig, build_config, hit
+from detectors.base import Context, LateRule, hit
 from schemas.records import Hit
 
 PHRASES: Final = (
@@ -46,22 +45,10 @@ READ_CHARS: Final = 3_000
 _PHRASE: Final = re.compile(r"\b(" + "|".join(map(re.escape, PHRASES)) + r")\b")
 
 
-@dataclass(frozen=True, slots=True)
-class AdvanceFeeConfig(ScoredConfig):
-    """The score of a stranger's advance-fee story with a diverted reply channel."""
-
-    score: float = 0.45
-
-
-class AdvanceFee:
+class AdvanceFee(LateRule):
     """A first contact telling a money story, replies going to a mailbox of its choosing."""
 
     name: ClassVar[str] = "advance_fee"
-    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
-    late: ClassVar[bool] = True
-
-    def __init__(self, config: dict | None = None) -> None:
-        self.config: AdvanceFeeConfig = build_config(AdvanceFeeConfig, self.name, config)
 
     def detect(self, ctx: Context) -> list[Hit]:
         if not ctx.inbound or not ctx.first_contact:
@@ -79,7 +66,7 @@ class AdvanceFee:
                                            .lower())))
         if not content.cues.scam and len(found) < MIN_PHRASES:
             return []
-        return [hit(self.name, self.config.score * self.config.weight, "scam",
+        return [hit(self.name, self.score, "scam",
                     channel=channel, phrases=found[:5],
                     scam_phrase=content.cues.phrases.get("scam", ""),
                     reason="a stranger's money story asking for a reply elsewhere")]

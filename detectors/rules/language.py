@@ -31,30 +31,17 @@ rule off in the scores file (``detectors.unfamiliar_language``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
-from detectors.base import Context, ScoredConfig, build_config, content_attack, hit
+from detectors.base import Context, LateRule, content_attack, hit
 from detectors.language import language_of
 from schemas.records import Hit
 
 
-@dataclass(frozen=True, slots=True)
-class LanguageConfig(ScoredConfig):
-    """The score of a stranger's message in a language the tenant does not write in."""
-
-    score: float = 0.45
-
-
-class UnfamiliarLanguage:
+class UnfamiliarLanguage(LateRule):
     """A first contact in a language none of the tenant's own mail is written in."""
 
     name: ClassVar[str] = "unfamiliar_language"
-    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
-    late: ClassVar[bool] = True
-
-    def __init__(self, config: dict | None = None) -> None:
-        self.config: LanguageConfig = build_config(LanguageConfig, self.name, config)
 
     def detect(self, ctx: Context) -> list[Hit]:
         known = ctx.state.tenant.languages
@@ -64,6 +51,6 @@ class UnfamiliarLanguage:
         language = language_of(record.subject, record.text, record.html)
         if not language or language in known or language in ctx.state.everyone.languages:
             return []
-        return [hit(self.name, self.config.score * self.config.weight, content_attack(ctx),
+        return [hit(self.name, self.score, content_attack(ctx),
                     language=language, tenant_languages=",".join(known),
                     reason="a stranger writes in a language the tenant does not write in")]

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import ClassVar, Final
 
-from detectors.base import Context, ScoredConfig, build_config, content_attack, hit
+from detectors.base import Context, LateRule, content_attack, hit
 from schemas.records import Hit
 
 READ_CHARS: Final = 16_384
@@ -66,22 +65,10 @@ def _occurrences(data: bytes, needle: bytes) -> Iterator[int]:
         i = data.find(needle, i + 1)
 
 
-@dataclass(frozen=True, slots=True)
-class OffscreenConfig(ScoredConfig):
-    """The score of a message that places content out of the reader's sight."""
-
-    score: float = 0.45
-
-
-class OffscreenContent:
+class OffscreenContent(LateRule):
     """A message whose page places content thousands of screens away."""
 
     name: ClassVar[str] = "offscreen_content"
-    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
-    late: ClassVar[bool] = True
-
-    def __init__(self, config: dict | None = None) -> None:
-        self.config: OffscreenConfig = build_config(OffscreenConfig, self.name, config)
 
     def detect(self, ctx: Context) -> list[Hit]:
         if not ctx.inbound:
@@ -90,6 +77,6 @@ class OffscreenContent:
         declaration = far_offset((record.html or record.text)[:READ_CHARS])
         if declaration is None:
             return []
-        return [hit(self.name, self.config.score * self.config.weight, content_attack(ctx),
+        return [hit(self.name, self.score, content_attack(ctx),
                     declaration=declaration[:80],
                     reason="content placed thousands of screens out of the reader's sight")]

@@ -19,10 +19,9 @@ account is no stranger.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import ClassVar, Final
 
-from detectors.base import Context, ScoredConfig, build_config, hit
+from detectors.base import Context, LateRule, hit
 from detectors.rules.brand import brand_in_text, is_brand_domain
 from schemas.records import Hit
 
@@ -35,22 +34,10 @@ _QUOTED: Final = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 """A quoted line of a reply: another person's words, and their mail provider's footer."""
 
 
-@dataclass(frozen=True, slots=True)
-class ReceiptConfig(ScoredConfig):
-    """The score of a brand's billing notice from a stranger's free-mail account."""
-
-    score: float = 0.45
-
-
-class BrandReceipt:
+class BrandReceipt(LateRule):
     """A stranger's free-mail message billing the reader in a brand's name."""
 
     name: ClassVar[str] = "brand_receipt"
-    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
-    late: ClassVar[bool] = True
-
-    def __init__(self, config: dict | None = None) -> None:
-        self.config: ReceiptConfig = build_config(ReceiptConfig, self.name, config)
 
     def detect(self, ctx: Context) -> list[Hit]:
         if not ctx.inbound or not ctx.first_contact or not ctx.content.sender_freemail:
@@ -65,6 +52,6 @@ class BrandReceipt:
         brand = brand_in_text(opening, lambda b: not is_brand_domain(b, domain))
         if brand is None:
             return []
-        return [hit(self.name, self.config.score * self.config.weight, "scam", brand=brand,
+        return [hit(self.name, self.score, "scam", brand=brand,
                     billing=billing.group(1).lower(), sender_domain=domain,
                     reason="a brand's billing notice from a free-mail account")]

@@ -7,7 +7,7 @@ import pytest
 from detectors import Cascade
 from state import NO_DECAY, MemoryStore, PartitionState
 from tests.factories import T0, mail
-from tests.unit.test_rules import _WarnOnly, hits_of
+from tests.unit.test_rules import _WarnOnly, hits_of, warned
 
 _DONATION = ("Dear Beneficiary, Mr. Bernard has donated $3,500,000.00 USD to you for the purpose "
              "of charity. Contact him through his private email to receive your funds.")
@@ -20,12 +20,6 @@ _MEETING = ("Hi Bob, the investment committee meets on Thursday; the slides are 
             "calendar invite. Let me know if the time does not suit you.")
 
 
-def _run(*records, probability: float = 0.6, scores: dict | None = None):
-    cascade = Cascade(scores, models=_WarnOnly(probability=probability))
-    state = PartitionState(MemoryStore(), decay=NO_DECAY)
-    return cascade.score_batch(state, list(records))
-
-
 @pytest.mark.parametrize(("sender", "reply_to", "text", "channel"), [
     ("bernard.charity@gmail.com", "", _DONATION, "free_mail_sender"),
     ("office@payments-unit.example", "claims.desk@outlook.com", _ATM, "reply_to_elsewhere"),
@@ -34,7 +28,7 @@ def _run(*records, probability: float = 0.6, scores: dict | None = None):
 ])
 def test_a_strangers_money_story_with_the_reply_diverted_is_quarantined(
         sender, reply_to, text, channel):
-    d = _run(mail(sender, subject="Hello", text=text, reply_to=reply_to))[-1]
+    d = warned(mail(sender, subject="Hello", text=text, reply_to=reply_to))[-1]
     h = hits_of(d)["advance_fee"]
     assert h["channel"] == channel and h["attack_type"] == "scam" and h["score"] < 0.5
     assert h["phrases"] or h["scam_phrase"]
@@ -42,12 +36,12 @@ def test_a_strangers_money_story_with_the_reply_diverted_is_quarantined(
 
 
 def test_the_same_story_from_a_domain_that_takes_its_own_replies_stays_a_warning():
-    d = _run(mail("director@sunrise-trading.example", subject="Hello", text=_PROPOSAL))[-1]
+    d = warned(mail("director@sunrise-trading.example", subject="Hello", text=_PROPOSAL))[-1]
     assert "advance_fee" not in hits_of(d) and d.action == "warn"
 
 
 def test_a_business_letter_naming_money_once_is_no_story():
-    d = _run(mail("bob.friend@gmail.com", subject="Thursday", text=_MEETING))[-1]
+    d = warned(mail("bob.friend@gmail.com", subject="Thursday", text=_MEETING))[-1]
     assert "advance_fee" not in hits_of(d) and d.action == "warn"
 
 
@@ -55,12 +49,12 @@ def test_a_correspondent_is_no_stranger():
     partner = "bernard.charity@gmail.com"
     reply = mail("bob@acme.com", (partner,), direction="outbound", subject="Re: hello",
                  text="Thanks, talk soon.", t=T0)
-    d = _run(reply, mail(partner, subject="Hello", text=_DONATION, t=T0 + 3600))[-1]
+    d = warned(reply, mail(partner, subject="Hello", text=_DONATION, t=T0 + 3600))[-1]
     assert "advance_fee" not in hits_of(d)
 
 
 def test_a_message_the_model_calls_harmless_is_not_read():
-    d = _run(mail("bernard.charity@gmail.com", subject="Hello", text=_DONATION),
+    d = warned(mail("bernard.charity@gmail.com", subject="Hello", text=_DONATION),
              probability=0.05)[-1]
     assert "advance_fee" not in hits_of(d) and d.action == "allow"
 
@@ -76,7 +70,7 @@ def test_switched_off_in_the_scores_file_it_does_nothing():
 
     scores = load_scores()
     scores["detectors"] = {**scores["detectors"], "advance_fee": {"enabled": False}}
-    d = _run(mail("bernard.charity@gmail.com", subject="Hello", text=_DONATION),
+    d = warned(mail("bernard.charity@gmail.com", subject="Hello", text=_DONATION),
              scores=scores)[-1]
     assert "advance_fee" not in hits_of(d) and d.action == "warn"
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from detectors import Cascade
-from state import NO_DECAY, MemoryStore, PartitionState
 from tests.factories import T0, mail
-from tests.unit.test_rules import _WarnOnly, hits_of
+from tests.unit.test_rules import hits_of, warned
 
 _NORTON = ("Dear Member, we appreciate you selecting Norton. Yesterday was the last day of your "
            "plan: USD 399.99 is charged today for the next year. Questions about the charge: "
@@ -18,15 +16,9 @@ _REPLY = ("Surely you just recompile them and install them in order?\n"
           "> Do You Yahoo!?\n> Everything you'll ever need on one web page, payment included")
 
 
-def _run(*records, probability: float = 0.6, scores: dict | None = None):
-    cascade = Cascade(scores, models=_WarnOnly(probability=probability))
-    state = PartitionState(MemoryStore(), decay=NO_DECAY)
-    return cascade.score_batch(state, list(records))
-
-
 @pytest.mark.parametrize(("text", "brand"), [(_NORTON, "norton"), (_MICROSOFT, "microsoft")])
 def test_a_brands_bill_from_a_strangers_free_mail_account_is_quarantined(text, brand):
-    d = _run(mail("billdesk4721@gmail.com", subject="Order Confirmation", text=text))[-1]
+    d = warned(mail("billdesk4721@gmail.com", subject="Order Confirmation", text=text))[-1]
     h = hits_of(d)["brand_receipt"]
     assert (h["brand"], h["attack_type"], h["sender_domain"]) == (brand, "scam", "gmail.com")
     assert (d.action, d.decided_by) == ("quarantine", "corroborated")
@@ -34,13 +26,13 @@ def test_a_brands_bill_from_a_strangers_free_mail_account_is_quarantined(text, b
 
 def test_the_same_bill_from_a_company_domain_is_left_to_the_other_rules():
     # (``brand_impersonation`` reads a brand's name in a sender's domain.)
-    d = _run(mail("billing@norton-renewals.example", subject="Order", text=_NORTON))[-1]
+    d = warned(mail("billing@norton-renewals.example", subject="Order", text=_NORTON))[-1]
     assert "brand_receipt" not in hits_of(d)
 
 
 def test_the_providers_own_name_and_quoted_lines_are_no_claim():
     # A Gmail user's mail names Google in its footer; a reply quotes a Yahoo! footer.
-    ds = _run(mail("lance@bellsouth.net", subject="Re: Gstreamer update", text=_REPLY),
+    ds = warned(mail("lance@bellsouth.net", subject="Re: Gstreamer update", text=_REPLY),
               mail("ana.bell@gmail.com", subject="Your order",
                    text="Your order of Google Play credit went through, thanks!"))
     assert all("brand_receipt" not in hits_of(d) for d in ds)
@@ -49,12 +41,12 @@ def test_the_providers_own_name_and_quoted_lines_are_no_claim():
 def test_a_colleagues_forwarded_invoice_from_a_private_account_is_no_strangers():
     private = "anna.private@gmail.com"
     sent = mail("bob@acme.com", (private,), direction="outbound", subject="hi", t=T0)
-    d = _run(sent, mail(private, subject="Fwd: invoice", text=_MICROSOFT, t=T0 + 60))[-1]
+    d = warned(sent, mail(private, subject="Fwd: invoice", text=_MICROSOFT, t=T0 + 60))[-1]
     assert "brand_receipt" not in hits_of(d)
 
 
 def test_a_message_the_model_calls_harmless_is_not_read():
-    d = _run(mail("billdesk4721@gmail.com", text=_NORTON), probability=0.05)[-1]
+    d = warned(mail("billdesk4721@gmail.com", text=_NORTON), probability=0.05)[-1]
     assert "brand_receipt" not in hits_of(d) and d.action == "allow"
 
 
@@ -63,5 +55,5 @@ def test_switched_off_in_the_scores_file_it_does_nothing():
 
     scores = load_scores()
     scores["detectors"] = {**scores["detectors"], "brand_receipt": {"enabled": False}}
-    d = _run(mail("billdesk4721@gmail.com", text=_NORTON), scores=scores)[-1]
+    d = warned(mail("billdesk4721@gmail.com", text=_NORTON), scores=scores)[-1]
     assert "brand_receipt" not in hits_of(d) and d.action == "warn"

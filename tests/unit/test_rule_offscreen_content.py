@@ -6,11 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from detectors import Cascade
 from detectors.rules.offscreen import far_offset
-from state import NO_DECAY, MemoryStore, PartitionState
 from tests.factories import mail
-from tests.unit.test_rules import _WarnOnly, hits_of
+from tests.unit.test_rules import hits_of, warned
 
 _KIT = ('<html><body><a href="https://eureal-docs.example/a.php"><img src="x.png"></a>'
         "<style>.belowView { margin-top: 470500px; }</style>"
@@ -37,8 +35,7 @@ def test_a_far_offset_is_one_of_ten_thousand_pixels_or_a_thousand_screens(page, 
 
 
 def _run(record, probability: float = 0.6, scores: dict | None = None):
-    cascade = Cascade(scores, models=_WarnOnly(probability=probability))
-    return cascade.score_batch(PartitionState(MemoryStore(), decay=NO_DECAY), [record])[-1]
+    return warned(record, probability=probability, scores=scores)[-1]
 
 
 def _kit_mail():

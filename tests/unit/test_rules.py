@@ -556,6 +556,13 @@ class _WarnOnly:
             a.model_verdict = ("spam", self.probability)
 
 
+def warned(*records, probability: float = 0.6, scores: dict | None = None):
+    """Decisions of ``records`` in one fresh state under :class:`_WarnOnly` (the late tier's
+    tests: a warning is what its rules corroborate)."""
+    cascade = Cascade(scores, models=_WarnOnly(probability=probability))
+    return cascade.score_batch(PartitionState(MemoryStore(), decay=NO_DECAY), list(records))
+
+
 # ----------------------------------------------------------------- directions
 
 
