@@ -92,6 +92,8 @@ class AbOptions:
     messages: int = 12_000
     seed: int = 1
     passes: int = 3
+    side_by_side: bool = False
+    """Run both sides of a round at once, each pinned to its own CPU (swapped each round)."""
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -121,6 +123,15 @@ def _stale_builds(root: Path) -> list[str]:
     return stale
 
 
+def _two_cpus() -> tuple[int, int]:
+    """Two CPUs this process may run on, for the side-by-side mode."""
+    allowed = sorted(os.sched_getaffinity(0))
+    if len(allowed) < 2:
+        raise BenchError("--side-by-side runs both sides at once, each on a CPU of its own: "
+                         f"this process may use {len(allowed)}; run the sides in turns instead")
+    return allowed[0], allowed[1]
+
+
 def _tail(text: str, lines: int = 15) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
@@ -141,16 +152,30 @@ def _command(out: Path, opts: AbOptions) -> tuple[list[str], str]:
     return args, report
 
 
-def _run(tree: Path, out: Path, opts: AbOptions) -> dict[str, dict[str, float]]:
-    """One benchmark run of ``tree``'s code, in a fresh process; its figures by source."""
-    args, name = _command(out, opts)
+def _start(tree: Path, out: Path, opts: AbOptions, cpu: int | None = None
+           ) -> subprocess.Popen[str]:
+    """One benchmark run of ``tree``'s code in a fresh process, on ``cpu`` alone if given."""
+    args, _ = _command(out, opts)
     cmd = [sys.executable, "-c", "from stream.cli import entry; entry()", "bench", *args]
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    done = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True, check=False)
-    path = out / name
-    if done.returncode != 0 or not path.exists():
-        raise BenchError(f"bench {opts.bench} failed in {tree} (exit {done.returncode}):\n"
-                         f"{_tail(done.stderr)}")
+    pin = None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))
+    return subprocess.Popen(cmd, cwd=tree, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=pin)
+
+
+def _run(tree: Path, out: Path, opts: AbOptions) -> dict[str, dict[str, float]]:
+    """One benchmark run of ``tree``'s code, in a fresh process; its figures by source."""
+    return _figures(_start(tree, out, opts), tree, out, opts)
+
+
+def _figures(proc: subprocess.Popen[str], tree: Path, out: Path, opts: AbOptions
+             ) -> dict[str, dict[str, float]]:
+    """Wait for a run; its figures by source."""
+    _, stderr = proc.communicate()
+    path = out / _command(out, opts)[1]
+    if proc.returncode != 0 or not path.exists():
+        raise BenchError(f"bench {opts.bench} failed in {tree} (exit {proc.returncode}):\n"
+                         f"{_tail(stderr)}")
     report = orjson.loads(path.read_bytes())
     stages = STAGES[opts.bench]
     if opts.bench == "state":
@@ -189,8 +214,10 @@ def _markdown(report: dict[str, Any]) -> str:
     lines = [
         f"# {what} cost: this tree against `{report['ref']}` ({report['ref_commit'][:12]})",
         "",
-        f"{report['rounds']} rounds of `bench {report['bench']}` per side, alternating (order "
-        f"flipped each round), {size} µs per message. "
+        f"{report['rounds']} rounds of `bench {report['bench']}` per side, "
+        + ("both sides at once, each pinned to its own CPU (swapped each round), "
+           if report.get("side_by_side") else "alternating (order flipped each round), ")
+        + f"{size} µs per message. "
         "Ratio: change / baseline (below 1 is faster). Read the round ratios too: one round "
         "that disagrees with the others is the machine, not the code.",
         "",
@@ -261,11 +288,20 @@ def run_ab(opts: AbOptions, log: Callable[[str], None]) -> dict[str, Any]:
         rounds: list[dict[str, dict[str, dict[str, float]]]] = []
         log(f"{2 * opts.rounds} runs of `bench {opts.bench}`, one process each (30-90 s at the "
             "default size); each prints its figure when done")
+        cpus = _two_cpus() if opts.side_by_side else None
         for i in range(opts.rounds):
             order = SIDES if i % 2 == 0 else SIDES[::-1]
             figures: dict[str, dict[str, dict[str, float]]] = {}
+            runs = {side: opts.out / "runs" / f"{side}-{i + 1}" for side in SIDES}
+            if cpus is not None:  # at once, the first of the order on the first CPU
+                procs = {side: _start(trees[side], runs[side], opts, cpu)
+                         for side, cpu in zip(order, cpus, strict=True)}
+                for side in order:
+                    figures[side] = _figures(procs[side], trees[side], runs[side], opts)
+            else:
+                for side in order:
+                    figures[side] = _run(trees[side], runs[side], opts)
             for side in order:
-                figures[side] = _run(trees[side], opts.out / "runs" / f"{side}-{i + 1}", opts)
                 log(f"round {i + 1}/{opts.rounds} {side}: " + ", ".join(
                     f"{s} {f[STAGES[opts.bench][-1]]:.1f} µs" for s, f in figures[side].items()))
             rounds.append(figures)
@@ -277,6 +313,7 @@ def run_ab(opts: AbOptions, log: Callable[[str], None]) -> dict[str, Any]:
         "command": "mailhawk bench ab", "bench": opts.bench, "ref": opts.ref,
         "ref_commit": commit, "rounds": opts.rounds, "messages": opts.messages,
         "passes": opts.passes, "sources": list(opts.sources),
+        "side_by_side": opts.side_by_side,
         "runs": rounds, "summary": summarise(rounds),
     }
     (opts.out / "report.json").write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))

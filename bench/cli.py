@@ -506,8 +506,12 @@ def detect(out: Path | None, sources: tuple[str, ...], messages: int, stream_dir
 @_seed_option
 @click.option("--passes", type=click.IntRange(min=1), default=3, show_default=True,
               help="Passes of each `bench state` run (its median is the run's figure).")
+@click.option("--side-by-side", is_flag=True,
+              help="Run a round's two sides at once, each pinned to a CPU of its own (swapped "
+                   "each round): both meet the machine's swings at the same moments.")
 def ab(ref: str, which: str, out: Path | None, sources: tuple[str, ...], rounds: int,
-       messages: int, corpora: Path | None, seed: int, passes: int) -> None:
+       messages: int, corpora: Path | None, seed: int, passes: int,
+       side_by_side: bool) -> None:
     """Detection (or state) cost of this tree against REF, in alternating runs.
 
     The machine's speed swings 30-40% between minutes; only runs taken in turns compare. The
@@ -530,7 +534,8 @@ def ab(ref: str, which: str, out: Path | None, sources: tuple[str, ...], rounds:
                                    "set MAILHAWK_CORPORA")
     out = out or _default_out("ab")
     opts = AbOptions(ref=ref, out=out, corpora=found, bench=which, sources=sources,
-                     rounds=rounds, messages=messages, seed=seed, passes=passes)
+                     rounds=rounds, messages=messages, seed=seed, passes=passes,
+                     side_by_side=side_by_side)
     try:
         report = run_ab(opts, log=_echo)
     except (MailhawkError, OSError) as exc:

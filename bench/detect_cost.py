@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import platform
 import time
 import zlib
@@ -349,7 +350,8 @@ def run_detect(opts: DetectOptions, log: Callable[[str], None]) -> dict[str, Any
         "shadow_model_version": cascade.shadow.model_version if cascade.shadow else None,
         "rules_version": cascade.rules_version,
         "environment": {"python": platform.python_version(), "machine": platform.machine(),
-                        "processor": platform.processor(), "hashing_kernel": kernel()},
+                        "processor": platform.processor(), "hashing_kernel": kernel(),
+                        "cpus": sorted(os.sched_getaffinity(0))},
         "sources": {},
     }
     expected = _read_recording(opts.check_outputs) if opts.check_outputs else None

@@ -37,6 +37,7 @@ these machines vary ±30–40% from run to run, so compare figures measured in o
 from __future__ import annotations
 
 import gc
+import os
 import platform
 import shutil
 import statistics
@@ -390,7 +391,7 @@ def run_state_cost(opts: StateCostOptions, *, log: Log) -> dict[str, Any]:
         "per_pass_us": per_pass,
         "result": "met" if median["wall"] <= TARGET_US else "not met",
         "environment": {"cpu_model": cpu_model(), "python": platform.python_version(),
-                        "state_loops": loops(),
+                        "state_loops": loops(), "cpus": sorted(os.sched_getaffinity(0)),
                         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
     }
     opts.out.mkdir(parents=True, exist_ok=True)

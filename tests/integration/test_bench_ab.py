@@ -101,6 +101,36 @@ def test_ab_against_head_alternates_both_sides_and_removes_its_worktree(
 
 
 @needs_git
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="side by side needs two CPUs")
+def test_side_by_side_runs_each_side_on_its_own_cpu_and_swaps_them(
+        tmp_path: Path, scratch: Path) -> None:
+    out = tmp_path / "ab"
+    result = CliRunner().invoke(bench, ["ab", "--ref", "HEAD", "--source", "synthetic",
+                                        "--rounds", "2", "--messages", "300", "--side-by-side",
+                                        "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    assert report["side_by_side"] and len(report["runs"]) == 2
+    cpus = {name: json.loads((out / "runs" / name / "report.json").read_text())
+            ["environment"]["cpus"] for name in ("baseline-1", "change-1", "baseline-2",
+                                                 "change-2")}
+    assert all(len(c) == 1 for c in cpus.values())  # pinned, one CPU each
+    assert cpus["baseline-1"] != cpus["change-1"]  # at once, on two CPUs
+    assert cpus["baseline-1"] == cpus["change-2"] and cpus["change-1"] == cpus["baseline-2"]
+    assert "each pinned to its own CPU" in (out / "report.md").read_text()
+    assert not _left_behind(scratch)
+
+
+def test_side_by_side_on_one_cpu_says_to_run_in_turns(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import ab
+    from bench.run import BenchError
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
+    with pytest.raises(BenchError, match="in turns"):
+        ab._two_cpus()
+
+
+@needs_git
 def test_an_unknown_ref_fails_with_a_clear_message_and_leaves_nothing(
         tmp_path: Path, scratch: Path) -> None:
     result = CliRunner().invoke(bench, ["ab", "--ref", "no-such-ref-anywhere",
