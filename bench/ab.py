@@ -24,7 +24,19 @@ order alternates per round (baseline first, then the change first), so a drift o
 machine's speed during a round does not always favour the same side. The worktree is
 removed at the end, also after a failure.
 
-Each run's own report stays in ``OUT/runs/SIDE-ROUND``. Reported per source and stage, in µs
+With ``side_by_side`` (``--side-by-side``) a round runs both sides at once instead, each in a
+process pinned to a CPU of its own (``os.sched_setaffinity``), the CPUs swapped each round
+(use an even number of rounds): the host's swings then meet both sides at the same moments,
+and a CPU that is slower than the other slows each side in one round of two. Measured with
+the same code on both sides (corpus, 4 rounds), round ratios spread 1.00-1.04 side by side
+against 0.92-1.03 in turns; the change of session 36 against ``fb57da4`` read 0.93-0.95 in
+six rounds side by side, with the models stage, which it did not touch, at 0.97-1.02, where
+five rounds in turns had read 0.81-1.01. It needs two CPUs; the two runs share the memory
+bus and the last-level cache, so each figure is a little above a lone run's: the ratio, not
+the figure, is the result.
+
+Each run's own report stays in ``OUT/runs/SIDE-ROUND`` (its ``environment.cpus`` says where it
+ran). Reported per source and stage, in µs
 per message (detect: wall features, heuristics, models and their sum, detection; state: the
 median pass's read, update, write and wall): each side's median over the rounds, the ratio of
 the medians (change / baseline) and each round's own ratio; a plot of the per-round ratios of
