@@ -60,7 +60,7 @@ from typing import Any, Final
 
 import orjson
 
-from bench.run import BenchError
+from bench.run import BenchError, allowed_cpus
 
 __all__ = ["STAGES", "AbOptions", "run_ab", "summarise"]
 
@@ -137,7 +137,7 @@ def _stale_builds(root: Path) -> list[str]:
 
 def _two_cpus() -> tuple[int, int]:
     """Two CPUs this process may run on, for the side-by-side mode."""
-    allowed = sorted(os.sched_getaffinity(0))
+    allowed = allowed_cpus() or []
     if len(allowed) < 2:
         raise BenchError("--side-by-side runs both sides at once, each on a CPU of its own: "
                          f"this process may use {len(allowed)}; run the sides in turns instead")

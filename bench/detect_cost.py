@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import platform
 import time
 import zlib
@@ -336,6 +335,7 @@ def measure(records: Sequence[MailRecord], cascade: Any, *, batch: int = 500,
 
 def run_detect(opts: DetectOptions, log: Callable[[str], None]) -> dict[str, Any]:
     """Measure every source of ``opts``; write ``report.json`` and ``report.md``."""
+    from bench.run import allowed_cpus
     from detectors.cascade import Cascade
     from detectors.model.hashing import kernel
     from stream.engine import tune_gc
@@ -351,7 +351,7 @@ def run_detect(opts: DetectOptions, log: Callable[[str], None]) -> dict[str, Any
         "rules_version": cascade.rules_version,
         "environment": {"python": platform.python_version(), "machine": platform.machine(),
                         "processor": platform.processor(), "hashing_kernel": kernel(),
-                        "cpus": sorted(os.sched_getaffinity(0))},
+                        "cpus": allowed_cpus()},
         "sources": {},
     }
     expected = _read_recording(opts.check_outputs) if opts.check_outputs else None

@@ -1237,6 +1237,12 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def allowed_cpus() -> list[int] | None:
+    """The CPUs this process may run on, or None where the platform does not say (macOS)."""
+    getaffinity = getattr(os, "sched_getaffinity", None)
+    return sorted(getaffinity(0)) if getaffinity is not None else None
+
+
 _DAMON: Final = Path("/sys/kernel/mm/damon/admin")
 
 

@@ -37,7 +37,6 @@ these machines vary ±30–40% from run to run, so compare figures measured in o
 from __future__ import annotations
 
 import gc
-import os
 import platform
 import shutil
 import statistics
@@ -52,7 +51,7 @@ import orjson
 from tqdm import tqdm
 
 from bench.corpus import ARCHIVES, ENRON_DOMAINS, TENANT
-from bench.run import cpu_model
+from bench.run import allowed_cpus, cpu_model
 from schemas import MailRecord, MimeError
 from schemas.mime import parse_message
 from schemas.sources import iter_messages
@@ -391,7 +390,7 @@ def run_state_cost(opts: StateCostOptions, *, log: Log) -> dict[str, Any]:
         "per_pass_us": per_pass,
         "result": "met" if median["wall"] <= TARGET_US else "not met",
         "environment": {"cpu_model": cpu_model(), "python": platform.python_version(),
-                        "state_loops": loops(), "cpus": sorted(os.sched_getaffinity(0)),
+                        "state_loops": loops(), "cpus": allowed_cpus(),
                         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
     }
     opts.out.mkdir(parents=True, exist_ok=True)
