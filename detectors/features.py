@@ -93,7 +93,7 @@ def _reply_domains(record: MailRecord) -> tuple[str, ...]:
 
 def _extract(record: MailRecord, cues: Cues) -> tuple[MessageFacts, ContentFeatures]:
     sender_domain = registrable_domain(record.sender.domain)
-    url_risk = assess_urls(record.urls, sender_domain)
+    url_risk = assess_urls(record.urls, sender_domain, registrable=True)
     attachment_risk = assess_attachments(record.attachments)
     reply_domains = _reply_domains(record) if record.reply_to else ()
     rp = record.return_path.rpartition("@")[2]

@@ -394,7 +394,8 @@ def _clip(text: str) -> str:
 
 
 def assess_urls(urls: Sequence[Url], sender_domain: str, *,
-                weights: Mapping[str, float] | None = None) -> UrlRisk:
+                weights: Mapping[str, float] | None = None,
+                registrable: bool = False) -> UrlRisk:
     """Count the phishing signals of a message's links.
 
     Args:
@@ -402,13 +403,16 @@ def assess_urls(urls: Sequence[Url], sender_domain: str, *,
         sender_domain: The sender's domain or registrable domain; links under it are not
             "foreign" and their login paths are not lures.
         weights: Per-signal weights for ``score``; default :data:`SIGNAL_WEIGHTS`.
+        registrable: ``sender_domain`` is a registrable domain already (the feature step's):
+            not looked up again (a cold lookup of a domain not seen as a host costs ~4 µs).
 
     Returns:
         The counts, the evidence and the link domains.
     """
     if not urls:
         return _NO_LINKS
-    own = registrable_domain(sender_domain) if sender_domain else ""
+    own = sender_domain if registrable or not sender_domain else \
+        registrable_domain(sender_domain)
     # Only the signals present are counted (most links have none): no per-message closure,
     # table of ten zeros or walk over it.
     counts: dict[str, int] = {}

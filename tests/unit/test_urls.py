@@ -220,3 +220,11 @@ def test_a_crafted_host_of_thousands_of_labels_is_still_read_as_free_hosting() -
     # Its parents are walked within DNS's length only (detectors.domains.resolvable_tail).
     risk = assess_urls([Url("https://" + "a." * 30_000 + "login.web.app/x")], "acme.com")
     assert risk.free_hosting == 1 and risk.deep_subdomain == 1
+
+
+def test_a_registrable_sender_domain_is_taken_as_it_is() -> None:
+    # The feature step passes the registrable domain it computed; a host is reduced first.
+    urls = [Url("https://acme.com/login"), Url("https://evil.example/login")]
+    assert assess_urls(urls, "acme.com", registrable=True) == \
+        assess_urls(urls, "mail.acme.com") == assess_urls(urls, "acme.com")
+    assert assess_urls(urls, "mail.acme.com", registrable=True).foreign == 2  # as told
