@@ -311,7 +311,7 @@ PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "bitcoins", "btc", "ethereum", "usdt", "usdc", "xrp", "xlm", "steth", "solana",
         "dogecoin", "litecoin", "cryptocurrency", "cryptocurrencies", "blockchain", "web3",
         "defi", "nft", "nfts", "coinbase", "binance", "bybit", "kucoin", "opensea", "uniswap",
-        "ftx",
+        "ftx", "bnb", "zksync", "debank", "illuvium", "etherfi",
         "criptomoeda", "criptomoedas", "criptomoneda", "criptomonedas", "kryptowährung",
         "kryptowährungen", "cryptomonnaie", "cryptomonnaies", "criptovaluta", "criptovalute",
         "cryptovaluta",

@@ -109,8 +109,10 @@ def test_a_word_that_is_crypto_only_beside_another_is_not_the_topic(text):
     assert "crypto_lure" not in hits_of(d)
 
 
-def test_one_word_of_the_topic_only_confirms_a_models_warning():
-    text = "Our blockchain talk is on Tuesday: https://conf.example/agenda"
+@pytest.mark.parametrize("word", ["blockchain", "BNB", "zkSync", "DeBank", "Illuvium",
+                                  "Etherfi"])
+def test_one_word_of_the_topic_only_confirms_a_models_warning(word):
+    text = f"Our {word} talk is on Tuesday: https://conf.example/agenda"
     quiet = verdicts(mail("events@conf.example", text=text, urls=_LINK),
                      cascade=Cascade(models=_WarnOnly(probability=0.05)))[0]
     h = hits_of(quiet)
