@@ -110,7 +110,7 @@ def test_a_word_that_is_crypto_only_beside_another_is_not_the_topic(text):
 
 
 @pytest.mark.parametrize("word", ["blockchain", "BNB", "zkSync", "DeBank", "Illuvium",
-                                  "Etherfi"])
+                                  "Etherfi", "Ledger device"])
 def test_one_word_of_the_topic_only_confirms_a_models_warning(word):
     text = f"Our {word} talk is on Tuesday: https://conf.example/agenda"
     quiet = verdicts(mail("events@conf.example", text=text, urls=_LINK),
