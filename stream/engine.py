@@ -686,9 +686,9 @@ class Engine:
     def _commit(self, *, wait: bool = False) -> None:
         """Make every batch scored since the last commit durable: steps 4–6 of the protocol.
 
-        Step 4. Produce each changed partition's changelog records (the last value of each
-                changed key, then the marker with the next offset) and wait for their
-                delivery and the verdicts'.
+        Step 4. Wait for the delivery of the verdicts of the batches scored since; then
+                produce each changed partition's changelog records (the last value of each
+                changed key, then the marker with the next offset) and wait for theirs.
         Step 5. Write the state changes and the next offsets in one RocksDB write.
         Step 6. Commit the consumer offsets (``wait``: before returning, as a revoke needs).
 
@@ -710,6 +710,13 @@ class Engine:
         t_commit = time.perf_counter()
         changes: dict[int, dict[bytes, bytes | None]] = {}
         try:
+            # The verdicts first, delivered. A marker says "every record before N has its
+            # verdict"; one that reached the broker before a verdict it covers (another
+            # topic: no order between them) and a kill in between left a restore from the
+            # changelog skipping that record, its verdict never sent: one batch of 2,000
+            # records of the kill -9 test, about one run in fifteen. Most verdicts went out
+            # with their batch, so this wait is short.
+            producer.flush(60)
             for part in dirty:
                 changes[part.number] = part.state.changes()
                 first = part.next_offset if part.first_uncommitted is None \

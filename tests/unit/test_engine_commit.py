@@ -31,6 +31,8 @@ class _Producer:
     def produce(self, topic, value, key=None, partition=-1, headers=None) -> None:
         self.records.append((topic, key, headers or []))
         self.last_offsets[(topic, partition)] = len(self.records)
+        if key == MARKER_KEY:
+            self.log.append(f"marker {partition}")
 
     def produce_many(self, topic, records, partition, headers) -> None:
         for key, value in records:
@@ -113,8 +115,8 @@ def test_batches_are_committed_together_by_count_or_time(monkeypatch):
     _score(engine, 0, range(50, 100), 100.2)
     assert engine._commit_due()  # 100 records
     engine._commit()
-    # Changelog delivered (verdicts with it), then the store, then the offsets: in order.
-    assert log == ["flush", "write", "commit"]
+    # The verdicts delivered, then the changelog, then the store, then the offsets.
+    assert log == ["flush", "marker 0", "flush", "write", "commit"]
     assert engine._partitions[0].state.next_offset == 100
     assert engine._consumer.commits == [([TopicPartition(INPUT, 0, 100)], True)]
     # The changelog marker names the whole span it covers.
@@ -126,6 +128,38 @@ def test_batches_are_committed_together_by_count_or_time(monkeypatch):
     assert not engine._commit_due()
     now[0] = 101.3  # a second since the first uncommitted batch
     assert engine._commit_due()
+
+
+def test_no_marker_is_sent_before_the_verdicts_it_covers_are_delivered(monkeypatch):
+    # A marker says every record before its offset has its verdict: a restore from the
+    # changelog skips those records. Sent while a verdict was still on its way, a kill then
+    # lost that verdict for good (the kill -9 test caught it one run in fifteen).
+    engine, log = _engine(monkeypatch, [100.0])
+    delivered: list[bool] = []
+    verdicts_out = False
+
+    def flush(timeout: float = 30.0) -> None:
+        nonlocal verdicts_out
+        log.append("flush")
+        verdicts_out = True
+
+    def produce(topic, value, key=None, partition=-1, headers=None) -> None:
+        if topic == engine.config.verdict_topic:
+            nonlocal verdicts_out
+            verdicts_out = False  # queued, not yet delivered
+        if key == MARKER_KEY:
+            delivered.append(verdicts_out)
+        engine._producer.records.append((topic, key, headers or []))
+
+    engine._producer.flush = flush  # type: ignore[method-assign]
+    engine._producer.produce = produce  # type: ignore[method-assign]
+    for start in (0, 10):
+        _score(engine, 0, range(start, start + 10), 100.0)
+        engine._producer.produce(engine.config.verdict_topic, b"v", key=b"m")
+        _score(engine, 1, range(start, start + 10), 100.0)
+        engine._producer.produce(engine.config.verdict_topic, b"v", key=b"m")
+        engine._commit()
+    assert delivered == [True, True, True, True]
 
 
 def test_a_key_changed_by_several_batches_is_written_once_with_its_last_value(monkeypatch):
@@ -151,7 +185,7 @@ def test_a_revoke_commits_what_was_scored_and_waits_for_the_offsets(monkeypatch)
     _score(engine, 0, range(0, 30), 100.0)
     _score(engine, 1, range(0, 20), 100.0)
     engine._on_revoke(engine._consumer, [TopicPartition(INPUT, 0)])
-    assert log == ["flush", "write", "write", "commit"]
+    assert log == ["flush", "marker 0", "marker 1", "flush", "write", "write", "commit"]
     offsets, asynchronous = engine._consumer.commits[0]
     assert sorted((tp.partition, tp.offset) for tp in offsets) == [(0, 30), (1, 20)]
     assert asynchronous is False
