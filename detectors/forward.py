@@ -39,7 +39,7 @@ from typing import Final
 
 from schemas.records import Address, AuthResults, MailRecord
 
-__all__ = ["FORWARDED", "forwarded"]
+__all__ = ["FORWARDED", "forwarded", "own_words"]
 
 FORWARDED: Final = "forwarded_attack"
 """Its scores-file section takes ``enabled`` (on by default); the detectors that judge the
@@ -71,6 +71,10 @@ _FOOTER: Final = re.compile(
 # Header lines a client writes after the subject (Gmail: "To:"; others "Cc:", "Date:").
 _TRAILING: Final = re.compile(r"(?:[ \t]*\*?[^\W\d_]{1,12}\*?[ \t]*:[^\n]*\n){1,4}")
 _MAILTO: Final = re.compile(r"\[mailto:([^\]\s]{1,254})\]", re.I)
+# The line a client writes above a quoted reply ("On Mon, 3 Apr 2023, Ann <a@b.c> wrote:").
+_WROTE: Final = re.compile(r"^[^\n]{0,300}\b(?:wrote|escreveu|schrieb|a écrit|escribió|scrisse|"
+                           r"schreef)[ \t]*:[ \t]*$", re.I | re.M)
+_QUOTED: Final = re.compile(r"^[ \t]*>[^\n]*$", re.M)
 
 
 def forwarded(record: MailRecord) -> MailRecord | None:
@@ -103,3 +107,19 @@ def forwarded(record: MailRecord) -> MailRecord | None:
                    subject=header["subject"].strip(" *\t"), text=body, reply_to=(),
                    return_path="", auth=AuthResults(), client_ip="", in_reply_to="",
                    references=(), headers={}, from_mailboxes=1)
+
+
+def own_words(text: str) -> str:
+    """What the sender of ``text`` wrote: above a quoted reply or a forwarded message.
+
+    The text is cut at the first separator line, "… wrote:" line or forwarded header block
+    ("From: … Subject: …", as Outlook and Lotus Notes quote without a separator), and quoted
+    ("> ") lines are left out: the rest is another person's mail.
+    """
+    text = text.replace("\r\n", "\n")
+    cut = len(text)
+    for pattern in (_SEPARATOR, _WROTE, _HEADER):
+        found = pattern.search(text, 0, cut)
+        if found is not None:
+            cut = found.start()
+    return _QUOTED.sub("", text[:cut])

@@ -8,6 +8,7 @@ from detectors.rules.advance_fee import AdvanceFee
 from detectors.rules.attachments import AttachmentLure, AttachmentPassword
 from detectors.rules.authentication import AuthFailure, MalformedFrom
 from detectors.rules.brand import BrandImpersonation
+from detectors.rules.contact import ContactElsewhere
 from detectors.rules.content import CampaignWave, SenderBurst, SpamContent
 from detectors.rules.crypto import CryptoLure, CryptoMention
 from detectors.rules.display_address import DisplayNameAddress
@@ -40,6 +41,7 @@ REGISTRY = (
     AttachmentPassword,
     CryptoLure,
     CryptoMention,
+    ContactElsewhere,
     VendorFraud,
     AccountTakeover,
     SpamContent,
