@@ -232,6 +232,12 @@ _COMMON_WORDS: Final = frozenset({"orange", "hermes", "tether", "kraken", "steam
                                   "caixa", "correos"})
 _LABEL_SPLIT: Final = re.compile(r"[-0-9]+")
 _I_AFTER_LOWER: Final = re.compile(r"(?<=[a-z])I+")
+TAGS: Final[dict[str, str]] = {"bb": "banco do brasil"}
+"""Abbreviations a brand's notices put in front of their sender name as a tag ("[BB] -
+Comunicado ao cliente", "(BB) - Liberação pendente", "BB - Restitua seu IRPF"). Read only in
+that form, the name's first word closed by a bracket, dash, bar or colon: as a word anywhere
+two letters name people and much else ("BB King")."""
+_TAG: Final = re.compile(r"^[\W_]{0,3}(" + "|".join(TAGS) + r")[ \t]*[\])|:/-]", re.I)
 
 
 def _as_l(match: re.Match[str]) -> str:
@@ -261,6 +267,12 @@ def _by_prefix(compact: dict[str, str]) -> dict[str, tuple[tuple[str, str], ...]
 _LONG_COMPACT: Final = _by_prefix(_COMPACT)
 
 
+def brand_tag(display_name: str) -> str | None:
+    """The brand whose notice tag (:data:`TAGS`) opens ``display_name``, if any."""
+    tag = _TAG.match(display_name)
+    return TAGS[tag.group(1).lower()] if tag is not None else None
+
+
 def brand_named(display_name: str, sender_domain: str) -> str | None:
     """The brand a display name (or the sender domain's name part) claims, if any."""
     # Bounded as names are read (detectors.names.MAX_NAME_CHARS; a label is at most 63).
@@ -274,6 +286,9 @@ def brand_named(display_name: str, sender_domain: str) -> str | None:
 def _brand_in_name(display_name: str) -> str | None:
     if not display_name:
         return None
+    tag = brand_tag(display_name)
+    if tag is not None:
+        return tag
     plain = _plain(display_name)
     found = _NAME_RE.search(plain)
     if found is None:
@@ -389,8 +404,12 @@ class BrandImpersonation:
         if brand is None:
             return []
         c, cues, urls = self.config, ctx.content.cues, ctx.content.urls
+        record = ctx.record
         lure = cues.credential or urls.score >= 0.3 or \
-            ctx.content.attachments.score >= 0.5 or cues.scam or cues.payment
+            ctx.content.attachments.score >= 0.5 or cues.scam or cues.payment or (
+                # A notice tag ("[BB] - Comunicado") is no person's name: its file or link is
+                # the notice's content ("see the attached PDF to release your refund").
+                (record.attachments or record.urls) and brand_tag(record.sender.name) is not None)
         attack = "scam" if cues.scam and not cues.credential else "credential_phishing"
         if is_brand_domain(brand, domain):
             # lure is a cue count or a bool, read for its truth only

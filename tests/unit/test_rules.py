@@ -10,6 +10,7 @@ from detectors import Cascade, DetectorConfigError, load_scores
 from detectors.base import Context
 from detectors.rules.authentication import from_problem
 from schemas import MailRecord
+from schemas.records import Attachment
 from state import NO_DECAY, MemoryStore, PartitionState
 from state.profiles import KIND_SENDER, decode
 from tests.factories import T0, mail, org_traffic
@@ -328,6 +329,34 @@ def test_a_brand_spelt_with_look_alike_letters_or_run_together_is_read(name, bra
 def test_a_capital_i_is_read_as_l_only_where_that_names_a_brand(name):
     d = verdicts(mail("noreply@pepsup.com", ("bob@acme.com",), name=name, text=_VERIFY,
                       urls=("https://wallet-sync.example.top/x",)))[0]
+    assert "brand_impersonation" not in hits_of(d)
+
+
+_REFUND = ("Prezado cliente,\nVocê possui R$4.593,21 liberados para restituir.\n"
+           "Siga as instruções do arquivo em anexo para concluir a sua restituição.")
+
+
+@pytest.mark.parametrize("name", ["[BB] - Comunicado ao cliente - Cod. 3716",
+                                  "( bb - liberação pendente ) - 6584624309",
+                                  "BB - Restitua seu IRPF [96492727663]", "(BB | Autoatendimento)"])
+def test_a_brands_notice_tag_on_free_mail_with_a_file_is_strong_impersonation(name):
+    # The tag names the brand only in that form; its file is the notice's lure.
+    pdf = Attachment("Fa0ldxfjHYJ.pdf", "application/pdf", 41_000)
+    lure = replace(mail("restituicao.bb77@gmail.com", name=name, subject="Saldo Disponível",
+                        text=_REFUND), attachments=(pdf,))
+    d = verdicts(lure, cascade=Cascade(models=_WarnOnly(probability=0.05)))[0]
+    h = hits_of(d)["brand_impersonation"]
+    assert h["brand"] == "banco do brasil" and h["score"] >= 0.95
+    assert d.action == "quarantine" and d.decided_by == "decisive"
+    plain = replace(lure, attachments=(), message_id="<plain@test>")  # no file, no lure
+    assert hits_of(verdicts(plain)[0])["brand_impersonation"]["score"] < 0.95
+
+
+@pytest.mark.parametrize("name", ["BB King", "Informa BB", "Anna BB - Sales", "BB"])
+def test_two_letters_name_a_brand_only_as_a_notice_tag(name):
+    pdf = Attachment("cv.pdf", "application/pdf", 41_000)
+    d = verdicts(replace(mail("bb.king@gmail.com", name=name, text=_REFUND),
+                         attachments=(pdf,)))[0]
     assert "brand_impersonation" not in hits_of(d)
 
 
