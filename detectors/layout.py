@@ -34,7 +34,7 @@ DETECTORS: Final[tuple[str, ...]] = (
 Listed, not derived from the registry: a new detector changes no column until the layout
 version is bumped and the model retrained, so artifacts trained before it keep loading.
 ``flagged_sender``, ``text_obfuscation``, ``malformed_from``, ``attachment_password``,
-``crypto_lure`` and ``contact_elsewhere`` are not inputs: they act through
+``crypto_lure``, ``contact_elsewhere`` and ``balance_lure`` are not inputs: they act through
 ``combine.decisive`` alone (the first's hits follow from the sender's earlier flagged mail,
 the others' from disguises, files, topics and requests the redistributable training corpora
 hardly hold: a column the training replay never or

@@ -7,6 +7,7 @@ corroborate a model warning that nothing else corroborates (see ``Cascade.late_h
 from detectors.rules.advance_fee import AdvanceFee
 from detectors.rules.attachments import AttachmentLure, AttachmentPassword
 from detectors.rules.authentication import AuthFailure, MalformedFrom
+from detectors.rules.balance import BalanceLure
 from detectors.rules.brand import BrandImpersonation
 from detectors.rules.contact import ContactElsewhere
 from detectors.rules.content import CampaignWave, SenderBurst, SpamContent
@@ -42,6 +43,7 @@ REGISTRY = (
     CryptoLure,
     CryptoMention,
     ContactElsewhere,
+    BalanceLure,
     VendorFraud,
     AccountTakeover,
     SpamContent,
