@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from operator import itemgetter
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Final, Generic, Protocol, TypeVar
 
 from detectors.errors import DetectorConfigError
 from detectors.features import ContentFeatures
@@ -166,6 +166,20 @@ def build_config(cls: type[DetectorConfig], detector: str,
     except (TypeError, ValueError) as exc:
         raise DetectorConfigError(detector, str(exc)) from None
     return config
+
+
+_LIST_PRECEDENCE: Final = frozenset({"bulk", "list", "junk"})
+
+
+def list_mail(record: MailRecord) -> bool:
+    """Mail of a mailing list or a bulk sender.
+
+    ``List-Id``, ``List-Unsubscribe`` or ``Precedence: bulk``: written to many, it names its
+    own business's addresses.
+    """
+    headers = record.headers
+    return ("list-id" in headers or "list-unsubscribe" in headers
+            or headers.get("precedence", "").strip().lower() in _LIST_PRECEDENCE)
 
 
 def content_attack(ctx: Context) -> str:

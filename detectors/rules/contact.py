@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar, Final
 
-from detectors.base import Context, ScoredConfig, build_config, hit
+from detectors.base import Context, ScoredConfig, build_config, hit, list_mail
 from detectors.domains import is_freemail
 from detectors.forward import own_words
 from schemas.records import Hit
@@ -40,7 +40,6 @@ READ_CHARS: Final = 3_000
 """Characters of the text read: the request comes at the top or just under a short letter."""
 WINDOW: Final = 60
 """Characters before an address in which the request to write must end."""
-_LIST_PRECEDENCE: Final = frozenset({"bulk", "list", "junk"})
 _ADDRESS: Final = re.compile(r"(?<![\w.%+/=?-])[\w.+-]{1,64}@((?:[\w-]{1,63}\.){1,4}[a-z]{2,24})"
                              r"\b", re.IGNORECASE)
 """An address in running text; not one inside a link's query ("…?to=a%40b.com", "%20a@b")."""
@@ -75,11 +74,9 @@ class ContactElsewhere:
     def detect(self, ctx: Context) -> list[Hit]:
         record = ctx.record
         text = record.text
-        if "@" not in text[:READ_CHARS] or not ctx.first_contact:
+        if not ctx.first_contact or text.find("@", 0, READ_CHARS) < 0:
             return []
-        headers = record.headers
-        if ("list-id" in headers or "list-unsubscribe" in headers
-                or headers.get("precedence", "").strip().lower() in _LIST_PRECEDENCE):
+        if list_mail(record):
             return []
         known = {record.sender.address.lower(), *(a.address.lower() for a in record.reply_to),
                  *(a.address.lower() for a in record.to), *(a.address.lower() for a in record.cc)}
