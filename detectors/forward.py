@@ -71,9 +71,15 @@ _FOOTER: Final = re.compile(
 # Header lines a client writes after the subject (Gmail: "To:"; others "Cc:", "Date:").
 _TRAILING: Final = re.compile(r"(?:[ \t]*\*?[^\W\d_]{1,12}\*?[ \t]*:[^\n]*\n){1,4}")
 _MAILTO: Final = re.compile(r"\[mailto:([^\]\s]{1,254})\]", re.I)
-# The line a client writes above a quoted reply ("On Mon, 3 Apr 2023, Ann <a@b.c> wrote:").
-_WROTE: Final = re.compile(r"^[^\n]{0,300}\b(?:wrote|escreveu|schrieb|a écrit|escribió|scrisse|"
-                           r"schreef)[ \t]*:[ \t]*$", re.I | re.M)
+# The end of the line a client writes above a quoted reply ("On Mon, 3 Apr 2023, Ann <a@b.c>
+# wrote:"), searched in lower case: the same pattern case-blind costs six times as much.
+_WROTE: Final = re.compile(r"(?:wrote|escreveu|schrieb|a écrit|escribió|scrisse|schreef)"
+                           r"[ \t]*:[ \t]*$", re.M)
+_WROTE_ANY_CASE: Final = re.compile(_WROTE.pattern, re.I | re.M)
+# Where a forwarded header block may start: a line opening with "From:" (or a client's word
+# for it). Only there is the whole block's pattern tried: searched for, it costs ~150 µs.
+_HEADER_START: Final = re.compile(r"^[ \t]*\*?(?:from|de|von|da|van|od|från|fra)[ \t]*:",
+                                  re.I | re.M)
 _QUOTED: Final = re.compile(r"^[ \t]*>[^\n]*$", re.M)
 
 
@@ -117,9 +123,16 @@ def own_words(text: str) -> str:
     ("> ") lines are left out: the rest is another person's mail.
     """
     text = text.replace("\r\n", "\n")
-    cut = len(text)
-    for pattern in (_SEPARATOR, _WROTE, _HEADER):
-        found = pattern.search(text, 0, cut)
-        if found is not None:
-            cut = found.start()
+    separator = _SEPARATOR.search(text)
+    cut = separator.start() if separator is not None else len(text)
+    lowered = text.lower()
+    # A letter whose lower case is two characters ("İ") would shift every offset after it.
+    wrote = (_WROTE.search(lowered, 0, cut) if len(lowered) == len(text)
+             else _WROTE_ANY_CASE.search(text, 0, cut))
+    if wrote is not None:
+        cut = text.rfind("\n", 0, wrote.start()) + 1
+    for line in _HEADER_START.finditer(text, 0, cut):
+        if _HEADER.match(text, line.start()) is not None:
+            cut = line.start()
+            break
     return _QUOTED.sub("", text[:cut])

@@ -53,8 +53,10 @@ class BalanceLure:
         if not ctx.content.sender_freemail or not ctx.first_contact:
             return []
         record = ctx.record
-        found = _SIGNED_SUM.search(f"{record.subject}\n{record.text[:READ_CHARS]}")
-        if found is None:
+        subject, text = record.subject, record.text
+        found = ("+" in subject and _SIGNED_SUM.search(subject)) or (
+            text.find("+", 0, READ_CHARS) >= 0 and _SIGNED_SUM.search(text, 0, READ_CHARS))
+        if not found:
             return []
         return [hit(self.name, self.config.score * self.config.weight, "scam",
                     sum=found.group(0), reason="a free-mail stranger credits the reader a sum")]

@@ -86,6 +86,18 @@ def test_only_the_senders_own_words_are_read():
                      "email me at y@gmail.com") == "Sure.\n\n"
 
 
+@pytest.mark.parametrize("text, own", [
+    # a header block starts a line; "code:" ends in "de:" but is no Portuguese From line
+    ("Hi\nthe code: 12\nSubject: x\nemail me", "Hi\nthe code: 12\nSubject: x\nemail me"),
+    ("Hi\r\nDe: Ann <a@b.c>\r\nAssunto: oi\r\n\r\nwrite to x@gmail.com", "Hi\n"),
+    # the "wrote:" line is found in any case, after a letter whose lower case is longer
+    ("İstanbul office\nOn Mon, Carl WROTE:\nemail me at y@gmail.com", "İstanbul office\n"),
+    ("Sure\n-----Original Message-----\nmail me", "Sure\n"),
+])
+def test_own_words_end_where_another_persons_mail_begins(text, own):
+    assert own_words(text) == own
+
+
 def test_an_empty_forwards_carried_letter_is_read_as_its_senders():
     # The honeypot's forwards: the carried romance letter holds the forward.
     forward = mail("someone@acme-partner.example", subject="Fw: Hey! sir Handsome) I wish to talk.",
