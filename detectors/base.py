@@ -126,26 +126,36 @@ class LateConfig(ScoredConfig):
     score: float = 0.45
 
 
-class LateRule:
-    """What the late tier's rules share (``Cascade.late_hit``): inbound mail, one score.
+class InboundRule:
+    """What the rules of one configured score on inbound mail share.
 
-    A late rule runs only on a model warning that no tier-2 hit corroborates, never acts
-    alone (``combine.corroborating`` names it), and is no model input, so a subclass names
-    itself and says what it finds; its scores-file section takes ``enabled``, ``weight`` and
-    ``score``.
+    A subclass names itself and says what it finds; its scores-file section takes
+    ``enabled``, ``weight`` and ``score`` (``config_type``'s default: 0.9, decisive where
+    ``combine.decisive`` names the rule).
     """
 
     name: ClassVar[str]
     directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
-    late: ClassVar[bool] = True
+    config_type: ClassVar[type[ScoredConfig]] = ScoredConfig
 
     def __init__(self, config: dict | None = None) -> None:
-        self.config: LateConfig = build_config(LateConfig, self.name, config)
+        self.config: ScoredConfig = build_config(self.config_type, self.name, config)
 
     @property
     def score(self) -> float:
         """The score of this rule's hits."""
         return self.config.score * self.config.weight
+
+
+class LateRule(InboundRule):
+    """What the late tier's rules share (``Cascade.late_hit``): inbound mail, one score.
+
+    A late rule runs only on a model warning that no tier-2 hit corroborates, never acts
+    alone (``combine.corroborating`` names it), and is no model input.
+    """
+
+    late: ClassVar[bool] = True
+    config_type: ClassVar[type[ScoredConfig]] = LateConfig
 
 
 def build_config(cls: type[DetectorConfig], detector: str,

@@ -19,10 +19,9 @@ message with one came from a colleague (Enron's accounting: "an offsetting +$153
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import ClassVar, Final
 
-from detectors.base import Context, ScoredConfig, build_config, hit
+from detectors.base import Context, InboundRule, hit
 from schemas.records import Hit
 
 READ_CHARS: Final = 1_000
@@ -33,21 +32,10 @@ _SIGNED_SUM: Final = re.compile(
 """A credit of at least a thousand: "+17,794$", "+28728$", "+11.443$", "+$4,811", "+ 2.500 €"."""
 
 
-@dataclass(frozen=True, slots=True)
-class BalanceConfig(ScoredConfig):
-    """The score of a free-mail stranger's signed sum."""
-
-    score: float = 0.9
-
-
-class BalanceLure:
+class BalanceLure(InboundRule):
     """A first contact from a free-mail account whose opening credits the reader a sum."""
 
     name: ClassVar[str] = "balance_lure"
-    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
-
-    def __init__(self, config: dict | None = None) -> None:
-        self.config: BalanceConfig = build_config(BalanceConfig, self.name, config)
 
     def detect(self, ctx: Context) -> list[Hit]:
         if not ctx.content.sender_freemail or not ctx.first_contact:
@@ -58,5 +46,5 @@ class BalanceLure:
             text.find("+", 0, READ_CHARS) >= 0 and _SIGNED_SUM.search(text, 0, READ_CHARS))
         if not found:
             return []
-        return [hit(self.name, self.config.score * self.config.weight, "scam",
+        return [hit(self.name, self.score, "scam",
                     sum=found.group(0), reason="a free-mail stranger credits the reader a sum")]

@@ -28,10 +28,9 @@ input (``layout.DETECTORS``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import ClassVar, Final
 
-from detectors.base import Context, ScoredConfig, build_config, hit, list_mail
+from detectors.base import Context, InboundRule, hit, list_mail
 from detectors.domains import FREEMAIL_DOMAINS, is_freemail
 from detectors.forward import own_words
 from schemas.records import Hit, MailRecord
@@ -58,21 +57,10 @@ _HEADER_LINE: Final = re.compile(r"^[ \t]*\*?(?:to|cc|bcc|from|para|de|an|von|à
                                  r"enviado|date|data)[ \t]*:", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class ContactConfig(ScoredConfig):
-    """The score of a stranger's request for replies to another free-mail mailbox."""
-
-    score: float = 0.9
-
-
-class ContactElsewhere:
+class ContactElsewhere(InboundRule):
     """A first contact asking to be written to at a free-mail mailbox it does not send from."""
 
     name: ClassVar[str] = "contact_elsewhere"
-    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
-
-    def __init__(self, config: dict | None = None) -> None:
-        self.config: ContactConfig = build_config(ContactConfig, self.name, config)
 
     def detect(self, ctx: Context) -> list[Hit]:
         record = ctx.record
@@ -83,7 +71,7 @@ class ContactElsewhere:
         if found is None:
             return []
         domain, request = found
-        return [hit(self.name, self.config.score * self.config.weight, "scam",
+        return [hit(self.name, self.score, "scam",
                     mailbox_domain=domain, request=request,
                     sender_domain=ctx.facts.sender_domain,
                     reason="a stranger asks for replies to another free-mail mailbox")]

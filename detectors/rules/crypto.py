@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar, Final
 
-from detectors.base import Context, ScoredConfig, build_config, hit
+from detectors.base import Context, InboundRule, ScoredConfig, hit
 from detectors.rules.brand import BRANDS
 from schemas.records import Hit
 
@@ -97,24 +97,18 @@ class MentionConfig(ScoredConfig):
     score: float = 0.45
 
 
-class _CryptoRule:
+class _CryptoRule(InboundRule):
     """What both crypto rules do: the shared reading, one form of it each."""
 
-    name: ClassVar[str]
-    directions: ClassVar[frozenset[str]] = frozenset({"inbound"})
     whole_topic: ClassVar[bool]
     """True: the topic (``crypto_lure``); False: one word of it (``crypto_mention``)."""
-    config_type: ClassVar[type[ScoredConfig]]
     reason: ClassVar[str]
-
-    def __init__(self, config: dict | None = None) -> None:
-        self.config: ScoredConfig = build_config(self.config_type, self.name, config)
 
     def detect(self, ctx: Context) -> list[Hit]:
         found = _crypto_lure(ctx)
         if found is None or found[0] != self.whole_topic:
             return []
-        return [hit(self.name, self.config.score * self.config.weight, found[1],
+        return [hit(self.name, self.score, found[1],
                     topic=ctx.content.cues.phrases.get("crypto_asset", ""),
                     reason=self.reason)]
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from detectors import Cascade
 from tests.factories import T0, mail
-from tests.unit.test_rules import _WarnOnly, hits_of, verdicts
+from tests.unit.test_rules import hits_of, warned
 
 _DRIVE = ("https://drive.google.com/file/d/119Mu_j0Xmzogl8XEqoawHrmMA_37Zng6",)
 
-
-def _decide(*records, probability: float = 0.05):
-    return verdicts(*records, cascade=Cascade(models=_WarnOnly(probability=probability)))
 
 
 @pytest.mark.parametrize("text", [
@@ -22,8 +18,8 @@ def _decide(*records, probability: float = 0.05):
     "Hi ✅  +$4,811 ➡️ confirm to receive it",
 ])
 def test_a_free_mail_strangers_signed_sum_is_held_as_a_scam(text):
-    d = _decide(mail("lance.lebsack77@gmail.com", subject="Avalyn Weber", text=text,
-                     urls=_DRIVE))[0]
+    d = warned(mail("lance.lebsack77@gmail.com", subject="Avalyn Weber", text=text,
+                    urls=_DRIVE), probability=0.05)[0]
     h = hits_of(d)["balance_lure"]
     assert h["attack_type"] == "scam" and h["sum"].startswith("+")
     assert d.action in ("quarantine", "block") and d.decided_by == "decisive"
@@ -38,7 +34,7 @@ def test_a_free_mail_strangers_signed_sum_is_held_as_a_scam(text):
     ("anna.berg@gmail.com", "Results: 3+1,000$ was the bid."),
 ])
 def test_no_signed_sum_from_a_free_mail_stranger_is_no_hit(sender, text):
-    assert "balance_lure" not in hits_of(_decide(mail(sender, text=text))[0])
+    assert "balance_lure" not in hits_of(warned(mail(sender, text=text))[0])
 
 
 def test_a_correspondents_ledger_line_is_no_lure():
@@ -46,4 +42,4 @@ def test_a_correspondents_ledger_line_is_no_lure():
     asked = mail("bob@acme.com", ("anna.berg@gmail.com",), direction="outbound")
     reply = mail("anna.berg@gmail.com", ("bob@acme.com",), t=T0 + 60,
                  text="We should have an offsetting +$1,530 due to upstream deals.")
-    assert "balance_lure" not in hits_of(_decide(asked, reply)[1])
+    assert "balance_lure" not in hits_of(warned(asked, reply)[1])

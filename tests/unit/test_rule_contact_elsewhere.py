@@ -6,10 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from detectors import Cascade
 from detectors.forward import own_words
 from tests.factories import T0, mail
-from tests.unit.test_rules import _WarnOnly, hits_of, verdicts
+from tests.unit.test_rules import hits_of, warned
 
 _ROMANCE = ("Hi. What's new with you?\nIm a unmarried 28 yo beautiful female from Ukraine,\n"
             "At this moment I'm waiting for cool male from United States.\n"
@@ -18,9 +17,6 @@ _RESTITUTION = ("ATTN: Victim,\n\nThe prosecuting law firm has been approved by 
                 "each victim USD1,759,910.00. Contact the law firm at the below email address "
                 "and send your reference number.\n\nEmail: justicelawgroup1@gmail.com\n")
 
-
-def _held(*records, probability: float = 0.02):
-    return verdicts(*records, cascade=Cascade(models=_WarnOnly(probability=probability)))
 
 
 @pytest.mark.parametrize("text", [
@@ -32,8 +28,8 @@ def _held(*records, probability: float = 0.02):
 ])
 def test_a_strangers_request_for_replies_to_another_free_mailbox_is_held(text):
     # Decisive: the model reads such short personal letters as harmless.
-    d = _held(mail("support@secure.smallshop.example", name="Ms. Alice", subject="Hey!",
-                   text=text))[0]
+    d = warned(mail("support@secure.smallshop.example", name="Ms. Alice", subject="Hey!",
+                    text=text), probability=0.02)[0]
     h = hits_of(d)["contact_elsewhere"]
     assert h["attack_type"] == "scam" and h["sender_domain"] == "smallshop.example"
     assert h["mailbox_domain"] in ("gmail.com", "yandex.com")
@@ -51,7 +47,7 @@ def test_a_strangers_request_for_replies_to_another_free_mailbox_is_held(text):
     "I met carl.jung.1961@gmail.com at the fair last week; he sends his regards.",
 ])
 def test_no_request_for_replies_elsewhere_is_no_hit(text):
-    d = _held(mail("anna.berg@gmail.com", ("bob@acme.com",), text=text))[0]
+    d = warned(mail("anna.berg@gmail.com", ("bob@acme.com",), text=text))[0]
     assert "contact_elsewhere" not in hits_of(d)
 
 
@@ -60,27 +56,27 @@ def test_a_correspondent_giving_a_private_address_is_no_stranger():
     asked = mail("bob@acme.com", ("anna@partner.example",), direction="outbound")
     reply = mail("anna@partner.example", ("bob@acme.com",), t=T0 + 60,
                  text="From today on please write to me at: anna77@yahoo.com")
-    assert "contact_elsewhere" not in hits_of(_held(asked, reply)[1])
+    assert "contact_elsewhere" not in hits_of(warned(asked, reply)[1])
     stranger = replace(reply, sender=replace(reply.sender, address="carl@other.example"),
                        message_id="<other@test>")
-    assert "contact_elsewhere" in hits_of(_held(stranger)[0])
+    assert "contact_elsewhere" in hits_of(warned(stranger)[0])
 
 
 def test_list_mail_names_its_own_business_addresses():
     post = mail("poster@lists.example",
                 text="To unsubscribe, send email to remove.me.1234@yahoo.com")
-    assert "contact_elsewhere" in hits_of(_held(post)[0])
+    assert "contact_elsewhere" in hits_of(warned(post)[0])
     for headers in ({"list-id": "<razor-users.lists.example>"},
                     {"list-unsubscribe": "<mailto:leave@lists.example>"},
                     {"precedence": "bulk"}):
         listed = replace(post, headers=headers, message_id=f"<{len(headers)}{headers}@t>")
-        assert "contact_elsewhere" not in hits_of(_held(listed)[0])
+        assert "contact_elsewhere" not in hits_of(warned(listed)[0])
 
 
 def test_only_the_senders_own_words_are_read():
     quoted = ("Thanks, will do.\n\n-----Original Message-----\nFrom: Carl\nSent: Monday\n"
               "To: Bob\nSubject: hi\n\nEmail me at carl.private@gmail.com")
-    d = _held(mail("anna@partner.example", text=quoted))[0]
+    d = warned(mail("anna@partner.example", text=quoted))[0]
     assert "contact_elsewhere" not in hits_of(d)
     assert own_words("Sure.\n> write to me at x@gmail.com\nOn Mon, Carl <c@d.e> wrote:\n"
                      "email me at y@gmail.com") == "Sure.\n\n"
@@ -105,6 +101,6 @@ def test_an_empty_forwards_carried_letter_is_read_as_its_senders():
                         "<support@secure.smallshop.example>\nEnviado: quarta-feira, 26 de abril\n"
                         "Para: bob <bob@acme.com>\nAssunto: Hey! sir Handsome) I wish to talk.\n\n"
                         + _ROMANCE)
-    d = _held(forward)[0]
+    d = warned(forward, probability=0.02)[0]
     assert d.action in ("quarantine", "block")
     assert "contact_elsewhere" in hits_of(d)["forwarded_attack"]["detectors"]
