@@ -104,3 +104,13 @@ def test_an_empty_forwards_carried_letter_is_read_as_its_senders():
     d = warned(forward, probability=0.02)[0]
     assert d.action in ("quarantine", "block")
     assert "contact_elsewhere" in hits_of(d)["forwarded_attack"]["detectors"]
+
+
+def test_only_the_first_free_mail_addresses_are_read():
+    # A bounded cost on a crafted text: the request must come among the first sixteen.
+    def letter(addresses: int):
+        listed = "".join(f"cc: friend{i}@gmail.com\n" for i in range(addresses))
+        return mail("support@secure.smallshop.example", text=f"{listed}Email me at al.i@gmail.com")
+
+    assert "contact_elsewhere" in hits_of(warned(letter(15))[0])
+    assert "contact_elsewhere" not in hits_of(warned(letter(16))[0])
