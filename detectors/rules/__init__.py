@@ -13,6 +13,7 @@ from detectors.rules.contact import ContactElsewhere
 from detectors.rules.content import CampaignWave, SenderBurst, SpamContent
 from detectors.rules.crypto import CryptoLure, CryptoMention
 from detectors.rules.display_address import DisplayNameAddress
+from detectors.rules.diverted import DivertedReply
 from detectors.rules.first_contact import FirstContact
 from detectors.rules.history import BlockedFile, BlockedLink, BlockedSender, FlaggedSender
 from detectors.rules.impersonation import DisplayNameSpoof
@@ -57,6 +58,7 @@ REGISTRY = (
     # corroborates):
     BrandReceipt,
     AdvanceFee,
+    DivertedReply,
     OffscreenContent,
     UnfamiliarLanguage,
 )

@@ -1,0 +1,45 @@
+"""A company-domain stranger's words whose replies go to a free-mail account: a diverted reply.
+
+The advance-fee letter, the "lucrative proposal" and the "did you get my first email?" probe
+are written from a mailbox their authors took over (a school, a small firm, a ministry) and
+set Reply-To on a free-mail account they read: the borrowed mailbox only carries the words,
+no link and no file. The model warns about many of them (0.8-1.0) without passing the spam
+quarantine threshold, and with fewer than three of ``advance_fee``'s phrases ("I have a very
+lucrative deal to discuss with you. Get back so I can proceed") that rule says nothing.
+
+In the corpus replay, first contacts from a company domain with Reply-To on a free-mail
+provider are 324 phishing_pot messages and 32 SpamAssassin spam, and of ham only list posts
+(the watchdog list's B4 relay, whose posts carry ``List-Id``): none that is not list mail.
+A web form's notification ("wordpress@site" with the visitor's Gmail in Reply-To) or a job
+board's applicant mail has that shape too, which is why this only corroborates: late
+(``Cascade.late_hit``), on a model warning nothing else corroborates, with nothing in the
+message but text, never on list mail, and not a model input.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from detectors.base import Context, LateRule, content_attack, hit, list_mail
+from detectors.domains import is_freemail
+from schemas.records import Hit
+
+
+class DivertedReply(LateRule):
+    """A first contact from a company domain, words only, its replies going to free mail."""
+
+    name: ClassVar[str] = "diverted_reply"
+
+    def detect(self, ctx: Context) -> list[Hit]:
+        content = ctx.content
+        replies = content.reply_to_domains
+        if not replies or content.sender_freemail or not ctx.first_contact:
+            return []
+        record = ctx.record
+        reply = replies[0]
+        if reply == ctx.facts.sender_domain or not is_freemail(reply) or record.urls \
+                or record.attachments or list_mail(record):
+            return []
+        return [hit(self.name, self.score, content_attack(ctx), reply_domain=reply,
+                    sender_domain=ctx.facts.sender_domain,
+                    reason="a company-domain stranger's replies go to a free-mail account")]
