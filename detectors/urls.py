@@ -67,7 +67,7 @@ SHORTENERS: Final[frozenset[str]] = frozenset({
     "u.to", "x.co", "tr.im", "po.st", "mcaf.ee", "db.tt", "urlz.fr", "trib.al", "snip.ly",
     "spoo.me", "gg.gg", "t2m.io", "shrtco.de", "tny.im", "kutt.it", "surl.li", "y2u.be",
     "1url.com", "zpr.io", "cli.re", "grabify.link", "iplogger.org", "2no.co", "qr.net",
-    "tinyurl.is", "shorturl.com", "page.link",
+    "tinyurl.is", "shorturl.com", "page.link", "2u.pw", "ibit.ly", "vk.cc",
 })
 """Link shorteners: the destination is hidden from the reader and from the filter."""
 
@@ -277,7 +277,8 @@ def _destination(parts: UrlParts) -> UrlParts | None:
     return parts
 
 
-_REDIRECT_HOSTS: Final = frozenset({"www.bing.com", "bing.com", "www.google.com", "google.com"})
+_REDIRECT_HOSTS: Final = frozenset({"www.bing.com", "bing.com", "www.google.com", "google.com",
+                                    "vk.com", "m.vk.com"})
 """Hosts of the open redirects :func:`_redirected` follows."""
 
 
@@ -287,8 +288,10 @@ def _redirected(parts: UrlParts) -> UrlParts | None:
     Bing's click links (``bing.com/ck/a?…&u=a1<base64>``) and Google AMP
     (``google.com/amp/s/<site>``) take anyone to any page under a host every filter trusts.
     Kits use them so that the link a reader and a filter see is Bing or Google; a sender
-    linking to its own page has no reason to route it through a search engine. None when
-    the target is under the platform itself.
+    linking to its own page has no reason to route it through a search engine. VK's
+    leaving-the-site page (``vk.com/away.php?to=<url>``) is the same for the platform's
+    outbound links, and kits put a shortener behind it. None when the target is under the
+    platform itself.
 
     Google Translate's proxy (``translate.google.com/translate?u=``, ``<site>.translate.goog``)
     is left out although kits use it too: people share translated pages, and the one ham
@@ -300,6 +303,8 @@ def _redirected(parts: UrlParts) -> UrlParts | None:
         target = _bing_target(_query_value(path.replace("&amp;", "&"), "u"))
     elif host.endswith("google.com") and path.startswith("/amp/s/"):
         target = path[len("/amp/s/"):]
+    elif host.endswith("vk.com") and path.startswith("/away.php?"):
+        target = _query_value(path.replace("&amp;", "&"), "to")
     else:
         return None
     if not target:

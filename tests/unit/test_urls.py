@@ -48,6 +48,7 @@ def _bing(target: str) -> str:
     "https://www.bing.com/ck/a?!&&p=9hH6&u=a1!!!not-base64",
     "https://www.bing.com/ck/a?!&&p=9hH6&u=b2aHR0cHM6Ly9ldmlsLnRvcA",  # not the a1 form
     "https://www.google.com/search?q=acme",
+    "https://vk.com/away.php?to=https%3A%2F%2Fvk.com%2Fclub1",  # leads back to VK
     # A translated page is something people share (the corpora's one ham of this kind).
     "https://translate.google.com/translate?u=http%3A%2F%2Fwww.macgeneration.com%2Fa&hl=en",
     "https://www-macgeneration-com.translate.goog/a?_x_tr_sl=fr&_x_tr_tl=en",
@@ -146,6 +147,7 @@ def test_gateway_rewritten_links_are_judged_by_their_destination(url: str) -> No
     _bing("https://evil.top/signin"),
     _bing("https://evil.top/signin").replace("&", "&amp;"),  # as written in HTML source
     "https://www.google.com/amp/s/evil.top/signin",
+    "https://vk.com/away.php?utf=1&to=https%3A%2F%2Fevil.top%2Fsignin",
 ])
 def test_open_redirects_are_judged_by_their_destination_and_counted(url: str) -> None:
     risk = one(url)
