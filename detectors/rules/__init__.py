@@ -8,6 +8,7 @@ from detectors.rules.advance_fee import AdvanceFee
 from detectors.rules.attachments import AttachmentLure, AttachmentPassword
 from detectors.rules.authentication import AuthFailure, MalformedFrom
 from detectors.rules.balance import BalanceLure
+from detectors.rules.bare_link import BareLink
 from detectors.rules.brand import BrandImpersonation
 from detectors.rules.contact import ContactElsewhere
 from detectors.rules.content import CampaignWave, SenderBurst, SpamContent
@@ -59,6 +60,7 @@ REGISTRY = (
     BrandReceipt,
     AdvanceFee,
     DivertedReply,
+    BareLink,
     OffscreenContent,
     UnfamiliarLanguage,
 )
