@@ -714,6 +714,11 @@ def decoy_page(text: str, html: str) -> str | None:
     return page if _decoy(text, page) else None
 
 
+def page_text(html: str) -> str:
+    """What a reader's client shows of ``html``: its visible text (styled-out text left out)."""
+    return _html_view(_cap(html), [], want_text=True)
+
+
 # --------------------------------------------------------------------------- urls
 
 

@@ -11,13 +11,16 @@ notes between strangers carry no link; a list's or a newsletter's image-only iss
 list headers).
 
 Late (``Cascade.late_hit``): only on a model warning nothing else corroborates, never alone,
-not a model input. Words are runs of two or more letters in the text (the HTML's visible
-text when there is no plain part), links taken out, in its first :data:`READ_CHARS`.
+not a model input. A link to another domain than the sender's (a shop's short note linking
+home is its own business). Words are runs of two or more letters, links taken out, in the
+first :data:`READ_CHARS` of the text part and, when that has few, of the page the reader
+sees (a "." text part beside a full page is a decoy, not an empty message).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import ClassVar, Final
 
 from detectors.base import Context, LateRule, content_attack, hit, list_mail
@@ -37,11 +40,29 @@ class BareLink(LateRule):
 
     def detect(self, ctx: Context) -> list[Hit]:
         record = ctx.record
-        if not record.urls or not ctx.first_contact or list_mail(record):
+        if not ctx.content.urls.foreign or not ctx.first_contact or list_mail(record):
             return []
-        words = _WORD.findall(_LINK.sub(" ", record.text[:READ_CHARS]), 0)
-        if len(words) >= MIN_WORDS:
+        words = _words(record.text)
+        if words < MIN_WORDS and record.html:
+            # A short text part beside a page ("." or "view in browser") is not what the
+            # reader sees: the page is. Parsed only here, for a warning with few words.
+            words = max(words, _words(_page_text()(record.html)))
+        if words >= MIN_WORDS:
             return []
-        return [hit(self.name, self.score, content_attack(ctx), words=len(words),
+        return [hit(self.name, self.score, content_attack(ctx), words=words,
                     links=len(record.urls),
                     reason="a stranger's link with nothing to read around it")]
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(_LINK.sub(" ", text[:READ_CHARS])))
+
+
+def _page_text() -> Callable[[str], str]:
+    """``schemas.mime.page_text``, imported at its first use.
+
+    The HTML parser is heavy, and an engine fed JSON records may never need it.
+    """
+    from schemas.mime import page_text
+
+    return page_text

@@ -35,6 +35,23 @@ def test_words_around_the_link_or_no_link_leave_it_to_the_model():
         assert "bare_link" not in hits_of(d) and d.action == "warn"
 
 
+def test_a_link_home_or_a_decoy_text_part_beside_a_page_is_not_bare():
+    # A shop's short note linking to its own site is its own business; a "." text part
+    # beside a page of words is a decoy, and the reader reads the page.
+    home = mail("news@offers-daily.example", text="Our spring catalogue.",
+                urls=("https://www.offers-daily.example/spring",))
+    page = ("<html><body><p>Dear customer, your parcel could not be delivered because the "
+            "customs fee of 2 euros is unpaid.</p><a href='https://post.example.top/pay'>"
+            "Pay</a></body></html>")
+    decoy = replace(mail("info@small-shop.example", text=".", urls=_DATE), html=page)
+    for record in (home, decoy):
+        d = warned(record)[-1]
+        assert "bare_link" not in hits_of(d) and d.action == "warn"
+    image_only = replace(decoy, html="<html><body><a href='https://post.example.top/pay'>"
+                                     "<img src='https://post.example.top/a.png'></a></body></html>")
+    assert hits_of(warned(image_only)[-1])["bare_link"]["words"] == 0
+
+
 def test_list_mail_and_correspondents_are_not_read():
     lure = mail("info@small-shop.example", text="Click for date", urls=_DATE, t=T0 + 60)
     issue = replace(lure, headers={"list-unsubscribe": "<mailto:out@small-shop.example>"})
