@@ -56,13 +56,13 @@ REGISTRY = (
     BlockedLink,
     BlockedFile,
     # The late tier, cheapest first (``Cascade.late_hit`` stops at the first that
-    # corroborates):
+    # corroborates; bare_link last: a few-word text part beside HTML costs a page parse):
     BrandReceipt,
     AdvanceFee,
     DivertedReply,
-    BareLink,
     OffscreenContent,
     UnfamiliarLanguage,
+    BareLink,
 )
 
 __all__ = ["REGISTRY"]
