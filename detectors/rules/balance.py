@@ -38,7 +38,7 @@ class BalanceLure(InboundRule):
     name: ClassVar[str] = "balance_lure"
 
     def detect(self, ctx: Context) -> list[Hit]:
-        if not ctx.content.sender_freemail or not ctx.first_contact:
+        if not ctx.inbound or not ctx.content.sender_freemail or not ctx.first_contact:
             return []
         record = ctx.record
         subject, text = record.subject, record.text

@@ -40,7 +40,8 @@ class BareLink(LateRule):
 
     def detect(self, ctx: Context) -> list[Hit]:
         record = ctx.record
-        if not ctx.content.urls.foreign or not ctx.first_contact or list_mail(record):
+        if not ctx.inbound or not ctx.content.urls.foreign or not ctx.first_contact \
+                or list_mail(record):
             return []
         words = _words(record.text)
         if words < MIN_WORDS and record.html:

@@ -68,7 +68,8 @@ class ContactElsewhere(InboundRule):
     def detect(self, ctx: Context) -> list[Hit]:
         record = ctx.record
         text = record.text
-        if not ctx.first_contact or text.find("@", 0, READ_CHARS) < 0 or list_mail(record):
+        if not ctx.inbound or not ctx.first_contact or text.find("@", 0, READ_CHARS) < 0 \
+                or list_mail(record):
             return []
         found = _requested_mailbox(text[:READ_CHARS], record)
         if found is None:

@@ -33,7 +33,7 @@ class DivertedReply(LateRule):
     def detect(self, ctx: Context) -> list[Hit]:
         content = ctx.content
         replies = content.reply_to_domains
-        if not replies or content.sender_freemail or not ctx.first_contact:
+        if not ctx.inbound or not replies or content.sender_freemail or not ctx.first_contact:
             return []
         record = ctx.record
         reply = replies[0]

@@ -600,7 +600,8 @@ def test_a_detector_never_hits_mail_of_a_direction_it_does_not_declare():
     change no verdict, so every detector is run here on every message regardless."""
     lure = dict(name="Microsoft 365 Security", subject="Password expires: verify your account",
                 text="Sign in to keep your password. Wire the overdue invoice payment today; "
-                     "new bank details attached. Buy gift cards, keep this confidential.",
+                     "new bank details attached. Buy gift cards, keep this confidential. "
+                     "Email me at collect.desk@gmail.com",
                 urls=("http://203.0.113.7/login", "https://acme-secure.top/verify/account"),
                 reply_to="collect@gmail.com", auth=("fail", "fail", "fail"),
                 client_ip="198.51.100.9")
