@@ -7,7 +7,7 @@ is spelt in Cyrillic, an English one in Latin letters, and hyphenation hints (so
 split syllables, not single letters. Rspamd and SpamAssassin keep rules of the same kind
 (mixed-charset words).
 
-Five signs, each read in the display name, the subject and (all but styled letters) the body:
+Seven signs, each read in the display name, the subject and (all but styled letters) the body:
 
 * **a mixed-script word**: ASCII letters together with Cyrillic or Greek letters that pass
   for Latin ones, every letter of the word being one or the other (``names.LOOKALIKE_LETTERS``),
@@ -32,7 +32,14 @@ Five signs, each read in the display name, the subject and (all but styled lette
   reads a word of the attack lexicon once each "l" is an "I" ("VlAGRA", "ClALlS"): in most
   fonts the two letters look alike, and no capitalised word holds a lower-case letter
   otherwise. The lexicon word is required so that part numbers and codes ("GlKH") are not
-  disguises.
+  disguises. An "l" opening such a word ("lRS.GOV", "User lD") reads a shorter list (ID,
+  IRS, brands, the lexicon's I-words): people type "lOOKING" with caps lock on and "lNG"
+  pressing shift late;
+* **an I for an l**: a capital I opening a lower-case word that, with an "l", is one of a
+  few account words or the lexicon's ("Someone tried to Iog in", "PayPaI Iimited"): with
+  the I none is a word; or two capital I's inside a lower-case word ("Trust WaIIet");
+* **overlaid letters**: overlay marks (strokes, solidi) drawn across some letters of a word
+  ("Co̷rreio̷s"); across all of them, struck-through text is styling.
 
 One such word in the display name or the subject is enough (two styled ones); the body needs
 two mixed-script or swapped words or one letter-spaced run or broken word, so a single typo
@@ -52,6 +59,13 @@ counted too); in the corpus replay the earlier half's held 1,579 → 1,586 of 2,
 flagged sender's next message among them), the later half's 3 such messages were held
 already, and the 25,226 ham are as before.
 
+A word opened by the swapped letter (December 2026, read from the earlier half's misses):
++10 phishing_pot (tax-refund kits as "lRS.GOV", "Someone tried to Iog in … User lD", "PayPaI
+Iimited account"), and the double I and overlaid letters +4 more; the 25,226 ham as before: no
+ham word has any of them in the name, the subject or the text's first 2,000 characters (one
+SpamAssassin spam subject in caps lock), nor any synthetic ham once words inside links were
+left out (six newsletters' tracking codes held "lD" before).
+
 The hit is decisive (``combine.decisive``): the model learns the mail it was trained on, and a
 disguise exists precisely to look like none of it.
 """
@@ -66,6 +80,7 @@ from typing import ClassVar, Final
 from detectors.base import Context, ScoredConfig, build_config, hit
 from detectors.lexicon import PHRASES
 from detectors.names import LOOKALIKE_LETTERS
+from detectors.rules.brand import BRANDS
 from schemas.records import Hit
 
 # How much of the body is read. Kits disguise the words of the first lines (the greeting, the
@@ -92,7 +107,13 @@ _INVISIBLE: Final = "\u00ad\u200c\u200d" + _FORMAT
 # Accented Latin mail costs ~1 µs a message on the corpus stream; Cyrillic or Greek mail,
 # where every third character is a look-alike letter, ~20 µs for 2,000 characters (~200 µs
 # when every word was split and checked).
-_SUSPECT: Final = re.compile(f"[{_LOOK}{_INVISIBLE}]")  # one scan that clears most text
+# Overlay marks (tilde, strokes, solidi) drawn across a letter: "Co̷rreio̷s", "Fa̷lha na
+# e̷ntre̷ga". Struck-through text is styling when every letter of a word has one ("$̶9̶9̶",
+# a former price); on some letters of a word it breaks the word for a filter only.
+_OVERLAY: Final = "\u0334\u0335\u0336\u0337\u0338"
+_OVERLAID: Final = re.compile(f"[A-Za-z][{_OVERLAY}]")
+_OVERLAY_WORD: Final = re.compile(f"[A-Za-z{_OVERLAY}]+")
+_SUSPECT: Final = re.compile(f"[{_LOOK}{_INVISIBLE}{_OVERLAY}]")  # one scan that clears most text
 _LOOKALIKE_BEFORE_LATIN: Final = re.compile(f"[{_LOOK}](?=[A-Za-z])")
 _HAS_INVISIBLE: Final = re.compile(f"[{_INVISIBLE}]")
 _WORD: Final = re.compile(r"[^\W\d_]+")
@@ -107,12 +128,33 @@ _L_BEFORE_CAPITAL: Final = re.compile(r"l[A-Z]")
 _CAPITALS_AND_L: Final = re.compile(r"[A-Zl]+")
 _LEXICON_WORDS: Final = frozenset(p for phrases in PHRASES.values() for p in phrases
                                   if p.isascii() and p.isalpha())
+# What a word opened by an "l" must read with an "I" instead: what kits spell so ("lRS.GOV",
+# "Someone tried to log in, User lD"), brand names of four letters or more and the lexicon's
+# words beginning with I. Typing opens words so too: with caps lock on ("lOOKING FOR AGENT",
+# reading nothing) or pressing shift a letter late, which makes "LNG" "lNG", hence no
+# three-letter brand ("ING") beyond the two kits use.
+_INITIAL_L_READS: Final = frozenset(
+    {"id", "irs", *(w for w in _LEXICON_WORDS if w.startswith("i")),
+     *(c for b in BRANDS if (c := b.replace(" ", "")).startswith("i") and c.isalpha()
+       and len(c) >= 4)})
+# The other way round: a capital I opening a lower-case word it turns into none ("Someone
+# tried to Iog in", "PayPaI Iimited account"). No word of the list, nor of the lexicon's
+# that begin with an l, is a word with an I; found by the literal I, then checked to start
+# a word.
+_I_READS_L: Final = frozenset({"log", "login", "logon", "locked", "limited", "link",
+                               *(w for w in _LEXICON_WORDS if w.startswith("l"))})
+_I_FOR_L: Final = re.compile(r"I(" + "|".join(sorted((w[1:] for w in _I_READS_L), key=len,
+                                                    reverse=True)) + r")\b")
+_DOUBLE_I: Final = re.compile(r"[a-z]II+[a-z]")
+_LATIN_WORD: Final = re.compile(r"[A-Za-z]+")
+_TOKEN_CHARS: Final = frozenset("=/&?%+_@#~\\")
 # Letters of the Mathematical Alphanumeric Symbols block (bold, italic, script, sans-serif,
 # monospace Latin and digits), two or more in a row: a word a person reads and a filter
 # does not.
 _STYLED: Final = re.compile("[\U0001D400-\U0001D7FF]{2,}")
 _FOLD: Final = str.maketrans(dict.fromkeys(_INVISIBLE, ""))
 _FOLD_LOOKALIKE: Final = str.maketrans(LOOKALIKE_LETTERS)
+_FOLD_OVERLAY: Final = str.maketrans(dict.fromkeys(_OVERLAY, ""))
 
 
 def mixed_script_words(text: str, limit: int = 3) -> list[str]:
@@ -167,6 +209,40 @@ def broken_word(text: str) -> str | None:
     return m.group().translate(_FOLD) if m else None
 
 
+def overlaid_words(text: str, limit: int = 3) -> list[str]:
+    """Up to ``limit`` Latin words with overlay marks on some of their letters, read without."""
+    found: list[str] = []
+    end = 0
+    for m in _OVERLAID.finditer(text):
+        start = m.start()
+        if start < end:
+            continue
+        while start and ("A" <= text[start - 1] <= "Z" or "a" <= text[start - 1] <= "z"
+                         or text[start - 1] in _OVERLAY):
+            start -= 1
+        word = _OVERLAY_WORD.match(text, start)
+        if word is None:
+            continue
+        end = word.end()
+        w = word.group()
+        letters = sum(c.isascii() for c in w)
+        if sum(c in _OVERLAY for c in w) < letters:
+            found.append(w.translate(_FOLD_OVERLAY))
+            if len(found) >= limit:
+                break
+    return found
+
+
+def _in_prose(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` stands as a word of prose, not inside a token.
+
+    Links and tracking codes are runs of random letters ("?u=lD9j2EN1N8b5"): a two-letter
+    read would be found in one newsletter link in twenty.
+    """
+    return (not start or not (text[start - 1].isalnum() or text[start - 1] in _TOKEN_CHARS)) \
+        and (end >= len(text) or not (text[end].isalnum() or text[end] in _TOKEN_CHARS))
+
+
 def l_for_i_words(text: str, limit: int = 3) -> list[str]:
     """Up to ``limit`` capitalised words of ``text`` with an "l" for an "I", read with "I".
 
@@ -177,10 +253,14 @@ def l_for_i_words(text: str, limit: int = 3) -> list[str]:
     end = 0
     for m in _L_BEFORE_CAPITAL.finditer(text):
         start = m.start()
-        if start < end or not start or not "A" <= text[start - 1] <= "Z":
+        if start < end:
             continue
-        while start and ("A" <= text[start - 1] <= "Z" or text[start - 1] == "l"):
-            start -= 1
+        if start and "A" <= text[start - 1] <= "Z":
+            while start and ("A" <= text[start - 1] <= "Z" or text[start - 1] == "l"):
+                start -= 1
+            initial = False
+        else:  # the l opens the word ("lRS", "User lD"): read against a shorter list
+            initial = True
         word = _CAPITALS_AND_L.match(text, start)
         if word is None:  # the pattern's first letter starts a word of capitals and l
             continue
@@ -189,8 +269,44 @@ def l_for_i_words(text: str, limit: int = 3) -> list[str]:
             continue  # part of a longer word in other letters
         if start and text[start - 1].isalpha():
             continue
+        if initial and not _in_prose(text, start, end):
+            continue
         reads = word.group().replace("l", "I")
-        if reads.lower() in _LEXICON_WORDS:
+        if reads.lower() in (_INITIAL_L_READS if initial else _LEXICON_WORDS):
+            found.append(reads)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def i_for_l_words(text: str, limit: int = 3) -> list[str]:
+    """Up to ``limit`` words of ``text`` with an "I" for an "l", read with "l".
+
+    A word opened by one (:data:`_I_READS_L`), or a lower-case word with a double "l" of
+    capitals ("Trust WaIIet", "Entrega faIIIida"): no word is written so.
+    """
+    found: list[str] = []
+    for m in _I_FOR_L.finditer(text):
+        if not _in_prose(text, m.start(), m.end()):
+            continue
+        found.append("l" + m.group(1))
+        if len(found) >= limit:
+            return found
+    if "II" not in text:
+        return found
+    end = 0
+    for m in _DOUBLE_I.finditer(text):
+        start = m.start()
+        if start < end:
+            continue
+        while start and text[start - 1].isascii() and text[start - 1].isalpha():
+            start -= 1
+        word = _LATIN_WORD.match(text, start)
+        if word is None:
+            continue
+        end = word.end()
+        reads = word.group()[0] + word.group()[1:].replace("I", "l")
+        if reads[1:].islower():
             found.append(reads)
             if len(found) >= limit:
                 break
@@ -235,6 +351,10 @@ class TextObfuscation:
                 swapped = l_for_i_words(text, max(need, 3))
                 if len(swapped) >= need:
                     return [self._hit(ctx, where, "l_for_i", swapped)]
+            if "I" in text:
+                swapped = i_for_l_words(text, max(need, 3))
+                if len(swapped) >= need:
+                    return [self._hit(ctx, where, "i_for_l", swapped)]
             # str.isascii is a flag read: most mail ends here, nothing copied
             if text.isascii():
                 continue
@@ -254,6 +374,9 @@ class TextObfuscation:
             broken = broken_word(text)
             if broken:
                 return [self._hit(ctx, where, "broken_word", [broken])]
+            overlaid = overlaid_words(text, max(need, 3))
+            if len(overlaid) >= need:
+                return [self._hit(ctx, where, "overlaid_letters", overlaid)]
         return []
 
     def _hit(self, ctx: Context, where: str, technique: str, words: list[str]) -> Hit:

@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 from detectors import Cascade, DetectorConfigError
 from detectors.rules.obfuscation import (
     broken_word,
+    i_for_l_words,
     l_for_i_words,
     letter_spaced,
     mixed_script_words,
+    overlaid_words,
     styled_words,
 )
 from tests.factories import T0, mail
@@ -120,6 +122,69 @@ def test_an_l_for_an_i_in_a_word_of_capitals_reads_the_lexicons_word():
 ])
 def test_codes_and_words_without_the_swap_are_no_disguise(text):
     assert l_for_i_words(text) == []
+
+
+def test_an_l_opening_a_word_of_capitals_reads_a_brand_or_an_id():
+    # phishing_pot's tax-refund kits: "lRS.GOV" as the sender, "[ lRS : Report ]"
+    d = verdicts(mail("1401@pizza-shop.example", ("bob@acme.com",), name="lRS.GOV",
+                      subject="Tax refund available", text="REF - MSG8518486"))[0]
+    h = hits_of(d)["text_obfuscation"]
+    assert (h["where"], h["technique"], h["reads_as"]) == ("display_name", "l_for_i", ["IRS"])
+    assert d.action in ("quarantine", "block")
+    assert l_for_i_words("Someone tried to log in to your account, User lD : 3638") == ["ID"]
+
+
+@pytest.mark.parametrize("text", [
+    "lOOKING FOR AGENT OF BATHTUB SALING",  # caps lock on: reads nothing
+    "lNG cargo schedule",                   # shift pressed a letter late: a three-letter brand
+    "see html Doc, xlRS",                   # inside a longer word
+    "lRSx",                                 # letters after it
+    # a newsletter's tracking code: random letters hold "lD" in one link in twenty
+    "View in browser <https://view.example/?i=000815&u=lD9j2EN1N8b5r2MwLjNhmM>",
+    "https://click.example/u=6lD4EBCT/x",
+])
+def test_typing_slips_and_codes_that_open_a_word_with_an_l_are_no_disguise(text):
+    assert l_for_i_words(text) == []
+
+
+def test_a_capital_i_for_an_l_opening_a_word_reads_the_word():
+    d = verdicts(mail("support@meta-help.example", ("bob@acme.com",),
+                      subject="Someone tried to Iog in To Your Account", text="Hello"))[0]
+    h = hits_of(d)["text_obfuscation"]
+    assert (h["where"], h["technique"], h["reads_as"]) == ("subject", "i_for_l", ["log"])
+    assert d.action in ("quarantine", "block")
+    assert i_for_l_words("Notification about your PayPaI Iimited account") == ["limited"]
+    # a double l of capitals inside a lower-case word
+    assert i_for_l_words("Trust WaIIet: verify your waIIet") == ["Wallet", "wallet"]
+    assert i_for_l_words("Entrega faIIIida:") == ["falllida"]
+
+
+@pytest.mark.parametrize("text", [
+    "I logged in and I link it here",   # the pronoun before a word
+    "Iogical",                          # no word of the list
+    "XIog in",                          # inside a longer word
+    "Ilink",                            # an I before the whole word
+    "https://t.example/?c=Iog&d=2",     # a code in a link
+    "Phase II of getIIRFilter, aIIB",   # numerals, identifiers in capitals
+])
+def test_a_capital_i_that_is_a_pronoun_or_part_of_a_word_is_no_disguise(text):
+    assert i_for_l_words(text) == []
+
+
+def test_overlay_marks_on_some_letters_of_a_word_break_it_for_a_filter_only():
+    # phishing_pot's delivery kits: "Co̷rreio̷s....", "Fa̷lha na e̷ntre̷ga"
+    d = verdicts(mail("info@tee-shop.example", ("bob@acme.com",), name="Co\u0337rreio\u0337s....",
+                      subject="Sua encomenda", text="Olá"))[0]
+    h = hits_of(d)["text_obfuscation"]
+    assert (h["where"], h["technique"], h["reads_as"]) == ("display_name", "overlaid_letters",
+                                                            ["Correios"])
+    assert d.action in ("quarantine", "block")
+    assert overlaid_words("Fa\u0337lha na e\u0337ntre\u0337ga") == ["Falha", "entrega"]
+
+
+def test_a_word_struck_through_whole_is_styling():
+    # a former price or a crossed-out word: every letter has the stroke
+    assert overlaid_words("Now only $19, w\u0336a\u0336s\u0336 $\u03369\u03369\u0336") == []
 
 
 def test_one_swapped_word_in_a_body_is_not_enough():
