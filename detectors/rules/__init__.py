@@ -10,6 +10,7 @@ from detectors.rules.authentication import AuthFailure, MalformedFrom
 from detectors.rules.balance import BalanceLure
 from detectors.rules.bare_link import BareLink
 from detectors.rules.brand import BrandImpersonation
+from detectors.rules.celebrity import CelebritySender
 from detectors.rules.contact import ContactElsewhere
 from detectors.rules.content import CampaignWave, SenderBurst, SpamContent
 from detectors.rules.crypto import CryptoLure, CryptoMention
@@ -46,6 +47,7 @@ REGISTRY = (
     CryptoMention,
     ContactElsewhere,
     BalanceLure,
+    CelebritySender,
     VendorFraud,
     AccountTakeover,
     SpamContent,

@@ -208,7 +208,7 @@ BRANDS: Final[dict[str, frozenset[str]]] = {
 
 
 @memoised(65536)
-def _plain(text: str) -> str:
+def plain_text(text: str) -> str:
     """Lower case, accents folded, every run of non-alphanumerics one space.
 
     Kits decorate the name to slip past exact matching: "#Kohls_Rewards#", "Itaú- Crédito",
@@ -222,7 +222,7 @@ def _plain(text: str) -> str:
 
 
 _NON_ALNUM: Final = re.compile(r"[\W_]+")
-_PLAIN_BRANDS: Final = {_plain(b): b for b in BRANDS}
+_PLAIN_BRANDS: Final = {plain_text(b): b for b in BRANDS}
 _NAME_RE: Final = re.compile(r"\b(" + "|".join(re.escape(b) for b in
                                                sorted(_PLAIN_BRANDS, key=len, reverse=True))
                              + r")\b")
@@ -289,7 +289,7 @@ def _brand_in_name(display_name: str) -> str | None:
     tag = brand_tag(display_name)
     if tag is not None:
         return tag
-    plain = _plain(display_name)
+    plain = plain_text(display_name)
     found = _NAME_RE.search(plain)
     if found is None:
         # Kits spell the brand so that this match misses it: with letters that only look
@@ -298,13 +298,13 @@ def _brand_in_name(display_name: str) -> str | None:
         # each word as a domain label is read.
         seen = as_read(display_name)
         if seen != display_name:
-            plain = _plain(seen)
+            plain = plain_text(seen)
             found = _NAME_RE.search(plain)
         if found is None and _I_AFTER_LOWER.search(seen) is not None:
             # A capital I inside a lower-case word is the l it stands for ("Trust WaIIet",
             # "PayPaI"): in most fonts of a mail client's sender column the two are one
             # stroke. Only inside a word: "Ireland" or "IT Support" are what they say.
-            plain = _plain(_I_AFTER_LOWER.sub(_as_l, seen))
+            plain = plain_text(_I_AFTER_LOWER.sub(_as_l, seen))
             found = _NAME_RE.search(plain)
         if found is None:  # only words of a compact brand's length can hold one
             return next((brand for word in plain.split() if len(word) >= _MIN_COMPACT
@@ -351,11 +351,11 @@ def brand_link(domains: Sequence[str]) -> tuple[str, str] | None:
 def brand_in_text(text: str, accept: Callable[[str], bool] = lambda _: True) -> str | None:
     """The first brand ``text`` names, word for word, that ``accept`` takes, if any.
 
-    Reads the text folded as display names are (``_plain``), with the same brand-name
+    Reads the text folded as display names are (``plain_text``), with the same brand-name
     pattern; for a message's opening (late rules), not for every message: the pattern costs
     ~60 µs over a thousand characters.
     """
-    for found in _NAME_RE.finditer(_plain(text)):
+    for found in _NAME_RE.finditer(plain_text(text)):
         brand = _PLAIN_BRANDS[found.group(1)]
         if accept(brand):
             return brand
