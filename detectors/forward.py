@@ -27,7 +27,9 @@ What counts as an empty forward, and why so strict:
   ("From: Lohman, TK") for people of its own directory, so no address means a colleague,
   who is no stranger; that forward is left to the rules that judge the forwarder.
 Only the text part is read, as forwarding clients write it; its first
-:data:`SCAN_CHARS` characters hold the header block of an empty forward.
+:data:`SCAN_CHARS` characters hold the header block of an empty forward. A forward sent as HTML
+only has the text the converter reads from its page, on one line: its page is read again with
+its line breaks.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from typing import Final
 
 from schemas.records import Address, AuthResults, MailRecord
 
-__all__ = ["FORWARDED", "forwarded", "own_words"]
+__all__ = ["FORWARDED", "forwarded", "own_words", "read_page"]
 
 FORWARDED: Final = "forwarded_attack"
 """Its scores-file section takes ``enabled`` (on by default); the detectors that judge the
@@ -93,7 +95,12 @@ def forwarded(record: MailRecord) -> MailRecord | None:
     """
     if record.direction != "inbound" or not _SUBJECT.match(record.subject):
         return None
-    text = record.text[:SCAN_CHARS].replace("\r\n", "\n")
+    whole = record.text
+    if record.html and "\n" not in whole:
+        # Sent as HTML only: the converter read the page as one line, and the header block
+        # is lines. Read the page as its reader sees it, line by line.
+        whole = read_page(record.html, lines=True)
+    text = whole[:SCAN_CHARS].replace("\r\n", "\n")
     separator = _SEPARATOR.search(text)
     start = separator.start() if separator is not None else 0
     if not _FOOTER.fullmatch(text, 0, start):
@@ -108,11 +115,22 @@ def forwarded(record: MailRecord) -> MailRecord | None:
         return None
     end = header.end()
     trailing = _TRAILING.match(text, end)
-    body = text[trailing.end() if trailing is not None else end:] + record.text[SCAN_CHARS:]
+    body = text[trailing.end() if trailing is not None else end:] + whole[SCAN_CHARS:]
     return replace(record, sender=Address(address, name.strip()),
                    subject=header["subject"].strip(" *\t"), text=body, reply_to=(),
                    return_path="", auth=AuthResults(), client_ip="", in_reply_to="",
                    references=(), headers={}, from_mailboxes=1)
+
+
+def read_page(html: str, *, lines: bool = False) -> str:
+    """``schemas.mime.page_text``, imported at its first use.
+
+    The HTML parser is heavy, and an engine fed JSON records reads a page only for the few
+    messages a rule must see as their reader does (a bare link, an HTML-only forward).
+    """
+    from schemas.mime import page_text
+
+    return page_text(html, lines=lines)
 
 
 def own_words(text: str) -> str:

@@ -102,6 +102,10 @@ _URL_IN_TEXT: Final = re.compile(r"""(?i)\b(?:https?://|www\.)[^\s<>"'`{}|\\^\[\
 _URL_TRAILING_PUNCT: Final = ".,;:!?'\")]}>*"
 _HREF_SCHEMES: Final = ("http://", "https://", "www.")
 _WHITESPACE: Final = re.compile(r"\s+")
+_SPACES: Final = re.compile(r"[^\S\n]+")
+_BLANK_LINES: Final = re.compile(r" ?\n[\s]*")
+# Elements a client ends a line after (``page_text(lines=True)``).
+_LINE_ENDS: Final = "br, p, div, tr, li, h1, h2, h3, h4, h5, h6, hr, table, blockquote, pre"
 _HIDING: Final = re.compile(r"display|visibility|font-size|opacity|max-height", re.IGNORECASE)
 _DECLARATION: Final = re.compile(r"([a-z-]+)\s*:\s*([^;]*)", re.IGNORECASE)
 _ZERO: Final = re.compile(r"^[+-]?(?:0+\.?0*|\.0+)[a-z%]*$", re.IGNORECASE)
@@ -714,15 +718,20 @@ def decoy_page(text: str, html: str) -> str | None:
     return page if _decoy(text, page) else None
 
 
-def page_text(html: str) -> str:
-    """What a reader's client shows of ``html``: its visible text (styled-out text left out)."""
-    return _html_view(_cap(html), [], want_text=True)
+def page_text(html: str, *, lines: bool = False) -> str:
+    """What a reader's client shows of ``html``: its visible text (styled-out text left out).
+
+    With ``lines``, a line break where the page breaks a line (``<br>``, the end of a
+    paragraph, a block, a table row): what line-shaped text is read for, such as the header
+    block of a forward sent as HTML only, whose text the converter reads as one line.
+    """
+    return _html_view(_cap(html), [], want_text=True, lines=lines)
 
 
 # --------------------------------------------------------------------------- urls
 
 
-def _html_view(html: str, urls: list[Url], *, want_text: bool) -> str:
+def _html_view(html: str, urls: list[Url], *, want_text: bool, lines: bool = False) -> str:
     """Collect ``<a href>`` links into ``urls``; return the visible text when asked.
 
     Visible means what a reader's client shows: text styled out of sight is left out
@@ -748,6 +757,11 @@ def _html_view(html: str, urls: list[Url], *, want_text: bool) -> str:
     tree.strip_tags(["script", "style", "template"])
     _drop_unseen(tree)
     root = tree.body or tree.root
+    if lines and root is not None:
+        for node in root.css(_LINE_ENDS):
+            node.insert_after("\n")
+        text = root.text(separator=" ")
+        return _clean(_BLANK_LINES.sub("\n", _SPACES.sub(" ", text)).strip())
     text = root.text(separator=" ") if root is not None else ""
     return _clean(_WHITESPACE.sub(" ", text).strip())
 

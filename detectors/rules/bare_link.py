@@ -20,10 +20,10 @@ sees (a "." text part beside a full page is a decoy, not an empty message).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import ClassVar, Final
 
 from detectors.base import Context, LateRule, content_attack, hit, list_mail
+from detectors.forward import read_page
 from schemas.records import Hit
 
 MIN_WORDS: Final = 8
@@ -47,7 +47,7 @@ class BareLink(LateRule):
         if words < MIN_WORDS and record.html:
             # A short text part beside a page ("." or "view in browser") is not what the
             # reader sees: the page is. Parsed only here, for a warning with few words.
-            words = max(words, _words(_page_text()(record.html)))
+            words = max(words, _words(read_page(record.html)))
         if words >= MIN_WORDS:
             return []
         return [hit(self.name, self.score, content_attack(ctx), words=words,
@@ -57,13 +57,3 @@ class BareLink(LateRule):
 
 def _words(text: str) -> int:
     return len(_WORD.findall(_LINK.sub(" ", text[:READ_CHARS])))
-
-
-def _page_text() -> Callable[[str], str]:
-    """``schemas.mime.page_text``, imported at its first use.
-
-    The HTML parser is heavy, and an engine fed JSON records may never need it.
-    """
-    from schemas.mime import page_text
-
-    return page_text

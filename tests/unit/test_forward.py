@@ -118,6 +118,24 @@ def test_a_long_text_is_read_whole_after_the_header_block():
     assert carried is not None and carried.text.endswith("x end")
 
 
+def test_a_forward_sent_as_html_only_is_read_from_its_page_line_by_line():
+    # Outlook's HTML forward with no text part: the converter reads the page as one line
+    page = ('<html><body><div id="divRplyFwdMsg"><b>De:</b> Account Team '
+            '&lt;alerts@account-verify.example&gt;<br>\r\n<b>Enviado:</b> terça-feira, 10 de '
+            'janeiro de 2023<br>\r\n<b>Para:</b> bob.private@mailbox.example<br>\r\n'
+            '<b>Assunto:</b> Unusual sign-in activity</div><div>&nbsp;</div>'
+            '<p>We detected an unusual sign-in. Verify your account.</p></body></html>')
+    flat = ("De: Account Team <alerts@account-verify.example> Enviado: terça-feira, 10 de "
+            "janeiro de 2023 Para: bob.private@mailbox.example Assunto: Unusual sign-in "
+            "activity We detected an unusual sign-in. Verify your account.")
+    carried = forwarded(replace(_forward(flat), html=page))
+    assert carried is not None
+    assert (carried.sender.address, carried.subject) == ("alerts@account-verify.example",
+                                                         "Unusual sign-in activity")
+    assert carried.text.strip() == "We detected an unusual sign-in. Verify your account."
+    assert forwarded(_forward(flat)) is None  # the one line alone holds no header block
+
+
 # ----------------------------------------------------------------- judged in the cascade
 
 
