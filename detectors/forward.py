@@ -83,6 +83,9 @@ _WROTE_ANY_CASE: Final = re.compile(_WROTE.pattern, re.I | re.M)
 _HEADER_START: Final = re.compile(r"^[ \t]*\*?(?:from|de|von|da|van|od|från|fra)[ \t]*:",
                                   re.I | re.M)
 _QUOTED: Final = re.compile(r"^[ \t]*>[^\n]*$", re.M)
+# The header block's first word near the start of a text read as one line (lower case).
+_FLAT_HEADER: Final = re.compile(r"(?<![^\s*_>-])(?:from|de|von|da|van|od|från|fra)[ \t]*:")
+_FLAT_CHARS: Final = 300
 
 
 def forwarded(record: MailRecord) -> MailRecord | None:
@@ -96,9 +99,11 @@ def forwarded(record: MailRecord) -> MailRecord | None:
     if record.direction != "inbound" or not _SUBJECT.match(record.subject):
         return None
     whole = record.text
-    if record.html and "\n" not in whole:
+    if record.html and "\n" not in whole and _FLAT_HEADER.search(whole[:_FLAT_CHARS].lower()):
         # Sent as HTML only: the converter read the page as one line, and the header block
-        # is lines. Read the page as its reader sees it, line by line.
+        # is lines. Read the page as its reader sees it, line by line (a parse: only when a
+        # header's first word opens the text, as a forward's would; kits put "Fw:" before
+        # their own subjects too).
         whole = read_page(record.html, lines=True)
     text = whole[:SCAN_CHARS].replace("\r\n", "\n")
     separator = _SEPARATOR.search(text)

@@ -26,6 +26,7 @@ input (``layout.DETECTORS``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import ClassVar, Final
 
 from detectors.base import Context, InboundRule, hit, list_mail
@@ -52,8 +53,9 @@ _NAMES: Final = re.compile("|".join(f"(?P<c{i}>\\b(?:{p})\\b)"
 _BY_GROUP: Final = {f"c{i}": name for i, name in enumerate(CELEBRITIES)}
 
 
+@lru_cache(maxsize=65536)
 def celebrity_named(display_name: str) -> str | None:
-    """The famous name a display name claims, if any."""
+    """The famous name a display name claims, if any (memoised: names repeat)."""
     found = _NAMES.search(plain_text(display_name[:MAX_NAME_CHARS]))
     return _BY_GROUP[found.lastgroup] if found is not None and found.lastgroup else None
 
@@ -65,11 +67,14 @@ class CelebritySender(InboundRule):
 
     def detect(self, ctx: Context) -> list[Hit]:
         record = ctx.record
-        if not ctx.inbound or not record.sender.name or not ctx.first_contact:
+        name = record.sender.name
+        if not name or not ctx.inbound:
             return []
-        who = celebrity_named(record.sender.name)
+        who = celebrity_named(name)  # memoised, so first: None for nearly every message
+        if who is None or not ctx.first_contact:
+            return []
         domain = ctx.facts.sender_domain
-        if who is None or domain in CELEBRITIES[who][1] or list_mail(record):
+        if domain in CELEBRITIES[who][1] or list_mail(record):
             return []
         return [hit(self.name, self.score, "scam", named=who, sender_domain=domain,
                     reason="a famous name on a stranger's mail from a domain not theirs")]
