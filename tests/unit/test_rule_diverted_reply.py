@@ -26,13 +26,23 @@ def test_a_warned_strangers_words_with_replies_to_free_mail_are_quarantined(text
 @pytest.mark.parametrize("change", [
     dict(reply_to="desk@ministry-office.example"),   # its own domain takes the replies
     dict(reply_to="desk@helpdesk-partner.example"),  # another company's, not free mail
-    dict(sender="yuliia.k1974@gmail.com"),           # free mail writing: not diverted
+    dict(sender="yuliia.k1974@gmail.com"),           # its own free mailbox: not diverted
+    dict(sender="Yuliia.K1974@gmail.com"),           # the same mailbox, however spelt
     dict(urls=("https://forms.example/apply",)),     # a web form's notification has a link
 ])
 def test_only_a_company_stranger_with_replies_to_free_mail_and_words_only(change):
     d = warned(mail(**{"sender": "yuliia@ministry-office.example", "text": _DEAL,
                        "reply_to": "yuliia.k1974@gmail.com", **change}))[-1]
     assert "diverted_reply" not in hits_of(d) and d.action == "warn"
+
+
+def test_one_free_mailbox_writing_for_another_is_diverted_too():
+    # phishing_pot: "Please I want you to confirm if you ever received the first email I sent"
+    d = warned(mail("wpalmer653@gmail.com", subject="URGENT RESPONSE NEEDED", text=_PROBE,
+                    reply_to="mark.zanelli@hotmail.com"))[-1]
+    h = hits_of(d)["diverted_reply"]
+    assert (h["reply_domain"], h["sender_domain"]) == ("hotmail.com", "gmail.com")
+    assert (d.action, d.decided_by) == ("quarantine", "corroborated")
 
 
 def test_a_file_list_mail_or_a_correspondent_is_left_to_the_model():
