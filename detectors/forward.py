@@ -83,6 +83,7 @@ _WROTE_ANY_CASE: Final = re.compile(_WROTE.pattern, re.I | re.M)
 _HEADER_START: Final = re.compile(r"^[ \t]*\*?(?:from|de|von|da|van|od|från|fra)[ \t]*:",
                                   re.I | re.M)
 _QUOTED: Final = re.compile(r"^[ \t]*>[^\n]*$", re.M)
+_NAME_ADDRESS: Final = re.compile(r"(?P<name>[^<>]*?)\s*<(?P<address>[^<>\s@]+@[^<>\s@]+)>\s*")
 # The header block's first word near the start of a text read as one line (lower case).
 _FLAT_HEADER: Final = re.compile(r"(?<![^\s*_>-])(?:from|de|von|da|van|od|från|fra)[ \t]*:")
 _FLAT_CHARS: Final = 300
@@ -113,7 +114,7 @@ def forwarded(record: MailRecord) -> MailRecord | None:
     header = _HEADER.match(text, separator.end() if separator is not None else 0)
     if header is None:
         return None
-    name, address = parseaddr(_MAILTO.sub(r"<\1>", header["sender"].strip(" *\t")))
+    name, address = _name_and_address(_MAILTO.sub(r"<\1>", header["sender"].strip(" *\t")))
     address = address.lower()
     local, at, domain = address.rpartition("@")
     if not at or not local or "." not in domain or any(c.isspace() for c in address):
@@ -125,6 +126,18 @@ def forwarded(record: MailRecord) -> MailRecord | None:
                    subject=header["subject"].strip(" *\t"), text=body, reply_to=(),
                    return_path="", auth=AuthResults(), client_ip="", in_reply_to="",
                    references=(), headers={}, from_mailboxes=1)
+
+
+def _name_and_address(written: str) -> tuple[str, str]:
+    """The name and address a client wrote on a forward's "From:" line.
+
+    Clients write the name as shown, unquoted: "[BB/Cartões] Contrato-09 <x@gmail.com>" is
+    no RFC 5322 mailbox (brackets open a domain literal), and ``parseaddr`` gives up on it.
+    """
+    bracketed = _NAME_ADDRESS.fullmatch(written)
+    if bracketed is not None:
+        return bracketed["name"].strip().strip('"').strip(), bracketed["address"]
+    return parseaddr(written)
 
 
 def read_page(html: str, *, lines: bool = False) -> str:

@@ -79,6 +79,17 @@ def test_the_clients_forward_headers_give_the_carried_sender_subject_and_text(te
     assert carried.text.strip() == _LURE.strip()
 
 
+def test_a_name_written_unquoted_with_brackets_keeps_its_address():
+    # "[BB/Cartões] …" is no RFC 5322 name (a bracket opens a domain literal): parseaddr
+    # gave up on it, and phishing_pot's bank-notice forwards went unjudged
+    header = "De: [BB/Cartões] Contrato-0939915678519943532 <ambrose.james2317@gmail.com>"
+    carried = forwarded(_forward(_OUTLOOK_PT.replace(
+        "De: Account Team <alerts@account-verify.example>", header)))
+    assert carried is not None
+    assert (carried.sender.name, carried.sender.address) == (
+        "[BB/Cartões] Contrato-0939915678519943532", "ambrose.james2317@gmail.com")
+
+
 @pytest.mark.parametrize("subject", ["Fw: x", "FWD: x", "ENC: x", "TR: x", "WG: x", "RV: x",
                                      "[EXT] Fwd: x"])
 def test_a_forward_is_named_so_in_its_subject(subject):
