@@ -21,8 +21,9 @@ What counts as an empty forward, and why so strict:
 - a forward's subject ("Fw:", "Fwd:", "ENC:", "TR:", "WG:", "RV:", "VS:", "Doorst:",
   "PD:"), inbound only: internal forwards are the tenant's own mail;
 - nothing above the header block but a mobile client's footer ("Sent from my iPhone",
-  "Get Outlook for Android"): a forwarder who writes a note vouches for the message in
-  their own words, and judging that note with the original's sender would hold their work;
+  "Get Outlook for Android", "Sent from Mail for Windows") and a separator line: a
+  forwarder who writes a note vouches for the message in their own words, and judging that
+  note with the original's sender would hold their work;
 - the header block names a sender address. Outlook writes a display name only
   ("From: Lohman, TK") for people of its own directory, so no address means a colleague,
   who is no stranger; that forward is left to the rules that judge the forwarder.
@@ -69,10 +70,15 @@ _HEADER: Final = re.compile(
 _FOOTER: Final = re.compile(
     r"(?:\s*(?:(?:get|obter o|obtener) outlook (?:for|para) (?:android|ios)|"
     r"(?:sent|enviado|envoyé|gesendet) (?:from|do|de|depuis|von) (?:my|meu|mi|mon|meinem) "
-    r"[\w ]{1,20}?|<https?://[^\s>]{1,200}>|\[?https?://aka\.ms/\S{1,40}\]?))*\s*", re.I)
+    r"[\w ]{1,20}?|"
+    # Windows Mail: "Enviado do Email<https://go.microsoft.com/fwlink/…> para Windows"
+    r"(?:sent from|enviado do|enviado desde|envoyé de|gesendet von) (?:e-?mail|mail|correo)|"
+    r"(?:for|para|pour|für) windows(?: 1[01])?|"
+    r"<https?://[^\s>]{1,200}>|\[?https?://aka\.ms/\S{1,40}\]?))*\s*", re.I)
 # Header lines a client writes after the subject (Gmail: "To:"; others "Cc:", "Date:").
 _TRAILING: Final = re.compile(r"(?:[ \t]*\*?[^\W\d_]{1,12}\*?[ \t]*:[^\n]*\n){1,4}")
-_MAILTO: Final = re.compile(r"\[mailto:([^\]\s]{1,254})\]", re.I)
+# Outlook writes "Name [mailto:x@y]"; Windows Mail "Name<mailto:x@y>".
+_MAILTO: Final = re.compile(r"[\[<]mailto:([^\]>\s]{1,254})[\]>]", re.I)
 # The end of the line a client writes above a quoted reply ("On Mon, 3 Apr 2023, Ann <a@b.c>
 # wrote:"), searched in lower case: the same pattern case-blind costs six times as much.
 _WROTE: Final = re.compile(r"(?:wrote|escreveu|schrieb|a écrit|escribió|scrisse|schreef)"
@@ -107,11 +113,12 @@ def forwarded(record: MailRecord) -> MailRecord | None:
         # their own subjects too).
         whole = read_page(record.html, lines=True)
     text = whole[:SCAN_CHARS].replace("\r\n", "\n")
-    separator = _SEPARATOR.search(text)
-    start = separator.start() if separator is not None else 0
-    if not _FOOTER.fullmatch(text, 0, start):
-        return None
-    header = _HEADER.match(text, separator.end() if separator is not None else 0)
+    # Nothing above the header block but a mobile client's footer and a separator line (the
+    # carried message may hold separators of its own further down).
+    footer = _FOOTER.match(text)
+    start = footer.end() if footer is not None else 0
+    separator = _SEPARATOR.match(text, start)
+    header = _HEADER.match(text, separator.end() if separator is not None else start)
     if header is None:
         return None
     name, address = _name_and_address(_MAILTO.sub(r"<\1>", header["sender"].strip(" *\t")))

@@ -249,6 +249,7 @@ _COMPACT: Final = {"".join(p.split()): b for p, b in _PLAIN_BRANDS.items()
                    if len(p) >= _MIN_COMPACT and b not in _COMMON_WORDS}
 _COMPACT_OF: Final = {b: "".join(p.split()) for p, b in _PLAIN_BRANDS.items()}
 _PREFIX: Final = 8
+_I_BRANDS: Final = {c: b for b, c in _COMPACT_OF.items() if c.startswith("i") and len(c) >= 4}
 
 
 def _by_prefix(compact: dict[str, str]) -> dict[str, tuple[tuple[str, str], ...]]:
@@ -306,6 +307,14 @@ def _brand_in_name(display_name: str) -> str | None:
             # stroke. Only inside a word: "Ireland" or "IT Support" are what they say.
             plain = plain_text(_I_AFTER_LOWER.sub(_as_l, seen))
             found = _NAME_RE.search(plain)
+        if found is None and "l" in plain:
+            # A lower-case l for the capital I opening a brand ("ltaú - Notificação"): an
+            # I and an l are one stroke in most sender columns. Brands of four letters or
+            # more only: "lng" is someone typing LNG.
+            found_l = next((brand for word in plain.split() if word[0] == "l"
+                            and (brand := _I_BRANDS.get("i" + word[1:])) is not None), None)
+            if found_l is not None:
+                return found_l
         if found is None:  # only words of a compact brand's length can hold one
             return next((brand for word in plain.split() if len(word) >= _MIN_COMPACT
                          and (brand := _brand_in_token(word)) is not None), None)

@@ -40,6 +40,12 @@ _ORIGINAL_MESSAGE = ("-----Original Message-----\n"
 _APPLE = ("Begin forwarded message:\n\nFrom: Account Team <alerts@account-verify.example>\n"
           "Subject: Unusual sign-in activity\nDate: 10 January 2023 at 21:48:45 GMT\n"
           "To: bob.private@mailbox.example\n\n" + _LURE)
+_WINDOWS_MAIL = ("\n\nEnviado do Email<https://go.microsoft.com/fwlink/?LinkId=550986> para "
+                 "Windows\n\nDe: Account Team<mailto:alerts@account-verify.example>\n"
+                 "Enviado:sábado, 1 de abril de 2023 13:19\n"
+                 "Para: BOB.PRIVATE@MAILBOX.EXAMPLE<mailto:BOB.PRIVATE@MAILBOX.EXAMPLE>\n"
+                 "Assunto: Unusual sign-in activity\n\n_______________________________\n\n"
+                 + _LURE)
 _LINKS = ("https://account-verify.example/login",)
 
 
@@ -69,14 +75,15 @@ def _run(*records, models=None, scores=None):
 
 
 @pytest.mark.parametrize("text", [_OUTLOOK_PT, _GMAIL, _OUTLOOK_MOBILE, _ORIGINAL_MESSAGE,
-                                  _APPLE])
+                                  _APPLE, _WINDOWS_MAIL])
 def test_the_clients_forward_headers_give_the_carried_sender_subject_and_text(text):
     carried = forwarded(_forward(text))
     assert carried is not None
     assert carried.sender.address == "alerts@account-verify.example"  # lower-cased
     assert carried.sender.name == "Account Team"
     assert carried.subject == "Unusual sign-in activity"
-    assert carried.text.strip() == _LURE.strip()
+    # Windows Mail's carried message opens with a separator line of its own
+    assert carried.text.strip().strip("_").strip() == _LURE.strip()
 
 
 def test_a_name_written_unquoted_with_brackets_keeps_its_address():

@@ -318,6 +318,7 @@ def test_accented_brand_name_is_folded():
     ("MetaMaskTeam", "metamask"),
     ("Trust WaIIet", "trust wallet"),  # capital I for l inside a word
     ("PayPaI Service", "paypal"),
+    ("ltaú - Notificação em anexo", "itau"),  # a lower-case l for the capital I
 ])
 def test_a_brand_spelt_with_look_alike_letters_or_run_together_is_read(name, brand):
     d = verdicts(mail("noreply@pepsup.com", ("bob@acme.com",), name=name, text=_VERIFY,
@@ -325,7 +326,8 @@ def test_a_brand_spelt_with_look_alike_letters_or_run_together_is_read(name, bra
     assert hits_of(d)["brand_impersonation"]["brand"] == brand
 
 
-@pytest.mark.parametrize("name", ["Maria McIntosh", "Ireland Office", "IT Support", "WalIet Team"])
+@pytest.mark.parametrize("name", ["Maria McIntosh", "Ireland Office", "IT Support", "WalIet Team",
+                                  "lng desk", "Laura Ling"])
 def test_a_capital_i_is_read_as_l_only_where_that_names_a_brand(name):
     d = verdicts(mail("noreply@pepsup.com", ("bob@acme.com",), name=name, text=_VERIFY,
                       urls=("https://wallet-sync.example.top/x",)))[0]
