@@ -76,6 +76,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar, Final
 
@@ -160,6 +161,36 @@ _FOLD_LOOKALIKE: Final = str.maketrans(LOOKALIKE_LETTERS)
 _FOLD_OVERLAY: Final = str.maketrans(dict.fromkeys(_OVERLAY, ""))
 
 
+def _marked_words(text: str, marker: re.Pattern[str], word: re.Pattern[str],
+                  in_word: Callable[[str], bool]) -> Iterator[str]:
+    """Each word of ``text`` that holds a ``marker`` find, once, read whole.
+
+    The search looks for what a disguised word must hold (a pattern that starts with one
+    character class or a literal is searched at a few ns a character) and widens each find
+    back over the characters ``in_word`` takes to the start ``word`` matches from.
+    """
+    end = 0
+    for m in marker.finditer(text):
+        start = m.start()
+        if start < end:
+            continue  # inside the word just read
+        while start and in_word(text[start - 1]):
+            start -= 1
+        found = word.match(text, start)
+        if found is None:  # a letter in_word accepts and the pattern does not
+            continue
+        end = found.end()
+        yield found.group()
+
+
+def _is_latin_or_overlay(c: str) -> bool:
+    return "A" <= c <= "Z" or "a" <= c <= "z" or c in _OVERLAY
+
+
+def _is_latin(c: str) -> bool:
+    return "A" <= c <= "Z" or "a" <= c <= "z"
+
+
 def mixed_script_words(text: str, limit: int = 3) -> list[str]:
     """Up to ``limit`` words of ``text`` that mix ASCII letters with look-alike letters.
 
@@ -171,18 +202,7 @@ def mixed_script_words(text: str, limit: int = 3) -> list[str]:
     if text.isascii():
         return []
     found: list[str] = []
-    end = 0
-    for m in _LOOKALIKE_BEFORE_LATIN.finditer(text):
-        start = m.start()
-        if start < end:
-            continue  # inside the word just read
-        while start and text[start - 1].isalpha():
-            start -= 1
-        word = _WORD.match(text, start)
-        if word is None:  # a letter str.isalpha accepts and the pattern does not
-            continue
-        end = word.end()
-        w = word.group()
+    for w in _marked_words(text, _LOOKALIKE_BEFORE_LATIN, _WORD, str.isalpha):
         if all(c.isascii() or c in LOOKALIKE_LETTERS for c in w) and \
                 sum("a" <= c <= "z" for c in w) >= 2:
             found.append(w)
@@ -217,21 +237,8 @@ def overlaid_words(text: str, limit: int = 3) -> list[str]:
     found: list[str] = []
     if _HAS_OVERLAY.search(text) is None:  # one class scan; the pair search costs ten times
         return found
-    end = 0
-    for m in _OVERLAID.finditer(text):
-        start = m.start()
-        if start < end:
-            continue
-        while start and ("A" <= text[start - 1] <= "Z" or "a" <= text[start - 1] <= "z"
-                         or text[start - 1] in _OVERLAY):
-            start -= 1
-        word = _OVERLAY_WORD.match(text, start)
-        if word is None:
-            continue
-        end = word.end()
-        w = word.group()
-        letters = sum(c.isascii() for c in w)
-        if sum(c in _OVERLAY for c in w) < letters:
+    for w in _marked_words(text, _OVERLAID, _OVERLAY_WORD, _is_latin_or_overlay):
+        if sum(c in _OVERLAY for c in w) < sum(c.isascii() for c in w):
             found.append(w.translate(_FOLD_OVERLAY))
             if len(found) >= limit:
                 break
@@ -299,18 +306,8 @@ def i_for_l_words(text: str, limit: int = 3) -> list[str]:
             return found
     if "II" not in text:
         return found
-    end = 0
-    for m in _DOUBLE_I.finditer(text):
-        start = m.start()
-        if start < end:
-            continue
-        while start and text[start - 1].isascii() and text[start - 1].isalpha():
-            start -= 1
-        word = _LATIN_WORD.match(text, start)
-        if word is None:
-            continue
-        end = word.end()
-        reads = word.group()[0] + word.group()[1:].replace("I", "l")
+    for w in _marked_words(text, _DOUBLE_I, _LATIN_WORD, _is_latin):
+        reads = w[0] + w[1:].replace("I", "l")
         if reads[1:].islower():
             found.append(reads)
             if len(found) >= limit:
