@@ -70,7 +70,7 @@ _HEADER: Final = re.compile(
 _FOOTER: Final = re.compile(
     r"(?:\s*(?:(?:get|obter o|obtener) outlook (?:for|para) (?:android|ios)|"
     r"(?:sent|enviado|envoyé|gesendet) (?:from|do|de|depuis|von) (?:my|meu|mi|mon|meinem) "
-    r"[\w ]{1,20}?|"
+    r"[\w ]{1,20}|"
     # Windows Mail: "Enviado do Email<https://go.microsoft.com/fwlink/…> para Windows"
     r"(?:sent from|enviado do|enviado desde|envoyé de|gesendet von) (?:e-?mail|mail|correo)|"
     r"(?:for|para|pour|für) windows(?: 1[01])?|"
@@ -116,7 +116,9 @@ def forwarded(record: MailRecord) -> MailRecord | None:
     # Nothing above the header block but a mobile client's footer and a separator line (the
     # carried message may hold separators of its own further down).
     footer = _FOOTER.match(text)
-    start = footer.end() if footer is not None else 0
+    # from the start of the line the footer's trailing blanks reach into (the separator
+    # pattern anchors at a line start)
+    start = text.rfind("\n", 0, footer.end()) + 1 if footer is not None else 0
     separator = _SEPARATOR.match(text, start)
     header = _HEADER.match(text, separator.end() if separator is not None else start)
     if header is None:

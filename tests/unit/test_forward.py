@@ -46,6 +46,9 @@ _WINDOWS_MAIL = ("\n\nEnviado do Email<https://go.microsoft.com/fwlink/?LinkId=5
                  "Para: BOB.PRIVATE@MAILBOX.EXAMPLE<mailto:BOB.PRIVATE@MAILBOX.EXAMPLE>\n"
                  "Assunto: Unusual sign-in activity\n\n_______________________________\n\n"
                  + _LURE)
+_IPHONE = ("Sent from my iPhone\n\n-----Original Message-----\n"
+           "From: Account Team <alerts@account-verify.example>\n"
+           "Subject: Unusual sign-in activity\n\n" + _LURE)
 _LINKS = ("https://account-verify.example/login",)
 
 
@@ -75,7 +78,7 @@ def _run(*records, models=None, scores=None):
 
 
 @pytest.mark.parametrize("text", [_OUTLOOK_PT, _GMAIL, _OUTLOOK_MOBILE, _ORIGINAL_MESSAGE,
-                                  _APPLE, _WINDOWS_MAIL])
+                                  _APPLE, _WINDOWS_MAIL, _IPHONE])
 def test_the_clients_forward_headers_give_the_carried_sender_subject_and_text(text):
     carried = forwarded(_forward(text))
     assert carried is not None
