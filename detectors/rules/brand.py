@@ -7,6 +7,10 @@ Real brand notifications come from the brand's own registrable domains (listed b
 check is a table lookup. A brand mentioned only in the subject or body is not impersonation:
 newsletters and receipts mention brands all the time.
 
+A brand's name on a domain of one label ("Correios <notificacoes@correios>") is strong
+impersonation whatever the message says: no mail on the internet comes from such a domain,
+and no reply reaches it.
+
 The brand's own domain in From is no proof either: it costs nothing to forge, and only the
 gateway's DKIM/DMARC result vouches for it. Mail from the brand's domain that nothing vouches
 for, carrying a lure whose links all lead away from the brand, is a forged notice.
@@ -428,7 +432,10 @@ class BrandImpersonation:
         # A brand on a free-mail account, or with a credential lure or a link built to hide
         # where it goes, is no newsletter that happens to name a brand.
         strong = lure and (ctx.content.sender_freemail or cues.credential
-                           or urls.score >= 0.5 or ctx.content.attachments.score >= 0.5)
+                           or urls.score >= 0.5 or ctx.content.attachments.score >= 0.5) or (
+            # "Correios SA <alfandega990472@correios>": a brand's notice from a domain of
+            # one label, which no mail on the internet comes from nor any reply reaches
+            "." not in domain and bool(domain))
         score = c.with_strong_lure if strong else c.with_lure if lure else c.base
         return [hit(self.name, score * c.weight, attack, brand=brand, sender_domain=domain)]
 

@@ -326,6 +326,16 @@ def test_a_brand_spelt_with_look_alike_letters_or_run_together_is_read(name, bra
     assert hits_of(d)["brand_impersonation"]["brand"] == brand
 
 
+def test_a_brands_notice_from_a_domain_of_one_label_is_strong_impersonation():
+    # phishing_pot: "Correios SA <alfandega990472@correios>": no such domain sends or receives
+    d = verdicts(mail("alfandega990472@correios", ("bob@acme.com",), name="Correios SA",
+                      subject="Atenção: Sua encomenda aguarda o pagamento da taxa",
+                      text="Sua encomenda está retida.", urls=("https://rastreio.example/x",)))[0]
+    h = hits_of(d)["brand_impersonation"]
+    assert h["brand"] == "correios" and h["score"] >= 0.95
+    assert d.action in ("quarantine", "block")
+
+
 @pytest.mark.parametrize("name", ["Maria McIntosh", "Ireland Office", "IT Support", "WalIet Team",
                                   "lng desk", "Laura Ling"])
 def test_a_capital_i_is_read_as_l_only_where_that_names_a_brand(name):
