@@ -431,11 +431,11 @@ class BrandImpersonation:
             return []  # an established sender (a reseller, a brand's agency) the tenant knows
         # A brand on a free-mail account, or with a credential lure or a link built to hide
         # where it goes, is no newsletter that happens to name a brand.
-        strong = lure and (ctx.content.sender_freemail or cues.credential
-                           or urls.score >= 0.5 or ctx.content.attachments.score >= 0.5) or (
-            # "Correios SA <alfandega990472@correios>": a brand's notice from a domain of
-            # one label, which no mail on the internet comes from nor any reply reaches
-            "." not in domain and bool(domain))
+        strong = bool(lure) and (ctx.content.sender_freemail or cues.credential
+                                 or urls.score >= 0.5 or ctx.content.attachments.score >= 0.5)
+        # "Correios SA <alfandega990472@correios>": a brand's notice from a domain of one
+        # label, which no mail on the internet comes from nor any reply reaches
+        strong = strong or (bool(domain) and "." not in domain)
         score = c.with_strong_lure if strong else c.with_lure if lure else c.base
         return [hit(self.name, score * c.weight, attack, brand=brand, sender_domain=domain)]
 
