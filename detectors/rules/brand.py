@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar, Final
 
-from detectors.base import Context, DetectorConfig, build_config, hit
+from detectors.base import Context, DetectorConfig, build_config, hit, list_mail
 from detectors.domains import MAX_LABEL_CHARS, as_read, preload
 from detectors.memo import memoised
 from detectors.names import MAX_NAME_CHARS
@@ -426,7 +426,9 @@ class BrandImpersonation:
         attack = "scam" if cues.scam and not cues.credential else "credential_phishing"
         if is_brand_domain(brand, domain):
             # lure is a cue count or a bool, read for its truth only
-            return self._links_leave_brand(ctx, brand, domain, bool(lure), attack)
+            return self._links_leave_brand(ctx, brand, domain, bool(lure) or (
+                cues.spam > 0 and not ctx.content.sender_freemail and not list_mail(record)),
+                attack)
         if ctx.sender_count() >= c.known_sender_messages and not ctx.first_contact:
             return []  # an established sender (a reseller, a brand's agency) the tenant knows
         # A brand on a free-mail account, or with a credential lure or a link built to hide
@@ -446,7 +448,11 @@ class BrandImpersonation:
         The From domain costs nothing to forge; the gateway's authentication vouches for it.
         Without a pass, a brand's notice none of whose links goes to the brand, carrying a
         lure, is the kit's shape ("Bradesco <sac@bradesco.com.br>" linking to a cloud
-        function). Genuine brand mail links home, and passes DKIM or DMARC.
+        function). Genuine brand mail links home, and passes DKIM or DMARC. A prize or an
+        offer counts as the lure here (the spam vocabulary: "You Are Our July Winner" from
+        "noreply@costco.com", "Seus pontos Livelo expiram" from "bradesco.com.br"), except
+        from a free-mail provider's domain, where the brand is the mailbox's provider
+        (Yahoo's users' spam), and on list mail (a brand's employee posting to a list).
         """
         auth = ctx.record.auth
         urls = ctx.content.urls

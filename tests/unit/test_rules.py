@@ -10,7 +10,7 @@ from detectors import Cascade, DetectorConfigError, load_scores
 from detectors.base import Context
 from detectors.rules.authentication import from_problem
 from schemas import MailRecord
-from schemas.records import Attachment
+from schemas.records import Address, Attachment
 from state import NO_DECAY, MemoryStore, PartitionState
 from state.profiles import KIND_SENDER, decode
 from tests.factories import T0, mail, org_traffic
@@ -324,6 +324,21 @@ def test_a_brand_spelt_with_look_alike_letters_or_run_together_is_read(name, bra
     d = verdicts(mail("noreply@pepsup.com", ("bob@acme.com",), name=name, text=_VERIFY,
                       urls=("https://wallet-sync.example.top/x",)))[0]
     assert hits_of(d)["brand_impersonation"]["brand"] == brand
+
+
+def test_a_prize_from_a_brands_own_domain_that_nothing_vouches_for_linking_away_is_forged():
+    prize = mail("noreply@costco.com", ("bob@acme.com",), name="Costco Customer Support",
+                 subject="3nd attempt: You Are Our July Winner",
+                 text="Congratulations! Claim your free gift now: a special offer for you.",
+                 urls=("https://www.rewardsclaim.com/x",))
+    h = hits_of(verdicts(prize)[0])["brand_impersonation"]
+    assert h["brand"] == "costco" and h["links_to"] == ["rewardsclaim.com"]
+    # the same words from a Yahoo user are that user's spam, not Yahoo's notice
+    user = replace(prize, sender=Address("lucky.winner@yahoo.com", "Prize Desk"))
+    assert "brand_impersonation" not in hits_of(verdicts(user)[0])
+    # nor is a brand's employee's post to a list
+    post = replace(prize, headers={"list-id": "<razor-users.lists.example>"})
+    assert "brand_impersonation" not in hits_of(verdicts(post)[0])
 
 
 def test_a_brands_notice_from_a_domain_of_one_label_is_strong_impersonation():
