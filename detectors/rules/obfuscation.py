@@ -61,7 +61,7 @@ counted too); in the corpus replay the earlier half's held 1,579 → 1,586 of 2,
 flagged sender's next message among them), the later half's 3 such messages were held
 already, and the 25,226 ham are as before.
 
-A word opened by the swapped letter (December 2026, read from the earlier half's misses):
+A word opened by the swapped letter (December 2026, read from both halves' misses):
 +10 phishing_pot (tax-refund kits as "lRS.GOV", "Someone tried to Iog in … User lD", "PayPaI
 Iimited account"), and the double I and overlaid letters +4 more; the 25,226 ham as before: no
 ham word has any of them in the name, the subject or the text's first 2,000 characters (one
@@ -249,7 +249,7 @@ def _in_prose(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` stands as a word of prose, not inside a token.
 
     Links and tracking codes are runs of random letters ("?u=lD9j2EN1N8b5"): a two-letter
-    read would be found in one newsletter link in twenty.
+    read is found in them by chance (six synthetic newsletters' tracking links held "lD").
     """
     return (not start or not (text[start - 1].isalnum() or text[start - 1] in _TOKEN_CHARS)) \
         and (end >= len(text) or not (text[end].isalnum() or text[end] in _TOKEN_CHARS))
