@@ -208,6 +208,8 @@ BRANDS: Final[dict[str, frozenset[str]]] = {
     "receita federal": frozenset({"gov.br"}),
     "avast": frozenset({"avast.com"}),
     "kaspersky": frozenset({"kaspersky.com"}),
+    # counterfeit shops' sales under the house's name ("LOUIS VUITTON <info@lv05.x.shop>")
+    "louis vuitton": frozenset({"louisvuitton.com", "lv.com"}),
 }
 
 

@@ -341,6 +341,15 @@ def test_a_prize_from_a_brands_own_domain_that_nothing_vouches_for_linking_away_
     assert "brand_impersonation" not in hits_of(verdicts(post)[0])
 
 
+def test_a_counterfeit_shops_sale_under_the_houses_name_corroborates_a_warning():
+    sale = mail("info@lv05.stanleyvip.shop", ("bob@acme.com",), name="LOUIS VUITTON",
+                subject="B-L-A-C-K F-R-I-D-A-Y: Up to 90% Off!",
+                text="Sale up to 90% off. Our gift to you.", urls=("https://stanleyvip.shop/x",))
+    d = warned(sale)[0]
+    assert hits_of(d)["brand_impersonation"]["brand"] == "louis vuitton"
+    assert (d.action, d.decided_by) == ("quarantine", "corroborated")
+
+
 def test_a_brands_notice_from_a_domain_of_one_label_is_strong_impersonation():
     # phishing_pot: "Correios SA <alfandega990472@correios>": no such domain sends or receives
     d = verdicts(mail("alfandega990472@correios", ("bob@acme.com",), name="Correios SA",
