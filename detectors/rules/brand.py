@@ -210,6 +210,9 @@ BRANDS: Final[dict[str, frozenset[str]]] = {
     "kaspersky": frozenset({"kaspersky.com"}),
     # counterfeit shops' sales under the house's name ("LOUIS VUITTON <info@lv05.x.shop>")
     "louis vuitton": frozenset({"louisvuitton.com", "lv.com"}),
+    "proton mail": frozenset({"proton.me", "protonmail.com", "protonmail.ch", "pm.me"}),
+    "leroy merlin": frozenset({"leroymerlin.fr", "leroymerlin.es", "leroymerlin.pt",
+                               "leroymerlin.it", "leroymerlin.com.br", "leroymerlin.pl"}),
 }
 
 

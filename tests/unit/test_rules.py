@@ -341,12 +341,18 @@ def test_a_prize_from_a_brands_own_domain_that_nothing_vouches_for_linking_away_
     assert "brand_impersonation" not in hits_of(verdicts(post)[0])
 
 
-def test_a_counterfeit_shops_sale_under_the_houses_name_corroborates_a_warning():
-    sale = mail("info@lv05.stanleyvip.shop", ("bob@acme.com",), name="LOUIS VUITTON",
-                subject="B-L-A-C-K F-R-I-D-A-Y: Up to 90% Off!",
-                text="Sale up to 90% off. Our gift to you.", urls=("https://stanleyvip.shop/x",))
+@pytest.mark.parametrize(("sender", "name", "brand"), [
+    # a counterfeit shop's sale under the house's name
+    ("info@lv05.stanleyvip.shop", "LOUIS VUITTON", "louis vuitton"),
+    # a mailbox-quota lure and a retailer's prize from strangers
+    ("contact@windling.me", "Proton mail support", "proton mail"),
+    ("daniel9009_edwards@revo-scouting.com", "Expédition_Leroy_Merlin", "leroy merlin"),
+])
+def test_a_brands_name_from_a_stranger_corroborates_a_warning(sender, name, brand):
+    sale = mail(sender, ("bob@acme.com",), name=name, subject="B-L-A-C-K F-R-I-D-A-Y!",
+                text="Up to 90% off. Our gift to you.", urls=("https://stanleyvip.shop/x",))
     d = warned(sale)[0]
-    assert hits_of(d)["brand_impersonation"]["brand"] == "louis vuitton"
+    assert hits_of(d)["brand_impersonation"]["brand"] == brand
     assert (d.action, d.decided_by) == ("quarantine", "corroborated")
 
 
