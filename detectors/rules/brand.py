@@ -213,6 +213,9 @@ BRANDS: Final[dict[str, frozenset[str]]] = {
     "proton mail": frozenset({"proton.me", "protonmail.com", "protonmail.ch", "pm.me"}),
     "leroy merlin": frozenset({"leroymerlin.fr", "leroymerlin.es", "leroymerlin.pt",
                                "leroymerlin.it", "leroymerlin.com.br", "leroymerlin.pl"}),
+    "standard chartered": frozenset({"sc.com", "standardchartered.com"}),
+    "debank": frozenset({"debank.com"}),
+    "cointracker": frozenset({"cointracker.io"}),
 }
 
 

@@ -347,6 +347,10 @@ def test_a_prize_from_a_brands_own_domain_that_nothing_vouches_for_linking_away_
     # a mailbox-quota lure and a retailer's prize from strangers
     ("contact@windling.me", "Proton mail support", "proton mail"),
     ("daniel9009_edwards@revo-scouting.com", "Expédition_Leroy_Merlin", "leroy merlin"),
+    # a bank's and two crypto services' names on strangers' mail
+    ("info@scsettings.onmicrosoft.com", "Standard Chartered Kenya PLC", "standard chartered"),
+    ("kappa@uminchu.org", "DeBank", "debank"),
+    ("cointracker@email.salonized.com", "Cointracker", "cointracker"),
 ])
 def test_a_brands_name_from_a_stranger_corroborates_a_warning(sender, name, brand):
     sale = mail(sender, ("bob@acme.com",), name=name, subject="B-L-A-C-K F-R-I-D-A-Y!",
