@@ -53,10 +53,16 @@ _NAMES: Final = re.compile("|".join(f"(?P<c{i}>\\b(?:{p})\\b)"
 _BY_GROUP: Final = {f"c{i}": name for i, name in enumerate(CELEBRITIES)}
 
 
-@lru_cache(maxsize=65536)
 def celebrity_named(display_name: str) -> str | None:
-    """The famous name a display name claims, if any (memoised: names repeat)."""
-    found = _NAMES.search(plain_text(display_name[:MAX_NAME_CHARS]))
+    """The famous name a display name claims, if any."""
+    # Bounded before the memo, as names are read (detectors.names.MAX_NAME_CHARS): a memo
+    # keyed on whole names would keep 65,536 crafted long headers.
+    return _celebrity_in(display_name[:MAX_NAME_CHARS])
+
+
+@lru_cache(maxsize=65536)
+def _celebrity_in(name: str) -> str | None:
+    found = _NAMES.search(plain_text(name))
     return _BY_GROUP[found.lastgroup] if found is not None and found.lastgroup else None
 
 
