@@ -26,6 +26,7 @@ from detectors.rules.obfuscation import TextObfuscation
 from detectors.rules.offscreen import OffscreenContent
 from detectors.rules.receipt import BrandReceipt
 from detectors.rules.reply_to import ReplyToDivergence
+from detectors.rules.share import ThrowawayShare
 from detectors.rules.takeover import AccountTakeover
 from detectors.rules.vendor import VendorFraud
 
@@ -48,6 +49,7 @@ REGISTRY = (
     ContactElsewhere,
     BalanceLure,
     CelebritySender,
+    ThrowawayShare,
     VendorFraud,
     AccountTakeover,
     SpamContent,
