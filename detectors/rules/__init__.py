@@ -24,6 +24,7 @@ from detectors.rules.links import LinkRisk, StrangerLink
 from detectors.rules.lookalike import LookalikeDomain
 from detectors.rules.obfuscation import TextObfuscation
 from detectors.rules.offscreen import OffscreenContent
+from detectors.rules.parcel import ParcelFee
 from detectors.rules.receipt import BrandReceipt
 from detectors.rules.reply_to import ReplyToDivergence
 from detectors.rules.share import ThrowawayShare
@@ -50,6 +51,7 @@ REGISTRY = (
     BalanceLure,
     CelebritySender,
     ThrowawayShare,
+    ParcelFee,
     VendorFraud,
     AccountTakeover,
     SpamContent,

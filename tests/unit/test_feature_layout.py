@@ -50,7 +50,8 @@ def test_the_model_columns_are_detectors_of_this_build_and_a_new_one_adds_none()
     decision_time = {"flagged_sender", "text_obfuscation", "stranger_link", "blocked_sender",
                      "blocked_link", "blocked_file", "malformed_from",
                      "attachment_password", "crypto_lure", "crypto_mention", "contact_elsewhere",
-                     "balance_lure", "celebrity_sender", "throwaway_share", "diverted_reply",
+                     "balance_lure", "celebrity_sender", "throwaway_share", "parcel_fee",
+                     "diverted_reply",
                      "bare_link",
                      "unfamiliar_language", "advance_fee", "brand_receipt",
                      "offscreen_content"}
