@@ -41,7 +41,10 @@ I for an l) the body:
   in", "PayPaI Iimited"): with the I none is a word; or two capital I's inside a lower-case
   word ("Trust WaIIet");
 * **overlaid letters**: overlay marks (strokes, solidi) drawn across some letters of a word
-  ("Co̷rreio̷s"); across all of them, struck-through text is styling.
+  ("Co̷rreio̷s"); across all of them, struck-through text is styling;
+* **another script's marks**: a Latin letter carrying a Hebrew, Arabic, Syriac, Thaana or
+  N'Ko combining mark ("noreply@service.ܿܿamܿz"), which those scripts put on their own
+  letters only.
 
 One such word in the display name or the subject is enough (two styled ones); the body needs
 two mixed-script or swapped words or one letter-spaced run or broken word, so a single typo
@@ -117,7 +120,18 @@ _OVERLAY: Final = "\u0334\u0335\u0336\u0337\u0338"
 _OVERLAID: Final = re.compile(f"[A-Za-z][{_OVERLAY}]")
 _HAS_OVERLAY: Final = re.compile(f"[{_OVERLAY}]")
 _OVERLAY_WORD: Final = re.compile(f"[A-Za-z{_OVERLAY}]+")
-_SUSPECT: Final = re.compile(f"[{_LOOK}{_INVISIBLE}{_OVERLAY}]")  # one scan that clears most text
+# Combining marks of the Hebrew, Arabic, Syriac, Thaana and N'Ko scripts: vowel points and
+# accents of right-to-left letters, which render over whatever precedes them. After a Latin
+# letter they have no use ("noreply@service.ܿܿamܿz" with Syriac marks: a filter reads no
+# "amz"); right-to-left text puts them after its own letters.
+_FOREIGN_MARKS: Final = ("\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a"
+                         "\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8"
+                         "\u06ea-\u06ed\u0711\u0730-\u074a\u07a6-\u07b0\u07eb-\u07f3")
+_FOREIGN_MARKED: Final = re.compile(f"[A-Za-z][{_FOREIGN_MARKS}]")
+_FOREIGN_MARKED_WORD: Final = re.compile(f"[A-Za-z{_FOREIGN_MARKS}]+")
+_FOREIGN_MARK: Final = re.compile(f"[{_FOREIGN_MARKS}]")
+_SUSPECT: Final = re.compile(  # one scan that clears most text
+    f"[{_LOOK}{_INVISIBLE}{_OVERLAY}{_FOREIGN_MARKS}]")
 _LOOKALIKE_BEFORE_LATIN: Final = re.compile(f"[{_LOOK}](?=[A-Za-z])")
 _HAS_INVISIBLE: Final = re.compile(f"[{_INVISIBLE}]")
 _WORD: Final = re.compile(r"[^\W\d_]+")
@@ -243,6 +257,20 @@ def overlaid_words(text: str, limit: int = 3) -> list[str]:
             if len(found) >= limit:
                 break
     return found
+
+
+def foreign_marked_words(text: str, limit: int = 3) -> list[str]:
+    """Up to ``limit`` Latin words carrying another script's combining marks, read without."""
+    found: list[str] = []
+    for w in _marked_words(text, _FOREIGN_MARKED, _FOREIGN_MARKED_WORD, _is_latin_or_foreign):
+        found.append(_FOREIGN_MARK.sub("", w))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _is_latin_or_foreign(c: str) -> bool:
+    return "A" <= c <= "Z" or "a" <= c <= "z" or _FOREIGN_MARK.match(c) is not None
 
 
 def _in_prose(text: str, start: int, end: int) -> bool:
@@ -381,6 +409,9 @@ class TextObfuscation:
             overlaid = overlaid_words(text, max(need, 3))
             if len(overlaid) >= need:
                 return [self._hit(ctx, where, "overlaid_letters", overlaid)]
+            marked = foreign_marked_words(text, max(need, 3))
+            if len(marked) >= need:
+                return [self._hit(ctx, where, "foreign_marks", marked)]
         return []
 
     def _hit(self, ctx: Context, where: str, technique: str, words: list[str]) -> Hit:

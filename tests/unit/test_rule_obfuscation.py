@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from detectors import Cascade, DetectorConfigError
 from detectors.rules.obfuscation import (
     broken_word,
+    foreign_marked_words,
     i_for_l_words,
     l_for_i_words,
     letter_spaced,
@@ -180,6 +181,28 @@ def test_overlay_marks_on_some_letters_of_a_word_break_it_for_a_filter_only():
                                                             ["Correios"])
     assert d.action in ("quarantine", "block")
     assert overlaid_words("Fa\u0337lha na e\u0337ntre\u0337ga") == ["Falha", "entrega"]
+
+
+def test_another_scripts_marks_on_latin_letters_break_a_word_for_a_filter_only():
+    # phishing_pot: "noreply@service.ܿܿamܿz" (Syriac marks), an order-on-hold kit
+    d = verdicts(mail("q2bg@x8pjmua.example", ("bob@acme.com",),
+                      name="noreply@service.\u073f\u073fam\u073fz",
+                      subject="Your account is on hold", text="See the order."))[0]
+    h = hits_of(d)["text_obfuscation"]
+    assert (h["where"], h["technique"], h["reads_as"]) == ("display_name", "foreign_marks",
+                                                            ["amz"])
+    assert d.action in ("quarantine", "block")
+
+
+@pytest.mark.parametrize("text", [
+    "\u05e9\u05b8\u05c1\u05dc\u05d5\u05b9\u05dd world",  # pointed Hebrew beside English
+    "Mohammed \u0645\u064f\u062d\u064e\u0645\u0651\u064e\u062f",  # Arabic with harakat
+    "Cafe\u0301 de\u0301ja\u0300 vu",  # Latin combining accents (decomposed text)
+])
+def test_marks_on_their_own_scripts_letters_are_writing(text):
+    assert foreign_marked_words(text) == []
+    assert "text_obfuscation" not in hits_of(verdicts(mail("a@partner.example", name=text,
+                                                           subject=text))[0])
 
 
 def test_a_word_struck_through_whole_is_styling():
