@@ -17,7 +17,10 @@ an attachment, such an amount, or credential, prize, scam or payment language. A
 correspondent's mail, nor a crypto brand's own notice that its domain's DKIM or DMARC vouches
 for (the synthetic organisations' Binance security notices). One word of the topic alone
 ("our blockchain panel") is a mention (``crypto_mention``), which only turns the model's
-warning into a quarantine (``combine.corroborating``).
+warning into a quarantine (``combine.corroborating``). The sender's display name counts as
+one more word of the topic when it names an asset ("Uni-Airdrop" writing "Claim 26000 UNI
+Now", "Binance Support"): the lexicon reads the subject and the text only (December 2026:
++3 phishing_pot, no ham or synthetic verdict changed).
 
 Not a model input (``layout.DETECTORS``): the redistributable corpora hold no such mail. The
 topic's hit is decisive (``combine.decisive``) and flagging: the corpus replay's ham holds
@@ -32,10 +35,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar, Final
 
 from detectors.base import Context, InboundRule, ScoredConfig, hit
-from detectors.rules.brand import BRANDS
+from detectors.lexicon import PHRASES
+from detectors.names import MAX_NAME_CHARS
+from detectors.rules.brand import BRANDS, plain_text
 from schemas.records import Hit
 
 _BRAND_DOMAINS: Final = frozenset().union(*BRANDS.values())
@@ -49,6 +55,22 @@ _AMOUNT: Final = re.compile(r"(?<!\d[.,])(?<!\d)\d{1,9}[.,]\d{1,8}[ _.]{0,2}"
 _AMOUNT_CHARS: Final = 4_000
 
 
+_NAME_ASSET: Final = re.compile(
+    r"\b(?:" + "|".join(map(re.escape, PHRASES["crypto_asset"])) + r")\b")
+"""The crypto-asset words, read in a display name as ``brand`` reads names ("Uni-Airdrop")."""
+
+
+def _name_asset(display_name: str) -> bool:
+    """Whether a display name names a crypto asset (the lexicon reads the subject and text)."""
+    # Bounded before the memo, as names are read (detectors.names.MAX_NAME_CHARS).
+    return bool(display_name) and _asset_in_name(display_name[:MAX_NAME_CHARS])
+
+
+@lru_cache(maxsize=65536)
+def _asset_in_name(name: str) -> bool:
+    return _NAME_ASSET.search(plain_text(name)) is not None
+
+
 def _crypto_lure(ctx: Context) -> tuple[bool, str] | None:
     """Whether a stranger's message carries the crypto topic beside a lure, and its type.
 
@@ -56,12 +78,15 @@ def _crypto_lure(ctx: Context) -> tuple[bool, str] | None:
     or a brand's vouched-for domain; else (the whole topic, not one word of it; the type).
     """
     cues = ctx.content.cues
-    if not cues.crypto_asset:
+    record = ctx.record
+    # The sender's name counts as one more word of the topic ("Uni-Airdrop": "Claim 26000
+    # UNI Now"); read only where the text names none, or beside one that is alone.
+    named = cues.crypto_asset + cues.crypto_term < 2 and _name_asset(record.sender.name)
+    if not cues.crypto_asset and not named:
         return None
     if not ctx.first_contact or _brands_own(ctx):
         return None
-    record = ctx.record
-    topic = cues.crypto_asset + cues.crypto_term >= 2
+    topic = cues.crypto_asset + cues.crypto_term + named >= 2
     lure = bool(record.urls or record.attachments or cues.credential or cues.spam or cues.scam
                 or cues.payment)
     if not (topic and lure):

@@ -123,6 +123,22 @@ def test_one_word_of_the_topic_only_confirms_a_models_warning(word):
     assert (warned.action, warned.decided_by) == ("quarantine", "corroborated")
 
 
+def test_the_senders_name_counts_as_a_word_of_the_topic():
+    # phishing_pot: "Uni-Airdrop" writing "Claim 26000 UNI Now": the text names no asset
+    claim = mail("drop@jb13kai.example", name="Uni-Airdrop", subject="Claim 26000 UNI Now",
+                 text="Your allocation is ready. Claim it today.", urls=_LINK)
+    warned = verdicts(claim, cascade=Cascade(models=_WarnOnly(probability=0.6)))[0]
+    assert "crypto_mention" in hits_of(warned)
+    assert (warned.action, warned.decided_by) == ("quarantine", "corroborated")
+    # beside one word of the text's, the name makes the topic: a lure of its own
+    wallet = replace(claim, text="Connect your wallet to claim your allocation.")
+    assert "crypto_lure" in hits_of(verdicts(wallet)[0])
+    # a person's name is no asset, nor is a word only crypto beside one ("Token Ring Team")
+    for name in ("Hiba Levi", "Token Ring Team"):
+        plain = replace(claim, sender=replace(claim.sender, name=name))
+        assert not {"crypto_mention", "crypto_lure"} & set(hits_of(verdicts(plain)[0]))
+
+
 def test_the_topic_with_nothing_to_act_on_is_not_a_lure():
     text = "Bitcoin and Ethereum both fell this week; our analysts expect a quiet quarter."
     assert scan_text("", text).crypto_asset == 2
