@@ -35,11 +35,11 @@ Listed, not derived from the registry: a new detector changes no column until th
 version is bumped and the model retrained, so artifacts trained before it keep loading.
 ``flagged_sender``, ``text_obfuscation``, ``malformed_from``, ``attachment_password``,
 ``crypto_lure``, ``contact_elsewhere``, ``balance_lure``, ``celebrity_sender``,
-``throwaway_share`` and ``parcel_fee`` are not inputs: they act through ``combine.decisive``
-alone (the first's hits follow from the sender's earlier flagged mail, the others' from
-disguises, files, topics, names, relays and requests the redistributable training corpora
-hardly hold: a column the training replay never or barely sets would teach the model
-nothing). Nor are ``stranger_link`` and ``crypto_mention``, which only corroborate a
+``throwaway_share``, ``parcel_fee`` and ``pseudo_tld`` are not inputs: they act through
+``combine.decisive`` alone (the first's hits follow from the sender's earlier flagged mail,
+the others' from disguises, files, topics, names, relays and requests the redistributable
+training corpora hardly hold: a column the training replay never or barely sets would teach
+the model nothing). Nor are ``stranger_link`` and ``crypto_mention``, which only corroborate a
 warning: the model already reads the link signals (``url_score``) and the first contact the
 first restates, and the second is the crypto topic's weak form."""
 CUES: Final[tuple[str, ...]] = ("payment", "bank_change", "urgency", "gift_card", "payroll",

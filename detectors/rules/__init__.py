@@ -25,6 +25,7 @@ from detectors.rules.lookalike import LookalikeDomain
 from detectors.rules.obfuscation import TextObfuscation
 from detectors.rules.offscreen import OffscreenContent
 from detectors.rules.parcel import ParcelFee
+from detectors.rules.pseudo_tld import PseudoTld
 from detectors.rules.receipt import BrandReceipt
 from detectors.rules.reply_to import ReplyToDivergence
 from detectors.rules.share import ThrowawayShare
@@ -52,6 +53,7 @@ REGISTRY = (
     CelebritySender,
     ThrowawayShare,
     ParcelFee,
+    PseudoTld,
     VendorFraud,
     AccountTakeover,
     SpamContent,
