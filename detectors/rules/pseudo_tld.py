@@ -13,7 +13,8 @@ messages come from such names (six of them not held before: Black Friday kits on
 ``offers4u.sa.com``, "Ace Hardware" on ``sarakzit.za.com``), no ham of the 25,226 and no
 synthetic message. Decisive (``combine.decisive``); not a model input (``layout.DETECTORS``).
 A tenant that does business with a company on one of them sees it as a correspondent once it
-writes there.
+writes there; the tenant's known domains are registrable names, so writing to any name under
+``sa.com`` lifts the rule for all of ``sa.com``: coarse, and erring towards delivery.
 """
 
 from __future__ import annotations
