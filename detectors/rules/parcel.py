@@ -33,6 +33,9 @@ CARRIERS: Final = frozenset({
     "colissimo", "correos", "auspost",
 })
 """Parcel carriers and postal services of ``brand.BRANDS``."""
+SUBJECT_CHARS: Final = 256
+"""Characters of the subject read: kits name the carrier at once, and the brand pattern's cost
+grows with the text (a crafted subject of 100,000 characters would cost milliseconds)."""
 
 
 class ParcelFee(InboundRule):
@@ -47,7 +50,7 @@ class ParcelFee(InboundRule):
         if not content.cues.payment or not links or not ctx.inbound or \
                 not ctx.first_contact or list_mail(ctx.record):
             return []
-        carrier = brand_in_text(ctx.record.subject, CARRIERS.__contains__)
+        carrier = brand_in_text(ctx.record.subject[:SUBJECT_CHARS], CARRIERS.__contains__)
         if carrier is None:
             return []
         domain = ctx.facts.sender_domain

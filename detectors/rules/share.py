@@ -46,12 +46,9 @@ class ThrowawayShare(InboundRule):
         if not record.reply_to or not ctx.inbound or \
                 record.sender.address.lower() not in SHARE_NOTIFIERS:
             return []
-        sharer = record.reply_to[0].domain.lower()
-        tld = sharer.rpartition(".")[2]
-        if tld not in THROWAWAY_TLDS:
-            return []
-        domain = registrable_domain(sharer)
-        if domain in ctx.state.tenant.known_domains:
+        domain = registrable_domain(record.reply_to[0].domain)  # canonical: "X.Quest." too
+        tld = domain.rpartition(".")[2]
+        if tld not in THROWAWAY_TLDS or domain in ctx.state.tenant.known_domains:
             return []
         content = ctx.content
         attack = "credential_phishing" if content.cues.credential or \
