@@ -133,6 +133,10 @@ def test_the_senders_name_counts_as_a_word_of_the_topic():
     # beside one word of the text's, the name makes the topic: a lure of its own
     wallet = replace(claim, text="Connect your wallet to claim your allocation.")
     assert "crypto_lure" in hits_of(verdicts(wallet)[0])
+    # ... as beside two words that are crypto only beside an asset ("withdraw your tokens")
+    ftx = replace(claim, sender=replace(claim.sender, name="Binance Support"),
+                  text="Withdraw your tokens before the window closes.")
+    assert "crypto_lure" in hits_of(verdicts(ftx)[0])
     # a person's name is no asset, nor is a word only crypto beside one ("Token Ring Team")
     for name in ("Hiba Levi", "Token Ring Team"):
         plain = replace(claim, sender=replace(claim.sender, name=name))

@@ -19,11 +19,12 @@ def _share(sharer: str, *, sender: str = "drive-shares-noreply@google.com", t: f
 
 
 @pytest.mark.parametrize("sharer", ["lomontedignann53o@fdrdgqky.tewusi.makeup",
-                                    "x@lnozdnnzl.zeqifeku.quest", "sg1h@yjbjgbjgald.kopy.mom"])
+                                    "x@lnozdnnzl.zeqifeku.quest", "sg1h@yjbjgbjgald.kopy.mom",
+                                    "x@Lnozdnnzl.Zeqifeku.QUEST."])
 def test_a_share_notice_from_an_address_on_a_throwaway_tld_is_held_as_a_scam(sharer):
     d = warned(_share(sharer), probability=0.01)[0]
     h = hits_of(d)["throwaway_share"]
-    assert h["attack_type"] == "scam" and h["tld"] == sharer.rpartition(".")[2]
+    assert h["attack_type"] == "scam" and h["tld"] == sharer.rstrip(".").lower().rpartition(".")[2]
     assert d.action in ("quarantine", "block") and d.decided_by == "decisive"
 
 
