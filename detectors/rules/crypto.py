@@ -79,14 +79,14 @@ def _crypto_lure(ctx: Context) -> tuple[bool, str] | None:
     """
     cues = ctx.content.cues
     record = ctx.record
+    if (not cues.crypto_asset and not record.sender.name) or not ctx.first_contact:
+        return None
     # The sender's name counts as one more word of the topic ("Uni-Airdrop": "Claim 26000
     # UNI Now"); read only where it can change the answer: the text names no asset, or too
     # few words of the topic.
     named = (not cues.crypto_asset or cues.crypto_asset + cues.crypto_term < 2) and \
         _name_asset(record.sender.name)
-    if not cues.crypto_asset and not named:
-        return None
-    if not ctx.first_contact or _brands_own(ctx):
+    if (not cues.crypto_asset and not named) or _brands_own(ctx):
         return None
     topic = cues.crypto_asset + cues.crypto_term + named >= 2
     lure = bool(record.urls or record.attachments or cues.credential or cues.spam or cues.scam
