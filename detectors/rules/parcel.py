@@ -10,8 +10,9 @@ a shop's order mail. A carrier is narrower: what a carrier charges (duties, a re
 fee) is asked by the carrier, from its own domain, linking to its own site.
 
 So a first contact that is not list mail, whose subject names a parcel carrier of
-:data:`CARRIERS` (as ``brand`` reads names), with payment wording and links none of which goes
-to the carrier, from a domain not the carrier's, is held. Measured on the corpus replay
+:data:`CARRIERS` (as ``brand`` reads names) beside a fee or a hold (:data:`FEE_WORDS`), with
+payment wording and links none of which goes to the carrier, from a domain not the
+carrier's, is held. Measured on the corpus replay
 (December 2026): 4 phishing_pot messages not held before, no ham (the corpora's ham names a
 carrier in two subjects, neither asking for money; a brand of any kind with payment wording
 in a stranger's subject, linking away, would have held an RSS digest of SpamAssassin ham:
@@ -21,10 +22,11 @@ hence carriers only). Decisive (``combine.decisive``); not a model input
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar, Final
 
 from detectors.base import Context, InboundRule, hit, list_mail
-from detectors.rules.brand import brand_in_text, is_brand_domain
+from detectors.rules.brand import brand_in_text, is_brand_domain, plain_text
 from schemas.records import Hit
 
 CARRIERS: Final = frozenset({
@@ -33,6 +35,15 @@ CARRIERS: Final = frozenset({
     "colissimo", "correos", "auspost",
 })
 """Parcel carriers and postal services of ``brand.BRANDS``."""
+FEE_WORDS: Final = re.compile(
+    r"\b(?:fees?|dut(?:y|ies)|customs|held|hold|pending|unpaid|pay|payment|charges?|"
+    r"taxas?|tarifas?|alfandega|retid[oa]|pendentes?|pendencias?|pagamento|"
+    r"tasas?|aduana|retenid[oa]|pendientes?|pago|zoll|zollgebuhren|gebuhren|gebuhr|zahlung|"
+    r"frais|douane|paiement|kosten|betaling|dogana|tass[ae])\b")
+"""A fee, a hold or a payment, in the subject read plain (accents folded), in the languages the
+kits were seen in and their neighbours': the kit's subject is its lure ("Retido na
+Alfândega", "Pendências de Tarifas"); a shop's "Order 123 shipped with DHL" is not one,
+whatever its text says about the payment it received."""
 SUBJECT_CHARS: Final = 256
 """Characters of the subject read: kits name the carrier at once, and the brand pattern's cost
 grows with the text (a crafted subject of 100,000 characters would cost milliseconds)."""
@@ -50,8 +61,9 @@ class ParcelFee(InboundRule):
         if not content.cues.payment or not links or not ctx.inbound or \
                 not ctx.first_contact or list_mail(ctx.record):
             return []
-        carrier = brand_in_text(ctx.record.subject[:SUBJECT_CHARS], CARRIERS.__contains__)
-        if carrier is None:
+        subject = ctx.record.subject[:SUBJECT_CHARS]
+        carrier = brand_in_text(subject, CARRIERS.__contains__)
+        if carrier is None or FEE_WORDS.search(plain_text(subject)) is None:
             return []
         domain = ctx.facts.sender_domain
         if is_brand_domain(carrier, domain) or any(is_brand_domain(carrier, d) for d in links):

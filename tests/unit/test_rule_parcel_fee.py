@@ -42,6 +42,10 @@ def test_a_shops_order_mail_a_list_or_a_correspondent_is_not_this():
                    text="Thanks for your order. Track it here.",
                    urls=("https://shop.example/track",))
     assert "parcel_fee" not in hits_of(verdicts(shipped)[0])  # no payment wording
+    # a new shop's order mail: its text speaks of the payment, its subject of no fee or hold
+    paid = replace(shipped, subject="Order 123 shipped with DHL", message_id="<paid@test>",
+                   text="Thanks: your payment of R$ 89,90 was received. Track your order.")
+    assert "parcel_fee" not in hits_of(verdicts(paid)[0])
     bulk = replace(_kit("Correios: taxa pendente"),
                    headers={"list-unsubscribe": "<mailto:leave@calungas.example>"})
     assert "parcel_fee" not in hits_of(verdicts(bulk)[0])
