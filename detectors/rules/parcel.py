@@ -57,13 +57,17 @@ class ParcelFee(InboundRule):
     def detect(self, ctx: Context) -> list[Hit]:
         content = ctx.content
         links = content.urls.domains
-        # The cheap tests first: the brand pattern costs ~3 µs a subject.
+        # The cheap tests first.
         if not content.cues.payment or not links or not ctx.inbound or \
                 not ctx.first_contact or list_mail(ctx.record):
             return []
-        subject = ctx.record.subject[:SUBJECT_CHARS]
+        # Folded once; the fee words (one pattern) before the brand pattern (~3 µs), which
+        # folds it again at no cost: plain text is its own plain form.
+        subject = plain_text(ctx.record.subject[:SUBJECT_CHARS])
+        if FEE_WORDS.search(subject) is None:
+            return []
         carrier = brand_in_text(subject, CARRIERS.__contains__)
-        if carrier is None or FEE_WORDS.search(plain_text(subject)) is None:
+        if carrier is None:
             return []
         domain = ctx.facts.sender_domain
         if is_brand_domain(carrier, domain) or any(is_brand_domain(carrier, d) for d in links):
