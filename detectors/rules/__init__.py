@@ -31,6 +31,7 @@ from detectors.rules.reply_to import ReplyToDivergence
 from detectors.rules.share import ThrowawayShare
 from detectors.rules.takeover import AccountTakeover
 from detectors.rules.vendor import VendorFraud
+from detectors.rules.vice import ViceTopic
 
 REGISTRY = (
     FirstContact,
@@ -67,6 +68,7 @@ REGISTRY = (
     # corroborates; bare_link last: a few-word text part beside HTML costs a page parse):
     BrandReceipt,
     AdvanceFee,
+    ViceTopic,
     DivertedReply,
     OffscreenContent,
     UnfamiliarLanguage,

@@ -1,0 +1,93 @@
+"""A stranger selling sex, gambling, pills or stolen access (``detectors/rules/vice.py``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from detectors import Cascade
+from detectors.cascade import load_scores
+from state import NO_DECAY, MemoryStore, PartitionState
+from tests.factories import T0, mail
+from tests.unit.test_rules import _WarnOnly, hits_of, warned
+
+_ADULT = "Darline wants to suck your penis tonight. She lives near you, answer her now."
+_CARDING = "New tools just in! Fresh cPanels, SMTPs and RDPs, instant delivery, crypto only."
+_PAGE = ("<html><body><h1>Amazing sale!</h1><p>The diet product doctors hate: lose weight "
+         "without exercise, 70% off today only.</p><a href='https://shop.example'>Buy</a>"
+         "</body></html>")
+_FAIR = ("Pre-register for your free exhibition pass to Power Mart 2001, held at the Casino "
+         "Magic hotel. Over 200 exhibitors and a cocktail reception on the first night.")
+
+
+@pytest.mark.parametrize(("sender", "subject", "text", "trade", "example"), [
+    ("darline.x@mailbox.example", "Darline wants to see you", _ADULT, "adult", "penis"),
+    ("news@spyxe-tools.example", "New tools just in", _CARDING, "carding", "cpanels"),
+    ("promo@lucky-spin.example", "Your 50 FREE SPINS await", "Claim them today.",
+     "gambling", "free spins"),
+])
+def test_a_strangers_vice_offer_the_model_warns_about_is_quarantined(
+        sender, subject, text, trade, example):
+    d = warned(mail(sender, subject=subject, text=text))[-1]
+    h = hits_of(d)["vice_topic"]
+    assert (h["trade"], h["example"], h["attack_type"]) == (trade, example, "spam")
+    assert h["score"] < 0.5  # never decides alone
+    assert (d.action, d.decided_by) == ("quarantine", "corroborated")
+
+
+def test_a_stub_text_part_beside_a_page_is_judged_by_the_page():
+    record = replace(mail("deals@slim-now.example", subject="Amazing sale!", text="View online"),
+                     html=_PAGE)
+    h = hits_of(warned(record)[-1])["vice_topic"]
+    assert (h["trade"], h["example"]) == ("pills", "lose weight")
+
+
+def test_a_casino_named_in_passing_and_a_cocktail_are_no_offer():
+    d = warned(mail("register@powermart.example", subject="Power Mart '01", text=_FAIR))[-1]
+    assert "vice_topic" not in hits_of(d) and d.action == "warn"
+
+
+def test_a_correspondent_is_no_stranger():
+    partner = "darline.x@mailbox.example"
+    reply = mail("bob@acme.com", (partner,), direction="outbound", subject="Re: hello",
+                 text="Thanks, talk soon.", t=T0)
+    d = warned(reply, mail(partner, subject="Hi", text=_ADULT, t=T0 + 3600))[-1]
+    assert "vice_topic" not in hits_of(d)
+
+
+def test_a_message_the_model_calls_harmless_is_not_read():
+    d = warned(mail("darline.x@mailbox.example", text=_ADULT), probability=0.05)[-1]
+    assert "vice_topic" not in hits_of(d) and d.action == "allow"
+
+
+def test_without_a_model_it_never_runs():
+    state = PartitionState(MemoryStore(), decay=NO_DECAY)
+    d = Cascade().score_batch(state, [mail("darline.x@mailbox.example", text=_ADULT)])[-1]
+    assert "vice_topic" not in hits_of(d)
+
+
+def test_switched_off_in_the_scores_file_it_does_nothing():
+    scores = load_scores()
+    scores["detectors"] = {**scores["detectors"], "vice_topic": {"enabled": False}}
+    d = warned(mail("darline.x@mailbox.example", text=_ADULT), scores=scores)[-1]
+    assert "vice_topic" not in hits_of(d) and d.action == "warn"
+
+
+def test_an_empty_forward_of_a_strangers_offer_is_held_as_the_offer_would_be():
+    # The forwarder is known (an earlier exchange); the carried sender is not, and the
+    # carried message is judged as its own: warned, corroborated by this rule, held.
+    friend = "bob.private@mailbox.example"
+    history = [mail(friend, subject="weekend", text="See you Saturday.", t=T0),
+               mail("bob@acme.com", (friend,), direction="outbound", subject="Re: weekend",
+                    text="Great.", t=T0 + 600)]
+    carried = ("---------- Forwarded message ---------\n"
+               "From: Darline <darline.x@mailbox.example>\nDate: Tue, 10 Jan 2023 at 21:48\n"
+               "Subject: Darline wants to see you\nTo: <bob.private@mailbox.example>\n\n"
+               + _ADULT)
+    forward = mail(friend, subject="Fw: Darline wants to see you", text=carried, t=T0 + 7200)
+    cascade = Cascade(models=_WarnOnly())
+    d = cascade.score_batch(PartitionState(MemoryStore(), decay=NO_DECAY),
+                            [*history, forward])[-1]
+    h = hits_of(d)["forwarded_attack"]
+    assert d.action == "quarantine" and "vice_topic" in h["detectors"]
