@@ -16,6 +16,8 @@ from detectors.rules.content import CampaignWave, SenderBurst, SpamContent
 from detectors.rules.crypto import CryptoLure, CryptoMention
 from detectors.rules.display_address import DisplayNameAddress
 from detectors.rules.diverted import DivertedReply
+from detectors.rules.docs_preview import DocsPreview
+from detectors.rules.empty import EmptyMessage
 from detectors.rules.first_contact import FirstContact
 from detectors.rules.history import BlockedFile, BlockedLink, BlockedSender, FlaggedSender
 from detectors.rules.impersonation import DisplayNameSpoof
@@ -55,6 +57,8 @@ REGISTRY = (
     ThrowawayShare,
     ParcelFee,
     PseudoTld,
+    DocsPreview,
+    EmptyMessage,
     VendorFraud,
     AccountTakeover,
     SpamContent,
