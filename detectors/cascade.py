@@ -75,8 +75,9 @@ _ANOMALY_DETECTORS: Final = frozenset({"account_takeover"})
 # and the shipped model stays what ``mailhawk train`` makes. ``flagged_sender`` restates the
 # sender's record rather than finding something in the message; ``malformed_from`` fires on
 # SpamAssassin spam of the training replay, and keeping those from the state's baseline
-# alone made a retrain another draw of the seed lottery (README, seeds).
-_LEARNING_NEUTRAL: Final = frozenset({"flagged_sender", "malformed_from"})
+# alone made a retrain another draw of the seed lottery (README, seeds); so does
+# ``free_mail_relay``.
+_LEARNING_NEUTRAL: Final = frozenset({"flagged_sender", "malformed_from", "free_mail_relay"})
 # Hits that only corroborate a model warning (``combine.corroborating``): weak alone by
 # design, so the heuristic combination (no model, or a message settled early) leaves them out.
 # Counted there, a stranger's shortened link plus a first contact made a warning of every

@@ -29,6 +29,7 @@ from detectors.rules.offscreen import OffscreenContent
 from detectors.rules.parcel import ParcelFee
 from detectors.rules.pseudo_tld import PseudoTld
 from detectors.rules.receipt import BrandReceipt
+from detectors.rules.relay import FreeMailRelay
 from detectors.rules.reply_to import ReplyToDivergence
 from detectors.rules.share import ThrowawayShare
 from detectors.rules.takeover import AccountTakeover
@@ -59,6 +60,7 @@ REGISTRY = (
     PseudoTld,
     DocsPreview,
     EmptyMessage,
+    FreeMailRelay,
     VendorFraud,
     AccountTakeover,
     SpamContent,

@@ -14,7 +14,9 @@ The same holds of a free-mail account whose replies go to another free-mail addr
 sending account is the disposable one, banned for what it sends): 55 phishing_pot and 50
 SpamAssassin spam, and of ham only posts of lists (MSN Groups' replies to the group) and
 spam sent to the watchdog list (December 2026: +1 phishing_pot, +1 SpamAssassin spam; the
-rest the model does not warn about, or held already).
+rest the model does not warn about, or held already). That shape is now held in tier 2 by
+``free_mail_relay`` (decisive, ``detectors/rules/relay.py``) before this rule runs; this
+branch stays for a tenant that switches that rule off.
 A web form's notification ("wordpress@site" with the visitor's Gmail in Reply-To) or a job
 board's applicant mail has that shape too, which is why this only corroborates: late
 (``Cascade.late_hit``), on a model warning nothing else corroborates, with nothing in the

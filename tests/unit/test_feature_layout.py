@@ -51,7 +51,8 @@ def test_the_model_columns_are_detectors_of_this_build_and_a_new_one_adds_none()
                      "blocked_link", "blocked_file", "malformed_from",
                      "attachment_password", "crypto_lure", "crypto_mention", "contact_elsewhere",
                      "balance_lure", "celebrity_sender", "throwaway_share", "parcel_fee",
-                     "pseudo_tld", "docs_preview", "empty_message", "diverted_reply",
+                     "pseudo_tld", "docs_preview", "empty_message", "free_mail_relay",
+                     "diverted_reply",
                      "bare_link",
                      "unfamiliar_language", "advance_fee", "vice_topic", "brand_receipt",
                      "offscreen_content"}

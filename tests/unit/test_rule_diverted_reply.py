@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from detectors.cascade import load_scores
 from schemas.records import Attachment
 from tests.factories import T0, mail
 from tests.unit.test_rules import hits_of, warned
@@ -38,8 +39,15 @@ def test_only_a_company_stranger_with_replies_to_free_mail_and_words_only(change
 
 def test_one_free_mailbox_writing_for_another_is_diverted_too():
     # phishing_pot: "Please I want you to confirm if you ever received the first email I sent"
-    d = warned(mail("wpalmer653@gmail.com", subject="URGENT RESPONSE NEEDED", text=_PROBE,
-                    reply_to="mark.zanelli@hotmail.com"))[-1]
+    probe = mail("wpalmer653@gmail.com", subject="URGENT RESPONSE NEEDED", text=_PROBE,
+                 reply_to="mark.zanelli@hotmail.com")
+    # free_mail_relay holds it in tier 2 (decisive), so the late tier has nothing to do ...
+    d = warned(probe)[-1]
+    assert "diverted_reply" not in hits_of(d) and d.decided_by == "decisive"
+    # ... and where a tenant switched that off, this rule still corroborates the warning
+    scores = load_scores()
+    scores["detectors"] = {**scores["detectors"], "free_mail_relay": {"enabled": False}}
+    d = warned(probe, scores=scores)[-1]
     h = hits_of(d)["diverted_reply"]
     assert (h["reply_domain"], h["sender_domain"]) == ("hotmail.com", "gmail.com")
     assert (d.action, d.decided_by) == ("quarantine", "corroborated")
