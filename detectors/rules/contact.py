@@ -49,8 +49,8 @@ _LOCAL_MAX: Final = 64
 _AT_DOMAIN: Final = re.compile(r"@((?:[\w-]{1,63}\.){1,4}[a-z]{2,24})\b", re.IGNORECASE)
 """An "@" and the domain after it."""
 _REQUEST: Final = re.compile(
-    r"\b(?:e-?mail|write|reply|respond|contact|reach|get back|send|escreva|envie|responda|"
-    r"contato|contacte)\b(?:[ \t\n]+(?:me|us|to|at|on|via|through|back|directly|now|here|"
+    r"\b(?:e-?mail|write|reply|respond|response|contact|reach|get back|send|escreva|envie|"
+    r"responda|contato|contacte)\b(?:[ \t\n]+(?:me|us|to|at|on|via|through|back|directly|now|here|"
     r"for|response|reply|box|address|is|it|it's|the|below|this|mail|a|an|message))*"
     r"[ \t\n]*[:\-]?[ \t\n]*[(<\[]?[ \t\n]*$", re.IGNORECASE)
 """A request to write ending right before the address, connecting words allowed between."""

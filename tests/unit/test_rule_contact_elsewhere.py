@@ -25,6 +25,9 @@ _RESTITUTION = ("ATTN: Victim,\n\nThe prosecuting law firm has been approved by 
     "I'll reply to You my photo;) Write at\n  lonely.anna77@gmail.com",
     "Where r You from? It's my E-mail for response anngosa80@gmail.com",
     "Please take this email seriously and reply to it: foundation.office@yandex.com",
+    # "response" as the request itself (the dating kits' "Response to me at: …")
+    "I am solitary adorable Mistress:) Response to me at: nigorevna366@gmail.com . thank's",
+    "today Im trying to find angelical male! Response me to fomichev.m@gmail.com ,",
 ])
 def test_a_strangers_request_for_replies_to_another_free_mailbox_is_held(text):
     # Decisive: the model reads such short personal letters as harmless.
