@@ -35,6 +35,7 @@ PHRASES: Final = (
     "urgent response", "urgent reply", "mutual benefit", "mutually beneficial", "investor",
     "investment", "confirm the receipt", "sent you an email", "sent you a message",
     "haven't replied", "have not replied", "million", "transaction", "funds",
+    "your assistance",
     "beneficiário", "herança", "doação", "lucrativo", "empréstimo",
 )
 """Advance-fee vocabulary: the money, the story and the plea for a reply."""
@@ -43,6 +44,9 @@ MIN_PHRASES: Final = 3
 READ_CHARS: Final = 3_000
 """Characters of the text read: the story is told at the top."""
 _PHRASE: Final = re.compile(r"\b(" + "|".join(map(re.escape, PHRASES)) + r")\b")
+_SPACES: Final = re.compile(r"\s+")
+"""Line breaks and runs of spaces: a letter wrapped at 70 columns ("mutually\nbeneficial")
+says its phrases all the same."""
 
 
 class AdvanceFee(LateRule):
@@ -62,8 +66,8 @@ class AdvanceFee(LateRule):
         else:
             return []
         record = ctx.record
-        found = sorted(set(_PHRASE.findall(f"{record.subject}\n{record.text[:READ_CHARS]}"
-                                           .lower())))
+        letter = _SPACES.sub(" ", f"{record.subject}\n{record.text[:READ_CHARS]}").lower()
+        found = sorted(set(_PHRASE.findall(letter)))
         if not content.cues.scam and len(found) < MIN_PHRASES:
             return []
         return [hit(self.name, self.score, "scam",

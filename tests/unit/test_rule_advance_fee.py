@@ -16,6 +16,8 @@ _ATM = ("Dear Recipient, this is to inform you that your funds have been schedul
 _PROPOSAL = ("Good day, I took my time before contacting you because I need a reliable person. "
              "I have a lucrative business proposal: a transaction of 14 million that is risk "
              "free for both of us. Kindly reply with your private telephone number.")
+_WRAPPED = ("i would like to request for your\nassistance in a lucrative business that would be "
+            "mutually\nbeneficial, email me for more discussion and details about my\nproposal")
 _MEETING = ("Hi Bob, the investment committee meets on Thursday; the slides are attached to the "
             "calendar invite. Let me know if the time does not suit you.")
 
@@ -25,6 +27,8 @@ _MEETING = ("Hi Bob, the investment committee meets on Thursday; the slides are 
     ("office@payments-unit.example", "claims.desk@outlook.com", _ATM, "reply_to_elsewhere"),
     ("director@sunrise-trading.example", "d.kern@mailbox.example", _PROPOSAL,
      "reply_to_elsewhere"),
+    # wrapped at 70 columns, as such letters are: its phrases are read across the breaks
+    ("davidlaurent091@gmail.com", "", _WRAPPED, "free_mail_sender"),
 ])
 def test_a_strangers_money_story_with_the_reply_diverted_is_quarantined(
         sender, reply_to, text, channel):
