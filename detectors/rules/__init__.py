@@ -22,6 +22,7 @@ from detectors.rules.first_contact import FirstContact
 from detectors.rules.history import BlockedFile, BlockedLink, BlockedSender, FlaggedSender
 from detectors.rules.impersonation import DisplayNameSpoof
 from detectors.rules.language import UnfamiliarLanguage
+from detectors.rules.legal import LegalThreat
 from detectors.rules.links import LinkRisk, StrangerLink
 from detectors.rules.lookalike import LookalikeDomain
 from detectors.rules.obfuscation import TextObfuscation
@@ -61,6 +62,7 @@ REGISTRY = (
     DocsPreview,
     EmptyMessage,
     FreeMailRelay,
+    LegalThreat,
     VendorFraud,
     AccountTakeover,
     SpamContent,

@@ -52,6 +52,7 @@ def test_the_model_columns_are_detectors_of_this_build_and_a_new_one_adds_none()
                      "attachment_password", "crypto_lure", "crypto_mention", "contact_elsewhere",
                      "balance_lure", "celebrity_sender", "throwaway_share", "parcel_fee",
                      "pseudo_tld", "docs_preview", "empty_message", "free_mail_relay",
+                     "legal_threat",
                      "diverted_reply",
                      "bare_link",
                      "unfamiliar_language", "advance_fee", "vice_topic", "brand_receipt",

@@ -1,0 +1,81 @@
+"""A stranger announcing a court or police summons in its subject or name: a legal-threat lure.
+
+"NOTIFICAÇÃO JUDICIAL", "Processo Trabalhista (Cartório online) Protocolo", "Notificación
+Judicial: Atención Requerida", "Anklageschreiben wegen eines Verbrechens": the summons is the
+lure of a large share of Brazilian, Latin American and European malware and credential
+kits. Fear makes the reader open the "process" (a download, a sign-in page) before asking
+anyone, and the sender is a compromised mailbox or a rented server, never a court.
+
+So an inbound first contact, not list mail, whose subject or display name announces a
+judicial notification, a summons or an indictment is held, unless it comes from a
+government or judiciary domain (``.gov``, ``.gov.br``, ``.jus.br``, ``.gob.mx``, ``.gouv.fr``,
+…: where courts that notify by e-mail write from) or from a domain the tenant writes to (its
+lawyers). Measured on the corpus replay (December 2026): 16 phishing_pot messages have such a
+subject or name (4 not held before); no ham of the 25,226 does (an English mailing list's
+"subpoena" threads are list mail and name no summons in the subject). English words are
+few on purpose: a company's legal department receives real subpoenas from law firms by
+e-mail, so "subpoena" alone is not here; "court summons" and "notice to appear" are the
+English kits' words. A tenant whose lawyers hear from new courts and firms every day
+switches it off in the scores file (``detectors.legal_threat``). Decisive
+(``combine.decisive``); not a model input.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar, Final
+
+from detectors.base import Context, InboundRule, content_attack, hit, list_mail
+from detectors.names import MAX_NAME_CHARS
+from detectors.rules.brand import plain_text
+from schemas.records import Hit
+
+SUMMONS: Final = (
+    # pt
+    "notificação judicial", "notificacao judicial", "intimação judicial", "intimacao judicial",
+    "processo trabalhista", "citação judicial", "citacao judicial", "mandado de citação",
+    "mandado de intimação",
+    # es
+    "notificación judicial", "notificacion judicial", "citación judicial", "citacion judicial",
+    "demanda judicial", "embargo judicial",
+    # de, fr, it
+    "anklageschrift", "anklageschreiben", "gerichtliche vorladung", "vorladung zur",
+    "convocation judiciaire", "citation à comparaître", "notifica giudiziaria",
+    "citazione in giudizio",
+    # en
+    "court summons", "notice to appear in court",
+)
+"""A judicial notification, summons or indictment, as kits name it (matched accents folded)."""
+SUBJECT_CHARS: Final = 256
+_STEMS: Final = re.compile(r"judic|intima|trabalhista|cita|anklage|vorladung|convocation|"
+                           r"giudiz|summons|notice to appear", re.IGNORECASE)
+"""What every phrase holds, on the raw text: the folding is paid for a candidate only."""
+_SUMMONS: Final = re.compile(
+    r"\b(" + "|".join(sorted({re.escape(plain_text(p)) for p in SUMMONS})) + r")\b")
+_OFFICIAL: Final = re.compile(r"(?:^|\.)(?:gov|gob|gouv|govt|jus|mil|judiciary|court)"
+                              r"(?:\.[a-z]{2})?$")
+"""A government or judiciary registrable domain (``tjsp.jus.br``, ``justice.gouv.fr``)."""
+
+
+class LegalThreat(InboundRule):
+    """A first contact whose subject or display name announces a summons, not from a court."""
+
+    name: ClassVar[str] = "legal_threat"
+
+    def detect(self, ctx: Context) -> list[Hit]:
+        if not ctx.inbound or not ctx.first_contact:
+            return []
+        record = ctx.record
+        text = f"{record.subject[:SUBJECT_CHARS]}\n{record.sender.name[:MAX_NAME_CHARS]}"
+        if _STEMS.search(text) is None:
+            return []
+        found = _SUMMONS.search(plain_text(text))
+        if found is None:
+            return []
+        domain = ctx.facts.sender_domain
+        if _OFFICIAL.search(domain) or domain in ctx.state.tenant.known_domains \
+                or list_mail(record):
+            return []
+        return [hit(self.name, self.score, content_attack(ctx), summons=found.group(0),
+                    sender_domain=domain,
+                    reason="a stranger announcing a court summons, not from a court")]
