@@ -55,8 +55,13 @@ _AMOUNT: Final = re.compile(r"(?<!\d[.,])(?<!\d)\d{1,9}[.,]\d{1,8}[ _.]{0,2}"
 _AMOUNT_CHARS: Final = 4_000
 
 
+NAME_ONLY_ASSETS: Final = ("ledger",)
+"""Words that name a crypto asset in a display name only: "Hiba from Ledger", "Ledger
+Support" is the wallet maker (47 phishing_pot senders so named, no ham sender), while in a
+text "ledger" is bookkeeping."""
 _NAME_ASSET: Final = re.compile(
-    r"\b(?:" + "|".join(map(re.escape, PHRASES["crypto_asset"])) + r")\b")
+    r"\b(?:" + "|".join(map(re.escape, (*PHRASES["crypto_asset"], *NAME_ONLY_ASSETS)))
+    + r")\b")
 """The crypto-asset words, read in a display name as ``brand`` reads names ("Uni-Airdrop")."""
 
 

@@ -141,6 +141,13 @@ def test_the_senders_name_counts_as_a_word_of_the_topic():
     for name in ("Hiba Levi", "Token Ring Team"):
         plain = replace(claim, sender=replace(claim.sender, name=name))
         assert not {"crypto_mention", "crypto_lure"} & set(hits_of(verdicts(plain)[0]))
+    # "Ledger" in a name is the wallet maker ("Hiba from Ledger"), in a text bookkeeping
+    ledger = replace(claim, sender=replace(claim.sender, name="Hiba from Ledger"),
+                     text="Your bitcoin device needs the new firmware today.")
+    assert "crypto_lure" in hits_of(verdicts(ledger)[0])
+    books = replace(claim, sender=replace(claim.sender, name="Hiba Levi"),
+                    text="The general ledger is closed; the bitcoin invoice is attached.")
+    assert "crypto_lure" not in hits_of(verdicts(books)[0])
 
 
 def test_the_topic_with_nothing_to_act_on_is_not_a_lure():
