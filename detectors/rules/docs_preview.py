@@ -39,11 +39,13 @@ class DocsPreview(InboundRule):
     name: ClassVar[str] = "docs_preview"
 
     def detect(self, ctx: Context) -> list[Hit]:
-        if not ctx.inbound or not ctx.first_contact:
+        # Google's registrable domain among the links' first (one look in a short tuple), then
+        # "/preview" (a substring test; Google's paths are case-sensitive, so the kit writes
+        # it so too), and only then the pattern (~0.3 µs a link)
+        if "google.com" not in ctx.content.urls.domains or not ctx.inbound \
+                or not ctx.first_contact:
             return []
         record = ctx.record
-        # "/preview" first: a substring test, where the pattern costs ~0.3 µs a link (Google's
-        # paths are case-sensitive, so the kit's link is written so too)
         found = next((m for u in record.urls
                       if "/preview" in u.url and (m := _PREVIEW.match(u.url))), None)
         if found is None or list_mail(record):
