@@ -4,7 +4,8 @@ Such a message carries nothing to read and nothing to open; it tests whether an 
 alive (a bounce says it is not, silence that it is) before the real run is sent to it, and
 its random display names ("ioihrhdbo xxuvsypn") say as much. SpamAssassin scores an empty
 message too (``EMPTY_MESSAGE``). Held as spam: quarantining costs the recipient nothing,
-since there is nothing to read, and the sender's next mail is then a flagged sender's.
+since there is nothing to read, and a held probe makes the prober no correspondent (a
+suspicious message teaches the state no relationship), so its next mail is a first contact.
 
 Measured on the corpus replay (December 2026): 4 phishing_pot messages are empty, none was
 held before; no ham of the 25,226 is. Only a first contact (a colleague's slip of the send
