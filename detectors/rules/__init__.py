@@ -10,6 +10,7 @@ from detectors.rules.authentication import AuthFailure, MalformedFrom
 from detectors.rules.balance import BalanceLure
 from detectors.rules.bare_link import BareLink
 from detectors.rules.brand import BrandImpersonation
+from detectors.rules.brand_subject import BrandSubject
 from detectors.rules.celebrity import CelebritySender
 from detectors.rules.contact import ContactElsewhere
 from detectors.rules.content import CampaignWave, SenderBurst, SpamContent
@@ -77,6 +78,7 @@ REGISTRY = (
     BrandReceipt,
     AdvanceFee,
     ViceTopic,
+    BrandSubject,
     DivertedReply,
     OffscreenContent,
     UnfamiliarLanguage,

@@ -55,7 +55,8 @@ def test_the_model_columns_are_detectors_of_this_build_and_a_new_one_adds_none()
                      "legal_threat",
                      "diverted_reply",
                      "bare_link",
-                     "unfamiliar_language", "advance_fee", "vice_topic", "brand_receipt",
+                     "unfamiliar_language", "advance_fee", "vice_topic", "brand_subject",
+                     "brand_receipt",
                      "offscreen_content"}
     assert tuple(n for n in names if n not in decision_time) == DETECTORS
     assert not any(c.removeprefix("hit_") in decision_time for c in COLUMNS)
