@@ -7,6 +7,7 @@ corroborate a model warning that nothing else corroborates (see ``Cascade.late_h
 from detectors.rules.advance_fee import AdvanceFee
 from detectors.rules.attachments import AttachmentLure, AttachmentPassword
 from detectors.rules.authentication import AuthFailure, MalformedFrom
+from detectors.rules.authority import AuthorityClaim
 from detectors.rules.balance import BalanceLure
 from detectors.rules.bare_link import BareLink
 from detectors.rules.brand import BrandImpersonation
@@ -79,6 +80,7 @@ REGISTRY = (
     AdvanceFee,
     ViceTopic,
     BrandSubject,
+    AuthorityClaim,
     DivertedReply,
     OffscreenContent,
     UnfamiliarLanguage,
