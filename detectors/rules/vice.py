@@ -13,8 +13,8 @@ all 25,226 ham, ~70 use such a word: list discussions of porn filters, jokes; no
 So this rule says so beside the warning: it is late (``Cascade.late_hit``), runs only on a
 message the model warns about that nothing else corroborates, never acts alone, and is not a
 model input. Only a first contact: a correspondent's mail about a casino trip is their
-business. The subject and the top of the text are read (the page when the text part is a
-stub), as the other late rules do.
+business. The sender's name, the subject and the top of the text are read (the page when
+the text part is a stub), as the other late rules do.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import ClassVar, Final
 
 from detectors.base import Context, LateRule, hit
 from detectors.forward import read_page
+from detectors.names import MAX_NAME_CHARS
 from schemas.records import Hit
 
 TOPICS: Final = {
@@ -96,7 +97,8 @@ class ViceTopic(LateRule):
         text = record.text[:READ_CHARS]
         if len(text.strip()) < STUB_CHARS and record.html:
             text = read_page(record.html)[:READ_CHARS]
-        found = _WARE.search(f"{record.subject[:256]}\n{text}".lower())
+        name = record.sender.name[:MAX_NAME_CHARS]  # "ONLINE PHARMACY" writing "Men Drugs Shop"
+        found = _WARE.search(f"{name}\n{record.subject[:256]}\n{text}".lower())
         if found is None:
             return []
         ware = found.group(1)

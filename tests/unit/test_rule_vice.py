@@ -36,6 +36,13 @@ def test_a_strangers_vice_offer_the_model_warns_about_is_quarantined(
     assert (d.action, d.decided_by) == ("quarantine", "corroborated")
 
 
+def test_the_senders_name_is_read_too():
+    # phishing_pot: "ONLINE PHARMACY" writing "Men Drugs Shop" and a link
+    d = warned(mail("zochuxljmml@mega.example", name="ONLINE PHARMACY", subject="Men Drugs Shop",
+                    text="Best prices, discreet delivery."))[-1]
+    assert hits_of(d)["vice_topic"]["example"] == "online pharmacy"
+
+
 def test_a_stub_text_part_beside_a_page_is_judged_by_the_page():
     record = replace(mail("deals@slim-now.example", subject="Amazing sale!", text="View online"),
                      html=_PAGE)
