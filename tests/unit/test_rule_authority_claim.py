@@ -1,10 +1,13 @@
-"""A stranger claiming an authority over the reader (``detectors/rules/authority.py``)."""
+"""A stranger claiming an authority over the reader (``detectors/rules/authority.py``).
+
+The late tier's common promises are ``tests/unit/test_late_rules.py``'s.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.factories import T0, mail
+from tests.factories import mail
 from tests.unit.test_rules import hits_of, warned
 
 
@@ -31,10 +34,3 @@ def test_a_warned_stranger_claiming_an_authority_is_quarantined(name, subject, c
 def test_ordinary_names_and_subjects_are_no_claim(name, subject):
     d = warned(mail("desk@sender.example", name=name, subject=subject, text="Hello."))[-1]
     assert "authority_claim" not in hits_of(d) and d.action == "warn"
-
-
-def test_the_tenants_known_helpdesk_is_no_stranger():
-    asked = mail("bob@acme.com", ("helpdesk@msp.example",), direction="outbound")
-    notice = mail("helpdesk@msp.example", name="IT Helpdesk", subject="Password expiry",
-                  t=T0 + 60)
-    assert "authority_claim" not in hits_of(warned(asked, notice)[-1])

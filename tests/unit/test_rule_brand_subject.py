@@ -1,10 +1,13 @@
-"""A stranger's subject naming a brand its domain is not (``detectors/rules/brand_subject.py``)."""
+"""A stranger's subject naming a brand its domain is not (``detectors/rules/brand_subject.py``).
+
+The late tier's common promises are ``tests/unit/test_late_rules.py``'s.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.factories import T0, mail
+from tests.factories import mail
 from tests.unit.test_rules import hits_of, warned
 
 _TEXT = "Your membership could not be renewed. Update your payment details to keep it."
@@ -30,16 +33,3 @@ def test_a_warned_strangers_subject_naming_another_brand_is_quarantined(sender, 
 def test_the_brands_own_domain_or_no_brand_is_no_hit(sender, subject):
     d = warned(mail(sender, subject=subject, text=_TEXT))[-1]
     assert "brand_subject" not in hits_of(d) and d.action == "warn"
-
-
-def test_a_correspondent_naming_a_brand_is_their_business():
-    asked = mail("bob@acme.com", ("sales@reseller.example",), direction="outbound")
-    renewal = mail("sales@reseller.example", subject="Microsoft 365 renewal quote",
-                   text=_TEXT, t=T0 + 60)
-    assert "brand_subject" not in hits_of(warned(asked, renewal)[-1])
-
-
-def test_a_message_the_model_calls_harmless_is_not_read():
-    d = warned(mail("acc-1@studiozp.com.mx", subject="Amazon Prime renewal failed", text=_TEXT),
-               probability=0.05)[-1]
-    assert "brand_subject" not in hits_of(d) and d.action == "allow"

@@ -1,4 +1,8 @@
-"""A stranger selling sex, gambling, pills or stolen access (``detectors/rules/vice.py``)."""
+"""A stranger selling sex, gambling, pills or stolen access (``detectors/rules/vice.py``).
+
+The late tier's common promises (a correspondent, a harmless message, no model, switched
+off) are ``tests/unit/test_late_rules.py``'s.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from dataclasses import replace
 import pytest
 
 from detectors import Cascade
-from detectors.cascade import load_scores
 from state import NO_DECAY, MemoryStore, PartitionState
 from tests.factories import T0, mail
 from tests.unit.test_rules import _WarnOnly, hits_of, warned
@@ -52,32 +55,6 @@ def test_a_stub_text_part_beside_a_page_is_judged_by_the_page():
 
 def test_a_casino_named_in_passing_and_a_cocktail_are_no_offer():
     d = warned(mail("register@powermart.example", subject="Power Mart '01", text=_FAIR))[-1]
-    assert "vice_topic" not in hits_of(d) and d.action == "warn"
-
-
-def test_a_correspondent_is_no_stranger():
-    partner = "darline.x@mailbox.example"
-    reply = mail("bob@acme.com", (partner,), direction="outbound", subject="Re: hello",
-                 text="Thanks, talk soon.", t=T0)
-    d = warned(reply, mail(partner, subject="Hi", text=_ADULT, t=T0 + 3600))[-1]
-    assert "vice_topic" not in hits_of(d)
-
-
-def test_a_message_the_model_calls_harmless_is_not_read():
-    d = warned(mail("darline.x@mailbox.example", text=_ADULT), probability=0.05)[-1]
-    assert "vice_topic" not in hits_of(d) and d.action == "allow"
-
-
-def test_without_a_model_it_never_runs():
-    state = PartitionState(MemoryStore(), decay=NO_DECAY)
-    d = Cascade().score_batch(state, [mail("darline.x@mailbox.example", text=_ADULT)])[-1]
-    assert "vice_topic" not in hits_of(d)
-
-
-def test_switched_off_in_the_scores_file_it_does_nothing():
-    scores = load_scores()
-    scores["detectors"] = {**scores["detectors"], "vice_topic": {"enabled": False}}
-    d = warned(mail("darline.x@mailbox.example", text=_ADULT), scores=scores)[-1]
     assert "vice_topic" not in hits_of(d) and d.action == "warn"
 
 
