@@ -10,9 +10,10 @@ So an inbound first contact, not list mail, whose subject or display name announ
 judicial notification, a summons or an indictment is held, unless it comes from a
 government or judiciary domain (``.gov``, ``.gov.br``, ``.jus.br``, ``.gob.mx``, ``.gouv.fr``,
 …: where courts that notify by e-mail write from) or from a domain the tenant writes to (its
-lawyers). Measured on the corpus replay (December 2026): 16 phishing_pot messages have such a
-subject or name (4 not held before); no ham of the 25,226 does (an English mailing list's
-"subpoena" threads are list mail and name no summons in the subject). English words are
+lawyers). Measured on the corpus replay (December 2026): 6 phishing_pot messages hit (3 not
+held before; a seventh kit carries list headers); no ham of the 25,226 names such a summons in
+its subject or sender's name (an English mailing list's "subpoena" threads are list mail and
+name none in the subject), nor does any synthetic message. English words are
 few on purpose: a company's legal department receives real subpoenas from law firms by
 e-mail, so "subpoena" alone is not here; "court summons" and "notice to appear" are the
 English kits' words. A tenant whose lawyers hear from new courts and firms every day
