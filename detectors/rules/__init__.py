@@ -78,9 +78,9 @@ REGISTRY = (
     # corroborates; bare_link last: a few-word text part beside HTML costs a page parse):
     BrandReceipt,
     AdvanceFee,
-    ViceTopic,
-    BrandSubject,
     AuthorityClaim,
+    BrandSubject,
+    ViceTopic,
     DivertedReply,
     OffscreenContent,
     UnfamiliarLanguage,
