@@ -178,6 +178,10 @@ def build_config(cls: type[DetectorConfig], detector: str,
     return config
 
 
+MAX_SUBJECT_CHARS: Final = 256
+"""Subject characters a rule's pattern reads: kits put the lure at once, and a pattern's cost
+grows with the text (a crafted 100,000-character subject would cost milliseconds a rule).
+The subject's counterpart of ``names.MAX_NAME_CHARS``."""
 _LIST_PRECEDENCE: Final = frozenset({"bulk", "list", "junk"})
 
 

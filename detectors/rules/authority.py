@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar, Final
 
-from detectors.base import Context, LateRule, content_attack, hit
+from detectors.base import MAX_SUBJECT_CHARS, Context, LateRule, content_attack, hit
 from detectors.names import MAX_NAME_CHARS
 from schemas.records import Hit
 
@@ -32,7 +32,6 @@ _TAX: Final = re.compile(r"\b(?:tax refund|tax return|refund is ready|restitui[�
                          r"devoluci[óo]n de impuestos|steuererstattung|"
                          r"remboursement d'imp[ôo]t)", re.IGNORECASE)
 """A subject announcing a tax refund or return (en, pt, es, de, fr)."""
-SUBJECT_CHARS: Final = 256
 
 
 class AuthorityClaim(LateRule):
@@ -46,7 +45,7 @@ class AuthorityClaim(LateRule):
         record = ctx.record
         if _ADMIN.search(record.sender.name[:MAX_NAME_CHARS]):
             claim = "mail_administrator"
-        elif _TAX.search(record.subject[:SUBJECT_CHARS]):
+        elif _TAX.search(record.subject[:MAX_SUBJECT_CHARS]):
             claim = "tax_office"
         else:
             return []

@@ -13,18 +13,16 @@ table that the sender's domain is not, and none of the 171 ham messages did. A s
 names a brand is otherwise everyday mail (a retailer's "Apple week", a reseller's
 "Microsoft 365 renewal"), which is why this only corroborates: late (``Cascade.late_hit``),
 on a model warning nothing else corroborates, never alone, not a model input. The brand
-table's pattern is read over the subject's first 256 characters only then.
+table's pattern is read over the subject's first ``MAX_SUBJECT_CHARS`` only then.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar, Final
+from typing import ClassVar
 
-from detectors.base import Context, LateRule, content_attack, hit
+from detectors.base import MAX_SUBJECT_CHARS, Context, LateRule, content_attack, hit
 from detectors.rules.brand import brand_in_text, is_brand_domain
 from schemas.records import Hit
-
-SUBJECT_CHARS: Final = 256
 
 
 class BrandSubject(LateRule):
@@ -37,7 +35,7 @@ class BrandSubject(LateRule):
         if not subject or not ctx.inbound or not ctx.first_contact:
             return []
         domain = ctx.facts.sender_domain
-        brand = brand_in_text(subject[:SUBJECT_CHARS], lambda b: not is_brand_domain(b, domain))
+        brand = brand_in_text(subject[:MAX_SUBJECT_CHARS], lambda b: not is_brand_domain(b, domain))
         if brand is None:
             return []
         return [hit(self.name, self.score, content_attack(ctx), brand=brand,

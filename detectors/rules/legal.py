@@ -26,7 +26,14 @@ from __future__ import annotations
 import re
 from typing import ClassVar, Final
 
-from detectors.base import Context, InboundRule, content_attack, hit, list_mail
+from detectors.base import (
+    MAX_SUBJECT_CHARS,
+    Context,
+    InboundRule,
+    content_attack,
+    hit,
+    list_mail,
+)
 from detectors.names import MAX_NAME_CHARS
 from detectors.rules.brand import plain_text
 from schemas.records import Hit
@@ -47,7 +54,6 @@ SUMMONS: Final = (
     "court summons", "notice to appear in court",
 )
 """A judicial notification, summons or indictment, as kits name it (matched accents folded)."""
-SUBJECT_CHARS: Final = 256
 _STEMS: Final = re.compile(r"judic|intima|trabalhista|citac|citaç|anklage|vorladung|"
                            r"convocation|comparaitre|comparaître|giudiz|summons|"
                            r"notice to appear")
@@ -70,7 +76,7 @@ class LegalThreat(InboundRule):
         if not ctx.inbound or not ctx.first_contact:
             return []
         record = ctx.record
-        text = f"{record.subject[:SUBJECT_CHARS]}\n{record.sender.name[:MAX_NAME_CHARS]}"
+        text = f"{record.subject[:MAX_SUBJECT_CHARS]}\n{record.sender.name[:MAX_NAME_CHARS]}"
         if _STEMS.search(text.lower()) is None:
             return []
         found = _SUMMONS.search(plain_text(text))

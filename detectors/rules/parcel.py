@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar, Final
 
-from detectors.base import Context, InboundRule, hit, list_mail
+from detectors.base import MAX_SUBJECT_CHARS, Context, InboundRule, hit, list_mail
 from detectors.rules.brand import brand_in_text, is_brand_domain, plain_text
 from schemas.records import Hit
 
@@ -44,9 +44,6 @@ FEE_WORDS: Final = re.compile(
 kits were seen in and their neighbours': the kit's subject is its lure ("Retido na
 Alfândega", "Pendências de Tarifas"); a shop's "Order 123 shipped with DHL" is not one,
 whatever its text says about the payment it received."""
-SUBJECT_CHARS: Final = 256
-"""Characters of the subject read: kits name the carrier at once, and the brand pattern's cost
-grows with the text (a crafted subject of 100,000 characters would cost milliseconds)."""
 
 
 class ParcelFee(InboundRule):
@@ -63,7 +60,7 @@ class ParcelFee(InboundRule):
             return []
         # Folded once; the fee words (one pattern) before the brand pattern (~3 µs), which
         # folds it again at no cost: plain text is its own plain form.
-        subject = plain_text(ctx.record.subject[:SUBJECT_CHARS])
+        subject = plain_text(ctx.record.subject[:MAX_SUBJECT_CHARS])
         if FEE_WORDS.search(subject) is None:
             return []
         carrier = brand_in_text(subject, CARRIERS.__contains__)

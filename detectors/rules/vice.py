@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable
 from typing import ClassVar, Final
 
-from detectors.base import Context, LateRule, hit
+from detectors.base import MAX_SUBJECT_CHARS, Context, LateRule, hit
 from detectors.forward import read_page
 from detectors.names import MAX_NAME_CHARS
 from schemas.records import Hit
@@ -99,7 +99,7 @@ class ViceTopic(LateRule):
         if len(text.strip()) < STUB_CHARS and record.html:
             text = read_page(record.html)[:READ_CHARS]
         name = record.sender.name[:MAX_NAME_CHARS]  # "ONLINE PHARMACY" writing "Men Drugs Shop"
-        found = _WARE.search(f"{name}\n{record.subject[:256]}\n{text}".lower())
+        found = _WARE.search(f"{name}\n{record.subject[:MAX_SUBJECT_CHARS]}\n{text}".lower())
         if found is None:
             return []
         ware = found.group(1)
