@@ -36,7 +36,7 @@ version is bumped and the model retrained, so artifacts trained before it keep l
 ``flagged_sender``, ``text_obfuscation``, ``malformed_from``, ``attachment_password``,
 ``crypto_lure``, ``contact_elsewhere``, ``balance_lure``, ``celebrity_sender``,
 ``throwaway_share``, ``parcel_fee``, ``pseudo_tld``, ``docs_preview``, ``empty_message``,
-``free_mail_relay`` and ``legal_threat`` are not inputs: they act through
+``illicit_offer``, ``free_mail_relay`` and ``legal_threat`` are not inputs: they act through
 ``combine.decisive`` alone (the first's hits follow from the sender's earlier flagged mail,
 the others' from disguises, files, topics, names, relays and requests the redistributable
 training corpora hardly hold: a column the training replay never or barely sets would teach

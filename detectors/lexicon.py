@@ -2,9 +2,9 @@
 
 ``scan_text(subject, text)`` reports, per attack family (payment, bank-detail change, urgency,
 gift cards, payroll, credential lures, secrecy, spam, advance-fee/extortion scams, malware
-lures) and for the crypto-asset topic, how many distinct lexicon phrases occur and the first
-one (in lexicon order) as evidence. English plus the commonest German, French, Spanish,
-Dutch and Portuguese phrasings.
+lures) and for the crypto-asset topic, explicit solicitation and stolen access, how many
+distinct lexicon phrases occur and the first one (in lexicon order) as evidence. English
+plus the commonest German, French, Spanish, Dutch and Portuguese phrasings.
 
 How the scan works, and why not a regular expression
 ----------------------------------------------------
@@ -326,6 +326,24 @@ PHRASES: Final[dict[str, tuple[str, ...]]] = {
         # a balance to take out before it is lost: the fake-earnings kits' one call to act
         "withdraw", "withdrawal", "withdraw your funds",
     ),
+    # Explicit sexual solicitation, for ``detectors.rules.illicit`` (not a model input
+    # either): slang no business letter, newsletter or clinic writes, in the languages the
+    # kits were seen in. Clinical words ("erectile") and ordinary ones ("dating") are not it.
+    "explicit": (
+        "horny", "pussy", "pussies", "milf", "milfs", "blowjob", "blowjobs", "cumshot",
+        "cumshots", "creampie", "gangbang", "sexting", "sex chat", "sex date", "nude pics",
+        "nude photos", "naked pics", "naked photos", "fuck buddy", "fuckbuddy",
+        "neuken", "neukt", "neuk", "naaktfoto", "naaktfotos", "sexdate", "sexdates",
+        "sekscontact", "ficken", "fickt", "sextreffen", "nacktbilder", "nacktfotos",
+        "sexkontakte", "putaria", "safadinha", "safadinhas", "buceta", "sexo casual",
+        "follar", "plan cul", "plans cul",
+    ),
+    # The stolen-access market's wares, for the same rule, which wants three of them: one
+    # alone is a sysadmin's word ("shells", "WHM") or a shotgun's.
+    "stolen_access": (
+        "cpanels", "smtps", "rdps", "shells", "webshells", "webmails", "whm", "combolists",
+        "fullz", "cvvs",
+    ),
 }
 
 CATEGORIES: Final[tuple[str, ...]] = tuple(PHRASES)
@@ -351,6 +369,8 @@ class Cues:
         malware_lure: "Open the attachment / enable content" lures.
         crypto_asset: Words only crypto assets mean (a coin, a wallet brand, "seed phrase").
         crypto_term: Words that are crypto beside those ("wallet", "tokens", "withdraw").
+        explicit: Explicit sexual solicitation ("naaktfoto's", "horny").
+        stolen_access: The stolen-access market's wares ("cPanels", "RDPs", "fullz").
         phrases: Category to the first matched phrase (lexicon order), at most 60 chars.
     """
 
@@ -366,6 +386,8 @@ class Cues:
     malware_lure: int = 0
     crypto_asset: int = 0
     crypto_term: int = 0
+    explicit: int = 0
+    stolen_access: int = 0
     phrases: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -530,7 +552,8 @@ def scan_text(subject: str, text: str) -> Cues:
         payment=counts[0], bank_change=counts[1], urgency=counts[2], gift_card=counts[3],
         payroll=counts[4], credential=counts[5], secrecy=counts[6], spam=counts[7],
         scam=counts[8], malware_lure=counts[9], crypto_asset=counts[10],
-        crypto_term=counts[11], phrases={CATEGORIES[c]: best[c].text for c in sorted(best)},
+        crypto_term=counts[11], explicit=counts[12], stolen_access=counts[13],
+        phrases={CATEGORIES[c]: best[c].text for c in sorted(best)},
     )
 
 

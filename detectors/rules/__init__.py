@@ -22,6 +22,7 @@ from detectors.rules.docs_preview import DocsPreview
 from detectors.rules.empty import EmptyMessage
 from detectors.rules.first_contact import FirstContact
 from detectors.rules.history import BlockedFile, BlockedLink, BlockedSender, FlaggedSender
+from detectors.rules.illicit import IllicitOffer
 from detectors.rules.impersonation import DisplayNameSpoof
 from detectors.rules.language import UnfamiliarLanguage
 from detectors.rules.legal import LegalThreat
@@ -36,6 +37,7 @@ from detectors.rules.relay import FreeMailRelay
 from detectors.rules.reply_to import ReplyToDivergence
 from detectors.rules.share import ThrowawayShare
 from detectors.rules.takeover import AccountTakeover
+from detectors.rules.template import TemplateResidue
 from detectors.rules.vendor import VendorFraud
 from detectors.rules.vice import ViceTopic
 
@@ -63,6 +65,7 @@ REGISTRY = (
     PseudoTld,
     DocsPreview,
     EmptyMessage,
+    IllicitOffer,
     FreeMailRelay,
     LegalThreat,
     VendorFraud,
@@ -81,6 +84,7 @@ REGISTRY = (
     AuthorityClaim,
     BrandSubject,
     ViceTopic,
+    TemplateResidue,
     DivertedReply,
     OffscreenContent,
     UnfamiliarLanguage,

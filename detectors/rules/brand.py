@@ -73,6 +73,9 @@ BRANDS: Final[dict[str, frozenset[str]]] = {
                          "googleapis.com", "googleusercontent.com", "googlesource.com",
                          "gstatic.com", "googlegroups.com"}),
     "netsuite": frozenset({"netsuite.com", "oracle.com"}),
+    "github": frozenset({"github.com"}),
+    "godaddy": frozenset({"godaddy.com"}),
+    "hostgator": frozenset({"hostgator.com", "hostgator.com.br"}),
     # Retail, marketplaces and payments
     "ebay": frozenset({"ebay.com", "ebay.de", "ebay.co.uk", "ebay.fr", "ebay.es", "ebay.it"}),
     "walmart": frozenset({"walmart.com", "walmart.ca"}),
@@ -119,6 +122,7 @@ BRANDS: Final[dict[str, frozenset[str]]] = {
     "klarna": frozenset({"klarna.com"}),
     # Banks
     "banco do brasil": frozenset({"bb.com.br"}),
+    "ourocard": frozenset({"bb.com.br"}),
     "bradesco": frozenset({"bradesco.com.br", "bradesco.com", "bradescoseguros.com.br"}),
     "itau": frozenset({"itau.com.br", "itau.com", "itaucard.com.br", "itau-unibanco.com.br"}),
     "caixa": frozenset({"caixa.gov.br"}),
@@ -204,6 +208,7 @@ BRANDS: Final[dict[str, frozenset[str]]] = {
     "booking.com": frozenset({"booking.com"}),
     "airbnb": frozenset({"airbnb.com"}),
     "irs": frozenset({"irs.gov"}),
+    "social security administration": frozenset({"ssa.gov"}),
     "hmrc": frozenset({"hmrc.gov.uk", "gov.uk"}),
     "receita federal": frozenset({"gov.br"}),
     "avast": frozenset({"avast.com"}),
@@ -214,6 +219,8 @@ BRANDS: Final[dict[str, frozenset[str]]] = {
     "leroy merlin": frozenset({"leroymerlin.fr", "leroymerlin.es", "leroymerlin.pt",
                                "leroymerlin.it", "leroymerlin.com.br", "leroymerlin.pl"}),
     "standard chartered": frozenset({"sc.com", "standardchartered.com"}),
+    "mashreq": frozenset({"mashreq.com", "mashreqbank.com"}),
+    "currys": frozenset({"currys.co.uk", "currys.ie"}),
     "debank": frozenset({"debank.com"}),
     "cointracker": frozenset({"cointracker.io"}),
 }
@@ -234,7 +241,10 @@ def plain_text(text: str) -> str:
 
 
 _NON_ALNUM: Final = re.compile(r"[\W_]+")
-_PLAIN_BRANDS: Final = {plain_text(b): b for b in BRANDS}
+POSSESSIVES: Final = {"kohls": "kohl's", "lowes": "lowe's"}
+"""Brands whose name is a possessive ("Kohl's"): plain text reads the apostrophe as a space."""
+_PLAIN_BRANDS: Final = {plain_text(b): b for b in BRANDS} | {
+    plain_text(name): b for b, name in POSSESSIVES.items()}
 _NAME_RE: Final = re.compile(r"\b(" + "|".join(re.escape(b) for b in
                                                sorted(_PLAIN_BRANDS, key=len, reverse=True))
                              + r")\b")

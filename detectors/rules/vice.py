@@ -1,15 +1,16 @@
-"""A stranger selling sex, gambling, pills, diets or stolen access: the spam trade's staples.
+"""A stranger selling sex, dates, gambling, pills, diets or stolen access: spam's staples.
 
-Explicit adult offers ("… wants to suck your …"), casino bonuses ("50 free spins", "no
-deposit required"), pharmacy and diet pills, and the carding market's wares (cPanels,
-SMTPs, RDPs, combolists) are what SpamAssassin's and Rspamd's topic rules have always been
-built on. The content model was trained on mail from 2002 and warns about such messages
-(0.8-1.0) without passing the spam quarantine threshold, which solicited newsletters set. In
-the corpus replay the model warned about 171 ham messages and none of them names one of
-these wares (one names a 2001 trade fair held at a casino: hence no bare "casino" here),
-against 7 of the 75 phishing_pot messages it only warned about and 8 more carried by empty
-forwards (among all 25,226 ham, 37 name a ware: list discussions of porn filters, jokes;
-none of them warned about).
+Explicit adult offers ("… wants to suck your …"), mail-order brides, casino bonuses ("50
+free spins", "no deposit required"), pharmacy, hair and diet pills, and the carding market's
+wares (cPanels, SMTPs, RDPs, combolists) are what SpamAssassin's and Rspamd's topic rules
+have always been built on. The content model was trained on mail from 2002 and warns about
+such messages (0.8-1.0) without passing the spam quarantine threshold, which solicited
+newsletters set. In the corpus replay the model warned about 171 ham messages and none of
+them names one of these wares (one names a 2001 trade fair held at a casino: hence no bare
+"casino" here, "casinos" being sold), against 10 of the 75 phishing_pot messages it only
+warned about and 17 more carried by the honeypot owner's forwards (among all 25,226 ham, 40
+name a ware: list discussions of porn filters, jokes, pharmacy news; none of them warned
+about).
 
 So this rule says so beside the warning: it is late (``Cascade.late_hit``), runs only on a
 message the model warns about that nothing else corroborates, never acts alone, and is not a
@@ -34,16 +35,23 @@ TOPICS: Final = {
         "penis", "cock", "cocks", "pussy", "anal sex", "sex toy", "sex toys", "horny", "milf",
         "porn", "porno", "pornhub", "xxx videos", "nude photos", "naked photos", "erectile",
         "erection", "libido", "adult dating", "sex dating", "hot singles", "local singles",
-        "hookup", "hookups",
+        "hookup", "hookups", "adult entertainment", "one-night stand", "one night stand",
+        "sex chat", "intimate services", "suck your",
+    ),
+    "dating": (
+        "ukrainian women", "ukrainian brides", "russian women", "russian brides",
+        "esposa ucraniana", "mujeres ucranianas", "looking for ideal man",
+        "looking for an ideal man", "looking for class dude",
     ),
     "gambling": (
         "free spins", "no deposit", "online casino", "casino bonus", "welcome bonus",
-        "cassino", "rodadas grátis", "giros gratis",
+        "casinos", "cassino", "rodadas grátis", "giros gratis",
     ),
     "pills": (
         "viagra", "cialis", "online pharmacy", "without prescription", "without a prescription",
-        "weight loss", "lose weight", "belly fat", "fat burning", "diet pills", "keto",
-        "emagrecer", "perder peso",
+        "pharmacy", "weight loss", "lose weight", "belly fat", "stubborn fat", "stubborn lbs",
+        "fat burning", "diet pills", "keto", "hair loss", "regrow your hair", "emagrecer",
+        "perder peso",
     ),
     "carding": (
         "cpanel", "cpanels", "smtps", "rdps", "combolist", "combolists", "fullz", "webshell",

@@ -51,12 +51,13 @@ def test_the_model_columns_are_detectors_of_this_build_and_a_new_one_adds_none()
                      "blocked_link", "blocked_file", "malformed_from",
                      "attachment_password", "crypto_lure", "crypto_mention", "contact_elsewhere",
                      "balance_lure", "celebrity_sender", "throwaway_share", "parcel_fee",
-                     "pseudo_tld", "docs_preview", "empty_message", "free_mail_relay",
+                     "pseudo_tld", "docs_preview", "empty_message", "illicit_offer",
+                     "free_mail_relay",
                      "legal_threat",
                      "diverted_reply",
                      "bare_link",
                      "unfamiliar_language", "advance_fee", "vice_topic", "brand_subject",
-                     "authority_claim",
+                     "authority_claim", "template_residue",
                      "brand_receipt",
                      "offscreen_content"}
     assert tuple(n for n in names if n not in decision_time) == DETECTORS

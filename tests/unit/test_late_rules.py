@@ -24,6 +24,10 @@ _LURES = {
     "authority_claim": dict(sender="itsupport@noreply-desk.example",
                             name="Email Server Administrator", subject="MSG-PSWD notice",
                             text="Follow the instructions below today."),
+    "template_residue": dict(sender="qplvww@obus.example", name="FTXTeam.",
+                             subject="Announcement: Withdraw Process is Authorized Now",
+                             text="You have been identified as an eligible client to begin "
+                                  "withdrawing digital assets. Lorem ipsum dolor sit amet."),
 }
 RULES = sorted(_LURES)
 

@@ -1,4 +1,4 @@
-"""A stranger selling sex, gambling, pills or stolen access (``detectors/rules/vice.py``).
+"""A stranger selling sex, dates, gambling, pills or stolen access (``detectors/rules/vice.py``).
 
 The late tier's common promises (a correspondent, a harmless message, no model, switched
 off) are ``tests/unit/test_late_rules.py``'s.
@@ -16,7 +16,8 @@ from tests.factories import T0, mail
 from tests.unit.test_rules import _WarnOnly, hits_of, warned
 
 _ADULT = "Darline wants to suck your penis tonight. She lives near you, answer her now."
-_CARDING = "New tools just in! Fresh cPanels, SMTPs and RDPs, instant delivery, crypto only."
+# Two wares: three make a price list, held by illicit_offer without a model
+_CARDING = "New tools just in! Fresh cPanels and RDPs, instant delivery, crypto only."
 _PAGE = ("<html><body><h1>Amazing sale!</h1><p>The diet product doctors hate: lose weight "
          "without exercise, 70% off today only.</p><a href='https://shop.example'>Buy</a>"
          "</body></html>")
@@ -25,7 +26,12 @@ _FAIR = ("Pre-register for your free exhibition pass to Power Mart 2001, held at
 
 
 @pytest.mark.parametrize(("sender", "subject", "text", "trade", "example"), [
-    ("darline.x@mailbox.example", "Darline wants to see you", _ADULT, "adult", "penis"),
+    ("darline.x@mailbox.example", "Darline wants to see you", _ADULT, "adult", "suck your"),
+    ("yara.c@mailbox.example", "Let's talk!",
+     "I ended our romance and today I'm looking for ideal man, write me.", "dating",
+     "looking for ideal man"),
+    ("return@zukbxeqej.example", "Drink this tonic in the morning",
+     "Destroy stubborn lbs while you sleep.", "pills", "stubborn lbs"),
     ("news@spyxe-tools.example", "New tools just in", _CARDING, "carding", "cpanels"),
     ("promo@lucky-spin.example", "Your 50 FREE SPINS await", "Claim them today.",
      "gambling", "free spins"),

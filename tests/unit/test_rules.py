@@ -348,7 +348,7 @@ def test_a_prize_from_a_brands_own_domain_that_nothing_vouches_for_linking_away_
     ("contact@windling.me", "Proton mail support", "proton mail"),
     ("daniel9009_edwards@revo-scouting.com", "Expédition_Leroy_Merlin", "leroy merlin"),
     # a bank's and two crypto services' names on strangers' mail
-    ("info@scsettings.onmicrosoft.com", "Standard Chartered Kenya PLC", "standard chartered"),
+    ("info@scsettings-ke.com", "Standard Chartered Kenya PLC", "standard chartered"),
     ("kappa@uminchu.org", "DeBank", "debank"),
     ("cointracker@email.salonized.com", "Cointracker", "cointracker"),
 ])
