@@ -19,6 +19,7 @@ from detectors.rules.crypto import CryptoLure, CryptoMention
 from detectors.rules.display_address import DisplayNameAddress
 from detectors.rules.diverted import DivertedReply
 from detectors.rules.docs_preview import DocsPreview
+from detectors.rules.document import StrangerDocument
 from detectors.rules.empty import EmptyMessage
 from detectors.rules.first_contact import FirstContact
 from detectors.rules.history import BlockedFile, BlockedLink, BlockedSender, FlaggedSender
@@ -80,6 +81,7 @@ REGISTRY = (
     # The late tier, cheapest first (``Cascade.late_hit`` stops at the first that
     # corroborates; bare_link last: a few-word text part beside HTML costs a page parse):
     BrandReceipt,
+    StrangerDocument,
     AdvanceFee,
     AuthorityClaim,
     BrandSubject,

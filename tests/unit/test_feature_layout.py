@@ -57,7 +57,7 @@ def test_the_model_columns_are_detectors_of_this_build_and_a_new_one_adds_none()
                      "diverted_reply",
                      "bare_link",
                      "unfamiliar_language", "advance_fee", "vice_topic", "brand_subject",
-                     "authority_claim", "template_residue",
+                     "authority_claim", "template_residue", "stranger_document",
                      "brand_receipt",
                      "offscreen_content"}
     assert tuple(n for n in names if n not in decision_time) == DETECTORS

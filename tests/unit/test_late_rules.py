@@ -7,10 +7,13 @@ no hit, while the same message from a stranger, warned about, is quarantined on 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from detectors import Cascade
 from detectors.cascade import load_scores
+from schemas import Attachment
 from state import NO_DECAY, MemoryStore, PartitionState
 from tests.factories import T0, mail
 from tests.unit.test_rules import hits_of, warned
@@ -28,12 +31,18 @@ _LURES = {
                              subject="Announcement: Withdraw Process is Authorized Now",
                              text="You have been identified as an eligible client to begin "
                                   "withdrawing digital assets. Lorem ipsum dolor sit amet."),
+    "stranger_document": dict(sender="williamsfamjhon@mailbox.example", name="Ether",
+                              subject="", text="INFO PDF.",
+                              attachments=(Attachment("pBDp08qj9IiC6.pdf", "application/pdf",
+                                                      60262),)),
 }
 RULES = sorted(_LURES)
 
 
 def _lure(rule: str, **kw):
-    return mail(**{**_LURES[rule], **kw})
+    spec = {**_LURES[rule], **kw}
+    attachments = spec.pop("attachments", ())
+    return replace(mail(**spec), attachments=attachments)
 
 
 @pytest.mark.parametrize("rule", RULES)
