@@ -123,6 +123,8 @@ BRANDS: Final[dict[str, frozenset[str]]] = {
     # Banks
     "banco do brasil": frozenset({"bb.com.br"}),
     "ourocard": frozenset({"bb.com.br"}),
+    "notredame intermedica": frozenset({"gndi.com.br", "notredameintermedica.com.br"}),
+    "hapvida": frozenset({"hapvida.com.br"}),
     "bradesco": frozenset({"bradesco.com.br", "bradesco.com", "bradescoseguros.com.br"}),
     "itau": frozenset({"itau.com.br", "itau.com", "itaucard.com.br", "itau-unibanco.com.br"}),
     "caixa": frozenset({"caixa.gov.br"}),
