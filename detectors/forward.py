@@ -160,6 +160,23 @@ def read_page(html: str, *, lines: bool = False) -> str:
     return page_text(html, lines=lines)
 
 
+STUB_CHARS: Final = 200
+"""A text part shorter than this beside a page is a stub ("View this e-mail online"): what
+the reader sees is the page."""
+
+
+def read_opening(record: MailRecord, chars: int) -> str:
+    """The first ``chars`` characters the reader sees.
+
+    The text part, or the page when the text part is a stub beside one: the late rules read
+    where a kit puts its offer.
+    """
+    text = record.text[:chars]
+    if len(text.strip()) < STUB_CHARS and record.html:
+        return read_page(record.html)[:chars]
+    return text
+
+
 def own_words(text: str) -> str:
     """What the sender of ``text`` wrote: above a quoted reply or a forwarded message.
 

@@ -125,6 +125,8 @@ BRANDS: Final[dict[str, frozenset[str]]] = {
     "ourocard": frozenset({"bb.com.br"}),
     "notredame intermedica": frozenset({"gndi.com.br", "notredameintermedica.com.br"}),
     "hapvida": frozenset({"hapvida.com.br"}),
+    "zilveren kruis": frozenset({"zilverenkruis.nl"}),
+    "saudi aramco": frozenset({"aramco.com"}),
     "bradesco": frozenset({"bradesco.com.br", "bradesco.com", "bradescoseguros.com.br"}),
     "itau": frozenset({"itau.com.br", "itau.com", "itaucard.com.br", "itau-unibanco.com.br"}),
     "caixa": frozenset({"caixa.gov.br"}),

@@ -20,13 +20,11 @@ import re
 from typing import ClassVar, Final
 
 from detectors.base import MAX_SUBJECT_CHARS, Context, LateRule, content_attack, hit
-from detectors.forward import read_page
+from detectors.forward import read_opening
 from schemas.records import Hit
 
 READ_CHARS: Final = 3_000
 """Characters of the text (or page) read: a template's filler sits at the top."""
-STUB_CHARS: Final = 200
-"""A text part shorter than this beside a page is a stub: the page is what is read."""
 _RESIDUE: Final = re.compile(
     r"(?P<placeholder>lorem ipsum|your company\. all rights reserved)"
     r"|(?P<form_field>\[your-(?:name|email|subject|message|phone)\])"
@@ -44,9 +42,7 @@ class TemplateResidue(LateRule):
         if not ctx.inbound or not ctx.first_contact:
             return []
         record = ctx.record
-        text = record.text[:READ_CHARS]
-        if len(text.strip()) < STUB_CHARS and record.html:
-            text = read_page(record.html)[:READ_CHARS]
+        text = read_opening(record, READ_CHARS)
         found = _RESIDUE.search(f"{record.subject[:MAX_SUBJECT_CHARS]}\n{text}".lower())
         if found is None:
             return []

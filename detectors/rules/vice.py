@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from typing import ClassVar, Final
 
 from detectors.base import MAX_SUBJECT_CHARS, Context, LateRule, hit
-from detectors.forward import read_page
+from detectors.forward import read_opening
 from detectors.names import MAX_NAME_CHARS
 from schemas.records import Hit
 
@@ -61,8 +61,6 @@ TOPICS: Final = {
 """The wares, by trade; one is enough beside a model's warning about a stranger."""
 READ_CHARS: Final = 3_000
 """Characters of the text (or page) read: the offer is made at the top."""
-STUB_CHARS: Final = 200
-"""A text part shorter than this beside a page is a stub: the page is what is read."""
 _TRADE: Final = {phrase: trade for trade, phrases in TOPICS.items() for phrase in phrases}
 
 
@@ -103,9 +101,7 @@ class ViceTopic(LateRule):
         if not ctx.inbound or not ctx.first_contact:
             return []
         record = ctx.record
-        text = record.text[:READ_CHARS]
-        if len(text.strip()) < STUB_CHARS and record.html:
-            text = read_page(record.html)[:READ_CHARS]
+        text = read_opening(record, READ_CHARS)
         name = record.sender.name[:MAX_NAME_CHARS]  # "ONLINE PHARMACY" writing "Men Drugs Shop"
         found = _WARE.search(f"{name}\n{record.subject[:MAX_SUBJECT_CHARS]}\n{text}".lower())
         if found is None:

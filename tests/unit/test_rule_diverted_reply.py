@@ -59,8 +59,11 @@ def test_a_file_list_mail_or_a_correspondent_is_left_to_the_model():
     cv = replace(lure, attachments=(Attachment("cv.pdf", "application/pdf", 40_000),))
     post = replace(lure, headers={"list-id": "<watchdog.vger.example>"})
     asked = mail("bob@acme.com", ("yuliia@ministry-office.example",), direction="outbound")
-    for ds in (warned(cv), warned(post), warned(asked, lure)):
+    for ds in (warned(post), warned(asked, lure)):
         assert "diverted_reply" not in hits_of(ds[-1]) and ds[-1].action == "warn"
+    # the file is the document rule's to judge (a warned stranger's PDF)
+    d = warned(cv)[-1]
+    assert "diverted_reply" not in hits_of(d) and "stranger_document" in hits_of(d)
 
 
 def test_a_message_the_model_calls_harmless_is_not_read():
