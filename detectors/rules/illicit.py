@@ -22,8 +22,8 @@ is a list thread, "Selling Wedded Bliss"). A relay is told by its ``List-Id`` (R
 dotted identifier under the list's domain) naming a domain that is not the sender's; a bulk
 sender's own list ("zt787h7p2q97a <Complete_OPN>", no domain) is not one. Measured on the
 corpus replay (December 2026): +12 phishing_pot, no ham of the 25,226 (1 without the list
-exemption), none of the synthetic organisations' messages. Decisive (``combine.decisive``),
-as spam; not a model input.
+exemption), the synthetic organisations' verdicts unchanged. Decisive
+(``combine.decisive``), as spam; not a model input.
 """
 
 from __future__ import annotations
