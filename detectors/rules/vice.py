@@ -1,16 +1,17 @@
-"""A stranger selling sex, dates, gambling, pills, diets or stolen access: spam's staples.
+"""A stranger selling sex, dates, easy money, gambling, pills or stolen access: spam's staples.
 
-Explicit adult offers ("… wants to suck your …"), mail-order brides, casino bonuses ("50
-free spins", "no deposit required"), pharmacy, hair and diet pills, and the carding market's
+Explicit adult offers ("… wants to suck your …"), mail-order brides, work-at-home money
+("Earn $1000-$2000 per month"), casino bonuses ("50 free spins", "no deposit required"),
+pharmacy, hair and diet pills, and the carding market's
 wares (cPanels, SMTPs, RDPs, combolists) are what SpamAssassin's and Rspamd's topic rules
 have always been built on. The content model was trained on mail from 2002 and warns about
 such messages (0.8-1.0) without passing the spam quarantine threshold, which solicited
 newsletters set. In the corpus replay the model warned about 171 ham messages and none of
 them names one of these wares (one names a 2001 trade fair held at a casino: hence no bare
-"casino" here, "casinos" being sold), against 10 of the 75 phishing_pot messages it only
-warned about and 17 more carried by the honeypot owner's forwards (among all 25,226 ham, 40
-name a ware: list discussions of porn filters, jokes, pharmacy news; none of them warned
-about).
+"casino" here, "casinos" being sold), against 12 of the 75 phishing_pot messages it only
+warned about and 17 more carried by the honeypot owner's forwards (among all 25,226 ham, 43
+name a ware: list discussions of porn filters, jokes, pharmacy news, Enron's recruiting;
+none of them warned about).
 
 So this rule says so beside the warning: it is late (``Cascade.late_hit``), runs only on a
 message the model warns about that nothing else corroborates, never acts alone, and is not a
@@ -42,6 +43,9 @@ TOPICS: Final = {
         "ukrainian women", "ukrainian brides", "russian women", "russian brides",
         "esposa ucraniana", "mujeres ucranianas", "looking for ideal man",
         "looking for an ideal man", "looking for class dude",
+    ),
+    "easy_money": (
+        "work from home", "part-time job", "part time job", "jobopportunity", "earn $",
     ),
     "gambling": (
         "free spins", "no deposit", "online casino", "casino bonus", "welcome bonus",
@@ -93,7 +97,7 @@ _WARE: Final = re.compile(r"\b(" + _trie(_TRADE) + r")\b")
 
 
 class ViceTopic(LateRule):
-    """A first contact offering sex, gambling, pills, diets or the carding market's wares."""
+    """A first contact offering sex, dates, easy money, gambling, pills or stolen access."""
 
     name: ClassVar[str] = "vice_topic"
 
