@@ -24,6 +24,12 @@ sender's own list ("zt787h7p2q97a <Complete_OPN>", no domain) is not one. Measur
 corpus replay (December 2026): +12 phishing_pot, no ham of the 25,226 (1 without the list
 exemption), the synthetic organisations' verdicts unchanged. Decisive
 (``combine.decisive``), as spam; not a model input.
+
+The category's newsworthy words ("nude photos", "naaktfoto's", "Nacktbilder", "sexting")
+would hold a news outlet's first newsletter to a recipient that reports such a leak (a held
+message teaches no relationship, so its later issues stay first contacts too). The Dutch
+kits need "naaktfoto" (9 of the 12); if the risk shows, those words belong in
+``vice_topic``, which only corroborates a model warning.
 """
 
 from __future__ import annotations
