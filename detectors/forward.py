@@ -38,11 +38,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from email.utils import parseaddr
+from functools import lru_cache
 from typing import Final
 
 from schemas.records import Address, AuthResults, MailRecord
 
-__all__ = ["FORWARDED", "forwarded", "own_words", "read_page"]
+__all__ = ["FORWARDED", "forwarded", "own_words", "read_opening", "read_page"]
 
 FORWARDED: Final = "forwarded_attack"
 """Its scores-file section takes ``enabled`` (on by default); the detectors that judge the
@@ -149,11 +150,15 @@ def _name_and_address(written: str) -> tuple[str, str]:
     return parseaddr(written)
 
 
+@lru_cache(maxsize=4)
 def read_page(html: str, *, lines: bool = False) -> str:
     """``schemas.mime.page_text``, imported at its first use.
 
     The HTML parser is heavy, and an engine fed JSON records reads a page only for the few
-    messages a rule must see as their reader does (a bare link, an HTML-only forward).
+    messages a rule must see as their reader does (a bare link, an HTML-only forward). Those
+    few are read by several rules in turn (the late tier's ``vice_topic``,
+    ``template_residue`` and ``bare_link`` on one warned message): the last pages parsed are
+    kept, so a page is parsed once.
     """
     from schemas.mime import page_text
 

@@ -46,7 +46,7 @@ _LIST_ID: Final = re.compile(r"<([^<>\s]+\.[^<>\s]+)>")
 """The dotted identifier of an RFC 2919 ``List-Id`` ("Friends of Rohit Khare <fork.xent.com>")."""
 
 
-def relayed_by_list(record: MailRecord, sender_domain: str) -> bool:
+def _relayed_by_list(record: MailRecord, sender_domain: str) -> bool:
     """Whether a discussion list relays the message: its List-Id names another domain."""
     found = _LIST_ID.search(record.headers.get("list-id", "")[:256])
     if found is None:
@@ -69,7 +69,7 @@ class IllicitOffer(InboundRule):
         else:
             return []
         if not ctx.inbound or not ctx.first_contact or \
-                relayed_by_list(ctx.record, ctx.facts.sender_domain):
+                _relayed_by_list(ctx.record, ctx.facts.sender_domain):
             return []
         return [hit(self.name, self.score, "spam", trade=trade,
                     example=cues.phrases.get(category, ""),
